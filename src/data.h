@@ -1,0 +1,61 @@
+/* data.h — data sets: the built-in generators, the CSV loader, the
+ * training/validation split and standardization. A Dataset owns all its
+ * memory; functions that fail leave their input as it was. No printing. */
+#ifndef PARAMLAB_DATA_H
+#define PARAMLAB_DATA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct Dataset {
+    char name[64];          /* "moons", or the file's base name */
+    int n;                  /* rows */
+    int d;                  /* feature columns */
+    int t;                  /* target columns */
+    double *x;              /* (n, d) features */
+    double *y;              /* (n, t) targets; class index when classification */
+    char **feature_names;   /* d names ("x1", or the CSV header) */
+    char **target_names;    /* t names */
+    bool classification;    /* y is one column of integer labels */
+    int n_classes;          /* max label + 1 when classification */
+    int n_train;            /* rows 0..n_train-1 train, the rest validate */
+    bool standardized;      /* features were standardized */
+    double *mean, *std;     /* (d) training statistics when standardized */
+} Dataset;
+
+/* Options of a generator; a field left at its "unset" value (n = 0,
+ * noise < 0, classes = 0, features = 0) takes the generator's default. */
+typedef struct DataGenOpts {
+    int n;          /* rows */
+    double noise;   /* noise level */
+    uint64_t seed;  /* generator seed */
+    int classes;    /* blobs: K */
+    int features;   /* blobs, plane: D */
+} DataGenOpts;
+
+/* Names of the generators, NULL-terminated ("line", "plane", ...). */
+const char *const *data_generators(void);
+/* A one-line description of a generator (for help), or NULL. */
+const char *data_generator_about(const char *name);
+/* Makes a data set; NULL with err on an unknown name, bad options or no
+ * memory. Caller owns; data_free it. */
+Dataset *data_generate(const char *name, const DataGenOpts *o, char *err);
+
+typedef enum DataHeader { DATA_HEADER_AUTO, DATA_HEADER_YES, DATA_HEADER_NO } DataHeader;
+/* Loads a numeric CSV. target is NULL (last column) or a comma-separated
+ * list of header names or 0-based column indices. Errors name the place:
+ * "FILE:LINE: row has 3 cells, the header has 5" and say what to do.
+ * NULL with err on any problem. Caller owns. */
+Dataset *data_load_csv(const char *path, const char *target, DataHeader h,
+                       char *err);
+/* Holds out round(frac * n) rows as validation, rows shuffled with seed;
+ * 0 < frac < 1 and both parts non-empty, else -1 with err. A second split
+ * re-splits from all rows. */
+int data_split(Dataset *ds, double frac, uint64_t seed, char *err);
+/* Standardizes every feature with the mean and (population) standard
+ * deviation of the training rows; a constant column is only centred.
+ * -1 with err if already standardized. */
+int data_standardize(Dataset *ds, char *err);
+void data_free(Dataset *ds);
+
+#endif

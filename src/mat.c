@@ -1,0 +1,67 @@
+/* mat.c — the CBLAS calls behind every matrix product of paramlab. */
+#include "mat.h"
+
+#include <assert.h>
+#include <cblas.h>
+#include <string.h>
+
+void mat_gemm(bool ta, bool tb, double alpha, const Mat *a, const Mat *b,
+              double beta, Mat *c)
+{
+    int m = ta ? a->cols : a->rows;
+    int k = ta ? a->rows : a->cols;
+    int kb = tb ? b->cols : b->rows;
+    int n = tb ? b->rows : b->cols;
+    assert(k == kb && c->rows == m && c->cols == n);
+    (void)kb;
+    if (m == 0 || n == 0)
+        return;
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
+                tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a->data,
+                a->cols > 0 ? a->cols : 1, b->data, b->cols > 0 ? b->cols : 1,
+                beta, c->data, c->cols > 0 ? c->cols : 1);
+}
+
+void mat_gemv(bool ta, double alpha, const Mat *a, const double *x,
+              double beta, double *y)
+{
+    if (a->rows == 0 || a->cols == 0)
+        return;
+    cblas_dgemv(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, a->rows,
+                a->cols, alpha, a->data, a->cols, x, 1, beta, y, 1);
+}
+
+void mat_add_row(Mat *m, const double *v)
+{
+    for (int i = 0; i < m->rows; i++) {
+        double *r = mat_at(m, i, 0);
+        for (int j = 0; j < m->cols; j++)
+            r[j] += v[j];
+    }
+}
+
+void mat_set_rows(Mat *m, const double *v)
+{
+    for (int i = 0; i < m->rows; i++)
+        memcpy(mat_at(m, i, 0), v, sizeof(double) * (size_t)m->cols);
+}
+
+void mat_sum_rows(const Mat *m, double *out)
+{
+    memset(out, 0, sizeof(double) * (size_t)m->cols);
+    for (int i = 0; i < m->rows; i++) {
+        const double *r = mat_at(m, i, 0);
+        for (int j = 0; j < m->cols; j++)
+            out[j] += r[j];
+    }
+}
+
+double mat_norm(const double *x, size_t n)
+{
+    return n ? cblas_dnrm2((int)n, x, 1) : 0.0;
+}
+
+double mat_dot(const double *x, const double *y, size_t n)
+{
+    return n ? cblas_ddot((int)n, x, 1, y, 1) : 0.0;
+}

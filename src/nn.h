@@ -1,0 +1,86 @@
+/* nn.h — activations and the dense network: parameters in one flat buffer,
+ * gradients in a second with the same layout, activation buffers sized for
+ * a batch capacity. Forward and backward allocate nothing and do their
+ * matrix work in mat_gemm. The engine never prints and never exits. */
+#ifndef PARAMLAB_NN_H
+#define PARAMLAB_NN_H
+
+#include <stddef.h>
+#include "mat.h"
+
+typedef enum Act {
+    ACT_IDENTITY,
+    ACT_SIGMOID,
+    ACT_TANH,
+    ACT_RELU,
+    ACT_LEAKY_RELU, /* slope 0.01 (PyTorch default) */
+    ACT_ELU,        /* alpha 1 */
+    ACT_SOFTPLUS,   /* beta 1, threshold 20 as PyTorch */
+    ACT_GELU,       /* exact: x * Phi(x) with erf */
+    ACT_COUNT
+} Act;
+
+const char *act_name(Act a);             /* "relu", ... */
+int act_parse(const char *s, Act *out);  /* 0, or -1 for an unknown name */
+/* a[i] = act(z[i]) for n values. */
+void act_forward(Act a, const double *z, double *out, size_t n);
+/* dz[i] = da[i] * act'(z[i]); a holds act(z) (used where cheaper). */
+void act_backward(Act a, const double *z, const double *out,
+                  const double *da, double *dz, size_t n);
+/* act'(z) for one value (used by explain and tests). */
+double act_derivative(Act a, double z);
+double act_apply(Act a, double z);
+
+#define NN_MAX_LAYERS 16
+
+typedef struct Layer {
+    int n_in, n_out; /* W is (n_in, n_out), b is (n_out) */
+    Act act;         /* applied to Z; the last layer is always ACT_IDENTITY */
+    size_t w_off;    /* offset of W in params / grads */
+    size_t b_off;    /* offset of b in params / grads */
+} Layer;
+
+typedef struct Model {
+    int n_layers;                 /* dense layers, numbered 1..n_layers for users */
+    Layer layer[NN_MAX_LAYERS];   /* layer[k-1] is layer k */
+    size_t n_params;              /* total parameter count */
+    double *params;               /* (n_params) W1 b1 W2 b2 ... back to back */
+    double *grads;                /* (n_params) same layout as params */
+    int cap;                      /* rows the activation buffers hold */
+    int rows;                     /* rows of the batch last run forward */
+    double *buf;                  /* one allocation for the four below */
+    double *z[NN_MAX_LAYERS];     /* (cap, n_out) pre-activation of layer k */
+    double *a[NN_MAX_LAYERS];     /* (cap, n_out) activation (== z for the last layer) */
+    double *dz[NN_MAX_LAYERS];    /* (cap, n_out) dL/dZ */
+    double *da[NN_MAX_LAYERS];    /* (cap, n_out) dL/dA */
+} Model;
+
+/* A new model: sizes[0] inputs, then n_layers widths (the last is the
+ * output). Hidden layers use `hidden`; the last is identity. Parameters and
+ * gradients start at zero, buffers hold `cap` rows. Returns NULL with err
+ * filled on bad sizes or when memory runs out. Caller owns; nn_free it. */
+Model *nn_new(const int *sizes, int n_layers, Act hidden, int cap, char *err);
+void nn_free(Model *m);
+/* A deep copy (parameters, gradients and buffers). NULL when out of memory. */
+Model *nn_clone(const Model *m);
+/* Resizes the activation buffers to hold cap rows; -1 and err if it cannot,
+ * leaving the model as it was. */
+int nn_set_capacity(Model *m, int cap, char *err);
+
+/* Views of W_k / b_k / dW_k / db_k, k counted from 1. */
+Mat nn_weight(const Model *m, int k);
+Mat nn_bias(const Model *m, int k);   /* a 1 x n_out view */
+Mat nn_dweight(const Model *m, int k);
+Mat nn_dbias(const Model *m, int k);
+
+/* Runs x (rows <= cap, cols == input width) through every layer, filling
+ * z and a; the logits are then a[n_layers-1]. No allocation. */
+void nn_forward(Model *m, const Mat *x);
+/* With dz[n_layers-1] filled by the loss, fills every gradient (grads,
+ * dz, da) for the batch x of the last forward. No allocation. */
+void nn_backward(Model *m, const Mat *x);
+/* Output width (units of the last layer) and input width. */
+int nn_inputs(const Model *m);
+int nn_outputs(const Model *m);
+
+#endif

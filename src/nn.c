@@ -1,0 +1,412 @@
+/* nn.c — the activations and the dense network. Parameters live in one flat
+ * buffer (W1 b1 W2 b2 ...), gradients in a second with the same layout, and
+ * the per-layer tensors Z, A, dZ, dA of every layer in one third buffer sized
+ * for `cap` rows. Forward and backward do their products with mat_gemm and
+ * allocate nothing. The activations follow PyTorch's definitions and its
+ * backward formulas (torch 1.13), including the value taken at the kinks;
+ * gelu's Phi(z) = (1 + erf(z/sqrt2))/2 is computed as erfc(-z/sqrt2)/2, the
+ * same number without the cancellation for negative z. */
+#include "nn.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define NN_MAX_WIDTH 100000          /* largest n_in / n_out accepted */
+#define NN_MAX_PARAMS 200000000u     /* largest parameter count accepted */
+#define NN_MAX_BUF 536870912u        /* largest activation buffer, in doubles (4 GiB) */
+
+#define LEAKY_SLOPE 0.01
+#define ELU_ALPHA 1.0
+#define SOFTPLUS_BETA 1.0
+#define SOFTPLUS_THRESHOLD 20.0
+#define INV_SQRT2 0.70710678118654752440     /* 1/sqrt(2) */
+#define INV_SQRT2PI 0.39894228040143267794   /* 1/sqrt(2*pi) */
+
+static const char *const act_names[ACT_COUNT] = {
+    "identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softplus",
+    "gelu",
+};
+
+const char *act_name(Act a)
+{
+    return (unsigned)a < ACT_COUNT ? act_names[a] : "?";
+}
+
+int act_parse(const char *s, Act *out)
+{
+    for (int i = 0; i < ACT_COUNT; i++) {
+        if (strcmp(s, act_names[i]) == 0) {
+            *out = (Act)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* 1/(1+exp(-z)) without overflow for large |z|. */
+static double sigmoid(double z)
+{
+    if (z >= 0)
+        return 1.0 / (1.0 + exp(-z));
+    double e = exp(z);
+    return e / (1.0 + e);
+}
+
+double act_apply(Act a, double z)
+{
+    switch (a) {
+    case ACT_SIGMOID:
+        return sigmoid(z);
+    case ACT_TANH:
+        return tanh(z);
+    case ACT_RELU:
+        return z > 0 ? z : 0.0;
+    case ACT_LEAKY_RELU:
+        return z > 0 ? z : LEAKY_SLOPE * z;
+    case ACT_ELU:
+        return z > 0 ? z : ELU_ALPHA * expm1(z);
+    case ACT_SOFTPLUS:
+        return z * SOFTPLUS_BETA > SOFTPLUS_THRESHOLD
+                   ? z
+                   : log1p(exp(z * SOFTPLUS_BETA)) / SOFTPLUS_BETA;
+    case ACT_GELU:
+        return 0.5 * z * erfc(-z * INV_SQRT2); /* = 0.5 z (1 + erf(z/sqrt2)) */
+    case ACT_IDENTITY:
+    case ACT_COUNT:
+        break;
+    }
+    return z;
+}
+
+/* act'(z) given z and out = act(z): PyTorch's backward formulas. */
+static double derivative(Act a, double z, double out)
+{
+    switch (a) {
+    case ACT_SIGMOID:
+        return out * (1.0 - out);              /* sigmoid_backward */
+    case ACT_TANH:
+        return 1.0 - out * out;                /* tanh_backward */
+    case ACT_RELU:
+        return z > 0 ? 1.0 : 0.0;              /* threshold_backward: 0 at 0 */
+    case ACT_LEAKY_RELU:
+        return z > 0 ? 1.0 : LEAKY_SLOPE;      /* slope at 0 */
+    case ACT_ELU:
+        return z > 0 ? 1.0 : ELU_ALPHA * exp(z); /* 1 at 0 */
+    case ACT_SOFTPLUS: {
+        double bz = z * SOFTPLUS_BETA;
+        if (bz > SOFTPLUS_THRESHOLD)
+            return 1.0;
+        double e = exp(bz);                    /* softplus_backward */
+        return e / (e + 1.0);
+    }
+    case ACT_GELU:                             /* Phi(z) + z * phi(z) */
+        return 0.5 * erfc(-z * INV_SQRT2) +
+               z * INV_SQRT2PI * exp(-0.5 * z * z);
+    case ACT_IDENTITY:
+    case ACT_COUNT:
+        break;
+    }
+    return 1.0;
+}
+
+double act_derivative(Act a, double z)
+{
+    return derivative(a, z, act_apply(a, z));
+}
+
+void act_forward(Act a, const double *z, double *out, size_t n)
+{
+    if (a == ACT_IDENTITY || (unsigned)a >= ACT_COUNT) {
+        if (out != z)
+            memmove(out, z, n * sizeof *out);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = act_apply(a, z[i]);
+}
+
+void act_backward(Act a, const double *z, const double *out,
+                  const double *da, double *dz, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        dz[i] = da[i] * derivative(a, z[i], out[i]);
+}
+
+/* ---- the model ---- */
+
+/* Total of n_out over the layers: the width of one row of every tensor. */
+static size_t units(const Model *m)
+{
+    size_t u = 0;
+    for (int k = 0; k < m->n_layers; k++)
+        u += (size_t)m->layer[k].n_out;
+    return u;
+}
+
+/* Points z/a/dz/da into buf. Layer k owns a block of 4 * cap * n_out
+ * doubles holding its Z, A, dZ, dA back to back, each (cap, n_out).
+ * The last layer's A and dA are separate copies of Z and dZ (not aliases),
+ * so editing one never changes the other behind the learner's back. */
+static void carve(Model *m, double *buf, int cap, double **z, double **a,
+                  double **dz, double **da)
+{
+    double *p = buf;
+    for (int k = 0; k < m->n_layers; k++) {
+        size_t n = (size_t)cap * (size_t)m->layer[k].n_out;
+        z[k] = p;
+        a[k] = p + n;
+        dz[k] = p + 2 * n;
+        da[k] = p + 3 * n;
+        p += 4 * n;
+    }
+}
+
+/* Doubles needed for the activation buffers at cap rows, 0 if too many. */
+static size_t buf_len(const Model *m, int cap)
+{
+    size_t u = units(m);
+    if ((size_t)cap > NN_MAX_BUF / 4 / u)
+        return 0;
+    return 4 * (size_t)cap * u;
+}
+
+Model *nn_new(const int *sizes, int n_layers, Act hidden, int cap, char *err)
+{
+    if (n_layers < 1 || n_layers > NN_MAX_LAYERS) {
+        util_err(err, "a model needs 1 to %d layers, not %d", NN_MAX_LAYERS,
+                 n_layers);
+        return NULL;
+    }
+    if ((unsigned)hidden >= ACT_COUNT) {
+        util_err(err, "unknown activation (%d)", (int)hidden);
+        return NULL;
+    }
+    if (cap < 1) {
+        util_err(err, "the batch capacity must be at least 1, not %d", cap);
+        return NULL;
+    }
+    for (int i = 0; i <= n_layers; i++) {
+        if (sizes[i] < 1 || sizes[i] > NN_MAX_WIDTH) {
+            if (i == 0)
+                util_err(err, "the input has %d features: widths must be "
+                         "1 to %d", sizes[0], NN_MAX_WIDTH);
+            else
+                util_err(err, "layer %d has %d units: widths must be 1 to %d",
+                         i, sizes[i], NN_MAX_WIDTH);
+            return NULL;
+        }
+    }
+    Model *m = util_calloc(1, sizeof *m);
+    if (!m) {
+        util_err(err, "out of memory for the model");
+        return NULL;
+    }
+    m->n_layers = n_layers;
+    size_t off = 0;
+    for (int k = 0; k < n_layers; k++) {
+        Layer *l = &m->layer[k];
+        l->n_in = sizes[k];
+        l->n_out = sizes[k + 1];
+        l->act = k == n_layers - 1 ? ACT_IDENTITY : hidden;
+        l->w_off = off;
+        off += (size_t)l->n_in * (size_t)l->n_out; /* <= 1e10: no overflow */
+        l->b_off = off;
+        off += (size_t)l->n_out;
+        if (off > NN_MAX_PARAMS) {
+            util_err(err, "the model would have more than %u parameters "
+                     "(layer %d alone has %zu): use narrower layers",
+                     NN_MAX_PARAMS, k + 1,
+                     (size_t)l->n_in * (size_t)l->n_out + (size_t)l->n_out);
+            free(m);
+            return NULL;
+        }
+    }
+    m->n_params = off;
+    size_t nb = buf_len(m, cap);
+    if (nb == 0) {
+        util_err(err, "a batch capacity of %d rows needs more than %u values "
+                 "of activations: use a smaller batch", cap, NN_MAX_BUF);
+        free(m);
+        return NULL;
+    }
+    m->params = util_calloc(off, sizeof(double));
+    m->grads = util_calloc(off, sizeof(double));
+    m->buf = util_calloc(nb, sizeof(double));
+    if (!m->params || !m->grads || !m->buf) {
+        nn_free(m);
+        util_err(err, "out of memory for a model of %zu parameters and a "
+                 "batch of %d rows", off, cap);
+        return NULL;
+    }
+    m->cap = cap;
+    m->rows = 0;
+    carve(m, m->buf, cap, m->z, m->a, m->dz, m->da);
+    return m;
+}
+
+void nn_free(Model *m)
+{
+    if (!m)
+        return;
+    free(m->params);
+    free(m->grads);
+    free(m->buf);
+    free(m);
+}
+
+Model *nn_clone(const Model *m)
+{
+    Model *c = util_calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *m;
+    size_t nb = buf_len(m, m->cap);
+    c->params = util_calloc(m->n_params, sizeof(double));
+    c->grads = util_calloc(m->n_params, sizeof(double));
+    c->buf = util_calloc(nb, sizeof(double));
+    if (!c->params || !c->grads || !c->buf) {
+        nn_free(c);
+        return NULL;
+    }
+    memcpy(c->params, m->params, m->n_params * sizeof(double));
+    memcpy(c->grads, m->grads, m->n_params * sizeof(double));
+    memcpy(c->buf, m->buf, nb * sizeof(double));
+    carve(c, c->buf, c->cap, c->z, c->a, c->dz, c->da);
+    return c;
+}
+
+int nn_set_capacity(Model *m, int cap, char *err)
+{
+    if (cap < 1)
+        return util_err(err, "the batch capacity must be at least 1, not %d",
+                        cap);
+    if (cap == m->cap)
+        return 0;
+    size_t nb = buf_len(m, cap);
+    if (nb == 0)
+        return util_err(err, "a batch of %d rows needs more than %u values "
+                        "of activations: use a smaller batch", cap,
+                        NN_MAX_BUF);
+    double *buf = util_calloc(nb, sizeof(double));
+    if (!buf)
+        return util_err(err, "out of memory for a batch of %d rows", cap);
+    double *z[NN_MAX_LAYERS], *a[NN_MAX_LAYERS];
+    double *dz[NN_MAX_LAYERS], *da[NN_MAX_LAYERS];
+    carve(m, buf, cap, z, a, dz, da);
+    /* keep the rows of the last batch that still fit, so Z1 ... stay visible */
+    int keep = m->rows < cap ? m->rows : cap;
+    for (int k = 0; k < m->n_layers; k++) {
+        size_t n = (size_t)keep * (size_t)m->layer[k].n_out * sizeof(double);
+        memcpy(z[k], m->z[k], n);
+        memcpy(a[k], m->a[k], n);
+        memcpy(dz[k], m->dz[k], n);
+        memcpy(da[k], m->da[k], n);
+    }
+    free(m->buf);
+    m->buf = buf;
+    m->cap = cap;
+    m->rows = keep;
+    memcpy(m->z, z, sizeof z);
+    memcpy(m->a, a, sizeof a);
+    memcpy(m->dz, dz, sizeof dz);
+    memcpy(m->da, da, sizeof da);
+    return 0;
+}
+
+/* An empty view for a layer number out of range. */
+static Mat empty_view(void)
+{
+    return mat_view(NULL, 0, 0);
+}
+
+Mat nn_weight(const Model *m, int k)
+{
+    if (k < 1 || k > m->n_layers)
+        return empty_view();
+    const Layer *l = &m->layer[k - 1];
+    return mat_view(m->params + l->w_off, l->n_in, l->n_out);
+}
+
+Mat nn_bias(const Model *m, int k)
+{
+    if (k < 1 || k > m->n_layers)
+        return empty_view();
+    const Layer *l = &m->layer[k - 1];
+    return mat_view(m->params + l->b_off, 1, l->n_out);
+}
+
+Mat nn_dweight(const Model *m, int k)
+{
+    if (k < 1 || k > m->n_layers)
+        return empty_view();
+    const Layer *l = &m->layer[k - 1];
+    return mat_view(m->grads + l->w_off, l->n_in, l->n_out);
+}
+
+Mat nn_dbias(const Model *m, int k)
+{
+    if (k < 1 || k > m->n_layers)
+        return empty_view();
+    const Layer *l = &m->layer[k - 1];
+    return mat_view(m->grads + l->b_off, 1, l->n_out);
+}
+
+void nn_forward(Model *m, const Mat *x)
+{
+    int rows = x->rows;
+    assert(rows >= 0 && rows <= m->cap && x->cols == m->layer[0].n_in);
+    m->rows = rows;
+    for (int k = 0; k < m->n_layers; k++) {
+        const Layer *l = &m->layer[k];
+        Mat in = k == 0 ? *x : mat_view(m->a[k - 1], rows, l->n_in); /* (B, n_in) */
+        Mat w = mat_view(m->params + l->w_off, l->n_in, l->n_out);  /* (n_in, n_out) */
+        Mat z = mat_view(m->z[k], rows, l->n_out);                  /* (B, n_out) */
+        mat_set_rows(&z, m->params + l->b_off);                     /* Z = b */
+        mat_gemm(false, false, 1.0, &in, &w, 1.0, &z);              /* Z += X W */
+        act_forward(l->act, m->z[k], m->a[k], mat_size(&z));        /* A = act(Z) */
+    }
+}
+
+void nn_backward(Model *m, const Mat *x)
+{
+    int rows = m->rows;
+    int last = m->n_layers - 1;
+    assert(x->rows == rows && x->cols == m->layer[0].n_in);
+    size_t n_last = (size_t)rows * (size_t)m->layer[last].n_out;
+    memcpy(m->da[last], m->dz[last], n_last * sizeof(double));     /* identity */
+    if (rows == 0) {                 /* an empty batch has zero gradients */
+        memset(m->grads, 0, m->n_params * sizeof(double));
+        return;
+    }
+    for (int k = last; k >= 0; k--) {
+        const Layer *l = &m->layer[k];
+        Mat in = k == 0 ? *x : mat_view(m->a[k - 1], rows, l->n_in); /* (B, n_in) */
+        Mat dz = mat_view(m->dz[k], rows, l->n_out);                /* (B, n_out) */
+        Mat w = mat_view(m->params + l->w_off, l->n_in, l->n_out);  /* (n_in, n_out) */
+        Mat dw = mat_view(m->grads + l->w_off, l->n_in, l->n_out);  /* (n_in, n_out) */
+        mat_gemm(true, false, 1.0, &in, &dz, 0.0, &dw);             /* dW = X^T dZ */
+        mat_sum_rows(&dz, m->grads + l->b_off);                     /* db = sum_rows dZ */
+        if (k == 0)
+            break;
+        const Layer *p = &m->layer[k - 1];
+        Mat da = mat_view(m->da[k - 1], rows, l->n_in);             /* (B, n_in) */
+        mat_gemm(false, true, 1.0, &dz, &w, 0.0, &da);              /* dA = dZ W^T */
+        act_backward(p->act, m->z[k - 1], m->a[k - 1], m->da[k - 1],
+                     m->dz[k - 1], mat_size(&da));                  /* dZ = dA * act'(Z) */
+    }
+}
+
+int nn_inputs(const Model *m)
+{
+    return m->layer[0].n_in;
+}
+
+int nn_outputs(const Model *m)
+{
+    return m->layer[m->n_layers - 1].n_out;
+}

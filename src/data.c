@@ -1,0 +1,1080 @@
+/* data.c — the data sets a learner trains on: nine built-in generators
+ * (regression: line, plane, sine; classification: xor, circles, moons,
+ * spirals, gauss, blobs), a strict loader for numeric CSV files, the
+ * training/validation split and standardization. Every random draw comes
+ * from one Rng seeded with the caller's seed, so a seed reproduces a data
+ * set exactly. Errors are one-line messages in the caller's buffer that say
+ * what is wrong and what to do; nothing here prints or exits. */
+#include "data.h"
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ROWS 10000000      /* rows of any data set */
+#define MAX_CELLS 100000000LL  /* rows * (features + targets) of any data set */
+#define MAX_CLASSES 1000       /* blobs' classes=, and CSV labels below this */
+#define MAX_FEATURES 10000     /* generators' features= */
+#define CSV_MAX_LINE (1 << 20) /* bytes in one CSV line */
+#define CSV_MAX_COLS 100000    /* columns of a CSV file */
+#define CSV_CHUNK (1 << 16)    /* bytes read from the file at a time */
+
+/* ---- data sets ---------------------------------------------------------- */
+
+void data_free(Dataset *ds)
+{
+    if (!ds)
+        return;
+    if (ds->feature_names)
+        for (int j = 0; j < ds->d; j++)
+            free(ds->feature_names[j]);
+    if (ds->target_names)
+        for (int j = 0; j < ds->t; j++)
+            free(ds->target_names[j]);
+    free(ds->feature_names);
+    free(ds->target_names);
+    free(ds->x);
+    free(ds->y);
+    free(ds->mean);
+    free(ds->std);
+    free(ds);
+}
+
+/* A zeroed data set of n rows, d features and t targets with all rows in
+ * training; names are left NULL for the caller. NULL when out of memory. */
+static Dataset *ds_alloc(const char *name, int n, int d, int t)
+{
+    Dataset *ds = util_calloc(1, sizeof *ds);
+    if (!ds)
+        return NULL;
+    snprintf(ds->name, sizeof ds->name, "%s", name);
+    ds->n = n;
+    ds->d = d;
+    ds->t = t;
+    ds->n_train = n;
+    ds->x = util_calloc((size_t)n * (size_t)d, sizeof(double));
+    ds->y = util_calloc((size_t)n * (size_t)t, sizeof(double));
+    ds->feature_names = util_calloc((size_t)d, sizeof(char *));
+    ds->target_names = util_calloc((size_t)t, sizeof(char *));
+    if (!ds->x || !ds->y || !ds->feature_names || !ds->target_names) {
+        data_free(ds);
+        return NULL;
+    }
+    return ds;
+}
+
+/* Names features x1..xd and the single target y; -1 when out of memory. */
+static int ds_name_generated(Dataset *ds)
+{
+    char buf[32];
+    for (int j = 0; j < ds->d; j++) {
+        snprintf(buf, sizeof buf, "x%d", j + 1);
+        if (!(ds->feature_names[j] = util_strdup(buf)))
+            return -1;
+    }
+    return (ds->target_names[0] = util_strdup("y")) ? 0 : -1;
+}
+
+/* ---- generators --------------------------------------------------------- */
+
+/* What a generator's point function may draw on. */
+typedef struct GenCtx {
+    Rng *rng;              /* the data set's generator */
+    double noise;          /* noise level in effect */
+    int d;                 /* features */
+    const double *centres; /* (K, d) cluster centres, blobs only */
+} GenCtx;
+
+/* Writes the features x (d) of point j of m in class k; a regression
+ * generator (k = 0, m = n) also writes its target y, a classifier gets
+ * y = NULL and the caller stores the label k. */
+typedef void (*GenPoint)(const GenCtx *c, int k, int j, int m, double *x,
+                         double *y);
+
+typedef struct Gen {
+    const char *name;  /* as typed after `data` */
+    const char *about; /* one line for help; states the true function */
+    double noise;      /* default noise */
+    int classes;       /* 0 regression, else default number of classes */
+    int d;             /* default features */
+    bool takes_features; /* features= allowed */
+    bool takes_classes;  /* classes= allowed */
+    GenPoint point;
+} Gen;
+
+static double uniform(Rng *r, double lo, double hi)
+{
+    return lo + (hi - lo) * rng_uniform(r);
+}
+
+/* Fills out (n) with standard normals, two per draw (Marsaglia's polar
+ * method): the blobs generator needs millions of them quickly. */
+static void normal_fill(Rng *r, double *out, int n)
+{
+    for (int i = 0; i < n; i += 2) {
+        double u, v, s;
+        do {
+            u = 2.0 * rng_uniform(r) - 1.0;
+            v = 2.0 * rng_uniform(r) - 1.0;
+            s = u * u + v * v;
+        } while (s >= 1.0 || s == 0.0);
+        double f = sqrt(-2.0 * log(s) / s);
+        out[i] = u * f;
+        if (i + 1 < n)
+            out[i + 1] = v * f;
+    }
+}
+
+/* Adds noise * N(0, 1) to each of the n values of x. */
+static void jitter(const GenCtx *c, double *x, int n)
+{
+    if (c->noise > 0)
+        for (int i = 0; i < n; i++)
+            x[i] += c->noise * rng_normal(c->rng);
+}
+
+static void line_point(const GenCtx *c, int k, int j, int m, double *x,
+                       double *y)
+{
+    x[0] = uniform(c->rng, -1, 1);
+    y[0] = 2 * x[0] + 1;
+    jitter(c, y, 1);
+}
+
+static void plane_point(const GenCtx *c, int k, int j, int m, double *x,
+                        double *y)
+{
+    double s = 0.5;
+    for (int i = 0; i < c->d; i++) {
+        x[i] = uniform(c->rng, -1, 1);
+        s += (i % 2 ? -(i + 1) : (i + 1)) * x[i]; /* w = 1, -2, 3, -4, ... */
+    }
+    y[0] = s;
+    jitter(c, y, 1);
+}
+
+static void sine_point(const GenCtx *c, int k, int j, int m, double *x,
+                       double *y)
+{
+    x[0] = uniform(c->rng, -M_PI, M_PI);
+    y[0] = sin(x[0]);
+    jitter(c, y, 1);
+}
+
+/* Label 1 in the quadrants where x1 * x2 < 0: the point is drawn inside its
+ * class's two quadrants, so classes stay balanced. */
+static void xor_point(const GenCtx *c, int k, int j, int m, double *x,
+                      double *y)
+{
+    double a = 1.0 - rng_uniform(c->rng), b = 1.0 - rng_uniform(c->rng);
+    double s = rng_uniform(c->rng) < 0.5 ? 1.0 : -1.0;
+    x[0] = s * a;
+    x[1] = (k ? -s : s) * b;
+    jitter(c, x, 2);
+}
+
+/* sklearn's make_circles(factor=0.5): evenly spaced angles, outer circle
+ * of radius 1 is class 0, inner circle of radius 0.5 class 1. */
+static void circles_point(const GenCtx *c, int k, int j, int m, double *x,
+                          double *y)
+{
+    double t = 2 * M_PI * j / m, r = k ? 0.5 : 1.0;
+    x[0] = r * cos(t);
+    x[1] = r * sin(t);
+    jitter(c, x, 2);
+}
+
+/* sklearn's make_moons: the upper half of the unit circle is class 0, the
+ * lower half of the unit circle around (1, 0.5) class 1. */
+static void moons_point(const GenCtx *c, int k, int j, int m, double *x,
+                        double *y)
+{
+    double t = m > 1 ? M_PI * j / (m - 1) : 0;
+    x[0] = k ? 1 - cos(t) : cos(t);
+    x[1] = k ? 0.5 - sin(t) : sin(t);
+    jitter(c, x, 2);
+}
+
+/* Two Archimedean spirals of 1.5 turns, radius 0.1 to 1, the second turned
+ * by half a turn: neighbouring arms are 0.3 apart. */
+static void spirals_point(const GenCtx *c, int k, int j, int m, double *x,
+                          double *y)
+{
+    double u = m > 1 ? (double)j / (m - 1) : 0;
+    double r = 0.1 + 0.9 * u, t = 3 * M_PI * u + k * M_PI;
+    x[0] = r * cos(t);
+    x[1] = r * sin(t);
+    jitter(c, x, 2);
+}
+
+static void gauss_point(const GenCtx *c, int k, int j, int m, double *x,
+                        double *y)
+{
+    double centre = k ? 2.0 : -2.0, sd = 1.0 + c->noise;
+    x[0] = centre + sd * rng_normal(c->rng);
+    x[1] = centre + sd * rng_normal(c->rng);
+}
+
+static void blobs_point(const GenCtx *c, int k, int j, int m, double *x,
+                        double *y)
+{
+    const double *centre = c->centres + (size_t)k * (size_t)c->d;
+    double sd = 1.0 + c->noise;
+    normal_fill(c->rng, x, c->d);
+    for (int i = 0; i < c->d; i++)
+        x[i] = centre[i] + sd * x[i];
+}
+
+static const Gen gens[] = {
+    {"line", "regression, 1 feature: y = 2x + 1 + noise*N(0,1), x ~ U(-1,1) "
+             "(true slope 2, intercept 1; noise 0.1)",
+     0.1, 0, 1, false, false, line_point},
+    {"plane", "regression, features=D (2): y = x1 - 2x2 + 3x3 - 4x4 ... + 0.5 "
+              "+ noise*N(0,1), x ~ U(-1,1)^D (noise 0.1)",
+     0.1, 0, 2, true, false, plane_point},
+    {"sine", "regression, 1 feature: y = sin(x) + noise*N(0,1), x ~ U(-pi,pi) "
+             "(noise 0.1)",
+     0.1, 0, 1, false, false, sine_point},
+    {"xor", "2 classes: x ~ U(-1,1)^2, label 1 where x1*x2 < 0, then "
+            "noise*N(0,1) added to the points (noise 0)",
+     0.0, 2, 2, false, false, xor_point},
+    {"circles", "2 classes: outer circle radius 1 (label 0), inner radius 0.5 "
+                "(label 1), plus noise*N(0,1) (noise 0.05)",
+     0.05, 2, 2, false, false, circles_point},
+    {"moons", "2 classes: two interleaving half circles as sklearn's "
+              "make_moons, plus noise*N(0,1) (noise 0.1)",
+     0.1, 2, 2, false, false, moons_point},
+    {"spirals", "2 classes: two interleaved spirals of 1.5 turns, radius 0.1 "
+                "to 1, plus noise*N(0,1) (noise 0.05)",
+     0.05, 2, 2, false, false, spirals_point},
+    {"gauss", "2 classes: Gaussian clouds around (-2,-2) label 0 and (2,2) "
+              "label 1, std 1 + noise (noise 0)",
+     0.0, 2, 2, false, false, gauss_point},
+    {"blobs", "classes=K (3) Gaussian clusters in features=D (2) dimensions, "
+              "centres ~ U(-10,10)^D, std 1 + noise (noise 0)",
+     0.0, 3, 2, true, true, blobs_point},
+};
+#define N_GENS ((int)(sizeof gens / sizeof gens[0]))
+
+const char *const *data_generators(void)
+{
+    static const char *names[N_GENS + 1];
+    if (!names[0])
+        for (int i = 0; i < N_GENS; i++)
+            names[i] = gens[i].name;
+    return names;
+}
+
+static const Gen *gen_find(const char *name)
+{
+    for (int i = 0; name && i < N_GENS; i++)
+        if (strcmp(gens[i].name, name) == 0)
+            return &gens[i];
+    return NULL;
+}
+
+const char *data_generator_about(const char *name)
+{
+    const Gen *g = gen_find(name);
+    return g ? g->about : NULL;
+}
+
+/* Writes "plane and blobs" (the generators taking features=, or classes=). */
+static void gens_taking(bool features, char *buf, size_t size)
+{
+    int count = 0, total = 0;
+    for (int i = 0; i < N_GENS; i++)
+        total += features ? gens[i].takes_features : gens[i].takes_classes;
+    buf[0] = '\0';
+    for (int i = 0; i < N_GENS; i++) {
+        if (!(features ? gens[i].takes_features : gens[i].takes_classes))
+            continue;
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, "%s%s",
+                 count == 0 ? "" : count == total - 1 ? " and " : ", ",
+                 gens[i].name);
+        count++;
+    }
+}
+
+static int gen_unknown(const char *name, char *err)
+{
+    const char *best = NULL;
+    int best_d = 3;
+    char list[256] = "";
+    for (int i = 0; i < N_GENS; i++) {
+        int dist = util_edit_distance(name ? name : "", gens[i].name);
+        if (dist < best_d && 2 * dist <= (int)strlen(name ? name : "")) {
+            best_d = dist;
+            best = gens[i].name;
+        }
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
+                 gens[i].name);
+    }
+    if (best)
+        return util_err(err, "unknown data set '%s'; did you mean '%s'? "
+                        "(built-in: %s)", name ? name : "", best, list);
+    return util_err(err, "unknown data set '%s'; built-in generators are %s, "
+                    "or use data load FILE.csv", name ? name : "", list);
+}
+
+/* Checks the options against the generator and fills in defaults; -1 with
+ * err when one is out of range. */
+static int gen_options(const Gen *g, const DataGenOpts *o, int *n, int *d,
+                       int *k, double *noise, char *err)
+{
+    char list[128];
+    if (o->n < 0 || o->n > MAX_ROWS)
+        return util_err(err, "n=%d is out of range; use n=1 to n=%d", o->n,
+                        MAX_ROWS);
+    *n = o->n ? o->n : 200;
+    *noise = o->noise < 0 ? g->noise : o->noise;
+    if (!isfinite(*noise))
+        return util_err(err, "noise must be a finite number >= 0, such as "
+                        "noise=0.1");
+    if (o->features && !g->takes_features) {
+        gens_taking(true, list, sizeof list);
+        return util_err(err, "%s always has %d feature%s; features= applies "
+                        "only to %s", g->name, g->d, g->d == 1 ? "" : "s",
+                        list);
+    }
+    if (o->classes && !g->takes_classes) {
+        gens_taking(false, list, sizeof list);
+        return util_err(err, "%s %s; classes= applies only to %s", g->name,
+                        g->classes ? "always has 2 classes"
+                                   : "is a regression task",
+                        list);
+    }
+    *d = o->features ? o->features : g->d;
+    if (*d < 1 || *d > MAX_FEATURES)
+        return util_err(err, "features=%d is out of range; use features=1 "
+                        "to features=%d", *d, MAX_FEATURES);
+    *k = o->classes ? o->classes : g->classes;
+    if (g->takes_classes && (*k < 2 || *k > MAX_CLASSES))
+        return util_err(err, "classes=%d is out of range; use classes=2 to "
+                        "classes=%d", *k, MAX_CLASSES);
+    if (*k && *n < *k)
+        return util_err(err, "n=%d is fewer rows than the %d classes of %s; "
+                        "use n=%d or more", *n, *k, g->name, *k);
+    long long cells = (long long)*n * (*d + 1);
+    if (cells > MAX_CELLS)
+        return util_err(err, "n=%d with %d feature%s makes %lld values, more "
+                        "than 100 million; use fewer rows or features", *n,
+                        *d, *d == 1 ? "" : "s", cells);
+    return 0;
+}
+
+Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
+{
+    static const DataGenOpts unset = {0, -1.0, 0, 0, 0};
+    const Gen *g = gen_find(name);
+    if (!g) {
+        gen_unknown(name, err);
+        return NULL;
+    }
+    if (!o)
+        o = &unset;
+    int n = 0, d = 0, k = 0;
+    double noise = 0;
+    if (gen_options(g, o, &n, &d, &k, &noise, err) < 0)
+        return NULL;
+
+    Dataset *ds = ds_alloc(g->name, n, d, 1);
+    int *perm = k ? util_calloc((size_t)n, sizeof *perm) : NULL;
+    double *centres = g->takes_classes
+                          ? util_calloc((size_t)k * (size_t)d, sizeof(double))
+                          : NULL;
+    if (!ds || ds_name_generated(ds) < 0 || (k && !perm) ||
+        (g->takes_classes && !centres)) {
+        data_free(ds);
+        free(perm);
+        free(centres);
+        util_err(err, "out of memory making %d rows of %s", n, g->name);
+        return NULL;
+    }
+
+    Rng rng;
+    rng_seed(&rng, o->seed);
+    GenCtx c = {&rng, noise, d, centres};
+    if (!k) {
+        for (int i = 0; i < n; i++)
+            g->point(&c, 0, i, n, ds->x + (size_t)i * (size_t)d, ds->y + i);
+    } else {
+        /* point j of class c goes to the shuffled row perm[row]: the
+         * classes come out interleaved without a copy */
+        rng_permutation(&rng, perm, n);
+        for (size_t i = 0; centres && i < (size_t)k * (size_t)d; i++)
+            centres[i] = uniform(&rng, -10, 10);
+        int row = 0;
+        for (int cls = 0; cls < k; cls++) {
+            int m = n / k + (cls < n % k);
+            for (int j = 0; j < m; j++) {
+                int at = perm[row++];
+                g->point(&c, cls, j, m, ds->x + (size_t)at * (size_t)d, NULL);
+                ds->y[at] = cls;
+            }
+        }
+        ds->classification = true;
+        ds->n_classes = k;
+    }
+    free(perm);
+    free(centres);
+    return ds;
+}
+
+/* ---- CSV reader ---------------------------------------------------------- */
+
+/* A CSV file read line by line through a fixed chunk, so a huge line or a
+ * binary file is refused before it fills memory. */
+typedef struct Csv {
+    const char *path; /* as given, for messages */
+    FILE *f;
+    char *chunk;      /* (CSV_CHUNK) bytes read ahead */
+    size_t pos, len;  /* next byte and end of the chunk */
+    bool eof;         /* the file is exhausted */
+    bool skip_lf;     /* the last line ended in '\r': skip a '\n' after it */
+    char *line;       /* the current line, NUL-terminated */
+    size_t n, cap;    /* its length and capacity */
+    long lineno;      /* 1-based number of the current line */
+    char **cell;      /* the current row's cells, pointing into line */
+    int ncell, capcell;
+} Csv;
+
+/* Reads the next line into c->line; 1 read, 0 at the end of the file, -1
+ * with err on a read error, an overlong line or no memory. Lines end with
+ * "\n", "\r\n" or "\r". */
+static int csv_read_line(Csv *c, char *err)
+{
+    bool any = false;
+    c->n = 0;
+    for (;;) {
+        if (c->pos == c->len) {
+            if (c->eof)
+                break;
+            c->len = fread(c->chunk, 1, CSV_CHUNK, c->f);
+            c->pos = 0;
+            if (c->len == 0) {
+                if (ferror(c->f))
+                    return util_err(err, "%s: cannot read: %s; check that it "
+                                    "is a readable file", c->path,
+                                    strerror(errno));
+                c->eof = true;
+                break;
+            }
+        }
+        char ch = c->chunk[c->pos++];
+        if (c->skip_lf) {
+            c->skip_lf = false;
+            if (ch == '\n')
+                continue;
+        }
+        any = true;
+        if (ch == '\n' || ch == '\r') {
+            c->skip_lf = ch == '\r';
+            break;
+        }
+        if (c->n >= CSV_MAX_LINE)
+            return util_err(err, "%s:%ld: line is longer than 1 MB; this is "
+                            "not a CSV file paramlab can read", c->path,
+                            c->lineno + 1);
+        if (c->n + 1 >= c->cap) {
+            size_t cap = c->cap ? 2 * c->cap : 4096;
+            char *p = realloc(c->line, cap);
+            if (!p)
+                return util_err(err, "%s:%ld: out of memory", c->path,
+                                c->lineno + 1);
+            c->line = p;
+            c->cap = cap;
+        }
+        c->line[c->n++] = ch;
+    }
+    if (!any)
+        return 0;
+    c->lineno++;
+    if (!c->line) { /* an empty first line */
+        if (!(c->line = malloc(4096)))
+            return util_err(err, "%s:%ld: out of memory", c->path, c->lineno);
+        c->cap = 4096;
+    }
+    c->line[c->n] = '\0';
+    return 1;
+}
+
+/* Refuses a line holding a NUL or a control byte other than tab. */
+static int csv_check_text(const Csv *c, char *err)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        unsigned char b = (unsigned char)c->line[i];
+        if ((b < 0x20 && b != '\t') || b == 0x7f)
+            return util_err(err, "%s:%ld: byte 0x%02x at column %zu: not a "
+                            "text CSV file; give a file of comma-separated "
+                            "numbers", c->path, c->lineno, b, i + 1);
+    }
+    return 0;
+}
+
+static bool is_blank(char ch)
+{
+    return ch == ' ' || ch == '\t';
+}
+
+static int csv_add_cell(Csv *c, char *s, char *err)
+{
+    if (c->ncell >= CSV_MAX_COLS)
+        return util_err(err, "%s:%ld: more than %d columns; this is not a "
+                        "CSV file paramlab can read", c->path, c->lineno,
+                        CSV_MAX_COLS);
+    if (c->ncell == c->capcell) {
+        int cap = c->capcell ? 2 * c->capcell : 64;
+        char **p = realloc(c->cell, (size_t)cap * sizeof *p);
+        if (!p)
+            return util_err(err, "%s:%ld: out of memory", c->path, c->lineno);
+        c->cell = p;
+        c->capcell = cap;
+    }
+    c->cell[c->ncell++] = s;
+    return 0;
+}
+
+/* Splits c->line in place into trimmed cells; a cell may be quoted
+ * ("a b", with "" for a quote) so header names can hold spaces or commas. */
+static int csv_split(Csv *c, char *err)
+{
+    char *p = c->line, *end = c->line + c->n;
+    c->ncell = 0;
+    for (;;) {
+        while (p < end && is_blank(*p))
+            p++;
+        char *start = p, *stop;
+        if (p < end && *p == '"') {
+            char *out = start;
+            bool closed = false;
+            for (p++; p < end; p++) {
+                if (*p == '"') {
+                    if (p + 1 < end && p[1] == '"') {
+                        *out++ = '"';
+                        p++;
+                        continue;
+                    }
+                    closed = true;
+                    p++;
+                    break;
+                }
+                *out++ = *p;
+            }
+            if (!closed)
+                return util_err(err, "%s:%ld: cell %d has an opening quote "
+                                "but no closing one; close the quote",
+                                c->path, c->lineno, c->ncell + 1);
+            while (p < end && is_blank(*p))
+                p++;
+            if (p < end && *p != ',')
+                return util_err(err, "%s:%ld: cell %d has text after its "
+                                "closing quote; quote the whole cell",
+                                c->path, c->lineno, c->ncell + 1);
+            stop = out;
+        } else {
+            while (p < end && *p != ',')
+                p++;
+            stop = p;
+            while (stop > start && is_blank(stop[-1]))
+                stop--;
+        }
+        bool more = p < end; /* p is at a comma */
+        *stop = '\0';        /* stop <= p: overwrites the comma or the end */
+        if (csv_add_cell(c, start, err) < 0)
+            return -1;
+        if (!more)
+            return 0;
+        p++;
+    }
+}
+
+/* Reads the next non-blank line and splits it; 1, 0 at the end, -1 with
+ * err. */
+static int csv_next_row(Csv *c, char *err)
+{
+    for (;;) {
+        int r = csv_read_line(c, err);
+        if (r <= 0)
+            return r;
+        if (c->lineno == 1 && c->n >= 3 &&
+            memcmp(c->line, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 BOM */
+            memmove(c->line, c->line + 3, c->n - 2);
+            c->n -= 3;
+        }
+        if (csv_check_text(c, err) < 0)
+            return -1;
+        size_t i = 0;
+        while (i < c->n && is_blank(c->line[i]))
+            i++;
+        if (i < c->n)
+            return csv_split(c, err) < 0 ? -1 : 1;
+    }
+}
+
+enum { CELL_NUMBER, CELL_EMPTY, CELL_NAN, CELL_INF, CELL_TEXT };
+
+static int cell_parse(const char *s, double *v)
+{
+    if (!*s)
+        return CELL_EMPTY;
+    if (util_parse_double(s, v))
+        return CELL_NUMBER;
+    char *end;
+    double w = strtod(s, &end);
+    if (end != s && *end == '\0') {
+        if (isnan(w))
+            return CELL_NAN;
+        if (isinf(w))
+            return CELL_INF;
+    }
+    return CELL_TEXT;
+}
+
+/* Parses the current row into out (ncell values); -1 with err naming the
+ * first bad cell. */
+static int csv_parse_row(const Csv *c, double *out, bool may_be_header,
+                         char *err)
+{
+    for (int i = 0; i < c->ncell; i++) {
+        const char *s = c->cell[i];
+        switch (cell_parse(s, &out[i])) {
+        case CELL_NUMBER:
+            break;
+        case CELL_EMPTY:
+            return util_err(err, "%s:%ld: cell %d is empty; fill it in or "
+                            "drop that row", c->path, c->lineno, i + 1);
+        case CELL_NAN:
+            return util_err(err, "%s:%ld: cell %d is NaN; clean or drop that "
+                            "row", c->path, c->lineno, i + 1);
+        case CELL_INF:
+            return util_err(err, "%s:%ld: cell %d is infinite ('%.20s'); "
+                            "clean or drop that row", c->path, c->lineno,
+                            i + 1, s);
+        default:
+            return util_err(err, "%s:%ld: cell %d '%.20s%s' is not a number; "
+                            "%s", c->path, c->lineno, i + 1, s,
+                            strlen(s) > 20 ? "..." : "",
+                            may_be_header ? "use header=yes if this row is a "
+                                            "header"
+                                          : "fix or drop that row");
+        }
+    }
+    return 0;
+}
+
+/* ---- CSV targets --------------------------------------------------------- */
+
+/* Writes "a, b, c (or indices 0 to 2)", shortened when long. */
+static void list_columns(char *const *names, int m, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < m; i++) {
+        if (len > 200) {
+            snprintf(buf + len, size - len, ", ...");
+            len = strlen(buf);
+            break;
+        }
+        snprintf(buf + len, size - len, "%s%.40s", i ? ", " : "", names[i]);
+        len = strlen(buf);
+    }
+    snprintf(buf + len, size - len, " (or indices 0 to %d)", m - 1);
+}
+
+/* Finds the column a target entry names: a header name, else a 0-based
+ * index; -1 with err. */
+static int find_column(const Csv *c, long line, char *const *names, int m,
+                       const char *tok, char *err)
+{
+    char cols[320];
+    int found = -1;
+    for (int i = 0; i < m; i++) {
+        if (strcmp(names[i], tok) != 0)
+            continue;
+        if (found >= 0)
+            return util_err(err, "%s:%ld: two columns are named '%.40s'; "
+                            "give target= its index, %d or %d", c->path,
+                            line, tok, found, i);
+        found = i;
+    }
+    if (found >= 0)
+        return found;
+    long idx;
+    if (util_parse_long(tok, 0, m - 1, &idx))
+        return (int)idx;
+    list_columns(names, m, cols, sizeof cols);
+    if (util_parse_long(tok, -1000000000L, 1000000000L, &idx))
+        return util_err(err, "%s:%ld: target column %ld is out of range; "
+                        "columns are %s", c->path, line, idx, cols);
+    const char *best = NULL;
+    int best_d = 3;
+    for (int i = 0; i < m; i++) {
+        int dist = util_edit_distance(tok, names[i]);
+        if (dist < best_d && 2 * dist <= (int)strlen(tok)) {
+            best_d = dist;
+            best = names[i];
+        }
+    }
+    if (best)
+        return util_err(err, "%s:%ld: no column '%.40s'; did you mean "
+                        "'%.40s'? Columns are %s", c->path, line, tok, best,
+                        cols);
+    return util_err(err, "%s:%ld: no column '%.40s'; columns are %s", c->path,
+                    line, tok, cols);
+}
+
+/* Resolves target= into order (the target columns, in the order given)
+ * and is_target (m flags); *t is their number. -1 with err. */
+static int resolve_targets(const Csv *c, long line, char *const *names, int m,
+                           const char *target, int *order, bool *is_target,
+                           int *t, char *err)
+{
+    *t = 0;
+    if (!target) {
+        order[(*t)++] = m - 1;
+        is_target[m - 1] = true;
+    } else {
+        char *spec = util_strdup(target);
+        if (!spec)
+            return util_err(err, "%s: out of memory", c->path);
+        char *p = spec;
+        for (;;) {
+            char *comma = strchr(p, ',');
+            if (comma)
+                *comma = '\0';
+            char *tok = p, *stop = p + strlen(p);
+            while (is_blank(*tok))
+                tok++;
+            while (stop > tok && is_blank(stop[-1]))
+                *--stop = '\0';
+            int col;
+            if (!*tok) {
+                col = util_err(err, "%s:%ld: target= has an empty entry; "
+                               "name columns, as in target=species or "
+                               "target=4", c->path, line);
+            } else if ((col = find_column(c, line, names, m, tok, err)) >= 0 &&
+                       is_target[col]) {
+                col = util_err(err, "%s:%ld: column '%.40s' is named twice "
+                               "in target=; name each target once", c->path,
+                               line, names[col]);
+            }
+            if (col < 0) {
+                free(spec);
+                return -1;
+            }
+            is_target[col] = true;
+            order[(*t)++] = col;
+            if (!comma)
+                break;
+            p = comma + 1;
+        }
+        free(spec);
+    }
+    if (*t == m)
+        return util_err(err, "%s:%ld: target= takes every column, leaving no "
+                        "features; keep at least one feature column", c->path,
+                        line);
+    return 0;
+}
+
+/* ---- CSV loader ---------------------------------------------------------- */
+
+/* Appends the current row to vals (rows x m), growing it; -1 with err. */
+static int csv_append(const Csv *c, double **vals, int *rows, int *cap, int m,
+                      bool may_be_header, char *err)
+{
+    if (*rows >= MAX_ROWS)
+        return util_err(err, "%s:%ld: more than %d rows; use a smaller file",
+                        c->path, c->lineno, MAX_ROWS);
+    if ((long long)(*rows + 1) * m > MAX_CELLS)
+        return util_err(err, "%s:%ld: more than 100 million values; use a "
+                        "smaller file", c->path, c->lineno);
+    if (*rows == *cap) {
+        long long want = *cap ? 2LL * *cap : 1 + 65536 / m;
+        if (want > MAX_ROWS)
+            want = MAX_ROWS;
+        if (want * m > MAX_CELLS)
+            want = MAX_CELLS / m;
+        double *p = realloc(*vals, (size_t)want * (size_t)m * sizeof *p);
+        if (!p)
+            return util_err(err, "%s:%ld: out of memory", c->path, c->lineno);
+        *vals = p;
+        *cap = (int)want;
+    }
+    if (csv_parse_row(c, *vals + (size_t)*rows * (size_t)m, may_be_header,
+                      err) < 0)
+        return -1;
+    (*rows)++;
+    return 0;
+}
+
+/* Makes the task a classification when the single target column holds
+ * integer labels 0..999 with at least two distinct values. */
+static void detect_task(Dataset *ds)
+{
+    if (ds->t != 1)
+        return;
+    bool *seen = util_calloc(MAX_CLASSES, sizeof *seen);
+    if (!seen)
+        return;
+    int max = -1, distinct = 0;
+    bool ok = true;
+    for (int i = 0; i < ds->n && ok; i++) {
+        double v = ds->y[i];
+        ok = v >= 0 && v < MAX_CLASSES && v == floor(v);
+        if (ok) {
+            int label = (int)v;
+            distinct += !seen[label];
+            seen[label] = true;
+            if (label > max)
+                max = label;
+        }
+    }
+    free(seen);
+    if (!ok || distinct < 2)
+        return;
+    for (int i = 0; i < ds->n; i++)
+        ds->y[i] = (int)ds->y[i]; /* -0.0 becomes 0 */
+    ds->classification = true;
+    ds->n_classes = max + 1;
+}
+
+Dataset *data_load_csv(const char *path, const char *target, DataHeader h,
+                       char *err)
+{
+    Csv c = {0};
+    c.path = path;
+    Dataset *ds = NULL;
+    char **names = NULL;
+    int *order = NULL;
+    bool *is_target = NULL;
+    double *vals = NULL;
+    int m = 0, t = 0, rows = 0, cap = 0;
+
+    if (!(c.f = fopen(path, "rb"))) {
+        util_err(err, "%s: cannot open: %s; check the file name", path,
+                 strerror(errno));
+        return NULL;
+    }
+    if (!(c.chunk = malloc(CSV_CHUNK))) {
+        util_err(err, "%s: out of memory", path);
+        goto fail;
+    }
+    int r = csv_next_row(&c, err);
+    if (r < 0)
+        goto fail;
+    if (r == 0) {
+        util_err(err, "%s:1: the file is empty; give a CSV file of "
+                 "comma-separated numbers", path);
+        goto fail;
+    }
+
+    /* the first row: a header, or data */
+    long first_line = c.lineno;
+    m = c.ncell;
+    bool header = h == DATA_HEADER_YES;
+    if (h == DATA_HEADER_AUTO) {
+        double v;
+        for (int i = 0; i < m && !header; i++)
+            header = cell_parse(c.cell[i], &v) == CELL_TEXT;
+    }
+    names = util_calloc((size_t)m, sizeof *names);
+    order = util_calloc((size_t)m, sizeof *order);
+    is_target = util_calloc((size_t)m, sizeof *is_target);
+    if (!names || !order || !is_target) {
+        util_err(err, "%s: out of memory", path);
+        goto fail;
+    }
+    for (int i = 0; i < m; i++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "col%d", i);
+        names[i] = util_strdup(header && *c.cell[i] ? c.cell[i] : buf);
+        if (!names[i]) {
+            util_err(err, "%s: out of memory", path);
+            goto fail;
+        }
+    }
+    if (resolve_targets(&c, first_line, names, m, target, order, is_target,
+                        &t, err) < 0)
+        goto fail;
+    if (!header && csv_append(&c, &vals, &rows, &cap, m,
+                              h == DATA_HEADER_NO, err) < 0)
+        goto fail;
+
+    /* the data rows */
+    while ((r = csv_next_row(&c, err)) > 0) {
+        if (c.ncell != m) {
+            util_err(err, "%s:%ld: row has %d cell%s, the %s has %d; every "
+                     "row needs %d comma-separated values", path, c.lineno,
+                     c.ncell, c.ncell == 1 ? "" : "s",
+                     header ? "header" : "first row", m, m);
+            goto fail;
+        }
+        if (csv_append(&c, &vals, &rows, &cap, m, false, err) < 0)
+            goto fail;
+    }
+    if (r < 0)
+        goto fail;
+    if (rows == 0) {
+        util_err(err, "%s:%ld: the file has a header but no data rows; add "
+                 "rows of numbers below it", path, first_line);
+        goto fail;
+    }
+
+    /* the data set: features in file order, targets in target= order */
+    const char *base = strrchr(path, '/');
+    if (!(ds = ds_alloc(base ? base + 1 : path, rows, m - t, t))) {
+        util_err(err, "%s: out of memory for %d rows", path, rows);
+        goto fail;
+    }
+    int f = 0;
+    for (int col = 0; col < m; col++) {
+        if (is_target[col])
+            continue;
+        for (int i = 0; i < rows; i++)
+            ds->x[(size_t)i * (size_t)ds->d + (size_t)f] =
+                vals[(size_t)i * (size_t)m + (size_t)col];
+        ds->feature_names[f++] = names[col];
+        names[col] = NULL;
+    }
+    for (int j = 0; j < t; j++) {
+        int col = order[j];
+        for (int i = 0; i < rows; i++)
+            ds->y[(size_t)i * (size_t)t + (size_t)j] =
+                vals[(size_t)i * (size_t)m + (size_t)col];
+        ds->target_names[j] = names[col];
+        names[col] = NULL;
+    }
+    detect_task(ds);
+    goto done;
+
+fail:
+    data_free(ds);
+    ds = NULL;
+done:
+    for (int i = 0; names && i < m; i++)
+        free(names[i]);
+    free(names);
+    free(order);
+    free(is_target);
+    free(vals);
+    free(c.cell);
+    free(c.line);
+    free(c.chunk);
+    fclose(c.f);
+    return ds;
+}
+
+/* ---- split and standardize ----------------------------------------------- */
+
+int data_split(Dataset *ds, double frac, uint64_t seed, char *err)
+{
+    if (!(frac > 0 && frac < 1))
+        return util_err(err, "split fraction %g is out of range; hold out a "
+                        "fraction between 0 and 1, such as 0.2", frac);
+    if (ds->standardized)
+        return util_err(err, "the data is already standardized; split before "
+                        "standardizing, so the statistics come from training "
+                        "rows only (reload the data to split again)");
+    long n_val = lround(frac * ds->n);
+    if (n_val < 1)
+        return util_err(err, "holding out %g of %d rows leaves no validation "
+                        "rows; use a larger fraction", frac, ds->n);
+    if (n_val >= ds->n)
+        return util_err(err, "holding out %g of %d rows leaves no training "
+                        "rows; use a smaller fraction", frac, ds->n);
+
+    size_t d = (size_t)ds->d, t = (size_t)ds->t;
+    int *perm = util_calloc((size_t)ds->n, sizeof *perm);
+    double *x = util_calloc((size_t)ds->n * d, sizeof *x);
+    double *y = util_calloc((size_t)ds->n * t, sizeof *y);
+    if (!perm || !x || !y) {
+        free(perm);
+        free(x);
+        free(y);
+        return util_err(err, "out of memory splitting %d rows", ds->n);
+    }
+    Rng rng;
+    rng_seed(&rng, seed);
+    rng_permutation(&rng, perm, ds->n);
+    for (int i = 0; i < ds->n; i++) {
+        size_t from = (size_t)perm[i];
+        memcpy(x + (size_t)i * d, ds->x + from * d, d * sizeof *x);
+        memcpy(y + (size_t)i * t, ds->y + from * t, t * sizeof *y);
+    }
+    free(perm);
+    free(ds->x);
+    free(ds->y);
+    ds->x = x;
+    ds->y = y;
+    ds->n_train = ds->n - (int)n_val;
+    return 0;
+}
+
+int data_standardize(Dataset *ds, char *err)
+{
+    if (ds->standardized)
+        return util_err(err, "the data is already standardized; reload it to "
+                        "start again from the raw values");
+    size_t d = (size_t)ds->d;
+    int n = ds->n_train;
+    if (n < 1 || d < 1)
+        return util_err(err, "there are no training rows or features to "
+                        "standardize");
+    double *mean = util_calloc(d, sizeof *mean);
+    double *sd = util_calloc(d, sizeof *sd);
+    double *lo = util_calloc(d, sizeof *lo), *hi = util_calloc(d, sizeof *hi);
+    if (!mean || !sd || !lo || !hi) {
+        free(mean);
+        free(sd);
+        free(lo);
+        free(hi);
+        return util_err(err, "out of memory standardizing %zu features", d);
+    }
+    /* two passes over the training rows, row by row for the cache */
+    memcpy(lo, ds->x, d * sizeof *lo);
+    memcpy(hi, ds->x, d * sizeof *hi);
+    for (int i = 0; i < n; i++) {
+        const double *row = ds->x + (size_t)i * d;
+        for (size_t j = 0; j < d; j++) {
+            mean[j] += row[j];
+            if (row[j] < lo[j])
+                lo[j] = row[j];
+            if (row[j] > hi[j])
+                hi[j] = row[j];
+        }
+    }
+    for (size_t j = 0; j < d; j++)
+        mean[j] /= n;
+    for (int i = 0; i < n; i++) {
+        const double *row = ds->x + (size_t)i * d;
+        for (size_t j = 0; j < d; j++)
+            sd[j] += (row[j] - mean[j]) * (row[j] - mean[j]);
+    }
+    for (size_t j = 0; j < d; j++) {
+        sd[j] = sqrt(sd[j] / n);
+        if (lo[j] == hi[j]) /* constant: only centred, exactly to 0 */
+            mean[j] = lo[j];
+        if (lo[j] == hi[j] || !(sd[j] > 0) || !isfinite(sd[j]))
+            sd[j] = 1.0;
+    }
+    for (int i = 0; i < ds->n; i++) {
+        double *row = ds->x + (size_t)i * d;
+        for (size_t j = 0; j < d; j++)
+            row[j] = (row[j] - mean[j]) / sd[j];
+    }
+    free(lo);
+    free(hi);
+    free(ds->mean);
+    free(ds->std);
+    ds->mean = mean;
+    ds->std = sd;
+    ds->standardized = true;
+    return 0;
+}

@@ -1,0 +1,862 @@
+/* test_data.c — the data module: every generator's shape, task, balance,
+ * shuffling, reproducibility and the function it draws from (least squares
+ * recovers line's slope and intercept, circles' radii, spirals a 1-NN can
+ * separate), its option refusals and blobs' speed; the CSV loader on good
+ * files (header detection, targets by name and index, CRLF, quoting, task
+ * detection, iris) and on a corpus of malformed ones in tests/data/bad/,
+ * each refused with its FILE:LINE prefix; split and standardize. Runs from
+ * the repository root; leaks show under the sanitizer build. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "data.h"
+#include "util.h"
+
+#define assert_near(a, b, tol) near_((a), (b), (tol), #a, __FILE__, __LINE__)
+
+static void near_(double a, double b, double tol, const char *what,
+                  const char *file, int line)
+{
+    if (!(fabs(a - b) <= tol))
+        fail_msg("%s:%d: %s = %.17g, expected %.17g (tol %g)", file, line,
+                 what, a, b, tol);
+}
+
+/* err starts with prefix, shown when it does not. */
+#define assert_prefix(err, prefix) prefix_((err), (prefix), __FILE__, __LINE__)
+
+static void prefix_(const char *err, const char *prefix, const char *file,
+                    int line)
+{
+    if (strncmp(err, prefix, strlen(prefix)) != 0)
+        fail_msg("%s:%d: error '%s' does not start with '%s'", file, line,
+                 err, prefix);
+}
+
+#define assert_contains(err, part) contains_((err), (part), __FILE__, __LINE__)
+
+static void contains_(const char *err, const char *part, const char *file,
+                      int line)
+{
+    if (!strstr(err, part))
+        fail_msg("%s:%d: error '%s' does not contain '%s'", file, line, err,
+                 part);
+}
+
+static DataGenOpts opts(int n, double noise, uint64_t seed)
+{
+    DataGenOpts o = {n, noise, seed, 0, 0};
+    return o;
+}
+
+static Dataset *gen(const char *name, DataGenOpts o)
+{
+    char err[ERR_LEN] = "";
+    Dataset *ds = data_generate(name, &o, err);
+    if (!ds)
+        fail_msg("data_generate(%s): %s", name, err);
+    return ds;
+}
+
+/* The generator's refusal message; fails when it accepts the options. */
+static void refused(const char *name, DataGenOpts o, const char *part)
+{
+    char err[ERR_LEN] = "";
+    Dataset *ds = data_generate(name, &o, err);
+    if (ds) {
+        data_free(ds);
+        fail_msg("data_generate(%s) accepted bad options", name);
+    }
+    assert_true(strlen(err) > 0);
+    assert_null(strchr(err, '\n'));
+    assert_contains(err, part);
+}
+
+/* ---- generators ---------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    int d, classes; /* default features; 0 for regression */
+} expected[] = {
+    {"line", 1, 0},  {"plane", 2, 0},   {"sine", 1, 0},
+    {"xor", 2, 2},   {"circles", 2, 2}, {"moons", 2, 2},
+    {"spirals", 2, 2}, {"gauss", 2, 2}, {"blobs", 2, 3},
+};
+#define N_EXPECTED ((int)(sizeof expected / sizeof expected[0]))
+
+static void test_generator_list(void **state)
+{
+    const char *const *names = data_generators();
+    int i = 0;
+    for (; names[i]; i++) {
+        assert_true(i < N_EXPECTED);
+        assert_string_equal(names[i], expected[i].name);
+        const char *about = data_generator_about(names[i]);
+        assert_non_null(about);
+        assert_null(strchr(about, '\n'));
+    }
+    assert_int_equal(i, N_EXPECTED);
+    assert_null(data_generator_about("nope"));
+    assert_non_null(strstr(data_generator_about("line"), "slope 2"));
+    assert_non_null(strstr(data_generator_about("line"), "intercept 1"));
+}
+
+/* Defaults: 200 rows, names, task, all rows training. */
+static void test_generator_shapes(void **state)
+{
+    for (int g = 0; g < N_EXPECTED; g++) {
+        Dataset *ds = gen(expected[g].name, opts(0, -1, 1));
+        assert_string_equal(ds->name, expected[g].name);
+        assert_int_equal(ds->n, 200);
+        assert_int_equal(ds->d, expected[g].d);
+        assert_int_equal(ds->t, 1);
+        assert_int_equal(ds->n_train, 200);
+        assert_false(ds->standardized);
+        assert_null(ds->mean);
+        assert_string_equal(ds->target_names[0], "y");
+        assert_string_equal(ds->feature_names[0], "x1");
+        if (ds->d > 1)
+            assert_string_equal(ds->feature_names[1], "x2");
+        assert_int_equal(ds->classification, expected[g].classes > 0);
+        assert_int_equal(ds->n_classes, expected[g].classes);
+        for (int i = 0; i < ds->n * ds->d; i++)
+            assert_true(isfinite(ds->x[i]));
+        data_free(ds);
+    }
+    /* no options at all: the defaults */
+    char err[ERR_LEN];
+    Dataset *ds = data_generate("moons", NULL, err);
+    assert_non_null(ds);
+    assert_int_equal(ds->n, 200);
+    data_free(ds);
+    data_free(NULL);
+}
+
+/* Classes split evenly, the remainder spread, rows interleaved. */
+static void test_generator_balance(void **state)
+{
+    for (int g = 0; g < N_EXPECTED; g++) {
+        if (!expected[g].classes)
+            continue;
+        Dataset *ds = gen(expected[g].name, opts(301, -1, 7));
+        int k = ds->n_classes, count[3] = {0}, first_half[3] = {0};
+        for (int i = 0; i < ds->n; i++) {
+            double v = ds->y[i];
+            assert_true(v == floor(v) && v >= 0 && v < k);
+            count[(int)v]++;
+            if (i < ds->n / 2)
+                first_half[(int)v]++;
+        }
+        for (int c = 0; c < k; c++) {
+            assert_true(count[c] == 301 / k || count[c] == 301 / k + 1);
+            /* shuffled: each class has a fair share of the first half */
+            assert_true(first_half[c] > count[c] / 4);
+        }
+        data_free(ds);
+    }
+}
+
+static void test_generator_seeds(void **state)
+{
+    for (int g = 0; g < N_EXPECTED; g++) {
+        const char *name = expected[g].name;
+        Dataset *a = gen(name, opts(100, 0.1, 42));
+        Dataset *b = gen(name, opts(100, 0.1, 42));
+        Dataset *c = gen(name, opts(100, 0.1, 43));
+        size_t nx = (size_t)a->n * (size_t)a->d * sizeof(double);
+        size_t ny = (size_t)a->n * sizeof(double);
+        assert_memory_equal(a->x, b->x, nx);
+        assert_memory_equal(a->y, b->y, ny);
+        assert_true(memcmp(a->x, c->x, nx) != 0);
+        data_free(a);
+        data_free(b);
+        data_free(c);
+    }
+}
+
+static void test_line(void **state)
+{
+    Dataset *ds = gen("line", opts(5000, -1, 3));
+    double sx = 0, sy = 0, sxx = 0, sxy = 0, n = ds->n;
+    for (int i = 0; i < ds->n; i++) {
+        double x = ds->x[i], y = ds->y[i];
+        assert_true(x >= -1 && x < 1);
+        sx += x;
+        sy += y;
+        sxx += x * x;
+        sxy += x * y;
+    }
+    double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    double intercept = (sy - slope * sx) / n;
+    assert_near(slope, 2.0, 0.02);
+    assert_near(intercept, 1.0, 0.01);
+    /* residual std is the noise */
+    double ss = 0;
+    for (int i = 0; i < ds->n; i++) {
+        double r = ds->y[i] - slope * ds->x[i] - intercept;
+        ss += r * r;
+    }
+    assert_near(sqrt(ss / n), 0.1, 0.01);
+    data_free(ds);
+}
+
+static void test_plane_and_sine(void **state)
+{
+    DataGenOpts o = opts(500, 0, 5);
+    o.features = 5;
+    Dataset *ds = gen("plane", o);
+    assert_int_equal(ds->d, 5);
+    assert_string_equal(ds->feature_names[4], "x5");
+    for (int i = 0; i < ds->n; i++) {
+        const double *x = ds->x + i * 5;
+        double y = x[0] - 2 * x[1] + 3 * x[2] - 4 * x[3] + 5 * x[4] + 0.5;
+        assert_near(ds->y[i], y, 1e-12);
+    }
+    data_free(ds);
+
+    ds = gen("sine", opts(500, 0, 5));
+    for (int i = 0; i < ds->n; i++) {
+        assert_true(fabs(ds->x[i]) <= M_PI);
+        assert_near(ds->y[i], sin(ds->x[i]), 1e-15);
+    }
+    data_free(ds);
+    ds = gen("sine", opts(5000, 0.5, 5));
+    double ss = 0;
+    for (int i = 0; i < ds->n; i++)
+        ss += pow(ds->y[i] - sin(ds->x[i]), 2);
+    assert_near(sqrt(ss / ds->n), 0.5, 0.03);
+    data_free(ds);
+}
+
+static void test_xor(void **state)
+{
+    Dataset *ds = gen("xor", opts(1000, -1, 9));
+    for (int i = 0; i < ds->n; i++) {
+        double a = ds->x[2 * i], b = ds->x[2 * i + 1];
+        assert_true(fabs(a) <= 1 && fabs(b) <= 1);
+        assert_int_equal((int)ds->y[i], a * b < 0);
+    }
+    data_free(ds);
+    /* noise jitters points after labelling: some cross their quadrant */
+    ds = gen("xor", opts(1000, 0.3, 9));
+    int wrong = 0;
+    for (int i = 0; i < ds->n; i++)
+        wrong += (int)ds->y[i] != (ds->x[2 * i] * ds->x[2 * i + 1] < 0);
+    assert_true(wrong > 10 && wrong < 300);
+    data_free(ds);
+}
+
+static double radius(const Dataset *ds, int i)
+{
+    return hypot(ds->x[2 * i], ds->x[2 * i + 1]);
+}
+
+static void test_circles(void **state)
+{
+    Dataset *ds = gen("circles", opts(400, 0, 1));
+    for (int i = 0; i < ds->n; i++)
+        assert_near(radius(ds, i), ds->y[i] == 1 ? 0.5 : 1.0, 1e-12);
+    data_free(ds);
+    ds = gen("circles", opts(400, -1, 1));
+    double r[2] = {0}, rmax_inner = 0;
+    for (int i = 0; i < ds->n; i++) {
+        r[(int)ds->y[i]] += radius(ds, i) / 200;
+        if (ds->y[i] == 1 && radius(ds, i) > rmax_inner)
+            rmax_inner = radius(ds, i);
+    }
+    assert_near(r[0], 1.0, 0.02);
+    assert_near(r[1], 0.5, 0.02);
+    assert_true(rmax_inner < 0.9); /* noise 0.05 keeps the rings apart */
+    data_free(ds);
+}
+
+static void test_moons(void **state)
+{
+    Dataset *ds = gen("moons", opts(200, 0, 1));
+    for (int i = 0; i < ds->n; i++) {
+        double a = ds->x[2 * i], b = ds->x[2 * i + 1];
+        if (ds->y[i] == 0) { /* upper half of the unit circle */
+            assert_near(hypot(a, b), 1.0, 1e-12);
+            assert_true(b >= -1e-12);
+        } else { /* lower half of the unit circle around (1, 0.5) */
+            assert_near(hypot(a - 1, b - 0.5), 1.0, 1e-12);
+            assert_true(b <= 0.5 + 1e-12);
+        }
+    }
+    data_free(ds);
+}
+
+/* Leave-one-out 1-nearest-neighbour accuracy. */
+static double nn1_accuracy(const Dataset *ds)
+{
+    int right = 0;
+    for (int i = 0; i < ds->n; i++) {
+        double best = INFINITY;
+        int label = -1;
+        for (int j = 0; j < ds->n; j++) {
+            if (j == i)
+                continue;
+            double dist = 0;
+            for (int c = 0; c < ds->d; c++)
+                dist += pow(ds->x[i * ds->d + c] - ds->x[j * ds->d + c], 2);
+            if (dist < best) {
+                best = dist;
+                label = (int)ds->y[j];
+            }
+        }
+        right += label == (int)ds->y[i];
+    }
+    return (double)right / ds->n;
+}
+
+static void test_spirals(void **state)
+{
+    Dataset *ds = gen("spirals", opts(400, 0, 2));
+    for (int i = 0; i < ds->n; i++)
+        assert_true(radius(ds, i) >= 0.1 - 1e-12 && radius(ds, i) <= 1 + 1e-12);
+    data_free(ds);
+    ds = gen("spirals", opts(600, -1, 2));
+    assert_true(nn1_accuracy(ds) > 0.95); /* the arms stay apart */
+    data_free(ds);
+}
+
+/* Per class: the mean and the pooled standard deviation of every feature. */
+static void class_stats(const Dataset *ds, int k, double *mean, double *sd)
+{
+    int count = 0;
+    double ss = 0;
+    for (int c = 0; c < ds->d; c++)
+        mean[c] = 0;
+    for (int i = 0; i < ds->n; i++)
+        if ((int)ds->y[i] == k) {
+            count++;
+            for (int c = 0; c < ds->d; c++)
+                mean[c] += ds->x[i * ds->d + c];
+        }
+    for (int c = 0; c < ds->d; c++)
+        mean[c] /= count;
+    for (int i = 0; i < ds->n; i++)
+        if ((int)ds->y[i] == k)
+            for (int c = 0; c < ds->d; c++) {
+                double e = ds->x[i * ds->d + c] - mean[c];
+                ss += e * e;
+            }
+    *sd = sqrt(ss / ((double)count * ds->d));
+}
+
+static void test_gauss(void **state)
+{
+    double mean[2], sd;
+    Dataset *ds = gen("gauss", opts(8000, -1, 4));
+    class_stats(ds, 1, mean, &sd);
+    assert_near(mean[0], 2, 0.05);
+    assert_near(mean[1], 2, 0.05);
+    assert_near(sd, 1, 0.03);
+    class_stats(ds, 0, mean, &sd);
+    assert_near(mean[0], -2, 0.05);
+    assert_near(mean[1], -2, 0.05);
+    data_free(ds);
+    ds = gen("gauss", opts(8000, 1, 4)); /* noise adds to the std */
+    class_stats(ds, 0, mean, &sd);
+    assert_near(sd, 2, 0.06);
+    data_free(ds);
+}
+
+static void test_blobs(void **state)
+{
+    DataGenOpts o = opts(6000, -1, 11);
+    o.classes = 4;
+    o.features = 3;
+    Dataset *ds = gen("blobs", o);
+    assert_int_equal(ds->d, 3);
+    assert_int_equal(ds->n_classes, 4);
+    assert_string_equal(ds->feature_names[2], "x3");
+    for (int k = 0; k < 4; k++) {
+        double mean[3], sd;
+        class_stats(ds, k, mean, &sd);
+        assert_near(sd, 1, 0.05);
+        for (int c = 0; c < 3; c++)
+            assert_true(fabs(mean[c]) < 10.1);
+    }
+    data_free(ds);
+    o.noise = 0.5;
+    ds = gen("blobs", o);
+    double mean[3], sd;
+    class_stats(ds, 2, mean, &sd);
+    assert_near(sd, 1.5, 0.08);
+    data_free(ds);
+}
+
+static void test_blobs_scale(void **state)
+{
+    DataGenOpts o = opts(50000, -1, 1);
+    o.features = 500;
+    double t0 = util_now();
+    Dataset *ds = gen("blobs", o);
+    double elapsed = util_now() - t0;
+    assert_int_equal(ds->n, 50000);
+    assert_int_equal(ds->d, 500);
+    assert_string_equal(ds->feature_names[499], "x500");
+    assert_true(elapsed < 5.0);
+    data_free(ds);
+}
+
+static void test_generator_refusals(void **state)
+{
+    refused("moon", opts(0, -1, 0), "did you mean 'moons'");
+    refused("zzzzzz", opts(0, -1, 0), "line, plane");
+    refused(NULL, opts(0, -1, 0), "unknown");
+    refused("line", opts(-5, -1, 0), "n=-5");
+    refused("line", opts(10000001, -1, 0), "n=10000001");
+    refused("moons", opts(1, -1, 0), "classes");
+    refused("line", opts(0, NAN, 0), "noise");
+    refused("line", opts(0, INFINITY, 0), "noise");
+    DataGenOpts o = opts(0, -1, 0);
+    o.features = 3;
+    refused("moons", o, "only to plane and blobs");
+    refused("line", o, "only to plane and blobs");
+    o = opts(0, -1, 0);
+    o.classes = 3;
+    refused("moons", o, "only to blobs");
+    refused("plane", o, "only to blobs");
+    o.classes = 1;
+    refused("blobs", o, "classes=1");
+    o.classes = 1001;
+    refused("blobs", o, "classes=1001");
+    o.classes = 0;
+    o.features = 10001;
+    refused("blobs", o, "features=10001");
+    o.features = -1;
+    refused("plane", o, "features=-1");
+    o = opts(10000000, -1, 0);
+    o.features = 10;
+    refused("blobs", o, "100 million");
+    /* the largest accepted: a single row, and negative noise is unset */
+    Dataset *ds = gen("line", opts(1, -3, 0));
+    assert_int_equal(ds->n, 1);
+    data_free(ds);
+}
+
+/* ---- CSV ----------------------------------------------------------------- */
+
+static Dataset *load(const char *path, const char *target, DataHeader h)
+{
+    char err[ERR_LEN] = "";
+    Dataset *ds = data_load_csv(path, target, h, err);
+    if (!ds)
+        fail_msg("data_load_csv(%s): %s", path, err);
+    return ds;
+}
+
+/* The loader's refusal of path; fails when it loads. */
+static void load_refused(const char *path, const char *target, DataHeader h,
+                         const char *prefix, const char *part)
+{
+    char err[ERR_LEN] = "";
+    Dataset *ds = data_load_csv(path, target, h, err);
+    if (ds) {
+        data_free(ds);
+        fail_msg("data_load_csv(%s) accepted a bad file", path);
+    }
+    assert_null(strchr(err, '\n'));
+    assert_prefix(err, prefix);
+    if (part)
+        assert_contains(err, part);
+}
+
+static void test_csv_iris(void **state)
+{
+    Dataset *ds = load("lessons/data/iris.csv", NULL, DATA_HEADER_AUTO);
+    assert_string_equal(ds->name, "iris.csv");
+    assert_int_equal(ds->n, 150);
+    assert_int_equal(ds->d, 4);
+    assert_int_equal(ds->t, 1);
+    assert_true(ds->classification);
+    assert_int_equal(ds->n_classes, 3);
+    assert_int_equal(ds->n_train, 150);
+    assert_string_equal(ds->feature_names[0], "sepal_length");
+    assert_string_equal(ds->target_names[0], "species");
+    assert_near(ds->x[0], 5.1, 0);
+    assert_near(ds->x[3], 0.2, 0);
+    data_free(ds);
+
+    ds = load("lessons/data/wine.csv", NULL, DATA_HEADER_AUTO);
+    assert_int_equal(ds->n, 178);
+    assert_int_equal(ds->d, 13);
+    assert_int_equal(ds->n_classes, 3);
+    data_free(ds);
+    ds = load("lessons/data/digits.csv", NULL, DATA_HEADER_AUTO);
+    assert_int_equal(ds->n, 1797);
+    assert_int_equal(ds->d, 64);
+    assert_int_equal(ds->n_classes, 10);
+    data_free(ds);
+}
+
+/* CRLF, a blank line, a missing final newline, spaces, a quoted name. */
+static void test_csv_header_and_targets(void **state)
+{
+    const char *f = "tests/data/mixed.csv";
+    Dataset *ds = load(f, NULL, DATA_HEADER_AUTO);
+    assert_int_equal(ds->n, 4);
+    assert_int_equal(ds->d, 3);
+    assert_string_equal(ds->feature_names[2], "the target");
+    assert_string_equal(ds->target_names[0], "label");
+    assert_true(ds->classification);
+    assert_int_equal(ds->n_classes, 3);
+    double x[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    double y[] = {0, 1, 2, 1};
+    assert_memory_equal(ds->x, x, sizeof x);
+    assert_memory_equal(ds->y, y, sizeof y);
+    data_free(ds);
+
+    /* by name, a quoted one; 3, 6, 9, 12 are integer labels, 0..12 */
+    ds = load(f, "the target", DATA_HEADER_YES);
+    assert_int_equal(ds->d, 3);
+    assert_string_equal(ds->feature_names[2], "label");
+    assert_near(ds->y[1], 6, 0);
+    assert_true(ds->classification);
+    assert_int_equal(ds->n_classes, 13);
+    data_free(ds);
+
+    /* by index, and several targets in the order given: regression */
+    ds = load(f, "3, x1", DATA_HEADER_AUTO);
+    assert_int_equal(ds->d, 2);
+    assert_int_equal(ds->t, 2);
+    assert_false(ds->classification);
+    assert_int_equal(ds->n_classes, 0);
+    assert_string_equal(ds->feature_names[0], "x2");
+    assert_string_equal(ds->feature_names[1], "the target");
+    assert_string_equal(ds->target_names[0], "label");
+    assert_string_equal(ds->target_names[1], "x1");
+    assert_near(ds->y[2], 1, 0);
+    assert_near(ds->y[3], 4, 0);
+    assert_near(ds->x[2], 5, 0);
+    data_free(ds);
+
+    /* header=no on a file with a header: the first row is data */
+    load_refused(f, NULL, DATA_HEADER_NO, "tests/data/mixed.csv:1: cell 1",
+                 "header=yes");
+}
+
+static void test_csv_no_header(void **state)
+{
+    const char *f = "tests/data/noheader.csv";
+    Dataset *ds = load(f, NULL, DATA_HEADER_AUTO);
+    assert_int_equal(ds->n, 3);
+    assert_int_equal(ds->d, 2);
+    assert_false(ds->classification); /* 0.5 is no label */
+    assert_string_equal(ds->feature_names[0], "col0");
+    assert_string_equal(ds->target_names[0], "col2");
+    assert_near(ds->y[2], 2.5, 0);
+    data_free(ds);
+
+    ds = load(f, "0", DATA_HEADER_NO);
+    assert_int_equal(ds->d, 2);
+    assert_string_equal(ds->target_names[0], "col0");
+    assert_near(ds->y[1], 3, 0);
+    assert_true(ds->classification); /* 1, 3, 5: labels 0..5 */
+    assert_int_equal(ds->n_classes, 6);
+    data_free(ds);
+
+    /* header=yes takes a numeric first row as names */
+    ds = load(f, NULL, DATA_HEADER_YES);
+    assert_int_equal(ds->n, 2);
+    assert_string_equal(ds->feature_names[0], "1");
+    data_free(ds);
+
+    /* one distinct label is no classification */
+    ds = load("tests/data/one_label.csv", NULL, DATA_HEADER_AUTO);
+    assert_false(ds->classification);
+    data_free(ds);
+}
+
+static void test_csv_classification_rule(void **state)
+{
+    Dataset *ds;
+    char path[] = "/tmp/paramlab_test_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("a,y\n1,0\n2,999\n3,0\n", f);
+    fclose(f);
+    ds = load(path, NULL, DATA_HEADER_AUTO);
+    assert_true(ds->classification);
+    assert_int_equal(ds->n_classes, 1000);
+    data_free(ds);
+    f = fopen(path, "w");
+    fputs("a,y\n1,0\n2,1000\n", f); /* too many classes: regression */
+    fclose(f);
+    ds = load(path, NULL, DATA_HEADER_AUTO);
+    assert_false(ds->classification);
+    data_free(ds);
+    f = fopen(path, "w");
+    fputs("a,y\n1,-1\n2,1\n", f); /* negative: regression */
+    fclose(f);
+    ds = load(path, NULL, DATA_HEADER_AUTO);
+    assert_false(ds->classification);
+    data_free(ds);
+    f = fopen(path, "w");
+    fputs("a,y\n1,1.0\n2,2e0\n", f); /* integral values count */
+    fclose(f);
+    ds = load(path, NULL, DATA_HEADER_AUTO);
+    assert_true(ds->classification);
+    assert_int_equal(ds->n_classes, 3);
+    data_free(ds);
+    unlink(path);
+}
+
+static void test_csv_target_refusals(void **state)
+{
+    const char *f = "tests/data/mixed.csv";
+    load_refused(f, "lable", DATA_HEADER_AUTO, "tests/data/mixed.csv:1: ",
+                 "did you mean 'label'");
+    load_refused(f, "zzzzzzz", DATA_HEADER_AUTO, "tests/data/mixed.csv:1: ",
+                 "x1, x2, the target, label");
+    load_refused(f, "4", DATA_HEADER_AUTO, "tests/data/mixed.csv:1: ",
+                 "out of range");
+    load_refused(f, "-1", DATA_HEADER_AUTO, "tests/data/mixed.csv:1: ",
+                 "out of range");
+    load_refused(f, "label,3", DATA_HEADER_AUTO, "tests/data/mixed.csv:1: ",
+                 "twice");
+    load_refused(f, "0,1,2,3", DATA_HEADER_AUTO, "tests/data/mixed.csv:1: ",
+                 "no features");
+    load_refused(f, "x1,", DATA_HEADER_AUTO, "tests/data/mixed.csv:1: ",
+                 "empty");
+    load_refused(f, "", DATA_HEADER_AUTO, "tests/data/mixed.csv:1: ",
+                 "empty");
+    load_refused("tests/data/dup_names.csv", "a", DATA_HEADER_AUTO,
+                 "tests/data/dup_names.csv:1: ", "index");
+    Dataset *ds = load("tests/data/dup_names.csv", "1", DATA_HEADER_AUTO);
+    assert_near(ds->y[0], 2, 0);
+    data_free(ds);
+}
+
+static void test_csv_bad_corpus(void **state)
+{
+    static const struct {
+        const char *file, *prefix, *part;
+    } bad[] = {
+        {"ragged.csv", ":3: ", "row has 2 cells, the header has 3"},
+        {"text_cell.csv", ":3: ", "cell 2 'abc' is not a number"},
+        {"nan.csv", ":4: ", "cell 2 is NaN; clean or drop that row"},
+        {"inf.csv", ":3: ", "cell 1 is infinite"},
+        {"empty.csv", ":1: ", "empty"},
+        {"blank.csv", ":1: ", "empty"},
+        {"header_only.csv", ":1: ", "no data rows"},
+        {"nul.csv", ":3: ", "not a text CSV file"},
+        {"binary.csv", ":1: ", "not a text CSV file"},
+        {"unterminated_quote.csv", ":1: ", "quote"},
+        {"empty_cell.csv", ":3: ", "cell 2 is empty"},
+        {"text_noheader.csv", ":2: ", "cell 3 'x' is not a number"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char path[128], prefix[160];
+        snprintf(path, sizeof path, "tests/data/bad/%s", bad[i].file);
+        snprintf(prefix, sizeof prefix, "%s%s", path, bad[i].prefix);
+        load_refused(path, NULL, DATA_HEADER_AUTO, prefix, bad[i].part);
+    }
+    load_refused("tests/data/no_such.csv", NULL, DATA_HEADER_AUTO,
+                 "tests/data/no_such.csv: ", "No such file");
+    load_refused("tests/data", NULL, DATA_HEADER_AUTO, "tests/data: ",
+                 "cannot read");
+}
+
+/* Files too big to keep in the repository, written at test time. */
+static void test_csv_huge_lines(void **state)
+{
+    char path[] = "/tmp/paramlab_test_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("a,b\n1,2\n", f);
+    for (int i = 0; i < 2 * 1024 * 1024; i++)
+        fputc('7', f);
+    fputs("\n", f);
+    fclose(f);
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s:3: ", path);
+    load_refused(path, NULL, DATA_HEADER_AUTO, prefix, "longer than 1 MB");
+
+    f = fopen(path, "w");
+    for (int i = 0; i <= 100000; i++)
+        fputs(i ? ",0" : "0", f);
+    fputs("\n", f);
+    fclose(f);
+    snprintf(prefix, sizeof prefix, "%s:1: ", path);
+    load_refused(path, NULL, DATA_HEADER_AUTO, prefix, "100000 columns");
+
+    /* 100000 columns are accepted */
+    f = fopen(path, "w");
+    for (int r = 0; r < 2; r++) {
+        for (int i = 0; i < 100000; i++)
+            fputs(i ? ",1" : "1", f);
+        fputs("\n", f);
+    }
+    fclose(f);
+    Dataset *ds = load(path, NULL, DATA_HEADER_AUTO);
+    assert_int_equal(ds->d, 99999);
+    assert_string_equal(ds->feature_names[99998], "col99998");
+    data_free(ds);
+    unlink(path);
+}
+
+/* ---- split and standardize ----------------------------------------------- */
+
+static void test_split(void **state)
+{
+    char err[ERR_LEN];
+    Dataset *a = gen("line", opts(200, 0, 1));
+    Dataset *b = gen("line", opts(200, 0, 1));
+    assert_int_equal(data_split(a, 0.25, 9, err), 0);
+    assert_int_equal(data_split(b, 0.25, 9, err), 0);
+    assert_int_equal(a->n_train, 150);
+    assert_int_equal(a->n, 200);
+    assert_memory_equal(a->x, b->x, 200 * sizeof(double));
+    for (int i = 0; i < a->n; i++) /* rows stay paired */
+        assert_near(a->y[i], 2 * a->x[i] + 1, 1e-15);
+    /* a different seed, a different order; a second split re-splits */
+    assert_int_equal(data_split(b, 0.1, 10, err), 0);
+    assert_int_equal(b->n_train, 180);
+    assert_true(memcmp(a->x, b->x, 200 * sizeof(double)) != 0);
+    for (int i = 0; i < b->n; i++)
+        assert_near(b->y[i], 2 * b->x[i] + 1, 1e-15);
+    /* rows are permuted, not lost: the sums agree */
+    double sa = 0, sb = 0;
+    for (int i = 0; i < 200; i++) {
+        sa += a->x[i];
+        sb += b->x[i];
+    }
+    assert_near(sa, sb, 1e-12);
+    /* round(frac * n) */
+    assert_int_equal(data_split(b, 0.333, 1, err), 0);
+    assert_int_equal(b->n_train, 200 - 67);
+
+    /* refusals leave the data as it was */
+    double before = b->x[0];
+    int n_train = b->n_train;
+    double bad[] = {0, 1, -0.5, 1.5, NAN, 0.001, 0.999};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        assert_int_equal(data_split(b, bad[i], 1, err), -1);
+        assert_true(strlen(err) > 0);
+        assert_int_equal(b->n_train, n_train);
+        assert_near(b->x[0], before, 0);
+    }
+    data_free(a);
+    data_free(b);
+
+    /* multiple targets travel with their row */
+    Dataset *ds = load("tests/data/mixed.csv", "x1,x2", DATA_HEADER_AUTO);
+    assert_int_equal(data_split(ds, 0.5, 3, err), 0);
+    assert_int_equal(ds->n_train, 2);
+    for (int i = 0; i < ds->n; i++) {
+        assert_near(ds->y[2 * i + 1], ds->y[2 * i] + 1, 0);
+        assert_near(ds->x[2 * i], ds->y[2 * i] + 2, 0);
+    }
+    data_free(ds);
+}
+
+static void test_standardize(void **state)
+{
+    char err[ERR_LEN];
+    DataGenOpts o = opts(1000, -1, 2);
+    o.features = 3;
+    Dataset *ds = gen("blobs", o);
+    assert_int_equal(data_split(ds, 0.2, 5, err), 0);
+    int n = ds->n, nt = ds->n_train, d = ds->d;
+    /* a constant column, to check that it is only centred */
+    for (int i = 0; i < n; i++)
+        ds->x[i * d + 1] = 0.1;
+    double *raw = malloc((size_t)n * d * sizeof *raw);
+    memcpy(raw, ds->x, (size_t)n * d * sizeof *raw);
+    assert_int_equal(data_standardize(ds, err), 0);
+    assert_true(ds->standardized);
+    assert_non_null(ds->mean);
+    assert_non_null(ds->std);
+    for (int c = 0; c < d; c++) {
+        double mean = 0, var = 0;
+        for (int i = 0; i < nt; i++)
+            mean += raw[i * d + c] / nt;
+        for (int i = 0; i < nt; i++)
+            var += pow(raw[i * d + c] - mean, 2) / nt; /* population */
+        assert_near(ds->mean[c], mean, 1e-12);
+        if (c == 1) {
+            assert_near(ds->std[c], 1, 0);
+            for (int i = 0; i < n; i++)
+                assert_near(ds->x[i * d + c], 0, 0);
+            continue;
+        }
+        assert_near(ds->std[c], sqrt(var), 1e-12);
+        /* training rows: mean 0, std 1 */
+        double m2 = 0, v2 = 0;
+        for (int i = 0; i < nt; i++)
+            m2 += ds->x[i * d + c] / nt;
+        for (int i = 0; i < nt; i++)
+            v2 += pow(ds->x[i * d + c] - m2, 2) / nt;
+        assert_near(m2, 0, 1e-12);
+        assert_near(v2, 1, 1e-12);
+        /* validation rows use the training statistics */
+        for (int i = nt; i < n; i++)
+            assert_near(ds->x[i * d + c], (raw[i * d + c] - mean) / sqrt(var),
+                        1e-12);
+    }
+    /* the labels are untouched, a second standardize and a re-split are
+     * refused, and neither changes anything */
+    double x0 = ds->x[0];
+    assert_int_equal(data_standardize(ds, err), -1);
+    assert_contains(err, "already standardized");
+    assert_int_equal(data_split(ds, 0.5, 1, err), -1);
+    assert_contains(err, "split before standardizing");
+    assert_int_equal(ds->n_train, nt);
+    assert_near(ds->x[0], x0, 0);
+    free(raw);
+    data_free(ds);
+
+    /* without a split, the statistics come from every row */
+    ds = gen("line", opts(100, -1, 3));
+    assert_int_equal(data_standardize(ds, err), 0);
+    double m = 0;
+    for (int i = 0; i < ds->n; i++)
+        m += ds->x[i];
+    assert_near(m, 0, 1e-12);
+    data_free(ds);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_generator_list),
+        cmocka_unit_test(test_generator_shapes),
+        cmocka_unit_test(test_generator_balance),
+        cmocka_unit_test(test_generator_seeds),
+        cmocka_unit_test(test_line),
+        cmocka_unit_test(test_plane_and_sine),
+        cmocka_unit_test(test_xor),
+        cmocka_unit_test(test_circles),
+        cmocka_unit_test(test_moons),
+        cmocka_unit_test(test_spirals),
+        cmocka_unit_test(test_gauss),
+        cmocka_unit_test(test_blobs),
+        cmocka_unit_test(test_blobs_scale),
+        cmocka_unit_test(test_generator_refusals),
+        cmocka_unit_test(test_csv_iris),
+        cmocka_unit_test(test_csv_header_and_targets),
+        cmocka_unit_test(test_csv_no_header),
+        cmocka_unit_test(test_csv_classification_rule),
+        cmocka_unit_test(test_csv_target_refusals),
+        cmocka_unit_test(test_csv_bad_corpus),
+        cmocka_unit_test(test_csv_huge_lines),
+        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_standardize),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,586 @@
+/* test_optim.c — the optimizers against PyTorch 1.13. Reference values
+ * come from tests/golden/optim_trace.txt (written by gen_optim_golden.py,
+ * float64 torch): every optimizer and the interesting switch combinations
+ * traced over six steps, torch's constructor defaults, and the ValueError
+ * messages of bad values. Also reset, copying state, slots and names.
+ * Run from the repository root. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "optim.h"
+#include "util.h"
+
+#define GOLDEN "tests/golden/optim_trace.txt"
+#define REL_TOL 1e-12
+#define MAXN 16
+
+/* The golden file as an array of lines, loaded once. */
+static char **lines;
+static int n_lines;
+
+static int load_golden(void **state)
+{
+    (void)state;
+    FILE *f = fopen(GOLDEN, "r");
+    if (!f) {
+        print_error("cannot open %s (run the tests from the repository root)\n", GOLDEN);
+        return -1;
+    }
+    char buf[4096];
+    int cap = 0;
+    while (fgets(buf, sizeof buf, f)) {
+        buf[strcspn(buf, "\r\n")] = '\0';
+        if (n_lines == cap) {
+            cap = cap ? 2 * cap : 256;
+            char **grown = realloc(lines, (size_t)cap * sizeof *lines);
+            if (!grown) {
+                fclose(f);
+                return -1;
+            }
+            lines = grown;
+        }
+        lines[n_lines++] = util_strdup(buf);
+    }
+    fclose(f);
+    return n_lines > 0 ? 0 : -1;
+}
+
+static int free_golden(void **state)
+{
+    (void)state;
+    for (int i = 0; i < n_lines; i++)
+        free(lines[i]);
+    free(lines);
+    lines = NULL;
+    n_lines = 0;
+    return 0;
+}
+
+static bool starts(const char *s, const char *word)
+{
+    size_t n = strlen(word);
+    return strncmp(s, word, n) == 0 && (s[n] == ' ' || s[n] == '\t' || s[n] == '\0');
+}
+
+static OptKind kind_of(const char *name)
+{
+    OptKind k;
+    if (optim_parse(name, &k) != 0)
+        fail_msg("unknown optimizer '%s' in the golden file", name);
+    return k;
+}
+
+static const OptHyper *find_hyper(OptKind k, const char *name)
+{
+    int n;
+    const OptHyper *h = optim_hypers(k, &n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(h[i].name, name) == 0)
+            return &h[i];
+    return NULL;
+}
+
+/* Sets "key=value" in c through the hyperparameter table, as `set` does. */
+static void apply_kv(OptConfig *c, const char *kv)
+{
+    char key[64];
+    const char *eq = strchr(kv, '=');
+    assert_non_null(eq);
+    snprintf(key, sizeof key, "%.*s", (int)(eq - kv), kv);
+    const OptHyper *h = find_hyper(c->kind, key);
+    if (!h)
+        fail_msg("%s takes no hyperparameter '%s'", optim_name(c->kind), key);
+    double v = strtod(eq + 1, NULL);
+    if (h->is_bool)
+        *(bool *)(void *)((char *)c + h->offset) = v != 0;
+    else
+        *(double *)(void *)((char *)c + h->offset) = v;
+}
+
+static double get_hyper(const OptConfig *c, const OptHyper *h)
+{
+    if (h->is_bool)
+        return *(const bool *)(const void *)((const char *)c + h->offset) ? 1.0 : 0.0;
+    return *(const double *)(const void *)((const char *)c + h->offset);
+}
+
+/* Reads the numbers after the first word of line; returns the count. */
+static int read_vec(const char *line, int skip_words, double *out, int max)
+{
+    const char *s = line;
+    for (int w = 0; w < skip_words; w++) {
+        s = strchr(s, ' ');
+        assert_non_null(s);
+        s++;
+    }
+    int n = 0;
+    char *end;
+    for (;;) {
+        double v = strtod(s, &end);
+        if (end == s)
+            break;
+        assert_true(n < max);
+        out[n++] = v;
+        s = end;
+    }
+    return n;
+}
+
+static bool close_rel(double got, double want, double tol)
+{
+    if (got == want)
+        return true;
+    return fabs(got - want) <= tol * fabs(want);
+}
+
+static void expect_vec(const char *trace, int step, const char *what, const double *got,
+                       const double *want, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!close_rel(got[i], want[i], REL_TOL))
+            fail_msg("%s step %d %s[%d]: got %.17g, torch %.17g (rel %.3g)", trace, step, what,
+                     i, got[i], want[i], fabs(got[i] - want[i]) / fabs(want[i]));
+}
+
+/* Builds the configuration of a "defaults/check/trace KIND k=v ..." line;
+ * words before KIND are skipped. Stops at a tab. */
+static OptConfig config_of(const char *line, int kind_word)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", line);
+    buf[strcspn(buf, "\t")] = '\0';
+    char *save = NULL;
+    char *w = strtok_r(buf, " ", &save);
+    for (int i = 0; i < kind_word; i++)
+        w = strtok_r(NULL, " ", &save);
+    assert_non_null(w);
+    OptConfig c;
+    optim_defaults(kind_of(w), &c);
+    while ((w = strtok_r(NULL, " ", &save)) != NULL)
+        apply_kv(&c, w);
+    return c;
+}
+
+/* torch's constructor defaults, and exactly torch's set of names. */
+static void test_defaults_match_torch(void **state)
+{
+    (void)state;
+    bool seen[OPT_COUNT] = {false};
+    for (int l = 0; l < n_lines; l++) {
+        if (!starts(lines[l], "defaults"))
+            continue;
+        char buf[1024];
+        snprintf(buf, sizeof buf, "%s", lines[l]);
+        char *save = NULL;
+        strtok_r(buf, " ", &save);
+        OptKind k = kind_of(strtok_r(NULL, " ", &save));
+        seen[k] = true;
+        OptConfig c;
+        optim_defaults(k, &c);
+        assert_int_equal(c.kind, k);
+        int n_torch = 0, n;
+        optim_hypers(k, &n);
+        char *kv;
+        while ((kv = strtok_r(NULL, " ", &save)) != NULL) {
+            char *eq = strchr(kv, '=');
+            *eq = '\0';
+            const OptHyper *h = find_hyper(k, kv);
+            if (!h)
+                fail_msg("%s: torch has '%s', paramlab does not", optim_name(k), kv);
+            double want = strtod(eq + 1, NULL);
+            if (get_hyper(&c, h) != want)
+                fail_msg("%s default %s: %.17g, torch %.17g", optim_name(k), kv,
+                         get_hyper(&c, h), want);
+            n_torch++;
+        }
+        if (n != n_torch)
+            fail_msg("%s: %d hyperparameters, torch has %d", optim_name(k), n, n_torch);
+    }
+    for (int k = 0; k < OPT_COUNT; k++)
+        assert_true(seen[k]);
+}
+
+/* Every bad value is refused with torch's own ValueError text. */
+static void test_check_messages_match_torch(void **state)
+{
+    (void)state;
+    int n_checks = 0;
+    for (int l = 0; l < n_lines; l++) {
+        if (!starts(lines[l], "check"))
+            continue;
+        const char *want = strchr(lines[l], '\t');
+        assert_non_null(want);
+        want++;
+        OptConfig c = config_of(lines[l], 1);
+        char err[ERR_LEN] = "";
+        assert_int_equal(optim_check(&c, err), -1);
+        if (strcmp(err, want) != 0)
+            fail_msg("%s\n  paramlab: %s\n  torch:    %s", lines[l], err, want);
+        err[0] = '\0';
+        assert_null(optim_new(&c, 4, err));
+        assert_string_equal(err, want);
+        n_checks++;
+    }
+    assert_true(n_checks >= 30);
+}
+
+/* Every traced run agrees with torch on parameters, every state tensor,
+ * nadam's mu_product and the step count. */
+static void test_traces_match_torch(void **state)
+{
+    (void)state;
+    int n_traces = 0;
+    bool kinds[OPT_COUNT] = {false};
+    for (int l = 0; l < n_lines; l++) {
+        if (!starts(lines[l], "trace"))
+            continue;
+        char name[128];
+        sscanf(lines[l], "trace %127s", name);
+        OptConfig c = config_of(lines[l], 2);
+        kinds[c.kind] = true;
+        char err[ERR_LEN];
+        double p[MAXN], g[MAXN], want[MAXN];
+        assert_true(starts(lines[++l], "p0"));
+        int n = read_vec(lines[l], 1, p, MAXN);
+        Optim *o = optim_new(&c, (size_t)n, err);
+        if (!o)
+            fail_msg("%s: %s", name, err);
+        int step = 0, slots_seen = 0;
+        for (l++; l < n_lines && !starts(lines[l], "end"); l++) {
+            const char *s = lines[l];
+            if (starts(s, "grad")) {
+                assert_int_equal(read_vec(s, 1, g, MAXN), n);
+                optim_step(o, p, g);
+                step++;
+                slots_seen = 0;
+            } else if (starts(s, "param")) {
+                assert_int_equal(read_vec(s, 1, want, MAXN), n);
+                expect_vec(name, step, "param", p, want, n);
+            } else if (starts(s, "state")) {
+                char slot[64];
+                sscanf(s, "state %63s", slot);
+                int k = 0;
+                while (k < o->n_slots && strcmp(optim_slot_name(o, k), slot) != 0)
+                    k++;
+                if (k == o->n_slots)
+                    fail_msg("%s: torch keeps '%s', paramlab has no such slot", name, slot);
+                assert_int_equal(read_vec(s, 2, want, MAXN), n);
+                expect_vec(name, step, slot, o->state + (size_t)k * o->n, want, n);
+                slots_seen++;
+            } else if (starts(s, "mu_product")) {
+                assert_int_equal(read_vec(s, 1, want, MAXN), 1);
+                expect_vec(name, step, "mu_product", &o->mu_product, want, 1);
+            } else if (starts(s, "steps")) {
+                assert_int_equal(o->step, atol(s + 6));
+                assert_int_equal(slots_seen, o->n_slots); /* no slot torch lacks */
+            } else {
+                fail_msg("unexpected golden line: %s", s);
+            }
+        }
+        assert_true(step >= 5);
+        optim_free(o);
+        n_traces++;
+    }
+    assert_true(n_traces >= 20);
+    for (int k = 0; k < OPT_COUNT; k++)
+        assert_true(kinds[k]);
+}
+
+static void expect_error_containing(OptConfig *c, const char *needle)
+{
+    char err[ERR_LEN] = "";
+    assert_int_equal(optim_check(c, err), -1);
+    if (!strstr(err, needle))
+        fail_msg("message '%s' lacks '%s'", err, needle);
+}
+
+/* NaN and Inf are refused even where torch would let them through. */
+static void test_check_rejects_non_finite(void **state)
+{
+    (void)state;
+    OptConfig c;
+    optim_defaults(OPT_ADAM, &c);
+    c.lr = NAN;
+    expect_error_containing(&c, "Invalid learning rate: nan");
+    optim_defaults(OPT_ADAM, &c);
+    c.lr = INFINITY;
+    expect_error_containing(&c, "lr");
+    expect_error_containing(&c, "inf");
+    optim_defaults(OPT_SGD, &c);
+    c.lr = NAN; /* torch's `lr < 0.0` is false for NaN */
+    expect_error_containing(&c, "lr");
+    optim_defaults(OPT_SGD, &c);
+    c.dampening = -INFINITY;
+    expect_error_containing(&c, "dampening value: -inf");
+    optim_defaults(OPT_RMSPROP, &c);
+    c.alpha = INFINITY;
+    expect_error_containing(&c, "alpha");
+    optim_defaults(OPT_NADAM, &c);
+    c.momentum_decay = INFINITY;
+    expect_error_containing(&c, "momentum_decay");
+    optim_defaults(OPT_ADAGRAD, &c);
+    c.lr_decay = INFINITY;
+    expect_error_containing(&c, "lr_decay");
+
+    /* fields another optimizer uses do not matter */
+    optim_defaults(OPT_SGD, &c);
+    c.beta1 = NAN;
+    c.rho = INFINITY;
+    assert_int_equal(optim_check(&c, NULL), 0);
+}
+
+/* A few edge values are accepted as torch accepts them. */
+static void test_check_accepts_edges(void **state)
+{
+    (void)state;
+    OptConfig c;
+    for (int k = 0; k < OPT_COUNT; k++) {
+        optim_defaults((OptKind)k, &c);
+        assert_int_equal(optim_check(&c, NULL), 0);
+        c.lr = 0;
+        assert_int_equal(optim_check(&c, NULL), 0);
+    }
+    optim_defaults(OPT_SGD, &c);
+    c.nesterov = true;
+    c.momentum = 0.9;
+    assert_int_equal(optim_check(&c, NULL), 0);
+    optim_defaults(OPT_ADAM, &c);
+    c.beta1 = 0;
+    c.beta2 = 0.999999;
+    assert_int_equal(optim_check(&c, NULL), 0);
+    optim_defaults(OPT_ADADELTA, &c);
+    c.rho = 1.0;
+    assert_int_equal(optim_check(&c, NULL), 0);
+}
+
+static void fixed_grads(int t, double *g, int n)
+{
+    for (int i = 0; i < n; i++)
+        g[i] = sin(0.7 * t + 1.3 * i) * (1.0 + 0.1 * t);
+}
+
+static Optim *new_or_fail(const OptConfig *c, size_t n)
+{
+    char err[ERR_LEN];
+    Optim *o = optim_new(c, n, err);
+    if (!o)
+        fail_msg("optim_new: %s", err);
+    return o;
+}
+
+/* After reset an optimizer retraces a fresh one exactly. */
+static void test_reset(void **state)
+{
+    (void)state;
+    enum { N = 7 };
+    OptConfig cfgs[4];
+    optim_defaults(OPT_NADAM, &cfgs[0]);
+    optim_defaults(OPT_ADAGRAD, &cfgs[1]);
+    cfgs[1].initial_accumulator_value = 0.25;
+    optim_defaults(OPT_RMSPROP, &cfgs[2]);
+    cfgs[2].centered = true;
+    cfgs[2].momentum = 0.5;
+    optim_defaults(OPT_SGD, &cfgs[3]);
+    cfgs[3].momentum = 0.9;
+    for (int k = 0; k < 4; k++) {
+        Optim *a = new_or_fail(&cfgs[k], N), *fresh = new_or_fail(&cfgs[k], N);
+        double p[N] = {0}, q[N] = {0}, g[N];
+        for (int t = 0; t < 4; t++) {
+            fixed_grads(t, g, N);
+            optim_step(a, p, g);
+        }
+        optim_reset(a);
+        assert_int_equal(a->step, 0);
+        assert_true(a->mu_product == 1.0);
+        for (size_t i = 0; i < (size_t)a->n_slots * N; i++)
+            assert_true(a->state[i] == fresh->state[i]);
+        if (cfgs[k].kind == OPT_ADAGRAD)
+            assert_true(a->state[0] == 0.25);
+        memset(p, 0, sizeof p);
+        for (int t = 0; t < 5; t++) {
+            fixed_grads(t + 10, g, N);
+            optim_step(a, p, g);
+            optim_step(fresh, q, g);
+            assert_memory_equal(p, q, sizeof p);
+        }
+        optim_free(a);
+        optim_free(fresh);
+    }
+}
+
+/* A copy of the state continues exactly as the original (undo, compare). */
+static void test_copy_state(void **state)
+{
+    (void)state;
+    enum { N = 6 };
+    for (int k = 0; k < OPT_COUNT; k++) {
+        OptConfig c;
+        optim_defaults((OptKind)k, &c);
+        if (k == OPT_SGD || k == OPT_RMSPROP)
+            c.momentum = 0.9;
+        if (k == OPT_ADAM)
+            c.amsgrad = true;
+        Optim *a = new_or_fail(&c, N), *b = new_or_fail(&c, N);
+        double p[N], q[N], g[N];
+        for (int i = 0; i < N; i++)
+            p[i] = 0.1 * i - 0.2;
+        for (int t = 0; t < 3; t++) {
+            fixed_grads(t, g, N);
+            optim_step(a, p, g);
+        }
+        optim_copy_state(b, a);
+        memcpy(q, p, sizeof p);
+        assert_int_equal(b->step, 3);
+        assert_true(b->mu_product == a->mu_product);
+        for (int t = 3; t < 6; t++) {
+            fixed_grads(t, g, N);
+            optim_step(a, p, g);
+            optim_step(b, q, g);
+            assert_memory_equal(p, q, sizeof p);
+            assert_memory_equal(a->state, b->state, (size_t)a->n_slots * N * sizeof(double));
+        }
+        optim_free(a);
+        optim_free(b);
+    }
+}
+
+static void expect_slots(OptKind k, void (*tweak)(OptConfig *), const char *const *names)
+{
+    OptConfig c;
+    optim_defaults(k, &c);
+    if (tweak)
+        tweak(&c);
+    Optim *o = new_or_fail(&c, 3);
+    int n = 0;
+    while (names[n])
+        n++;
+    assert_int_equal(o->n_slots, n);
+    for (int s = 0; s < n; s++)
+        assert_string_equal(optim_slot_name(o, s), names[s]);
+    assert_null(optim_slot_name(o, n));
+    assert_null(optim_slot_name(o, -1));
+    optim_free(o);
+}
+
+static void sgd_momentum(OptConfig *c) { c->momentum = 0.9; }
+static void rms_centered(OptConfig *c) { c->centered = true; }
+static void rms_both(OptConfig *c) { c->centered = true; c->momentum = 0.5; }
+static void amsgrad(OptConfig *c) { c->amsgrad = true; }
+
+/* Slots are the tensors of torch's state dict, in its order. */
+static void test_slot_names(void **state)
+{
+    (void)state;
+    expect_slots(OPT_SGD, NULL, (const char *const[]){NULL});
+    expect_slots(OPT_SGD, sgd_momentum, (const char *const[]){"momentum_buffer", NULL});
+    expect_slots(OPT_ADAGRAD, NULL, (const char *const[]){"sum", NULL});
+    expect_slots(OPT_RMSPROP, NULL, (const char *const[]){"square_avg", NULL});
+    expect_slots(OPT_RMSPROP, sgd_momentum,
+                 (const char *const[]){"square_avg", "momentum_buffer", NULL});
+    expect_slots(OPT_RMSPROP, rms_centered, (const char *const[]){"square_avg", "grad_avg", NULL});
+    expect_slots(OPT_RMSPROP, rms_both,
+                 (const char *const[]){"square_avg", "momentum_buffer", "grad_avg", NULL});
+    expect_slots(OPT_ADADELTA, NULL, (const char *const[]){"square_avg", "acc_delta", NULL});
+    expect_slots(OPT_ADAM, NULL, (const char *const[]){"exp_avg", "exp_avg_sq", NULL});
+    expect_slots(OPT_ADAMW, amsgrad,
+                 (const char *const[]){"exp_avg", "exp_avg_sq", "max_exp_avg_sq", NULL});
+    expect_slots(OPT_ADAMAX, NULL, (const char *const[]){"exp_avg", "exp_inf", NULL});
+    expect_slots(OPT_NADAM, NULL, (const char *const[]){"exp_avg", "exp_avg_sq", NULL});
+}
+
+/* Names parse back; the tables are complete and sane. */
+static void test_names_and_hypers(void **state)
+{
+    (void)state;
+    static const char *const order[OPT_COUNT][7] = {
+        {"lr", "momentum", "dampening", "nesterov", "weight_decay"},
+        {"lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"},
+        {"lr", "alpha", "eps", "weight_decay", "momentum", "centered"},
+        {"lr", "rho", "eps", "weight_decay"},
+        {"lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad"},
+        {"lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad"},
+        {"lr", "beta1", "beta2", "eps", "weight_decay"},
+        {"lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay"},
+    };
+    for (int k = 0; k < OPT_COUNT; k++) {
+        OptKind back;
+        assert_int_equal(optim_parse(optim_name((OptKind)k), &back), 0);
+        assert_int_equal(back, k);
+        int n;
+        const OptHyper *h = optim_hypers((OptKind)k, &n);
+        for (int i = 0; i < n; i++) {
+            assert_non_null(order[k][i]);
+            assert_string_equal(h[i].name, order[k][i]);
+            assert_true(strlen(h[i].about) > 10);
+            assert_true(h[i].offset < sizeof(OptConfig));
+            bool is_switch = !strcmp(h[i].name, "nesterov") || !strcmp(h[i].name, "centered") ||
+                             !strcmp(h[i].name, "amsgrad");
+            assert_int_equal(h[i].is_bool, is_switch);
+        }
+        assert_null(order[k][n]);
+    }
+    OptKind k;
+    assert_int_equal(optim_parse("Adam", &k), -1);
+    assert_int_equal(optim_parse("lbfgs", &k), -1);
+    assert_int_equal(optim_parse("", &k), -1);
+}
+
+/* adamw's decay is decoupled: zero gradients still shrink the weights by
+ * 1 - lr*wd, while adam with zero gradients and decay moves by the
+ * Adam-normalised decay term. */
+static void test_adamw_decoupled(void **state)
+{
+    (void)state;
+    OptConfig c;
+    optim_defaults(OPT_ADAMW, &c);
+    c.lr = 0.1;
+    c.weight_decay = 0.5;
+    Optim *o = new_or_fail(&c, 2);
+    double p[2] = {2.0, -4.0}, g[2] = {0, 0};
+    optim_step(o, p, g);
+    assert_true(p[0] == 2.0 * (1 - 0.1 * 0.5));
+    assert_true(p[1] == -4.0 * (1 - 0.1 * 0.5));
+    optim_free(o);
+}
+
+/* An optimizer over no parameters works and steps. */
+static void test_empty(void **state)
+{
+    (void)state;
+    for (int k = 0; k < OPT_COUNT; k++) {
+        OptConfig c;
+        optim_defaults((OptKind)k, &c);
+        Optim *o = new_or_fail(&c, 0);
+        double dummy = 0;
+        optim_step(o, &dummy, &dummy);
+        assert_int_equal(o->step, 1);
+        optim_reset(o);
+        optim_free(o);
+    }
+    optim_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults_match_torch),
+        cmocka_unit_test(test_check_messages_match_torch),
+        cmocka_unit_test(test_traces_match_torch),
+        cmocka_unit_test(test_check_rejects_non_finite),
+        cmocka_unit_test(test_check_accepts_edges),
+        cmocka_unit_test(test_reset),
+        cmocka_unit_test(test_copy_state),
+        cmocka_unit_test(test_slot_names),
+        cmocka_unit_test(test_names_and_hypers),
+        cmocka_unit_test(test_adamw_decoupled),
+        cmocka_unit_test(test_empty),
+    };
+    return cmocka_run_group_tests_name("optim", tests, load_golden, free_golden);
+}

@@ -1,0 +1,1756 @@
+/* cmd.c — the command table and every command's handler. Parsing of words,
+ * options (key=value), tensor names and literals happens here; the work is
+ * done by the session; results are printed to the context's stream. A
+ * command checks all of its input before it changes anything. */
+#include "cmd.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WORDS 256
+
+typedef struct Cmd {
+    const char *name;
+    int min_args, max_args; /* words after the name; -1: no upper bound */
+    const char *usage;      /* the syntax, first line of `help NAME` */
+    const char *summary;    /* one line for `help` */
+    const char *help;       /* the full text */
+    int (*run)(CmdCtx *c, int argc, char **argv);
+    /* candidates for word argi (1-based) given the words before it */
+    CmdComplete (*complete)(Session *s, int argi, char **words, int n,
+                            void (*add)(void *, const char *), void *ctx);
+} Cmd;
+
+static const Cmd *find_cmd(const char *name);
+static const Cmd *command_list(void);
+
+/* ---- output helpers ---- */
+
+static void out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(CmdCtx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->out, fmt, ap);
+    va_end(ap);
+}
+
+static int fail(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(CmdCtx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, ERR_LEN, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* One number with the session's precision ("-0" shown as "0"). */
+static const char *num(const CmdCtx *c, double v, char *buf, size_t n)
+{
+    if (v == 0)
+        v = 0;
+    snprintf(buf, n, "%.*g", c->s->precision, v);
+    return buf;
+}
+
+#define NUM(v) num(c, (v), (char[40]){0}, 40)
+
+/* Splits `key=value`; false when the word has no '='. */
+static bool split_opt(char *word, char **key, char **val)
+{
+    char *eq = strchr(word, '=');
+    if (!eq || eq == word)
+        return false;
+    *eq = '\0';
+    *key = word;
+    *val = eq + 1;
+    return true;
+}
+
+static int parse_num(CmdCtx *c, const char *what, const char *s, double *v)
+{
+    if (!util_parse_double(s, v))
+        return fail(c, "%s must be a finite number (like 0.1 or 1e-3), got '%s'", what, s);
+    return 0;
+}
+
+static int parse_int(CmdCtx *c, const char *what, const char *s, long lo, long hi, long *v)
+{
+    if (!util_parse_long(s, lo, hi, v))
+        return fail(c, "%s must be a whole number from %ld to %ld, got '%s'", what, lo, hi, s);
+    return 0;
+}
+
+/* Prints the tensor t, abridged past 20 rows or 12 columns, with row and
+ * column indices. */
+static void print_tensor(CmdCtx *c, const Tensor *t, const char *what)
+{
+    int rows = t->rows, cols = t->cols;
+    out(c, "%s  %s", t->name, t->vector ? "" : "");
+    if (t->vector)
+        out(c, "(%d)", cols);
+    else
+        out(c, "(%d×%d)", rows, cols);
+    if (what)
+        out(c, "  %s", what);
+    out(c, "\n");
+    if (rows == 0 || cols == 0) {
+        out(c, "  (empty)\n");
+        return;
+    }
+    int show_r[32], nr = 0, show_c[32], nc = 0;
+    bool cut_r = rows > 20, cut_c = cols > 12;
+    for (int i = 0; i < rows; i++)
+        if (!cut_r || i < 10 || i >= rows - 5)
+            show_r[nr++] = i;
+    for (int j = 0; j < cols; j++)
+        if (!cut_c || j < 8 || j >= cols - 3)
+            show_c[nc++] = j;
+    int width = 1;
+    char buf[64];
+    for (int a = 0; a < nr; a++)
+        for (int b = 0; b < nc; b++) {
+            int w = (int)strlen(num(c, t->data[(size_t)show_r[a] * cols + show_c[b]], buf, sizeof buf));
+            if (w > width)
+                width = w;
+        }
+    int lw = snprintf(buf, sizeof buf, "%d", rows - 1);
+    if (t->vector)
+        lw = 0;
+    out(c, "%*s", lw + 2, "");
+    for (int b = 0; b < nc; b++) {
+        if (cut_c && b == 8)
+            out(c, "  ...");
+        out(c, "  %*d", width, show_c[b]);
+    }
+    out(c, "\n");
+    for (int a = 0; a < nr; a++) {
+        if (cut_r && a == 10)
+            out(c, "%*s  ... %d more rows ...\n", lw, "", rows - 15);
+        if (t->vector)
+            out(c, "  ");
+        else
+            out(c, "  %*d", lw, show_r[a]);
+        for (int b = 0; b < nc; b++) {
+            if (cut_c && b == 8)
+                out(c, "  ...");
+            out(c, "  %*s", width, num(c, t->data[(size_t)show_r[a] * cols + show_c[b]], buf, sizeof buf));
+        }
+        out(c, "\n");
+    }
+    if (cut_c)
+        out(c, "  (%d columns; `export %s FILE.csv` writes them all)\n", cols, t->name);
+}
+
+/* What the rows and columns of a named tensor mean, for the heading. */
+static const char *tensor_meaning(const Tensor *t)
+{
+    switch (t->name[0] == 'd' ? t->name[1] : t->name[0]) {
+    case 'W': return t->name[0] == 'd' ? "dL/dW: row = input, column = neuron" : "row = input, column = neuron";
+    case 'b': return t->name[0] == 'd' ? "dL/db: one per neuron" : "one per neuron";
+    case 'Z': return t->name[0] == 'd' ? "dL/dZ: row = sample in the batch, column = neuron"
+                                       : "Z = X·W + b: row = sample in the batch, column = neuron";
+    case 'A': return t->name[0] == 'd' ? "dL/dA: row = sample in the batch, column = neuron"
+                                       : "A = act(Z): row = sample in the batch, column = neuron";
+    case 'X': return "current batch: row = sample, column = feature";
+    case 'Y': return "current batch: targets";
+    case 'y': return "model output after the link: row = sample";
+    default: return NULL;
+    }
+}
+
+/* Parses "NAME", "NAME[i]" or "NAME[i,j]" into name and indices (-1 when
+ * absent). Returns -1 with err on malformed brackets. */
+static int parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, long *j)
+{
+    *i = *j = -1;
+    const char *br = strchr(ref, '[');
+    size_t len = br ? (size_t)(br - ref) : strlen(ref);
+    if (len == 0 || len >= n)
+        return fail(c, "'%s' is not a name; `names` lists what exists now", ref);
+    memcpy(name, ref, len);
+    name[len] = '\0';
+    for (size_t k = 0; k < len; k++)
+        if (!isalnum((unsigned char)name[k]))
+            return fail(c, "'%s' is not a name; `names` lists what exists now", ref);
+    if (!br)
+        return 0;
+    const char *close = strchr(br, ']');
+    if (!close || close[1] != '\0')
+        return fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
+    char idx[64];
+    size_t il = (size_t)(close - br - 1);
+    if (il == 0 || il >= sizeof idx)
+        return fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
+    memcpy(idx, br + 1, il);
+    idx[il] = '\0';
+    char *comma = strchr(idx, ',');
+    if (comma)
+        *comma = '\0';
+    char *a = idx, *b = comma ? comma + 1 : NULL;
+    while (isspace((unsigned char)*a))
+        a++;
+    while (b && isspace((unsigned char)*b))
+        b++;
+    for (char *e = a + strlen(a); e > a && isspace((unsigned char)e[-1]);)
+        *--e = '\0';
+    if (b)
+        for (char *e = b + strlen(b); e > b && isspace((unsigned char)e[-1]);)
+            *--e = '\0';
+    if (!util_parse_long(a, 0, 100000000, i) || (b && !util_parse_long(b, 0, 100000000, j)))
+        return fail(c, "'%s': indices are whole numbers from 0, as in %s[0,1]", ref, name);
+    return 0;
+}
+
+/* Resolves the element (i, j) of t to a flat index; -1 with err when out of
+ * range. A vector takes [i] (or [0,i]). */
+static int element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at)
+{
+    if (t->vector && j < 0) {
+        j = i;
+        i = 0;
+    }
+    if (j < 0) {
+        if (t->rows == 1) {
+            j = i;
+            i = 0;
+        } else {
+            return fail(c, "%s is %d×%d: give both indices, as in %s[%ld,0]", t->name, t->rows, t->cols,
+                        t->name, i);
+        }
+    }
+    if (i >= t->rows || j >= t->cols) {
+        if (t->vector)
+            return fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
+        return fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows,
+                    t->cols, t->rows - 1, t->cols - 1);
+    }
+    *at = (size_t)i * (size_t)t->cols + (size_t)j;
+    return 0;
+}
+
+/* Shows a name or one element of it. */
+static int show_ref(CmdCtx *c, const char *ref)
+{
+    char name[32];
+    long i, j;
+    if (parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+        return -1;
+    Tensor t;
+    if (session_tensor(c->s, name, &t, c->err) != 0)
+        return -1;
+    if (i < 0) {
+        if (strcmp(name, "loss") == 0) {
+            out(c, "loss = %s\n", NUM(t.data[0]));
+            return 0;
+        }
+        print_tensor(c, &t, tensor_meaning(&t));
+        return 0;
+    }
+    size_t at;
+    if (element_index(c, &t, i, j, &at) != 0)
+        return -1;
+    out(c, "%s = %s\n", ref, NUM(t.data[at]));
+    return 0;
+}
+
+/* ---- data ---- */
+
+static void print_data_summary(CmdCtx *c)
+{
+    const Dataset *ds = c->s->data;
+    out(c, "%s: %d rows", ds->name, ds->n);
+    if (ds->n_train < ds->n)
+        out(c, " (%d training, %d validation)", ds->n_train, ds->n - ds->n_train);
+    out(c, ", %d feature%s (", ds->d, ds->d == 1 ? "" : "s");
+    for (int j = 0; j < ds->d && j < 8; j++)
+        out(c, "%s%s", j ? ", " : "", ds->feature_names[j]);
+    out(c, "%s)\n", ds->d > 8 ? ", ..." : "");
+    if (ds->classification) {
+        long counts[1000] = {0};
+        for (int i = 0; i < ds->n; i++)
+            counts[(int)ds->y[i]]++;
+        out(c, "task: %s classification, %d classes (",
+            ds->n_classes == 2 ? "binary" : "multi-class", ds->n_classes);
+        for (int k = 0; k < ds->n_classes && k < 10; k++)
+            out(c, "%s%d: %ld", k ? ", " : "", k, counts[k]);
+        out(c, "%s) in target %s\n", ds->n_classes > 10 ? ", ..." : "", ds->target_names[0]);
+        out(c, "output: %d unit%s, default loss %s\n", ds->n_classes == 2 ? 1 : ds->n_classes,
+            ds->n_classes == 2 ? "" : "s", ds->n_classes == 2 ? "bce" : "ce");
+    } else {
+        out(c, "task: regression of %d target%s (", ds->t, ds->t == 1 ? "" : "s");
+        for (int j = 0; j < ds->t && j < 8; j++)
+            out(c, "%s%s", j ? ", " : "", ds->target_names[j]);
+        out(c, "%s)\noutput: %d unit%s, default loss mse\n", ds->t > 8 ? ", ..." : "", ds->t,
+            ds->t == 1 ? "" : "s");
+    }
+    out(c, "standardized: %s; batches of %d: %d per epoch\n", ds->standardized ? "yes" : "no",
+        c->s->batch, session_batches(c->s));
+}
+
+static int data_set(CmdCtx *c, Dataset *ds)
+{
+    bool dropped;
+    char name[16];
+    snprintf(name, sizeof name, "%s", c->s->model_kind);
+    if (session_set_data(c->s, ds, &dropped) != 0)
+        return fail(c, "out of memory for the batch buffers");
+    print_data_summary(c);
+    if (dropped)
+        out(c, "note: the %s model did not fit this data and was removed; build one with `model ...`\n", name);
+    return 0;
+}
+
+static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
+{
+    DataGenOpts o = {0, -1, c->s->seed, 0, 0};
+    for (int i = 2; i < argc; i++) {
+        char *k, *v;
+        long n;
+        if (!split_opt(argv[i], &k, &v))
+            return fail(c, "unexpected '%s': data %s takes n= noise= seed= classes= features=", argv[i], argv[1]);
+        if (strcmp(k, "n") == 0) {
+            if (parse_int(c, "n", v, 1, 10000000, &n) != 0)
+                return -1;
+            o.n = (int)n;
+        } else if (strcmp(k, "noise") == 0) {
+            if (parse_num(c, "noise", v, &o.noise) != 0)
+                return -1;
+            if (o.noise < 0)
+                return fail(c, "noise must be 0 or more, got %s", v);
+        } else if (strcmp(k, "seed") == 0) {
+            if (parse_int(c, "seed", v, 0, 0x7fffffffffffffffL, &n) != 0)
+                return -1;
+            o.seed = (uint64_t)n;
+        } else if (strcmp(k, "classes") == 0) {
+            if (parse_int(c, "classes", v, 2, 1000, &n) != 0)
+                return -1;
+            o.classes = (int)n;
+        } else if (strcmp(k, "features") == 0) {
+            if (parse_int(c, "features", v, 1, 10000, &n) != 0)
+                return -1;
+            o.features = (int)n;
+        } else {
+            return fail(c, "unknown option '%s': data %s takes n= noise= seed= classes= features=", k, argv[1]);
+        }
+    }
+    Dataset *ds = data_generate(argv[1], &o, c->err);
+    if (!ds)
+        return -1;
+    return data_set(c, ds);
+}
+
+static int cmd_data(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    if (argc == 1) {
+        if (!s->data)
+            return fail(c, "no data yet: try `data moons`, `data line` or `data load FILE.csv` (`help data`)");
+        print_data_summary(c);
+        return 0;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "load") == 0) {
+        if (argc < 3)
+            return fail(c, "data load needs a file: data load FILE.csv [target=COL] [header=auto|yes|no]");
+        const char *target = NULL;
+        DataHeader h = DATA_HEADER_AUTO;
+        for (int i = 3; i < argc; i++) {
+            char *k, *v;
+            if (!split_opt(argv[i], &k, &v))
+                return fail(c, "unexpected '%s': data load takes target= and header=", argv[i]);
+            if (strcmp(k, "target") == 0) {
+                target = v;
+            } else if (strcmp(k, "header") == 0) {
+                if (strcmp(v, "auto") == 0)
+                    h = DATA_HEADER_AUTO;
+                else if (strcmp(v, "yes") == 0 || strcmp(v, "on") == 0 || strcmp(v, "true") == 0)
+                    h = DATA_HEADER_YES;
+                else if (strcmp(v, "no") == 0 || strcmp(v, "off") == 0 || strcmp(v, "false") == 0)
+                    h = DATA_HEADER_NO;
+                else
+                    return fail(c, "header must be auto, yes or no, got '%s'", v);
+            } else {
+                return fail(c, "unknown option '%s': data load takes target= and header=", k);
+            }
+        }
+        Dataset *ds = data_load_csv(argv[2], target, h, c->err);
+        if (!ds)
+            return -1;
+        return data_set(c, ds);
+    }
+    if (strcmp(sub, "split") == 0 || strcmp(sub, "standardize") == 0 || strcmp(sub, "show") == 0) {
+        if (!s->data)
+            return fail(c, "no data yet: try `data moons` first");
+        if (strcmp(sub, "split") == 0) {
+            double f;
+            if (argc != 3)
+                return fail(c, "data split needs the fraction to hold out, as in `data split 0.2`");
+            if (parse_num(c, "the fraction", argv[2], &f) != 0)
+                return -1;
+            if (!(f > 0 && f < 1))
+                return fail(c, "the fraction held out must be between 0 and 1, as in `data split 0.2`");
+            if (data_split(s->data, f, s->seed, c->err) != 0)
+                return -1;
+            bool dropped;
+            Dataset *ds = s->data;
+            s->data = NULL; /* hand the same data back so buffers and position follow */
+            if (session_set_data(s, ds, &dropped) != 0)
+                return fail(c, "out of memory for the batch buffers");
+            out(c, "split: %d training rows, %d validation rows (shuffled with seed %llu)\n",
+                ds->n_train, ds->n - ds->n_train, (unsigned long long)s->seed);
+            return 0;
+        }
+        if (strcmp(sub, "standardize") == 0) {
+            if (argc != 2)
+                return fail(c, "data standardize takes no arguments");
+            if (data_standardize(s->data, c->err) != 0)
+                return -1;
+            bool dropped;
+            Dataset *ds = s->data;
+            s->data = NULL;
+            if (session_set_data(s, ds, &dropped) != 0)
+                return fail(c, "out of memory for the batch buffers");
+            out(c, "standardized %d feature%s with the mean and standard deviation of the %d training rows\n",
+                ds->d, ds->d == 1 ? "" : "s", ds->n_train);
+            return 0;
+        }
+        long rows = 10;
+        if (argc > 3)
+            return fail(c, "data show takes at most one number: data show [ROWS]");
+        if (argc == 3 && parse_int(c, "ROWS", argv[2], 1, 1000000, &rows) != 0)
+            return -1;
+        const Dataset *ds = s->data;
+        if (rows > ds->n)
+            rows = ds->n;
+        out(c, "%6s", "row");
+        for (int j = 0; j < ds->d && j < 10; j++)
+            out(c, " %10.10s", ds->feature_names[j]);
+        if (ds->d > 10)
+            out(c, " %10s", "...");
+        for (int j = 0; j < ds->t; j++)
+            out(c, " | %8.8s", ds->target_names[j]);
+        out(c, "\n");
+        for (long i = 0; i < rows; i++) {
+            out(c, "%6ld", i);
+            for (int j = 0; j < ds->d && j < 10; j++)
+                out(c, " %10s", NUM(ds->x[(size_t)i * ds->d + j]));
+            if (ds->d > 10)
+                out(c, " %10s", "...");
+            for (int j = 0; j < ds->t; j++)
+                out(c, " | %8s", NUM(ds->y[(size_t)i * ds->t + j]));
+            out(c, "%s\n", i >= ds->n_train ? "  (validation)" : "");
+        }
+        if (rows < ds->n)
+            out(c, "(%ld of %d rows)\n", rows, ds->n);
+        return 0;
+    }
+    if (data_generator_about(sub))
+        return data_generate_cmd(c, argc, argv);
+    const char *const *g = data_generators();
+    const char *best = NULL;
+    int bd = 3;
+    for (; *g; g++) {
+        int d = util_edit_distance(sub, *g);
+        if (d < bd) {
+            bd = d;
+            best = *g;
+        }
+    }
+    if (best)
+        return fail(c, "no data set called '%s'; did you mean `data %s`? (`help data` lists them)", sub, best);
+    return fail(c, "no data set called '%s': `help data` lists the generators; `data load FILE.csv` reads a file", sub);
+}
+
+/* ---- model ---- */
+
+static int cmd_model(CmdCtx *c, int argc, char **argv)
+{
+    const char *kind = argv[1];
+    int hidden[NN_MAX_LAYERS];
+    int nh = 0;
+    Act act = c->s->act;
+    bool is_mlp = strcmp(kind, "mlp") == 0;
+    if (!is_mlp && strcmp(kind, "linear") && strcmp(kind, "logistic") && strcmp(kind, "softmax"))
+        return fail(c, "no model kind '%s': use linear, logistic, softmax or mlp H1 [H2 ...] [act=NAME]", kind);
+    for (int i = 2; i < argc; i++) {
+        char *k, *v;
+        long h;
+        if (split_opt(argv[i], &k, &v)) {
+            if (strcmp(k, "act") != 0)
+                return fail(c, "unknown option '%s': model takes act=NAME", k);
+            if (!is_mlp)
+                return fail(c, "a %s model has no hidden layer, so no activation: use `model mlp H act=%s`", kind, v);
+            if (act_parse(v, &act) != 0)
+                return fail(c, "no activation '%s': use identity, sigmoid, tanh, relu, leaky_relu, elu, softplus or gelu", v);
+            continue;
+        }
+        if (!is_mlp)
+            return fail(c, "unexpected '%s': `model %s` takes no sizes; hidden layers are for `model mlp H1 H2 ...`",
+                        argv[i], kind);
+        if (nh >= NN_MAX_LAYERS - 1)
+            return fail(c, "at most %d hidden layers", NN_MAX_LAYERS - 1);
+        if (parse_int(c, "a hidden layer width", argv[i], 1, 100000, &h) != 0)
+            return -1;
+        hidden[nh++] = (int)h;
+    }
+    if (is_mlp && nh == 0)
+        return fail(c, "mlp needs the width of at least one hidden layer, as in `model mlp 8` or `model mlp 16 8`");
+    if (session_build_model(c->s, kind, hidden, nh, act, c->err) != 0)
+        return -1;
+    const Model *m = c->s->model;
+    out(c, "model %s: %d", kind, nn_inputs(m));
+    for (int k = 0; k < m->n_layers; k++)
+        out(c, " → %d", m->layer[k].n_out);
+    out(c, "  (%zu parameters", m->n_params);
+    if (is_mlp)
+        out(c, ", %s hidden", act_name(act));
+    out(c, ", output through %s)\n", c->s->loss.kind == LOSS_BCE ? "sigmoid" :
+                                     c->s->loss.kind == LOSS_CE ? "softmax" : "identity");
+    out(c, "loss %s, optimizer %s lr=%s; `params` shows every tensor, `forward` starts the loop\n",
+        loss_name(c->s->loss.kind), optim_name(c->s->opt.kind), NUM(c->s->opt.lr));
+    return 0;
+}
+
+static int cmd_params(CmdCtx *c, int argc, char **argv)
+{
+    const Model *m = c->s->model;
+    if (!m)
+        return fail(c, "no model yet: build one with `model linear` or `model mlp 8`");
+    out(c, "%-6s %-12s %10s  %s\n", "name", "shape", "count", "initializer");
+    for (int k = 1; k <= m->n_layers; k++) {
+        const Layer *ly = &m->layer[k - 1];
+        char name[16], shape[32];
+        snprintf(name, sizeof name, "W%d", k);
+        snprintf(shape, sizeof shape, "%d×%d", ly->n_in, ly->n_out);
+        out(c, "%-6s %-13s %10d  %s\n", name, shape, ly->n_in * ly->n_out,
+            init_name(c->s->used_init[2 * (k - 1)]));
+        snprintf(name, sizeof name, "b%d", k);
+        snprintf(shape, sizeof shape, "%d", ly->n_out);
+        out(c, "%-6s %-12s %10d  %s\n", name, shape, ly->n_out, init_name(c->s->used_init[2 * (k - 1) + 1]));
+    }
+    out(c, "%-6s %-12s %10zu\n", "total", "", m->n_params);
+    return 0;
+}
+
+static void print_opt(CmdCtx *c, const OptConfig *o)
+{
+    int n;
+    const OptHyper *h = optim_hypers(o->kind, &n);
+    out(c, "%s", optim_name(o->kind));
+    for (int i = 0; i < n; i++) {
+        const char *p = (const char *)o + h[i].offset;
+        if (h[i].is_bool)
+            out(c, " %s=%s", h[i].name, *(const bool *)p ? "on" : "off");
+        else
+            out(c, " %s=%s", h[i].name, NUM(*(const double *)p));
+    }
+}
+
+static void print_init(CmdCtx *c, const InitConfig *ic)
+{
+    int n;
+    const char *const *names = init_options(ic->kind, &n);
+    out(c, "%s", init_name(ic->kind));
+    for (int i = 0; i < n; i++) {
+        double v = strcmp(names[i], "value") == 0 ? ic->value
+                 : strcmp(names[i], "a") == 0     ? ic->a
+                 : strcmp(names[i], "b") == 0     ? ic->b
+                 : strcmp(names[i], "mean") == 0  ? ic->mean
+                 : strcmp(names[i], "std") == 0   ? ic->std
+                                                  : ic->gain;
+        out(c, " %s=%s", names[i], NUM(v));
+    }
+}
+
+static int cmd_hypers(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    out(c, "hyperparameters (what you set; `params` shows what the model learns):\n");
+    out(c, "  %-10s ", "optimizer");
+    print_opt(c, &s->opt);
+    out(c, "\n  %-10s %s", "loss", loss_name(s->loss.kind));
+    if (s->loss.kind == LOSS_HUBER)
+        out(c, " delta=%s", NUM(s->loss.delta));
+    out(c, "%s\n", s->loss_auto ? "  (follows the task; `set loss` chooses)" : "");
+    out(c, "  %-10s %d", "batch", s->batch);
+    if (s->data)
+        out(c, "  (%d batches per epoch of %d training rows)", session_batches(s), s->data->n_train);
+    out(c, "\n  %-10s %s\n", "shuffle", s->shuffle ? "on" : "off");
+    out(c, "  %-10s %llu\n", "seed", (unsigned long long)s->seed);
+    out(c, "  %-10s ", "init");
+    print_init(c, &s->init);
+    if (s->init.kind == INIT_AUTO)
+        out(c, "  (he_uniform before relu-like layers, xavier_uniform otherwise; biases zero)");
+    out(c, "\n");
+    if (s->model) {
+        out(c, "  %-10s %s", "model", s->model_kind);
+        for (int i = 0; i < s->n_hidden; i++)
+            out(c, " %d", s->hidden[i]);
+        if (s->n_hidden)
+            out(c, " act=%s", act_name(s->act));
+        out(c, "\n");
+    }
+    out(c, "  %-10s %d significant digits\n", "precision", s->precision);
+    return 0;
+}
+
+static void print_name(void *ctx, const char *name)
+{
+    CmdCtx *c = ctx;
+    out(c, " %s", name);
+}
+
+static int cmd_names(CmdCtx *c, int argc, char **argv)
+{
+    if (!c->s->data)
+        return fail(c, "nothing to inspect yet: make data with `data moons`, then `model mlp 8`");
+    out(c, "names:");
+    session_names(c->s, print_name, c);
+    out(c, "\n");
+    if (!c->s->model)
+        out(c, "(build a model to get W1 b1 ...; `forward`, `loss` and `backward` bring Z, A, yhat, loss and gradients)\n");
+    else if (c->s->phase < PHASE_BACKWARD)
+        out(c, "(%s)\n", c->s->phase == PHASE_READY ? "`forward` brings Z1 A1 ... yhat; `loss` the loss; `backward` dW1 db1 dZ1 dA1 ..."
+                        : c->s->phase == PHASE_FORWARD ? "`loss` brings loss; `backward` the gradients dW1 db1 dZ1 dA1 ..."
+                                                       : "`backward` brings the gradients dW1 db1 dZ1 dA1 ...");
+    return 0;
+}
+
+/* ---- set ---- */
+
+static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind kind)
+{
+    OptConfig o;
+    if (kind == c->s->opt.kind)
+        o = c->s->opt;
+    else
+        optim_defaults(kind, &o);
+    int n;
+    const OptHyper *h = optim_hypers(kind, &n);
+    for (int i = first; i < argc; i++) {
+        char *k, *v;
+        if (!split_opt(argv[i], &k, &v))
+            return fail(c, "unexpected '%s': write options as key=value, as in `set optimizer adam lr=0.01`", argv[i]);
+        int f = 0;
+        while (f < n && strcmp(h[f].name, k) != 0)
+            f++;
+        if (f == n) {
+            char list[256] = "";
+            for (int q = 0; q < n; q++) {
+                strncat(list, " ", sizeof list - strlen(list) - 1);
+                strncat(list, h[q].name, sizeof list - strlen(list) - 1);
+            }
+            return fail(c, "%s has no option '%s'; it takes:%s", optim_name(kind), k, list);
+        }
+        char *p = (char *)&o + h[f].offset;
+        if (h[f].is_bool) {
+            if (!util_parse_bool(v, (bool *)p))
+                return fail(c, "%s is a switch: on or off, got '%s'", k, v);
+        } else if (parse_num(c, k, v, (double *)p) != 0) {
+            return -1;
+        }
+    }
+    bool fresh = !c->s->optim || kind != c->s->opt.kind;
+    if (session_set_optimizer(c->s, &o, c->err) != 0)
+        return -1;
+    out(c, "optimizer ");
+    print_opt(c, &c->s->opt);
+    out(c, "%s\n", c->s->model && fresh ? "  (state starts fresh)" : "");
+    return 0;
+}
+
+static int cmd_set(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    const char *what = argv[1];
+    long n;
+    if (strcmp(what, "optimizer") == 0) {
+        OptKind k;
+        if (argc < 3)
+            return fail(c, "set optimizer needs a name: sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax or nadam");
+        if (optim_parse(argv[2], &k) != 0)
+            return fail(c, "no optimizer '%s': use sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax or nadam", argv[2]);
+        return set_optimizer(c, argc, argv, 3, k);
+    }
+    if (strcmp(what, "loss") == 0) {
+        if (argc < 3)
+            return fail(c, "set loss needs a name: mse, mae, huber, bce, ce, hinge (or auto)");
+        Loss l = {LOSS_MSE, s->loss.kind == LOSS_HUBER ? s->loss.delta : 1.0};
+        bool automatic = strcmp(argv[2], "auto") == 0;
+        if (!automatic && loss_parse(argv[2], &l.kind) != 0)
+            return fail(c, "no loss '%s': use mse, mae, huber, bce, ce, hinge, or auto to follow the task", argv[2]);
+        for (int i = 3; i < argc; i++) {
+            char *k, *v;
+            if (!split_opt(argv[i], &k, &v) || strcmp(k, "delta") != 0 || l.kind != LOSS_HUBER || automatic)
+                return fail(c, "unexpected '%s': only huber takes an option (delta=)", argv[i]);
+            if (parse_num(c, "delta", v, &l.delta) != 0)
+                return -1;
+            if (!(l.delta > 0))
+                return fail(c, "huber's delta must be greater than 0, got %s", v);
+        }
+        if (session_set_loss(s, &l, automatic, c->err) != 0)
+            return -1;
+        out(c, "loss %s", loss_name(s->loss.kind));
+        if (s->loss.kind == LOSS_HUBER)
+            out(c, " delta=%s", NUM(s->loss.delta));
+        out(c, "%s\n", automatic ? " (follows the task)" : "");
+        return 0;
+    }
+    if (strcmp(what, "init") == 0) {
+        if (argc < 3)
+            return fail(c, "set init needs a name: auto, zeros, ones, constant, uniform, normal, xavier_uniform, "
+                           "xavier_normal, he_uniform, he_normal, lecun_normal or orthogonal");
+        InitConfig ic;
+        InitKind k;
+        if (init_parse(argv[2], &k) != 0)
+            return fail(c, "no initializer '%s': `help set` lists them", argv[2]);
+        init_defaults(k, &ic);
+        int no;
+        const char *const *names = init_options(k, &no);
+        for (int i = 3; i < argc; i++) {
+            char *key, *v;
+            double val;
+            if (!split_opt(argv[i], &key, &v))
+                return fail(c, "unexpected '%s': write options as key=value, as in `set init normal std=0.1`", argv[i]);
+            int f = 0;
+            while (f < no && strcmp(names[f], key) != 0)
+                f++;
+            if (f == no)
+                return fail(c, "%s takes no option '%s'%s", init_name(k), key,
+                            no ? "; `help set` lists each initializer's options" : "");
+            if (parse_num(c, key, v, &val) != 0)
+                return -1;
+            double *dst = strcmp(key, "value") == 0 ? &ic.value : strcmp(key, "a") == 0 ? &ic.a
+                        : strcmp(key, "b") == 0 ? &ic.b : strcmp(key, "mean") == 0 ? &ic.mean
+                        : strcmp(key, "std") == 0 ? &ic.std : &ic.gain;
+            *dst = val;
+        }
+        if (init_check(&ic, c->err) != 0)
+            return -1;
+        s->init = ic;
+        out(c, "init ");
+        print_init(c, &ic);
+        out(c, "  (used by `model` and `init`)\n");
+        return 0;
+    }
+    if (argc != 3)
+        return fail(c, "set %s takes one value, as in `set %s %s`", what, what,
+                    strcmp(what, "shuffle") == 0 ? "on" : "1");
+    const char *v = argv[2];
+    if (strcmp(what, "lr") == 0) {
+        OptConfig o = s->opt;
+        if (parse_num(c, "lr", v, &o.lr) != 0 || session_set_optimizer(s, &o, c->err) != 0)
+            return -1;
+        out(c, "lr %s (%s)\n", NUM(o.lr), optim_name(o.kind));
+        return 0;
+    }
+    if (strcmp(what, "batch") == 0) {
+        if (parse_int(c, "the batch size", v, 1, 1000000, &n) != 0 || session_set_batch(s, (int)n, c->err) != 0)
+            return -1;
+        out(c, "batch %d", s->batch);
+        if (s->data)
+            out(c, ": %d batches per epoch; the epoch starts over at batch 1", session_batches(s));
+        out(c, "\n");
+        return 0;
+    }
+    if (strcmp(what, "shuffle") == 0) {
+        bool b;
+        if (!util_parse_bool(v, &b))
+            return fail(c, "shuffle is a switch: on or off, got '%s'", v);
+        s->shuffle = b;
+        out(c, "shuffle %s (from the next epoch)\n", b ? "on" : "off");
+        return 0;
+    }
+    if (strcmp(what, "seed") == 0) {
+        if (parse_int(c, "the seed", v, 0, 0x7fffffffffffffffL, &n) != 0)
+            return -1;
+        session_set_seed(s, (uint64_t)n);
+        out(c, "seed %ld (for the next `data`, `model`, `init` and shuffles)\n", n);
+        return 0;
+    }
+    if (strcmp(what, "precision") == 0) {
+        if (parse_int(c, "precision", v, 1, 17, &n) != 0)
+            return -1;
+        s->precision = (int)n;
+        out(c, "precision %ld significant digits\n", n);
+        return 0;
+    }
+    /* any hyperparameter of the current optimizer: set momentum 0.9 */
+    int nh;
+    const OptHyper *h = optim_hypers(s->opt.kind, &nh);
+    for (int i = 0; i < nh; i++)
+        if (strcmp(h[i].name, what) == 0) {
+            char opt[128];
+            snprintf(opt, sizeof opt, "%s=%s", what, v);
+            char *args[] = {argv[0], argv[1], opt};
+            return set_optimizer(c, 3, args, 2, s->opt.kind);
+        }
+    return fail(c, "nothing called '%s' to set: `help set` lists loss, optimizer, lr, batch, shuffle, seed, "
+                   "precision, init and the current optimizer's options", what);
+}
+
+/* ---- the loop ---- */
+
+static void print_position(CmdCtx *c)
+{
+    Session *s = c->s;
+    out(c, "epoch %ld, batch %d/%d", s->epoch, s->batch_index + 1, session_batches(s));
+}
+
+static int cmd_forward(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    if (session_forward(s, c->err) != 0)
+        return -1;
+    const Model *m = s->model;
+    out(c, "forward: ");
+    print_position(c);
+    out(c, ", %d rows: X (%d×%d)", s->rows, s->rows, s->data->d);
+    for (int k = 1; k <= m->n_layers; k++) {
+        if (k < m->n_layers)
+            out(c, " → Z%d, A%d = %s(Z%d) (%d×%d)", k, k, act_name(m->layer[k - 1].act), k, s->rows,
+                m->layer[k - 1].n_out);
+        else
+            out(c, " → Z%d = logits (%d×%d)", k, s->rows, m->layer[k - 1].n_out);
+    }
+    out(c, " → yhat = %s(logits)\n", s->loss.kind == LOSS_BCE ? "sigmoid" : s->loss.kind == LOSS_CE ? "softmax" : "identity");
+    return 0;
+}
+
+static int cmd_loss(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    if (session_loss(s, c->err) != 0)
+        return -1;
+    out(c, "loss = %s  (%s, mean over the %d rows of batch %d)", NUM(s->loss_value), loss_name(s->loss.kind),
+        s->rows, s->batch_index + 1);
+    double acc = session_batch_accuracy(s);
+    if (!isnan(acc))
+        out(c, "; accuracy on this batch %.1f%%", 100 * acc);
+    out(c, "\n");
+    return 0;
+}
+
+static int cmd_backward(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    int rc = session_backward(s, c->err);
+    if (rc != 0 && s->phase < PHASE_BACKWARD)
+        return -1;
+    const Model *m = s->model;
+    out(c, "backward: gradients");
+    for (int k = 1; k <= m->n_layers; k++) {
+        Mat w = nn_dweight(m, k), b = nn_dbias(m, k);
+        out(c, " dW%d (|dW%d| = %s) db%d (|db%d| = %s)%s", k, k, NUM(mat_norm(w.data, mat_size(&w))), k, k,
+            NUM(mat_norm(b.data, mat_size(&b))), k < m->n_layers ? "," : "");
+    }
+    out(c, "\n");
+    return rc;
+}
+
+static int cmd_update(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    long e = s->epoch;
+    int rc = session_update(s, c->err);
+    if (rc != 0 && s->phase != PHASE_READY)
+        return -1;
+    out(c, "update %ld: %s changed all %zu parameters (lr=%s); now ", s->steps, optim_name(s->opt.kind),
+        s->model->n_params, NUM(s->opt.lr));
+    print_position(c);
+    if (s->epoch != e)
+        out(c, " (epoch %ld done, mean loss %s)", e, NUM(s->last_epoch_loss));
+    out(c, "\n");
+    return rc;
+}
+
+static int cmd_step(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    long n = 1;
+    if (argc == 2 && parse_int(c, "the number of steps", argv[1], 1, 100000000, &n) != 0)
+        return -1;
+    long every = n <= 20 ? 1 : n / 10;
+    double t0 = util_now();
+    for (long i = 1; i <= n; i++) {
+        if (c->interrupt && *c->interrupt) {
+            out(c, "interrupted after %ld step%s; the model is consistent at ", i - 1, i == 2 ? "" : "s");
+            print_position(c);
+            out(c, "\n");
+            return 1;
+        }
+        long e = s->epoch;
+        int b = s->batch_index;
+        if (session_step(s, c->err) != 0)
+            return -1;
+        if (i % every == 0 || i == n)
+            out(c, "step %ld  epoch %ld batch %d  loss %s\n", s->steps, e, b + 1, NUM(s->loss_value));
+    }
+    if (n > 1)
+        out(c, "%ld steps in %.3g s\n", n, util_now() - t0);
+    return 0;
+}
+
+typedef struct TrainPrint {
+    CmdCtx *c;
+    long every;  /* print every this many epochs */
+    long first;  /* first epoch of this run */
+    long last;   /* last epoch of this run */
+    double loss; /* training loss of the last epoch */
+    double val;  /* validation loss of the last epoch */
+} TrainPrint;
+
+static void train_epoch(void *ctx, long epoch, double train_loss, double val_loss)
+{
+    TrainPrint *p = ctx;
+    CmdCtx *c = p->c;
+    p->loss = train_loss;
+    p->val = val_loss;
+    if ((epoch - p->first + 1) % p->every != 0 && epoch != p->last && epoch != p->first)
+        return;
+    out(c, "epoch %4ld  loss %s", epoch, NUM(train_loss));
+    if (!isnan(val_loss))
+        out(c, "  val %s", NUM(val_loss));
+    out(c, "\n");
+    fflush(c->out);
+}
+
+static int cmd_train(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    long n = 1, steps;
+    if (argc == 2 && parse_int(c, "the number of epochs", argv[1], 1, 10000000, &n) != 0)
+        return -1;
+    TrainPrint p = {c, n <= 20 ? 1 : n / 10, s->epoch, s->epoch + n - 1, NAN, NAN};
+    double t0 = util_now();
+    int rc = session_train(s, n, train_epoch, &p, &steps, c->err);
+    double dt = util_now() - t0;
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        out(c, "interrupted: stopped at a step boundary after %ld step%s, at ", steps, steps == 1 ? "" : "s");
+    else
+        out(c, "trained %ld epoch%s: ", n, n == 1 ? "" : "s");
+    out(c, "%ld steps in %.3g s (%.0f steps/s)", steps, dt, dt > 0 ? steps / dt : 0.0);
+    if (rc == 1) {
+        out(c, "; now ");
+        print_position(c);
+    } else {
+        double acc;
+        double tl = session_eval_loss(s, true, &acc);
+        out(c, "; training loss %s", NUM(tl));
+        if (!isnan(acc))
+            out(c, ", accuracy %.1f%%", 100 * acc);
+        double vl = session_eval_loss(s, false, &acc);
+        if (!isnan(vl)) {
+            out(c, "; validation loss %s", NUM(vl));
+            if (!isnan(acc))
+                out(c, ", accuracy %.1f%%", 100 * acc);
+        }
+    }
+    out(c, "\n");
+    return rc;
+}
+
+static int cmd_init(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    InitConfig ic = s->init;
+    const char *param = NULL;
+    bool named = false;
+    for (int i = 1; i < argc; i++) {
+        InitKind k;
+        char *key, *v;
+        if (init_parse(argv[i], &k) == 0) {
+            if (named)
+                return fail(c, "two initializers given ('%s'); init takes one: init [NAME] [PARAM]", argv[i]);
+            init_defaults(k, &ic);
+            named = true;
+        } else if (split_opt(argv[i], &key, &v)) {
+            int no;
+            const char *const *names = init_options(ic.kind, &no);
+            int f = 0;
+            double val;
+            while (f < no && strcmp(names[f], key) != 0)
+                f++;
+            if (f == no)
+                return fail(c, "%s takes no option '%s'", init_name(ic.kind), key);
+            if (parse_num(c, key, v, &val) != 0)
+                return -1;
+            double *dst = strcmp(key, "value") == 0 ? &ic.value : strcmp(key, "a") == 0 ? &ic.a
+                        : strcmp(key, "b") == 0 ? &ic.b : strcmp(key, "mean") == 0 ? &ic.mean
+                        : strcmp(key, "std") == 0 ? &ic.std : &ic.gain;
+            *dst = val;
+        } else if (!param && (argv[i][0] == 'W' || argv[i][0] == 'b')) {
+            param = argv[i];
+        } else {
+            return fail(c, "'%s' is neither an initializer nor a parameter: init [NAME [key=value]] [PARAM]", argv[i]);
+        }
+    }
+    if (session_init(s, &ic, param, c->err) != 0)
+        return -1;
+    if (param)
+        out(c, "%s re-initialised with %s\n", param, init_name(init_resolve(ic.kind, ACT_IDENTITY)));
+    else
+        out(c, "every parameter re-initialised (%s weights, zero biases); optimizer state cleared, back to epoch 1, batch 1\n",
+            init_name(ic.kind));
+    return 0;
+}
+
+/* ---- looking and editing ---- */
+
+static int cmd_show(CmdCtx *c, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (show_ref(c, argv[i]) != 0)
+            return -1;
+    return 0;
+}
+
+static int cmd_export(CmdCtx *c, int argc, char **argv)
+{
+    Tensor t;
+    if (strchr(argv[1], '['))
+        return fail(c, "export writes a whole tensor: `export %.*s FILE.csv`", (int)(strchr(argv[1], '[') - argv[1]), argv[1]);
+    if (session_tensor(c->s, argv[1], &t, c->err) != 0)
+        return -1;
+    size_t len = strlen(argv[2]);
+    char *tmp = malloc(len + 16);
+    if (!tmp)
+        return fail(c, "out of memory");
+    snprintf(tmp, len + 16, "%s.tmp", argv[2]);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        fail(c, "cannot write %s: %s", argv[2], strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    for (int i = 0; i < t.rows; i++)
+        for (int j = 0; j < t.cols; j++)
+            fprintf(f, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
+    bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad || rename(tmp, argv[2]) != 0) {
+        fail(c, "cannot write %s: %s", argv[2], strerror(errno));
+        remove(tmp);
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    out(c, "wrote %s (%d×%d) to %s with full precision\n", t.name, t.rows, t.cols, argv[2]);
+    return 0;
+}
+
+static int cmd_predict(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    if (!s->model)
+        return fail(c, "no model yet: build one with `model linear` or `model mlp 8`");
+    int d = s->data->d;
+    if (argc - 1 != d)
+        return fail(c, "predict needs %d number%s (one per feature: %s%s), got %d", d, d == 1 ? "" : "s",
+                    s->data->feature_names[0], d > 1 ? ", ..." : "", argc - 1);
+    double *x = malloc(sizeof(double) * (size_t)(d + nn_outputs(s->model)));
+    if (!x)
+        return fail(c, "out of memory");
+    double *y = x + d;
+    for (int j = 0; j < d; j++)
+        if (parse_num(c, s->data->feature_names[j], argv[j + 1], &x[j]) != 0) {
+            free(x);
+            return -1;
+        }
+    session_predict(s, x, y, c->err);
+    int k = nn_outputs(s->model);
+    out(c, "yhat =");
+    for (int j = 0; j < k; j++)
+        out(c, " %s", NUM(y[j]));
+    if (s->data->classification) {
+        int cls = 0;
+        if (k == 1)
+            cls = y[0] > (s->loss.kind == LOSS_HINGE ? 0 : 0.5);
+        else
+            for (int j = 1; j < k; j++)
+                if (y[j] > y[cls])
+                    cls = j;
+        out(c, "  → class %d", cls);
+        if (k == 1 && s->loss.kind == LOSS_BCE)
+            out(c, " (probability of class 1: %s)", NUM(y[0]));
+    }
+    if (s->data->standardized)
+        out(c, "  (input standardized with the training statistics first)");
+    out(c, "\n");
+    free(x);
+    return 0;
+}
+
+/* Parses a literal `[..]` or `[[..],[..]]` into vals (cap values); returns
+ * the count of rows and columns found, or -1 with err when malformed. */
+static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, int *rows, int *cols)
+{
+    const char *p = text;
+    size_t n = 0;
+    int depth = 0, nrows = 0, ncols = -1, rowlen = 0;
+    bool two_d = false;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p != '[')
+        return fail(c, "write a tensor as [v, v, ...] or [[v, v], [v, v]], or one element as NAME[i,j] = v");
+    while (*p) {
+        if (*p == '[') {
+            if (++depth > 2)
+                return fail(c, "too many brackets: a tensor literal has at most two levels, [[..],[..]]");
+            if (depth == 2) {
+                two_d = true;
+                rowlen = 0;
+            }
+            p++;
+        } else if (*p == ']') {
+            if (depth == 2 || (depth == 1 && !two_d)) {
+                if (ncols >= 0 && rowlen != ncols)
+                    return fail(c, "rows of different lengths (%d and %d values)", ncols, rowlen);
+                ncols = rowlen;
+                nrows++;
+                rowlen = 0;
+            }
+            depth--;
+            p++;
+            if (depth == 0) {
+                while (isspace((unsigned char)*p))
+                    p++;
+                if (*p)
+                    return fail(c, "unexpected text after the closing bracket: '%s'", p);
+                break;
+            }
+        } else if (*p == ',' || isspace((unsigned char)*p)) {
+            p++;
+        } else {
+            if (depth == 1 && two_d)
+                return fail(c, "mixed numbers and rows: write [[v, v], [v, v]]");
+            char *end;
+            const char *q = p;
+            while (*q && !strchr(",] \t[", *q))
+                q++;
+            char word[64];
+            size_t wl = (size_t)(q - p);
+            if (wl >= sizeof word)
+                return fail(c, "'%.20s...' is not a number", p);
+            memcpy(word, p, wl);
+            word[wl] = '\0';
+            double v;
+            if (!util_parse_double(word, &v))
+                return fail(c, "'%s' is not a finite number", word);
+            (void)end;
+            if (n < cap)
+                vals[n] = v;
+            n++;
+            rowlen++;
+            p = q;
+        }
+    }
+    if (depth != 0)
+        return fail(c, "unclosed bracket: every [ needs its ]");
+    *rows = nrows;
+    *cols = ncols < 0 ? 0 : ncols;
+    return 0;
+}
+
+/* NAME[i,j] = v  or  NAME = literal. */
+static int assign(CmdCtx *c, char *lhs, char *rhs)
+{
+    char name[32];
+    long i, j;
+    if (parse_ref(c, lhs, name, sizeof name, &i, &j) != 0)
+        return -1;
+    Tensor t;
+    if (session_tensor(c->s, name, &t, c->err) != 0)
+        return -1;
+    if (!t.editable)
+        return fail(c, "%s cannot be edited: only parameters (W1, b1, ...) can; %s is computed from them", name, name);
+    if (i >= 0) {
+        size_t at;
+        double v;
+        if (element_index(c, &t, i, j, &at) != 0)
+            return -1;
+        if (!util_parse_double(rhs, &v))
+            return fail(c, "%s needs a finite number, got '%s'", lhs, rhs);
+        double old = t.data[at];
+        t.data[at] = v;
+        session_params_changed(c->s);
+        out(c, "%s = %s  (was %s)\n", lhs, NUM(v), NUM(old));
+        return 0;
+    }
+    size_t n = (size_t)t.rows * t.cols;
+    double *vals = malloc(sizeof(double) * n);
+    if (!vals)
+        return fail(c, "out of memory");
+    int r, k;
+    if (parse_literal(c, rhs, vals, n, &r, &k) != 0) {
+        free(vals);
+        return -1;
+    }
+    bool ok = (size_t)r * k == n && (r == t.rows || (t.vector && r == 1)) && k == t.cols;
+    if (!ok) {
+        free(vals);
+        if (t.vector)
+            return fail(c, "%s has %d values, but the literal has %d×%d; write [v, v, ...] with %d numbers", name,
+                        t.cols, r, k, t.cols);
+        return fail(c, "%s is %d×%d, but the literal is %d×%d; write %d rows of %d numbers", name, t.rows, t.cols,
+                    r, k, t.rows, t.cols);
+    }
+    memcpy(t.data, vals, sizeof(double) * n);
+    free(vals);
+    session_params_changed(c->s);
+    out(c, "%s set (%zu value%s)\n", name, n, n == 1 ? "" : "s");
+    return 0;
+}
+
+/* ---- help and quit ---- */
+
+static int cmd_help(CmdCtx *c, int argc, char **argv)
+{
+    if (argc == 2) {
+        const Cmd *cmd = find_cmd(argv[1]);
+        if (!cmd)
+            return fail(c, "no command '%s'; `help` lists them all", argv[1]);
+        out(c, "%s\n  %s\n\n%s\n", cmd->usage, cmd->summary, cmd->help);
+        return 0;
+    }
+    out(c, "Commands (`help NAME` for the details of one):\n");
+    for (const Cmd *cmd = command_list(); cmd->name; cmd++)
+        out(c, "  %-10s %s\n", cmd->name, cmd->summary);
+    out(c, "\nA name shows a tensor: W1, b1, dW1, Z1, A1, dZ1, dA1, X, Y, yhat, loss; W1[0,2] one element.\n"
+           "W1[0,2] = 0.5 edits one number; b1 = [0, 0.1] replaces a whole tensor.\n"
+           "Start with: data moons; model mlp 8; forward; loss; backward; update\n");
+    return 0;
+}
+
+static int cmd_quit(CmdCtx *c, int argc, char **argv)
+{
+    c->quit = true;
+    return 0;
+}
+
+/* ---- completion helpers ---- */
+
+typedef void (*AddFn)(void *, const char *);
+
+static void add_list(const char *const *list, AddFn add, void *ctx)
+{
+    for (; *list; list++)
+        add(ctx, *list);
+}
+
+static CmdComplete complete_data(Session *s, int argi, char **w, int n, AddFn add, void *ctx)
+{
+    static const char *const subs[] = {"load", "split", "standardize", "show", NULL};
+    static const char *const gen_opts[] = {"n=", "noise=", "seed=", "classes=", "features=", NULL};
+    static const char *const load_opts[] = {"target=", "header=auto", "header=yes", "header=no", NULL};
+    if (argi == 1) {
+        add_list(subs, add, ctx);
+        add_list(data_generators(), add, ctx);
+        return COMPLETE_WORDS;
+    }
+    if (strcmp(w[1], "load") == 0) {
+        if (argi == 2)
+            return COMPLETE_FILES;
+        add_list(load_opts, add, ctx);
+    } else if (data_generator_about(w[1])) {
+        add_list(gen_opts, add, ctx);
+    }
+    return COMPLETE_WORDS;
+}
+
+static void add_acts(AddFn add, void *ctx)
+{
+    char buf[32];
+    for (int a = 0; a < ACT_COUNT; a++) {
+        snprintf(buf, sizeof buf, "act=%s", act_name((Act)a));
+        add(ctx, buf);
+    }
+}
+
+static CmdComplete complete_model(Session *s, int argi, char **w, int n, AddFn add, void *ctx)
+{
+    static const char *const kinds[] = {"linear", "logistic", "softmax", "mlp", NULL};
+    if (argi == 1)
+        add_list(kinds, add, ctx);
+    else if (strcmp(w[1], "mlp") == 0)
+        add_acts(add, ctx);
+    return COMPLETE_WORDS;
+}
+
+static void add_inits(AddFn add, void *ctx)
+{
+    for (int k = 0; k < INIT_COUNT; k++)
+        add(ctx, init_name((InitKind)k));
+}
+
+static void add_init_opts(const char *kind, AddFn add, void *ctx)
+{
+    InitKind k;
+    char buf[32];
+    int no;
+    if (init_parse(kind, &k) != 0)
+        return;
+    const char *const *names = init_options(k, &no);
+    for (int i = 0; i < no; i++) {
+        snprintf(buf, sizeof buf, "%s=", names[i]);
+        add(ctx, buf);
+    }
+}
+
+static void add_opt_hypers(OptKind k, bool eq, AddFn add, void *ctx)
+{
+    int nh;
+    char buf[48];
+    const OptHyper *h = optim_hypers(k, &nh);
+    for (int i = 0; i < nh; i++) {
+        snprintf(buf, sizeof buf, "%s%s", h[i].name, eq ? "=" : "");
+        add(ctx, buf);
+    }
+}
+
+static CmdComplete complete_set(Session *s, int argi, char **w, int n, AddFn add, void *ctx)
+{
+    static const char *const what[] = {"loss", "optimizer", "lr", "batch", "shuffle", "seed", "precision", "init", NULL};
+    static const char *const onoff[] = {"on", "off", NULL};
+    if (argi == 1) {
+        add_list(what, add, ctx);
+        add_opt_hypers(s->opt.kind, false, add, ctx);
+        return COMPLETE_WORDS;
+    }
+    if (strcmp(w[1], "loss") == 0) {
+        if (argi == 2) {
+            for (int k = 0; k < LOSS_COUNT; k++)
+                add(ctx, loss_name((LossKind)k));
+            add(ctx, "auto");
+        } else {
+            add(ctx, "delta=");
+        }
+    } else if (strcmp(w[1], "optimizer") == 0) {
+        OptKind k;
+        if (argi == 2)
+            for (int o = 0; o < OPT_COUNT; o++)
+                add(ctx, optim_name((OptKind)o));
+        else if (optim_parse(w[2], &k) == 0)
+            add_opt_hypers(k, true, add, ctx);
+    } else if (strcmp(w[1], "init") == 0) {
+        if (argi == 2)
+            add_inits(add, ctx);
+        else
+            add_init_opts(w[2], add, ctx);
+    } else if (argi == 2 && strcmp(w[1], "shuffle") == 0) {
+        add_list(onoff, add, ctx);
+    } else if (argi == 2) {
+        int nh;
+        const OptHyper *h = optim_hypers(s->opt.kind, &nh);
+        for (int i = 0; i < nh; i++)
+            if (h[i].is_bool && strcmp(h[i].name, w[1]) == 0)
+                add_list(onoff, add, ctx);
+    }
+    return COMPLETE_WORDS;
+}
+
+typedef struct AddTo {
+    AddFn add; /* where candidates go */
+    void *ctx; /* its context */
+} AddTo;
+
+static void add_param(void *ctx, const char *name)
+{
+    AddTo *to = ctx;
+    if (name[0] == 'W' || name[0] == 'b')
+        to->add(to->ctx, name);
+}
+
+static CmdComplete complete_init(Session *s, int argi, char **w, int n, AddFn add, void *ctx)
+{
+    add_inits(add, ctx);
+    if (argi > 1)
+        add_init_opts(w[argi - 1], add, ctx);
+    AddTo to = {add, ctx};
+    session_names(s, add_param, &to);
+    return COMPLETE_WORDS;
+}
+
+static CmdComplete complete_names(Session *s, int argi, char **w, int n, AddFn add, void *ctx)
+{
+    session_names(s, add, ctx);
+    return COMPLETE_WORDS;
+}
+
+static CmdComplete complete_export(Session *s, int argi, char **w, int n, AddFn add, void *ctx)
+{
+    if (argi == 2)
+        return COMPLETE_FILES;
+    session_names(s, add, ctx);
+    return COMPLETE_WORDS;
+}
+
+static CmdComplete complete_help(Session *s, int argi, char **w, int n, AddFn add, void *ctx)
+{
+    for (const Cmd *cmd = command_list(); cmd->name; cmd++)
+        add(ctx, cmd->name);
+    return COMPLETE_WORDS;
+}
+
+/* ---- the table ---- */
+
+static const Cmd commands[] = {
+    {"help", 0, 1, "help [COMMAND]", "list the commands, or explain one",
+     "Without a name, lists every command with a one-line summary. With one,\n"
+     "shows its syntax, options and an example.", cmd_help, complete_help},
+    {"data", 0, -1, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data load FILE.csv | data split F | data standardize | data show [ROWS]",
+     "make, load, split, standardize or show the data",
+     "Generators (n= rows, noise=, seed= default the session seed):\n"
+     "  line     y = 2x + 1 + noise: learn a slope and an intercept (regression)\n"
+     "  plane    y = x1 - 2 x2 + ... + 0.5 + noise (regression; features=D)\n"
+     "  sine     y = sin(x) + noise on [-pi, pi] (regression)\n"
+     "  xor, circles, moons, spirals, gauss   2-D two-class problems\n"
+     "  blobs    K Gaussian clusters (classes=K, features=D)\n"
+     "data load FILE.csv [target=COL[,COL...]] [header=auto|yes|no]\n"
+     "  A numeric CSV. target= names columns by header or 0-based index (default:\n"
+     "  the last). Integer labels in one target column make a classification task.\n"
+     "  A broken file is refused with FILE:LINE and the data already loaded stays.\n"
+     "data split 0.2       hold out 20% of the rows for validation (shuffled with the seed)\n"
+     "data standardize     zero mean, unit variance, from the training rows\n"
+     "data                 summary: rows, features, targets, task, split\n"
+     "data show [ROWS]     the first rows (default 10)\n"
+     "Example: data moons n=300 noise=0.2", cmd_data, complete_data},
+    {"model", 1, -1, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME]",
+     "build a model sized from the data",
+     "linear     one dense layer (regression, or raw scores for classes)\n"
+     "logistic   one dense layer, one output, for two classes (bce loss)\n"
+     "softmax    one dense layer, one output per class (ce loss)\n"
+     "mlp H1 H2  hidden layers of those widths, then the output layer\n"
+     "act=NAME   hidden activation: identity, sigmoid, tanh, relu (default),\n"
+     "           leaky_relu (slope 0.01), elu (alpha 1), softplus (beta 1), gelu (erf form)\n"
+     "The last layer is linear (logits); the loss supplies the link: mse identity,\n"
+     "bce sigmoid, ce softmax. Layer k computes Z = X·W + b, A = act(Z); Wk is\n"
+     "(inputs × outputs). Parameters start from `set init` (default auto: He before\n"
+     "relu-like layers, Xavier otherwise; biases zero) and the optimizer starts fresh.\n"
+     "Example: model mlp 16 8 act=tanh", cmd_model, complete_model},
+    {"params", 0, 0, "params", "table of parameters: name, shape, count, initializer, total",
+     "Every parameter tensor with its shape, how many numbers it holds and how\n"
+     "it was initialised. A dense 10→5 layer is W 10×5 = 50 plus b 5: 55.", cmd_params, NULL},
+    {"hypers", 0, 0, "hypers", "every hyperparameter and its value",
+     "Hyperparameters are what you choose (optimizer and its settings, loss, batch\n"
+     "size, shuffling, seed, initializer, architecture); parameters are what the\n"
+     "model learns (`params`).", cmd_hypers, NULL},
+    {"names", 0, 0, "names", "every inspectable name that exists right now",
+     "Lists X Y and, with a model, W1 b1 ...; after forward Z1 A1 ... yhat;\n"
+     "after loss: loss; after backward the gradients dW1 db1 dZ1 dA1 ...", cmd_names, NULL},
+    {"set", 1, -1, "set loss|optimizer|lr|batch|shuffle|seed|precision|init ...", "choose a hyperparameter",
+     "set loss mse|mae|huber|bce|ce|hinge|auto [delta=1.0]\n"
+     "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
+     "    sgd      lr=0.01 momentum=0 dampening=0 nesterov=off weight_decay=0\n"
+     "    adagrad  lr=0.01 lr_decay=0 weight_decay=0 initial_accumulator_value=0 eps=1e-10\n"
+     "    rmsprop  lr=0.01 alpha=0.99 eps=1e-08 weight_decay=0 momentum=0 centered=off\n"
+     "    adadelta lr=1 rho=0.9 eps=1e-06 weight_decay=0\n"
+     "    adam     lr=0.001 beta1=0.9 beta2=0.999 eps=1e-08 weight_decay=0 amsgrad=off\n"
+     "    adamw    the same with weight_decay=0.01 (decoupled)\n"
+     "    adamax   lr=0.002 beta1=0.9 beta2=0.999 eps=1e-08 weight_decay=0\n"
+     "    nadam    lr=0.002 beta1=0.9 beta2=0.999 eps=1e-08 weight_decay=0 momentum_decay=0.004\n"
+     "  A new optimizer starts with fresh state; naming the current one again keeps\n"
+     "  its state and changes only the options given.\n"
+     "set lr X | set momentum X | set OPTION X   one option of the current optimizer\n"
+     "set batch N          mini-batch size (default 32); the epoch starts over\n"
+     "set shuffle on|off   reshuffle the training rows each epoch (default off)\n"
+     "set seed N           seed for data, initializers and shuffling (default 42)\n"
+     "set precision N      significant digits shown (default 6)\n"
+     "set init NAME [options]   initializer for `model` and `init`:\n"
+     "    auto, zeros, ones, constant value=, uniform a= b=, normal mean= std=,\n"
+     "    xavier_uniform gain=, xavier_normal gain=, he_uniform, he_normal,\n"
+     "    lecun_normal, orthogonal gain=   (fan_in = inputs, fan_out = outputs)",
+     cmd_set, complete_set},
+    {"forward", 0, 0, "forward", "run the current mini-batch through the model",
+     "Computes Zk = A(k-1)·Wk + bk and Ak = act(Zk) for every layer, then yhat,\n"
+     "the output through the loss's link. Then: `loss`.", cmd_forward, NULL},
+    {"loss", 0, 0, "loss", "the loss of the current batch (needs forward)",
+     "Compares yhat with Y using the loss in force (mean over the batch, as\n"
+     "PyTorch's reduction='mean'). Then: `backward`.", cmd_loss, NULL},
+    {"backward", 0, 0, "backward", "gradients of the loss for every parameter (needs loss)",
+     "Backpropagation: fills dW1 db1 ... and dZ1 dA1 ... for the current batch.\n"
+     "Then: `update`.", cmd_backward, NULL},
+    {"update", 0, 0, "update", "one optimizer step (needs backward); then the next batch",
+     "Applies the optimizer to every parameter with its gradient, then makes the\n"
+     "next mini-batch current (a new epoch after the last one).", cmd_update, NULL},
+    {"step", 0, 1, "step [N]", "N whole iterations: forward, loss, backward, update",
+     "Runs N iterations (default 1) from wherever the current batch stands and\n"
+     "prints the loss of each. Ctrl-C stops at the next step boundary.", cmd_step, NULL},
+    {"train", 0, 1, "train [N]", "N epochs; prints the loss as it goes, then time and steps/s",
+     "Trains until N epochs have finished (an epoch already started counts as the\n"
+     "first), printing the mean training loss per epoch (and the validation loss\n"
+     "after `data split`), compactly for many epochs. Ctrl-C stops at the next step\n"
+     "boundary with the model consistent.", cmd_train, NULL},
+    {"init", 0, 3, "init [NAME [key=value]] [PARAM]", "re-initialise all parameters, or one",
+     "init                  every parameter again from `set init` (optimizer state\n"
+     "                      cleared, back to epoch 1 batch 1)\n"
+     "init he_normal        every weight with that initializer, biases zero\n"
+     "init normal std=0.1 W1   one tensor only\n"
+     "init ones b2", cmd_init, complete_init},
+    {"show", 1, -1, "show NAME | NAME[i,j] | NAME[i]", "print a tensor or one element",
+     "Names: W1 b1 ... (parameters), dW1 db1 ... (gradients), Z1 A1 dZ1 dA1 ...\n"
+     "(this batch), X Y (the batch), yhat, loss. Indices are 0-based; layers count\n"
+     "from 1. A bare name does the same: `W1`, `dW1[0,2]`.", cmd_show, complete_names},
+    {"export", 2, 2, "export NAME FILE.csv", "write a tensor as CSV with full precision",
+     "One line per row, values with 17 significant digits (%.17g), so the file\n"
+     "reads back exactly.", cmd_export, complete_export},
+    {"predict", 1, -1, "predict X1 X2 ...", "the model's output for one input",
+     "Give one number per feature, in the data's own units (standardization is\n"
+     "applied for you). Prints yhat and, for classes, the predicted class.", cmd_predict, NULL},
+    {"quit", 0, 0, "quit", "leave paramlab (also Ctrl-D)", "Leaves paramlab.", cmd_quit, NULL},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL},
+};
+
+static const Cmd *command_list(void)
+{
+    return commands;
+}
+
+static const Cmd *find_cmd(const char *name)
+{
+    for (const Cmd *cmd = commands; cmd->name; cmd++)
+        if (strcmp(cmd->name, name) == 0)
+            return cmd;
+    if (strcmp(name, "exit") == 0)
+        return find_cmd("quit");
+    return NULL;
+}
+
+/* ---- dispatch ---- */
+
+/* Splits s into words in place: whitespace separates, "..." groups. */
+static int tokenize(CmdCtx *c, char *s, char **words, int *n)
+{
+    *n = 0;
+    while (*s) {
+        while (isspace((unsigned char)*s))
+            s++;
+        if (!*s)
+            break;
+        if (*n == MAX_WORDS)
+            return fail(c, "too many words on one line (at most %d)", MAX_WORDS);
+        if (*s == '"') {
+            char *end = strchr(s + 1, '"');
+            if (!end)
+                return fail(c, "unclosed quote: a \" needs its closing \"");
+            *end = '\0';
+            words[(*n)++] = s + 1;
+            s = end + 1;
+            continue;
+        }
+        words[(*n)++] = s;
+        while (*s && !isspace((unsigned char)*s))
+            s++;
+        if (*s)
+            *s++ = '\0';
+    }
+    return 0;
+}
+
+typedef struct Suggest {
+    const char *word;
+    const char *best;
+    char best_buf[32];
+    int dist;
+} Suggest;
+
+static void consider(void *ctx, const char *cand)
+{
+    Suggest *g = ctx;
+    int d = util_edit_distance(g->word, cand);
+    if (d < g->dist) {
+        g->dist = d;
+        snprintf(g->best_buf, sizeof g->best_buf, "%s", cand);
+        g->best = g->best_buf;
+    }
+}
+
+static int unknown_word(CmdCtx *c, const char *word)
+{
+    Suggest g = {word, NULL, "", strlen(word) <= 3 ? 2 : 3};
+    for (const Cmd *cmd = commands; cmd->name; cmd++)
+        consider(&g, cmd->name);
+    session_names(c->s, consider, &g);
+    static const char *const known[] = {"W1", "b1", "dW1", "db1", "Z1", "A1", "dZ1", "dA1", "yhat", NULL};
+    for (const char *const *k = known; *k; k++)
+        consider(&g, *k);
+    if (g.best)
+        return fail(c, "unknown command '%s'; did you mean `%s`? (`help` lists every command)", word, g.best);
+    return fail(c, "unknown command '%s'; `help` lists every command, `names` every name", word);
+}
+
+/* True when the segment is NAME = ... or NAME[i,j] = ... */
+static bool is_assignment(const char *seg, const char **eq)
+{
+    const char *p = seg;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (!isalpha((unsigned char)*p))
+        return false;
+    while (isalnum((unsigned char)*p))
+        p++;
+    if (*p == '[') {
+        const char *close = strchr(p, ']');
+        if (!close)
+            return false;
+        p = close + 1;
+    }
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p != '=')
+        return false;
+    *eq = p;
+    return true;
+}
+
+static int exec_segment(CmdCtx *c, char *seg)
+{
+    const char *eq;
+    if (is_assignment(seg, &eq)) {
+        char *e = seg + (eq - seg);
+        *e = '\0';
+        char *lhs = seg, *rhs = e + 1;
+        while (isspace((unsigned char)*lhs))
+            lhs++;
+        for (char *t = lhs + strlen(lhs); t > lhs && isspace((unsigned char)t[-1]);)
+            *--t = '\0';
+        while (isspace((unsigned char)*rhs))
+            rhs++;
+        for (char *t = rhs + strlen(rhs); t > rhs && isspace((unsigned char)t[-1]);)
+            *--t = '\0';
+        /* NAME [i,j] written with a space: join */
+        char joined[64];
+        char *sp = strchr(lhs, ' ');
+        if (sp) {
+            size_t a = (size_t)(sp - lhs);
+            const char *rest = sp;
+            while (isspace((unsigned char)*rest))
+                rest++;
+            if (a + strlen(rest) + 1 > sizeof joined)
+                return fail(c, "'%s' is not a name", lhs);
+            snprintf(joined, sizeof joined, "%.*s%s", (int)a, lhs, rest);
+            lhs = joined;
+        }
+        if (find_cmd(lhs))
+            return fail(c, "'%s' is a command; to choose a hyperparameter use `set`, as in `set lr 0.1`", lhs);
+        return assign(c, lhs, rhs);
+    }
+    char *words[MAX_WORDS];
+    int n;
+    if (tokenize(c, seg, words, &n) != 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    const Cmd *cmd = find_cmd(words[0]);
+    if (!cmd) {
+        /* a bare name or element prints it */
+        char name[32];
+        long i, j;
+        char saved[ERR_LEN];
+        if (n == 1 && parse_ref(c, words[0], name, sizeof name, &i, &j) == 0) {
+            Tensor t;
+            if (session_tensor(c->s, name, &t, c->err) == 0)
+                return show_ref(c, words[0]);
+            /* a known-but-absent name explains itself; otherwise suggest */
+            snprintf(saved, sizeof saved, "%s", c->err);
+            if (strncmp(saved, "unknown name", 12) != 0) {
+                snprintf(c->err, ERR_LEN, "%s", saved);
+                return -1;
+            }
+        }
+        return unknown_word(c, words[0]);
+    }
+    int argc = n - 1;
+    if (argc < cmd->min_args || (cmd->max_args >= 0 && argc > cmd->max_args)) {
+        if (argc < cmd->min_args)
+            return fail(c, "%s needs more: %s", cmd->name, cmd->usage);
+        return fail(c, "too many words for %s: %s", cmd->name, cmd->usage);
+    }
+    return cmd->run(c, n, words);
+}
+
+/* Cuts the line at '#' (outside quotes) and splits it at ';'. */
+int cmd_exec_line(CmdCtx *c, const char *line)
+{
+    char *buf = util_strdup(line);
+    if (!buf)
+        return fail(c, "out of memory");
+    bool quote = false;
+    for (char *p = buf; *p; p++) {
+        if (*p == '"')
+            quote = !quote;
+        else if (*p == '#' && !quote) {
+            *p = '\0';
+            break;
+        } else if ((unsigned char)*p < 32 && *p != '\t') {
+            *p = ' ';
+        }
+    }
+    int rc = 0;
+    char *seg = buf;
+    quote = false;
+    for (char *p = buf;; p++) {
+        if (*p == '"')
+            quote = !quote;
+        if ((*p == ';' && !quote) || *p == '\0') {
+            bool end = *p == '\0';
+            *p = '\0';
+            rc = exec_segment(c, seg);
+            if (rc != 0 || c->quit || end)
+                break;
+            seg = p + 1;
+        }
+    }
+    free(buf);
+    fflush(c->out);
+    return rc;
+}
+
+/* ---- completion ---- */
+
+CmdComplete cmd_complete(Session *s, const char *line, int start, const char *text, AddFn add, void *ctx)
+{
+    /* words before the one being completed, in the last ';' segment */
+    char *buf = util_strdup(line);
+    if (!buf)
+        return COMPLETE_WORDS;
+    if (start < (int)strlen(buf))
+        buf[start] = '\0';
+    char *seg = strrchr(buf, ';');
+    seg = seg ? seg + 1 : buf;
+    char *words[MAX_WORDS];
+    int n = 0;
+    for (char *tok = strtok(seg, " \t"); tok && n < MAX_WORDS; tok = strtok(NULL, " \t"))
+        words[n++] = tok;
+    CmdComplete rc = COMPLETE_WORDS;
+    if (n == 0) {
+        for (const Cmd *cmd = commands; cmd->name; cmd++)
+            add(ctx, cmd->name);
+        session_names(s, add, ctx);
+    } else {
+        const Cmd *cmd = find_cmd(words[0]);
+        if (cmd && cmd->complete)
+            rc = cmd->complete(s, n, words, n, add, ctx);
+    }
+    free(buf);
+    (void)text;
+    return rc;
+}
+
+void cmd_prompt(const Session *s, char *buf, size_t n)
+{
+    static const char *const next[] = {"forward", "loss", "backward", "update"};
+    if (!s->model || !s->data) {
+        snprintf(buf, n, "paramlab> ");
+        return;
+    }
+    snprintf(buf, n, "paramlab e%ld b%d/%d next:%s> ", s->epoch, s->batch_index + 1, session_batches(s),
+             next[s->phase]);
+}

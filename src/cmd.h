@@ -1,0 +1,41 @@
+/* cmd.h — the command language: one table describes every command (name,
+ * arguments, summary, full help, handler, completion) and drives dispatch,
+ * argument checks, `help` and Tab completion. Front ends (the REPL, batch
+ * mode, lessons) hand it lines; it prints results to c->out and reports a
+ * failed command as -1 with one line in c->err. */
+#ifndef PARAMLAB_CMD_H
+#define PARAMLAB_CMD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "session.h"
+#include "util.h"
+
+typedef struct CmdCtx {
+    Session *s;                      /* the session commands act on */
+    FILE *out;                       /* where results are printed */
+    char err[ERR_LEN];               /* message of the last failed command */
+    bool interactive;                /* a person at a terminal (pacing, hints) */
+    bool quit;                       /* `quit` was run */
+    volatile sig_atomic_t *interrupt; /* Ctrl-C flag, checked between steps */
+} CmdCtx;
+
+/* Runs one line: commands separated by ';', '#' starting a comment. Stops
+ * at the first failing command and returns -1 with c->err set; returns 1
+ * when a long command was interrupted, 0 otherwise. */
+int cmd_exec_line(CmdCtx *c, const char *line);
+
+/* What Tab should offer for the word being typed. */
+typedef enum CmdComplete { COMPLETE_WORDS, COMPLETE_FILES } CmdComplete;
+/* Candidates for the word `text` that starts at byte `start` of `line`
+ * (the line up to the cursor). Calls add for each candidate word; returns
+ * COMPLETE_FILES when a file name is expected there instead. */
+CmdComplete cmd_complete(Session *s, const char *line, int start, const char *text,
+                         void (*add)(void *ctx, const char *word), void *ctx);
+
+/* The prompt for the loop position ("paramlab e1 b2/5 next:loss> "). */
+void cmd_prompt(const Session *s, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,276 @@
+/* repl.c — reading commands. The interactive loop wraps GNU Readline
+ * behind a few calls (prompt, completion, history, signals); batch mode
+ * reads plain lines, so scripts and tests never need a terminal. The
+ * SIGINT handler only sets a flag: at the prompt it clears the line,
+ * during `train` or `step` the loop stops at the next step boundary. */
+#include "repl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+volatile sig_atomic_t repl_interrupted = 0;
+static volatile sig_atomic_t sigint_count = 0; /* Ctrl-C in a row at the prompt */
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    repl_interrupted = 1;
+    sigint_count++;
+}
+
+void repl_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns EINTR */
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* ---- batch ---- */
+
+static int run_line(CmdCtx *c, const char *line, const char *name, long lineno, bool *failed)
+{
+    int rc = cmd_exec_line(c, line);
+    if (rc < 0) {
+        fflush(c->out);
+        fprintf(stderr, "%s:%ld: %s\n", name, lineno, c->err);
+        *failed = true;
+    }
+    return rc;
+}
+
+int repl_batch(CmdCtx *c, FILE *in, const char *name, bool bail)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    bool failed = false;
+    int code = 0;
+    while (!c->quit && getline(&line, &cap, in) >= 0) {
+        lineno++;
+        int rc = run_line(c, line, name, lineno, &failed);
+        if (repl_interrupted) {
+            code = 130;
+            break;
+        }
+        if (rc < 0 && bail)
+            break;
+    }
+    free(line);
+    if (code)
+        return code;
+    return failed ? 1 : 0;
+}
+
+int repl_string(CmdCtx *c, const char *text, const char *name, bool bail)
+{
+    FILE *f = fmemopen((void *)text, strlen(text), "r");
+    if (!f) {
+        fprintf(stderr, "%s: %s\n", name, strerror(errno));
+        return 1;
+    }
+    int rc = repl_batch(c, f, name, bail);
+    fclose(f);
+    return rc;
+}
+
+/* ---- history ---- */
+
+/* The history file: $PARAMLAB_HISTORY, else $XDG_STATE_HOME/paramlab/history,
+ * else ~/.local/state/paramlab/history. Creates the directory; "" when no
+ * place is known. */
+static void history_path(char *buf, size_t n)
+{
+    const char *env = getenv("PARAMLAB_HISTORY");
+    buf[0] = '\0';
+    if (env && *env) {
+        snprintf(buf, n, "%s", env);
+        return;
+    }
+    char dir[4096];
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(dir, sizeof dir, "%s", xdg);
+    else if (home && *home)
+        snprintf(dir, sizeof dir, "%s/.local/state", home);
+    else
+        return;
+    /* mkdir -p dir/paramlab */
+    char path[4300];
+    snprintf(path, sizeof path, "%s/paramlab", dir);
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(path, 0700);
+            *p = '/';
+        }
+    mkdir(path, 0700);
+    snprintf(buf, n, "%s/history", path);
+}
+
+static char hist_file[4400];
+
+static void history_open(void)
+{
+    history_path(hist_file, sizeof hist_file);
+    if (!hist_file[0])
+        return;
+    int fd = open(hist_file, O_CREAT | O_WRONLY | O_APPEND, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "paramlab: history not kept: cannot open %s: %s\n", hist_file, strerror(errno));
+        hist_file[0] = '\0';
+        return;
+    }
+    fchmod(fd, 0600);
+    close(fd);
+    read_history(hist_file);
+    stifle_history(1000);
+}
+
+static void history_save(const char *line)
+{
+    HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
+    if (last && strcmp(last->line, line) == 0)
+        return;
+    add_history(line);
+    if (hist_file[0]) {
+        append_history(1, hist_file);
+        history_truncate_file(hist_file, 1000);
+    }
+}
+
+/* ---- completion ---- */
+
+static Session *complete_session;
+static char **cands;
+static size_t n_cands, cap_cands;
+static const char *cand_prefix;
+
+static void add_cand(void *ctx, const char *word)
+{
+    (void)ctx;
+    if (strncmp(word, cand_prefix, strlen(cand_prefix)) != 0)
+        return;
+    for (size_t i = 0; i < n_cands; i++)
+        if (strcmp(cands[i], word) == 0)
+            return;
+    if (n_cands == cap_cands) {
+        size_t nc = cap_cands ? 2 * cap_cands : 32;
+        char **p = realloc(cands, nc * sizeof *p);
+        if (!p)
+            return;
+        cands = p;
+        cap_cands = nc;
+    }
+    char *w = strdup(word);
+    if (w)
+        cands[n_cands++] = w;
+}
+
+static char *cand_generator(const char *text, int state)
+{
+    static size_t i;
+    (void)text;
+    if (state == 0)
+        i = 0;
+    return i < n_cands ? strdup(cands[i++]) : NULL;
+}
+
+static char **complete(const char *text, int start, int end)
+{
+    (void)end;
+    for (size_t i = 0; i < n_cands; i++)
+        free(cands[i]);
+    n_cands = 0;
+    cand_prefix = text;
+    rl_attempted_completion_over = 1;
+    CmdComplete kind = cmd_complete(complete_session, rl_line_buffer, start, text, add_cand, NULL);
+    if (kind == COMPLETE_FILES) {
+        rl_filename_completion_desired = 1;
+        return rl_completion_matches(text, rl_filename_completion_function);
+    }
+    bool all_eq = n_cands > 0;
+    for (size_t i = 0; i < n_cands; i++)
+        if (cands[i][strlen(cands[i]) - 1] != '=')
+            all_eq = false;
+    rl_completion_append_character = all_eq ? '\0' : ' ';
+    return rl_completion_matches(text, cand_generator);
+}
+
+/* Ctrl-C while readline waits: drop the line and return it empty. */
+static int on_signal_event(void)
+{
+    if (repl_interrupted) {
+        rl_replace_line("", 0);
+        rl_done = 1;
+    }
+    return 0;
+}
+
+int repl_interactive(CmdCtx *c, bool quiet)
+{
+    complete_session = c->s;
+    rl_readline_name = "paramlab";
+    rl_attempted_completion_function = complete;
+    rl_basic_word_break_characters = " \t;";
+    rl_catch_signals = 0;
+    rl_signal_event_hook = on_signal_event;
+    history_open();
+    if (!quiet)
+        printf("paramlab %s — watch a model learn its parameters, one number at a time.\n"
+               "New here? Type `lesson 1`... or try: data line; model linear; forward; loss; backward; update\n"
+               "`help` lists every command; Tab completes; Ctrl-D quits.\n",
+               PARAMLAB_VERSION);
+    int code = 0;
+    for (;;) {
+        char prompt[128];
+        cmd_prompt(c->s, prompt, sizeof prompt);
+        repl_interrupted = 0;
+        char *line = readline(prompt);
+        if (repl_interrupted) {
+            free(line);
+            if (sigint_count >= 3) {
+                printf("\n");
+                code = 130;
+                break;
+            }
+            printf("^C (Ctrl-C %s; Ctrl-D or `quit` leaves)\n",
+                   sigint_count == 2 ? "once more quits" : "clears the line");
+            continue;
+        }
+        if (!line) { /* Ctrl-D */
+            printf("\n");
+            break;
+        }
+        sigint_count = 0;
+        const char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p)
+            history_save(line);
+        int rc = cmd_exec_line(c, line);
+        free(line);
+        if (rc < 0)
+            fprintf(stderr, "%s\n", c->err);
+        if (repl_interrupted)
+            sigint_count = 0; /* a stopped command is not a request to quit */
+        if (c->quit)
+            break;
+    }
+    for (size_t i = 0; i < n_cands; i++)
+        free(cands[i]);
+    free(cands);
+    cands = NULL;
+    n_cands = cap_cands = 0;
+    rl_clear_history();
+    return code;
+}

@@ -1,0 +1,786 @@
+/* session.c — one learner's session: owns the data, the model, its
+ * evaluation copy and the optimizer, and walks the training loop one phase
+ * at a time. Buffers for the current batch are allocated when the data,
+ * the model or the batch size change, never inside a step. */
+#include "session.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Output width a task needs: one unit per regression target, one for two
+ * classes, K for K > 2. */
+static int task_outputs(const Dataset *ds)
+{
+    if (ds->classification)
+        return ds->n_classes == 2 ? 1 : ds->n_classes;
+    return ds->t;
+}
+
+static LossShape loss_shape(const Dataset *ds, int n_outputs)
+{
+    LossShape sh = {n_outputs, ds->t, ds->classification, ds->n_classes};
+    return sh;
+}
+
+/* The loss that follows the task for a model with n_outputs units. */
+static Loss auto_loss(const Dataset *ds, int n_outputs)
+{
+    LossShape sh = loss_shape(ds, n_outputs);
+    Loss l = {loss_default(&sh), 1.0};
+    if (ds->classification && n_outputs >= 2)
+        l.kind = LOSS_CE;
+    return l;
+}
+
+Session *session_new(void)
+{
+    Session *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    optim_defaults(OPT_SGD, &s->opt);
+    s->loss.kind = LOSS_MSE;
+    s->loss.delta = 1.0;
+    s->loss_auto = true;
+    init_defaults(INIT_AUTO, &s->init);
+    s->act = ACT_RELU;
+    s->batch = 32;
+    s->shuffle = false;
+    s->precision = 6;
+    session_set_seed(s, 42);
+    s->epoch = 1;
+    return s;
+}
+
+static void drop_model(Session *s)
+{
+    nn_free(s->model);
+    nn_free(s->eval);
+    optim_free(s->optim);
+    free(s->yhat);
+    s->model = s->eval = NULL;
+    s->optim = NULL;
+    s->yhat = NULL;
+    s->model_kind[0] = '\0';
+    s->n_hidden = 0;
+}
+
+void session_free(Session *s)
+{
+    if (!s)
+        return;
+    drop_model(s);
+    data_free(s->data);
+    free(s->perm);
+    free(s->xb);
+    free(s->yb);
+    free(s);
+}
+
+void session_set_seed(Session *s, uint64_t seed)
+{
+    s->seed = seed;
+    rng_seed(&s->rng, seed);
+}
+
+int session_batches(const Session *s)
+{
+    if (!s->data || s->data->n_train == 0)
+        return 0;
+    return (s->data->n_train + s->batch - 1) / s->batch;
+}
+
+/* The row order of the current epoch: identity, or a permutation drawn
+ * from the seed and the epoch number (so any epoch can be re-created). */
+static void make_perm(Session *s)
+{
+    int n = s->data->n_train;
+    if (!s->shuffle) {
+        for (int i = 0; i < n; i++)
+            s->perm[i] = i;
+        return;
+    }
+    Rng r;
+    rng_seed(&r, s->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)s->epoch));
+    rng_permutation(&r, s->perm, n);
+}
+
+/* Copies the rows of the current batch into xb / yb. */
+static void load_batch(Session *s)
+{
+    const Dataset *ds = s->data;
+    int start = s->batch_index * s->batch;
+    int end = start + s->batch;
+    if (end > ds->n_train)
+        end = ds->n_train;
+    s->rows = end > start ? end - start : 0;
+    for (int i = 0; i < s->rows; i++) {
+        int r = s->perm[start + i];
+        memcpy(s->xb + (size_t)i * ds->d, ds->x + (size_t)r * ds->d,
+               sizeof(double) * (size_t)ds->d);
+        memcpy(s->yb + (size_t)i * ds->t, ds->y + (size_t)r * ds->t,
+               sizeof(double) * (size_t)ds->t);
+    }
+    s->phase = PHASE_READY;
+}
+
+/* Back to the first batch of epoch 1, nothing computed. */
+static void reset_position(Session *s)
+{
+    s->epoch = 1;
+    s->batch_index = 0;
+    s->epoch_loss_sum = 0;
+    s->epoch_rows = 0;
+    s->grads_valid = false;
+    if (s->data) {
+        make_perm(s);
+        load_batch(s);
+    }
+    s->phase = PHASE_READY;
+}
+
+/* (Re)allocates the batch buffers for data ds, batch size b and output
+ * width k (0 without a model). All or nothing. */
+static int alloc_buffers(Session *s, const Dataset *ds, int b, int k, char *err)
+{
+    int *perm = util_calloc((size_t)ds->n, sizeof *perm);
+    double *xb = util_calloc((size_t)b * (size_t)ds->d, sizeof *xb);
+    double *yb = util_calloc((size_t)b * (size_t)ds->t, sizeof *yb);
+    double *yhat = k ? util_calloc((size_t)b * (size_t)k, sizeof *yhat) : NULL;
+    if (!perm || !xb || !yb || (k && !yhat)) {
+        free(perm);
+        free(xb);
+        free(yb);
+        free(yhat);
+        return util_err(err, "out of memory for a batch of %d rows; try a smaller `set batch`", b);
+    }
+    free(s->perm);
+    free(s->xb);
+    free(s->yb);
+    free(s->yhat);
+    s->perm = perm;
+    s->xb = xb;
+    s->yb = yb;
+    s->yhat = yhat;
+    return 0;
+}
+
+int session_set_data(Session *s, Dataset *ds, bool *dropped)
+{
+    char err[ERR_LEN];
+    *dropped = false;
+    if (s->model) {
+        LossShape sh = loss_shape(ds, nn_outputs(s->model));
+        Loss l = s->loss_auto ? auto_loss(ds, nn_outputs(s->model)) : s->loss;
+        if (nn_inputs(s->model) != ds->d || nn_outputs(s->model) != task_outputs(ds) ||
+            loss_check(&l, &sh, err) != 0) {
+            drop_model(s);
+            *dropped = true;
+        } else {
+            s->loss = l;
+        }
+    }
+    int k = s->model ? nn_outputs(s->model) : 0;
+    if (alloc_buffers(s, ds, s->batch, k, err) != 0) {
+        data_free(ds);
+        return -1;
+    }
+    data_free(s->data);
+    s->data = ds;
+    s->steps = 0;
+    if (s->optim)
+        optim_reset(s->optim);
+    reset_position(s);
+    return 0;
+}
+
+/* Fills one tensor of model m with initializer c; records what was used. */
+static int init_tensor(Session *s, Model *m, int k, bool bias,
+                       const InitConfig *c, char *err)
+{
+    Layer *ly = &m->layer[k - 1];
+    InitConfig use = *c;
+    Act act = ly->act;
+    if (bias && c->kind == INIT_AUTO)
+        init_defaults(INIT_ZEROS, &use);
+    use.kind = init_resolve(use.kind, act);
+    double *p = m->params + (bias ? ly->b_off : ly->w_off);
+    if (init_fill(&use, act, p, bias ? 1 : ly->n_in, ly->n_out, bias, &s->rng, err) != 0)
+        return -1;
+    s->used_init[2 * (k - 1) + bias] = use.kind;
+    return 0;
+}
+
+/* Whole-model initialization: weights from c, biases zero. */
+static int init_model(Session *s, Model *m, const InitConfig *c, char *err)
+{
+    InitConfig zeros;
+    init_defaults(INIT_ZEROS, &zeros);
+    for (int k = 1; k <= m->n_layers; k++) {
+        if (init_tensor(s, m, k, false, c, err) != 0 ||
+            init_tensor(s, m, k, true, &zeros, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int session_build_model(Session *s, const char *kind, const int *hidden,
+                        int n_hidden, Act act, char *err)
+{
+    const Dataset *ds = s->data;
+    if (!ds)
+        return util_err(err, "no data yet: make some with `data moons` (or `data load FILE.csv`) first");
+    int out = task_outputs(ds);
+    bool mlp = strcmp(kind, "mlp") == 0;
+    if (strcmp(kind, "logistic") == 0 && !(ds->classification && ds->n_classes == 2))
+        return util_err(err, "logistic regression needs a two-class task; this data is %s: use `model %s`",
+                        ds->classification ? "multi-class" : "regression",
+                        ds->classification ? "softmax" : "linear");
+    if (strcmp(kind, "softmax") == 0) {
+        if (!ds->classification)
+            return util_err(err, "softmax regression needs class labels; this data is regression: use `model linear`");
+        out = ds->n_classes; /* one unit per class, also for two classes */
+    }
+    if (!mlp)
+        n_hidden = 0;
+    if (n_hidden + 1 > NN_MAX_LAYERS)
+        return util_err(err, "at most %d hidden layers", NN_MAX_LAYERS - 1);
+
+    int sizes[NN_MAX_LAYERS + 1];
+    sizes[0] = ds->d;
+    for (int i = 0; i < n_hidden; i++)
+        sizes[i + 1] = hidden[i];
+    sizes[n_hidden + 1] = out;
+
+    Loss l = s->loss_auto ? auto_loss(ds, out) : s->loss;
+    LossShape sh = loss_shape(ds, out);
+    if (loss_check(&l, &sh, err) != 0)
+        return -1;
+
+    Model *m = nn_new(sizes, n_hidden + 1, act, s->batch, err);
+    if (!m)
+        return -1;
+    Model *ev = nn_new(sizes, n_hidden + 1, act, SESSION_EVAL_ROWS, err);
+    Optim *o = ev ? optim_new(&s->opt, m->n_params, err) : NULL;
+    double *yhat = util_calloc((size_t)s->batch * (size_t)out, sizeof *yhat);
+    Rng saved = s->rng;
+    InitKind used[2 * NN_MAX_LAYERS];
+    memcpy(used, s->used_init, sizeof used);
+    if (!ev || !o || !yhat || init_model(s, m, &s->init, err) != 0) {
+        if (ev && o && !yhat)
+            util_err(err, "out of memory for the model's output");
+        s->rng = saved;
+        memcpy(s->used_init, used, sizeof used);
+        nn_free(m);
+        nn_free(ev);
+        optim_free(o);
+        free(yhat);
+        return -1;
+    }
+    drop_model(s);
+    s->model = m;
+    s->eval = ev;
+    s->optim = o;
+    s->yhat = yhat;
+    s->loss = l;
+    s->act = act;
+    s->n_hidden = n_hidden;
+    for (int i = 0; i < n_hidden; i++)
+        s->hidden[i] = hidden[i];
+    snprintf(s->model_kind, sizeof s->model_kind, "%s", kind);
+    s->steps = 0;
+    reset_position(s);
+    return 0;
+}
+
+/* Parses "W3" / "b1" into layer number and kind; false if not a parameter. */
+static bool parse_param(const char *name, const Model *m, int *k, bool *bias)
+{
+    if ((name[0] != 'W' && name[0] != 'b') || name[1] < '1' || name[1] > '9')
+        return false;
+    long v;
+    if (!util_parse_long(name + 1, 1, NN_MAX_LAYERS, &v))
+        return false;
+    *k = (int)v;
+    *bias = name[0] == 'b';
+    return m && *k <= m->n_layers;
+}
+
+int session_init(Session *s, const InitConfig *c, const char *param, char *err)
+{
+    if (!s->model)
+        return util_err(err, "no model yet: build one with `model linear` or `model mlp 8` first");
+    if (init_check(c, err) != 0)
+        return -1;
+    Model *m = s->model;
+    Rng saved = s->rng;
+    InitKind used[2 * NN_MAX_LAYERS];
+    memcpy(used, s->used_init, sizeof used);
+    double *backup = malloc(sizeof(double) * m->n_params);
+    if (!backup)
+        return util_err(err, "out of memory");
+    memcpy(backup, m->params, sizeof(double) * m->n_params);
+    int rc;
+    if (param) {
+        int k;
+        bool bias;
+        if (!parse_param(param, m, &k, &bias)) {
+            free(backup);
+            return util_err(err, "'%s' is not a parameter of this model: it has W1..W%d and b1..b%d",
+                            param, m->n_layers, m->n_layers);
+        }
+        rc = init_tensor(s, m, k, bias, c, err);
+    } else {
+        rc = init_model(s, m, c, err);
+    }
+    if (rc != 0) {
+        memcpy(m->params, backup, sizeof(double) * m->n_params);
+        memcpy(s->used_init, used, sizeof used);
+        s->rng = saved;
+        free(backup);
+        return -1;
+    }
+    free(backup);
+    if (!param) {
+        optim_reset(s->optim);
+        s->steps = 0;
+        reset_position(s);
+    } else {
+        session_params_changed(s);
+    }
+    return 0;
+}
+
+int session_set_loss(Session *s, const Loss *l, bool automatic, char *err)
+{
+    Loss use = *l;
+    if (s->model) {
+        int out = nn_outputs(s->model);
+        if (automatic)
+            use = auto_loss(s->data, out);
+        LossShape sh = loss_shape(s->data, out);
+        if (loss_check(&use, &sh, err) != 0)
+            return -1;
+    } else if (!automatic && !(use.delta > 0 && isfinite(use.delta))) {
+        return util_err(err, "huber's delta must be a positive number, got %g", use.delta);
+    }
+    s->loss = use;
+    s->loss_auto = automatic;
+    if (s->phase > PHASE_FORWARD)
+        s->phase = PHASE_FORWARD;
+    return 0;
+}
+
+int session_set_optimizer(Session *s, const OptConfig *c, char *err)
+{
+    if (optim_check(c, err) != 0)
+        return -1;
+    if (s->optim) {
+        if (c->kind == s->optim->cfg.kind && c->amsgrad == s->optim->cfg.amsgrad &&
+            c->centered == s->optim->cfg.centered &&
+            (c->momentum != 0) == (s->optim->cfg.momentum != 0)) {
+            s->optim->cfg = *c; /* same state layout: keep the state */
+        } else {
+            Optim *o = optim_new(c, s->model->n_params, err);
+            if (!o)
+                return -1;
+            optim_free(s->optim);
+            s->optim = o;
+        }
+    }
+    s->opt = *c;
+    return 0;
+}
+
+int session_set_batch(Session *s, int batch, char *err)
+{
+    if (batch < 1 || batch > 1000000)
+        return util_err(err, "batch size must be between 1 and 1000000, got %d", batch);
+    if (s->model) {
+        Model *m = s->model;
+        if (nn_set_capacity(m, batch, err) != 0)
+            return -1;
+        if (alloc_buffers(s, s->data, batch, nn_outputs(m), err) != 0) {
+            nn_set_capacity(m, s->batch, NULL);
+            return -1;
+        }
+    } else if (s->data && alloc_buffers(s, s->data, batch, 0, err) != 0) {
+        return -1;
+    }
+    s->batch = batch;
+    if (s->data) {
+        /* the epoch starts over with the new batch size */
+        s->batch_index = 0;
+        s->epoch_loss_sum = 0;
+        s->epoch_rows = 0;
+        make_perm(s);
+        load_batch(s);
+    }
+    return 0;
+}
+
+static int need_model(const Session *s, char *err)
+{
+    if (!s->data)
+        return util_err(err, "no data yet: make some with `data moons` (or `data load FILE.csv`), then `model ...`");
+    if (!s->model)
+        return util_err(err, "no model yet: build one with `model linear` or `model mlp 8`");
+    if (s->rows == 0)
+        return util_err(err, "the training set is empty");
+    return 0;
+}
+
+/* The name and index of the first non-finite value in n values, or -1. */
+static long first_nonfinite(const double *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(v[i]))
+            return (long)i;
+    return -1;
+}
+
+/* Says which parameter (or gradient, with prefix "d") holds a NaN/Inf. */
+static int nonfinite_params(const Session *s, const double *v, const char *prefix,
+                            const char *when, char *err)
+{
+    long i = first_nonfinite(v, s->model->n_params);
+    if (i < 0)
+        return 0;
+    const Model *m = s->model;
+    for (int k = 1; k <= m->n_layers; k++) {
+        const Layer *ly = &m->layer[k - 1];
+        size_t u = (size_t)i;
+        if (u >= ly->w_off && u < ly->w_off + (size_t)ly->n_in * ly->n_out) {
+            size_t o = u - ly->w_off;
+            return util_err(err, "%sW%d[%zu,%zu] became %s %s at step %ld; this usually means the "
+                            "learning rate (lr=%g) is too high, or the inputs are not standardized "
+                            "(`data standardize`); try `set lr %g`",
+                            prefix, k, o / (size_t)ly->n_out, o % (size_t)ly->n_out,
+                            isnan(v[i]) ? "NaN" : "Inf", when, s->steps + 1, s->opt.lr, s->opt.lr / 10);
+        }
+        if (u >= ly->b_off && u < ly->b_off + (size_t)ly->n_out)
+            return util_err(err, "%sb%d[%zu] became %s %s at step %ld; this usually means the "
+                            "learning rate (lr=%g) is too high, or the inputs are not standardized "
+                            "(`data standardize`); try `set lr %g`",
+                            prefix, k, u - ly->b_off, isnan(v[i]) ? "NaN" : "Inf", when,
+                            s->steps + 1, s->opt.lr, s->opt.lr / 10);
+    }
+    return -1;
+}
+
+int session_forward(Session *s, char *err)
+{
+    if (need_model(s, err) != 0)
+        return -1;
+    Mat x = mat_view(s->xb, s->rows, s->data->d);
+    nn_forward(s->model, &x);
+    LossShape sh = loss_shape(s->data, nn_outputs(s->model));
+    loss_link(&s->loss, &sh, s->model->a[s->model->n_layers - 1], s->rows, s->yhat);
+    s->phase = PHASE_FORWARD;
+    return 0;
+}
+
+int session_loss(Session *s, char *err)
+{
+    if (need_model(s, err) != 0)
+        return -1;
+    if (s->phase < PHASE_FORWARD)
+        return util_err(err, "the loss compares the model's output with Y, and there is no output "
+                        "for this batch yet: run `forward` first");
+    Model *m = s->model;
+    LossShape sh = loss_shape(s->data, nn_outputs(m));
+    double l = loss_eval(&s->loss, &sh, m->a[m->n_layers - 1], s->yb, s->rows,
+                         s->yhat, m->dz[m->n_layers - 1]);
+    if (!isfinite(l))
+        return util_err(err, "the loss became %s at step %ld; this usually means the learning rate "
+                        "(lr=%g) is too high or the inputs are not standardized; try `set lr %g`, "
+                        "then `init` to start again", isnan(l) ? "NaN" : "Inf", s->steps + 1,
+                        s->opt.lr, s->opt.lr / 10);
+    s->loss_value = l;
+    if (s->phase < PHASE_LOSS)
+        s->phase = PHASE_LOSS;
+    return 0;
+}
+
+int session_backward(Session *s, char *err)
+{
+    if (need_model(s, err) != 0)
+        return -1;
+    if (s->phase < PHASE_LOSS)
+        return util_err(err, "backward needs the loss of this batch to differentiate: run %s first",
+                        s->phase == PHASE_READY ? "`forward`, then `loss`," : "`loss`");
+    Mat x = mat_view(s->xb, s->rows, s->data->d);
+    /* loss_eval wrote dL/dlogits into the last dz; recompute it in case a
+     * parameter edit or `set loss` happened in between */
+    nn_backward(s->model, &x);
+    s->phase = PHASE_BACKWARD;
+    s->grads_valid = true;
+    return nonfinite_params(s, s->model->grads, "d", "in backward", err);
+}
+
+int session_update(Session *s, char *err)
+{
+    if (need_model(s, err) != 0)
+        return -1;
+    if (s->phase < PHASE_BACKWARD) {
+        static const char *const next[] = {"`forward`, `loss` and `backward`", "`loss` and `backward`",
+                                           "`backward`"};
+        return util_err(err, "update needs the gradients of this batch: run %s first", next[s->phase]);
+    }
+    optim_step(s->optim, s->model->params, s->model->grads);
+    s->steps++;
+    s->epoch_loss_sum += s->loss_value * s->rows;
+    s->epoch_rows += s->rows;
+    if (++s->batch_index >= session_batches(s)) {
+        s->last_epoch_loss = s->epoch_loss_sum / (double)s->epoch_rows;
+        s->batch_index = 0;
+        s->epoch++;
+        s->epoch_loss_sum = 0;
+        s->epoch_rows = 0;
+        make_perm(s);
+    }
+    load_batch(s);
+    return nonfinite_params(s, s->model->params, "", "after the update", err);
+}
+
+int session_step(Session *s, char *err)
+{
+    if (need_model(s, err) != 0)
+        return -1;
+    if (s->phase < PHASE_FORWARD && session_forward(s, err) != 0)
+        return -1;
+    if (s->phase < PHASE_LOSS && session_loss(s, err) != 0)
+        return -1;
+    if (s->phase < PHASE_BACKWARD && session_backward(s, err) != 0)
+        return -1;
+    return session_update(s, err);
+}
+
+int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, char *err)
+{
+    *steps = 0;
+    if (need_model(s, err) != 0)
+        return -1;
+    long target = s->epoch + epochs;
+    while (s->epoch < target) {
+        if (s->interrupt && *s->interrupt)
+            return 1;
+        long e = s->epoch;
+        if (session_step(s, err) != 0)
+            return -1;
+        ++*steps;
+        if (s->epoch != e && fn) {
+            double acc;
+            double val = session_eval_loss(s, false, &acc);
+            fn(ctx, e, s->last_epoch_loss, val);
+        }
+    }
+    return 0;
+}
+
+/* Predicted class of one output row: threshold for one unit, argmax else. */
+static int predicted_class(const Session *s, const double *yhat, int k)
+{
+    if (k == 1)
+        return yhat[0] > (s->loss.kind == LOSS_HINGE ? 0.0 : 0.5);
+    int best = 0;
+    for (int j = 1; j < k; j++)
+        if (yhat[j] > yhat[best])
+            best = j;
+    return best;
+}
+
+double session_eval_loss(Session *s, bool train, double *accuracy)
+{
+    *accuracy = NAN;
+    if (!s->model || !s->data)
+        return NAN;
+    const Dataset *ds = s->data;
+    int lo = train ? 0 : ds->n_train, hi = train ? ds->n_train : ds->n;
+    if (hi <= lo)
+        return NAN;
+    Model *ev = s->eval;
+    int k = nn_outputs(ev);
+    memcpy(ev->params, s->model->params, sizeof(double) * s->model->n_params);
+    LossShape sh = loss_shape(ds, k);
+    double sum = 0;
+    long right = 0;
+    /* the link output lands in the gradient buffer of the copy, unused here */
+    double *yhat = ev->dz[ev->n_layers - 1];
+    for (int r = lo; r < hi; r += SESSION_EVAL_ROWS) {
+        int rows = hi - r < SESSION_EVAL_ROWS ? hi - r : SESSION_EVAL_ROWS;
+        Mat x = mat_view(ds->x + (size_t)r * ds->d, rows, ds->d);
+        nn_forward(ev, &x);
+        const double *y = ds->y + (size_t)r * ds->t;
+        sum += rows * loss_eval(&s->loss, &sh, ev->a[ev->n_layers - 1], y, rows, yhat, NULL);
+        if (ds->classification)
+            for (int i = 0; i < rows; i++)
+                right += predicted_class(s, yhat + (size_t)i * k, k) == (int)y[i];
+    }
+    if (ds->classification)
+        *accuracy = (double)right / (hi - lo);
+    return sum / (hi - lo);
+}
+
+double session_batch_accuracy(const Session *s)
+{
+    if (!s->data || !s->data->classification || s->phase < PHASE_FORWARD)
+        return NAN;
+    int k = nn_outputs(s->model), right = 0;
+    for (int i = 0; i < s->rows; i++)
+        right += predicted_class(s, s->yhat + (size_t)i * k, k) == (int)s->yb[i];
+    return (double)right / s->rows;
+}
+
+int session_predict(Session *s, const double *x, double *out, char *err)
+{
+    if (!s->model)
+        return util_err(err, "no model yet: build one with `model linear` or `model mlp 8`");
+    const Dataset *ds = s->data;
+    Model *ev = s->eval;
+    memcpy(ev->params, s->model->params, sizeof(double) * s->model->n_params);
+    double *xin = malloc(sizeof(double) * (size_t)ds->d);
+    if (!xin)
+        return util_err(err, "out of memory");
+    for (int j = 0; j < ds->d; j++)
+        xin[j] = ds->standardized ? (x[j] - ds->mean[j]) / ds->std[j] : x[j];
+    Mat xm = mat_view(xin, 1, ds->d);
+    nn_forward(ev, &xm);
+    LossShape sh = loss_shape(ds, nn_outputs(ev));
+    loss_link(&s->loss, &sh, ev->a[ev->n_layers - 1], 1, out);
+    free(xin);
+    return 0;
+}
+
+void session_params_changed(Session *s)
+{
+    if (s->phase > PHASE_READY)
+        s->phase = PHASE_READY;
+}
+
+/* ---- names ---- */
+
+static int no_model_err(const char *name, char *err)
+{
+    return util_err(err, "%s belongs to a model, and there is none yet: build one with `model linear` "
+                    "or `model mlp 8`", name);
+}
+
+int session_tensor(Session *s, const char *name, Tensor *t, char *err)
+{
+    memset(t, 0, sizeof *t);
+    snprintf(t->name, sizeof t->name, "%s", name);
+    Model *m = s->model;
+    const Dataset *ds = s->data;
+
+    if (strcmp(name, "X") == 0 || strcmp(name, "Y") == 0) {
+        if (!ds)
+            return util_err(err, "%s is the current batch, and there is no data yet: try `data moons`", name);
+        bool x = name[0] == 'X';
+        t->rows = s->rows;
+        t->cols = x ? ds->d : ds->t;
+        t->data = x ? s->xb : s->yb;
+        return 0;
+    }
+    if (strcmp(name, "yhat") == 0 || strcmp(name, "loss") == 0) {
+        if (!m)
+            return no_model_err(name, err);
+        bool yh = name[0] == 'y';
+        Phase need = yh ? PHASE_FORWARD : PHASE_LOSS;
+        if (s->phase < need)
+            return util_err(err, "%s of this batch exists after `%s`: run %s", name,
+                            yh ? "forward" : "loss", yh || s->phase == PHASE_FORWARD ? (yh ? "`forward`" : "`loss`")
+                                                                          : "`forward`, then `loss`");
+        if (yh) {
+            t->rows = s->rows;
+            t->cols = nn_outputs(m);
+            t->data = s->yhat;
+        } else {
+            t->rows = t->cols = 1;
+            t->vector = true;
+            t->data = &s->loss_value;
+        }
+        return 0;
+    }
+
+    /* W1 b1 dW1 db1 Z1 A1 dZ1 dA1 */
+    const char *p = name;
+    bool grad = false;
+    if (p[0] == 'd' && (p[1] == 'W' || p[1] == 'b' || p[1] == 'Z' || p[1] == 'A')) {
+        grad = true;
+        p++;
+    }
+    char kind = p[0];
+    long k;
+    if (!strchr("WbZA", kind) || !kind || !util_parse_long(p + 1, 1, 999, &k) || p[1] == '0' ||
+        p[1] == '+' || p[1] == '-')
+        return util_err(err, "unknown name '%s'; `names` lists every name that exists now", name);
+    if (!m)
+        return no_model_err(name, err);
+    if (k > m->n_layers)
+        return util_err(err, "%s: this model has %d layer%s, so layer numbers go from 1 to %d",
+                        name, m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
+    Layer *ly = &m->layer[k - 1];
+    t->layer = (int)k;
+    if (kind == 'W' || kind == 'b') {
+        if (grad && !s->grads_valid)
+            return util_err(err, "%s is a gradient; gradients exist after `backward`: run %s", name,
+                            s->phase == PHASE_READY    ? "`forward`, `loss`, then `backward`"
+                            : s->phase == PHASE_FORWARD ? "`loss`, then `backward`"
+                                                        : "`backward`");
+        double *base = grad ? m->grads : m->params;
+        if (kind == 'W') {
+            t->rows = ly->n_in;
+            t->cols = ly->n_out;
+            t->data = base + ly->w_off;
+        } else {
+            t->rows = 1;
+            t->cols = ly->n_out;
+            t->vector = true;
+            t->data = base + ly->b_off;
+        }
+        t->editable = !grad;
+        return 0;
+    }
+    Phase need = grad ? PHASE_BACKWARD : PHASE_FORWARD;
+    if (s->phase < need)
+        return util_err(err, "%s of this batch exists after `%s`: run %s", name, grad ? "backward" : "forward",
+                        !grad || s->phase == PHASE_READY ? (grad ? "`forward`, `loss`, then `backward`" : "`forward`")
+                        : s->phase == PHASE_FORWARD ? "`loss`, then `backward`" : "`backward`");
+    t->rows = s->rows;
+    t->cols = ly->n_out;
+    if (kind == 'Z')
+        t->data = grad ? m->dz[k - 1] : m->z[k - 1];
+    else
+        t->data = grad ? m->da[k - 1] : m->a[k - 1];
+    return 0;
+}
+
+void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ctx)
+{
+    char buf[16];
+    if (s->data) {
+        fn(ctx, "X");
+        fn(ctx, "Y");
+    }
+    if (!s->model)
+        return;
+    static const char *const prefix[] = {"W", "b", "dW", "db", "Z", "A", "dZ", "dA"};
+    for (int f = 0; f < 8; f++) {
+        if (f >= 2 && f < 4 && !s->grads_valid)
+            continue;
+        if (f >= 4 && f < 6 && s->phase < PHASE_FORWARD)
+            continue;
+        if (f >= 6 && s->phase < PHASE_BACKWARD)
+            continue;
+        for (int k = 1; k <= s->model->n_layers; k++) {
+            snprintf(buf, sizeof buf, "%s%d", prefix[f], k);
+            fn(ctx, buf);
+        }
+    }
+    if (s->phase >= PHASE_FORWARD)
+        fn(ctx, "yhat");
+    if (s->phase >= PHASE_LOSS)
+        fn(ctx, "loss");
+}

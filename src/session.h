@@ -1,0 +1,143 @@
+/* session.h — everything one learner's session holds: data, model,
+ * optimizer, loss, hyperparameters and where the training loop stands.
+ * The session enforces the order of the phases (forward, loss, backward,
+ * update) and knows every inspectable name. It never prints: functions
+ * return 0, or -1 with a message in err that says what to do next. */
+#ifndef PARAMLAB_SESSION_H
+#define PARAMLAB_SESSION_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "data.h"
+#include "init.h"
+#include "loss.h"
+#include "nn.h"
+#include "optim.h"
+#include "util.h"
+
+/* Where the current batch stands in the loop: the last phase completed. */
+typedef enum Phase {
+    PHASE_READY,    /* a batch is current, nothing computed yet */
+    PHASE_FORWARD,  /* Zk, Ak and yhat of the batch exist */
+    PHASE_LOSS,     /* the loss of the batch exists */
+    PHASE_BACKWARD  /* every gradient exists */
+} Phase;
+
+#define SESSION_EVAL_ROWS 256 /* rows the evaluation copy of the model holds */
+
+typedef struct Session {
+    Dataset *data;          /* owned; NULL until `data` */
+    Model *model;           /* owned; NULL until `model` */
+    Model *eval;            /* owned; copy for predict/validation (cap SESSION_EVAL_ROWS) */
+    Optim *optim;           /* owned; exists whenever model does */
+    OptConfig opt;          /* optimizer hyperparameters in force */
+    Loss loss;              /* loss in force (kind, delta) */
+    bool loss_auto;         /* loss follows the task until `set loss` */
+    InitConfig init;        /* initializer for `model` and `init` */
+    InitKind used_init[2 * NN_MAX_LAYERS]; /* resolved initializer of W1 b1 W2 ... */
+    Act act;                /* hidden activation of the model */
+    int hidden[NN_MAX_LAYERS]; /* widths of the hidden layers */
+    int n_hidden;           /* number of hidden layers */
+    char model_kind[16];    /* "linear", "logistic", "softmax" or "mlp" */
+    int batch;              /* mini-batch size */
+    bool shuffle;           /* reshuffle the training rows each epoch */
+    uint64_t seed;          /* session seed (`set seed`, --seed) */
+    Rng rng;                /* draws for initializers */
+    int precision;          /* significant digits shown */
+
+    long epoch;             /* current epoch, from 1 */
+    int batch_index;        /* current batch within the epoch, from 0 */
+    long steps;             /* updates taken since the model was built */
+    int *perm;              /* (n_train) row order of this epoch */
+    double *xb;             /* (batch, d) features of the current batch */
+    double *yb;             /* (batch, t) targets of the current batch */
+    double *yhat;           /* (batch, outputs) link(logits) after forward */
+    int rows;               /* rows in the current batch */
+    double loss_value;      /* loss of the current batch after `loss` */
+    Phase phase;            /* last phase completed on the current batch */
+    bool grads_valid;       /* a backward ran since the model was built or initialised */
+    double last_epoch_loss; /* mean training loss of the last finished epoch */
+    double epoch_loss_sum;  /* sum of batch losses x rows this epoch */
+    long epoch_rows;        /* rows behind epoch_loss_sum */
+
+    volatile sig_atomic_t *interrupt; /* set by Ctrl-C; checked between steps */
+} Session;
+
+/* A new session with the defaults (seed 42, batch 32, sgd, auto loss and
+ * init, relu, precision 6). NULL when out of memory. */
+Session *session_new(void);
+void session_free(Session *s);
+
+/* Replaces the data set (the session takes ownership of ds, also on
+ * failure). A model whose shape no longer fits is removed; *dropped says
+ * so. Returns 0. */
+int session_set_data(Session *s, Dataset *ds, bool *dropped);
+/* Builds a model for the data: kind is "linear", "logistic", "softmax" or
+ * "mlp" with hidden widths. -1 with err (and nothing changed) when there is
+ * no data, the kind does not fit the task, or the loss does not fit. */
+int session_build_model(Session *s, const char *kind, const int *hidden,
+                        int n_hidden, Act act, char *err);
+/* Re-initialises every parameter (param NULL) or one ("W1", "b2") with the
+ * given initializer. Whole-model init also resets the optimizer state and
+ * the loop position. -1 with err and nothing changed on refusal. */
+int session_init(Session *s, const InitConfig *c, const char *param, char *err);
+
+/* Hyperparameters. Each checks everything before changing anything. */
+int session_set_loss(Session *s, const Loss *l, bool automatic, char *err);
+/* Replaces the optimizer: a new kind starts fresh with its defaults, the
+ * same kind keeps its state (like editing torch's param_groups). */
+int session_set_optimizer(Session *s, const OptConfig *c, char *err);
+int session_set_batch(Session *s, int batch, char *err);
+void session_set_seed(Session *s, uint64_t seed);
+
+/* The loop. Each phase checks that the one before it ran; on refusal err
+ * names the command to run first. A non-finite loss, gradient or
+ * parameter is an error naming the tensor. */
+int session_forward(Session *s, char *err);
+int session_loss(Session *s, char *err);
+int session_backward(Session *s, char *err);
+int session_update(Session *s, char *err);
+/* One whole iteration from wherever the current batch stands. */
+int session_step(Session *s, char *err);
+/* Called after each epoch of session_train with the epoch number, its mean
+ * training loss and the validation loss (NaN when there is no split). */
+typedef void (*EpochFn)(void *ctx, long epoch, double train_loss, double val_loss);
+/* Trains until `epochs` epoch boundaries have been crossed (a started
+ * epoch counts as the first). *steps receives the updates made. Stops
+ * cleanly at a step boundary when *interrupt is set (returns 1 then). */
+int session_train(Session *s, long epochs, EpochFn fn, void *ctx,
+                  long *steps, char *err);
+/* Batches per epoch and the data set's training row count. */
+int session_batches(const Session *s);
+
+/* Loss over the validation rows (or the training rows when train is set),
+ * through the evaluation copy; NaN when there is nothing to evaluate. */
+double session_eval_loss(Session *s, bool train, double *accuracy);
+/* Share of the current batch classified right (after forward); NaN for
+ * regression or before forward. */
+double session_batch_accuracy(const Session *s);
+/* The model's output (through the link) for one input of d features in the
+ * data's original units; out receives nn_outputs values. */
+int session_predict(Session *s, const double *x, double *out, char *err);
+
+/* A named tensor: a view into the session, valid until the next command. */
+typedef struct Tensor {
+    char name[16];   /* "W1", "dZ2", "yhat" ... */
+    int rows, cols;  /* shape; a vector is rows == 1 */
+    bool vector;     /* shown and indexed as 1-D (biases, loss) */
+    double *data;    /* rows*cols values, row-major */
+    bool editable;   /* a parameter the learner may change */
+    int layer;       /* layer number (1..) or 0 */
+} Tensor;
+
+/* Resolves a name that exists now; -1 with err explaining when it will
+ * exist ("dW1 exists after `backward`") or that it is unknown. */
+int session_tensor(Session *s, const char *name, Tensor *t, char *err);
+/* Calls fn for each name that exists now, in a fixed order. */
+void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ctx);
+/* Called after a parameter was edited: results of the batch are stale. */
+void session_params_changed(Session *s);
+
+#endif

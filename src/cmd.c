@@ -219,6 +219,8 @@ static int element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at)
         if (t->rows == 1) {
             j = i;
             i = 0;
+        } else if (t->cols == 1) {
+            j = 0;
         } else {
             return fail(c, "%s is %d×%d: give both indices, as in %s[%ld,0]", t->name, t->rows, t->cols,
                         t->name, i);
@@ -295,12 +297,16 @@ static void print_data_summary(CmdCtx *c)
 
 static int data_set(CmdCtx *c, Dataset *ds)
 {
-    bool dropped;
-    char name[16];
+    bool dropped, reset;
+    char name[16], loss[16];
     snprintf(name, sizeof name, "%s", c->s->model_kind);
-    if (session_set_data(c->s, ds, &dropped) != 0)
+    snprintf(loss, sizeof loss, "%s", loss_name(c->s->loss.kind));
+    if (session_set_data(c->s, ds, &dropped, &reset) != 0)
         return fail(c, "out of memory for the batch buffers");
     print_data_summary(c);
+    if (reset)
+        out(c, "note: the %s loss does not fit this task; the loss follows the task again (%s)\n", loss,
+            loss_name(c->s->loss.kind));
     if (dropped)
         out(c, "note: the %s model did not fit this data and was removed; build one with `model ...`\n", name);
     return 0;
@@ -397,10 +403,10 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
                 return fail(c, "the fraction held out must be between 0 and 1, as in `data split 0.2`");
             if (data_split(s->data, f, s->seed, c->err) != 0)
                 return -1;
-            bool dropped;
+            bool dropped, reset;
             Dataset *ds = s->data;
             s->data = NULL; /* hand the same data back so buffers and position follow */
-            if (session_set_data(s, ds, &dropped) != 0)
+            if (session_set_data(s, ds, &dropped, &reset) != 0)
                 return fail(c, "out of memory for the batch buffers");
             out(c, "split: %d training rows, %d validation rows (shuffled with seed %llu)\n",
                 ds->n_train, ds->n - ds->n_train, (unsigned long long)s->seed);
@@ -411,10 +417,10 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
                 return fail(c, "data standardize takes no arguments");
             if (data_standardize(s->data, c->err) != 0)
                 return -1;
-            bool dropped;
+            bool dropped, reset;
             Dataset *ds = s->data;
             s->data = NULL;
-            if (session_set_data(s, ds, &dropped) != 0)
+            if (session_set_data(s, ds, &dropped, &reset) != 0)
                 return fail(c, "out of memory for the batch buffers");
             out(c, "standardized %d feature%s with the mean and standard deviation of the %d training rows\n",
                 ds->d, ds->d == 1 ? "" : "s", ds->n_train);
@@ -474,7 +480,7 @@ static int cmd_model(CmdCtx *c, int argc, char **argv)
     const char *kind = argv[1];
     int hidden[NN_MAX_LAYERS];
     int nh = 0;
-    Act act = c->s->act;
+    Act act = ACT_RELU;
     bool is_mlp = strcmp(kind, "mlp") == 0;
     if (!is_mlp && strcmp(kind, "linear") && strcmp(kind, "logistic") && strcmp(kind, "softmax"))
         return fail(c, "no model kind '%s': use linear, logistic, softmax or mlp H1 [H2 ...] [act=NAME]", kind);
@@ -1188,7 +1194,7 @@ static int assign(CmdCtx *c, char *lhs, char *rhs)
     double *vals = malloc(sizeof(double) * n);
     if (!vals)
         return fail(c, "out of memory");
-    int r, k;
+    int r = 0, k = 0;
     if (parse_literal(c, rhs, vals, n, &r, &k) != 0) {
         free(vals);
         return -1;
@@ -1206,6 +1212,98 @@ static int assign(CmdCtx *c, char *lhs, char *rhs)
     free(vals);
     session_params_changed(c->s);
     out(c, "%s set (%zu value%s)\n", name, n, n == 1 ? "" : "s");
+    return 0;
+}
+
+/* ---- expect ---- */
+
+/* The value of a quantity expect can check; -1 with err when it has none. */
+static int expect_value(CmdCtx *c, const char *what, double *v)
+{
+    Session *s = c->s;
+    double acc;
+    if (strcmp(what, "params") == 0) {
+        if (!s->model)
+            return fail(c, "params: there is no model yet");
+        *v = (double)s->model->n_params;
+        return 0;
+    }
+    if (strcmp(what, "steps") == 0 || strcmp(what, "epoch") == 0) {
+        *v = what[0] == 's' ? (double)s->steps : (double)s->epoch;
+        return 0;
+    }
+    if (strcmp(what, "loss") == 0 && s->model && s->phase < PHASE_LOSS) {
+        *v = session_eval_loss(s, true, &acc);
+        return isnan(*v) ? fail(c, "loss: there is no data to evaluate") : 0;
+    }
+    if (strcmp(what, "accuracy") == 0 || strcmp(what, "val_accuracy") == 0 || strcmp(what, "val_loss") == 0) {
+        double l = session_eval_loss(s, what[0] != 'v', &acc);
+        *v = strcmp(what, "val_loss") == 0 ? l : acc;
+        if (isnan(*v))
+            return fail(c, "%s does not exist here: %s", what,
+                        !s->model ? "build a model first"
+                        : strncmp(what, "val", 3) == 0 && s->data->n_train == s->data->n ? "hold out data with `data split 0.2` first"
+                        : "accuracy needs a classification task");
+        return 0;
+    }
+    char name[32];
+    long i, j;
+    if (parse_ref(c, what, name, sizeof name, &i, &j) != 0)
+        return -1;
+    Tensor t;
+    if (session_tensor(s, name, &t, c->err) != 0)
+        return -1;
+    size_t at = 0;
+    if (i >= 0) {
+        if (element_index(c, &t, i, j, &at) != 0)
+            return -1;
+    } else if ((size_t)t.rows * t.cols != 1) {
+        return fail(c, "%s has %d values; expect compares one number, as in %s[0,0]", name, t.rows * t.cols, name);
+    }
+    *v = t.data[at];
+    return 0;
+}
+
+static int cmd_expect(CmdCtx *c, int argc, char **argv)
+{
+    static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!=", "~", NULL};
+    int op = 0;
+    while (ops[op] && strcmp(ops[op], argv[2]) != 0)
+        op++;
+    if (!ops[op])
+        return fail(c, "'%s' is not a comparison: use < <= > >= == != or ~ (with tol=)", argv[2]);
+    double want, tol = 1e-6, v = 0;
+    if (parse_num(c, "the expected value", argv[3], &want) != 0)
+        return -1;
+    if (argc == 5) {
+        char *k, *val;
+        if (!split_opt(argv[4], &k, &val) || strcmp(k, "tol") != 0)
+            return fail(c, "unexpected '%s': expect takes only tol= (with ~)", argv[4]);
+        if (parse_num(c, "tol", val, &tol) != 0)
+            return -1;
+        if (tol < 0)
+            return fail(c, "tol must be 0 or more");
+    }
+    if (expect_value(c, argv[1], &v) != 0)
+        return -1;
+    bool ok;
+    switch (op) {
+    case 0: ok = v < want; break;
+    case 1: ok = v <= want; break;
+    case 2: ok = v > want; break;
+    case 3: ok = v >= want; break;
+    case 4: ok = v == want; break;
+    case 5: ok = v != want; break;
+    default: ok = fabs(v - want) <= tol; break;
+    }
+    char shown[40];
+    snprintf(shown, sizeof shown, "%.*g", c->s->precision > 10 ? c->s->precision : 10, v);
+    if (!ok) {
+        if (op == 6)
+            return fail(c, "expectation failed: %s is %s, expected %s within %g", argv[1], shown, argv[3], tol);
+        return fail(c, "expectation failed: %s is %s, expected %s %s", argv[1], shown, argv[2], argv[3]);
+    }
+    out(c, "ok: %s = %s %s %s\n", argv[1], NUM(v), argv[2], argv[3]);
     return 0;
 }
 
@@ -1504,6 +1602,13 @@ static const Cmd commands[] = {
     {"predict", 1, -1, "predict X1 X2 ...", "the model's output for one input",
      "Give one number per feature, in the data's own units (standardization is\n"
      "applied for you). Prints yhat and, for classes, the predicted class.", cmd_predict, NULL},
+    {"expect", 3, 4, "expect VALUE OP NUMBER [tol=X]", "check a number; a failed check is an error",
+     "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
+     "params (the count), accuracy, val_loss, val_accuracy, steps, epoch, or one\n"
+     "element such as W1[0,1]. OP is < <= > >= == != or ~ (equal within tol=,\n"
+     "default 1e-6). In scripts and lessons a failed expect stops with FILE:LINE.\n"
+     "Examples: expect params == 55    expect loss < 0.05    expect W1[0,1] ~ 0.37 tol=1e-3",
+     cmd_expect, NULL},
     {"quit", 0, 0, "quit", "leave paramlab (also Ctrl-D)", "Leaves paramlab.", cmd_quit, NULL},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL},
 };

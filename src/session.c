@@ -166,10 +166,11 @@ static int alloc_buffers(Session *s, const Dataset *ds, int b, int k, char *err)
     return 0;
 }
 
-int session_set_data(Session *s, Dataset *ds, bool *dropped)
+int session_set_data(Session *s, Dataset *ds, bool *dropped, bool *loss_reset)
 {
     char err[ERR_LEN];
     *dropped = false;
+    *loss_reset = false;
     if (s->model) {
         LossShape sh = loss_shape(ds, nn_outputs(s->model));
         Loss l = s->loss_auto ? auto_loss(ds, nn_outputs(s->model)) : s->loss;
@@ -181,6 +182,17 @@ int session_set_data(Session *s, Dataset *ds, bool *dropped)
             s->loss = l;
         }
     }
+    if (!s->loss_auto) {
+        /* an explicit loss that does not fit the new task gives way */
+        int out = s->model ? nn_outputs(s->model) : task_outputs(ds);
+        LossShape sh = loss_shape(ds, out);
+        if (loss_check(&s->loss, &sh, err) != 0) {
+            s->loss_auto = true;
+            *loss_reset = true;
+        }
+    }
+    if (s->loss_auto)
+        s->loss = auto_loss(ds, s->model ? nn_outputs(s->model) : task_outputs(ds));
     int k = s->model ? nn_outputs(s->model) : 0;
     if (alloc_buffers(s, ds, s->batch, k, err) != 0) {
         data_free(ds);

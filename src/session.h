@@ -71,9 +71,10 @@ Session *session_new(void);
 void session_free(Session *s);
 
 /* Replaces the data set (the session takes ownership of ds, also on
- * failure). A model whose shape no longer fits is removed; *dropped says
- * so. Returns 0. */
-int session_set_data(Session *s, Dataset *ds, bool *dropped);
+ * failure). A model whose shape no longer fits is removed (*dropped); a
+ * chosen loss that no longer fits the task goes back to following it
+ * (*loss_reset). -1 only when out of memory. */
+int session_set_data(Session *s, Dataset *ds, bool *dropped, bool *loss_reset);
 /* Builds a model for the data: kind is "linear", "logistic", "softmax" or
  * "mlp" with hidden widths. -1 with err (and nothing changed) when there is
  * no data, the kind does not fit the task, or the loss does not fit. */

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Runs an end-to-end session under valgrind and fails on any leak or
+# memory error. Installs valgrind when it is missing (Debian).
+build=${1:-build}
+if ! command -v valgrind >/dev/null 2>&1; then
+    echo "paramlab: installing valgrind for the leak check"
+    if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq valgrind >/dev/null || {
+        echo "valgrind is not available"; exit 1; }
+fi
+export OPENBLAS_NUM_THREADS=1
+script=tests/e2e/session.plab
+log=$(mktemp)
+valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+    "$build/paramlab" --batch < "$script" > /dev/null 2> "$log"
+rc=$?
+# the session script ends with an expected failure, so 1 is the normal code
+if [ "$rc" -eq 99 ] || grep -q "==[0-9]*==" "$log"; then
+    cat "$log"
+    echo "valgrind: errors or leaks (see above)"
+    rm -f "$log"
+    exit 1
+fi
+rm -f "$log"
+echo "valgrind: no leaks, no memory errors"

@@ -886,7 +886,8 @@ static int cmd_step(CmdCtx *c, int argc, char **argv)
     double t0 = util_now();
     for (long i = 1; i <= n; i++) {
         if (c->interrupt && *c->interrupt) {
-            out(c, "interrupted after %ld step%s; the model is consistent at ", i - 1, i == 2 ? "" : "s");
+            out(c, "%sinterrupted after %ld step%s; the model is consistent at ", c->interactive ? "\n" : "", i - 1,
+                i == 2 ? "" : "s");
             print_position(c);
             out(c, "\n");
             return 1;
@@ -940,7 +941,7 @@ static int cmd_train(CmdCtx *c, int argc, char **argv)
     if (rc < 0)
         return -1;
     if (rc == 1)
-        out(c, "interrupted: stopped at a step boundary after %ld step%s, at ", steps, steps == 1 ? "" : "s");
+        out(c, "%sinterrupted: stopped at a step boundary, the model consistent; ", c->interactive ? "\n" : "");
     else
         out(c, "trained %ld epoch%s: ", n, n == 1 ? "" : "s");
     out(c, "%ld steps in %.3g s (%.0f steps/s)", steps, dt, dt > 0 ? steps / dt : 0.0);

@@ -11,6 +11,7 @@
 #include <readline/readline.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -206,14 +207,52 @@ static char **complete(const char *text, int start, int end)
     return rl_completion_matches(text, cand_generator);
 }
 
-/* Ctrl-C while readline waits: drop the line and return it empty. */
-static int on_signal_event(void)
+/* Readline's callback interface: the line arrives here. */
+static char *got_line;  /* the line read, NULL at end of input */
+static bool line_done;  /* a line (or end of input) arrived */
+
+static void on_line(char *line)
 {
-    if (repl_interrupted) {
-        rl_replace_line("", 0);
-        rl_done = 1;
+    got_line = line;
+    line_done = true;
+    rl_callback_handler_remove();
+}
+
+/* Reads one line at the prompt. Returns the line (caller frees), NULL at
+ * Ctrl-D; *interrupted is set when Ctrl-C discarded the line instead. */
+static char *read_line(const char *prompt, bool *interrupted)
+{
+    *interrupted = false;
+    line_done = false;
+    got_line = NULL;
+    repl_interrupted = 0;
+    rl_callback_handler_install(prompt, on_line);
+    while (!line_done) {
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(fileno(rl_instream), &fds);
+        int r = select(fileno(rl_instream) + 1, &fds, NULL, NULL, NULL);
+        if (r < 0) {
+            if (errno != EINTR)
+                break;
+            if (repl_interrupted) {
+                /* drop what was typed, keep it visible, start a fresh line */
+                rl_point = rl_end;
+                rl_redisplay();
+                fputs("^C\n", rl_outstream);
+                fflush(rl_outstream);
+                rl_replace_line("", 0);
+                rl_free_line_state();
+                rl_callback_sigcleanup();
+                rl_callback_handler_remove();
+                *interrupted = true;
+                return NULL;
+            }
+            continue;
+        }
+        rl_callback_read_char();
     }
-    return 0;
+    return got_line;
 }
 
 int repl_interactive(CmdCtx *c, bool quiet)
@@ -223,28 +262,25 @@ int repl_interactive(CmdCtx *c, bool quiet)
     rl_attempted_completion_function = complete;
     rl_basic_word_break_characters = " \t;";
     rl_catch_signals = 0;
-    rl_signal_event_hook = on_signal_event;
     history_open();
     if (!quiet)
         printf("paramlab %s — watch a model learn its parameters, one number at a time.\n"
-               "New here? Type `lesson 1`... or try: data line; model linear; forward; loss; backward; update\n"
+               "New here? Try: data line; model linear; forward; loss; backward; update\n"
                "`help` lists every command; Tab completes; Ctrl-D quits.\n",
                PARAMLAB_VERSION);
     int code = 0;
     for (;;) {
         char prompt[128];
+        bool interrupted;
         cmd_prompt(c->s, prompt, sizeof prompt);
-        repl_interrupted = 0;
-        char *line = readline(prompt);
-        if (repl_interrupted) {
-            free(line);
+        char *line = read_line(prompt, &interrupted);
+        if (interrupted) {
             if (sigint_count >= 3) {
-                printf("\n");
                 code = 130;
                 break;
             }
-            printf("^C (Ctrl-C %s; Ctrl-D or `quit` leaves)\n",
-                   sigint_count == 2 ? "once more quits" : "clears the line");
+            if (sigint_count == 2)
+                printf("(Ctrl-C once more quits; Ctrl-D or `quit` leaves)\n");
             continue;
         }
         if (!line) { /* Ctrl-D */
@@ -257,6 +293,7 @@ int repl_interactive(CmdCtx *c, bool quiet)
             p++;
         if (*p)
             history_save(line);
+        repl_interrupted = 0;
         int rc = cmd_exec_line(c, line);
         free(line);
         if (rc < 0)

@@ -24,3 +24,17 @@ if [ "$rc" -eq 99 ] || grep -q "==[0-9]*==" "$log"; then
 fi
 rm -f "$log"
 echo "valgrind: no leaks, no memory errors"
+
+# The training step allocates nothing: 10 and 1000 steps make the same
+# number of heap allocations.
+allocs() {
+    valgrind "$build/paramlab" -q -c "data moons; model mlp 16 8; set optimizer adam; $1" 2>&1 >/dev/null |
+        sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p' | tr -d ,
+}
+a=$(allocs "step 10")
+b=$(allocs "step 1000; train 3")
+if [ -z "$a" ] || [ "$a" != "$b" ]; then
+    echo "valgrind: the training step allocates: $a allocations for 10 steps, $b for 1000 steps and 3 epochs"
+    exit 1
+fi
+echo "valgrind: 10 steps and 1000 steps + 3 epochs both make $a heap allocations (none inside the step)"

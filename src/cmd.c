@@ -1112,6 +1112,8 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
             if (++depth > 2)
                 return fail(c, "too many brackets: a tensor literal has at most two levels, [[..],[..]]");
             if (depth == 2) {
+                if (!two_d && rowlen > 0)
+                    return fail(c, "mixed numbers and rows: write [[v, v], [v, v]]");
                 two_d = true;
                 rowlen = 0;
             }
@@ -1161,6 +1163,8 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
     }
     if (depth != 0)
         return fail(c, "unclosed bracket: every [ needs its ]");
+    if (n != (size_t)nrows * (size_t)(ncols < 0 ? 0 : ncols))
+        return fail(c, "mixed numbers and rows: write [v, v, ...] or [[v, v], [v, v]]");
     *rows = nrows;
     *cols = ncols < 0 ? 0 : ncols;
     return 0;

@@ -53,8 +53,126 @@ Session *session_new(void)
     return s;
 }
 
+static void load_batch(Session *s);
+static void make_perm_with(Session *s, uint64_t seed, bool shuffle);
+
+/* Forgets every snapshot (the model, optimizer or batching changed). */
+static void hist_clear(Session *s)
+{
+    s->hist_len = 0;
+    s->hist_head = 0;
+}
+
+static void hist_free(Session *s)
+{
+    free(s->hist);
+    free(s->hist_buf);
+    s->hist = NULL;
+    s->hist_buf = NULL;
+    s->hist_cap = s->hist_len = s->hist_head = 0;
+}
+
+size_t session_snapshot_bytes(const Session *s)
+{
+    if (!s->model || !s->optim)
+        return 0;
+    return sizeof(double) * s->model->n_params * (size_t)(1 + s->optim->n_slots) + sizeof(Snapshot);
+}
+
+/* (Re)allocates the history ring for the current model and optimizer:
+ * SESSION_UNDO_MAX snapshots, fewer when they would pass
+ * SESSION_UNDO_BYTES. Without memory the history is simply empty. */
+static void hist_alloc(Session *s)
+{
+    hist_free(s);
+    size_t one = session_snapshot_bytes(s);
+    if (!one)
+        return;
+    size_t cap = SESSION_UNDO_BYTES / one;
+    if (cap > SESSION_UNDO_MAX)
+        cap = SESSION_UNDO_MAX;
+    if (cap < 1)
+        cap = 1;
+    size_t per = s->model->n_params * (size_t)(1 + s->optim->n_slots);
+    s->hist = calloc(cap, sizeof *s->hist);
+    s->hist_buf = calloc(cap * per > 0 ? cap * per : 1, sizeof(double));
+    if (!s->hist || !s->hist_buf) {
+        hist_free(s);
+        return;
+    }
+    for (size_t i = 0; i < cap; i++) {
+        s->hist[i].params = s->hist_buf + i * per;
+        s->hist[i].opt_state = s->hist[i].params + s->model->n_params;
+    }
+    s->hist_cap = (int)cap;
+}
+
+/* Records the state before an update; no allocation. */
+static void hist_push(Session *s)
+{
+    if (!s->hist_cap)
+        return;
+    Snapshot *h = &s->hist[s->hist_head];
+    const Optim *o = s->optim;
+    memcpy(h->params, s->model->params, sizeof(double) * s->model->n_params);
+    memcpy(h->opt_state, o->state, sizeof(double) * o->n * (size_t)o->n_slots);
+    h->opt_step = o->step;
+    h->mu_product = o->mu_product;
+    h->epoch = s->epoch;
+    h->batch_index = s->batch_index;
+    h->steps = s->steps;
+    h->epoch_loss_sum = s->epoch_loss_sum;
+    h->epoch_rows = s->epoch_rows;
+    h->last_epoch_loss = s->last_epoch_loss;
+    h->perm_seed = s->perm_seed;
+    h->perm_shuffle = s->perm_shuffle;
+    s->hist_head = (s->hist_head + 1) % s->hist_cap;
+    if (s->hist_len < s->hist_cap)
+        s->hist_len++;
+}
+
+const Snapshot *session_snapshot(const Session *s, int k)
+{
+    if (k < 0 || k >= s->hist_len)
+        return NULL;
+    int at = (s->hist_head - 1 - k + 2 * s->hist_cap) % s->hist_cap;
+    return &s->hist[at];
+}
+
+int session_undo(Session *s, int n, char *err)
+{
+    if (!s->model)
+        return util_err(err, "no model yet: there is nothing to undo");
+    if (n < 1)
+        return util_err(err, "undo takes a number of updates of 1 or more");
+    if (s->hist_len == 0)
+        return util_err(err, "nothing to undo: no update since the model, optimizer, batch size or data last changed");
+    if (n > s->hist_len)
+        return util_err(err, "only the last %d update%s can be undone%s", s->hist_len, s->hist_len == 1 ? "" : "s",
+                        s->hist_len == s->hist_cap ? " (the history's memory bound)" : "");
+    const Snapshot *h = session_snapshot(s, n - 1);
+    Optim *o = s->optim;
+    memcpy(s->model->params, h->params, sizeof(double) * s->model->n_params);
+    memcpy(o->state, h->opt_state, sizeof(double) * o->n * (size_t)o->n_slots);
+    o->step = h->opt_step;
+    o->mu_product = h->mu_product;
+    s->epoch = h->epoch;
+    s->batch_index = h->batch_index;
+    s->steps = h->steps;
+    s->epoch_loss_sum = h->epoch_loss_sum;
+    s->epoch_rows = h->epoch_rows;
+    s->last_epoch_loss = h->last_epoch_loss;
+    make_perm_with(s, h->perm_seed, h->perm_shuffle);
+    s->hist_head = (s->hist_head - n + s->hist_cap) % s->hist_cap;
+    s->hist_len -= n;
+    s->grads_valid = false;
+    load_batch(s);
+    return 0;
+}
+
 static void drop_model(Session *s)
 {
+    hist_free(s);
     nn_free(s->model);
     nn_free(s->eval);
     optim_free(s->optim);
@@ -93,17 +211,24 @@ int session_batches(const Session *s)
 
 /* The row order of the current epoch: identity, or a permutation drawn
  * from the seed and the epoch number (so any epoch can be re-created). */
-static void make_perm(Session *s)
+static void make_perm_with(Session *s, uint64_t seed, bool shuffle)
 {
     int n = s->data->n_train;
-    if (!s->shuffle) {
+    s->perm_seed = seed;
+    s->perm_shuffle = shuffle;
+    if (!shuffle) {
         for (int i = 0; i < n; i++)
             s->perm[i] = i;
         return;
     }
     Rng r;
-    rng_seed(&r, s->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)s->epoch));
+    rng_seed(&r, seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)s->epoch));
     rng_permutation(&r, s->perm, n);
+}
+
+static void make_perm(Session *s)
+{
+    make_perm_with(s, s->seed, s->shuffle);
 }
 
 /* Copies the rows of the current batch into xb / yb. */
@@ -128,6 +253,8 @@ static void load_batch(Session *s)
 /* Back to the first batch of epoch 1, nothing computed. */
 static void reset_position(Session *s)
 {
+    hist_clear(s);
+    s->first_loss = NAN;
     s->epoch = 1;
     s->batch_index = 0;
     s->epoch_loss_sum = 0;
@@ -294,6 +421,7 @@ int session_build_model(Session *s, const char *kind, const int *hidden,
     s->model = m;
     s->eval = ev;
     s->optim = o;
+    hist_alloc(s);
     s->yhat = yhat;
     s->loss = l;
     s->act = act;
@@ -399,6 +527,7 @@ int session_set_optimizer(Session *s, const OptConfig *c, char *err)
                 return -1;
             optim_free(s->optim);
             s->optim = o;
+            hist_alloc(s); /* the state's layout changed */
         }
     }
     s->opt = *c;
@@ -421,6 +550,7 @@ int session_set_batch(Session *s, int batch, char *err)
         return -1;
     }
     s->batch = batch;
+    hist_clear(s);
     if (s->data) {
         /* the epoch starts over with the new batch size */
         s->batch_index = 0;
@@ -512,6 +642,13 @@ int session_loss(Session *s, char *err)
     s->loss_value = l;
     if (s->phase < PHASE_LOSS)
         s->phase = PHASE_LOSS;
+    if (isnan(s->first_loss))
+        s->first_loss = l;
+    else if (l > SESSION_DIVERGE * fmax(s->first_loss, 1e-2))
+        return util_err(err, "training diverged: the loss is %g at step %ld, more than %g times its start (%g); "
+                        "the learning rate (lr=%g) is probably too high, or the inputs need `data standardize`; "
+                        "`undo` steps back, `set lr %g` then `init` starts over",
+                        l, s->steps + 1, SESSION_DIVERGE, s->first_loss, s->opt.lr, s->opt.lr / 10);
     return 0;
 }
 
@@ -540,6 +677,7 @@ int session_update(Session *s, char *err)
                                            "`backward`"};
         return util_err(err, "update needs the gradients of this batch: run %s first", next[s->phase]);
     }
+    hist_push(s);
     optim_step(s->optim, s->model->params, s->model->grads);
     s->steps++;
     s->epoch_loss_sum += s->loss_value * s->rows;

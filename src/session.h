@@ -26,6 +26,25 @@ typedef enum Phase {
 } Phase;
 
 #define SESSION_EVAL_ROWS 256 /* rows the evaluation copy of the model holds */
+#define SESSION_UNDO_BYTES (256u << 20) /* memory bound of the undo history */
+#define SESSION_UNDO_MAX 1000           /* updates kept when the model is small */
+#define SESSION_DIVERGE 1000.0          /* loss above this factor of its start stops training */
+
+/* Everything an update changes, as it was just before that update. */
+typedef struct Snapshot {
+    double *params;         /* (n_params) parameters */
+    double *opt_state;      /* (n_slots * n_params) optimizer state */
+    long opt_step;          /* optimizer step count */
+    double mu_product;      /* nadam's running product */
+    long epoch;             /* loop position */
+    int batch_index;
+    long steps;
+    double epoch_loss_sum;
+    long epoch_rows;
+    double last_epoch_loss;
+    uint64_t perm_seed;     /* what made the epoch's row order */
+    bool perm_shuffle;
+} Snapshot;
 
 typedef struct Session {
     Dataset *data;          /* owned; NULL until `data` */
@@ -61,6 +80,16 @@ typedef struct Session {
     double last_epoch_loss; /* mean training loss of the last finished epoch */
     double epoch_loss_sum;  /* sum of batch losses x rows this epoch */
     long epoch_rows;        /* rows behind epoch_loss_sum */
+
+    uint64_t perm_seed;     /* seed that made perm */
+    bool perm_shuffle;      /* whether perm is shuffled */
+    double first_loss;      /* first batch loss since the model was built or initialised */
+
+    Snapshot *hist;         /* (hist_cap) ring of states before recent updates */
+    double *hist_buf;       /* one allocation behind the snapshots' arrays */
+    int hist_cap;           /* updates the ring can hold */
+    int hist_len;           /* updates it holds now */
+    int hist_head;          /* slot the next snapshot goes to */
 
     volatile sig_atomic_t *interrupt; /* set by Ctrl-C; checked between steps */
 } Session;
@@ -122,6 +151,16 @@ double session_batch_accuracy(const Session *s);
 /* The model's output (through the link) for one input of d features in the
  * data's original units; out receives nn_outputs values. */
 int session_predict(Session *s, const double *x, double *out, char *err);
+
+/* Puts parameters, optimizer state, counters and the position in the data
+ * back as they were n updates ago, so the next step repeats exactly.
+ * -1 with err (nothing changed) when fewer than n updates are kept. */
+int session_undo(Session *s, int n, char *err);
+/* The state before the most recent update (k = 0) or k updates earlier;
+ * NULL when not kept. Borrowed. */
+const Snapshot *session_snapshot(const Session *s, int k);
+/* Memory of one snapshot in bytes. */
+size_t session_snapshot_bytes(const Session *s);
 
 /* A named tensor: a view into the session, valid until the next command. */
 typedef struct Tensor {

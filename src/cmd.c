@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #define MAX_WORDS 256
 
@@ -85,6 +87,28 @@ static int parse_int(CmdCtx *c, const char *what, const char *s, long lo, long h
         return fail(c, "%s must be a whole number from %ld to %ld, got '%s'", what, lo, hi, s);
     return 0;
 }
+
+/* "; did you mean `PREFIXWORD`?" for the entry of the NULL-terminated list
+ * closest to word (a typo or another case), or "" when none is close. */
+static const char *did_you_mean(const char *word, const char *const *list, const char *prefix, char *buf,
+                                size_t n)
+{
+    const char *best = NULL;
+    int bd = strlen(word) <= 3 ? 2 : 3;
+    for (; *list; list++) {
+        int d = strcasecmp(word, *list) == 0 ? 1 : util_edit_distance(word, *list);
+        if (d < bd) {
+            bd = d;
+            best = *list;
+        }
+    }
+    buf[0] = '\0';
+    if (best)
+        snprintf(buf, n, "; did you mean `%s%s`?", prefix, best);
+    return buf;
+}
+
+#define DYM(word, list, prefix) did_you_mean((word), (list), (prefix), (char[128]){0}, 128)
 
 /* Prints the tensor t, abridged past 20 rows or 12 columns, with row and
  * column indices. */
@@ -396,7 +420,8 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
         if (strcmp(sub, "split") == 0) {
             double f;
             if (argc != 3)
-                return fail(c, "data split needs the fraction to hold out, as in `data split 0.2`");
+                return fail(c, "data split %s the fraction to hold out, as in `data split 0.2`",
+                            argc < 3 ? "needs" : "takes only");
             if (parse_num(c, "the fraction", argv[2], &f) != 0)
                 return -1;
             if (!(f > 0 && f < 1))
@@ -458,18 +483,14 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
     }
     if (data_generator_about(sub))
         return data_generate_cmd(c, argc, argv);
-    const char *const *g = data_generators();
-    const char *best = NULL;
-    int bd = 3;
-    for (; *g; g++) {
-        int d = util_edit_distance(sub, *g);
-        if (d < bd) {
-            bd = d;
-            best = *g;
-        }
-    }
-    if (best)
-        return fail(c, "no data set called '%s'; did you mean `data %s`? (`help data` lists them)", sub, best);
+    const char *words[48] = {"load", "split", "standardize", "show"};
+    int nw = 4;
+    for (const char *const *g = data_generators(); *g && nw < 47; g++)
+        words[nw++] = *g;
+    words[nw] = NULL;
+    const char *dym = DYM(sub, words, "data ");
+    if (*dym)
+        return fail(c, "no data set called '%s'%s (`help data` lists them)", sub, dym);
     return fail(c, "no data set called '%s': `help data` lists the generators; `data load FILE.csv` reads a file", sub);
 }
 
@@ -482,8 +503,14 @@ static int cmd_model(CmdCtx *c, int argc, char **argv)
     int nh = 0;
     Act act = ACT_RELU;
     bool is_mlp = strcmp(kind, "mlp") == 0;
+    static const char *const kinds[] = {"linear", "logistic", "softmax", "mlp", NULL};
+    const char *acts[ACT_COUNT + 1];
+    for (int a = 0; a < ACT_COUNT; a++)
+        acts[a] = act_name((Act)a);
+    acts[ACT_COUNT] = NULL;
     if (!is_mlp && strcmp(kind, "linear") && strcmp(kind, "logistic") && strcmp(kind, "softmax"))
-        return fail(c, "no model kind '%s': use linear, logistic, softmax or mlp H1 [H2 ...] [act=NAME]", kind);
+        return fail(c, "no model kind '%s'%s: use linear, logistic, softmax or mlp H1 [H2 ...] [act=NAME]", kind,
+                    DYM(kind, kinds, "model "));
     for (int i = 2; i < argc; i++) {
         char *k, *v;
         long h;
@@ -493,14 +520,18 @@ static int cmd_model(CmdCtx *c, int argc, char **argv)
             if (!is_mlp)
                 return fail(c, "a %s model has no hidden layer, so no activation: use `model mlp H act=%s`", kind, v);
             if (act_parse(v, &act) != 0)
-                return fail(c, "no activation '%s': use identity, sigmoid, tanh, relu, leaky_relu, elu, softplus or gelu", v);
+                return fail(c, "no activation '%s'%s: use identity, sigmoid, tanh, relu, leaky_relu, elu, softplus or gelu",
+                            v, DYM(v, acts, "act="));
             continue;
         }
         if (!is_mlp)
             return fail(c, "unexpected '%s': `model %s` takes no sizes; hidden layers are for `model mlp H1 H2 ...`",
                         argv[i], kind);
+        Act named;
+        if (act_parse(argv[i], &named) == 0)
+            return fail(c, "write the activation as act=%s, as in `model mlp 8 act=%s`", argv[i], argv[i]);
         if (nh >= NN_MAX_LAYERS - 1)
-            return fail(c, "at most %d hidden layers", NN_MAX_LAYERS - 1);
+            return fail(c, "at most %d hidden layers: give fewer widths", NN_MAX_LAYERS - 1);
         if (parse_int(c, "a hidden layer width", argv[i], 1, 100000, &h) != 0)
             return -1;
         hidden[nh++] = (int)h;
@@ -630,6 +661,33 @@ static int cmd_names(CmdCtx *c, int argc, char **argv)
 
 /* ---- set ---- */
 
+/* The optimizer refused its options with PyTorch's message (in c->err):
+ * adds what the allowed values are. Returns -1. */
+static int optim_refused(CmdCtx *c)
+{
+    static const char *const hints[][2] = {
+        {"learning rate", "lr must be 0 or more, as in `set lr 0.01`"},
+        {"momentum_decay", "momentum_decay must be 0 or more"},
+        {"momentum value", "momentum must be 0 or more"},
+        {"weight_decay", "weight_decay must be 0 or more"},
+        {"lr_decay", "lr_decay must be 0 or more"},
+        {"initial_accumulator_value", "initial_accumulator_value must be 0 or more"},
+        {"epsilon", "eps must be 0 or more"},
+        {"alpha value", "alpha must be 0 or more"},
+        {"rho value", "rho must be from 0 to 1"},
+        {"index 0", "beta1 must be at least 0 and less than 1, as in beta1=0.9"},
+        {"index 1", "beta2 must be at least 0 and less than 1, as in beta2=0.999"},
+        {"Nesterov", "nesterov=on needs momentum= above 0 and dampening=0"},
+    };
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
+        if (strstr(c->err, hints[i][0])) {
+            char msg[ERR_LEN];
+            snprintf(msg, sizeof msg, "%s", c->err);
+            return fail(c, "%s: %s", msg, hints[i][1]);
+        }
+    return -1;
+}
+
 static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind kind)
 {
     OptConfig o;
@@ -652,7 +710,11 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
                 strncat(list, " ", sizeof list - strlen(list) - 1);
                 strncat(list, h[q].name, sizeof list - strlen(list) - 1);
             }
-            return fail(c, "%s has no option '%s'; it takes:%s", optim_name(kind), k, list);
+            const char *names[32];
+            for (int q = 0; q < n && q < 31; q++)
+                names[q] = h[q].name;
+            names[n < 31 ? n : 31] = NULL;
+            return fail(c, "%s has no option '%s'%s; it takes:%s", optim_name(kind), k, DYM(k, names, ""), list);
         }
         char *p = (char *)&o + h[f].offset;
         if (h[f].is_bool) {
@@ -664,7 +726,7 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
     }
     bool fresh = !c->s->optim || kind != c->s->opt.kind;
     if (session_set_optimizer(c->s, &o, c->err) != 0)
-        return -1;
+        return optim_refused(c);
     out(c, "optimizer ");
     print_opt(c, &c->s->opt);
     out(c, "%s\n", c->s->model && fresh ? "  (state starts fresh)" : "");
@@ -680,8 +742,14 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
         OptKind k;
         if (argc < 3)
             return fail(c, "set optimizer needs a name: sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax or nadam");
-        if (optim_parse(argv[2], &k) != 0)
-            return fail(c, "no optimizer '%s': use sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax or nadam", argv[2]);
+        if (optim_parse(argv[2], &k) != 0) {
+            const char *names[OPT_COUNT + 1];
+            for (int q = 0; q < OPT_COUNT; q++)
+                names[q] = optim_name((OptKind)q);
+            names[OPT_COUNT] = NULL;
+            return fail(c, "no optimizer '%s'%s: use sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax or nadam",
+                        argv[2], DYM(argv[2], names, "set optimizer "));
+        }
         return set_optimizer(c, argc, argv, 3, k);
     }
     if (strcmp(what, "loss") == 0) {
@@ -689,12 +757,21 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
             return fail(c, "set loss needs a name: mse, mae, huber, bce, ce, hinge (or auto)");
         Loss l = {LOSS_MSE, s->loss.kind == LOSS_HUBER ? s->loss.delta : 1.0};
         bool automatic = strcmp(argv[2], "auto") == 0;
-        if (!automatic && loss_parse(argv[2], &l.kind) != 0)
-            return fail(c, "no loss '%s': use mse, mae, huber, bce, ce, hinge, or auto to follow the task", argv[2]);
+        if (!automatic && loss_parse(argv[2], &l.kind) != 0) {
+            const char *names[LOSS_COUNT + 2];
+            for (int q = 0; q < LOSS_COUNT; q++)
+                names[q] = loss_name((LossKind)q);
+            names[LOSS_COUNT] = "auto";
+            names[LOSS_COUNT + 1] = NULL;
+            return fail(c, "no loss '%s'%s: use mse, mae, huber, bce, ce, hinge, or auto to follow the task", argv[2],
+                        DYM(argv[2], names, "set loss "));
+        }
         for (int i = 3; i < argc; i++) {
-            char *k, *v;
-            if (!split_opt(argv[i], &k, &v) || strcmp(k, "delta") != 0 || l.kind != LOSS_HUBER || automatic)
+            const char *v = argv[i] + 6;
+            if (l.kind != LOSS_HUBER || automatic)
                 return fail(c, "unexpected '%s': only huber takes an option (delta=)", argv[i]);
+            if (strncmp(argv[i], "delta=", 6) != 0)
+                return fail(c, "unexpected '%s': huber takes only delta=, as in `set loss huber delta=1`", argv[i]);
             if (parse_num(c, "delta", v, &l.delta) != 0)
                 return -1;
             if (!(l.delta > 0))
@@ -714,8 +791,13 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
                            "xavier_normal, he_uniform, he_normal, lecun_normal or orthogonal");
         InitConfig ic;
         InitKind k;
-        if (init_parse(argv[2], &k) != 0)
-            return fail(c, "no initializer '%s': `help set` lists them", argv[2]);
+        if (init_parse(argv[2], &k) != 0) {
+            const char *inits[INIT_COUNT + 1];
+            for (int q = 0; q < INIT_COUNT; q++)
+                inits[q] = init_name((InitKind)q);
+            inits[INIT_COUNT] = NULL;
+            return fail(c, "no initializer '%s'%s: `help set` lists them", argv[2], DYM(argv[2], inits, "set init "));
+        }
         init_defaults(k, &ic);
         int no;
         const char *const *names = init_options(k, &no);
@@ -727,9 +809,13 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
             int f = 0;
             while (f < no && strcmp(names[f], key) != 0)
                 f++;
-            if (f == no)
-                return fail(c, "%s takes no option '%s'%s", init_name(k), key,
-                            no ? "; `help set` lists each initializer's options" : "");
+            if (f == no) {
+                char list[128] = "";
+                for (int q = 0; q < no; q++)
+                    snprintf(list + strlen(list), sizeof list - strlen(list), " %s=", names[q]);
+                return fail(c, "%s takes no option '%s'; %s%s", init_name(k), key,
+                            no ? "its options are" : "it has no options", list);
+            }
             if (parse_num(c, key, v, &val) != 0)
                 return -1;
             double *dst = strcmp(key, "value") == 0 ? &ic.value : strcmp(key, "a") == 0 ? &ic.a
@@ -745,14 +831,46 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
         out(c, "  (used by `model` and `init`)\n");
         return 0;
     }
+    static const char *const plain[] = {"lr", "batch", "shuffle", "seed", "precision", NULL};
+    int nh, hyper = -1;
+    const OptHyper *h = optim_hypers(s->opt.kind, &nh);
+    bool known = false;
+    for (int i = 0; i < nh; i++)
+        if (strcmp(h[i].name, what) == 0)
+            hyper = i;
+    for (const char *const *q = plain; *q; q++)
+        known = known || strcmp(*q, what) == 0;
+    if (!known && hyper < 0) {
+        const char *eq = strchr(what, '=');
+        if (eq)
+            return fail(c, "write `set %.*s %s` with a space, not '='", (int)(eq - what), what, eq + 1);
+        for (int k = 0; k < OPT_COUNT; k++) {
+            int no;
+            const OptHyper *oh = optim_hypers((OptKind)k, &no);
+            for (int i = 0; i < no; i++)
+                if (strcmp(oh[i].name, what) == 0)
+                    return fail(c, "%s has no option '%s'; choose an optimizer that has it, as in `set optimizer %s "
+                                   "%s=...` (`help set` lists them)", optim_name(s->opt.kind), what,
+                                optim_name((OptKind)k), what);
+        }
+        const char *names[48] = {"loss", "optimizer", "init", "lr", "batch", "shuffle", "seed", "precision"};
+        int k = 8;
+        for (int i = 0; i < nh && k < 47; i++)
+            names[k++] = h[i].name;
+        names[k] = NULL;
+        return fail(c, "nothing called '%s' to set%s: `help set` lists loss, optimizer, lr, batch, shuffle, seed, "
+                       "precision, init and the current optimizer's options", what, DYM(what, names, "set "));
+    }
     if (argc != 3)
         return fail(c, "set %s takes one value, as in `set %s %s`", what, what,
-                    strcmp(what, "shuffle") == 0 ? "on" : "1");
+                    strcmp(what, "shuffle") == 0 || (hyper >= 0 && h[hyper].is_bool) ? "on" : "1");
     const char *v = argv[2];
     if (strcmp(what, "lr") == 0) {
         OptConfig o = s->opt;
-        if (parse_num(c, "lr", v, &o.lr) != 0 || session_set_optimizer(s, &o, c->err) != 0)
+        if (parse_num(c, "lr", v, &o.lr) != 0)
             return -1;
+        if (session_set_optimizer(s, &o, c->err) != 0)
+            return optim_refused(c);
         out(c, "lr %s (%s)\n", NUM(o.lr), optim_name(o.kind));
         return 0;
     }
@@ -788,17 +906,11 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
         return 0;
     }
     /* any hyperparameter of the current optimizer: set momentum 0.9 */
-    int nh;
-    const OptHyper *h = optim_hypers(s->opt.kind, &nh);
-    for (int i = 0; i < nh; i++)
-        if (strcmp(h[i].name, what) == 0) {
-            char opt[128];
-            snprintf(opt, sizeof opt, "%s=%s", what, v);
-            char *args[] = {argv[0], argv[1], opt};
-            return set_optimizer(c, 3, args, 2, s->opt.kind);
-        }
-    return fail(c, "nothing called '%s' to set: `help set` lists loss, optimizer, lr, batch, shuffle, seed, "
-                   "precision, init and the current optimizer's options", what);
+    char opt[128];
+    if (snprintf(opt, sizeof opt, "%s=%s", what, v) >= (int)sizeof opt)
+        return fail(c, "%s must be a finite number (like 0.1 or 1e-3), got '%.40s...'", what, v);
+    char *args[] = {argv[0], argv[1], opt};
+    return set_optimizer(c, 3, args, 2, s->opt.kind);
 }
 
 /* ---- the loop ---- */
@@ -867,8 +979,26 @@ static int cmd_update(CmdCtx *c, int argc, char **argv)
     int rc = session_update(s, c->err);
     if (rc != 0 && s->phase != PHASE_READY)
         return -1;
-    out(c, "update %ld: %s changed all %zu parameters (lr=%s); now ", s->steps, optim_name(s->opt.kind),
-        s->model->n_params, NUM(s->opt.lr));
+    const Snapshot *h = session_snapshot(s, 0);
+    size_t changed = 0, where = 0;
+    double big = -1;
+    for (size_t i = 0; h && i < s->model->n_params; i++) {
+        double d = fabs(s->model->params[i] - h->params[i]);
+        if (d > 0)
+            changed++;
+        if (d > big) {
+            big = d;
+            where = i;
+        }
+    }
+    out(c, "update %ld (%s, lr=%s): %zu of %zu values changed", s->steps, optim_name(s->opt.kind), NUM(s->opt.lr),
+        changed, s->model->n_params);
+    if (h && changed) {
+        char name[48];
+        session_param_name(s, where, name, sizeof name);
+        out(c, ", the most %s by %s", name, NUM(s->model->params[where] - h->params[where]));
+    }
+    out(c, "; now ");
     print_position(c);
     if (s->epoch != e)
         out(c, " (epoch %ld done, mean loss %s)", e, NUM(s->last_epoch_loss));
@@ -987,7 +1117,8 @@ static int cmd_init(CmdCtx *c, int argc, char **argv)
             while (f < no && strcmp(names[f], key) != 0)
                 f++;
             if (f == no)
-                return fail(c, "%s takes no option '%s'", init_name(ic.kind), key);
+                return fail(c, "%s takes no option '%s'; name the initializer first, as in `init normal std=0.1`",
+                            init_name(ic.kind), key);
             if (parse_num(c, key, v, &val) != 0)
                 return -1;
             double *dst = strcmp(key, "value") == 0 ? &ic.value : strcmp(key, "a") == 0 ? &ic.a
@@ -996,8 +1127,16 @@ static int cmd_init(CmdCtx *c, int argc, char **argv)
             *dst = val;
         } else if (!param && (argv[i][0] == 'W' || argv[i][0] == 'b')) {
             param = argv[i];
+        } else if (param && (argv[i][0] == 'W' || argv[i][0] == 'b')) {
+            return fail(c, "init takes one parameter or all of them, not '%s' as well as '%s': run one `init` per "
+                           "parameter", param, argv[i]);
         } else {
-            return fail(c, "'%s' is neither an initializer nor a parameter: init [NAME [key=value]] [PARAM]", argv[i]);
+            const char *inits[INIT_COUNT + 1];
+            for (int q = 0; q < INIT_COUNT; q++)
+                inits[q] = init_name((InitKind)q);
+            inits[INIT_COUNT] = NULL;
+            return fail(c, "'%s' is neither an initializer nor a parameter%s: init [NAME [key=value]] [PARAM]",
+                        argv[i], DYM(argv[i], inits, "init "));
         }
     }
     if (session_init(s, &ic, param, c->err) != 0)
@@ -1012,8 +1151,23 @@ static int cmd_init(CmdCtx *c, int argc, char **argv)
 
 /* ---- looking and editing ---- */
 
+/* Checks that ref names something that exists now, without printing. */
+static int check_ref(CmdCtx *c, const char *ref)
+{
+    char name[32];
+    long i, j;
+    Tensor t;
+    size_t at;
+    if (parse_ref(c, ref, name, sizeof name, &i, &j) != 0 || session_tensor(c->s, name, &t, c->err) != 0)
+        return -1;
+    return i < 0 ? 0 : element_index(c, &t, i, j, &at);
+}
+
 static int cmd_show(CmdCtx *c, int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (check_ref(c, argv[i]) != 0)
+            return -1;
     for (int i = 1; i < argc; i++)
         if (show_ref(c, argv[i]) != 0)
             return -1;
@@ -1027,14 +1181,22 @@ static int cmd_export(CmdCtx *c, int argc, char **argv)
         return fail(c, "export writes a whole tensor: `export %.*s FILE.csv`", (int)(strchr(argv[1], '[') - argv[1]), argv[1]);
     if (session_tensor(c->s, argv[1], &t, c->err) != 0)
         return -1;
+    if (!argv[2][0])
+        return fail(c, "export needs a file name, as in `export %s %s.csv`", t.name, t.name);
+    struct stat st;
+    bool exists = stat(argv[2], &st) == 0;
+    if (exists && S_ISDIR(st.st_mode))
+        return fail(c, "%s is a directory: give a file name, as in `export %s %s/%s.csv`", argv[2], t.name, argv[2],
+                    t.name);
+    bool special = exists && !S_ISREG(st.st_mode); /* /dev/stdout, a pipe: write in place */
     size_t len = strlen(argv[2]);
     char *tmp = malloc(len + 16);
     if (!tmp)
         return fail(c, "out of memory");
-    snprintf(tmp, len + 16, "%s.tmp", argv[2]);
+    snprintf(tmp, len + 16, special ? "%s" : "%s.tmp", argv[2]);
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        fail(c, "cannot write %s: %s", argv[2], strerror(errno));
+        fail(c, "cannot write %s: %s; check that the directory exists and is writable", argv[2], strerror(errno));
         free(tmp);
         return -1;
     }
@@ -1042,9 +1204,10 @@ static int cmd_export(CmdCtx *c, int argc, char **argv)
         for (int j = 0; j < t.cols; j++)
             fprintf(f, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
     bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad || rename(tmp, argv[2]) != 0) {
+    if (fclose(f) != 0 || bad || (!special && rename(tmp, argv[2]) != 0)) {
         fail(c, "cannot write %s: %s", argv[2], strerror(errno));
-        remove(tmp);
+        if (!special)
+            remove(tmp);
         free(tmp);
         return -1;
     }
@@ -1220,6 +1383,90 @@ static int assign(CmdCtx *c, char *lhs, char *rhs)
     return 0;
 }
 
+/* ---- undo and optimizer state ---- */
+
+static int cmd_undo(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    long n = 1;
+    if (argc == 2 && parse_int(c, "the number of updates", argv[1], 1, 1000000, &n) != 0)
+        return -1;
+    if (session_undo(s, (int)n, c->err) != 0)
+        return -1;
+    out(c, "undid %ld update%s: parameters, optimizer state and position are as they were; now ", n,
+        n == 1 ? "" : "s");
+    print_position(c);
+    out(c, " (%d more update%s can be undone)\n", s->hist_len, s->hist_len == 1 ? "" : "s");
+    return 0;
+}
+
+/* How `state` names each slot in the optimizer's formula. */
+static const char *slot_symbol(const char *slot)
+{
+    static const char *const map[][2] = {
+        {"momentum_buffer", "buf"}, {"sum", "G (sum of squared gradients)"},
+        {"square_avg", "v (running mean of g²)"}, {"grad_avg", "g_avg (running mean of g)"},
+        {"acc_delta", "u (running mean of squared updates)"}, {"exp_avg", "m (first moment)"},
+        {"exp_avg_sq", "v (second moment)"}, {"max_exp_avg_sq", "v_max (largest v so far)"},
+        {"exp_inf", "u (infinity norm)"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], slot) == 0)
+            return map[i][1];
+    return slot;
+}
+
+static int cmd_state(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    Tensor t;
+    if (session_tensor(s, argv[1], &t, c->err) != 0)
+        return -1;
+    if (!t.editable)
+        return fail(c, "%s is not a parameter; the optimizer keeps state for W1, b1, ...", argv[1]);
+    const Optim *o = s->optim;
+    size_t off = (size_t)(t.data - s->model->params);
+    out(c, "%s state for %s after %ld step%s", optim_name(o->cfg.kind), t.name, o->step, o->step == 1 ? "" : "s");
+    if (o->cfg.kind == OPT_NADAM)
+        out(c, "; mu_product = %s", NUM(o->mu_product));
+    out(c, "\n");
+    if (o->n_slots == 0) {
+        out(c, "(plain sgd keeps no state: each step is -lr·g; momentum=... would add a buffer)\n");
+        return 0;
+    }
+    if (o->step == 0)
+        out(c, "(no update yet: the state holds its starting values)\n");
+    for (int k = 0; k < o->n_slots; k++) {
+        Tensor v = t;
+        const char *slot = optim_slot_name(o, k);
+        snprintf(v.name, sizeof v.name, "%s", slot);
+        v.data = o->state + (size_t)k * o->n + off;
+        print_tensor(c, &v, slot_symbol(slot));
+    }
+    bool adam_like = o->cfg.kind == OPT_ADAM || o->cfg.kind == OPT_ADAMW || o->cfg.kind == OPT_NADAM;
+    if ((adam_like || o->cfg.kind == OPT_ADAMAX) && o->step > 0) {
+        /* bias-corrected moments, as Adam's formula uses them */
+        size_t n = (size_t)t.rows * t.cols;
+        double *buf = malloc(sizeof(double) * n);
+        if (!buf)
+            return fail(c, "out of memory");
+        double bc1 = 1 - pow(o->cfg.beta1, (double)o->step), bc2 = 1 - pow(o->cfg.beta2, (double)o->step);
+        Tensor v = t;
+        v.data = buf;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = o->state[off + i] / bc1;
+        snprintf(v.name, sizeof v.name, "m_hat");
+        print_tensor(c, &v, "m / (1 - beta1^t), bias-corrected");
+        if (adam_like) {
+            for (size_t i = 0; i < n; i++)
+                buf[i] = o->state[o->n + off + i] / bc2;
+            snprintf(v.name, sizeof v.name, "v_hat");
+            print_tensor(c, &v, "v / (1 - beta2^t), bias-corrected");
+        }
+        free(buf);
+    }
+    return 0;
+}
+
 /* ---- expect ---- */
 
 /* The value of a quantity expect can check; -1 with err when it has none. */
@@ -1318,8 +1565,18 @@ static int cmd_help(CmdCtx *c, int argc, char **argv)
 {
     if (argc == 2) {
         const Cmd *cmd = find_cmd(argv[1]);
-        if (!cmd)
-            return fail(c, "no command '%s'; `help` lists them all", argv[1]);
+        if (!cmd) {
+            const char *names[64];
+            int k = 0;
+            for (const Cmd *q = command_list(); q->name && k < 63; q++)
+                names[k++] = q->name;
+            names[k] = NULL;
+            Tensor t;
+            if (session_tensor(c->s, argv[1], &t, c->err) == 0 || strncmp(c->err, "unknown name", 12) != 0)
+                return fail(c, "%s is a name, not a command: type `%s` to see it (`help` lists the commands)",
+                            argv[1], argv[1]);
+            return fail(c, "no command '%s'%s; `help` lists them all", argv[1], DYM(argv[1], names, "help "));
+        }
         out(c, "%s\n  %s\n\n%s\n", cmd->usage, cmd->summary, cmd->help);
         return 0;
     }
@@ -1607,6 +1864,19 @@ static const Cmd commands[] = {
     {"predict", 1, -1, "predict X1 X2 ...", "the model's output for one input",
      "Give one number per feature, in the data's own units (standardization is\n"
      "applied for you). Prints yhat and, for classes, the predicted class.", cmd_predict, NULL},
+    {"undo", 0, 1, "undo [N]", "put the model back as it was N updates ago (default 1)",
+     "Restores the parameters, the optimizer's state, the step and epoch counters\n"
+     "and the position in the data as they were before the last N updates, so the\n"
+     "next `step` repeats exactly. The last 1000 updates are kept (fewer for a\n"
+     "model so large that they would pass 256 MB). A new model, optimizer, batch\n"
+     "size or data starts the history afresh.", cmd_undo, NULL},
+    {"state", 1, 1, "state PARAM", "the optimizer's state for a parameter, named as in its formula",
+     "Shows what the optimizer remembers for one parameter tensor: sgd's momentum\n"
+     "buffer, adagrad's sum of squared gradients, rmsprop's square_avg (and grad_avg,\n"
+     "momentum buffer), adadelta's square_avg and acc_delta, adam's m and v (v_max\n"
+     "with amsgrad) with their bias-corrected values, adamax's exp_inf, nadam's\n"
+     "mu_product, and the step count.\n"
+     "Example: set optimizer adam; step 3; state W1", cmd_state, complete_names},
     {"expect", 3, 4, "expect VALUE OP NUMBER [tol=X]", "check a number; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
      "params (the count), accuracy, val_loss, val_accuracy, steps, epoch, or one\n"
@@ -1674,7 +1944,7 @@ typedef struct Suggest {
 static void consider(void *ctx, const char *cand)
 {
     Suggest *g = ctx;
-    int d = util_edit_distance(g->word, cand);
+    int d = strcasecmp(g->word, cand) == 0 ? 1 : util_edit_distance(g->word, cand);
     if (d < g->dist) {
         g->dist = d;
         snprintf(g->best_buf, sizeof g->best_buf, "%s", cand);
@@ -1684,6 +1954,11 @@ static void consider(void *ctx, const char *cand)
 
 static int unknown_word(CmdCtx *c, const char *word)
 {
+    if (word[0] == '=')
+        return fail(c, "an assignment needs a name on the left, as in `W1[0,0] = 0.5` or `b1 = [0, 0]`");
+    if (!isalpha((unsigned char)word[0]))
+        return fail(c, "'%s' is not a command: a command or a name starts with a letter (`help` lists every "
+                       "command, `names` every name)", word);
     Suggest g = {word, NULL, "", strlen(word) <= 3 ? 2 : 3};
     for (const Cmd *cmd = commands; cmd->name; cmd++)
         consider(&g, cmd->name);
@@ -1762,19 +2037,20 @@ static int exec_segment(CmdCtx *c, char *seg)
     if (!cmd) {
         /* a bare name or element prints it */
         char name[32];
-        long i, j;
-        char saved[ERR_LEN];
-        if (n == 1 && parse_ref(c, words[0], name, sizeof name, &i, &j) == 0) {
+        size_t nl = strcspn(words[0], "[");
+        bool is_name = nl > 0 && nl < sizeof name;
+        if (is_name) {
             Tensor t;
-            if (session_tensor(c->s, name, &t, c->err) == 0)
-                return show_ref(c, words[0]);
-            /* a known-but-absent name explains itself; otherwise suggest */
-            snprintf(saved, sizeof saved, "%s", c->err);
-            if (strncmp(saved, "unknown name", 12) != 0) {
-                snprintf(c->err, ERR_LEN, "%s", saved);
-                return -1;
-            }
+            memcpy(name, words[0], nl);
+            name[nl] = '\0';
+            /* a name that exists, or is known but absent, explains itself */
+            is_name = session_tensor(c->s, name, &t, c->err) == 0 || strncmp(c->err, "unknown name", 12) != 0;
         }
+        if (is_name && n == 1)
+            return show_ref(c, words[0]);
+        if (is_name)
+            return fail(c, "%s is a name, not a command: `%s` shows it, `show %s ...` several, `%s[i,j] = v` "
+                           "edits one number", name, name, name, name);
         return unknown_word(c, words[0]);
     }
     int argc = n - 1;

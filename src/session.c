@@ -582,6 +582,24 @@ static long first_nonfinite(const double *v, size_t n)
     return -1;
 }
 
+void session_param_name(const Session *s, size_t i, char *buf, size_t n)
+{
+    const Model *m = s->model;
+    for (int k = 1; m && k <= m->n_layers; k++) {
+        const Layer *ly = &m->layer[k - 1];
+        if (i >= ly->w_off && i < ly->w_off + (size_t)ly->n_in * ly->n_out) {
+            size_t o = i - ly->w_off;
+            snprintf(buf, n, "W%d[%zu,%zu]", k, o / (size_t)ly->n_out, o % (size_t)ly->n_out);
+            return;
+        }
+        if (i >= ly->b_off && i < ly->b_off + (size_t)ly->n_out) {
+            snprintf(buf, n, "b%d[%zu]", k, i - ly->b_off);
+            return;
+        }
+    }
+    snprintf(buf, n, "?");
+}
+
 /* Says which parameter (or gradient, with prefix "d") holds a NaN/Inf. */
 static int nonfinite_params(const Session *s, const double *v, const char *prefix,
                             const char *when, char *err)
@@ -589,26 +607,12 @@ static int nonfinite_params(const Session *s, const double *v, const char *prefi
     long i = first_nonfinite(v, s->model->n_params);
     if (i < 0)
         return 0;
-    const Model *m = s->model;
-    for (int k = 1; k <= m->n_layers; k++) {
-        const Layer *ly = &m->layer[k - 1];
-        size_t u = (size_t)i;
-        if (u >= ly->w_off && u < ly->w_off + (size_t)ly->n_in * ly->n_out) {
-            size_t o = u - ly->w_off;
-            return util_err(err, "%sW%d[%zu,%zu] became %s %s at step %ld; this usually means the "
-                            "learning rate (lr=%g) is too high, or the inputs are not standardized "
-                            "(`data standardize`); try `set lr %g`",
-                            prefix, k, o / (size_t)ly->n_out, o % (size_t)ly->n_out,
-                            isnan(v[i]) ? "NaN" : "Inf", when, s->steps + 1, s->opt.lr, s->opt.lr / 10);
-        }
-        if (u >= ly->b_off && u < ly->b_off + (size_t)ly->n_out)
-            return util_err(err, "%sb%d[%zu] became %s %s at step %ld; this usually means the "
-                            "learning rate (lr=%g) is too high, or the inputs are not standardized "
-                            "(`data standardize`); try `set lr %g`",
-                            prefix, k, u - ly->b_off, isnan(v[i]) ? "NaN" : "Inf", when,
-                            s->steps + 1, s->opt.lr, s->opt.lr / 10);
-    }
-    return -1;
+    char name[48];
+    session_param_name(s, (size_t)i, name, sizeof name);
+    return util_err(err, "%s%s became %s %s at step %ld; this usually means the learning rate (lr=%g) is "
+                    "too high, or the inputs are not standardized (`data standardize`); `undo` steps back, "
+                    "`set lr %g` then `init` starts over",
+                    prefix, name, isnan(v[i]) ? "NaN" : "Inf", when, s->steps + 1, s->opt.lr, s->opt.lr / 10);
 }
 
 int session_forward(Session *s, char *err)

@@ -159,6 +159,8 @@ int session_undo(Session *s, int n, char *err);
 /* The state before the most recent update (k = 0) or k updates earlier;
  * NULL when not kept. Borrowed. */
 const Snapshot *session_snapshot(const Session *s, int k);
+/* The name of flat parameter i ("W2[0,3]", "b1[2]") into buf. */
+void session_param_name(const Session *s, size_t i, char *buf, size_t n);
 /* Memory of one snapshot in bytes. */
 size_t session_snapshot_bytes(const Session *s);
 

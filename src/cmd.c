@@ -88,7 +88,7 @@ static int parse_int(CmdCtx *c, const char *what, const char *s, long lo, long h
     return 0;
 }
 
-/* "; did you mean `PREFIXWORD`?" for the entry of the NULL-terminated list
+/* " (did you mean `PREFIXWORD`?)" for the entry of the NULL-terminated list
  * closest to word (a typo or another case), or "" when none is close. */
 static const char *did_you_mean(const char *word, const char *const *list, const char *prefix, char *buf,
                                 size_t n)
@@ -104,7 +104,7 @@ static const char *did_you_mean(const char *word, const char *const *list, const
     }
     buf[0] = '\0';
     if (best)
-        snprintf(buf, n, "; did you mean `%s%s`?", prefix, best);
+        snprintf(buf, n, " (did you mean `%s%s`?)", prefix, best);
     return buf;
 }
 
@@ -386,7 +386,7 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
     }
     const char *sub = argv[1];
     if (strcmp(sub, "load") == 0) {
-        if (argc < 3)
+        if (argc < 3 || !argv[2][0])
             return fail(c, "data load needs a file: data load FILE.csv [target=COL] [header=auto|yes|no]");
         const char *target = NULL;
         DataHeader h = DATA_HEADER_AUTO;
@@ -490,7 +490,7 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
     words[nw] = NULL;
     const char *dym = DYM(sub, words, "data ");
     if (*dym)
-        return fail(c, "no data set called '%s'%s (`help data` lists them)", sub, dym);
+        return fail(c, "no data set called '%s'%s; `help data` lists them", sub, dym);
     return fail(c, "no data set called '%s': `help data` lists the generators; `data load FILE.csv` reads a file", sub);
 }
 
@@ -683,7 +683,7 @@ static int optim_refused(CmdCtx *c)
         if (strstr(c->err, hints[i][0])) {
             char msg[ERR_LEN];
             snprintf(msg, sizeof msg, "%s", c->err);
-            return fail(c, "%s: %s", msg, hints[i][1]);
+            return fail(c, "%s; %s", msg, hints[i][1]);
         }
     return -1;
 }
@@ -2023,8 +2023,16 @@ static int exec_segment(CmdCtx *c, char *seg)
             snprintf(joined, sizeof joined, "%.*s%s", (int)a, lhs, rest);
             lhs = joined;
         }
+        if (strcmp(lhs, "loss") == 0)
+            return fail(c, "loss is computed from the model and cannot be edited; `set loss NAME` chooses the loss "
+                           "function");
         if (find_cmd(lhs))
             return fail(c, "'%s' is a command; to choose a hyperparameter use `set`, as in `set lr 0.1`", lhs);
+        static const char *const hypers[] = {"lr", "batch", "shuffle", "seed", "precision", "optimizer", "init",
+                                             "momentum", "beta1", "beta2", "eps", "weight_decay", NULL};
+        for (const char *const *h = hypers; *h; h++)
+            if (strcmp(lhs, *h) == 0)
+                return fail(c, "%s is a hyperparameter: set it with `set %s %s`", lhs, lhs, *rhs ? rhs : "VALUE");
         return assign(c, lhs, rhs);
     }
     char *words[MAX_WORDS];

@@ -589,20 +589,41 @@ static void print_opt(CmdCtx *c, const OptConfig *o)
     }
 }
 
+/* Where option `key` of an initializer lives in its config. */
+static double *init_field(InitConfig *ic, const char *key)
+{
+    return strcmp(key, "value") == 0 ? &ic->value : strcmp(key, "a") == 0 ? &ic->a
+         : strcmp(key, "b") == 0     ? &ic->b     : strcmp(key, "mean") == 0 ? &ic->mean
+         : strcmp(key, "std") == 0   ? &ic->std   : &ic->gain;
+}
+
+/* Sets option key=v of ic's initializer; -1 with err for an option it does
+ * not take or a value that is not a finite number. */
+static int set_init_option(CmdCtx *c, InitConfig *ic, const char *key, const char *v)
+{
+    int no;
+    const char *const *names = init_options(ic->kind, &no);
+    int f = 0;
+    while (f < no && strcmp(names[f], key) != 0)
+        f++;
+    if (f == no) {
+        char list[128] = "";
+        for (int q = 0; q < no; q++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), " %s=", names[q]);
+        return fail(c, "%s takes no option '%s'; %s%s", init_name(ic->kind), key,
+                    no ? "its options are" : "it has no options", list);
+    }
+    return parse_num(c, key, v, init_field(ic, key));
+}
+
 static void print_init(CmdCtx *c, const InitConfig *ic)
 {
     int n;
     const char *const *names = init_options(ic->kind, &n);
     out(c, "%s", init_name(ic->kind));
-    for (int i = 0; i < n; i++) {
-        double v = strcmp(names[i], "value") == 0 ? ic->value
-                 : strcmp(names[i], "a") == 0     ? ic->a
-                 : strcmp(names[i], "b") == 0     ? ic->b
-                 : strcmp(names[i], "mean") == 0  ? ic->mean
-                 : strcmp(names[i], "std") == 0   ? ic->std
-                                                  : ic->gain;
-        out(c, " %s=%s", names[i], NUM(v));
-    }
+    InitConfig copy = *ic;
+    for (int i = 0; i < n; i++)
+        out(c, " %s=%s", names[i], NUM(*init_field(&copy, names[i])));
 }
 
 static int cmd_hypers(CmdCtx *c, int argc, char **argv)
@@ -799,29 +820,12 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
             return fail(c, "no initializer '%s'%s: `help set` lists them", argv[2], DYM(argv[2], inits, "set init "));
         }
         init_defaults(k, &ic);
-        int no;
-        const char *const *names = init_options(k, &no);
         for (int i = 3; i < argc; i++) {
             char *key, *v;
-            double val;
             if (!split_opt(argv[i], &key, &v))
                 return fail(c, "unexpected '%s': write options as key=value, as in `set init normal std=0.1`", argv[i]);
-            int f = 0;
-            while (f < no && strcmp(names[f], key) != 0)
-                f++;
-            if (f == no) {
-                char list[128] = "";
-                for (int q = 0; q < no; q++)
-                    snprintf(list + strlen(list), sizeof list - strlen(list), " %s=", names[q]);
-                return fail(c, "%s takes no option '%s'; %s%s", init_name(k), key,
-                            no ? "its options are" : "it has no options", list);
-            }
-            if (parse_num(c, key, v, &val) != 0)
+            if (set_init_option(c, &ic, key, v) != 0)
                 return -1;
-            double *dst = strcmp(key, "value") == 0 ? &ic.value : strcmp(key, "a") == 0 ? &ic.a
-                        : strcmp(key, "b") == 0 ? &ic.b : strcmp(key, "mean") == 0 ? &ic.mean
-                        : strcmp(key, "std") == 0 ? &ic.std : &ic.gain;
-            *dst = val;
         }
         if (init_check(&ic, c->err) != 0)
             return -1;
@@ -1110,21 +1114,8 @@ static int cmd_init(CmdCtx *c, int argc, char **argv)
             init_defaults(k, &ic);
             named = true;
         } else if (split_opt(argv[i], &key, &v)) {
-            int no;
-            const char *const *names = init_options(ic.kind, &no);
-            int f = 0;
-            double val;
-            while (f < no && strcmp(names[f], key) != 0)
-                f++;
-            if (f == no)
-                return fail(c, "%s takes no option '%s'; name the initializer first, as in `init normal std=0.1`",
-                            init_name(ic.kind), key);
-            if (parse_num(c, key, v, &val) != 0)
+            if (set_init_option(c, &ic, key, v) != 0)
                 return -1;
-            double *dst = strcmp(key, "value") == 0 ? &ic.value : strcmp(key, "a") == 0 ? &ic.a
-                        : strcmp(key, "b") == 0 ? &ic.b : strcmp(key, "mean") == 0 ? &ic.mean
-                        : strcmp(key, "std") == 0 ? &ic.std : &ic.gain;
-            *dst = val;
         } else if (!param && (argv[i][0] == 'W' || argv[i][0] == 'b')) {
             param = argv[i];
         } else if (param && (argv[i][0] == 'W' || argv[i][0] == 'b')) {

@@ -502,6 +502,16 @@ int session_set_loss(Session *s, const Loss *l, bool automatic, char *err)
         LossShape sh = loss_shape(s->data, out);
         if (loss_check(&use, &sh, err) != 0)
             return -1;
+    } else if (s->data) {
+        /* no model yet: the loss must fit the task with some model */
+        int out = task_outputs(s->data);
+        if (automatic)
+            use = auto_loss(s->data, out);
+        LossShape sh = loss_shape(s->data, out);
+        LossShape wide = loss_shape(s->data, s->data->n_classes); /* softmax: one output per class */
+        if (loss_check(&use, &sh, err) != 0 &&
+            (!s->data->classification || loss_check(&use, &wide, NULL) != 0))
+            return -1;
     } else if (!automatic && !(use.delta > 0 && isfinite(use.delta))) {
         return util_err(err, "huber's delta must be a positive number, got %g", use.delta);
     }

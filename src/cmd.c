@@ -3,6 +3,7 @@
  * done by the session; results are printed to the context's stream. A
  * command checks all of its input before it changes anything. */
 #include "cmd.h"
+#include "cmd_inspect.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -28,6 +29,7 @@ typedef struct Cmd {
 } Cmd;
 
 static const Cmd *find_cmd(const char *name);
+static int name_refused(CmdCtx *c, const char *name);
 static const Cmd *command_list(void);
 
 /* ---- output helpers ---- */
@@ -269,7 +271,7 @@ static int show_ref(CmdCtx *c, const char *ref)
         return -1;
     Tensor t;
     if (session_tensor(c->s, name, &t, c->err) != 0)
-        return -1;
+        return name_refused(c, name);
     if (i < 0) {
         if (strcmp(name, "loss") == 0) {
             out(c, "loss = %s\n", NUM(t.data[0]));
@@ -745,8 +747,8 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
             return -1;
         }
     }
-    bool fresh = !c->s->optim || kind != c->s->opt.kind;
-    if (session_set_optimizer(c->s, &o, c->err) != 0)
+    bool fresh;
+    if (session_set_optimizer(c->s, &o, &fresh, c->err) != 0)
         return optim_refused(c);
     out(c, "optimizer ");
     print_opt(c, &c->s->opt);
@@ -873,7 +875,8 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
         OptConfig o = s->opt;
         if (parse_num(c, "lr", v, &o.lr) != 0)
             return -1;
-        if (session_set_optimizer(s, &o, c->err) != 0)
+        bool fresh;
+        if (session_set_optimizer(s, &o, &fresh, c->err) != 0)
             return optim_refused(c);
         out(c, "lr %s (%s)\n", NUM(o.lr), optim_name(o.kind));
         return 0;
@@ -1149,8 +1152,10 @@ static int check_ref(CmdCtx *c, const char *ref)
     long i, j;
     Tensor t;
     size_t at;
-    if (parse_ref(c, ref, name, sizeof name, &i, &j) != 0 || session_tensor(c->s, name, &t, c->err) != 0)
+    if (parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
         return -1;
+    if (session_tensor(c->s, name, &t, c->err) != 0)
+        return name_refused(c, name);
     return i < 0 ? 0 : element_index(c, &t, i, j, &at);
 }
 
@@ -1868,6 +1873,31 @@ static const Cmd commands[] = {
      "with amsgrad) with their bias-corrected values, adamax's exp_inf, nadam's\n"
      "mu_product, and the step count.\n"
      "Example: set optimizer adam; step 3; state W1", cmd_state, complete_names},
+    {"gradcheck", 0, 1, "gradcheck [PARAM]", "check every gradient against central differences",
+     "For each parameter p, compares backward's dL/dp with the difference quotient\n"
+     "(L(p+h) - L(p-h)) / 2h on the current batch (h = 1e-6), and prints per tensor\n"
+     "the largest absolute and relative error and a verdict (ok below 1e-6; the\n"
+     "threshold and h are printed too). A tensor of more than 100 numbers is checked\n"
+     "at a fixed random sample of 100. Where a relu/leaky_relu pre-activation changes\n"
+     "sign between p-h and p+h, or a loss kink lies there (hinge margin 1 - y'f at 0,\n"
+     "mae residual at 0, huber |f - y| at delta), the quotient means nothing: such\n"
+     "elements are listed as skipped, not failed. Works in any phase on a copy of the\n"
+     "model: nothing in the session changes. PARAM (W1, b2 ...) checks one tensor and\n"
+     "lists its elements.\n"
+     "Example: data moons; model mlp 8; gradcheck      gradcheck W1",
+     cmd_gradcheck, cmd_complete_param},
+    {"diagnose", 0, 0, "diagnose", "per layer: activations, dead/saturated units, gradients, update ratio",
+     "Runs the current batch through a copy of the model and prints per layer: the\n"
+     "mean and spread of its activations, dead relu units (Z <= 0 for every sample)\n"
+     "and saturated sigmoid/tanh units (flat part for most samples), |dWk|, |Wk| and\n"
+     "the update-to-weight ratio |ΔWk|/|Wk| of the last update (before any update:\n"
+     "lr·|dWk|/|Wk|, what sgd would do). Then one line per finding: vanishing or\n"
+     "exploding gradients, many dead or saturated units, identical units (the\n"
+     "symmetry problem after `set init zeros`), an update ratio far from ~1e-3\n"
+     "(learning rate too high or too low), with what to try. Nothing in the session\n"
+     "changes.\n"
+     "Example: model mlp 32 32 32 32 act=sigmoid; step 5; diagnose",
+     cmd_diagnose, NULL},
     {"expect", 3, 4, "expect VALUE OP NUMBER [tol=X]", "check a number; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
      "params (the count), accuracy, val_loss, val_accuracy, steps, epoch, or one\n"
@@ -1943,6 +1973,21 @@ static void consider(void *ctx, const char *cand)
     }
 }
 
+/* session_tensor refused name (c->err says why): adds the closest name
+ * that exists when name was a typo or a layer the model lacks. Returns -1. */
+static int name_refused(CmdCtx *c, const char *name)
+{
+    if (strncmp(c->err, "unknown name", 12) != 0 && !strstr(c->err, "layer numbers go from"))
+        return -1;
+    Suggest g = {name, NULL, "", strlen(name) <= 3 ? 2 : 3};
+    session_names(c->s, consider, &g);
+    if (g.best && strcmp(g.best, name) != 0) {
+        size_t l = strlen(c->err);
+        snprintf(c->err + l, ERR_LEN - l, " (did you mean `%s`?)", g.best);
+    }
+    return -1;
+}
+
 static int unknown_word(CmdCtx *c, const char *word)
 {
     if (word[0] == '=')
@@ -1972,6 +2017,11 @@ static bool is_assignment(const char *seg, const char **eq)
         return false;
     while (isalnum((unsigned char)*p))
         p++;
+    const char *name_end = p;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p != '[')
+        p = name_end;
     if (*p == '[') {
         const char *close = strchr(p, ']');
         if (!close)
@@ -2045,8 +2095,18 @@ static int exec_segment(CmdCtx *c, char *seg)
             /* a name that exists, or is known but absent, explains itself */
             is_name = session_tensor(c->s, name, &t, c->err) == 0 || strncmp(c->err, "unknown name", 12) != 0;
         }
-        if (is_name && n == 1)
-            return show_ref(c, words[0]);
+        if (is_name && n == 1) {
+            if (show_ref(c, words[0]) == 0)
+                return 0;
+            /* W11 on a two-layer model: the layer is out of range, offer the nearest name */
+            Suggest g = {name, NULL, "", 2};
+            session_names(c->s, consider, &g);
+            if (strstr(c->err, "layer numbers go from") && g.best) {
+                size_t len = strlen(c->err);
+                snprintf(c->err + len, ERR_LEN - len, "; did you mean `%s`?", g.best);
+            }
+            return -1;
+        }
         if (is_name)
             return fail(c, "%s is a name, not a command: `%s` shows it, `show %s ...` several, `%s[i,j] = v` "
                            "edits one number", name, name, name, name);

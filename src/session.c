@@ -522,8 +522,9 @@ int session_set_loss(Session *s, const Loss *l, bool automatic, char *err)
     return 0;
 }
 
-int session_set_optimizer(Session *s, const OptConfig *c, char *err)
+int session_set_optimizer(Session *s, const OptConfig *c, bool *fresh, char *err)
 {
+    *fresh = false;
     if (optim_check(c, err) != 0)
         return -1;
     if (s->optim) {
@@ -538,6 +539,7 @@ int session_set_optimizer(Session *s, const OptConfig *c, char *err)
             optim_free(s->optim);
             s->optim = o;
             hist_alloc(s); /* the state's layout changed */
+            *fresh = true;
         }
     }
     s->opt = *c;
@@ -612,7 +614,7 @@ void session_param_name(const Session *s, size_t i, char *buf, size_t n)
 
 /* Says which parameter (or gradient, with prefix "d") holds a NaN/Inf. */
 static int nonfinite_params(const Session *s, const double *v, const char *prefix,
-                            const char *when, char *err)
+                            const char *when, long step, char *err)
 {
     long i = first_nonfinite(v, s->model->n_params);
     if (i < 0)
@@ -622,7 +624,7 @@ static int nonfinite_params(const Session *s, const double *v, const char *prefi
     return util_err(err, "%s%s became %s %s at step %ld; this usually means the learning rate (lr=%g) is "
                     "too high, or the inputs are not standardized (`data standardize`); `undo` steps back, "
                     "`set lr %g` then `init` starts over",
-                    prefix, name, isnan(v[i]) ? "NaN" : "Inf", when, s->steps + 1, s->opt.lr, s->opt.lr / 10);
+                    prefix, name, isnan(v[i]) ? "NaN" : "Inf", when, step, s->opt.lr, s->opt.lr / 10);
 }
 
 int session_forward(Session *s, char *err)
@@ -653,16 +655,16 @@ int session_loss(Session *s, char *err)
                         "(lr=%g) is too high or the inputs are not standardized; try `set lr %g`, "
                         "then `init` to start again", isnan(l) ? "NaN" : "Inf", s->steps + 1,
                         s->opt.lr, s->opt.lr / 10);
-    s->loss_value = l;
-    if (s->phase < PHASE_LOSS)
-        s->phase = PHASE_LOSS;
-    if (isnan(s->first_loss))
-        s->first_loss = l;
-    else if (l > SESSION_DIVERGE * fmax(s->first_loss, 1e-2))
+    if (!isnan(s->first_loss) && l > SESSION_DIVERGE * fmax(s->first_loss, 1e-2))
         return util_err(err, "training diverged: the loss is %g at step %ld, more than %g times its start (%g); "
                         "the learning rate (lr=%g) is probably too high, or the inputs need `data standardize`; "
                         "`undo` steps back, `set lr %g` then `init` starts over",
                         l, s->steps + 1, SESSION_DIVERGE, s->first_loss, s->opt.lr, s->opt.lr / 10);
+    if (isnan(s->first_loss))
+        s->first_loss = l;
+    s->loss_value = l;
+    if (s->phase < PHASE_LOSS)
+        s->phase = PHASE_LOSS;
     return 0;
 }
 
@@ -679,7 +681,7 @@ int session_backward(Session *s, char *err)
     nn_backward(s->model, &x);
     s->phase = PHASE_BACKWARD;
     s->grads_valid = true;
-    return nonfinite_params(s, s->model->grads, "d", "in backward", err);
+    return nonfinite_params(s, s->model->grads, "d", "in backward", s->steps + 1, err);
 }
 
 int session_update(Session *s, char *err)
@@ -705,7 +707,7 @@ int session_update(Session *s, char *err)
         make_perm(s);
     }
     load_batch(s);
-    return nonfinite_params(s, s->model->params, "", "after the update", err);
+    return nonfinite_params(s, s->model->params, "", "after the update", s->steps, err);
 }
 
 int session_step(Session *s, char *err)

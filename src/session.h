@@ -116,9 +116,10 @@ int session_init(Session *s, const InitConfig *c, const char *param, char *err);
 
 /* Hyperparameters. Each checks everything before changing anything. */
 int session_set_loss(Session *s, const Loss *l, bool automatic, char *err);
-/* Replaces the optimizer: a new kind starts fresh with its defaults, the
- * same kind keeps its state (like editing torch's param_groups). */
-int session_set_optimizer(Session *s, const OptConfig *c, char *err);
+/* Replaces the optimizer's settings. The same kind with the same state
+ * layout keeps its state (like editing torch's param_groups); otherwise the
+ * state starts fresh and *fresh says so. */
+int session_set_optimizer(Session *s, const OptConfig *c, bool *fresh, char *err);
 int session_set_batch(Session *s, int batch, char *err);
 void session_set_seed(Session *s, uint64_t seed);
 

@@ -2,6 +2,7 @@
  * distance and a monotonic clock. */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -98,7 +99,8 @@ bool util_parse_double(const char *s, double *out)
     char *end;
     errno = 0;
     double v = strtod(s, &end);
-    if (*end != '\0' || end == s || !isfinite(v) || errno == ERANGE)
+    /* ERANGE on underflow still gives a usable tiny number; on overflow, HUGE_VAL */
+    if (*end != '\0' || end == s || !isfinite(v) || (errno == ERANGE && fabs(v) > 1))
         return false;
     /* strtod accepts "nan", "inf", hex floats; only plain decimals here */
     for (const char *p = s; *p; p++)
@@ -110,7 +112,7 @@ bool util_parse_double(const char *s, double *out)
 
 bool util_parse_long(const char *s, long lo, long hi, long *out)
 {
-    if (!s || !*s)
+    if (!s || !*s || isspace((unsigned char)*s))
         return false;
     char *end;
     errno = 0;

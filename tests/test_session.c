@@ -22,6 +22,8 @@
 
 #define assert_near(a, b, tol) near_((a), (b), (tol), #a, __FILE__, __LINE__)
 
+static bool fresh_; /* whether set_optimizer started the state afresh (unused) */
+
 static void near_(double a, double b, double tol, const char *what,
                   const char *file, int line)
 {
@@ -626,7 +628,7 @@ static void test_diverging_lr(void **state)
     build(s, "linear", NULL, 0, ACT_RELU);
     OptConfig o = s->opt;
     o.lr = 10; /* far too high */
-    OK(session_set_optimizer(s, &o, err));
+    OK(session_set_optimizer(s, &o, &fresh_, err));
     int rc = 0;
     for (long i = 0; i < 5000 && rc == 0; i++) {
         err[0] = '\0';
@@ -658,7 +660,7 @@ static void test_diverging_refuses_again(void **state)
     build(s, "linear", NULL, 0, ACT_RELU);
     OptConfig o = s->opt;
     o.lr = 10;
-    OK(session_set_optimizer(s, &o, err));
+    OK(session_set_optimizer(s, &o, &fresh_, err));
     int rc = 0;
     for (long i = 0; i < 5000 && rc == 0; i++)
         rc = session_step(s, err);
@@ -687,7 +689,7 @@ static void test_nonfinite_param(void **state)
     build(s, "linear", NULL, 0, ACT_RELU);
     OptConfig o = s->opt;
     o.lr = 1e300; /* finite, but lr * gradient is not */
-    OK(session_set_optimizer(s, &o, err));
+    OK(session_set_optimizer(s, &o, &fresh_, err));
     int rc = session_step(s, err);
     long steps = s->steps;
     session_free(s);
@@ -795,7 +797,7 @@ static void test_init_one_param(void **state)
     OptConfig o;
     optim_defaults(OPT_SGD, &o);
     o.momentum = 0.9;
-    OK(session_set_optimizer(s, &o, err));
+    OK(session_set_optimizer(s, &o, &fresh_, err));
     int h[] = {4};
     build(s, "mlp", h, 1, ACT_RELU);
     OK(session_step(s, err));
@@ -1288,7 +1290,7 @@ static void test_eval_loss_split(void **state)
     OptConfig o;
     optim_defaults(OPT_SGD, &o);
     o.lr = 0.5;
-    OK(session_set_optimizer(s, &o, err));
+    OK(session_set_optimizer(s, &o, &fresh_, err));
     long steps;
     OK(session_train(s, 5, NULL, NULL, &steps, err));
     double l = session_eval_loss(s, false, &acc);
@@ -1339,7 +1341,7 @@ static void test_optimizer_switch(void **state)
     Session *s = with_data(gen("line", 30, 0, 0, 21), 8);
     OptConfig adam;
     optim_defaults(OPT_ADAM, &adam);
-    OK(session_set_optimizer(s, &adam, err));
+    OK(session_set_optimizer(s, &adam, &fresh_, err));
     build(s, "linear", NULL, 0, ACT_RELU);
     assert_int_equal(s->optim->cfg.kind, OPT_ADAM);
     for (int i = 0; i < 3; i++)
@@ -1348,21 +1350,21 @@ static void test_optimizer_switch(void **state)
     assert_int_equal(o->step, 3);
     /* the same kind keeps its state; only the options change */
     adam.lr = 0.05;
-    OK(session_set_optimizer(s, &adam, err));
+    OK(session_set_optimizer(s, &adam, &fresh_, err));
     assert_ptr_equal(s->optim, o);
     assert_int_equal(s->optim->step, 3);
     assert_near(s->optim->cfg.lr, 0.05, 0);
     /* a refused configuration changes nothing */
     OptConfig bad = adam;
     bad.beta1 = 1.5;
-    assert_int_equal(session_set_optimizer(s, &bad, err), -1);
+    assert_int_equal(session_set_optimizer(s, &bad, &fresh_, err), -1);
     assert_contains(err, "beta");
     assert_ptr_equal(s->optim, o);
     assert_near(s->opt.beta1, 0.9, 0);
     /* another kind starts fresh */
     OptConfig sgd;
     optim_defaults(OPT_SGD, &sgd);
-    OK(session_set_optimizer(s, &sgd, err));
+    OK(session_set_optimizer(s, &sgd, &fresh_, err));
     assert_int_equal(s->optim->cfg.kind, OPT_SGD);
     assert_int_equal(s->optim->step, 0);
     assert_near(s->opt.lr, 0.01, 0);

@@ -16,6 +16,8 @@
 #include "session.h"
 
 /* A session with moons data, an mlp and the given optimizer. */
+static bool fresh_; /* whether set_optimizer started the state afresh (unused) */
+
 static Session *make(OptKind k, bool shuffle)
 {
     char err[ERR_LEN];
@@ -39,7 +41,7 @@ static Session *make(OptKind k, bool shuffle)
         c.centered = true;
     if (k == OPT_ADAM)
         c.amsgrad = true;
-    assert_int_equal(session_set_optimizer(s, &c, err), 0);
+    assert_int_equal(session_set_optimizer(s, &c, &fresh_, err), 0);
     return s;
 }
 
@@ -138,7 +140,7 @@ static void test_undo_limits(void **st)
     /* a new optimizer kind starts the history afresh */
     OptConfig o;
     optim_defaults(OPT_SGD, &o);
-    assert_int_equal(session_set_optimizer(s, &o, err), 0);
+    assert_int_equal(session_set_optimizer(s, &o, &fresh_, err), 0);
     assert_int_equal(session_undo(s, 1, err), -1);
     /* so does a new batch size */
     steps(s, 2);
@@ -198,7 +200,7 @@ static void test_divergence_alarm(void **st)
     OptConfig c;
     optim_defaults(OPT_SGD, &c);
     c.lr = 100;
-    assert_int_equal(session_set_optimizer(s, &c, err), 0);
+    assert_int_equal(session_set_optimizer(s, &c, &fresh_, err), 0);
     assert_int_equal(session_step(s, err), 0);
     assert_int_equal(session_step(s, err), -1); /* the first bad step */
     assert_int_equal(s->steps, 1);

@@ -2101,7 +2101,7 @@ static int exec_segment(CmdCtx *c, char *seg)
             /* W11 on a two-layer model: the layer is out of range, offer the nearest name */
             Suggest g = {name, NULL, "", 2};
             session_names(c->s, consider, &g);
-            if (strstr(c->err, "layer numbers go from") && g.best) {
+            if (strstr(c->err, "layer numbers go from") && g.best && !strstr(c->err, "did you mean")) {
                 size_t len = strlen(c->err);
                 snprintf(c->err + len, ERR_LEN - len, "; did you mean `%s`?", g.best);
             }

@@ -4,6 +4,7 @@
  * command checks all of its input before it changes anything. */
 #include "cmd.h"
 #include "cmd_inspect.h"
+#include "explain.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -982,9 +983,9 @@ static int cmd_backward(CmdCtx *c, int argc, char **argv)
 static int cmd_update(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
-    long e = s->epoch;
+    long e = s->epoch, steps = s->steps;
     int rc = session_update(s, c->err);
-    if (rc != 0 && s->phase != PHASE_READY)
+    if (rc != 0 && (s->steps == steps || !s->model)) /* refused: no step was taken */
         return -1;
     const Snapshot *h = session_snapshot(s, 0);
     size_t changed = 0, where = 0;
@@ -1876,14 +1877,15 @@ static const Cmd commands[] = {
     {"gradcheck", 0, 1, "gradcheck [PARAM]", "check every gradient against central differences",
      "For each parameter p, compares backward's dL/dp with the difference quotient\n"
      "(L(p+h) - L(p-h)) / 2h on the current batch (h = 1e-6), and prints per tensor\n"
-     "the largest absolute and relative error and a verdict (ok below 1e-6; the\n"
-     "threshold and h are printed too). A tensor of more than 100 numbers is checked\n"
-     "at a fixed random sample of 100. Where a relu/leaky_relu pre-activation changes\n"
-     "sign between p-h and p+h, or a loss kink lies there (hinge margin 1 - y'f at 0,\n"
-     "mae residual at 0, huber |f - y| at delta), the quotient means nothing: such\n"
-     "elements are listed as skipped, not failed. Works in any phase on a copy of the\n"
-     "model: nothing in the session changes. PARAM (W1, b2 ...) checks one tensor and\n"
-     "lists its elements.\n"
+     "the largest absolute and relative error and a verdict: ok when the relative\n"
+     "error stays below 1e-5 (gradients under 1e-3 are compared absolutely; the\n"
+     "output states h, the threshold and that floor). A tensor of more than 100\n"
+     "numbers is checked at a fixed random sample of 100. Where a relu/leaky_relu\n"
+     "pre-activation changes sign between p-h and p+h, or a loss kink lies there\n"
+     "(hinge margin 1 - y'f at 0, mae residual at 0, huber |f - y| at delta), the\n"
+     "quotient means nothing: such elements are listed as skipped, not failed.\n"
+     "Works in any phase on a copy of the model: nothing in the session changes.\n"
+     "PARAM (W1, b2 ...) checks one tensor and lists its elements.\n"
      "Example: data moons; model mlp 8; gradcheck      gradcheck W1",
      cmd_gradcheck, cmd_complete_param},
     {"diagnose", 0, 0, "diagnose", "per layer: activations, dead/saturated units, gradients, update ratio",
@@ -1898,6 +1900,21 @@ static const Cmd commands[] = {
      "changes.\n"
      "Example: model mlp 32 32 32 32 act=sigmoid; step 5; diagnose",
      cmd_diagnose, NULL},
+    {"explain", 1, -1, "explain NAME[i,j]", "how one number is made: its gradient and its update, formula first",
+     "For a weight or bias after `backward` (W1[0,1], b2[0]): its gradient written out\n"
+     "as the sum over the batch, dW[i,j] = Σ_b X[b,i]·dZ[b,j] (A of the layer before for\n"
+     "layers > 1), and where dZ comes from (the loss's derivative at the logits, or the\n"
+     "layer above through W and act'); then the optimizer's update of that one number,\n"
+     "its formula and then this step's numbers (state such as m and v, bias corrections,\n"
+     "the new value). Before `update` it is the step `update` will take; after it, the\n"
+     "step that was taken. The numbers are the session's, as `show` prints them.\n"
+     "  explain Z1[b,j] | A1[b,j]    Z = X·W + b of sample b written out, then A = act(Z)\n"
+     "  explain dZ1[b,j] | dA1[b,j]  where that gradient of sample b comes from\n"
+     "  explain yhat[b,j]            the output through the loss's link\n"
+     "  explain loss[b] | loss       one sample's loss, and how the batch's mean is formed\n"
+     "Long sums are abridged; a note says what the terms left out add up to.\n"
+     "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
+     explain_cmd, complete_names},
     {"expect", 3, 4, "expect VALUE OP NUMBER [tol=X]", "check a number; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
      "params (the count), accuracy, val_loss, val_accuracy, steps, epoch, or one\n"

@@ -1,6 +1,7 @@
 /* main.c — paramlab's entry point: parses the command line, makes the
  * session and hands it to the interactive loop, a script, or -c commands.
  * The only place that decides the process exit code. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
         for (int i = first_file; i < argc && code == 0 && !c.quit; i++) {
             FILE *f = fopen(argv[i], "r");
             if (!f) {
-                perror(argv[i]);
+                fprintf(stderr, "paramlab: cannot open %s: %s\n", argv[i], strerror(errno));
                 code = 1;
                 break;
             }

@@ -48,16 +48,62 @@ static int run_line(CmdCtx *c, const char *line, const char *name, long lineno, 
     return rc;
 }
 
+#define REPL_MAX_LINE (16u << 20) /* bytes of one line kept; the rest is refused */
+
+/* Reads one line (without its '\n') into *line, keeping at most
+ * REPL_MAX_LINE bytes and reading past the rest (*too_long then), so
+ * endless input cannot fill memory. -1 at the end of the input, on a read
+ * error or when Ctrl-C interrupts a long line. */
+static int batch_line(FILE *in, char **line, size_t *cap, bool *too_long)
+{
+    size_t n = 0;
+    int ch = EOF;
+    *too_long = false;
+    while ((ch = getc(in)) != EOF && ch != '\n') {
+        if (n >= REPL_MAX_LINE) {
+            *too_long = true;
+            if (repl_interrupted)
+                return -1;
+            continue;
+        }
+        if (n + 1 >= *cap) {
+            size_t nc = *cap ? 2 * *cap : 256;
+            char *p = realloc(*line, nc);
+            if (!p) {
+                *too_long = true;
+                continue;
+            }
+            *line = p;
+            *cap = nc;
+        }
+        (*line)[n++] = (char)ch;
+    }
+    if (ch == EOF && n == 0 && !*too_long)
+        return -1;
+    if (!*line && !(*line = malloc(*cap = 1)))
+        return -1;
+    (*line)[n] = '\0';
+    return 0;
+}
+
 int repl_batch(CmdCtx *c, FILE *in, const char *name, bool bail)
 {
     char *line = NULL;
     size_t cap = 0;
     long lineno = 0;
-    bool failed = false;
+    bool failed = false, too_long;
     int code = 0;
-    while (!c->quit && getline(&line, &cap, in) >= 0) {
+    while (!c->quit && batch_line(in, &line, &cap, &too_long) == 0) {
         lineno++;
-        int rc = run_line(c, line, name, lineno, &failed);
+        int rc = -1;
+        if (too_long) {
+            fflush(c->out);
+            fprintf(stderr, "%s:%ld: the line is longer than %u MB: split it into shorter lines\n", name, lineno,
+                    REPL_MAX_LINE >> 20);
+            failed = true;
+        } else {
+            rc = run_line(c, line, name, lineno, &failed);
+        }
         if (repl_interrupted) {
             code = 130;
             break;
@@ -66,6 +112,13 @@ int repl_batch(CmdCtx *c, FILE *in, const char *name, bool bail)
             break;
     }
     free(line);
+    if (repl_interrupted)
+        code = 130;
+    if (!code && ferror(in)) {
+        fflush(c->out);
+        fprintf(stderr, "%s:%ld: cannot read: %s; give a file of commands\n", name, lineno + 1, strerror(errno));
+        failed = true;
+    }
     if (code)
         return code;
     return failed ? 1 : 0;

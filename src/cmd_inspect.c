@@ -1,0 +1,463 @@
+/* cmd_inspect.c — the `gradcheck` and `diagnose` commands. inspect.c
+ * measures (on a copy of the model, so the session does not change); this
+ * file prints the tables a learner reads and says, in a line per finding,
+ * what the numbers suggest and what to try. Tables stay within about 90
+ * columns. */
+#include "cmd_inspect.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "inspect.h"
+
+#define WRAP 90         /* text lines are wrapped at this many columns */
+#define SKIP_LIST 8     /* skipped elements listed before "... and N more" */
+#define ELEMENT_LIST 20 /* elements listed for `gradcheck PARAM` */
+
+static void out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out(CmdCtx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->out, fmt, ap);
+    va_end(ap);
+}
+
+/* Columns a UTF-8 string takes (one per code point: ×, Δ, ‖ are one). */
+static int width(const char *s)
+{
+    int w = 0;
+    for (; *s; s++)
+        w += ((unsigned char)*s & 0xC0) != 0x80;
+    return w;
+}
+
+/* Prints s left-aligned in a cell of w columns (UTF-8 aware). */
+static void cell(CmdCtx *c, const char *s, int w)
+{
+    out(c, "%s%*s", s, w > width(s) ? w - width(s) : 0, "");
+}
+
+/* A number in three significant digits, "0" for zero, "-" for NaN. */
+static const char *g3(double v, char *buf, size_t n)
+{
+    if (isnan(v))
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%.3g", v == 0 ? 0.0 : v);
+    return buf;
+}
+
+#define G3(v) g3((v), (char[32]){0}, 32)
+
+/* Prints text wrapped at WRAP columns, never inside `backticks`: the first
+ * line after lead, the others indented to the width of lead. */
+static void wrapped(CmdCtx *c, const char *lead, const char *text)
+{
+    int indent = width(lead), col = indent;
+    out(c, "%s", lead);
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t len = 0; /* a `command` in backticks is one word */
+        for (bool tick = false; p[len] && (tick || p[len] != ' '); len++)
+            if (p[len] == '`')
+                tick = !tick;
+        char word[256];
+        snprintf(word, sizeof word, "%.*s", (int)(len < sizeof word ? len : sizeof word - 1), p);
+        int w = width(word);
+        if (col > indent && col + 1 + w > WRAP) {
+            out(c, "\n%*s", indent, "");
+            col = indent;
+        } else if (col > indent) {
+            out(c, " ");
+            col++;
+        }
+        out(c, "%s", word);
+        col += w;
+        p += len;
+    }
+    out(c, "\n");
+}
+
+/* Where the current batch stands: "batch 2 of 7, epoch 1 (32 rows)". */
+static void print_batch(CmdCtx *c, int rows)
+{
+    const Session *s = c->s;
+    out(c, "batch %d of %d, epoch %ld (%d row%s)", s->batch_index + 1, session_batches(s), s->epoch, rows,
+        rows == 1 ? "" : "s");
+}
+
+/* ---- gradcheck ---- */
+
+/* "W1[0,2]" or "b1[3]". */
+static const char *element_name(const GcTensor *t, const GcElement *e, char *buf, size_t n)
+{
+    if (t->vector)
+        snprintf(buf, n, "%s[%d]", t->name, e->col);
+    else
+        snprintf(buf, n, "%s[%d,%d]", t->name, e->row, e->col);
+    return buf;
+}
+
+/* Why an element was skipped, in a learner's words. */
+static void print_kink(CmdCtx *c, const GcTensor *t, const GcElement *e, double delta)
+{
+    char el[48], text[320];
+    element_name(t, e, el, sizeof el);
+    switch (e->kink) {
+    case KINK_RELU:
+    case KINK_LEAKY:
+        snprintf(text, sizeof text, "%s kink: Z%d[%d,%d] changes sign between p-h and p+h", inspect_kink_name(e->kink),
+                 e->kink_layer, e->kink_row, e->kink_col);
+        break;
+    case KINK_SOFTPLUS:
+        snprintf(text, sizeof text, "softplus switch: Z%d[%d,%d] crosses 20, where PyTorch's softplus becomes z",
+                 e->kink_layer, e->kink_row, e->kink_col);
+        break;
+    case KINK_HINGE:
+        snprintf(text, sizeof text, "hinge kink: the margin 1 - y'f of row %d crosses 0", e->kink_row);
+        break;
+    case KINK_MAE:
+        snprintf(text, sizeof text, "mae kink: the residual f - y of row %d (output %d) crosses 0", e->kink_row,
+                 e->kink_col);
+        break;
+    case KINK_HUBER:
+        snprintf(text, sizeof text, "huber switch: |f - y| of row %d (output %d) crosses delta = %g", e->kink_row,
+                 e->kink_col, delta);
+        break;
+    case KINK_NONE:
+        return;
+    }
+    size_t len = strlen(text);
+    snprintf(text + len, sizeof text - len, " (backward %.3g, quotient %.3g)", e->analytic, e->numeric);
+    char lead[64];
+    snprintf(lead, sizeof lead, "  %-10s ", el);
+    wrapped(c, lead, text);
+}
+
+/* The table row of one tensor. */
+static void print_gc_row(CmdCtx *c, const GcTensor *t, double threshold)
+{
+    char shape[32], checked[48];
+    if (t->vector)
+        snprintf(shape, sizeof shape, "%d", t->cols);
+    else
+        snprintf(shape, sizeof shape, "%d×%d", t->rows, t->cols);
+    snprintf(checked, sizeof checked, "%zu of %zu%s", t->evaluated - t->skipped, t->total,
+             t->evaluated < t->total ? " (sampled)" : "");
+    out(c, "  ");
+    cell(c, t->name, 7);
+    cell(c, shape, 10);
+    cell(c, checked, 23);
+    bool none = t->evaluated == t->skipped;
+    cell(c, none ? "-" : G3(t->max_abs), 13);
+    cell(c, none ? "-" : G3(t->max_rel), 13);
+    out(c, "%-8zu %s\n", t->skipped, none ? "n/a (all skipped)" : t->failed ? "FAIL" : "ok");
+    (void)threshold;
+}
+
+/* Every checked element of one tensor (gradcheck PARAM). */
+static void print_elements(CmdCtx *c, const GcTensor *t)
+{
+    out(c, "\n  %-11s %-14s %-14s %s\n", "element", "backward", "numeric", "rel error");
+    size_t shown = 0;
+    for (size_t q = 0; q < t->evaluated && shown < ELEMENT_LIST; q++, shown++) {
+        const GcElement *e = &t->el[q];
+        char el[48];
+        out(c, "  %-11s %-14.6g %-14.6g %s", element_name(t, e, el, sizeof el), e->analytic == 0 ? 0.0 : e->analytic,
+            e->numeric == 0 ? 0.0 : e->numeric, G3(e->rel_err));
+        if (e->kink)
+            out(c, "  skipped: %s kink", inspect_kink_name(e->kink));
+        out(c, "\n");
+    }
+    if (t->evaluated > shown)
+        out(c, "  ... %zu more (the table above has their largest error)\n", t->evaluated - shown);
+}
+
+int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
+{
+    GradcheckResult r;
+    if (inspect_gradcheck(c->s, argc > 1 ? argv[1] : NULL, &r, c->err) != 0)
+        return -1;
+    out(c, "gradcheck on ");
+    print_batch(c, r.rows);
+    out(c, ", loss %s = %s, on a copy of the model\n", loss_name(c->s->loss.kind), G3(r.loss));
+    char text[512];
+    snprintf(text, sizeof text,
+             "numeric dL/dp = (L(p+h) - L(p-h)) / 2h with step h = %g, against backward's dL/dp; rel error = "
+             "|backward - numeric| / max(|backward|, |numeric|, %.3g); a tensor passes when its max rel error "
+             "< %g.", r.step, r.floor, r.threshold);
+    wrapped(c, "", text);
+    out(c, "\n  ");
+    cell(c, "tensor", 7);
+    cell(c, "shape", 10);
+    cell(c, "checked", 23);
+    cell(c, "max abs err", 13);
+    cell(c, "max rel err", 13);
+    out(c, "%-8s %s\n", "skipped", "verdict");
+    for (int i = 0; i < r.n_tensors; i++)
+        print_gc_row(c, &r.tensor[i], r.threshold);
+
+    for (int i = 0; i < r.n_tensors; i++) {
+        const GcTensor *t = &r.tensor[i];
+        if (t->evaluated < t->total)
+            out(c, "%s: sampled %zu of %zu elements (a fixed random sample: a repeat checks the same ones)\n",
+                t->name, t->evaluated, t->total);
+    }
+    if (r.n_tensors == 1)
+        print_elements(c, &r.tensor[0]);
+
+    if (r.skipped) {
+        out(c, "\n");
+        wrapped(c, "", "skipped at a kink (the function is not differentiable between p-h and p+h there, so "
+                       "the difference quotient means nothing; not a failure):");
+        size_t listed = 0;
+        for (int i = 0; i < r.n_tensors; i++) {
+            const GcTensor *t = &r.tensor[i];
+            for (size_t q = 0; q < t->evaluated && listed < SKIP_LIST; q++)
+                if (t->el[q].kink) {
+                    print_kink(c, t, &t->el[q], c->s->loss.delta);
+                    listed++;
+                }
+        }
+        if (r.skipped > listed)
+            out(c, "  ... and %zu more\n", r.skipped - listed);
+    }
+
+    out(c, "\n");
+    size_t compared = r.evaluated - r.skipped;
+    if (r.failed == 0 && compared > 0) {
+        double worst = 0;
+        for (int i = 0; i < r.n_tensors; i++)
+            if (r.tensor[i].worst >= 0 && r.tensor[i].max_rel > worst)
+                worst = r.tensor[i].max_rel;
+        char skipped[64] = "";
+        if (r.skipped)
+            snprintf(skipped, sizeof skipped, ", %zu skipped at kinks", r.skipped);
+        snprintf(text, sizeof text, "ok: all %zu compared gradient%s agree with the difference quotient (max rel "
+                 "error %s < %g%s): backward computes the derivative of this loss.", compared,
+                 compared == 1 ? "" : "s", G3(worst), r.threshold, skipped);
+        wrapped(c, "", text);
+    } else if (compared == 0) {
+        wrapped(c, "", "nothing compared: every element lies at a kink on this batch. Try another batch "
+                       "(`update` or `step` moves on) or `init` for other parameters.");
+    } else {
+        snprintf(text, sizeof text, "FAIL: %zu of %zu compared gradients disagree with the difference quotient.",
+                 r.failed, compared);
+        wrapped(c, "", text);
+        for (int i = 0; i < r.n_tensors; i++) {
+            const GcTensor *t = &r.tensor[i];
+            if (!t->failed)
+                continue;
+            const GcElement *e = &t->el[t->worst];
+            char el[48];
+            snprintf(text, sizeof text, "%s: backward says %.10g, the difference quotient %.10g (rel error %s); "
+                     "the gradient formula for %s does not match the loss it should differentiate.",
+                     element_name(t, e, el, sizeof el), e->analytic, e->numeric, G3(e->rel_err), t->name);
+            wrapped(c, "  ", text);
+        }
+    }
+    inspect_gradcheck_free(&r);
+    return 0;
+}
+
+CmdComplete cmd_complete_param(Session *s, int argi, char **words, int n,
+                               void (*add)(void *ctx, const char *word), void *ctx)
+{
+    if (argi != 1 || !s->model)
+        return COMPLETE_WORDS;
+    char name[16];
+    for (int k = 1; k <= s->model->n_layers; k++) {
+        snprintf(name, sizeof name, "W%d", k);
+        add(ctx, name);
+        snprintf(name, sizeof name, "b%d", k);
+        add(ctx, name);
+    }
+    return COMPLETE_WORDS;
+}
+
+/* ---- diagnose ---- */
+
+/* "3/8" or "-" where the count means nothing for this activation. */
+static const char *count_of(int n, int of, bool applies, char *buf, size_t len)
+{
+    if (!applies)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%d/%d", n, of);
+    return buf;
+}
+
+/* A learning rate rounded to one significant digit. */
+static double round_lr(double lr)
+{
+    if (!(lr > 0) || !isfinite(lr))
+        return lr;
+    double p = pow(10, floor(log10(lr)));
+    return round(lr / p) * p;
+}
+
+static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
+{
+    for (const Finding *g = d->finding; g < f; g++)
+        if ((f->kind == FIND_DEAD || f->kind == FIND_SATURATED) && g->kind == f->kind)
+            return; /* printed with the first of its kind */
+    char text[640];
+    const LayerDiag *ld = f->layer ? &d->layer[f->layer - 1] : NULL;
+    int L = d->n_layers;
+    switch (f->kind) {
+    case FIND_SYMMETRY:
+        snprintf(text, sizeof text,
+                 "symmetry: the %d units of layer %d are identical (every column of W%d is the same%s, and so "
+                 "is every b%d). Units that start equal get equal gradients and stay equal, so the layer acts "
+                 "like one unit. Start from random weights: `set init auto`, then `init`.",
+                 ld->n_out, f->layer, f->layer, f->value == 0 ? ": all zeros" : "", f->layer);
+        break;
+    case FIND_ZERO_GRAD:
+        snprintf(text, sizeof text,
+                 "no gradient: every |dW| is 0 on this batch, so no weight can move. With all-zero weights "
+                 "(`set init zeros`) a relu layer outputs 0 and passes no gradient; start from random weights "
+                 "(`set init auto`, then `init`).");
+        break;
+    case FIND_DEAD:
+    case FIND_SATURATED: {
+        /* one line for every layer with this finding */
+        char where[256] = "";
+        size_t len = 0;
+        for (int i = 0; i < d->n_findings; i++) {
+            const Finding *g = &d->finding[i];
+            if (g->kind != f->kind)
+                continue;
+            const LayerDiag *gl = &d->layer[g->layer - 1];
+            len += (size_t)snprintf(where + len, len < sizeof where ? sizeof where - len : 0, "%s%d of %d %s units "
+                                    "of layer %d (%.0f%%)", len ? ", " : "", f->kind == FIND_DEAD ? gl->dead :
+                                    gl->saturated, gl->n_out, act_name(gl->act), g->layer, 100 * g->value);
+        }
+        if (f->kind == FIND_DEAD)
+            snprintf(text, sizeof text,
+                     "dead units: %s are inactive (Z <= 0) for every sample of the batch, so no gradient reaches "
+                     "their weights. Typical causes: a learning rate too high or a bad init (large negative "
+                     "biases); try act=leaky_relu or `set init he_normal`.", where);
+        else
+            snprintf(text, sizeof text,
+                     "saturation: %s sit in the flat part (%s) for most samples, where the derivative is almost 0 "
+                     "and learning stalls. Typical causes: inputs not standardized (`data standardize`) or an "
+                     "init too large.", where, ld->act == ACT_TANH ? "|A| > 0.99" : "A < 0.01 or A > 0.99");
+        break;
+    }
+    case FIND_VANISHING: {
+        Act a = d->layer[0].act;
+        bool squash = a == ACT_SIGMOID || a == ACT_TANH;
+        snprintf(text, sizeof text,
+                 "vanishing gradients: |dW1| is %s times |dW%d| (below %g), so the first layers barely learn. "
+                 "%s", G3(f->value), L, INSPECT_VANISH,
+                 squash ? "Each sigmoid/tanh layer multiplies the gradient by its derivative (at most 0.25 for "
+                          "sigmoid, 1 for tanh); try act=relu, fewer layers, or `set init he_normal`."
+                        : "The gradient shrinks through every layer; try fewer layers, or an init that keeps "
+                          "the scale (`set init auto`, then `init`).");
+        break;
+    }
+    case FIND_EXPLODING: {
+        char grow[160] = "";
+        if (L >= 3 && d->layer[L - 2].a_std > 10 * d->layer[0].a_std)
+            snprintf(grow, sizeof grow, " The activations grow from layer to layer (std of A %s in layer 1, %s "
+                     "in layer %d): the init is too large.", G3(d->layer[0].a_std), G3(d->layer[L - 2].a_std),
+                     L - 1);
+        if (f->value > INSPECT_GRAD_BIG && f->layer && d->layer[f->layer - 1].grad_norm == f->value)
+            snprintf(text, sizeof text,
+                     "exploding gradients: |dW%d| = %s (above %g); updates will overshoot.%s Use a smaller init "
+                     "(`set init auto`, then `init`), standardize the inputs (`data standardize`) or lower the "
+                     "learning rate (`set lr %g`).", f->layer, G3(f->value), INSPECT_GRAD_BIG, grow,
+                     round_lr(d->lr / 10));
+        else
+            snprintf(text, sizeof text,
+                     "exploding gradients: |dW1| is %s times |dW%d| (above %g): the gradient grows toward the "
+                     "first layer.%s Use a smaller init, standardize the inputs or lower the learning rate.",
+                     G3(f->value), L, INSPECT_EXPLODE, grow);
+        break;
+    }
+    case FIND_UPDATE_HIGH:
+        snprintf(text, sizeof text,
+                 "update too large: %s moves W%d by %s of its size per step, far above the usual ~%g; the "
+                 "learning rate (%g) is probably too high: try `set lr %g`, which aims at ~%g.",
+                 d->measured ? "the last update" : "an sgd step", f->layer, G3(f->value), INSPECT_RATIO_GOOD,
+                 d->lr, round_lr(d->lr * INSPECT_RATIO_GOOD / f->value), INSPECT_RATIO_GOOD);
+        break;
+    case FIND_UPDATE_LOW:
+        snprintf(text, sizeof text,
+                 "update too small: %s moves the weights by at most %s of their size (W%d), far below the "
+                 "usual ~%g; the learning rate (%g) is probably too low: try `set lr %g`, which aims at ~%g.",
+                 d->measured ? "the last update" : "an sgd step", G3(f->value), f->layer, INSPECT_RATIO_GOOD,
+                 d->lr, round_lr(d->lr * INSPECT_RATIO_GOOD / f->value), INSPECT_RATIO_GOOD);
+        break;
+    case FIND_HEALTHY:
+        snprintf(text, sizeof text,
+                 "nothing stands out: no dead or saturated layer, gradients of comparable size in every "
+                 "layer, and no update ratio far from ~%g.", INSPECT_RATIO_GOOD);
+        break;
+    }
+    wrapped(c, "  - ", text);
+}
+
+int cmd_diagnose(CmdCtx *c, int argc, char **argv)
+{
+    Diagnosis d;
+    Session *s = c->s;
+    if (inspect_diagnose(s, &d, c->err) != 0)
+        return -1;
+    out(c, "diagnose on ");
+    print_batch(c, d.rows);
+    out(c, ", loss %s = %s, on a copy of the model\n\n", loss_name(s->loss.kind), G3(d.loss));
+    out(c, "  ");
+    cell(c, "layer", 7);
+    cell(c, "shape", 9);
+    cell(c, "act", 11);
+    cell(c, "mean A", 10);
+    cell(c, "std A", 10);
+    cell(c, "dead", 7);
+    cell(c, "satur.", 8);
+    cell(c, "|dW|", 10);
+    cell(c, "|W|", 10);
+    out(c, "%s\n", d.measured ? "|ΔW|/|W|" : "lr|dW|/|W|");
+    for (int k = 1; k <= d.n_layers; k++) {
+        const LayerDiag *ld = &d.layer[k - 1];
+        bool out_layer = k == d.n_layers;
+        char shape[32], num[16], dead[24], sat[24];
+        snprintf(num, sizeof num, "%d", k);
+        snprintf(shape, sizeof shape, "%d×%d", ld->n_in, ld->n_out);
+        out(c, "  ");
+        cell(c, num, 7);
+        cell(c, shape, 9);
+        cell(c, out_layer ? "(logits)" : act_name(ld->act), 11);
+        cell(c, G3(ld->a_mean), 10);
+        cell(c, G3(ld->a_std), 10);
+        cell(c, count_of(ld->dead, ld->n_out, !out_layer && (ld->act == ACT_RELU || ld->act == ACT_LEAKY_RELU),
+                         dead, sizeof dead), 7);
+        cell(c, count_of(ld->saturated, ld->n_out, !out_layer && (ld->act == ACT_SIGMOID || ld->act == ACT_TANH),
+                         sat, sizeof sat), 8);
+        cell(c, G3(ld->grad_norm), 10);
+        cell(c, G3(ld->weight_norm), 10);
+        out(c, "%s\n", G3(ld->update_ratio));
+    }
+    out(c, "\n");
+    char text[400];
+    if (d.measured)
+        snprintf(text, sizeof text, "A: activations of this batch (the output layer's are the logits); dead: "
+                 "units with Z <= 0 for every sample; satur.: sigmoid/tanh units in the flat part for most "
+                 "samples; |ΔW|/|W|: how far the last update (step %ld) moved each W, relative to its size "
+                 "(~%g is usual).", d.update_step, INSPECT_RATIO_GOOD);
+    else
+        snprintf(text, sizeof text, "A: activations of this batch (the output layer's are the logits); dead: "
+                 "units with Z <= 0 for every sample; satur.: sigmoid/tanh units in the flat part for most "
+                 "samples; lr|dW|/|W|: no update yet, so this is the step expected for sgd (lr = %g) relative "
+                 "to the size of W (~%g is usual)%s.", d.lr, INSPECT_RATIO_GOOD,
+                 s->opt.kind == OPT_SGD ? "" : "; for other optimizers run `update` once to measure it");
+    wrapped(c, "", text);
+    out(c, "\nfindings:\n");
+    for (int i = 0; i < d.n_findings; i++)
+        print_finding(c, &d, &d.finding[i]);
+    return 0;
+}

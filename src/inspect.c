@@ -1,0 +1,526 @@
+/* inspect.c — the gradient check and the per-layer diagnosis. Both copy
+ * the session's model (nn_clone) and run the copy on the current batch
+ * (s->xb, s->yb, s->rows), so nothing in the session changes: not the
+ * parameters, gradients, buffers nor the phase. The gradient check
+ * perturbs one parameter of the copy at a time by ±h and compares
+ * (L(p+h) - L(p-h)) / 2h with backward's value, skipping elements where a
+ * kink of relu/leaky_relu/softplus or of the loss lies between the two
+ * evaluations. The diagnosis measures activations, dead and saturated
+ * units, gradient and weight norms and the update-to-weight ratio, and
+ * turns them into findings. No printing. */
+#include "inspect.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* ---- shared: a copy of the model on the current batch ---- */
+
+/* Everything needed to evaluate the loss of the current batch on a copy. */
+typedef struct Probe {
+    Model *m;      /* owned copy of the session's model */
+    Mat x;         /* (rows, d) the current batch, borrowed from the session */
+    const double *y; /* (rows, t) its targets, borrowed */
+    Loss loss;     /* the loss in force */
+    LossShape sh;  /* its shape for this model and data */
+    int rows;      /* rows of the batch */
+} Probe;
+
+/* Copies the model and points at the batch; -1 with err when there is
+ * nothing to look at or no memory. */
+static int probe_open(Session *s, Probe *p, const char *what, char *err)
+{
+    memset(p, 0, sizeof *p);
+    if (!s->data)
+        return util_err(err, "%s needs data and a model: make data with `data moons`, then `model mlp 8`", what);
+    if (!s->model)
+        return util_err(err, "%s needs a model: build one with `model linear` or `model mlp 8`", what);
+    if (s->rows < 1)
+        return util_err(err, "%s needs a batch, and the training set is empty", what);
+    p->m = nn_clone(s->model);
+    if (!p->m)
+        return util_err(err, "out of memory for a copy of the model");
+    p->x = mat_view(s->xb, s->rows, s->data->d);
+    p->y = s->yb;
+    p->loss = s->loss;
+    LossShape sh = {nn_outputs(s->model), s->data->t, s->data->classification, s->data->n_classes};
+    p->sh = sh;
+    p->rows = s->rows;
+    return 0;
+}
+
+static void probe_close(Probe *p)
+{
+    nn_free(p->m);
+    p->m = NULL;
+}
+
+/* Forward and loss of the batch on the copy; with grad, also dL/dlogits
+ * into the last dz and backward into the copy's gradients. */
+static double probe_loss(Probe *p, bool grad)
+{
+    Model *m = p->m;
+    int last = m->n_layers - 1;
+    nn_forward(m, &p->x);
+    double l = loss_eval(&p->loss, &p->sh, m->a[last], p->y, p->rows, NULL, grad ? m->dz[last] : NULL);
+    if (grad)
+        nn_backward(m, &p->x);
+    return l;
+}
+
+/* ---- gradcheck ---- */
+
+const char *inspect_kink_name(Kink k)
+{
+    static const char *const names[] = {"none", "relu", "leaky_relu", "softplus", "hinge", "mae", "huber"};
+    return (unsigned)k <= KINK_HUBER ? names[k] : "?";
+}
+
+bool inspect_gc_compare(double analytic, double numeric, double floor, double threshold, double *abs_err,
+                        double *rel_err)
+{
+    double d = fabs(analytic - numeric);
+    double scale = fmax(fmax(fabs(analytic), fabs(numeric)), floor);
+    *abs_err = d;
+    *rel_err = scale > 0 ? d / scale : (d > 0 ? INFINITY : 0.0);
+    return *rel_err < threshold; /* NaN fails */
+}
+
+/* The kink a hidden activation has, or KINK_NONE for a smooth one. */
+static Kink act_kink(Act a)
+{
+    switch (a) {
+    case ACT_RELU: return KINK_RELU;
+    case ACT_LEAKY_RELU: return KINK_LEAKY;
+    case ACT_SOFTPLUS: return KINK_SOFTPLUS;
+    default: return KINK_NONE;
+    }
+}
+
+static Kink loss_kink(LossKind k)
+{
+    switch (k) {
+    case LOSS_HINGE: return KINK_HINGE;
+    case LOSS_MAE: return KINK_MAE;
+    case LOSS_HUBER: return KINK_HUBER;
+    default: return KINK_NONE;
+    }
+}
+
+/* The target of output j of row i as the loss sees it: the regression
+ * value, the label (one output) or the one-hot entry (as in loss.c). */
+static double target_of(const LossShape *sh, const double *y, int i, int j)
+{
+    const double *row = y + (size_t)i * (size_t)sh->n_targets; /* (n_targets) */
+    if (!sh->classification)
+        return row[j];
+    if (sh->n_outputs == 1)
+        return row[0];
+    return row[0] == (double)j ? 1.0 : 0.0;
+}
+
+static int sign3(double v)
+{
+    return v > 0 ? 1 : v < 0 ? -1 : 0;
+}
+
+/* Which side of its kink a value lies on: z for an activation, the logit
+ * f against target t for a loss. */
+static int kink_side(Kink k, double v, double t, double delta)
+{
+    switch (k) {
+    case KINK_RELU:
+    case KINK_LEAKY: return sign3(v);
+    case KINK_SOFTPLUS: return sign3(v - 20.0); /* PyTorch switches to z above 20 */
+    case KINK_HINGE: return sign3(1.0 - (2.0 * t - 1.0) * v);
+    case KINK_MAE: return sign3(v - t);
+    case KINK_HUBER: return sign3(fabs(v - t) - delta);
+    case KINK_NONE: break;
+    }
+    return 0;
+}
+
+/* Where the Z of kinky layers is kept between the +h and -h evaluations. */
+typedef struct KinkWatch {
+    Kink kind[NN_MAX_LAYERS];   /* per layer: the kink its Z can cross */
+    size_t off[NN_MAX_LAYERS];  /* offset of its copy in save */
+    double *save;               /* (rows * units of watched layers) Z at p + h */
+    bool any;                   /* some layer is watched */
+} KinkWatch;
+
+static int watch_open(KinkWatch *w, const Probe *p)
+{
+    memset(w, 0, sizeof *w);
+    const Model *m = p->m;
+    size_t n = 0;
+    for (int k = 0; k < m->n_layers; k++) {
+        w->kind[k] = k == m->n_layers - 1 ? loss_kink(p->loss.kind) : act_kink(m->layer[k].act);
+        w->off[k] = n;
+        if (w->kind[k] != KINK_NONE)
+            n += (size_t)p->rows * (size_t)m->layer[k].n_out;
+    }
+    w->any = n > 0;
+    w->save = util_calloc(n, sizeof(double));
+    return w->save ? 0 : -1;
+}
+
+static void watch_save(KinkWatch *w, const Probe *p)
+{
+    const Model *m = p->m;
+    for (int k = 0; k < m->n_layers; k++)
+        if (w->kind[k] != KINK_NONE)
+            memcpy(w->save + w->off[k], m->z[k], sizeof(double) * (size_t)p->rows * (size_t)m->layer[k].n_out);
+}
+
+/* After the -h evaluation: the first value that lies on another side of its
+ * kink than at +h, into e; false when there is none. */
+static bool watch_find(const KinkWatch *w, const Probe *p, GcElement *e)
+{
+    const Model *m = p->m;
+    for (int k = 0; k < m->n_layers; k++) {
+        Kink kind = w->kind[k];
+        if (kind == KINK_NONE)
+            continue;
+        int n_out = m->layer[k].n_out;
+        const double *plus = w->save + w->off[k]; /* (rows, n_out) */
+        const double *minus = m->z[k];            /* (rows, n_out) */
+        bool last = k == m->n_layers - 1;
+        for (int i = 0; i < p->rows; i++)
+            for (int j = 0; j < n_out; j++) {
+                size_t at = (size_t)i * (size_t)n_out + (size_t)j;
+                double t = last ? target_of(&p->sh, p->y, i, j) : 0.0;
+                if (kink_side(kind, plus[at], t, p->loss.delta) != kink_side(kind, minus[at], t, p->loss.delta)) {
+                    e->kink = kind;
+                    e->kink_layer = k + 1;
+                    e->kink_row = i;
+                    e->kink_col = j;
+                    return true;
+                }
+            }
+    }
+    return false;
+}
+
+void inspect_gradcheck_free(GradcheckResult *r)
+{
+    if (!r)
+        return;
+    free(r->elements);
+    r->elements = NULL;
+    r->n_tensors = 0;
+}
+
+/* Parses "W3", "b1" (or "dW3", "db1") into a layer and a kind. */
+static int parse_param(const Model *m, const char *name, int *k, bool *bias, char *err)
+{
+    const char *p = name[0] == 'd' && (name[1] == 'W' || name[1] == 'b') ? name + 1 : name;
+    long v;
+    if ((p[0] != 'W' && p[0] != 'b') || p[1] < '1' || p[1] > '9' || !util_parse_long(p + 1, 1, 999, &v))
+        return util_err(err, "gradcheck checks parameters, and '%s' is not one: give W1..W%d or b1..b%d, or "
+                        "nothing to check them all", name, m->n_layers, m->n_layers);
+    if (v > m->n_layers)
+        return util_err(err, "%s: this model has %d layer%s, so parameters go from W1 to W%d", name,
+                        m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
+    *k = (int)v;
+    *bias = p[0] == 'b';
+    return 0;
+}
+
+/* Picks `want` of n indices in increasing order (Knuth's selection
+ * sampling), all of them when n <= want. */
+static size_t sample_indices(Rng *r, size_t n, size_t want, size_t *idx)
+{
+    if (n <= want) {
+        for (size_t i = 0; i < n; i++)
+            idx[i] = i;
+        return n;
+    }
+    size_t got = 0;
+    for (size_t i = 0; i < n && got < want; i++)
+        if (rng_below(r, n - i) < want - got)
+            idx[got++] = i;
+    return got;
+}
+
+/* Checks the elements idx[0..n) of the tensor at offset off, cols wide. */
+static void check_tensor(Probe *p, KinkWatch *w, const double *ana, size_t off, int cols, const size_t *idx,
+                         size_t n, const GradcheckResult *r, GcTensor *t)
+{
+    Model *m = p->m;
+    double h = r->step;
+    t->worst = -1;
+    for (size_t q = 0; q < n; q++) {
+        GcElement *e = &t->el[q];
+        size_t at = off + idx[q];
+        memset(e, 0, sizeof *e);
+        e->row = (int)(idx[q] / (size_t)cols);
+        e->col = (int)(idx[q] % (size_t)cols);
+        double keep = m->params[at];
+        double up = keep + h, down = keep - h;
+        m->params[at] = up;
+        double lp = probe_loss(p, false);
+        if (w->any)
+            watch_save(w, p);
+        m->params[at] = down;
+        double lm = probe_loss(p, false);
+        m->params[at] = keep;
+        e->analytic = ana[at];
+        e->numeric = (lp - lm) / (up - down); /* the step actually taken */
+        bool pass = inspect_gc_compare(e->analytic, e->numeric, r->floor, r->threshold, &e->abs_err,
+                                       &e->rel_err);
+        if (w->any && watch_find(w, p, e)) {
+            t->skipped++; /* its errors are kept, but mean nothing */
+            continue;
+        }
+        if (!pass)
+            t->failed++;
+        if (e->abs_err > t->max_abs)
+            t->max_abs = e->abs_err;
+        if (t->worst < 0 || !(e->rel_err <= t->max_rel)) {
+            t->max_rel = e->rel_err;
+            t->worst = (int)q;
+        }
+    }
+}
+
+int inspect_gradcheck(Session *s, const char *param, GradcheckResult *r, char *err)
+{
+    memset(r, 0, sizeof *r);
+    Probe p;
+    if (probe_open(s, &p, "gradcheck", err) != 0)
+        return -1;
+    Model *m = p.m;
+    int only = 0;
+    bool only_bias = false;
+    if (param && parse_param(m, param, &only, &only_bias, err) != 0) {
+        probe_close(&p);
+        return -1;
+    }
+    r->step = INSPECT_GC_STEP;
+    r->threshold = INSPECT_GC_THRESHOLD;
+    r->rows = p.rows;
+
+    /* the tensors to check and how many elements each */
+    size_t n_el = 0;
+    for (int k = 1; k <= m->n_layers; k++)
+        for (int b = 0; b < 2; b++) {
+            if (only && (k != only || (b == 1) != only_bias))
+                continue;
+            const Layer *ly = &m->layer[k - 1];
+            GcTensor *t = &r->tensor[r->n_tensors++];
+            snprintf(t->name, sizeof t->name, "%c%d", b ? 'b' : 'W', k);
+            t->layer = k;
+            t->rows = b ? 1 : ly->n_in;
+            t->cols = ly->n_out;
+            t->vector = b;
+            t->total = (size_t)t->rows * (size_t)t->cols;
+            t->evaluated = t->total < INSPECT_GC_SAMPLE ? t->total : INSPECT_GC_SAMPLE;
+            n_el += t->evaluated;
+        }
+    double *ana = util_calloc(m->n_params, sizeof(double));
+    r->elements = util_calloc(n_el, sizeof(GcElement));
+    KinkWatch w;
+    int wrc = watch_open(&w, &p);
+    if (!ana || !r->elements || wrc != 0) {
+        free(ana);
+        free(w.save);
+        probe_close(&p);
+        inspect_gradcheck_free(r);
+        return util_err(err, "out of memory for the gradient check");
+    }
+
+    /* the analytic gradient, on the copy */
+    r->loss = probe_loss(&p, true);
+    memcpy(ana, m->grads, sizeof(double) * m->n_params);
+    r->floor = INSPECT_GC_FLOOR * fmax(1.0, fabs(r->loss));
+
+    size_t used = 0;
+    for (int i = 0; i < r->n_tensors; i++) {
+        GcTensor *t = &r->tensor[i];
+        int k = t->layer;
+        const Layer *ly = &m->layer[k - 1];
+        size_t idx[INSPECT_GC_SAMPLE];
+        Rng rng;
+        rng_seed(&rng, INSPECT_GC_SEED + (uint64_t)(2 * k + t->vector));
+        t->evaluated = sample_indices(&rng, t->total, INSPECT_GC_SAMPLE, idx);
+        t->el = r->elements + used;
+        used += t->evaluated;
+        check_tensor(&p, &w, ana, t->vector ? ly->b_off : ly->w_off, t->cols, idx, t->evaluated, r, t);
+        r->evaluated += t->evaluated;
+        r->skipped += t->skipped;
+        r->failed += t->failed;
+    }
+    free(ana);
+    free(w.save);
+    probe_close(&p);
+    return 0;
+}
+
+/* ---- diagnose ---- */
+
+static void add_finding(Diagnosis *d, FindingKind kind, int layer, double value)
+{
+    if (d->n_findings >= INSPECT_MAX_FINDINGS)
+        return;
+    Finding *f = &d->finding[d->n_findings++];
+    f->kind = kind;
+    f->layer = layer;
+    f->value = value;
+}
+
+/* True when every column of W (n_in, n_out) and every entry of b are the
+ * same up to rounding: the units of the layer cannot tell themselves apart. */
+static bool columns_equal(const double *w, const double *b, int n_in, int n_out)
+{
+    if (n_out < 2)
+        return false;
+    for (int j = 1; j < n_out; j++)
+        if (fabs(b[j] - b[0]) > 1e-9 * (1.0 + fabs(b[0])))
+            return false;
+    for (int i = 0; i < n_in; i++) {
+        const double *row = w + (size_t)i * (size_t)n_out; /* (n_out) */
+        for (int j = 1; j < n_out; j++)
+            if (fabs(row[j] - row[0]) > 1e-9 * (1.0 + fabs(row[0])))
+                return false;
+    }
+    return true;
+}
+
+/* Activation statistics, dead and saturated units of layer k (0-based). */
+static void measure_units(const Model *m, int k, int rows, LayerDiag *ld)
+{
+    const Layer *ly = &m->layer[k];
+    int n_out = ly->n_out;
+    const double *z = m->z[k], *a = m->a[k]; /* (rows, n_out) */
+    size_t n = (size_t)rows * (size_t)n_out;
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += a[i];
+    double mean = sum / (double)n, ss = 0;
+    for (size_t i = 0; i < n; i++)
+        ss += (a[i] - mean) * (a[i] - mean);
+    ld->a_mean = mean;
+    ld->a_std = sqrt(ss / (double)n);
+    if (k == m->n_layers - 1)
+        return; /* the output layer is linear: nothing dies or saturates */
+    for (int j = 0; j < n_out; j++) {
+        int active = 0, sat = 0;
+        for (int i = 0; i < rows; i++) {
+            size_t at = (size_t)i * (size_t)n_out + (size_t)j;
+            active += z[at] > 0;
+            if (ly->act == ACT_SIGMOID)
+                sat += a[at] < 0.01 || a[at] > 0.99;
+            else if (ly->act == ACT_TANH)
+                sat += fabs(a[at]) > 0.99;
+        }
+        if ((ly->act == ACT_RELU || ly->act == ACT_LEAKY_RELU) && active == 0)
+            ld->dead++;
+        if (sat > INSPECT_SAT_SAMPLES * rows)
+            ld->saturated++;
+    }
+}
+
+/* The findings, most fundamental first. */
+static void draw_findings(const Session *s, Diagnosis *d)
+{
+    int L = d->n_layers;
+    bool quiet_grads = true;
+    for (int k = 1; k <= L; k++) {
+        const LayerDiag *ld = &d->layer[k - 1];
+        if (ld->symmetric)
+            add_finding(d, FIND_SYMMETRY, k, ld->weight_norm);
+        if (ld->grad_norm > 0)
+            quiet_grads = false;
+    }
+    if (quiet_grads)
+        add_finding(d, FIND_ZERO_GRAD, 0, 0.0);
+    for (int k = 1; k < L; k++) {
+        const LayerDiag *ld = &d->layer[k - 1];
+        /* all-zero weights make every unit "dead"; the symmetry finding says why */
+        bool zero = ld->symmetric && ld->weight_norm == 0;
+        if (!zero && ld->dead > 0 && ld->dead >= INSPECT_DEAD_SHARE * ld->n_out)
+            add_finding(d, FIND_DEAD, k, (double)ld->dead / ld->n_out);
+        if (ld->saturated > 0 && ld->saturated >= INSPECT_SAT_SHARE * ld->n_out)
+            add_finding(d, FIND_SATURATED, k, (double)ld->saturated / ld->n_out);
+    }
+    double g1 = d->layer[0].grad_norm, gl = d->layer[L - 1].grad_norm;
+    int big = 1;
+    for (int k = 1; k <= L; k++)
+        if (d->layer[k - 1].grad_norm > d->layer[big - 1].grad_norm)
+            big = k;
+    if (!quiet_grads && L >= 2 && gl > 0 && g1 / gl < INSPECT_VANISH)
+        add_finding(d, FIND_VANISHING, 1, g1 / gl);
+    bool exploding = true;
+    if (d->layer[big - 1].grad_norm > INSPECT_GRAD_BIG)
+        add_finding(d, FIND_EXPLODING, big, d->layer[big - 1].grad_norm);
+    else if (L >= 2 && gl > 0 && g1 / gl > INSPECT_EXPLODE)
+        add_finding(d, FIND_EXPLODING, 1, g1 / gl);
+    else
+        exploding = false;
+    /* the update ratio: only measured, or expected where sgd's formula
+     * holds; exploding gradients already explain a large one */
+    if (!quiet_grads && (d->measured || s->opt.kind == OPT_SGD)) {
+        int top = 0;
+        for (int k = 1; k <= L; k++) {
+            double v = d->layer[k - 1].update_ratio;
+            if (isfinite(v) && (top == 0 || v > d->layer[top - 1].update_ratio))
+                top = k;
+        }
+        if (top) {
+            double v = d->layer[top - 1].update_ratio;
+            if (v > INSPECT_RATIO_HIGH && !exploding)
+                add_finding(d, FIND_UPDATE_HIGH, top, v);
+            else if (v < INSPECT_RATIO_LOW)
+                add_finding(d, FIND_UPDATE_LOW, top, v);
+        }
+    }
+    if (d->n_findings == 0)
+        add_finding(d, FIND_HEALTHY, 0, 0.0);
+}
+
+int inspect_diagnose(Session *s, Diagnosis *d, char *err)
+{
+    Probe p;
+    if (probe_open(s, &p, "diagnose", err) != 0)
+        return -1;
+    memset(d, 0, sizeof *d);
+    Model *m = p.m;
+    d->n_layers = m->n_layers;
+    d->rows = p.rows;
+    d->lr = s->opt.lr;
+    d->loss = probe_loss(&p, true);
+    const Snapshot *snap = session_snapshot(s, 0);
+    d->measured = snap != NULL;
+    if (snap)
+        d->update_step = snap->steps + 1;
+    for (int k = 1; k <= m->n_layers; k++) {
+        const Layer *ly = &m->layer[k - 1];
+        LayerDiag *ld = &d->layer[k - 1];
+        size_t nw = (size_t)ly->n_in * (size_t)ly->n_out;
+        ld->n_in = ly->n_in;
+        ld->n_out = ly->n_out;
+        ld->act = ly->act;
+        measure_units(m, k - 1, p.rows, ld);
+        ld->grad_norm = mat_norm(m->grads + ly->w_off, nw);
+        ld->weight_norm = mat_norm(m->params + ly->w_off, nw);
+        ld->symmetric = k < m->n_layers && columns_equal(m->params + ly->w_off, m->params + ly->b_off,
+                                                           ly->n_in, ly->n_out);
+        double step;
+        if (snap) {
+            /* the copy's gradients are spent: they hold W - W_before now */
+            double *dw = m->grads + ly->w_off;
+            for (size_t i = 0; i < nw; i++)
+                dw[i] = m->params[ly->w_off + i] - snap->params[ly->w_off + i];
+            step = mat_norm(dw, nw);
+        } else {
+            step = d->lr * ld->grad_norm;
+        }
+        ld->update_ratio = ld->weight_norm > 0 ? step / ld->weight_norm : NAN;
+    }
+    draw_findings(s, d);
+    probe_close(&p);
+    return 0;
+}

@@ -1,0 +1,157 @@
+/* inspect.h — two instruments that look at a session without changing it:
+ * a gradient check by central differences, and a per-layer diagnosis
+ * (activation statistics, dead and saturated units, gradient norms,
+ * update-to-weight ratios, and findings about them). Both work on a copy
+ * of the model for the current batch, so they run in any phase once data
+ * and a model exist, and leave the session byte for byte as it was. They
+ * return numbers in structs and never print; the command layer
+ * (cmd_inspect.c) words them. */
+#ifndef PARAMLAB_INSPECT_H
+#define PARAMLAB_INSPECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "nn.h"
+#include "session.h"
+
+/* ---- gradcheck ---- */
+
+#define INSPECT_GC_STEP 1e-6      /* h of the central difference (L(p+h) - L(p-h)) / 2h */
+#define INSPECT_GC_THRESHOLD 1e-5 /* a tensor passes when its max relative error is below this */
+#define INSPECT_GC_FLOOR 1e-3     /* times max(1, |loss|): smaller gradients are compared absolutely */
+#define INSPECT_GC_SAMPLE 100     /* elements checked per tensor; larger tensors are sampled */
+#define INSPECT_GC_SEED 20240601u /* seed of that sample, fixed so a check repeats exactly */
+
+/* What made a difference quotient meaningless: a kink of the function
+ * between p - h and p + h. */
+typedef enum Kink {
+    KINK_NONE,
+    KINK_RELU,     /* a relu pre-activation Z changed sign */
+    KINK_LEAKY,    /* a leaky_relu pre-activation Z changed sign */
+    KINK_SOFTPLUS, /* a softplus Z crossed PyTorch's threshold 20 */
+    KINK_HINGE,    /* a hinge margin 1 - y'f crossed 0 */
+    KINK_MAE,      /* an mae residual f - y crossed 0 */
+    KINK_HUBER     /* a huber residual |f - y| crossed delta */
+} Kink;
+
+/* One element of a parameter, checked or skipped. */
+typedef struct GcElement {
+    int row, col;       /* index in the tensor (row 0 for a bias) */
+    double analytic;    /* backward's dL/dp */
+    double numeric;     /* (L(p+h) - L(p-h)) / 2h */
+    double abs_err;     /* |analytic - numeric| (also at a kink, where it means nothing) */
+    double rel_err;     /* abs_err / max(|analytic|, |numeric|, floor) */
+    Kink kink;          /* KINK_NONE when compared; else why it was skipped */
+    int kink_layer;     /* layer whose Z crossed (the last layer for a loss kink) */
+    int kink_row;       /* sample of the batch where it happened */
+    int kink_col;       /* unit (or output) where it happened */
+} GcElement;
+
+/* One parameter tensor's check. */
+typedef struct GcTensor {
+    char name[16];      /* "W1", "b2" */
+    int layer;          /* k of Wk / bk */
+    int rows, cols;     /* shape; a bias is 1 x n_out */
+    bool vector;        /* a bias */
+    size_t total;       /* elements in the tensor */
+    size_t evaluated;   /* elements looked at (total, or the sample) */
+    size_t skipped;     /* of those, skipped at a kink */
+    size_t failed;      /* of those, with rel_err >= threshold */
+    double max_abs;     /* over the compared elements (0 when none) */
+    double max_rel;
+    int worst;          /* index into el of the largest rel_err, -1 when none */
+    GcElement *el;      /* (evaluated) in index order; points into the result's array */
+} GcTensor;
+
+typedef struct GradcheckResult {
+    double step;        /* h */
+    double threshold;   /* relative-error threshold */
+    double floor;       /* denominator floor used: INSPECT_GC_FLOOR * max(1, |loss|) */
+    double loss;        /* loss of the batch at the current parameters */
+    int rows;           /* rows of the batch */
+    int n_tensors;
+    GcTensor tensor[2 * NN_MAX_LAYERS]; /* W1 b1 W2 b2 ... (or the one asked for) */
+    GcElement *elements; /* owned: every GcTensor's el lives here */
+    size_t evaluated, skipped, failed; /* totals over the tensors */
+} GradcheckResult;
+
+/* Checks every parameter's gradient (param NULL) or one ("W1", "b2") by
+ * central differences on the current batch, on a copy of the model; a
+ * tensor of more than INSPECT_GC_SAMPLE elements is checked at a fixed
+ * random sample of that many. Elements where a kink lies between p - h and
+ * p + h are skipped, not compared. Fills r (free it with
+ * inspect_gradcheck_free); -1 with err (and r empty) when there is no data
+ * or model, the name is not a parameter, or memory runs out. */
+int inspect_gradcheck(Session *s, const char *param, GradcheckResult *r, char *err);
+void inspect_gradcheck_free(GradcheckResult *r);
+/* The comparison used for one element: fills the absolute and relative
+ * error of analytic against numeric (relative to the larger magnitude, or
+ * floor when both are smaller) and says whether it passes threshold. */
+bool inspect_gc_compare(double analytic, double numeric, double floor, double threshold,
+                        double *abs_err, double *rel_err);
+const char *inspect_kink_name(Kink k); /* "relu", "hinge", ... */
+
+/* ---- diagnose ---- */
+
+#define INSPECT_DEAD_SHARE 0.25     /* a layer with this share of dead units or more is reported */
+#define INSPECT_SAT_SHARE 0.25      /* the same for saturated units */
+#define INSPECT_SAT_SAMPLES 0.5     /* a unit is saturated for more than this share of the batch */
+#define INSPECT_VANISH 1e-2         /* ||dW1|| below this times ||dW_last||: vanishing */
+#define INSPECT_EXPLODE 1e2         /* ||dW1|| above this times ||dW_last||: exploding */
+#define INSPECT_GRAD_BIG 1e3        /* any ||dW_k|| above this: exploding */
+#define INSPECT_RATIO_GOOD 1e-3     /* the update-to-weight ratio to aim at */
+#define INSPECT_RATIO_HIGH 1e-1     /* above (100 times ~1e-3): lr too high */
+#define INSPECT_RATIO_LOW 1e-5      /* below (100 times less): lr too low */
+
+/* One layer's numbers on the current batch. */
+typedef struct LayerDiag {
+    int n_in, n_out;      /* W is (n_in, n_out) */
+    Act act;              /* activation (identity for the output layer) */
+    double a_mean, a_std; /* mean and standard deviation of A over batch and units */
+    int dead;             /* units never active on the batch (relu: A = 0, leaky_relu: Z < 0) */
+    int saturated;        /* units saturated for most samples (sigmoid, tanh) */
+    double grad_norm;     /* ||dW_k|| on the current batch */
+    double weight_norm;   /* ||W_k|| */
+    double update_ratio;  /* ||dW_k applied||/||W_k||, NaN when ||W_k|| = 0 */
+    bool symmetric;       /* hidden layer, n_out >= 2, all columns of W_k and all b_k equal */
+} LayerDiag;
+
+typedef enum FindingKind {
+    FIND_VANISHING,   /* value: ||dW1|| / ||dW_L||, layer 1 */
+    FIND_EXPLODING,   /* value: the largest ||dW_k|| or the ratio, at layer */
+    FIND_ZERO_GRAD,   /* every gradient is zero (value 0) */
+    FIND_DEAD,        /* value: share of dead units of layer */
+    FIND_SATURATED,   /* value: share of saturated units of layer */
+    FIND_SYMMETRY,    /* layer's units are identical; value ||W_k|| (0: all zero) */
+    FIND_UPDATE_HIGH, /* value: the largest update ratio, at layer */
+    FIND_UPDATE_LOW,  /* value: the largest update ratio, at layer */
+    FIND_HEALTHY      /* nothing stood out */
+} FindingKind;
+
+typedef struct Finding {
+    FindingKind kind;
+    int layer;        /* layer it is about (1-based), 0 for the whole model */
+    double value;     /* see FindingKind */
+} Finding;
+
+#define INSPECT_MAX_FINDINGS (4 * NN_MAX_LAYERS + 8)
+
+typedef struct Diagnosis {
+    int n_layers;
+    LayerDiag layer[NN_MAX_LAYERS]; /* layer[k-1] is layer k */
+    int rows;                       /* rows of the batch */
+    double loss;                    /* its loss */
+    bool measured;                  /* update ratios from the last update (else lr*||dW||/||W||) */
+    long update_step;               /* the step that update was, when measured */
+    double lr;                      /* the learning rate in force */
+    int n_findings;
+    Finding finding[INSPECT_MAX_FINDINGS]; /* most important first */
+} Diagnosis;
+
+/* Measures every layer on the current batch with a copy of the model and
+ * draws the findings. -1 with err (d untouched) when there is no data or
+ * model, or memory runs out. */
+int inspect_diagnose(Session *s, Diagnosis *d, char *err);
+
+#endif

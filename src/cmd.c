@@ -433,7 +433,7 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
                 return -1;
             bool dropped, reset;
             Dataset *ds = s->data;
-            s->data = NULL; /* hand the same data back so buffers and position follow */
+            /* hand the same data back so buffers and position follow */
             if (session_set_data(s, ds, &dropped, &reset) != 0)
                 return fail(c, "out of memory for the batch buffers");
             out(c, "split: %d training rows, %d validation rows (shuffled with seed %llu)\n",
@@ -447,7 +447,6 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
                 return -1;
             bool dropped, reset;
             Dataset *ds = s->data;
-            s->data = NULL;
             if (session_set_data(s, ds, &dropped, &reset) != 0)
                 return fail(c, "out of memory for the batch buffers");
             out(c, "standardized %d feature%s with the mean and standard deviation of the %d training rows\n",

@@ -293,39 +293,51 @@ static int alloc_buffers(Session *s, const Dataset *ds, int b, int k, char *err)
     return 0;
 }
 
+/* ds may be the session's own data again (after a split or standardize):
+ * then it is kept, also on failure. */
 int session_set_data(Session *s, Dataset *ds, bool *dropped, bool *loss_reset)
 {
     char err[ERR_LEN];
     *dropped = false;
     *loss_reset = false;
+    /* decide everything first, change nothing until the buffers exist */
+    bool drop = false, automatic = s->loss_auto;
+    Loss loss = s->loss;
     if (s->model) {
         LossShape sh = loss_shape(ds, nn_outputs(s->model));
         Loss l = s->loss_auto ? auto_loss(ds, nn_outputs(s->model)) : s->loss;
         if (nn_inputs(s->model) != ds->d || nn_outputs(s->model) != task_outputs(ds) ||
-            loss_check(&l, &sh, err) != 0) {
-            drop_model(s);
-            *dropped = true;
-        } else {
-            s->loss = l;
-        }
+            loss_check(&l, &sh, err) != 0)
+            drop = true;
+        else
+            loss = l;
     }
-    if (!s->loss_auto) {
+    int k = s->model && !drop ? nn_outputs(s->model) : 0;
+    int out = k ? k : task_outputs(ds);
+    if (!automatic) {
         /* an explicit loss that does not fit the new task gives way */
-        int out = s->model ? nn_outputs(s->model) : task_outputs(ds);
         LossShape sh = loss_shape(ds, out);
-        if (loss_check(&s->loss, &sh, err) != 0) {
-            s->loss_auto = true;
+        if (loss_check(&loss, &sh, err) != 0) {
+            automatic = true;
             *loss_reset = true;
         }
     }
-    if (s->loss_auto)
-        s->loss = auto_loss(ds, s->model ? nn_outputs(s->model) : task_outputs(ds));
-    int k = s->model ? nn_outputs(s->model) : 0;
+    if (automatic)
+        loss = auto_loss(ds, out);
     if (alloc_buffers(s, ds, s->batch, k, err) != 0) {
-        data_free(ds);
+        *loss_reset = false;
+        if (ds != s->data)
+            data_free(ds);
         return -1;
     }
-    data_free(s->data);
+    if (drop) {
+        drop_model(s);
+        *dropped = true;
+    }
+    s->loss = loss;
+    s->loss_auto = automatic;
+    if (ds != s->data)
+        data_free(s->data);
     s->data = ds;
     s->steps = 0;
     if (s->optim)

@@ -259,6 +259,25 @@ int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
                      element_name(t, e, el, sizeof el), e->analytic, e->numeric, G3(e->rel_err), t->name);
             wrapped(c, "  ", text);
         }
+        /* backward runs from the last layer down: the first layer (from the
+         * top) that fails is where a mistake enters */
+        int top_fail = 0, top_checked = 0;
+        for (int i = 0; i < r.n_tensors; i++) {
+            const GcTensor *t = &r.tensor[i];
+            if (t->failed && t->layer > top_fail)
+                top_fail = t->layer;
+            if (t->layer > top_checked)
+                top_checked = t->layer;
+        }
+        if (r.n_tensors > 2 && top_fail < top_checked) {
+            char in[16] = "X";
+            if (top_fail > 1)
+                snprintf(in, sizeof in, "A%d", top_fail - 1);
+            snprintf(text, sizeof text, "The layers above %d agree, so the mistake enters at layer %d: in dZ%d = "
+                     "dA%d * act'(Z%d) (the activation's derivative) or in dW%d = %s^T dZ%d, db%d.", top_fail,
+                     top_fail, top_fail, top_fail, top_fail, top_fail, in, top_fail, top_fail);
+            wrapped(c, "", text);
+        }
     }
     inspect_gradcheck_free(&r);
     return 0;

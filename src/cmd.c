@@ -846,10 +846,23 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
             hyper = i;
     for (const char *const *q = plain; *q; q++)
         known = known || strcmp(*q, what) == 0;
+    const char *eq = strchr(what, '=');
+    if (!known && hyper < 0 && eq) {
+        /* set lr=0.1: the same as set lr 0.1 would be, if lr is a thing to set */
+        size_t kl = (size_t)(eq - what);
+        bool settable = false;
+        for (const char *const *q = plain; *q; q++)
+            settable = settable || (strlen(*q) == kl && strncmp(*q, what, kl) == 0);
+        for (int k = 0; k < OPT_COUNT && !settable; k++) {
+            int no;
+            const OptHyper *oh = optim_hypers((OptKind)k, &no);
+            for (int i = 0; i < no; i++)
+                settable = settable || (strlen(oh[i].name) == kl && strncmp(oh[i].name, what, kl) == 0);
+        }
+        if (settable)
+            return fail(c, "write `set %.*s %s` with a space, not '='", (int)kl, what, eq + 1);
+    }
     if (!known && hyper < 0) {
-        const char *eq = strchr(what, '=');
-        if (eq)
-            return fail(c, "write `set %.*s %s` with a space, not '='", (int)(eq - what), what, eq + 1);
         for (int k = 0; k < OPT_COUNT; k++) {
             int no;
             const OptHyper *oh = optim_hypers((OptKind)k, &no);
@@ -2089,7 +2102,8 @@ static int exec_segment(CmdCtx *c, char *seg)
                                              "momentum", "beta1", "beta2", "eps", "weight_decay", NULL};
         for (const char *const *h = hypers; *h; h++)
             if (strcmp(lhs, *h) == 0)
-                return fail(c, "%s is a hyperparameter: set it with `set %s %s`", lhs, lhs, *rhs ? rhs : "VALUE");
+                return fail(c, "%s is a hyperparameter: set it with `set %s %s`", lhs, lhs,
+                            *rhs && !strpbrk(rhs, " \t=") ? rhs : "VALUE");
         return assign(c, lhs, rhs);
     }
     char *words[MAX_WORDS];

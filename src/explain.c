@@ -808,9 +808,10 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
     char expr[320];
 
     if (r->done)
-        out(c, "\nThe update made: %s's step t = %ld, from the state before it\n", optim_name(o->kind), t);
+        out(c, "\nWhat `update` did to %s: %s's step t = %ld, replayed from the state before it\n", pname,
+            optim_name(o->kind), t);
     else
-        out(c, "\nThe update `update` will make: %s's step t = %ld\n", optim_name(o->kind), t);
+        out(c, "\nWhat `update` will do to %s: %s's step t = %ld\n", pname, optim_name(o->kind), t);
     write_hypers(c, o);
 
     /* the formula */

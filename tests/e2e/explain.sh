@@ -29,7 +29,7 @@ has "$dir/before" "to $now (by"
 "$bin" -q --bail -c "$common; step 3; explain W1[0,1]; show W1[0,1]" > "$dir/after" 2>&1 ||
     { cat "$dir/after"; fail "session failed"; }
 now=$(tail -1 "$dir/after" | sed 's/^W1\[0,1\] = //')
-has "$dir/after" "The update made: adam's step t = 3"
+has "$dir/after" "What \`update\` did to W1[0,1]: adam's step t = 3"
 grep '^`update` moved W1\[0,1\]' "$dir/after" | grep -qF "to $now (by" ||
     fail "after update explain does not end at W1[0,1] = $now"
 

@@ -1897,7 +1897,7 @@ static const Cmd commands[] = {
      "(hinge margin 1 - y'f at 0, mae residual at 0, huber |f - y| at delta), the\n"
      "quotient means nothing: such elements are listed as skipped, not failed.\n"
      "Works in any phase on a copy of the model: nothing in the session changes.\n"
-     "PARAM (W1, b2 ...) checks one tensor and lists its elements.\n"
+     "PARAM (W1, b2 ...) checks one tensor and lists its elements. Ctrl-C stops it.\n"
      "Example: data moons; model mlp 8; gradcheck      gradcheck W1",
      cmd_gradcheck, cmd_complete_param},
     {"diagnose", 0, 0, "diagnose", "per layer: activations, dead/saturated units, gradients, update ratio",

@@ -155,7 +155,8 @@ static void print_gc_row(CmdCtx *c, const GcTensor *t, double threshold)
     bool none = t->evaluated == t->skipped;
     cell(c, none ? "-" : G3(t->max_abs), 13);
     cell(c, none ? "-" : G3(t->max_rel), 13);
-    out(c, "%-8zu %s\n", t->skipped, none ? "n/a (all skipped)" : t->failed ? "FAIL" : "ok");
+    out(c, "%-8zu %s\n", t->skipped, t->evaluated == 0 ? "not reached" : none ? "n/a (all skipped)" :
+                                      t->failed ? "FAIL" : "ok");
     (void)threshold;
 }
 
@@ -203,11 +204,11 @@ int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
 
     for (int i = 0; i < r.n_tensors; i++) {
         const GcTensor *t = &r.tensor[i];
-        if (t->evaluated < t->total)
+        if (t->evaluated < t->total && !r.interrupted)
             out(c, "%s: sampled %zu of %zu elements (a fixed random sample: a repeat checks the same ones)\n",
                 t->name, t->evaluated, t->total);
     }
-    if (r.n_tensors == 1)
+    if (argc > 1)
         print_elements(c, &r.tensor[0]);
 
     if (r.skipped) {
@@ -229,6 +230,15 @@ int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
 
     out(c, "\n");
     size_t compared = r.evaluated - r.skipped;
+    if (r.interrupted) {
+        snprintf(text, sizeof text, "interrupted after %zu element%s (%zu failed so far); the session is "
+                 "unchanged. Every element costs two forward passes of the batch, so a large model or batch "
+                 "takes long; `gradcheck b1` (one tensor) or a smaller `set batch` is quicker.", r.evaluated,
+                 r.evaluated == 1 ? "" : "s", r.failed);
+        wrapped(c, "", text);
+        inspect_gradcheck_free(&r);
+        return 1;
+    }
     if (r.failed == 0 && compared > 0) {
         double worst = 0;
         for (int i = 0; i < r.n_tensors; i++)

@@ -27,6 +27,7 @@ typedef struct Probe {
     Loss loss;     /* the loss in force */
     LossShape sh;  /* its shape for this model and data */
     int rows;      /* rows of the batch */
+    volatile sig_atomic_t *interrupt; /* Ctrl-C flag of the session, or NULL */
 } Probe;
 
 /* Copies the model and points at the batch; -1 with err when there is
@@ -49,6 +50,7 @@ static int probe_open(Session *s, Probe *p, const char *what, char *err)
     LossShape sh = {nn_outputs(s->model), s->data->t, s->data->classification, s->data->n_classes};
     p->sh = sh;
     p->rows = s->rows;
+    p->interrupt = s->interrupt;
     return 0;
 }
 
@@ -245,14 +247,19 @@ static size_t sample_indices(Rng *r, size_t n, size_t want, size_t *idx)
     return got;
 }
 
-/* Checks the elements idx[0..n) of the tensor at offset off, cols wide. */
-static void check_tensor(Probe *p, KinkWatch *w, const double *ana, size_t off, int cols, const size_t *idx,
+/* Checks the elements idx[0..n) of the tensor at offset off, cols wide;
+ * false when Ctrl-C stopped it (t->evaluated then counts what was done). */
+static bool check_tensor(Probe *p, KinkWatch *w, const double *ana, size_t off, int cols, const size_t *idx,
                          size_t n, const GradcheckResult *r, GcTensor *t)
 {
     Model *m = p->m;
     double h = r->step;
     t->worst = -1;
     for (size_t q = 0; q < n; q++) {
+        if (p->interrupt && *p->interrupt) {
+            t->evaluated = q;
+            return false;
+        }
         GcElement *e = &t->el[q];
         size_t at = off + idx[q];
         memset(e, 0, sizeof *e);
@@ -284,6 +291,7 @@ static void check_tensor(Probe *p, KinkWatch *w, const double *ana, size_t off, 
             t->worst = (int)q;
         }
     }
+    return true;
 }
 
 int inspect_gradcheck(Session *s, const char *param, GradcheckResult *r, char *err)
@@ -348,10 +356,16 @@ int inspect_gradcheck(Session *s, const char *param, GradcheckResult *r, char *e
         t->evaluated = sample_indices(&rng, t->total, INSPECT_GC_SAMPLE, idx);
         t->el = r->elements + used;
         used += t->evaluated;
-        check_tensor(&p, &w, ana, t->vector ? ly->b_off : ly->w_off, t->cols, idx, t->evaluated, r, t);
+        bool done = check_tensor(&p, &w, ana, t->vector ? ly->b_off : ly->w_off, t->cols, idx, t->evaluated,
+                                 r, t);
         r->evaluated += t->evaluated;
         r->skipped += t->skipped;
         r->failed += t->failed;
+        if (!done) {
+            r->interrupted = true;
+            r->n_tensors = i + 1;
+            break;
+        }
     }
     free(ana);
     free(w.save);

@@ -74,15 +74,18 @@ typedef struct GradcheckResult {
     GcTensor tensor[2 * NN_MAX_LAYERS]; /* W1 b1 W2 b2 ... (or the one asked for) */
     GcElement *elements; /* owned: every GcTensor's el lives here */
     size_t evaluated, skipped, failed; /* totals over the tensors */
+    bool interrupted;   /* Ctrl-C stopped it: the tensors hold what was done */
 } GradcheckResult;
 
 /* Checks every parameter's gradient (param NULL) or one ("W1", "b2") by
  * central differences on the current batch, on a copy of the model; a
  * tensor of more than INSPECT_GC_SAMPLE elements is checked at a fixed
  * random sample of that many. Elements where a kink lies between p - h and
- * p + h are skipped, not compared. Fills r (free it with
- * inspect_gradcheck_free); -1 with err (and r empty) when there is no data
- * or model, the name is not a parameter, or memory runs out. */
+ * p + h are skipped, not compared. Stops between two elements when
+ * *s->interrupt is set (r->interrupted, the tensors cut to what was done).
+ * Fills r (free it with inspect_gradcheck_free); -1 with err (and r empty)
+ * when there is no data or model, the name is not a parameter, or memory
+ * runs out. */
 int inspect_gradcheck(Session *s, const char *param, GradcheckResult *r, char *err);
 void inspect_gradcheck_free(GradcheckResult *r);
 /* The comparison used for one element: fills the absolute and relative

@@ -476,6 +476,30 @@ static void test_refusals_and_one_param(void **state)
     fx_free(x);
 }
 
+/* Ctrl-C stops the check between two elements; the command says so and
+ * returns 1, as an interrupted `train` does. */
+static void test_interrupt(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    volatile sig_atomic_t flag = 0;
+    x->c.s->interrupt = &flag;
+    ok(x, "data moons; model mlp 8");
+    flag = 1;
+    GradcheckResult r;
+    gradcheck(x, NULL, &r);
+    assert_true(r.interrupted);
+    assert_int_equal(r.evaluated, 0);
+    inspect_gradcheck_free(&r);
+    assert_int_equal(run(x, "gradcheck"), 1);
+    assert_contains(x->last, "interrupted after 0 elements");
+    assert_contains(x->last, "not reached");
+    flag = 0;
+    ok(x, "gradcheck");
+    assert_contains(x->last, "ok: all");
+    fx_free(x);
+}
+
 typedef struct Names {
     char all[512];
 } Names;
@@ -697,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_session_unchanged),
         cmocka_unit_test(test_large_tensor_sampled),
         cmocka_unit_test(test_refusals_and_one_param),
+        cmocka_unit_test(test_interrupt),
         cmocka_unit_test(test_completion),
         cmocka_unit_test(test_symmetry_after_constant_init),
         cmocka_unit_test(test_dead_relu_units),

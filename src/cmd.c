@@ -375,6 +375,15 @@ static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
     Dataset *ds = data_generate(argv[1], &o, c->err);
     if (!ds)
         return -1;
+    /* a huge noise= overflows: refuse data a model cannot compute with */
+    for (size_t i = 0; i < (size_t)ds->n * (size_t)(ds->d + ds->t); i++) {
+        size_t nx = (size_t)ds->n * (size_t)ds->d;
+        if (!isfinite(i < nx ? ds->x[i] : ds->y[i - nx])) {
+            data_free(ds);
+            return fail(c, "noise=%s makes values too large to compute with; use a noise level like noise=0.1",
+                        NUM(o.noise));
+        }
+    }
     return data_set(c, ds);
 }
 

@@ -1252,8 +1252,17 @@ static int cmd_predict(CmdCtx *c, int argc, char **argv)
             free(x);
             return -1;
         }
-    session_predict(s, x, y, c->err);
     int k = nn_outputs(s->model);
+    if (session_predict(s, x, y, c->err) != 0) {
+        free(x);
+        return -1;
+    }
+    for (int j = 0; j < k; j++)
+        if (!isfinite(y[j])) {
+            free(x);
+            return fail(c, "the output for this input is %s: the numbers overflow; use inputs and parameters of "
+                           "ordinary size (`params`, `W1` show them)", isnan(y[j]) ? "NaN" : "infinite");
+        }
     out(c, "yhat =");
     for (int j = 0; j < k; j++)
         out(c, " %s", NUM(y[j]));

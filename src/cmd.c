@@ -1259,9 +1259,10 @@ static int cmd_predict(CmdCtx *c, int argc, char **argv)
     }
     for (int j = 0; j < k; j++)
         if (!isfinite(y[j])) {
+            bool nan = isnan(y[j]);
             free(x);
             return fail(c, "the output for this input is %s: the numbers overflow; use inputs and parameters of "
-                           "ordinary size (`params`, `W1` show them)", isnan(y[j]) ? "NaN" : "infinite");
+                           "ordinary size (`params`, `W1` show them)", nan ? "NaN" : "infinite");
         }
     out(c, "yhat =");
     for (int j = 0; j < k; j++)

@@ -1312,7 +1312,8 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
         } else if (*p == ']') {
             if (depth == 2 || (depth == 1 && !two_d)) {
                 if (ncols >= 0 && rowlen != ncols)
-                    return fail(c, "rows of different lengths (%d and %d values)", ncols, rowlen);
+                    return fail(c, "rows of different lengths (%d and %d values): every row needs the same count", ncols,
+                                rowlen);
                 ncols = rowlen;
                 nrows++;
                 rowlen = 0;
@@ -1338,12 +1339,12 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
             char word[64];
             size_t wl = (size_t)(q - p);
             if (wl >= sizeof word)
-                return fail(c, "'%.20s...' is not a number", p);
+                return fail(c, "'%.20s...' is not a number: write numbers like 0.5 or -1e-3", p);
             memcpy(word, p, wl);
             word[wl] = '\0';
             double v;
             if (!util_parse_double(word, &v))
-                return fail(c, "'%s' is not a finite number", word);
+                return fail(c, "'%s' is not a finite number: write numbers like 0.5 or -1e-3", word);
             (void)end;
             if (n < cap)
                 vals[n] = v;
@@ -1562,7 +1563,7 @@ static int cmd_expect(CmdCtx *c, int argc, char **argv)
         if (parse_num(c, "tol", val, &tol) != 0)
             return -1;
         if (tol < 0)
-            return fail(c, "tol must be 0 or more");
+            return fail(c, "tol must be 0 or more, as in tol=1e-3");
     }
     if (expect_value(c, argv[1], &v) != 0)
         return -1;

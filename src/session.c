@@ -148,8 +148,9 @@ int session_undo(Session *s, int n, char *err)
     if (s->hist_len == 0)
         return util_err(err, "nothing to undo: no update since the model, optimizer, batch size or data last changed");
     if (n > s->hist_len)
-        return util_err(err, "only the last %d update%s can be undone%s", s->hist_len, s->hist_len == 1 ? "" : "s",
-                        s->hist_len == s->hist_cap ? " (the history's memory bound)" : "");
+        return util_err(err, "only the last %d update%s can be undone%s; `undo %d` goes back as far as that",
+                        s->hist_len, s->hist_len == 1 ? "" : "s",
+                        s->hist_len == s->hist_cap ? " (the history's memory bound)" : "", s->hist_len);
     const Snapshot *h = session_snapshot(s, n - 1);
     Optim *o = s->optim;
     memcpy(s->model->params, h->params, sizeof(double) * s->model->n_params);

@@ -35,8 +35,7 @@ static const Cmd *command_list(void);
 
 /* ---- output helpers ---- */
 
-static void out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void out(CmdCtx *c, const char *fmt, ...)
+void cmd_out(CmdCtx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -44,8 +43,7 @@ static void out(CmdCtx *c, const char *fmt, ...)
     va_end(ap);
 }
 
-static int fail(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(CmdCtx *c, const char *fmt, ...)
+int cmd_fail(CmdCtx *c, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -55,7 +53,7 @@ static int fail(CmdCtx *c, const char *fmt, ...)
 }
 
 /* One number with the session's precision ("-0" shown as "0"). */
-static const char *num(const CmdCtx *c, double v, char *buf, size_t n)
+const char *cmd_num(const CmdCtx *c, double v, char *buf, size_t n)
 {
     if (v == 0)
         v = 0;
@@ -63,7 +61,7 @@ static const char *num(const CmdCtx *c, double v, char *buf, size_t n)
     return buf;
 }
 
-#define NUM(v) num(c, (v), (char[40]){0}, 40)
+#define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 
 /* Splits `key=value`; false when the word has no '='. */
 static bool split_opt(char *word, char **key, char **val)
@@ -80,14 +78,14 @@ static bool split_opt(char *word, char **key, char **val)
 static int parse_num(CmdCtx *c, const char *what, const char *s, double *v)
 {
     if (!util_parse_double(s, v))
-        return fail(c, "%s must be a finite number (like 0.1 or 1e-3), got '%s'", what, s);
+        return cmd_fail(c, "%s must be a finite number (like 0.1 or 1e-3), got '%s'", what, s);
     return 0;
 }
 
 static int parse_int(CmdCtx *c, const char *what, const char *s, long lo, long hi, long *v)
 {
     if (!util_parse_long(s, lo, hi, v))
-        return fail(c, "%s must be a whole number from %ld to %ld, got '%s'", what, lo, hi, s);
+        return cmd_fail(c, "%s must be a whole number from %ld to %ld, got '%s'", what, lo, hi, s);
     return 0;
 }
 
@@ -118,16 +116,16 @@ static const char *did_you_mean(const char *word, const char *const *list, const
 static void print_tensor(CmdCtx *c, const Tensor *t, const char *what)
 {
     int rows = t->rows, cols = t->cols;
-    out(c, "%s  %s", t->name, t->vector ? "" : "");
+    cmd_out(c, "%s  %s", t->name, t->vector ? "" : "");
     if (t->vector)
-        out(c, "(%d)", cols);
+        cmd_out(c, "(%d)", cols);
     else
-        out(c, "(%d×%d)", rows, cols);
+        cmd_out(c, "(%d×%d)", rows, cols);
     if (what)
-        out(c, "  %s", what);
-    out(c, "\n");
+        cmd_out(c, "  %s", what);
+    cmd_out(c, "\n");
     if (rows == 0 || cols == 0) {
-        out(c, "  (empty)\n");
+        cmd_out(c, "  (empty)\n");
         return;
     }
     int show_r[32], nr = 0, show_c[32], nc = 0;
@@ -142,36 +140,36 @@ static void print_tensor(CmdCtx *c, const Tensor *t, const char *what)
     char buf[64];
     for (int a = 0; a < nr; a++)
         for (int b = 0; b < nc; b++) {
-            int w = (int)strlen(num(c, t->data[(size_t)show_r[a] * cols + show_c[b]], buf, sizeof buf));
+            int w = (int)strlen(cmd_num(c, t->data[(size_t)show_r[a] * cols + show_c[b]], buf, sizeof buf));
             if (w > width)
                 width = w;
         }
     int lw = snprintf(buf, sizeof buf, "%d", rows - 1);
     if (t->vector)
         lw = 0;
-    out(c, "%*s", lw + 2, "");
+    cmd_out(c, "%*s", lw + 2, "");
     for (int b = 0; b < nc; b++) {
         if (cut_c && b == 8)
-            out(c, "  ...");
-        out(c, "  %*d", width, show_c[b]);
+            cmd_out(c, "  ...");
+        cmd_out(c, "  %*d", width, show_c[b]);
     }
-    out(c, "\n");
+    cmd_out(c, "\n");
     for (int a = 0; a < nr; a++) {
         if (cut_r && a == 10)
-            out(c, "%*s  ... %d more rows ...\n", lw, "", rows - 15);
+            cmd_out(c, "%*s  ... %d more rows ...\n", lw, "", rows - 15);
         if (t->vector)
-            out(c, "  ");
+            cmd_out(c, "  ");
         else
-            out(c, "  %*d", lw, show_r[a]);
+            cmd_out(c, "  %*d", lw, show_r[a]);
         for (int b = 0; b < nc; b++) {
             if (cut_c && b == 8)
-                out(c, "  ...");
-            out(c, "  %*s", width, num(c, t->data[(size_t)show_r[a] * cols + show_c[b]], buf, sizeof buf));
+                cmd_out(c, "  ...");
+            cmd_out(c, "  %*s", width, cmd_num(c, t->data[(size_t)show_r[a] * cols + show_c[b]], buf, sizeof buf));
         }
-        out(c, "\n");
+        cmd_out(c, "\n");
     }
     if (cut_c)
-        out(c, "  (%d columns; `export %s FILE.csv` writes them all)\n", cols, t->name);
+        cmd_out(c, "  (%d columns; `export %s FILE.csv` writes them all)\n", cols, t->name);
 }
 
 /* What the rows and columns of a named tensor mean, for the heading. */
@@ -199,21 +197,21 @@ static int parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, 
     const char *br = strchr(ref, '[');
     size_t len = br ? (size_t)(br - ref) : strlen(ref);
     if (len == 0 || len >= n)
-        return fail(c, "'%s' is not a name; `names` lists what exists now", ref);
+        return cmd_fail(c, "'%s' is not a name; `names` lists what exists now", ref);
     memcpy(name, ref, len);
     name[len] = '\0';
     for (size_t k = 0; k < len; k++)
         if (!isalnum((unsigned char)name[k]))
-            return fail(c, "'%s' is not a name; `names` lists what exists now", ref);
+            return cmd_fail(c, "'%s' is not a name; `names` lists what exists now", ref);
     if (!br)
         return 0;
     const char *close = strchr(br, ']');
     if (!close || close[1] != '\0')
-        return fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
+        return cmd_fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
     char idx[64];
     size_t il = (size_t)(close - br - 1);
     if (il == 0 || il >= sizeof idx)
-        return fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
+        return cmd_fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
     memcpy(idx, br + 1, il);
     idx[il] = '\0';
     char *comma = strchr(idx, ',');
@@ -230,7 +228,7 @@ static int parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, 
         for (char *e = b + strlen(b); e > b && isspace((unsigned char)e[-1]);)
             *--e = '\0';
     if (!util_parse_long(a, 0, 100000000, i) || (b && !util_parse_long(b, 0, 100000000, j)))
-        return fail(c, "'%s': indices are whole numbers from 0, as in %s[0,1]", ref, name);
+        return cmd_fail(c, "'%s': indices are whole numbers from 0, as in %s[0,1]", ref, name);
     return 0;
 }
 
@@ -249,14 +247,14 @@ static int element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at)
         } else if (t->cols == 1) {
             j = 0;
         } else {
-            return fail(c, "%s is %d×%d: give both indices, as in %s[%ld,0]", t->name, t->rows, t->cols,
+            return cmd_fail(c, "%s is %d×%d: give both indices, as in %s[%ld,0]", t->name, t->rows, t->cols,
                         t->name, i);
         }
     }
     if (i >= t->rows || j >= t->cols) {
         if (t->vector)
-            return fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
-        return fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows,
+            return cmd_fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
+        return cmd_fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows,
                     t->cols, t->rows - 1, t->cols - 1);
     }
     *at = (size_t)i * (size_t)t->cols + (size_t)j;
@@ -275,7 +273,7 @@ static int show_ref(CmdCtx *c, const char *ref)
         return name_refused(c, name);
     if (i < 0) {
         if (strcmp(name, "loss") == 0) {
-            out(c, "loss = %s\n", NUM(t.data[0]));
+            cmd_out(c, "loss = %s\n", NUM(t.data[0]));
             return 0;
         }
         print_tensor(c, &t, tensor_meaning(&t));
@@ -284,7 +282,7 @@ static int show_ref(CmdCtx *c, const char *ref)
     size_t at;
     if (element_index(c, &t, i, j, &at) != 0)
         return -1;
-    out(c, "%s = %s\n", ref, NUM(t.data[at]));
+    cmd_out(c, "%s = %s\n", ref, NUM(t.data[at]));
     return 0;
 }
 
@@ -293,32 +291,32 @@ static int show_ref(CmdCtx *c, const char *ref)
 static void print_data_summary(CmdCtx *c)
 {
     const Dataset *ds = c->s->data;
-    out(c, "%s: %d rows", ds->name, ds->n);
+    cmd_out(c, "%s: %d rows", ds->name, ds->n);
     if (ds->n_train < ds->n)
-        out(c, " (%d training, %d validation)", ds->n_train, ds->n - ds->n_train);
-    out(c, ", %d feature%s (", ds->d, ds->d == 1 ? "" : "s");
+        cmd_out(c, " (%d training, %d validation)", ds->n_train, ds->n - ds->n_train);
+    cmd_out(c, ", %d feature%s (", ds->d, ds->d == 1 ? "" : "s");
     for (int j = 0; j < ds->d && j < 8; j++)
-        out(c, "%s%s", j ? ", " : "", ds->feature_names[j]);
-    out(c, "%s)\n", ds->d > 8 ? ", ..." : "");
+        cmd_out(c, "%s%s", j ? ", " : "", ds->feature_names[j]);
+    cmd_out(c, "%s)\n", ds->d > 8 ? ", ..." : "");
     if (ds->classification) {
         long counts[1000] = {0};
         for (int i = 0; i < ds->n; i++)
             counts[(int)ds->y[i]]++;
-        out(c, "task: %s classification, %d classes (",
+        cmd_out(c, "task: %s classification, %d classes (",
             ds->n_classes == 2 ? "binary" : "multi-class", ds->n_classes);
         for (int k = 0; k < ds->n_classes && k < 10; k++)
-            out(c, "%s%d: %ld", k ? ", " : "", k, counts[k]);
-        out(c, "%s) in target %s\n", ds->n_classes > 10 ? ", ..." : "", ds->target_names[0]);
-        out(c, "output: %d unit%s, default loss %s\n", ds->n_classes == 2 ? 1 : ds->n_classes,
+            cmd_out(c, "%s%d: %ld", k ? ", " : "", k, counts[k]);
+        cmd_out(c, "%s) in target %s\n", ds->n_classes > 10 ? ", ..." : "", ds->target_names[0]);
+        cmd_out(c, "output: %d unit%s, default loss %s\n", ds->n_classes == 2 ? 1 : ds->n_classes,
             ds->n_classes == 2 ? "" : "s", ds->n_classes == 2 ? "bce" : "ce");
     } else {
-        out(c, "task: regression of %d target%s (", ds->t, ds->t == 1 ? "" : "s");
+        cmd_out(c, "task: regression of %d target%s (", ds->t, ds->t == 1 ? "" : "s");
         for (int j = 0; j < ds->t && j < 8; j++)
-            out(c, "%s%s", j ? ", " : "", ds->target_names[j]);
-        out(c, "%s)\noutput: %d unit%s, default loss mse\n", ds->t > 8 ? ", ..." : "", ds->t,
+            cmd_out(c, "%s%s", j ? ", " : "", ds->target_names[j]);
+        cmd_out(c, "%s)\noutput: %d unit%s, default loss mse\n", ds->t > 8 ? ", ..." : "", ds->t,
             ds->t == 1 ? "" : "s");
     }
-    out(c, "standardized: %s; batches of %d: %d per epoch\n", ds->standardized ? "yes" : "no",
+    cmd_out(c, "standardized: %s; batches of %d: %d per epoch\n", ds->standardized ? "yes" : "no",
         c->s->batch, session_batches(c->s));
 }
 
@@ -329,13 +327,13 @@ static int data_set(CmdCtx *c, Dataset *ds)
     snprintf(name, sizeof name, "%s", c->s->model_kind);
     snprintf(loss, sizeof loss, "%s", loss_name(c->s->loss.kind));
     if (session_set_data(c->s, ds, &dropped, &reset) != 0)
-        return fail(c, "out of memory for the batch buffers");
+        return cmd_fail(c, "out of memory for the batch buffers");
     print_data_summary(c);
     if (reset)
-        out(c, "note: the %s loss does not fit this task; the loss follows the task again (%s)\n", loss,
+        cmd_out(c, "note: the %s loss does not fit this task; the loss follows the task again (%s)\n", loss,
             loss_name(c->s->loss.kind));
     if (dropped)
-        out(c, "note: the %s model did not fit this data and was removed; build one with `model ...`\n", name);
+        cmd_out(c, "note: the %s model did not fit this data and was removed; build one with `model ...`\n", name);
     return 0;
 }
 
@@ -346,7 +344,7 @@ static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
         char *k, *v;
         long n;
         if (!split_opt(argv[i], &k, &v))
-            return fail(c, "unexpected '%s': data %s takes n= noise= seed= classes= features=", argv[i], argv[1]);
+            return cmd_fail(c, "unexpected '%s': data %s takes n= noise= seed= classes= features=", argv[i], argv[1]);
         if (strcmp(k, "n") == 0) {
             if (parse_int(c, "n", v, 1, 10000000, &n) != 0)
                 return -1;
@@ -355,7 +353,7 @@ static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
             if (parse_num(c, "noise", v, &o.noise) != 0)
                 return -1;
             if (o.noise < 0)
-                return fail(c, "noise must be 0 or more, got %s", v);
+                return cmd_fail(c, "noise must be 0 or more, got %s", v);
         } else if (strcmp(k, "seed") == 0) {
             if (parse_int(c, "seed", v, 0, 0x7fffffffffffffffL, &n) != 0)
                 return -1;
@@ -369,7 +367,7 @@ static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
                 return -1;
             o.features = (int)n;
         } else {
-            return fail(c, "unknown option '%s': data %s takes n= noise= seed= classes= features=", k, argv[1]);
+            return cmd_fail(c, "unknown option '%s': data %s takes n= noise= seed= classes= features=", k, argv[1]);
         }
     }
     Dataset *ds = data_generate(argv[1], &o, c->err);
@@ -380,7 +378,7 @@ static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
         size_t nx = (size_t)ds->n * (size_t)ds->d;
         if (!isfinite(i < nx ? ds->x[i] : ds->y[i - nx])) {
             data_free(ds);
-            return fail(c, "noise=%s makes values too large to compute with; use a noise level like noise=0.1",
+            return cmd_fail(c, "noise=%s makes values too large to compute with; use a noise level like noise=0.1",
                         NUM(o.noise));
         }
     }
@@ -392,20 +390,20 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
     Session *s = c->s;
     if (argc == 1) {
         if (!s->data)
-            return fail(c, "no data yet: try `data moons`, `data line` or `data load FILE.csv` (`help data`)");
+            return cmd_fail(c, "no data yet: try `data moons`, `data line` or `data load FILE.csv` (`help data`)");
         print_data_summary(c);
         return 0;
     }
     const char *sub = argv[1];
     if (strcmp(sub, "load") == 0) {
         if (argc < 3 || !argv[2][0])
-            return fail(c, "data load needs a file: data load FILE.csv [target=COL] [header=auto|yes|no]");
+            return cmd_fail(c, "data load needs a file: data load FILE.csv [target=COL] [header=auto|yes|no]");
         const char *target = NULL;
         DataHeader h = DATA_HEADER_AUTO;
         for (int i = 3; i < argc; i++) {
             char *k, *v;
             if (!split_opt(argv[i], &k, &v))
-                return fail(c, "unexpected '%s': data load takes target= and header=", argv[i]);
+                return cmd_fail(c, "unexpected '%s': data load takes target= and header=", argv[i]);
             if (strcmp(k, "target") == 0) {
                 target = v;
             } else if (strcmp(k, "header") == 0) {
@@ -416,9 +414,9 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
                 else if (strcmp(v, "no") == 0 || strcmp(v, "off") == 0 || strcmp(v, "false") == 0)
                     h = DATA_HEADER_NO;
                 else
-                    return fail(c, "header must be auto, yes or no, got '%s'", v);
+                    return cmd_fail(c, "header must be auto, yes or no, got '%s'", v);
             } else {
-                return fail(c, "unknown option '%s': data load takes target= and header=", k);
+                return cmd_fail(c, "unknown option '%s': data load takes target= and header=", k);
             }
         }
         Dataset *ds = data_load_csv(argv[2], target, h, c->err);
@@ -428,68 +426,68 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
     }
     if (strcmp(sub, "split") == 0 || strcmp(sub, "standardize") == 0 || strcmp(sub, "show") == 0) {
         if (!s->data)
-            return fail(c, "no data yet: try `data moons` first");
+            return cmd_fail(c, "no data yet: try `data moons` first");
         if (strcmp(sub, "split") == 0) {
             double f;
             if (argc != 3)
-                return fail(c, "data split %s the fraction to hold out, as in `data split 0.2`",
+                return cmd_fail(c, "data split %s the fraction to hold out, as in `data split 0.2`",
                             argc < 3 ? "needs" : "takes only");
             if (parse_num(c, "the fraction", argv[2], &f) != 0)
                 return -1;
             if (!(f > 0 && f < 1))
-                return fail(c, "the fraction held out must be between 0 and 1, as in `data split 0.2`");
+                return cmd_fail(c, "the fraction held out must be between 0 and 1, as in `data split 0.2`");
             if (data_split(s->data, f, s->seed, c->err) != 0)
                 return -1;
             bool dropped, reset;
             Dataset *ds = s->data;
             /* hand the same data back so buffers and position follow */
             if (session_set_data(s, ds, &dropped, &reset) != 0)
-                return fail(c, "out of memory for the batch buffers");
-            out(c, "split: %d training rows, %d validation rows (shuffled with seed %llu)\n",
+                return cmd_fail(c, "out of memory for the batch buffers");
+            cmd_out(c, "split: %d training rows, %d validation rows (shuffled with seed %llu)\n",
                 ds->n_train, ds->n - ds->n_train, (unsigned long long)s->seed);
             return 0;
         }
         if (strcmp(sub, "standardize") == 0) {
             if (argc != 2)
-                return fail(c, "data standardize takes no arguments");
+                return cmd_fail(c, "data standardize takes no arguments");
             if (data_standardize(s->data, c->err) != 0)
                 return -1;
             bool dropped, reset;
             Dataset *ds = s->data;
             if (session_set_data(s, ds, &dropped, &reset) != 0)
-                return fail(c, "out of memory for the batch buffers");
-            out(c, "standardized %d feature%s with the mean and standard deviation of the %d training rows\n",
+                return cmd_fail(c, "out of memory for the batch buffers");
+            cmd_out(c, "standardized %d feature%s with the mean and standard deviation of the %d training rows\n",
                 ds->d, ds->d == 1 ? "" : "s", ds->n_train);
             return 0;
         }
         long rows = 10;
         if (argc > 3)
-            return fail(c, "data show takes at most one number: data show [ROWS]");
+            return cmd_fail(c, "data show takes at most one number: data show [ROWS]");
         if (argc == 3 && parse_int(c, "ROWS", argv[2], 1, 1000000, &rows) != 0)
             return -1;
         const Dataset *ds = s->data;
         if (rows > ds->n)
             rows = ds->n;
-        out(c, "%6s", "row");
+        cmd_out(c, "%6s", "row");
         for (int j = 0; j < ds->d && j < 10; j++)
-            out(c, " %10.10s", ds->feature_names[j]);
+            cmd_out(c, " %10.10s", ds->feature_names[j]);
         if (ds->d > 10)
-            out(c, " %10s", "...");
+            cmd_out(c, " %10s", "...");
         for (int j = 0; j < ds->t; j++)
-            out(c, " | %8.8s", ds->target_names[j]);
-        out(c, "\n");
+            cmd_out(c, " | %8.8s", ds->target_names[j]);
+        cmd_out(c, "\n");
         for (long i = 0; i < rows; i++) {
-            out(c, "%6ld", i);
+            cmd_out(c, "%6ld", i);
             for (int j = 0; j < ds->d && j < 10; j++)
-                out(c, " %10s", NUM(ds->x[(size_t)i * ds->d + j]));
+                cmd_out(c, " %10s", NUM(ds->x[(size_t)i * ds->d + j]));
             if (ds->d > 10)
-                out(c, " %10s", "...");
+                cmd_out(c, " %10s", "...");
             for (int j = 0; j < ds->t; j++)
-                out(c, " | %8s", NUM(ds->y[(size_t)i * ds->t + j]));
-            out(c, "%s\n", i >= ds->n_train ? "  (validation)" : "");
+                cmd_out(c, " | %8s", NUM(ds->y[(size_t)i * ds->t + j]));
+            cmd_out(c, "%s\n", i >= ds->n_train ? "  (validation)" : "");
         }
         if (rows < ds->n)
-            out(c, "(%ld of %d rows)\n", rows, ds->n);
+            cmd_out(c, "(%ld of %d rows)\n", rows, ds->n);
         return 0;
     }
     if (data_generator_about(sub))
@@ -501,8 +499,8 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
     words[nw] = NULL;
     const char *dym = DYM(sub, words, "data ");
     if (*dym)
-        return fail(c, "no data set called '%s'%s; `help data` lists them", sub, dym);
-    return fail(c, "no data set called '%s': `help data` lists the generators; `data load FILE.csv` reads a file", sub);
+        return cmd_fail(c, "no data set called '%s'%s; `help data` lists them", sub, dym);
+    return cmd_fail(c, "no data set called '%s': `help data` lists the generators; `data load FILE.csv` reads a file", sub);
 }
 
 /* ---- model ---- */
@@ -520,47 +518,47 @@ static int cmd_model(CmdCtx *c, int argc, char **argv)
         acts[a] = act_name((Act)a);
     acts[ACT_COUNT] = NULL;
     if (!is_mlp && strcmp(kind, "linear") && strcmp(kind, "logistic") && strcmp(kind, "softmax"))
-        return fail(c, "no model kind '%s'%s: use linear, logistic, softmax or mlp H1 [H2 ...] [act=NAME]", kind,
+        return cmd_fail(c, "no model kind '%s'%s: use linear, logistic, softmax or mlp H1 [H2 ...] [act=NAME]", kind,
                     DYM(kind, kinds, "model "));
     for (int i = 2; i < argc; i++) {
         char *k, *v;
         long h;
         if (split_opt(argv[i], &k, &v)) {
             if (strcmp(k, "act") != 0)
-                return fail(c, "unknown option '%s': model takes act=NAME", k);
+                return cmd_fail(c, "unknown option '%s': model takes act=NAME", k);
             if (!is_mlp)
-                return fail(c, "a %s model has no hidden layer, so no activation: use `model mlp H act=%s`", kind, v);
+                return cmd_fail(c, "a %s model has no hidden layer, so no activation: use `model mlp H act=%s`", kind, v);
             if (act_parse(v, &act) != 0)
-                return fail(c, "no activation '%s'%s: use identity, sigmoid, tanh, relu, leaky_relu, elu, softplus or gelu",
+                return cmd_fail(c, "no activation '%s'%s: use identity, sigmoid, tanh, relu, leaky_relu, elu, softplus or gelu",
                             v, DYM(v, acts, "act="));
             continue;
         }
         if (!is_mlp)
-            return fail(c, "unexpected '%s': `model %s` takes no sizes; hidden layers are for `model mlp H1 H2 ...`",
+            return cmd_fail(c, "unexpected '%s': `model %s` takes no sizes; hidden layers are for `model mlp H1 H2 ...`",
                         argv[i], kind);
         Act named;
         if (act_parse(argv[i], &named) == 0)
-            return fail(c, "write the activation as act=%s, as in `model mlp 8 act=%s`", argv[i], argv[i]);
+            return cmd_fail(c, "write the activation as act=%s, as in `model mlp 8 act=%s`", argv[i], argv[i]);
         if (nh >= NN_MAX_LAYERS - 1)
-            return fail(c, "at most %d hidden layers: give fewer widths", NN_MAX_LAYERS - 1);
+            return cmd_fail(c, "at most %d hidden layers: give fewer widths", NN_MAX_LAYERS - 1);
         if (parse_int(c, "a hidden layer width", argv[i], 1, 100000, &h) != 0)
             return -1;
         hidden[nh++] = (int)h;
     }
     if (is_mlp && nh == 0)
-        return fail(c, "mlp needs the width of at least one hidden layer, as in `model mlp 8` or `model mlp 16 8`");
+        return cmd_fail(c, "mlp needs the width of at least one hidden layer, as in `model mlp 8` or `model mlp 16 8`");
     if (session_build_model(c->s, kind, hidden, nh, act, c->err) != 0)
         return -1;
     const Model *m = c->s->model;
-    out(c, "model %s: %d", kind, nn_inputs(m));
+    cmd_out(c, "model %s: %d", kind, nn_inputs(m));
     for (int k = 0; k < m->n_layers; k++)
-        out(c, " → %d", m->layer[k].n_out);
-    out(c, "  (%zu parameters", m->n_params);
+        cmd_out(c, " → %d", m->layer[k].n_out);
+    cmd_out(c, "  (%zu parameters", m->n_params);
     if (is_mlp)
-        out(c, ", %s hidden", act_name(act));
-    out(c, ", output through %s)\n", c->s->loss.kind == LOSS_BCE ? "sigmoid" :
+        cmd_out(c, ", %s hidden", act_name(act));
+    cmd_out(c, ", output through %s)\n", c->s->loss.kind == LOSS_BCE ? "sigmoid" :
                                      c->s->loss.kind == LOSS_CE ? "softmax" : "identity");
-    out(c, "loss %s, optimizer %s lr=%s; `params` shows every tensor, `forward` starts the loop\n",
+    cmd_out(c, "loss %s, optimizer %s lr=%s; `params` shows every tensor, `forward` starts the loop\n",
         loss_name(c->s->loss.kind), optim_name(c->s->opt.kind), NUM(c->s->opt.lr));
     return 0;
 }
@@ -569,20 +567,20 @@ static int cmd_params(CmdCtx *c, int argc, char **argv)
 {
     const Model *m = c->s->model;
     if (!m)
-        return fail(c, "no model yet: build one with `model linear` or `model mlp 8`");
-    out(c, "%-6s %-12s %10s  %s\n", "name", "shape", "count", "initializer");
+        return cmd_fail(c, "no model yet: build one with `model linear` or `model mlp 8`");
+    cmd_out(c, "%-6s %-12s %10s  %s\n", "name", "shape", "count", "initializer");
     for (int k = 1; k <= m->n_layers; k++) {
         const Layer *ly = &m->layer[k - 1];
         char name[16], shape[32];
         snprintf(name, sizeof name, "W%d", k);
         snprintf(shape, sizeof shape, "%d×%d", ly->n_in, ly->n_out);
-        out(c, "%-6s %-13s %10d  %s\n", name, shape, ly->n_in * ly->n_out,
+        cmd_out(c, "%-6s %-13s %10d  %s\n", name, shape, ly->n_in * ly->n_out,
             init_name(c->s->used_init[2 * (k - 1)]));
         snprintf(name, sizeof name, "b%d", k);
         snprintf(shape, sizeof shape, "%d", ly->n_out);
-        out(c, "%-6s %-12s %10d  %s\n", name, shape, ly->n_out, init_name(c->s->used_init[2 * (k - 1) + 1]));
+        cmd_out(c, "%-6s %-12s %10d  %s\n", name, shape, ly->n_out, init_name(c->s->used_init[2 * (k - 1) + 1]));
     }
-    out(c, "%-6s %-12s %10zu\n", "total", "", m->n_params);
+    cmd_out(c, "%-6s %-12s %10zu\n", "total", "", m->n_params);
     return 0;
 }
 
@@ -590,13 +588,13 @@ static void print_opt(CmdCtx *c, const OptConfig *o)
 {
     int n;
     const OptHyper *h = optim_hypers(o->kind, &n);
-    out(c, "%s", optim_name(o->kind));
+    cmd_out(c, "%s", optim_name(o->kind));
     for (int i = 0; i < n; i++) {
         const char *p = (const char *)o + h[i].offset;
         if (h[i].is_bool)
-            out(c, " %s=%s", h[i].name, *(const bool *)p ? "on" : "off");
+            cmd_out(c, " %s=%s", h[i].name, *(const bool *)p ? "on" : "off");
         else
-            out(c, " %s=%s", h[i].name, NUM(*(const double *)p));
+            cmd_out(c, " %s=%s", h[i].name, NUM(*(const double *)p));
     }
 }
 
@@ -621,7 +619,7 @@ static int set_init_option(CmdCtx *c, InitConfig *ic, const char *key, const cha
         char list[128] = "";
         for (int q = 0; q < no; q++)
             snprintf(list + strlen(list), sizeof list - strlen(list), " %s=", names[q]);
-        return fail(c, "%s takes no option '%s'; %s%s", init_name(ic->kind), key,
+        return cmd_fail(c, "%s takes no option '%s'; %s%s", init_name(ic->kind), key,
                     no ? "its options are" : "it has no options", list);
     }
     return parse_num(c, key, v, init_field(ic, key));
@@ -631,61 +629,61 @@ static void print_init(CmdCtx *c, const InitConfig *ic)
 {
     int n;
     const char *const *names = init_options(ic->kind, &n);
-    out(c, "%s", init_name(ic->kind));
+    cmd_out(c, "%s", init_name(ic->kind));
     InitConfig copy = *ic;
     for (int i = 0; i < n; i++)
-        out(c, " %s=%s", names[i], NUM(*init_field(&copy, names[i])));
+        cmd_out(c, " %s=%s", names[i], NUM(*init_field(&copy, names[i])));
 }
 
 static int cmd_hypers(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
-    out(c, "hyperparameters (what you set; `params` shows what the model learns):\n");
-    out(c, "  %-10s ", "optimizer");
+    cmd_out(c, "hyperparameters (what you set; `params` shows what the model learns):\n");
+    cmd_out(c, "  %-10s ", "optimizer");
     print_opt(c, &s->opt);
-    out(c, "\n  %-10s %s", "loss", loss_name(s->loss.kind));
+    cmd_out(c, "\n  %-10s %s", "loss", loss_name(s->loss.kind));
     if (s->loss.kind == LOSS_HUBER)
-        out(c, " delta=%s", NUM(s->loss.delta));
-    out(c, "%s\n", s->loss_auto ? "  (follows the task; `set loss` chooses)" : "");
-    out(c, "  %-10s %d", "batch", s->batch);
+        cmd_out(c, " delta=%s", NUM(s->loss.delta));
+    cmd_out(c, "%s\n", s->loss_auto ? "  (follows the task; `set loss` chooses)" : "");
+    cmd_out(c, "  %-10s %d", "batch", s->batch);
     if (s->data)
-        out(c, "  (%d batches per epoch of %d training rows)", session_batches(s), s->data->n_train);
-    out(c, "\n  %-10s %s\n", "shuffle", s->shuffle ? "on" : "off");
-    out(c, "  %-10s %llu\n", "seed", (unsigned long long)s->seed);
-    out(c, "  %-10s ", "init");
+        cmd_out(c, "  (%d batches per epoch of %d training rows)", session_batches(s), s->data->n_train);
+    cmd_out(c, "\n  %-10s %s\n", "shuffle", s->shuffle ? "on" : "off");
+    cmd_out(c, "  %-10s %llu\n", "seed", (unsigned long long)s->seed);
+    cmd_out(c, "  %-10s ", "init");
     print_init(c, &s->init);
     if (s->init.kind == INIT_AUTO)
-        out(c, "  (he_uniform before relu-like layers, xavier_uniform otherwise; biases zero)");
-    out(c, "\n");
+        cmd_out(c, "  (he_uniform before relu-like layers, xavier_uniform otherwise; biases zero)");
+    cmd_out(c, "\n");
     if (s->model) {
-        out(c, "  %-10s %s", "model", s->model_kind);
+        cmd_out(c, "  %-10s %s", "model", s->model_kind);
         for (int i = 0; i < s->n_hidden; i++)
-            out(c, " %d", s->hidden[i]);
+            cmd_out(c, " %d", s->hidden[i]);
         if (s->n_hidden)
-            out(c, " act=%s", act_name(s->act));
-        out(c, "\n");
+            cmd_out(c, " act=%s", act_name(s->act));
+        cmd_out(c, "\n");
     }
-    out(c, "  %-10s %d significant digits\n", "precision", s->precision);
+    cmd_out(c, "  %-10s %d significant digits\n", "precision", s->precision);
     return 0;
 }
 
 static void print_name(void *ctx, const char *name)
 {
     CmdCtx *c = ctx;
-    out(c, " %s", name);
+    cmd_out(c, " %s", name);
 }
 
 static int cmd_names(CmdCtx *c, int argc, char **argv)
 {
     if (!c->s->data)
-        return fail(c, "nothing to inspect yet: make data with `data moons`, then `model mlp 8`");
-    out(c, "names:");
+        return cmd_fail(c, "nothing to inspect yet: make data with `data moons`, then `model mlp 8`");
+    cmd_out(c, "names:");
     session_names(c->s, print_name, c);
-    out(c, "\n");
+    cmd_out(c, "\n");
     if (!c->s->model)
-        out(c, "(build a model to get W1 b1 ...; `forward`, `loss` and `backward` bring Z, A, yhat, loss and gradients)\n");
+        cmd_out(c, "(build a model to get W1 b1 ...; `forward`, `loss` and `backward` bring Z, A, yhat, loss and gradients)\n");
     else if (c->s->phase < PHASE_BACKWARD)
-        out(c, "(%s)\n", c->s->phase == PHASE_READY ? "`forward` brings Z1 A1 ... yhat; `loss` the loss; `backward` dW1 db1 dZ1 dA1 ..."
+        cmd_out(c, "(%s)\n", c->s->phase == PHASE_READY ? "`forward` brings Z1 A1 ... yhat; `loss` the loss; `backward` dW1 db1 dZ1 dA1 ..."
                         : c->s->phase == PHASE_FORWARD ? "`loss` brings loss; `backward` the gradients dW1 db1 dZ1 dA1 ..."
                                                        : "`backward` brings the gradients dW1 db1 dZ1 dA1 ...");
     return 0;
@@ -715,7 +713,7 @@ static int optim_refused(CmdCtx *c)
         if (strstr(c->err, hints[i][0])) {
             char msg[ERR_LEN];
             snprintf(msg, sizeof msg, "%s", c->err);
-            return fail(c, "%s; %s", msg, hints[i][1]);
+            return cmd_fail(c, "%s; %s", msg, hints[i][1]);
         }
     return -1;
 }
@@ -732,7 +730,7 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
     for (int i = first; i < argc; i++) {
         char *k, *v;
         if (!split_opt(argv[i], &k, &v))
-            return fail(c, "unexpected '%s': write options as key=value, as in `set optimizer adam lr=0.01`", argv[i]);
+            return cmd_fail(c, "unexpected '%s': write options as key=value, as in `set optimizer adam lr=0.01`", argv[i]);
         int f = 0;
         while (f < n && strcmp(h[f].name, k) != 0)
             f++;
@@ -746,12 +744,12 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
             for (int q = 0; q < n && q < 31; q++)
                 names[q] = h[q].name;
             names[n < 31 ? n : 31] = NULL;
-            return fail(c, "%s has no option '%s'%s; it takes:%s", optim_name(kind), k, DYM(k, names, ""), list);
+            return cmd_fail(c, "%s has no option '%s'%s; it takes:%s", optim_name(kind), k, DYM(k, names, ""), list);
         }
         char *p = (char *)&o + h[f].offset;
         if (h[f].is_bool) {
             if (!util_parse_bool(v, (bool *)p))
-                return fail(c, "%s is a switch: on or off, got '%s'", k, v);
+                return cmd_fail(c, "%s is a switch: on or off, got '%s'", k, v);
         } else if (parse_num(c, k, v, (double *)p) != 0) {
             return -1;
         }
@@ -759,9 +757,9 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
     bool fresh;
     if (session_set_optimizer(c->s, &o, &fresh, c->err) != 0)
         return optim_refused(c);
-    out(c, "optimizer ");
+    cmd_out(c, "optimizer ");
     print_opt(c, &c->s->opt);
-    out(c, "%s\n", c->s->model && fresh ? "  (state starts fresh)" : "");
+    cmd_out(c, "%s\n", c->s->model && fresh ? "  (state starts fresh)" : "");
     return 0;
 }
 
@@ -773,20 +771,20 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
     if (strcmp(what, "optimizer") == 0) {
         OptKind k;
         if (argc < 3)
-            return fail(c, "set optimizer needs a name: sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax or nadam");
+            return cmd_fail(c, "set optimizer needs a name: sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax or nadam");
         if (optim_parse(argv[2], &k) != 0) {
             const char *names[OPT_COUNT + 1];
             for (int q = 0; q < OPT_COUNT; q++)
                 names[q] = optim_name((OptKind)q);
             names[OPT_COUNT] = NULL;
-            return fail(c, "no optimizer '%s'%s: use sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax or nadam",
+            return cmd_fail(c, "no optimizer '%s'%s: use sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax or nadam",
                         argv[2], DYM(argv[2], names, "set optimizer "));
         }
         return set_optimizer(c, argc, argv, 3, k);
     }
     if (strcmp(what, "loss") == 0) {
         if (argc < 3)
-            return fail(c, "set loss needs a name: mse, mae, huber, bce, ce, hinge (or auto)");
+            return cmd_fail(c, "set loss needs a name: mse, mae, huber, bce, ce, hinge (or auto)");
         Loss l = {LOSS_MSE, s->loss.kind == LOSS_HUBER ? s->loss.delta : 1.0};
         bool automatic = strcmp(argv[2], "auto") == 0;
         if (!automatic && loss_parse(argv[2], &l.kind) != 0) {
@@ -795,31 +793,31 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
                 names[q] = loss_name((LossKind)q);
             names[LOSS_COUNT] = "auto";
             names[LOSS_COUNT + 1] = NULL;
-            return fail(c, "no loss '%s'%s: use mse, mae, huber, bce, ce, hinge, or auto to follow the task", argv[2],
+            return cmd_fail(c, "no loss '%s'%s: use mse, mae, huber, bce, ce, hinge, or auto to follow the task", argv[2],
                         DYM(argv[2], names, "set loss "));
         }
         for (int i = 3; i < argc; i++) {
             const char *v = argv[i] + 6;
             if (l.kind != LOSS_HUBER || automatic)
-                return fail(c, "unexpected '%s': only huber takes an option (delta=)", argv[i]);
+                return cmd_fail(c, "unexpected '%s': only huber takes an option (delta=)", argv[i]);
             if (strncmp(argv[i], "delta=", 6) != 0)
-                return fail(c, "unexpected '%s': huber takes only delta=, as in `set loss huber delta=1`", argv[i]);
+                return cmd_fail(c, "unexpected '%s': huber takes only delta=, as in `set loss huber delta=1`", argv[i]);
             if (parse_num(c, "delta", v, &l.delta) != 0)
                 return -1;
             if (!(l.delta > 0))
-                return fail(c, "huber's delta must be greater than 0, got %s", v);
+                return cmd_fail(c, "huber's delta must be greater than 0, got %s", v);
         }
         if (session_set_loss(s, &l, automatic, c->err) != 0)
             return -1;
-        out(c, "loss %s", loss_name(s->loss.kind));
+        cmd_out(c, "loss %s", loss_name(s->loss.kind));
         if (s->loss.kind == LOSS_HUBER)
-            out(c, " delta=%s", NUM(s->loss.delta));
-        out(c, "%s\n", automatic ? " (follows the task)" : "");
+            cmd_out(c, " delta=%s", NUM(s->loss.delta));
+        cmd_out(c, "%s\n", automatic ? " (follows the task)" : "");
         return 0;
     }
     if (strcmp(what, "init") == 0) {
         if (argc < 3)
-            return fail(c, "set init needs a name: auto, zeros, ones, constant, uniform, normal, xavier_uniform, "
+            return cmd_fail(c, "set init needs a name: auto, zeros, ones, constant, uniform, normal, xavier_uniform, "
                            "xavier_normal, he_uniform, he_normal, lecun_normal or orthogonal");
         InitConfig ic;
         InitKind k;
@@ -828,22 +826,22 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
             for (int q = 0; q < INIT_COUNT; q++)
                 inits[q] = init_name((InitKind)q);
             inits[INIT_COUNT] = NULL;
-            return fail(c, "no initializer '%s'%s: `help set` lists them", argv[2], DYM(argv[2], inits, "set init "));
+            return cmd_fail(c, "no initializer '%s'%s: `help set` lists them", argv[2], DYM(argv[2], inits, "set init "));
         }
         init_defaults(k, &ic);
         for (int i = 3; i < argc; i++) {
             char *key, *v;
             if (!split_opt(argv[i], &key, &v))
-                return fail(c, "unexpected '%s': write options as key=value, as in `set init normal std=0.1`", argv[i]);
+                return cmd_fail(c, "unexpected '%s': write options as key=value, as in `set init normal std=0.1`", argv[i]);
             if (set_init_option(c, &ic, key, v) != 0)
                 return -1;
         }
         if (init_check(&ic, c->err) != 0)
             return -1;
         s->init = ic;
-        out(c, "init ");
+        cmd_out(c, "init ");
         print_init(c, &ic);
-        out(c, "  (used by `model` and `init`)\n");
+        cmd_out(c, "  (used by `model` and `init`)\n");
         return 0;
     }
     static const char *const plain[] = {"lr", "batch", "shuffle", "seed", "precision", NULL};
@@ -869,7 +867,7 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
                 settable = settable || (strlen(oh[i].name) == kl && strncmp(oh[i].name, what, kl) == 0);
         }
         if (settable)
-            return fail(c, "write `set %.*s %s` with a space, not '='", (int)kl, what, eq + 1);
+            return cmd_fail(c, "write `set %.*s %s` with a space, not '='", (int)kl, what, eq + 1);
     }
     if (!known && hyper < 0) {
         for (int k = 0; k < OPT_COUNT; k++) {
@@ -877,7 +875,7 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
             const OptHyper *oh = optim_hypers((OptKind)k, &no);
             for (int i = 0; i < no; i++)
                 if (strcmp(oh[i].name, what) == 0)
-                    return fail(c, "%s has no option '%s'; choose an optimizer that has it, as in `set optimizer %s "
+                    return cmd_fail(c, "%s has no option '%s'; choose an optimizer that has it, as in `set optimizer %s "
                                    "%s=...` (`help set` lists them)", optim_name(s->opt.kind), what,
                                 optim_name((OptKind)k), what);
         }
@@ -886,11 +884,11 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
         for (int i = 0; i < nh && k < 47; i++)
             names[k++] = h[i].name;
         names[k] = NULL;
-        return fail(c, "nothing called '%s' to set%s: `help set` lists loss, optimizer, lr, batch, shuffle, seed, "
+        return cmd_fail(c, "nothing called '%s' to set%s: `help set` lists loss, optimizer, lr, batch, shuffle, seed, "
                        "precision, init and the current optimizer's options", what, DYM(what, names, "set "));
     }
     if (argc != 3)
-        return fail(c, "set %s takes one value, as in `set %s %s`", what, what,
+        return cmd_fail(c, "set %s takes one value, as in `set %s %s`", what, what,
                     strcmp(what, "shuffle") == 0 || (hyper >= 0 && h[hyper].is_bool) ? "on" : "1");
     const char *v = argv[2];
     if (strcmp(what, "lr") == 0) {
@@ -900,44 +898,44 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
         bool fresh;
         if (session_set_optimizer(s, &o, &fresh, c->err) != 0)
             return optim_refused(c);
-        out(c, "lr %s (%s)\n", NUM(o.lr), optim_name(o.kind));
+        cmd_out(c, "lr %s (%s)\n", NUM(o.lr), optim_name(o.kind));
         return 0;
     }
     if (strcmp(what, "batch") == 0) {
         if (parse_int(c, "the batch size", v, 1, 1000000, &n) != 0 || session_set_batch(s, (int)n, c->err) != 0)
             return -1;
-        out(c, "batch %d", s->batch);
+        cmd_out(c, "batch %d", s->batch);
         if (s->data)
-            out(c, ": %d batches per epoch; the epoch starts over at batch 1", session_batches(s));
-        out(c, "\n");
+            cmd_out(c, ": %d batches per epoch; the epoch starts over at batch 1", session_batches(s));
+        cmd_out(c, "\n");
         return 0;
     }
     if (strcmp(what, "shuffle") == 0) {
         bool b;
         if (!util_parse_bool(v, &b))
-            return fail(c, "shuffle is a switch: on or off, got '%s'", v);
+            return cmd_fail(c, "shuffle is a switch: on or off, got '%s'", v);
         s->shuffle = b;
-        out(c, "shuffle %s (from the next epoch)\n", b ? "on" : "off");
+        cmd_out(c, "shuffle %s (from the next epoch)\n", b ? "on" : "off");
         return 0;
     }
     if (strcmp(what, "seed") == 0) {
         if (parse_int(c, "the seed", v, 0, 0x7fffffffffffffffL, &n) != 0)
             return -1;
         session_set_seed(s, (uint64_t)n);
-        out(c, "seed %ld (for the next `data`, `model`, `init` and shuffles)\n", n);
+        cmd_out(c, "seed %ld (for the next `data`, `model`, `init` and shuffles)\n", n);
         return 0;
     }
     if (strcmp(what, "precision") == 0) {
         if (parse_int(c, "precision", v, 1, 17, &n) != 0)
             return -1;
         s->precision = (int)n;
-        out(c, "precision %ld significant digits\n", n);
+        cmd_out(c, "precision %ld significant digits\n", n);
         return 0;
     }
     /* any hyperparameter of the current optimizer: set momentum 0.9 */
     char opt[128];
     if (snprintf(opt, sizeof opt, "%s=%s", what, v) >= (int)sizeof opt)
-        return fail(c, "%s must be a finite number (like 0.1 or 1e-3), got '%.40s...'", what, v);
+        return cmd_fail(c, "%s must be a finite number (like 0.1 or 1e-3), got '%.40s...'", what, v);
     char *args[] = {argv[0], argv[1], opt};
     return set_optimizer(c, 3, args, 2, s->opt.kind);
 }
@@ -947,7 +945,7 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
 static void print_position(CmdCtx *c)
 {
     Session *s = c->s;
-    out(c, "epoch %ld, batch %d/%d", s->epoch, s->batch_index + 1, session_batches(s));
+    cmd_out(c, "epoch %ld, batch %d/%d", s->epoch, s->batch_index + 1, session_batches(s));
 }
 
 static int cmd_forward(CmdCtx *c, int argc, char **argv)
@@ -956,17 +954,17 @@ static int cmd_forward(CmdCtx *c, int argc, char **argv)
     if (session_forward(s, c->err) != 0)
         return -1;
     const Model *m = s->model;
-    out(c, "forward: ");
+    cmd_out(c, "forward: ");
     print_position(c);
-    out(c, ", %d rows: X (%d×%d)", s->rows, s->rows, s->data->d);
+    cmd_out(c, ", %d rows: X (%d×%d)", s->rows, s->rows, s->data->d);
     for (int k = 1; k <= m->n_layers; k++) {
         if (k < m->n_layers)
-            out(c, " → Z%d, A%d = %s(Z%d) (%d×%d)", k, k, act_name(m->layer[k - 1].act), k, s->rows,
+            cmd_out(c, " → Z%d, A%d = %s(Z%d) (%d×%d)", k, k, act_name(m->layer[k - 1].act), k, s->rows,
                 m->layer[k - 1].n_out);
         else
-            out(c, " → Z%d = logits (%d×%d)", k, s->rows, m->layer[k - 1].n_out);
+            cmd_out(c, " → Z%d = logits (%d×%d)", k, s->rows, m->layer[k - 1].n_out);
     }
-    out(c, " → yhat = %s(logits)\n", s->loss.kind == LOSS_BCE ? "sigmoid" : s->loss.kind == LOSS_CE ? "softmax" : "identity");
+    cmd_out(c, " → yhat = %s(logits)\n", s->loss.kind == LOSS_BCE ? "sigmoid" : s->loss.kind == LOSS_CE ? "softmax" : "identity");
     return 0;
 }
 
@@ -975,12 +973,12 @@ static int cmd_loss(CmdCtx *c, int argc, char **argv)
     Session *s = c->s;
     if (session_loss(s, c->err) != 0)
         return -1;
-    out(c, "loss = %s  (%s, mean over the %d rows of batch %d)", NUM(s->loss_value), loss_name(s->loss.kind),
+    cmd_out(c, "loss = %s  (%s, mean over the %d rows of batch %d)", NUM(s->loss_value), loss_name(s->loss.kind),
         s->rows, s->batch_index + 1);
     double acc = session_batch_accuracy(s);
     if (!isnan(acc))
-        out(c, "; accuracy on this batch %.1f%%", 100 * acc);
-    out(c, "\n");
+        cmd_out(c, "; accuracy on this batch %.1f%%", 100 * acc);
+    cmd_out(c, "\n");
     return 0;
 }
 
@@ -991,13 +989,13 @@ static int cmd_backward(CmdCtx *c, int argc, char **argv)
     if (rc != 0 && s->phase < PHASE_BACKWARD)
         return -1;
     const Model *m = s->model;
-    out(c, "backward: gradients");
+    cmd_out(c, "backward: gradients");
     for (int k = 1; k <= m->n_layers; k++) {
         Mat w = nn_dweight(m, k), b = nn_dbias(m, k);
-        out(c, " dW%d (|dW%d| = %s) db%d (|db%d| = %s)%s", k, k, NUM(mat_norm(w.data, mat_size(&w))), k, k,
+        cmd_out(c, " dW%d (|dW%d| = %s) db%d (|db%d| = %s)%s", k, k, NUM(mat_norm(w.data, mat_size(&w))), k, k,
             NUM(mat_norm(b.data, mat_size(&b))), k < m->n_layers ? "," : "");
     }
-    out(c, "\n");
+    cmd_out(c, "\n");
     return rc;
 }
 
@@ -1020,18 +1018,18 @@ static int cmd_update(CmdCtx *c, int argc, char **argv)
             where = i;
         }
     }
-    out(c, "update %ld (%s, lr=%s): %zu of %zu values changed", s->steps, optim_name(s->opt.kind), NUM(s->opt.lr),
+    cmd_out(c, "update %ld (%s, lr=%s): %zu of %zu values changed", s->steps, optim_name(s->opt.kind), NUM(s->opt.lr),
         changed, s->model->n_params);
     if (h && changed) {
         char name[48];
         session_param_name(s, where, name, sizeof name);
-        out(c, ", the most %s by %s", name, NUM(s->model->params[where] - h->params[where]));
+        cmd_out(c, ", the most %s by %s", name, NUM(s->model->params[where] - h->params[where]));
     }
-    out(c, "; now ");
+    cmd_out(c, "; now ");
     print_position(c);
     if (s->epoch != e)
-        out(c, " (epoch %ld done, mean loss %s)", e, NUM(s->last_epoch_loss));
-    out(c, "\n");
+        cmd_out(c, " (epoch %ld done, mean loss %s)", e, NUM(s->last_epoch_loss));
+    cmd_out(c, "\n");
     return rc;
 }
 
@@ -1045,10 +1043,10 @@ static int cmd_step(CmdCtx *c, int argc, char **argv)
     double t0 = util_now();
     for (long i = 1; i <= n; i++) {
         if (c->interrupt && *c->interrupt) {
-            out(c, "%sinterrupted after %ld step%s; the model is consistent at ", c->interactive ? "\n" : "", i - 1,
+            cmd_out(c, "%sinterrupted after %ld step%s; the model is consistent at ", c->interactive ? "\n" : "", i - 1,
                 i == 2 ? "" : "s");
             print_position(c);
-            out(c, "\n");
+            cmd_out(c, "\n");
             return 1;
         }
         long e = s->epoch;
@@ -1056,10 +1054,10 @@ static int cmd_step(CmdCtx *c, int argc, char **argv)
         if (session_step(s, c->err) != 0)
             return -1;
         if (i % every == 0 || i == n)
-            out(c, "step %ld  epoch %ld batch %d  loss %s\n", s->steps, e, b + 1, NUM(s->loss_value));
+            cmd_out(c, "step %ld  epoch %ld batch %d  loss %s\n", s->steps, e, b + 1, NUM(s->loss_value));
     }
     if (n > 1)
-        out(c, "%ld steps in %.3g s\n", n, util_now() - t0);
+        cmd_out(c, "%ld steps in %.3g s\n", n, util_now() - t0);
     return 0;
 }
 
@@ -1080,10 +1078,10 @@ static void train_epoch(void *ctx, long epoch, double train_loss, double val_los
     p->val = val_loss;
     if ((epoch - p->first + 1) % p->every != 0 && epoch != p->last && epoch != p->first)
         return;
-    out(c, "epoch %4ld  loss %s", epoch, NUM(train_loss));
+    cmd_out(c, "epoch %4ld  loss %s", epoch, NUM(train_loss));
     if (!isnan(val_loss))
-        out(c, "  val %s", NUM(val_loss));
-    out(c, "\n");
+        cmd_out(c, "  val %s", NUM(val_loss));
+    cmd_out(c, "\n");
     fflush(c->out);
 }
 
@@ -1100,27 +1098,27 @@ static int cmd_train(CmdCtx *c, int argc, char **argv)
     if (rc < 0)
         return -1;
     if (rc == 1)
-        out(c, "%sinterrupted: stopped at a step boundary, the model consistent; ", c->interactive ? "\n" : "");
+        cmd_out(c, "%sinterrupted: stopped at a step boundary, the model consistent; ", c->interactive ? "\n" : "");
     else
-        out(c, "trained %ld epoch%s: ", n, n == 1 ? "" : "s");
-    out(c, "%ld steps in %.3g s (%.0f steps/s)", steps, dt, dt > 0 ? steps / dt : 0.0);
+        cmd_out(c, "trained %ld epoch%s: ", n, n == 1 ? "" : "s");
+    cmd_out(c, "%ld steps in %.3g s (%.0f steps/s)", steps, dt, dt > 0 ? steps / dt : 0.0);
     if (rc == 1) {
-        out(c, "; now ");
+        cmd_out(c, "; now ");
         print_position(c);
     } else {
         double acc;
         double tl = session_eval_loss(s, true, &acc);
-        out(c, "; training loss %s", NUM(tl));
+        cmd_out(c, "; training loss %s", NUM(tl));
         if (!isnan(acc))
-            out(c, ", accuracy %.1f%%", 100 * acc);
+            cmd_out(c, ", accuracy %.1f%%", 100 * acc);
         double vl = session_eval_loss(s, false, &acc);
         if (!isnan(vl)) {
-            out(c, "; validation loss %s", NUM(vl));
+            cmd_out(c, "; validation loss %s", NUM(vl));
             if (!isnan(acc))
-                out(c, ", accuracy %.1f%%", 100 * acc);
+                cmd_out(c, ", accuracy %.1f%%", 100 * acc);
         }
     }
-    out(c, "\n");
+    cmd_out(c, "\n");
     return rc;
 }
 
@@ -1135,7 +1133,7 @@ static int cmd_init(CmdCtx *c, int argc, char **argv)
         char *key, *v;
         if (init_parse(argv[i], &k) == 0) {
             if (named)
-                return fail(c, "two initializers given ('%s'); init takes one: init [NAME] [PARAM]", argv[i]);
+                return cmd_fail(c, "two initializers given ('%s'); init takes one: init [NAME] [PARAM]", argv[i]);
             init_defaults(k, &ic);
             named = true;
         } else if (split_opt(argv[i], &key, &v)) {
@@ -1144,23 +1142,23 @@ static int cmd_init(CmdCtx *c, int argc, char **argv)
         } else if (!param && (argv[i][0] == 'W' || argv[i][0] == 'b')) {
             param = argv[i];
         } else if (param && (argv[i][0] == 'W' || argv[i][0] == 'b')) {
-            return fail(c, "init takes one parameter or all of them, not '%s' as well as '%s': run one `init` per "
+            return cmd_fail(c, "init takes one parameter or all of them, not '%s' as well as '%s': run one `init` per "
                            "parameter", param, argv[i]);
         } else {
             const char *inits[INIT_COUNT + 1];
             for (int q = 0; q < INIT_COUNT; q++)
                 inits[q] = init_name((InitKind)q);
             inits[INIT_COUNT] = NULL;
-            return fail(c, "'%s' is neither an initializer nor a parameter%s: init [NAME [key=value]] [PARAM]",
+            return cmd_fail(c, "'%s' is neither an initializer nor a parameter%s: init [NAME [key=value]] [PARAM]",
                         argv[i], DYM(argv[i], inits, "init "));
         }
     }
     if (session_init(s, &ic, param, c->err) != 0)
         return -1;
     if (param)
-        out(c, "%s re-initialised with %s\n", param, init_name(init_resolve(ic.kind, ACT_IDENTITY)));
+        cmd_out(c, "%s re-initialised with %s\n", param, init_name(init_resolve(ic.kind, ACT_IDENTITY)));
     else
-        out(c, "every parameter re-initialised (%s weights, zero biases); optimizer state cleared, back to epoch 1, batch 1\n",
+        cmd_out(c, "every parameter re-initialised (%s weights, zero biases); optimizer state cleared, back to epoch 1, batch 1\n",
             init_name(ic.kind));
     return 0;
 }
@@ -1196,25 +1194,25 @@ static int cmd_export(CmdCtx *c, int argc, char **argv)
 {
     Tensor t;
     if (strchr(argv[1], '['))
-        return fail(c, "export writes a whole tensor: `export %.*s FILE.csv`", (int)(strchr(argv[1], '[') - argv[1]), argv[1]);
+        return cmd_fail(c, "export writes a whole tensor: `export %.*s FILE.csv`", (int)(strchr(argv[1], '[') - argv[1]), argv[1]);
     if (session_tensor(c->s, argv[1], &t, c->err) != 0)
         return -1;
     if (!argv[2][0])
-        return fail(c, "export needs a file name, as in `export %s %s.csv`", t.name, t.name);
+        return cmd_fail(c, "export needs a file name, as in `export %s %s.csv`", t.name, t.name);
     struct stat st;
     bool exists = stat(argv[2], &st) == 0;
     if (exists && S_ISDIR(st.st_mode))
-        return fail(c, "%s is a directory: give a file name, as in `export %s %s/%s.csv`", argv[2], t.name, argv[2],
+        return cmd_fail(c, "%s is a directory: give a file name, as in `export %s %s/%s.csv`", argv[2], t.name, argv[2],
                     t.name);
     bool special = exists && !S_ISREG(st.st_mode); /* /dev/stdout, a pipe: write in place */
     size_t len = strlen(argv[2]);
     char *tmp = malloc(len + 16);
     if (!tmp)
-        return fail(c, "out of memory");
+        return cmd_fail(c, "out of memory");
     snprintf(tmp, len + 16, special ? "%s" : "%s.tmp", argv[2]);
     FILE *f = fopen(tmp, "w");
     if (!f) {
-        fail(c, "cannot write %s: %s; check that the directory exists and is writable", argv[2], strerror(errno));
+        cmd_fail(c, "cannot write %s: %s; check that the directory exists and is writable", argv[2], strerror(errno));
         free(tmp);
         return -1;
     }
@@ -1223,14 +1221,14 @@ static int cmd_export(CmdCtx *c, int argc, char **argv)
             fprintf(f, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
     bool bad = ferror(f) != 0;
     if (fclose(f) != 0 || bad || (!special && rename(tmp, argv[2]) != 0)) {
-        fail(c, "cannot write %s: %s", argv[2], strerror(errno));
+        cmd_fail(c, "cannot write %s: %s", argv[2], strerror(errno));
         if (!special)
             remove(tmp);
         free(tmp);
         return -1;
     }
     free(tmp);
-    out(c, "wrote %s (%d×%d) to %s with full precision\n", t.name, t.rows, t.cols, argv[2]);
+    cmd_out(c, "wrote %s (%d×%d) to %s with full precision\n", t.name, t.rows, t.cols, argv[2]);
     return 0;
 }
 
@@ -1238,14 +1236,14 @@ static int cmd_predict(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
     if (!s->model)
-        return fail(c, "no model yet: build one with `model linear` or `model mlp 8`");
+        return cmd_fail(c, "no model yet: build one with `model linear` or `model mlp 8`");
     int d = s->data->d;
     if (argc - 1 != d)
-        return fail(c, "predict needs %d number%s (one per feature: %s%s), got %d", d, d == 1 ? "" : "s",
+        return cmd_fail(c, "predict needs %d number%s (one per feature: %s%s), got %d", d, d == 1 ? "" : "s",
                     s->data->feature_names[0], d > 1 ? ", ..." : "", argc - 1);
     double *x = malloc(sizeof(double) * (size_t)(d + nn_outputs(s->model)));
     if (!x)
-        return fail(c, "out of memory");
+        return cmd_fail(c, "out of memory");
     double *y = x + d;
     for (int j = 0; j < d; j++)
         if (parse_num(c, s->data->feature_names[j], argv[j + 1], &x[j]) != 0) {
@@ -1261,12 +1259,12 @@ static int cmd_predict(CmdCtx *c, int argc, char **argv)
         if (!isfinite(y[j])) {
             bool nan = isnan(y[j]);
             free(x);
-            return fail(c, "the output for this input is %s: the numbers overflow; use inputs and parameters of "
+            return cmd_fail(c, "the output for this input is %s: the numbers overflow; use inputs and parameters of "
                            "ordinary size (`params`, `W1` show them)", nan ? "NaN" : "infinite");
         }
-    out(c, "yhat =");
+    cmd_out(c, "yhat =");
     for (int j = 0; j < k; j++)
-        out(c, " %s", NUM(y[j]));
+        cmd_out(c, " %s", NUM(y[j]));
     if (s->data->classification) {
         int cls = 0;
         if (k == 1)
@@ -1275,13 +1273,13 @@ static int cmd_predict(CmdCtx *c, int argc, char **argv)
             for (int j = 1; j < k; j++)
                 if (y[j] > y[cls])
                     cls = j;
-        out(c, "  → class %d", cls);
+        cmd_out(c, "  → class %d", cls);
         if (k == 1 && s->loss.kind == LOSS_BCE)
-            out(c, " (probability of class 1: %s)", NUM(y[0]));
+            cmd_out(c, " (probability of class 1: %s)", NUM(y[0]));
     }
     if (s->data->standardized)
-        out(c, "  (input standardized with the training statistics first)");
-    out(c, "\n");
+        cmd_out(c, "  (input standardized with the training statistics first)");
+    cmd_out(c, "\n");
     free(x);
     return 0;
 }
@@ -1297,14 +1295,14 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
     while (isspace((unsigned char)*p))
         p++;
     if (*p != '[')
-        return fail(c, "write a tensor as [v, v, ...] or [[v, v], [v, v]], or one element as NAME[i,j] = v");
+        return cmd_fail(c, "write a tensor as [v, v, ...] or [[v, v], [v, v]], or one element as NAME[i,j] = v");
     while (*p) {
         if (*p == '[') {
             if (++depth > 2)
-                return fail(c, "too many brackets: a tensor literal has at most two levels, [[..],[..]]");
+                return cmd_fail(c, "too many brackets: a tensor literal has at most two levels, [[..],[..]]");
             if (depth == 2) {
                 if (!two_d && rowlen > 0)
-                    return fail(c, "mixed numbers and rows: write [[v, v], [v, v]]");
+                    return cmd_fail(c, "mixed numbers and rows: write [[v, v], [v, v]]");
                 two_d = true;
                 rowlen = 0;
             }
@@ -1312,7 +1310,7 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
         } else if (*p == ']') {
             if (depth == 2 || (depth == 1 && !two_d)) {
                 if (ncols >= 0 && rowlen != ncols)
-                    return fail(c, "rows of different lengths (%d and %d values): every row needs the same count", ncols,
+                    return cmd_fail(c, "rows of different lengths (%d and %d values): every row needs the same count", ncols,
                                 rowlen);
                 ncols = rowlen;
                 nrows++;
@@ -1324,14 +1322,14 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
                 while (isspace((unsigned char)*p))
                     p++;
                 if (*p)
-                    return fail(c, "unexpected text after the closing bracket: '%s'", p);
+                    return cmd_fail(c, "unexpected text after the closing bracket: '%s'", p);
                 break;
             }
         } else if (*p == ',' || isspace((unsigned char)*p)) {
             p++;
         } else {
             if (depth == 1 && two_d)
-                return fail(c, "mixed numbers and rows: write [[v, v], [v, v]]");
+                return cmd_fail(c, "mixed numbers and rows: write [[v, v], [v, v]]");
             char *end;
             const char *q = p;
             while (*q && !strchr(",] \t[", *q))
@@ -1339,12 +1337,12 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
             char word[64];
             size_t wl = (size_t)(q - p);
             if (wl >= sizeof word)
-                return fail(c, "'%.20s...' is not a number: write numbers like 0.5 or -1e-3", p);
+                return cmd_fail(c, "'%.20s...' is not a number: write numbers like 0.5 or -1e-3", p);
             memcpy(word, p, wl);
             word[wl] = '\0';
             double v;
             if (!util_parse_double(word, &v))
-                return fail(c, "'%s' is not a finite number: write numbers like 0.5 or -1e-3", word);
+                return cmd_fail(c, "'%s' is not a finite number: write numbers like 0.5 or -1e-3", word);
             (void)end;
             if (n < cap)
                 vals[n] = v;
@@ -1354,9 +1352,9 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
         }
     }
     if (depth != 0)
-        return fail(c, "unclosed bracket: every [ needs its ]");
+        return cmd_fail(c, "unclosed bracket: every [ needs its ]");
     if (n != (size_t)nrows * (size_t)(ncols < 0 ? 0 : ncols))
-        return fail(c, "mixed numbers and rows: write [v, v, ...] or [[v, v], [v, v]]");
+        return cmd_fail(c, "mixed numbers and rows: write [v, v, ...] or [[v, v], [v, v]]");
     *rows = nrows;
     *cols = ncols < 0 ? 0 : ncols;
     return 0;
@@ -1373,24 +1371,24 @@ static int assign(CmdCtx *c, char *lhs, char *rhs)
     if (session_tensor(c->s, name, &t, c->err) != 0)
         return -1;
     if (!t.editable)
-        return fail(c, "%s cannot be edited: only parameters (W1, b1, ...) can; %s is computed from them", name, name);
+        return cmd_fail(c, "%s cannot be edited: only parameters (W1, b1, ...) can; %s is computed from them", name, name);
     if (i >= 0) {
         size_t at;
         double v;
         if (element_index(c, &t, i, j, &at) != 0)
             return -1;
         if (!util_parse_double(rhs, &v))
-            return fail(c, "%s needs a finite number, got '%s'", lhs, rhs);
+            return cmd_fail(c, "%s needs a finite number, got '%s'", lhs, rhs);
         double old = t.data[at];
         t.data[at] = v;
         session_params_changed(c->s);
-        out(c, "%s = %s  (was %s)\n", lhs, NUM(v), NUM(old));
+        cmd_out(c, "%s = %s  (was %s)\n", lhs, NUM(v), NUM(old));
         return 0;
     }
     size_t n = (size_t)t.rows * t.cols;
     double *vals = malloc(sizeof(double) * n);
     if (!vals)
-        return fail(c, "out of memory");
+        return cmd_fail(c, "out of memory");
     int r = 0, k = 0;
     if (parse_literal(c, rhs, vals, n, &r, &k) != 0) {
         free(vals);
@@ -1400,15 +1398,15 @@ static int assign(CmdCtx *c, char *lhs, char *rhs)
     if (!ok) {
         free(vals);
         if (t.vector)
-            return fail(c, "%s has %d values, but the literal has %d×%d; write [v, v, ...] with %d numbers", name,
+            return cmd_fail(c, "%s has %d values, but the literal has %d×%d; write [v, v, ...] with %d numbers", name,
                         t.cols, r, k, t.cols);
-        return fail(c, "%s is %d×%d, but the literal is %d×%d; write %d rows of %d numbers", name, t.rows, t.cols,
+        return cmd_fail(c, "%s is %d×%d, but the literal is %d×%d; write %d rows of %d numbers", name, t.rows, t.cols,
                     r, k, t.rows, t.cols);
     }
     memcpy(t.data, vals, sizeof(double) * n);
     free(vals);
     session_params_changed(c->s);
-    out(c, "%s set (%zu value%s)\n", name, n, n == 1 ? "" : "s");
+    cmd_out(c, "%s set (%zu value%s)\n", name, n, n == 1 ? "" : "s");
     return 0;
 }
 
@@ -1422,10 +1420,10 @@ static int cmd_undo(CmdCtx *c, int argc, char **argv)
         return -1;
     if (session_undo(s, (int)n, c->err) != 0)
         return -1;
-    out(c, "undid %ld update%s: parameters, optimizer state and position are as they were; now ", n,
+    cmd_out(c, "undid %ld update%s: parameters, optimizer state and position are as they were; now ", n,
         n == 1 ? "" : "s");
     print_position(c);
-    out(c, " (%d more update%s can be undone)\n", s->hist_len, s->hist_len == 1 ? "" : "s");
+    cmd_out(c, " (%d more update%s can be undone)\n", s->hist_len, s->hist_len == 1 ? "" : "s");
     return 0;
 }
 
@@ -1451,19 +1449,19 @@ static int cmd_state(CmdCtx *c, int argc, char **argv)
     if (session_tensor(s, argv[1], &t, c->err) != 0)
         return -1;
     if (!t.editable)
-        return fail(c, "%s is not a parameter; the optimizer keeps state for W1, b1, ...", argv[1]);
+        return cmd_fail(c, "%s is not a parameter; the optimizer keeps state for W1, b1, ...", argv[1]);
     const Optim *o = s->optim;
     size_t off = (size_t)(t.data - s->model->params);
-    out(c, "%s state for %s after %ld step%s", optim_name(o->cfg.kind), t.name, o->step, o->step == 1 ? "" : "s");
+    cmd_out(c, "%s state for %s after %ld step%s", optim_name(o->cfg.kind), t.name, o->step, o->step == 1 ? "" : "s");
     if (o->cfg.kind == OPT_NADAM)
-        out(c, "; mu_product = %s", NUM(o->mu_product));
-    out(c, "\n");
+        cmd_out(c, "; mu_product = %s", NUM(o->mu_product));
+    cmd_out(c, "\n");
     if (o->n_slots == 0) {
-        out(c, "(plain sgd keeps no state: each step is -lr·g; momentum=... would add a buffer)\n");
+        cmd_out(c, "(plain sgd keeps no state: each step is -lr·g; momentum=... would add a buffer)\n");
         return 0;
     }
     if (o->step == 0)
-        out(c, "(no update yet: the state holds its starting values)\n");
+        cmd_out(c, "(no update yet: the state holds its starting values)\n");
     for (int k = 0; k < o->n_slots; k++) {
         Tensor v = t;
         const char *slot = optim_slot_name(o, k);
@@ -1477,7 +1475,7 @@ static int cmd_state(CmdCtx *c, int argc, char **argv)
         size_t n = (size_t)t.rows * t.cols;
         double *buf = malloc(sizeof(double) * n);
         if (!buf)
-            return fail(c, "out of memory");
+            return cmd_fail(c, "out of memory");
         double bc1 = 1 - pow(o->cfg.beta1, (double)o->step), bc2 = 1 - pow(o->cfg.beta2, (double)o->step);
         Tensor v = t;
         v.data = buf;
@@ -1505,7 +1503,7 @@ static int expect_value(CmdCtx *c, const char *what, double *v)
     double acc;
     if (strcmp(what, "params") == 0) {
         if (!s->model)
-            return fail(c, "params: there is no model yet");
+            return cmd_fail(c, "params: there is no model yet");
         *v = (double)s->model->n_params;
         return 0;
     }
@@ -1515,13 +1513,13 @@ static int expect_value(CmdCtx *c, const char *what, double *v)
     }
     if (strcmp(what, "loss") == 0 && s->model && s->phase < PHASE_LOSS) {
         *v = session_eval_loss(s, true, &acc);
-        return isnan(*v) ? fail(c, "loss: there is no data to evaluate") : 0;
+        return isnan(*v) ? cmd_fail(c, "loss: there is no data to evaluate") : 0;
     }
     if (strcmp(what, "accuracy") == 0 || strcmp(what, "val_accuracy") == 0 || strcmp(what, "val_loss") == 0) {
         double l = session_eval_loss(s, what[0] != 'v', &acc);
         *v = strcmp(what, "val_loss") == 0 ? l : acc;
         if (isnan(*v))
-            return fail(c, "%s does not exist here: %s", what,
+            return cmd_fail(c, "%s does not exist here: %s", what,
                         !s->model ? "build a model first"
                         : strncmp(what, "val", 3) == 0 && s->data->n_train == s->data->n ? "hold out data with `data split 0.2` first"
                         : "accuracy needs a classification task");
@@ -1539,7 +1537,7 @@ static int expect_value(CmdCtx *c, const char *what, double *v)
         if (element_index(c, &t, i, j, &at) != 0)
             return -1;
     } else if ((size_t)t.rows * t.cols != 1) {
-        return fail(c, "%s has %d values; expect compares one number, as in %s[0,0]", name, t.rows * t.cols, name);
+        return cmd_fail(c, "%s has %d values; expect compares one number, as in %s[0,0]", name, t.rows * t.cols, name);
     }
     *v = t.data[at];
     return 0;
@@ -1552,18 +1550,18 @@ static int cmd_expect(CmdCtx *c, int argc, char **argv)
     while (ops[op] && strcmp(ops[op], argv[2]) != 0)
         op++;
     if (!ops[op])
-        return fail(c, "'%s' is not a comparison: use < <= > >= == != or ~ (with tol=)", argv[2]);
+        return cmd_fail(c, "'%s' is not a comparison: use < <= > >= == != or ~ (with tol=)", argv[2]);
     double want, tol = 1e-6, v = 0;
     if (parse_num(c, "the expected value", argv[3], &want) != 0)
         return -1;
     if (argc == 5) {
         char *k, *val;
         if (!split_opt(argv[4], &k, &val) || strcmp(k, "tol") != 0)
-            return fail(c, "unexpected '%s': expect takes only tol= (with ~)", argv[4]);
+            return cmd_fail(c, "unexpected '%s': expect takes only tol= (with ~)", argv[4]);
         if (parse_num(c, "tol", val, &tol) != 0)
             return -1;
         if (tol < 0)
-            return fail(c, "tol must be 0 or more, as in tol=1e-3");
+            return cmd_fail(c, "tol must be 0 or more, as in tol=1e-3");
     }
     if (expect_value(c, argv[1], &v) != 0)
         return -1;
@@ -1581,10 +1579,10 @@ static int cmd_expect(CmdCtx *c, int argc, char **argv)
     snprintf(shown, sizeof shown, "%.*g", c->s->precision > 10 ? c->s->precision : 10, v);
     if (!ok) {
         if (op == 6)
-            return fail(c, "expectation failed: %s is %s, expected %s within %g", argv[1], shown, argv[3], tol);
-        return fail(c, "expectation failed: %s is %s, expected %s %s", argv[1], shown, argv[2], argv[3]);
+            return cmd_fail(c, "expectation failed: %s is %s, expected %s within %g", argv[1], shown, argv[3], tol);
+        return cmd_fail(c, "expectation failed: %s is %s, expected %s %s", argv[1], shown, argv[2], argv[3]);
     }
-    out(c, "ok: %s = %s %s %s\n", argv[1], NUM(v), argv[2], argv[3]);
+    cmd_out(c, "ok: %s = %s %s %s\n", argv[1], NUM(v), argv[2], argv[3]);
     return 0;
 }
 
@@ -1602,17 +1600,17 @@ static int cmd_help(CmdCtx *c, int argc, char **argv)
             names[k] = NULL;
             Tensor t;
             if (session_tensor(c->s, argv[1], &t, c->err) == 0 || strncmp(c->err, "unknown name", 12) != 0)
-                return fail(c, "%s is a name, not a command: type `%s` to see it (`help` lists the commands)",
+                return cmd_fail(c, "%s is a name, not a command: type `%s` to see it (`help` lists the commands)",
                             argv[1], argv[1]);
-            return fail(c, "no command '%s'%s; `help` lists them all", argv[1], DYM(argv[1], names, "help "));
+            return cmd_fail(c, "no command '%s'%s; `help` lists them all", argv[1], DYM(argv[1], names, "help "));
         }
-        out(c, "%s\n  %s\n\n%s\n", cmd->usage, cmd->summary, cmd->help);
+        cmd_out(c, "%s\n  %s\n\n%s\n", cmd->usage, cmd->summary, cmd->help);
         return 0;
     }
-    out(c, "Commands (`help NAME` for the details of one):\n");
+    cmd_out(c, "Commands (`help NAME` for the details of one):\n");
     for (const Cmd *cmd = command_list(); cmd->name; cmd++)
-        out(c, "  %-10s %s\n", cmd->name, cmd->summary);
-    out(c, "\nA name shows a tensor: W1, b1, dW1, Z1, A1, dZ1, dA1, X, Y, yhat, loss; W1[0,2] one element.\n"
+        cmd_out(c, "  %-10s %s\n", cmd->name, cmd->summary);
+    cmd_out(c, "\nA name shows a tensor: W1, b1, dW1, Z1, A1, dZ1, dA1, X, Y, yhat, loss; W1[0,2] one element.\n"
            "W1[0,2] = 0.5 edits one number; b1 = [0, 0.1] replaces a whole tensor.\n"
            "Start with: data moons; model mlp 8; forward; loss; backward; update\n");
     return 0;
@@ -1985,11 +1983,11 @@ static int tokenize(CmdCtx *c, char *s, char **words, int *n)
         if (!*s)
             break;
         if (*n == MAX_WORDS)
-            return fail(c, "too many words on one line (at most %d)", MAX_WORDS);
+            return cmd_fail(c, "too many words on one line (at most %d)", MAX_WORDS);
         if (*s == '"') {
             char *end = strchr(s + 1, '"');
             if (!end)
-                return fail(c, "unclosed quote: a \" needs its closing \"");
+                return cmd_fail(c, "unclosed quote: a \" needs its closing \"");
             *end = '\0';
             words[(*n)++] = s + 1;
             s = end + 1;
@@ -2040,9 +2038,9 @@ static int name_refused(CmdCtx *c, const char *name)
 static int unknown_word(CmdCtx *c, const char *word)
 {
     if (word[0] == '=')
-        return fail(c, "an assignment needs a name on the left, as in `W1[0,0] = 0.5` or `b1 = [0, 0]`");
+        return cmd_fail(c, "an assignment needs a name on the left, as in `W1[0,0] = 0.5` or `b1 = [0, 0]`");
     if (!isalpha((unsigned char)word[0]))
-        return fail(c, "'%s' is not a command: a command or a name starts with a letter (`help` lists every "
+        return cmd_fail(c, "'%s' is not a command: a command or a name starts with a letter (`help` lists every "
                        "command, `names` every name)", word);
     Suggest g = {word, NULL, "", strlen(word) <= 3 ? 2 : 3};
     for (const Cmd *cmd = commands; cmd->name; cmd++)
@@ -2052,8 +2050,8 @@ static int unknown_word(CmdCtx *c, const char *word)
     for (const char *const *k = known; *k; k++)
         consider(&g, *k);
     if (g.best)
-        return fail(c, "unknown command '%s'; did you mean `%s`? (`help` lists every command)", word, g.best);
-    return fail(c, "unknown command '%s'; `help` lists every command, `names` every name", word);
+        return cmd_fail(c, "unknown command '%s'; did you mean `%s`? (`help` lists every command)", word, g.best);
+    return cmd_fail(c, "unknown command '%s'; `help` lists every command, `names` every name", word);
 }
 
 /* True when the segment is NAME = ... or NAME[i,j] = ... */
@@ -2109,20 +2107,20 @@ static int exec_segment(CmdCtx *c, char *seg)
             while (isspace((unsigned char)*rest))
                 rest++;
             if (a + strlen(rest) + 1 > sizeof joined)
-                return fail(c, "'%s' is not a name", lhs);
+                return cmd_fail(c, "'%s' is not a name", lhs);
             snprintf(joined, sizeof joined, "%.*s%s", (int)a, lhs, rest);
             lhs = joined;
         }
         if (strcmp(lhs, "loss") == 0)
-            return fail(c, "loss is computed from the model and cannot be edited; `set loss NAME` chooses the loss "
+            return cmd_fail(c, "loss is computed from the model and cannot be edited; `set loss NAME` chooses the loss "
                            "function");
         if (find_cmd(lhs))
-            return fail(c, "'%s' is a command; to choose a hyperparameter use `set`, as in `set lr 0.1`", lhs);
+            return cmd_fail(c, "'%s' is a command; to choose a hyperparameter use `set`, as in `set lr 0.1`", lhs);
         static const char *const hypers[] = {"lr", "batch", "shuffle", "seed", "precision", "optimizer", "init",
                                              "momentum", "beta1", "beta2", "eps", "weight_decay", NULL};
         for (const char *const *h = hypers; *h; h++)
             if (strcmp(lhs, *h) == 0)
-                return fail(c, "%s is a hyperparameter: set it with `set %s %s`", lhs, lhs,
+                return cmd_fail(c, "%s is a hyperparameter: set it with `set %s %s`", lhs, lhs,
                             *rhs && !strpbrk(rhs, " \t=") ? rhs : "VALUE");
         return assign(c, lhs, rhs);
     }
@@ -2158,15 +2156,15 @@ static int exec_segment(CmdCtx *c, char *seg)
             return -1;
         }
         if (is_name)
-            return fail(c, "%s is a name, not a command: `%s` shows it, `show %s ...` several, `%s[i,j] = v` "
+            return cmd_fail(c, "%s is a name, not a command: `%s` shows it, `show %s ...` several, `%s[i,j] = v` "
                            "edits one number", name, name, name, name);
         return unknown_word(c, words[0]);
     }
     int argc = n - 1;
     if (argc < cmd->min_args || (cmd->max_args >= 0 && argc > cmd->max_args)) {
         if (argc < cmd->min_args)
-            return fail(c, "%s needs more: %s", cmd->name, cmd->usage);
-        return fail(c, "too many words for %s: %s", cmd->name, cmd->usage);
+            return cmd_fail(c, "%s needs more: %s", cmd->name, cmd->usage);
+        return cmd_fail(c, "too many words for %s: %s", cmd->name, cmd->usage);
     }
     return cmd->run(c, n, words);
 }
@@ -2176,7 +2174,7 @@ int cmd_exec_line(CmdCtx *c, const char *line)
 {
     char *buf = util_strdup(line);
     if (!buf)
-        return fail(c, "out of memory");
+        return cmd_fail(c, "out of memory");
     bool quote = false;
     for (char *p = buf; *p; p++) {
         if (*p == '"')

@@ -35,6 +35,13 @@ typedef enum CmdComplete { COMPLETE_WORDS, COMPLETE_FILES } CmdComplete;
 CmdComplete cmd_complete(Session *s, const char *line, int start, const char *text,
                          void (*add)(void *ctx, const char *word), void *ctx);
 
+/* For the command handlers (cmd.c, explain.c, cmd_inspect.c): print to
+ * c->out; set c->err and return -1; format a number with the session's
+ * precision into buf ("-0" shown as "0"). */
+void cmd_out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cmd_fail(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *cmd_num(const CmdCtx *c, double v, char *buf, size_t n);
+
 /* The prompt for the loop position ("paramlab e1 b2/5 next:loss> "). */
 void cmd_prompt(const Session *s, char *buf, size_t n);
 

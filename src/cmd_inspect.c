@@ -15,14 +15,6 @@
 #define SKIP_LIST 8     /* skipped elements listed before "... and N more" */
 #define ELEMENT_LIST 20 /* elements listed for `gradcheck PARAM` */
 
-static void out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void out(CmdCtx *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(c->out, fmt, ap);
-    va_end(ap);
-}
 
 /* Columns a UTF-8 string takes (one per code point: ×, Δ, ‖ are one). */
 static int width(const char *s)
@@ -36,7 +28,7 @@ static int width(const char *s)
 /* Prints s left-aligned in a cell of w columns (UTF-8 aware). */
 static void cell(CmdCtx *c, const char *s, int w)
 {
-    out(c, "%s%*s", s, w > width(s) ? w - width(s) : 0, "");
+    cmd_out(c, "%s%*s", s, w > width(s) ? w - width(s) : 0, "");
 }
 
 /* A number in three significant digits, "0" for zero, "-" for NaN. */
@@ -56,7 +48,7 @@ static const char *g3(double v, char *buf, size_t n)
 static void wrapped(CmdCtx *c, const char *lead, const char *text)
 {
     int indent = width(lead), col = indent;
-    out(c, "%s", lead);
+    cmd_out(c, "%s", lead);
     const char *p = text;
     while (*p) {
         while (*p == ' ')
@@ -69,24 +61,24 @@ static void wrapped(CmdCtx *c, const char *lead, const char *text)
         snprintf(word, sizeof word, "%.*s", (int)(len < sizeof word ? len : sizeof word - 1), p);
         int w = width(word);
         if (col > indent && col + 1 + w > WRAP) {
-            out(c, "\n%*s", indent, "");
+            cmd_out(c, "\n%*s", indent, "");
             col = indent;
         } else if (col > indent) {
-            out(c, " ");
+            cmd_out(c, " ");
             col++;
         }
-        out(c, "%s", word);
+        cmd_out(c, "%s", word);
         col += w;
         p += len;
     }
-    out(c, "\n");
+    cmd_out(c, "\n");
 }
 
 /* Where the current batch stands: "batch 2 of 7, epoch 1 (32 rows)". */
 static void print_batch(CmdCtx *c, int rows)
 {
     const Session *s = c->s;
-    out(c, "batch %d of %d, epoch %ld (%d row%s)", s->batch_index + 1, session_batches(s), s->epoch, rows,
+    cmd_out(c, "batch %d of %d, epoch %ld (%d row%s)", s->batch_index + 1, session_batches(s), s->epoch, rows,
         rows == 1 ? "" : "s");
 }
 
@@ -148,14 +140,14 @@ static void print_gc_row(CmdCtx *c, const GcTensor *t, double threshold)
         snprintf(shape, sizeof shape, "%d×%d", t->rows, t->cols);
     snprintf(checked, sizeof checked, "%zu of %zu%s", t->evaluated - t->skipped, t->total,
              t->evaluated < t->total ? " (sampled)" : "");
-    out(c, "  ");
+    cmd_out(c, "  ");
     cell(c, t->name, 7);
     cell(c, shape, 10);
     cell(c, checked, 23);
     bool none = t->evaluated == t->skipped;
     cell(c, none ? "-" : G3(t->max_abs), 13);
     cell(c, none ? "-" : G3(t->max_rel), 13);
-    out(c, "%-8zu %s\n", t->skipped, t->evaluated == 0 ? "not reached" : none ? "n/a (all skipped)" :
+    cmd_out(c, "%-8zu %s\n", t->skipped, t->evaluated == 0 ? "not reached" : none ? "n/a (all skipped)" :
                                       t->failed ? "FAIL" : "ok");
     (void)threshold;
 }
@@ -163,19 +155,19 @@ static void print_gc_row(CmdCtx *c, const GcTensor *t, double threshold)
 /* Every checked element of one tensor (gradcheck PARAM). */
 static void print_elements(CmdCtx *c, const GcTensor *t)
 {
-    out(c, "\n  %-11s %-14s %-14s %s\n", "element", "backward", "numeric", "rel error");
+    cmd_out(c, "\n  %-11s %-14s %-14s %s\n", "element", "backward", "numeric", "rel error");
     size_t shown = 0;
     for (size_t q = 0; q < t->evaluated && shown < ELEMENT_LIST; q++, shown++) {
         const GcElement *e = &t->el[q];
         char el[48];
-        out(c, "  %-11s %-14.6g %-14.6g %s", element_name(t, e, el, sizeof el), e->analytic == 0 ? 0.0 : e->analytic,
+        cmd_out(c, "  %-11s %-14.6g %-14.6g %s", element_name(t, e, el, sizeof el), e->analytic == 0 ? 0.0 : e->analytic,
             e->numeric == 0 ? 0.0 : e->numeric, G3(e->rel_err));
         if (e->kink)
-            out(c, "  skipped: %s kink", inspect_kink_name(e->kink));
-        out(c, "\n");
+            cmd_out(c, "  skipped: %s kink", inspect_kink_name(e->kink));
+        cmd_out(c, "\n");
     }
     if (t->evaluated > shown)
-        out(c, "  ... %zu more (the table above has their largest error)\n", t->evaluated - shown);
+        cmd_out(c, "  ... %zu more (the table above has their largest error)\n", t->evaluated - shown);
 }
 
 int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
@@ -183,36 +175,36 @@ int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
     GradcheckResult r;
     if (inspect_gradcheck(c->s, argc > 1 ? argv[1] : NULL, &r, c->err) != 0)
         return -1;
-    out(c, "gradcheck on ");
+    cmd_out(c, "gradcheck on ");
     print_batch(c, r.rows);
-    out(c, ", loss %s = %s, on a copy of the model\n", loss_name(c->s->loss.kind), G3(r.loss));
+    cmd_out(c, ", loss %s = %s, on a copy of the model\n", loss_name(c->s->loss.kind), G3(r.loss));
     char text[512];
     snprintf(text, sizeof text,
              "numeric dL/dp = (L(p+h) - L(p-h)) / 2h with step h = %g, against backward's dL/dp; rel error = "
              "|backward - numeric| / max(|backward|, |numeric|, %.3g); a tensor passes when its max rel error "
              "< %g.", r.step, r.floor, r.threshold);
     wrapped(c, "", text);
-    out(c, "\n  ");
+    cmd_out(c, "\n  ");
     cell(c, "tensor", 7);
     cell(c, "shape", 10);
     cell(c, "checked", 23);
     cell(c, "max abs err", 13);
     cell(c, "max rel err", 13);
-    out(c, "%-8s %s\n", "skipped", "verdict");
+    cmd_out(c, "%-8s %s\n", "skipped", "verdict");
     for (int i = 0; i < r.n_tensors; i++)
         print_gc_row(c, &r.tensor[i], r.threshold);
 
     for (int i = 0; i < r.n_tensors; i++) {
         const GcTensor *t = &r.tensor[i];
         if (t->evaluated < t->total && !r.interrupted)
-            out(c, "%s: sampled %zu of %zu elements (a fixed random sample: a repeat checks the same ones)\n",
+            cmd_out(c, "%s: sampled %zu of %zu elements (a fixed random sample: a repeat checks the same ones)\n",
                 t->name, t->evaluated, t->total);
     }
     if (argc > 1)
         print_elements(c, &r.tensor[0]);
 
     if (r.skipped) {
-        out(c, "\n");
+        cmd_out(c, "\n");
         wrapped(c, "", "skipped at a kink (the function is not differentiable between p-h and p+h there, so "
                        "the difference quotient means nothing; not a failure):");
         size_t listed = 0;
@@ -225,10 +217,10 @@ int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
                 }
         }
         if (r.skipped > listed)
-            out(c, "  ... and %zu more\n", r.skipped - listed);
+            cmd_out(c, "  ... and %zu more\n", r.skipped - listed);
     }
 
-    out(c, "\n");
+    cmd_out(c, "\n");
     size_t compared = r.evaluated - r.skipped;
     if (r.interrupted) {
         snprintf(text, sizeof text, "interrupted after %zu element%s (%zu failed so far); the session is "
@@ -437,10 +429,10 @@ int cmd_diagnose(CmdCtx *c, int argc, char **argv)
     Session *s = c->s;
     if (inspect_diagnose(s, &d, c->err) != 0)
         return -1;
-    out(c, "diagnose on ");
+    cmd_out(c, "diagnose on ");
     print_batch(c, d.rows);
-    out(c, ", loss %s = %s, on a copy of the model\n\n", loss_name(s->loss.kind), G3(d.loss));
-    out(c, "  ");
+    cmd_out(c, ", loss %s = %s, on a copy of the model\n\n", loss_name(s->loss.kind), G3(d.loss));
+    cmd_out(c, "  ");
     cell(c, "layer", 7);
     cell(c, "shape", 9);
     cell(c, "act", 11);
@@ -450,14 +442,14 @@ int cmd_diagnose(CmdCtx *c, int argc, char **argv)
     cell(c, "satur.", 8);
     cell(c, "|dW|", 10);
     cell(c, "|W|", 10);
-    out(c, "%s\n", d.measured ? "|ΔW|/|W|" : "lr|dW|/|W|");
+    cmd_out(c, "%s\n", d.measured ? "|ΔW|/|W|" : "lr|dW|/|W|");
     for (int k = 1; k <= d.n_layers; k++) {
         const LayerDiag *ld = &d.layer[k - 1];
         bool out_layer = k == d.n_layers;
         char shape[32], num[16], dead[24], sat[24];
         snprintf(num, sizeof num, "%d", k);
         snprintf(shape, sizeof shape, "%d×%d", ld->n_in, ld->n_out);
-        out(c, "  ");
+        cmd_out(c, "  ");
         cell(c, num, 7);
         cell(c, shape, 9);
         cell(c, out_layer ? "(logits)" : act_name(ld->act), 11);
@@ -469,9 +461,9 @@ int cmd_diagnose(CmdCtx *c, int argc, char **argv)
                          sat, sizeof sat), 8);
         cell(c, G3(ld->grad_norm), 10);
         cell(c, G3(ld->weight_norm), 10);
-        out(c, "%s\n", G3(ld->update_ratio));
+        cmd_out(c, "%s\n", G3(ld->update_ratio));
     }
-    out(c, "\n");
+    cmd_out(c, "\n");
     char text[400];
     if (d.measured)
         snprintf(text, sizeof text, "A: activations of this batch (the output layer's are the logits); dead: "
@@ -485,7 +477,7 @@ int cmd_diagnose(CmdCtx *c, int argc, char **argv)
                  "to the size of W (~%g is usual)%s.", d.lr, INSPECT_RATIO_GOOD,
                  s->opt.kind == OPT_SGD ? "" : "; for other optimizers run `update` once to measure it");
     wrapped(c, "", text);
-    out(c, "\nfindings:\n");
+    cmd_out(c, "\nfindings:\n");
     for (int i = 0; i < d.n_findings; i++)
         print_finding(c, &d, &d.finding[i]);
     return 0;

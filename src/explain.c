@@ -26,40 +26,16 @@
 
 /* ---- output ---- */
 
-static void out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void out(CmdCtx *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(c->out, fmt, ap);
-    va_end(ap);
-}
 
-static int fail(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int fail(CmdCtx *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(c->err, ERR_LEN, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* One number as `show` prints it: the session's significant digits, and
  * "-0" written as "0". */
-static const char *num(const CmdCtx *c, double v, char *buf, size_t n)
-{
-    if (v == 0)
-        v = 0;
-    snprintf(buf, n, "%.*g", c->s->precision, v);
-    return buf;
-}
 
 /* The same, in parentheses when negative: a factor of a product. */
 static const char *par(const CmdCtx *c, double v, char *buf, size_t n)
 {
     char b[40];
-    num(c, v, b, sizeof b);
+    cmd_num(c, v, b, sizeof b);
     if (b[0] == '-')
         snprintf(buf, n, "(%s)", b);
     else
@@ -67,7 +43,7 @@ static const char *par(const CmdCtx *c, double v, char *buf, size_t n)
     return buf;
 }
 
-#define NUM(v) num(c, (v), (char[40]){0}, 40)
+#define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 #define PAR(v) par(c, (v), (char[44]){0}, 44)
 
 /* Columns a UTF-8 string takes: one per character. */
@@ -92,7 +68,7 @@ static void line_start(Line *l, CmdCtx *c, const char *lead, int indent)
     l->c = c;
     l->indent = indent;
     l->col = columns(lead);
-    out(c, "%s", lead);
+    cmd_out(c, "%s", lead);
 }
 
 static void line_add(Line *l, const char *piece)
@@ -103,10 +79,10 @@ static void line_add(Line *l, const char *piece)
             piece++;
             w--;
         }
-        out(l->c, "\n%*s", l->indent, "");
+        cmd_out(l->c, "\n%*s", l->indent, "");
         l->col = l->indent;
     }
-    out(l->c, "%s", piece);
+    cmd_out(l->c, "%s", piece);
     l->col += w;
 }
 
@@ -167,9 +143,9 @@ static void write_sum(CmdCtx *c, const char *lead, const Terms *s, const double 
         line_add(&l, tail);
     if (total)
         line_addf(&l, " = %s", NUM(*total));
-    out(c, "\n");
+    cmd_out(c, "\n");
     if (s->n > SHOW_ALL)
-        out(c, "%*s(%d of %d terms shown; the %d left out add up to %s)\n", indent, "", SHOW_HEAD + 1, s->n,
+        cmd_out(c, "%*s(%d of %d terms shown; the %d left out add up to %s)\n", indent, "", SHOW_HEAD + 1, s->n,
             s->n - SHOW_HEAD - 1, NUM(rest));
 }
 
@@ -196,7 +172,7 @@ static void write_names(CmdCtx *c, const char *lead, int n, const Sym *y, const 
     }
     if (tail)
         line_add(&l, tail);
-    out(c, "\n");
+    cmd_out(c, "\n");
 }
 
 /* ---- formulas ---- */
@@ -288,26 +264,26 @@ static int parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, 
     const char *br = strchr(ref, '[');
     size_t len = br ? (size_t)(br - ref) : strlen(ref);
     if (len == 0 || len >= n)
-        return fail(c, "'%s' is not a name: explain takes one number, as in `explain W1[0,1]`", ref);
+        return cmd_fail(c, "'%s' is not a name: explain takes one number, as in `explain W1[0,1]`", ref);
     memcpy(name, ref, len);
     name[len] = '\0';
     for (size_t k = 0; k < len; k++)
         if (!isalnum((unsigned char)name[k]))
-            return fail(c, "'%s' is not a name: explain takes one number, as in `explain W1[0,1]`", ref);
+            return cmd_fail(c, "'%s' is not a name: explain takes one number, as in `explain W1[0,1]`", ref);
     if (!br)
         return 0;
     const char *close = strchr(br, ']');
     char idx[64];
     size_t il = close ? (size_t)(close - br - 1) : 0;
     if (!close || close[1] != '\0' || il == 0 || il >= sizeof idx)
-        return fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
+        return cmd_fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
     memcpy(idx, br + 1, il);
     idx[il] = '\0';
     char *comma = strchr(idx, ',');
     if (comma)
         *comma = '\0';
     if (!util_parse_long(idx, 0, 100000000, i) || (comma && !util_parse_long(comma + 1, 0, 100000000, j)))
-        return fail(c, "'%s': indices are whole numbers from 0, as in %s[0,1]", ref, name);
+        return cmd_fail(c, "'%s': indices are whole numbers from 0, as in %s[0,1]", ref, name);
     return 0;
 }
 
@@ -330,7 +306,7 @@ static bool layer_name(const char *name, char *kind, bool *grad, long *k)
 static int element(CmdCtx *c, const Tensor *t, long i, long j, int *row, int *col)
 {
     if (i < 0)
-        return fail(c, "explain takes one number of %s: give its index, as in `explain %s[0%s]`", t->name, t->name,
+        return cmd_fail(c, "explain takes one number of %s: give its index, as in `explain %s[0%s]`", t->name, t->name,
                     t->vector || t->rows == 1 || t->cols == 1 ? "" : ",0");
     if (j < 0) {
         if (t->vector || t->rows == 1) {
@@ -339,13 +315,13 @@ static int element(CmdCtx *c, const Tensor *t, long i, long j, int *row, int *co
         } else if (t->cols == 1) {
             j = 0;
         } else {
-            return fail(c, "%s is %d×%d: give both indices, as in %s[%ld,0]", t->name, t->rows, t->cols, t->name, i);
+            return cmd_fail(c, "%s is %d×%d: give both indices, as in %s[%ld,0]", t->name, t->rows, t->cols, t->name, i);
         }
     }
     if (i >= t->rows || j >= t->cols) {
         if (t->vector)
-            return fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
-        return fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows, t->cols,
+            return cmd_fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
+        return cmd_fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows, t->cols,
                     t->rows - 1, t->cols - 1);
     }
     *row = (int)i;
@@ -362,13 +338,13 @@ static int need(CmdCtx *c, const char *ref, Phase want, const char *what)
     for (int p = c->s->phase; p < (int)want; p++)
         len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", p == (int)c->s->phase ? "" : p + 1 == (int)want ? ", then " : ", ",
                                 cmds[p]);
-    return fail(c, "explain %s needs %s: run %s first", ref, what, list);
+    return cmd_fail(c, "explain %s needs %s: run %s first", ref, what, list);
 }
 
 /* The position of the current batch: "batch 2/7 of epoch 1". */
 static void write_position(CmdCtx *c, int batch_index, long epoch)
 {
-    out(c, "batch %d/%d of epoch %ld", batch_index + 1, session_batches(c->s), epoch);
+    cmd_out(c, "batch %d/%d of epoch %ld", batch_index + 1, session_batches(c->s), epoch);
 }
 
 /* ---- Z, A and yhat ---- */
@@ -384,7 +360,7 @@ static void write_z(CmdCtx *c, int k, int b, int j)
     const double *bias = m->params + ly->b_off;      /* (n_out) */
     char in_name[16], lead[64], a[48], bb[48];
     input_name(k, in_name, sizeof in_name);
-    out(c, "  Z%d = %s·W%d + b%d, one neuron at a time: Z%d[b,j] = Σ_i %s[b,i]·W%d[i,j] + b%d[j]\n", k, in_name, k,
+    cmd_out(c, "  Z%d = %s·W%d + b%d, one neuron at a time: Z%d[b,j] = Σ_i %s[b,i]·W%d[i,j] + b%d[j]\n", k, in_name, k,
         k, k, in_name, k, k);
     int w0 = snprintf(lead, sizeof lead, "  Z%d[%d,%d] = ", k, b, j);
     snprintf(a, sizeof a, "%s[%d,", in_name, b);
@@ -398,7 +374,7 @@ static void write_z(CmdCtx *c, int k, int b, int j)
     Terms t = {ly->n_in, in + (size_t)b * ly->n_in, 1, w + j, (size_t)ly->n_out};
     double z = m->z[k - 1][(size_t)b * ly->n_out + j];
     write_sum(c, lead, &t, &bias[j], NULL, NULL);
-    out(c, "%*s= %s\n", w0 - 2, "", NUM(z));
+    cmd_out(c, "%*s= %s\n", w0 - 2, "", NUM(z));
 }
 
 /* yhat[b,j]: the loss's link applied to the logits. */
@@ -411,11 +387,11 @@ static void write_yhat(CmdCtx *c, int b, int j)
     double p = s->yhat[(size_t)b * K + j];
     switch (s->loss.kind) {
     case LOSS_BCE:
-        out(c, "  yhat = sigmoid(Z%d), the bce loss's link: sigmoid(z) = 1 / (1 + exp(-z))\n", L);
-        out(c, "  yhat[%d,%d] = sigmoid(%s) = 1 / (1 + exp(%s)) = %s\n", b, j, NUM(z[j]), NUM(-z[j]), NUM(p));
+        cmd_out(c, "  yhat = sigmoid(Z%d), the bce loss's link: sigmoid(z) = 1 / (1 + exp(-z))\n", L);
+        cmd_out(c, "  yhat[%d,%d] = sigmoid(%s) = 1 / (1 + exp(%s)) = %s\n", b, j, NUM(z[j]), NUM(-z[j]), NUM(p));
         break;
     case LOSS_CE: {
-        out(c, "  yhat[b] = softmax(Z%d[b]), the ce loss's link: yhat[b,j] = exp(Z%d[b,j]) / Σ_m exp(Z%d[b,m])\n",
+        cmd_out(c, "  yhat[b] = softmax(Z%d[b]), the ce loss's link: yhat[b,j] = exp(Z%d[b,j]) / Σ_m exp(Z%d[b,m])\n",
             L, L, L);
         char lead[64];
         snprintf(lead, sizeof lead, "  yhat[%d,%d] = exp(%s) / (", b, j, NUM(z[j]));
@@ -430,13 +406,13 @@ static void write_yhat(CmdCtx *c, int b, int j)
                 line_add(&l, " + ...");
         }
         line_addf(&l, ") = %s / %s = %s", NUM(exp(z[j])), NUM(sum), NUM(p));
-        out(c, "\n");
+        cmd_out(c, "\n");
         break;
     }
     default:
-        out(c, "  yhat = Z%d: the %s loss compares the logits with the targets directly (no link)\n", L,
+        cmd_out(c, "  yhat = Z%d: the %s loss compares the logits with the targets directly (no link)\n", L,
             loss_name(s->loss.kind));
-        out(c, "  yhat[%d,%d] = Z%d[%d,%d] = %s\n", b, j, L, b, j, NUM(p));
+        cmd_out(c, "  yhat[%d,%d] = Z%d[%d,%d] = %s\n", b, j, L, b, j, NUM(p));
         break;
     }
 }
@@ -447,14 +423,14 @@ static void write_a(CmdCtx *c, int k, int b, int j)
     const Model *m = c->s->model;
     const Layer *ly = &m->layer[k - 1];
     if (k == m->n_layers) {
-        out(c, "  A%d = Z%d: the output layer is linear; its Z are the logits\n", k, k);
+        cmd_out(c, "  A%d = Z%d: the output layer is linear; its Z are the logits\n", k, k);
         write_yhat(c, b, j);
         return;
     }
     double z = m->z[k - 1][(size_t)b * ly->n_out + j], a = m->a[k - 1][(size_t)b * ly->n_out + j];
     const char *an = act_name(ly->act);
-    out(c, "  A%d = %s(Z%d), %s\n", k, an, k, act_formula(ly->act));
-    out(c, "  A%d[%d,%d] = %s(%s) = %s\n", k, b, j, an, NUM(z), NUM(a));
+    cmd_out(c, "  A%d = %s(Z%d), %s\n", k, an, k, act_formula(ly->act));
+    cmd_out(c, "  A%d[%d,%d] = %s(%s) = %s\n", k, b, j, an, NUM(z), NUM(a));
 }
 
 /* ---- the loss ---- */
@@ -493,14 +469,14 @@ static void write_sample_loss(CmdCtx *c, int b, double lb)
     switch (s->loss.kind) {
     case LOSS_BCE: {
         double y = target_of(s, b, 0), p = s->yhat[b];
-        out(c, "  loss[b] = -(y·log(p) + (1 - y)·log(1 - p)),  p = yhat[b,0] = sigmoid(Z%d[b,0]), y = Y[b]\n", L);
-        out(c, "  loss[%d] = -(%s·log(%s) + %s·log(%s)) = %s\n", b, NUM(y), NUM(p), NUM(1 - y), NUM(1 - p), NUM(lb));
+        cmd_out(c, "  loss[b] = -(y·log(p) + (1 - y)·log(1 - p)),  p = yhat[b,0] = sigmoid(Z%d[b,0]), y = Y[b]\n", L);
+        cmd_out(c, "  loss[%d] = -(%s·log(%s) + %s·log(%s)) = %s\n", b, NUM(y), NUM(p), NUM(1 - y), NUM(1 - p), NUM(lb));
         return;
     }
     case LOSS_CE: {
         int y = (int)s->yb[(size_t)b * s->data->t];
-        out(c, "  loss[b] = -log(yhat[b,y]) = log(Σ_m exp(Z%d[b,m])) - Z%d[b,y],  y = Y[b], the class\n", L, L);
-        out(c, "  loss[%d] = -log(yhat[%d,%d]) = -log(%s) = %s\n", b, b, y,
+        cmd_out(c, "  loss[b] = -log(yhat[b,y]) = log(Σ_m exp(Z%d[b,m])) - Z%d[b,y],  y = Y[b], the class\n", L, L);
+        cmd_out(c, "  loss[%d] = -log(yhat[%d,%d]) = -log(%s) = %s\n", b, b, y,
             NUM(y >= 0 && y < K ? s->yhat[(size_t)b * K + y] : NAN), NUM(lb));
         return;
     }
@@ -512,20 +488,20 @@ static void write_sample_loss(CmdCtx *c, int b, double lb)
                       : s->loss.kind == LOSS_HUBER ? "huber(f - y)"
                                                    : "max(0, 1 - y'·f)";
     if (K == 1)
-        out(c, "  loss[b] = %s,  f = Z%d[b,0], y = %s\n", one, L, yn);
+        cmd_out(c, "  loss[b] = %s,  f = Z%d[b,0], y = %s\n", one, L, yn);
     else
-        out(c, "  loss[b] = (1/K)·Σ_j %s,  f = Z%d[b,j], y = %s, K = %d\n", one, L, yn, K);
+        cmd_out(c, "  loss[b] = (1/K)·Σ_j %s,  f = Z%d[b,j], y = %s, K = %d\n", one, L, yn, K);
     if (s->loss.kind == LOSS_HUBER)
-        out(c, "  huber(d) = 0.5·d² if |d| < delta, else delta·(|d| - 0.5·delta);  delta = %s\n", NUM(s->loss.delta));
+        cmd_out(c, "  huber(d) = 0.5·d² if |d| < delta, else delta·(|d| - 0.5·delta);  delta = %s\n", NUM(s->loss.delta));
     if (s->loss.kind == LOSS_HINGE)
-        out(c, "  y' = 2·y - 1: the labels 0/1 as -1/+1\n");
+        cmd_out(c, "  y' = 2·y - 1: the labels 0/1 as -1/+1\n");
     if (s->loss.kind == LOSS_HUBER && K == 1) {
         double y = target_of(s, b, 0), d = z[0] - y, delta = s->loss.delta;
         if (fabs(d) < delta)
-            out(c, "  loss[%d] = 0.5·(%s - %s)² = 0.5·%s² = %s    (|d| < delta)\n", b, NUM(z[0]), PAR(y), PAR(d),
+            cmd_out(c, "  loss[%d] = 0.5·(%s - %s)² = 0.5·%s² = %s    (|d| < delta)\n", b, NUM(z[0]), PAR(y), PAR(d),
                 NUM(lb));
         else
-            out(c, "  loss[%d] = %s·(|%s - %s| - 0.5·%s) = %s·(%s - %s) = %s    (|d| >= delta)\n", b, NUM(delta),
+            cmd_out(c, "  loss[%d] = %s·(|%s - %s| - 0.5·%s) = %s·(%s - %s) = %s    (|d| >= delta)\n", b, NUM(delta),
                 NUM(z[0]), PAR(y), NUM(delta), NUM(delta), NUM(fabs(d)), NUM(0.5 * delta), NUM(lb));
         return;
     }
@@ -546,39 +522,39 @@ static void write_sample_loss(CmdCtx *c, int b, double lb)
         line_addf(&l, "%s%s", j ? " + " : "", piece);
     }
     line_addf(&l, "%s = %s", K == 1 ? "" : ")", NUM(lb));
-    out(c, "\n");
+    cmd_out(c, "\n");
 }
 
 static int explain_loss(CmdCtx *c, const char *ref, long i, long j)
 {
     Session *s = c->s;
     if (!s->data || !s->model)
-        return fail(c, "explain %s needs a model and data: try `data moons`, `model mlp 4`, then `forward` and `loss`",
+        return cmd_fail(c, "explain %s needs a model and data: try `data moons`, `model mlp 4`, then `forward` and `loss`",
                     ref);
     if (s->phase < PHASE_LOSS)
         return need(c, ref, PHASE_LOSS, "the loss of this batch");
     int B = s->rows;
     if (j >= 0)
-        return fail(c, "loss[b] takes one index, the sample: as in `explain loss[0]`");
+        return cmd_fail(c, "loss[b] takes one index, the sample: as in `explain loss[0]`");
     if (i >= B)
-        return fail(c, "this batch has %d samples, so loss[b] needs b from 0 to %d", B, B - 1);
+        return cmd_fail(c, "this batch has %d samples, so loss[b] needs b from 0 to %d", B, B - 1);
     int b = i < 0 ? 0 : (int)i;
     double *lb = malloc(sizeof(double) * (size_t)B); /* (B) loss of each sample */
     if (!lb)
-        return fail(c, "out of memory");
+        return cmd_fail(c, "out of memory");
     for (int r = 0; r < B; r++)
         lb[r] = sample_loss(s, r);
-    out(c, "loss[%d]: the %s loss of sample %d of ", b, loss_name(s->loss.kind), b);
+    cmd_out(c, "loss[%d]: the %s loss of sample %d of ", b, loss_name(s->loss.kind), b);
     write_position(c, s->batch_index, s->epoch);
-    out(c, "%s\n", i < 0 ? "\n(sample 0 as an example; `explain loss[b]` for another)" : "");
+    cmd_out(c, "%s\n", i < 0 ? "\n(sample 0 as an example; `explain loss[b]` for another)" : "");
     write_sample_loss(c, b, lb[b]);
-    out(c, "The batch's loss is the mean over its %d samples (PyTorch's reduction='mean'):\n", B);
-    out(c, "  loss = (1/B)·Σ_b loss[b]\n");
+    cmd_out(c, "The batch's loss is the mean over its %d samples (PyTorch's reduction='mean'):\n", B);
+    cmd_out(c, "  loss = (1/B)·Σ_b loss[b]\n");
     char tail[32];
     snprintf(tail, sizeof tail, ") / %d", B);
     Terms t = {B, lb, 1, NULL, 0};
     write_sum(c, "       = (", &t, NULL, tail, NULL);
-    out(c, "       = %s\n", NUM(s->loss_value));
+    cmd_out(c, "       = %s\n", NUM(s->loss_value));
     free(lb);
     return 0;
 }
@@ -597,16 +573,16 @@ static void write_dz_last_formula(CmdCtx *c)
     else
         snprintf(bk, sizeof bk, "(B·K), K = %d", K);
     switch (s->loss.kind) {
-    case LOSS_BCE: out(c, "  dZ%d[b,0] = (sigmoid(Z%d[b,0]) - Y[b]) / B\n", L, L); break;
-    case LOSS_CE: out(c, "  dZ%d[b,j] = (softmax(Z%d[b])[j] - onehot(Y[b])[j]) / B\n", L, L); break;
-    case LOSS_MSE: out(c, "  dZ%d[b,j] = 2·(Z%d[b,j] - %s) / %s\n", L, L, yn, bk); break;
-    case LOSS_MAE: out(c, "  dZ%d[b,j] = sign(Z%d[b,j] - %s) / %s,  sign(0) = 0\n", L, L, yn, bk); break;
+    case LOSS_BCE: cmd_out(c, "  dZ%d[b,0] = (sigmoid(Z%d[b,0]) - Y[b]) / B\n", L, L); break;
+    case LOSS_CE: cmd_out(c, "  dZ%d[b,j] = (softmax(Z%d[b])[j] - onehot(Y[b])[j]) / B\n", L, L); break;
+    case LOSS_MSE: cmd_out(c, "  dZ%d[b,j] = 2·(Z%d[b,j] - %s) / %s\n", L, L, yn, bk); break;
+    case LOSS_MAE: cmd_out(c, "  dZ%d[b,j] = sign(Z%d[b,j] - %s) / %s,  sign(0) = 0\n", L, L, yn, bk); break;
     case LOSS_HUBER:
-        out(c, "  dZ%d[b,j] = clamp(Z%d[b,j] - %s, -delta, delta) / %s,  delta = %s\n", L, L, yn, bk,
+        cmd_out(c, "  dZ%d[b,j] = clamp(Z%d[b,j] - %s, -delta, delta) / %s,  delta = %s\n", L, L, yn, bk,
             NUM(s->loss.delta));
         break;
     default:
-        out(c, "  dZ%d[b,0] = -y'/B if 1 - y'·Z%d[b,0] > 0, else 0;  y' = 2·Y[b] - 1\n", L, L);
+        cmd_out(c, "  dZ%d[b,0] = -y'/B if 1 - y'·Z%d[b,0] > 0, else 0;  y' = 2·Y[b] - 1\n", L, L);
         break;
     }
 }
@@ -619,24 +595,24 @@ static void write_dz_last(CmdCtx *c, int b, int j)
     int L = m->n_layers, K = nn_outputs(m), B = s->rows, N = mean_count(s);
     size_t at = (size_t)b * K + j;
     double z = m->z[L - 1][at], y = target_of(s, b, j), p = s->yhat[at], d = m->dz[L - 1][at];
-    out(c, "  b = %d:  ", b);
+    cmd_out(c, "  b = %d:  ", b);
     switch (s->loss.kind) {
     case LOSS_BCE:
-        out(c, "(sigmoid(%s) - %s) / %d = (%s - %s) / %d = %s\n", NUM(z), NUM(y), B, NUM(p), NUM(y), B, NUM(d));
+        cmd_out(c, "(sigmoid(%s) - %s) / %d = (%s - %s) / %d = %s\n", NUM(z), NUM(y), B, NUM(p), NUM(y), B, NUM(d));
         break;
     case LOSS_CE:
-        out(c, "(softmax(Z%d[%d])[%d] - %s) / %d = (%s - %s) / %d = %s\n", L, b, j, NUM(y), B, NUM(p), NUM(y), B,
+        cmd_out(c, "(softmax(Z%d[%d])[%d] - %s) / %d = (%s - %s) / %d = %s\n", L, b, j, NUM(y), B, NUM(p), NUM(y), B,
             NUM(d));
         break;
-    case LOSS_MSE: out(c, "2·(%s - %s) / %d = %s\n", NUM(z), PAR(y), N, NUM(d)); break;
-    case LOSS_MAE: out(c, "sign(%s - %s) / %d = %s\n", NUM(z), PAR(y), N, NUM(d)); break;
+    case LOSS_MSE: cmd_out(c, "2·(%s - %s) / %d = %s\n", NUM(z), PAR(y), N, NUM(d)); break;
+    case LOSS_MAE: cmd_out(c, "sign(%s - %s) / %d = %s\n", NUM(z), PAR(y), N, NUM(d)); break;
     case LOSS_HUBER:
-        out(c, "clamp(%s - %s, %s, %s) / %d = %s\n", NUM(z), PAR(y), NUM(-s->loss.delta), NUM(s->loss.delta), N,
+        cmd_out(c, "clamp(%s - %s, %s, %s) / %d = %s\n", NUM(z), PAR(y), NUM(-s->loss.delta), NUM(s->loss.delta), N,
             NUM(d));
         break;
     default: {
         double yp = 2 * y - 1, margin = 1 - yp * z;
-        out(c, "y' = %s; 1 - %s·%s = %s %s 0, so %s%s%d = %s\n", NUM(yp), PAR(yp), PAR(z), NUM(margin),
+        cmd_out(c, "y' = %s; 1 - %s·%s = %s %s 0, so %s%s%d = %s\n", NUM(yp), PAR(yp), PAR(z), NUM(margin),
             margin > 0 ? ">" : "<=", margin > 0 ? NUM(-yp) : "0", margin > 0 ? " / " : "", N, NUM(d));
         break;
     }
@@ -656,7 +632,7 @@ static void write_dz_hidden(CmdCtx *c, int k, int b, int j)
     double z = m->z[k - 1][at];
     char pre[64];
     snprintf(pre, sizeof pre, "dZ%d[%d,%d] = ", k, b, j);
-    out(c, "%*s%s%s·%s'(%s) = %s·%s = %s\n", w0 - columns(pre), "", pre, PAR(m->da[k - 1][at]),
+    cmd_out(c, "%*s%s%s·%s'(%s) = %s·%s = %s\n", w0 - columns(pre), "", pre, PAR(m->da[k - 1][at]),
         act_name(ly->act), NUM(z), PAR(m->da[k - 1][at]), PAR(act_derivative(ly->act, z)), NUM(m->dz[k - 1][at]));
 }
 
@@ -667,7 +643,7 @@ static void write_dz_origin(CmdCtx *c, int k, int j, int b0, int nb)
     const Model *m = s->model;
     int L = m->n_layers;
     if (k == L) {
-        out(c, "dZ%d = dL/dZ%d, the %s loss's derivative at the logits (with the mean's 1/%s):\n", k, k,
+        cmd_out(c, "dZ%d = dL/dZ%d, the %s loss's derivative at the logits (with the mean's 1/%s):\n", k, k,
             loss_name(s->loss.kind), s->loss.kind == LOSS_CE || nn_outputs(m) == 1 ? "B" : "(B·K)");
         write_dz_last_formula(c);
         for (int b = b0; b < b0 + nb; b++)
@@ -675,12 +651,12 @@ static void write_dz_origin(CmdCtx *c, int k, int j, int b0, int nb)
         return;
     }
     const char *an = act_name(m->layer[k - 1].act);
-    out(c, "dZ%d comes back from layer %d through W%d and %s':\n", k, k + 1, k + 1, an);
-    out(c, "  dZ%d[b,j] = dA%d[b,j]·%s'(Z%d[b,j]),  %s\n", k, k, an, k, act_dformula(m->layer[k - 1].act));
-    out(c, "  dA%d[b,j] = Σ_m dZ%d[b,m]·W%d[j,m]   (dA%d = dZ%d·W%dᵀ)\n", k, k + 1, k + 1, k, k + 1, k + 1);
+    cmd_out(c, "dZ%d comes back from layer %d through W%d and %s':\n", k, k + 1, k + 1, an);
+    cmd_out(c, "  dZ%d[b,j] = dA%d[b,j]·%s'(Z%d[b,j]),  %s\n", k, k, an, k, act_dformula(m->layer[k - 1].act));
+    cmd_out(c, "  dA%d[b,j] = Σ_m dZ%d[b,m]·W%d[j,m]   (dA%d = dZ%d·W%dᵀ)\n", k, k + 1, k + 1, k, k + 1, k + 1);
     for (int b = b0; b < b0 + nb; b++)
         write_dz_hidden(c, k, b, j);
-    out(c, "  (`explain dZ%d[%d,0]` shows where dZ%d comes from)\n", k + 1, b0, k + 1);
+    cmd_out(c, "  (`explain dZ%d[%d,0]` shows where dZ%d comes from)\n", k + 1, b0, k + 1);
 }
 
 /* ---- the gradient of a parameter ---- */
@@ -698,18 +674,18 @@ static void write_gradient(CmdCtx *c, int k, bool bias, int i, int j)
     double g = m->grads[bias ? ly->b_off + (size_t)j : ly->w_off + (size_t)i * ly->n_out + j];
     char in_name[16], lead[64], a[48], bb[48];
     input_name(k, in_name, sizeof in_name);
-    out(c, "\nIts gradient sums one term per sample of the batch (B = %d); dZ%d holds the loss's 1/B:\n", B, k);
+    cmd_out(c, "\nIts gradient sums one term per sample of the batch (B = %d); dZ%d holds the loss's 1/B:\n", B, k);
     int w0;
     snprintf(bb, sizeof bb, ",%d]", j);
     char dzn[16];
     snprintf(dzn, sizeof dzn, "dZ%d[", k);
     if (bias) {
-        out(c, "  db%d[j] = Σ_b dZ%d[b,j]\n", k, k);
+        cmd_out(c, "  db%d[j] = Σ_b dZ%d[b,j]\n", k, k);
         w0 = snprintf(lead, sizeof lead, "  db%d[%d] = ", k, j);
         Sym y = {dzn, bb, NULL, NULL};
         write_names(c, lead, B, &y, NULL);
     } else {
-        out(c, "  dW%d[i,j] = Σ_b %s[b,i]·dZ%d[b,j]%s\n", k, in_name, k,
+        cmd_out(c, "  dW%d[i,j] = Σ_b %s[b,i]·dZ%d[b,j]%s\n", k, in_name, k,
             k == 1 ? "" : "    (A of the layer before is this layer's input)");
         w0 = snprintf(lead, sizeof lead, "  dW%d[%d,%d] = ", k, i, j);
         snprintf(a, sizeof a, "%s[", in_name);
@@ -722,7 +698,7 @@ static void write_gradient(CmdCtx *c, int k, bool bias, int i, int j)
     Terms t = {B, bias ? dz + j : in + i, bias ? (size_t)ly->n_out : (size_t)ly->n_in, bias ? NULL : dz + j,
                (size_t)ly->n_out};
     write_sum(c, lead, &t, NULL, NULL, NULL);
-    out(c, "%*s= %s\n", w0 - 2, "", NUM(g));
+    cmd_out(c, "%*s= %s\n", w0 - 2, "", NUM(g));
     write_dz_origin(c, k, j, 0, B > 1 ? 2 : 1);
 }
 
@@ -751,7 +727,7 @@ static int replay(CmdCtx *c, Replay *r, const double *params, const double *stat
         return -1;
     if (one->n_slots != o->n_slots || o->n_slots > 3) {
         optim_free(one);
-        return fail(c, "the optimizer's state does not fit its settings; `set optimizer %s` starts it fresh",
+        return cmd_fail(c, "the optimizer's state does not fit its settings; `set optimizer %s` starts it fresh",
                     optim_name(o->cfg.kind));
     }
     r->n_slots = o->n_slots;
@@ -788,14 +764,14 @@ static void write_hypers(CmdCtx *c, const OptConfig *cfg)
             line_addf(&l, "%s%s=%s", k ? " " : "", h[k].name, NUM(*(const double *)(const void *)field));
     }
     line_add(&l, ")");
-    out(c, "\n");
+    cmd_out(c, "\n");
 }
 
 /* "m = 0.9·m0 + 0.1·g = m1" — a running average's update with numbers;
  * sq squares the new value. */
 static void write_avg(CmdCtx *c, const char *name, double keep, double old, double g, bool sq, double now)
 {
-    out(c, "  %s = %s·%s + %s·%s%s = %s\n", name, NUM(keep), PAR(old), NUM(1 - keep), PAR(g), sq ? "²" : "", NUM(now));
+    cmd_out(c, "  %s = %s·%s + %s·%s%s = %s\n", name, NUM(keep), PAR(old), NUM(1 - keep), PAR(g), sq ? "²" : "", NUM(now));
 }
 
 /* The formula, then the numbers, of the element's update. */
@@ -808,76 +784,76 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
     char expr[320];
 
     if (r->done)
-        out(c, "\nWhat `update` did to %s: %s's step t = %ld, replayed from the state before it\n", pname,
+        cmd_out(c, "\nWhat `update` did to %s: %s's step t = %ld, replayed from the state before it\n", pname,
             optim_name(o->kind), t);
     else
-        out(c, "\nWhat `update` will do to %s: %s's step t = %ld\n", pname, optim_name(o->kind), t);
+        cmd_out(c, "\nWhat `update` will do to %s: %s's step t = %ld\n", pname, optim_name(o->kind), t);
     write_hypers(c, o);
 
     /* the formula */
     if (coupled)
-        out(c, "  g ← g + weight_decay·p               (L2 penalty, added to the gradient)\n");
+        cmd_out(c, "  g ← g + weight_decay·p               (L2 penalty, added to the gradient)\n");
     switch (o->kind) {
     case OPT_SGD:
         if (o->momentum == 0) {
-            out(c, "  p ← p - lr·g\n");
+            cmd_out(c, "  p ← p - lr·g\n");
             break;
         }
-        out(c, "  buf ← momentum·buf + (1 - dampening)·g     (the first step sets buf = g)\n");
-        out(c, o->nesterov ? "  p ← p - lr·(g + momentum·buf)     (nesterov)\n" : "  p ← p - lr·buf\n");
+        cmd_out(c, "  buf ← momentum·buf + (1 - dampening)·g     (the first step sets buf = g)\n");
+        cmd_out(c, o->nesterov ? "  p ← p - lr·(g + momentum·buf)     (nesterov)\n" : "  p ← p - lr·buf\n");
         break;
     case OPT_ADAGRAD:
-        out(c, "  G ← G + g²                           (G: the sum of squared gradients)\n");
-        out(c, "  p ← p - clr·g / (sqrt(G) + eps),  clr = lr / (1 + (t - 1)·lr_decay)\n");
+        cmd_out(c, "  G ← G + g²                           (G: the sum of squared gradients)\n");
+        cmd_out(c, "  p ← p - clr·g / (sqrt(G) + eps),  clr = lr / (1 + (t - 1)·lr_decay)\n");
         break;
     case OPT_RMSPROP:
-        out(c, "  v ← alpha·v + (1 - alpha)·g²         (v: running mean of g²)\n");
+        cmd_out(c, "  v ← alpha·v + (1 - alpha)·g²         (v: running mean of g²)\n");
         if (o->centered)
-            out(c, "  g_avg ← alpha·g_avg + (1 - alpha)·g\n  denom = sqrt(v - g_avg²) + eps     (centered)\n");
+            cmd_out(c, "  g_avg ← alpha·g_avg + (1 - alpha)·g\n  denom = sqrt(v - g_avg²) + eps     (centered)\n");
         else
-            out(c, "  denom = sqrt(v) + eps\n");
-        out(c, o->momentum > 0 ? "  buf ← momentum·buf + g / denom\n  p ← p - lr·buf\n" : "  p ← p - lr·g / denom\n");
+            cmd_out(c, "  denom = sqrt(v) + eps\n");
+        cmd_out(c, o->momentum > 0 ? "  buf ← momentum·buf + g / denom\n  p ← p - lr·buf\n" : "  p ← p - lr·g / denom\n");
         break;
     case OPT_ADADELTA:
-        out(c, "  v ← rho·v + (1 - rho)·g²             (v: running mean of g²)\n");
-        out(c, "  delta = sqrt(u + eps) / sqrt(v + eps)·g   (u: running mean of delta², before this step)\n");
-        out(c, "  u ← rho·u + (1 - rho)·delta²\n");
-        out(c, "  p ← p - lr·delta\n");
+        cmd_out(c, "  v ← rho·v + (1 - rho)·g²             (v: running mean of g²)\n");
+        cmd_out(c, "  delta = sqrt(u + eps) / sqrt(v + eps)·g   (u: running mean of delta², before this step)\n");
+        cmd_out(c, "  u ← rho·u + (1 - rho)·delta²\n");
+        cmd_out(c, "  p ← p - lr·delta\n");
         break;
     case OPT_ADAM:
     case OPT_ADAMW:
         if (o->kind == OPT_ADAMW)
-            out(c, "  p ← p·(1 - lr·weight_decay)          (decoupled weight decay, applied first)\n");
-        out(c, "  m ← beta1·m + (1 - beta1)·g          (m: running mean of g)\n");
-        out(c, "  v ← beta2·v + (1 - beta2)·g²         (v: running mean of g²)\n");
+            cmd_out(c, "  p ← p·(1 - lr·weight_decay)          (decoupled weight decay, applied first)\n");
+        cmd_out(c, "  m ← beta1·m + (1 - beta1)·g          (m: running mean of g)\n");
+        cmd_out(c, "  v ← beta2·v + (1 - beta2)·g²         (v: running mean of g²)\n");
         if (o->amsgrad)
-            out(c, "  v_max ← max(v_max, v)                (amsgrad)\n");
-        out(c, "  m_hat = m / (1 - beta1^t),  v_hat = %s / (1 - beta2^t)   (bias corrections)\n",
+            cmd_out(c, "  v_max ← max(v_max, v)                (amsgrad)\n");
+        cmd_out(c, "  m_hat = m / (1 - beta1^t),  v_hat = %s / (1 - beta2^t)   (bias corrections)\n",
             o->amsgrad ? "v_max" : "v");
-        out(c, "  p ← p - lr·m_hat / (sqrt(v_hat) + eps)\n");
+        cmd_out(c, "  p ← p - lr·m_hat / (sqrt(v_hat) + eps)\n");
         break;
     case OPT_ADAMAX:
-        out(c, "  m ← beta1·m + (1 - beta1)·g          (m: running mean of g)\n");
-        out(c, "  u ← max(beta2·u, |g| + eps)          (u: decaying maximum of |g|)\n");
-        out(c, "  p ← p - lr / (1 - beta1^t)·m / u\n");
+        cmd_out(c, "  m ← beta1·m + (1 - beta1)·g          (m: running mean of g)\n");
+        cmd_out(c, "  u ← max(beta2·u, |g| + eps)          (u: decaying maximum of |g|)\n");
+        cmd_out(c, "  p ← p - lr / (1 - beta1^t)·m / u\n");
         break;
     case OPT_NADAM:
-        out(c, "  mu_t = beta1·(1 - 0.5·0.96^(t·momentum_decay)),  mu_next: the same at t + 1\n");
-        out(c, "  mu_product ← mu_product·mu_t,  mu_product_next = mu_product·mu_t·mu_next  (torch 1.13)\n");
-        out(c, "  m ← beta1·m + (1 - beta1)·g,  v ← beta2·v + (1 - beta2)·g²\n");
-        out(c, "  denom = sqrt(v / (1 - beta2^t)) + eps\n");
-        out(c, "  p ← p - lr·(1 - mu_t)/(1 - mu_product)·g/denom - lr·mu_next/(1 - mu_product_next)·m/denom\n");
+        cmd_out(c, "  mu_t = beta1·(1 - 0.5·0.96^(t·momentum_decay)),  mu_next: the same at t + 1\n");
+        cmd_out(c, "  mu_product ← mu_product·mu_t,  mu_product_next = mu_product·mu_t·mu_next  (torch 1.13)\n");
+        cmd_out(c, "  m ← beta1·m + (1 - beta1)·g,  v ← beta2·v + (1 - beta2)·g²\n");
+        cmd_out(c, "  denom = sqrt(v / (1 - beta2^t)) + eps\n");
+        cmd_out(c, "  p ← p - lr·(1 - mu_t)/(1 - mu_product)·g/denom - lr·mu_next/(1 - mu_product_next)·m/denom\n");
         break;
     default:
         break;
     }
 
     /* the numbers */
-    out(c, "With p = %s = %s%s and g = d%s = %s:\n", pname, NUM(p), r->done ? " (before the update)" : "", pname,
+    cmd_out(c, "With p = %s = %s%s and g = d%s = %s:\n", pname, NUM(p), r->done ? " (before the update)" : "", pname,
         NUM(g));
     if (coupled) {
         double g2 = g + o->weight_decay * p; /* the engine's expression */
-        out(c, "  g = %s + %s·%s = %s\n", NUM(g), NUM(o->weight_decay), PAR(p), NUM(g2));
+        cmd_out(c, "  g = %s + %s·%s = %s\n", NUM(g), NUM(o->weight_decay), PAR(p), NUM(g2));
         g = g2;
     }
     switch (o->kind) {
@@ -885,14 +861,14 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
         double d = g;
         if (o->momentum != 0) {
             if (r->t0 == 0)
-                out(c, "  buf = g = %s\n", NUM(r->s1[0]));
+                cmd_out(c, "  buf = g = %s\n", NUM(r->s1[0]));
             else
-                out(c, "  buf = %s·%s + %s·%s = %s\n", NUM(o->momentum), PAR(r->s0[0]), NUM(1 - o->dampening),
+                cmd_out(c, "  buf = %s·%s + %s·%s = %s\n", NUM(o->momentum), PAR(r->s0[0]), NUM(1 - o->dampening),
                     PAR(g), NUM(r->s1[0]));
             d = r->s1[0];
             if (o->nesterov) {
                 d = g + o->momentum * r->s1[0];
-                out(c, "  g + momentum·buf = %s + %s·%s = %s\n", NUM(g), NUM(o->momentum), PAR(r->s1[0]), NUM(d));
+                cmd_out(c, "  g + momentum·buf = %s + %s·%s = %s\n", NUM(g), NUM(o->momentum), PAR(r->s1[0]), NUM(d));
             }
         }
         snprintf(expr, sizeof expr, "%s - %s·%s", NUM(p), NUM(lr), PAR(d));
@@ -900,9 +876,9 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
     }
     case OPT_ADAGRAD: {
         double clr = lr / (1 + (double)(t - 1) * o->lr_decay);
-        out(c, "  G = %s + %s² = %s\n", NUM(r->s0[0]), PAR(g), NUM(r->s1[0]));
+        cmd_out(c, "  G = %s + %s² = %s\n", NUM(r->s0[0]), PAR(g), NUM(r->s1[0]));
         if (o->lr_decay != 0)
-            out(c, "  clr = %s / (1 + %ld·%s) = %s\n", NUM(lr), t - 1, NUM(o->lr_decay), NUM(clr));
+            cmd_out(c, "  clr = %s / (1 + %ld·%s) = %s\n", NUM(lr), t - 1, NUM(o->lr_decay), NUM(clr));
         snprintf(expr, sizeof expr, "%s - %s·%s / (sqrt(%s) + %s)", NUM(p), NUM(clr), PAR(g), NUM(r->s1[0]), NUM(eps));
         break;
     }
@@ -914,13 +890,13 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
             int ga = mom ? 2 : 1;
             write_avg(c, "g_avg", o->alpha, r->s0[ga], g, false, r->s1[ga]);
             denom = sqrt(r->s1[0] + -1.0 * r->s1[ga] * r->s1[ga]) + eps;
-            out(c, "  denom = sqrt(%s - %s²) + %s = %s\n", NUM(r->s1[0]), PAR(r->s1[ga]), NUM(eps), NUM(denom));
+            cmd_out(c, "  denom = sqrt(%s - %s²) + %s = %s\n", NUM(r->s1[0]), PAR(r->s1[ga]), NUM(eps), NUM(denom));
         } else {
             denom = sqrt(r->s1[0]) + eps;
-            out(c, "  denom = sqrt(%s) + %s = %s\n", NUM(r->s1[0]), NUM(eps), NUM(denom));
+            cmd_out(c, "  denom = sqrt(%s) + %s = %s\n", NUM(r->s1[0]), NUM(eps), NUM(denom));
         }
         if (mom) {
-            out(c, "  buf = %s·%s + %s / %s = %s\n", NUM(o->momentum), PAR(r->s0[1]), PAR(g), NUM(denom),
+            cmd_out(c, "  buf = %s·%s + %s / %s = %s\n", NUM(o->momentum), PAR(r->s0[1]), PAR(g), NUM(denom),
                 NUM(r->s1[1]));
             snprintf(expr, sizeof expr, "%s - %s·%s", NUM(p), NUM(lr), PAR(r->s1[1]));
         } else {
@@ -931,7 +907,7 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
     case OPT_ADADELTA: {
         write_avg(c, "v", o->rho, r->s0[0], g, true, r->s1[0]);
         double delta = sqrt(r->s0[1] + eps) / sqrt(r->s1[0] + eps) * g;
-        out(c, "  delta = sqrt(%s + %s) / sqrt(%s + %s)·%s = %s\n", NUM(r->s0[1]), NUM(eps), NUM(r->s1[0]), NUM(eps),
+        cmd_out(c, "  delta = sqrt(%s + %s) / sqrt(%s + %s)·%s = %s\n", NUM(r->s0[1]), NUM(eps), NUM(r->s1[0]), NUM(eps),
             PAR(g), NUM(delta));
         write_avg(c, "u", o->rho, r->s0[1], delta, true, r->s1[1]);
         snprintf(expr, sizeof expr, "%s - %s·%s", NUM(p), NUM(lr), PAR(delta));
@@ -942,19 +918,19 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
         double pd = p;
         if (o->kind == OPT_ADAMW) {
             pd = p * (1 - lr * o->weight_decay);
-            out(c, "  p = %s·(1 - %s·%s) = %s\n", NUM(p), NUM(lr), NUM(o->weight_decay), NUM(pd));
+            cmd_out(c, "  p = %s·(1 - %s·%s) = %s\n", NUM(p), NUM(lr), NUM(o->weight_decay), NUM(pd));
         }
         write_avg(c, "m", o->beta1, r->s0[0], g, false, r->s1[0]);
         write_avg(c, "v", o->beta2, r->s0[1], g, true, r->s1[1]);
         double vv = r->s1[1];
         if (o->amsgrad) {
-            out(c, "  v_max = max(%s, %s) = %s\n", NUM(r->s0[2]), NUM(r->s1[1]), NUM(r->s1[2]));
+            cmd_out(c, "  v_max = max(%s, %s) = %s\n", NUM(r->s0[2]), NUM(r->s1[1]), NUM(r->s1[2]));
             vv = r->s1[2];
         }
         double bc1 = 1 - pow(o->beta1, (double)t), bc2 = 1 - pow(o->beta2, (double)t);
-        out(c, "  m_hat = %s / (1 - %s^%ld) = %s / %s = %s\n", NUM(r->s1[0]), NUM(o->beta1), t, NUM(r->s1[0]),
+        cmd_out(c, "  m_hat = %s / (1 - %s^%ld) = %s / %s = %s\n", NUM(r->s1[0]), NUM(o->beta1), t, NUM(r->s1[0]),
             NUM(bc1), NUM(r->s1[0] / bc1));
-        out(c, "  v_hat = %s / (1 - %s^%ld) = %s / %s = %s\n", NUM(vv), NUM(o->beta2), t, NUM(vv), NUM(bc2),
+        cmd_out(c, "  v_hat = %s / (1 - %s^%ld) = %s / %s = %s\n", NUM(vv), NUM(o->beta2), t, NUM(vv), NUM(bc2),
             NUM(vv / bc2));
         snprintf(expr, sizeof expr, "%s - %s·%s / (sqrt(%s) + %s)", NUM(pd), NUM(lr), PAR(r->s1[0] / bc1),
                  NUM(vv / bc2), NUM(eps));
@@ -962,9 +938,9 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
     }
     case OPT_ADAMAX: {
         write_avg(c, "m", o->beta1, r->s0[0], g, false, r->s1[0]);
-        out(c, "  u = max(%s·%s, |%s| + %s) = %s\n", NUM(o->beta2), PAR(r->s0[1]), NUM(g), NUM(eps), NUM(r->s1[1]));
+        cmd_out(c, "  u = max(%s·%s, |%s| + %s) = %s\n", NUM(o->beta2), PAR(r->s0[1]), NUM(g), NUM(eps), NUM(r->s1[1]));
         double clr = lr / (1 - pow(o->beta1, (double)t));
-        out(c, "  lr / (1 - beta1^t) = %s / (1 - %s^%ld) = %s\n", NUM(lr), NUM(o->beta1), t, NUM(clr));
+        cmd_out(c, "  lr / (1 - beta1^t) = %s / (1 - %s^%ld) = %s\n", NUM(lr), NUM(o->beta1), t, NUM(clr));
         snprintf(expr, sizeof expr, "%s - %s·%s / %s", NUM(p), NUM(clr), PAR(r->s1[0]), NUM(r->s1[1]));
         break;
     }
@@ -973,17 +949,17 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
         double mu = b1 * (1. - 0.5 * pow(0.96, (double)t * md));
         double mu_next = b1 * (1. - 0.5 * pow(0.96, (double)(t + 1) * md));
         double next = r->mu1 * mu * mu_next;
-        out(c, "  mu_t = %s·(1 - 0.5·0.96^(%ld·%s)) = %s,  mu_next = %s\n", NUM(b1), t, NUM(md), NUM(mu),
+        cmd_out(c, "  mu_t = %s·(1 - 0.5·0.96^(%ld·%s)) = %s,  mu_next = %s\n", NUM(b1), t, NUM(md), NUM(mu),
             NUM(mu_next));
-        out(c, "  mu_product = %s·%s = %s,  mu_product_next = %s·%s·%s = %s\n", NUM(r->mu0), NUM(mu), NUM(r->mu1),
+        cmd_out(c, "  mu_product = %s·%s = %s,  mu_product_next = %s·%s·%s = %s\n", NUM(r->mu0), NUM(mu), NUM(r->mu1),
             NUM(r->mu1), NUM(mu), NUM(mu_next), NUM(next));
         write_avg(c, "m", b1, r->s0[0], g, false, r->s1[0]);
         write_avg(c, "v", o->beta2, r->s0[1], g, true, r->s1[1]);
         double bc2 = 1 - pow(o->beta2, (double)t);
         double denom = sqrt(r->s1[1] / bc2) + eps;
-        out(c, "  denom = sqrt(%s / (1 - %s^%ld)) + %s = %s\n", NUM(r->s1[1]), NUM(o->beta2), t, NUM(eps), NUM(denom));
+        cmd_out(c, "  denom = sqrt(%s / (1 - %s^%ld)) + %s = %s\n", NUM(r->s1[1]), NUM(o->beta2), t, NUM(eps), NUM(denom));
         double c1 = lr * (1. - mu) / (1. - r->mu1), c2 = lr * mu_next / (1. - next);
-        out(c, "  lr·(1 - mu_t)/(1 - mu_product) = %s,  lr·mu_next/(1 - mu_product_next) = %s\n", NUM(c1), NUM(c2));
+        cmd_out(c, "  lr·(1 - mu_t)/(1 - mu_product) = %s,  lr·mu_next/(1 - mu_product_next) = %s\n", NUM(c1), NUM(c2));
         snprintf(expr, sizeof expr, "%s - %s·%s/%s - %s·%s/%s", NUM(p), NUM(c1), PAR(g), NUM(denom), NUM(c2),
                  PAR(r->s1[0]), NUM(denom));
         break;
@@ -998,12 +974,12 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
     line_start(&l, c, lead, columns(lead));
     line_add(&l, expr);
     line_addf(&l, " = %s", NUM(r->p1));
-    out(c, "\n");
+    cmd_out(c, "\n");
     double d = r->p1 - r->p0;
     if (d == 0)
-        out(c, "%s %s at %s: this step is 0.\n", r->done ? "`update` left" : "`update` will leave", pname, NUM(r->p0));
+        cmd_out(c, "%s %s at %s: this step is 0.\n", r->done ? "`update` left" : "`update` will leave", pname, NUM(r->p0));
     else
-        out(c, "%s %s from %s to %s (by %s%s)%s\n", r->done ? "`update` moved" : "`update` will move", pname,
+        cmd_out(c, "%s %s from %s to %s (by %s%s)%s\n", r->done ? "`update` moved" : "`update` will move", pname,
             NUM(r->p0), NUM(r->p1), d > 0 ? "+" : "", NUM(d), r->done ? "; that is its value now." : ".");
 }
 
@@ -1030,7 +1006,7 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
         if (replay(c, &r, h->params, h->opt_state, h->opt_step, h->mu_product) != 0)
             return -1;
         if (!(r.p1 == m->params[r.at]))
-            return fail(c, "explain %s: the last update can no longer be replayed (%s was edited or "
+            return cmd_fail(c, "explain %s: the last update can no longer be replayed (%s was edited or "
                            "re-initialised, or the optimizer's settings changed since); run %s first to explain "
                            "the next one",
                         ref, pname,
@@ -1045,22 +1021,22 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
     char in_name[16];
     input_name(k, in_name, sizeof in_name);
     if (bias)
-        out(c, "%s is the bias of %s %d in layer %d: Z%d[b,%d] = Σ_i %s[b,i]·W%d[i,%d] + b%d[%d]\n", pname, to, j, k,
+        cmd_out(c, "%s is the bias of %s %d in layer %d: Z%d[b,%d] = Σ_i %s[b,i]·W%d[i,%d] + b%d[%d]\n", pname, to, j, k,
             k, j, in_name, k, j, k, j);
     else if (k == 1)
-        out(c, "%s weighs input %d (%s) into %s %d of layer 1: Z1[b,%d] = Σ_i X[b,i]·W1[i,%d] + b1[%d]\n", pname, i,
+        cmd_out(c, "%s weighs input %d (%s) into %s %d of layer 1: Z1[b,%d] = Σ_i X[b,i]·W1[i,%d] + b1[%d]\n", pname, i,
             s->data->feature_names[i], to, j, j, j, j);
     else
-        out(c, "%s weighs neuron %d of layer %d into %s %d of layer %d: Z%d[b,%d] = Σ_i A%d[b,i]·W%d[i,%d] + b%d[%d]\n",
+        cmd_out(c, "%s weighs neuron %d of layer %d into %s %d of layer %d: Z%d[b,%d] = Σ_i A%d[b,i]·W%d[i,%d] + b%d[%d]\n",
             pname, i, k - 1, to, j, k, k, j, k - 1, k, j, k, j);
     if (r.done) {
-        out(c, "\nIts gradient d%s = %s comes from `backward` on ", pname, NUM(r.g));
+        cmd_out(c, "\nIts gradient d%s = %s comes from `backward` on ", pname, NUM(r.g));
         write_position(c, h->batch_index, h->epoch);
-        out(c, ";\n`explain %s` between `backward` and `update` writes it out sample by sample.\n", pname);
+        cmd_out(c, ";\n`explain %s` between `backward` and `update` writes it out sample by sample.\n", pname);
     } else {
-        out(c, "(after `backward` on ");
+        cmd_out(c, "(after `backward` on ");
         write_position(c, s->batch_index, s->epoch);
-        out(c, ")\n");
+        cmd_out(c, ")\n");
         write_gradient(c, k, bias, i, j);
     }
     write_update(c, &r, pname);
@@ -1077,11 +1053,11 @@ int explain_run(CmdCtx *c, const char *ref)
     if (parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
         return -1;
     if (strcmp(name, "X") == 0)
-        return fail(c, "%s is input data, a feature of the current batch read from the data set: nothing "
+        return cmd_fail(c, "%s is input data, a feature of the current batch read from the data set: nothing "
                        "computes it, so there is nothing to explain; `explain Z1[b,j]` shows how layer 1 uses it",
                     ref);
     if (strcmp(name, "Y") == 0)
-        return fail(c, "%s is input data, a target of the current batch read from the data set: nothing "
+        return cmd_fail(c, "%s is input data, a target of the current batch read from the data set: nothing "
                        "computes it, so there is nothing to explain; `explain loss[b]` shows how the loss uses it",
                     ref);
     if (strcmp(name, "loss") == 0)
@@ -1091,15 +1067,15 @@ int explain_run(CmdCtx *c, const char *ref)
     long k = 0;
     bool yhat = strcmp(name, "yhat") == 0;
     if (!yhat && !layer_name(name, &kind, &grad, &k))
-        return fail(c, "explain has nothing called '%s': it explains one number of W1 b1 ..., dW1 db1 ..., "
+        return cmd_fail(c, "explain has nothing called '%s': it explains one number of W1 b1 ..., dW1 db1 ..., "
                        "Z1 A1 ..., dZ1 dA1 ..., yhat or loss (`names` lists what exists now)", name);
     if (!s->data || !s->model)
-        return fail(c, "%s belongs to a model, and there is none yet: %s", name,
+        return cmd_fail(c, "%s belongs to a model, and there is none yet: %s", name,
                     s->data ? "build one with `model mlp 4` (or `model linear`)"
                             : "try `data moons`, then `model mlp 4`");
     const Model *m = s->model;
     if (!yhat && k > m->n_layers)
-        return fail(c, "%s: this model has %d layer%s, so layer numbers go from 1 to %d", name, m->n_layers,
+        return cmd_fail(c, "%s: this model has %d layer%s, so layer numbers go from 1 to %d", name, m->n_layers,
                     m->n_layers == 1 ? "" : "s", m->n_layers);
     bool param = kind == 'W' || kind == 'b';
     if (!param) {
@@ -1125,40 +1101,40 @@ int explain_run(CmdCtx *c, const char *ref)
         return explain_param(c, ref, (int)k, kind == 'b', row, col);
 
     if (yhat) {
-        out(c, "yhat[%d,%d]: the model's output %d for sample %d of ", row, col, col, row);
+        cmd_out(c, "yhat[%d,%d]: the model's output %d for sample %d of ", row, col, col, row);
         write_position(c, s->batch_index, s->epoch);
-        out(c, ", through the %s link\n", link_name(s->loss.kind));
+        cmd_out(c, ", through the %s link\n", link_name(s->loss.kind));
         write_yhat(c, row, col);
-        out(c, "  (`explain Z%d[%d,%d]` shows how the logit is made)\n", m->n_layers, row, col);
+        cmd_out(c, "  (`explain Z%d[%d,%d]` shows how the logit is made)\n", m->n_layers, row, col);
         return 0;
     }
     int L = m->n_layers;
     const char *unit = k == L ? "output" : "neuron";
     if (!grad) {
-        out(c, "%s: %s %d of layer %d%s%s%s, for sample %d of ", ref, unit, col, (int)k, k == L ? "" : " (",
+        cmd_out(c, "%s: %s %d of layer %d%s%s%s, for sample %d of ", ref, unit, col, (int)k, k == L ? "" : " (",
             k == L ? "" : act_name(m->layer[k - 1].act), k == L ? "" : ")", row);
         write_position(c, s->batch_index, s->epoch);
-        out(c, "\n");
+        cmd_out(c, "\n");
         write_z(c, (int)k, row, col);
         write_a(c, (int)k, row, col);
         return 0;
     }
-    out(c, "%s: the gradient of the loss with respect to %c%ld[%d,%d], for sample %d of ", ref, kind, k, row, col,
+    cmd_out(c, "%s: the gradient of the loss with respect to %c%ld[%d,%d], for sample %d of ", ref, kind, k, row, col,
         row);
     write_position(c, s->batch_index, s->epoch);
-    out(c, "\n");
+    cmd_out(c, "\n");
     if (kind == 'A') {
         if (k == L) {
-            out(c, "  dA%ld = dZ%ld: the output layer is linear\n", k, k);
+            cmd_out(c, "  dA%ld = dZ%ld: the output layer is linear\n", k, k);
         } else {
-            out(c, "  dA%ld = dZ%ld·W%ldᵀ: dA%ld[b,j] = Σ_m dZ%ld[b,m]·W%ld[j,m]\n", k, k + 1, k + 1, k, k + 1, k + 1);
+            cmd_out(c, "  dA%ld = dZ%ld·W%ldᵀ: dA%ld[b,j] = Σ_m dZ%ld[b,m]·W%ld[j,m]\n", k, k + 1, k + 1, k, k + 1, k + 1);
             const Layer *nx = &m->layer[k];
             char lead[64];
             snprintf(lead, sizeof lead, "  dA%ld[%d,%d] = ", k, row, col);
             Terms tt = {nx->n_out, m->dz[k] + (size_t)row * nx->n_out, 1,
                         m->params + nx->w_off + (size_t)col * nx->n_out, 1};
             write_sum(c, lead, &tt, NULL, NULL, &m->da[k - 1][(size_t)row * m->layer[k - 1].n_out + col]);
-            out(c, "  (`explain dZ%ld[%d,0]` shows where dZ%ld comes from)\n", k + 1, row, k + 1);
+            cmd_out(c, "  (`explain dZ%ld[%d,0]` shows where dZ%ld comes from)\n", k + 1, row, k + 1);
             return 0;
         }
     }
@@ -1174,11 +1150,11 @@ int explain_cmd(CmdCtx *c, int argc, char **argv)
         /* a later word continues an element written with spaces: "W1[0, 1]", "W1 [0,1]" */
         bool open = memchr(ref, '[', len) && !memchr(ref, ']', len);
         if (a > 1 && !open && argv[a][0] != '[')
-            return fail(c, "explain takes one number at a time, as in `explain W1[0,1]`; got '%s' after '%.*s'",
+            return cmd_fail(c, "explain takes one number at a time, as in `explain W1[0,1]`; got '%s' after '%.*s'",
                         argv[a], (int)len, ref);
         size_t n = strlen(argv[a]);
         if (len + n >= sizeof ref)
-            return fail(c, "'%s...' is too long for a name", argv[1]);
+            return cmd_fail(c, "'%s...' is too long for a name", argv[1]);
         memcpy(ref + len, argv[a], n);
         len += n;
     }

@@ -22,76 +22,7 @@
 #include "session.h"
 #include "util.h"
 
-#define assert_contains(hay, needle) contains_((hay), (needle), __FILE__, __LINE__)
-
-static void contains_(const char *hay, const char *needle, const char *file, int line)
-{
-    if (!strstr(hay, needle))
-        fail_msg("%s:%d: expected \"%s\" in \"%s\"", file, line, needle, hay);
-}
-
-/* ---- fixture: a session, a context and its captured output ---- */
-
-typedef struct Fx {
-    CmdCtx c;
-    FILE *f;     /* memory stream behind c.out */
-    char *buf;   /* everything printed so far */
-    size_t len;
-    size_t mark; /* where the last command's output starts */
-    char *last;  /* output of the last run() */
-} Fx;
-
-static Fx *fx_new(void)
-{
-    Fx *x = calloc(1, sizeof *x);
-    assert_non_null(x);
-    x->c.s = session_new();
-    assert_non_null(x->c.s);
-    x->f = open_memstream(&x->buf, &x->len);
-    assert_non_null(x->f);
-    x->c.out = x->f;
-    x->last = calloc(1, 1);
-    return x;
-}
-
-static void fx_free(Fx *x)
-{
-    session_free(x->c.s);
-    fclose(x->f);
-    free(x->buf);
-    free(x->last);
-    free(x);
-}
-
-/* Runs a line; x->last holds what it printed, x->c.err its error. */
-static int run(Fx *x, const char *line)
-{
-    x->c.err[0] = '\0';
-    int rc = cmd_exec_line(&x->c, line);
-    fflush(x->f);
-    free(x->last);
-    x->last = strndup(x->buf + x->mark, x->len - x->mark);
-    assert_non_null(x->last);
-    x->mark = x->len;
-    return rc;
-}
-
-static void ok(Fx *x, const char *line)
-{
-    if (run(x, line) != 0)
-        fail_msg("`%s` failed: %s", line, x->c.err);
-}
-
-/* Runs a line that must fail; returns its message. */
-static const char *refused(Fx *x, const char *line)
-{
-    int rc = run(x, line);
-    if (rc != -1)
-        fail_msg("`%s` was accepted (rc %d), printed: %s", line, rc, x->last);
-    if (!x->c.err[0])
-        fail_msg("`%s` failed without a message", line);
-    return x->c.err;
-}
+#include "fixture.h"
 
 /* What `show`ing ref prints, without the newline ("dW1[0,1] = -0.03"). */
 static char *shown(Fx *x, const char *ref)

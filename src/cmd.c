@@ -116,7 +116,7 @@ static const char *did_you_mean(const char *word, const char *const *list, const
 static void print_tensor(CmdCtx *c, const Tensor *t, const char *what)
 {
     int rows = t->rows, cols = t->cols;
-    cmd_out(c, "%s  %s", t->name, t->vector ? "" : "");
+    cmd_out(c, "%s  ", t->name);
     if (t->vector)
         cmd_out(c, "(%d)", cols);
     else
@@ -1266,14 +1266,7 @@ static int cmd_predict(CmdCtx *c, int argc, char **argv)
     for (int j = 0; j < k; j++)
         cmd_out(c, " %s", NUM(y[j]));
     if (s->data->classification) {
-        int cls = 0;
-        if (k == 1)
-            cls = y[0] > (s->loss.kind == LOSS_HINGE ? 0 : 0.5);
-        else
-            for (int j = 1; j < k; j++)
-                if (y[j] > y[cls])
-                    cls = j;
-        cmd_out(c, "  → class %d", cls);
+        cmd_out(c, "  → class %d", session_predicted_class(s, y, k));
         if (k == 1 && s->loss.kind == LOSS_BCE)
             cmd_out(c, " (probability of class 1: %s)", NUM(y[0]));
     }
@@ -1330,7 +1323,6 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
         } else {
             if (depth == 1 && two_d)
                 return cmd_fail(c, "mixed numbers and rows: write [[v, v], [v, v]]");
-            char *end;
             const char *q = p;
             while (*q && !strchr(",] \t[", *q))
                 q++;
@@ -1343,7 +1335,6 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
             double v;
             if (!util_parse_double(word, &v))
                 return cmd_fail(c, "'%s' is not a finite number: write numbers like 0.5 or -1e-3", word);
-            (void)end;
             if (n < cap)
                 vals[n] = v;
             n++;
@@ -2233,7 +2224,6 @@ CmdComplete cmd_complete(Session *s, const char *line, int start, const char *te
             rc = cmd->complete(s, n, words, n, add, ctx);
     }
     free(buf);
-    (void)text;
     return rc;
 }
 

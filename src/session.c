@@ -689,8 +689,8 @@ int session_backward(Session *s, char *err)
         return util_err(err, "backward needs the loss of this batch to differentiate: run %s first",
                         s->phase == PHASE_READY ? "`forward`, then `loss`," : "`loss`");
     Mat x = mat_view(s->xb, s->rows, s->data->d);
-    /* loss_eval wrote dL/dlogits into the last dz; recompute it in case a
-     * parameter edit or `set loss` happened in between */
+    /* `loss` wrote dL/dlogits into the last dz; an edit or `set loss` since
+     * then moved the phase back, so that gradient is the current one */
     nn_backward(s->model, &x);
     s->phase = PHASE_BACKWARD;
     s->grads_valid = true;
@@ -759,7 +759,7 @@ int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, c
 }
 
 /* Predicted class of one output row: threshold for one unit, argmax else. */
-static int predicted_class(const Session *s, const double *yhat, int k)
+int session_predicted_class(const Session *s, const double *yhat, int k)
 {
     if (k == 1)
         return yhat[0] > (s->loss.kind == LOSS_HINGE ? 0.0 : 0.5);
@@ -795,7 +795,7 @@ double session_eval_loss(Session *s, bool train, double *accuracy)
         sum += rows * loss_eval(&s->loss, &sh, ev->a[ev->n_layers - 1], y, rows, yhat, NULL);
         if (ds->classification)
             for (int i = 0; i < rows; i++)
-                right += predicted_class(s, yhat + (size_t)i * k, k) == (int)y[i];
+                right += session_predicted_class(s, yhat + (size_t)i * k, k) == (int)y[i];
     }
     if (ds->classification)
         *accuracy = (double)right / (hi - lo);
@@ -808,7 +808,7 @@ double session_batch_accuracy(const Session *s)
         return NAN;
     int k = nn_outputs(s->model), right = 0;
     for (int i = 0; i < s->rows; i++)
-        right += predicted_class(s, s->yhat + (size_t)i * k, k) == (int)s->yb[i];
+        right += session_predicted_class(s, s->yhat + (size_t)i * k, k) == (int)s->yb[i];
     return (double)right / s->rows;
 }
 

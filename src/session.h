@@ -149,6 +149,9 @@ double session_eval_loss(Session *s, bool train, double *accuracy);
 /* Share of the current batch classified right (after forward); NaN for
  * regression or before forward. */
 double session_batch_accuracy(const Session *s);
+/* The class one output row (k values after the link) stands for: the
+ * threshold for one unit (0 for hinge, 0.5 otherwise), argmax for more. */
+int session_predicted_class(const Session *s, const double *yhat, int k);
 /* The model's output (through the link) for one input of d features in the
  * data's original units; out receives nn_outputs values. */
 int session_predict(Session *s, const double *x, double *out, char *err);

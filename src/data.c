@@ -66,6 +66,38 @@ static Dataset *ds_alloc(const char *name, int n, int d, int t)
     return ds;
 }
 
+Dataset *data_clone(const Dataset *ds)
+{
+    Dataset *c = ds_alloc(ds->name, ds->n, ds->d, ds->t);
+    if (!c)
+        return NULL;
+    memcpy(c->x, ds->x, sizeof(double) * (size_t)ds->n * (size_t)ds->d);
+    memcpy(c->y, ds->y, sizeof(double) * (size_t)ds->n * (size_t)ds->t);
+    c->classification = ds->classification;
+    c->n_classes = ds->n_classes;
+    c->n_train = ds->n_train;
+    c->standardized = ds->standardized;
+    bool ok = true;
+    for (int j = 0; j < ds->d; j++)
+        ok = ok && (c->feature_names[j] = util_strdup(ds->feature_names[j])) != NULL;
+    for (int j = 0; j < ds->t; j++)
+        ok = ok && (c->target_names[j] = util_strdup(ds->target_names[j])) != NULL;
+    if (ok && ds->mean) {
+        c->mean = util_calloc((size_t)ds->d, sizeof(double));
+        c->std = util_calloc((size_t)ds->d, sizeof(double));
+        ok = c->mean && c->std;
+        if (ok) {
+            memcpy(c->mean, ds->mean, sizeof(double) * (size_t)ds->d);
+            memcpy(c->std, ds->std, sizeof(double) * (size_t)ds->d);
+        }
+    }
+    if (!ok) {
+        data_free(c);
+        return NULL;
+    }
+    return c;
+}
+
 /* Names features x1..xd and the single target y; -1 when out of memory. */
 static int ds_name_generated(Dataset *ds)
 {

@@ -56,6 +56,9 @@ int data_split(Dataset *ds, double frac, uint64_t seed, char *err);
  * deviation of the training rows; a constant column is only centred.
  * -1 with err if already standardized. */
 int data_standardize(Dataset *ds, char *err);
+/* A deep copy of ds (rows, split, statistics, names); NULL when out of
+ * memory. Caller owns. */
+Dataset *data_clone(const Dataset *ds);
 void data_free(Dataset *ds);
 
 #endif

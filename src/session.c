@@ -50,6 +50,7 @@ Session *session_new(void)
     s->precision = 6;
     session_set_seed(s, 42);
     s->epoch = 1;
+    s->last_val_loss = NAN;
     return s;
 }
 
@@ -167,6 +168,7 @@ int session_undo(Session *s, int n, char *err)
     s->hist_head = (s->hist_head - n + s->hist_cap) % s->hist_cap;
     s->hist_len -= n;
     s->grads_valid = false;
+    trace_truncate(s->trace, s->steps);
     load_batch(s);
     return 0;
 }
@@ -174,6 +176,8 @@ int session_undo(Session *s, int n, char *err)
 static void drop_model(Session *s)
 {
     hist_free(s);
+    trace_free(s->trace);
+    s->trace = NULL;
     nn_free(s->model);
     nn_free(s->eval);
     optim_free(s->optim);
@@ -255,6 +259,9 @@ static void load_batch(Session *s)
 static void reset_position(Session *s)
 {
     hist_clear(s);
+    if (s->trace && s->steps == 0)
+        trace_clear(s->trace);
+    s->last_val_loss = NAN;
     s->first_loss = NAN;
     s->epoch = 1;
     s->batch_index = 0;
@@ -416,12 +423,14 @@ int session_build_model(Session *s, const char *kind, const int *hidden,
     Model *ev = nn_new(sizes, n_hidden + 1, act, SESSION_EVAL_ROWS, err);
     Optim *o = ev ? optim_new(&s->opt, m->n_params, err) : NULL;
     double *yhat = util_calloc((size_t)s->batch * (size_t)out, sizeof *yhat);
+    Trace *tr = trace_new(n_hidden + 1);
     Rng saved = s->rng;
     InitKind used[2 * NN_MAX_LAYERS];
     memcpy(used, s->used_init, sizeof used);
-    if (!ev || !o || !yhat || init_model(s, m, &s->init, err) != 0) {
-        if (ev && o && !yhat)
+    if (!ev || !o || !yhat || !tr || init_model(s, m, &s->init, err) != 0) {
+        if (ev && o && (!yhat || !tr))
             util_err(err, "out of memory for the model's output");
+        trace_free(tr);
         s->rng = saved;
         memcpy(s->used_init, used, sizeof used);
         nn_free(m);
@@ -434,6 +443,7 @@ int session_build_model(Session *s, const char *kind, const int *hidden,
     s->model = m;
     s->eval = ev;
     s->optim = o;
+    s->trace = tr;
     hist_alloc(s);
     s->yhat = yhat;
     s->loss = l;
@@ -707,12 +717,24 @@ int session_update(Session *s, char *err)
         return util_err(err, "update needs the gradients of this batch: run %s first", next[s->phase]);
     }
     hist_push(s);
-    optim_step(s->optim, s->model->params, s->model->grads);
+    Model *m = s->model;
+    double gnorm[NN_MAX_LAYERS];
+    for (int k = 0; k < m->n_layers; k++) {
+        const Layer *ly = &m->layer[k];
+        size_t nw = (size_t)ly->n_in * ly->n_out;
+        gnorm[k] = sqrt(mat_dot(m->grads + ly->w_off, m->grads + ly->w_off, nw) +
+                        mat_dot(m->grads + ly->b_off, m->grads + ly->b_off, (size_t)ly->n_out));
+    }
+    optim_step(s->optim, m->params, m->grads);
     s->steps++;
+    trace_step(s->trace, s->steps, s->loss_value, gnorm);
     s->epoch_loss_sum += s->loss_value * s->rows;
     s->epoch_rows += s->rows;
     if (++s->batch_index >= session_batches(s)) {
         s->last_epoch_loss = s->epoch_loss_sum / (double)s->epoch_rows;
+        double acc;
+        s->last_val_loss = s->data->n_train < s->data->n ? session_eval_loss(s, false, &acc) : NAN;
+        trace_epoch(s->trace, s->steps, s->epoch, s->last_epoch_loss, s->last_val_loss);
         s->batch_index = 0;
         s->epoch++;
         s->epoch_loss_sum = 0;
@@ -720,6 +742,8 @@ int session_update(Session *s, char *err)
         make_perm(s);
     }
     load_batch(s);
+    if (s->on_update)
+        s->on_update(s->on_update_ctx);
     return nonfinite_params(s, s->model->params, "", "after the update", s->steps, err);
 }
 
@@ -749,11 +773,8 @@ int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, c
         if (session_step(s, err) != 0)
             return -1;
         ++*steps;
-        if (s->epoch != e && fn) {
-            double acc;
-            double val = session_eval_loss(s, false, &acc);
-            fn(ctx, e, s->last_epoch_loss, val);
-        }
+        if (s->epoch != e && fn)
+            fn(ctx, e, s->last_epoch_loss, s->last_val_loss);
     }
     return 0;
 }
@@ -962,4 +983,57 @@ void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ct
         fn(ctx, "yhat");
     if (s->phase >= PHASE_LOSS)
         fn(ctx, "loss");
+}
+
+void session_eval_outputs(Session *s, const double *x, int n, double *out)
+{
+    Model *ev = s->eval;
+    int d = nn_inputs(ev), k = nn_outputs(ev);
+    memcpy(ev->params, s->model->params, sizeof(double) * s->model->n_params);
+    LossShape sh = loss_shape(s->data, k);
+    for (int r = 0; r < n; r += SESSION_EVAL_ROWS) {
+        int rows = n - r < SESSION_EVAL_ROWS ? n - r : SESSION_EVAL_ROWS;
+        Mat xm = mat_view((double *)x + (size_t)r * d, rows, d);
+        nn_forward(ev, &xm);
+        loss_link(&s->loss, &sh, ev->a[ev->n_layers - 1], rows, out + (size_t)r * k);
+    }
+}
+
+Session *session_fork(const Session *s, const OptConfig *opt, char *err)
+{
+    err[0] = '\0';
+    if (!s->model) {
+        util_err(err, "no model yet: build one with `model linear` or `model mlp 8`");
+        return NULL;
+    }
+    Session *f = session_new();
+    Dataset *ds = f ? data_clone(s->data) : NULL;
+    if (!f || !ds) {
+        session_free(f);
+        util_err(err, "out of memory for a copy of the session");
+        return NULL;
+    }
+    bool dropped, loss_reset;
+    f->batch = s->batch;
+    f->shuffle = s->shuffle;
+    f->seed = s->seed;
+    f->loss = s->loss;
+    f->loss_auto = s->loss_auto;
+    f->opt = *opt;
+    if (session_set_data(f, ds, &dropped, &loss_reset) != 0 ||
+        session_build_model(f, s->model_kind, s->hidden, s->n_hidden, s->act, err) != 0) {
+        if (!err[0])
+            util_err(err, "out of memory for a copy of the session");
+        session_free(f);
+        return NULL;
+    }
+    hist_free(f); /* a race needs no undo history */
+    f->loss = s->loss;
+    memcpy(f->model->params, s->model->params, sizeof(double) * s->model->n_params);
+    memcpy(f->used_init, s->used_init, sizeof f->used_init);
+    f->epoch = s->epoch;
+    f->batch_index = s->batch_index;
+    make_perm_with(f, s->perm_seed, s->perm_shuffle);
+    load_batch(f);
+    return f;
 }

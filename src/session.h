@@ -15,6 +15,7 @@
 #include "loss.h"
 #include "nn.h"
 #include "optim.h"
+#include "trace.h"
 #include "util.h"
 
 /* Where the current batch stands in the loop: the last phase completed. */
@@ -91,6 +92,11 @@ typedef struct Session {
     int hist_len;           /* updates it holds now */
     int hist_head;          /* slot the next snapshot goes to */
 
+    double last_val_loss;   /* validation loss at the last epoch's end; NaN without a split */
+    Trace *trace;           /* owned with the model: losses and gradient norms per update */
+    void (*on_update)(void *ctx); /* called after every update (live plots); may be NULL */
+    void *on_update_ctx;
+
     volatile sig_atomic_t *interrupt; /* set by Ctrl-C; checked between steps */
 } Session;
 
@@ -155,6 +161,17 @@ int session_predicted_class(const Session *s, const double *yhat, int k);
 /* The model's output (through the link) for one input of d features in the
  * data's original units; out receives nn_outputs values. */
 int session_predict(Session *s, const double *x, double *out, char *err);
+
+/* The model's outputs through the link for n inputs x (n, d), given in
+ * the units the model sees (after any standardization), into out
+ * (n, outputs). Runs the evaluation copy in chunks; never allocates.
+ * Needs a model. */
+void session_eval_outputs(Session *s, const double *x, int n, double *out);
+/* A copy of the session to race (`compare`): a copy of the data, the same
+ * model shape and parameters, loss, batch size, shuffle and position in
+ * the data (so the same batches follow), with optimizer opt from a fresh
+ * state, no undo history and no hooks. NULL with err. Caller frees. */
+Session *session_fork(const Session *s, const OptConfig *opt, char *err);
 
 /* Puts parameters, optimizer state, counters and the position in the data
  * back as they were n updates ago, so the next step repeats exactly.

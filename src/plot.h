@@ -1,0 +1,130 @@
+/* plot.h — pictures drawn by gnuplot through a pipe. The plot module is
+ * the only one that starts gnuplot. It knows nothing about models: callers
+ * hand it finished numbers (series of points, a grid, values for a
+ * histogram) and the words to show, and it writes one whole picture per
+ * call to a window, the terminal (gnuplot's dumb terminal), or a PNG/SVG
+ * file. Every piece of text that reaches gnuplot is escaped here, so no
+ * title, label or file name can run a gnuplot or shell command. */
+#ifndef PARAMLAB_PLOT_H
+#define PARAMLAB_PLOT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Where pictures go. PLOT_AUTO: a window when a display exists and the
+ * installed gnuplot has qt, wxt or x11; otherwise the terminal. */
+typedef enum PlotTarget { PLOT_AUTO, PLOT_WINDOW, PLOT_TERMINAL, PLOT_PNG, PLOT_SVG } PlotTarget;
+
+typedef struct Plot Plot;
+
+/* A plotter that starts gnuplot on first use: program is the gnuplot to
+ * run (NULL: $PARAMLAB_GNUPLOT, else "gnuplot" from PATH). Terminal
+ * pictures and nothing else are copied to echo (not owned; normally
+ * stdout). gnuplot runs in its own process group, so Ctrl-C at the
+ * terminal does not reach it. NULL only when out of memory. */
+Plot *plot_new(const char *program, FILE *echo);
+/* A plotter that writes its command stream to cmds (not owned) and never
+ * starts gnuplot; target as given (PLOT_AUTO acts as PLOT_TERMINAL with
+ * 80x24). For tests of the command stream. */
+Plot *plot_new_stream(FILE *cmds, PlotTarget target);
+/* Tells gnuplot to quit, waits briefly, kills it if it lingers; frees p.
+ * plot_free(NULL) is a no-op. */
+void plot_free(Plot *p);
+
+/* Chooses where pictures go. file is the output file for PNG/SVG (NULL:
+ * each picture goes to "STEM.png"/"STEM.svg" after its frame's stem);
+ * ignored otherwise. -1 with err when the choice is impossible (a window
+ * without a display or without a windowed gnuplot; an empty file name). */
+int plot_set_target(Plot *p, PlotTarget t, const char *file, char *err);
+/* The target in force after AUTO is resolved (starting gnuplot if needed
+ * to learn its terminals); PLOT_TERMINAL when gnuplot cannot start. */
+PlotTarget plot_target(Plot *p);
+/* "window (qt)", "terminal (80x24)", "png file loss.png" ... into buf. */
+const char *plot_describe(Plot *p, char *buf, size_t n);
+/* True when live frames are drawn (a window); in the terminal and in
+ * files only whole pictures are drawn, at the end of a command. */
+bool plot_is_live(Plot *p);
+/* True when gnuplot runs (or the plotter writes to a stream). */
+bool plot_running(const Plot *p);
+
+/* How a series is drawn. */
+typedef enum PlotStyle { PLOT_LINES, PLOT_POINTS, PLOT_LINESPOINTS, PLOT_STEPS } PlotStyle;
+
+typedef struct PlotSeries {
+    const char *title; /* legend entry; NULL or "" for none */
+    const double *x;   /* (n) */
+    const double *y;   /* (n); non-finite values leave a gap */
+    int n;             /* points (0 is allowed: nothing drawn) */
+    PlotStyle style;
+    int color;         /* palette index 0..7 (class k uses k), -1 for the next free colour */
+    bool thin;         /* drawn faint and thin (noisy per-step data under a smooth curve) */
+} PlotSeries;
+
+/* What every picture has. */
+typedef struct PlotFrame {
+    const char *title;  /* what is shown, e.g. "Training loss — mlp 2→8→1, adam lr=0.01" */
+    const char *xlabel; /* axis labels (required) */
+    const char *ylabel;
+    const char *stem;   /* default file name stem ("loss", "boundary", ...) */
+    int window;         /* window number (each plot kind keeps its own window) */
+    bool logy;          /* logarithmic y axis (values <= 0 are left out) */
+    bool live;          /* a frame drawn while training runs: skipped unless
+                           plot_is_live, never waits for gnuplot's reply */
+} PlotFrame;
+
+/* How a grid is shown. */
+typedef enum PlotMapStyle {
+    PLOT_HEAT,    /* colour map of z with contour lines on top (terminal: contour lines only) */
+    PLOT_CONTOUR, /* contour lines only */
+    PLOT_CLASSES  /* z holds a class index per cell and conf its probability:
+                     each class its palette colour, paler where less sure
+                     (terminal: one character per class on a coarse grid) */
+} PlotMapStyle;
+
+typedef struct PlotMap {
+    int nx, ny;          /* grid size (>= 2 each) */
+    double x0, x1;       /* x of the first and last column */
+    double y0, y1;       /* y of the first and last row */
+    const double *z;     /* (ny, nx) row-major: z[j*nx + i] is at (x_i, y_j) */
+    const double *conf;  /* (ny, nx) PLOT_CLASSES only: probability of the class, in [0, 1] */
+    int n_classes;       /* PLOT_CLASSES only */
+    const char *zlabel;  /* colour bar label ("loss", "P(class 1)") */
+    PlotMapStyle style;
+    bool logz;           /* colour on a log scale (z > 0) */
+    int contours;        /* number of contour levels (0: a sensible default) */
+    const double *level; /* NULL, or one extra contour level drawn bold (e.g. 0.5) */
+} PlotMap;
+
+/* One picture of line/point series on shared axes. -1 with err when
+ * gnuplot is missing, died, or answered with an error (its message is in
+ * err); when gnuplot is gone plotting must be started again by the caller
+ * (the plotter restarts gnuplot on the next call). */
+int plot_lines(Plot *p, const PlotFrame *f, const PlotSeries *s, int n_series, char *err);
+/* A histogram of n values (bins chosen from the data, Freedman–Diaconis,
+ * between 5 and 60; a single bin when all values are equal). */
+int plot_hist(Plot *p, const PlotFrame *f, const double *v, int n, char *err);
+/* A grid as a map with series (data points, a path) drawn on top. */
+int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
+             int n_series, char *err);
+
+/* Copies text into buf as a gnuplot single-quoted string literal that
+ * shows exactly that text: quotes doubled, control characters replaced by
+ * spaces, cut (on a UTF-8 boundary) to fit n. For tests and for callers.
+ * gnuplot reads '' as a quote only after another character, so a quote
+ * at the start or next to another quote is spliced in as '."\047".'
+ * instead: the result is then a string expression ('it''s', but
+ * ''."\047".'x' for "'x"), accepted wherever gnuplot takes a string.
+ * Bytes that are not UTF-8 become '?'. */
+const char *plot_quote(const char *text, char *buf, size_t n);
+
+/* For tests: gnuplot's process id, 0 when it is not running. */
+int plot_pid(const Plot *p);
+/* For tests: the longest wait for gnuplot's reply to a picture, in ms
+ * (0 or less: the default, 10 s). Past it gnuplot is killed and the call
+ * fails. */
+void plot_set_timeout(Plot *p, int ms);
+/* For tests: the next picture carries one command gnuplot rejects, so the
+ * path of an error reply can be exercised. */
+void plot_test_fault(Plot *p);
+
+#endif

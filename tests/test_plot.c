@@ -1,0 +1,903 @@
+/* test_plot.c — the plot module: the command stream of every picture
+ * (written to a memory stream, no gnuplot), plot_quote, and the real
+ * gnuplot: titles and file names that try to run commands, every picture
+ * as a valid PNG, SVG and terminal picture, a missing gnuplot, one that
+ * dies (a fake that exits, the real one killed between two calls), one
+ * that answers with an error, and one that never answers. Fake gnuplots
+ * are small shell scripts written into a temporary directory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plot.h"
+#include "util.h"
+
+#define assert_contains(hay, needle) contains_((hay), (needle), __FILE__, __LINE__)
+#define assert_lacks(hay, needle) lacks_((hay), (needle), __FILE__, __LINE__)
+
+static void contains_(const char *hay, const char *needle, const char *file, int line)
+{
+    if (!hay || !strstr(hay, needle))
+        fail_msg("%s:%d: expected \"%s\" in \"%.3000s\"", file, line, needle, hay ? hay : "(null)");
+}
+
+static void lacks_(const char *hay, const char *needle, const char *file, int line)
+{
+    if (hay && strstr(hay, needle))
+        fail_msg("%s:%d: did not expect \"%s\" in \"%.3000s\"", file, line, needle, hay);
+}
+
+/* ---- pictures to draw ---- */
+
+static const double X3[] = {1, 2, 3}, Y3[] = {0.5, NAN, 2}, YNEG[] = {-1, 0.25, 4};
+
+static PlotFrame frame(const char *title, const char *stem)
+{
+    PlotFrame f = {title, "step", "loss", stem, 0, false, false};
+    return f;
+}
+
+/* Draws kind k (0 lines, 1 hist, 2 heat map, 3 contour map, 4 classes map)
+ * with the given words. */
+static int draw(Plot *p, int k, const char *title, const char *label, char *err)
+{
+    static double x[64], y[64], v[200], z[12 * 10], conf[12 * 10];
+    for (int i = 0; i < 64; i++) {
+        x[i] = i;
+        y[i] = exp(-i / 20.0) + 0.01;
+    }
+    for (int i = 0; i < 200; i++)
+        v[i] = sin(i * 0.37) + 0.1 * (i % 7);
+    for (int j = 0; j < 10; j++)
+        for (int i = 0; i < 12; i++) {
+            double xx = -1 + 2.0 * i / 11, yy = -1 + 2.0 * j / 9;
+            z[j * 12 + i] = k == 4 ? (xx * xx + yy * yy > 0.5) : xx * xx + 2 * yy * yy + 0.1;
+            conf[j * 12 + i] = 0.5 + 0.5 * fabs(xx);
+        }
+    PlotFrame f = {title, label, label, "pic", k, false, false};
+    PlotSeries s[2] = {
+        {label, x, y, 64, PLOT_LINES, -1, false},
+        {label, x, y, 3, PLOT_POINTS, 1, false},
+    };
+    if (k == 0)
+        return plot_lines(p, &f, s, 2, err);
+    if (k == 1)
+        return plot_hist(p, &f, v, 200, err);
+    double lvl = 0.5;
+    PlotMap m = {12, 10, -1, 1, -1, 1, z, conf, 2, label,
+                 k == 2 ? PLOT_HEAT : k == 3 ? PLOT_CONTOUR : PLOT_CLASSES, false, 0, &lvl};
+    double px[3] = {-0.5, 0, 0.5}, py[3] = {0.2, -0.3, 0.1};
+    PlotSeries o[2] = {
+        {label, px, py, 3, k == 4 ? PLOT_POINTS : PLOT_LINESPOINTS, 1, false},
+        {"start", px, py, 1, PLOT_POINTS, 2, false},
+    };
+    return plot_map(p, &f, &m, o, 2, err);
+}
+
+/* The command stream of one call on a stream plotter. */
+typedef struct Cap {
+    FILE *f;
+    char *buf;
+    size_t len;
+    Plot *p;
+} Cap;
+
+static void cap_open(Cap *c, PlotTarget t)
+{
+    c->buf = NULL;
+    c->len = 0;
+    c->f = open_memstream(&c->buf, &c->len);
+    assert_non_null(c->f);
+    c->p = plot_new_stream(c->f, t);
+    assert_non_null(c->p);
+}
+
+static const char *cap_text(Cap *c)
+{
+    fflush(c->f);
+    return c->buf ? c->buf : "";
+}
+
+static void cap_close(Cap *c)
+{
+    plot_free(c->p);
+    fclose(c->f);
+    free(c->buf);
+}
+
+/* ---- (a) the command stream ---- */
+
+static void test_stream_lines(void **state)
+{
+    (void)state;
+    Cap c;
+    cap_open(&c, PLOT_PNG);
+    char err[ERR_LEN] = "";
+    PlotFrame f = frame("Loss: it's {x}_1", "loss");
+    PlotSeries s[2] = {
+        {"train", X3, Y3, 3, PLOT_LINES, -1, false},
+        {"noisy", X3, Y3, 3, PLOT_POINTS, 3, true},
+    };
+    assert_int_equal(plot_lines(c.p, &f, s, 2, err), 0);
+    const char *t = cap_text(&c);
+    assert_contains(t, "set title 'Loss: it''s {x}_1' noenhanced");
+    assert_contains(t, "set xlabel 'step' noenhanced");
+    assert_contains(t, "set ylabel 'loss' noenhanced");
+    assert_contains(t, "$s0 << EOD\n1 0.5\n2 NaN\n3 2\nEOD\n");
+    assert_contains(t, "title 'train' noenhanced");
+    assert_contains(t, "title 'noisy' noenhanced");
+    assert_contains(t, "set term pngcairo");
+    assert_lacks(t, "logscale");
+    /* the faint series is drawn first, under the other */
+    assert_true(strstr(t, "$s1 using") < strstr(t, "$s0 using"));
+    /* the file is opened before the picture and closed after it, then the marker */
+    const char *open = strstr(t, "set output 'loss.png'"), *plot = strstr(t, "\nplot ");
+    const char *close = strstr(t, "unset output"), *sync = strstr(t, "print 'PLOTSYNC-1'");
+    assert_non_null(open);
+    assert_non_null(plot);
+    assert_non_null(close);
+    assert_non_null(sync);
+    assert_true(open < plot && plot < close && close < sync);
+    cap_close(&c);
+}
+
+static void test_stream_logy_and_numbers(void **state)
+{
+    (void)state;
+    Cap c;
+    cap_open(&c, PLOT_SVG);
+    char err[ERR_LEN] = "";
+    PlotFrame f = frame("log", "grads");
+    f.logy = true;
+    const double x[3] = {0.1, 1e-300, 3}, y[3] = {-1, 0.25, INFINITY};
+    PlotSeries s = {"g", x, y, 3, PLOT_STEPS, 0, false};
+    assert_int_equal(plot_lines(c.p, &f, &s, 1, err), 0);
+    const char *t = cap_text(&c);
+    assert_contains(t, "set logscale y");
+    /* every digit of a double; values <= 0 and infinities leave a gap */
+    assert_contains(t, "$s0 << EOD\n0.10000000000000001 NaN\n1e-300 0.25\n3 NaN\nEOD");
+    assert_contains(t, "set output 'grads.svg'");
+    assert_contains(t, "set term svg");
+    assert_contains(t, "with steps");
+
+    /* nothing above 0 on a log axis: refused with a reason, nothing sent */
+    size_t before = strlen(cap_text(&c));
+    PlotSeries neg = {"g", X3, YNEG, 1, PLOT_LINES, 0, false};
+    assert_int_equal(plot_lines(c.p, &f, &neg, 1, err), -1);
+    assert_contains(err, "logarithmic");
+    assert_int_equal(strlen(cap_text(&c)), before);
+    cap_close(&c);
+}
+
+static void test_stream_file_names(void **state)
+{
+    (void)state;
+    Cap c;
+    cap_open(&c, PLOT_PNG);
+    char err[ERR_LEN] = "";
+    PlotFrame f = frame("t", "loss");
+    PlotSeries s = {"a", X3, Y3, 3, PLOT_LINES, 0, false};
+
+    assert_int_equal(plot_set_target(c.p, PLOT_PNG, "my dir/it's.png", err), 0);
+    assert_int_equal(plot_lines(c.p, &f, &s, 1, err), 0);
+    assert_contains(cap_text(&c), "set output 'my dir/it''s.png'");
+
+    /* a name gnuplot would open as a pipe is made a plain path */
+    assert_int_equal(plot_set_target(c.p, PLOT_PNG, "|touch PWN", err), 0);
+    assert_int_equal(plot_lines(c.p, &f, &s, 1, err), 0);
+    assert_contains(cap_text(&c), "set output './|touch PWN'");
+
+    /* names that cannot be written exactly are refused */
+    assert_int_equal(plot_set_target(c.p, PLOT_PNG, "", err), -1);
+    assert_contains(err, "empty");
+    assert_int_equal(plot_set_target(c.p, PLOT_SVG, "a\nb.svg", err), -1);
+    assert_contains(err, "control characters");
+
+    char buf[128];
+    assert_int_equal(plot_set_target(c.p, PLOT_SVG, NULL, err), 0);
+    assert_string_equal(plot_describe(c.p, buf, sizeof buf),
+                        "svg files named after each plot (loss.svg ...)");
+    assert_int_equal(plot_set_target(c.p, PLOT_PNG, "x.png", err), 0);
+    assert_string_equal(plot_describe(c.p, buf, sizeof buf), "png file x.png");
+    assert_int_equal(plot_set_target(c.p, PLOT_AUTO, NULL, err), 0);
+    assert_int_equal(plot_target(c.p), PLOT_TERMINAL);
+    assert_string_equal(plot_describe(c.p, buf, sizeof buf), "terminal (80x24)");
+    assert_false(plot_is_live(c.p));
+    assert_true(plot_running(c.p));
+    cap_close(&c);
+}
+
+static void test_stream_hist(void **state)
+{
+    (void)state;
+    Cap c;
+    cap_open(&c, PLOT_PNG);
+    char err[ERR_LEN] = "";
+    PlotFrame f = frame("Histogram of W1", "hist");
+    f.xlabel = "value";
+    f.ylabel = "count";
+    double v[1000];
+    Rng r;
+    rng_seed(&r, 3);
+    for (int i = 0; i < 1000; i++)
+        v[i] = rng_normal(&r);
+    v[7] = NAN;
+    assert_int_equal(plot_hist(c.p, &f, v, 1000, err), 0);
+    const char *t = cap_text(&c);
+    assert_contains(t, "with boxes");
+    assert_contains(t, "n = 999, mean = ");
+    assert_contains(t, "(1 left out: not finite)");
+    /* Freedman–Diaconis for 999 normal values: about 20 bins, counts add up */
+    const char *h = strstr(t, "$h << EOD\n");
+    assert_non_null(h);
+    h += strlen("$h << EOD\n");
+    int bins = 0, total = 0;
+    while (strncmp(h, "EOD", 3) != 0) {
+        double centre;
+        int count;
+        assert_int_equal(sscanf(h, "%lf %d", &centre, &count), 2);
+        total += count;
+        bins++;
+        h = strchr(h, '\n') + 1;
+    }
+    assert_int_equal(total, 999);
+    assert_in_range(bins, 15, 30);
+
+    /* all values equal: one bin; IQR 0 (Sturges): within 5..60 */
+    double same[50];
+    for (int i = 0; i < 50; i++)
+        same[i] = 2.5;
+    size_t before = strlen(cap_text(&c));
+    assert_int_equal(plot_hist(c.p, &f, same, 50, err), 0);
+    t = cap_text(&c) + before;
+    h = strstr(t, "$h << EOD\n") + strlen("$h << EOD\n");
+    assert_contains(h, "2.5 50\nEOD");
+    cap_close(&c);
+}
+
+static void test_stream_maps(void **state)
+{
+    (void)state;
+    char err[ERR_LEN] = "";
+    for (int k = 2; k <= 4; k++) {
+        Cap c;
+        cap_open(&c, PLOT_PNG);
+        assert_int_equal(draw(c.p, k, "Map", "P(class 1)", err), 0);
+        const char *t = cap_text(&c);
+        assert_contains(t, "$m << EOD\n-1 -1 ");
+        assert_contains(t, "set title 'Map' noenhanced");
+        assert_contains(t, "$b using 1:2 with lines lw 3.5"); /* the bold level */
+        assert_contains(t, "title 'P(class 1) = 0.5' noenhanced");
+        if (k == 2) {
+            assert_contains(t, "with image");
+            assert_contains(t, "set cblabel 'P(class 1)' noenhanced");
+            assert_contains(t, "$c using 1:2 with lines");
+        } else if (k == 3) {
+            assert_lacks(t, "with image");
+            assert_contains(t, "lc palette");
+        } else {
+            assert_contains(t, "with rgbimage");
+            assert_contains(t, "pt 7"); /* data points, with a ring */
+            assert_contains(t, "pt 6");
+        }
+        cap_close(&c);
+    }
+
+    /* log colour scale; the terminal draws contours with a key per level,
+     * classes as one character per class */
+    Cap c;
+    cap_open(&c, PLOT_TERMINAL);
+    double z[4] = {0.01, 0.1, 1, 10};
+    PlotMap m = {2, 2, 0, 1, 0, 1, z, NULL, 0, "loss", PLOT_HEAT, true, 0, NULL};
+    PlotFrame f = frame("Surface", "surface");
+    assert_int_equal(plot_map(c.p, &f, &m, NULL, 0, err), 0);
+    const char *t = cap_text(&c);
+    assert_contains(t, "set term dumb");
+    assert_contains(t, "(log10($3))");
+    assert_contains(t, "title 'loss = ");
+    assert_lacks(t, "with image");
+    assert_int_equal(draw(c.p, 4, "Regions", "x", err), 0);
+    t = cap_text(&c);
+    assert_contains(t, "$r0 << EOD");
+    assert_contains(t, "$r1 using 1:2 with points pt ''.\"\\047\".''"); /* class 1: ' */
+    assert_contains(t, "title 'class 0 area'");
+    assert_contains(t, "pt 'x'"); /* class 1's data points */
+    cap_close(&c);
+
+    /* a map that cannot be drawn */
+    cap_open(&c, PLOT_PNG);
+    m.logz = true;
+    double neg[4] = {-1, 0, -2, NAN};
+    m.z = neg;
+    assert_int_equal(plot_map(c.p, &f, &m, NULL, 0, err), -1);
+    assert_contains(err, "logarithmic");
+    m.nx = 1;
+    assert_int_equal(plot_map(c.p, &f, &m, NULL, 0, err), -1);
+    assert_contains(err, "2x2");
+    assert_string_equal(cap_text(&c), "");
+    cap_close(&c);
+}
+
+static void test_stream_live_frames(void **state)
+{
+    (void)state;
+    char err[ERR_LEN] = "";
+    PlotFrame f = frame("Live", "loss");
+    f.live = true;
+    f.window = 3;
+    PlotSeries s = {"a", X3, Y3, 3, PLOT_LINES, 0, false};
+    /* files and the terminal draw no live frames */
+    Cap c;
+    cap_open(&c, PLOT_PNG);
+    assert_int_equal(plot_lines(c.p, &f, &s, 1, err), 0);
+    assert_int_equal(plot_hist(c.p, &f, Y3, 3, err), 0);
+    assert_string_equal(cap_text(&c), "");
+    cap_close(&c);
+    /* a window does, in window 3, and keeps it */
+    cap_open(&c, PLOT_WINDOW);
+    assert_true(plot_is_live(c.p));
+    assert_int_equal(plot_lines(c.p, &f, &s, 1, err), 0);
+    assert_int_equal(plot_lines(c.p, &f, &s, 1, err), 0);
+    const char *t = cap_text(&c);
+    assert_contains(t, "set term qt 3 noraise persist");
+    assert_contains(t, "title 'paramlab: loss'");
+    assert_null(strstr(strstr(t, "set term qt 3") + 1, "set term")); /* said once */
+    assert_contains(t, "print 'PLOTSYNC-2'");
+    cap_close(&c);
+}
+
+static void test_stream_empty(void **state)
+{
+    (void)state;
+    Cap c;
+    cap_open(&c, PLOT_PNG);
+    char err[ERR_LEN] = "";
+    PlotFrame f = frame("Nothing yet", "loss");
+    f.logy = true;
+    PlotSeries s = {"a", X3, Y3, 0, PLOT_LINES, 0, false};
+    assert_int_equal(plot_lines(c.p, &f, &s, 1, err), 0);
+    assert_int_equal(plot_lines(c.p, &f, NULL, 0, err), 0);
+    assert_contains(cap_text(&c), "'no data yet'");
+    assert_lacks(cap_text(&c), "$s0");
+    cap_close(&c);
+}
+
+/* ---- (b) quoting ---- */
+
+static void test_quote(void **state)
+{
+    (void)state;
+    char b[64];
+    assert_string_equal(plot_quote("plain", b, sizeof b), "'plain'");
+    assert_string_equal(plot_quote(NULL, b, sizeof b), "''");
+    assert_string_equal(plot_quote("", b, sizeof b), "''");
+    assert_string_equal(plot_quote("it's", b, sizeof b), "'it''s'");
+    assert_string_equal(plot_quote("end'", b, sizeof b), "'end'''");
+    /* where gnuplot would misread '' the quote is spliced in */
+    assert_string_equal(plot_quote("'x", b, sizeof b), "''.\"\\047\".'x'");
+    assert_string_equal(plot_quote("a''b", b, sizeof b), "'a'.\"\\047\".''.\"\\047\".'b'");
+    assert_string_equal(plot_quote("a\nb\rc\td\x01" "e\x7f", b, sizeof b), "'a b c d e '");
+    assert_string_equal(plot_quote("`x` @y \\z \"q\" #", b, sizeof b), "'`x` @y \\z \"q\" #'");
+    assert_string_equal(plot_quote("bad \xff\xc3 byte", b, sizeof b), "'bad ?? byte'");
+
+    /* cut to fit, never inside a UTF-8 character or a doubled quote */
+    char s4[6];
+    assert_string_equal(plot_quote("abcdef", s4, sizeof s4), "'abc'");
+    assert_string_equal(plot_quote("a→b", s4, sizeof s4), "'a'"); /* → is 3 bytes */
+    char s7[7];
+    assert_string_equal(plot_quote("a→b", s7, sizeof s7), "'a→'");
+    assert_string_equal(plot_quote("ab'c", s4, sizeof s4), "'ab'");
+    char tiny[2] = "x";
+    assert_string_equal(plot_quote("abc", tiny, sizeof tiny), "");
+
+    char big[300], text[400];
+    for (int i = 0; i < 133; i++)
+        memcpy(text + 3 * i, "→", 3);
+    text[399] = '\0';
+    plot_quote(text, big, sizeof big);
+    size_t n = strlen(big);
+    assert_true(n < sizeof big);
+    assert_int_equal((n - 2) % 3, 0); /* whole characters only */
+    assert_int_equal(big[n - 1], '\'');
+}
+
+/* ---- real gnuplot ---- */
+
+static bool have_gnuplot(void)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return false;
+    char dir[4096];
+    for (const char *s = path; *s;) {
+        size_t n = strcspn(s, ":");
+        snprintf(dir, sizeof dir, "%.*s/gnuplot", (int)n, s);
+        if (access(dir, X_OK) == 0)
+            return true;
+        s += n + (s[n] == ':');
+    }
+    return false;
+}
+
+#define NEED_GNUPLOT()                                        \
+    do {                                                      \
+        if (!have_gnuplot()) {                                \
+            print_message("gnuplot is not installed: skip\n"); \
+            skip();                                           \
+        }                                                     \
+    } while (0)
+
+static char tmpdir[256];
+static char oldcwd[4096];
+
+static void enter_tmpdir(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/paramlab-plot-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    assert_non_null(getcwd(oldcwd, sizeof oldcwd));
+    assert_int_equal(chdir(tmpdir), 0);
+}
+
+static void leave_tmpdir(void)
+{
+    assert_int_equal(chdir(oldcwd), 0);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n + 4096 + 1 > cap) {
+            cap = cap ? 2 * cap : 65536;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+        size_t r = fread(buf + n, 1, 4096, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    fclose(f);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static void assert_png(const char *path)
+{
+    size_t n = 0;
+    char *b = slurp(path, &n);
+    if (!b)
+        fail_msg("no file %s", path);
+    if (n < 20 || memcmp(b, "\x89PNG\r\n\x1a\n", 8) != 0)
+        fail_msg("%s is not a PNG (%zu bytes)", path, n);
+    /* the last chunk: length 0, "IEND", CRC */
+    if (memcmp(b + n - 12, "\0\0\0\0IEND", 8) != 0)
+        fail_msg("%s has no IEND chunk at its end", path);
+    free(b);
+}
+
+static void assert_svg(const char *path)
+{
+    size_t n = 0;
+    char *b = slurp(path, &n);
+    if (!b)
+        fail_msg("no file %s", path);
+    assert_contains(b, "<svg");
+    if (n < 8 || !strstr(b + n - 16, "</svg>"))
+        fail_msg("%s does not end with </svg>", path);
+    free(b);
+}
+
+static void assert_no_pwn(void)
+{
+    const char *names[] = {"PWN", "PWN2", "PWN3", "PWN4", "PWN5", "PWN6", "PWN7"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", tmpdir, names[i]);
+        if (access(path, F_OK) == 0)
+            fail_msg("%s exists: text ran a command", path);
+    }
+}
+
+/* ---- (c) injection ---- */
+
+static const char *const evil[] = {
+    "a'; system('touch PWN') #",
+    "`touch PWN2`",
+    "x\nsystem 'touch PWN3'",
+    "@x",
+    "\"`touch PWN4`\"",
+    "'",
+    "'') . system(\"touch PWN5\") . ('",
+    "a''; system('touch PWN6'); ''b",
+    "end \\",
+    "{x}_1^2 & <svg> ; # $d0",
+};
+
+static void test_injection_titles(void **state)
+{
+    (void)state;
+    NEED_GNUPLOT();
+    enter_tmpdir();
+    char err[ERR_LEN] = "";
+    Plot *p = plot_new(NULL, NULL);
+    assert_non_null(p);
+    for (size_t i = 0; i < sizeof evil / sizeof evil[0]; i++) {
+        for (int k = 0; k < 5; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "pic%zu_%d.png", i, k);
+            assert_int_equal(plot_set_target(p, PLOT_PNG, name, err), 0);
+            if (draw(p, k, evil[i], evil[i], err) != 0)
+                fail_msg("kind %d, text %zu: %s", k, i, err);
+            assert_png(name);
+        }
+    }
+    plot_free(p);
+    assert_no_pwn();
+    leave_tmpdir();
+}
+
+static void test_injection_file_names(void **state)
+{
+    (void)state;
+    NEED_GNUPLOT();
+    enter_tmpdir();
+    char err[ERR_LEN] = "";
+    Plot *p = plot_new(NULL, NULL);
+    const char *names[] = {
+        "a'; system('touch PWN') #.png", "`touch PWN2`.png", "@x.png", "'lead.png",
+        "two''quotes'.png", "|touch PWN7", "$(touch PWN6).png",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        assert_int_equal(plot_set_target(p, PLOT_PNG, names[i], err), 0);
+        if (draw(p, 0, "file name", "x", err) != 0)
+            fail_msg("%s: %s", names[i], err);
+        assert_png(names[i]); /* exactly that name */
+    }
+    assert_int_equal(plot_set_target(p, PLOT_PNG, "x\nsystem 'touch PWN3'", err), -1);
+    /* the stem names the file when no file is given */
+    PlotFrame f = frame("stem", "it's a stem");
+    PlotSeries s = {"a", X3, Y3, 3, PLOT_LINES, 0, false};
+    assert_int_equal(plot_set_target(p, PLOT_SVG, NULL, err), 0);
+    assert_int_equal(plot_lines(p, &f, &s, 1, err), 0);
+    assert_svg("it's a stem.svg");
+    plot_free(p);
+    assert_no_pwn();
+    leave_tmpdir();
+}
+
+/* ---- (d) every picture in every target ---- */
+
+static void test_render_files(void **state)
+{
+    (void)state;
+    NEED_GNUPLOT();
+    enter_tmpdir();
+    char err[ERR_LEN] = "";
+    Plot *p = plot_new(NULL, NULL);
+    for (int svg = 0; svg < 2; svg++)
+        for (int k = 0; k < 5; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "kind%d.%s", k, svg ? "svg" : "png");
+            assert_int_equal(plot_set_target(p, svg ? PLOT_SVG : PLOT_PNG, name, err), 0);
+            if (draw(p, k, "Picture — ünïcode → ok", "x_1", err) != 0)
+                fail_msg("kind %d %s: %s", k, name, err);
+            if (svg)
+                assert_svg(name);
+            else
+                assert_png(name);
+        }
+    /* each call leaves a finished file: overwrite one and read it at once */
+    assert_int_equal(plot_set_target(p, PLOT_PNG, "kind0.png", err), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(draw(p, i, "again", "x", err), 0);
+        assert_png("kind0.png");
+    }
+    plot_free(p);
+    leave_tmpdir();
+}
+
+static void test_render_terminal(void **state)
+{
+    (void)state;
+    NEED_GNUPLOT();
+    setenv("COLUMNS", "90", 1);
+    setenv("LINES", "30", 1);
+    unsetenv("DISPLAY");
+    unsetenv("WAYLAND_DISPLAY");
+    char err[ERR_LEN] = "";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *echo = open_memstream(&buf, &len);
+    Plot *p = plot_new(NULL, echo);
+    /* AUTO without a display is the terminal */
+    assert_int_equal(plot_target(p), PLOT_TERMINAL);
+    assert_false(plot_is_live(p));
+    char d[64];
+    assert_string_equal(plot_describe(p, d, sizeof d), "terminal (90x28)");
+    for (int k = 0; k < 5; k++) {
+        size_t before = len;
+        char title[64];
+        snprintf(title, sizeof title, "Terminal picture %d", k);
+        if (draw(p, k, title, "axis", err) != 0)
+            fail_msg("kind %d: %s", k, err);
+        fflush(echo);
+        const char *pic = buf + before;
+        assert_contains(pic, title);
+        assert_null(strstr(strstr(pic, title) + 1, title)); /* exactly once */
+        assert_contains(pic, "+-----");
+        assert_contains(pic, "|");
+        assert_lacks(pic, "\f");
+        assert_lacks(pic, "PLOTSYNC");
+        int lines = 0;
+        for (const char *s = pic; *s; s++)
+            lines += *s == '\n';
+        assert_in_range(lines, 10, 28);
+    }
+    /* a live frame draws nothing in the terminal */
+    PlotFrame f = frame("live", "loss");
+    f.live = true;
+    PlotSeries s = {"a", X3, Y3, 3, PLOT_LINES, 0, false};
+    fflush(echo);
+    size_t before = len;
+    assert_int_equal(plot_lines(p, &f, &s, 1, err), 0);
+    fflush(echo);
+    assert_int_equal(len, before);
+    /* no window without a display */
+    assert_int_equal(plot_set_target(p, PLOT_WINDOW, NULL, err), -1);
+    assert_contains(err, "no display");
+    plot_free(p);
+    fclose(echo);
+    free(buf);
+    unsetenv("COLUMNS");
+    unsetenv("LINES");
+}
+
+/* ---- (e) no gnuplot ---- */
+
+static void test_missing_gnuplot(void **state)
+{
+    (void)state;
+    char err[ERR_LEN] = "";
+    Plot *p = plot_new("/nonexistent/gnuplot", NULL);
+    assert_non_null(p);
+    assert_false(plot_running(p));
+    assert_int_equal(plot_set_target(p, PLOT_PNG, "/tmp/never.png", err), 0);
+    for (int i = 0; i < 2; i++) {
+        err[0] = '\0';
+        assert_int_equal(draw(p, i, "t", "x", err), -1);
+        assert_contains(err, "gnuplot is not installed");
+        assert_contains(err, "sudo apt-get install gnuplot");
+        assert_lacks(err, "\n");
+    }
+    assert_false(plot_running(p));
+    plot_free(p);
+    assert_int_equal(access("/tmp/never.png", F_OK), -1);
+
+    /* $PARAMLAB_GNUPLOT names the program when none is given */
+    setenv("PARAMLAB_GNUPLOT", "/nonexistent/gp2", 1);
+    p = plot_new(NULL, NULL);
+    assert_int_equal(plot_set_target(p, PLOT_SVG, NULL, err), 0);
+    assert_int_equal(draw(p, 0, "t", "x", err), -1);
+    assert_contains(err, "/nonexistent/gp2");
+    plot_free(p);
+    unsetenv("PARAMLAB_GNUPLOT");
+}
+
+/* ---- (f) gnuplot that dies ---- */
+
+/* Writes an executable shell script into the temporary directory. */
+static void fake(const char *name, const char *body, char *path, size_t n)
+{
+    snprintf(path, n, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\n%s\n", body);
+    fclose(f);
+    assert_int_equal(chmod(path, 0755), 0);
+}
+
+/* Answers the start-up handshake like gnuplot would. */
+#define HANDSHAKE                                                   \
+    "while IFS= read -r line; do\n"                                  \
+    "  case \"$line\" in \"print 'PLOTSYNC-\"*)\n"                   \
+    "    n=${line#\"print 'PLOTSYNC-\"}; echo \"PLOTSYNC-${n%\\'}\" >&2; break;;\n" \
+    "  esac\n"                                                       \
+    "done\n"
+
+static void test_dying_fakes(void **state)
+{
+    (void)state;
+    enter_tmpdir();
+    char err[ERR_LEN] = "", path[512];
+    static double x[4096], y[4096];
+    for (int i = 0; i < 4096; i++) {
+        x[i] = i;
+        y[i] = 1.0 / (i + 1);
+    }
+    PlotFrame f = frame("dies", "loss");
+    PlotSeries s = {"a", x, y, 4096, PLOT_LINES, 0, false}; /* more than a pipe holds */
+
+    /* exits at once */
+    fake("exit3", "exit 3", path, sizeof path);
+    Plot *p = plot_new(path, NULL);
+    assert_int_equal(plot_set_target(p, PLOT_PNG, "x.png", err), 0);
+    for (int i = 0; i < 2; i++) { /* and again, cleanly */
+        assert_int_equal(plot_lines(p, &f, &s, 1, err), -1);
+        assert_contains(err, "gnuplot stopped (exit status 3); plotting is off until the next "
+                             "plot command");
+        assert_false(plot_running(p));
+    }
+    plot_free(p);
+
+    /* reads one line, then exits */
+    fake("oneline", "read -r line; exit 0", path, sizeof path);
+    p = plot_new(path, NULL);
+    assert_int_equal(plot_lines(p, &f, &s, 1, err), -1);
+    assert_contains(err, "gnuplot stopped (exit status 0)");
+    plot_free(p);
+
+    /* starts fine, then dies after the first line of a picture */
+    fake("later", HANDSHAKE "read -r line; exit 5", path, sizeof path);
+    p = plot_new(path, NULL);
+    assert_int_equal(plot_set_target(p, PLOT_PNG, "x.png", err), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(plot_lines(p, &f, &s, 1, err), -1);
+        assert_contains(err, "gnuplot stopped (exit status 5)");
+        assert_int_equal(plot_pid(p), 0);
+    }
+    plot_free(p);
+
+    /* a missing program inside the fake's own exec: exit status 127 */
+    fake("exec127", "exec /nonexistent/gnuplot-too", path, sizeof path);
+    p = plot_new(path, NULL);
+    assert_int_equal(plot_lines(p, &f, &s, 1, err), -1);
+    assert_contains(err, "gnuplot is not installed");
+    plot_free(p);
+    leave_tmpdir();
+}
+
+static void test_killed_gnuplot(void **state)
+{
+    (void)state;
+    NEED_GNUPLOT();
+    enter_tmpdir();
+    char err[ERR_LEN] = "";
+    Plot *p = plot_new(NULL, NULL);
+    assert_int_equal(plot_set_target(p, PLOT_PNG, "k.png", err), 0);
+    assert_int_equal(draw(p, 0, "first", "x", err), 0);
+    pid_t pid = plot_pid(p);
+    assert_true(pid > 0);
+    assert_true(plot_running(p));
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    /* the next call says what happened and reaps it; the one after restarts it */
+    assert_int_equal(draw(p, 0, "second", "x", err), -1);
+    assert_contains(err, "gnuplot stopped (killed by signal 9); plotting is off until the next "
+                         "plot command");
+    assert_false(plot_running(p));
+    assert_int_equal(waitpid(pid, NULL, WNOHANG), -1); /* already reaped: no zombie */
+    assert_int_equal(errno, ECHILD);
+    assert_int_equal(draw(p, 1, "third", "x", err), 0);
+    assert_png("k.png");
+    pid_t pid2 = plot_pid(p);
+    assert_true(pid2 > 0 && pid2 != pid);
+    /* its own process group, so Ctrl-C at the terminal does not reach it */
+    assert_int_equal(getpgid(pid2), pid2);
+    assert_true(getpgid(pid2) != getpgid(0));
+    plot_free(p);
+    assert_int_equal(waitpid(pid2, NULL, WNOHANG), -1); /* plot_free reaped it */
+    assert_int_equal(kill(pid2, 0), -1);
+    leave_tmpdir();
+}
+
+/* ---- (g) an error reply ---- */
+
+static void test_error_reply(void **state)
+{
+    (void)state;
+    NEED_GNUPLOT();
+    enter_tmpdir();
+    char err[ERR_LEN] = "";
+    Plot *p = plot_new(NULL, NULL);
+    assert_int_equal(plot_set_target(p, PLOT_PNG, "e.png", err), 0);
+    plot_test_fault(p);
+    assert_int_equal(draw(p, 0, "bad", "x", err), -1);
+    assert_contains(err, "gnuplot: unrecognized option");
+    assert_lacks(err, "\n");
+    assert_true(plot_running(p)); /* gnuplot itself is fine */
+    assert_int_equal(draw(p, 0, "good", "x", err), 0);
+    assert_png("e.png");
+
+    /* a file gnuplot cannot open is its complaint, not a hang */
+    assert_int_equal(plot_set_target(p, PLOT_PNG, "no/such/dir/e.png", err), 0);
+    assert_int_equal(draw(p, 1, "nowhere", "x", err), -1);
+    assert_contains(err, "gnuplot: cannot open file");
+    assert_int_equal(plot_set_target(p, PLOT_SVG, "ok.svg", err), 0);
+    assert_int_equal(draw(p, 2, "fine again", "x", err), 0);
+    assert_svg("ok.svg");
+    plot_free(p);
+    leave_tmpdir();
+}
+
+/* ---- (h) a gnuplot that never answers ---- */
+
+static void test_timeout(void **state)
+{
+    (void)state;
+    enter_tmpdir();
+    char err[ERR_LEN] = "", path[512];
+    fake("silent", "while read -r line; do :; done", path, sizeof path);
+    Plot *p = plot_new(path, NULL);
+    plot_set_timeout(p, 300);
+    double t0 = util_now();
+    assert_int_equal(draw(p, 0, "t", "x", err), -1);
+    assert_true(util_now() - t0 < 2.0);
+    assert_contains(err, "did not answer within 0.3 s");
+    assert_false(plot_running(p));
+
+    /* one that answers the handshake, then reads nothing: the write times out */
+    fake("stuck", HANDSHAKE "sleep 30", path, sizeof path);
+    plot_free(p);
+    p = plot_new(path, NULL);
+    plot_set_timeout(p, 300);
+    static double x[20000], y[20000];
+    for (int i = 0; i < 20000; i++) {
+        x[i] = i;
+        y[i] = i;
+    }
+    PlotFrame f = frame("big", "loss");
+    PlotSeries s = {"a", x, y, 20000, PLOT_LINES, 0, false};
+    t0 = util_now();
+    assert_int_equal(plot_lines(p, &f, &s, 1, err), -1);
+    assert_true(util_now() - t0 < 2.0);
+    assert_contains(err, "did not answer");
+    t0 = util_now();
+    plot_free(p); /* nothing left to wait for: quick */
+    assert_true(util_now() - t0 < 1.5);
+    leave_tmpdir();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stream_lines),
+        cmocka_unit_test(test_stream_logy_and_numbers),
+        cmocka_unit_test(test_stream_file_names),
+        cmocka_unit_test(test_stream_hist),
+        cmocka_unit_test(test_stream_maps),
+        cmocka_unit_test(test_stream_live_frames),
+        cmocka_unit_test(test_stream_empty),
+        cmocka_unit_test(test_quote),
+        cmocka_unit_test(test_injection_titles),
+        cmocka_unit_test(test_injection_file_names),
+        cmocka_unit_test(test_render_files),
+        cmocka_unit_test(test_render_terminal),
+        cmocka_unit_test(test_missing_gnuplot),
+        cmocka_unit_test(test_dying_fakes),
+        cmocka_unit_test(test_killed_gnuplot),
+        cmocka_unit_test(test_error_reply),
+        cmocka_unit_test(test_timeout),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

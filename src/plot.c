@@ -68,6 +68,9 @@ struct Plot {
     bool starting;            /* inside the start-up handshake */
     Buf out;                  /* what gnuplot wrote to stdout during the current picture */
     Buf errline;              /* stderr bytes not yet ending in a newline */
+    Buf pend;                 /* commands not yet taken by gnuplot's stdin */
+    size_t pend_off;          /* how much of pend it has taken */
+    double busy_since;        /* when the live frame gnuplot is still on was sent, 0: idle */
     char reply[ERR_LEN];      /* "gnuplot: <its first complaint>", "" when none */
     unsigned long sent;       /* number of the last sync marker written */
     unsigned long acked;      /* number of the last sync marker gnuplot printed */
@@ -237,6 +240,21 @@ static bool harmless(const char *msg)
     return false;
 }
 
+/* Lines the window terminals' helper programs (gnuplot_qt, wxt) write to
+ * the same stderr about their own set-up, which say nothing about the
+ * picture: Qt's logging categories and its notes on the environment. */
+static bool helper_noise(const char *line)
+{
+    static const char *const prefixes[] = {
+        "QStandardPaths:", "qt.", "Qt: Session management error", "QSocketNotifier:",
+        "Warning: Ignoring XDG_SESSION_TYPE", "Gtk-Message:",
+    };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (starts_with(line, prefixes[i]))
+            return true;
+    return false;
+}
+
 /* The terminals gnuplot lists: which windowed one to prefer, and pngcairo. */
 static void read_terminals(Plot *p, const char *list)
 {
@@ -285,8 +303,9 @@ static void err_line(Plot *p, char *line)
         return;
     }
     char *m = line + strspn(line, " \t");
-    if (*m == '\0' || m[strspn(m, " ^")] == '\0' || starts_with(m, "gnuplot>"))
-        return; /* blank, the caret under a rejected command, or its echo */
+    if (*m == '\0' || m[strspn(m, " ^")] == '\0' || starts_with(m, "gnuplot>") ||
+        helper_noise(m))
+        return; /* blank, the caret under a rejected command, its echo, Qt's notes */
     if (*m == '"') { /* "FILE" line N: */
         char *q = strchr(m + 1, '"');
         if (q)
@@ -417,6 +436,8 @@ static void stop_child(Plot *p, int grace_ms, char *why, size_t n)
     p->pid = 0;
     p->out.len = 0;
     p->errline.len = 0;
+    p->pend.len = p->pend_off = 0;
+    p->busy_since = 0;
     p->term_line[0] = '\0';
     p->sent = p->acked = 0;
 }
@@ -448,20 +469,21 @@ static int timed_out(Plot *p, char *err)
                          "until the next plot command", p->timeout_ms / 1000.0);
 }
 
-/* Writes len bytes to gnuplot while reading its stdout and stderr (so
- * neither side can block on a full pipe); with wait, then reads until the
- * last sync marker written has come back. Without wait, it reads only
- * what is already there. -1 with err when gnuplot stopped or took longer
- * than the timeout (it is then killed); its error replies stay in p->reply. */
-static int exchange(Plot *p, const char *s, size_t len, bool wait, char *err)
+/* Feeds the pending commands (p->pend from p->pend_off) to gnuplot while
+ * reading its stdout and stderr, so neither side can block on a full pipe.
+ * block: until all is written and, with wait, the last sync marker has
+ * come back, within the timeout; otherwise one pass that writes what the
+ * pipe takes now and reads what is there. -1 with err when gnuplot stopped
+ * or took longer than the timeout (it is then killed); its error replies
+ * collect in p->reply. */
+static int pump(Plot *p, bool block, bool wait, char *err)
 {
-    size_t off = 0;
     double deadline = util_now() + p->timeout_ms / 1000.0;
     for (;;) {
-        bool writing = off < len;
-        bool waiting = wait && p->acked < p->sent;
+        bool writing = p->pend_off < p->pend.len;
+        bool last = !block || (!writing && !(wait && p->acked < p->sent));
         int ms = 0;
-        if (writing || waiting) {
+        if (!last) {
             double left = deadline - util_now();
             if (left <= 0)
                 return timed_out(p, err);
@@ -484,15 +506,25 @@ static int exchange(Plot *p, const char *s, size_t len, bool wait, char *err)
         if (writing && fds[2].revents) {
             if (fds[2].revents & (POLLERR | POLLHUP | POLLNVAL))
                 return died(p, err);
-            ssize_t w = write_nosig(p->to_fd, s + off, len - off);
+            ssize_t w = write_nosig(p->to_fd, p->pend.s + p->pend_off, p->pend.len - p->pend_off);
             if (w > 0)
-                off += (size_t)w;
+                p->pend_off += (size_t)w;
             else if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
                 return died(p, err);
         }
-        if (!writing && !waiting)
-            return 0; /* one pass that read what was there */
+        if (p->pend_off == p->pend.len)
+            p->pend.len = p->pend_off = 0;
+        if (last)
+            return 0;
     }
+}
+
+/* Queues len bytes of commands for pump. */
+static int queue(Plot *p, const char *s, size_t len, char *err)
+{
+    if (buf_add(&p->pend, s, len, SIZE_MAX) != 0)
+        return util_err(err, "out of memory");
+    return 0;
 }
 
 static int set_cloexec(int fd, bool nonblock)
@@ -592,8 +624,10 @@ static int start(Plot *p, char *err)
     int n = snprintf(hello, sizeof hello,
                      "set encoding utf8\nprint 'PLOTTERMS ', GPVAL_TERMINALS\nprint '" PLOT_SYNC
                      "%lu'\n", ++p->sent);
+    p->pend.len = p->pend_off = 0;
+    p->busy_since = 0;
     p->starting = true;
-    rc = exchange(p, hello, (size_t)n, true, err);
+    rc = queue(p, hello, (size_t)n, err) || pump(p, true, true, err) ? -1 : 0;
     p->starting = false;
     p->reply[0] = '\0';
     return rc;
@@ -659,6 +693,7 @@ void plot_free(Plot *p)
     }
     free(p->out.s);
     free(p->errline.s);
+    free(p->pend.s);
     free(p->file);
     free(p->program);
     free(p);
@@ -835,25 +870,33 @@ typedef struct Pic {
 } Pic;
 
 /* Whether a frame is drawn: live frames only in a window, and only once
- * gnuplot has finished the previous one (frames are dropped rather than
- * queued, so the window keeps up with training). 1: skip, 0: draw, -1:
- * an error gnuplot reported for an earlier live frame. */
+ * gnuplot has taken and finished the previous one (frames are dropped
+ * rather than queued, so the window keeps up with training and a frame
+ * costs the caller only its writing). 1: skip, 0: draw, -1: gnuplot
+ * stopped, hung on a frame for longer than the timeout, or reported an
+ * error for an earlier live frame. */
 static int frame_skipped(Plot *p, const PlotFrame *f, char *err)
 {
     if (!f->live)
         return 0;
     if (plot_target(p) != PLOT_WINDOW)
         return 1;
-    if (p->stream || p->pid <= 0 || p->acked >= p->sent)
+    if (p->stream || p->pid <= 0)
         return 0;
-    if (exchange(p, "", 0, false, err) != 0)
+    if (pump(p, false, false, err) != 0)
         return -1;
     if (p->reply[0]) {
         util_err(err, "%s", p->reply);
         p->reply[0] = '\0';
         return -1;
     }
-    return p->acked < p->sent;
+    if (p->pend.len == 0 && p->acked >= p->sent) {
+        p->busy_since = 0;
+        return 0;
+    }
+    if (p->busy_since > 0 && util_now() - p->busy_since > p->timeout_ms / 1000.0)
+        return timed_out(p, err);
+    return 1;
 }
 
 /* The `set term` line for the target. */
@@ -928,13 +971,16 @@ static int pic_begin(Plot *p, Pic *pic, const PlotFrame *f, char *err)
     }
     fputs("reset\n", c);
     if (pic->dumb) {
-        fputs("set title ", c);
+        /* the dumb terminal cannot turn the y label on its side: it goes
+         * above the y axis, on a row of its own under the title */
+        fputs("set tmargin 3\nset title ", c);
         put_q(c, f->title);
-        fputs(" noenhanced\nset xlabel ", c);
+        fputs(" noenhanced offset 0,1\nset xlabel ", c);
         put_q(c, f->xlabel);
-        fputs(" noenhanced\nset ylabel ", c);
+        fputs(" noenhanced\nset label 999 ", c);
         put_q(c, f->ylabel);
-        fputs(" noenhanced\nset key bmargin center horizontal samplen 1 width 2\n", c);
+        fputs(" at screen 0, graph 1 left offset 1,1 front noenhanced\n", c);
+        fputs("set key bmargin center horizontal samplen 1 width 2\n", c);
     } else {
         fputs("set title ", c);
         put_q(c, f->title);
@@ -1008,10 +1054,16 @@ static int pic_end(Plot *p, Pic *pic, const PlotFrame *f, char *err)
         return rc;
     }
     p->out.len = 0;
-    rc = exchange(p, pic->buf, pic->len, !f->live, err);
+    rc = queue(p, pic->buf, pic->len, err);
     free(pic->buf);
     if (rc != 0)
         return -1;
+    if (f->live && p->busy_since == 0)
+        p->busy_since = util_now();
+    if (pump(p, !f->live, !f->live, err) != 0)
+        return -1;
+    if (!f->live)
+        p->busy_since = 0;
     if (p->reply[0]) {
         util_err(err, "%s", p->reply);
         p->reply[0] = '\0';

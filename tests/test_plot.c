@@ -811,6 +811,84 @@ static void test_killed_gnuplot(void **state)
     leave_tmpdir();
 }
 
+/* Live frames in a window: a fake gnuplot with a qt terminal that takes
+ * 0.2 s per picture. Frames are dropped while it is busy, a live call
+ * never waits for it, a whole picture does. */
+static void test_live_frames(void **state)
+{
+    (void)state;
+    enter_tmpdir();
+    char err[ERR_LEN] = "", path[512];
+    fake("slowqt",
+         "while IFS= read -r line; do\n"
+         "  case \"$line\" in\n"
+         "    \"print 'PLOTTERMS '\"*) echo 'PLOTTERMS  dumb png qt svg' >&2;;\n"
+         "    \"print 'PLOTSYNC-\"*) n=${line#\"print 'PLOTSYNC-\"}; n=${n%\\'}\n"
+         "      [ \"$n\" != 1 ] && sleep 0.2; echo \"$n\" >>frames.log; echo \"PLOTSYNC-$n\" >&2;;\n"
+         "  esac\n"
+         "done",
+         path, sizeof path);
+    setenv("DISPLAY", ":fake", 1);
+    Plot *p = plot_new(path, NULL);
+    assert_int_equal(plot_target(p), PLOT_WINDOW); /* AUTO: a display and qt */
+    assert_true(plot_is_live(p));
+    char d[64];
+    assert_string_equal(plot_describe(p, d, sizeof d), "window (qt)");
+    PlotFrame f = frame("live", "loss");
+    f.live = true;
+    PlotSeries s = {"a", X3, Y3, 3, PLOT_LINES, 0, false};
+    int calls = 0;
+    double longest = 0, t0 = util_now();
+    while (util_now() - t0 < 0.7) {
+        double a = util_now();
+        assert_int_equal(plot_lines(p, &f, &s, 1, err), 0);
+        double c = util_now() - a;
+        longest = c > longest ? c : longest;
+        calls++;
+        usleep(2000);
+    }
+    assert_true(longest < 0.1); /* never waited for the 0.2 s picture */
+    /* the whole picture at the end waits for its marker */
+    f.live = false;
+    t0 = util_now();
+    assert_int_equal(plot_lines(p, &f, &s, 1, err), 0);
+    assert_true(util_now() - t0 >= 0.15);
+    size_t n = 0;
+    char *log = slurp("frames.log", &n);
+    assert_non_null(log);
+    int drawn = 0;
+    for (char *q = log; *q; q++)
+        drawn += *q == '\n';
+    free(log);
+    /* the handshake, 3 to 5 live frames, the whole picture: the rest dropped */
+    assert_in_range(drawn, 4, 7);
+    assert_true(calls > 50);
+
+    /* a live frame that never finishes is reported after the timeout */
+    plot_set_timeout(p, 300);
+    fake("slowqt", "while IFS= read -r line; do\n"
+                   "  case \"$line\" in \"print 'PLOTTERMS '\"*) echo 'PLOTTERMS  qt' >&2;;\n"
+                   "    \"print 'PLOTSYNC-1'\") echo PLOTSYNC-1 >&2;; esac\n"
+                   "done",
+         path, sizeof path);
+    plot_free(p);
+    p = plot_new(path, NULL);
+    plot_set_timeout(p, 300);
+    f.live = true;
+    int rc = 0;
+    t0 = util_now();
+    while (rc == 0 && util_now() - t0 < 2.0) {
+        rc = plot_lines(p, &f, &s, 1, err);
+        usleep(5000);
+    }
+    assert_int_equal(rc, -1);
+    assert_contains(err, "did not answer");
+    assert_false(plot_running(p));
+    plot_free(p);
+    unsetenv("DISPLAY");
+    leave_tmpdir();
+}
+
 /* ---- (g) an error reply ---- */
 
 static void test_error_reply(void **state)
@@ -896,6 +974,7 @@ int main(void)
         cmocka_unit_test(test_missing_gnuplot),
         cmocka_unit_test(test_dying_fakes),
         cmocka_unit_test(test_killed_gnuplot),
+        cmocka_unit_test(test_live_frames),
         cmocka_unit_test(test_error_reply),
         cmocka_unit_test(test_timeout),
     };

@@ -227,6 +227,7 @@ static bool harmless(const char *msg)
     static const char *const ok[] = {
         "empty x range", "empty y range", "empty x2 range", "empty y2 range",
         "empty z range", "empty cb range", "skipping data file with no valid points",
+        "difficulty fitting plot titles into key", /* a narrow terminal: the key is cut */
     };
     const char *w = strstr(msg, "arning:");
     if (!w || (w != msg + 1))
@@ -1311,7 +1312,7 @@ int plot_hist(Plot *p, const PlotFrame *f, const double *v, int n, char *err)
             ss += (sorted[i] - mean) * (sorted[i] - mean);
         double sd = m > 1 ? sqrt(ss / (m - 1)) : 0;
         int k = hist_bins(sorted, m);
-        double lo = sorted[0], hi = sorted[m - 1], w = (hi - lo) / k;
+        double lo = sorted[0], hi = sorted[m - 1], w = hi / k - lo / k; /* no overflow */
         if (k == 1) { /* all equal: one bar of a visible width */
             w = lo != 0 ? fabs(lo) * 0.2 : 1;
             lo -= w / 2;

@@ -674,6 +674,78 @@ static void test_render_terminal(void **state)
     unsetenv("LINES");
 }
 
+/* Odd data gnuplot must still draw without complaint: one point, all NaN,
+ * constant values, huge values, zeros on a log axis, a flat or gappy map,
+ * more classes than colours, a reversed range, a narrow terminal. */
+static void test_odd_data(void **state)
+{
+    (void)state;
+    NEED_GNUPLOT();
+    enter_tmpdir();
+    setenv("COLUMNS", "60", 1);
+    setenv("LINES", "17", 1);
+    char err[ERR_LEN] = "";
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *echo = open_memstream(&buf, &len);
+    Plot *p = plot_new(NULL, echo);
+    double one[1] = {2.0}, nan3[3] = {NAN, NAN, NAN}, c3[3] = {5, 5, 5};
+    double big[3] = {1e300, -1e300, 0}, v[100];
+    for (int i = 0; i < 100; i++)
+        v[i] = i % 10 == 0 ? 0 : exp(i / 10.0);
+    double flat[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1}, gaps[9] = {1, NAN, 2, 3, 4, NAN, 5, 6, 7};
+    double cls[9] = {0, 3, 11, 7, 8, 9, 1, 2, 5};
+    for (int t = 0; t < 2; t++) {
+        assert_int_equal(plot_set_target(p, t ? PLOT_TERMINAL : PLOT_PNG, "odd.png", err), 0);
+        PlotFrame f = frame("odd data with a rather long title for a narrow terminal", "odd");
+        PlotSeries s[4] = {
+            {"one point", one, one, 1, PLOT_LINESPOINTS, -1, false},
+            {"all NaN", X3, nan3, 3, PLOT_LINES, -1, false},
+            {"constant", X3, c3, 3, PLOT_LINES, -1, false},
+            {"huge", X3, big, 3, PLOT_STEPS, -1, false},
+        };
+        for (int i = 0; i < 4; i++)
+            if (plot_lines(p, &f, &s[i], 1, err) != 0)
+                fail_msg("series %d: %s", i, err);
+        assert_int_equal(plot_lines(p, &f, s, 4, err), 0);
+        assert_int_equal(plot_hist(p, &f, one, 1, err), 0);
+        assert_int_equal(plot_hist(p, &f, nan3, 3, err), 0);
+        assert_int_equal(plot_hist(p, &f, big, 3, err), 0);
+        f.logy = true;
+        if (plot_hist(p, &f, v, 100, err) != 0)
+            fail_msg("log hist: %s", err);
+        assert_int_equal(plot_lines(p, &f, &s[2], 1, err), 0);
+        f.logy = false;
+        PlotMap m = {3, 3, 0, 1, 0, 1, flat, NULL, 2, "z", PLOT_HEAT, false, 0, NULL};
+        assert_int_equal(plot_map(p, &f, &m, NULL, 0, err), 0);
+        m.logz = true;
+        assert_int_equal(plot_map(p, &f, &m, NULL, 0, err), 0);
+        m.logz = false;
+        m.z = gaps;
+        assert_int_equal(plot_map(p, &f, &m, NULL, 0, err), 0);
+        m.style = PLOT_CONTOUR;
+        assert_int_equal(plot_map(p, &f, &m, NULL, 0, err), 0);
+        m.style = PLOT_CLASSES;
+        m.n_classes = 12;
+        m.z = cls;
+        assert_int_equal(plot_map(p, &f, &m, s, 1, err), 0);
+        m.x0 = 1;
+        m.x1 = 0;
+        m.style = PLOT_HEAT;
+        m.z = gaps;
+        m.contours = 30;
+        assert_int_equal(plot_map(p, &f, &m, s, 1, err), 0);
+    }
+    fflush(echo);
+    assert_contains(buf, "odd data with a rather long title");
+    plot_free(p);
+    fclose(echo);
+    free(buf);
+    unsetenv("COLUMNS");
+    unsetenv("LINES");
+    leave_tmpdir();
+}
+
 /* ---- (e) no gnuplot ---- */
 
 static void test_missing_gnuplot(void **state)
@@ -971,6 +1043,7 @@ int main(void)
         cmocka_unit_test(test_injection_file_names),
         cmocka_unit_test(test_render_files),
         cmocka_unit_test(test_render_terminal),
+        cmocka_unit_test(test_odd_data),
         cmocka_unit_test(test_missing_gnuplot),
         cmocka_unit_test(test_dying_fakes),
         cmocka_unit_test(test_killed_gnuplot),

@@ -6,9 +6,12 @@
  * stdout and stderr with poll() until the marker comes back, so a call
  * never hangs (a timeout kills gnuplot), a dead gnuplot is noticed and
  * reaped, anything gnuplot complained about is returned as the error, and
- * a file or terminal picture is finished when the call returns. Every
- * piece of user text is written as a gnuplot single-quoted string, where
- * gnuplot performs no backquote, macro or backslash substitution. */
+ * a file or terminal picture is finished when the call returns. A live
+ * frame (a window during training) is only queued and fed to gnuplot as
+ * its pipe takes it, one frame at a time: frames that come while gnuplot
+ * is busy are dropped. Every piece of user text is written as a gnuplot
+ * single-quoted string, where gnuplot performs no backquote, macro or
+ * backslash substitution. */
 #include "plot.h"
 
 #include <errno.h>

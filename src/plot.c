@@ -731,6 +731,11 @@ static bool have_display(void)
     return (d && *d) || (w && *w);
 }
 
+void plot_set_echo(Plot *p, FILE *echo)
+{
+    p->echo = echo;
+}
+
 int plot_set_target(Plot *p, PlotTarget t, const char *file, char *err)
 {
     if (!p)

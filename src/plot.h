@@ -27,6 +27,8 @@ Plot *plot_new(const char *program, FILE *echo);
  * starts gnuplot; target as given (PLOT_AUTO acts as PLOT_TERMINAL with
  * 80x24). For tests of the command stream. */
 Plot *plot_new_stream(FILE *cmds, PlotTarget target);
+/* Where terminal pictures go from now on (not owned; NULL: nowhere). */
+void plot_set_echo(Plot *p, FILE *echo);
 /* Tells gnuplot to quit, waits briefly, kills it if it lingers; frees p.
  * plot_free(NULL) is a no-op. */
 void plot_free(Plot *p);

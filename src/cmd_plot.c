@@ -1,0 +1,944 @@
+/* cmd_plot.c — the pictures a learner asks for: the loss curve, decision
+ * regions, a fitted curve, the loss landscape over two parameters with
+ * the path taken, histograms of tensors, gradient norms per layer, and
+ * optimizer races. Each command gathers the numbers from the session and
+ * hands them to plot.c; pictures the learner asked for are redrawn after
+ * the commands that change the model, and (in a window) while training
+ * runs, at most ten times a second. */
+#include "cmd_plot.h"
+#include "plot.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_COMPARE, K_COUNT } Kind;
+
+static const char *const kind_names[K_COUNT] = {"loss", "boundary", "fit", "surface", "hist", "grads", "compare"};
+
+#define FRAME_GAP 0.1   /* seconds between live frames */
+#define MAX_RACERS 8    /* optimizers in one race (colours of the palette) */
+
+typedef struct CmdPlots {
+    Plot *plot;         /* owned; gnuplot starts on the first picture */
+    unsigned live;      /* bit per Kind: redrawn as the model changes */
+    bool logy;          /* plot loss log */
+    char hist[32];      /* the tensor `plot hist` shows */
+    char surf[2][32];   /* the two parameters `plot surface` shows */
+    double surf_range;  /* half-width of its window; 0: from the path */
+    int surf_grid;      /* points per axis; 0: automatic */
+    bool surf_contour;  /* contour lines instead of a heat map */
+    double last_frame;  /* util_now() of the last live frame */
+    double *buf;        /* scratch for series and grids, grown as needed */
+    size_t cap;         /* doubles in buf */
+    bool drawing;       /* a picture is being drawn (no live frame inside it) */
+} CmdPlots;
+
+static CmdPlots *plots(CmdCtx *c)
+{
+    if (!c->plots) {
+        CmdPlots *p = calloc(1, sizeof *p);
+        if (!p)
+            return NULL;
+        p->plot = plot_new(NULL, c->out);
+        if (!p->plot) {
+            free(p);
+            return NULL;
+        }
+        /* scripts and checks draw in the text they print, never a window
+         * that pops up; `set plot window` still opens one */
+        if (!c->interactive)
+            plot_set_target(p->plot, PLOT_TERMINAL, NULL, c->err);
+        c->plots = p;
+    }
+    return c->plots;
+}
+
+void cmd_plot_free(CmdCtx *c)
+{
+    CmdPlots *p = c->plots;
+    if (!p)
+        return;
+    plot_free(p->plot);
+    free(p->buf);
+    free(p);
+    c->plots = NULL;
+}
+
+/* At least n doubles of scratch; NULL when out of memory. */
+static double *scratch(CmdPlots *p, size_t n)
+{
+    if (n > p->cap) {
+        double *b = realloc(p->buf, n * sizeof *b);
+        if (!b)
+            return NULL;
+        p->buf = b;
+        p->cap = n;
+    }
+    return p->buf;
+}
+
+/* "mlp 2→8→1 tanh" into buf. */
+static const char *model_words(const Session *s, char *buf, size_t n)
+{
+    const Model *m = s->model;
+    size_t l = (size_t)snprintf(buf, n, "%s %d", s->model_kind, nn_inputs(m));
+    for (int k = 0; k < m->n_layers && l < n; k++)
+        l += (size_t)snprintf(buf + l, n - l, "→%d", m->layer[k].n_out);
+    if (m->n_layers > 1 && l < n)
+        snprintf(buf + l, n - l, " %s", act_name(s->act));
+    return buf;
+}
+
+/* "adam lr=0.001, batch 32" into buf. */
+static const char *training_words(const Session *s, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s lr=%g, batch %d", optim_name(s->opt.kind), s->opt.lr, s->batch);
+    return buf;
+}
+
+static int need_model(CmdCtx *c)
+{
+    if (!c->s->data)
+        return cmd_fail(c, "no data yet: make some with `data moons` (or `data load FILE.csv`), then `model ...`");
+    if (!c->s->model)
+        return cmd_fail(c, "no model yet: build one with `model linear` or `model mlp 8`");
+    return 0;
+}
+
+/* ---- the pictures ---- */
+
+static int draw_loss(CmdCtx *c, CmdPlots *p, bool live)
+{
+    Session *s = c->s;
+    const Trace *t = s->trace;
+    double *b = scratch(p, 2 * (size_t)t->len + 3 * (size_t)t->e_len + 1);
+    if (!b)
+        return cmd_fail(c, "out of memory for the loss curve");
+    double *xs = b, *ys = b + t->len, *xe = ys + t->len, *ye = xe + t->e_len, *yv = ye + t->e_len;
+    for (int i = 0; i < t->len; i++) {
+        xs[i] = (double)t->step[i];
+        ys[i] = t->loss[i];
+    }
+    bool has_val = false;
+    for (int i = 0; i < t->e_len; i++) {
+        xe[i] = (double)t->e_step[i];
+        ye[i] = t->e_train[i];
+        yv[i] = t->e_val[i];
+        has_val = has_val || isfinite(yv[i]);
+    }
+    char step_title[64];
+    if (t->stride > 1)
+        snprintf(step_title, sizeof step_title, "batch loss (mean of %ld updates)", t->stride);
+    else
+        snprintf(step_title, sizeof step_title, "batch loss (each update)");
+    PlotSeries ser[3] = {
+        {step_title, xs, ys, t->len, PLOT_LINES, 0, true},
+        {"training loss (epoch mean)", xe, ye, t->e_len, PLOT_LINESPOINTS, 0, false},
+        {"validation loss", xe, yv, t->e_len, PLOT_LINESPOINTS, 1, false},
+    };
+    char mw[96], tw[96], title[256], ylabel[64];
+    snprintf(title, sizeof title, "Loss while training — %s, %s (%ld updates)", model_words(s, mw, sizeof mw),
+             training_words(s, tw, sizeof tw), s->steps);
+    snprintf(ylabel, sizeof ylabel, "%s loss%s", loss_name(s->loss.kind), p->logy ? " (log scale)" : "");
+    PlotFrame f = {title, "update (step)", ylabel, "loss", K_LOSS, p->logy, live};
+    return plot_lines(p->plot, &f, ser, has_val ? 3 : 2, c->err);
+}
+
+static int draw_grads(CmdCtx *c, CmdPlots *p, bool live)
+{
+    Session *s = c->s;
+    const Trace *t = s->trace;
+    int L = t->n_layers;
+    double *b = scratch(p, (size_t)(L + 1) * (size_t)t->len + 1);
+    if (!b)
+        return cmd_fail(c, "out of memory for the gradient norms");
+    PlotSeries ser[NN_MAX_LAYERS];
+    char names[NN_MAX_LAYERS][32];
+    for (int i = 0; i < t->len; i++)
+        b[i] = (double)t->step[i];
+    for (int k = 0; k < L; k++) {
+        double *y = b + (size_t)(k + 1) * t->len;
+        for (int i = 0; i < t->len; i++)
+            y[i] = t->gnorm[(size_t)i * L + k];
+        snprintf(names[k], sizeof names[k], "layer %d: ‖dW%d, db%d‖", k + 1, k + 1, k + 1);
+        ser[k] = (PlotSeries){names[k], b, y, t->len, PLOT_LINES, k, false};
+    }
+    char mw[96], title[256];
+    snprintf(title, sizeof title, "Gradient norm of each layer — %s (%ld updates%s)", model_words(s, mw, sizeof mw),
+             s->steps, t->stride > 1 ? ", averaged" : "");
+    PlotFrame f = {title, "update (step)", "gradient norm (log scale)", "grads", K_GRADS, true, live};
+    return plot_lines(p->plot, &f, ser, L, c->err);
+}
+
+/* The range of feature j over every row, widened by 8% on each side. */
+static void feature_range(const Dataset *ds, int j, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (int i = 0; i < ds->n; i++) {
+        double v = ds->x[(size_t)i * ds->d + j];
+        *lo = fmin(*lo, v);
+        *hi = fmax(*hi, v);
+    }
+    double pad = 0.08 * (*hi - *lo);
+    if (pad == 0)
+        pad = 0.5;
+    *lo -= pad;
+    *hi += pad;
+}
+
+static const char *feature_label(const Dataset *ds, int j, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s", ds->feature_names[j], ds->standardized ? " (standardized)" : "");
+    return buf;
+}
+
+static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
+{
+    Session *s = c->s;
+    const Dataset *ds = s->data;
+    if (!ds->classification || ds->d != 2)
+        return cmd_fail(c, "plot boundary draws 2-D classification; this data has %d feature%s and %s: %s", ds->d,
+                        ds->d == 1 ? "" : "s", ds->classification ? "classes" : "real-valued targets",
+                        ds->d == 1 && !ds->classification ? "`plot fit` draws its fitted curve" :
+                                                            "try `data moons` or `data circles`");
+    /* a live frame is drawn ten times a second while training: a coarser grid */
+    const int G = live ? 60 : 100;
+    int k = nn_outputs(s->model), K = ds->n_classes;
+    size_t cells = (size_t)G * G;
+    double *b = scratch(p, cells * (2 + 2 + (size_t)k) + 2 * (size_t)ds->n);
+    if (!b)
+        return cmd_fail(c, "out of memory for the decision regions");
+    double *z = b, *conf = z + cells, *x = conf + cells, *out = x + 2 * cells, *pts = out + cells * k;
+    double x0, x1, y0, y1;
+    feature_range(ds, 0, &x0, &x1);
+    feature_range(ds, 1, &y0, &y1);
+    for (int j = 0; j < G; j++)
+        for (int i = 0; i < G; i++) {
+            x[2 * ((size_t)j * G + i)] = x0 + (x1 - x0) * i / (G - 1);
+            x[2 * ((size_t)j * G + i) + 1] = y0 + (y1 - y0) * j / (G - 1);
+        }
+    session_eval_outputs(s, x, (int)cells, out);
+    bool hinge = s->loss.kind == LOSS_HINGE;
+    for (size_t q = 0; q < cells; q++) {
+        const double *o = out + q * k;
+        int cls = session_predicted_class(s, o, k);
+        double pr;
+        if (k == 1)
+            pr = hinge ? 0.5 + 0.5 * fmin(1.0, fabs(o[0])) : (cls ? o[0] : 1 - o[0]);
+        else
+            pr = o[cls];
+        /* 1/K (a guess) shows white, certainty the class's full colour */
+        double lo = 1.0 / (K > 1 ? K : 2);
+        z[q] = cls;
+        conf[q] = fmin(1.0, fmax(0.0, (pr - lo) / (1 - lo)));
+    }
+    /* the training points, grouped by class */
+    PlotSeries ser[8];
+    char names[8][32];
+    int ns = 0, n_tr = ds->n_train;
+    double *px = pts, *py = pts + ds->n;
+    int at = 0;
+    for (int cl = 0; cl < K && ns < 8; cl++) {
+        int start = at;
+        for (int i = 0; i < n_tr; i++)
+            if ((int)ds->y[i] == cl) {
+                px[at] = ds->x[(size_t)i * 2];
+                py[at] = ds->x[(size_t)i * 2 + 1];
+                at++;
+            }
+        snprintf(names[ns], sizeof names[ns], "class %d", cl);
+        ser[ns] = (PlotSeries){names[ns], px + start, py + start, at - start, PLOT_POINTS, cl, false};
+        ns++;
+    }
+    double acc;
+    session_eval_loss(s, true, &acc);
+    char mw[96], title[256], xl[96], yl[96];
+    snprintf(title, sizeof title, "Decision regions of %s after %ld updates — training accuracy %.1f%%",
+             model_words(s, mw, sizeof mw), s->steps, 100 * acc);
+    PlotMap m = {G, G, x0, x1, y0, y1, z, conf, K, hinge ? "class (shade: margin)" : "class (shade: probability)",
+                 PLOT_CLASSES, false, 0, NULL};
+    PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), feature_label(ds, 1, yl, sizeof yl), "boundary",
+                   K_BOUNDARY, false, live};
+    return plot_map(p->plot, &f, &m, ser, ns, c->err);
+}
+
+static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
+{
+    Session *s = c->s;
+    const Dataset *ds = s->data;
+    if (ds->classification || ds->d != 1 || ds->t != 1)
+        return cmd_fail(c, "plot fit draws a curve over one input for a real-valued target; this data has %d feature%s "
+                        "and %s: %s", ds->d, ds->d == 1 ? "" : "s", ds->classification ? "classes" : "targets",
+                        ds->classification && ds->d == 2 ? "`plot boundary` draws its decision regions" :
+                                                           "try `data line` or `data sine`");
+    enum { G = 300 };
+    int n = ds->n, n_tr = ds->n_train;
+    double *b = scratch(p, 2 * (size_t)G + 2 * (size_t)n);
+    if (!b)
+        return cmd_fail(c, "out of memory for the fitted curve");
+    double *gx = b, *gy = gx + G, *dx = gy + G, *dy = dx + n;
+    double x0, x1;
+    feature_range(ds, 0, &x0, &x1);
+    for (int i = 0; i < G; i++)
+        gx[i] = x0 + (x1 - x0) * i / (G - 1);
+    session_eval_outputs(s, gx, G, gy);
+    for (int i = 0; i < n; i++) {
+        dx[i] = ds->x[i];
+        dy[i] = ds->y[i];
+    }
+    double acc;
+    double tl = session_eval_loss(s, true, &acc);
+    char mw[96], title[256], xl[96], curve[64];
+    snprintf(curve, sizeof curve, "model after %ld updates", s->steps);
+    PlotSeries ser[3] = {
+        {"training data", dx, dy, n_tr, PLOT_POINTS, 0, false},
+        {curve, gx, gy, G, PLOT_LINES, 1, false},
+        {"validation data", dx + n_tr, dy + n_tr, n - n_tr, PLOT_POINTS, 2, false},
+    };
+    snprintf(title, sizeof title, "Fitted curve of %s — training loss %.4g (%s)", model_words(s, mw, sizeof mw),
+             tl, loss_name(s->loss.kind));
+    PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), ds->target_names[0], "fit", K_FIT, false, live};
+    return plot_lines(p->plot, &f, ser, n > n_tr ? 3 : 2, c->err);
+}
+
+static int draw_hist(CmdCtx *c, CmdPlots *p, bool live)
+{
+    Session *s = c->s;
+    Tensor t;
+    long at;
+    if (cmd_ref(c, p->hist, &t, &at) != 0)
+        return -1;
+    int n = t.rows * t.cols;
+    if (n == 0)
+        return cmd_fail(c, "%s is empty: there is nothing to count", t.name);
+    double mean = 0, var = 0, lo = t.data[0], hi = t.data[0];
+    for (int i = 0; i < n; i++)
+        mean += t.data[i] / n;
+    for (int i = 0; i < n; i++) {
+        var += (t.data[i] - mean) * (t.data[i] - mean) / n;
+        lo = fmin(lo, t.data[i]);
+        hi = fmax(hi, t.data[i]);
+    }
+    char title[256], shape[32];
+    if (t.vector)
+        snprintf(shape, sizeof shape, "%d values", n);
+    else
+        snprintf(shape, sizeof shape, "%d×%d = %d values", t.rows, t.cols, n);
+    snprintf(title, sizeof title, "Histogram of %s (%s) after %ld updates — mean %.3g, std %.3g", t.name, shape,
+             s->steps, mean, sqrt(var));
+    char xl[64];
+    snprintf(xl, sizeof xl, "value of an element of %s", t.name);
+    PlotFrame f = {title, xl, "number of elements", "hist", K_HIST, false, live};
+    if (plot_hist(p->plot, &f, t.data, n, c->err) != 0)
+        return -1;
+    if (!live) {
+        char a[40], b2[40], m1[40], sd[40];
+        cmd_out(c, "%s: %d values, mean %s, std %s, min %s, max %s\n", t.name, n, cmd_num(c, mean, m1, sizeof m1),
+                cmd_num(c, sqrt(var), sd, sizeof sd), cmd_num(c, lo, a, sizeof a), cmd_num(c, hi, b2, sizeof b2));
+    }
+    return 0;
+}
+
+/* Flat parameter index of an element reference like W1[0,1]. */
+static int param_index(CmdCtx *c, const char *ref, size_t *idx)
+{
+    Tensor t;
+    long at;
+    if (cmd_ref(c, ref, &t, &at) != 0)
+        return -1;
+    if (!t.editable)
+        return cmd_fail(c, "%s is not a parameter: the landscape is drawn over two parameter elements, as in "
+                        "`plot surface W1[0,0] W1[1,0]`", ref);
+    if (at < 0)
+        return cmd_fail(c, "%s is a whole tensor: pick one element of it, as in %s[0%s]", ref, ref,
+                        t.vector ? "" : ",0");
+    *idx = (size_t)(t.data - c->s->model->params) + (size_t)at;
+    return 0;
+}
+
+static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
+{
+    Session *s = c->s;
+    size_t i1, i2;
+    if (param_index(c, p->surf[0], &i1) != 0 || param_index(c, p->surf[1], &i2) != 0)
+        return -1;
+    double *w = s->model->params;
+    int n_path = s->hist_len + 1;
+    int G = p->surf_grid;
+    if (!G) { /* about four million row evaluations at most */
+        double rows = s->data->n_train > 0 ? s->data->n_train : 1;
+        G = (int)fmin(41, fmax(15, sqrt(4e6 / rows)));
+    }
+    size_t cells = (size_t)G * G;
+    double *b = scratch(p, cells + 2 * (size_t)n_path + 4);
+    if (!b)
+        return cmd_fail(c, "out of memory for the loss landscape");
+    double *z = b, *px = z + cells, *py = px + n_path, *mark = py + n_path;
+    for (int k = 0; k < n_path - 1; k++) {
+        const Snapshot *h = session_snapshot(s, n_path - 2 - k);
+        px[k] = h->params[i1];
+        py[k] = h->params[i2];
+    }
+    px[n_path - 1] = w[i1];
+    py[n_path - 1] = w[i2];
+    double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
+    for (int k = 0; k < n_path; k++) {
+        lo[0] = fmin(lo[0], px[k]);
+        hi[0] = fmax(hi[0], px[k]);
+        lo[1] = fmin(lo[1], py[k]);
+        hi[1] = fmax(hi[1], py[k]);
+    }
+    for (int a = 0; a < 2; a++) {
+        double mid = 0.5 * (lo[a] + hi[a]), half = p->surf_range;
+        if (half <= 0)
+            half = fmax(0.65 * (hi[a] - lo[a]), 1.0);
+        lo[a] = mid - half;
+        hi[a] = mid + half;
+    }
+    double save1 = w[i1], save2 = w[i2], zmin = INFINITY, zmax = -INFINITY, acc;
+    for (int j = 0; j < G; j++) {
+        for (int i = 0; i < G; i++) {
+            w[i1] = lo[0] + (hi[0] - lo[0]) * i / (G - 1);
+            w[i2] = lo[1] + (hi[1] - lo[1]) * j / (G - 1);
+            double v = session_eval_loss(s, true, &acc);
+            z[(size_t)j * G + i] = isfinite(v) ? v : NAN;
+            if (isfinite(v)) {
+                zmin = fmin(zmin, v);
+                zmax = fmax(zmax, v);
+            }
+        }
+        if (c->interrupt && *c->interrupt) {
+            w[i1] = save1;
+            w[i2] = save2;
+            return cmd_fail(c, "plot surface interrupted; the parameters are as they were");
+        }
+    }
+    w[i1] = save1;
+    w[i2] = save2;
+    mark[0] = px[0];
+    mark[1] = py[0];
+    mark[2] = save1;
+    mark[3] = save2;
+    char path_title[64];
+    snprintf(path_title, sizeof path_title, "path over the last %d update%s", n_path - 1, n_path == 2 ? "" : "s");
+    PlotSeries ser[3] = {
+        {path_title, px, py, n_path, PLOT_LINESPOINTS, 3, false},
+        {"start of the path", mark, mark + 1, 1, PLOT_POINTS, 1, false},
+        {"now", mark + 2, mark + 3, 1, PLOT_POINTS, 2, false},
+    };
+    char title[256];
+    snprintf(title, sizeof title, "Training loss over %s and %s (every other parameter fixed at its value now)",
+             p->surf[0], p->surf[1]);
+    bool logz = zmin > 0 && zmax / zmin > 100;
+    PlotMap m = {G, G, lo[0], hi[0], lo[1], hi[1], z, NULL, 0, logz ? "training loss (log scale)" : "training loss",
+                 p->surf_contour ? PLOT_CONTOUR : PLOT_HEAT, logz, 12, NULL};
+    PlotFrame f = {title, p->surf[0], p->surf[1], "surface", K_SURFACE, false, live};
+    /* without updates there is no path: only where the parameters are now */
+    return n_path > 1 ? plot_map(p->plot, &f, &m, ser, 3, c->err) : plot_map(p->plot, &f, &m, ser + 2, 1, c->err);
+}
+
+static int draw(CmdCtx *c, CmdPlots *p, Kind k, bool live)
+{
+    if (need_model(c) != 0)
+        return -1;
+    plot_set_echo(p->plot, c->out);
+    p->drawing = true;
+    int rc;
+    switch (k) {
+    case K_LOSS: rc = draw_loss(c, p, live); break;
+    case K_BOUNDARY: rc = draw_boundary(c, p, live); break;
+    case K_FIT: rc = draw_fit(c, p, live); break;
+    case K_SURFACE: rc = draw_surface(c, p, live); break;
+    case K_HIST: rc = draw_hist(c, p, live); break;
+    case K_GRADS: rc = draw_grads(c, p, live); break;
+    default: rc = 0; break;
+    }
+    p->drawing = false;
+    return rc;
+}
+
+/* ---- live pictures ---- */
+
+/* Draws every live picture; a failure switches live plotting off with a note. */
+static void redraw(CmdCtx *c, CmdPlots *p, bool live)
+{
+    for (int k = 0; k < K_COUNT; k++) {
+        if (!(p->live & (1u << k)))
+            continue;
+        if (live && k == K_SURFACE)
+            continue; /* a whole grid of evaluations: drawn when the command ends */
+        char saved[ERR_LEN];
+        memcpy(saved, c->err, ERR_LEN);
+        if (draw(c, p, (Kind)k, live) != 0) {
+            cmd_out(c, "plot %s: %s; live plotting is off (`plot %s` starts it again)\n", kind_names[k], c->err,
+                    kind_names[k]);
+            p->live = 0;
+            memcpy(c->err, saved, ERR_LEN);
+            return;
+        }
+        memcpy(c->err, saved, ERR_LEN);
+    }
+    p->last_frame = util_now();
+}
+
+static void on_update(void *ctx)
+{
+    CmdCtx *c = ctx;
+    CmdPlots *p = c->plots;
+    if (!p || p->drawing || !p->live)
+        return;
+    double now = util_now();
+    if (now - p->last_frame < FRAME_GAP)
+        return;
+    redraw(c, p, true);
+}
+
+void cmd_plot_before(CmdCtx *c)
+{
+    CmdPlots *p = c->plots;
+    bool on = p && p->live && plot_is_live(p->plot);
+    c->s->on_update = on ? on_update : NULL;
+    c->s->on_update_ctx = on ? c : NULL;
+}
+
+void cmd_plot_after(CmdCtx *c, const char *name, int rc)
+{
+    CmdPlots *p = c->plots;
+    c->s->on_update = NULL;
+    c->s->on_update_ctx = NULL;
+    if (!p || !p->live || !name)
+        return;
+    if (!c->s->model) {
+        p->live = 0; /* the model the pictures showed is gone */
+        return;
+    }
+    /* a window follows every change; the terminal and files get a picture
+     * when a run of training ends, so the phase-by-phase walk stays readable */
+    static const char *const changers[] = {"data", "model", "set", "forward", "loss", "backward", "update",
+                                           "step", "train", "init", "undo", "=", NULL};
+    static const char *const runs[] = {"step", "train", NULL};
+    const char *const *list = plot_is_live(p->plot) ? changers : runs;
+    for (; *list; list++)
+        if (strcmp(*list, name) == 0)
+            break;
+    if (!*list || (rc < 0 && strcmp(name, "step") != 0 && strcmp(name, "train") != 0))
+        return;
+    redraw(c, p, false);
+}
+
+/* ---- commands ---- */
+
+static int parse_kind(CmdCtx *c, const char *w, Kind *k)
+{
+    for (int i = 0; i < K_COUNT; i++)
+        if (i != K_COMPARE && strcmp(w, kind_names[i]) == 0) {
+            *k = (Kind)i;
+            return 0;
+        }
+    return cmd_fail(c, "no plot '%s': choose loss, boundary, fit, surface P1 P2, hist NAME, grads or off "
+                    "(`help plot`)", w);
+}
+
+/* What was drawn, for the window and file targets (the terminal shows it). */
+static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
+{
+    char where[160];
+    PlotTarget t = plot_target(p->plot);
+    if (t == PLOT_TERMINAL)
+        return;
+    cmd_out(c, "plot %s: %s%s\n", kind_names[k], plot_describe(p->plot, where, sizeof where),
+            t == PLOT_WINDOW ? "; redrawn as the model learns (`plot off` stops that)" : "");
+}
+
+int cmd_plot(CmdCtx *c, int argc, char **argv)
+{
+    CmdPlots *p = plots(c);
+    if (!p)
+        return cmd_fail(c, "out of memory for plotting");
+    if (argc == 1) {
+        char where[160];
+        cmd_out(c, "pictures go to: %s\n", plot_describe(p->plot, where, sizeof where));
+        cmd_out(c, "redrawn as the model learns:");
+        int shown = 0;
+        for (int k = 0; k < K_COUNT; k++)
+            if (p->live & (1u << k))
+                cmd_out(c, " %s", kind_names[k]), shown++;
+        cmd_out(c, "%s\n", shown ? "" : " nothing (plot loss, boundary, fit, surface, hist or grads)");
+        return 0;
+    }
+    if (strcmp(argv[1], "off") == 0) {
+        if (argc > 2)
+            return cmd_fail(c, "plot off takes nothing more");
+        p->live = 0;
+        cmd_out(c, "live plotting is off; pictures already drawn stay where they are\n");
+        return 0;
+    }
+    Kind k = K_LOSS;
+    if (parse_kind(c, argv[1], &k) != 0)
+        return -1;
+    if (need_model(c) != 0)
+        return -1;
+    bool logy = p->logy;
+    char hist[32] = "", surf[2][32] = {"", ""};
+    double range = 0;
+    long grid = 0;
+    bool contour = plot_target(p->plot) == PLOT_TERMINAL;
+    int first = 2;
+    if (k == K_HIST || k == K_SURFACE) {
+        int need = k == K_HIST ? 1 : 2;
+        if (argc < 2 + need)
+            return cmd_fail(c, k == K_HIST ? "plot hist needs a tensor, as in `plot hist W1` or `plot hist dW1`" :
+                                             "plot surface needs two parameter elements, as in "
+                                             "`plot surface W1[0,0] W1[1,0]`");
+        for (int i = 0; i < need; i++) {
+            Tensor t;
+            long at;
+            if (strlen(argv[2 + i]) >= sizeof surf[0])
+                return cmd_fail(c, "'%.40s...' is not a name; `names` lists what exists now", argv[2 + i]);
+            if (cmd_ref(c, argv[2 + i], &t, &at) != 0)
+                return -1;
+            if (k == K_HIST && at >= 0)
+                return cmd_fail(c, "plot hist counts the values of a whole tensor: write `plot hist %s`", t.name);
+        }
+        if (k == K_HIST)
+            snprintf(hist, sizeof hist, "%s", argv[2]);
+        else {
+            snprintf(surf[0], sizeof surf[0], "%s", argv[2]);
+            snprintf(surf[1], sizeof surf[1], "%s", argv[3]);
+            if (strcmp(surf[0], surf[1]) == 0)
+                return cmd_fail(c, "plot surface needs two different parameters");
+        }
+        first = 2 + need;
+    }
+    for (int i = first; i < argc; i++) {
+        char *w = argv[i];
+        if (k == K_LOSS && strcmp(w, "log") == 0) {
+            logy = true;
+        } else if (k == K_LOSS && strcmp(w, "linear") == 0) {
+            logy = false;
+        } else if (k == K_SURFACE && strncmp(w, "range=", 6) == 0) {
+            if (!util_parse_double(w + 6, &range) || range <= 0)
+                return cmd_fail(c, "range= is the half-width of the window around the path, a number above 0, "
+                                "as in range=2");
+        } else if (k == K_SURFACE && strncmp(w, "grid=", 5) == 0) {
+            if (!util_parse_long(w + 5, 5, 201, &grid))
+                return cmd_fail(c, "grid= is the number of points per axis, from 5 to 201, as in grid=41");
+        } else if (k == K_SURFACE && strncmp(w, "style=", 6) == 0) {
+            if (strcmp(w + 6, "contour") != 0 && strcmp(w + 6, "heat") != 0)
+                return cmd_fail(c, "style= is heat or contour");
+            contour = strcmp(w + 6, "contour") == 0;
+        } else {
+            static const char *const opts[K_COUNT] = {"log or linear", "", "", "range=, grid= or style=", "", "", ""};
+            return cmd_fail(c, "plot %s does not take '%s'%s%s", kind_names[k], w, opts[k][0] ? "; it takes " : "",
+                            opts[k]);
+        }
+    }
+    /* draw with the new settings; keep the old ones when drawing fails */
+    CmdPlots old = *p;
+    p->logy = logy;
+    if (k == K_HIST)
+        memcpy(p->hist, hist, sizeof hist);
+    if (k == K_SURFACE) {
+        memcpy(p->surf, surf, sizeof surf);
+        p->surf_range = range;
+        p->surf_grid = (int)grid;
+        p->surf_contour = contour;
+    }
+    if (draw(c, p, k, false) != 0) {
+        p->logy = old.logy;
+        memcpy(p->hist, old.hist, sizeof p->hist);
+        memcpy(p->surf, old.surf, sizeof p->surf);
+        p->surf_range = old.surf_range;
+        p->surf_grid = old.surf_grid;
+        p->surf_contour = old.surf_contour;
+        return -1;
+    }
+    /* in the terminal one picture follows the model; a window each its own */
+    if (!plot_is_live(p->plot))
+        p->live = 0;
+    p->live |= 1u << k;
+    drawn(c, p, k);
+    if (k == K_LOSS && c->s->trace->len == 0)
+        cmd_out(c, "(no updates yet: the curve grows with `step` and `train`)\n");
+    if (k == K_SURFACE && c->s->hist_len > 0)
+        cmd_out(c, "the path shows %s and %s over the last %d updates; the other parameters moved too, so the path "
+                "need not run downhill on this slice\n", p->surf[0], p->surf[1], c->s->hist_len);
+    return 0;
+}
+
+int cmd_set_plot(CmdCtx *c, int argc, char **argv)
+{
+    CmdPlots *p = plots(c);
+    if (!p)
+        return cmd_fail(c, "out of memory for plotting");
+    if (argc < 3)
+        return cmd_fail(c, "set plot needs a target: window, terminal, png or svg (png/svg take file=NAME)");
+    static const char *const names[] = {"window", "terminal", "png", "svg", NULL};
+    static const PlotTarget targets[] = {PLOT_WINDOW, PLOT_TERMINAL, PLOT_PNG, PLOT_SVG};
+    int t = 0;
+    while (names[t] && strcmp(names[t], argv[2]) != 0)
+        t++;
+    if (!names[t])
+        return cmd_fail(c, "plots go to a window, the terminal, png or svg, not '%s'", argv[2]);
+    const char *file = NULL;
+    for (int i = 3; i < argc; i++) {
+        if (strncmp(argv[i], "file=", 5) != 0 || (targets[t] != PLOT_PNG && targets[t] != PLOT_SVG))
+            return cmd_fail(c, "unexpected '%s': only png and svg take file=NAME", argv[i]);
+        file = argv[i] + 5;
+        if (!*file)
+            return cmd_fail(c, "file= needs a file name, as in file=loss.%s", names[t]);
+    }
+    if (plot_set_target(p->plot, targets[t], file, c->err) != 0)
+        return -1;
+    char where[160];
+    cmd_out(c, "plots go to: %s\n", plot_describe(p->plot, where, sizeof where));
+    return 0;
+}
+
+/* ---- compare ---- */
+
+typedef struct Racer {
+    char label[48];     /* as typed */
+    OptConfig opt;
+    double *loss;       /* (epochs + 1) training loss after each epoch; NaN after a failure */
+    double val, acc;    /* at the end */
+    double seconds;
+    long done;          /* epochs finished */
+    char failed[ERR_LEN]; /* why it stopped early, or "" */
+} Racer;
+
+/* Parses one racer: NAME[,key=value...], or the shorthands momentum and
+ * nesterov (sgd with momentum 0.9). lr (when > 0) applies first. */
+static int parse_racer(CmdCtx *c, const char *word, double lr, Racer *r)
+{
+    char buf[256];
+    if (strlen(word) >= sizeof buf || strlen(word) >= sizeof r->label)
+        return cmd_fail(c, "'%.40s...' is too long for an optimizer", word);
+    snprintf(r->label, sizeof r->label, "%s", word);
+    snprintf(buf, sizeof buf, "%s", word);
+    char *opts[16];
+    int n = 0;
+    char *save = NULL;
+    char *name = strtok_r(buf, ",", &save);
+    for (char *o = strtok_r(NULL, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+        if (n == 16)
+            return cmd_fail(c, "too many options in '%s'", word);
+        opts[n++] = o;
+    }
+    if (!name)
+        return cmd_fail(c, "'%s' is not an optimizer", word);
+    OptKind kind = OPT_SGD;
+    bool mom = strcmp(name, "momentum") == 0, nest = strcmp(name, "nesterov") == 0;
+    if (mom || nest)
+        kind = OPT_SGD;
+    else if (optim_parse(name, &kind) != 0)
+        return cmd_fail(c, "no optimizer '%s': use sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw, "
+                        "adamax or nadam (options after commas, as in adam,lr=0.01)", name);
+    optim_defaults(kind, &r->opt);
+    if (mom || nest)
+        r->opt.momentum = 0.9;
+    r->opt.nesterov = nest;
+    if (lr > 0)
+        r->opt.lr = lr;
+    if (cmd_opt_options(c, &r->opt, n, opts) != 0)
+        return -1;
+    char why[ERR_LEN];
+    if (optim_check(&r->opt, why) != 0)
+        return cmd_fail(c, "%s: %.200s", word, why);
+    return 0;
+}
+
+static int draw_race(CmdCtx *c, CmdPlots *p, Racer *r, int n, long epochs, double *xs)
+{
+    Session *s = c->s;
+    PlotSeries ser[MAX_RACERS];
+    double lo = INFINITY, hi = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        ser[i] = (PlotSeries){r[i].label, xs, r[i].loss, (int)r[i].done + 1, PLOT_LINESPOINTS, i, false};
+        for (long e = 0; e <= r[i].done; e++)
+            if (isfinite(r[i].loss[e]) && r[i].loss[e] > 0) {
+                lo = fmin(lo, r[i].loss[e]);
+                hi = fmax(hi, r[i].loss[e]);
+            }
+    }
+    bool logy = lo > 0 && hi / lo > 100;
+    char mw[96], title[256], yl[64];
+    snprintf(title, sizeof title, "Optimizers racing from the same start — %s on %s, batch %d, %ld epochs",
+             model_words(s, mw, sizeof mw), s->data->name, s->batch, epochs);
+    snprintf(yl, sizeof yl, "training %s loss%s", loss_name(s->loss.kind), logy ? " (log scale)" : "");
+    PlotFrame f = {title, "epoch", yl, "compare", K_COMPARE, logy, false};
+    return plot_lines(p->plot, &f, ser, n, c->err);
+}
+
+int cmd_compare(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    if (strcmp(argv[1], "optimizer") != 0)
+        return cmd_fail(c, "compare races optimizers: `compare optimizer sgd momentum adam [epochs=20]`");
+    if (need_model(c) != 0)
+        return -1;
+    long epochs = 20;
+    double lr = 0;
+    const char *words[MAX_RACERS];
+    int n = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strncmp(argv[i], "epochs=", 7) == 0) {
+            if (!util_parse_long(argv[i] + 7, 1, 100000, &epochs))
+                return cmd_fail(c, "epochs= must be a whole number from 1 to 100000, got '%s'", argv[i] + 7);
+        } else if (strncmp(argv[i], "lr=", 3) == 0) {
+            if (!util_parse_double(argv[i] + 3, &lr) || lr <= 0)
+                return cmd_fail(c, "lr= must be a number above 0, as in lr=0.01; it sets every racer's lr");
+        } else if (n == MAX_RACERS) {
+            return cmd_fail(c, "at most %d optimizers race at once", MAX_RACERS);
+        } else {
+            words[n++] = argv[i];
+        }
+    }
+    if (n < 1)
+        return cmd_fail(c, "name the optimizers to race, as in `compare optimizer sgd momentum adam epochs=20`");
+    Racer *r = calloc((size_t)n, sizeof *r);
+    double *mem = calloc((size_t)(n + 1) * (size_t)(epochs + 1), sizeof(double));
+    if (!r || !mem) {
+        free(r);
+        free(mem);
+        return cmd_fail(c, "out of memory for the race");
+    }
+    int rc = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        r[i].loss = mem + (size_t)(i + 1) * (size_t)(epochs + 1);
+        rc = parse_racer(c, words[i], lr, &r[i]);
+    }
+    double *xs = mem;
+    for (long e = 0; e <= epochs; e++)
+        xs[e] = (double)e;
+    CmdPlots *p = rc == 0 ? plots(c) : NULL;
+    if (rc == 0 && !p)
+        rc = cmd_fail(c, "out of memory for plotting");
+    bool stopped = false;
+    for (int i = 0; i < n && rc == 0 && !stopped; i++) {
+        Racer *q = &r[i];
+        for (long e = 0; e <= epochs; e++)
+            q->loss[e] = NAN;
+        char why[ERR_LEN];
+        Session *f = session_fork(s, &q->opt, why);
+        if (!f) {
+            rc = cmd_fail(c, "%s: %.200s", q->label, why);
+            break;
+        }
+        f->interrupt = c->interrupt;
+        double t0 = util_now(), acc;
+        q->loss[0] = session_eval_loss(f, true, &acc);
+        for (long e = 1; e <= epochs; e++) {
+            long steps;
+            int tr = session_train(f, 1, NULL, NULL, &steps, q->failed);
+            if (tr == 1) {
+                stopped = true;
+                break;
+            }
+            if (tr != 0) {
+                q->loss[e] = NAN;
+                break;
+            }
+            q->failed[0] = '\0';
+            q->loss[e] = session_eval_loss(f, true, &acc);
+            q->done = e;
+        }
+        q->seconds = util_now() - t0;
+        q->val = session_eval_loss(f, false, &q->acc);
+        if (isnan(q->val))
+            session_eval_loss(f, true, &q->acc);
+        session_free(f);
+    }
+    if (rc != 0) {
+        free(r);
+        free(mem);
+        return -1;
+    }
+    char mw[96];
+    cmd_out(c, "race from the same parameters over the same batches: %s on %s, batch %d, %ld epoch%s\n",
+            model_words(s, mw, sizeof mw), s->data->name, s->batch, epochs, epochs == 1 ? "" : "s");
+    bool has_val = s->data->n_train < s->data->n;
+    cmd_out(c, "  %-22s %-10s %-13s %-13s %-13s %s\n", "optimizer", "lr", "loss at start", "final loss",
+            has_val ? "val loss" : "", s->data->classification ? "accuracy" : "");
+    int best = -1;
+    for (int i = 0; i < n; i++) {
+        Racer *q = &r[i];
+        char a[40], b[40], v[40], l[40];
+        double fin = q->loss[q->done];
+        cmd_out(c, "  %-22s %-10s %-13s %-13s", q->label, cmd_num(c, q->opt.lr, l, sizeof l),
+                cmd_num(c, q->loss[0], a, sizeof a), q->failed[0] || q->done < epochs ? "stopped" :
+                                                                                          cmd_num(c, fin, b, sizeof b));
+        if (!q->failed[0] && q->done == epochs) {
+            cmd_out(c, " %-13s", has_val ? cmd_num(c, q->val, v, sizeof v) : "");
+            if (s->data->classification)
+                cmd_out(c, " %.1f%%", 100 * q->acc);
+            if (best < 0 || fin < r[best].loss[r[best].done])
+                best = i;
+        } else if (q->failed[0]) {
+            cmd_out(c, " at epoch %ld: %.60s...", q->done + 1, q->failed);
+        }
+        cmd_out(c, "\n");
+    }
+    if (stopped)
+        cmd_out(c, "interrupted: the race stopped early; your model is as it was\n");
+    else if (best >= 0)
+        cmd_out(c, "lowest training loss after %ld epochs: %s; your own model is unchanged\n", epochs, r[best].label);
+    /* the table is the result; a chart that cannot be drawn is a note */
+    plot_set_echo(p->plot, c->out);
+    if (draw_race(c, p, r, n, epochs, xs) == 0)
+        drawn(c, p, K_COMPARE);
+    else
+        cmd_out(c, "no chart: %s\n", c->err);
+    c->err[0] = '\0';
+    free(r);
+    free(mem);
+    return stopped ? 1 : 0;
+}
+
+/* ---- completion ---- */
+
+CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
+                              void (*add)(void *ctx, const char *word), void *ctx)
+{
+    (void)n;
+    if (argi == 1) {
+        for (int k = 0; k < K_COUNT; k++)
+            if (k != K_COMPARE)
+                add(ctx, kind_names[k]);
+        add(ctx, "off");
+        return COMPLETE_WORDS;
+    }
+    if (strcmp(words[1], "hist") == 0 || (strcmp(words[1], "surface") == 0 && argi <= 3)) {
+        session_names(s, add, ctx);
+    } else if (strcmp(words[1], "loss") == 0) {
+        add(ctx, "log");
+        add(ctx, "linear");
+    } else if (strcmp(words[1], "surface") == 0) {
+        add(ctx, "range=");
+        add(ctx, "grid=");
+        add(ctx, "style=heat");
+        add(ctx, "style=contour");
+    }
+    return COMPLETE_WORDS;
+}
+
+CmdComplete cmd_complete_compare(Session *s, int argi, char **words, int n,
+                                 void (*add)(void *ctx, const char *word), void *ctx)
+{
+    (void)s;
+    (void)words;
+    (void)n;
+    if (argi == 1) {
+        add(ctx, "optimizer");
+        return COMPLETE_WORDS;
+    }
+    for (int k = 0; k < OPT_COUNT; k++)
+        add(ctx, optim_name((OptKind)k));
+    add(ctx, "momentum");
+    add(ctx, "nesterov");
+    add(ctx, "epochs=");
+    add(ctx, "lr=");
+    return COMPLETE_WORDS;
+}

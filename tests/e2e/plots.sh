@@ -1,0 +1,50 @@
+#!/bin/sh
+# Plots through the real binary and the real gnuplot: the terminal picture
+# arrives in paramlab's output in order, with its title and axis labels;
+# every kind writes a valid PNG and SVG file; a missing gnuplot gives one
+# line on how to install it and the session goes on.
+bin=${1:-build/paramlab}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "plots.sh: $*"; exit 1; }
+has() { grep -qF -- "$2" "$1" || { sed 's/^/    /' "$1" | tail -40; fail "no '$2' in $1"; }; }
+png() { head -c 8 "$1" | od -An -c | grep -q 'P   N   G' && tail -c 8 "$1" | grep -q IEND || fail "$1 is not a whole PNG"; }
+
+# the terminal: the picture comes between the commands' own output
+COLUMNS=100 LINES=30 "$bin" -q --bail -c "data moons n=100 seed=1; model mlp 6; set plot terminal; train 3; plot loss; show b2" \
+    > "$dir/term" 2>&1 || { cat "$dir/term"; fail "terminal session failed"; }
+has "$dir/term" "Loss while training"
+has "$dir/term" "update (step)"
+has "$dir/term" "bce loss"
+tail -3 "$dir/term" | head -1 | grep -q '^b2 ' || { tail -5 "$dir/term"; fail "the picture did not arrive before the next command's output"; }
+width=$(awk '{ if (length($0) > w) w = length($0) } END { print w }' "$dir/term")
+[ "$width" -le 100 ] || fail "terminal picture is $width columns wide in a 100-column terminal"
+
+# files: every kind, png and svg
+common="data moons n=120 seed=2; data split 0.25; model mlp 6 act=tanh; set lr 0.1; train 4"
+for kind in loss boundary grads "hist W1" "surface W1[0,0] W1[1,0]"; do
+    stem=$(echo "$kind" | cut -d' ' -f1)
+    "$bin" -q --bail -c "$common; set plot png file=$dir/$stem.png; plot $kind; set plot svg file=$dir/$stem.svg; plot $kind" \
+        > "$dir/out" 2>&1 || { cat "$dir/out"; fail "plot $kind failed"; }
+    png "$dir/$stem.png"
+    grep -q '</svg>' "$dir/$stem.svg" || fail "$stem.svg is not a whole SVG"
+done
+"$bin" -q --bail -c "data sine n=60 seed=1; model mlp 8 act=tanh; train 20; set plot png file=$dir/fit.png; plot fit" \
+    > "$dir/out" 2>&1 || { cat "$dir/out"; fail "plot fit failed"; }
+png "$dir/fit.png"
+( cd "$dir" && "$bin" -q --bail -c "data line; model linear; set plot png; plot loss; compare optimizer sgd adam epochs=2" ) \
+    > "$dir/out" 2>&1 || { cat "$dir/out"; fail "default file names failed"; }
+png "$dir/loss.png"
+png "$dir/compare.png"
+
+# no gnuplot: one line saying how to get it, and the session goes on
+PARAMLAB_GNUPLOT=/nonexistent/gnuplot "$bin" -q -c "data line; model linear
+plot loss
+step 2; expect steps == 2" \
+    > "$dir/none" 2> "$dir/none.err"
+[ $? -eq 1 ] || fail "a plot without gnuplot should fail the script (exit 1)"
+has "$dir/none.err" "apt-get install gnuplot"
+[ "$(wc -l < "$dir/none.err")" -eq 1 ] || { cat "$dir/none.err"; fail "more than one error line without gnuplot"; }
+has "$dir/none" "ok: steps = 2"
+echo "plots.sh: ok"

@@ -4,6 +4,7 @@
  * command checks all of its input before it changes anything. */
 #include "cmd.h"
 #include "cmd_inspect.h"
+#include "cmd_lesson.h"
 #include "explain.h"
 
 #include <ctype.h>
@@ -419,7 +420,8 @@ static int cmd_data(CmdCtx *c, int argc, char **argv)
                 return cmd_fail(c, "unknown option '%s': data load takes target= and header=", k);
             }
         }
-        Dataset *ds = data_load_csv(argv[2], target, h, c->err);
+        char found[4096]; /* inside a lesson, also beside the lesson file */
+        Dataset *ds = data_load_csv(cmd_lesson_path(c, argv[2], found, sizeof found), target, h, c->err);
         if (!ds)
             return -1;
         return data_set(c, ds);
@@ -1534,26 +1536,37 @@ static int expect_value(CmdCtx *c, const char *what, double *v)
     return 0;
 }
 
-static int cmd_expect(CmdCtx *c, int argc, char **argv)
+/* Reads expect's comparison, number and tol= (argv as for cmd_expect);
+ * -1 with err when one is malformed. Also checks lessons before they run. */
+static int expect_args(CmdCtx *c, int argc, char **argv, int *op, double *want, double *tol)
 {
     static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!=", "~", NULL};
-    int op = 0;
-    while (ops[op] && strcmp(ops[op], argv[2]) != 0)
-        op++;
-    if (!ops[op])
+    *op = 0;
+    while (ops[*op] && strcmp(ops[*op], argv[2]) != 0)
+        ++*op;
+    if (!ops[*op])
         return cmd_fail(c, "'%s' is not a comparison: use < <= > >= == != or ~ (with tol=)", argv[2]);
-    double want, tol = 1e-6, v = 0;
-    if (parse_num(c, "the expected value", argv[3], &want) != 0)
+    *tol = 1e-6;
+    if (parse_num(c, "the expected value", argv[3], want) != 0)
         return -1;
     if (argc == 5) {
-        char *k, *val;
-        if (!split_opt(argv[4], &k, &val) || strcmp(k, "tol") != 0)
+        char *word = argv[4], *eq = strchr(word, '=');
+        if (!eq || (size_t)(eq - word) != 3 || strncmp(word, "tol", 3) != 0)
             return cmd_fail(c, "unexpected '%s': expect takes only tol= (with ~)", argv[4]);
-        if (parse_num(c, "tol", val, &tol) != 0)
+        if (parse_num(c, "tol", eq + 1, tol) != 0)
             return -1;
-        if (tol < 0)
+        if (*tol < 0)
             return cmd_fail(c, "tol must be 0 or more, as in tol=1e-3");
     }
+    return 0;
+}
+
+static int cmd_expect(CmdCtx *c, int argc, char **argv)
+{
+    int op;
+    double want, tol, v = 0;
+    if (expect_args(c, argc, argv, &op, &want, &tol) != 0)
+        return -1;
     if (expect_value(c, argv[1], &v) != 0)
         return -1;
     bool ok;
@@ -1943,6 +1956,50 @@ static const Cmd commands[] = {
      "default 1e-6). In scripts and lessons a failed expect stops with FILE:LINE.\n"
      "Examples: expect params == 55    expect loss < 0.05    expect W1[0,1] ~ 0.37 tol=1e-3",
      cmd_expect, NULL},
+    {"lesson", 0, 1, "lesson [N | FILE.md]", "list the lessons, or start lesson N",
+     "Without a number, lists the lessons (and, during one, where you are). `lesson N`\n"
+     "or `lesson FILE.md` starts one in a fresh session: its text, then its first block\n"
+     "of commands, run with their output. Between blocks the prompt is yours: try\n"
+     "anything. Enter on an empty line (or `next`) goes on; `redo` runs the block\n"
+     "again from the state it started from. The lessons are ./lessons, else the\n"
+     "installed ones.\n"
+     "Example: lesson 1", cmd_lesson, cmd_complete_lesson},
+    {"next", 0, 0, "next", "the lesson's next part: its text, then its block (also Enter)",
+     "During a lesson: shows the text up to the next block of commands and runs\n"
+     "that block. An empty line does the same. After the last block it ends the\n"
+     "lesson and says how to start another.", cmd_next, NULL},
+    {"redo", 0, 0, "redo", "run the lesson's current block again, from the state it started from",
+     "During a lesson: rebuilds the session as it was when the current block began\n"
+     "(by replaying the lesson up to there in a fresh session, silently) and runs the\n"
+     "block again. What you tried since is gone, so it is the way back when an\n"
+     "experiment broke the model.", cmd_redo, NULL},
+    {"run", 1, 1, "run FILE", "run a lesson (.md) or a script of commands inside this session",
+     "A script (.plab, or what `record` wrote) runs line by line; a lesson (.md) runs\n"
+     "every block straight through: `pause` does not wait and `ask` is answered with\n"
+     "its recorded answer. Each command is shown as it runs. The first failing\n"
+     "command stops it with FILE:LINE and the message. `data load` in the file also\n"
+     "looks beside the file. Files may run files, up to 8 deep.\n"
+     "Example: run lessons/01-parameters.md      run my-session.plab", cmd_run, cmd_complete_file},
+    {"record", 1, 1, "record FILE | record stop", "write what succeeds, from the start, as a script for `run`",
+     "record FILE writes every command that has succeeded since the session began\n"
+     "(lesson blocks and `run` included; help, lesson, next, redo, run, ask and\n"
+     "pause left out), then adds each further one as it succeeds, so `run FILE` in a\n"
+     "fresh session replays it to the same state. A `train` or `step` stopped by\n"
+     "Ctrl-C is written as `step N`, the steps it took. `record stop` closes the file\n"
+     "and says how many commands it holds. Starting a lesson (or `redo`) begins a\n"
+     "fresh session, and the file starts over with it.\n"
+     "Example: record my-session.plab ... record stop", cmd_record, cmd_complete_file},
+    {"ask", 2, -1, "ask \"QUESTION\" ANSWER", "ask the learner a question (in lessons)",
+     "Shows the question and reads one answer: a number counts as right within a\n"
+     "relative 1e-9, text when it matches ignoring case and surrounding spaces.\n"
+     "ANSWER is the rest of the line and may list alternatives separated by |, as\n"
+     "in less|less likely. Right or wrong, the reply is short and gives the answer.\n"
+     "Where no one can answer (--check, run, batch) it prints the question and its\n"
+     "answer and goes on.\n"
+     "Example: ask \"How many parameters does a dense 10->5 layer have?\" 55", cmd_ask, NULL},
+    {"pause", 0, 0, "pause", "wait for Enter (in lessons)",
+     "Waits until the learner presses Enter, so a block can be taken in steps.\n"
+     "Where no one can answer (--check, run, batch) it does nothing.", cmd_pause, NULL},
     {"quit", 0, 0, "quit", "leave paramlab (also Ctrl-D)", "Leaves paramlab.", cmd_quit, NULL},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL},
 };
@@ -2186,7 +2243,7 @@ int cmd_exec_line(CmdCtx *c, const char *line)
         if ((*p == ';' && !quote) || *p == '\0') {
             bool end = *p == '\0';
             *p = '\0';
-            rc = exec_segment(c, seg);
+            rc = cmd_lesson_exec(c, seg, exec_segment);
             if (rc != 0 || c->quit || end)
                 break;
             seg = p + 1;
@@ -2194,6 +2251,103 @@ int cmd_exec_line(CmdCtx *c, const char *line)
     }
     free(buf);
     fflush(c->out);
+    return rc;
+}
+
+/* ---- checking a line without running it ---- */
+
+/* A name that may exist in some session: X Y yhat loss, or W b dW db Z A
+ * dZ dA with a layer number (an element NAME[...] counts by its name). */
+static bool known_name(const char *word)
+{
+    size_t n = strcspn(word, "[");
+    if ((n == 1 && (word[0] == 'X' || word[0] == 'Y')) || (n == 4 && (strncmp(word, "yhat", 4) == 0 ||
+                                                                       strncmp(word, "loss", 4) == 0)))
+        return true;
+    size_t i = word[0] == 'd' ? 1 : 0;
+    if (i >= n || !strchr("WbZA", word[i]))
+        return false;
+    size_t digits = strspn(word + i + 1, "0123456789");
+    return digits > 0 && i + 1 + digits == n;
+}
+
+static int check_segment(char *seg, char *err)
+{
+    CmdCtx tmp = {0}; /* only its error buffer is used */
+    const char *eq;
+    if (is_assignment(seg, &eq))
+        return 0;
+    char *raw = util_strdup(seg);
+    char *words[MAX_WORDS];
+    int n, rc = 0;
+    if (!raw)
+        return util_err(err, "out of memory");
+    if (tokenize(&tmp, seg, words, &n) != 0) {
+        rc = -1;
+    } else if (n == 0) {
+        rc = 0;
+    } else if (!find_cmd(words[0])) {
+        const char *names[96];
+        int k = 0;
+        for (const Cmd *q = command_list(); q->name && k < 95; q++)
+            names[k++] = q->name;
+        names[k] = NULL;
+        if (n == 1 && known_name(words[0]))
+            rc = 0;
+        else if (known_name(words[0]))
+            rc = cmd_fail(&tmp, "%.*s is a name, not a command: write it alone to show it", (int)strcspn(words[0], "["),
+                          words[0]);
+        else
+            rc = cmd_fail(&tmp, "unknown command '%s'%s; `help` lists every command", words[0],
+                          DYM(words[0], names, ""));
+    } else {
+        const Cmd *cmd = find_cmd(words[0]);
+        int argc = n - 1, op;
+        double want, tol;
+        if (argc < cmd->min_args)
+            rc = cmd_fail(&tmp, "%s needs more: %s", cmd->name, cmd->usage);
+        else if (cmd->max_args >= 0 && argc > cmd->max_args)
+            rc = cmd_fail(&tmp, "too many words for %s: %s", cmd->name, cmd->usage);
+        else if (cmd->run == cmd_expect && expect_args(&tmp, n, words, &op, &want, &tol) != 0)
+            rc = -1;
+        else if (cmd->run == cmd_expect && !known_name(words[1]) && strcmp(words[1], "params") != 0 &&
+                 strcmp(words[1], "steps") != 0 && strcmp(words[1], "epoch") != 0 &&
+                 strcmp(words[1], "accuracy") != 0 && strcmp(words[1], "val_accuracy") != 0 &&
+                 strcmp(words[1], "val_loss") != 0)
+            rc = cmd_fail(&tmp, "expect cannot check '%s': use loss, params, accuracy, val_loss, val_accuracy, "
+                          "steps, epoch or an element such as W1[0,1]", words[1]);
+        else if (cmd->run == cmd_ask)
+            rc = cmd_ask_check(raw, tmp.err);
+    }
+    free(raw);
+    if (rc != 0)
+        snprintf(err, ERR_LEN, "%s", tmp.err);
+    return rc;
+}
+
+int cmd_check_line(const char *line, char *err)
+{
+    char *buf = util_strdup(line);
+    if (!buf)
+        return util_err(err, "out of memory");
+    bool quote = false;
+    int rc = 0;
+    char *seg = buf;
+    for (char *p = buf;; p++) {
+        if (*p == '"')
+            quote = !quote;
+        if (*p == '#' && !quote)
+            *p = '\0';
+        if ((*p == ';' && !quote) || *p == '\0') {
+            bool end = *p == '\0';
+            *p = '\0';
+            rc = check_segment(seg, err);
+            if (rc != 0 || end)
+                break;
+            seg = p + 1;
+        }
+    }
+    free(buf);
     return rc;
 }
 

@@ -20,12 +20,26 @@ typedef struct CmdCtx {
     bool interactive;                /* a person at a terminal (pacing, hints) */
     bool quit;                       /* `quit` was run */
     volatile sig_atomic_t *interrupt; /* Ctrl-C flag, checked between steps */
+    /* reads one line a person types (an `ask` answer, Enter at `pause`):
+     * owned string, NULL at Ctrl-D or Ctrl-C; the hook is NULL when no one
+     * can answer (batch, scripts, tests) */
+    char *(*read_line)(void *ctx, const char *prompt);
+    void *read_ctx;                  /* read_line's context */
+    const char *base_dir;            /* directory of the lesson or script running, where `data load`
+                                      * also looks; NULL (borrowed) */
+    struct CmdLessons *lessons;      /* owned: the lesson taken, `record`, the log of commands
+                                      * (cmd_lesson_init / cmd_lesson_free) */
 } CmdCtx;
 
 /* Runs one line: commands separated by ';', '#' starting a comment. Stops
  * at the first failing command and returns -1 with c->err set; returns 1
  * when a long command was interrupted, 0 otherwise. */
 int cmd_exec_line(CmdCtx *c, const char *line);
+
+/* Checks a line without running it, as a lesson is checked before it
+ * runs: every command exists and has the right number of words, `expect`
+ * and `ask` are well formed. 0, or -1 with the message in err. */
+int cmd_check_line(const char *line, char *err);
 
 /* What Tab should offer for the word being typed. */
 typedef enum CmdComplete { COMPLETE_WORDS, COMPLETE_FILES } CmdComplete;

@@ -4,6 +4,7 @@
  * SIGINT handler only sets a flag: at the prompt it clears the line,
  * during `train` or `step` the loop stops at the next step boundary. */
 #include "repl.h"
+#include "cmd_lesson.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -204,7 +205,7 @@ static void history_save(const char *line)
 
 /* ---- completion ---- */
 
-static Session *complete_session;
+static CmdCtx *complete_ctx; /* whose session names are completed (c->s may be swapped) */
 static char **cands;
 static size_t n_cands, cap_cands;
 static const char *cand_prefix;
@@ -247,7 +248,7 @@ static char **complete(const char *text, int start, int end)
     n_cands = 0;
     cand_prefix = text;
     rl_attempted_completion_over = 1;
-    CmdComplete kind = cmd_complete(complete_session, rl_line_buffer, start, text, add_cand, NULL);
+    CmdComplete kind = cmd_complete(complete_ctx->s, rl_line_buffer, start, text, add_cand, NULL);
     if (kind == COMPLETE_FILES) {
         rl_filename_completion_desired = 1;
         return rl_completion_matches(text, rl_filename_completion_function);
@@ -308,24 +309,54 @@ static char *read_line(const char *prompt, bool *interrupted)
     return got_line;
 }
 
-int repl_interactive(CmdCtx *c, bool quiet)
+/* The read_line hook of the commands (an `ask` answer, Enter at `pause`):
+ * no completion, no history. NULL at Ctrl-D or Ctrl-C (repl_interrupted
+ * says which). */
+static char *hook_read_line(void *ctx, const char *prompt)
 {
-    complete_session = c->s;
+    (void)ctx;
+    bool interrupted;
+    int inhibit = rl_inhibit_completion;
+    rl_inhibit_completion = 1;
+    char *line = read_line(prompt, &interrupted);
+    rl_inhibit_completion = inhibit;
+    if (interrupted)
+        repl_interrupted = 1;
+    return line;
+}
+
+int repl_interactive(CmdCtx *c, bool quiet, const char *lesson)
+{
+    complete_ctx = c;
+    c->read_line = hook_read_line;
+    c->read_ctx = NULL;
     rl_readline_name = "paramlab";
     rl_attempted_completion_function = complete;
     rl_basic_word_break_characters = " \t;";
     rl_catch_signals = 0;
     history_open();
-    if (!quiet)
+    int code = 0;
+    if (lesson) {
+        repl_interrupted = 0;
+        int rc = cmd_lesson_start(c, lesson, false);
+        if (rc < 0 && !cmd_lesson_active(c)) { /* refused before anything ran */
+            fprintf(stderr, "%s\n", c->err);
+            code = 1;
+            c->quit = true;
+        } else if (rc < 0) {
+            fprintf(stderr, "%s\n", c->err);
+        }
+    } else if (!quiet) {
         printf("paramlab %s — watch a model learn its parameters, one number at a time.\n"
-               "New here? Try: data line; model linear; forward; loss; backward; update\n"
+               "New here? Type `lesson 1` to start the first lesson (`lesson` lists them all),\n"
+               "or try: data line; model linear; forward; loss; backward; update\n"
                "`help` lists every command; Tab completes; Ctrl-D quits.\n",
                PARAMLAB_VERSION);
-    int code = 0;
-    for (;;) {
-        char prompt[128];
+    }
+    while (!c->quit) {
+        char prompt[192];
         bool interrupted;
-        cmd_prompt(c->s, prompt, sizeof prompt);
+        cmd_lesson_prompt(c, prompt, sizeof prompt);
         char *line = read_line(prompt, &interrupted);
         if (interrupted) {
             if (sigint_count >= 3) {
@@ -347,7 +378,8 @@ int repl_interactive(CmdCtx *c, bool quiet)
         if (*p)
             history_save(line);
         repl_interrupted = 0;
-        int rc = cmd_exec_line(c, line);
+        /* during a lesson, Enter on an empty line goes on */
+        int rc = cmd_exec_line(c, !*p && cmd_lesson_active(c) ? "next" : line);
         free(line);
         if (rc < 0)
             fprintf(stderr, "%s\n", c->err);
@@ -362,5 +394,6 @@ int repl_interactive(CmdCtx *c, bool quiet)
     cands = NULL;
     n_cands = cap_cands = 0;
     rl_clear_history();
+    c->read_line = NULL;
     return code;
 }

@@ -17,8 +17,11 @@ extern volatile sig_atomic_t repl_interrupted;
 void repl_signals(void);
 
 /* The interactive loop on a terminal until quit, Ctrl-D or three Ctrl-C in
- * a row. Returns the process exit code (0, or 130 after Ctrl-C quit). */
-int repl_interactive(CmdCtx *c, bool quiet);
+ * a row. With lesson (a number or a .md file), starts that lesson first
+ * instead of the banner. Sets c->read_line while it runs. Returns the
+ * process exit code (0; 1 when the lesson was refused; 130 after Ctrl-C
+ * quit). */
+int repl_interactive(CmdCtx *c, bool quiet, const char *lesson);
 
 /* Runs every line of in (named name in messages) through the commands.
  * Errors go to stderr as "name:LINE: message". With bail, stops at the

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_lesson.h"
 #include "session.h"
 
 #define assert_contains(hay, needle) contains_((hay), (needle), __FILE__, __LINE__)
@@ -38,6 +39,7 @@ static inline Fx *fx_new(void)
     x->f = open_memstream(&x->buf, &x->len);
     assert_non_null(x->f);
     x->c.out = x->f;
+    assert_int_equal(cmd_lesson_init(&x->c), 0); /* the log of commands, as main has it */
     x->last = calloc(1, 1);
     assert_non_null(x->last);
     return x;
@@ -45,6 +47,7 @@ static inline Fx *fx_new(void)
 
 static inline void fx_free(Fx *x)
 {
+    cmd_lesson_free(&x->c);
     session_free(x->c.s);
     fclose(x->f);
     free(x->buf);

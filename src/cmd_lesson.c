@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd_plot.h"
 #include "lesson.h"
 
 #define RUN_DEPTH 8        /* files run inside one another */
@@ -979,6 +980,7 @@ int cmd_redo(CmdCtx *c, int argc, char **argv)
     int rc = 0;
     for (int b = 0; b < k && rc == 0; b++)
         rc = run_block(&t, r->lesson, b, false, false);
+    cmd_plot_free(&t);
     fclose(sink);
     if (rc != 0) {
         char msg[ERR_LEN];

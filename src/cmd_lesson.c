@@ -813,6 +813,8 @@ static int advance(CmdCtx *c)
     if (r->at >= r->lesson->n_blocks)
         return finish(c);
     int k = r->at++;
+    if (k > 0)
+        cmd_out(c, "\n"); /* set the part off from the prompt above it */
     render(c, r->lesson->blocks[k].prose);
     return play_block(c, k);
 }

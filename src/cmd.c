@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "cmd_inspect.h"
 #include "cmd_lesson.h"
+#include "cmd_plot.h"
 #include "explain.h"
 
 #include <ctype.h>
@@ -259,6 +260,24 @@ static int element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at)
                     t->cols, t->rows - 1, t->cols - 1);
     }
     *at = (size_t)i * (size_t)t->cols + (size_t)j;
+    return 0;
+}
+
+int cmd_ref(CmdCtx *c, const char *ref, Tensor *t, long *at)
+{
+    char name[32];
+    long i, j;
+    if (parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+        return -1;
+    if (session_tensor(c->s, name, t, c->err) != 0)
+        return name_refused(c, name);
+    *at = -1;
+    size_t k;
+    if (i >= 0) {
+        if (element_index(c, t, i, j, &k) != 0)
+            return -1;
+        *at = (long)k;
+    }
     return 0;
 }
 
@@ -720,16 +739,12 @@ static int optim_refused(CmdCtx *c)
     return -1;
 }
 
-static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind kind)
+int cmd_opt_options(CmdCtx *c, OptConfig *o, int argc, char **argv)
 {
-    OptConfig o;
-    if (kind == c->s->opt.kind)
-        o = c->s->opt;
-    else
-        optim_defaults(kind, &o);
+    OptKind kind = o->kind;
     int n;
     const OptHyper *h = optim_hypers(kind, &n);
-    for (int i = first; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {
         char *k, *v;
         if (!split_opt(argv[i], &k, &v))
             return cmd_fail(c, "unexpected '%s': write options as key=value, as in `set optimizer adam lr=0.01`", argv[i]);
@@ -748,7 +763,7 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
             names[n < 31 ? n : 31] = NULL;
             return cmd_fail(c, "%s has no option '%s'%s; it takes:%s", optim_name(kind), k, DYM(k, names, ""), list);
         }
-        char *p = (char *)&o + h[f].offset;
+        char *p = (char *)o + h[f].offset;
         if (h[f].is_bool) {
             if (!util_parse_bool(v, (bool *)p))
                 return cmd_fail(c, "%s is a switch: on or off, got '%s'", k, v);
@@ -756,6 +771,18 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
             return -1;
         }
     }
+    return 0;
+}
+
+static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind kind)
+{
+    OptConfig o;
+    if (kind == c->s->opt.kind)
+        o = c->s->opt;
+    else
+        optim_defaults(kind, &o);
+    if (cmd_opt_options(c, &o, argc - first, argv + first) != 0)
+        return -1;
     bool fresh;
     if (session_set_optimizer(c->s, &o, &fresh, c->err) != 0)
         return optim_refused(c);
@@ -770,6 +797,8 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
     Session *s = c->s;
     const char *what = argv[1];
     long n;
+    if (strcmp(what, "plot") == 0)
+        return cmd_set_plot(c, argc, argv);
     if (strcmp(what, "optimizer") == 0) {
         OptKind k;
         if (argc < 3)
@@ -881,13 +910,13 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
                                    "%s=...` (`help set` lists them)", optim_name(s->opt.kind), what,
                                 optim_name((OptKind)k), what);
         }
-        const char *names[48] = {"loss", "optimizer", "init", "lr", "batch", "shuffle", "seed", "precision"};
-        int k = 8;
+        const char *names[48] = {"loss", "optimizer", "init", "lr", "batch", "shuffle", "seed", "precision", "plot"};
+        int k = 9;
         for (int i = 0; i < nh && k < 47; i++)
             names[k++] = h[i].name;
         names[k] = NULL;
         return cmd_fail(c, "nothing called '%s' to set%s: `help set` lists loss, optimizer, lr, batch, shuffle, seed, "
-                       "precision, init and the current optimizer's options", what, DYM(what, names, "set "));
+                       "precision, init, plot and the current optimizer's options", what, DYM(what, names, "set "));
     }
     if (argc != 3)
         return cmd_fail(c, "set %s takes one value, as in `set %s %s`", what, what,
@@ -1708,8 +1737,10 @@ static void add_opt_hypers(OptKind k, bool eq, AddFn add, void *ctx)
 
 static CmdComplete complete_set(Session *s, int argi, char **w, int n, AddFn add, void *ctx)
 {
-    static const char *const what[] = {"loss", "optimizer", "lr", "batch", "shuffle", "seed", "precision", "init", NULL};
+    static const char *const what[] = {"loss", "optimizer", "lr", "batch", "shuffle", "seed", "precision", "init",
+                                       "plot", NULL};
     static const char *const onoff[] = {"on", "off", NULL};
+    static const char *const targets[] = {"window", "terminal", "png", "svg", NULL};
     if (argi == 1) {
         add_list(what, add, ctx);
         add_opt_hypers(s->opt.kind, false, add, ctx);
@@ -1735,6 +1766,11 @@ static CmdComplete complete_set(Session *s, int argi, char **w, int n, AddFn add
             add_inits(add, ctx);
         else
             add_init_opts(w[2], add, ctx);
+    } else if (strcmp(w[1], "plot") == 0) {
+        if (argi == 2)
+            add_list(targets, add, ctx);
+        else
+            add(ctx, "file=");
     } else if (argi == 2 && strcmp(w[1], "shuffle") == 0) {
         add_list(onoff, add, ctx);
     } else if (argi == 2) {
@@ -1836,7 +1872,7 @@ static const Cmd commands[] = {
     {"names", 0, 0, "names", "every inspectable name that exists right now",
      "Lists X Y and, with a model, W1 b1 ...; after forward Z1 A1 ... yhat;\n"
      "after loss: loss; after backward the gradients dW1 db1 dZ1 dA1 ...", cmd_names, NULL},
-    {"set", 1, -1, "set loss|optimizer|lr|batch|shuffle|seed|precision|init ...", "choose a hyperparameter",
+    {"set", 1, -1, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|plot ...", "choose a hyperparameter",
      "set loss mse|mae|huber|bce|ce|hinge|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
      "    sgd      lr=0.01 momentum=0 dampening=0 nesterov=off weight_decay=0\n"
@@ -1857,7 +1893,8 @@ static const Cmd commands[] = {
      "set init NAME [options]   initializer for `model` and `init`:\n"
      "    auto, zeros, ones, constant value=, uniform a= b=, normal mean= std=,\n"
      "    xavier_uniform gain=, xavier_normal gain=, he_uniform, he_normal,\n"
-     "    lecun_normal, orthogonal gain=   (fan_in = inputs, fan_out = outputs)",
+     "    lecun_normal, orthogonal gain=   (fan_in = inputs, fan_out = outputs)\n"
+     "set plot window|terminal|png|svg [file=NAME]   where pictures go (`help plot`)",
      cmd_set, complete_set},
     {"forward", 0, 0, "forward", "run the current mini-batch through the model",
      "Computes Zk = A(k-1)·Wk + bk and Ak = act(Zk) for every layer, then yhat,\n"
@@ -1949,6 +1986,39 @@ static const Cmd commands[] = {
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
      explain_cmd, complete_names},
+    {"plot", 0, -1, "plot loss|boundary|fit|surface P1 P2|hist NAME|grads|off", "draw the model learning with gnuplot",
+     "plot loss [log]      training loss per update, the epoch mean, and validation\n"
+     "                     loss when there is a split (`data split 0.2`)\n"
+     "plot boundary        2-D classification: decision regions (paler where the model\n"
+     "                     is less sure) with the training points by class\n"
+     "plot fit             1-D regression: the model's curve over the data\n"
+     "plot surface P1 P2 [range=R] [grid=N] [style=heat|contour]\n"
+     "                     training loss over a grid of two parameter elements\n"
+     "                     (as in W1[0,0] b1[0]), every other parameter fixed, with\n"
+     "                     the path they took over the updates `undo` keeps\n"
+     "plot hist NAME       histogram of a tensor: W1, dW1, Z1, A1 ...\n"
+     "plot grads           gradient norm of every layer per update (log scale):\n"
+     "                     vanishing gradients fall toward 0, exploding ones grow\n"
+     "plot off             stop redrawing; `plot` alone says what is live\n"
+     "A picture you asked for is redrawn as the model learns: in a window after every\n"
+     "change and up to ten times a second while `train` runs; in the terminal and in\n"
+     "files when `step` or `train` ends. `set plot` chooses where pictures go: a\n"
+     "window (when there is a display), the terminal (gnuplot's dumb terminal, sized\n"
+     "to the window), or png/svg files (file=NAME; default KIND.png, as in loss.png).\n"
+     "Needs gnuplot (`sudo apt-get install gnuplot`); without it everything else works.\n"
+     "Examples: plot loss log    plot boundary    plot surface W1[0,0] W1[1,0] range=3",
+     cmd_plot, cmd_complete_plot},
+    {"compare", 1, -1, "compare optimizer NAME NAME ... [epochs=N] [lr=X]", "race optimizers from the same start",
+     "Copies of the current model train side by side from the same parameters over\n"
+     "the same batches, one copy per optimizer; your own model is left as it was.\n"
+     "Prints a table (loss at start, final training loss, validation loss when there\n"
+     "is a split, accuracy) and draws every training-loss curve on one chart.\n"
+     "NAME is an optimizer with PyTorch's defaults (sgd adagrad rmsprop adadelta adam\n"
+     "adamw adamax nadam), momentum (sgd momentum=0.9), nesterov (sgd momentum=0.9\n"
+     "nesterov=on), with options after commas: adam,lr=0.01  rmsprop,alpha=0.9.\n"
+     "epochs=N (default 20); lr=X sets every racer's learning rate first.\n"
+     "Example: compare optimizer sgd momentum nesterov adam epochs=30 lr=0.05",
+     cmd_compare, cmd_complete_compare},
     {"expect", 3, 4, "expect VALUE OP NUMBER [tol=X]", "check a number; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
      "params (the count), accuracy, val_loss, val_accuracy, steps, epoch, or one\n"
@@ -2170,7 +2240,9 @@ static int exec_segment(CmdCtx *c, char *seg)
             if (strcmp(lhs, *h) == 0)
                 return cmd_fail(c, "%s is a hyperparameter: set it with `set %s %s`", lhs, lhs,
                             *rhs && !strpbrk(rhs, " \t=") ? rhs : "VALUE");
-        return assign(c, lhs, rhs);
+        int rc = assign(c, lhs, rhs);
+        cmd_plot_after(c, "=", rc);
+        return rc;
     }
     char *words[MAX_WORDS];
     int n;
@@ -2214,7 +2286,10 @@ static int exec_segment(CmdCtx *c, char *seg)
             return cmd_fail(c, "%s needs more: %s", cmd->name, cmd->usage);
         return cmd_fail(c, "too many words for %s: %s", cmd->name, cmd->usage);
     }
-    return cmd->run(c, n, words);
+    cmd_plot_before(c);
+    int rc = cmd->run(c, n, words);
+    cmd_plot_after(c, cmd->name, rc);
+    return rc;
 }
 
 /* Cuts the line at '#' (outside quotes) and splits it at ';'. */

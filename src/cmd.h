@@ -20,6 +20,7 @@ typedef struct CmdCtx {
     bool interactive;                /* a person at a terminal (pacing, hints) */
     bool quit;                       /* `quit` was run */
     volatile sig_atomic_t *interrupt; /* Ctrl-C flag, checked between steps */
+    struct CmdPlots *plots;          /* owned: gnuplot and live pictures (cmd_plot_free) */
     /* reads one line a person types (an `ask` answer, Enter at `pause`):
      * owned string, NULL at Ctrl-D or Ctrl-C; the hook is NULL when no one
      * can answer (batch, scripts, tests) */
@@ -55,6 +56,15 @@ CmdComplete cmd_complete(Session *s, const char *line, int start, const char *te
 void cmd_out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cmd_fail(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *cmd_num(const CmdCtx *c, double v, char *buf, size_t n);
+
+/* Resolves "W1" or an element "W1[0,2]" / "b1[3]" that exists now: t
+ * receives the tensor, *at the flat element index (-1 for a whole name).
+ * -1 with c->err (with "did you mean") otherwise. */
+int cmd_ref(CmdCtx *c, const char *ref, Tensor *t, long *at);
+/* Applies optimizer options (key=value words, as after `set optimizer
+ * NAME`) to o, whose kind says which options exist. -1 with c->err naming
+ * the bad word and what the optimizer takes. */
+int cmd_opt_options(CmdCtx *c, OptConfig *o, int argc, char **argv);
 
 /* The prompt for the loop position ("paramlab e1 b2/5 next:loss> "). */
 void cmd_prompt(const Session *s, char *buf, size_t n);

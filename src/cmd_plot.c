@@ -32,6 +32,7 @@ typedef struct CmdPlots {
     double *buf;        /* scratch for series and grids, grown as needed */
     size_t cap;         /* doubles in buf */
     bool drawing;       /* a picture is being drawn (no live frame inside it) */
+    char file[4096];    /* the file= of `set plot png|svg`, or "" for KIND.png */
 } CmdPlots;
 
 static CmdPlots *plots(CmdCtx *c)
@@ -548,8 +549,16 @@ static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
     PlotTarget t = plot_target(p->plot);
     if (t == PLOT_TERMINAL)
         return;
-    cmd_out(c, "plot %s: %s%s\n", kind_names[k], plot_describe(p->plot, where, sizeof where),
-            t == PLOT_WINDOW ? "; redrawn as the model learns (`plot off` stops that)" : "");
+    if (t == PLOT_WINDOW) {
+        cmd_out(c, "plot %s: %s%s\n", kind_names[k], plot_describe(p->plot, where, sizeof where),
+                k == K_COMPARE ? "" : "; redrawn as the model learns (`plot off` stops that)");
+        return;
+    }
+    const char *ext = t == PLOT_PNG ? "png" : "svg";
+    if (p->file[0])
+        cmd_out(c, "plot %s: wrote %s\n", kind_names[k], p->file);
+    else
+        cmd_out(c, "plot %s: wrote %s.%s\n", kind_names[k], kind_names[k], ext);
 }
 
 int cmd_plot(CmdCtx *c, int argc, char **argv)
@@ -692,6 +701,7 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
     }
     if (plot_set_target(p->plot, targets[t], file, c->err) != 0)
         return -1;
+    snprintf(p->file, sizeof p->file, "%s", file ? file : "");
     char where[160];
     cmd_out(c, "plots go to: %s\n", plot_describe(p->plot, where, sizeof where));
     return 0;
@@ -750,7 +760,7 @@ static int parse_racer(CmdCtx *c, const char *word, double lr, Racer *r)
     return 0;
 }
 
-static int draw_race(CmdCtx *c, CmdPlots *p, Racer *r, int n, long epochs, double *xs)
+static int draw_race(CmdCtx *c, CmdPlots *p, Racer *r, int n, double *xs)
 {
     Session *s = c->s;
     PlotSeries ser[MAX_RACERS];
@@ -765,8 +775,8 @@ static int draw_race(CmdCtx *c, CmdPlots *p, Racer *r, int n, long epochs, doubl
     }
     bool logy = lo > 0 && hi / lo > 100;
     char mw[96], title[256], yl[64];
-    snprintf(title, sizeof title, "Optimizers racing from the same start — %s on %s, batch %d, %ld epochs",
-             model_words(s, mw, sizeof mw), s->data->name, s->batch, epochs);
+    snprintf(title, sizeof title, "Optimizers racing from one start — %s, %s, batch %d",
+             model_words(s, mw, sizeof mw), s->data->name, s->batch);
     snprintf(yl, sizeof yl, "training %s loss%s", loss_name(s->loss.kind), logy ? " (log scale)" : "");
     PlotFrame f = {title, "epoch", yl, "compare", K_COMPARE, logy, false};
     return plot_lines(p->plot, &f, ser, n, c->err);
@@ -887,7 +897,7 @@ int cmd_compare(CmdCtx *c, int argc, char **argv)
         cmd_out(c, "lowest training loss after %ld epochs: %s; your own model is unchanged\n", epochs, r[best].label);
     /* the table is the result; a chart that cannot be drawn is a note */
     plot_set_echo(p->plot, c->out);
-    if (draw_race(c, p, r, n, epochs, xs) == 0)
+    if (draw_race(c, p, r, n, xs) == 0)
         drawn(c, p, K_COMPARE);
     else
         cmd_out(c, "no chart: %s\n", c->err);

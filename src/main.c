@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "cmd_lesson.h"
+#include "cmd_plot.h"
 #include "repl.h"
 #include "session.h"
 
@@ -206,6 +207,7 @@ int main(int argc, char **argv)
     } else {
         code = repl_batch(&c, stdin, "<stdin>", bail);
     }
+    cmd_plot_free(&c);
     cmd_lesson_free(&c);
     session_free(c.s); /* a lesson may have replaced the session */
     return code;

@@ -11,6 +11,7 @@
 
 #include "cmd.h"
 #include "cmd_lesson.h"
+#include "cmd_plot.h"
 #include "session.h"
 
 #define assert_contains(hay, needle) contains_((hay), (needle), __FILE__, __LINE__)
@@ -47,6 +48,7 @@ static inline Fx *fx_new(void)
 
 static inline void fx_free(Fx *x)
 {
+    cmd_plot_free(&x->c);
     cmd_lesson_free(&x->c);
     session_free(x->c.s);
     fclose(x->f);

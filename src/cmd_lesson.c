@@ -404,9 +404,15 @@ static void say(CmdCtx *c, const char *fmt, ...)
     lesson_render(c->out, msg, lesson_width(c->out), lesson_color(c->out));
 }
 
-/* A block's line as it runs: "  > command", a comment as it is. */
+/* A block's line as it runs: "  > command", a comment as it is. `ask`
+ * and `pause` present themselves (showing an ask line would show its
+ * answer before the question). */
 static void show_command(CmdCtx *c, const char *text, bool color)
 {
+    const char *w = text + strspn(text, " \t");
+    size_t n = strcspn(w, " \t;");
+    if ((n == 3 && strncmp(w, "ask", 3) == 0) || (n == 5 && strncmp(w, "pause", 5) == 0))
+        return;
     if (text[0] == '#')
         cmd_out(c, color ? "  \033[2m%s\033[0m\n" : "  %s\n", text);
     else

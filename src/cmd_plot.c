@@ -155,7 +155,7 @@ static int draw_grads(CmdCtx *c, CmdPlots *p, bool live)
     if (!b)
         return cmd_fail(c, "out of memory for the gradient norms");
     PlotSeries ser[NN_MAX_LAYERS];
-    char names[NN_MAX_LAYERS][32];
+    char names[NN_MAX_LAYERS][64];
     for (int i = 0; i < t->len; i++)
         b[i] = (double)t->step[i];
     for (int k = 0; k < L; k++) {
@@ -434,7 +434,8 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
              p->surf[0], p->surf[1]);
     bool logz = zmin > 0 && zmax / zmin > 100;
     PlotMap m = {G, G, lo[0], hi[0], lo[1], hi[1], z, NULL, 0, logz ? "training loss (log scale)" : "training loss",
-                 p->surf_contour ? PLOT_CONTOUR : PLOT_HEAT, logz, 12, NULL};
+                 p->surf_contour ? PLOT_CONTOUR : PLOT_HEAT, logz,
+                 plot_target(p->plot) == PLOT_TERMINAL ? 6 : 12, NULL};
     PlotFrame f = {title, p->surf[0], p->surf[1], "surface", K_SURFACE, false, live};
     /* without updates there is no path: only where the parameters are now */
     return n_path > 1 ? plot_map(p->plot, &f, &m, ser, 3, c->err) : plot_map(p->plot, &f, &m, ser + 2, 1, c->err);
@@ -672,8 +673,8 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     if (k == K_LOSS && c->s->trace->len == 0)
         cmd_out(c, "(no updates yet: the curve grows with `step` and `train`)\n");
     if (k == K_SURFACE && c->s->hist_len > 0)
-        cmd_out(c, "the path shows %s and %s over the last %d updates; the other parameters moved too, so the path "
-                "need not run downhill on this slice\n", p->surf[0], p->surf[1], c->s->hist_len);
+        cmd_out(c, "the path shows %s and %s over the last %d updates; the other parameters moved too,\n"
+                "so the path need not run downhill on this slice\n", p->surf[0], p->surf[1], c->s->hist_len);
     return 0;
 }
 

@@ -139,8 +139,8 @@ static int draw_loss(CmdCtx *c, CmdPlots *p, bool live)
         {"validation loss", xe, yv, t->e_len, PLOT_LINESPOINTS, 1, false},
     };
     char mw[96], tw[96], title[256], ylabel[64];
-    snprintf(title, sizeof title, "Loss while training — %s, %s (%ld updates)", model_words(s, mw, sizeof mw),
-             training_words(s, tw, sizeof tw), s->steps);
+    snprintf(title, sizeof title, "Training loss over %ld updates — %s, %s", s->steps,
+             training_words(s, tw, sizeof tw), model_words(s, mw, sizeof mw));
     snprintf(ylabel, sizeof ylabel, "%s loss%s", loss_name(s->loss.kind), p->logy ? " (log scale)" : "");
     PlotFrame f = {title, "update (step)", ylabel, "loss", K_LOSS, p->logy, live};
     return plot_lines(p->plot, &f, ser, has_val ? 3 : 2, c->err);
@@ -166,8 +166,8 @@ static int draw_grads(CmdCtx *c, CmdPlots *p, bool live)
         ser[k] = (PlotSeries){names[k], b, y, t->len, PLOT_LINES, k, false};
     }
     char mw[96], title[256];
-    snprintf(title, sizeof title, "Gradient norm of each layer — %s (%ld updates%s)", model_words(s, mw, sizeof mw),
-             s->steps, t->stride > 1 ? ", averaged" : "");
+    snprintf(title, sizeof title, "Gradient norm per layer over %ld updates%s — %s", s->steps,
+             t->stride > 1 ? " (averaged)" : "", model_words(s, mw, sizeof mw));
     PlotFrame f = {title, "update (step)", "gradient norm (log scale)", "grads", K_GRADS, true, live};
     return plot_lines(p->plot, &f, ser, L, c->err);
 }
@@ -256,8 +256,8 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
     double acc;
     session_eval_loss(s, true, &acc);
     char mw[96], title[256], xl[96], yl[96];
-    snprintf(title, sizeof title, "Decision regions of %s after %ld updates — training accuracy %.1f%%",
-             model_words(s, mw, sizeof mw), s->steps, 100 * acc);
+    snprintf(title, sizeof title, "Decision regions after %ld updates, accuracy %.1f%% — %s", s->steps, 100 * acc,
+             model_words(s, mw, sizeof mw));
     PlotMap m = {G, G, x0, x1, y0, y1, z, conf, K, hinge ? "class (shade: margin)" : "class (shade: probability)",
                  PLOT_CLASSES, false, 0, NULL};
     PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), feature_label(ds, 1, yl, sizeof yl), "boundary",
@@ -298,8 +298,8 @@ static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
         {curve, gx, gy, G, PLOT_LINES, 1, false},
         {"validation data", dx + n_tr, dy + n_tr, n - n_tr, PLOT_POINTS, 2, false},
     };
-    snprintf(title, sizeof title, "Fitted curve of %s — training loss %.4g (%s)", model_words(s, mw, sizeof mw),
-             tl, loss_name(s->loss.kind));
+    snprintf(title, sizeof title, "Fitted curve, training loss %.4g (%s) — %s", tl, loss_name(s->loss.kind),
+             model_words(s, mw, sizeof mw));
     PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), ds->target_names[0], "fit", K_FIT, false, live};
     return plot_lines(p->plot, &f, ser, n > n_tr ? 3 : 2, c->err);
 }

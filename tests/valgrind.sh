@@ -22,19 +22,37 @@ if [ "$rc" -eq 99 ] || grep -q "==[0-9]*==" "$log"; then
     rm -f "$log"
     exit 1
 fi
+# a lesson checked straight through, and the plot, race and record commands
+valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+    "$build/paramlab" --check lessons/07-logistic-regression.md > /dev/null 2>> "$log" || rc=99
+rec=$(mktemp)
+valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99 \
+    "$build/paramlab" -q -c "data moons n=100; data split 0.2; model mlp 4; set plot terminal; plot loss; plot grads
+train 3; plot boundary; plot hist W1; plot surface W1[0,0] b1[0] grid=9
+compare optimizer sgd adam epochs=2; record $rec; step 2; record stop" > /dev/null 2>> "$log" || rc=99
+rm -f "$rec"
+if [ "$rc" -eq 99 ] || grep -q "==[0-9]*==" "$log"; then
+    cat "$log"
+    echo "valgrind: errors or leaks in a lesson check or the plot commands (see above)"
+    rm -f "$log"
+    exit 1
+fi
 rm -f "$log"
-echo "valgrind: no leaks, no memory errors"
+echo "valgrind: no leaks, no memory errors (a session, a lesson, plots, a race, a recording)"
 
-# The training step allocates nothing: 10 and 1000 steps make the same
-# number of heap allocations.
+# The training step allocates nothing: 10 steps and one epoch make as many
+# heap allocations as 1000 steps and 3 epochs (the same commands, so the
+# command log `record` keeps grows the same way in both).
 allocs() {
     valgrind "$build/paramlab" -q -c "data moons; model mlp 16 8; set optimizer adam; $1" 2>&1 >/dev/null |
         sed -n 's/.*total heap usage: \([0-9,]*\) allocs.*/\1/p' | tr -d ,
 }
-a=$(allocs "step 10")
+a=$(allocs "step 10; train 1")
 b=$(allocs "step 1000; train 3")
 if [ -z "$a" ] || [ "$a" != "$b" ]; then
-    echo "valgrind: the training step allocates: $a allocations for 10 steps, $b for 1000 steps and 3 epochs"
+    echo "valgrind: the training step allocates: $a allocations for 10 steps and 1 epoch, $b for 1000 steps and 3 epochs"
     exit 1
 fi
-echo "valgrind: 10 steps and 1000 steps + 3 epochs both make $a heap allocations (none inside the step)"
+echo "valgrind: 10 steps + 1 epoch and 1000 steps + 3 epochs both make $a heap allocations (none inside the step)"

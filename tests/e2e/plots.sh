@@ -14,7 +14,7 @@ png() { head -c 8 "$1" | od -An -c | grep -q 'P   N   G' && tail -c 8 "$1" | gre
 # the terminal: the picture comes between the commands' own output
 COLUMNS=100 LINES=30 "$bin" -q --bail -c "data moons n=100 seed=1; model mlp 6; set plot terminal; train 3; plot loss; show b2" \
     > "$dir/term" 2>&1 || { cat "$dir/term"; fail "terminal session failed"; }
-has "$dir/term" "Loss while training"
+has "$dir/term" "Training loss over 12 updates"
 has "$dir/term" "update (step)"
 has "$dir/term" "bce loss"
 tail -3 "$dir/term" | head -1 | grep -q '^b2 ' || { tail -5 "$dir/term"; fail "the picture did not arrive before the next command's output"; }

@@ -1186,8 +1186,9 @@ static int cmd_init(CmdCtx *c, int argc, char **argv)
     }
     if (session_init(s, &ic, param, c->err) != 0)
         return -1;
-    if (param)
-        cmd_out(c, "%s re-initialised with %s\n", param, init_name(init_resolve(ic.kind, ACT_IDENTITY)));
+    if (param) /* what the session used: auto means zeros for a bias, He or Xavier for a weight */
+        cmd_out(c, "%s re-initialised with %s\n", param,
+                init_name(s->used_init[2 * (atoi(param + 1) - 1) + (param[0] == 'b')]));
     else
         cmd_out(c, "every parameter re-initialised (%s weights, zero biases); optimizer state cleared, back to epoch 1, batch 1\n",
             init_name(ic.kind));

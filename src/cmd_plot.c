@@ -314,11 +314,12 @@ static int draw_hist(CmdCtx *c, CmdPlots *p, bool live)
     int n = t.rows * t.cols;
     if (n == 0)
         return cmd_fail(c, "%s is empty: there is nothing to count", t.name);
+    /* the sample standard deviation (n - 1), as torch's tensor.std() and the key */
     double mean = 0, var = 0, lo = t.data[0], hi = t.data[0];
     for (int i = 0; i < n; i++)
         mean += t.data[i] / n;
     for (int i = 0; i < n; i++) {
-        var += (t.data[i] - mean) * (t.data[i] - mean) / n;
+        var += n > 1 ? (t.data[i] - mean) * (t.data[i] - mean) / (n - 1) : 0;
         lo = fmin(lo, t.data[i]);
         hi = fmax(hi, t.data[i]);
     }
@@ -327,8 +328,7 @@ static int draw_hist(CmdCtx *c, CmdPlots *p, bool live)
         snprintf(shape, sizeof shape, "%d values", n);
     else
         snprintf(shape, sizeof shape, "%d×%d = %d values", t.rows, t.cols, n);
-    snprintf(title, sizeof title, "Histogram of %s (%s) after %ld updates — mean %.3g, std %.3g", t.name, shape,
-             s->steps, mean, sqrt(var));
+    snprintf(title, sizeof title, "Histogram of %s (%s) after %ld updates", t.name, shape, s->steps);
     char xl[64];
     snprintf(xl, sizeof xl, "value of an element of %s", t.name);
     PlotFrame f = {title, xl, "number of elements", "hist", K_HIST, false, live};

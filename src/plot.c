@@ -1350,7 +1350,8 @@ int plot_hist(Plot *p, const PlotFrame *f, const double *v, int n, char *err)
         put_num(c, lo - w * 0.5);
         fputc(':', c);
         put_num(c, hi + w * 0.5);
-        fputs("]\nset yrange [0:*]\nset boxwidth ", c);
+        /* headroom above the tallest bar, so it never touches the frame or the key */
+        fputs("]\nset yrange [0:*]\nset offsets 0, 0, graph 0.12, 0\nset boxwidth ", c);
         put_num(c, w);
         fputs(" absolute\n", c);
         if (f->logy)

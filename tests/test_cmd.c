@@ -947,6 +947,23 @@ static void test_train_and_interrupt(void **state)
 
 /* ---- prompt ---- */
 
+/* One tensor re-initialised says the initializer it really used. */
+static void test_init_one_names_what_it_used(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    ok(x, "data moons n=40; model mlp 4");
+    ok(x, "init auto b1");
+    assert_contains(x->last, "b1 re-initialised with zeros");
+    ok(x, "init auto W1");
+    assert_contains(x->last, "W1 re-initialised with he_uniform");
+    ok(x, "init auto W2");
+    assert_contains(x->last, "W2 re-initialised with xavier_uniform");
+    ok(x, "init normal std=0.5 b2");
+    assert_contains(x->last, "b2 re-initialised with normal");
+    fx_free(x);
+}
+
 static void test_prompt(void **state)
 {
     (void)state;
@@ -1011,6 +1028,7 @@ int main(void)
         cmocka_unit_test(test_complete),
         cmocka_unit_test(test_train_and_interrupt),
         cmocka_unit_test(test_prompt),
+        cmocka_unit_test(test_init_one_names_what_it_used),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

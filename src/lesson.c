@@ -73,6 +73,20 @@ static char *buf_take(Buf *b)
 
 /* ---- fences ---- */
 
+/* Ends the line that starts at p (at its '\n', dropping a '\r' before it)
+ * and returns where the next line starts. */
+static char *cut_line(char *p)
+{
+    char *nl = strchr(p, '\n');
+    char *next = nl ? nl + 1 : p + strlen(p);
+    if (nl)
+        *nl = '\0';
+    size_t len = strlen(p);
+    if (len && p[len - 1] == '\r')
+        p[len - 1] = '\0';
+    return next;
+}
+
 /* A fence line: optional indentation, then 3 or more ` or ~; *info is
  * what follows. A backtick fence's info may not hold a backtick. */
 static bool fence_open(const char *line, char *ch, size_t *len, const char **info)
@@ -218,13 +232,7 @@ Lesson *lesson_parse(const char *path, const char *text, LessonCheck check, void
     char title[256] = "";
     bool ok = true;
     while (ok && *p) {
-        char *nl = strchr(p, '\n');
-        char *next = nl ? nl + 1 : p + strlen(p);
-        if (nl)
-            *nl = '\0';
-        size_t len = strlen(p);
-        if (len && p[len - 1] == '\r')
-            p[--len] = '\0';
+        char *next = cut_line(p);
         lineno++;
         const char *info;
         char ch;
@@ -975,13 +983,7 @@ void lesson_render(FILE *f, const char *md, int width, bool color)
     int item_hang = -1; /* columns of the last list item's text, for its continued paragraphs */
     char *p = copy;
     while (*p) {
-        char *nl = strchr(p, '\n');
-        char *next = nl ? nl + 1 : p + strlen(p);
-        if (nl)
-            *nl = '\0';
-        size_t len = strlen(p);
-        if (len && p[len - 1] == '\r')
-            p[--len] = '\0';
+        char *next = cut_line(p);
         char *line = p;
         p = next;
         int indent = 0;

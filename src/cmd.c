@@ -32,6 +32,8 @@ typedef struct Cmd {
 } Cmd;
 
 static const Cmd *find_cmd(const char *name);
+static int exec_segment(CmdCtx *c, char *seg);
+static int check_segment(char *seg, char *err);
 static int name_refused(CmdCtx *c, const char *name);
 static const Cmd *command_list(void);
 
@@ -1591,10 +1593,52 @@ static int expect_args(CmdCtx *c, int argc, char **argv, int *op, double *want, 
     return 0;
 }
 
+/* The command of `expect error COMMAND ...` as one line into buf; -1 with
+ * err when it is missing, nested or too long. */
+static int expect_error_line(CmdCtx *c, int argc, char **argv, char *buf, size_t n)
+{
+    if (argc < 3)
+        return cmd_fail(c, "expect error needs the command that must fail, as in `expect error train 30`");
+    if (strcmp(argv[2], "expect") == 0)
+        return cmd_fail(c, "expect error takes a command other than expect");
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 2; i < argc; i++) {
+        bool space = strpbrk(argv[i], " \t") != NULL;
+        int w = snprintf(buf + len, n - len, "%s%s%s%s", i > 2 ? " " : "", space ? "\"" : "", argv[i],
+                         space ? "\"" : "");
+        if (w < 0 || (size_t)w >= n - len)
+            return cmd_fail(c, "the command after expect error is too long");
+        len += (size_t)w;
+    }
+    return 0;
+}
+
+/* expect error COMMAND ...: the command must be refused; its message is
+ * shown, as a lesson shows an alarm going off. */
+static int expect_error(CmdCtx *c, int argc, char **argv)
+{
+    char line[1024], run[1024];
+    if (expect_error_line(c, argc, argv, line, sizeof line) != 0)
+        return -1;
+    memcpy(run, line, sizeof run); /* exec_segment cuts its copy into words */
+    if (exec_segment(c, run) == 0)
+        return cmd_fail(c, "expectation failed: `%s` succeeded, expected it to be refused", line);
+    cmd_out(c, "ok: `%s` was refused, as expected: %s\n", line, c->err);
+    c->err[0] = '\0';
+    return 0;
+}
+
 static int cmd_expect(CmdCtx *c, int argc, char **argv)
 {
     int op;
     double want, tol, v = 0;
+    if (strcmp(argv[1], "error") == 0)
+        return expect_error(c, argc, argv);
+    if (argc > 5)
+        return cmd_fail(c, "too many words for expect: expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...");
+    if (argc < 4)
+        return cmd_fail(c, "expect needs more: expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...");
     if (expect_args(c, argc, argv, &op, &want, &tol) != 0)
         return -1;
     if (expect_value(c, argv[1], &v) != 0)
@@ -2020,12 +2064,16 @@ static const Cmd commands[] = {
      "epochs=N (default 20); lr=X sets every racer's learning rate first.\n"
      "Example: compare optimizer sgd momentum nesterov adam epochs=30 lr=0.05",
      cmd_compare, cmd_complete_compare},
-    {"expect", 3, 4, "expect VALUE OP NUMBER [tol=X]", "check a number; a failed check is an error",
+    {"expect", 2, -1, "expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...",
+     "check a number, or that a command is refused; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
      "params (the count), accuracy, val_loss, val_accuracy, steps, epoch, or one\n"
      "element such as W1[0,1]. OP is < <= > >= == != or ~ (equal within tol=,\n"
      "default 1e-6). In scripts and lessons a failed expect stops with FILE:LINE.\n"
-     "Examples: expect params == 55    expect loss < 0.05    expect W1[0,1] ~ 0.37 tol=1e-3",
+     "expect error COMMAND ... runs the command and checks that it is refused (an\n"
+     "alarm a lesson wants to show, such as divergence); its message is printed.\n"
+     "Examples: expect params == 55    expect loss < 0.05    expect W1[0,1] ~ 0.37 tol=1e-3\n"
+     "          expect error train 30",
      cmd_expect, NULL},
     {"lesson", 0, 1, "lesson [N | FILE.md]", "list the lessons, or start lesson N",
      "Without a number, lists the lessons (and, during one, where you are). `lesson N`\n"
@@ -2384,6 +2432,11 @@ static int check_segment(char *seg, char *err)
             rc = cmd_fail(&tmp, "%s needs more: %s", cmd->name, cmd->usage);
         else if (cmd->max_args >= 0 && argc > cmd->max_args)
             rc = cmd_fail(&tmp, "too many words for %s: %s", cmd->name, cmd->usage);
+        else if (cmd->run == cmd_expect && strcmp(words[1], "error") == 0) {
+            char line[1024];
+            rc = expect_error_line(&tmp, n, words, line, sizeof line) != 0 ? -1 : check_segment(line, tmp.err);
+        } else if (cmd->run == cmd_expect && (argc < 3 || argc > 4))
+            rc = cmd_fail(&tmp, "expect takes VALUE OP NUMBER [tol=X], or error COMMAND ...");
         else if (cmd->run == cmd_expect && expect_args(&tmp, n, words, &op, &want, &tol) != 0)
             rc = -1;
         else if (cmd->run == cmd_expect && !known_name(words[1]) && strcmp(words[1], "params") != 0 &&

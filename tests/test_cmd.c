@@ -947,6 +947,31 @@ static void test_train_and_interrupt(void **state)
 
 /* ---- prompt ---- */
 
+/* expect error: the command must be refused, and its message is shown;
+ * a lesson is checked for it before it runs. */
+static void test_expect_error(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    char err[ERR_LEN];
+    ok(x, "data line n=100 seed=1; set batch 100; model linear; set lr 1.1");
+    ok(x, "expect error train 30");
+    assert_contains(x->last, "ok: `train 30` was refused, as expected: training diverged");
+    assert_int_equal(x->c.s->steps, 22); /* stopped at the step whose loss diverged */
+    assert_contains(refused(x, "expect error undo 1"), "`undo 1` succeeded, expected it to be refused");
+    assert_contains(refused(x, "expect error expect loss < 1"), "other than expect");
+    assert_contains(refused(x, "expect error"), "expect needs more");
+    assert_contains(refused(x, "expect loss"), "expect needs more");
+    assert_int_equal(cmd_check_line("expect error train 30", err), 0);
+    assert_int_equal(cmd_check_line("expect error set lr 0.1", err), 0);
+    assert_int_equal(cmd_check_line("expect error bogus 3", err), -1);
+    assert_contains(err, "unknown command 'bogus'");
+    assert_int_equal(cmd_check_line("expect error train 1 2", err), -1);
+    assert_contains(err, "too many words for train");
+    assert_int_equal(cmd_check_line("expect loss < 1 tol=1 x", err), -1);
+    fx_free(x);
+}
+
 /* One tensor re-initialised says the initializer it really used. */
 static void test_init_one_names_what_it_used(void **state)
 {
@@ -1029,6 +1054,7 @@ int main(void)
         cmocka_unit_test(test_train_and_interrupt),
         cmocka_unit_test(test_prompt),
         cmocka_unit_test(test_init_one_names_what_it_used),
+        cmocka_unit_test(test_expect_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

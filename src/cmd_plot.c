@@ -474,8 +474,11 @@ static void redraw(CmdCtx *c, CmdPlots *p, bool live)
         char saved[ERR_LEN];
         memcpy(saved, c->err, ERR_LEN);
         if (draw(c, p, (Kind)k, live) != 0) {
-            cmd_out(c, "plot %s: %s; live plotting is off (`plot %s` starts it again)\n", kind_names[k], c->err,
-                    kind_names[k]);
+            if (strstr(c->err, "plotting is off"))
+                cmd_out(c, "plot %s: %s\n", kind_names[k], c->err);
+            else
+                cmd_out(c, "plot %s: %s; live plotting is off (`plot %s` starts it again)\n", kind_names[k],
+                        c->err, kind_names[k]);
             p->live = 0;
             memcpy(c->err, saved, ERR_LEN);
             return;

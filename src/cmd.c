@@ -670,7 +670,8 @@ static int cmd_hypers(CmdCtx *c, int argc, char **argv)
     cmd_out(c, "%s\n", s->loss_auto ? "  (follows the task; `set loss` chooses)" : "");
     cmd_out(c, "  %-10s %d", "batch", s->batch);
     if (s->data)
-        cmd_out(c, "  (%d batches per epoch of %d training rows)", session_batches(s), s->data->n_train);
+        cmd_out(c, "  (%d batch%s per epoch of %d training rows)", session_batches(s),
+                session_batches(s) == 1 ? "" : "es", s->data->n_train);
     cmd_out(c, "\n  %-10s %s\n", "shuffle", s->shuffle ? "on" : "off");
     cmd_out(c, "  %-10s %llu\n", "seed", (unsigned long long)s->seed);
     cmd_out(c, "  %-10s ", "init");
@@ -939,7 +940,8 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
             return -1;
         cmd_out(c, "batch %d", s->batch);
         if (s->data)
-            cmd_out(c, ": %d batches per epoch; the epoch starts over at batch 1", session_batches(s));
+            cmd_out(c, ": %d batch%s per epoch; the epoch starts over at batch 1", session_batches(s),
+                    session_batches(s) == 1 ? "" : "es");
         cmd_out(c, "\n");
         return 0;
     }

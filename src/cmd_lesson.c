@@ -985,6 +985,11 @@ int cmd_redo(CmdCtx *c, int argc, char **argv)
         cmd_lesson_log_add(&t, line);
     }
     t.lessons->depth = L->depth + 1;
+    if (k == 1)
+        cmd_out(c, "redo: replaying part 1 to rebuild the state (Ctrl-C cancels) ...\n");
+    else if (k > 1)
+        cmd_out(c, "redo: replaying parts 1–%d to rebuild the state (Ctrl-C cancels) ...\n", k);
+    fflush(c->out);
     int rc = 0;
     for (int b = 0; b < k && rc == 0; b++)
         rc = run_block(&t, r->lesson, b, false, false);
@@ -1012,7 +1017,8 @@ int cmd_redo(CmdCtx *c, int argc, char **argv)
     if (L->rec)
         rec_write_all(L);
     cmd_lesson_free(&t);
-    cmd_out(c, "redo: part %d again, from the state it started in\n", k + 1);
+    cmd_out(c, "redo: part %d again, from the lesson's own state before it (what you typed since is gone)\n",
+            k + 1);
     return play_block(c, k);
 }
 

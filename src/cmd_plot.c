@@ -8,9 +8,11 @@
 #include "cmd_plot.h"
 #include "plot.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_COMPARE, K_COUNT } Kind;
 
@@ -325,7 +327,7 @@ static int draw_hist(CmdCtx *c, CmdPlots *p, bool live)
     }
     char title[256], shape[32];
     if (t.vector)
-        snprintf(shape, sizeof shape, "%d values", n);
+        snprintf(shape, sizeof shape, "%d value%s", n, n == 1 ? "" : "s");
     else
         snprintf(shape, sizeof shape, "%d×%d = %d values", t.rows, t.cols, n);
     snprintf(title, sizeof title, "Histogram of %s (%s) after %ld updates", t.name, shape, s->steps);
@@ -336,7 +338,7 @@ static int draw_hist(CmdCtx *c, CmdPlots *p, bool live)
         return -1;
     if (!live) {
         char a[40], b2[40], m1[40], sd[40];
-        cmd_out(c, "%s: %d values, mean %s, std %s, min %s, max %s\n", t.name, n, cmd_num(c, mean, m1, sizeof m1),
+        cmd_out(c, "%s: %d value%s, mean %s, std %s, min %s, max %s\n", t.name, n, n == 1 ? "" : "s", cmd_num(c, mean, m1, sizeof m1),
                 cmd_num(c, sqrt(var), sd, sizeof sd), cmd_num(c, lo, a, sizeof a), cmd_num(c, hi, b2, sizeof b2));
     }
     return 0;
@@ -430,8 +432,8 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
         {"now", mark + 2, mark + 3, 1, PLOT_POINTS, 2, false},
     };
     char title[256];
-    snprintf(title, sizeof title, "Training loss over %s and %s (every other parameter fixed at its value now)",
-             p->surf[0], p->surf[1]);
+    snprintf(title, sizeof title, "Training loss over %s and %s, other parameters as now", p->surf[0],
+             p->surf[1]);
     bool logz = zmin > 0 && zmax / zmin > 100;
     PlotMap m = {G, G, lo[0], hi[0], lo[1], hi[1], z, NULL, 0, logz ? "training loss (log scale)" : "training loss",
                  p->surf_contour ? PLOT_CONTOUR : PLOT_HEAT, logz,
@@ -463,6 +465,8 @@ static int draw(CmdCtx *c, CmdPlots *p, Kind k, bool live)
 
 /* ---- live pictures ---- */
 
+static void file_written(CmdCtx *c, CmdPlots *p, Kind k);
+
 /* Draws every live picture; a failure switches live plotting off with a note. */
 static void redraw(CmdCtx *c, CmdPlots *p, bool live)
 {
@@ -484,6 +488,8 @@ static void redraw(CmdCtx *c, CmdPlots *p, bool live)
             return;
         }
         memcpy(c->err, saved, ERR_LEN);
+        if (!live)
+            file_written(c, p, (Kind)k);
     }
     p->last_frame = util_now();
 }
@@ -546,6 +552,19 @@ static int parse_kind(CmdCtx *c, const char *w, Kind *k)
                     "(`help plot`)", w);
 }
 
+/* "plot loss: wrote loss.png" when pictures go to files (a redrawn file
+ * says so, since nothing else shows that it changed). */
+static void file_written(CmdCtx *c, CmdPlots *p, Kind k)
+{
+    PlotTarget t = plot_target(p->plot);
+    if (t != PLOT_PNG && t != PLOT_SVG)
+        return;
+    if (p->file[0])
+        cmd_out(c, "plot %s: wrote %s\n", kind_names[k], p->file);
+    else
+        cmd_out(c, "plot %s: wrote %s.%s\n", kind_names[k], kind_names[k], t == PLOT_PNG ? "png" : "svg");
+}
+
 /* What was drawn, for the window and file targets (the terminal shows it). */
 static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
 {
@@ -558,11 +577,7 @@ static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
                 k == K_COMPARE ? "" : "; redrawn as the model learns (`plot off` stops that)");
         return;
     }
-    const char *ext = t == PLOT_PNG ? "png" : "svg";
-    if (p->file[0])
-        cmd_out(c, "plot %s: wrote %s\n", kind_names[k], p->file);
-    else
-        cmd_out(c, "plot %s: wrote %s.%s\n", kind_names[k], kind_names[k], ext);
+    file_written(c, p, k);
 }
 
 int cmd_plot(CmdCtx *c, int argc, char **argv)
@@ -660,13 +675,18 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         p->surf_contour = contour;
     }
     if (draw(c, p, k, false) != 0) {
-        p->logy = old.logy;
+        /* without gnuplot a picture is a note, so lessons and scripts go on */
+        bool missing = strstr(c->err, "is not installed") != NULL;
+        if (missing)
+            cmd_out(c, "no picture: %s\n", c->err);
         memcpy(p->hist, old.hist, sizeof p->hist);
         memcpy(p->surf, old.surf, sizeof p->surf);
         p->surf_range = old.surf_range;
         p->surf_grid = old.surf_grid;
         p->surf_contour = old.surf_contour;
-        return -1;
+        if (missing)
+            c->err[0] = '\0';
+        return missing ? 0 : -1;
     }
     /* in the terminal one picture follows the model; a window each its own */
     if (!plot_is_live(p->plot))
@@ -697,11 +717,26 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
         return cmd_fail(c, "plots go to a window, the terminal, png or svg, not '%s'", argv[2]);
     const char *file = NULL;
     for (int i = 3; i < argc; i++) {
-        if (strncmp(argv[i], "file=", 5) != 0 || (targets[t] != PLOT_PNG && targets[t] != PLOT_SVG))
+        if (targets[t] != PLOT_PNG && targets[t] != PLOT_SVG)
             return cmd_fail(c, "unexpected '%s': only png and svg take file=NAME", argv[i]);
+        if (strncmp(argv[i], "file=", 5) != 0 || file)
+            return cmd_fail(c, "unexpected '%s': write one file=NAME (a name with spaces in quotes: "
+                            "\"file=my plot.%s\")", argv[i], names[t]);
         file = argv[i] + 5;
         if (!*file)
             return cmd_fail(c, "file= needs a file name, as in file=loss.%s", names[t]);
+    }
+    if (file) { /* refuse a file that cannot be written now, not at the first picture */
+        struct stat st;
+        bool existed = stat(file, &st) == 0;
+        if (existed && S_ISDIR(st.st_mode))
+            return cmd_fail(c, "%s is a directory: give a file name, as in file=%s/plot.%s", file, file, names[t]);
+        FILE *f = fopen(file, "a");
+        if (!f)
+            return cmd_fail(c, "cannot write %s: %s", file, strerror(errno));
+        fclose(f);
+        if (!existed)
+            remove(file);
     }
     if (plot_set_target(p->plot, targets[t], file, c->err) != 0)
         return -1;
@@ -718,7 +753,7 @@ typedef struct Racer {
     OptConfig opt;
     double *loss;       /* (epochs + 1) training loss after each epoch; NaN after a failure */
     double val, acc;    /* at the end */
-    double seconds;
+    double seconds;     /* time spent training */
     long done;          /* epochs finished */
     char failed[ERR_LEN]; /* why it stopped early, or "" */
 } Racer;
@@ -830,75 +865,105 @@ int cmd_compare(CmdCtx *c, int argc, char **argv)
     CmdPlots *p = rc == 0 ? plots(c) : NULL;
     if (rc == 0 && !p)
         rc = cmd_fail(c, "out of memory for plotting");
-    bool stopped = false;
-    for (int i = 0; i < n && rc == 0 && !stopped; i++) {
+    /* every racer is forked before any trains, and they advance together
+     * one epoch at a time, so a race stopped by Ctrl-C is still fair */
+    Session *fork[MAX_RACERS] = {NULL};
+    for (int i = 0; i < n && rc == 0; i++) {
         Racer *q = &r[i];
         for (long e = 0; e <= epochs; e++)
             q->loss[e] = NAN;
         char why[ERR_LEN];
-        Session *f = session_fork(s, &q->opt, why);
-        if (!f) {
+        fork[i] = session_fork(s, &q->opt, why);
+        if (!fork[i]) {
             rc = cmd_fail(c, "%s: %.200s", q->label, why);
             break;
         }
-        f->interrupt = c->interrupt;
-        double t0 = util_now(), acc;
-        q->loss[0] = session_eval_loss(f, true, &acc);
-        for (long e = 1; e <= epochs; e++) {
+        fork[i]->interrupt = c->interrupt;
+        double acc;
+        q->loss[0] = session_eval_loss(fork[i], true, &acc);
+    }
+    bool stopped = false;
+    for (long e = 1; e <= epochs && rc == 0 && !stopped; e++) {
+        for (int i = 0; i < n && !stopped; i++) {
+            Racer *q = &r[i];
+            if (q->failed[0] || q->done < e - 1)
+                continue;
+            double t0 = util_now(), acc;
             long steps;
-            int tr = session_train(f, 1, NULL, NULL, &steps, q->failed);
+            int tr = session_train(fork[i], 1, NULL, NULL, &steps, q->failed);
+            q->seconds += util_now() - t0;
             if (tr == 1) {
-                stopped = true;
-                break;
+                q->failed[0] = '\0';
+                stopped = true; /* the epoch in progress does not count */
+            } else if (tr == 0) {
+                q->loss[e] = session_eval_loss(fork[i], true, &acc);
+                q->done = e;
             }
-            if (tr != 0) {
-                q->loss[e] = NAN;
-                break;
-            }
-            q->failed[0] = '\0';
-            q->loss[e] = session_eval_loss(f, true, &acc);
-            q->done = e;
         }
-        q->seconds = util_now() - t0;
-        q->val = session_eval_loss(f, false, &q->acc);
-        if (isnan(q->val))
-            session_eval_loss(f, true, &q->acc);
-        session_free(f);
+        if (stopped) { /* racers that already finished this epoch give it back */
+            long common = e - 1;
+            for (int i = 0; i < n; i++)
+                if (!r[i].failed[0] && r[i].done > common) {
+                    r[i].loss[r[i].done] = NAN;
+                    r[i].done = common;
+                }
+        }
+    }
+    for (int i = 0; i < n && fork[i]; i++) {
+        /* the end of the race: the racers that stopped early are measured where they stopped */
+        r[i].val = session_eval_loss(fork[i], false, &r[i].acc);
+        if (isnan(r[i].val))
+            session_eval_loss(fork[i], true, &r[i].acc);
+        session_free(fork[i]);
     }
     if (rc != 0) {
         free(r);
         free(mem);
         return -1;
     }
+    long reached = epochs;
+    if (stopped) {
+        reached = 0;
+        for (int i = 0; i < n; i++)
+            if (!r[i].failed[0] && r[i].done > reached)
+                reached = r[i].done;
+    }
     char mw[96];
     cmd_out(c, "race from the same parameters over the same batches: %s on %s, batch %d, %ld epoch%s\n",
-            model_words(s, mw, sizeof mw), s->data->name, s->batch, epochs, epochs == 1 ? "" : "s");
+            model_words(s, mw, sizeof mw), s->data->name, s->batch, reached, reached == 1 ? "" : "s");
     bool has_val = s->data->n_train < s->data->n;
-    cmd_out(c, "  %-22s %-10s %-13s %-13s %-13s %s\n", "optimizer", "lr", "loss at start", "final loss",
-            has_val ? "val loss" : "", s->data->classification ? "accuracy" : "");
+    int wl = 9;
+    for (int i = 0; i < n; i++)
+        if ((int)strlen(r[i].label) > wl)
+            wl = (int)strlen(r[i].label);
+    cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, "optimizer", "lr", "loss at start", "final loss");
+    if (has_val)
+        cmd_out(c, " %-13s", "val loss");
+    cmd_out(c, "%s\n", !s->data->classification ? "" : has_val ? " val accuracy" : " accuracy");
     int best = -1;
     for (int i = 0; i < n; i++) {
         Racer *q = &r[i];
         char a[40], b[40], v[40], l[40];
         double fin = q->loss[q->done];
-        cmd_out(c, "  %-22s %-10s %-13s %-13s", q->label, cmd_num(c, q->opt.lr, l, sizeof l),
-                cmd_num(c, q->loss[0], a, sizeof a), q->failed[0] || q->done < epochs ? "stopped" :
-                                                                                          cmd_num(c, fin, b, sizeof b));
-        if (!q->failed[0] && q->done == epochs) {
-            cmd_out(c, " %-13s", has_val ? cmd_num(c, q->val, v, sizeof v) : "");
+        cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, q->label, cmd_num(c, q->opt.lr, l, sizeof l),
+                cmd_num(c, q->loss[0], a, sizeof a), q->failed[0] ? "diverged" : cmd_num(c, fin, b, sizeof b));
+        if (!q->failed[0]) {
+            if (has_val)
+                cmd_out(c, " %-13s", cmd_num(c, q->val, v, sizeof v));
             if (s->data->classification)
                 cmd_out(c, " %.1f%%", 100 * q->acc);
             if (best < 0 || fin < r[best].loss[r[best].done])
                 best = i;
-        } else if (q->failed[0]) {
-            cmd_out(c, " at epoch %ld: %.60s...", q->done + 1, q->failed);
+        } else {
+            cmd_out(c, " in epoch %ld: %.60s...", q->done + 1, q->failed);
         }
         cmd_out(c, "\n");
     }
     if (stopped)
-        cmd_out(c, "interrupted: the race stopped early; your model is as it was\n");
+        cmd_out(c, "interrupted: every racer stopped after epoch %ld; your own model is as it was\n", reached);
     else if (best >= 0)
-        cmd_out(c, "lowest training loss after %ld epochs: %s; your own model is unchanged\n", epochs, r[best].label);
+        cmd_out(c, "lowest training loss after %ld epoch%s: %s; your own model is unchanged\n", epochs,
+                epochs == 1 ? "" : "s", r[best].label);
     /* the table is the result; a chart that cannot be drawn is a note */
     plot_set_echo(p->plot, c->out);
     if (draw_race(c, p, r, n, xs) == 0)
@@ -913,6 +978,19 @@ int cmd_compare(CmdCtx *c, int argc, char **argv)
 
 /* ---- completion ---- */
 
+typedef struct AddCtx {
+    void (*add)(void *ctx, const char *word);
+    void *ctx;
+} AddCtx;
+
+/* Passes on W1, b2 ... but not X, Y or the results of a pass. */
+static void add_param(void *ctx, const char *name)
+{
+    const AddCtx *a = ctx;
+    if ((name[0] == 'W' || name[0] == 'b') && name[1] >= '1' && name[1] <= '9')
+        a->add(a->ctx, name);
+}
+
 CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
                               void (*add)(void *ctx, const char *word), void *ctx)
 {
@@ -924,8 +1002,11 @@ CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
         add(ctx, "off");
         return COMPLETE_WORDS;
     }
-    if (strcmp(words[1], "hist") == 0 || (strcmp(words[1], "surface") == 0 && argi <= 3)) {
+    if (strcmp(words[1], "hist") == 0) {
         session_names(s, add, ctx);
+    } else if (strcmp(words[1], "surface") == 0 && argi <= 3) {
+        AddCtx a = {add, ctx}; /* only parameters have a landscape */
+        session_names(s, add_param, &a);
     } else if (strcmp(words[1], "loss") == 0) {
         add(ctx, "log");
         add(ctx, "linear");

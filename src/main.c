@@ -20,8 +20,9 @@ static bool is_lesson(const char *path)
 }
 
 /* --check: each file straight through in a fresh session, quietly; one
- * "ok FILE (...)" line per file that passes. Stops at the first failure
- * (FILE:LINE: message on stderr). Returns the exit code. */
+ * "ok FILE (...)" line per file that passes, and for one that fails its
+ * first failure (FILE:LINE: message on stderr). Every file is checked
+ * unless Ctrl-C stops it. Returns the exit code. */
 static int check_files(CmdCtx *c, char **files, int n, long seed)
 {
     FILE *sink = fopen("/dev/null", "w");
@@ -30,7 +31,8 @@ static int check_files(CmdCtx *c, char **files, int n, long seed)
         return 1;
     }
     int code = 0;
-    for (int i = 0; i < n && code == 0; i++) {
+    int failed = 0;
+    for (int i = 0; i < n && code != 130; i++) {
         Session *s = session_new();
         if (!s) {
             fprintf(stderr, "paramlab: out of memory\n");
@@ -54,6 +56,7 @@ static int check_files(CmdCtx *c, char **files, int n, long seed)
         } else if (rc != 0) {
             fprintf(stderr, "%s\n", c->err);
             code = 1;
+            failed++;
         } else if (is_lesson(files[i])) {
             printf("ok %s (%d block%s, %ld expectation%s)\n", files[i], st.blocks, st.blocks == 1 ? "" : "s",
                    st.expects, st.expects == 1 ? "" : "s");
@@ -64,6 +67,8 @@ static int check_files(CmdCtx *c, char **files, int n, long seed)
         fflush(stdout);
     }
     fclose(sink);
+    if (failed && n > 1)
+        fprintf(stderr, "%d of %d files failed\n", failed, n);
     return code;
 }
 
@@ -80,8 +85,8 @@ static void usage(FILE *f)
             "                             then the REPL; otherwise straight through\n"
             "  paramlab FILE.plab ...     run scripts of commands, then exit\n"
             "  paramlab --check FILE...   run lessons (.md) and scripts straight through,\n"
-            "                             verify every `expect`, stop at the first failure\n"
-            "                             (FILE:LINE: message); \"ok FILE (...)\" per file\n"
+            "                             verify every `expect`; \"ok FILE (...)\" per file,\n"
+            "                             or its first failure (FILE:LINE: message)\n"
             "  paramlab -c 'CMD; CMD'     run commands, then exit\n"
             "  paramlab --batch < FILE    read commands from stdin without prompts\n"
             "                             (the default whenever stdin is not a terminal)\n"

@@ -107,6 +107,7 @@ static void test_redrawn_after_training_until_off(void **state)
     assert_false(valid_png(path));
     ok(x, "step 3");
     assert_true(valid_png(path));
+    assert_contains(x->last, "plot loss: wrote "); /* a rewritten file says so */
     ok(x, "plot");
     assert_contains(x->last, "loss");
     ok(x, "plot off");
@@ -138,6 +139,9 @@ static void test_refusals_change_nothing(void **state)
     assert_contains(refused(x, "set plot paper"), "window, the terminal, png or svg");
     assert_contains(refused(x, "set plot terminal file=a.txt"), "only png and svg");
     assert_contains(refused(x, "set plot png file="), "file name");
+    assert_contains(refused(x, "set plot png file=/nonexistent/dir/x.png"), "cannot write /nonexistent/dir/x.png");
+    assert_contains(refused(x, "set plot png file=/tmp"), "/tmp is a directory");
+    assert_contains(refused(x, "set plot svg file=a.svg file=b.svg"), "one file=NAME");
     ok(x, "data moons n=40; model logistic");
     assert_contains(refused(x, "plot fit"), "plot boundary");
     ok(x, "plot");
@@ -195,9 +199,34 @@ static void test_race_survives_divergence(void **state)
     ok(x, "data line n=40 seed=1; model linear");
     png_target(x, "div.png", path, sizeof path);
     ok(x, "compare optimizer sgd,lr=5 sgd,lr=0.05 epochs=30");
-    assert_contains(x->last, "stopped");
+    assert_contains(x->last, "diverged");
     assert_contains(x->last, "lowest training loss after 30 epochs: sgd,lr=0.05");
     assert_true(valid_png(path));
+    fx_free(x);
+}
+
+/* Ctrl-C stops every racer after the same epoch: all start from one loss. */
+static void test_interrupted_race_is_fair(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    char path[128];
+    ok(x, "data moons n=60 seed=2; model mlp 4; set precision 12");
+    png_target(x, "stop.png", path, sizeof path);
+    volatile sig_atomic_t stop = 1;
+    x->c.interrupt = &stop;
+    assert_int_equal(run(x, "compare optimizer sgd adam rmsprop epochs=50"), 1);
+    assert_contains(x->last, "interrupted: every racer stopped after epoch 0");
+    double start[3], fin[3];
+    const char *names[3] = {"sgd ", "adam ", "rmsprop "};
+    for (int i = 0; i < 3; i++) {
+        const char *row = strstr(x->last, names[i]);
+        assert_non_null(row);
+        double lr;
+        assert_int_equal(sscanf(row + strlen(names[i]), "%lf %lf %lf", &lr, &start[i], &fin[i]), 3);
+        assert_true(start[i] > 0.1 && start[i] == start[0] && fin[i] == start[i]);
+    }
+    x->c.interrupt = NULL;
     fx_free(x);
 }
 
@@ -227,7 +256,11 @@ static void test_missing_gnuplot_only_turns_plots_off(void **state)
     setenv("PARAMLAB_GNUPLOT", "/nonexistent/gnuplot", 1);
     Fx *x = fx_new();
     ok(x, "data moons n=40; model logistic; set plot terminal");
-    assert_contains(refused(x, "plot loss"), "apt-get install gnuplot");
+    ok(x, "plot loss"); /* a note, so a lesson or script goes on */
+    assert_contains(x->last, "no picture: gnuplot is not installed");
+    assert_contains(x->last, "apt-get install gnuplot");
+    ok(x, "plot");
+    assert_contains(x->last, "nothing");
     ok(x, "step 3; W1");
     ok(x, "compare optimizer sgd adam epochs=1");
     assert_contains(x->last, "no chart: gnuplot is not installed");
@@ -244,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_refusals_change_nothing),
         cmocka_unit_test(test_race_leaves_the_model_and_matches_training),
         cmocka_unit_test(test_race_survives_divergence),
+        cmocka_unit_test(test_interrupted_race_is_fair),
         cmocka_unit_test(test_file_names_cannot_run_commands),
         cmocka_unit_test(test_missing_gnuplot_only_turns_plots_off),
     };

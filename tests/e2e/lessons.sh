@@ -68,9 +68,10 @@ else
         bad "a broken expectation: expected $tmp/copy/$lname:$line: ..., got: $(cat "$tmp/broken.err")"
     [ "$(wc -l <"$tmp/broken.err")" -eq 1 ] || bad "a broken expectation: more than one line on stderr"
     [ -s "$tmp/broken.out" ] && bad "a broken expectation: printed ok: $(cat "$tmp/broken.out")"
-    # --check stops at the first failing file
+    # --check goes on to the other files, and fails when one failed
     run broken2 </dev/null --check "$tmp/copy/$lname" "$src"
-    [ "$rc" -eq 1 ] && ! grep -q '^ok' "$tmp/broken2.out" || bad "--check went on after a failing file"
+    [ "$rc" -eq 1 ] && grep -q "^ok $src " "$tmp/broken2.out" && grep -q '^1 of 2 files failed$' "$tmp/broken2.err" ||
+        bad "--check with a failing file first: exit $rc, $(cat "$tmp/broken2.out" "$tmp/broken2.err")"
 fi
 
 # ---- malformed lessons: refused with FILE:LINE before anything runs ----

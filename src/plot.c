@@ -49,9 +49,10 @@ extern char **environ;
 static const unsigned palette[8] = {
     0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7, 0xE69F00, 0x56B4E9, 0x000000, 0xF0E442,
 };
-/* Terminal pictures have no colour: data points of colour k are drawn with
- * point_char[k], the decision region of class k with region_char[k]. */
-static const char point_char[8] = {'o', 'x', '+', '#', '@', '%', '&', '$'};
+/* Terminal pictures have no colour: a series of colour k is drawn with
+ * point_char[k] (none of them is '+', the tick mark, or '.', the contour
+ * lines), the decision region of class k with region_char[k]. */
+static const char point_char[8] = {'o', 'x', '*', '#', '@', '%', '&', '$'};
 static const char region_char[8] = {'.', '\'', '-', '~', ',', ':', '=', '^'};
 
 typedef struct Buf {
@@ -170,6 +171,27 @@ static void put_q(FILE *c, const char *text)
 {
     char q[PLOT_TEXT_MAX];
     fputs(plot_quote(text, q, sizeof q), c);
+}
+
+/* text cut to at most width characters into buf (n bytes), on a UTF-8
+ * boundary and ending in "…" when it was longer: the dumb terminal drops
+ * a centred title wider than the picture altogether. */
+static const char *fit_width(const char *text, int width, char *buf, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)(text ? text : "");
+    size_t at = 0, cut = 0;
+    int chars = 0;
+    while (s[at]) {
+        size_t len = utf8_len(s + at);
+        at += len ? len : 1;
+        if (++chars == width - 1)
+            cut = at; /* where "…" goes if the text does not fit */
+    }
+    if (chars <= width || width < 2 || cut + 4 > n)
+        return (const char *)s;
+    memcpy(buf, s, cut);
+    memcpy(buf + cut, "\xe2\x80\xa6", 4); /* "…" and the NUL */
+    return buf;
 }
 
 /* Writes v with all its digits; NaN and infinities become NaN (a gap). */
@@ -982,12 +1004,14 @@ static int pic_begin(Plot *p, Pic *pic, const PlotFrame *f, char *err)
     if (pic->dumb) {
         /* the dumb terminal cannot turn the y label on its side: it goes
          * above the y axis, on a row of its own under the title */
+        char fit[PLOT_TEXT_MAX];
+        int width = pic->cols - 2;
         fputs("set tmargin 3\nset title ", c);
-        put_q(c, f->title);
+        put_q(c, fit_width(f->title, width, fit, sizeof fit));
         fputs(" noenhanced offset 0,1\nset xlabel ", c);
-        put_q(c, f->xlabel);
+        put_q(c, fit_width(f->xlabel, width, fit, sizeof fit));
         fputs(" noenhanced\nset label 999 ", c);
-        put_q(c, f->ylabel);
+        put_q(c, fit_width(f->ylabel, width, fit, sizeof fit));
         fputs(" at screen 0, graph 1 left offset 1,1 front noenhanced\n", c);
         fputs("set key bmargin center horizontal samplen 1 width 2\n", c);
     } else {
@@ -1120,18 +1144,73 @@ static bool drawable(const PlotSeries *s)
     return s->n > 0 && s->x && s->y;
 }
 
-/* A series as datablock $sK: x y per line; values <= 0 dropped on a log axis. */
-static void put_series_block(FILE *c, int k, const PlotSeries *s, bool logy)
+/* The box a terminal picture's data spans and the character cells it is
+ * drawn on: a line is filled in with points about one cell apart, so each
+ * curve is drawn whole in its own character. */
+typedef struct Cells {
+    double x0, x1, y0, y1; /* the data's box (y in log10 units when logy) */
+    int cols, rows;        /* character cells across and down */
+    bool logy;
+} Cells;
+
+#define PLOT_FILL_MAX 20000 /* points added to one series at most */
+
+static void put_xy(FILE *c, double x, double y)
+{
+    put_num(c, x);
+    fputc(' ', c);
+    put_num(c, y);
+    fputc('\n', c);
+}
+
+/* Points strictly between (xa, ya) and (xb, yb), about one cell apart;
+ * *budget is how many may still be added. */
+static void put_fill(FILE *c, const Cells *b, double xa, double ya, double xb, double yb,
+                     long *budget)
+{
+    if (b->logy) {
+        ya = log10(ya);
+        yb = log10(yb);
+    }
+    double w = b->x1 - b->x0, h = b->y1 - b->y0;
+    double fx = w > 0 ? fabs(xb - xa) / w * b->cols : 0, fy = h > 0 ? fabs(yb - ya) / h * b->rows : 0;
+    double steps = ceil(fmax(fx, fy));
+    if (!(steps > 1))
+        return;
+    if (steps > b->cols + b->rows)
+        steps = b->cols + b->rows;
+    for (int i = 1; i < (int)steps && *budget > 0; i++, (*budget)--) {
+        double t = i / steps, y = ya + t * (yb - ya);
+        put_xy(c, xa + t * (xb - xa), b->logy ? pow(10, y) : y);
+    }
+}
+
+/* A series as datablock $sK: x y per line; values <= 0 dropped on a log
+ * axis. fill (a terminal picture's cells, or NULL) fills in the line
+ * between consecutive points, or the steps, for a series drawn as a line. */
+static void put_series_block(FILE *c, int k, const PlotSeries *s, bool logy, const Cells *fill)
 {
     fprintf(c, "$s%d << EOD\n", k);
+    if (s->style == PLOT_POINTS || s->thin)
+        fill = NULL;
+    long budget = PLOT_FILL_MAX;
+    double px = NAN, py = NAN;
     for (int i = 0; i < s->n; i++) {
-        double y = s->y[i];
+        double x = s->x[i], y = s->y[i];
         if (logy && !(y > 0))
             y = NAN;
-        put_num(c, s->x[i]);
-        fputc(' ', c);
-        put_num(c, y);
-        fputc('\n', c);
+        if (fill && isfinite(px) && isfinite(py) && isfinite(x) && isfinite(y)) {
+            if (s->style == PLOT_STEPS) {
+                put_fill(c, fill, px, py, x, py, &budget);
+                put_xy(c, x, py);
+                put_fill(c, fill, x, py, x, y, &budget);
+            } else {
+                put_fill(c, fill, px, py, x, y, &budget);
+            }
+        }
+        put_xy(c, x, y);
+        px = x;
+        py = y;
     }
     fputs("EOD\n", c);
 }
@@ -1149,9 +1228,10 @@ static void put_title(FILE *c, const char *title)
 
 /* One plot element for series k ("$sK with ..."), for a line chart or, on
  * a map, an overlay (points with a dark outline so they stand out on the
- * colours). */
+ * colours). In the terminal the series is drawn with the character ch
+ * (its line filled in by put_series_block), faint ones with dots. */
 static void put_series_elem(FILE *c, const Pic *pic, int k, const PlotSeries *s, int color,
-                            bool on_map)
+                            bool on_map, char ch)
 {
     char hex[8];
     color_hex(color, s->thin ? 0.4 : 1.0, hex);
@@ -1162,14 +1242,8 @@ static void put_series_elem(FILE *c, const Pic *pic, int k, const PlotSeries *s,
     if (pic->dumb) {
         if (s->thin)
             fputs(" with dots", c);
-        else if (s->style == PLOT_POINTS)
-            fprintf(c, " with points pt '%c'", point_char[color]);
-        else if (s->style == PLOT_LINESPOINTS)
-            fprintf(c, " with linespoints pt '%c'", point_char[color]);
-        else if (s->style == PLOT_STEPS)
-            fputs(" with steps", c);
         else
-            fputs(" with lines", c);
+            fprintf(c, " with points pt '%c'", ch);
         put_title(c, s->title);
         return;
     }
@@ -1230,9 +1304,20 @@ int plot_lines(Plot *p, const PlotFrame *f, const PlotSeries *s, int n_series, c
         pick_colors(s, n_series, color);
         if (f->logy)
             fputs("set logscale y\nset format y '%g'\n", c);
+        Cells box = {INFINITY, -INFINITY, INFINITY, -INFINITY, pic.cols, pic.rows, f->logy};
+        for (int k = 0; k < n_series; k++)
+            for (int i = 0; drawable(&s[k]) && i < s[k].n; i++) {
+                double x = s[k].x[i], y = f->logy && s[k].y[i] > 0 ? log10(s[k].y[i]) : s[k].y[i];
+                if (isfinite(x) && isfinite(y) && (!f->logy || s[k].y[i] > 0)) {
+                    box.x0 = fmin(box.x0, x);
+                    box.x1 = fmax(box.x1, x);
+                    box.y0 = fmin(box.y0, y);
+                    box.y1 = fmax(box.y1, y);
+                }
+            }
         for (int k = 0; k < n_series; k++)
             if (drawable(&s[k]))
-                put_series_block(c, k, &s[k], f->logy);
+                put_series_block(c, k, &s[k], f->logy, pic.dumb ? &box : NULL);
         fputs("plot ", c);
         bool first = true;
         for (int pass = 0; pass < 2; pass++) /* faint series first, under the rest */
@@ -1242,7 +1327,7 @@ int plot_lines(Plot *p, const PlotFrame *f, const PlotSeries *s, int n_series, c
                 if (!first)
                     fputs(", \\\n     ", c);
                 first = false;
-                put_series_elem(c, &pic, k, &s[k], color[k], false);
+                put_series_elem(c, &pic, k, &s[k], color[k], false, point_char[color[k]]);
             }
         fputc('\n', c);
     }
@@ -1410,9 +1495,12 @@ static double cz(const PlotMap *m, double z)
 
 /* Contours of $m at the given levels (in cz units) into datablock name. */
 static void put_contour_table(FILE *c, const char *name, const PlotMap *m, const double *lev,
-                              int n)
+                              int n, bool dense)
 {
-    fputs("set contour base\nunset surface\nset cntrparam linear levels discrete ", c);
+    /* dense: for dots in the terminal, points interpolated along the
+     * lines (a spline through gnuplot's points, so they stay on the level) */
+    fprintf(c, "set contour base\nunset surface\nset cntrparam %s levels discrete ",
+            dense ? "cubicspline points 4" : "linear");
     for (int i = 0; i < n; i++) {
         if (i)
             fputc(',', c);
@@ -1494,18 +1582,12 @@ int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
     }
     double bold = m->level ? cz(m, *m->level) : NAN;
     bool has_bold = isfinite(bold) && bold > zlo && bold < zhi;
-    char name[16], num[32], text[PLOT_TEXT_MAX];
+    char num[32], text[PLOT_TEXT_MAX];
 
-    if (pic.dumb) {
-        for (int l = 0; l < n_lev; l++) {
-            snprintf(name, sizeof name, "$c%d", l);
-            put_contour_table(c, name, m, &lev[l], 1);
-        }
-    } else if (n_lev > 0) {
-        put_contour_table(c, "$c", m, lev, n_lev);
-    }
+    if (n_lev > 0)
+        put_contour_table(c, "$c", m, lev, n_lev, pic.dumb);
     if (has_bold)
-        put_contour_table(c, "$b", m, &bold, 1);
+        put_contour_table(c, "$b", m, &bold, 1, false);
 
     /* terminal classes: one cell per character cell, one character per class */
     if (pic.dumb && classes) {
@@ -1527,9 +1609,10 @@ int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
             fputs("EOD\n", c);
         }
     }
+    Cells box = {m->x0, m->x1, m->y0, m->y1, pic.cols, pic.rows, false};
     for (int k = 0; k < n_series; k++)
         if (drawable(&s[k]))
-            put_series_block(c, k, &s[k], false);
+            put_series_block(c, k, &s[k], false, pic.dumb ? &box : NULL);
 
     fputs("set xrange [", c);
     put_num(c, fmin(m->x0, m->x1));
@@ -1555,11 +1638,15 @@ int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
                 put_title(c, text);
             }
         }
-        for (int l = 0; l < n_lev; l++) {
+        if (n_lev > 0) { /* every level in one plain character, named in one key entry */
             NEXT();
-            fmt_level(m, lev[l], num, sizeof num);
-            snprintf(text, sizeof text, "%s = %s", m->zlabel ? m->zlabel : "z", num);
-            fprintf(c, "$c%d using 1:2 with lines", l);
+            int at = snprintf(text, sizeof text, "contours of %s at",
+                              m->zlabel && *m->zlabel ? m->zlabel : "z");
+            for (int l = 0; l < n_lev && at > 0 && (size_t)at < sizeof text; l++) {
+                fmt_level(m, lev[l], num, sizeof num);
+                at += snprintf(text + at, sizeof text - (size_t)at, " %s", num);
+            }
+            fputs("$c using 1:2 with dots", c);
             put_title(c, text);
         }
     } else {
@@ -1615,14 +1702,24 @@ int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
         NEXT();
         fmt_level(m, bold, num, sizeof num);
         snprintf(text, sizeof text, "%s = %s", m->zlabel && *m->zlabel ? m->zlabel : "z", num);
-        fprintf(c, "$b using 1:2 with lines lw 3.5 lc rgb '#000000'");
+        if (pic.dumb) /* '=': no series uses it */
+            fputs("$b using 1:2 with lines lt 7", c);
+        else
+            fputs("$b using 1:2 with lines lw 3.5 lc rgb '#000000'", c);
         put_title(c, text);
     }
+    /* in the terminal a path (a line series) is drawn in 'o', unless points
+     * of colour 0 already are */
+    char path_ch = 'o';
+    for (int k = 0; k < n_series; k++)
+        if (drawable(&s[k]) && s[k].style == PLOT_POINTS && point_char[color[k]] == 'o')
+            path_ch = point_char[3];
     for (int k = 0; k < n_series; k++) {
         if (!drawable(&s[k]))
             continue;
         NEXT();
-        put_series_elem(c, &pic, k, &s[k], color[k], true);
+        put_series_elem(c, &pic, k, &s[k], color[k], true,
+                        s[k].style == PLOT_POINTS ? point_char[color[k]] : path_ch);
     }
     if (first) /* nothing at all to draw: an empty frame */
         fputs("2 notitle", c);

@@ -296,8 +296,8 @@ static void test_stream_maps(void **state)
         cap_close(&c);
     }
 
-    /* log colour scale; the terminal draws contours with a key per level,
-     * classes as one character per class */
+    /* log colour scale; the terminal draws every contour in dots with one
+     * key entry naming the levels, classes as one character per class */
     Cap c;
     cap_open(&c, PLOT_TERMINAL);
     double z[4] = {0.01, 0.1, 1, 10};
@@ -307,7 +307,9 @@ static void test_stream_maps(void **state)
     const char *t = cap_text(&c);
     assert_contains(t, "set term dumb");
     assert_contains(t, "(log10($3))");
-    assert_contains(t, "title 'loss = ");
+    assert_contains(t, "cubicspline");
+    assert_contains(t, "$c using 1:2 with dots title 'contours of loss at 0.1 1' noenhanced");
+    assert_lacks(t, "$c0");
     assert_lacks(t, "with image");
     assert_int_equal(draw(c.p, 4, "Regions", "x", err), 0);
     t = cap_text(&c);
@@ -328,6 +330,96 @@ static void test_stream_maps(void **state)
     assert_int_equal(plot_map(c.p, &f, &m, NULL, 0, err), -1);
     assert_contains(err, "2x2");
     assert_string_equal(cap_text(&c), "");
+    cap_close(&c);
+}
+
+/* How many times needle occurs in hay. */
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *s = strstr(hay, needle); s; s = strstr(s + 1, needle))
+        n++;
+    return n;
+}
+
+/* Terminal pictures tell their series apart by character alone: a path on
+ * a map in 'o' over contours in dots, its start 'x' and its end '*', never
+ * '+' (gnuplot's tick mark); eight curves in eight characters, each line
+ * filled in so it carries its character all along; a long title cut. */
+static void test_stream_terminal_chars(void **state)
+{
+    (void)state;
+    char err[ERR_LEN] = "";
+    Cap c;
+    cap_open(&c, PLOT_TERMINAL);
+    static double z[20 * 20];
+    for (int j = 0; j < 20; j++)
+        for (int i = 0; i < 20; i++)
+            z[j * 20 + i] = (i - 10) * (i - 10) + 2 * (j - 10) * (j - 10) + 1.0;
+    PlotMap m = {20, 20, -1, 1, -1, 1, z, NULL, 0, "training loss", PLOT_HEAT, false, 12, NULL};
+    double px[2] = {-0.75, 0.5}, py[2] = {-0.75, 0.75}, mark[4] = {-0.75, -0.75, 0.5, 0.75};
+    PlotSeries ser[3] = {
+        {"path", px, py, 2, PLOT_LINESPOINTS, 3, false},
+        {"start of the path", mark, mark + 1, 1, PLOT_POINTS, 1, false},
+        {"now", mark + 2, mark + 3, 1, PLOT_POINTS, 2, false},
+    };
+    PlotFrame f = frame("Surface", "surface");
+    assert_int_equal(plot_map(c.p, &f, &m, ser, 3, err), 0);
+    const char *t = cap_text(&c);
+    assert_contains(t, "$s0 using 1:2 with points pt 'o' title 'path'");
+    assert_contains(t, "$s1 using 1:2 with points pt 'x' title 'start of the path'");
+    assert_contains(t, "$s2 using 1:2 with points pt '*' title 'now'");
+    assert_int_equal(count_of(t, "with dots"), 1);
+    assert_int_equal(count_of(t, "title 'contours of training loss at "), 1);
+    assert_lacks(t, "pt '+'");
+    assert_lacks(t, "using 1:2 with lines");
+    assert_lacks(t, "with linespoints");
+    /* the path's two points are joined by points about a cell apart */
+    const char *b = strstr(t, "$s0 << EOD\n"), *e = b ? strstr(b + 11, "EOD\n") : NULL;
+    assert_non_null(e);
+    int rows = 0;
+    for (const char *q = b; q < e; q++)
+        rows += *q == '\n';
+    assert_in_range(rows - 1, 40, 200);
+    assert_contains(b, "EOD\n-0.75 -0.75\n");
+    assert_contains(b, "\n0.5 0.75\nEOD");
+    cap_close(&c);
+
+    /* eight curves, eight characters */
+    cap_open(&c, PLOT_TERMINAL);
+    static const double xs[3] = {0, 1, 2}, ys[8][3] = {{1, 2, 3}};
+    PlotSeries race[8];
+    for (int k = 0; k < 8; k++)
+        race[k] = (PlotSeries){"optimizer", xs, ys[k], 3, PLOT_LINESPOINTS, k, false};
+    assert_int_equal(plot_lines(c.p, &f, race, 8, err), 0);
+    t = cap_text(&c);
+    static const char chars[] = "ox*#@%&$";
+    for (int k = 0; k < 8; k++) {
+        char want[64];
+        snprintf(want, sizeof want, "$s%d using 1:2 with points pt '%c'", k, chars[k]);
+        assert_contains(t, want);
+    }
+    assert_lacks(t, "pt '+'");
+    assert_lacks(t, "linespoints");
+    cap_close(&c);
+
+    /* a title wider than the terminal (80 columns) is cut, ending in "…" */
+    cap_open(&c, PLOT_TERMINAL);
+    char title[256], want[128];
+    for (int i = 0; i < 200; i++)
+        title[i] = (char)('a' + i % 26);
+    title[200] = '\0';
+    memcpy(title, "é", 2); /* two bytes, one character */
+    f.title = title;
+    assert_int_equal(plot_lines(c.p, &f, race, 1, err), 0);
+    t = cap_text(&c);
+    snprintf(want, sizeof want, "set title '%.78s\xe2\x80\xa6' noenhanced", title);
+    assert_contains(t, want);
+    cap_close(&c);
+    /* in a file it is whole */
+    cap_open(&c, PLOT_PNG);
+    assert_int_equal(plot_lines(c.p, &f, race, 1, err), 0);
+    assert_contains(cap_text(&c), title);
     cap_close(&c);
 }
 
@@ -655,6 +747,20 @@ static void test_render_terminal(void **state)
             lines += *s == '\n';
         assert_in_range(lines, 10, 28);
     }
+    /* a 200-character title at 80 columns shows its start, cut with "…" */
+    setenv("COLUMNS", "80", 1);
+    char longt[256];
+    for (int i = 0; i < 200; i++)
+        longt[i] = "Training loss over a long and winding road "[i % 43];
+    longt[200] = '\0';
+    fflush(echo);
+    size_t at = len;
+    if (draw(p, 0, longt, "axis", err) != 0)
+        fail_msg("long title: %s", err);
+    fflush(echo);
+    assert_contains(buf + at, "Training loss over a long and winding road Training loss");
+    assert_contains(buf + at, "\xe2\x80\xa6\n");
+    setenv("COLUMNS", "90", 1);
     /* a live frame draws nothing in the terminal */
     PlotFrame f = frame("live", "loss");
     f.live = true;
@@ -1036,6 +1142,7 @@ int main(void)
         cmocka_unit_test(test_stream_file_names),
         cmocka_unit_test(test_stream_hist),
         cmocka_unit_test(test_stream_maps),
+        cmocka_unit_test(test_stream_terminal_chars),
         cmocka_unit_test(test_stream_live_frames),
         cmocka_unit_test(test_stream_empty),
         cmocka_unit_test(test_quote),

@@ -24,8 +24,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stddef.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +47,7 @@ extern char **environ;
 #define PLOT_ERRLINE_MAX 4096      /* longest stderr line kept whole */
 #define PLOT_SYNC "PLOTSYNC-"      /* the sync marker's prefix */
 #define PLOT_MAX_LEVELS 24         /* contour levels at most */
+#define PLOT_DISPLAY_MS 2000       /* longest wait for a display's server to take a connection */
 #define INSTALL_HINT "install it with `sudo apt-get install gnuplot` (plots are off; everything else works)"
 
 /* Okabe and Ito's colour-blind-safe palette, ordered so that two classes
@@ -86,6 +92,9 @@ struct Plot {
     char term_line[512];      /* the last `set term` written, so it is not repeated */
     int timeout_ms;           /* longest wait for a reply */
     bool fault;               /* plot_test_fault: the next picture carries a bad command */
+    char display_seen[512];   /* "$DISPLAY|$WAYLAND_DISPLAY" when display_ok was found */
+    bool display_ok;          /* that display took a connection */
+    bool no_window;           /* the window terminal said it cannot open the display */
 };
 
 /* ---- text ---- */
@@ -307,6 +316,16 @@ static void read_terminals(Plot *p, const char *list)
     p->terms_known = true;
 }
 
+/* The display's name for messages: $DISPLAY, else $WAYLAND_DISPLAY. */
+static const char *display_name(void)
+{
+    const char *d = getenv("DISPLAY");
+    if (d && *d)
+        return d;
+    d = getenv("WAYLAND_DISPLAY");
+    return d ? d : "";
+}
+
 /* One line gnuplot wrote to stderr: a sync marker, the terminal list, the
  * echo of a command it rejected with its caret, or a message. The first
  * message that is not a harmless warning becomes p->reply. */
@@ -329,6 +348,13 @@ static void err_line(Plot *p, char *line)
         return;
     }
     char *m = line + strspn(line, " \t");
+    if (strstr(m, "could not connect to display") || strstr(m, "unable to open display") ||
+        strstr(m, "Unable to initialize GTK")) { /* qt, x11, wxt: no window will open */
+        p->no_window = true;
+        snprintf(p->reply, sizeof p->reply, "no window can open: cannot connect to display "
+                 "%.200s; use `set plot terminal`, png or svg", display_name());
+        return;
+    }
     if (*m == '\0' || m[strspn(m, " ^")] == '\0' || starts_with(m, "gnuplot>") ||
         helper_noise(m))
         return; /* blank, the caret under a rejected command, its echo, Qt's notes */
@@ -529,6 +555,13 @@ static int pump(Plot *p, bool block, bool wait, char *err)
             return died(p, err);
         if (fds[1].revents && drain_fd(p, p->err_fd, true))
             return died(p, err);
+        if (p->no_window) { /* gnuplot would wait for its window for good */
+            p->no_window = false;
+            util_err(err, "%s", p->reply);
+            stop_child(p, 0, NULL, 0);
+            p->reply[0] = '\0';
+            return -1;
+        }
         if (writing && fds[2].revents) {
             if (fds[2].revents & (POLLERR | POLLHUP | POLLNVAL))
                 return died(p, err);
@@ -753,6 +786,114 @@ static bool have_display(void)
     return (d && *d) || (w && *w);
 }
 
+/* Whether a stream socket at path (a leading '@': Linux's abstract
+ * namespace) takes a connection. */
+static bool unix_socket_answers(const char *path)
+{
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof a.sun_path)
+        return false;
+    memcpy(a.sun_path, path, n);
+    if (path[0] == '@')
+        a.sun_path[0] = '\0';
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    bool ok = connect(fd, (struct sockaddr *)&a,
+                      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n)) == 0;
+    close(fd);
+    return ok;
+}
+
+/* Whether host:port takes a TCP connection within PLOT_DISPLAY_MS. */
+static bool tcp_answers(const char *host, int port)
+{
+    char serv[16];
+    snprintf(serv, sizeof serv, "%d", port);
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(host, serv, &hints, &res) != 0)
+        return false;
+    bool ok = false;
+    for (struct addrinfo *r = res; r && !ok; r = r->ai_next) {
+        int fd = socket(r->ai_family, r->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, r->ai_protocol);
+        if (fd < 0)
+            continue;
+        if (connect(fd, r->ai_addr, r->ai_addrlen) == 0) {
+            ok = true;
+        } else if (errno == EINPROGRESS) {
+            struct pollfd pf = {fd, POLLOUT, 0};
+            int e = 0;
+            socklen_t el = sizeof e;
+            ok = poll(&pf, 1, PLOT_DISPLAY_MS) == 1 &&
+                 getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) == 0 && e == 0;
+        }
+        close(fd);
+    }
+    freeaddrinfo(res);
+    return ok;
+}
+
+/* Whether the display named by $DISPLAY or $WAYLAND_DISPLAY takes a
+ * connection (its server's socket, as a window terminal would open it;
+ * not whether it would let us draw). A form this cannot check (a path,
+ * as XQuartz uses) counts as reachable. */
+static bool display_reachable(void)
+{
+    const char *w = getenv("WAYLAND_DISPLAY"), *rt = getenv("XDG_RUNTIME_DIR");
+    char path[PATH_MAX];
+    if (w && *w) {
+        if (w[0] == '/')
+            snprintf(path, sizeof path, "%s", w);
+        else
+            snprintf(path, sizeof path, "%s/%s", rt ? rt : "", w);
+        if (unix_socket_answers(path))
+            return true;
+    }
+    const char *d = getenv("DISPLAY");
+    if (!d || !*d)
+        return false;
+    if (d[0] == '/')
+        return true;
+    const char *colon = strrchr(d, ':');
+    char *end;
+    long num = colon ? strtol(colon + 1, &end, 10) : -1;
+    if (!colon || end == colon + 1 || num < 0 || num > 60000 || (*end && *end != '.'))
+        return false;
+    size_t hl = (size_t)(colon - d);
+    if (hl == 0 || (hl == 4 && strncmp(d, "unix", 4) == 0)) {
+        snprintf(path, sizeof path, "@/tmp/.X11-unix/X%ld", num);
+        if (unix_socket_answers(path))
+            return true;
+        return unix_socket_answers(path + 1);
+    }
+    char host[256];
+    if (hl >= sizeof host)
+        return false;
+    memcpy(host, d, hl);
+    host[hl] = '\0';
+    return tcp_answers(host, 6000 + (int)num);
+}
+
+/* have_display and display_reachable, the latter asked again only when
+ * the display's name changed (plot_target is asked on every live frame). */
+static bool window_possible(Plot *p)
+{
+    if (!have_display())
+        return false;
+    char name[sizeof p->display_seen];
+    snprintf(name, sizeof name, "%s|%s", display_name(), getenv("WAYLAND_DISPLAY") ? getenv("WAYLAND_DISPLAY") : "");
+    if (strcmp(name, p->display_seen) != 0) {
+        p->display_ok = display_reachable();
+        snprintf(p->display_seen, sizeof p->display_seen, "%s", name);
+    }
+    return p->display_ok;
+}
+
 void plot_set_echo(Plot *p, FILE *echo)
 {
     p->echo = echo;
@@ -785,6 +926,9 @@ int plot_set_target(Plot *p, PlotTarget t, const char *file, char *err)
         if (!have_display())
             return util_err(err, "no window can open: there is no display (DISPLAY is not set); "
                                  "use `set plot terminal`, png or svg");
+        if (!window_possible(p))
+            return util_err(err, "no window can open: cannot connect to display %.200s; "
+                                 "use `set plot terminal`, png or svg", display_name());
         if (start(p, err) != 0)
             return -1;
         if (!p->window_term[0])
@@ -806,7 +950,7 @@ PlotTarget plot_target(Plot *p)
         return PLOT_TERMINAL;
     if (p->want != PLOT_AUTO)
         return p->want;
-    if (p->stream || !have_display())
+    if (p->stream || !window_possible(p))
         return PLOT_TERMINAL;
     if (!p->terms_known && start(p, NULL) != 0)
         return PLOT_TERMINAL;

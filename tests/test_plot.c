@@ -17,8 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -896,6 +898,31 @@ static void fake(const char *name, const char *body, char *path, size_t n)
     assert_int_equal(chmod(path, 0755), 0);
 }
 
+/* The display the tests were started with ("" when none), for the one
+ * test that opens a real window. */
+static char start_display[256];
+
+/* A fake X server: a socket that takes connections where X clients look
+ * for display :N (Linux's abstract namespace), and DISPLAY=:N. Returns
+ * the listening socket, to close; N + 1 is free (nothing listens there). */
+static int fake_display(int *n)
+{
+    *n = 50000 + (int)(getpid() % 9000);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_un a;
+    memset(&a, 0, sizeof a);
+    a.sun_family = AF_UNIX;
+    int len = snprintf(a.sun_path + 1, sizeof a.sun_path - 1, "/tmp/.X11-unix/X%d", *n);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a,
+                          (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)len)), 0);
+    assert_int_equal(listen(fd, 16), 0);
+    char d[32];
+    snprintf(d, sizeof d, ":%d", *n);
+    setenv("DISPLAY", d, 1);
+    return fd;
+}
+
 /* Answers the start-up handshake like gnuplot would. */
 #define HANDSHAKE                                                   \
     "while IFS= read -r line; do\n"                                  \
@@ -1006,7 +1033,7 @@ static void test_live_frames(void **state)
          "  esac\n"
          "done",
          path, sizeof path);
-    setenv("DISPLAY", ":fake", 1);
+    int dn, xfd = fake_display(&dn);
     Plot *p = plot_new(path, NULL);
     assert_int_equal(plot_target(p), PLOT_WINDOW); /* AUTO: a display and qt */
     assert_true(plot_is_live(p));
@@ -1063,8 +1090,87 @@ static void test_live_frames(void **state)
     assert_contains(err, "did not answer");
     assert_false(plot_running(p));
     plot_free(p);
+    close(xfd);
     unsetenv("DISPLAY");
     leave_tmpdir();
+}
+
+/* A window only where the display takes a connection: a DISPLAY nobody
+ * serves (a local socket, a TCP port) is refused at once, and AUTO goes
+ * to the terminal; a served one is taken; a window terminal that says it
+ * cannot connect ends the picture at once instead of after the timeout;
+ * and where the tests were started with a working display (xvfb-run), a
+ * real window is drawn. */
+static void test_window_display(void **state)
+{
+    (void)state;
+    enter_tmpdir();
+    char path[512], err[ERR_LEN] = "", want[256];
+    fake(
+        "qt",
+        "while IFS= read -r line; do\n"
+        "  case \"$line\" in\n"
+        "    \"print 'PLOTTERMS '\"*) echo 'PLOTTERMS  dumb png qt svg' >&2;;\n"
+        "    \"print 'PLOTSYNC-1'\") echo PLOTSYNC-1 >&2;;\n"
+        "    plot*) echo \"qt.qpa.xcb: could not connect to display $DISPLAY\" >&2;;\n"
+        "  esac\n"
+        "done",
+        path, sizeof path);
+    unsetenv("WAYLAND_DISPLAY");
+    int dn, xfd = fake_display(&dn);
+    char d[64];
+    for (int i = 0; i < 2; i++) {
+        snprintf(d, sizeof d, "%s:%d", i ? "127.0.0.1" : "", dn + 1);
+        setenv("DISPLAY", d, 1);
+        Plot *p = plot_new(path, NULL);
+        double t0 = util_now();
+        assert_int_equal(plot_set_target(p, PLOT_WINDOW, NULL, err), -1);
+        snprintf(want, sizeof want, "no window can open: cannot connect to display %s; use "
+                 "`set plot terminal`", d);
+        assert_contains(err, want);
+        assert_int_equal(plot_target(p), PLOT_TERMINAL); /* AUTO */
+        assert_true(util_now() - t0 < 2.5);
+        plot_free(p);
+    }
+
+    /* served: taken; the window terminal then fails to connect */
+    snprintf(d, sizeof d, ":%d", dn);
+    setenv("DISPLAY", d, 1);
+    Plot *p = plot_new(path, NULL);
+    assert_int_equal(plot_target(p), PLOT_WINDOW); /* AUTO */
+    assert_int_equal(plot_set_target(p, PLOT_WINDOW, NULL, err), 0);
+    double t0 = util_now();
+    PlotFrame f = frame("window", "loss");
+    PlotSeries s = {"a", X3, Y3, 3, PLOT_LINES, 0, false};
+    assert_int_equal(plot_lines(p, &f, &s, 1, err), -1);
+    snprintf(want, sizeof want, "no window can open: cannot connect to display %s", d);
+    assert_contains(err, want);
+    assert_true(util_now() - t0 < 2.5);
+    assert_false(plot_running(p));
+    plot_free(p);
+    close(xfd);
+    unsetenv("DISPLAY");
+    leave_tmpdir();
+
+    /* a real window, where there is a display */
+    if (!start_display[0] || !have_gnuplot()) {
+        print_message("no display or no gnuplot: the real window is skipped\n");
+        return;
+    }
+    setenv("DISPLAY", start_display, 1);
+    p = plot_new(NULL, NULL);
+    int rc = plot_set_target(p, PLOT_WINDOW, NULL, err);
+    if (rc != 0 && strstr(err, "cannot connect")) {
+        print_message("display %s does not answer: the real window is skipped\n", start_display);
+    } else if (rc != 0 && strstr(err, "no qt, wxt or x11")) {
+        print_message("gnuplot has no window terminal: the real window is skipped\n");
+    } else {
+        assert_int_equal(rc, 0);
+        if (plot_lines(p, &f, &s, 1, err) != 0)
+            fail_msg("a real window: %s", err);
+    }
+    plot_free(p);
+    unsetenv("DISPLAY");
 }
 
 /* ---- (g) an error reply ---- */
@@ -1136,6 +1242,8 @@ static void test_timeout(void **state)
 
 int main(void)
 {
+    const char *d = getenv("DISPLAY");
+    snprintf(start_display, sizeof start_display, "%s", d ? d : "");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stream_lines),
         cmocka_unit_test(test_stream_logy_and_numbers),
@@ -1155,6 +1263,7 @@ int main(void)
         cmocka_unit_test(test_dying_fakes),
         cmocka_unit_test(test_killed_gnuplot),
         cmocka_unit_test(test_live_frames),
+        cmocka_unit_test(test_window_display),
         cmocka_unit_test(test_error_reply),
         cmocka_unit_test(test_timeout),
     };

@@ -1462,6 +1462,19 @@ int plot_lines(Plot *p, const PlotFrame *f, const PlotSeries *s, int n_series, c
         for (int k = 0; k < n_series; k++)
             if (drawable(&s[k]))
                 put_series_block(c, k, &s[k], f->logy, pic.dumb ? &box : NULL);
+        if (pic.dumb && f->logy && box.y1 - box.y0 <= 2) {
+            /* a log axis over two decades or less: tics at 1, 2 and 5 times
+             * each power of ten, not only at the powers (often just two) */
+            fputs("set ytics (", c);
+            int d0 = (int)floor(box.y0), d1 = (int)ceil(box.y1);
+            for (int d = d0; d <= d1; d++)
+                for (int i = 0; i < 3 && (d < d1 || i == 0); i++) {
+                    if (d > d0 || i > 0)
+                        fputs(", ", c);
+                    put_num(c, (i == 0 ? 1 : i == 1 ? 2 : 5) * pow(10, d));
+                }
+            fputs(")\n", c);
+        }
         fputs("plot ", c);
         bool first = true;
         for (int pass = 0; pass < 2; pass++) /* faint series first, under the rest */

@@ -38,6 +38,12 @@ void plot_free(Plot *p);
  * ignored otherwise. -1 with err when the choice is impossible (a window
  * without a display or without a windowed gnuplot; an empty file name). */
 int plot_set_target(Plot *p, PlotTarget t, const char *file, char *err);
+/* A window also needs a display that takes a connection: an unreachable
+ * $DISPLAY is refused at once (checked within 2 s), AUTO then picks the
+ * terminal, and a window terminal that reports it cannot connect ends the
+ * picture with that error instead of waiting for the timeout. In the
+ * terminal each series has its own character and no series uses '+' (the
+ * tick mark); a map's contours are dots named in one key entry. */
 /* The target in force after AUTO is resolved (starting gnuplot if needed
  * to learn its terminals); PLOT_TERMINAL when gnuplot cannot start. */
 PlotTarget plot_target(Plot *p);

@@ -405,6 +405,17 @@ static void test_stream_terminal_chars(void **state)
     assert_lacks(t, "linespoints");
     cap_close(&c);
 
+    /* a log axis over two decades has tics at 1, 2 and 5 times each power */
+    cap_open(&c, PLOT_TERMINAL);
+    static const double yl[3] = {0.05, 0.3, 0.9};
+    PlotSeries one = {"loss", xs, yl, 3, PLOT_LINES, 0, false};
+    f.logy = true;
+    assert_int_equal(plot_lines(c.p, &f, &one, 1, err), 0);
+    assert_contains(cap_text(&c), "set ytics (0.01, 0.02, 0.05");
+    assert_contains(cap_text(&c), ", 0.5, 1)\n");
+    f.logy = false;
+    cap_close(&c);
+
     /* a title wider than the terminal (80 columns) is cut, ending in "…" */
     cap_open(&c, PLOT_TERMINAL);
     char title[256], want[128];

@@ -111,6 +111,25 @@ static int need_model(CmdCtx *c)
 
 /* ---- the pictures ---- */
 
+#define DRAWABLE 1e150 /* larger values overflow the ranges gnuplot computes */
+
+/* -1 with a message when a value of t cannot be drawn (NaN, Inf, or so
+ * large that an axis range overflows), naming the first such element. */
+static int drawable(CmdCtx *c, const Tensor *t)
+{
+    for (int i = 0; i < t->rows * t->cols; i++)
+        if (!(fabs(t->data[i]) <= DRAWABLE)) {
+            char where[48];
+            if (t->vector)
+                snprintf(where, sizeof where, "%s[%d]", t->name, i);
+            else
+                snprintf(where, sizeof where, "%s[%d,%d]", t->name, i / t->cols, i % t->cols);
+            return cmd_fail(c, "%s is %g: too large to draw; `undo` or `init` brings the model back", where,
+                            t->data[i]);
+        }
+    return 0;
+}
+
 static int draw_loss(CmdCtx *c, CmdPlots *p, bool live)
 {
     Session *s = c->s;
@@ -316,6 +335,8 @@ static int draw_hist(CmdCtx *c, CmdPlots *p, bool live)
     int n = t.rows * t.cols;
     if (n == 0)
         return cmd_fail(c, "%s is empty: there is nothing to count", t.name);
+    if (drawable(c, &t) != 0)
+        return -1;
     /* the sample standard deviation (n - 1), as torch's tensor.std() and the key */
     double mean = 0, var = 0, lo = t.data[0], hi = t.data[0];
     for (int i = 0; i < n; i++)
@@ -386,6 +407,13 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
     }
     px[n_path - 1] = w[i1];
     py[n_path - 1] = w[i2];
+    for (int k = 0; k < n_path; k++)
+        if (!(fabs(px[k]) <= DRAWABLE && fabs(py[k]) <= DRAWABLE)) {
+            bool first = !(fabs(px[k]) <= DRAWABLE);
+            return cmd_fail(c, "%s %s %g: too large to draw a landscape around; `undo` or `init` brings the model "
+                            "back", p->surf[first ? 0 : 1], k == n_path - 1 ? "is" : "was, on the path,",
+                            first ? px[k] : py[k]);
+        }
     double lo[2] = {INFINITY, INFINITY}, hi[2] = {-INFINITY, -INFINITY};
     for (int k = 0; k < n_path; k++) {
         lo[0] = fmin(lo[0], px[k]);
@@ -882,6 +910,9 @@ int cmd_compare(CmdCtx *c, int argc, char **argv)
         double acc;
         q->loss[0] = session_eval_loss(fork[i], true, &acc);
     }
+    if (rc == 0 && !isfinite(r[0].loss[0]))
+        rc = cmd_fail(c, "the model's training loss is %s now, so no optimizer can start from here; `undo` or "
+                      "`init` first", isnan(r[0].loss[0]) ? "NaN" : "infinite");
     bool stopped = false;
     for (long e = 1; e <= epochs && rc == 0 && !stopped; e++) {
         for (int i = 0; i < n && !stopped; i++) {

@@ -144,6 +144,11 @@ static void test_refusals_change_nothing(void **state)
     assert_contains(refused(x, "set plot svg file=a.svg file=b.svg"), "one file=NAME");
     ok(x, "data moons n=40; model logistic");
     assert_contains(refused(x, "plot fit"), "plot boundary");
+    /* values gnuplot cannot draw are named, not passed on */
+    ok(x, "step 2; W1[1,0] = 1e308");
+    assert_contains(refused(x, "plot hist W1"), "W1[1,0] is 1e+308: too large to draw");
+    assert_contains(refused(x, "plot surface W1[0,0] W1[1,0]"), "W1[1,0] is 1e+308");
+    assert_contains(refused(x, "compare optimizer sgd epochs=1"), "training loss is");
     ok(x, "plot");
     assert_contains(x->last, "nothing");
     fx_free(x);

@@ -321,28 +321,184 @@ static double round_lr(double lr)
     return round(lr / p) * p;
 }
 
+/* A learning rate to advise, rounded to one digit and kept within
+ * [INSPECT_LR_MIN, INSPECT_LR_MAX]; *capped says when the cap decided. */
+static double advised_lr(double lr, bool *capped)
+{
+    double v = round_lr(lr);
+    *capped = !(v <= INSPECT_LR_MAX && v >= INSPECT_LR_MIN);
+    return !(v <= INSPECT_LR_MAX) ? INSPECT_LR_MAX : v < INSPECT_LR_MIN ? INSPECT_LR_MIN : v;
+}
+
+/* relu and its smooth cousins lose about half the variance per layer. */
+static bool relu_like(Act a)
+{
+    return a == ACT_RELU || a == ACT_LEAKY_RELU || a == ACT_ELU || a == ACT_GELU || a == ACT_SOFTPLUS;
+}
+
+/* Whether an initializer keeps the variance of the signal through layers
+ * of activation a: He for relu-like ones, Xavier (or LeCun, orthogonal)
+ * for the others. */
+static bool keeps_variance(InitKind k, Act a)
+{
+    if (relu_like(a))
+        return k == INIT_HE_NORMAL || k == INIT_HE_UNIFORM;
+    return k == INIT_XAVIER_NORMAL || k == INIT_XAVIER_UNIFORM || k == INIT_LECUN_NORMAL || k == INIT_ORTHOGONAL;
+}
+
+/* The init to advise for the hidden layers of activation a, as a command
+ * into fix: "`set init he_normal`, then `init`", or "`init`" when the init
+ * set already suits but was not applied. False (and the init in use in
+ * fix) when the hidden weights already use one that keeps the variance. */
+static bool init_fix(const Session *s, int L, Act a, char *fix, size_t n)
+{
+    InitKind used = s->used_init[0];
+    bool ok = true;
+    for (int k = 1; k < L; k++) {
+        ok &= keeps_variance(s->used_init[2 * (k - 1)], a);
+        if (!keeps_variance(s->used_init[2 * (k - 1)], a))
+            used = s->used_init[2 * (k - 1)];
+    }
+    if (ok) {
+        snprintf(fix, n, "%s", init_name(used));
+        return false;
+    }
+    InitKind set = init_resolve(s->init.kind, a);
+    if (keeps_variance(set, a) && s->init.gain == 1.0)
+        snprintf(fix, n, "`init` (the init set, %s, suits %s but is not applied yet)", init_name(s->init.kind),
+                 act_name(a));
+    else
+        snprintf(fix, n, "`set init %s`, then `init` (it keeps the variance for %s)",
+                 relu_like(a) ? "he_normal" : "xavier_normal", act_name(a));
+    return true;
+}
+
+/* The command that gives random weights: `init` when a random init is set. */
+static const char *random_fix(const Session *s)
+{
+    InitKind k = s->init.kind;
+    bool random = k != INIT_ZEROS && k != INIT_ONES && k != INIT_CONSTANT &&
+                  !(k == INIT_NORMAL && s->init.std == 0) && !(k == INIT_UNIFORM && s->init.a == s->init.b);
+    return random ? "`init`" : "`set init auto`, then `init`";
+}
+
+/* The value of activation a at 0: what every unit outputs with zero weights. */
+static double act_at0(Act a)
+{
+    return a == ACT_SIGMOID ? 0.5 : a == ACT_SOFTPLUS ? log(2.0) : 0.0;
+}
+
+/* "1, 2, 3" (and "... (N in all)") for the first group of identical units. */
+static void unit_list(const LayerDiag *ld, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    int shown = ld->n_dup < INSPECT_DUP_LIST ? ld->n_dup : INSPECT_DUP_LIST;
+    for (int i = 0; i < shown && len < n; i++)
+        len += (size_t)snprintf(buf + len, n - len, "%s%d", i ? ", " : "", ld->dup[i]);
+    if (ld->n_dup > shown && len < n)
+        snprintf(buf + len, n - len, " ... (%d in all)", ld->n_dup);
+}
+
 static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
 {
     for (const Finding *g = d->finding; g < f; g++)
         if ((f->kind == FIND_DEAD || f->kind == FIND_SATURATED) && g->kind == f->kind)
             return; /* printed with the first of its kind */
-    char text[640];
+    char text[960], fix[160], units[96];
+    const Session *s = c->s;
     const LayerDiag *ld = f->layer ? &d->layer[f->layer - 1] : NULL;
     int L = d->n_layers;
+    Act hid = d->layer[0].act; /* the hidden layers' activation */
+    const char *stdz = s->data->standardized ? "" : ", and standardize the inputs (`data standardize`)";
+    bool capped;
     switch (f->kind) {
     case FIND_SYMMETRY:
         snprintf(text, sizeof text,
                  "symmetry: the %d units of layer %d are identical (every column of W%d is the same%s, and so "
                  "is every b%d). Units that start equal get equal gradients and stay equal, so the layer acts "
-                 "like one unit. Start from random weights: `set init auto`, then `init`.",
-                 ld->n_out, f->layer, f->layer, f->value == 0 ? ": all zeros" : "", f->layer);
+                 "like one unit. Start from random weights: %s.",
+                 ld->n_out, f->layer, f->layer, f->value == 0 ? ": all zeros" : "", f->layer, random_fix(s));
         break;
-    case FIND_ZERO_GRAD:
+    case FIND_ZERO_GRAD: {
+        bool zeros = true;
+        for (int k = 1; k <= L; k++)
+            zeros &= d->layer[k - 1].weight_norm == 0;
+        if (zeros && act_at0(hid) == 0)
+            snprintf(text, sizeof text,
+                     "no gradient: every |dW| is 0 on this batch, so no weight can move (only biases). With all "
+                     "weights 0, every %s unit outputs %s(0) = 0 for every input: the units are identical "
+                     "(symmetry), dW%d = Aᵀ·dZ is 0 because A is, and with W%d = 0 no gradient flows back to "
+                     "W1. Start from random weights: %s.", act_name(hid), act_name(hid), L, L, random_fix(s));
+        else
+            snprintf(text, sizeof text,
+                     "no gradient: every |dW| is 0 on this batch, so no weight can move. Look for weights set "
+                     "to 0 or units that pass nothing back (`params`, `explain dW1[0,0]`); random weights "
+                     "help: %s.", random_fix(s));
+        break;
+    }
+    case FIND_DUPLICATE:
+        unit_list(ld, units, sizeof units);
         snprintf(text, sizeof text,
-                 "no gradient: every |dW| is 0 on this batch, so no weight can move. With all-zero weights "
-                 "(`set init zeros`) a relu layer outputs 0 and passes no gradient; start from random weights "
-                 "(`set init auto`, then `init`).");
+                 "identical units: units %s of layer %d are identical (equal columns of W%d, entries of b%d "
+                 "and rows of W%d)%s: they get identical gradients and will stay identical (symmetry), "
+                 "so they count as one. Start from random weights: %s.", units, f->layer, f->layer, f->layer,
+                 f->layer + 1, ld->dup_more ? ", and so are other units of the layer" : "", random_fix(s));
         break;
+    case FIND_SIGNAL_VANISH:
+    case FIND_SIGNAL_EXPLODE: {
+        bool grow = f->kind == FIND_SIGNAL_EXPLODE;
+        bool advise = init_fix(s, L, hid, fix, sizeof fix);
+        char logits[160] = "", cause[320];
+        const LayerDiag *out = &d->layer[L - 1];
+        double rms = sqrt(out->a_mean * out->a_mean + out->a_std * out->a_std);
+        if (grow && d->classification && rms > INSPECT_LOGIT_BIG)
+            snprintf(logits, sizeof logits, "%sthe logits are %s in size (above %g), so the outputs are "
+                     "certain and a wrong one costs a huge loss (%s)", f->layer == L ? "" : "; ", G3(rms),
+                     INSPECT_LOGIT_BIG, G3(d->loss));
+        if (advise)
+            snprintf(cause, sizeof cause, "The init is too %s for this depth: %s%s.", grow ? "large" : "small",
+                     fix, grow ? stdz : "");
+        else if (grow)
+            snprintf(cause, sizeof cause, "The init (%s) already keeps the variance for %s, so look at the "
+                     "inputs (`data standardize`) or a learning rate that grew the weights.", fix, act_name(hid));
+        else
+            snprintf(cause, sizeof cause, "The init (%s) already keeps the variance for %s, so the "
+                     "activation shrinks it: try act=%s, or fewer layers.", fix, act_name(hid),
+                     relu_like(hid) ? "leaky_relu" : "relu with `set init he_normal`");
+        if (f->layer == L)
+            snprintf(text, sizeof text, "exploding signal: %s. %s", logits, cause);
+        else
+            snprintf(text, sizeof text,
+                     "%s signal: the std of the activations %s from %s in layer 1 to %s in layer %d (×%s, "
+                     "%s %g), about ×%s per layer%s. %s", grow ? "exploding" : "vanishing",
+                     grow ? "grows" : "falls", G3(d->layer[0].a_std), G3(ld->a_std), f->layer, G3(f->value),
+                     grow ? "above" : "below", grow ? INSPECT_SIGNAL_EXPLODE : INSPECT_SIGNAL_VANISH,
+                     G3(pow(f->value, 1.0 / (f->layer - 1))), logits, cause);
+        break;
+    }
+    case FIND_DZ_VANISH: {
+        const LayerDiag *lh = &d->layer[L - 2];
+        bool advise = init_fix(s, L, hid, fix, sizeof fix);
+        char cause[320];
+        bool same = false; /* the vanishing signal's line already gives cause and fix */
+        for (int i = 0; i < d->n_findings; i++)
+            same |= d->finding[i].kind == FIND_SIGNAL_VANISH;
+        if (same)
+            snprintf(cause, sizeof cause, "Same cause and fix as the vanishing signal.");
+        else if (advise)
+            snprintf(cause, sizeof cause, "The init is too small for this depth: %s.", fix);
+        else
+            snprintf(cause, sizeof cause, "The init (%s) already suits %s; try fewer layers%s.", fix,
+                     act_name(hid), hid == ACT_SIGMOID || hid == ACT_TANH ? ", or act=relu with he_normal" : "");
+        snprintf(text, sizeof text,
+                 "vanishing gradients: the gradient shrinks toward the input, rms of dZ from %s in layer %d to "
+                 "%s in layer 1 (×%s, below %g; |db%d| = %s, |db1| = %s), so the first layers barely learn "
+                 "(|dW| = Aᵀ·dZ can hide it: A grows toward the input as dZ shrinks). %s", G3(lh->dz_rms), L - 1, G3(d->layer[0].dz_rms),
+                 G3(f->value), INSPECT_DZ_VANISH, L - 1, G3(lh->bias_grad_norm), G3(d->layer[0].bias_grad_norm),
+                 cause);
+        break;
+    }
     case FIND_DEAD:
     case FIND_SATURATED: {
         /* one line for every layer with this finding */
@@ -357,11 +513,22 @@ static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
                                     "of layer %d (%.0f%%)", len ? ", " : "", f->kind == FIND_DEAD ? gl->dead :
                                     gl->saturated, gl->n_out, act_name(gl->act), g->layer, 100 * g->value);
         }
-        if (f->kind == FIND_DEAD)
+        if (f->kind == FIND_DEAD) {
+            char cause[400];
+            const char *leaky = hid == ACT_LEAKY_RELU ? "" : "act=leaky_relu lets dead units recover; ";
+            if (init_fix(s, L, hid, fix, sizeof fix))
+                snprintf(cause, sizeof cause, "Typical causes: a learning rate too high or a bad init (large "
+                         "negative biases); %stry %s.", leaky, fix);
+            else
+                snprintf(cause, sizeof cause, "The init (%s) already suits %s, so look at the learning rate "
+                         "(a step too large pushes biases below 0)%s; %s", fix, act_name(hid),
+                         s->data->standardized ? "" : " or the inputs (`data standardize`)",
+                         *leaky ? "act=leaky_relu lets dead units recover." : "a small share is chance on "
+                         "a small batch.");
             snprintf(text, sizeof text,
                      "dead units: %s are inactive (Z <= 0) for every sample of the batch, so no gradient reaches "
-                     "their weights. Typical causes: a learning rate too high or a bad init (large negative "
-                     "biases); try act=leaky_relu or `set init he_normal`.", where);
+                     "their weights. %s", where, cause);
+        }
         else
             snprintf(text, sizeof text,
                      "saturation: %s sit in the flat part (%s) for most samples, where the derivative is almost 0 "
@@ -376,7 +543,7 @@ static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
                  "vanishing gradients: |dW1| is %s times |dW%d| (below %g), so the first layers barely learn. "
                  "%s", G3(f->value), L, INSPECT_VANISH,
                  squash ? "Each sigmoid/tanh layer multiplies the gradient by its derivative (at most 0.25 for "
-                          "sigmoid, 1 for tanh); try act=relu, fewer layers, or `set init he_normal`."
+                          "sigmoid, 1 for tanh); try act=relu with `set init he_normal`, or fewer layers."
                         : "The gradient shrinks through every layer; try fewer layers, or an init that keeps "
                           "the scale (`set init auto`, then `init`).");
         break;
@@ -400,20 +567,37 @@ static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
                      G3(f->value), L, INSPECT_EXPLODE, grow);
         break;
     }
-    case FIND_UPDATE_HIGH:
+    case FIND_UPDATE_HIGH: {
+        double lr = advised_lr(d->lr * INSPECT_RATIO_GOOD / f->value, &capped);
         snprintf(text, sizeof text,
                  "update too large: %s moves W%d by %s of its size per step, far above the usual ~%g; the "
-                 "learning rate (%g) is probably too high: try `set lr %g`, which aims at ~%g.",
+                 "learning rate (%g) is probably too high: try `set lr %g`%s.",
                  d->measured ? "the last update" : "an sgd step", f->layer, G3(f->value), INSPECT_RATIO_GOOD,
-                 d->lr, round_lr(d->lr * INSPECT_RATIO_GOOD / f->value), INSPECT_RATIO_GOOD);
+                 d->lr, lr, capped ? ", and check the init and the inputs: the gradients are unusually large"
+                                   : ", which aims at ~0.001");
         break;
-    case FIND_UPDATE_LOW:
-        snprintf(text, sizeof text,
-                 "update too small: %s moves the weights by at most %s of their size (W%d), far below the "
-                 "usual ~%g; the learning rate (%g) is probably too low: try `set lr %g`, which aims at ~%g.",
-                 d->measured ? "the last update" : "an sgd step", G3(f->value), f->layer, INSPECT_RATIO_GOOD,
-                 d->lr, round_lr(d->lr * INSPECT_RATIO_GOOD / f->value), INSPECT_RATIO_GOOD);
+    }
+    case FIND_UPDATE_LOW: {
+        double lr = advised_lr(d->lr * INSPECT_RATIO_GOOD / f->value, &capped);
+        if (capped) {
+            char small[200] = "";
+            if (init_fix(s, L, hid, fix, sizeof fix))
+                snprintf(small, sizeof small, ", or the signal is too weak: %s", fix);
+            snprintf(text, sizeof text,
+                     "update too small: %s moves the weights by at most %s of their size (W%d), far below the "
+                     "usual ~%g. It would take a learning rate above %g to reach it, so the rate is not what "
+                     "to change: the gradient is almost 0 here, because training has converged (see the loss)%s.",
+                     d->measured ? "the last update" : "an sgd step", G3(f->value), f->layer,
+                     INSPECT_RATIO_GOOD, INSPECT_LR_MAX, small);
+        }
+        else
+            snprintf(text, sizeof text,
+                     "update too small: %s moves the weights by at most %s of their size (W%d), far below the "
+                     "usual ~%g; the learning rate (%g) is probably too low: try `set lr %g`, which aims at ~%g.",
+                     d->measured ? "the last update" : "an sgd step", G3(f->value), f->layer,
+                     INSPECT_RATIO_GOOD, d->lr, lr, INSPECT_RATIO_GOOD);
         break;
+    }
     case FIND_HEALTHY:
         snprintf(text, sizeof text,
                  "nothing stands out: no dead or saturated layer, gradients of comparable size in every "

@@ -403,6 +403,64 @@ static bool columns_equal(const double *w, const double *b, int n_in, int n_out)
     return true;
 }
 
+/* True when units i and j of a layer are the same unit: equal columns of
+ * W (n_in, n_out), equal entries of b, and equal rows of the next layer's
+ * W (n_out, n_next), so they compute and receive the same thing. */
+static bool units_equal(const double *w, const double *b, int n_in, int n_out, const double *next, int n_next,
+                        int i, int j)
+{
+#define SAME(u, v) (fabs((u) - (v)) <= 1e-9 * (1.0 + fabs(u)))
+    if (!SAME(b[i], b[j]))
+        return false;
+    for (int r = 0; r < n_in; r++)
+        if (!SAME(w[(size_t)r * (size_t)n_out + (size_t)i], w[(size_t)r * (size_t)n_out + (size_t)j]))
+            return false;
+    for (int c = 0; c < n_next; c++)
+        if (!SAME(next[(size_t)i * (size_t)n_next + (size_t)c], next[(size_t)j * (size_t)n_next + (size_t)c]))
+            return false;
+    return true;
+#undef SAME
+}
+
+/* Groups of identical units in hidden layer k (0-based) when they are not
+ * all identical (the symmetry finding covers that): the first group into
+ * ld->dup, the units of the others counted in ld->dup_more. */
+static void find_duplicates(const Model *m, int k, LayerDiag *ld)
+{
+    const Layer *ly = &m->layer[k], *nx = &m->layer[k + 1];
+    int n = ly->n_out;
+    const double *w = m->params + ly->w_off, *b = m->params + ly->b_off, *next = m->params + nx->w_off;
+    int first = -1, in_groups = 0; /* first: the unit the first group starts at */
+    for (int i = 0; i < n; i++) {
+        bool seen = false; /* i repeats an earlier unit, so its group is counted */
+        for (int h = 0; h < i && !seen; h++)
+            seen = units_equal(w, b, ly->n_in, n, next, nx->n_out, h, i);
+        if (seen)
+            continue;
+        int size = 1;
+        for (int j = i + 1; j < n; j++)
+            if (units_equal(w, b, ly->n_in, n, next, nx->n_out, i, j)) {
+                if (first < 0 && size == 1)
+                    ld->dup[ld->n_dup++] = i;
+                if (first < 0 || first == i) {
+                    if (ld->n_dup < INSPECT_DUP_LIST)
+                        ld->dup[ld->n_dup] = j;
+                    ld->n_dup++;
+                } else {
+                    in_groups += size == 1 ? 2 : 1;
+                }
+                size++;
+            }
+        if (size > 1 && first < 0)
+            first = i;
+    }
+    if (ld->n_dup >= n) { /* all of them: that is the symmetry finding */
+        ld->n_dup = 0;
+        in_groups = 0;
+    }
+    ld->dup_more = in_groups;
+}
+
 /* Activation statistics, dead and saturated units of layer k (0-based). */
 static void measure_units(const Model *m, int k, int rows, LayerDiag *ld)
 {
@@ -437,6 +495,29 @@ static void measure_units(const Model *m, int k, int rows, LayerDiag *ld)
     }
 }
 
+/* The findings about the signal's scale through the layers: activations
+ * that shrink or grow layer over layer, or huge logits. Sets *vanish / *explode when one fires. */
+static void signal_findings(Diagnosis *d, bool *vanish, bool *explode)
+{
+    int L = d->n_layers;
+    const LayerDiag *first = &d->layer[0], *last_h = &d->layer[L >= 2 ? L - 2 : 0], *out = &d->layer[L - 1];
+    if (L >= 3 && first->a_std > 0 && isfinite(last_h->a_std)) {
+        double r = last_h->a_std / first->a_std;
+        if (r < INSPECT_SIGNAL_VANISH) {
+            add_finding(d, FIND_SIGNAL_VANISH, L - 1, r);
+            *vanish = true;
+        } else if (r > INSPECT_SIGNAL_EXPLODE) {
+            add_finding(d, FIND_SIGNAL_EXPLODE, L - 1, r);
+            *explode = true;
+        }
+    }
+    double logits = sqrt(out->a_mean * out->a_mean + out->a_std * out->a_std);
+    if (!*explode && L >= 2 && d->classification && logits > INSPECT_LOGIT_BIG) {
+        add_finding(d, FIND_SIGNAL_EXPLODE, L, logits);
+        *explode = true;
+    }
+}
+
 /* The findings, most fundamental first. */
 static void draw_findings(const Session *s, Diagnosis *d)
 {
@@ -451,6 +532,12 @@ static void draw_findings(const Session *s, Diagnosis *d)
     }
     if (quiet_grads)
         add_finding(d, FIND_ZERO_GRAD, 0, 0.0);
+    for (int k = 1; k < L; k++)
+        if (d->layer[k - 1].n_dup > 0)
+            add_finding(d, FIND_DUPLICATE, k, d->layer[k - 1].n_dup);
+    bool vanish = false, explode = false;
+    if (!quiet_grads)
+        signal_findings(d, &vanish, &explode);
     for (int k = 1; k < L; k++) {
         const LayerDiag *ld = &d->layer[k - 1];
         /* all-zero weights make every unit "dead"; the symmetry finding says why */
@@ -465,17 +552,28 @@ static void draw_findings(const Session *s, Diagnosis *d)
     for (int k = 1; k <= L; k++)
         if (d->layer[k - 1].grad_norm > d->layer[big - 1].grad_norm)
             big = k;
-    if (!quiet_grads && L >= 2 && gl > 0 && g1 / gl < INSPECT_VANISH)
+    /* a gradient that shrinks toward the input: |dW1| against |dW_L|, or
+     * (dW = A^T dZ can stay level while dZ vanishes, when A grows as the
+     * gradient shrinks) the rms of dZ1 against the last hidden layer's */
+    const LayerDiag *last_h = &d->layer[L >= 2 ? L - 2 : 0];
+    if (!quiet_grads && L >= 2 && gl > 0 && g1 / gl < INSPECT_VANISH) {
         add_finding(d, FIND_VANISHING, 1, g1 / gl);
-    bool exploding = true;
-    if (d->layer[big - 1].grad_norm > INSPECT_GRAD_BIG)
+        vanish = true;
+    } else if (!quiet_grads && L >= 3 && last_h->dz_rms > 0 &&
+               d->layer[0].dz_rms / last_h->dz_rms < INSPECT_DZ_VANISH) {
+        add_finding(d, FIND_DZ_VANISH, 1, d->layer[0].dz_rms / last_h->dz_rms);
+        vanish = true;
+    }
+    if (d->layer[big - 1].grad_norm > INSPECT_GRAD_BIG) {
         add_finding(d, FIND_EXPLODING, big, d->layer[big - 1].grad_norm);
-    else if (L >= 2 && gl > 0 && g1 / gl > INSPECT_EXPLODE)
+        explode = true;
+    } else if (L >= 2 && gl > 0 && g1 / gl > INSPECT_EXPLODE) {
         add_finding(d, FIND_EXPLODING, 1, g1 / gl);
-    else
-        exploding = false;
+        explode = true;
+    }
     /* the update ratio: only measured, or expected where sgd's formula
-     * holds; exploding gradients already explain a large one */
+     * holds; a vanishing or exploding signal already explains a small or
+     * large one, and the learning rate is not what to change then */
     if (!quiet_grads && (d->measured || s->opt.kind == OPT_SGD)) {
         int top = 0;
         for (int k = 1; k <= L; k++) {
@@ -485,9 +583,9 @@ static void draw_findings(const Session *s, Diagnosis *d)
         }
         if (top) {
             double v = d->layer[top - 1].update_ratio;
-            if (v > INSPECT_RATIO_HIGH && !exploding)
+            if (v > INSPECT_RATIO_HIGH && !explode)
                 add_finding(d, FIND_UPDATE_HIGH, top, v);
-            else if (v < INSPECT_RATIO_LOW)
+            else if (v < INSPECT_RATIO_LOW && !vanish)
                 add_finding(d, FIND_UPDATE_LOW, top, v);
         }
     }
@@ -505,6 +603,7 @@ int inspect_diagnose(Session *s, Diagnosis *d, char *err)
     d->n_layers = m->n_layers;
     d->rows = p.rows;
     d->lr = s->opt.lr;
+    d->classification = s->data->classification;
     d->loss = probe_loss(&p, true);
     const Snapshot *snap = session_snapshot(s, 0);
     d->measured = snap != NULL;
@@ -522,6 +621,11 @@ int inspect_diagnose(Session *s, Diagnosis *d, char *err)
         ld->weight_norm = mat_norm(m->params + ly->w_off, nw);
         ld->symmetric = k < m->n_layers && columns_equal(m->params + ly->w_off, m->params + ly->b_off,
                                                            ly->n_in, ly->n_out);
+        if (k < m->n_layers && !ld->symmetric)
+            find_duplicates(m, k - 1, ld);
+        ld->bias_grad_norm = mat_norm(m->grads + ly->b_off, (size_t)ly->n_out);
+        size_t nz = (size_t)p.rows * (size_t)ly->n_out;
+        ld->dz_rms = mat_norm(m->dz[k - 1], nz) / sqrt((double)nz);
         double step;
         if (snap) {
             /* the copy's gradients are spent: they hold W - W_before now */

@@ -106,6 +106,13 @@ const char *inspect_kink_name(Kink k); /* "relu", "hinge", ... */
 #define INSPECT_RATIO_GOOD 1e-3     /* the update-to-weight ratio to aim at */
 #define INSPECT_RATIO_HIGH 1e-1     /* above (100 times ~1e-3): lr too high */
 #define INSPECT_RATIO_LOW 1e-5      /* below (100 times less): lr too low */
+#define INSPECT_SIGNAL_VANISH 1e-2  /* std A of the last hidden layer below this times layer 1's */
+#define INSPECT_SIGNAL_EXPLODE 1e2  /* above this times layer 1's: the signal explodes */
+#define INSPECT_LOGIT_BIG 1e2       /* classification logits with an rms above this: huge */
+#define INSPECT_DZ_VANISH 1e-2      /* rms dZ1 below this times the last hidden layer's */
+#define INSPECT_LR_MAX 10.0         /* a learning rate advised is never above this */
+#define INSPECT_LR_MIN 1e-6         /* nor below this */
+#define INSPECT_DUP_LIST 8          /* units of a group of identical units listed */
 
 /* One layer's numbers on the current batch. */
 typedef struct LayerDiag {
@@ -118,6 +125,11 @@ typedef struct LayerDiag {
     double weight_norm;   /* ||W_k|| */
     double update_ratio;  /* ||dW_k applied||/||W_k||, NaN when ||W_k|| = 0 */
     bool symmetric;       /* hidden layer, n_out >= 2, all columns of W_k and all b_k equal */
+    double bias_grad_norm; /* ||db_k|| on the current batch */
+    double dz_rms;        /* root mean square of dZ_k over batch and units */
+    int n_dup;            /* units in the first group of identical units (0: none), not all */
+    int dup[INSPECT_DUP_LIST]; /* the first of them (0-based, as in W1[i,j]) */
+    int dup_more;         /* units of further groups of identical units */
 } LayerDiag;
 
 typedef enum FindingKind {
@@ -127,6 +139,10 @@ typedef enum FindingKind {
     FIND_DEAD,        /* value: share of dead units of layer */
     FIND_SATURATED,   /* value: share of saturated units of layer */
     FIND_SYMMETRY,    /* layer's units are identical; value ||W_k|| (0: all zero) */
+    FIND_DUPLICATE,   /* some (not all) units of layer are identical; value: how many */
+    FIND_SIGNAL_VANISH,  /* value: std A_{L-1} / std A_1, layer L-1 */
+    FIND_SIGNAL_EXPLODE, /* value: that ratio (layer L-1), or the rms of huge logits (layer L) */
+    FIND_DZ_VANISH,   /* value: rms dZ_1 / rms dZ_{L-1}, layer 1 (only without FIND_VANISHING) */
     FIND_UPDATE_HIGH, /* value: the largest update ratio, at layer */
     FIND_UPDATE_LOW,  /* value: the largest update ratio, at layer */
     FIND_HEALTHY      /* nothing stood out */
@@ -145,6 +161,7 @@ typedef struct Diagnosis {
     LayerDiag layer[NN_MAX_LAYERS]; /* layer[k-1] is layer k */
     int rows;                       /* rows of the batch */
     double loss;                    /* its loss */
+    bool classification;            /* the logits feed a sigmoid or softmax */
     bool measured;                  /* update ratios from the last update (else lr*||dW||/||W||) */
     long update_step;               /* the step that update was, when measured */
     double lr;                      /* the learning rate in force */

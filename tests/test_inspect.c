@@ -3,8 +3,10 @@
  * its comparison flags a wrong gradient, kinks of relu, leaky_relu, hinge,
  * mae and huber are skipped rather than failed, large tensors are sampled
  * (and say so), nothing in the session changes in any phase, and the
- * diagnosis finds symmetry, dead units, saturation, vanishing and
- * exploding gradients and update ratios far from ~1e-3. Fixed seeds. */
+ * diagnosis finds symmetry, identical units, dead units, saturation,
+ * vanishing and exploding signals and gradients and update ratios far from
+ * ~1e-3, never advises an init already in use nor an absurd learning rate,
+ * and says nothing about healthy networks. Fixed seeds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -614,6 +616,199 @@ static void test_saturation_and_exploding(void **state)
     fx_free(x);
 }
 
+/* out with every run of white space (a wrapped line's break and indent)
+ * made one space, in a static buffer. */
+static const char *unwrapped(const char *out)
+{
+    static char buf[16384];
+    size_t n = 0;
+    for (const char *p = out; *p && n + 1 < sizeof buf; p++)
+        if (!strchr(" \n", *p) || (n > 0 && buf[n - 1] != ' '))
+            buf[n++] = strchr(" \n", *p) ? ' ' : *p;
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Fails unless out says text, wherever its lines were wrapped. */
+static void assert_says(const char *out, const char *text)
+{
+    if (!strstr(unwrapped(out), text))
+        fail_msg("expected \"%s\" in:\n%s", text, out);
+}
+
+/* Fails when out says text. */
+static void assert_lacks(const char *out, const char *text)
+{
+    if (strstr(unwrapped(out), text))
+        fail_msg("did not expect \"%s\" in:\n%s", text, out);
+}
+
+#define DEEP_SETUP(std, act)                                                                               \
+    "data circles n=200 seed=1; set init normal std=" std "; set seed 1; "                                  \
+    "model mlp 32 32 32 32 32 act=" act "; forward; loss; backward"
+
+static void test_vanishing_signal(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    Diagnosis d;
+    ok(x, DEEP_SETUP("0.01", "tanh"));
+    diagnose(x, &d);
+    const Finding *f = finding(&d, FIND_SIGNAL_VANISH);
+    assert_non_null(f);
+    assert_int_equal(f->layer, 5);
+    assert_true(f->value < INSPECT_SIGNAL_VANISH);
+    assert_true(fabs(f->value - d.layer[4].a_std / d.layer[0].a_std) < 1e-12);
+    /* |dW| stays level, but dZ vanishes toward the input */
+    assert_null(finding(&d, FIND_VANISHING));
+    f = finding(&d, FIND_DZ_VANISH);
+    assert_non_null(f);
+    assert_true(f->value < INSPECT_DZ_VANISH);
+    assert_true(d.layer[0].bias_grad_norm < 1e-6 && d.layer[4].bias_grad_norm > 1e-3);
+    assert_null(finding(&d, FIND_UPDATE_LOW)); /* the signal explains the small update */
+    ok(x, "diagnose");
+    assert_says(x->last, "vanishing signal: the std of the activations falls from 0.00973 in layer 1 to");
+    assert_says(x->last, "8.52e-08");
+    assert_says(x->last, "vanishing gradients: the gradient shrinks toward the input");
+    assert_says(x->last, "`set init xavier_normal`, then `init`");
+    assert_lacks(x->last, "set lr");
+
+    /* xavier keeps the signal: nothing to say about it */
+    ok(x, "set init xavier_normal; set seed 1; init; forward; loss; backward");
+    diagnose(x, &d);
+    assert_null(finding(&d, FIND_SIGNAL_VANISH));
+    assert_null(finding(&d, FIND_DZ_VANISH));
+    assert_non_null(finding(&d, FIND_HEALTHY));
+    fx_free(x);
+}
+
+static void test_exploding_signal(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    Diagnosis d;
+    ok(x, DEEP_SETUP("1", "relu"));
+    diagnose(x, &d);
+    const Finding *f = finding(&d, FIND_SIGNAL_EXPLODE);
+    assert_non_null(f);
+    assert_int_equal(f->layer, 5);
+    assert_true(f->value > INSPECT_SIGNAL_EXPLODE);
+    assert_null(finding(&d, FIND_UPDATE_HIGH)); /* the signal explains the large update */
+    ok(x, "diagnose");
+    assert_says(x->last, "exploding signal: the std of the activations grows from 0.587 in layer 1");
+    assert_says(x->last, "the logits are");
+    assert_says(x->last, "`set init he_normal`, then `init`");
+    assert_says(x->last, "data standardize");
+    assert_lacks(x->last, "set lr");
+
+    /* huge logits alone, in a shallow net */
+    ok(x, "set init normal std=30; set seed 1; model mlp 8; forward");
+    diagnose(x, &d);
+    f = finding(&d, FIND_SIGNAL_EXPLODE);
+    assert_non_null(f);
+    assert_int_equal(f->layer, 2);
+    assert_true(f->value > INSPECT_LOGIT_BIG);
+
+    /* he_normal: no explosion, and the dead-unit advice does not repeat it */
+    ok(x, DEEP_SETUP("1", "relu") "; set init he_normal; set seed 1; init; forward; loss; backward");
+    diagnose(x, &d);
+    assert_null(finding(&d, FIND_SIGNAL_EXPLODE));
+    assert_non_null(finding(&d, FIND_DEAD));
+    ok(x, "diagnose");
+    assert_says(x->last, "dead units:");
+    assert_says(x->last, "The init (he_normal) already suits relu");
+    assert_lacks(x->last, "set init he_normal");
+    fx_free(x);
+}
+
+static void test_zero_grad_names_activation(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    Diagnosis d;
+    ok(x, "data moons n=200 seed=1; set init zeros; model mlp 4 act=tanh; train 50");
+    diagnose(x, &d);
+    assert_non_null(finding(&d, FIND_ZERO_GRAD));
+    assert_non_null(finding(&d, FIND_SYMMETRY));
+    ok(x, "diagnose");
+    assert_says(x->last, "every tanh unit outputs tanh(0) = 0");
+    assert_says(x->last, "(symmetry)");
+    assert_says(x->last, "`set init auto`, then `init`");
+    assert_lacks(x->last, "relu");
+    /* a random init is set already: `init` is enough */
+    ok(x, "set init xavier_uniform");
+    ok(x, "diagnose");
+    assert_says(x->last, "Start from random weights: `init`.");
+    fx_free(x);
+}
+
+static void test_identical_units(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    Diagnosis d;
+    ok(x, "data moons n=200 seed=1; set init zeros; model mlp 4 act=tanh; W1[0,0] = 0.5; train 50");
+    diagnose(x, &d);
+    assert_false(d.layer[0].symmetric);
+    const Finding *f = finding(&d, FIND_DUPLICATE);
+    assert_non_null(f);
+    assert_int_equal(f->layer, 1);
+    assert_int_equal(d.layer[0].n_dup, 3);
+    assert_int_equal(d.layer[0].dup[0], 1);
+    assert_int_equal(d.layer[0].dup[1], 2);
+    assert_int_equal(d.layer[0].dup[2], 3);
+    assert_int_equal(d.layer[0].dup_more, 0);
+    assert_null(finding(&d, FIND_HEALTHY));
+    ok(x, "diagnose");
+    assert_says(x->last, "units 1, 2, 3 of layer 1 are identical");
+    assert_says(x->last, "will stay identical (symmetry)");
+
+    /* equal incoming weights but different outgoing ones: they will part */
+    ok(x, "W2[2,0] = 0.1");
+    diagnose(x, &d);
+    assert_int_equal(d.layer[0].n_dup, 2);
+    assert_int_equal(d.layer[0].dup[0], 1);
+    assert_int_equal(d.layer[0].dup[1], 3);
+
+    /* a random init has none */
+    ok(x, "set init auto; init; train 5");
+    diagnose(x, &d);
+    assert_null(finding(&d, FIND_DUPLICATE));
+    fx_free(x);
+}
+
+/* Healthy networks stay healthy, and a learning rate is only advised within
+ * [INSPECT_LR_MIN, INSPECT_LR_MAX]. */
+static void test_healthy_and_sane_lr(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    Diagnosis d;
+    static const char *const healthy[] = {
+        "data moons; model mlp 8",
+        "data moons n=200 seed=1; set seed 1; model mlp 16 16 act=tanh; set lr 0.1; train 30",
+        "data moons; model mlp 32 32 32 32 act=tanh; set lr 0.1; train 30",
+        "data blobs classes=3; model mlp 16 16 act=gelu; set optimizer adam; train 30",
+    };
+    for (size_t i = 0; i < sizeof healthy / sizeof *healthy; i++) {
+        ok(x, healthy[i]);
+        diagnose(x, &d);
+        if (!finding(&d, FIND_HEALTHY))
+            fail_msg("%s: expected nothing to stand out, found kind %d", healthy[i], d.finding[0].kind);
+    }
+    /* converged: a tiny update, but no learning rate above 10 */
+    fx_free(x);
+    x = fx_new();
+    ok(x, "data line noise=0; model linear; set lr 0.1; train 300");
+    diagnose(x, &d);
+    assert_non_null(finding(&d, FIND_UPDATE_LOW));
+    ok(x, "diagnose");
+    assert_says(x->last, "update too small");
+    assert_says(x->last, "training has converged");
+    assert_lacks(x->last, "set lr");
+    fx_free(x);
+}
+
 /* Columns a UTF-8 line takes. */
 static int columns(const char *s, size_t n)
 {
@@ -627,13 +822,18 @@ static void test_output_fits(void **state)
 {
     (void)state;
     Fx *x = fx_new();
-    static const char *const lines[] = {
-        "data moons; set init normal std=10; model mlp 100 100 100 act=sigmoid; step 2; diagnose",
-        "data blobs classes=3 features=200; model mlp 1000 act=leaky_relu; gradcheck",
-        "data moons; set init zeros; model mlp 8; gradcheck; diagnose",
+    static const char *const lines[][2] = {
+        {"data moons; set init normal std=10; model mlp 100 100 100 act=sigmoid; step 2", "diagnose"},
+        {"data blobs classes=3 features=200; model mlp 1000 act=leaky_relu", "gradcheck"},
+        {"data moons; set init zeros; model mlp 8", "gradcheck; diagnose"},
+        {DEEP_SETUP("0.01", "tanh"), "diagnose"},
+        {DEEP_SETUP("1", "relu"), "diagnose"},
+        {DEEP_SETUP("1", "relu") "; set init he_normal; set seed 1; init", "diagnose"},
+        {"data moons; set init zeros; model mlp 4 act=tanh; W1[0,0] = 0.5; train 5", "diagnose"},
     };
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
-        ok(x, lines[i]);
+        ok(x, lines[i][0]);
+        ok(x, lines[i][1]);
         for (const char *p = x->last; *p;) {
             size_t n = strcspn(p, "\n");
             if (columns(p, n) > 100)
@@ -661,6 +861,11 @@ int main(void)
         cmocka_unit_test(test_vanishing_in_deep_sigmoid),
         cmocka_unit_test(test_update_ratio),
         cmocka_unit_test(test_saturation_and_exploding),
+        cmocka_unit_test(test_vanishing_signal),
+        cmocka_unit_test(test_exploding_signal),
+        cmocka_unit_test(test_zero_grad_names_activation),
+        cmocka_unit_test(test_identical_units),
+        cmocka_unit_test(test_healthy_and_sane_lr),
         cmocka_unit_test(test_output_fits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

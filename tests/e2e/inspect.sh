@@ -2,7 +2,8 @@
 # gradcheck and diagnose through the real binary: the check passes for
 # every loss, a relu kink is skipped (not failed), a large tensor says it
 # was sampled, nothing in the session changes, the diagnosis names the
-# symmetry problem, dead units, vanishing gradients and a too-large update,
+# symmetry problem, identical units, dead units, vanishing and exploding
+# signals, vanishing gradients and a too-large update,
 # and refusals exit non-zero with one line. Usage: sh inspect.sh BINARY
 bin=${1:-build/paramlab}
 failed=0
@@ -91,6 +92,25 @@ has "$out" "vanishing gradients" "deep sigmoid"
 out=$(run "data moons; model mlp 8; set lr 5; step; diagnose")
 has "$out" "update too large" "big lr"
 has "$out" "last update (step 1)" "big lr"
+deep="data circles n=200 seed=1; set seed 1; model mlp 32 32 32 32 32"
+out=$(run "set init normal std=0.01; $deep act=tanh; diagnose" | tr -s ' \n' '  ')
+has "$out" "vanishing signal: the std of the activations falls from 0.00973 in layer 1" "vanishing signal"
+has "$out" "vanishing gradients: the gradient shrinks toward the input" "vanishing dZ"
+has "$out" "\`set init xavier_normal\`, then \`init\`" "vanishing signal"
+hasnt "$out" "set lr" "vanishing signal"
+out=$(run "set init normal std=1; $deep act=relu; diagnose" | tr -s ' \n' '  ')
+has "$out" "exploding signal: the std of the activations grows" "exploding signal"
+has "$out" "\`set init he_normal\`, then \`init\`" "exploding signal"
+hasnt "$out" "set lr" "exploding signal"
+out=$(run "set init he_normal; $deep act=relu; diagnose" | tr -s ' \n' '  ')
+has "$out" "The init (he_normal) already suits relu" "dead units with he"
+hasnt "$out" "set init he_normal" "dead units with he"
+out=$(run "data moons n=200 seed=1; set init zeros; model mlp 4 act=tanh; train 50; diagnose" | tr -s ' \n' '  ')
+has "$out" "every tanh unit outputs tanh(0) = 0" "zero gradient names tanh"
+hasnt "$out" "relu" "zero gradient names tanh"
+out=$(run "data moons n=200 seed=1; set init zeros; model mlp 4 act=tanh; W1[0,0] = 0.5; train 50; diagnose" |
+      tr -s ' \n' '  ')
+has "$out" "units 1, 2, 3 of layer 1 are identical" "identical units"
 out=$(run "data moons; model mlp 8; diagnose")
 has "$out" "nothing stands out" "healthy"
 has "$out" "expected for sgd" "ratio before an update"

@@ -457,8 +457,8 @@ static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
                      "certain and a wrong one costs a huge loss (%s)", f->layer == L ? "" : "; ", G3(rms),
                      INSPECT_LOGIT_BIG, G3(d->loss));
         if (advise)
-            snprintf(cause, sizeof cause, "The init is too %s for this depth: %s%s.", grow ? "large" : "small",
-                     fix, grow ? stdz : "");
+            snprintf(cause, sizeof cause, "The init is too %s%s: %s%s.", grow ? "large" : "small",
+                     L >= 3 ? " for this depth" : "", fix, grow ? stdz : "");
         else if (grow)
             snprintf(cause, sizeof cause, "The init (%s) already keeps the variance for %s, so look at the "
                      "inputs (`data standardize`) or a learning rate that grew the weights.", fix, act_name(hid));

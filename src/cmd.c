@@ -193,9 +193,7 @@ static const char *tensor_meaning(const Tensor *t)
     }
 }
 
-/* Parses "NAME", "NAME[i]" or "NAME[i,j]" into name and indices (-1 when
- * absent). Returns -1 with err on malformed brackets. */
-static int parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, long *j)
+int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, long *j)
 {
     *i = *j = -1;
     const char *br = strchr(ref, '[');
@@ -236,9 +234,7 @@ static int parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, 
     return 0;
 }
 
-/* Resolves the element (i, j) of t to a flat index; -1 with err when out of
- * range. A vector takes [i] (or [0,i]). */
-static int element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at)
+int cmd_element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at)
 {
     if (t->vector && j < 0) {
         j = i;
@@ -269,14 +265,14 @@ int cmd_ref(CmdCtx *c, const char *ref, Tensor *t, long *at)
 {
     char name[32];
     long i, j;
-    if (parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+    if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
         return -1;
     if (session_tensor(c->s, name, t, c->err) != 0)
         return name_refused(c, name);
     *at = -1;
     size_t k;
     if (i >= 0) {
-        if (element_index(c, t, i, j, &k) != 0)
+        if (cmd_element_index(c, t, i, j, &k) != 0)
             return -1;
         *at = (long)k;
     }
@@ -288,7 +284,7 @@ static int show_ref(CmdCtx *c, const char *ref)
 {
     char name[32];
     long i, j;
-    if (parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+    if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
         return -1;
     Tensor t;
     if (session_tensor(c->s, name, &t, c->err) != 0)
@@ -302,7 +298,7 @@ static int show_ref(CmdCtx *c, const char *ref)
         return 0;
     }
     size_t at;
-    if (element_index(c, &t, i, j, &at) != 0)
+    if (cmd_element_index(c, &t, i, j, &at) != 0)
         return -1;
     cmd_out(c, "%s = %s\n", ref, NUM(t.data[at]));
     return 0;
@@ -1208,11 +1204,11 @@ static int check_ref(CmdCtx *c, const char *ref)
     long i, j;
     Tensor t;
     size_t at;
-    if (parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+    if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
         return -1;
     if (session_tensor(c->s, name, &t, c->err) != 0)
         return name_refused(c, name);
-    return i < 0 ? 0 : element_index(c, &t, i, j, &at);
+    return i < 0 ? 0 : cmd_element_index(c, &t, i, j, &at);
 }
 
 static int cmd_show(CmdCtx *c, int argc, char **argv)
@@ -1392,7 +1388,7 @@ static int assign(CmdCtx *c, char *lhs, char *rhs)
 {
     char name[32];
     long i, j;
-    if (parse_ref(c, lhs, name, sizeof name, &i, &j) != 0)
+    if (cmd_parse_ref(c, lhs, name, sizeof name, &i, &j) != 0)
         return -1;
     Tensor t;
     if (session_tensor(c->s, name, &t, c->err) != 0)
@@ -1402,7 +1398,7 @@ static int assign(CmdCtx *c, char *lhs, char *rhs)
     if (i >= 0) {
         size_t at;
         double v;
-        if (element_index(c, &t, i, j, &at) != 0)
+        if (cmd_element_index(c, &t, i, j, &at) != 0)
             return -1;
         if (!util_parse_double(rhs, &v))
             return cmd_fail(c, "%s needs a finite number, got '%s'", lhs, rhs);
@@ -1554,14 +1550,14 @@ static int expect_value(CmdCtx *c, const char *what, double *v)
     }
     char name[32];
     long i, j;
-    if (parse_ref(c, what, name, sizeof name, &i, &j) != 0)
+    if (cmd_parse_ref(c, what, name, sizeof name, &i, &j) != 0)
         return -1;
     Tensor t;
     if (session_tensor(s, name, &t, c->err) != 0)
         return -1;
     size_t at = 0;
     if (i >= 0) {
-        if (element_index(c, &t, i, j, &at) != 0)
+        if (cmd_element_index(c, &t, i, j, &at) != 0)
             return -1;
     } else if ((size_t)t.rows * t.cols != 1) {
         return cmd_fail(c, "%s has %d values; expect compares one number, as in %s[0,0]", name, t.rows * t.cols, name);

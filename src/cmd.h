@@ -57,6 +57,14 @@ void cmd_out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3
 int cmd_fail(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *cmd_num(const CmdCtx *c, double v, char *buf, size_t n);
 
+/* Parses "NAME", "NAME[i]" or "NAME[i,j]" into name (n bytes) and 0-based
+ * indices (-1 when absent), without asking whether the name exists.
+ * -1 with c->err on a malformed name or brackets. */
+int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, long *j);
+/* Resolves the element (i, j) of t to a flat index; a vector, a one-row
+ * tensor ([i] is the column) and a one-column tensor take one index. -1
+ * with c->err saying the valid range otherwise. */
+int cmd_element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at);
 /* Resolves "W1" or an element "W1[0,2]" / "b1[3]" that exists now: t
  * receives the tensor, *at the flat element index (-1 for a whole name).
  * -1 with c->err (with "did you mean") otherwise. */

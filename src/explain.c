@@ -257,36 +257,6 @@ static void input_name(int k, char *buf, size_t n)
 
 /* ---- references ---- */
 
-/* Parses "NAME", "NAME[i]" or "NAME[i,j]"; indices -1 when absent. */
-static int parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, long *j)
-{
-    *i = *j = -1;
-    const char *br = strchr(ref, '[');
-    size_t len = br ? (size_t)(br - ref) : strlen(ref);
-    if (len == 0 || len >= n)
-        return cmd_fail(c, "'%s' is not a name: explain takes one number, as in `explain W1[0,1]`", ref);
-    memcpy(name, ref, len);
-    name[len] = '\0';
-    for (size_t k = 0; k < len; k++)
-        if (!isalnum((unsigned char)name[k]))
-            return cmd_fail(c, "'%s' is not a name: explain takes one number, as in `explain W1[0,1]`", ref);
-    if (!br)
-        return 0;
-    const char *close = strchr(br, ']');
-    char idx[64];
-    size_t il = close ? (size_t)(close - br - 1) : 0;
-    if (!close || close[1] != '\0' || il == 0 || il >= sizeof idx)
-        return cmd_fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
-    memcpy(idx, br + 1, il);
-    idx[il] = '\0';
-    char *comma = strchr(idx, ',');
-    if (comma)
-        *comma = '\0';
-    if (!util_parse_long(idx, 0, 100000000, i) || (comma && !util_parse_long(comma + 1, 0, 100000000, j)))
-        return cmd_fail(c, "'%s': indices are whole numbers from 0, as in %s[0,1]", ref, name);
-    return 0;
-}
-
 /* "W1" "db2" "Z3" "dA1": kind W, b, Z or A, whether it is a gradient, and
  * the layer number; false for any other name. */
 static bool layer_name(const char *name, char *kind, bool *grad, long *k)
@@ -301,31 +271,19 @@ static bool layer_name(const char *name, char *kind, bool *grad, long *k)
     return util_parse_long(p + 1, 1, 999, k);
 }
 
-/* Resolves the element [i,j] of t (a vector or one-row tensor takes [j], a
- * one-column tensor [i]); -1 with err when absent or out of range. */
+/* Resolves the element [i,j] of t as every command does (a vector or
+ * one-row tensor takes [j], a one-column tensor [i]); -1 with err when the
+ * index is absent or out of range. */
 static int element(CmdCtx *c, const Tensor *t, long i, long j, int *row, int *col)
 {
     if (i < 0)
         return cmd_fail(c, "explain takes one number of %s: give its index, as in `explain %s[0%s]`", t->name, t->name,
                     t->vector || t->rows == 1 || t->cols == 1 ? "" : ",0");
-    if (j < 0) {
-        if (t->vector || t->rows == 1) {
-            j = i;
-            i = 0;
-        } else if (t->cols == 1) {
-            j = 0;
-        } else {
-            return cmd_fail(c, "%s is %d×%d: give both indices, as in %s[%ld,0]", t->name, t->rows, t->cols, t->name, i);
-        }
-    }
-    if (i >= t->rows || j >= t->cols) {
-        if (t->vector)
-            return cmd_fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
-        return cmd_fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows, t->cols,
-                    t->rows - 1, t->cols - 1);
-    }
-    *row = (int)i;
-    *col = (int)j;
+    size_t at;
+    if (cmd_element_index(c, t, i, j, &at) != 0)
+        return -1;
+    *row = (int)(at / (size_t)t->cols);
+    *col = (int)(at % (size_t)t->cols);
     return 0;
 }
 
@@ -1050,7 +1008,7 @@ int explain_run(CmdCtx *c, const char *ref)
     Session *s = c->s;
     char name[16];
     long i, j;
-    if (parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+    if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
         return -1;
     if (strcmp(name, "X") == 0)
         return cmd_fail(c, "%s is input data, a feature of the current batch read from the data set: nothing "

@@ -706,6 +706,18 @@ static void put_styled(Render *r, char c, int *bits)
     }
 }
 
+/* Ends a wrapped line and starts the next after hang, carrying the style
+ * in force (bits) across the break. */
+static void break_line(Render *r, const char *hang, int bits)
+{
+    if (bits && r->color)
+        fputs("\033[0m", r->f);
+    fputc('\n', r->f);
+    fputs(hang, r->f);
+    if (bits)
+        sgr(r, bits);
+}
+
 /* Writes the styled text st wrapped to r->width: the first line after
  * lead, the others after hang (both plain). base is the block's style.
  * Returns the widest line's text width. */
@@ -726,12 +738,7 @@ static int wrap(Render *r, const char *st, const char *lead, const char *hang, i
         size_t len = strcspn(p, " ");
         int w = vis_width(p, len);
         if (col > start && col + 1 + w > r->width) {
-            if (bits && r->color)
-                fputs("\033[0m", r->f);
-            fputc('\n', r->f);
-            fputs(hang, r->f);
-            if (bits)
-                sgr(r, bits);
+            break_line(r, hang, bits);
             col = start = hang_w;
         }
         if (col > start) {
@@ -742,12 +749,7 @@ static int wrap(Render *r, const char *st, const char *lead, const char *hang, i
             size_t u = unit_len(p + i, len - i);
             int uw = vis_width(p + i, u);
             if (uw && col >= r->width && col > start) { /* a word longer than the line */
-                if (bits && r->color)
-                    fputs("\033[0m", r->f);
-                fputc('\n', r->f);
-                fputs(hang, r->f);
-                if (bits)
-                    sgr(r, bits);
+                break_line(r, hang, bits);
                 if (col - start > widest)
                     widest = col - start;
                 col = start = hang_w;

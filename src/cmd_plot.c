@@ -506,7 +506,7 @@ static void redraw(CmdCtx *c, CmdPlots *p, bool live)
         char saved[ERR_LEN];
         memcpy(saved, c->err, ERR_LEN);
         if (draw(c, p, (Kind)k, live) != 0) {
-            if (strstr(c->err, "plotting is off"))
+            if (plot_failure(p->plot) == PLOT_FAIL_STOPPED) /* the message says plotting is off */
                 cmd_out(c, "plot %s: %s\n", kind_names[k], c->err);
             else
                 cmd_out(c, "plot %s: %s; live plotting is off (`plot %s` starts it again)\n", kind_names[k],
@@ -704,7 +704,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     }
     if (draw(c, p, k, false) != 0) {
         /* without gnuplot a picture is a note, so lessons and scripts go on */
-        bool missing = strstr(c->err, "is not installed") != NULL;
+        bool missing = plot_failure(p->plot) == PLOT_FAIL_MISSING;
         if (missing)
             cmd_out(c, "no picture: %s\n", c->err);
         memcpy(p->hist, old.hist, sizeof p->hist);

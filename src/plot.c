@@ -95,6 +95,7 @@ struct Plot {
     char display_seen[512];   /* "$DISPLAY|$WAYLAND_DISPLAY" when display_ok was found */
     bool display_ok;          /* that display took a connection */
     bool no_window;           /* the window terminal said it cannot open the display */
+    PlotFailure failure;      /* why the last picture failed, for plot_failure */
 };
 
 /* ---- text ---- */
@@ -494,8 +495,9 @@ static void stop_child(Plot *p, int grace_ms, char *why, size_t n)
     p->sent = p->acked = 0;
 }
 
-static int not_installed(const Plot *p, char *err)
+static int not_installed(Plot *p, char *err)
 {
+    p->failure = PLOT_FAIL_MISSING;
     if (strcmp(p->program, "gnuplot") == 0)
         return util_err(err, "gnuplot is not installed: " INSTALL_HINT);
     return util_err(err, "gnuplot is not installed (there is no program %s): " INSTALL_HINT,
@@ -510,6 +512,7 @@ static int died(Plot *p, char *err)
     p->reply[0] = '\0';
     if (p->starting && strcmp(why, "exit status 127") == 0)
         return not_installed(p, err); /* the exec failed in the child */
+    p->failure = PLOT_FAIL_STOPPED;
     return util_err(err, "gnuplot stopped (%s); plotting is off until the next plot command", why);
 }
 
@@ -517,6 +520,7 @@ static int timed_out(Plot *p, char *err)
 {
     stop_child(p, 0, NULL, 0);
     p->reply[0] = '\0';
+    p->failure = PLOT_FAIL_STOPPED;
     return util_err(err, "gnuplot did not answer within %g s and was stopped; plotting is off "
                          "until the next plot command", p->timeout_ms / 1000.0);
 }
@@ -899,6 +903,11 @@ void plot_set_echo(Plot *p, FILE *echo)
     p->echo = echo;
 }
 
+PlotFailure plot_failure(const Plot *p)
+{
+    return p->failure;
+}
+
 int plot_set_target(Plot *p, PlotTarget t, const char *file, char *err)
 {
     if (!p)
@@ -1052,6 +1061,7 @@ typedef struct Pic {
  * error for an earlier live frame. */
 static int frame_skipped(Plot *p, const PlotFrame *f, char *err)
 {
+    p->failure = PLOT_FAIL_NONE; /* every picture starts here */
     if (!f->live)
         return 0;
     if (plot_target(p) != PLOT_WINDOW)

@@ -115,6 +115,15 @@ int plot_hist(Plot *p, const PlotFrame *f, const double *v, int n, char *err);
 int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
              int n_series, char *err);
 
+/* Why the last picture failed, so a caller can treat a missing gnuplot
+ * as a note and a stopped one as the end of live plotting. */
+typedef enum PlotFailure {
+    PLOT_FAIL_NONE,    /* it did not fail, or gnuplot answered with an error */
+    PLOT_FAIL_MISSING, /* gnuplot is not installed (or the program does not exist) */
+    PLOT_FAIL_STOPPED  /* gnuplot died or hung and was stopped; the next picture restarts it */
+} PlotFailure;
+PlotFailure plot_failure(const Plot *p);
+
 /* Copies text into buf as a gnuplot single-quoted string literal that
  * shows exactly that text: quotes doubled, control characters replaced by
  * spaces, cut (on a UTF-8 boundary) to fit n. For tests and for callers.

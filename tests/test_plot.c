@@ -881,6 +881,7 @@ static void test_missing_gnuplot(void **state)
         assert_contains(err, "gnuplot is not installed");
         assert_contains(err, "sudo apt-get install gnuplot");
         assert_lacks(err, "\n");
+        assert_int_equal(plot_failure(p), PLOT_FAIL_MISSING);
     }
     assert_false(plot_running(p));
     plot_free(p);
@@ -963,6 +964,7 @@ static void test_dying_fakes(void **state)
         assert_int_equal(plot_lines(p, &f, &s, 1, err), -1);
         assert_contains(err, "gnuplot stopped (exit status 3); plotting is off until the next "
                              "plot command");
+        assert_int_equal(plot_failure(p), PLOT_FAIL_STOPPED);
         assert_false(plot_running(p));
     }
     plot_free(p);
@@ -990,6 +992,7 @@ static void test_dying_fakes(void **state)
     p = plot_new(path, NULL);
     assert_int_equal(plot_lines(p, &f, &s, 1, err), -1);
     assert_contains(err, "gnuplot is not installed");
+    assert_int_equal(plot_failure(p), PLOT_FAIL_MISSING);
     plot_free(p);
     leave_tmpdir();
 }
@@ -1199,6 +1202,7 @@ static void test_error_reply(void **state)
     assert_contains(err, "gnuplot: unrecognized option");
     assert_lacks(err, "\n");
     assert_true(plot_running(p)); /* gnuplot itself is fine */
+    assert_int_equal(plot_failure(p), PLOT_FAIL_NONE);
     assert_int_equal(draw(p, 0, "good", "x", err), 0);
     assert_png("e.png");
 

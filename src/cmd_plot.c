@@ -781,7 +781,6 @@ typedef struct Racer {
     OptConfig opt;
     double *loss;       /* (epochs + 1) training loss after each epoch; NaN after a failure */
     double val, acc;    /* at the end */
-    double seconds;     /* time spent training */
     long done;          /* epochs finished */
     char failed[ERR_LEN]; /* why it stopped early, or "" */
 } Racer;
@@ -919,10 +918,9 @@ int cmd_compare(CmdCtx *c, int argc, char **argv)
             Racer *q = &r[i];
             if (q->failed[0] || q->done < e - 1)
                 continue;
-            double t0 = util_now(), acc;
+            double acc;
             long steps;
             int tr = session_train(fork[i], 1, NULL, NULL, &steps, q->failed);
-            q->seconds += util_now() - t0;
             if (tr == 1) {
                 q->failed[0] = '\0';
                 stopped = true; /* the epoch in progress does not count */

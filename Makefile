@@ -3,7 +3,18 @@
 #   make test      install missing Debian packages, build, run every test
 #   make asan      the same tests under -fsanitize=address,undefined
 #   make install   copy the binary and lessons under $(DESTDIR)$(prefix)
-# Set WERROR=1 to turn warnings into errors (CI does).
+# Set WERROR=1 to turn warnings into errors (CI does). Builds run in
+# parallel on every core.
+#
+# src/ is in layers, each a folder and an archive; a layer sees only the
+# headers of the layers below it and its tests link only those archives,
+# so a call upward fails to compile or to link:
+#   base    util                          (knows nothing of models)
+#   engine  matrices, layers, losses, optimizers, data, session
+#   view    plot (gnuplot), lesson parsing and rendering
+#   cmd     the command language and its handlers
+#   front   the REPL and main
+# Tests live in tests/LAYER/test_*.c and link their layer and those below.
 
 prefix   ?= /usr/local
 bindir   ?= $(prefix)/bin
@@ -13,8 +24,12 @@ BUILD    ?= build
 WERROR   ?= 0
 VERSION  := 0.1.0
 
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
+
 CC       ?= cc
-PKGS     := openblas cmocka
+AR       ?= ar
 PKG_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
@@ -24,35 +39,55 @@ ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
+BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
              $(PKG_CFLAGS) -DPARAMLAB_VERSION='"$(VERSION)"' \
              -DPARAMLAB_DATADIR='"$(datadir)"' $(SAN) $(CFLAGS) -MMD -MP
 LIBS     = $(PKG_LIBS) -lreadline -lm $(SAN)
 
-SRC      := $(wildcard src/*.c)
-OBJ      := $(SRC:src/%.c=$(BUILD)/obj/%.o)
-LIBOBJ   := $(filter-out $(BUILD)/obj/main.o,$(OBJ))
-TESTSRC  := $(wildcard tests/test_*.c)
-TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/%)
+# Each layer's include path: itself and what lies below it.
+INC_base   := -Isrc/base
+INC_engine := $(INC_base) -Isrc/engine
+INC_view   := $(INC_base) -Isrc/view
+INC_cmd    := $(INC_engine) -Isrc/view -Isrc/cmd
+INC_front  := $(INC_cmd) -Isrc/front
+# Each layer's archives, highest first (the link order).
+AR_base    := $(BUILD)/libbase.a
+AR_engine  := $(BUILD)/libengine.a $(AR_base)
+AR_view    := $(BUILD)/libview.a $(AR_base)
+AR_cmd     := $(BUILD)/libcmd.a $(BUILD)/libview.a $(BUILD)/libengine.a $(AR_base)
+LAYERS     := base engine view cmd
 
-.PHONY: all run test check unit e2e asan valgrind deps install uninstall clean
+layer_obj = $(patsubst src/%.c,$(BUILD)/obj/%.o,$(wildcard src/$(1)/*.c))
+FRONT_OBJ := $(call layer_obj,front)
+ALL_OBJ   := $(foreach l,$(LAYERS) front,$(call layer_obj,$(l)))
+TESTSRC   := $(foreach l,$(LAYERS),$(wildcard tests/$(l)/test_*.c))
+TESTBIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TESTSRC))
+TESTOBJ   := $(patsubst tests/%.c,$(BUILD)/obj/tests/%.o,$(TESTSRC))
+
+.PHONY: all run test check asan valgrind deps install uninstall clean
+# test objects are kept, so a second `make test` recompiles nothing
+.SECONDARY: $(TESTOBJ)
 
 all: $(BUILD)/paramlab
 
-$(BUILD)/paramlab: $(OBJ)
-	$(CC) -o $@ $^ $(LIBS)
+$(BUILD)/paramlab: $(FRONT_OBJ) $(AR_cmd)
+	$(CC) -o $@ $(FRONT_OBJ) $(AR_cmd) $(LIBS)
 
-$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-
-$(BUILD)/obj/test_%.o: tests/test_%.c | $(BUILD)/obj
-	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
-
-$(BUILD)/test_%: $(BUILD)/obj/test_%.o $(LIBOBJ)
-	$(CC) -o $@ $^ $(LIBS) -lcmocka
-
-$(BUILD)/obj:
-	mkdir -p $@
+define layer_rules
+$(BUILD)/obj/$(1)/%.o: src/$(1)/%.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(BASE_CFLAGS) $$(INC_$(1)) -c -o $$@ $$<
+$(BUILD)/obj/tests/$(1)/%.o: tests/$(1)/%.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(BASE_CFLAGS) $$(INC_$(1)) -Itests/$(1) -c -o $$@ $$<
+$(BUILD)/tests/$(1)/test_%: $(BUILD)/obj/tests/$(1)/test_%.o $$(AR_$(1))
+	@mkdir -p $$(@D)
+	$$(CC) -o $$@ $$< $$(AR_$(1)) $$(LIBS) -lcmocka
+$(BUILD)/lib$(1).a: $(call layer_obj,$(1))
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS) front,$(eval $(call layer_rules,$(l))))
 
 # Installs what is missing (apt-get, through sudo when not root) and says so.
 deps:
@@ -66,7 +101,8 @@ test: deps
 	@$(MAKE) --no-print-directory check
 
 # The tests without the package check: unit suites, then end-to-end scripts
-# and lesson checks through the real binary.
+# and lesson checks through the real binary; one line per suite, a failing
+# suite's whole output.
 check: all $(TESTBIN)
 	@sh tests/run.sh $(BUILD)
 
@@ -90,4 +126,4 @@ uninstall:
 clean:
 	rm -rf build
 
--include $(OBJ:.o=.d) $(TESTBIN:$(BUILD)/%=$(BUILD)/obj/%.d)
+-include $(ALL_OBJ:.o=.d) $(TESTOBJ:.o=.d)

@@ -1,17 +1,38 @@
 #!/bin/sh
-# Runs every test against the build in $1: the cmocka suites, then the
-# end-to-end scripts and lesson checks through the real binary. Exits
-# non-zero when anything fails and ends with "N passed, N failed".
+# Runs every test against the build in $1: the cmocka suites of each layer
+# (build/tests/LAYER/test_*), then the end-to-end scripts and lesson checks
+# through the real binary. One line per suite; a failing suite's whole
+# output follows its line. Exits non-zero when anything fails and ends with
+# "N passed, N failed".
 build=${1:-build}
 export OPENBLAS_NUM_THREADS=1 NO_COLOR=1
 pass=0; fail=0
-for t in "$build"/test_*; do
+log=$(mktemp "${TMPDIR:-/tmp}/paramlab-test.XXXXXX") || exit 1
+trap 'rm -f "$log"' EXIT INT TERM
+
+# suite NAME CMD...: runs CMD quietly and reports one line
+suite() {
+    name=$1
+    shift
+    start=$(date +%s)
+    if "$@" >"$log" 2>&1; then
+        pass=$((pass + 1))
+        # the last line of a suite's output is its own summary
+        printf 'ok     %-28s %3ss  %s\n' "$name" $(($(date +%s) - start)) "$(tail -n 1 "$log" | cut -c1-60)"
+    else
+        fail=$((fail + 1))
+        printf 'FAILED %-28s\n' "$name"
+        sed 's/^/    /' "$log"
+    fi
+}
+
+for t in "$build"/tests/*/test_*; do
     [ -x "$t" ] || continue
-    if "$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
+    suite "${t#"$build"/tests/}" "$t"
 done
 for t in tests/e2e/*.sh; do
     [ -f "$t" ] || continue
-    if sh "$t" "$build/paramlab"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
+    suite "$t" sh "$t" "$build/paramlab"
 done
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

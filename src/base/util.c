@@ -20,7 +20,18 @@ int util_err(char *err, const char *fmt, ...)
         vsnprintf(err, ERR_LEN, fmt, ap);
         va_end(ap);
     }
-    return -1;
+    return ERR_INPUT;
+}
+
+int util_fail(char *err, ErrCode code, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, ERR_LEN, fmt, ap);
+        va_end(ap);
+    }
+    return code;
 }
 
 static uint64_t splitmix64(uint64_t *x)

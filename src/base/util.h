@@ -10,10 +10,34 @@
 
 #define ERR_LEN 512 /* size of every error buffer a caller passes down */
 
-/* Formats a message into err (ERR_LEN bytes, may be NULL) and returns -1,
- * so a failing function can end with `return util_err(err, "...", ...);`. */
+/* What kind of refusal an error is. A failing function returns one of these
+ * (all negative) and writes a sentence for the person into its error
+ * buffer; callers decide by the code, never by the words, and the command
+ * layer adds the advice on what to type next (the engine's sentences name no
+ * command). */
+typedef enum ErrCode {
+    ERR_INPUT = -1,        /* a value, name or file is refused; the sentence says why */
+    ERR_NOMEM = -2,        /* memory ran out; nothing changed */
+    ERR_NO_DATA = -3,      /* there is no data yet */
+    ERR_NO_MODEL = -4,     /* there is no model yet */
+    ERR_NEEDS_FORWARD = -5,  /* the current batch has not been through the model yet */
+    ERR_NEEDS_LOSS = -6,     /* ... nor its loss computed */
+    ERR_NEEDS_BACKWARD = -7, /* ... nor its gradients */
+    ERR_NONFINITE = -8,    /* a NaN or Inf appeared while training */
+    ERR_DIVERGED = -9,     /* the loss grew past the divergence bound */
+    ERR_TASK = -10,        /* the model or loss does not fit the data's task */
+    ERR_UNDO_RANGE = -11,  /* undo further back than the history holds */
+    ERR_BATCH_MEM = -12,   /* the batch buffers do not fit in memory */
+} ErrCode;
+
+/* Formats a message into err (ERR_LEN bytes, may be NULL) and returns
+ * ERR_INPUT (-1), so a failing function can end with
+ * `return util_err(err, "...", ...);`. */
 int util_err(char *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same with another code: returns code. */
+int util_fail(char *err, ErrCode code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* xoshiro256** seeded through splitmix64: one generator drives every random
  * draw of a session (initializers, data, shuffling), so a seed reproduces it. */

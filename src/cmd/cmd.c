@@ -3,6 +3,7 @@
  * done by the session; results are printed to the context's stream. A
  * command checks all of its input before it changes anything. */
 #include "cmd.h"
+#include "cmd_hint.h"
 #include "cmd_inspect.h"
 #include "cmd_lesson.h"
 #include "cmd_plot.h"
@@ -566,8 +567,9 @@ static int cmd_model(CmdCtx *c, int argc, char **argv)
     }
     if (is_mlp && nh == 0)
         return cmd_fail(c, "mlp needs the width of at least one hidden layer, as in `model mlp 8` or `model mlp 16 8`");
-    if (session_build_model(c->s, kind, hidden, nh, act, c->err) != 0)
-        return -1;
+    int rc = session_build_model(c->s, kind, hidden, nh, act, c->err);
+    if (rc != 0)
+        return cmd_hint_add(c->s, rc, false, c->err);
     const Model *m = c->s->model;
     cmd_out(c, "model %s: %d", kind, nn_inputs(m));
     for (int k = 0; k < m->n_layers; k++)
@@ -932,8 +934,11 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
         return 0;
     }
     if (strcmp(what, "batch") == 0) {
-        if (parse_int(c, "the batch size", v, 1, 1000000, &n) != 0 || session_set_batch(s, (int)n, c->err) != 0)
+        if (parse_int(c, "the batch size", v, 1, 1000000, &n) != 0)
             return -1;
+        int rc = session_set_batch(s, (int)n, c->err);
+        if (rc != 0)
+            return cmd_hint_add(s, rc, true, c->err);
         cmd_out(c, "batch %d", s->batch);
         if (s->data)
             cmd_out(c, ": %d batch%s per epoch; the epoch starts over at batch 1", session_batches(s),
@@ -982,8 +987,9 @@ static void print_position(CmdCtx *c)
 static int cmd_forward(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
-    if (session_forward(s, c->err) != 0)
-        return -1;
+    int rc = session_forward(s, c->err);
+    if (rc != 0)
+        return cmd_hint_add(s, rc, true, c->err);
     const Model *m = s->model;
     cmd_out(c, "forward: ");
     print_position(c);
@@ -1002,8 +1008,9 @@ static int cmd_forward(CmdCtx *c, int argc, char **argv)
 static int cmd_loss(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
-    if (session_loss(s, c->err) != 0)
-        return -1;
+    int rc = session_loss(s, c->err);
+    if (rc != 0)
+        return cmd_hint_add(s, rc, true, c->err);
     cmd_out(c, "loss = %s  (%s, mean over the %d rows of batch %d)", NUM(s->loss_value), loss_name(s->loss.kind),
         s->rows, s->batch_index + 1);
     double acc = session_batch_accuracy(s);
@@ -1018,7 +1025,7 @@ static int cmd_backward(CmdCtx *c, int argc, char **argv)
     Session *s = c->s;
     int rc = session_backward(s, c->err);
     if (rc != 0 && s->phase < PHASE_BACKWARD)
-        return -1;
+        return cmd_hint_add(s, rc, true, c->err);
     const Model *m = s->model;
     cmd_out(c, "backward: gradients");
     for (int k = 1; k <= m->n_layers; k++) {
@@ -1027,7 +1034,7 @@ static int cmd_backward(CmdCtx *c, int argc, char **argv)
             NUM(mat_norm(b.data, mat_size(&b))), k < m->n_layers ? "," : "");
     }
     cmd_out(c, "\n");
-    return rc;
+    return rc != 0 ? cmd_hint_add(s, rc, true, c->err) : 0;
 }
 
 static int cmd_update(CmdCtx *c, int argc, char **argv)
@@ -1036,7 +1043,7 @@ static int cmd_update(CmdCtx *c, int argc, char **argv)
     long e = s->epoch, steps = s->steps;
     int rc = session_update(s, c->err);
     if (rc != 0 && (s->steps == steps || !s->model)) /* refused: no step was taken */
-        return -1;
+        return cmd_hint_add(s, rc, true, c->err);
     const Snapshot *h = session_snapshot(s, 0);
     size_t changed = 0, where = 0;
     double big = -1;
@@ -1061,7 +1068,7 @@ static int cmd_update(CmdCtx *c, int argc, char **argv)
     if (s->epoch != e)
         cmd_out(c, " (epoch %ld done, mean loss %s)", e, NUM(s->last_epoch_loss));
     cmd_out(c, "\n");
-    return rc;
+    return rc != 0 ? cmd_hint_add(s, rc, true, c->err) : 0;
 }
 
 static int cmd_step(CmdCtx *c, int argc, char **argv)
@@ -1082,8 +1089,9 @@ static int cmd_step(CmdCtx *c, int argc, char **argv)
         }
         long e = s->epoch;
         int b = s->batch_index;
-        if (session_step(s, c->err) != 0)
-            return -1;
+        int rc = session_step(s, c->err);
+        if (rc != 0)
+            return cmd_hint_add(s, rc, true, c->err);
         if (i % every == 0 || i == n)
             cmd_out(c, "step %ld  epoch %ld batch %d  loss %s\n", s->steps, e, b + 1, NUM(s->loss_value));
     }
@@ -1127,7 +1135,7 @@ static int cmd_train(CmdCtx *c, int argc, char **argv)
     int rc = session_train(s, n, train_epoch, &p, &steps, c->err);
     double dt = util_now() - t0;
     if (rc < 0)
-        return -1;
+        return cmd_hint_add(s, rc, true, c->err);
     if (rc == 1)
         cmd_out(c, "%sinterrupted: stopped at a step boundary, the model consistent; ", c->interactive ? "\n" : "");
     else
@@ -1184,8 +1192,9 @@ static int cmd_init(CmdCtx *c, int argc, char **argv)
                         argv[i], DYM(argv[i], inits, "init "));
         }
     }
-    if (session_init(s, &ic, param, c->err) != 0)
-        return -1;
+    int rc = session_init(s, &ic, param, c->err);
+    if (rc != 0)
+        return cmd_hint_add(s, rc, true, c->err);
     if (param) /* what the session used: auto means zeros for a bias, He or Xavier for a weight */
         cmd_out(c, "%s re-initialised with %s\n", param,
                 init_name(s->used_init[2 * (atoi(param + 1) - 1) + (param[0] == 'b')]));
@@ -1441,8 +1450,9 @@ static int cmd_undo(CmdCtx *c, int argc, char **argv)
     long n = 1;
     if (argc == 2 && parse_int(c, "the number of updates", argv[1], 1, 1000000, &n) != 0)
         return -1;
-    if (session_undo(s, (int)n, c->err) != 0)
-        return -1;
+    int rc = session_undo(s, (int)n, c->err);
+    if (rc != 0)
+        return cmd_hint_add(s, rc, true, c->err);
     cmd_out(c, "undid %ld update%s: parameters, optimizer state and position are as they were; now ", n,
         n == 1 ? "" : "s");
     print_position(c);

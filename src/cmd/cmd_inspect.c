@@ -4,6 +4,7 @@
  * what the numbers suggest and what to try. Tables stay within about 90
  * columns. */
 #include "cmd_inspect.h"
+#include "cmd_hint.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -173,8 +174,9 @@ static void print_elements(CmdCtx *c, const GcTensor *t)
 int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
 {
     GradcheckResult r;
-    if (inspect_gradcheck(c->s, argc > 1 ? argv[1] : NULL, &r, c->err) != 0)
-        return -1;
+    int rc = inspect_gradcheck(c->s, argc > 1 ? argv[1] : NULL, &r, c->err);
+    if (rc != 0)
+        return cmd_hint_add(c->s, rc, true, c->err);
     cmd_out(c, "gradcheck on ");
     print_batch(c, r.rows);
     cmd_out(c, ", loss %s = %s, on a copy of the model\n", loss_name(c->s->loss.kind), G3(r.loss));
@@ -611,8 +613,9 @@ int cmd_diagnose(CmdCtx *c, int argc, char **argv)
 {
     Diagnosis d;
     Session *s = c->s;
-    if (inspect_diagnose(s, &d, c->err) != 0)
-        return -1;
+    int rc = inspect_diagnose(s, &d, c->err);
+    if (rc != 0)
+        return cmd_hint_add(c->s, rc, true, c->err);
     cmd_out(c, "diagnose on ");
     print_batch(c, d.rows);
     cmd_out(c, ", loss %s = %s, on a copy of the model\n\n", loss_name(s->loss.kind), G3(d.loss));

@@ -36,9 +36,9 @@ static int probe_open(Session *s, Probe *p, const char *what, char *err)
 {
     memset(p, 0, sizeof *p);
     if (!s->data)
-        return util_err(err, "%s needs data and a model: make data with `data moons`, then `model mlp 8`", what);
+        return util_fail(err, ERR_NO_DATA, "%s needs data and a model", what);
     if (!s->model)
-        return util_err(err, "%s needs a model: build one with `model linear` or `model mlp 8`", what);
+        return util_fail(err, ERR_NO_MODEL, "%s needs a model", what);
     if (s->rows < 1)
         return util_err(err, "%s needs a batch, and the training set is empty", what);
     p->m = nn_clone(s->model);
@@ -298,8 +298,9 @@ int inspect_gradcheck(Session *s, const char *param, GradcheckResult *r, char *e
 {
     memset(r, 0, sizeof *r);
     Probe p;
-    if (probe_open(s, &p, "gradcheck", err) != 0)
-        return -1;
+    int rc = probe_open(s, &p, "gradcheck", err);
+    if (rc != 0)
+        return rc;
     Model *m = p.m;
     int only = 0;
     bool only_bias = false;
@@ -596,8 +597,9 @@ static void draw_findings(const Session *s, Diagnosis *d)
 int inspect_diagnose(Session *s, Diagnosis *d, char *err)
 {
     Probe p;
-    if (probe_open(s, &p, "diagnose", err) != 0)
-        return -1;
+    int rc = probe_open(s, &p, "diagnose", err);
+    if (rc != 0)
+        return rc;
     memset(d, 0, sizeof *d);
     Model *m = p.m;
     d->n_layers = m->n_layers;

@@ -149,9 +149,8 @@ int session_undo(Session *s, int n, char *err)
     if (s->hist_len == 0)
         return util_err(err, "nothing to undo: no update since the model, optimizer, batch size or data last changed");
     if (n > s->hist_len)
-        return util_err(err, "only the last %d update%s can be undone%s; `undo %d` goes back as far as that",
-                        s->hist_len, s->hist_len == 1 ? "" : "s",
-                        s->hist_len == s->hist_cap ? " (the history's memory bound)" : "", s->hist_len);
+        return util_fail(err, ERR_UNDO_RANGE, "only the last %d update%s can be undone%s", s->hist_len,
+                         s->hist_len == 1 ? "" : "s", s->hist_len == s->hist_cap ? " (the history's memory bound)" : "");
     const Snapshot *h = session_snapshot(s, n - 1);
     Optim *o = s->optim;
     memcpy(s->model->params, h->params, sizeof(double) * s->model->n_params);
@@ -288,7 +287,7 @@ static int alloc_buffers(Session *s, const Dataset *ds, int b, int k, char *err)
         free(xb);
         free(yb);
         free(yhat);
-        return util_err(err, "out of memory for a batch of %d rows; try a smaller `set batch`", b);
+        return util_fail(err, ERR_BATCH_MEM, "out of memory for a batch of %d rows", b);
     }
     free(s->perm);
     free(s->xb);
@@ -389,16 +388,15 @@ int session_build_model(Session *s, const char *kind, const int *hidden,
 {
     const Dataset *ds = s->data;
     if (!ds)
-        return util_err(err, "no data yet: make some with `data moons` (or `data load FILE.csv`) first");
+        return util_fail(err, ERR_NO_DATA, "no data yet");
     int out = task_outputs(ds);
     bool mlp = strcmp(kind, "mlp") == 0;
     if (strcmp(kind, "logistic") == 0 && !(ds->classification && ds->n_classes == 2))
-        return util_err(err, "logistic regression needs a two-class task; this data is %s: use `model %s`",
-                        ds->classification ? "multi-class" : "regression",
-                        ds->classification ? "softmax" : "linear");
+        return util_fail(err, ERR_TASK, "logistic regression needs a two-class task; this data is %s",
+                         ds->classification ? "multi-class" : "regression");
     if (strcmp(kind, "softmax") == 0) {
         if (!ds->classification)
-            return util_err(err, "softmax regression needs class labels; this data is regression: use `model linear`");
+            return util_fail(err, ERR_TASK, "softmax regression needs class labels; this data is regression");
         out = ds->n_classes; /* one unit per class, also for two classes */
     }
     if (!mlp)
@@ -473,7 +471,7 @@ static bool parse_param(const char *name, const Model *m, int *k, bool *bias)
 int session_init(Session *s, const InitConfig *c, const char *param, char *err)
 {
     if (!s->model)
-        return util_err(err, "no model yet: build one with `model linear` or `model mlp 8` first");
+        return util_fail(err, ERR_NO_MODEL, "no model yet");
     if (init_check(c, err) != 0)
         return -1;
     Model *m = s->model;
@@ -577,12 +575,15 @@ int session_set_batch(Session *s, int batch, char *err)
         Model *m = s->model;
         if (nn_set_capacity(m, batch, err) != 0)
             return -1;
-        if (alloc_buffers(s, s->data, batch, nn_outputs(m), err) != 0) {
+        int rc = alloc_buffers(s, s->data, batch, nn_outputs(m), err);
+        if (rc != 0) {
             nn_set_capacity(m, s->batch, NULL);
-            return -1;
+            return rc;
         }
-    } else if (s->data && alloc_buffers(s, s->data, batch, 0, err) != 0) {
-        return -1;
+    } else if (s->data) {
+        int rc = alloc_buffers(s, s->data, batch, 0, err);
+        if (rc != 0)
+            return rc;
     }
     s->batch = batch;
     hist_clear(s);
@@ -600,9 +601,9 @@ int session_set_batch(Session *s, int batch, char *err)
 static int need_model(const Session *s, char *err)
 {
     if (!s->data)
-        return util_err(err, "no data yet: make some with `data moons` (or `data load FILE.csv`), then `model ...`");
+        return util_fail(err, ERR_NO_DATA, "no data yet");
     if (!s->model)
-        return util_err(err, "no model yet: build one with `model linear` or `model mlp 8`");
+        return util_fail(err, ERR_NO_MODEL, "no model yet");
     if (s->rows == 0)
         return util_err(err, "the training set is empty");
     return 0;
@@ -644,16 +645,15 @@ static int nonfinite_params(const Session *s, const double *v, const char *prefi
         return 0;
     char name[48];
     session_param_name(s, (size_t)i, name, sizeof name);
-    return util_err(err, "%s%s became %s %s at step %ld; this usually means the learning rate (lr=%g) is "
-                    "too high, or the inputs are not standardized (`data standardize`); `undo` steps back, "
-                    "`set lr %g` then `init` starts over",
-                    prefix, name, isnan(v[i]) ? "NaN" : "Inf", when, step, s->opt.lr, s->opt.lr / 10);
+    return util_fail(err, ERR_NONFINITE, "%s%s became %s %s at step %ld; this usually means the learning rate "
+                     "(lr=%g) is too high", prefix, name, isnan(v[i]) ? "NaN" : "Inf", when, step, s->opt.lr);
 }
 
 int session_forward(Session *s, char *err)
 {
-    if (need_model(s, err) != 0)
-        return -1;
+    int rc = need_model(s, err);
+    if (rc != 0)
+        return rc;
     Mat x = mat_view(s->xb, s->rows, s->data->d);
     nn_forward(s->model, &x);
     LossShape sh = loss_shape(s->data, nn_outputs(s->model));
@@ -664,25 +664,23 @@ int session_forward(Session *s, char *err)
 
 int session_loss(Session *s, char *err)
 {
-    if (need_model(s, err) != 0)
-        return -1;
+    int rc = need_model(s, err);
+    if (rc != 0)
+        return rc;
     if (s->phase < PHASE_FORWARD)
-        return util_err(err, "the loss compares the model's output with Y, and there is no output "
-                        "for this batch yet: run `forward` first");
+        return util_fail(err, ERR_NEEDS_FORWARD, "the loss compares the model's output with Y, and there is no output "
+                         "for this batch yet");
     Model *m = s->model;
     LossShape sh = loss_shape(s->data, nn_outputs(m));
     double l = loss_eval(&s->loss, &sh, m->a[m->n_layers - 1], s->yb, s->rows,
                          s->yhat, m->dz[m->n_layers - 1]);
     if (!isfinite(l))
-        return util_err(err, "the loss became %s at step %ld; this usually means the learning rate "
-                        "(lr=%g) is too high or the inputs are not standardized; try `set lr %g`, "
-                        "then `init` to start again", isnan(l) ? "NaN" : "Inf", s->steps + 1,
-                        s->opt.lr, s->opt.lr / 10);
+        return util_fail(err, ERR_NONFINITE, "the loss became %s at step %ld; this usually means the learning "
+                         "rate (lr=%g) is too high", isnan(l) ? "NaN" : "Inf", s->steps + 1, s->opt.lr);
     if (!isnan(s->first_loss) && l > SESSION_DIVERGE * fmax(s->first_loss, 1e-2))
-        return util_err(err, "training diverged: the loss is %g at step %ld, more than %g times its start (%g); "
-                        "the learning rate (lr=%g) is probably too high, or the inputs need `data standardize`; "
-                        "`undo` steps back, `set lr %g` then `init` starts over",
-                        l, s->steps + 1, SESSION_DIVERGE, s->first_loss, s->opt.lr, s->opt.lr / 10);
+        return util_fail(err, ERR_DIVERGED, "training diverged: the loss is %g at step %ld, more than %g times "
+                         "its start (%g); the learning rate (lr=%g) is probably too high",
+                         l, s->steps + 1, SESSION_DIVERGE, s->first_loss, s->opt.lr);
     if (isnan(s->first_loss))
         s->first_loss = l;
     s->loss_value = l;
@@ -693,11 +691,11 @@ int session_loss(Session *s, char *err)
 
 int session_backward(Session *s, char *err)
 {
-    if (need_model(s, err) != 0)
-        return -1;
+    int rc = need_model(s, err);
+    if (rc != 0)
+        return rc;
     if (s->phase < PHASE_LOSS)
-        return util_err(err, "backward needs the loss of this batch to differentiate: run %s first",
-                        s->phase == PHASE_READY ? "`forward`, then `loss`," : "`loss`");
+        return util_fail(err, ERR_NEEDS_LOSS, "backward needs the loss of this batch to differentiate");
     Mat x = mat_view(s->xb, s->rows, s->data->d);
     /* `loss` wrote dL/dlogits into the last dz; an edit or `set loss` since
      * then moved the phase back, so that gradient is the current one */
@@ -709,12 +707,11 @@ int session_backward(Session *s, char *err)
 
 int session_update(Session *s, char *err)
 {
-    if (need_model(s, err) != 0)
-        return -1;
+    int rc = need_model(s, err);
+    if (rc != 0)
+        return rc;
     if (s->phase < PHASE_BACKWARD) {
-        static const char *const next[] = {"`forward`, `loss` and `backward`", "`loss` and `backward`",
-                                           "`backward`"};
-        return util_err(err, "update needs the gradients of this batch: run %s first", next[s->phase]);
+        return util_fail(err, ERR_NEEDS_BACKWARD, "update needs the gradients of this batch");
     }
     hist_push(s);
     Model *m = s->model;
@@ -749,29 +746,31 @@ int session_update(Session *s, char *err)
 
 int session_step(Session *s, char *err)
 {
-    if (need_model(s, err) != 0)
-        return -1;
-    if (s->phase < PHASE_FORWARD && session_forward(s, err) != 0)
-        return -1;
-    if (s->phase < PHASE_LOSS && session_loss(s, err) != 0)
-        return -1;
-    if (s->phase < PHASE_BACKWARD && session_backward(s, err) != 0)
-        return -1;
+    int rc = need_model(s, err);
+    if (rc != 0)
+        return rc;
+    if (s->phase < PHASE_FORWARD && (rc = session_forward(s, err)) != 0)
+        return rc;
+    if (s->phase < PHASE_LOSS && (rc = session_loss(s, err)) != 0)
+        return rc;
+    if (s->phase < PHASE_BACKWARD && (rc = session_backward(s, err)) != 0)
+        return rc;
     return session_update(s, err);
 }
 
 int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, char *err)
 {
     *steps = 0;
-    if (need_model(s, err) != 0)
-        return -1;
+    int rc = need_model(s, err);
+    if (rc != 0)
+        return rc;
     long target = s->epoch + epochs;
     while (s->epoch < target) {
         if (s->interrupt && *s->interrupt)
             return 1;
         long e = s->epoch;
-        if (session_step(s, err) != 0)
-            return -1;
+        if ((rc = session_step(s, err)) != 0)
+            return rc;
         ++*steps;
         if (s->epoch != e && fn)
             fn(ctx, e, s->last_epoch_loss, s->last_val_loss);
@@ -1003,7 +1002,7 @@ Session *session_fork(const Session *s, const OptConfig *opt, char *err)
 {
     err[0] = '\0';
     if (!s->model) {
-        util_err(err, "no model yet: build one with `model linear` or `model mlp 8`");
+        util_fail(err, ERR_NO_MODEL, "no model yet");
         return NULL;
     }
     Session *f = session_new();

@@ -111,8 +111,9 @@ void session_free(Session *s);
  * (*loss_reset). -1 only when out of memory. */
 int session_set_data(Session *s, Dataset *ds, bool *dropped, bool *loss_reset);
 /* Builds a model for the data: kind is "linear", "logistic", "softmax" or
- * "mlp" with hidden widths. -1 with err (and nothing changed) when there is
- * no data, the kind does not fit the task, or the loss does not fit. */
+ * "mlp" with hidden widths. Refused with err and nothing changed:
+ * ERR_NO_DATA, ERR_TASK when the kind does not fit the task, or the loss's
+ * refusal when the loss does not fit. */
 int session_build_model(Session *s, const char *kind, const int *hidden,
                         int n_hidden, Act act, char *err);
 /* Re-initialises every parameter (param NULL) or one ("W1", "b2") with the
@@ -129,9 +130,10 @@ int session_set_optimizer(Session *s, const OptConfig *c, bool *fresh, char *err
 int session_set_batch(Session *s, int batch, char *err);
 void session_set_seed(Session *s, uint64_t seed);
 
-/* The loop. Each phase checks that the one before it ran; on refusal err
- * names the command to run first. A non-finite loss, gradient or
- * parameter is an error naming the tensor. */
+/* The loop. Each phase checks that the one before it ran (ERR_NEEDS_FORWARD, _LOSS or _BACKWARD
+ * when not; ERR_NO_DATA / ERR_NO_MODEL before there is anything to run). A
+ * non-finite loss, gradient or parameter is ERR_NONFINITE naming the
+ * tensor; a loss past the divergence bound is ERR_DIVERGED. */
 int session_forward(Session *s, char *err);
 int session_loss(Session *s, char *err);
 int session_backward(Session *s, char *err);
@@ -175,7 +177,8 @@ Session *session_fork(const Session *s, const OptConfig *opt, char *err);
 
 /* Puts parameters, optimizer state, counters and the position in the data
  * back as they were n updates ago, so the next step repeats exactly.
- * -1 with err (nothing changed) when fewer than n updates are kept. */
+ * Refused with err and nothing changed: ERR_UNDO_RANGE when fewer than n
+ * updates are kept (session's hist_len says how many). */
 int session_undo(Session *s, int n, char *err);
 /* The state before the most recent update (k = 0) or k updates earlier;
  * NULL when not kept. Borrowed. */

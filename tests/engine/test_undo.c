@@ -130,7 +130,7 @@ static void test_undo_limits(void **st)
     assert_non_null(strstr(err, "nothing to undo"));
     steps(s, 2);
     Copy c = take(s);
-    assert_int_equal(session_undo(s, 3, err), -1);
+    assert_int_equal(session_undo(s, 3, err), ERR_UNDO_RANGE);
     assert_non_null(strstr(err, "only the last 2 updates"));
     Copy d = take(s);
     same(&c, &d); /* a refused undo changes nothing */
@@ -202,7 +202,7 @@ static void test_divergence_alarm(void **st)
     c.lr = 100;
     assert_int_equal(session_set_optimizer(s, &c, &fresh_, err), 0);
     assert_int_equal(session_step(s, err), 0);
-    assert_int_equal(session_step(s, err), -1); /* the first bad step */
+    assert_int_equal(session_step(s, err), ERR_DIVERGED); /* the first bad step */
     assert_int_equal(s->steps, 1);
     assert_non_null(strstr(err, "lr=100"));
     assert_non_null(strstr(err, "at step 2"));
@@ -219,7 +219,7 @@ static void test_nan_names_tensor(void **st)
     Session *s = make(OPT_SGD, false);
     steps(s, 1);
     s->model->params[s->model->layer[1].b_off + 2] = NAN; /* b2[2] */
-    assert_int_equal(session_step(s, err), -1);
+    assert_int_equal(session_step(s, err), ERR_NONFINITE);
     assert_non_null(strstr(err, "NaN"));
     session_free(s);
 }

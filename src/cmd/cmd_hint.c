@@ -1,0 +1,72 @@
+/* cmd_hint.c — the advice after a refusal, chosen by the engine's error
+ * code and the session's state, never by the words of its sentence. */
+#include "cmd_hint.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The phases' commands in loop order; a phase code names the last one
+ * that has to run. */
+static const char *const phase_cmds[] = {"forward", "loss", "backward"};
+
+/* "run `a` first", "run `a`, then `b` first", "run `a`, `b`, then `c` first":
+ * every phase from the one after the session's up to the one needed. */
+static void phase_hint(const Session *s, int needed, char *buf, size_t n)
+{
+    int from = (int)s->phase; /* PHASE_READY needs forward first */
+    size_t len = (size_t)snprintf(buf, n, ": run ");
+    for (int p = from; p <= needed && len < n; p++) {
+        const char *sep = p == from ? "" : p == needed ? ", then " : ", ";
+        len += (size_t)snprintf(buf + len, n - len, "%s`%s`", sep, phase_cmds[p]);
+    }
+    if (len < n)
+        snprintf(buf + len, n - len, " first");
+}
+
+const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    switch ((ErrCode)code) {
+    case ERR_NO_DATA:
+        snprintf(buf, n, ": make some with `data moons` (or `data load FILE.csv`)%s",
+                 needs_model ? ", then `model ...`" : " first");
+        break;
+    case ERR_NO_MODEL:
+        snprintf(buf, n, ": build one with `model linear` or `model mlp 8`");
+        break;
+    case ERR_NEEDS_FORWARD:
+    case ERR_NEEDS_LOSS:
+    case ERR_NEEDS_BACKWARD:
+        phase_hint(s, ERR_NEEDS_FORWARD - code, buf, n);
+        break;
+    case ERR_NONFINITE:
+    case ERR_DIVERGED:
+        snprintf(buf, n, ", or the inputs need `data standardize`; `undo` steps back, `set lr %g` then "
+                 "`init` starts over", s->opt.lr / 10);
+        break;
+    case ERR_TASK:
+        if (s->data)
+            snprintf(buf, n, ": use `model %s`", s->data->classification ? "softmax" : "linear");
+        break;
+    case ERR_UNDO_RANGE:
+        snprintf(buf, n, "; `undo %d` goes back as far as that", s->hist_len);
+        break;
+    case ERR_BATCH_MEM:
+        snprintf(buf, n, "; try a smaller `set batch`");
+        break;
+    case ERR_INPUT:
+    case ERR_NOMEM:
+        break;
+    }
+    return buf;
+}
+
+int cmd_hint_add(const Session *s, int code, bool needs_model, char *err)
+{
+    char hint[ERR_LEN];
+    cmd_hint(s, code, needs_model, hint, sizeof hint);
+    size_t len = strlen(err);
+    if (len + strlen(hint) < ERR_LEN)
+        memcpy(err + len, hint, strlen(hint) + 1);
+    return -1;
+}

@@ -1,0 +1,108 @@
+/* test_hint.c — the advice the command layer adds to the engine's refusals:
+ * chosen by the error code and the session's state, whole sentences checked
+ * as a learner reads them, and cmd_hint itself for every code. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "cmd_hint.h"
+#include "fixture.h"
+
+static void test_phase_advice(void **st)
+{
+    (void)st;
+    Fx *x = fx_new();
+    ok(x, "data line n=20 seed=1; model linear");
+    assert_string_equal(refused(x, "loss"), "the loss compares the model's output with Y, and there is no "
+                                            "output for this batch yet: run `forward` first");
+    assert_string_equal(refused(x, "backward"),
+                        "backward needs the loss of this batch to differentiate: run `forward`, then `loss` first");
+    assert_string_equal(refused(x, "update"),
+                        "update needs the gradients of this batch: run `forward`, `loss`, then `backward` first");
+    ok(x, "forward");
+    assert_string_equal(refused(x, "backward"),
+                        "backward needs the loss of this batch to differentiate: run `loss` first");
+    assert_string_equal(refused(x, "update"), "update needs the gradients of this batch: run `loss`, then "
+                                              "`backward` first");
+    ok(x, "loss");
+    assert_string_equal(refused(x, "update"), "update needs the gradients of this batch: run `backward` first");
+    fx_free(x);
+}
+
+static void test_missing_data_and_model(void **st)
+{
+    (void)st;
+    Fx *x = fx_new();
+    /* a command that needs a model as well says both steps; `model` only the first */
+    assert_string_equal(refused(x, "forward"),
+                        "no data yet: make some with `data moons` (or `data load FILE.csv`), then `model ...`");
+    assert_string_equal(refused(x, "model linear"),
+                        "no data yet: make some with `data moons` (or `data load FILE.csv`) first");
+    assert_string_equal(refused(x, "gradcheck"), "gradcheck needs data and a model: make some with `data moons` "
+                                                 "(or `data load FILE.csv`), then `model ...`");
+    ok(x, "data line n=20 seed=1");
+    assert_string_equal(refused(x, "step"), "no model yet: build one with `model linear` or `model mlp 8`");
+    assert_string_equal(refused(x, "init"), "no model yet: build one with `model linear` or `model mlp 8`");
+    assert_string_equal(refused(x, "diagnose"), "diagnose needs a model: build one with `model linear` or "
+                                                "`model mlp 8`");
+    assert_string_equal(refused(x, "model logistic"),
+                        "logistic regression needs a two-class task; this data is regression: use `model linear`");
+    ok(x, "data blobs classes=3 seed=1");
+    assert_string_equal(refused(x, "model logistic"),
+                        "logistic regression needs a two-class task; this data is multi-class: use `model softmax`");
+    fx_free(x);
+}
+
+static void test_training_alarms(void **st)
+{
+    (void)st;
+    Fx *x = fx_new();
+    ok(x, "data line n=20 seed=1; model linear; set lr 100; step");
+    const char *e = refused(x, "step");
+    assert_contains(e, "training diverged: the loss is ");
+    assert_contains(e, "the learning rate (lr=100) is probably too high, or the inputs need `data standardize`; "
+                       "`undo` steps back, `set lr 10` then `init` starts over");
+    assert_string_equal(refused(x, "undo 5"), "only the last 1 update can be undone; `undo 1` goes back as far as that");
+    ok(x, "undo");
+    ok(x, "W1[0,0] = 1e308; set lr 1e10");
+    e = refused(x, "step");
+    assert_contains(e, "became Inf");
+    assert_contains(e, "(lr=1e+10) is too high, or the inputs need `data standardize`; `undo` steps back, "
+                       "`set lr 1e+09` then `init` starts over");
+    fx_free(x);
+}
+
+/* Every code gets advice joined by its own punctuation, or none. */
+static void test_every_code(void **st)
+{
+    (void)st;
+    Session *s = session_new();
+    char buf[ERR_LEN];
+    assert_string_equal(cmd_hint(s, ERR_INPUT, true, buf, sizeof buf), "");
+    assert_string_equal(cmd_hint(s, ERR_NOMEM, true, buf, sizeof buf), "");
+    assert_string_equal(cmd_hint(s, ERR_TASK, true, buf, sizeof buf), ""); /* no data: nothing to advise */
+    assert_string_equal(cmd_hint(s, ERR_BATCH_MEM, true, buf, sizeof buf), "; try a smaller `set batch`");
+    assert_string_equal(cmd_hint(s, ERR_NEEDS_FORWARD, true, buf, sizeof buf), ": run `forward` first");
+    for (int code = ERR_BATCH_MEM; code <= ERR_NO_DATA; code++)
+        if (code != ERR_INPUT && code != ERR_NOMEM && code != ERR_TASK)
+            assert_true(strlen(cmd_hint(s, code, true, buf, sizeof buf)) > 2);
+    /* a hint too long for what the sentence left is not appended half-way */
+    char err[ERR_LEN];
+    memset(err, 'x', ERR_LEN - 5);
+    err[ERR_LEN - 5] = '\0';
+    assert_int_equal(cmd_hint_add(s, ERR_NO_MODEL, true, err), -1);
+    assert_int_equal(strlen(err), ERR_LEN - 5);
+    session_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_phase_advice),
+        cmocka_unit_test(test_missing_data_and_model),
+        cmocka_unit_test(test_training_alarms),
+        cmocka_unit_test(test_every_code),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

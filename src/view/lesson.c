@@ -466,144 +466,178 @@ static bool link_at(const char *s, size_t i, size_t n, size_t *text_end, size_t 
     return true;
 }
 
+/* A code span opening with the backticks at s[i]: its text marked as code,
+ * spaces kept unbreakable. Returns where the text goes on; a run of
+ * backticks without its closing run stays as it is. */
+static size_t style_code(Buf *o, const char *s, size_t i, size_t n)
+{
+    size_t run = 0;
+    while (i + run < n && s[i + run] == '`')
+        run++;
+    size_t j = i + run, close = 0;
+    bool found = false;
+    while (j < n && !found) {
+        if (s[j] == '`') {
+            size_t r = 0;
+            while (j + r < n && s[j + r] == '`')
+                r++;
+            if (r == run) {
+                found = true;
+                close = j;
+            }
+            j += r;
+        } else {
+            j++;
+        }
+    }
+    if (!found) {
+        buf_add(o, s + i, run);
+        return i + run;
+    }
+    size_t a = i + run, b = close;
+    if (b - a >= 2 && s[a] == ' ' && s[b - 1] == ' ')
+        a++, b--;
+    buf_ch(o, T_CODE);
+    for (size_t k = a; k < b; k++) {
+        unsigned char c = (unsigned char)s[k];
+        buf_ch(o, c == ' ' || c == '\n' || c == '\t' ? T_NBSP : c < 32 ? ' ' : (char)c);
+    }
+    buf_ch(o, T_CODE);
+    return close + run;
+}
+
+/* A link or image at s[i] ('[' or "!["): its text, then the address in
+ * brackets unless it is an anchor or the same as the text. */
+static size_t style_link(Buf *o, const char *s, size_t i, size_t n)
+{
+    size_t at = s[i] == '!' ? i + 1 : i, te, us, ue;
+    if (!link_at(s, at, n, &te, &us, &ue)) {
+        buf_ch(o, s[i]);
+        return i + 1;
+    }
+    /* the url may carry a "title" after a space */
+    size_t ulen = ue - us;
+    const char *url = s + us;
+    while (ulen && isspace((unsigned char)*url))
+        url++, ulen--;
+    size_t cut = 0;
+    while (cut < ulen && !isspace((unsigned char)url[cut]))
+        cut++;
+    ulen = cut;
+    if (ulen >= 2 && url[0] == '<' && url[ulen - 1] == '>')
+        url++, ulen -= 2;
+    inline_style(o, s + at + 1, te - at - 1);
+    bool same = te - at - 1 == ulen && strncmp(s + at + 1, url, ulen) == 0;
+    if (ulen && url[0] != '#' && !same) {
+        buf_str(o, " (");
+        buf_add(o, url, ulen);
+        buf_ch(o, ')');
+    }
+    return ue + 1;
+}
+
+/* '<' at s[i]: an autolink shows its address, an inline HTML tag (<br>,
+ * <sub>, </b> ...) is left out, anything else is a plain '<'. */
+static size_t style_angle(Buf *o, const char *s, size_t i, size_t n)
+{
+    size_t j = i + 1;
+    while (j < n && s[j] != '>' && s[j] != '<' && s[j] != ' ')
+        j++;
+    bool tag_like = j < n && s[j] == '>';
+    if (tag_like && (strncmp(s + i + 1, "http", 4) == 0 || strncmp(s + i + 1, "mailto:", 7) == 0)) {
+        buf_add(o, s + i + 1, j - i - 1);
+        return j + 1;
+    }
+    size_t k = i + 1;
+    if (k < n && s[k] == '/')
+        k++;
+    if (k < n && isalpha((unsigned char)s[k])) {
+        size_t e = k;
+        while (e < n && s[e] != '>' && s[e] != '<')
+            e++;
+        if (e < n && s[e] == '>')
+            return e + 1;
+    }
+    buf_ch(o, '<');
+    return i + 1;
+}
+
+/* A run of '*' or '_' at s[i]: toggles bold (pairs) and emphasis (single)
+ * where the run can open or close them; snake_case and "2 * 3" stay. */
+static size_t style_emphasis(Buf *o, const char *s, size_t i, size_t n, bool *bold, bool *emph)
+{
+    unsigned char ch = (unsigned char)s[i];
+    size_t run = 0;
+    while (i + run < n && s[i + run] == (char)ch)
+        run++;
+    unsigned char prev = i > 0 ? (unsigned char)s[i - 1] : ' ';
+    unsigned char next = i + run < n ? (unsigned char)s[i + run] : ' ';
+    bool opens = !isspace(next), closes = !isspace(prev);
+    if ((ch == '_' && isalnum(prev) && isalnum(next)) || (!opens && !closes)) {
+        buf_add(o, s + i, run); /* snake_case, or a plain star as in "2 * 3" */
+        return i + run;
+    }
+    size_t used = 0;
+    while (used < run) {
+        size_t take = run - used >= 2 ? 2 : 1;
+        bool *on = take == 2 ? bold : emph;
+        if (*on && closes) {
+            buf_ch(o, take == 2 ? T_BOLD : T_EMPH);
+            *on = false;
+        } else if (!*on && opens && has_closer(s, i + run, n, (char)ch, take)) {
+            buf_ch(o, take == 2 ? T_BOLD : T_EMPH);
+            *on = true;
+        } else if (take == 1 && !(opens && closes)) {
+            buf_ch(o, (char)ch); /* a lone star at a word's edge stays */
+        }
+        /* an unmatched ** (or an intraword lone *) is dropped */
+        used += take;
+    }
+    return i + run;
+}
+
+/* The entities prose uses (&nbsp; &amp; &lt; &gt;) at s[i]: how many
+ * bytes were taken, 0 when none starts there. */
+static size_t style_entity(Buf *o, const char *s, size_t i, size_t n)
+{
+    if (i + 5 < n && strncmp(s + i, "&nbsp;", 6) == 0) {
+        buf_ch(o, T_NBSP);
+        return 6;
+    }
+    if (i + 4 < n && strncmp(s + i, "&amp;", 5) == 0) {
+        buf_ch(o, '&');
+        return 5;
+    }
+    if (i + 3 < n && (strncmp(s + i, "&lt;", 4) == 0 || strncmp(s + i, "&gt;", 4) == 0)) {
+        buf_ch(o, s[i + 1] == 'l' ? '<' : '>');
+        return 4;
+    }
+    return 0;
+}
+
+/* Inline Markdown of s (n bytes) into o: escapes, code spans, links,
+ * autolinks, emphasis and entities become text with style marks (T_CODE,
+ * T_BOLD, T_EMPH, T_NBSP) for the line cutter; styles still open at the
+ * end are closed. */
 static void inline_style(Buf *o, const char *s, size_t n)
 {
     bool bold = false, emph = false;
-    size_t i = 0;
+    size_t i = 0, took;
     while (i < n) {
         unsigned char ch = (unsigned char)s[i];
         if (ch == '\\' && i + 1 < n && ispunct((unsigned char)s[i + 1])) {
             buf_ch(o, s[i + 1]);
             i += 2;
         } else if (ch == '`') {
-            size_t run = 0;
-            while (i + run < n && s[i + run] == '`')
-                run++;
-            size_t j = i + run, close = 0;
-            bool found = false;
-            while (j < n && !found) {
-                if (s[j] == '`') {
-                    size_t r = 0;
-                    while (j + r < n && s[j + r] == '`')
-                        r++;
-                    if (r == run) {
-                        found = true;
-                        close = j;
-                    }
-                    j += r;
-                } else {
-                    j++;
-                }
-            }
-            if (!found) {
-                buf_add(o, s + i, run);
-                i += run;
-                continue;
-            }
-            size_t a = i + run, b = close;
-            if (b - a >= 2 && s[a] == ' ' && s[b - 1] == ' ')
-                a++, b--;
-            buf_ch(o, T_CODE);
-            for (size_t k = a; k < b; k++) {
-                unsigned char c = (unsigned char)s[k];
-                buf_ch(o, c == ' ' || c == '\n' || c == '\t' ? T_NBSP : c < 32 ? ' ' : (char)c);
-            }
-            buf_ch(o, T_CODE);
-            i = close + run;
+            i = style_code(o, s, i, n);
         } else if (ch == '[' || (ch == '!' && i + 1 < n && s[i + 1] == '[')) {
-            size_t at = ch == '!' ? i + 1 : i, te, us, ue;
-            if (!link_at(s, at, n, &te, &us, &ue)) {
-                buf_ch(o, (char)ch);
-                i++;
-                continue;
-            }
-            /* the url may carry a "title" after a space */
-            size_t ulen = ue - us;
-            const char *url = s + us;
-            while (ulen && isspace((unsigned char)*url))
-                url++, ulen--;
-            size_t cut = 0;
-            while (cut < ulen && !isspace((unsigned char)url[cut]))
-                cut++;
-            ulen = cut;
-            if (ulen >= 2 && url[0] == '<' && url[ulen - 1] == '>')
-                url++, ulen -= 2;
-            inline_style(o, s + at + 1, te - at - 1);
-            bool same = te - at - 1 == ulen && strncmp(s + at + 1, url, ulen) == 0;
-            if (ulen && url[0] != '#' && !same) {
-                buf_str(o, " (");
-                buf_add(o, url, ulen);
-                buf_ch(o, ')');
-            }
-            i = ue + 1;
+            i = style_link(o, s, i, n);
         } else if (ch == '<') {
-            size_t j = i + 1;
-            while (j < n && s[j] != '>' && s[j] != '<' && s[j] != ' ')
-                j++;
-            bool tag_like = j < n && s[j] == '>';
-            if (tag_like && (strncmp(s + i + 1, "http", 4) == 0 || strncmp(s + i + 1, "mailto:", 7) == 0)) {
-                buf_add(o, s + i + 1, j - i - 1); /* an autolink: the address */
-                i = j + 1;
-                continue;
-            }
-            /* an inline HTML tag (<br>, <sub>, </b> ...) is left out */
-            size_t k = i + 1;
-            if (k < n && s[k] == '/')
-                k++;
-            if (k < n && isalpha((unsigned char)s[k])) {
-                size_t e = k;
-                while (e < n && s[e] != '>' && s[e] != '<')
-                    e++;
-                if (e < n && s[e] == '>') {
-                    i = e + 1;
-                    continue;
-                }
-            }
-            buf_ch(o, '<');
-            i++;
+            i = style_angle(o, s, i, n);
         } else if (ch == '*' || ch == '_') {
-            size_t run = 0;
-            while (i + run < n && s[i + run] == (char)ch)
-                run++;
-            unsigned char prev = i > 0 ? (unsigned char)s[i - 1] : ' ';
-            unsigned char next = i + run < n ? (unsigned char)s[i + run] : ' ';
-            bool opens = !isspace(next), closes = !isspace(prev);
-            if (ch == '_' && isalnum(prev) && isalnum(next)) { /* snake_case */
-                buf_add(o, s + i, run);
-                i += run;
-                continue;
-            }
-            if (!opens && !closes) { /* "2 * 3": a plain star */
-                buf_add(o, s + i, run);
-                i += run;
-                continue;
-            }
-            size_t used = 0;
-            while (used < run) {
-                size_t take = run - used >= 2 ? 2 : 1;
-                bool *on = take == 2 ? &bold : &emph;
-                if (*on && closes) {
-                    buf_ch(o, take == 2 ? T_BOLD : T_EMPH);
-                    *on = false;
-                } else if (!*on && opens && has_closer(s, i + run, n, (char)ch, take)) {
-                    buf_ch(o, take == 2 ? T_BOLD : T_EMPH);
-                    *on = true;
-                } else if (take == 1 && !(opens && closes)) {
-                    buf_ch(o, (char)ch); /* a lone star at a word's edge stays */
-                }
-                /* an unmatched ** (or an intraword lone *) is dropped */
-                used += take;
-            }
-            i += run;
-        } else if (ch == '&' && i + 5 < n && strncmp(s + i, "&nbsp;", 6) == 0) {
-            buf_ch(o, T_NBSP);
-            i += 6;
-        } else if (ch == '&' && i + 4 < n && strncmp(s + i, "&amp;", 5) == 0) {
-            buf_ch(o, '&');
-            i += 5;
-        } else if (ch == '&' && i + 3 < n && (strncmp(s + i, "&lt;", 4) == 0 || strncmp(s + i, "&gt;", 4) == 0)) {
-            buf_ch(o, s[i + 1] == 'l' ? '<' : '>');
-            i += 4;
+            i = style_emphasis(o, s, i, n, &bold, &emph);
+        } else if (ch == '&' && (took = style_entity(o, s, i, n)) > 0) {
+            i += took;
         } else {
             buf_ch(o, ch == '\n' || ch == '\t' ? ' ' : ch < 32 || ch == 127 ? ' ' : (char)ch);
             i++;
@@ -970,19 +1004,210 @@ static bool is_rule(const char *s)
     return count >= 3;
 }
 
+/* Where the renderer stands between lines: the open paragraph, table rows
+ * waiting for their table, and the block a line may continue. */
+typedef struct Doc {
+    Render r;
+    Para pa;            /* the paragraph, item or quote being gathered */
+    char *rows[64];     /* table rows not yet drawn (in the copy of the text) */
+    int n_rows;
+    bool in_fence;      /* inside a fenced code block */
+    bool in_comment;    /* inside an HTML comment */
+    bool in_icode;      /* inside an indented code block */
+    char fch;           /* the open fence's character */
+    size_t flen;        /* and its length */
+    int item_hang;      /* columns of the last list item's text, for its continued paragraphs; -1 */
+} Doc;
+
+/* One line of code, indented four columns in the verbatim style; tabs
+ * expanded to stops of four when tabs is set. */
+static void put_verbatim(Render *r, const char *text, bool tabs)
+{
+    fputs("    ", r->f);
+    sgr(r, S_VERB);
+    int col = 0;
+    for (const char *q = text; *q; q++) {
+        if (*q == '\t' && tabs) {
+            do
+                fputc(' ', r->f);
+            while (++col % 4);
+        } else {
+            fputc(*q, r->f);
+            col++;
+        }
+    }
+    if (r->color)
+        fputs("\033[0m", r->f);
+    fputc('\n', r->f);
+}
+
+/* Lines that open, continue or close a block without prose: fenced and
+ * indented code, comments, blank lines, table rows. True when the line was
+ * taken. */
+static bool render_block(Doc *d, char *line, char *s, int indent)
+{
+    Render *r = &d->r;
+    const char *info;
+    char ch;
+    size_t n;
+    if (d->in_fence) {
+        if (fence_close(line, d->fch, d->flen))
+            d->in_fence = false;
+        else
+            put_verbatim(r, line, true);
+        return true;
+    }
+    if (d->in_comment) {
+        if (strstr(line, "-->"))
+            d->in_comment = false;
+        return true;
+    }
+    if (d->n_rows && *s != '|') {
+        flush(r, &d->pa);
+        table(r, d->rows, d->n_rows);
+        d->n_rows = 0;
+    }
+    if (!*s) {
+        flush(r, &d->pa);
+        r->blank = true;
+        d->in_icode = false;
+        return true;
+    }
+    if (strncmp(s, "<!--", 4) == 0) {
+        flush(r, &d->pa);
+        d->in_comment = !strstr(s + 4, "-->");
+        return true;
+    }
+    if (fence_open(line, &ch, &n, &info)) {
+        flush(r, &d->pa);
+        begin(r, false);
+        d->in_fence = true;
+        d->fch = ch;
+        d->flen = n;
+        return true;
+    }
+    if (indent >= 4 && (d->in_icode || (d->pa.kind == P_NONE && d->item_hang < 0))) {
+        /* an indented code block: shown without its first 4 columns */
+        if (!d->in_icode)
+            begin(r, false);
+        d->in_icode = true;
+        const char *q = line;
+        for (int cols = 0; cols < 4 && (*q == ' ' || *q == '\t'); q++)
+            cols += *q == '\t' ? 4 : 1;
+        put_verbatim(r, q, false);
+        return true;
+    }
+    d->in_icode = false;
+    if (*s == '|') {
+        flush(r, &d->pa);
+        if (d->n_rows == 64) {
+            table(r, d->rows, d->n_rows);
+            d->n_rows = 0;
+        }
+        d->rows[d->n_rows++] = s;
+        return true;
+    }
+    return false;
+}
+
+/* Headings (ATX "# ..." and setext underlines) and thematic breaks. True
+ * when the line was one. */
+static bool render_heading(Doc *d, char *s, int indent)
+{
+    Render *r = &d->r;
+    if (*s == '#') {
+        int level = 0;
+        while (s[level] == '#')
+            level++;
+        if (level <= 6 && (s[level] == ' ' || s[level] == '\t' || !s[level])) {
+            flush(r, &d->pa);
+            char *t = trim(s + level);
+            char *e = t + strlen(t);
+            while (e > t && e[-1] == '#')
+                e--;
+            if (e == t || e[-1] == ' ')
+                *e = '\0';
+            heading(r, trim(t), level);
+            d->item_hang = -1;
+            return true;
+        }
+    }
+    if (d->pa.kind == P_PARA && indent < 4 &&
+        (strspn(s, "=") == strlen(trim(s)) || strspn(s, "-") == strlen(trim(s)))) {
+        /* a setext heading: the paragraph above, underlined */
+        char *t = d->pa.text.p ? util_strdup(d->pa.text.p) : NULL;
+        free(d->pa.text.p);
+        d->pa = (Para){.kind = P_NONE};
+        if (t)
+            heading(r, t, *s == '=' ? 1 : 2);
+        free(t);
+        return true;
+    }
+    if (is_rule(s)) {
+        flush(r, &d->pa);
+        begin(r, false);
+        repeat(r->f, "─", r->width < 60 ? r->width : 60);
+        fputc('\n', r->f);
+        d->item_hang = -1;
+        return true;
+    }
+    return false;
+}
+
+/* Prose: a list item, a quote, or a paragraph (new, continued, or a
+ * further paragraph of the last list item). */
+static void render_prose(Doc *d, char *s, int indent)
+{
+    Para *pa = &d->pa;
+    char marker[16];
+    size_t ml = list_marker(s, marker, sizeof marker);
+    if (ml) {
+        flush(&d->r, pa);
+        int depth = indent / 2 > 4 ? 4 : indent / 2;
+        pa->kind = P_ITEM;
+        snprintf(pa->lead, sizeof pa->lead, "%*s%s ", 2 + 2 * depth, "", marker);
+        int hw = vis_width(pa->lead, strlen(pa->lead));
+        snprintf(pa->hang, sizeof pa->hang, "%*s", hw, "");
+        d->item_hang = hw;
+        char *t = s + ml;
+        while (*t == ' ' || *t == '\t')
+            t++;
+        para_add(pa, t);
+    } else if (*s == '>') {
+        if (pa->kind != P_QUOTE) {
+            flush(&d->r, pa);
+            pa->kind = P_QUOTE;
+            snprintf(pa->lead, sizeof pa->lead, "  │ ");
+            snprintf(pa->hang, sizeof pa->hang, "  │ ");
+        }
+        char *t = s + 1;
+        while (*t == '>' || *t == ' ')
+            t++;
+        para_add(pa, t);
+        d->item_hang = -1;
+    } else if (pa->kind != P_NONE) {
+        para_add(pa, s); /* the paragraph or item goes on */
+    } else if (d->item_hang >= 0 && indent >= 2) {
+        /* a further paragraph of the last list item */
+        pa->kind = P_ITEM;
+        snprintf(pa->lead, sizeof pa->lead, "%*s", d->item_hang, "");
+        snprintf(pa->hang, sizeof pa->hang, "%*s", d->item_hang, "");
+        para_add(pa, s);
+    } else {
+        d->item_hang = -1;
+        pa->kind = P_PARA;
+        para_add(pa, s);
+    }
+}
+
 void lesson_render(FILE *f, const char *md, int width, bool color)
 {
-    Render r = {f, width < 20 ? 20 : width, color, false, false, false};
-    Para pa = {.kind = P_NONE};
+    Doc d = {.r = {f, width < 20 ? 20 : width, color, false, false, false},
+             .pa = {.kind = P_NONE},
+             .item_hang = -1};
     char *copy = util_strdup(md ? md : "");
     if (!copy)
         return;
-    char *rows[64];
-    int n_rows = 0;
-    bool in_fence = false, in_comment = false, in_icode = false;
-    char fch = 0;
-    size_t flen = 0;
-    int item_hang = -1; /* columns of the last list item's text, for its continued paragraphs */
     char *p = copy;
     while (*p) {
         char *next = cut_line(p);
@@ -992,173 +1217,13 @@ void lesson_render(FILE *f, const char *md, int width, bool color)
         char *s = line;
         for (; *s == ' ' || *s == '\t'; s++)
             indent += *s == '\t' ? 4 - indent % 4 : 1;
-        const char *info;
-        char ch;
-        size_t n;
-
-        if (in_fence) {
-            if (fence_close(line, fch, flen)) {
-                in_fence = false;
-                continue;
-            }
-            fputs("    ", f);
-            sgr(&r, S_VERB);
-            int col = 0;
-            for (const char *q = line; *q; q++) {
-                if (*q == '\t') {
-                    do
-                        fputc(' ', f);
-                    while (++col % 4);
-                } else {
-                    fputc(*q, f);
-                    col++;
-                }
-            }
-            if (color)
-                fputs("\033[0m", f);
-            fputc('\n', f);
-            continue;
-        }
-        if (in_comment) {
-            if (strstr(line, "-->"))
-                in_comment = false;
-            continue;
-        }
-        if (n_rows && *s != '|') {
-            flush(&r, &pa);
-            table(&r, rows, n_rows);
-            n_rows = 0;
-        }
-        if (!*s) {
-            flush(&r, &pa);
-            r.blank = true;
-            in_icode = false;
-            continue;
-        }
-        if (strncmp(s, "<!--", 4) == 0) {
-            flush(&r, &pa);
-            in_comment = !strstr(s + 4, "-->");
-            continue;
-        }
-        if (fence_open(line, &ch, &n, &info)) {
-            flush(&r, &pa);
-            begin(&r, false);
-            in_fence = true;
-            fch = ch;
-            flen = n;
-            continue;
-        }
-        if (indent >= 4 && (in_icode || (pa.kind == P_NONE && item_hang < 0))) {
-            /* an indented code block: shown without its first 4 columns */
-            if (!in_icode)
-                begin(&r, false);
-            in_icode = true;
-            const char *q = line;
-            for (int cols = 0; cols < 4 && (*q == ' ' || *q == '\t'); q++)
-                cols += *q == '\t' ? 4 : 1;
-            fputs("    ", f);
-            sgr(&r, S_VERB);
-            fputs(q, f);
-            if (color)
-                fputs("\033[0m", f);
-            fputc('\n', f);
-            continue;
-        }
-        in_icode = false;
-        if (*s == '|') {
-            flush(&r, &pa);
-            if (n_rows == 64) {
-                table(&r, rows, n_rows);
-                n_rows = 0;
-            }
-            rows[n_rows++] = s;
-            continue;
-        }
-        if (*s == '#') {
-            int level = 0;
-            while (s[level] == '#')
-                level++;
-            if (level <= 6 && (s[level] == ' ' || s[level] == '\t' || !s[level])) {
-                flush(&r, &pa);
-                char *t = trim(s + level);
-                char *e = t + strlen(t);
-                while (e > t && e[-1] == '#')
-                    e--;
-                if (e == t || e[-1] == ' ')
-                    *e = '\0';
-                heading(&r, trim(t), level);
-                item_hang = -1;
-                continue;
-            }
-        }
-        if (pa.kind == P_PARA && indent < 4 && (strspn(s, "=") == strlen(trim(s)) || strspn(s, "-") == strlen(trim(s)))) {
-            /* a setext heading: the paragraph above, underlined */
-            char *t = pa.text.p ? util_strdup(pa.text.p) : NULL;
-            free(pa.text.p);
-            pa = (Para){.kind = P_NONE};
-            if (t)
-                heading(&r, t, *s == '=' ? 1 : 2);
-            free(t);
-            continue;
-        }
-        if (is_rule(s)) {
-            flush(&r, &pa);
-            begin(&r, false);
-            repeat(f, "─", r.width < 60 ? r.width : 60);
-            fputc('\n', f);
-            item_hang = -1;
-            continue;
-        }
-        char marker[16];
-        size_t ml = list_marker(s, marker, sizeof marker);
-        if (ml) {
-            flush(&r, &pa);
-            int depth = indent / 2 > 4 ? 4 : indent / 2;
-            pa.kind = P_ITEM;
-            snprintf(pa.lead, sizeof pa.lead, "%*s%s ", 2 + 2 * depth, "", marker);
-            int hw = vis_width(pa.lead, strlen(pa.lead));
-            snprintf(pa.hang, sizeof pa.hang, "%*s", hw, "");
-            item_hang = hw;
-            char *t = s + ml;
-            while (*t == ' ' || *t == '\t')
-                t++;
-            para_add(&pa, t);
-            continue;
-        }
-        if (*s == '>') {
-            if (pa.kind != P_QUOTE) {
-                flush(&r, &pa);
-                pa.kind = P_QUOTE;
-                snprintf(pa.lead, sizeof pa.lead, "  │ ");
-                snprintf(pa.hang, sizeof pa.hang, "  │ ");
-            }
-            char *t = s + 1;
-            while (*t == '>' || *t == ' ')
-                t++;
-            para_add(&pa, t);
-            item_hang = -1;
-            continue;
-        }
-        if (pa.kind != P_NONE) {
-            para_add(&pa, s); /* the paragraph or item goes on */
-            continue;
-        }
-        if (item_hang >= 0 && indent >= 2) {
-            /* a further paragraph of the last list item */
-            pa.kind = P_ITEM;
-            snprintf(pa.lead, sizeof pa.lead, "%*s", item_hang, "");
-            snprintf(pa.hang, sizeof pa.hang, "%*s", item_hang, "");
-            para_add(&pa, s);
-            continue;
-        }
-        item_hang = -1;
-        pa.kind = P_PARA;
-        para_add(&pa, s);
+        if (!render_block(&d, line, s, indent) && !render_heading(&d, s, indent))
+            render_prose(&d, s, indent);
     }
-    flush(&r, &pa);
-    if (n_rows)
-        table(&r, rows, n_rows);
-    if (in_fence && color)
+    flush(&d.r, &d.pa);
+    if (d.n_rows)
+        table(&d.r, d.rows, d.n_rows);
+    if (d.in_fence && color)
         fputs("\033[0m", f);
     free(copy);
     fflush(f);

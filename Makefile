@@ -44,6 +44,13 @@ BASE_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) \
              -DPARAMLAB_DATADIR='"$(datadir)"' $(SAN) $(CFLAGS) -MMD -MP
 LIBS     = $(PKG_LIBS) -lreadline -lm $(SAN)
 
+# Quiet build lines (the file being made); V=1 shows whole commands.
+ifeq ($(V),1)
+Q :=
+else
+Q = @echo "  $(if $(filter %.a,$@),AR,$(if $(filter %.o,$@),CC,LD))  $@";
+endif
+
 # Each layer's include path: itself and what lies below it.
 INC_base   := -Isrc/base
 INC_engine := $(INC_base) -Isrc/engine
@@ -71,21 +78,21 @@ TESTOBJ   := $(patsubst tests/%.c,$(BUILD)/obj/tests/%.o,$(TESTSRC))
 all: $(BUILD)/paramlab
 
 $(BUILD)/paramlab: $(FRONT_OBJ) $(AR_cmd)
-	$(CC) -o $@ $(FRONT_OBJ) $(AR_cmd) $(LIBS)
+	$(Q)$(CC) -o $@ $(FRONT_OBJ) $(AR_cmd) $(LIBS)
 
 define layer_rules
 $(BUILD)/obj/$(1)/%.o: src/$(1)/%.c
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASE_CFLAGS) $$(INC_$(1)) -c -o $$@ $$<
+	$$(Q)$$(CC) $$(BASE_CFLAGS) $$(INC_$(1)) -c -o $$@ $$<
 $(BUILD)/obj/tests/$(1)/%.o: tests/$(1)/%.c
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASE_CFLAGS) $$(INC_$(1)) -Itests/$(1) -c -o $$@ $$<
+	$$(Q)$$(CC) $$(BASE_CFLAGS) $$(INC_$(1)) -Itests/$(1) -c -o $$@ $$<
 $(BUILD)/tests/$(1)/test_%: $(BUILD)/obj/tests/$(1)/test_%.o $$(AR_$(1))
 	@mkdir -p $$(@D)
-	$$(CC) -o $$@ $$< $$(AR_$(1)) $$(LIBS) -lcmocka
+	$$(Q)$$(CC) -o $$@ $$< $$(AR_$(1)) $$(LIBS) -lcmocka
 $(BUILD)/lib$(1).a: $(call layer_obj,$(1))
 	@rm -f $$@
-	$$(AR) rcs $$@ $$^
+	$$(Q)$$(AR) rcs $$@ $$^
 endef
 $(foreach l,$(LAYERS) front,$(eval $(call layer_rules,$(l))))
 

@@ -86,7 +86,7 @@ $(BUILD)/obj/$(1)/%.o: src/$(1)/%.c
 	$$(Q)$$(CC) $$(BASE_CFLAGS) $$(INC_$(1)) -c -o $$@ $$<
 $(BUILD)/obj/tests/$(1)/%.o: tests/$(1)/%.c
 	@mkdir -p $$(@D)
-	$$(Q)$$(CC) $$(BASE_CFLAGS) $$(INC_$(1)) -Itests/$(1) -c -o $$@ $$<
+	$$(Q)$$(CC) $$(BASE_CFLAGS) $$(INC_$(1)) -Itests -Itests/$(1) -c -o $$@ $$<
 $(BUILD)/tests/$(1)/test_%: $(BUILD)/obj/tests/$(1)/test_%.o $$(AR_$(1))
 	@mkdir -p $$(@D)
 	$$(Q)$$(CC) -o $$@ $$< $$(AR_$(1)) $$(LIBS) -lcmocka

@@ -5,6 +5,8 @@
 #ifndef PARAMLAB_TEST_FIXTURE_H
 #define PARAMLAB_TEST_FIXTURE_H
 
+#include "check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +15,6 @@
 #include "cmd_lesson.h"
 #include "cmd_plot.h"
 #include "session.h"
-
-#define assert_contains(hay, needle) contains_((hay), (needle), __FILE__, __LINE__)
-
-static inline void contains_(const char *hay, const char *needle, const char *file, int line)
-{
-    if (!strstr(hay, needle))
-        fail_msg("%s:%d: expected \"%s\" in \"%s\"", file, line, needle, hay);
-}
 
 typedef struct Fx {
     CmdCtx c;

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "check.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,37 +22,6 @@
 
 #include "data.h"
 #include "util.h"
-
-#define assert_near(a, b, tol) near_((a), (b), (tol), #a, __FILE__, __LINE__)
-
-static void near_(double a, double b, double tol, const char *what,
-                  const char *file, int line)
-{
-    if (!(fabs(a - b) <= tol))
-        fail_msg("%s:%d: %s = %.17g, expected %.17g (tol %g)", file, line,
-                 what, a, b, tol);
-}
-
-/* err starts with prefix, shown when it does not. */
-#define assert_prefix(err, prefix) prefix_((err), (prefix), __FILE__, __LINE__)
-
-static void prefix_(const char *err, const char *prefix, const char *file,
-                    int line)
-{
-    if (strncmp(err, prefix, strlen(prefix)) != 0)
-        fail_msg("%s:%d: error '%s' does not start with '%s'", file, line,
-                 err, prefix);
-}
-
-#define assert_contains(err, part) contains_((err), (part), __FILE__, __LINE__)
-
-static void contains_(const char *err, const char *part, const char *file,
-                      int line)
-{
-    if (!strstr(err, part))
-        fail_msg("%s:%d: error '%s' does not contain '%s'", file, line, err,
-                 part);
-}
 
 static DataGenOpts opts(int n, double noise, uint64_t seed)
 {

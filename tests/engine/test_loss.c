@@ -29,6 +29,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "check.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -39,16 +41,6 @@
 
 /* |a - b| <= tol, with both numbers in the message (cmocka 1.1.5 has no
  * assert_double_equal). */
-#define assert_near(a, b, tol) near_((a), (b), (tol), #a, __FILE__, __LINE__)
-
-static void near_(double a, double b, double tol, const char *what,
-                  const char *file, int line)
-{
-    if (!(fabs(a - b) <= tol))
-        fail_msg("%s:%d: %s = %.17g, expected %.17g (tol %g)", file, line,
-                 what, a, b, tol);
-}
-
 static const LossShape REG22 = {2, 2, false, 0}; /* regression, 2 targets */
 static const LossShape BIN = {1, 1, true, 2};    /* two classes, 1 output */
 static const LossShape MULTI3 = {3, 1, true, 3}; /* three classes */

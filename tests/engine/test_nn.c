@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "check.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,16 +23,6 @@
 
 /* |a - b| <= tol, with both numbers in the message (cmocka 1.1.5 has no
  * assert_double_equal). */
-#define assert_near(a, b, tol) near_((a), (b), (tol), #a, __FILE__, __LINE__)
-
-static void near_(double a, double b, double tol, const char *what,
-                  const char *file, int line)
-{
-    if (!(fabs(a - b) <= tol))
-        fail_msg("%s:%d: %s = %.17g, expected %.17g (tol %g)", file, line,
-                 what, a, b, tol);
-}
-
 static const Act all_acts[] = {
     ACT_IDENTITY, ACT_SIGMOID, ACT_TANH, ACT_RELU,
     ACT_LEAKY_RELU, ACT_ELU, ACT_SOFTPLUS, ACT_GELU,

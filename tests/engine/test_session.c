@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "check.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,25 +22,7 @@
 #include "session.h"
 #include "util.h"
 
-#define assert_near(a, b, tol) near_((a), (b), (tol), #a, __FILE__, __LINE__)
-
 static bool fresh_; /* whether set_optimizer started the state afresh (unused) */
-
-static void near_(double a, double b, double tol, const char *what,
-                  const char *file, int line)
-{
-    if (!(fabs(a - b) <= tol))
-        fail_msg("%s:%d: %s = %.17g, expected %.17g (tol %g)", file, line,
-                 what, a, b, tol);
-}
-
-#define assert_contains(hay, needle) contains_((hay), (needle), __FILE__, __LINE__)
-
-static void contains_(const char *hay, const char *needle, const char *file, int line)
-{
-    if (!strstr(hay, needle))
-        fail_msg("%s:%d: expected \"%s\" in \"%s\"", file, line, needle, hay);
-}
 
 /* ---- helpers ---- */
 

@@ -10,22 +10,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "check.h"
+
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
-
-#define assert_near(a, b, tol) near_((a), (b), (tol), #a, __FILE__, __LINE__)
-
-static void near_(double a, double b, double tol, const char *what,
-                  const char *file, int line)
-{
-    if (!(fabs(a - b) <= tol))
-        fail_msg("%s:%d: %s = %.17g, expected %.17g (tol %g)", file, line,
-                 what, a, b, tol);
-}
 
 /* ---- the generator ---- */
 

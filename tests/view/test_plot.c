@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "check.h"
+
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -26,21 +28,6 @@
 
 #include "plot.h"
 #include "util.h"
-
-#define assert_contains(hay, needle) contains_((hay), (needle), __FILE__, __LINE__)
-#define assert_lacks(hay, needle) lacks_((hay), (needle), __FILE__, __LINE__)
-
-static void contains_(const char *hay, const char *needle, const char *file, int line)
-{
-    if (!hay || !strstr(hay, needle))
-        fail_msg("%s:%d: expected \"%s\" in \"%.3000s\"", file, line, needle, hay ? hay : "(null)");
-}
-
-static void lacks_(const char *hay, const char *needle, const char *file, int line)
-{
-    if (hay && strstr(hay, needle))
-        fail_msg("%s:%d: did not expect \"%s\" in \"%.3000s\"", file, line, needle, hay);
-}
 
 /* ---- pictures to draw ---- */
 

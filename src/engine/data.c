@@ -877,6 +877,38 @@ static void detect_task(Dataset *ds)
     ds->n_classes = max + 1;
 }
 
+/* The data set from the cells read (vals: rows × m): features in file
+ * order, targets in target= order; the column names move into it (names[]
+ * entries taken are set to NULL). NULL with err when out of memory. */
+static Dataset *csv_dataset(const char *path, const double *vals, int rows, int m, int t, char **names,
+                            const int *order, const bool *is_target, char *err)
+{
+    const char *base = strrchr(path, '/');
+    Dataset *ds = ds_alloc(base ? base + 1 : path, rows, m - t, t);
+    if (!ds) {
+        util_err(err, "%s: out of memory for %d rows", path, rows);
+        return NULL;
+    }
+    int f = 0;
+    for (int col = 0; col < m; col++) {
+        if (is_target[col])
+            continue;
+        for (int i = 0; i < rows; i++)
+            ds->x[(size_t)i * (size_t)ds->d + (size_t)f] = vals[(size_t)i * (size_t)m + (size_t)col];
+        ds->feature_names[f++] = names[col];
+        names[col] = NULL;
+    }
+    for (int j = 0; j < t; j++) {
+        int col = order[j];
+        for (int i = 0; i < rows; i++)
+            ds->y[(size_t)i * (size_t)t + (size_t)j] = vals[(size_t)i * (size_t)m + (size_t)col];
+        ds->target_names[j] = names[col];
+        names[col] = NULL;
+    }
+    detect_task(ds);
+    return ds;
+}
+
 Dataset *data_load_csv(const char *path, const char *target, DataHeader h,
                        char *err)
 {
@@ -959,31 +991,7 @@ Dataset *data_load_csv(const char *path, const char *target, DataHeader h,
         goto fail;
     }
 
-    /* the data set: features in file order, targets in target= order */
-    const char *base = strrchr(path, '/');
-    if (!(ds = ds_alloc(base ? base + 1 : path, rows, m - t, t))) {
-        util_err(err, "%s: out of memory for %d rows", path, rows);
-        goto fail;
-    }
-    int f = 0;
-    for (int col = 0; col < m; col++) {
-        if (is_target[col])
-            continue;
-        for (int i = 0; i < rows; i++)
-            ds->x[(size_t)i * (size_t)ds->d + (size_t)f] =
-                vals[(size_t)i * (size_t)m + (size_t)col];
-        ds->feature_names[f++] = names[col];
-        names[col] = NULL;
-    }
-    for (int j = 0; j < t; j++) {
-        int col = order[j];
-        for (int i = 0; i < rows; i++)
-            ds->y[(size_t)i * (size_t)t + (size_t)j] =
-                vals[(size_t)i * (size_t)m + (size_t)col];
-        ds->target_names[j] = names[col];
-        names[col] = NULL;
-    }
-    detect_task(ds);
+    ds = csv_dataset(path, vals, rows, m, t, names, order, is_target, err);
     goto done;
 
 fail:

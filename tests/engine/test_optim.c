@@ -1,8 +1,10 @@
 /* test_optim.c — the optimizers against PyTorch 1.13. Reference values
  * come from tests/golden/optim_trace.txt (written by gen_optim_golden.py,
  * float64 torch): every optimizer and the interesting switch combinations
- * traced over six steps, torch's constructor defaults, and the ValueError
- * messages of bad values. Also reset, copying state, slots and names.
+ * traced over six steps (to 1e-12 relative), random configurations over
+ * twenty (to 1e-9, as hidden cases are checked), torch's constructor
+ * defaults, and the ValueError messages of bad values. Also reset, copying
+ * state, slots, names, the layout rule and the descriptors' explanations.
  * Run from the repository root. */
 #include <math.h>
 #include <setjmp.h>
@@ -18,7 +20,8 @@
 #include "util.h"
 
 #define GOLDEN "tests/golden/optim_trace.txt"
-#define REL_TOL 1e-12
+#define REL_TOL 1e-12    /* the traces */
+#define RANDOM_TOL 1e-9  /* the random configurations */
 #define MAXN 16
 
 /* The golden file as an array of lines, loaded once. */
@@ -133,18 +136,24 @@ static int read_vec(const char *line, int skip_words, double *out, int max)
     return n;
 }
 
-static bool close_rel(double got, double want, double tol)
+static double tol = REL_TOL; /* what expect_vec allows */
+static double worst;         /* the largest relative error it saw */
+
+static bool close_rel(double got, double want, double rel)
 {
     if (got == want)
         return true;
-    return fabs(got - want) <= tol * fabs(want);
+    double e = fabs(got - want) / fabs(want);
+    if (e > worst)
+        worst = e;
+    return fabs(got - want) <= rel * fabs(want);
 }
 
 static void expect_vec(const char *trace, int step, const char *what, const double *got,
                        const double *want, int n)
 {
     for (int i = 0; i < n; i++)
-        if (!close_rel(got[i], want[i], REL_TOL))
+        if (!close_rel(got[i], want[i], tol))
             fail_msg("%s step %d %s[%d]: got %.17g, torch %.17g (rel %.3g)", trace, step, what,
                      i, got[i], want[i], fabs(got[i] - want[i]) / fabs(want[i]));
 }
@@ -231,18 +240,20 @@ static void test_check_messages_match_torch(void **state)
     assert_true(n_checks >= 30);
 }
 
-/* Every traced run agrees with torch on parameters, every state tensor,
- * nadam's mu_product and the step count. */
-static void test_traces_match_torch(void **state)
+/* Every run of the golden file's blocks that start with word agrees with
+ * torch to within rel on parameters, every state tensor, nadam's
+ * mu_product and the step count; kinds[] marks the kinds seen. Returns the
+ * number of runs. */
+static int check_runs(const char *word, double rel, bool kinds[OPT_COUNT])
 {
-    (void)state;
     int n_traces = 0;
-    bool kinds[OPT_COUNT] = {false};
+    tol = rel;
+    worst = 0;
     for (int l = 0; l < n_lines; l++) {
-        if (!starts(lines[l], "trace"))
+        if (!starts(lines[l], word))
             continue;
         char name[128];
-        sscanf(lines[l], "trace %127s", name);
+        sscanf(lines[l], "%*s %127s", name);
         OptConfig c = config_of(lines[l], 2);
         kinds[c.kind] = true;
         char err[ERR_LEN];
@@ -288,9 +299,28 @@ static void test_traces_match_torch(void **state)
         optim_free(o);
         n_traces++;
     }
-    assert_true(n_traces >= 20);
+    return n_traces;
+}
+
+static void test_traces_match_torch(void **state)
+{
+    (void)state;
+    bool kinds[OPT_COUNT] = {false};
+    assert_true(check_runs("trace", REL_TOL, kinds) >= 24);
     for (int k = 0; k < OPT_COUNT; k++)
         assert_true(kinds[k]);
+    print_message("optim traces: largest relative error %.3g (allowed %g)\n", worst, REL_TOL);
+}
+
+/* Random configurations and gradients, longer runs: radam's both branches
+ * with betas anywhere in range, rprop's clamps and sign changes. */
+static void test_random_cases_match_torch(void **state)
+{
+    (void)state;
+    bool kinds[OPT_COUNT] = {false};
+    assert_true(check_runs("random", RANDOM_TOL, kinds) >= 20);
+    assert_true(kinds[OPT_RADAM] && kinds[OPT_RPROP]);
+    print_message("optim random cases: largest relative error %.3g (allowed %g)\n", worst, RANDOM_TOL);
 }
 
 static void expect_error_containing(OptConfig *c, const char *needle)
@@ -493,6 +523,8 @@ static void test_slot_names(void **state)
                  (const char *const[]){"exp_avg", "exp_avg_sq", "max_exp_avg_sq", NULL});
     expect_slots(OPT_ADAMAX, NULL, (const char *const[]){"exp_avg", "exp_inf", NULL});
     expect_slots(OPT_NADAM, NULL, (const char *const[]){"exp_avg", "exp_avg_sq", NULL});
+    expect_slots(OPT_RADAM, NULL, (const char *const[]){"exp_avg", "exp_avg_sq", NULL});
+    expect_slots(OPT_RPROP, NULL, (const char *const[]){"prev", "step_size", NULL});
 }
 
 /* Names parse back; the tables are complete and sane. */
@@ -508,6 +540,8 @@ static void test_names_and_hypers(void **state)
         {"lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad"},
         {"lr", "beta1", "beta2", "eps", "weight_decay"},
         {"lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay"},
+        {"lr", "beta1", "beta2", "eps", "weight_decay"},
+        {"lr", "eta_minus", "eta_plus", "step_min", "step_max"},
     };
     for (int k = 0; k < OPT_COUNT; k++) {
         OptKind back;
@@ -573,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_defaults_match_torch),
         cmocka_unit_test(test_check_messages_match_torch),
         cmocka_unit_test(test_traces_match_torch),
+        cmocka_unit_test(test_random_cases_match_torch),
         cmocka_unit_test(test_check_rejects_non_finite),
         cmocka_unit_test(test_check_accepts_edges),
         cmocka_unit_test(test_reset),

@@ -809,9 +809,12 @@ static int parse_racer(CmdCtx *c, const char *word, double lr, Racer *r)
     bool mom = strcmp(name, "momentum") == 0, nest = strcmp(name, "nesterov") == 0;
     if (mom || nest)
         kind = OPT_SGD;
-    else if (optim_parse(name, &kind) != 0)
-        return cmd_fail(c, "no optimizer '%s': use sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw, "
-                        "adamax or nadam (options after commas, as in adam,lr=0.01)", name);
+    else if (optim_parse(name, &kind) != 0) {
+        char all[256];
+        optim_names(all, sizeof all, ", ", " or ");
+        return cmd_fail(c, "no optimizer '%s': use momentum, nesterov, %s (options after commas, as in "
+                        "adam,lr=0.01)", name, all);
+    }
     optim_defaults(kind, &r->opt);
     if (mom || nest)
         r->opt.momentum = 0.9;

@@ -664,15 +664,9 @@ static void write_gradient(CmdCtx *c, int k, bool bias, int i, int j)
 
 /* One element's update, replayed by the real optimizer on a copy. */
 typedef struct Replay {
-    bool done;       /* the update was made (else `update` is about to make it) */
-    size_t at;       /* flat index of the parameter */
-    double p0, p1;   /* its value before and after the step */
-    double g;        /* its gradient */
-    double s0[3];    /* its optimizer state before the step */
-    double s1[3];    /* and after */
-    int n_slots;     /* state values per parameter */
-    long t0;         /* optimizer steps before this one */
-    double mu0, mu1; /* nadam's running product before and after */
+    bool done;    /* the update was made (else `update` is about to make it) */
+    size_t at;    /* flat index of the parameter */
+    OptElement e; /* its value, gradient and state before and after the step */
 } Replay;
 
 /* Runs optim_step on a one-parameter optimizer holding the element's
@@ -683,26 +677,26 @@ static int replay(CmdCtx *c, Replay *r, const double *params, const double *stat
     Optim *one = optim_new(&o->cfg, 1, c->err);
     if (!one)
         return -1;
-    if (one->n_slots != o->n_slots || o->n_slots > 3) {
+    if (one->n_slots != o->n_slots || o->n_slots > OPT_MAX_SLOTS) {
         optim_free(one);
         return cmd_fail(c, "the optimizer's state does not fit its settings; `set optimizer %s` starts it fresh",
                     optim_name(o->cfg.kind));
     }
-    r->n_slots = o->n_slots;
-    r->p0 = params[r->at];
-    r->g = c->s->model->grads[r->at];
-    r->t0 = step;
-    r->mu0 = mu;
+    OptElement *e = &r->e;
+    e->p0 = params[r->at];
+    e->g = c->s->model->grads[r->at];
+    e->t = step + 1;
+    e->mu0 = mu;
     one->step = step;
     one->mu_product = mu;
     for (int k = 0; k < o->n_slots; k++)
-        one->state[k] = r->s0[k] = state[(size_t)k * o->n + r->at];
-    double p = r->p0, g = r->g;
+        one->state[k] = e->s0[k] = state[(size_t)k * o->n + r->at];
+    double p = e->p0, g = e->g;
     optim_step(one, &p, &g);
-    r->p1 = p;
-    r->mu1 = one->mu_product;
+    e->p1 = p;
+    e->mu1 = one->mu_product;
     for (int k = 0; k < o->n_slots; k++)
-        r->s1[k] = one->state[k];
+        e->s1[k] = one->state[k];
     optim_free(one);
     return 0;
 }
@@ -725,220 +719,49 @@ static void write_hypers(CmdCtx *c, const OptConfig *cfg)
     cmd_out(c, "\n");
 }
 
-/* "m = 0.9·m0 + 0.1·g = m1" — a running average's update with numbers;
- * sq squares the new value. */
-static void write_avg(CmdCtx *c, const char *name, double keep, double old, double g, bool sq, double now)
+/* The optimizer's text goes out as cmd_out, its numbers as `show` prints. */
+static void text_put(void *ctx, const char *text)
 {
-    cmd_out(c, "  %s = %s·%s + %s·%s%s = %s\n", name, NUM(keep), PAR(old), NUM(1 - keep), PAR(g), sq ? "²" : "", NUM(now));
+    cmd_out(ctx, "%s", text);
 }
 
-/* The formula, then the numbers, of the element's update. */
+static const char *text_num(void *ctx, double v, char *buf, size_t n)
+{
+    return cmd_num(ctx, v, buf, n);
+}
+
+/* The formula, then the numbers, of the element's update: the
+ * optimizer's descriptor writes both. */
 static void write_update(CmdCtx *c, const Replay *r, const char *pname)
 {
     const OptConfig *o = &c->s->optim->cfg;
-    long t = r->t0 + 1; /* the step count this update uses */
-    double g = r->g, p = r->p0, lr = o->lr, eps = o->eps;
-    bool coupled = o->weight_decay != 0 && o->kind != OPT_ADAMW;
-    char expr[320];
+    const OptElement *e = &r->e;
+    OptText w = {text_put, text_num, c};
+    char expr[320] = "";
 
     if (r->done)
         cmd_out(c, "\nWhat `update` did to %s: %s's step t = %ld, replayed from the state before it\n", pname,
-            optim_name(o->kind), t);
+            optim_name(o->kind), e->t);
     else
-        cmd_out(c, "\nWhat `update` will do to %s: %s's step t = %ld\n", pname, optim_name(o->kind), t);
+        cmd_out(c, "\nWhat `update` will do to %s: %s's step t = %ld\n", pname, optim_name(o->kind), e->t);
     write_hypers(c, o);
-
-    /* the formula */
-    if (coupled)
-        cmd_out(c, "  g ← g + weight_decay·p               (L2 penalty, added to the gradient)\n");
-    switch (o->kind) {
-    case OPT_SGD:
-        if (o->momentum == 0) {
-            cmd_out(c, "  p ← p - lr·g\n");
-            break;
-        }
-        cmd_out(c, "  buf ← momentum·buf + (1 - dampening)·g     (the first step sets buf = g)\n");
-        cmd_out(c, o->nesterov ? "  p ← p - lr·(g + momentum·buf)     (nesterov)\n" : "  p ← p - lr·buf\n");
-        break;
-    case OPT_ADAGRAD:
-        cmd_out(c, "  G ← G + g²                           (G: the sum of squared gradients)\n");
-        cmd_out(c, "  p ← p - clr·g / (sqrt(G) + eps),  clr = lr / (1 + (t - 1)·lr_decay)\n");
-        break;
-    case OPT_RMSPROP:
-        cmd_out(c, "  v ← alpha·v + (1 - alpha)·g²         (v: running mean of g²)\n");
-        if (o->centered)
-            cmd_out(c, "  g_avg ← alpha·g_avg + (1 - alpha)·g\n  denom = sqrt(v - g_avg²) + eps     (centered)\n");
-        else
-            cmd_out(c, "  denom = sqrt(v) + eps\n");
-        cmd_out(c, o->momentum > 0 ? "  buf ← momentum·buf + g / denom\n  p ← p - lr·buf\n" : "  p ← p - lr·g / denom\n");
-        break;
-    case OPT_ADADELTA:
-        cmd_out(c, "  v ← rho·v + (1 - rho)·g²             (v: running mean of g²)\n");
-        cmd_out(c, "  delta = sqrt(u + eps) / sqrt(v + eps)·g   (u: running mean of delta², before this step)\n");
-        cmd_out(c, "  u ← rho·u + (1 - rho)·delta²\n");
-        cmd_out(c, "  p ← p - lr·delta\n");
-        break;
-    case OPT_ADAM:
-    case OPT_ADAMW:
-        if (o->kind == OPT_ADAMW)
-            cmd_out(c, "  p ← p·(1 - lr·weight_decay)          (decoupled weight decay, applied first)\n");
-        cmd_out(c, "  m ← beta1·m + (1 - beta1)·g          (m: running mean of g)\n");
-        cmd_out(c, "  v ← beta2·v + (1 - beta2)·g²         (v: running mean of g²)\n");
-        if (o->amsgrad)
-            cmd_out(c, "  v_max ← max(v_max, v)                (amsgrad)\n");
-        cmd_out(c, "  m_hat = m / (1 - beta1^t),  v_hat = %s / (1 - beta2^t)   (bias corrections)\n",
-            o->amsgrad ? "v_max" : "v");
-        cmd_out(c, "  p ← p - lr·m_hat / (sqrt(v_hat) + eps)\n");
-        break;
-    case OPT_ADAMAX:
-        cmd_out(c, "  m ← beta1·m + (1 - beta1)·g          (m: running mean of g)\n");
-        cmd_out(c, "  u ← max(beta2·u, |g| + eps)          (u: decaying maximum of |g|)\n");
-        cmd_out(c, "  p ← p - lr / (1 - beta1^t)·m / u\n");
-        break;
-    case OPT_NADAM:
-        cmd_out(c, "  mu_t = beta1·(1 - 0.5·0.96^(t·momentum_decay)),  mu_next: the same at t + 1\n");
-        cmd_out(c, "  mu_product ← mu_product·mu_t,  mu_product_next = mu_product·mu_t·mu_next  (torch 1.13)\n");
-        cmd_out(c, "  m ← beta1·m + (1 - beta1)·g,  v ← beta2·v + (1 - beta2)·g²\n");
-        cmd_out(c, "  denom = sqrt(v / (1 - beta2^t)) + eps\n");
-        cmd_out(c, "  p ← p - lr·(1 - mu_t)/(1 - mu_product)·g/denom - lr·mu_next/(1 - mu_product_next)·m/denom\n");
-        break;
-    default:
-        break;
-    }
-
-    /* the numbers */
-    cmd_out(c, "With p = %s = %s%s and g = d%s = %s:\n", pname, NUM(p), r->done ? " (before the update)" : "", pname,
-        NUM(g));
-    if (coupled) {
-        double g2 = g + o->weight_decay * p; /* the engine's expression */
-        cmd_out(c, "  g = %s + %s·%s = %s\n", NUM(g), NUM(o->weight_decay), PAR(p), NUM(g2));
-        g = g2;
-    }
-    switch (o->kind) {
-    case OPT_SGD: {
-        double d = g;
-        if (o->momentum != 0) {
-            if (r->t0 == 0)
-                cmd_out(c, "  buf = g = %s\n", NUM(r->s1[0]));
-            else
-                cmd_out(c, "  buf = %s·%s + %s·%s = %s\n", NUM(o->momentum), PAR(r->s0[0]), NUM(1 - o->dampening),
-                    PAR(g), NUM(r->s1[0]));
-            d = r->s1[0];
-            if (o->nesterov) {
-                d = g + o->momentum * r->s1[0];
-                cmd_out(c, "  g + momentum·buf = %s + %s·%s = %s\n", NUM(g), NUM(o->momentum), PAR(r->s1[0]), NUM(d));
-            }
-        }
-        snprintf(expr, sizeof expr, "%s - %s·%s", NUM(p), NUM(lr), PAR(d));
-        break;
-    }
-    case OPT_ADAGRAD: {
-        double clr = lr / (1 + (double)(t - 1) * o->lr_decay);
-        cmd_out(c, "  G = %s + %s² = %s\n", NUM(r->s0[0]), PAR(g), NUM(r->s1[0]));
-        if (o->lr_decay != 0)
-            cmd_out(c, "  clr = %s / (1 + %ld·%s) = %s\n", NUM(lr), t - 1, NUM(o->lr_decay), NUM(clr));
-        snprintf(expr, sizeof expr, "%s - %s·%s / (sqrt(%s) + %s)", NUM(p), NUM(clr), PAR(g), NUM(r->s1[0]), NUM(eps));
-        break;
-    }
-    case OPT_RMSPROP: {
-        bool mom = o->momentum > 0;
-        write_avg(c, "v", o->alpha, r->s0[0], g, true, r->s1[0]);
-        double denom;
-        if (o->centered) {
-            int ga = mom ? 2 : 1;
-            write_avg(c, "g_avg", o->alpha, r->s0[ga], g, false, r->s1[ga]);
-            denom = sqrt(r->s1[0] + -1.0 * r->s1[ga] * r->s1[ga]) + eps;
-            cmd_out(c, "  denom = sqrt(%s - %s²) + %s = %s\n", NUM(r->s1[0]), PAR(r->s1[ga]), NUM(eps), NUM(denom));
-        } else {
-            denom = sqrt(r->s1[0]) + eps;
-            cmd_out(c, "  denom = sqrt(%s) + %s = %s\n", NUM(r->s1[0]), NUM(eps), NUM(denom));
-        }
-        if (mom) {
-            cmd_out(c, "  buf = %s·%s + %s / %s = %s\n", NUM(o->momentum), PAR(r->s0[1]), PAR(g), NUM(denom),
-                NUM(r->s1[1]));
-            snprintf(expr, sizeof expr, "%s - %s·%s", NUM(p), NUM(lr), PAR(r->s1[1]));
-        } else {
-            snprintf(expr, sizeof expr, "%s - %s·%s / %s", NUM(p), NUM(lr), PAR(g), NUM(denom));
-        }
-        break;
-    }
-    case OPT_ADADELTA: {
-        write_avg(c, "v", o->rho, r->s0[0], g, true, r->s1[0]);
-        double delta = sqrt(r->s0[1] + eps) / sqrt(r->s1[0] + eps) * g;
-        cmd_out(c, "  delta = sqrt(%s + %s) / sqrt(%s + %s)·%s = %s\n", NUM(r->s0[1]), NUM(eps), NUM(r->s1[0]), NUM(eps),
-            PAR(g), NUM(delta));
-        write_avg(c, "u", o->rho, r->s0[1], delta, true, r->s1[1]);
-        snprintf(expr, sizeof expr, "%s - %s·%s", NUM(p), NUM(lr), PAR(delta));
-        break;
-    }
-    case OPT_ADAM:
-    case OPT_ADAMW: {
-        double pd = p;
-        if (o->kind == OPT_ADAMW) {
-            pd = p * (1 - lr * o->weight_decay);
-            cmd_out(c, "  p = %s·(1 - %s·%s) = %s\n", NUM(p), NUM(lr), NUM(o->weight_decay), NUM(pd));
-        }
-        write_avg(c, "m", o->beta1, r->s0[0], g, false, r->s1[0]);
-        write_avg(c, "v", o->beta2, r->s0[1], g, true, r->s1[1]);
-        double vv = r->s1[1];
-        if (o->amsgrad) {
-            cmd_out(c, "  v_max = max(%s, %s) = %s\n", NUM(r->s0[2]), NUM(r->s1[1]), NUM(r->s1[2]));
-            vv = r->s1[2];
-        }
-        double bc1 = 1 - pow(o->beta1, (double)t), bc2 = 1 - pow(o->beta2, (double)t);
-        cmd_out(c, "  m_hat = %s / (1 - %s^%ld) = %s / %s = %s\n", NUM(r->s1[0]), NUM(o->beta1), t, NUM(r->s1[0]),
-            NUM(bc1), NUM(r->s1[0] / bc1));
-        cmd_out(c, "  v_hat = %s / (1 - %s^%ld) = %s / %s = %s\n", NUM(vv), NUM(o->beta2), t, NUM(vv), NUM(bc2),
-            NUM(vv / bc2));
-        snprintf(expr, sizeof expr, "%s - %s·%s / (sqrt(%s) + %s)", NUM(pd), NUM(lr), PAR(r->s1[0] / bc1),
-                 NUM(vv / bc2), NUM(eps));
-        break;
-    }
-    case OPT_ADAMAX: {
-        write_avg(c, "m", o->beta1, r->s0[0], g, false, r->s1[0]);
-        cmd_out(c, "  u = max(%s·%s, |%s| + %s) = %s\n", NUM(o->beta2), PAR(r->s0[1]), NUM(g), NUM(eps), NUM(r->s1[1]));
-        double clr = lr / (1 - pow(o->beta1, (double)t));
-        cmd_out(c, "  lr / (1 - beta1^t) = %s / (1 - %s^%ld) = %s\n", NUM(lr), NUM(o->beta1), t, NUM(clr));
-        snprintf(expr, sizeof expr, "%s - %s·%s / %s", NUM(p), NUM(clr), PAR(r->s1[0]), NUM(r->s1[1]));
-        break;
-    }
-    case OPT_NADAM: {
-        double b1 = o->beta1, md = o->momentum_decay;
-        double mu = b1 * (1. - 0.5 * pow(0.96, (double)t * md));
-        double mu_next = b1 * (1. - 0.5 * pow(0.96, (double)(t + 1) * md));
-        double next = r->mu1 * mu * mu_next;
-        cmd_out(c, "  mu_t = %s·(1 - 0.5·0.96^(%ld·%s)) = %s,  mu_next = %s\n", NUM(b1), t, NUM(md), NUM(mu),
-            NUM(mu_next));
-        cmd_out(c, "  mu_product = %s·%s = %s,  mu_product_next = %s·%s·%s = %s\n", NUM(r->mu0), NUM(mu), NUM(r->mu1),
-            NUM(r->mu1), NUM(mu), NUM(mu_next), NUM(next));
-        write_avg(c, "m", b1, r->s0[0], g, false, r->s1[0]);
-        write_avg(c, "v", o->beta2, r->s0[1], g, true, r->s1[1]);
-        double bc2 = 1 - pow(o->beta2, (double)t);
-        double denom = sqrt(r->s1[1] / bc2) + eps;
-        cmd_out(c, "  denom = sqrt(%s / (1 - %s^%ld)) + %s = %s\n", NUM(r->s1[1]), NUM(o->beta2), t, NUM(eps), NUM(denom));
-        double c1 = lr * (1. - mu) / (1. - r->mu1), c2 = lr * mu_next / (1. - next);
-        cmd_out(c, "  lr·(1 - mu_t)/(1 - mu_product) = %s,  lr·mu_next/(1 - mu_product_next) = %s\n", NUM(c1), NUM(c2));
-        snprintf(expr, sizeof expr, "%s - %s·%s/%s - %s·%s/%s", NUM(p), NUM(c1), PAR(g), NUM(denom), NUM(c2),
-                 PAR(r->s1[0]), NUM(denom));
-        break;
-    }
-    default:
-        expr[0] = '\0';
-        break;
-    }
-    char lead[48];
+    optim_explain_formula(o, &w);
+    cmd_out(c, "With p = %s = %s%s and g = d%s = %s:\n", pname, NUM(e->p0), r->done ? " (before the update)" : "",
+        pname, NUM(e->g));
+    optim_explain_numbers(o, e, &w, expr, sizeof expr);
+    char lead[56]; /* "  " pname " = " */
     snprintf(lead, sizeof lead, "  %s = ", pname);
     Line l;
     line_start(&l, c, lead, columns(lead));
     line_add(&l, expr);
-    line_addf(&l, " = %s", NUM(r->p1));
+    line_addf(&l, " = %s", NUM(e->p1));
     cmd_out(c, "\n");
-    double d = r->p1 - r->p0;
+    double d = e->p1 - e->p0;
     if (d == 0)
-        cmd_out(c, "%s %s at %s: this step is 0.\n", r->done ? "`update` left" : "`update` will leave", pname, NUM(r->p0));
+        cmd_out(c, "%s %s at %s: this step is 0.\n", r->done ? "`update` left" : "`update` will leave", pname, NUM(e->p0));
     else
         cmd_out(c, "%s %s from %s to %s (by %s%s)%s\n", r->done ? "`update` moved" : "`update` will move", pname,
-            NUM(r->p0), NUM(r->p1), d > 0 ? "+" : "", NUM(d), r->done ? "; that is its value now." : ".");
+            NUM(e->p0), NUM(e->p1), d > 0 ? "+" : "", NUM(d), r->done ? "; that is its value now." : ".");
 }
 
 /* ---- weights and biases ---- */
@@ -963,7 +786,7 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
         r.done = true;
         if (replay(c, &r, h->params, h->opt_state, h->opt_step, h->mu_product) != 0)
             return -1;
-        if (!(r.p1 == m->params[r.at]))
+        if (!(r.e.p1 == m->params[r.at]))
             return cmd_fail(c, "explain %s: the last update can no longer be replayed (%s was edited or "
                            "re-initialised, or the optimizer's settings changed since); run %s first to explain "
                            "the next one",
@@ -988,7 +811,7 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
         cmd_out(c, "%s weighs neuron %d of layer %d into %s %d of layer %d: Z%d[b,%d] = Σ_i A%d[b,i]·W%d[i,%d] + b%d[%d]\n",
             pname, i, k - 1, to, j, k, k, j, k - 1, k, j, k, j);
     if (r.done) {
-        cmd_out(c, "\nIts gradient d%s = %s comes from `backward` on ", pname, NUM(r.g));
+        cmd_out(c, "\nIts gradient d%s = %s comes from `backward` on ", pname, NUM(r.e.g));
         write_position(c, h->batch_index, h->epoch);
         cmd_out(c, ";\n`explain %s` between `backward` and `update` writes it out sample by sample.\n", pname);
     } else {

@@ -574,7 +574,7 @@ static void draw_findings(const Session *s, Diagnosis *d)
     /* the update ratio: only measured, or expected where sgd's formula
      * holds; a vanishing or exploding signal already explains a small or
      * large one, and the learning rate is not what to change then */
-    if (!quiet_grads && (d->measured || s->opt.kind == OPT_SGD)) {
+    if (!quiet_grads && (d->measured || optim_desc(s->opt.kind)->sgd_first_step)) {
         int top = 0;
         for (int k = 1; k <= L; k++) {
             double v = d->layer[k - 1].update_ratio;

@@ -551,9 +551,7 @@ int session_set_optimizer(Session *s, const OptConfig *c, bool *fresh, char *err
     if (optim_check(c, err) != 0)
         return -1;
     if (s->optim) {
-        if (c->kind == s->optim->cfg.kind && c->amsgrad == s->optim->cfg.amsgrad &&
-            c->centered == s->optim->cfg.centered &&
-            (c->momentum != 0) == (s->optim->cfg.momentum != 0)) {
+        if (optim_same_layout(&s->optim->cfg, c)) {
             s->optim->cfg = *c; /* same state layout: keep the state */
         } else {
             Optim *o = optim_new(c, s->model->n_params, err);

@@ -575,8 +575,7 @@ static int cmd_model(CmdCtx *c, int argc, char **argv)
     cmd_out(c, "  (%zu parameters", m->n_params);
     if (is_mlp)
         cmd_out(c, ", %s hidden", act_name(act));
-    cmd_out(c, ", output through %s)\n", c->s->loss.kind == LOSS_BCE ? "sigmoid" :
-                                     c->s->loss.kind == LOSS_CE ? "softmax" : "identity");
+    cmd_out(c, ", output through %s)\n", loss_desc(c->s->loss.kind)->link_name);
     cmd_out(c, "loss %s, optimizer %s lr=%s; `params` shows every tensor, `forward` starts the loop\n",
         loss_name(c->s->loss.kind), optim_name(c->s->opt.kind), NUM(c->s->opt.lr));
     return 0;
@@ -661,7 +660,7 @@ static int cmd_hypers(CmdCtx *c, int argc, char **argv)
     cmd_out(c, "  %-10s ", "optimizer");
     print_opt(c, &s->opt);
     cmd_out(c, "\n  %-10s %s", "loss", loss_name(s->loss.kind));
-    if (s->loss.kind == LOSS_HUBER)
+    if (loss_desc(s->loss.kind)->has_delta)
         cmd_out(c, " delta=%s", NUM(s->loss.delta));
     cmd_out(c, "%s\n", s->loss_auto ? "  (follows the task; `set loss` chooses)" : "");
     cmd_out(c, "  %-10s %d", "batch", s->batch);
@@ -814,9 +813,11 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
         return set_optimizer(c, argc, argv, 3, k);
     }
     if (strcmp(what, "loss") == 0) {
+        char all[128];
+        loss_names(all, sizeof all, ", ", ", ");
         if (argc < 3)
-            return cmd_fail(c, "set loss needs a name: mse, mae, huber, bce, ce, hinge (or auto)");
-        Loss l = {LOSS_MSE, s->loss.kind == LOSS_HUBER ? s->loss.delta : 1.0};
+            return cmd_fail(c, "set loss needs a name: %s (or auto)", all);
+        Loss l = {LOSS_MSE, loss_desc(s->loss.kind)->has_delta ? s->loss.delta : 1.0};
         bool automatic = strcmp(argv[2], "auto") == 0;
         if (!automatic && loss_parse(argv[2], &l.kind) != 0) {
             const char *names[LOSS_COUNT + 2];
@@ -824,12 +825,12 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
                 names[q] = loss_name((LossKind)q);
             names[LOSS_COUNT] = "auto";
             names[LOSS_COUNT + 1] = NULL;
-            return cmd_fail(c, "no loss '%s'%s: use mse, mae, huber, bce, ce, hinge, or auto to follow the task", argv[2],
-                        DYM(argv[2], names, "set loss "));
+            return cmd_fail(c, "no loss '%s'%s: use %s, or auto to follow the task", argv[2],
+                        DYM(argv[2], names, "set loss "), all);
         }
         for (int i = 3; i < argc; i++) {
             const char *v = argv[i] + 6;
-            if (l.kind != LOSS_HUBER || automatic)
+            if (!loss_desc(l.kind)->has_delta || automatic)
                 return cmd_fail(c, "unexpected '%s': only huber takes an option (delta=)", argv[i]);
             if (strncmp(argv[i], "delta=", 6) != 0)
                 return cmd_fail(c, "unexpected '%s': huber takes only delta=, as in `set loss huber delta=1`", argv[i]);
@@ -841,7 +842,7 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
         if (session_set_loss(s, &l, automatic, c->err) != 0)
             return -1;
         cmd_out(c, "loss %s", loss_name(s->loss.kind));
-        if (s->loss.kind == LOSS_HUBER)
+        if (loss_desc(s->loss.kind)->has_delta)
             cmd_out(c, " delta=%s", NUM(s->loss.delta));
         cmd_out(c, "%s\n", automatic ? " (follows the task)" : "");
         return 0;
@@ -996,7 +997,7 @@ static int cmd_forward(CmdCtx *c, int argc, char **argv)
         else
             cmd_out(c, " → Z%d = logits (%d×%d)", k, s->rows, m->layer[k - 1].n_out);
     }
-    cmd_out(c, " → yhat = %s(logits)\n", s->loss.kind == LOSS_BCE ? "sigmoid" : s->loss.kind == LOSS_CE ? "softmax" : "identity");
+    cmd_out(c, " → yhat = %s(logits)\n", loss_desc(s->loss.kind)->link_name);
     return 0;
 }
 
@@ -1300,7 +1301,7 @@ static int cmd_predict(CmdCtx *c, int argc, char **argv)
         cmd_out(c, " %s", NUM(y[j]));
     if (s->data->classification) {
         cmd_out(c, "  → class %d", session_predicted_class(s, y, k));
-        if (k == 1 && s->loss.kind == LOSS_BCE)
+        if (k == 1 && loss_desc(s->loss.kind)->link == LINK_SIGMOID)
             cmd_out(c, " (probability of class 1: %s)", NUM(y[0]));
     }
     if (s->data->standardized)
@@ -1647,15 +1648,15 @@ static int cmd_expect(CmdCtx *c, int argc, char **argv)
 
 /* ---- help and quit ---- */
 
-/* A help text, with what the optimizers' descriptors say put in for
- * "{optimizers}" (one line of defaults each) and "{optimizer names}". */
+/* A help text, with what the descriptors say put in for "{optimizers}"
+ * (one line of defaults each), "{optimizer names}" and "{loss names}". */
 static void help_out(CmdCtx *c, const char *text)
 {
-    static const char *const marks[] = {"{optimizers}", "{optimizer names}"};
+    static const char *const marks[] = {"{optimizers}", "{optimizer names}", "{loss names}"};
     for (;;) {
         const char *at = NULL;
         int which = 0;
-        for (int q = 0; q < 2; q++) {
+        for (int q = 0; q < 3; q++) {
             const char *f = strstr(text, marks[q]);
             if (f && (!at || f < at)) {
                 at = f;
@@ -1666,9 +1667,12 @@ static void help_out(CmdCtx *c, const char *text)
             break;
         cmd_out(c, "%.*s", (int)(at - text), text);
         text = at + strlen(marks[which]);
-        if (which == 1) {
+        if (which > 0) {
             char all[256];
-            optim_names(all, sizeof all, " ", " ");
+            if (which == 1)
+                optim_names(all, sizeof all, " ", " ");
+            else
+                loss_names(all, sizeof all, "|", "|");
             cmd_out(c, "%s", all);
             continue;
         }
@@ -1945,7 +1949,7 @@ static const Cmd commands[] = {
      "Lists X Y and, with a model, W1 b1 ...; after forward Z1 A1 ... yhat;\n"
      "after loss: loss; after backward the gradients dW1 db1 dZ1 dA1 ...", cmd_names, NULL},
     {"set", 1, -1, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|plot ...", "choose a hyperparameter",
-     "set loss mse|mae|huber|bce|ce|hinge|auto [delta=1.0]\n"
+     "set loss {loss names}|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
      "{optimizers}"
      "  A new optimizer starts with fresh state; naming the current one again keeps\n"

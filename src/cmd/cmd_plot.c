@@ -242,7 +242,7 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
             x[2 * ((size_t)j * G + i) + 1] = y0 + (y1 - y0) * j / (G - 1);
         }
     session_eval_outputs(s, x, (int)cells, out);
-    bool hinge = s->loss.kind == LOSS_HINGE;
+    bool hinge = loss_desc(s->loss.kind)->margin; /* a margin, not a probability */
     for (size_t q = 0; q < cells; q++) {
         const double *o = out + q * k;
         int cls = session_predicted_class(s, o, k);

@@ -205,22 +205,10 @@ static const char *act_dformula(Act a)
     }
 }
 
-/* The loss's output link. */
-static const char *link_name(LossKind k)
-{
-    return k == LOSS_BCE ? "sigmoid" : k == LOSS_CE ? "softmax" : "identity";
-}
-
 static LossShape shape_of(const Session *s)
 {
     LossShape sh = {nn_outputs(s->model), s->data->t, s->data->classification, s->data->n_classes};
     return sh;
-}
-
-/* N of the loss's mean: B rows for ce, B·K values for the others. */
-static int mean_count(const Session *s)
-{
-    return s->loss.kind == LOSS_CE ? s->rows : s->rows * nn_outputs(s->model);
 }
 
 /* The target output j of sample b is compared with. */
@@ -343,14 +331,15 @@ static void write_yhat(CmdCtx *c, int b, int j)
     int L = m->n_layers, K = nn_outputs(m);
     const double *z = m->z[L - 1] + (size_t)b * K; /* (K) logits of sample b */
     double p = s->yhat[(size_t)b * K + j];
-    switch (s->loss.kind) {
-    case LOSS_BCE:
-        cmd_out(c, "  yhat = sigmoid(Z%d), the bce loss's link: sigmoid(z) = 1 / (1 + exp(-z))\n", L);
+    const char *ln = loss_name(s->loss.kind);
+    switch (loss_desc(s->loss.kind)->link) {
+    case LINK_SIGMOID:
+        cmd_out(c, "  yhat = sigmoid(Z%d), the %s loss's link: sigmoid(z) = 1 / (1 + exp(-z))\n", L, ln);
         cmd_out(c, "  yhat[%d,%d] = sigmoid(%s) = 1 / (1 + exp(%s)) = %s\n", b, j, NUM(z[j]), NUM(-z[j]), NUM(p));
         break;
-    case LOSS_CE: {
-        cmd_out(c, "  yhat[b] = softmax(Z%d[b]), the ce loss's link: yhat[b,j] = exp(Z%d[b,j]) / Σ_m exp(Z%d[b,m])\n",
-            L, L, L);
+    case LINK_SOFTMAX: {
+        cmd_out(c, "  yhat[b] = softmax(Z%d[b]), the %s loss's link: yhat[b,j] = exp(Z%d[b,j]) / Σ_m exp(Z%d[b,m])\n",
+            L, ln, L, L);
         char lead[64];
         snprintf(lead, sizeof lead, "  yhat[%d,%d] = exp(%s) / (", b, j, NUM(z[j]));
         Line l;
@@ -367,9 +356,8 @@ static void write_yhat(CmdCtx *c, int b, int j)
         cmd_out(c, "\n");
         break;
     }
-    default:
-        cmd_out(c, "  yhat = Z%d: the %s loss compares the logits with the targets directly (no link)\n", L,
-            loss_name(s->loss.kind));
+    case LINK_IDENTITY:
+        cmd_out(c, "  yhat = Z%d: the %s loss compares the logits with the targets directly (no link)\n", L, ln);
         cmd_out(c, "  yhat[%d,%d] = Z%d[%d,%d] = %s\n", b, j, L, b, j, NUM(p));
         break;
     }
@@ -404,65 +392,47 @@ static double sample_loss(const Session *s, int b)
                      NULL, NULL);
 }
 
-/* One value of an elementwise loss, written with its numbers. */
-static void loss_piece(CmdCtx *c, double f, double y, char *buf, size_t n)
+/* The sample b (and its output j) as the loss's descriptor reads it. */
+static LossSample sample_of(const Session *s, int b, int j, char *yname, size_t n)
 {
-    switch (c->s->loss.kind) {
-    case LOSS_MSE: snprintf(buf, n, "(%s - %s)²", NUM(f), PAR(y)); break;
-    case LOSS_MAE: snprintf(buf, n, "|%s - %s|", NUM(f), PAR(y)); break;
-    case LOSS_HUBER: snprintf(buf, n, "huber(%s - %s)", NUM(f), PAR(y)); break;
-    default: snprintf(buf, n, "max(0, 1 - %s·%s)", PAR(2 * y - 1), PAR(f)); break;
-    }
+    const Model *m = s->model;
+    int L = m->n_layers, K = nn_outputs(m);
+    target_name(s, "b", "j", yname, n);
+    LossSample x = {
+        .L = L, .K = K, .B = s->rows, .b = b, .j = j,
+        .z = m->z[L - 1] + (size_t)b * K, .p = s->yhat + (size_t)b * K,
+        .y = target_of(s, b, j), .label = (int)s->yb[(size_t)b * s->data->t],
+        .yname = yname,
+    };
+    return x;
+}
+
+/* The text sink explain hands the descriptors: cmd_out, and numbers as
+ * `show` prints them. */
+static void sink_put(void *ctx, const char *text)
+{
+    cmd_out(ctx, "%s", text);
+}
+
+static const char *sink_num(void *ctx, double v, char *buf, size_t n)
+{
+    return cmd_num(ctx, v, buf, n);
 }
 
 /* The loss of sample b: formula, then numbers. */
 static void write_sample_loss(CmdCtx *c, int b, double lb)
 {
     Session *s = c->s;
-    const Model *m = s->model;
-    int L = m->n_layers, K = nn_outputs(m);
-    const double *z = m->z[L - 1] + (size_t)b * K; /* (K) */
+    const LossDesc *d = loss_desc(s->loss.kind);
+    TextSink w = {sink_put, sink_num, c};
     char yn[40];
-    target_name(s, "b", "j", yn, sizeof yn);
-    switch (s->loss.kind) {
-    case LOSS_BCE: {
-        double y = target_of(s, b, 0), p = s->yhat[b];
-        cmd_out(c, "  loss[b] = -(y·log(p) + (1 - y)·log(1 - p)),  p = yhat[b,0] = sigmoid(Z%d[b,0]), y = Y[b]\n", L);
-        cmd_out(c, "  loss[%d] = -(%s·log(%s) + %s·log(%s)) = %s\n", b, NUM(y), NUM(p), NUM(1 - y), NUM(1 - p), NUM(lb));
+    LossSample x = sample_of(s, b, 0, yn, sizeof yn);
+    x.loss = lb;
+    d->formula(&s->loss, &x, &w);
+    if (d->numbers(&s->loss, &x, &w))
         return;
-    }
-    case LOSS_CE: {
-        int y = (int)s->yb[(size_t)b * s->data->t];
-        cmd_out(c, "  loss[b] = -log(yhat[b,y]) = log(Σ_m exp(Z%d[b,m])) - Z%d[b,y],  y = Y[b], the class\n", L, L);
-        cmd_out(c, "  loss[%d] = -log(yhat[%d,%d]) = -log(%s) = %s\n", b, b, y,
-            NUM(y >= 0 && y < K ? s->yhat[(size_t)b * K + y] : NAN), NUM(lb));
-        return;
-    }
-    default:
-        break;
-    }
-    const char *one = s->loss.kind == LOSS_MSE   ? "(f - y)²"
-                      : s->loss.kind == LOSS_MAE ? "|f - y|"
-                      : s->loss.kind == LOSS_HUBER ? "huber(f - y)"
-                                                   : "max(0, 1 - y'·f)";
-    if (K == 1)
-        cmd_out(c, "  loss[b] = %s,  f = Z%d[b,0], y = %s\n", one, L, yn);
-    else
-        cmd_out(c, "  loss[b] = (1/K)·Σ_j %s,  f = Z%d[b,j], y = %s, K = %d\n", one, L, yn, K);
-    if (s->loss.kind == LOSS_HUBER)
-        cmd_out(c, "  huber(d) = 0.5·d² if |d| < delta, else delta·(|d| - 0.5·delta);  delta = %s\n", NUM(s->loss.delta));
-    if (s->loss.kind == LOSS_HINGE)
-        cmd_out(c, "  y' = 2·y - 1: the labels 0/1 as -1/+1\n");
-    if (s->loss.kind == LOSS_HUBER && K == 1) {
-        double y = target_of(s, b, 0), d = z[0] - y, delta = s->loss.delta;
-        if (fabs(d) < delta)
-            cmd_out(c, "  loss[%d] = 0.5·(%s - %s)² = 0.5·%s² = %s    (|d| < delta)\n", b, NUM(z[0]), PAR(y), PAR(d),
-                NUM(lb));
-        else
-            cmd_out(c, "  loss[%d] = %s·(|%s - %s| - 0.5·%s) = %s·(%s - %s) = %s    (|d| >= delta)\n", b, NUM(delta),
-                NUM(z[0]), PAR(y), NUM(delta), NUM(delta), NUM(fabs(d)), NUM(0.5 * delta), NUM(lb));
-        return;
-    }
+    /* an elementwise loss: the mean of its terms */
+    int K = x.K;
     char lead[48], piece[160];
     if (K == 1)
         snprintf(lead, sizeof lead, "  loss[%d] = ", b);
@@ -476,7 +446,7 @@ static void write_sample_loss(CmdCtx *c, int b, double lb)
                 line_add(&l, " + ...");
             continue;
         }
-        loss_piece(c, z[j], target_of(s, b, j), piece, sizeof piece);
+        d->piece(&s->loss, x.z[j], target_of(s, b, j), &w, piece, sizeof piece);
         line_addf(&l, "%s%s", j ? " + " : "", piece);
     }
     line_addf(&l, "%s = %s", K == 1 ? "" : ")", NUM(lb));
@@ -523,58 +493,22 @@ static int explain_loss(CmdCtx *c, const char *ref, long i, long j)
 static void write_dz_last_formula(CmdCtx *c)
 {
     Session *s = c->s;
-    int L = s->model->n_layers, K = nn_outputs(s->model);
-    char yn[40], bk[32];
-    target_name(s, "b", "j", yn, sizeof yn);
-    if (K == 1)
-        snprintf(bk, sizeof bk, "B");
-    else
-        snprintf(bk, sizeof bk, "(B·K), K = %d", K);
-    switch (s->loss.kind) {
-    case LOSS_BCE: cmd_out(c, "  dZ%d[b,0] = (sigmoid(Z%d[b,0]) - Y[b]) / B\n", L, L); break;
-    case LOSS_CE: cmd_out(c, "  dZ%d[b,j] = (softmax(Z%d[b])[j] - onehot(Y[b])[j]) / B\n", L, L); break;
-    case LOSS_MSE: cmd_out(c, "  dZ%d[b,j] = 2·(Z%d[b,j] - %s) / %s\n", L, L, yn, bk); break;
-    case LOSS_MAE: cmd_out(c, "  dZ%d[b,j] = sign(Z%d[b,j] - %s) / %s,  sign(0) = 0\n", L, L, yn, bk); break;
-    case LOSS_HUBER:
-        cmd_out(c, "  dZ%d[b,j] = clamp(Z%d[b,j] - %s, -delta, delta) / %s,  delta = %s\n", L, L, yn, bk,
-            NUM(s->loss.delta));
-        break;
-    default:
-        cmd_out(c, "  dZ%d[b,0] = -y'/B if 1 - y'·Z%d[b,0] > 0, else 0;  y' = 2·Y[b] - 1\n", L, L);
-        break;
-    }
+    TextSink w = {sink_put, sink_num, c};
+    char yn[40];
+    LossSample x = sample_of(s, 0, 0, yn, sizeof yn);
+    loss_desc(s->loss.kind)->dz_formula(&s->loss, &x, &w);
 }
 
 /* The same for sample b, output j, with its numbers. */
 static void write_dz_last(CmdCtx *c, int b, int j)
 {
     Session *s = c->s;
-    const Model *m = s->model;
-    int L = m->n_layers, K = nn_outputs(m), B = s->rows, N = mean_count(s);
-    size_t at = (size_t)b * K + j;
-    double z = m->z[L - 1][at], y = target_of(s, b, j), p = s->yhat[at], d = m->dz[L - 1][at];
+    TextSink w = {sink_put, sink_num, c};
+    char yn[40];
+    LossSample x = sample_of(s, b, j, yn, sizeof yn);
+    x.dz = s->model->dz[x.L - 1][(size_t)b * x.K + j]; /* backward's */
     cmd_out(c, "  b = %d:  ", b);
-    switch (s->loss.kind) {
-    case LOSS_BCE:
-        cmd_out(c, "(sigmoid(%s) - %s) / %d = (%s - %s) / %d = %s\n", NUM(z), NUM(y), B, NUM(p), NUM(y), B, NUM(d));
-        break;
-    case LOSS_CE:
-        cmd_out(c, "(softmax(Z%d[%d])[%d] - %s) / %d = (%s - %s) / %d = %s\n", L, b, j, NUM(y), B, NUM(p), NUM(y), B,
-            NUM(d));
-        break;
-    case LOSS_MSE: cmd_out(c, "2·(%s - %s) / %d = %s\n", NUM(z), PAR(y), N, NUM(d)); break;
-    case LOSS_MAE: cmd_out(c, "sign(%s - %s) / %d = %s\n", NUM(z), PAR(y), N, NUM(d)); break;
-    case LOSS_HUBER:
-        cmd_out(c, "clamp(%s - %s, %s, %s) / %d = %s\n", NUM(z), PAR(y), NUM(-s->loss.delta), NUM(s->loss.delta), N,
-            NUM(d));
-        break;
-    default: {
-        double yp = 2 * y - 1, margin = 1 - yp * z;
-        cmd_out(c, "y' = %s; 1 - %s·%s = %s %s 0, so %s%s%d = %s\n", NUM(yp), PAR(yp), PAR(z), NUM(margin),
-            margin > 0 ? ">" : "<=", margin > 0 ? NUM(-yp) : "0", margin > 0 ? " / " : "", N, NUM(d));
-        break;
-    }
-    }
+    loss_desc(s->loss.kind)->dz_numbers(&s->loss, &x, &w);
 }
 
 /* dA and dZ of hidden layer k for sample b, neuron j, with numbers. */
@@ -602,7 +536,7 @@ static void write_dz_origin(CmdCtx *c, int k, int j, int b0, int nb)
     int L = m->n_layers;
     if (k == L) {
         cmd_out(c, "dZ%d = dL/dZ%d, the %s loss's derivative at the logits (with the mean's 1/%s):\n", k, k,
-            loss_name(s->loss.kind), s->loss.kind == LOSS_CE || nn_outputs(m) == 1 ? "B" : "(B·K)");
+            loss_name(s->loss.kind), loss_desc(s->loss.kind)->per_row || nn_outputs(m) == 1 ? "B" : "(B·K)");
         write_dz_last_formula(c);
         for (int b = b0; b < b0 + nb; b++)
             write_dz_last(c, b, j);
@@ -719,24 +653,13 @@ static void write_hypers(CmdCtx *c, const OptConfig *cfg)
     cmd_out(c, "\n");
 }
 
-/* The optimizer's text goes out as cmd_out, its numbers as `show` prints. */
-static void text_put(void *ctx, const char *text)
-{
-    cmd_out(ctx, "%s", text);
-}
-
-static const char *text_num(void *ctx, double v, char *buf, size_t n)
-{
-    return cmd_num(ctx, v, buf, n);
-}
-
 /* The formula, then the numbers, of the element's update: the
  * optimizer's descriptor writes both. */
 static void write_update(CmdCtx *c, const Replay *r, const char *pname)
 {
     const OptConfig *o = &c->s->optim->cfg;
     const OptElement *e = &r->e;
-    OptText w = {text_put, text_num, c};
+    TextSink w = {sink_put, sink_num, c};
     char expr[320] = "";
 
     if (r->done)
@@ -884,7 +807,7 @@ int explain_run(CmdCtx *c, const char *ref)
     if (yhat) {
         cmd_out(c, "yhat[%d,%d]: the model's output %d for sample %d of ", row, col, col, row);
         write_position(c, s->batch_index, s->epoch);
-        cmd_out(c, ", through the %s link\n", link_name(s->loss.kind));
+        cmd_out(c, ", through the %s link\n", loss_desc(s->loss.kind)->link_name);
         write_yhat(c, row, col);
         cmd_out(c, "  (`explain Z%d[%d,%d]` shows how the logit is made)\n", m->n_layers, row, col);
         return 0;

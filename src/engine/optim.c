@@ -13,13 +13,13 @@
 
 #include <assert.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "util.h"
 
 #define COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -113,34 +113,15 @@ static inline double nan_max(double a, double b)
     return a > b ? a : b;
 }
 
-/* The text helpers the explanations are written with: tx appends a
- * formatted line, NUM and PAR give a number as the reader sees numbers
- * (PAR in parentheses when negative: a factor of a product). */
-static void tx(const OptText *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tx(const OptText *w, const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    w->put(w->ctx, buf);
-}
-
-static const char *tpar(const OptText *w, double v, char *buf, size_t n)
-{
-    char b[40];
-    w->num(w->ctx, v, b, sizeof b);
-    snprintf(buf, n, b[0] == '-' ? "(%s)" : "%s", b);
-    return buf;
-}
-
-#define NUM(v) w->num(w->ctx, (v), (char[40]){0}, 40)
-#define PAR(v) tpar(w, (v), (char[44]){0}, 44)
+/* The explanations write into a TextSink: tx appends a formatted line,
+ * NUM and PAR give a number as the reader sees numbers. */
+#define tx text_out
+#define NUM TEXT_NUM
+#define PAR TEXT_PAR
 
 /* "m = 0.9·m0 + 0.1·g = m1" — a running average's update with numbers;
  * sq squares the new value. */
-static void write_avg(const OptText *w, const char *name, double keep, double old, double g, bool sq, double now)
+static void write_avg(const TextSink *w, const char *name, double keep, double old, double g, bool sq, double now)
 {
     tx(w, "  %s = %s·%s + %s·%s%s = %s\n", name, NUM(keep), PAR(old), NUM(1 - keep), PAR(g), sq ? "²" : "", NUM(now));
 }
@@ -251,7 +232,7 @@ static void sgd_step(Optim *o, double *p, const double *g)
     }
 }
 
-static void sgd_formula(const OptConfig *c, const OptText *w)
+static void sgd_formula(const OptConfig *c, const TextSink *w)
 {
     if (c->momentum == 0) {
         tx(w, "  p ← p - lr·g\n");
@@ -261,7 +242,7 @@ static void sgd_formula(const OptConfig *c, const OptText *w)
     tx(w, c->nesterov ? "  p ← p - lr·(g + momentum·buf)     (nesterov)\n" : "  p ← p - lr·buf\n");
 }
 
-static void sgd_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n)
+static void sgd_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
 {
     double g = e->g, d = g;
     if (c->momentum != 0) {
@@ -346,14 +327,14 @@ static void adagrad_step(Optim *o, double *p, const double *g)
     }
 }
 
-static void adagrad_formula(const OptConfig *c, const OptText *w)
+static void adagrad_formula(const OptConfig *c, const TextSink *w)
 {
     (void)c;
     tx(w, "  G ← G + g²                           (G: the sum of squared gradients)\n");
     tx(w, "  p ← p - clr·g / (sqrt(G) + eps),  clr = lr / (1 + (t - 1)·lr_decay)\n");
 }
 
-static void adagrad_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n)
+static void adagrad_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
 {
     double g = e->g, clr = c->lr / (1 + (double)(e->t - 1) * c->lr_decay);
     tx(w, "  G = %s + %s² = %s\n", NUM(e->s0[0]), PAR(g), NUM(e->s1[0]));
@@ -448,7 +429,7 @@ static void rmsprop_step(Optim *o, double *p, const double *g)
     }
 }
 
-static void rmsprop_formula(const OptConfig *c, const OptText *w)
+static void rmsprop_formula(const OptConfig *c, const TextSink *w)
 {
     tx(w, "  v ← alpha·v + (1 - alpha)·g²         (v: running mean of g²)\n");
     if (c->centered)
@@ -458,7 +439,7 @@ static void rmsprop_formula(const OptConfig *c, const OptText *w)
     tx(w, c->momentum > 0 ? "  buf ← momentum·buf + g / denom\n  p ← p - lr·buf\n" : "  p ← p - lr·g / denom\n");
 }
 
-static void rmsprop_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n)
+static void rmsprop_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
 {
     bool mom = c->momentum > 0;
     double g = e->g, eps = c->eps, denom;
@@ -547,7 +528,7 @@ static void adadelta_step(Optim *o, double *p, const double *g)
     }
 }
 
-static void adadelta_formula(const OptConfig *c, const OptText *w)
+static void adadelta_formula(const OptConfig *c, const TextSink *w)
 {
     (void)c;
     tx(w, "  v ← rho·v + (1 - rho)·g²             (v: running mean of g²)\n");
@@ -556,7 +537,7 @@ static void adadelta_formula(const OptConfig *c, const OptText *w)
     tx(w, "  p ← p - lr·delta\n");
 }
 
-static void adadelta_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n)
+static void adadelta_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
 {
     double g = e->g, eps = c->eps;
     write_avg(w, "v", c->rho, e->s0[0], g, true, e->s1[0]);
@@ -651,7 +632,7 @@ static void adam_step(Optim *o, double *p, const double *g)
     adam_update(o, p, g, false);
 }
 
-static void adam_formula(const OptConfig *c, const OptText *w)
+static void adam_formula(const OptConfig *c, const TextSink *w)
 {
     tx(w, "  m ← beta1·m + (1 - beta1)·g          (m: running mean of g)\n");
     tx(w, "  v ← beta2·v + (1 - beta2)·g²         (v: running mean of g²)\n");
@@ -663,7 +644,7 @@ static void adam_formula(const OptConfig *c, const OptText *w)
 }
 
 /* pd is the parameter the step starts from (adamw's after its decay). */
-static void adam_numbers_from(const OptConfig *c, const OptElement *e, double pd, const OptText *w, char *expr,
+static void adam_numbers_from(const OptConfig *c, const OptElement *e, double pd, const TextSink *w, char *expr,
                               size_t n)
 {
     long t = e->t;
@@ -683,7 +664,7 @@ static void adam_numbers_from(const OptConfig *c, const OptElement *e, double pd
              NUM(c->eps));
 }
 
-static void adam_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n)
+static void adam_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
 {
     adam_numbers_from(c, e, e->p0, w, expr, n);
 }
@@ -721,13 +702,13 @@ static void adamw_step(Optim *o, double *p, const double *g)
     adam_update(o, p, g, true);
 }
 
-static void adamw_formula(const OptConfig *c, const OptText *w)
+static void adamw_formula(const OptConfig *c, const TextSink *w)
 {
     tx(w, "  p ← p·(1 - lr·weight_decay)          (decoupled weight decay, applied first)\n");
     adam_formula(c, w);
 }
 
-static void adamw_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n)
+static void adamw_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
 {
     double pd = e->p0 * (1 - c->lr * c->weight_decay);
     tx(w, "  p = %s·(1 - %s·%s) = %s\n", NUM(e->p0), NUM(c->lr), NUM(c->weight_decay), NUM(pd));
@@ -795,7 +776,7 @@ static void adamax_step(Optim *o, double *p, const double *g)
     }
 }
 
-static void adamax_formula(const OptConfig *c, const OptText *w)
+static void adamax_formula(const OptConfig *c, const TextSink *w)
 {
     (void)c;
     tx(w, "  m ← beta1·m + (1 - beta1)·g          (m: running mean of g)\n");
@@ -803,7 +784,7 @@ static void adamax_formula(const OptConfig *c, const OptText *w)
     tx(w, "  p ← p - lr / (1 - beta1^t)·m / u\n");
 }
 
-static void adamax_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n)
+static void adamax_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
 {
     double g = e->g;
     write_avg(w, "m", c->beta1, e->s0[0], g, false, e->s1[0]);
@@ -891,7 +872,7 @@ static void nadam_step(Optim *o, double *p, const double *g)
     }
 }
 
-static void nadam_formula(const OptConfig *c, const OptText *w)
+static void nadam_formula(const OptConfig *c, const TextSink *w)
 {
     (void)c;
     tx(w, "  mu_t = beta1·(1 - 0.5·0.96^(t·momentum_decay)),  mu_next: the same at t + 1\n");
@@ -901,7 +882,7 @@ static void nadam_formula(const OptConfig *c, const OptText *w)
     tx(w, "  p ← p - lr·(1 - mu_t)/(1 - mu_product)·g/denom - lr·mu_next/(1 - mu_product_next)·m/denom\n");
 }
 
-static void nadam_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n)
+static void nadam_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
 {
     long t = e->t;
     double g = e->g, lr = c->lr, b1 = c->beta1, md = c->momentum_decay;
@@ -996,7 +977,7 @@ static void radam_step(Optim *o, double *p, const double *g)
     }
 }
 
-static void radam_formula(const OptConfig *c, const OptText *w)
+static void radam_formula(const OptConfig *c, const TextSink *w)
 {
     (void)c;
     tx(w, "  m ← beta1·m + (1 - beta1)·g          (m: running mean of g)\n");
@@ -1008,7 +989,7 @@ static void radam_formula(const OptConfig *c, const OptText *w)
     tx(w, "  otherwise:     p ← p - lr·m_hat      (too few steps to trust v: no adaptive step yet)\n");
 }
 
-static void radam_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n)
+static void radam_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
 {
     long t = e->t;
     double g = e->g, b1 = c->beta1, b2 = c->beta2;
@@ -1120,7 +1101,7 @@ static void rprop_step(Optim *o, double *p, const double *g)
     }
 }
 
-static void rprop_formula(const OptConfig *c, const OptText *w)
+static void rprop_formula(const OptConfig *c, const TextSink *w)
 {
     (void)c;
     tx(w, "  s = sign(g·prev)                     (prev: the gradient of the step before)\n");
@@ -1130,7 +1111,7 @@ static void rprop_formula(const OptConfig *c, const OptText *w)
     tx(w, "  p ← p - sign(g)·step_size,  prev ← g   (only the sign of g counts; step_size starts at lr)\n");
 }
 
-static void rprop_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n)
+static void rprop_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
 {
     double g = e->g, prev = e->s0[0], size0 = e->t == 1 ? c->lr : e->s0[1];
     double eta = rprop_eta(c, g, prev), gi = e->s1[0];
@@ -1342,14 +1323,14 @@ static bool l2_penalty(const OptConfig *c)
     return c->weight_decay != 0 && !descs[c->kind]->decoupled_decay;
 }
 
-void optim_explain_formula(const OptConfig *c, const OptText *w)
+void optim_explain_formula(const OptConfig *c, const TextSink *w)
 {
     if (l2_penalty(c))
         tx(w, "  g ← g + weight_decay·p               (L2 penalty, added to the gradient)\n");
     descs[c->kind]->formula(c, w);
 }
 
-void optim_explain_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n)
+void optim_explain_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
 {
     OptElement with = *e;
     if (l2_penalty(c)) {

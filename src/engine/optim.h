@@ -16,6 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "text.h"
+
 typedef enum OptKind {
     OPT_SGD,
     OPT_ADAGRAD,
@@ -80,14 +82,6 @@ typedef struct OptView {
     double divisor;    /* what each value of that slot is divided by */
 } OptView;
 
-/* Where an optimizer's explanation goes: put appends text, num formats a
- * number as the reader's other numbers are shown. The caller owns ctx. */
-typedef struct OptText {
-    void (*put)(void *ctx, const char *text);
-    const char *(*num)(void *ctx, double v, char *buf, size_t n);
-    void *ctx;
-} OptText;
-
 /* One element's update, made by optim_step on a one-parameter copy, as
  * the explanation's numbers come from it. */
 typedef struct OptElement {
@@ -115,10 +109,10 @@ typedef struct OptDesc {
     bool decoupled_decay;                             /* weight_decay shrinks p, not added to g */
     bool sgd_first_step;                              /* its first update is -lr·g */
     void (*step)(Optim *o, double *p, const double *g); /* o->step already counts this one */
-    void (*formula)(const OptConfig *c, const OptText *w);
+    void (*formula)(const OptConfig *c, const TextSink *w);
     /* writes the numbers line by line; expr gets the right-hand side of
      * the last line "p = expr = p1" */
-    void (*numbers)(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n);
+    void (*numbers)(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n);
 } OptDesc;
 
 /* The descriptor of kind; NULL when k is not a kind. */
@@ -172,7 +166,7 @@ int optim_views(const Optim *o, OptView out[OPT_MAX_VIEWS]);
 /* explain's text for one element's update under c: the formula, then the
  * same with e's numbers (expr receives the right-hand side of the final
  * "p = expr = p1"). Both write an L2 penalty's line first when there is one. */
-void optim_explain_formula(const OptConfig *c, const OptText *w);
-void optim_explain_numbers(const OptConfig *c, const OptElement *e, const OptText *w, char *expr, size_t n);
+void optim_explain_formula(const OptConfig *c, const TextSink *w);
+void optim_explain_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n);
 
 #endif

@@ -781,7 +781,7 @@ int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, c
 int session_predicted_class(const Session *s, const double *yhat, int k)
 {
     if (k == 1)
-        return yhat[0] > (s->loss.kind == LOSS_HINGE ? 0.0 : 0.5);
+        return yhat[0] > (loss_desc(s->loss.kind)->margin ? 0.0 : 0.5);
     int best = 0;
     for (int j = 1; j < k; j++)
         if (yhat[j] > yhat[best])

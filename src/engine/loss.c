@@ -514,8 +514,12 @@ static void hinge_dz_numbers(const Loss *l, const LossSample *x, const TextSink 
 /* ---- the descriptors, and what the rest of paramlab asks them ---- */
 
 static const LossDesc *const descs[LOSS_COUNT] = {
-    [LOSS_MSE] = &mse_desc, [LOSS_MAE] = &mae_desc, [LOSS_HUBER] = &huber_desc,
-    [LOSS_BCE] = &bce_desc, [LOSS_CE] = &ce_desc,   [LOSS_HINGE] = &hinge_desc,
+    [LOSS_MSE] = &mse_desc,
+    [LOSS_MAE] = &mae_desc,
+    [LOSS_HUBER] = &huber_desc,
+    [LOSS_BCE] = &bce_desc,
+    [LOSS_CE] = &ce_desc,
+    [LOSS_HINGE] = &hinge_desc,
 };
 
 const LossDesc *loss_desc(LossKind k)

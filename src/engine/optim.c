@@ -114,9 +114,15 @@ void optim_write_avg(const TextSink *w, const char *name, double keep, double ol
 /* ---- the descriptors, and what the rest of paramlab asks them ---- */
 
 static const OptDesc *const descs[OPT_COUNT] = {
-    [OPT_SGD] = &optim_sgd,     [OPT_ADAGRAD] = &optim_adagrad, [OPT_RMSPROP] = &optim_rmsprop,
-    [OPT_ADADELTA] = &optim_adadelta, [OPT_ADAM] = &optim_adam, [OPT_ADAMW] = &optim_adamw,
-    [OPT_ADAMAX] = &optim_adamax, [OPT_NADAM] = &optim_nadam,   [OPT_RADAM] = &optim_radam,
+    [OPT_SGD] = &optim_sgd,
+    [OPT_ADAGRAD] = &optim_adagrad,
+    [OPT_RMSPROP] = &optim_rmsprop,
+    [OPT_ADADELTA] = &optim_adadelta,
+    [OPT_ADAM] = &optim_adam,
+    [OPT_ADAMW] = &optim_adamw,
+    [OPT_ADAMAX] = &optim_adamax,
+    [OPT_NADAM] = &optim_nadam,
+    [OPT_RADAM] = &optim_radam,
     [OPT_RPROP] = &optim_rprop,
 };
 

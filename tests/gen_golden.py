@@ -102,6 +102,11 @@ CASES = [
     ("nadam", [3, 5, 4, 1], "relu", "hinge", 1.0, 10, 4, 6,
      "nadam", dict(lr=0.01, betas=(0.85, 0.98), weight_decay=0.01,
                    momentum_decay=0.01)),
+    # beta2 = 0.9: rho_t passes 5 at step 6, so both of RAdam's branches run
+    ("radam", [3, 5, 4, 2], "tanh", "mse", 1.0, 10, 4, 8,
+     "radam", dict(lr=0.02, betas=(0.8, 0.9), eps=1e-7, weight_decay=0.01)),
+    ("rprop", [3, 5, 4, 3], "relu", "ce", 1.0, 10, 4, 8,
+     "rprop", dict(lr=0.02, etas=(0.4, 1.3), step_sizes=(1e-3, 0.05))),
 ]
 
 # Cases whose output layer starts scaled up, so that both sides of the hinge
@@ -117,12 +122,17 @@ OPTIMIZERS = {
     "adamw": torch.optim.AdamW,
     "adamax": torch.optim.Adamax,
     "nadam": torch.optim.NAdam,
+    "radam": torch.optim.RAdam,
+    "rprop": torch.optim.Rprop,
 }
 
-# The torch constructor arguments paramlab has (betas is split in two).
+# The torch constructor arguments paramlab has; a pair is split in two.
 HYPERS = ["lr", "momentum", "dampening", "nesterov", "lr_decay",
           "initial_accumulator_value", "alpha", "centered", "rho", "betas",
-          "amsgrad", "momentum_decay", "eps", "weight_decay"]
+          "amsgrad", "momentum_decay", "eps", "weight_decay", "etas",
+          "step_sizes"]
+PAIRS = {"betas": ("beta1", "beta2"), "etas": ("eta_minus", "eta_plus"),
+         "step_sizes": ("step_min", "step_max")}
 
 TIE = 1e-6
 
@@ -213,9 +223,9 @@ def opt_line(kind, opt):
         if key not in opt.defaults:
             continue
         v = opt.defaults[key]
-        if key == "betas":
-            parts.append(f"beta1={fmt(v[0])}")
-            parts.append(f"beta2={fmt(v[1])}")
+        if key in PAIRS:
+            parts.append(f"{PAIRS[key][0]}={fmt(v[0])}")
+            parts.append(f"{PAIRS[key][1]}={fmt(v[1])}")
         elif isinstance(v, bool):
             parts.append(f"{key}={int(v)}")
         else:
@@ -306,9 +316,9 @@ def write_defaults():
                 v = sig[key].default
                 if key == "lr" and kind == "sgd":
                     v = 0.01  # torch requires it; paramlab's default
-                if key == "betas":
-                    parts.append(f"beta1={fmt(v[0])}")
-                    parts.append(f"beta2={fmt(v[1])}")
+                if key in PAIRS:
+                    parts.append(f"{PAIRS[key][0]}={fmt(v[0])}")
+                    parts.append(f"{PAIRS[key][1]}={fmt(v[1])}")
                 elif isinstance(v, bool):
                     parts.append(f"{key}={int(v)}")
                 else:

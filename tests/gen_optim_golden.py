@@ -16,6 +16,12 @@ repr (which round-trips through strtod exactly):
     mu_product v                       nadam's scalar, and
     steps K                            the step count;
   end
+  random NAME KIND key=value ...     the same for a random configuration and
+    ...                              random gradients (fixed seed), checked
+  end                                to 1e-9 relative like hidden cases
+
+Pair arguments are split as paramlab names them: betas into beta1 beta2,
+Rprop's etas into eta_minus eta_plus, its step_sizes into step_min step_max.
 
 The whole run is float64, default dtype included: nadam keeps mu_product in
 a tensor of the default dtype, and paramlab keeps it in a double.
@@ -35,7 +41,12 @@ KINDS = {
     "adamw": torch.optim.AdamW,
     "adamax": torch.optim.Adamax,
     "nadam": torch.optim.NAdam,
+    "radam": torch.optim.RAdam,
+    "rprop": torch.optim.Rprop,
 }
+# paramlab's names for the values of torch's pair arguments.
+PAIRS = {"betas": ("beta1", "beta2"), "etas": ("eta_minus", "eta_plus"),
+         "step_sizes": ("step_min", "step_max")}
 NOT_OFFERED = {"maximize", "foreach", "capturable", "differentiable", "fused"}
 
 P0 = [0.5, -1.25, 0.3, 2.0, -0.7]
@@ -65,10 +76,12 @@ def torch_defaults(kind):
 
 def kwargs_of(kind, hp):
     """paramlab's key=value names to the constructor's keyword arguments."""
-    kw = {k: v for k, v in hp.items() if k not in ("beta1", "beta2")}
-    if "beta1" in hp or "beta2" in hp:
-        b1, b2 = torch_defaults(kind)["betas"]
-        kw["betas"] = (hp.get("beta1", b1), hp.get("beta2", b2))
+    halves = {h for pair in PAIRS.values() for h in pair}
+    kw = {k: v for k, v in hp.items() if k not in halves}
+    for arg, (a, b) in PAIRS.items():
+        if a in hp or b in hp:
+            da, db = torch_defaults(kind)[arg]
+            kw[arg] = (hp.get(a, da), hp.get(b, db))
     if kind == "sgd" and "lr" not in kw:
         kw["lr"] = 0.01  # paramlab's default; torch requires one
     return kw
@@ -88,8 +101,8 @@ def defaults(out):
         for k, v in d.items():
             if k in NOT_OFFERED:
                 continue
-            if k == "betas":
-                hp["beta1"], hp["beta2"] = v
+            if k in PAIRS:
+                hp[PAIRS[k][0]], hp[PAIRS[k][1]] = v
             else:
                 hp[k] = v
         out.append("defaults %s %s" % (kind, hp_text(hp)))
@@ -133,6 +146,17 @@ CHECKS = [
     ("nadam", {"beta1": 1.0}),
     ("nadam", {"momentum_decay": -0.004}),
     ("nadam", {"lr": -1.5e+16}),
+    ("radam", {"lr": -1.0}),
+    ("radam", {"eps": -1e-08}),
+    ("radam", {"beta1": 1.0}),
+    ("radam", {"beta2": 1.0}),
+    ("radam", {"beta2": -0.5}),
+    ("radam", {"weight_decay": -0.01}),
+    ("rprop", {"lr": -0.01}),
+    ("rprop", {"eta_minus": 1.0}),
+    ("rprop", {"eta_minus": 0.0}),
+    ("rprop", {"eta_plus": 1.0}),
+    ("rprop", {"eta_minus": -0.5, "eta_plus": 0.75}),
 ]
 
 
@@ -167,7 +191,69 @@ TRACES = [
     ("adamax_wd", "adamax", {"lr": 0.01, "weight_decay": 0.03, "beta1": 0.7, "eps": 1e-06}),
     ("nadam_default", "nadam", {}),
     ("nadam_wd", "nadam", {"lr": 0.01, "weight_decay": 0.02, "momentum_decay": 0.01, "beta2": 0.95}),
+    ("radam_default", "radam", {}),
+    # beta2 = 0.9: rho_t passes 5 at the sixth step, so both branches run
+    ("radam_rectified_wd", "radam", {"lr": 0.05, "beta1": 0.8, "beta2": 0.9, "eps": 1e-06, "weight_decay": 0.03}),
+    ("rprop_default", "rprop", {}),
+    ("rprop_clamped", "rprop", {"lr": 0.2, "eta_minus": 0.3, "eta_plus": 2.0, "step_min": 0.05, "step_max": 0.5}),
 ]
+
+# Hidden-case style runs: random configurations and gradients from a fixed
+# seed, longer than the traces, checked to 1e-9 relative.
+RANDOM_KINDS = ["radam", "rprop", "adam", "nadam", "rmsprop", "sgd"]
+RANDOM_PER_KIND = 4
+RANDOM_STEPS = 20
+RANDOM_N = 6
+
+
+def random_hp(kind, rnd):
+    def lg(lo, hi):
+        import math
+        return math.exp(rnd.uniform(math.log(lo), math.log(hi)))
+    hp = {"lr": lg(1e-4, 0.5)}
+    if kind in ("radam", "adam", "nadam"):
+        hp["beta1"] = rnd.uniform(0.0, 0.99)
+        hp["beta2"] = rnd.choice([rnd.uniform(0.3, 0.99), 1 - lg(1e-4, 1e-2)])
+        hp["eps"] = lg(1e-10, 1e-4)
+        hp["weight_decay"] = rnd.choice([0.0, lg(1e-4, 0.1)])
+    if kind == "adam":
+        hp["amsgrad"] = rnd.random() < 0.5
+    if kind == "nadam":
+        hp["momentum_decay"] = lg(1e-4, 0.05)
+    if kind == "rprop":
+        hp["eta_minus"] = rnd.uniform(0.05, 0.95)
+        hp["eta_plus"] = rnd.uniform(1.05, 3.0)
+        hp["step_min"] = lg(1e-8, 1e-2)
+        hp["step_max"] = rnd.uniform(0.05, 5.0)
+    if kind == "rmsprop":
+        hp["alpha"] = rnd.uniform(0.5, 0.999)
+        hp["momentum"] = rnd.choice([0.0, rnd.uniform(0.1, 0.95)])
+        hp["centered"] = rnd.random() < 0.5
+        hp["weight_decay"] = rnd.choice([0.0, lg(1e-4, 0.1)])
+    if kind == "sgd":
+        hp["momentum"] = rnd.uniform(0.0, 0.95)
+        hp["nesterov"] = rnd.random() < 0.5
+        hp["dampening"] = 0.0 if hp["nesterov"] else rnd.uniform(0.0, 0.5)
+    return hp
+
+
+def random_runs():
+    import random
+    rnd = random.Random(20261201)
+    runs = []
+    for kind in RANDOM_KINDS:
+        for i in range(RANDOM_PER_KIND):
+            hp = random_hp(kind, rnd)
+            p0 = [rnd.gauss(0, 1) for _ in range(RANDOM_N)]
+            grads = []
+            for t in range(RANDOM_STEPS):
+                scale = 10 ** rnd.uniform(-3, 1)
+                g = [scale * rnd.gauss(0, 1) for _ in range(RANDOM_N)]
+                if rnd.random() < 0.2:
+                    g[rnd.randrange(RANDOM_N)] = 0.0
+                grads.append(g)
+            runs.append(("%s_%d" % (kind, i + 1), kind, hp, p0, grads))
+    return runs
 
 
 def vec(t):
@@ -176,25 +262,32 @@ def vec(t):
 
 def traces(out):
     for name, kind, hp in TRACES:
-        p = torch.tensor(P0, dtype=torch.float64, requires_grad=True)
-        opt = KINDS[kind]([p], foreach=False, **kwargs_of(kind, hp))
-        out.append(("trace %s %s %s" % (name, kind, hp_text(hp))).rstrip())
-        out.append("p0 " + vec(p.detach()))
-        for t in range(STEPS):
-            p.grad = torch.tensor(grad(t), dtype=torch.float64)
-            out.append("grad " + vec(p.grad))
-            opt.step()
-            out.append("param " + vec(p.detach()))
-            st = opt.state[p]
-            for k, v in st.items():
-                if k == "step":
-                    continue
-                if k == "mu_product":
-                    out.append("mu_product " + fmt(v.item()))
-                elif isinstance(v, torch.Tensor):
-                    out.append("state %s %s" % (k, vec(v)))
-            out.append("steps %d" % (t + 1))
-        out.append("end")
+        run(out, "trace", name, kind, hp, P0, [grad(t) for t in range(STEPS)])
+    for name, kind, hp, p0, grads in random_runs():
+        run(out, "random", name, kind, hp, p0, grads)
+
+
+def run(out, word, name, kind, hp, p0, grads):
+    """One run of KIND from p0 over grads, every step written out."""
+    p = torch.tensor(p0, dtype=torch.float64, requires_grad=True)
+    opt = KINDS[kind]([p], foreach=False, **kwargs_of(kind, hp))
+    out.append(("%s %s %s %s" % (word, name, kind, hp_text(hp))).rstrip())
+    out.append("p0 " + vec(p.detach()))
+    for t in range(len(grads)):
+        p.grad = torch.tensor(grads[t], dtype=torch.float64)
+        out.append("grad " + vec(p.grad))
+        opt.step()
+        out.append("param " + vec(p.detach()))
+        st = opt.state[p]
+        for k, v in st.items():
+            if k == "step":
+                continue
+            if k == "mu_product":
+                out.append("mu_product " + fmt(v.item()))
+            elif isinstance(v, torch.Tensor):
+                out.append("state %s %s" % (k, vec(v)))
+        out.append("steps %d" % (t + 1))
+    out.append("end")
 
 
 def main():

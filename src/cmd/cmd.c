@@ -577,8 +577,7 @@ static int cmd_model(CmdCtx *c, int argc, char **argv)
     cmd_out(c, "  (%zu parameters", m->n_params);
     if (is_mlp)
         cmd_out(c, ", %s hidden", act_name(act));
-    cmd_out(c, ", output through %s)\n", c->s->loss.kind == LOSS_BCE ? "sigmoid" :
-                                     c->s->loss.kind == LOSS_CE ? "softmax" : "identity");
+    cmd_out(c, ", output through %s)\n", loss_desc(c->s->loss.kind)->link_name);
     cmd_out(c, "loss %s, optimizer %s lr=%s; `params` shows every tensor, `forward` starts the loop\n",
         loss_name(c->s->loss.kind), optim_name(c->s->opt.kind), NUM(c->s->opt.lr));
     return 0;
@@ -663,7 +662,7 @@ static int cmd_hypers(CmdCtx *c, int argc, char **argv)
     cmd_out(c, "  %-10s ", "optimizer");
     print_opt(c, &s->opt);
     cmd_out(c, "\n  %-10s %s", "loss", loss_name(s->loss.kind));
-    if (s->loss.kind == LOSS_HUBER)
+    if (loss_desc(s->loss.kind)->has_delta)
         cmd_out(c, " delta=%s", NUM(s->loss.delta));
     cmd_out(c, "%s\n", s->loss_auto ? "  (follows the task; `set loss` chooses)" : "");
     cmd_out(c, "  %-10s %d", "batch", s->batch);
@@ -802,22 +801,25 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
         return cmd_set_plot(c, argc, argv);
     if (strcmp(what, "optimizer") == 0) {
         OptKind k;
+        char all[256];
+        optim_names(all, sizeof all, ", ", " or ");
         if (argc < 3)
-            return cmd_fail(c, "set optimizer needs a name: sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax or nadam");
+            return cmd_fail(c, "set optimizer needs a name: %s", all);
         if (optim_parse(argv[2], &k) != 0) {
             const char *names[OPT_COUNT + 1];
             for (int q = 0; q < OPT_COUNT; q++)
                 names[q] = optim_name((OptKind)q);
             names[OPT_COUNT] = NULL;
-            return cmd_fail(c, "no optimizer '%s'%s: use sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax or nadam",
-                        argv[2], DYM(argv[2], names, "set optimizer "));
+            return cmd_fail(c, "no optimizer '%s'%s: use %s", argv[2], DYM(argv[2], names, "set optimizer "), all);
         }
         return set_optimizer(c, argc, argv, 3, k);
     }
     if (strcmp(what, "loss") == 0) {
+        char all[128];
+        loss_names(all, sizeof all, ", ", ", ");
         if (argc < 3)
-            return cmd_fail(c, "set loss needs a name: mse, mae, huber, bce, ce, hinge (or auto)");
-        Loss l = {LOSS_MSE, s->loss.kind == LOSS_HUBER ? s->loss.delta : 1.0};
+            return cmd_fail(c, "set loss needs a name: %s (or auto)", all);
+        Loss l = {LOSS_MSE, loss_desc(s->loss.kind)->has_delta ? s->loss.delta : 1.0};
         bool automatic = strcmp(argv[2], "auto") == 0;
         if (!automatic && loss_parse(argv[2], &l.kind) != 0) {
             const char *names[LOSS_COUNT + 2];
@@ -825,12 +827,12 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
                 names[q] = loss_name((LossKind)q);
             names[LOSS_COUNT] = "auto";
             names[LOSS_COUNT + 1] = NULL;
-            return cmd_fail(c, "no loss '%s'%s: use mse, mae, huber, bce, ce, hinge, or auto to follow the task", argv[2],
-                        DYM(argv[2], names, "set loss "));
+            return cmd_fail(c, "no loss '%s'%s: use %s, or auto to follow the task", argv[2],
+                        DYM(argv[2], names, "set loss "), all);
         }
         for (int i = 3; i < argc; i++) {
             const char *v = argv[i] + 6;
-            if (l.kind != LOSS_HUBER || automatic)
+            if (!loss_desc(l.kind)->has_delta || automatic)
                 return cmd_fail(c, "unexpected '%s': only huber takes an option (delta=)", argv[i]);
             if (strncmp(argv[i], "delta=", 6) != 0)
                 return cmd_fail(c, "unexpected '%s': huber takes only delta=, as in `set loss huber delta=1`", argv[i]);
@@ -842,7 +844,7 @@ static int cmd_set(CmdCtx *c, int argc, char **argv)
         if (session_set_loss(s, &l, automatic, c->err) != 0)
             return -1;
         cmd_out(c, "loss %s", loss_name(s->loss.kind));
-        if (s->loss.kind == LOSS_HUBER)
+        if (loss_desc(s->loss.kind)->has_delta)
             cmd_out(c, " delta=%s", NUM(s->loss.delta));
         cmd_out(c, "%s\n", automatic ? " (follows the task)" : "");
         return 0;
@@ -1001,7 +1003,7 @@ static int cmd_forward(CmdCtx *c, int argc, char **argv)
         else
             cmd_out(c, " → Z%d = logits (%d×%d)", k, s->rows, m->layer[k - 1].n_out);
     }
-    cmd_out(c, " → yhat = %s(logits)\n", s->loss.kind == LOSS_BCE ? "sigmoid" : s->loss.kind == LOSS_CE ? "softmax" : "identity");
+    cmd_out(c, " → yhat = %s(logits)\n", loss_desc(s->loss.kind)->link_name);
     return 0;
 }
 
@@ -1308,7 +1310,7 @@ static int cmd_predict(CmdCtx *c, int argc, char **argv)
         cmd_out(c, " %s", NUM(y[j]));
     if (s->data->classification) {
         cmd_out(c, "  → class %d", session_predicted_class(s, y, k));
-        if (k == 1 && s->loss.kind == LOSS_BCE)
+        if (k == 1 && loss_desc(s->loss.kind)->link == LINK_SIGMOID)
             cmd_out(c, " (probability of class 1: %s)", NUM(y[0]));
     }
     if (s->data->standardized)
@@ -1460,21 +1462,6 @@ static int cmd_undo(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
-/* How `state` names each slot in the optimizer's formula. */
-static const char *slot_symbol(const char *slot)
-{
-    static const char *const map[][2] = {
-        {"momentum_buffer", "buf"}, {"sum", "G (sum of squared gradients)"},
-        {"square_avg", "v (running mean of g²)"}, {"grad_avg", "g_avg (running mean of g)"},
-        {"acc_delta", "u (running mean of squared updates)"}, {"exp_avg", "m (first moment)"},
-        {"exp_avg_sq", "v (second moment)"}, {"max_exp_avg_sq", "v_max (largest v so far)"},
-        {"exp_inf", "u (infinity norm)"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(map[i][0], slot) == 0)
-            return map[i][1];
-    return slot;
-}
-
 static int cmd_state(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -1486,11 +1473,12 @@ static int cmd_state(CmdCtx *c, int argc, char **argv)
     const Optim *o = s->optim;
     size_t off = (size_t)(t.data - s->model->params);
     cmd_out(c, "%s state for %s after %ld step%s", optim_name(o->cfg.kind), t.name, o->step, o->step == 1 ? "" : "s");
-    if (o->cfg.kind == OPT_NADAM)
-        cmd_out(c, "; mu_product = %s", NUM(o->mu_product));
+    const OptDesc *d = optim_desc(o->cfg.kind);
+    if (d->scalar)
+        cmd_out(c, "; %s = %s", d->scalar, NUM(o->mu_product));
     cmd_out(c, "\n");
     if (o->n_slots == 0) {
-        cmd_out(c, "(plain sgd keeps no state: each step is -lr·g; momentum=... would add a buffer)\n");
+        cmd_out(c, "%s\n", d->stateless ? d->stateless : "(it keeps no state)");
         return 0;
     }
     if (o->step == 0)
@@ -1500,27 +1488,23 @@ static int cmd_state(CmdCtx *c, int argc, char **argv)
         const char *slot = optim_slot_name(o, k);
         snprintf(v.name, sizeof v.name, "%s", slot);
         v.data = o->state + (size_t)k * o->n + off;
-        print_tensor(c, &v, slot_symbol(slot));
+        print_tensor(c, &v, optim_slot_symbol(o, k));
     }
-    bool adam_like = o->cfg.kind == OPT_ADAM || o->cfg.kind == OPT_ADAMW || o->cfg.kind == OPT_NADAM;
-    if ((adam_like || o->cfg.kind == OPT_ADAMAX) && o->step > 0) {
-        /* bias-corrected moments, as Adam's formula uses them */
+    OptView views[OPT_MAX_VIEWS];
+    int nv = optim_views(o, views);
+    if (nv > 0) {
+        /* what the formula uses, made from a slot (adam's bias-corrected moments) */
         size_t n = (size_t)t.rows * t.cols;
         double *buf = malloc(sizeof(double) * n);
         if (!buf)
             return cmd_fail(c, "out of memory");
-        double bc1 = 1 - pow(o->cfg.beta1, (double)o->step), bc2 = 1 - pow(o->cfg.beta2, (double)o->step);
         Tensor v = t;
         v.data = buf;
-        for (size_t i = 0; i < n; i++)
-            buf[i] = o->state[off + i] / bc1;
-        snprintf(v.name, sizeof v.name, "m_hat");
-        print_tensor(c, &v, "m / (1 - beta1^t), bias-corrected");
-        if (adam_like) {
+        for (int q = 0; q < nv; q++) {
             for (size_t i = 0; i < n; i++)
-                buf[i] = o->state[o->n + off + i] / bc2;
-            snprintf(v.name, sizeof v.name, "v_hat");
-            print_tensor(c, &v, "v / (1 - beta2^t), bias-corrected");
+                buf[i] = o->state[(size_t)views[q].slot * o->n + off + i] / views[q].divisor;
+            snprintf(v.name, sizeof v.name, "%s", views[q].name);
+            print_tensor(c, &v, views[q].about);
         }
         free(buf);
     }
@@ -1674,6 +1658,53 @@ static int cmd_expect(CmdCtx *c, int argc, char **argv)
 
 /* ---- help and quit ---- */
 
+/* A help text, with what the descriptors say put in for "{optimizers}"
+ * (one line of defaults each), "{optimizer names}" and "{loss names}". */
+static void help_out(CmdCtx *c, const char *text)
+{
+    static const char *const marks[] = {"{optimizers}", "{optimizer names}", "{loss names}"};
+    for (;;) {
+        const char *at = NULL;
+        int which = 0;
+        for (int q = 0; q < 3; q++) {
+            const char *f = strstr(text, marks[q]);
+            if (f && (!at || f < at)) {
+                at = f;
+                which = q;
+            }
+        }
+        if (!at)
+            break;
+        cmd_out(c, "%.*s", (int)(at - text), text);
+        text = at + strlen(marks[which]);
+        if (which > 0) {
+            char all[256];
+            if (which == 1)
+                optim_names(all, sizeof all, " ", " ");
+            else
+                loss_names(all, sizeof all, "|", "|");
+            cmd_out(c, "%s", all);
+            continue;
+        }
+        for (int k = 0; k < OPT_COUNT; k++) {
+            OptConfig o;
+            optim_defaults((OptKind)k, &o);
+            int n;
+            const OptHyper *h = optim_hypers((OptKind)k, &n);
+            cmd_out(c, "    %-8s", optim_name((OptKind)k));
+            for (int i = 0; i < n; i++) {
+                const char *f = (const char *)&o + h[i].offset;
+                if (h[i].is_bool)
+                    cmd_out(c, " %s=%s", h[i].name, *(const bool *)(const void *)f ? "on" : "off");
+                else
+                    cmd_out(c, " %s=%g", h[i].name, *(const double *)(const void *)f);
+            }
+            cmd_out(c, "\n");
+        }
+    }
+    cmd_out(c, "%s", text);
+}
+
 static int cmd_help(CmdCtx *c, int argc, char **argv)
 {
     if (argc == 2) {
@@ -1690,7 +1721,9 @@ static int cmd_help(CmdCtx *c, int argc, char **argv)
                             argv[1], argv[1]);
             return cmd_fail(c, "no command '%s'%s; `help` lists them all", argv[1], DYM(argv[1], names, "help "));
         }
-        cmd_out(c, "%s\n  %s\n\n%s\n", cmd->usage, cmd->summary, cmd->help);
+        cmd_out(c, "%s\n  %s\n\n", cmd->usage, cmd->summary);
+        help_out(c, cmd->help);
+        cmd_out(c, "\n");
         return 0;
     }
     cmd_out(c, "Commands (`help NAME` for the details of one):\n");
@@ -1926,16 +1959,9 @@ static const Cmd commands[] = {
      "Lists X Y and, with a model, W1 b1 ...; after forward Z1 A1 ... yhat;\n"
      "after loss: loss; after backward the gradients dW1 db1 dZ1 dA1 ...", cmd_names, NULL},
     {"set", 1, -1, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|plot ...", "choose a hyperparameter",
-     "set loss mse|mae|huber|bce|ce|hinge|auto [delta=1.0]\n"
+     "set loss {loss names}|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
-     "    sgd      lr=0.01 momentum=0 dampening=0 nesterov=off weight_decay=0\n"
-     "    adagrad  lr=0.01 lr_decay=0 weight_decay=0 initial_accumulator_value=0 eps=1e-10\n"
-     "    rmsprop  lr=0.01 alpha=0.99 eps=1e-08 weight_decay=0 momentum=0 centered=off\n"
-     "    adadelta lr=1 rho=0.9 eps=1e-06 weight_decay=0\n"
-     "    adam     lr=0.001 beta1=0.9 beta2=0.999 eps=1e-08 weight_decay=0 amsgrad=off\n"
-     "    adamw    the same with weight_decay=0.01 (decoupled)\n"
-     "    adamax   lr=0.002 beta1=0.9 beta2=0.999 eps=1e-08 weight_decay=0\n"
-     "    nadam    lr=0.002 beta1=0.9 beta2=0.999 eps=1e-08 weight_decay=0 momentum_decay=0.004\n"
+     "{optimizers}"
      "  A new optimizer starts with fresh state; naming the current one again keeps\n"
      "  its state and changes only the options given.\n"
      "set lr X | set momentum X | set OPTION X   one option of the current optimizer\n"
@@ -2066,9 +2092,10 @@ static const Cmd commands[] = {
      "the same batches, one copy per optimizer; your own model is left as it was.\n"
      "Prints a table (loss at start, final training loss, validation loss when there\n"
      "is a split, accuracy) and draws every training-loss curve on one chart.\n"
-     "NAME is an optimizer with PyTorch's defaults (sgd adagrad rmsprop adadelta adam\n"
-     "adamw adamax nadam), momentum (sgd momentum=0.9), nesterov (sgd momentum=0.9\n"
-     "nesterov=on), with options after commas: adam,lr=0.01  rmsprop,alpha=0.9.\n"
+     "NAME is an optimizer with PyTorch's defaults:\n"
+     "  {optimizer names}\n"
+     "or momentum (sgd momentum=0.9), nesterov (sgd momentum=0.9 nesterov=on), with\n"
+     "options after commas: adam,lr=0.01  rmsprop,alpha=0.9.\n"
      "epochs=N (default 20); lr=X sets every racer's learning rate first.\n"
      "Example: compare optimizer sgd momentum nesterov adam epochs=30 lr=0.05",
      cmd_compare, cmd_complete_compare},

@@ -662,7 +662,7 @@ int cmd_diagnose(CmdCtx *c, int argc, char **argv)
                  "units with Z <= 0 for every sample; satur.: sigmoid/tanh units in the flat part for most "
                  "samples; lr|dW|/|W|: no update yet, so this is the step expected for sgd (lr = %g) relative "
                  "to the size of W (~%g is usual)%s.", d.lr, INSPECT_RATIO_GOOD,
-                 s->opt.kind == OPT_SGD ? "" : "; for other optimizers run `update` once to measure it");
+                 optim_desc(s->opt.kind)->sgd_first_step ? "" : "; for other optimizers run `update` once to measure it");
     wrapped(c, "", text);
     cmd_out(c, "\nfindings:\n");
     for (int i = 0; i < d.n_findings; i++)

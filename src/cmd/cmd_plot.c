@@ -242,7 +242,7 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
             x[2 * ((size_t)j * G + i) + 1] = y0 + (y1 - y0) * j / (G - 1);
         }
     session_eval_outputs(s, x, (int)cells, out);
-    bool hinge = s->loss.kind == LOSS_HINGE;
+    bool hinge = loss_desc(s->loss.kind)->margin; /* a margin, not a probability */
     for (size_t q = 0; q < cells; q++) {
         const double *o = out + q * k;
         int cls = session_predicted_class(s, o, k);
@@ -809,9 +809,12 @@ static int parse_racer(CmdCtx *c, const char *word, double lr, Racer *r)
     bool mom = strcmp(name, "momentum") == 0, nest = strcmp(name, "nesterov") == 0;
     if (mom || nest)
         kind = OPT_SGD;
-    else if (optim_parse(name, &kind) != 0)
-        return cmd_fail(c, "no optimizer '%s': use sgd, momentum, nesterov, adagrad, rmsprop, adadelta, adam, adamw, "
-                        "adamax or nadam (options after commas, as in adam,lr=0.01)", name);
+    else if (optim_parse(name, &kind) != 0) {
+        char all[256];
+        optim_names(all, sizeof all, ", ", " or ");
+        return cmd_fail(c, "no optimizer '%s': use momentum, nesterov, %s (options after commas, as in "
+                        "adam,lr=0.01)", name, all);
+    }
     optim_defaults(kind, &r->opt);
     if (mom || nest)
         r->opt.momentum = 0.9;

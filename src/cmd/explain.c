@@ -205,22 +205,10 @@ static const char *act_dformula(Act a)
     }
 }
 
-/* The loss's output link. */
-static const char *link_name(LossKind k)
-{
-    return k == LOSS_BCE ? "sigmoid" : k == LOSS_CE ? "softmax" : "identity";
-}
-
 static LossShape shape_of(const Session *s)
 {
     LossShape sh = {nn_outputs(s->model), s->data->t, s->data->classification, s->data->n_classes};
     return sh;
-}
-
-/* N of the loss's mean: B rows for ce, B·K values for the others. */
-static int mean_count(const Session *s)
-{
-    return s->loss.kind == LOSS_CE ? s->rows : s->rows * nn_outputs(s->model);
 }
 
 /* The target output j of sample b is compared with. */
@@ -343,14 +331,15 @@ static void write_yhat(CmdCtx *c, int b, int j)
     int L = m->n_layers, K = nn_outputs(m);
     const double *z = m->z[L - 1] + (size_t)b * K; /* (K) logits of sample b */
     double p = s->yhat[(size_t)b * K + j];
-    switch (s->loss.kind) {
-    case LOSS_BCE:
-        cmd_out(c, "  yhat = sigmoid(Z%d), the bce loss's link: sigmoid(z) = 1 / (1 + exp(-z))\n", L);
+    const char *ln = loss_name(s->loss.kind);
+    switch (loss_desc(s->loss.kind)->link) {
+    case LINK_SIGMOID:
+        cmd_out(c, "  yhat = sigmoid(Z%d), the %s loss's link: sigmoid(z) = 1 / (1 + exp(-z))\n", L, ln);
         cmd_out(c, "  yhat[%d,%d] = sigmoid(%s) = 1 / (1 + exp(%s)) = %s\n", b, j, NUM(z[j]), NUM(-z[j]), NUM(p));
         break;
-    case LOSS_CE: {
-        cmd_out(c, "  yhat[b] = softmax(Z%d[b]), the ce loss's link: yhat[b,j] = exp(Z%d[b,j]) / Σ_m exp(Z%d[b,m])\n",
-            L, L, L);
+    case LINK_SOFTMAX: {
+        cmd_out(c, "  yhat[b] = softmax(Z%d[b]), the %s loss's link: yhat[b,j] = exp(Z%d[b,j]) / Σ_m exp(Z%d[b,m])\n",
+            L, ln, L, L);
         char lead[64];
         snprintf(lead, sizeof lead, "  yhat[%d,%d] = exp(%s) / (", b, j, NUM(z[j]));
         Line l;
@@ -367,9 +356,8 @@ static void write_yhat(CmdCtx *c, int b, int j)
         cmd_out(c, "\n");
         break;
     }
-    default:
-        cmd_out(c, "  yhat = Z%d: the %s loss compares the logits with the targets directly (no link)\n", L,
-            loss_name(s->loss.kind));
+    case LINK_IDENTITY:
+        cmd_out(c, "  yhat = Z%d: the %s loss compares the logits with the targets directly (no link)\n", L, ln);
         cmd_out(c, "  yhat[%d,%d] = Z%d[%d,%d] = %s\n", b, j, L, b, j, NUM(p));
         break;
     }
@@ -404,65 +392,47 @@ static double sample_loss(const Session *s, int b)
                      NULL, NULL);
 }
 
-/* One value of an elementwise loss, written with its numbers. */
-static void loss_piece(CmdCtx *c, double f, double y, char *buf, size_t n)
+/* The sample b (and its output j) as the loss's descriptor reads it. */
+static LossSample sample_of(const Session *s, int b, int j, char *yname, size_t n)
 {
-    switch (c->s->loss.kind) {
-    case LOSS_MSE: snprintf(buf, n, "(%s - %s)²", NUM(f), PAR(y)); break;
-    case LOSS_MAE: snprintf(buf, n, "|%s - %s|", NUM(f), PAR(y)); break;
-    case LOSS_HUBER: snprintf(buf, n, "huber(%s - %s)", NUM(f), PAR(y)); break;
-    default: snprintf(buf, n, "max(0, 1 - %s·%s)", PAR(2 * y - 1), PAR(f)); break;
-    }
+    const Model *m = s->model;
+    int L = m->n_layers, K = nn_outputs(m);
+    target_name(s, "b", "j", yname, n);
+    LossSample x = {
+        .L = L, .K = K, .B = s->rows, .b = b, .j = j,
+        .z = m->z[L - 1] + (size_t)b * K, .p = s->yhat + (size_t)b * K,
+        .y = target_of(s, b, j), .label = (int)s->yb[(size_t)b * s->data->t],
+        .yname = yname,
+    };
+    return x;
+}
+
+/* The text sink explain hands the descriptors: cmd_out, and numbers as
+ * `show` prints them. */
+static void sink_put(void *ctx, const char *text)
+{
+    cmd_out(ctx, "%s", text);
+}
+
+static const char *sink_num(void *ctx, double v, char *buf, size_t n)
+{
+    return cmd_num(ctx, v, buf, n);
 }
 
 /* The loss of sample b: formula, then numbers. */
 static void write_sample_loss(CmdCtx *c, int b, double lb)
 {
     Session *s = c->s;
-    const Model *m = s->model;
-    int L = m->n_layers, K = nn_outputs(m);
-    const double *z = m->z[L - 1] + (size_t)b * K; /* (K) */
+    const LossDesc *d = loss_desc(s->loss.kind);
+    TextSink w = {sink_put, sink_num, c};
     char yn[40];
-    target_name(s, "b", "j", yn, sizeof yn);
-    switch (s->loss.kind) {
-    case LOSS_BCE: {
-        double y = target_of(s, b, 0), p = s->yhat[b];
-        cmd_out(c, "  loss[b] = -(y·log(p) + (1 - y)·log(1 - p)),  p = yhat[b,0] = sigmoid(Z%d[b,0]), y = Y[b]\n", L);
-        cmd_out(c, "  loss[%d] = -(%s·log(%s) + %s·log(%s)) = %s\n", b, NUM(y), NUM(p), NUM(1 - y), NUM(1 - p), NUM(lb));
+    LossSample x = sample_of(s, b, 0, yn, sizeof yn);
+    x.loss = lb;
+    d->formula(&s->loss, &x, &w);
+    if (d->numbers(&s->loss, &x, &w))
         return;
-    }
-    case LOSS_CE: {
-        int y = (int)s->yb[(size_t)b * s->data->t];
-        cmd_out(c, "  loss[b] = -log(yhat[b,y]) = log(Σ_m exp(Z%d[b,m])) - Z%d[b,y],  y = Y[b], the class\n", L, L);
-        cmd_out(c, "  loss[%d] = -log(yhat[%d,%d]) = -log(%s) = %s\n", b, b, y,
-            NUM(y >= 0 && y < K ? s->yhat[(size_t)b * K + y] : NAN), NUM(lb));
-        return;
-    }
-    default:
-        break;
-    }
-    const char *one = s->loss.kind == LOSS_MSE   ? "(f - y)²"
-                      : s->loss.kind == LOSS_MAE ? "|f - y|"
-                      : s->loss.kind == LOSS_HUBER ? "huber(f - y)"
-                                                   : "max(0, 1 - y'·f)";
-    if (K == 1)
-        cmd_out(c, "  loss[b] = %s,  f = Z%d[b,0], y = %s\n", one, L, yn);
-    else
-        cmd_out(c, "  loss[b] = (1/K)·Σ_j %s,  f = Z%d[b,j], y = %s, K = %d\n", one, L, yn, K);
-    if (s->loss.kind == LOSS_HUBER)
-        cmd_out(c, "  huber(d) = 0.5·d² if |d| < delta, else delta·(|d| - 0.5·delta);  delta = %s\n", NUM(s->loss.delta));
-    if (s->loss.kind == LOSS_HINGE)
-        cmd_out(c, "  y' = 2·y - 1: the labels 0/1 as -1/+1\n");
-    if (s->loss.kind == LOSS_HUBER && K == 1) {
-        double y = target_of(s, b, 0), d = z[0] - y, delta = s->loss.delta;
-        if (fabs(d) < delta)
-            cmd_out(c, "  loss[%d] = 0.5·(%s - %s)² = 0.5·%s² = %s    (|d| < delta)\n", b, NUM(z[0]), PAR(y), PAR(d),
-                NUM(lb));
-        else
-            cmd_out(c, "  loss[%d] = %s·(|%s - %s| - 0.5·%s) = %s·(%s - %s) = %s    (|d| >= delta)\n", b, NUM(delta),
-                NUM(z[0]), PAR(y), NUM(delta), NUM(delta), NUM(fabs(d)), NUM(0.5 * delta), NUM(lb));
-        return;
-    }
+    /* an elementwise loss: the mean of its terms */
+    int K = x.K;
     char lead[48], piece[160];
     if (K == 1)
         snprintf(lead, sizeof lead, "  loss[%d] = ", b);
@@ -476,7 +446,7 @@ static void write_sample_loss(CmdCtx *c, int b, double lb)
                 line_add(&l, " + ...");
             continue;
         }
-        loss_piece(c, z[j], target_of(s, b, j), piece, sizeof piece);
+        d->piece(&s->loss, x.z[j], target_of(s, b, j), &w, piece, sizeof piece);
         line_addf(&l, "%s%s", j ? " + " : "", piece);
     }
     line_addf(&l, "%s = %s", K == 1 ? "" : ")", NUM(lb));
@@ -523,58 +493,22 @@ static int explain_loss(CmdCtx *c, const char *ref, long i, long j)
 static void write_dz_last_formula(CmdCtx *c)
 {
     Session *s = c->s;
-    int L = s->model->n_layers, K = nn_outputs(s->model);
-    char yn[40], bk[32];
-    target_name(s, "b", "j", yn, sizeof yn);
-    if (K == 1)
-        snprintf(bk, sizeof bk, "B");
-    else
-        snprintf(bk, sizeof bk, "(B·K), K = %d", K);
-    switch (s->loss.kind) {
-    case LOSS_BCE: cmd_out(c, "  dZ%d[b,0] = (sigmoid(Z%d[b,0]) - Y[b]) / B\n", L, L); break;
-    case LOSS_CE: cmd_out(c, "  dZ%d[b,j] = (softmax(Z%d[b])[j] - onehot(Y[b])[j]) / B\n", L, L); break;
-    case LOSS_MSE: cmd_out(c, "  dZ%d[b,j] = 2·(Z%d[b,j] - %s) / %s\n", L, L, yn, bk); break;
-    case LOSS_MAE: cmd_out(c, "  dZ%d[b,j] = sign(Z%d[b,j] - %s) / %s,  sign(0) = 0\n", L, L, yn, bk); break;
-    case LOSS_HUBER:
-        cmd_out(c, "  dZ%d[b,j] = clamp(Z%d[b,j] - %s, -delta, delta) / %s,  delta = %s\n", L, L, yn, bk,
-            NUM(s->loss.delta));
-        break;
-    default:
-        cmd_out(c, "  dZ%d[b,0] = -y'/B if 1 - y'·Z%d[b,0] > 0, else 0;  y' = 2·Y[b] - 1\n", L, L);
-        break;
-    }
+    TextSink w = {sink_put, sink_num, c};
+    char yn[40];
+    LossSample x = sample_of(s, 0, 0, yn, sizeof yn);
+    loss_desc(s->loss.kind)->dz_formula(&s->loss, &x, &w);
 }
 
 /* The same for sample b, output j, with its numbers. */
 static void write_dz_last(CmdCtx *c, int b, int j)
 {
     Session *s = c->s;
-    const Model *m = s->model;
-    int L = m->n_layers, K = nn_outputs(m), B = s->rows, N = mean_count(s);
-    size_t at = (size_t)b * K + j;
-    double z = m->z[L - 1][at], y = target_of(s, b, j), p = s->yhat[at], d = m->dz[L - 1][at];
+    TextSink w = {sink_put, sink_num, c};
+    char yn[40];
+    LossSample x = sample_of(s, b, j, yn, sizeof yn);
+    x.dz = s->model->dz[x.L - 1][(size_t)b * x.K + j]; /* backward's */
     cmd_out(c, "  b = %d:  ", b);
-    switch (s->loss.kind) {
-    case LOSS_BCE:
-        cmd_out(c, "(sigmoid(%s) - %s) / %d = (%s - %s) / %d = %s\n", NUM(z), NUM(y), B, NUM(p), NUM(y), B, NUM(d));
-        break;
-    case LOSS_CE:
-        cmd_out(c, "(softmax(Z%d[%d])[%d] - %s) / %d = (%s - %s) / %d = %s\n", L, b, j, NUM(y), B, NUM(p), NUM(y), B,
-            NUM(d));
-        break;
-    case LOSS_MSE: cmd_out(c, "2·(%s - %s) / %d = %s\n", NUM(z), PAR(y), N, NUM(d)); break;
-    case LOSS_MAE: cmd_out(c, "sign(%s - %s) / %d = %s\n", NUM(z), PAR(y), N, NUM(d)); break;
-    case LOSS_HUBER:
-        cmd_out(c, "clamp(%s - %s, %s, %s) / %d = %s\n", NUM(z), PAR(y), NUM(-s->loss.delta), NUM(s->loss.delta), N,
-            NUM(d));
-        break;
-    default: {
-        double yp = 2 * y - 1, margin = 1 - yp * z;
-        cmd_out(c, "y' = %s; 1 - %s·%s = %s %s 0, so %s%s%d = %s\n", NUM(yp), PAR(yp), PAR(z), NUM(margin),
-            margin > 0 ? ">" : "<=", margin > 0 ? NUM(-yp) : "0", margin > 0 ? " / " : "", N, NUM(d));
-        break;
-    }
-    }
+    loss_desc(s->loss.kind)->dz_numbers(&s->loss, &x, &w);
 }
 
 /* dA and dZ of hidden layer k for sample b, neuron j, with numbers. */
@@ -602,7 +536,7 @@ static void write_dz_origin(CmdCtx *c, int k, int j, int b0, int nb)
     int L = m->n_layers;
     if (k == L) {
         cmd_out(c, "dZ%d = dL/dZ%d, the %s loss's derivative at the logits (with the mean's 1/%s):\n", k, k,
-            loss_name(s->loss.kind), s->loss.kind == LOSS_CE || nn_outputs(m) == 1 ? "B" : "(B·K)");
+            loss_name(s->loss.kind), loss_desc(s->loss.kind)->per_row || nn_outputs(m) == 1 ? "B" : "(B·K)");
         write_dz_last_formula(c);
         for (int b = b0; b < b0 + nb; b++)
             write_dz_last(c, b, j);
@@ -664,15 +598,9 @@ static void write_gradient(CmdCtx *c, int k, bool bias, int i, int j)
 
 /* One element's update, replayed by the real optimizer on a copy. */
 typedef struct Replay {
-    bool done;       /* the update was made (else `update` is about to make it) */
-    size_t at;       /* flat index of the parameter */
-    double p0, p1;   /* its value before and after the step */
-    double g;        /* its gradient */
-    double s0[3];    /* its optimizer state before the step */
-    double s1[3];    /* and after */
-    int n_slots;     /* state values per parameter */
-    long t0;         /* optimizer steps before this one */
-    double mu0, mu1; /* nadam's running product before and after */
+    bool done;    /* the update was made (else `update` is about to make it) */
+    size_t at;    /* flat index of the parameter */
+    OptElement e; /* its value, gradient and state before and after the step */
 } Replay;
 
 /* Runs optim_step on a one-parameter optimizer holding the element's
@@ -683,26 +611,26 @@ static int replay(CmdCtx *c, Replay *r, const double *params, const double *stat
     Optim *one = optim_new(&o->cfg, 1, c->err);
     if (!one)
         return -1;
-    if (one->n_slots != o->n_slots || o->n_slots > 3) {
+    if (one->n_slots != o->n_slots || o->n_slots > OPT_MAX_SLOTS) {
         optim_free(one);
         return cmd_fail(c, "the optimizer's state does not fit its settings; `set optimizer %s` starts it fresh",
                     optim_name(o->cfg.kind));
     }
-    r->n_slots = o->n_slots;
-    r->p0 = params[r->at];
-    r->g = c->s->model->grads[r->at];
-    r->t0 = step;
-    r->mu0 = mu;
+    OptElement *e = &r->e;
+    e->p0 = params[r->at];
+    e->g = c->s->model->grads[r->at];
+    e->t = step + 1;
+    e->mu0 = mu;
     one->step = step;
     one->mu_product = mu;
     for (int k = 0; k < o->n_slots; k++)
-        one->state[k] = r->s0[k] = state[(size_t)k * o->n + r->at];
-    double p = r->p0, g = r->g;
+        one->state[k] = e->s0[k] = state[(size_t)k * o->n + r->at];
+    double p = e->p0, g = e->g;
     optim_step(one, &p, &g);
-    r->p1 = p;
-    r->mu1 = one->mu_product;
+    e->p1 = p;
+    e->mu1 = one->mu_product;
     for (int k = 0; k < o->n_slots; k++)
-        r->s1[k] = one->state[k];
+        e->s1[k] = one->state[k];
     optim_free(one);
     return 0;
 }
@@ -725,220 +653,38 @@ static void write_hypers(CmdCtx *c, const OptConfig *cfg)
     cmd_out(c, "\n");
 }
 
-/* "m = 0.9·m0 + 0.1·g = m1" — a running average's update with numbers;
- * sq squares the new value. */
-static void write_avg(CmdCtx *c, const char *name, double keep, double old, double g, bool sq, double now)
-{
-    cmd_out(c, "  %s = %s·%s + %s·%s%s = %s\n", name, NUM(keep), PAR(old), NUM(1 - keep), PAR(g), sq ? "²" : "", NUM(now));
-}
-
-/* The formula, then the numbers, of the element's update. */
+/* The formula, then the numbers, of the element's update: the
+ * optimizer's descriptor writes both. */
 static void write_update(CmdCtx *c, const Replay *r, const char *pname)
 {
     const OptConfig *o = &c->s->optim->cfg;
-    long t = r->t0 + 1; /* the step count this update uses */
-    double g = r->g, p = r->p0, lr = o->lr, eps = o->eps;
-    bool coupled = o->weight_decay != 0 && o->kind != OPT_ADAMW;
-    char expr[320];
+    const OptElement *e = &r->e;
+    TextSink w = {sink_put, sink_num, c};
+    char expr[320] = "";
 
     if (r->done)
         cmd_out(c, "\nWhat `update` did to %s: %s's step t = %ld, replayed from the state before it\n", pname,
-            optim_name(o->kind), t);
+            optim_name(o->kind), e->t);
     else
-        cmd_out(c, "\nWhat `update` will do to %s: %s's step t = %ld\n", pname, optim_name(o->kind), t);
+        cmd_out(c, "\nWhat `update` will do to %s: %s's step t = %ld\n", pname, optim_name(o->kind), e->t);
     write_hypers(c, o);
-
-    /* the formula */
-    if (coupled)
-        cmd_out(c, "  g ← g + weight_decay·p               (L2 penalty, added to the gradient)\n");
-    switch (o->kind) {
-    case OPT_SGD:
-        if (o->momentum == 0) {
-            cmd_out(c, "  p ← p - lr·g\n");
-            break;
-        }
-        cmd_out(c, "  buf ← momentum·buf + (1 - dampening)·g     (the first step sets buf = g)\n");
-        cmd_out(c, o->nesterov ? "  p ← p - lr·(g + momentum·buf)     (nesterov)\n" : "  p ← p - lr·buf\n");
-        break;
-    case OPT_ADAGRAD:
-        cmd_out(c, "  G ← G + g²                           (G: the sum of squared gradients)\n");
-        cmd_out(c, "  p ← p - clr·g / (sqrt(G) + eps),  clr = lr / (1 + (t - 1)·lr_decay)\n");
-        break;
-    case OPT_RMSPROP:
-        cmd_out(c, "  v ← alpha·v + (1 - alpha)·g²         (v: running mean of g²)\n");
-        if (o->centered)
-            cmd_out(c, "  g_avg ← alpha·g_avg + (1 - alpha)·g\n  denom = sqrt(v - g_avg²) + eps     (centered)\n");
-        else
-            cmd_out(c, "  denom = sqrt(v) + eps\n");
-        cmd_out(c, o->momentum > 0 ? "  buf ← momentum·buf + g / denom\n  p ← p - lr·buf\n" : "  p ← p - lr·g / denom\n");
-        break;
-    case OPT_ADADELTA:
-        cmd_out(c, "  v ← rho·v + (1 - rho)·g²             (v: running mean of g²)\n");
-        cmd_out(c, "  delta = sqrt(u + eps) / sqrt(v + eps)·g   (u: running mean of delta², before this step)\n");
-        cmd_out(c, "  u ← rho·u + (1 - rho)·delta²\n");
-        cmd_out(c, "  p ← p - lr·delta\n");
-        break;
-    case OPT_ADAM:
-    case OPT_ADAMW:
-        if (o->kind == OPT_ADAMW)
-            cmd_out(c, "  p ← p·(1 - lr·weight_decay)          (decoupled weight decay, applied first)\n");
-        cmd_out(c, "  m ← beta1·m + (1 - beta1)·g          (m: running mean of g)\n");
-        cmd_out(c, "  v ← beta2·v + (1 - beta2)·g²         (v: running mean of g²)\n");
-        if (o->amsgrad)
-            cmd_out(c, "  v_max ← max(v_max, v)                (amsgrad)\n");
-        cmd_out(c, "  m_hat = m / (1 - beta1^t),  v_hat = %s / (1 - beta2^t)   (bias corrections)\n",
-            o->amsgrad ? "v_max" : "v");
-        cmd_out(c, "  p ← p - lr·m_hat / (sqrt(v_hat) + eps)\n");
-        break;
-    case OPT_ADAMAX:
-        cmd_out(c, "  m ← beta1·m + (1 - beta1)·g          (m: running mean of g)\n");
-        cmd_out(c, "  u ← max(beta2·u, |g| + eps)          (u: decaying maximum of |g|)\n");
-        cmd_out(c, "  p ← p - lr / (1 - beta1^t)·m / u\n");
-        break;
-    case OPT_NADAM:
-        cmd_out(c, "  mu_t = beta1·(1 - 0.5·0.96^(t·momentum_decay)),  mu_next: the same at t + 1\n");
-        cmd_out(c, "  mu_product ← mu_product·mu_t,  mu_product_next = mu_product·mu_t·mu_next  (torch 1.13)\n");
-        cmd_out(c, "  m ← beta1·m + (1 - beta1)·g,  v ← beta2·v + (1 - beta2)·g²\n");
-        cmd_out(c, "  denom = sqrt(v / (1 - beta2^t)) + eps\n");
-        cmd_out(c, "  p ← p - lr·(1 - mu_t)/(1 - mu_product)·g/denom - lr·mu_next/(1 - mu_product_next)·m/denom\n");
-        break;
-    default:
-        break;
-    }
-
-    /* the numbers */
-    cmd_out(c, "With p = %s = %s%s and g = d%s = %s:\n", pname, NUM(p), r->done ? " (before the update)" : "", pname,
-        NUM(g));
-    if (coupled) {
-        double g2 = g + o->weight_decay * p; /* the engine's expression */
-        cmd_out(c, "  g = %s + %s·%s = %s\n", NUM(g), NUM(o->weight_decay), PAR(p), NUM(g2));
-        g = g2;
-    }
-    switch (o->kind) {
-    case OPT_SGD: {
-        double d = g;
-        if (o->momentum != 0) {
-            if (r->t0 == 0)
-                cmd_out(c, "  buf = g = %s\n", NUM(r->s1[0]));
-            else
-                cmd_out(c, "  buf = %s·%s + %s·%s = %s\n", NUM(o->momentum), PAR(r->s0[0]), NUM(1 - o->dampening),
-                    PAR(g), NUM(r->s1[0]));
-            d = r->s1[0];
-            if (o->nesterov) {
-                d = g + o->momentum * r->s1[0];
-                cmd_out(c, "  g + momentum·buf = %s + %s·%s = %s\n", NUM(g), NUM(o->momentum), PAR(r->s1[0]), NUM(d));
-            }
-        }
-        snprintf(expr, sizeof expr, "%s - %s·%s", NUM(p), NUM(lr), PAR(d));
-        break;
-    }
-    case OPT_ADAGRAD: {
-        double clr = lr / (1 + (double)(t - 1) * o->lr_decay);
-        cmd_out(c, "  G = %s + %s² = %s\n", NUM(r->s0[0]), PAR(g), NUM(r->s1[0]));
-        if (o->lr_decay != 0)
-            cmd_out(c, "  clr = %s / (1 + %ld·%s) = %s\n", NUM(lr), t - 1, NUM(o->lr_decay), NUM(clr));
-        snprintf(expr, sizeof expr, "%s - %s·%s / (sqrt(%s) + %s)", NUM(p), NUM(clr), PAR(g), NUM(r->s1[0]), NUM(eps));
-        break;
-    }
-    case OPT_RMSPROP: {
-        bool mom = o->momentum > 0;
-        write_avg(c, "v", o->alpha, r->s0[0], g, true, r->s1[0]);
-        double denom;
-        if (o->centered) {
-            int ga = mom ? 2 : 1;
-            write_avg(c, "g_avg", o->alpha, r->s0[ga], g, false, r->s1[ga]);
-            denom = sqrt(r->s1[0] + -1.0 * r->s1[ga] * r->s1[ga]) + eps;
-            cmd_out(c, "  denom = sqrt(%s - %s²) + %s = %s\n", NUM(r->s1[0]), PAR(r->s1[ga]), NUM(eps), NUM(denom));
-        } else {
-            denom = sqrt(r->s1[0]) + eps;
-            cmd_out(c, "  denom = sqrt(%s) + %s = %s\n", NUM(r->s1[0]), NUM(eps), NUM(denom));
-        }
-        if (mom) {
-            cmd_out(c, "  buf = %s·%s + %s / %s = %s\n", NUM(o->momentum), PAR(r->s0[1]), PAR(g), NUM(denom),
-                NUM(r->s1[1]));
-            snprintf(expr, sizeof expr, "%s - %s·%s", NUM(p), NUM(lr), PAR(r->s1[1]));
-        } else {
-            snprintf(expr, sizeof expr, "%s - %s·%s / %s", NUM(p), NUM(lr), PAR(g), NUM(denom));
-        }
-        break;
-    }
-    case OPT_ADADELTA: {
-        write_avg(c, "v", o->rho, r->s0[0], g, true, r->s1[0]);
-        double delta = sqrt(r->s0[1] + eps) / sqrt(r->s1[0] + eps) * g;
-        cmd_out(c, "  delta = sqrt(%s + %s) / sqrt(%s + %s)·%s = %s\n", NUM(r->s0[1]), NUM(eps), NUM(r->s1[0]), NUM(eps),
-            PAR(g), NUM(delta));
-        write_avg(c, "u", o->rho, r->s0[1], delta, true, r->s1[1]);
-        snprintf(expr, sizeof expr, "%s - %s·%s", NUM(p), NUM(lr), PAR(delta));
-        break;
-    }
-    case OPT_ADAM:
-    case OPT_ADAMW: {
-        double pd = p;
-        if (o->kind == OPT_ADAMW) {
-            pd = p * (1 - lr * o->weight_decay);
-            cmd_out(c, "  p = %s·(1 - %s·%s) = %s\n", NUM(p), NUM(lr), NUM(o->weight_decay), NUM(pd));
-        }
-        write_avg(c, "m", o->beta1, r->s0[0], g, false, r->s1[0]);
-        write_avg(c, "v", o->beta2, r->s0[1], g, true, r->s1[1]);
-        double vv = r->s1[1];
-        if (o->amsgrad) {
-            cmd_out(c, "  v_max = max(%s, %s) = %s\n", NUM(r->s0[2]), NUM(r->s1[1]), NUM(r->s1[2]));
-            vv = r->s1[2];
-        }
-        double bc1 = 1 - pow(o->beta1, (double)t), bc2 = 1 - pow(o->beta2, (double)t);
-        cmd_out(c, "  m_hat = %s / (1 - %s^%ld) = %s / %s = %s\n", NUM(r->s1[0]), NUM(o->beta1), t, NUM(r->s1[0]),
-            NUM(bc1), NUM(r->s1[0] / bc1));
-        cmd_out(c, "  v_hat = %s / (1 - %s^%ld) = %s / %s = %s\n", NUM(vv), NUM(o->beta2), t, NUM(vv), NUM(bc2),
-            NUM(vv / bc2));
-        snprintf(expr, sizeof expr, "%s - %s·%s / (sqrt(%s) + %s)", NUM(pd), NUM(lr), PAR(r->s1[0] / bc1),
-                 NUM(vv / bc2), NUM(eps));
-        break;
-    }
-    case OPT_ADAMAX: {
-        write_avg(c, "m", o->beta1, r->s0[0], g, false, r->s1[0]);
-        cmd_out(c, "  u = max(%s·%s, |%s| + %s) = %s\n", NUM(o->beta2), PAR(r->s0[1]), NUM(g), NUM(eps), NUM(r->s1[1]));
-        double clr = lr / (1 - pow(o->beta1, (double)t));
-        cmd_out(c, "  lr / (1 - beta1^t) = %s / (1 - %s^%ld) = %s\n", NUM(lr), NUM(o->beta1), t, NUM(clr));
-        snprintf(expr, sizeof expr, "%s - %s·%s / %s", NUM(p), NUM(clr), PAR(r->s1[0]), NUM(r->s1[1]));
-        break;
-    }
-    case OPT_NADAM: {
-        double b1 = o->beta1, md = o->momentum_decay;
-        double mu = b1 * (1. - 0.5 * pow(0.96, (double)t * md));
-        double mu_next = b1 * (1. - 0.5 * pow(0.96, (double)(t + 1) * md));
-        double next = r->mu1 * mu * mu_next;
-        cmd_out(c, "  mu_t = %s·(1 - 0.5·0.96^(%ld·%s)) = %s,  mu_next = %s\n", NUM(b1), t, NUM(md), NUM(mu),
-            NUM(mu_next));
-        cmd_out(c, "  mu_product = %s·%s = %s,  mu_product_next = %s·%s·%s = %s\n", NUM(r->mu0), NUM(mu), NUM(r->mu1),
-            NUM(r->mu1), NUM(mu), NUM(mu_next), NUM(next));
-        write_avg(c, "m", b1, r->s0[0], g, false, r->s1[0]);
-        write_avg(c, "v", o->beta2, r->s0[1], g, true, r->s1[1]);
-        double bc2 = 1 - pow(o->beta2, (double)t);
-        double denom = sqrt(r->s1[1] / bc2) + eps;
-        cmd_out(c, "  denom = sqrt(%s / (1 - %s^%ld)) + %s = %s\n", NUM(r->s1[1]), NUM(o->beta2), t, NUM(eps), NUM(denom));
-        double c1 = lr * (1. - mu) / (1. - r->mu1), c2 = lr * mu_next / (1. - next);
-        cmd_out(c, "  lr·(1 - mu_t)/(1 - mu_product) = %s,  lr·mu_next/(1 - mu_product_next) = %s\n", NUM(c1), NUM(c2));
-        snprintf(expr, sizeof expr, "%s - %s·%s/%s - %s·%s/%s", NUM(p), NUM(c1), PAR(g), NUM(denom), NUM(c2),
-                 PAR(r->s1[0]), NUM(denom));
-        break;
-    }
-    default:
-        expr[0] = '\0';
-        break;
-    }
-    char lead[48];
+    optim_explain_formula(o, &w);
+    cmd_out(c, "With p = %s = %s%s and g = d%s = %s:\n", pname, NUM(e->p0), r->done ? " (before the update)" : "",
+        pname, NUM(e->g));
+    optim_explain_numbers(o, e, &w, expr, sizeof expr);
+    char lead[56]; /* "  " pname " = " */
     snprintf(lead, sizeof lead, "  %s = ", pname);
     Line l;
     line_start(&l, c, lead, columns(lead));
     line_add(&l, expr);
-    line_addf(&l, " = %s", NUM(r->p1));
+    line_addf(&l, " = %s", NUM(e->p1));
     cmd_out(c, "\n");
-    double d = r->p1 - r->p0;
+    double d = e->p1 - e->p0;
     if (d == 0)
-        cmd_out(c, "%s %s at %s: this step is 0.\n", r->done ? "`update` left" : "`update` will leave", pname, NUM(r->p0));
+        cmd_out(c, "%s %s at %s: this step is 0.\n", r->done ? "`update` left" : "`update` will leave", pname, NUM(e->p0));
     else
         cmd_out(c, "%s %s from %s to %s (by %s%s)%s\n", r->done ? "`update` moved" : "`update` will move", pname,
-            NUM(r->p0), NUM(r->p1), d > 0 ? "+" : "", NUM(d), r->done ? "; that is its value now." : ".");
+            NUM(e->p0), NUM(e->p1), d > 0 ? "+" : "", NUM(d), r->done ? "; that is its value now." : ".");
 }
 
 /* ---- weights and biases ---- */
@@ -963,7 +709,7 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
         r.done = true;
         if (replay(c, &r, h->params, h->opt_state, h->opt_step, h->mu_product) != 0)
             return -1;
-        if (!(r.p1 == m->params[r.at]))
+        if (!(r.e.p1 == m->params[r.at]))
             return cmd_fail(c, "explain %s: the last update can no longer be replayed (%s was edited or "
                            "re-initialised, or the optimizer's settings changed since); run %s first to explain "
                            "the next one",
@@ -988,7 +734,7 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
         cmd_out(c, "%s weighs neuron %d of layer %d into %s %d of layer %d: Z%d[b,%d] = Σ_i A%d[b,i]·W%d[i,%d] + b%d[%d]\n",
             pname, i, k - 1, to, j, k, k, j, k - 1, k, j, k, j);
     if (r.done) {
-        cmd_out(c, "\nIts gradient d%s = %s comes from `backward` on ", pname, NUM(r.g));
+        cmd_out(c, "\nIts gradient d%s = %s comes from `backward` on ", pname, NUM(r.e.g));
         write_position(c, h->batch_index, h->epoch);
         cmd_out(c, ";\n`explain %s` between `backward` and `update` writes it out sample by sample.\n", pname);
     } else {
@@ -1061,7 +807,7 @@ int explain_run(CmdCtx *c, const char *ref)
     if (yhat) {
         cmd_out(c, "yhat[%d,%d]: the model's output %d for sample %d of ", row, col, col, row);
         write_position(c, s->batch_index, s->epoch);
-        cmd_out(c, ", through the %s link\n", link_name(s->loss.kind));
+        cmd_out(c, ", through the %s link\n", loss_desc(s->loss.kind)->link_name);
         write_yhat(c, row, col);
         cmd_out(c, "  (`explain Z%d[%d,%d]` shows how the logit is made)\n", m->n_layers, row, col);
         return 0;

@@ -102,8 +102,12 @@ static Kink act_kink(Act a)
     }
 }
 
+/* How gradcheck reports a loss's kink (where the kink lies is the loss
+ * descriptor's kink_side). */
 static Kink loss_kink(LossKind k)
 {
+    if (!loss_desc(k)->kink_side)
+        return KINK_NONE;
     switch (k) {
     case LOSS_HINGE: return KINK_HINGE;
     case LOSS_MAE: return KINK_MAE;
@@ -130,16 +134,16 @@ static int sign3(double v)
 }
 
 /* Which side of its kink a value lies on: z for an activation, the logit
- * f against target t for a loss. */
-static int kink_side(Kink k, double v, double t, double delta)
+ * f against target t for the loss l (as its descriptor says). */
+static int kink_side(Kink k, double v, double t, const Loss *l)
 {
     switch (k) {
     case KINK_RELU:
     case KINK_LEAKY: return sign3(v);
     case KINK_SOFTPLUS: return sign3(v - 20.0); /* PyTorch switches to z above 20 */
-    case KINK_HINGE: return sign3(1.0 - (2.0 * t - 1.0) * v);
-    case KINK_MAE: return sign3(v - t);
-    case KINK_HUBER: return sign3(fabs(v - t) - delta);
+    case KINK_HINGE:
+    case KINK_MAE:
+    case KINK_HUBER: return loss_desc(l->kind)->kink_side(l, v, t);
     case KINK_NONE: break;
     }
     return 0;
@@ -194,7 +198,7 @@ static bool watch_find(const KinkWatch *w, const Probe *p, GcElement *e)
             for (int j = 0; j < n_out; j++) {
                 size_t at = (size_t)i * (size_t)n_out + (size_t)j;
                 double t = last ? target_of(&p->sh, p->y, i, j) : 0.0;
-                if (kink_side(kind, plus[at], t, p->loss.delta) != kink_side(kind, minus[at], t, p->loss.delta)) {
+                if (kink_side(kind, plus[at], t, &p->loss) != kink_side(kind, minus[at], t, &p->loss)) {
                     e->kink = kind;
                     e->kink_layer = k + 1;
                     e->kink_row = i;
@@ -575,7 +579,7 @@ static void draw_findings(const Session *s, Diagnosis *d)
     /* the update ratio: only measured, or expected where sgd's formula
      * holds; a vanishing or exploding signal already explains a small or
      * large one, and the learning rate is not what to change then */
-    if (!quiet_grads && (d->measured || s->opt.kind == OPT_SGD)) {
+    if (!quiet_grads && (d->measured || optim_desc(s->opt.kind)->sgd_first_step)) {
         int top = 0;
         for (int k = 1; k <= L; k++) {
             double v = d->layer[k - 1].update_ratio;

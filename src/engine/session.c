@@ -549,9 +549,7 @@ int session_set_optimizer(Session *s, const OptConfig *c, bool *fresh, char *err
     if (optim_check(c, err) != 0)
         return -1;
     if (s->optim) {
-        if (c->kind == s->optim->cfg.kind && c->amsgrad == s->optim->cfg.amsgrad &&
-            c->centered == s->optim->cfg.centered &&
-            (c->momentum != 0) == (s->optim->cfg.momentum != 0)) {
+        if (optim_same_layout(&s->optim->cfg, c)) {
             s->optim->cfg = *c; /* same state layout: keep the state */
         } else {
             Optim *o = optim_new(c, s->model->n_params, err);
@@ -782,7 +780,7 @@ int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, c
 int session_predicted_class(const Session *s, const double *yhat, int k)
 {
     if (k == 1)
-        return yhat[0] > (s->loss.kind == LOSS_HINGE ? 0.0 : 0.5);
+        return yhat[0] > (loss_desc(s->loss.kind)->margin ? 0.0 : 0.5);
     int best = 0;
     for (int j = 1; j < k; j++)
         if (yhat[j] > yhat[best])

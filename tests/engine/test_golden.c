@@ -63,7 +63,8 @@ static GoldenCase cases[] = {
     {"sgd_plain", 0, 0},     {"sgd_momentum", 0, 0}, {"sgd_nesterov", 0, 0},
     {"adagrad", 0, 0},       {"rmsprop", 0, 0},      {"adadelta", 0, 0},
     {"adam", 0, 0},          {"adam_amsgrad", 0, 0}, {"adamw", 0, 0},
-    {"adamax", 0, 0},        {"nadam", 0, 0},
+    {"adamax", 0, 0},        {"nadam", 0, 0},        {"radam", 0, 0},
+    {"rprop", 0, 0},
 };
 #define N_CASES (sizeof cases / sizeof cases[0])
 
@@ -250,6 +251,10 @@ static const Field fields[] = {
     {"amsgrad", offsetof(OptConfig, amsgrad), true},
     {"momentum_decay", offsetof(OptConfig, momentum_decay), false},
     {"eps", offsetof(OptConfig, eps), false},
+    {"eta_minus", offsetof(OptConfig, eta_minus), false},
+    {"eta_plus", offsetof(OptConfig, eta_plus), false},
+    {"step_min", offsetof(OptConfig, step_min), false},
+    {"step_max", offsetof(OptConfig, step_max), false},
 };
 
 /* Splits "key=value" and finds the field; fails on anything else. */

@@ -380,6 +380,54 @@ static void test_names_and_default(void **state)
     assert_int_equal(loss_default(&(LossShape){5, 1, true, 5}), LOSS_CE);
 }
 
+/* Every descriptor is complete and agrees with itself: a loss is either
+ * elementwise or over rows; its link's name matches the link; where it
+ * says it has a kink, the side changes exactly where its gradient jumps,
+ * and a smooth one's gradient has no jump. */
+static void test_descriptors(void **state)
+{
+    (void)state;
+    static const char *const link_names[] = {"identity", "sigmoid", "softmax"};
+    char all[128];
+    loss_names(all, sizeof all, ", ", " or ");
+    assert_string_equal(all, "mse, mae, huber, bce, ce or hinge");
+    for (int k = 0; k < LOSS_COUNT; k++) {
+        const LossDesc *d = loss_desc((LossKind)k);
+        assert_non_null(d);
+        assert_string_equal(d->name, loss_name((LossKind)k));
+        assert_string_equal(d->link_name, link_names[d->link]);
+        assert_true((d->value != NULL) != (d->rows != NULL));
+        assert_true(d->per_row == (d->rows != NULL));
+        assert_non_null(d->check);
+        assert_non_null(d->formula);
+        assert_non_null(d->numbers);
+        assert_non_null(d->dz_formula);
+        assert_non_null(d->dz_numbers);
+        assert_true(d->piece != NULL || d->rows != NULL || d->link != LINK_IDENTITY);
+        if (!d->value)
+            continue;
+        Loss l = {(LossKind)k, 0.75};
+        for (double t = 0; t <= 1; t += 1) {
+            for (double f = -3; f <= 3; f += 0.0625) { /* every kink here (0, ±1, t, t ± 0.75) is on the grid */
+                double ga, gb, e = 1e-9;
+                d->value(&l, f - e, t, &ga);
+                d->value(&l, f + e, t, &gb);
+                bool jump = fabs(gb - ga) > 1e-6;
+                if (d->kink_side) {
+                    bool flips = d->kink_side(&l, f - e, t) != d->kink_side(&l, f + e, t);
+                    if (jump && !flips)
+                        fail_msg("%s: gradient jumps at f = %g, t = %g, but kink_side does not change", d->name, f, t);
+                } else if (jump) {
+                    fail_msg("%s: gradient jumps at f = %g, t = %g, yet no kink is declared", d->name, f, t);
+                }
+            }
+        }
+    }
+    assert_null(loss_desc(LOSS_COUNT));
+    assert_true(loss_desc(LOSS_HINGE)->margin && !loss_desc(LOSS_BCE)->margin);
+    assert_true(loss_desc(LOSS_HUBER)->has_delta && !loss_desc(LOSS_MSE)->has_delta);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_empty_batch),
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_names_and_default),
+        cmocka_unit_test(test_descriptors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

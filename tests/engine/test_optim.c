@@ -1,8 +1,10 @@
 /* test_optim.c — the optimizers against PyTorch 1.13. Reference values
  * come from tests/golden/optim_trace.txt (written by gen_optim_golden.py,
  * float64 torch): every optimizer and the interesting switch combinations
- * traced over six steps, torch's constructor defaults, and the ValueError
- * messages of bad values. Also reset, copying state, slots and names.
+ * traced over six steps (to 1e-12 relative), random configurations over
+ * twenty (to 1e-9, as hidden cases are checked), torch's constructor
+ * defaults, and the ValueError messages of bad values. Also reset, copying
+ * state, slots, names, the layout rule and the descriptors' explanations.
  * Run from the repository root. */
 #include <math.h>
 #include <setjmp.h>
@@ -18,7 +20,8 @@
 #include "util.h"
 
 #define GOLDEN "tests/golden/optim_trace.txt"
-#define REL_TOL 1e-12
+#define REL_TOL 1e-12    /* the traces */
+#define RANDOM_TOL 1e-9  /* the random configurations */
 #define MAXN 16
 
 /* The golden file as an array of lines, loaded once. */
@@ -133,18 +136,24 @@ static int read_vec(const char *line, int skip_words, double *out, int max)
     return n;
 }
 
-static bool close_rel(double got, double want, double tol)
+static double tol = REL_TOL; /* what expect_vec allows */
+static double worst;         /* the largest relative error it saw */
+
+static bool close_rel(double got, double want, double rel)
 {
     if (got == want)
         return true;
-    return fabs(got - want) <= tol * fabs(want);
+    double e = fabs(got - want) / fabs(want);
+    if (e > worst)
+        worst = e;
+    return fabs(got - want) <= rel * fabs(want);
 }
 
 static void expect_vec(const char *trace, int step, const char *what, const double *got,
                        const double *want, int n)
 {
     for (int i = 0; i < n; i++)
-        if (!close_rel(got[i], want[i], REL_TOL))
+        if (!close_rel(got[i], want[i], tol))
             fail_msg("%s step %d %s[%d]: got %.17g, torch %.17g (rel %.3g)", trace, step, what,
                      i, got[i], want[i], fabs(got[i] - want[i]) / fabs(want[i]));
 }
@@ -231,18 +240,20 @@ static void test_check_messages_match_torch(void **state)
     assert_true(n_checks >= 30);
 }
 
-/* Every traced run agrees with torch on parameters, every state tensor,
- * nadam's mu_product and the step count. */
-static void test_traces_match_torch(void **state)
+/* Every run of the golden file's blocks that start with word agrees with
+ * torch to within rel on parameters, every state tensor, nadam's
+ * mu_product and the step count; kinds[] marks the kinds seen. Returns the
+ * number of runs. */
+static int check_runs(const char *word, double rel, bool kinds[OPT_COUNT])
 {
-    (void)state;
     int n_traces = 0;
-    bool kinds[OPT_COUNT] = {false};
+    tol = rel;
+    worst = 0;
     for (int l = 0; l < n_lines; l++) {
-        if (!starts(lines[l], "trace"))
+        if (!starts(lines[l], word))
             continue;
         char name[128];
-        sscanf(lines[l], "trace %127s", name);
+        sscanf(lines[l], "%*s %127s", name);
         OptConfig c = config_of(lines[l], 2);
         kinds[c.kind] = true;
         char err[ERR_LEN];
@@ -288,9 +299,28 @@ static void test_traces_match_torch(void **state)
         optim_free(o);
         n_traces++;
     }
-    assert_true(n_traces >= 20);
+    return n_traces;
+}
+
+static void test_traces_match_torch(void **state)
+{
+    (void)state;
+    bool kinds[OPT_COUNT] = {false};
+    assert_true(check_runs("trace", REL_TOL, kinds) >= 24);
     for (int k = 0; k < OPT_COUNT; k++)
         assert_true(kinds[k]);
+    print_message("optim traces: largest relative error %.3g (allowed %g)\n", worst, REL_TOL);
+}
+
+/* Random configurations and gradients, longer runs: radam's both branches
+ * with betas anywhere in range, rprop's clamps and sign changes. */
+static void test_random_cases_match_torch(void **state)
+{
+    (void)state;
+    bool kinds[OPT_COUNT] = {false};
+    assert_true(check_runs("random", RANDOM_TOL, kinds) >= 20);
+    assert_true(kinds[OPT_RADAM] && kinds[OPT_RPROP]);
+    print_message("optim random cases: largest relative error %.3g (allowed %g)\n", worst, RANDOM_TOL);
 }
 
 static void expect_error_containing(OptConfig *c, const char *needle)
@@ -493,6 +523,8 @@ static void test_slot_names(void **state)
                  (const char *const[]){"exp_avg", "exp_avg_sq", "max_exp_avg_sq", NULL});
     expect_slots(OPT_ADAMAX, NULL, (const char *const[]){"exp_avg", "exp_inf", NULL});
     expect_slots(OPT_NADAM, NULL, (const char *const[]){"exp_avg", "exp_avg_sq", NULL});
+    expect_slots(OPT_RADAM, NULL, (const char *const[]){"exp_avg", "exp_avg_sq", NULL});
+    expect_slots(OPT_RPROP, NULL, (const char *const[]){"prev", "step_size", NULL});
 }
 
 /* Names parse back; the tables are complete and sane. */
@@ -508,6 +540,8 @@ static void test_names_and_hypers(void **state)
         {"lr", "beta1", "beta2", "eps", "weight_decay", "amsgrad"},
         {"lr", "beta1", "beta2", "eps", "weight_decay"},
         {"lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay"},
+        {"lr", "beta1", "beta2", "eps", "weight_decay"},
+        {"lr", "eta_minus", "eta_plus", "step_min", "step_max"},
     };
     for (int k = 0; k < OPT_COUNT; k++) {
         OptKind back;
@@ -550,6 +584,156 @@ static void test_adamw_decoupled(void **state)
     optim_free(o);
 }
 
+/* The layout rule: state carries on across a change of settings exactly
+ * when the slots stay the same. */
+static void test_same_layout(void **state)
+{
+    (void)state;
+    OptConfig a, b;
+    for (int k = 0; k < OPT_COUNT; k++) {
+        optim_defaults((OptKind)k, &a);
+        b = a;
+        b.lr *= 3; /* a number that is no switch keeps the layout */
+        assert_true(optim_same_layout(&a, &b));
+        optim_defaults((OptKind)((k + 1) % OPT_COUNT), &b);
+        assert_false(optim_same_layout(&a, &b));
+    }
+    optim_defaults(OPT_SGD, &a);
+    b = a;
+    b.momentum = 0.9; /* sgd's buffer appears */
+    assert_false(optim_same_layout(&a, &b));
+    a.momentum = 0.5;
+    assert_true(optim_same_layout(&a, &b));
+    optim_defaults(OPT_RMSPROP, &a);
+    b = a;
+    b.centered = true;
+    assert_false(optim_same_layout(&a, &b));
+    optim_defaults(OPT_ADAM, &a);
+    b = a;
+    b.amsgrad = true;
+    assert_false(optim_same_layout(&a, &b));
+    b = a;
+    b.weight_decay = 0.1;
+    assert_true(optim_same_layout(&a, &b));
+    optim_defaults(OPT_RPROP, &a);
+    b = a;
+    b.eta_plus = 2; /* rprop's step sizes carry on, as torch keeps them */
+    assert_true(optim_same_layout(&a, &b));
+}
+
+/* Rprop: a sign change shrinks the step, skips the move and forgets the
+ * gradient; step sizes stay within step_min..step_max; the first step
+ * starts from the lr in force then, as torch makes its state at the first
+ * step. */
+static void test_rprop_rules(void **state)
+{
+    (void)state;
+    OptConfig c;
+    optim_defaults(OPT_RPROP, &c);
+    c.step_max = 0.015;
+    Optim *o = new_or_fail(&c, 3);
+    o->cfg.lr = 0.004; /* `set lr` before the first step */
+    double p[3] = {1, 1, 1};
+    double g1[3] = {2, -3, 0};
+    optim_step(o, p, g1);
+    assert_true(p[0] == 1 - 0.004 && p[1] == 1 + 0.004 && p[2] == 1);
+    double g2[3] = {-1, -1, 5}; /* flip, same sign, after a zero */
+    optim_step(o, p, g2);
+    assert_true(o->state[0] == 0 && o->state[1] == -1 && o->state[2] == 5); /* prev */
+    assert_true(o->state[3] == 0.004 * 0.5); /* step_size: eta_minus */
+    assert_true(o->state[4] == 0.004 * 1.2); /* eta_plus */
+    assert_true(o->state[5] == 0.004);       /* product 0: unchanged */
+    assert_true(p[0] == 1 - 0.004);          /* no move after the flip */
+    double g3[3] = {1, -1, 5};
+    for (int t = 0; t < 10; t++)
+        optim_step(o, p, g3);
+    for (int i = 0; i < 3; i++)
+        assert_true(o->state[3 + i] <= 0.015);
+    optim_free(o);
+}
+
+/* RAdam: while rho_t <= 5 the step is lr times the bias-corrected mean
+ * (plain momentum); beyond, the rectified adaptive step. */
+static void test_radam_branches(void **state)
+{
+    (void)state;
+    OptConfig c;
+    optim_defaults(OPT_RADAM, &c);
+    c.lr = 0.1;
+    Optim *o = new_or_fail(&c, 1);
+    double p = 0, g = 2;
+    optim_step(o, &p, &g); /* t = 1: m_hat = g */
+    assert_true(fabs(p - -0.2) < 1e-15);
+    for (int t = 2; t <= 5; t++)
+        optim_step(o, &p, &g);
+    assert_true(fabs(p - -1.0) < 1e-12); /* five plain steps of lr·g */
+    optim_step(o, &p, &g);               /* t = 6: rho_t > 5 */
+    assert_true(fabs(p - -1.0) < 0.2 && p < -1.0);
+    optim_free(o);
+}
+
+/* What a TextSink collected. */
+typedef struct Collect {
+    char text[8192];
+    size_t len;
+} Collect;
+
+static void collect_put(void *ctx, const char *t)
+{
+    Collect *c = ctx;
+    c->len += (size_t)snprintf(c->text + c->len, sizeof c->text - c->len, "%s", t);
+}
+
+static const char *collect_num(void *ctx, double v, char *buf, size_t n)
+{
+    (void)ctx;
+    snprintf(buf, n, "%.6g", v);
+    return buf;
+}
+
+/* Every optimizer writes a formula and its numbers, and the right-hand
+ * side it gives for the new value evaluates (as written) to that value. */
+static void test_explain_text(void **state)
+{
+    (void)state;
+    for (int k = 0; k < OPT_COUNT; k++) {
+        for (int variant = 0; variant < 2; variant++) {
+            OptConfig c;
+            optim_defaults((OptKind)k, &c);
+            if (variant) {
+                c.momentum = c.momentum ? c.momentum : 0.9;
+                c.weight_decay = k == OPT_RPROP ? 0 : 0.1;
+            }
+            Optim *o = new_or_fail(&c, 1);
+            double p = 0.7, g;
+            for (int t = 0; t < 7; t++) { /* radam past rho_t = 5 */
+                g = 0.3 - 0.1 * t;
+                OptElement e = {.p0 = p, .g = g, .t = o->step + 1, .mu0 = o->mu_product};
+                for (int s = 0; s < o->n_slots; s++)
+                    e.s0[s] = o->state[s];
+                optim_step(o, &p, &g);
+                e.p1 = p;
+                e.mu1 = o->mu_product;
+                for (int s = 0; s < o->n_slots; s++)
+                    e.s1[s] = o->state[s];
+                Collect col = {.len = 0};
+                TextSink w = {collect_put, collect_num, &col};
+                char expr[320] = "";
+                optim_explain_formula(&o->cfg, &w);
+                assert_true(strstr(col.text, "p ←") != NULL);
+                optim_explain_numbers(&o->cfg, &e, &w, expr, sizeof expr);
+                if (!expr[0])
+                    fail_msg("%s: no expression for the new value", optim_name((OptKind)k));
+                char p0[40];
+                collect_num(NULL, e.p0, p0, sizeof p0);
+                if (strncmp(expr, p0, strlen(p0)) != 0 && k != OPT_ADAMW)
+                    fail_msg("%s: '%s' does not start from p = %s", optim_name((OptKind)k), expr, p0);
+            }
+            optim_free(o);
+        }
+    }
+}
+
 /* An optimizer over no parameters works and steps. */
 static void test_empty(void **state)
 {
@@ -573,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_defaults_match_torch),
         cmocka_unit_test(test_check_messages_match_torch),
         cmocka_unit_test(test_traces_match_torch),
+        cmocka_unit_test(test_random_cases_match_torch),
         cmocka_unit_test(test_check_rejects_non_finite),
         cmocka_unit_test(test_check_accepts_edges),
         cmocka_unit_test(test_reset),
@@ -580,6 +765,10 @@ int main(void)
         cmocka_unit_test(test_slot_names),
         cmocka_unit_test(test_names_and_hypers),
         cmocka_unit_test(test_adamw_decoupled),
+        cmocka_unit_test(test_same_layout),
+        cmocka_unit_test(test_rprop_rules),
+        cmocka_unit_test(test_radam_branches),
+        cmocka_unit_test(test_explain_text),
         cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests_name("optim", tests, load_golden, free_golden);

@@ -22,10 +22,16 @@ static inline int gl_load(const char *path)
         fprintf(stderr, "cannot open %s (run the tests from the repository root)\n", path);
         return -1;
     }
-    static char buf[1 << 16];
+    static char buf[1 << 20]; /* longer than any golden line */
     int cap = 0;
     while (fgets(buf, sizeof buf, f)) {
-        buf[strcspn(buf, "\r\n")] = '\0';
+        size_t len = strcspn(buf, "\r\n");
+        if (buf[len] == '\0' && !feof(f)) {
+            fprintf(stderr, "%s: line %d is too long for the reader\n", path, gl_n + 1);
+            fclose(f);
+            return -1;
+        }
+        buf[len] = '\0';
         if (gl_n == cap) {
             cap = cap ? 2 * cap : 256;
             char **grown = realloc(gl_lines, (size_t)cap * sizeof *gl_lines);

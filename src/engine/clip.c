@@ -60,7 +60,7 @@ void clip_describe(const ClipConfig *c, char *buf, size_t n)
         snprintf(buf, n, "%s=%.15g", c->kind == CLIP_NORM ? "norm" : "value", c->max);
 }
 
-double clip_total_norm(const double *g, size_t n)
+static double norm2(const double *g, size_t n)
 {
     double sum = 0;
     for (size_t i = 0; i < n; i++)
@@ -68,30 +68,45 @@ double clip_total_norm(const double *g, size_t n)
     return sqrt(sum);
 }
 
-void clip_grad_norm(double *g, size_t n, double max_norm, ClipReport *r)
+double clip_total_norm(const ClipGrads *b)
 {
-    double total = clip_total_norm(g, n);
+    if (!b->sizes)
+        return norm2(b->g, b->n);
+    double sum = 0;
+    size_t off = 0;
+    for (int t = 0; t < b->n_tensors && off < b->n; t++) {
+        size_t len = b->sizes[t] < b->n - off ? b->sizes[t] : b->n - off;
+        double norm = norm2(b->g + off, len);
+        sum += norm * norm;
+        off += len;
+    }
+    return sqrt(sum);
+}
+
+void clip_grad_norm(const ClipGrads *b, double max_norm, ClipReport *r)
+{
+    double total = clip_total_norm(b);
     double coef = (1.0 / (total + CLIP_EPS)) * max_norm; /* torch's float / tensor */
     if (coef > 1.0) /* torch.clamp(max=1.0): NaN stays NaN */
         coef = 1.0;
-    for (size_t i = 0; i < n; i++)
-        g[i] *= coef;
+    for (size_t i = 0; i < b->n; i++)
+        b->g[i] *= coef;
     r->total_norm = total;
     r->factor = coef;
     r->clipped = !(coef >= 1.0);
-    r->n_clipped = r->clipped ? (long)n : 0;
+    r->n_clipped = r->clipped ? (long)b->n : 0;
 }
 
-void clip_grad_value(double *g, size_t n, double value, ClipReport *r)
+void clip_grad_value(const ClipGrads *b, double value, ClipReport *r)
 {
     long changed = 0;
-    r->total_norm = clip_total_norm(g, n);
-    for (size_t i = 0; i < n; i++) {
-        if (g[i] < -value) {
-            g[i] = -value;
+    r->total_norm = clip_total_norm(b);
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->g[i] < -value) {
+            b->g[i] = -value;
             changed++;
-        } else if (g[i] > value) {
-            g[i] = value;
+        } else if (b->g[i] > value) {
+            b->g[i] = value;
             changed++;
         }
     }
@@ -100,17 +115,17 @@ void clip_grad_value(double *g, size_t n, double value, ClipReport *r)
     r->clipped = changed > 0;
 }
 
-void clip_apply(const ClipConfig *c, double *g, size_t n, ClipReport *r)
+void clip_apply(const ClipConfig *c, const ClipGrads *b, ClipReport *r)
 {
     switch (c->kind) {
     case CLIP_NORM:
-        clip_grad_norm(g, n, c->max, r);
+        clip_grad_norm(b, c->max, r);
         break;
     case CLIP_VALUE:
-        clip_grad_value(g, n, c->max, r);
+        clip_grad_value(b, c->max, r);
         break;
     default:
-        r->total_norm = clip_total_norm(g, n);
+        r->total_norm = clip_total_norm(b);
         r->factor = 1.0;
         r->n_clipped = 0;
         r->clipped = false;

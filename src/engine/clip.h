@@ -2,8 +2,12 @@
  * between backward and the optimizer's update: clip_grad_norm_ (scale every
  * gradient by max_norm / (total + 1e-6), clamped at 1, where total is the
  * 2-norm of all gradients together) and clip_grad_value_ (clamp each
- * gradient to [-value, value]). Works on the flat gradient buffer; no
- * printing, no allocation. */
+ * gradient to [-value, value]). Works on the flat gradient buffer, which
+ * the caller may describe as the tensors it is carved into (W1 b1 W2 b2
+ * ..., as model.parameters() lists them): torch's total is the norm of the
+ * per-tensor norms, and following it keeps the total within an ulp or two
+ * of torch's (exact for small tensors; torch sums large ones in vector
+ * lanes). No printing, no allocation. */
 #ifndef PARAMLAB_CLIP_H
 #define PARAMLAB_CLIP_H
 
@@ -41,16 +45,26 @@ int clip_check(const ClipConfig *c, char *err);
 /* "off", "norm=1" or "value=0.5" into buf. */
 void clip_describe(const ClipConfig *c, char *buf, size_t n);
 
-/* The 2-norm of g (n values): sqrt of the sum of squares, in order. */
-double clip_total_norm(const double *g, size_t n);
+/* The gradient buffer: n values, carved into n_tensors tensors of the
+ * given sizes (which add up to n), or one tensor when sizes is NULL. */
+typedef struct ClipGrads {
+    double *g;           /* (n) gradients, changed in place */
+    size_t n;
+    const size_t *sizes; /* (n_tensors) sizes in buffer order, or NULL */
+    int n_tensors;
+} ClipGrads;
+
+/* torch's total norm: the 2-norm of the per-tensor 2-norms (each the
+ * square root of its sum of squares, in order). */
+double clip_total_norm(const ClipGrads *b);
 /* clip_grad_norm_: factor = max_norm / (total + 1e-6) clamped at 1 (as
  * torch computes it: (1 / (total + 1e-6)) * max_norm), and
  * every g multiplied by it (by 1.0 when not clipped, as torch does, so a
  * NaN total makes every gradient NaN as in torch). Fills *r. */
-void clip_grad_norm(double *g, size_t n, double max_norm, ClipReport *r);
+void clip_grad_norm(const ClipGrads *b, double max_norm, ClipReport *r);
 /* clip_grad_value_: each g clamped to [-value, value] (NaN stays NaN). */
-void clip_grad_value(double *g, size_t n, double value, ClipReport *r);
+void clip_grad_value(const ClipGrads *b, double value, ClipReport *r);
 /* The one c asks for (off: g untouched, r says so). */
-void clip_apply(const ClipConfig *c, double *g, size_t n, ClipReport *r);
+void clip_apply(const ClipConfig *c, const ClipGrads *b, ClipReport *r);
 
 #endif

@@ -37,8 +37,8 @@ typedef struct ClassMetrics {
     int n_present;          /* classes the macro averages run over */
 } ClassMetrics;
 
-/* Scores from a confusion matrix: per (k) receives each class's scores
- * (may be NULL), *m the summary. */
+/* Scores from a confusion matrix: per (k), owned by the caller, receives
+ * each class's scores, *m the summary. */
 void metrics_classify(const long *cm /* (k, k) */, int k, ClassScore *per,
                       ClassMetrics *m);
 

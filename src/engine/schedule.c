@@ -64,7 +64,7 @@ static int step_check(const SchedConfig *c, char *err)
 static double step_step(const SchedConfig *c, SchedState *s, double lr, double metric)
 {
     (void)metric;
-    if (s->epoch == 0 || s->epoch % c->size != 0)
+    if (c->size < 1 || s->epoch == 0 || s->epoch % c->size != 0) /* size < 1: unchecked */
         return lr;
     return lr * c->gamma;
 }
@@ -110,7 +110,7 @@ static double cosine_step(const SchedConfig *c, SchedState *s, double lr, double
     (void)metric;
     long e = s->epoch, t = c->tmax;
     double eta_min = c->min;
-    if (e == 0)
+    if (e == 0 || t < 1) /* t < 1: unchecked */
         return lr;
     if (py_mod(e - 1 - t, 2 * t) == 0)
         return lr + (s->base_lr - eta_min) * (1 - cos(M_PI / (double)t)) / 2;

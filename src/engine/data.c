@@ -76,6 +76,7 @@ Dataset *data_clone(const Dataset *ds)
     c->classification = ds->classification;
     c->n_classes = ds->n_classes;
     c->n_train = ds->n_train;
+    c->n_test = ds->n_test;
     c->standardized = ds->standardized;
     bool ok = true;
     for (int j = 0; j < ds->d; j++)
@@ -1013,15 +1014,46 @@ done:
 
 /* ---- split and standardize ----------------------------------------------- */
 
+/* Puts ds's rows in the order given by order (n row indices; freed here,
+ * whatever happens). -1 with err when out of memory, ds unchanged. */
+static int reorder_rows(Dataset *ds, int *order, char *err)
+{
+    size_t d = (size_t)ds->d, t = (size_t)ds->t;
+    double *x = util_calloc((size_t)ds->n * d, sizeof *x);
+    double *y = util_calloc((size_t)ds->n * t, sizeof *y);
+    if (!order || !x || !y) {
+        free(order);
+        free(x);
+        free(y);
+        return util_err(err, "out of memory splitting %d rows", ds->n);
+    }
+    for (int i = 0; i < ds->n; i++) {
+        size_t from = (size_t)order[i];
+        memcpy(x + (size_t)i * d, ds->x + from * d, d * sizeof *x);
+        memcpy(y + (size_t)i * t, ds->y + from * t, t * sizeof *y);
+    }
+    free(order);
+    free(ds->x);
+    free(ds->y);
+    ds->x = x;
+    ds->y = y;
+    return 0;
+}
+
+static int split_standardized(char *err)
+{
+    return util_err(err, "the data is already standardized; split before "
+                    "standardizing, so the statistics come from training "
+                    "rows only (reload the data to split again)");
+}
+
 int data_split(Dataset *ds, double frac, uint64_t seed, char *err)
 {
     if (!(frac > 0 && frac < 1))
         return util_err(err, "split fraction %g is out of range; hold out a "
                         "fraction between 0 and 1, such as 0.2", frac);
     if (ds->standardized)
-        return util_err(err, "the data is already standardized; split before "
-                        "standardizing, so the statistics come from training "
-                        "rows only (reload the data to split again)");
+        return split_standardized(err);
     long n_val = lround(frac * ds->n);
     if (n_val < 1)
         return util_err(err, "holding out %g of %d rows leaves no validation "
@@ -1030,31 +1062,145 @@ int data_split(Dataset *ds, double frac, uint64_t seed, char *err)
         return util_err(err, "holding out %g of %d rows leaves no training "
                         "rows; use a smaller fraction", frac, ds->n);
 
-    size_t d = (size_t)ds->d, t = (size_t)ds->t;
     int *perm = util_calloc((size_t)ds->n, sizeof *perm);
-    double *x = util_calloc((size_t)ds->n * d, sizeof *x);
-    double *y = util_calloc((size_t)ds->n * t, sizeof *y);
-    if (!perm || !x || !y) {
-        free(perm);
-        free(x);
-        free(y);
-        return util_err(err, "out of memory splitting %d rows", ds->n);
+    if (perm) {
+        Rng rng;
+        rng_seed(&rng, seed);
+        rng_permutation(&rng, perm, ds->n);
     }
-    Rng rng;
-    rng_seed(&rng, seed);
-    rng_permutation(&rng, perm, ds->n);
-    for (int i = 0; i < ds->n; i++) {
-        size_t from = (size_t)perm[i];
-        memcpy(x + (size_t)i * d, ds->x + from * d, d * sizeof *x);
-        memcpy(y + (size_t)i * t, ds->y + from * t, t * sizeof *y);
+    if (reorder_rows(ds, perm, err))
+        return -1;
+    ds->n_train = ds->n - (int)n_val;
+    ds->n_test = 0;
+    return 0;
+}
+
+/* How a class of m rows is cut: *k_val and *k_test rows held out, the
+ * rest trains (data.h states the rule). */
+static void stratum_cut(long m, double val, double test, long *k_val, long *k_test)
+{
+    long v = lround(val * (double)m), t = lround(test * (double)m);
+    long shares = test > 0 ? 3 : 2;
+    if (m < shares) { /* too few rows for every share: train, then val */
+        *k_val = m >= 2;
+        *k_test = 0;
+        return;
+    }
+    if (v < 1)
+        v = 1;
+    if (test > 0 && t < 1)
+        t = 1;
+    while (v + t > m - 1) { /* training keeps a row */
+        if (t >= v)
+            t--;
+        else
+            v--;
+    }
+    *k_val = v;
+    *k_test = t;
+}
+
+/* The stratum of row r: its class when there are several groups, else 0
+ * (a label outside [0, groups) joins class 0 rather than overrun). */
+static int stratum_of(const Dataset *ds, int r, int groups)
+{
+    double label = ds->y[(size_t)r * (size_t)ds->t];
+    return groups > 1 && label >= 0 && label < groups ? (int)label : 0;
+}
+
+int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err)
+{
+    if (!(val > 0 && val < 1))
+        return util_err(err, "validation fraction %g is out of range; hold "
+                        "out a fraction between 0 and 1, such as 0.2", val);
+    if (!(test >= 0 && test < 1))
+        return util_err(err, "test fraction %g is out of range; give 0 for "
+                        "none or a fraction between 0 and 1, such as 0.1", test);
+    if (!(val + test < 1))
+        return util_err(err, "holding out %g for validation and %g for test "
+                        "leaves nothing to train on; keep their sum below 1, "
+                        "such as 0.2 and 0.1", val, test);
+    if (ds->standardized)
+        return split_standardized(err);
+
+    int n = ds->n;
+    int groups = ds->classification && ds->n_classes > 0 ? ds->n_classes : 1;
+    int *perm = util_calloc((size_t)n, sizeof *perm);
+    int *order = util_calloc((size_t)n, sizeof *order);
+    long *count = util_calloc((size_t)groups, sizeof *count);
+    long *k_val = util_calloc((size_t)groups, sizeof *k_val);
+    long *k_test = util_calloc((size_t)groups, sizeof *k_test);
+    long *seen = util_calloc((size_t)groups, sizeof *seen);
+    if (!perm || !order || !count || !k_val || !k_test || !seen) {
+        free(perm);
+        free(order);
+        free(count);
+        free(k_val);
+        free(k_test);
+        free(seen);
+        return util_err(err, "out of memory splitting %d rows", n);
+    }
+    for (int r = 0; r < n; r++)
+        count[stratum_of(ds, r, groups)]++;
+    long n_val = 0, n_test = 0;
+    for (int g = 0; g < groups; g++) {
+        stratum_cut(count[g], val, test, &k_val[g], &k_test[g]);
+        n_val += k_val[g];
+        n_test += k_test[g];
+    }
+    int rc = 0;
+    if (n_val < 1)
+        rc = util_err(err, "holding out %g of %d rows leaves no validation "
+                      "rows; use a larger fraction", val, n);
+    else if (test > 0 && n_test < 1)
+        rc = util_err(err, "holding out %g of %d rows leaves no test rows; "
+                      "use a larger test fraction", test, n);
+    if (rc == 0) {
+        /* one permutation; each row goes to its class's next place */
+        Rng rng;
+        rng_seed(&rng, seed);
+        rng_permutation(&rng, perm, n);
+        int n_train = n - (int)n_val - (int)n_test;
+        int at[3] = {0, n_train, n_train + (int)n_val}; /* next slot of each share */
+        for (int i = 0; i < n; i++) {
+            int g = stratum_of(ds, perm[i], groups);
+            long place = seen[g]++, train = count[g] - k_val[g] - k_test[g];
+            int share = place < train ? 0 : place < train + k_val[g] ? 1 : 2;
+            order[at[share]++] = perm[i];
+        }
+        rc = reorder_rows(ds, order, err);
+        order = NULL; /* reorder_rows freed it */
+        if (rc == 0) {
+            ds->n_train = n_train;
+            ds->n_test = (int)n_test;
+        }
     }
     free(perm);
-    free(ds->x);
-    free(ds->y);
-    ds->x = x;
-    ds->y = y;
-    ds->n_train = ds->n - (int)n_val;
-    return 0;
+    free(order);
+    free(count);
+    free(k_val);
+    free(k_test);
+    free(seen);
+    return rc;
+}
+
+void data_share_rows(const Dataset *ds, DataShare share, int *lo, int *hi)
+{
+    int val_end = ds->n - ds->n_test;
+    switch (share) {
+    case DATA_TRAIN:
+        *lo = 0;
+        *hi = ds->n_train;
+        break;
+    case DATA_VAL:
+        *lo = ds->n_train;
+        *hi = val_end;
+        break;
+    default:
+        *lo = val_end;
+        *hi = ds->n;
+        break;
+    }
 }
 
 int data_standardize(Dataset *ds, char *err)

@@ -1,5 +1,5 @@
 /* data.h — data sets: the built-in generators, the CSV loader, the
- * training/validation split and standardization. A Dataset owns all its
+ * training/validation/test split and standardization. A Dataset owns all its
  * memory; functions that fail leave their input as it was. No printing. */
 #ifndef PARAMLAB_DATA_H
 #define PARAMLAB_DATA_H
@@ -18,7 +18,9 @@ typedef struct Dataset {
     char **target_names;    /* t names */
     bool classification;    /* y is one column of integer labels */
     int n_classes;          /* max label + 1 when classification */
-    int n_train;            /* rows 0..n_train-1 train, the rest validate */
+    int n_train;            /* rows 0..n_train-1 train, */
+    int n_test;             /* the last n_test rows are the test share, and the
+                             * rows between validate (data_share_rows) */
     bool standardized;      /* features were standardized */
     double *mean, *std;     /* (d) training statistics when standardized */
 } Dataset;
@@ -50,10 +52,30 @@ Dataset *data_load_csv(const char *path, const char *target, DataHeader h,
                        char *err);
 /* Holds out round(frac * n) rows as validation, rows shuffled with seed;
  * 0 < frac < 1 and both parts non-empty, else -1 with err. A second split
- * re-splits from all rows. */
+ * re-splits from all rows (and drops a test share). */
 int data_split(Dataset *ds, double frac, uint64_t seed, char *err);
-/* Standardizes every feature with the mean and (population) standard
- * deviation of the training rows; a constant column is only centred.
+/* Splits into training, validation and test shares (val > 0, test >= 0,
+ * val + test < 1), rows shuffled with seed, stratified by class for
+ * classification: each class's rows, in the order one permutation of all
+ * rows puts them, are cut into train | val | test. A class of m rows gives
+ * round(val * m) to validation and round(test * m) to test (halves away
+ * from zero); when it has a row for every share with a nonzero fraction
+ * (m >= 2, or 3 with a test share), each of those shares gets at least one
+ * row and training keeps at least one, taking rows back from the larger
+ * held-out share (test on a tie); a smaller class gives its first row to
+ * training and a second to validation. Regression data is one class, so
+ * with test = 0 this is data_split whenever round(val * n) >= 1. Each
+ * share keeps the permutation's order, so classes stay mixed. -1 with err
+ * (and ds unchanged) on bad fractions, standardized data, an empty share
+ * or no memory. A second split re-splits from all rows. */
+int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err);
+
+typedef enum DataShare { DATA_TRAIN, DATA_VAL, DATA_TEST } DataShare;
+/* The rows [*lo, *hi) of a share (empty when it has none). */
+void data_share_rows(const Dataset *ds, DataShare share, int *lo, int *hi);
+/* Standardizes every feature (all shares) with the mean and (population)
+ * standard deviation of the training rows only; a constant column is
+ * only centred.
  * -1 with err if already standardized. */
 int data_standardize(Dataset *ds, char *err);
 /* A deep copy of ds (rows, split, statistics, names); NULL when out of

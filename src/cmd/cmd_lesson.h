@@ -15,8 +15,8 @@
 
 #include "cmd.h"
 
-/* Gives c its lesson state (and starts the log of commands). -1 when out
- * of memory. Without it the commands still work, but nothing is logged
+/* Gives c its lesson state (and starts the log of commands) and registers
+ * the hook that logs every command. -1 when out of memory. Without it the commands still work, but nothing is logged
  * before the first `lesson`, `run` or `record`. */
 int cmd_lesson_init(CmdCtx *c);
 /* Closes a record file (flushed), frees the lesson and the log. A context
@@ -39,13 +39,15 @@ CmdComplete cmd_complete_lesson(Session *s, int argi, char **words, int n,
 CmdComplete cmd_complete_file(Session *s, int argi, char **words, int n,
                               void (*add)(void *ctx, const char *word), void *ctx);
 
-/* Checks the raw text of an `ask` command as a lesson is checked: a
- * question in double quotes, then one answer. 0, or -1 with err. */
-int cmd_ask_check(const char *segment, char *err);
+/* Checks the raw text of an `ask` command (its row's line check) as a
+ * lesson is checked: a question in double quotes, then one answer. 0, or
+ * -1 with err. */
+int cmd_ask_check(const char *segment, int n, char **words, char *err);
 
-/* cmd_exec_line's hook around one command (seg, modified by exec): runs
- * exec(c, seg) and returns what it returns. When it succeeded, the command
- * goes to the log (and to the record file); `train` or `step` stopped by
+/* The hook around each command that cmd_lesson_init registers (seg,
+ * modified by exec): runs exec(c, seg) and returns what it returns. When
+ * it succeeded, the command goes to the log (and to the record file)
+ * unless its row says CMD_NOT_RECORDED; a CMD_TRAINS command stopped by
  * Ctrl-C is logged as `step N` with the steps it actually took. */
 int cmd_lesson_exec(CmdCtx *c, char *seg, int (*exec)(CmdCtx *c, char *seg));
 /* Adds a line to the log as if it had been typed (main: `set seed N`). */

@@ -37,12 +37,20 @@ typedef struct CmdPlots {
     char file[4096];    /* the file= of `set plot png|svg`, or "" for KIND.png */
 } CmdPlots;
 
+static void before_command(CmdCtx *c, const Cmd *cmd);
+static void after_command(CmdCtx *c, unsigned flags, int rc);
+static const CmdHooks plot_hooks = {before_command, after_command, NULL};
+
+/* c's plot state, made (with the hooks that keep pictures live) on the
+ * first picture; NULL when out of memory. */
 static CmdPlots *plots(CmdCtx *c)
 {
     if (!c->plots) {
         CmdPlots *p = calloc(1, sizeof *p);
-        if (!p)
+        if (!p || cmd_hook_add(c, &plot_hooks) != 0) {
+            free(p);
             return NULL;
+        }
         p->plot = plot_new(NULL, c->out);
         if (!p->plot) {
             free(p);
@@ -534,7 +542,9 @@ static void on_update(void *ctx)
     redraw(c, p, true);
 }
 
-void cmd_plot_before(CmdCtx *c)
+/* Before a command runs: lets training redraw the live pictures (a window
+ * only, at most ten frames a second). */
+static void before_command(CmdCtx *c, const Cmd *cmd)
 {
     CmdPlots *p = c->plots;
     bool on = p && p->live && plot_is_live(p->plot);
@@ -542,12 +552,15 @@ void cmd_plot_before(CmdCtx *c)
     c->s->on_update_ctx = on ? c : NULL;
 }
 
-void cmd_plot_after(CmdCtx *c, const char *name, int rc)
+/* After a command (flags of its row, rc its result): redraws the pictures
+ * that follow the model. A failure to draw turns live plotting off with a
+ * note; it never fails the command. */
+static void after_command(CmdCtx *c, unsigned flags, int rc)
 {
     CmdPlots *p = c->plots;
     c->s->on_update = NULL;
     c->s->on_update_ctx = NULL;
-    if (!p || !p->live || !name)
+    if (!p || !p->live)
         return;
     if (!c->s->model) {
         p->live = 0; /* the model the pictures showed is gone */
@@ -555,14 +568,8 @@ void cmd_plot_after(CmdCtx *c, const char *name, int rc)
     }
     /* a window follows every change; the terminal and files get a picture
      * when a run of training ends, so the phase-by-phase walk stays readable */
-    static const char *const changers[] = {"data", "model", "set", "forward", "loss", "backward", "update",
-                                           "step", "train", "init", "undo", "=", NULL};
-    static const char *const runs[] = {"step", "train", NULL};
-    const char *const *list = plot_is_live(p->plot) ? changers : runs;
-    for (; *list; list++)
-        if (strcmp(*list, name) == 0)
-            break;
-    if (!*list || (rc < 0 && strcmp(name, "step") != 0 && strcmp(name, "train") != 0))
+    unsigned redraws = plot_is_live(p->plot) ? CMD_CHANGES_MODEL : CMD_TRAINS;
+    if (!(flags & redraws) || (rc < 0 && !(flags & CMD_TRAINS)))
         return;
     redraw(c, p, false);
 }

@@ -1,6 +1,6 @@
 /* cmd_handlers.h — the handlers, completers and line checks that the
  * command table (cmd_table.c) points at, for the topics cmd_setup.c,
- * cmd_loop.c, cmd_look.c and cmd_meta.c. Each handler takes the command's
+ * cmd_set.c, cmd_loop.c, cmd_look.c and cmd_meta.c. Each handler takes the command's
  * words (argv[0] its name), already counted against the row's limits, and
  * returns 0, 1 when Ctrl-C stopped it, or -1 with c->err. */
 #ifndef PARAMLAB_CMD_HANDLERS_H
@@ -8,19 +8,22 @@
 
 #include "cmd.h"
 
-/* cmd_setup.c: data, model, params, hypers, names, set, init */
+/* cmd_setup.c: data, model, params, names */
 int cmd_data(CmdCtx *c, int argc, char **argv);
 int cmd_model(CmdCtx *c, int argc, char **argv);
 int cmd_params(CmdCtx *c, int argc, char **argv);
-int cmd_hypers(CmdCtx *c, int argc, char **argv);
 int cmd_names(CmdCtx *c, int argc, char **argv);
-int cmd_set(CmdCtx *c, int argc, char **argv);
-int cmd_init(CmdCtx *c, int argc, char **argv);
 CmdComplete cmd_complete_data(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
 CmdComplete cmd_complete_model(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+
+/* cmd_set.c: set, hypers, init */
+int cmd_set(CmdCtx *c, int argc, char **argv);
+int cmd_hypers(CmdCtx *c, int argc, char **argv);
+int cmd_init(CmdCtx *c, int argc, char **argv);
 CmdComplete cmd_complete_set(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
 CmdComplete cmd_complete_init(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
-/* A name `set` sets (a hyperparameter, or an option of any optimizer). */
+/* A name `set` sets (in its table, or an option of any optimizer): the
+ * set row's `sets`, so such names are refused as assignment targets. */
 bool cmd_set_sets(const char *name);
 
 /* cmd_loop.c: forward, loss, backward, update, step, train, undo */

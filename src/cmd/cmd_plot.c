@@ -736,6 +736,9 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
+/* Where `set plot` sends pictures. */
+static const char *const target_names[] = {"window", "terminal", "png", "svg", NULL};
+
 int cmd_set_plot(CmdCtx *c, int argc, char **argv)
 {
     CmdPlots *p = plots(c);
@@ -743,7 +746,7 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
         return cmd_fail(c, "out of memory for plotting");
     if (argc < 3)
         return cmd_fail(c, "set plot needs a target: window, terminal, png or svg (png/svg take file=NAME)");
-    static const char *const names[] = {"window", "terminal", "png", "svg", NULL};
+    const char *const *names = target_names;
     static const PlotTarget targets[] = {PLOT_WINDOW, PLOT_TERMINAL, PLOT_PNG, PLOT_SVG};
     int t = 0;
     while (names[t] && strcmp(names[t], argv[2]) != 0)
@@ -1071,5 +1074,15 @@ CmdComplete cmd_complete_compare(Session *s, int argi, char **words, int n,
     add(ctx, "nesterov");
     add(ctx, "epochs=");
     add(ctx, "lr=");
+    return COMPLETE_WORDS;
+}
+
+CmdComplete cmd_complete_set_plot(Session *s, int argi, char **words, int n,
+                                  void (*add)(void *ctx, const char *word), void *ctx)
+{
+    if (argi == 2)
+        cmd_add_list(target_names, add, ctx);
+    else
+        add(ctx, "file=");
     return COMPLETE_WORDS;
 }

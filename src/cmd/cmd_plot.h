@@ -24,5 +24,8 @@ CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
                               void (*add)(void *ctx, const char *word), void *ctx);
 CmdComplete cmd_complete_compare(Session *s, int argi, char **words, int n,
                                  void (*add)(void *ctx, const char *word), void *ctx);
+/* words[1] is "plot": the targets, then file= */
+CmdComplete cmd_complete_set_plot(Session *s, int argi, char **words, int n,
+                                  void (*add)(void *ctx, const char *word), void *ctx);
 
 #endif

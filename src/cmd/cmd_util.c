@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 
 /* ---- output helpers ---- */
 

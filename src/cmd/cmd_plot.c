@@ -858,6 +858,89 @@ static int draw_race(CmdCtx *c, CmdPlots *p, Racer *r, int n, double *xs)
     return plot_lines(p->plot, &f, ser, n, c->err);
 }
 
+/* Runs the race: the n forks advance together one epoch at a time, each
+ * racer's loss recorded per epoch. Returns true when Ctrl-C stopped it
+ * (every racer then stands at the last epoch all of them finished). */
+static bool race(Racer *r, int n, Session **fork, long epochs)
+{
+    bool stopped = false;
+    for (long e = 1; e <= epochs && !stopped; e++) {
+        for (int i = 0; i < n && !stopped; i++) {
+            Racer *q = &r[i];
+            if (q->failed[0] || q->done < e - 1)
+                continue;
+            double acc;
+            long steps;
+            int tr = session_train(fork[i], 1, NULL, NULL, &steps, q->failed);
+            if (tr == 1) {
+                q->failed[0] = '\0';
+                stopped = true; /* the epoch in progress does not count */
+            } else if (tr == 0) {
+                q->loss[e] = session_eval_loss(fork[i], true, &acc);
+                q->done = e;
+            }
+        }
+        if (stopped) { /* racers that already finished this epoch give it back */
+            long common = e - 1;
+            for (int i = 0; i < n; i++)
+                if (!r[i].failed[0] && r[i].done > common) {
+                    r[i].loss[r[i].done] = NAN;
+                    r[i].done = common;
+                }
+        }
+    }
+    return stopped;
+}
+
+/* Prints the race's table (n racers over at most epochs) and its verdict. */
+static void print_race(CmdCtx *c, const Racer *r, int n, long epochs, bool stopped)
+{
+    const Session *s = c->s;
+    long reached = epochs;
+    if (stopped) {
+        reached = 0;
+        for (int i = 0; i < n; i++)
+            if (!r[i].failed[0] && r[i].done > reached)
+                reached = r[i].done;
+    }
+    char mw[96];
+    cmd_out(c, "race from the same parameters over the same batches: %s on %s, batch %d, %ld epoch%s\n",
+            model_words(s, mw, sizeof mw), s->data->name, s->batch, reached, reached == 1 ? "" : "s");
+    bool has_val = s->data->n_train < s->data->n;
+    int wl = 9;
+    for (int i = 0; i < n; i++)
+        if ((int)strlen(r[i].label) > wl)
+            wl = (int)strlen(r[i].label);
+    cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, "optimizer", "lr", "loss at start", "final loss");
+    if (has_val)
+        cmd_out(c, " %-13s", "val loss");
+    cmd_out(c, "%s\n", !s->data->classification ? "" : has_val ? " val accuracy" : " accuracy");
+    int best = -1;
+    for (int i = 0; i < n; i++) {
+        const Racer *q = &r[i];
+        char a[40], b[40], v[40], l[40];
+        double fin = q->loss[q->done];
+        cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, q->label, cmd_num(c, q->opt.lr, l, sizeof l),
+                cmd_num(c, q->loss[0], a, sizeof a), q->failed[0] ? "diverged" : cmd_num(c, fin, b, sizeof b));
+        if (!q->failed[0]) {
+            if (has_val)
+                cmd_out(c, " %-13s", cmd_num(c, q->val, v, sizeof v));
+            if (s->data->classification)
+                cmd_out(c, " %.1f%%", 100 * q->acc);
+            if (best < 0 || fin < r[best].loss[r[best].done])
+                best = i;
+        } else {
+            cmd_out(c, " in epoch %ld: %.60s...", q->done + 1, q->failed);
+        }
+        cmd_out(c, "\n");
+    }
+    if (stopped)
+        cmd_out(c, "interrupted: every racer stopped after epoch %ld; your own model is as it was\n", reached);
+    else if (best >= 0)
+        cmd_out(c, "lowest training loss after %ld epoch%s: %s; your own model is unchanged\n", epochs,
+                epochs == 1 ? "" : "s", r[best].label);
+}
+
 int cmd_compare(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -922,32 +1005,7 @@ int cmd_compare(CmdCtx *c, int argc, char **argv)
     if (rc == 0 && !isfinite(r[0].loss[0]))
         rc = cmd_fail(c, "the model's training loss is %s now, so no optimizer can start from here; `undo` or "
                       "`init` first", isnan(r[0].loss[0]) ? "NaN" : "infinite");
-    bool stopped = false;
-    for (long e = 1; e <= epochs && rc == 0 && !stopped; e++) {
-        for (int i = 0; i < n && !stopped; i++) {
-            Racer *q = &r[i];
-            if (q->failed[0] || q->done < e - 1)
-                continue;
-            double acc;
-            long steps;
-            int tr = session_train(fork[i], 1, NULL, NULL, &steps, q->failed);
-            if (tr == 1) {
-                q->failed[0] = '\0';
-                stopped = true; /* the epoch in progress does not count */
-            } else if (tr == 0) {
-                q->loss[e] = session_eval_loss(fork[i], true, &acc);
-                q->done = e;
-            }
-        }
-        if (stopped) { /* racers that already finished this epoch give it back */
-            long common = e - 1;
-            for (int i = 0; i < n; i++)
-                if (!r[i].failed[0] && r[i].done > common) {
-                    r[i].loss[r[i].done] = NAN;
-                    r[i].done = common;
-                }
-        }
-    }
+    bool stopped = rc == 0 && race(r, n, fork, epochs);
     for (int i = 0; i < n && fork[i]; i++) {
         /* the end of the race: the racers that stopped early are measured where they stopped */
         r[i].val = session_eval_loss(fork[i], false, &r[i].acc);
@@ -960,49 +1018,7 @@ int cmd_compare(CmdCtx *c, int argc, char **argv)
         free(mem);
         return -1;
     }
-    long reached = epochs;
-    if (stopped) {
-        reached = 0;
-        for (int i = 0; i < n; i++)
-            if (!r[i].failed[0] && r[i].done > reached)
-                reached = r[i].done;
-    }
-    char mw[96];
-    cmd_out(c, "race from the same parameters over the same batches: %s on %s, batch %d, %ld epoch%s\n",
-            model_words(s, mw, sizeof mw), s->data->name, s->batch, reached, reached == 1 ? "" : "s");
-    bool has_val = s->data->n_train < s->data->n;
-    int wl = 9;
-    for (int i = 0; i < n; i++)
-        if ((int)strlen(r[i].label) > wl)
-            wl = (int)strlen(r[i].label);
-    cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, "optimizer", "lr", "loss at start", "final loss");
-    if (has_val)
-        cmd_out(c, " %-13s", "val loss");
-    cmd_out(c, "%s\n", !s->data->classification ? "" : has_val ? " val accuracy" : " accuracy");
-    int best = -1;
-    for (int i = 0; i < n; i++) {
-        Racer *q = &r[i];
-        char a[40], b[40], v[40], l[40];
-        double fin = q->loss[q->done];
-        cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, q->label, cmd_num(c, q->opt.lr, l, sizeof l),
-                cmd_num(c, q->loss[0], a, sizeof a), q->failed[0] ? "diverged" : cmd_num(c, fin, b, sizeof b));
-        if (!q->failed[0]) {
-            if (has_val)
-                cmd_out(c, " %-13s", cmd_num(c, q->val, v, sizeof v));
-            if (s->data->classification)
-                cmd_out(c, " %.1f%%", 100 * q->acc);
-            if (best < 0 || fin < r[best].loss[r[best].done])
-                best = i;
-        } else {
-            cmd_out(c, " in epoch %ld: %.60s...", q->done + 1, q->failed);
-        }
-        cmd_out(c, "\n");
-    }
-    if (stopped)
-        cmd_out(c, "interrupted: every racer stopped after epoch %ld; your own model is as it was\n", reached);
-    else if (best >= 0)
-        cmd_out(c, "lowest training loss after %ld epoch%s: %s; your own model is unchanged\n", epochs,
-                epochs == 1 ? "" : "s", r[best].label);
+    print_race(c, r, n, epochs, stopped);
     /* the table is the result; a chart that cannot be drawn is a note */
     plot_set_echo(p->plot, c->out);
     if (draw_race(c, p, r, n, xs) == 0)

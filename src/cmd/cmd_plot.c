@@ -1042,7 +1042,8 @@ typedef struct AddCtx {
 static void add_param(void *ctx, const char *name)
 {
     const AddCtx *a = ctx;
-    if ((name[0] == 'W' || name[0] == 'b') && name[1] >= '1' && name[1] <= '9')
+    TensorName tn;
+    if (tensor_name_parse(name, &tn) && (tn.kind == 'W' || tn.kind == 'b') && !tn.grad)
         a->add(a->ctx, name);
 }
 

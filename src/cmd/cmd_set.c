@@ -570,7 +570,8 @@ typedef struct AddTo {
 static void add_param(void *ctx, const char *name)
 {
     AddTo *to = ctx;
-    if (name[0] == 'W' || name[0] == 'b')
+    TensorName tn;
+    if (tensor_name_parse(name, &tn) && (tn.kind == 'W' || tn.kind == 'b') && !tn.grad)
         to->add(to->ctx, name);
 }
 

@@ -65,6 +65,8 @@ enum {
     CMD_EXPECTATION = 1u << 3,   /* checks an expectation: --check counts those met */
     CMD_FILE_BESIDE = 1u << 4,   /* may read a file found beside the lesson running: recorded
                                   * with the full path */
+    CMD_NOT_ECHOED = 1u << 5,    /* presents itself when it runs: a lesson block does not echo
+                                  * its line (an `ask` line would give its answer away) */
 };
 
 /* One command. */

@@ -405,14 +405,16 @@ static void say(CmdCtx *c, const char *fmt, ...)
     lesson_render(c->out, msg, lesson_width(c->out), lesson_color(c->out));
 }
 
-/* A block's line as it runs: "  > command", a comment as it is. `ask`
- * and `pause` present themselves (showing an ask line would show its
- * answer before the question). */
+/* A block's line as it runs: "  > command", a comment as it is. Commands
+ * whose row says CMD_NOT_ECHOED (`ask`, `pause`) present themselves. */
 static void show_command(CmdCtx *c, const char *text, bool color)
 {
     const char *w = text + strspn(text, " \t");
+    char word[32];
     size_t n = strcspn(w, " \t;");
-    if ((n == 3 && strncmp(w, "ask", 3) == 0) || (n == 5 && strncmp(w, "pause", 5) == 0))
+    snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : 0), w);
+    const Cmd *cmd = cmd_find(word);
+    if (cmd && (cmd->flags & CMD_NOT_ECHOED))
         return;
     if (text[0] == '#')
         cmd_out(c, color ? "  \033[2m%s\033[0m\n" : "  %s\n", text);

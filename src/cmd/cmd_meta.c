@@ -88,8 +88,9 @@ static int expect_error_line(CmdCtx *c, int argc, char **argv, char *buf, size_t
 {
     if (argc < 3)
         return cmd_fail(c, "expect error needs the command that must fail, as in `expect error train 30`");
-    if (strcmp(argv[2], "expect") == 0)
-        return cmd_fail(c, "expect error takes a command other than expect");
+    const Cmd *inner = cmd_find(argv[2]);
+    if (inner && (inner->flags & CMD_EXPECTATION))
+        return cmd_fail(c, "expect error takes a command other than %s", inner->name);
     size_t len = 0;
     buf[0] = '\0';
     for (int i = 2; i < argc; i++) {

@@ -243,7 +243,7 @@ const Cmd cmd_table[] = {
      "and says how many commands it holds. Starting a lesson (or `redo`) begins a\n"
      "fresh session, and the file starts over with it.\n"
      "Example: record my-session.plab ... record stop", cmd_record, cmd_complete_file, NULL, NULL, NULL},
-    {"ask", 2, -1, CMD_NOT_RECORDED, "ask \"QUESTION\" ANSWER", "ask the learner a question (in lessons)",
+    {"ask", 2, -1, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "ask \"QUESTION\" ANSWER", "ask the learner a question (in lessons)",
      "Shows the question and reads one answer: a number counts as right within a\n"
      "relative 1e-9, text when it matches ignoring case and surrounding spaces.\n"
      "ANSWER is the rest of the line and may list alternatives separated by |, as\n"
@@ -251,7 +251,7 @@ const Cmd cmd_table[] = {
      "Where no one can answer (--check, run, batch) it prints the question and its\n"
      "answer and goes on.\n"
      "Example: ask \"How many parameters does a dense 10->5 layer have?\" 55", cmd_ask, NULL, cmd_ask_check, NULL, NULL},
-    {"pause", 0, 0, CMD_NOT_RECORDED, "pause", "wait for Enter (in lessons)",
+    {"pause", 0, 0, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "pause", "wait for Enter (in lessons)",
      "Waits until the learner presses Enter, so a block can be taken in steps.\n"
      "Where no one can answer (--check, run, batch) it does nothing.", cmd_pause, NULL, NULL, NULL, NULL},
     {"quit", 0, 0, CMD_NOT_RECORDED, "quit", "leave paramlab (also Ctrl-D)", "Leaves paramlab.", cmd_quit, NULL, NULL, NULL, "exit"},

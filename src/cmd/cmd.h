@@ -8,7 +8,7 @@
  * command as -1 with one line in c->err.
  *
  * Inside the command layer, calls point one way: cmd_table.c → the
- * handlers (cmd_setup, cmd_loop, cmd_look, cmd_meta, cmd_inspect,
+ * handlers (cmd_setup, cmd_set, cmd_loop, cmd_look, cmd_meta, cmd_inspect,
  * cmd_plot, cmd_lesson, explain) → cmd.c (dispatch) → cmd_tensor.c
  * (names, elements, literals) → cmd_util.c (output, numbers, options). */
 #ifndef PARAMLAB_CMD_H

@@ -23,7 +23,7 @@ int cmd_lesson_init(CmdCtx *c);
  * without lesson state is left alone. */
 void cmd_lesson_free(CmdCtx *c);
 
-/* The handlers cmd.c's table points at. */
+/* The handlers the command table (cmd_table.c) points at. */
 int cmd_lesson(CmdCtx *c, int argc, char **argv); /* lesson [N|FILE.md] */
 int cmd_next(CmdCtx *c, int argc, char **argv);   /* next */
 int cmd_redo(CmdCtx *c, int argc, char **argv);   /* redo */

@@ -184,7 +184,7 @@ static void log_data_load(CmdCtx *c, const char *text)
     }
     memcpy(path, p, n);
     path[n] = '\0';
-    const char *used = cmd_lesson_path(c, path, found, sizeof found);
+    const char *used = cmd_path(c, path, found, sizeof found);
     if (used == path || !realpath(used, full)) {
         log_push(c->lessons, text);
         return;
@@ -256,15 +256,6 @@ void cmd_lesson_set_session(CmdCtx *c, Session *s)
 }
 
 /* ---- paths ---- */
-
-const char *cmd_lesson_path(const CmdCtx *c, const char *path, char *buf, size_t n)
-{
-    if (!c->base_dir || !path[0] || path[0] == '/' || access(path, F_OK) == 0)
-        return path;
-    if ((size_t)snprintf(buf, n, "%s/%s", c->base_dir, path) >= n || access(buf, F_OK) != 0)
-        return path;
-    return buf;
-}
 
 /* The directory of path (owned), "." when it has none. */
 static char *dir_of(const char *path)
@@ -535,7 +526,7 @@ int cmd_lesson_run_file(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
         return cmd_fail(c, "%s: files run inside one another more than %d deep; does a file run itself?", path,
                         RUN_DEPTH);
     char found[4096];
-    path = cmd_lesson_path(c, path, found, sizeof found);
+    path = cmd_path(c, path, found, sizeof found);
     if (is_dir(path))
         return cmd_fail(c, "%s is a directory: give a lesson (.md) or a script of commands (.plab)", path);
     char *dir = dir_of(path);

@@ -53,10 +53,6 @@ int cmd_lesson_exec(CmdCtx *c, char *seg, int (*exec)(CmdCtx *c, char *seg));
 /* Adds a line to the log as if it had been typed (main: `set seed N`). */
 void cmd_lesson_log_add(CmdCtx *c, const char *line);
 
-/* path itself, or c->base_dir/path into buf when path does not exist and
- * that file does (`data load data/iris.csv` inside a lesson). */
-const char *cmd_lesson_path(const CmdCtx *c, const char *path, char *buf, size_t n);
-
 /* Replaces c->s with s (owned from now on; the old one is freed) and
  * starts the log afresh, rewriting a record file to match. */
 void cmd_lesson_set_session(CmdCtx *c, Session *s);

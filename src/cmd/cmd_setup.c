@@ -2,7 +2,6 @@
  * the model (`model`, `params`) and the names that exist (`names`), with
  * their completion. The hyperparameters are cmd_set.c's. */
 #include "cmd_handlers.h"
-#include "cmd_lesson.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -144,7 +143,7 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
             }
         }
         char found[4096]; /* inside a lesson, also beside the lesson file */
-        Dataset *ds = data_load_csv(cmd_lesson_path(c, argv[2], found, sizeof found), target, h, c->err);
+        Dataset *ds = data_load_csv(cmd_path(c, argv[2], found, sizeof found), target, h, c->err);
         if (!ds)
             return -1;
         return data_set(c, ds);

@@ -2,6 +2,7 @@
  * counts, flags, syntax, summary, full help, handler, completion, line
  * check) in the order `help` lists them. main registers it with
  * cmd_register; nothing about a command lives anywhere else. */
+#include "cmd_table.h"
 #include "cmd_handlers.h"
 #include "cmd_inspect.h"
 #include "cmd_lesson.h"

@@ -3,7 +3,8 @@
  * one grammar of names), resolving them in the session with "did you
  * mean", printing a tensor, and editing parameters by assignment
  * (W1[0,2] = 0.5, b1 = [0, 0.1]). */
-#include "cmd.h"
+#include "cmd_tensor.h"
+#include "cmd_util.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,14 +1,15 @@
 /* cmd_util.c — the handlers' toolbox: printing results and failing with
  * a message, numbers in the session's precision, key=value options,
- * "did you mean", completion lists, and optimizer options (shared by
- * `set optimizer` and `compare`). It calls nothing else of the command
- * layer. */
-#include "cmd.h"
+ * "did you mean", completion lists, optimizer options (shared by `set
+ * optimizer` and `compare`) and files found beside the lesson running.
+ * It calls nothing else of the command layer. */
+#include "cmd_util.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 
 /* ---- output helpers ---- */
@@ -138,4 +139,13 @@ int cmd_opt_options(CmdCtx *c, OptConfig *o, int argc, char **argv)
         }
     }
     return 0;
+}
+
+const char *cmd_path(const CmdCtx *c, const char *path, char *buf, size_t n)
+{
+    if (!c->base_dir || !path[0] || path[0] == '/' || access(path, F_OK) == 0)
+        return path;
+    if ((size_t)snprintf(buf, n, "%s/%s", c->base_dir, path) >= n || access(buf, F_OK) != 0)
+        return path;
+    return buf;
 }

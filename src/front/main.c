@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "cmd_lesson.h"
 #include "cmd_plot.h"
+#include "cmd_table.h"
 #include "repl.h"
 #include "session.h"
 

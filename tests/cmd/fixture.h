@@ -12,6 +12,7 @@
 #include "cmd.h"
 #include "cmd_lesson.h"
 #include "cmd_plot.h"
+#include "cmd_table.h"
 #include "session.h"
 
 #define assert_contains(hay, needle) contains_((hay), (needle), __FILE__, __LINE__)

@@ -11,7 +11,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-
 /* ---- output helpers ---- */
 
 void cmd_out(CmdCtx *c, const char *fmt, ...)

@@ -1,8 +1,9 @@
 /* cmd.c — the command framework: the registered table and its lookup,
  * splitting lines into commands and words, dispatch with argument checks
  * and the hooks other parts registered, assignments and bare names,
- * checking a line without running it, and Tab completion. It knows no
- * command by name: what a command is and does comes from its row. */
+ * checking a line without running it, Tab completion and the prompt. It
+ * knows no command by name: what a command is and does comes from its row
+ * (the prompt names the loop's next phase). */
 #include "cmd.h"
 
 #include <ctype.h>

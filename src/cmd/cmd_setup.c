@@ -11,6 +11,9 @@
 
 /* ---- data ---- */
 
+/* What `data` does besides the generators (data_generators()). */
+static const char *const data_subs[] = {"load", "split", "standardize", "show", NULL};
+
 static void print_data_summary(CmdCtx *c)
 {
     const Dataset *ds = c->s->data;
@@ -216,8 +219,10 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
     }
     if (data_generator_about(sub))
         return data_generate_cmd(c, argc, argv);
-    const char *words[48] = {"load", "split", "standardize", "show"};
-    int nw = 4;
+    const char *words[48];
+    int nw = 0;
+    for (const char *const *q = data_subs; *q; q++)
+        words[nw++] = *q;
     for (const char *const *g = data_generators(); *g && nw < 47; g++)
         words[nw++] = *g;
     words[nw] = NULL;
@@ -334,11 +339,10 @@ int cmd_names(CmdCtx *c, int argc, char **argv)
 
 CmdComplete cmd_complete_data(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
-    static const char *const subs[] = {"load", "split", "standardize", "show", NULL};
     static const char *const gen_opts[] = {"n=", "noise=", "seed=", "classes=", "features=", NULL};
     static const char *const load_opts[] = {"target=", "header=auto", "header=yes", "header=no", NULL};
     if (argi == 1) {
-        cmd_add_list(subs, add, ctx);
+        cmd_add_list(data_subs, add, ctx);
         cmd_add_list(data_generators(), add, ctx);
         return COMPLETE_WORDS;
     }

@@ -402,18 +402,183 @@ static void unit_list(const LayerDiag *ld, char *buf, size_t n)
         snprintf(buf + len, n - len, " ... (%d in all)", ld->n_dup);
 }
 
+/* The words for the vanishing or exploding signal through the layers. */
+static void say_signal(const Session *s, const Diagnosis *d, const Finding *f, char *text, size_t n)
+{
+    const LayerDiag *ld = f->layer ? &d->layer[f->layer - 1] : NULL;
+    int L = d->n_layers;
+    Act hid = d->layer[0].act; /* the hidden layers' activation */
+    char fix[160];
+    const char *stdz = s->data->standardized ? "" : ", and standardize the inputs (`data standardize`)";
+    bool grow = f->kind == FIND_SIGNAL_EXPLODE;
+    bool advise = init_fix(s, L, hid, fix, sizeof fix);
+    char logits[160] = "", cause[320];
+    const LayerDiag *out = &d->layer[L - 1];
+    double rms = sqrt(out->a_mean * out->a_mean + out->a_std * out->a_std);
+    if (grow && d->classification && rms > INSPECT_LOGIT_BIG)
+        snprintf(logits, sizeof logits, "%sthe logits are %s in size (above %g), so the outputs are "
+                 "certain and a wrong one costs a huge loss (%s)", f->layer == L ? "" : "; ", G3(rms),
+                 INSPECT_LOGIT_BIG, G3(d->loss));
+    if (advise)
+        snprintf(cause, sizeof cause, "The init is too %s%s: %s%s.", grow ? "large" : "small",
+                 L >= 3 ? " for this depth" : "", fix, grow ? stdz : "");
+    else if (grow)
+        snprintf(cause, sizeof cause, "The init (%s) already keeps the variance for %s, so look at the "
+                 "inputs (`data standardize`) or a learning rate that grew the weights.", fix, act_name(hid));
+    else
+        snprintf(cause, sizeof cause, "The init (%s) already keeps the variance for %s, so the "
+                 "activation shrinks it: try act=%s, or fewer layers.", fix, act_name(hid),
+                 relu_like(hid) ? "leaky_relu" : "relu with `set init he_normal`");
+    if (f->layer == L)
+        snprintf(text, n, "exploding signal: %s. %s", logits, cause);
+    else
+        snprintf(text, n,
+                 "%s signal: the std of the activations %s from %s in layer 1 to %s in layer %d (×%s, "
+                 "%s %g), about ×%s per layer%s. %s", grow ? "exploding" : "vanishing",
+                 grow ? "grows" : "falls", G3(d->layer[0].a_std), G3(ld->a_std), f->layer, G3(f->value),
+                 grow ? "above" : "below", grow ? INSPECT_SIGNAL_EXPLODE : INSPECT_SIGNAL_VANISH,
+                 G3(pow(f->value, 1.0 / (f->layer - 1))), logits, cause);
+}
+
+/* The words for gradients vanishing toward the input, measured in dZ. */
+static void say_dz_vanish(const Session *s, const Diagnosis *d, const Finding *f, char *text, size_t n)
+{
+    int L = d->n_layers;
+    Act hid = d->layer[0].act; /* the hidden layers' activation */
+    char fix[160];
+    const LayerDiag *lh = &d->layer[L - 2];
+    bool advise = init_fix(s, L, hid, fix, sizeof fix);
+    char cause[320];
+    bool same = false; /* the vanishing signal's line already gives cause and fix */
+    for (int i = 0; i < d->n_findings; i++)
+        same |= d->finding[i].kind == FIND_SIGNAL_VANISH;
+    if (same)
+        snprintf(cause, sizeof cause, "Same cause and fix as the vanishing signal.");
+    else if (advise)
+        snprintf(cause, sizeof cause, "The init is too small for this depth: %s.", fix);
+    else
+        snprintf(cause, sizeof cause, "The init (%s) already suits %s; try fewer layers%s.", fix,
+                 act_name(hid), hid == ACT_SIGMOID || hid == ACT_TANH ? ", or act=relu with he_normal" : "");
+    snprintf(text, n,
+             "vanishing gradients: the gradient shrinks toward the input, rms of dZ from %s in layer %d to "
+             "%s in layer 1 (×%s, below %g; |db%d| = %s, |db1| = %s), so the first layers barely learn "
+             "(|dW| = Aᵀ·dZ can hide it: A grows toward the input as dZ shrinks). %s", G3(lh->dz_rms), L - 1, G3(d->layer[0].dz_rms),
+             G3(f->value), INSPECT_DZ_VANISH, L - 1, G3(lh->bias_grad_norm), G3(d->layer[0].bias_grad_norm),
+             cause);
+}
+
+/* The words for dead or saturated units, one line for every layer that has them. */
+static void say_dead_saturated(const Session *s, const Diagnosis *d, const Finding *f, char *text, size_t n)
+{
+    const LayerDiag *ld = f->layer ? &d->layer[f->layer - 1] : NULL;
+    int L = d->n_layers;
+    Act hid = d->layer[0].act; /* the hidden layers' activation */
+    char fix[160];
+    /* one line for every layer with this finding */
+    char where[256] = "";
+    size_t len = 0;
+    for (int i = 0; i < d->n_findings; i++) {
+        const Finding *g = &d->finding[i];
+        if (g->kind != f->kind)
+            continue;
+        const LayerDiag *gl = &d->layer[g->layer - 1];
+        len += (size_t)snprintf(where + len, len < sizeof where ? sizeof where - len : 0, "%s%d of %d %s units "
+                                "of layer %d (%.0f%%)", len ? ", " : "", f->kind == FIND_DEAD ? gl->dead :
+                                gl->saturated, gl->n_out, act_name(gl->act), g->layer, 100 * g->value);
+    }
+    if (f->kind == FIND_DEAD) {
+        char cause[400];
+        const char *leaky = hid == ACT_LEAKY_RELU ? "" : "act=leaky_relu lets dead units recover; ";
+        if (init_fix(s, L, hid, fix, sizeof fix))
+            snprintf(cause, sizeof cause, "Typical causes: a learning rate too high or a bad init (large "
+                     "negative biases); %stry %s.", leaky, fix);
+        else
+            snprintf(cause, sizeof cause, "The init (%s) already suits %s, so look at the learning rate "
+                     "(a step too large pushes biases below 0)%s; %s", fix, act_name(hid),
+                     s->data->standardized ? "" : " or the inputs (`data standardize`)",
+                     *leaky ? "act=leaky_relu lets dead units recover." : "a small share is chance on "
+                     "a small batch.");
+        snprintf(text, n,
+                 "dead units: %s are inactive (Z <= 0) for every sample of the batch, so no gradient reaches "
+                 "their weights. %s", where, cause);
+    }
+    else
+        snprintf(text, n,
+                 "saturation: %s sit in the flat part (%s) for most samples, where the derivative is almost 0 "
+                 "and learning stalls. Typical causes: inputs not standardized (`data standardize`) or an "
+                 "init too large.", where, ld->act == ACT_TANH ? "|A| > 0.99" : "A < 0.01 or A > 0.99");
+}
+
+/* The words for gradients growing toward the first layer. */
+static void say_exploding(const Session *s, const Diagnosis *d, const Finding *f, char *text, size_t n)
+{
+    int L = d->n_layers;
+    char grow[160] = "";
+    if (L >= 3 && d->layer[L - 2].a_std > 10 * d->layer[0].a_std)
+        snprintf(grow, sizeof grow, " The activations grow from layer to layer (std of A %s in layer 1, %s "
+                 "in layer %d): the init is too large.", G3(d->layer[0].a_std), G3(d->layer[L - 2].a_std),
+                 L - 1);
+    if (f->value > INSPECT_GRAD_BIG && f->layer && d->layer[f->layer - 1].grad_norm == f->value)
+        snprintf(text, n,
+                 "exploding gradients: |dW%d| = %s (above %g); updates will overshoot.%s Use a smaller init "
+                 "(`set init auto`, then `init`), standardize the inputs (`data standardize`) or lower the "
+                 "learning rate (`set lr %g`).", f->layer, G3(f->value), INSPECT_GRAD_BIG, grow,
+                 round_lr(d->lr / 10));
+    else
+        snprintf(text, n,
+                 "exploding gradients: |dW1| is %s times |dW%d| (above %g): the gradient grows toward the "
+                 "first layer.%s Use a smaller init, standardize the inputs or lower the learning rate.",
+                 G3(f->value), L, INSPECT_EXPLODE, grow);
+}
+
+/* The words for an update ratio far above or below ~0.001. */
+static void say_update(const Session *s, const Diagnosis *d, const Finding *f, char *text, size_t n)
+{
+    int L = d->n_layers;
+    Act hid = d->layer[0].act; /* the hidden layers' activation */
+    char fix[160];
+    bool capped;
+    if (f->kind == FIND_UPDATE_HIGH) {
+        double lr = advised_lr(d->lr * INSPECT_RATIO_GOOD / f->value, &capped);
+        snprintf(text, n,
+                 "update too large: %s moves W%d by %s of its size per step, far above the usual ~%g; the "
+                 "learning rate (%g) is probably too high: try `set lr %g`%s.",
+                 d->measured ? "the last update" : "an sgd step", f->layer, G3(f->value), INSPECT_RATIO_GOOD,
+                 d->lr, lr, capped ? ", and check the init and the inputs: the gradients are unusually large"
+                                   : ", which aims at ~0.001");
+        return;
+    }
+    double lr = advised_lr(d->lr * INSPECT_RATIO_GOOD / f->value, &capped);
+    if (capped) {
+        char small[200] = "";
+        if (init_fix(s, L, hid, fix, sizeof fix))
+            snprintf(small, sizeof small, ", or the signal is too weak: %s", fix);
+        snprintf(text, n,
+                 "update too small: %s moves the weights by at most %s of their size (W%d), far below the "
+                 "usual ~%g. It would take a learning rate above %g to reach it, so the rate is not what "
+                 "to change: the gradient is almost 0 here, because training has converged (see the loss)%s.",
+                 d->measured ? "the last update" : "an sgd step", G3(f->value), f->layer,
+                 INSPECT_RATIO_GOOD, INSPECT_LR_MAX, small);
+    }
+    else
+        snprintf(text, n,
+                 "update too small: %s moves the weights by at most %s of their size (W%d), far below the "
+                 "usual ~%g; the learning rate (%g) is probably too low: try `set lr %g`, which aims at ~%g.",
+                 d->measured ? "the last update" : "an sgd step", G3(f->value), f->layer,
+                 INSPECT_RATIO_GOOD, d->lr, lr, INSPECT_RATIO_GOOD);
+}
+
+/* Prints finding f of d, worded with its cause and what to try. */
 static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
 {
     for (const Finding *g = d->finding; g < f; g++)
         if ((f->kind == FIND_DEAD || f->kind == FIND_SATURATED) && g->kind == f->kind)
             return; /* printed with the first of its kind */
-    char text[960], fix[160], units[96];
+    char text[960], units[96];
     const Session *s = c->s;
     const LayerDiag *ld = f->layer ? &d->layer[f->layer - 1] : NULL;
     int L = d->n_layers;
     Act hid = d->layer[0].act; /* the hidden layers' activation */
-    const char *stdz = s->data->standardized ? "" : ", and standardize the inputs (`data standardize`)";
-    bool capped;
     switch (f->kind) {
     case FIND_SYMMETRY:
         snprintf(text, sizeof text,
@@ -448,96 +613,16 @@ static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
                  f->layer + 1, ld->dup_more ? ", and so are other units of the layer" : "", random_fix(s));
         break;
     case FIND_SIGNAL_VANISH:
-    case FIND_SIGNAL_EXPLODE: {
-        bool grow = f->kind == FIND_SIGNAL_EXPLODE;
-        bool advise = init_fix(s, L, hid, fix, sizeof fix);
-        char logits[160] = "", cause[320];
-        const LayerDiag *out = &d->layer[L - 1];
-        double rms = sqrt(out->a_mean * out->a_mean + out->a_std * out->a_std);
-        if (grow && d->classification && rms > INSPECT_LOGIT_BIG)
-            snprintf(logits, sizeof logits, "%sthe logits are %s in size (above %g), so the outputs are "
-                     "certain and a wrong one costs a huge loss (%s)", f->layer == L ? "" : "; ", G3(rms),
-                     INSPECT_LOGIT_BIG, G3(d->loss));
-        if (advise)
-            snprintf(cause, sizeof cause, "The init is too %s%s: %s%s.", grow ? "large" : "small",
-                     L >= 3 ? " for this depth" : "", fix, grow ? stdz : "");
-        else if (grow)
-            snprintf(cause, sizeof cause, "The init (%s) already keeps the variance for %s, so look at the "
-                     "inputs (`data standardize`) or a learning rate that grew the weights.", fix, act_name(hid));
-        else
-            snprintf(cause, sizeof cause, "The init (%s) already keeps the variance for %s, so the "
-                     "activation shrinks it: try act=%s, or fewer layers.", fix, act_name(hid),
-                     relu_like(hid) ? "leaky_relu" : "relu with `set init he_normal`");
-        if (f->layer == L)
-            snprintf(text, sizeof text, "exploding signal: %s. %s", logits, cause);
-        else
-            snprintf(text, sizeof text,
-                     "%s signal: the std of the activations %s from %s in layer 1 to %s in layer %d (×%s, "
-                     "%s %g), about ×%s per layer%s. %s", grow ? "exploding" : "vanishing",
-                     grow ? "grows" : "falls", G3(d->layer[0].a_std), G3(ld->a_std), f->layer, G3(f->value),
-                     grow ? "above" : "below", grow ? INSPECT_SIGNAL_EXPLODE : INSPECT_SIGNAL_VANISH,
-                     G3(pow(f->value, 1.0 / (f->layer - 1))), logits, cause);
+    case FIND_SIGNAL_EXPLODE:
+        say_signal(s, d, f, text, sizeof text);
         break;
-    }
-    case FIND_DZ_VANISH: {
-        const LayerDiag *lh = &d->layer[L - 2];
-        bool advise = init_fix(s, L, hid, fix, sizeof fix);
-        char cause[320];
-        bool same = false; /* the vanishing signal's line already gives cause and fix */
-        for (int i = 0; i < d->n_findings; i++)
-            same |= d->finding[i].kind == FIND_SIGNAL_VANISH;
-        if (same)
-            snprintf(cause, sizeof cause, "Same cause and fix as the vanishing signal.");
-        else if (advise)
-            snprintf(cause, sizeof cause, "The init is too small for this depth: %s.", fix);
-        else
-            snprintf(cause, sizeof cause, "The init (%s) already suits %s; try fewer layers%s.", fix,
-                     act_name(hid), hid == ACT_SIGMOID || hid == ACT_TANH ? ", or act=relu with he_normal" : "");
-        snprintf(text, sizeof text,
-                 "vanishing gradients: the gradient shrinks toward the input, rms of dZ from %s in layer %d to "
-                 "%s in layer 1 (×%s, below %g; |db%d| = %s, |db1| = %s), so the first layers barely learn "
-                 "(|dW| = Aᵀ·dZ can hide it: A grows toward the input as dZ shrinks). %s", G3(lh->dz_rms), L - 1, G3(d->layer[0].dz_rms),
-                 G3(f->value), INSPECT_DZ_VANISH, L - 1, G3(lh->bias_grad_norm), G3(d->layer[0].bias_grad_norm),
-                 cause);
+    case FIND_DZ_VANISH:
+        say_dz_vanish(s, d, f, text, sizeof text);
         break;
-    }
     case FIND_DEAD:
-    case FIND_SATURATED: {
-        /* one line for every layer with this finding */
-        char where[256] = "";
-        size_t len = 0;
-        for (int i = 0; i < d->n_findings; i++) {
-            const Finding *g = &d->finding[i];
-            if (g->kind != f->kind)
-                continue;
-            const LayerDiag *gl = &d->layer[g->layer - 1];
-            len += (size_t)snprintf(where + len, len < sizeof where ? sizeof where - len : 0, "%s%d of %d %s units "
-                                    "of layer %d (%.0f%%)", len ? ", " : "", f->kind == FIND_DEAD ? gl->dead :
-                                    gl->saturated, gl->n_out, act_name(gl->act), g->layer, 100 * g->value);
-        }
-        if (f->kind == FIND_DEAD) {
-            char cause[400];
-            const char *leaky = hid == ACT_LEAKY_RELU ? "" : "act=leaky_relu lets dead units recover; ";
-            if (init_fix(s, L, hid, fix, sizeof fix))
-                snprintf(cause, sizeof cause, "Typical causes: a learning rate too high or a bad init (large "
-                         "negative biases); %stry %s.", leaky, fix);
-            else
-                snprintf(cause, sizeof cause, "The init (%s) already suits %s, so look at the learning rate "
-                         "(a step too large pushes biases below 0)%s; %s", fix, act_name(hid),
-                         s->data->standardized ? "" : " or the inputs (`data standardize`)",
-                         *leaky ? "act=leaky_relu lets dead units recover." : "a small share is chance on "
-                         "a small batch.");
-            snprintf(text, sizeof text,
-                     "dead units: %s are inactive (Z <= 0) for every sample of the batch, so no gradient reaches "
-                     "their weights. %s", where, cause);
-        }
-        else
-            snprintf(text, sizeof text,
-                     "saturation: %s sit in the flat part (%s) for most samples, where the derivative is almost 0 "
-                     "and learning stalls. Typical causes: inputs not standardized (`data standardize`) or an "
-                     "init too large.", where, ld->act == ACT_TANH ? "|A| > 0.99" : "A < 0.01 or A > 0.99");
+    case FIND_SATURATED:
+        say_dead_saturated(s, d, f, text, sizeof text);
         break;
-    }
     case FIND_VANISHING: {
         Act a = d->layer[0].act;
         bool squash = a == ACT_SIGMOID || a == ACT_TANH;
@@ -550,56 +635,13 @@ static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
                           "the scale (`set init auto`, then `init`).");
         break;
     }
-    case FIND_EXPLODING: {
-        char grow[160] = "";
-        if (L >= 3 && d->layer[L - 2].a_std > 10 * d->layer[0].a_std)
-            snprintf(grow, sizeof grow, " The activations grow from layer to layer (std of A %s in layer 1, %s "
-                     "in layer %d): the init is too large.", G3(d->layer[0].a_std), G3(d->layer[L - 2].a_std),
-                     L - 1);
-        if (f->value > INSPECT_GRAD_BIG && f->layer && d->layer[f->layer - 1].grad_norm == f->value)
-            snprintf(text, sizeof text,
-                     "exploding gradients: |dW%d| = %s (above %g); updates will overshoot.%s Use a smaller init "
-                     "(`set init auto`, then `init`), standardize the inputs (`data standardize`) or lower the "
-                     "learning rate (`set lr %g`).", f->layer, G3(f->value), INSPECT_GRAD_BIG, grow,
-                     round_lr(d->lr / 10));
-        else
-            snprintf(text, sizeof text,
-                     "exploding gradients: |dW1| is %s times |dW%d| (above %g): the gradient grows toward the "
-                     "first layer.%s Use a smaller init, standardize the inputs or lower the learning rate.",
-                     G3(f->value), L, INSPECT_EXPLODE, grow);
+    case FIND_EXPLODING:
+        say_exploding(s, d, f, text, sizeof text);
         break;
-    }
-    case FIND_UPDATE_HIGH: {
-        double lr = advised_lr(d->lr * INSPECT_RATIO_GOOD / f->value, &capped);
-        snprintf(text, sizeof text,
-                 "update too large: %s moves W%d by %s of its size per step, far above the usual ~%g; the "
-                 "learning rate (%g) is probably too high: try `set lr %g`%s.",
-                 d->measured ? "the last update" : "an sgd step", f->layer, G3(f->value), INSPECT_RATIO_GOOD,
-                 d->lr, lr, capped ? ", and check the init and the inputs: the gradients are unusually large"
-                                   : ", which aims at ~0.001");
+    case FIND_UPDATE_HIGH:
+    case FIND_UPDATE_LOW:
+        say_update(s, d, f, text, sizeof text);
         break;
-    }
-    case FIND_UPDATE_LOW: {
-        double lr = advised_lr(d->lr * INSPECT_RATIO_GOOD / f->value, &capped);
-        if (capped) {
-            char small[200] = "";
-            if (init_fix(s, L, hid, fix, sizeof fix))
-                snprintf(small, sizeof small, ", or the signal is too weak: %s", fix);
-            snprintf(text, sizeof text,
-                     "update too small: %s moves the weights by at most %s of their size (W%d), far below the "
-                     "usual ~%g. It would take a learning rate above %g to reach it, so the rate is not what "
-                     "to change: the gradient is almost 0 here, because training has converged (see the loss)%s.",
-                     d->measured ? "the last update" : "an sgd step", G3(f->value), f->layer,
-                     INSPECT_RATIO_GOOD, INSPECT_LR_MAX, small);
-        }
-        else
-            snprintf(text, sizeof text,
-                     "update too small: %s moves the weights by at most %s of their size (W%d), far below the "
-                     "usual ~%g; the learning rate (%g) is probably too low: try `set lr %g`, which aims at ~%g.",
-                     d->measured ? "the last update" : "an sgd step", G3(f->value), f->layer,
-                     INSPECT_RATIO_GOOD, d->lr, lr, INSPECT_RATIO_GOOD);
-        break;
-    }
     case FIND_HEALTHY:
         snprintf(text, sizeof text,
                  "nothing stands out: no dead or saturated layer, gradients of comparable size in every "

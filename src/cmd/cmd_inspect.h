@@ -1,5 +1,5 @@
 /* cmd_inspect.h — the `gradcheck` and `diagnose` commands: handlers and
- * the completer that cmd.c's command table points at. The numbers come
+ * the completer that the command table (cmd_table.c) points at. The numbers come
  * from inspect.c; these functions word and print them. */
 #ifndef PARAMLAB_CMD_INSPECT_H
 #define PARAMLAB_CMD_INSPECT_H

@@ -54,11 +54,15 @@ typedef struct CmdLessons {
 
 /* ---- state ---- */
 
+static const CmdHooks lesson_hooks = {NULL, NULL, cmd_lesson_exec};
+
 int cmd_lesson_init(CmdCtx *c)
 {
     if (!c->lessons)
         c->lessons = calloc(1, sizeof *c->lessons);
-    return c->lessons ? 0 : -1;
+    if (!c->lessons || cmd_hook_add(c, &lesson_hooks) != 0)
+        return -1;
+    return 0;
 }
 
 static CmdLessons *state(CmdCtx *c)
@@ -158,23 +162,15 @@ void cmd_lesson_log_add(CmdCtx *c, const char *line)
         log_push(c->lessons, line);
 }
 
-/* Commands that are about lessons, files or help: not part of a state. */
-static bool unlogged(const char *word, size_t n)
-{
-    static const char *const words[] = {"record", "lesson", "next", "redo", "run", "ask", "pause",
-                                        "help", "quit", "exit", NULL};
-    for (const char *const *w = words; *w; w++)
-        if (strlen(*w) == n && strncmp(*w, word, n) == 0)
-            return true;
-    return false;
-}
-
-/* `data load PATH ...` that found PATH beside the lesson: the log gets the
- * full path, so a replay elsewhere finds it too. */
+/* `data load PATH ...` (a command whose file may be found beside the
+ * lesson) that found PATH there: the log gets the full path, so a replay
+ * elsewhere finds it too. */
 static void log_data_load(CmdCtx *c, const char *text)
 {
     char path[4096], found[4096], full[PATH_MAX];
-    const char *p = text + strspn(text, " \t") + 4;
+    const char *name = text + strspn(text, " \t");
+    int name_len = (int)strcspn(name, " \t");
+    const char *p = name + name_len;
     p += strspn(p, " \t");
     if (strncmp(p, "load", 4) != 0 || !isspace((unsigned char)p[4])) {
         log_push(c->lessons, text);
@@ -188,7 +184,7 @@ static void log_data_load(CmdCtx *c, const char *text)
     }
     memcpy(path, p, n);
     path[n] = '\0';
-    const char *used = cmd_lesson_path(c, path, found, sizeof found);
+    const char *used = cmd_path(c, path, found, sizeof found);
     if (used == path || !realpath(used, full)) {
         log_push(c->lessons, text);
         return;
@@ -197,7 +193,7 @@ static void log_data_load(CmdCtx *c, const char *text)
     char *line = malloc(len);
     if (!line)
         return;
-    snprintf(line, len, "data load %s%s", full, p + n);
+    snprintf(line, len, "%.*s load %s%s", name_len, name, full, p + n);
     log_push(c->lessons, line);
     free(line);
 }
@@ -217,15 +213,20 @@ int cmd_lesson_exec(CmdCtx *c, char *seg, int (*exec)(CmdCtx *c, char *seg))
     int rc = exec(c, seg);
     if (!text)
         return rc;
+    /* the command's row says whether and how it is recorded */
+    char word[32];
     size_t wl = strcspn(text, " \t");
-    if (c->lessons == L && c->s == before && !unlogged(text, wl)) {
-        if (rc == 0 && wl == 6 && strncmp(text, "expect", 6) == 0)
+    snprintf(word, sizeof word, "%.*s", (int)(wl < sizeof word ? wl : 0), text);
+    const Cmd *cmd = cmd_find(word);
+    unsigned flags = cmd ? cmd->flags : 0;
+    if (c->lessons == L && c->s == before && !(flags & CMD_NOT_RECORDED)) {
+        if (rc == 0 && (flags & CMD_EXPECTATION))
             L->expects++;
-        if (rc == 0 && wl == 4 && strncmp(text, "data", 4) == 0 && c->base_dir) {
+        if (rc == 0 && (flags & CMD_FILE_BESIDE) && c->base_dir) {
             log_data_load(c, text);
         } else if (rc == 0) {
             log_push(L, text);
-        } else if (rc == 1 && ((wl == 5 && strncmp(text, "train", 5) == 0) || (wl == 4 && strncmp(text, "step", 4) == 0))) {
+        } else if (rc == 1 && (flags & CMD_TRAINS)) {
             /* stopped by Ctrl-C: the steps it took, so a replay stops there too */
             char line[48];
             if (c->s->steps > steps) {
@@ -255,15 +256,6 @@ void cmd_lesson_set_session(CmdCtx *c, Session *s)
 }
 
 /* ---- paths ---- */
-
-const char *cmd_lesson_path(const CmdCtx *c, const char *path, char *buf, size_t n)
-{
-    if (!c->base_dir || !path[0] || path[0] == '/' || access(path, F_OK) == 0)
-        return path;
-    if ((size_t)snprintf(buf, n, "%s/%s", c->base_dir, path) >= n || access(buf, F_OK) != 0)
-        return path;
-    return buf;
-}
 
 /* The directory of path (owned), "." when it has none. */
 static char *dir_of(const char *path)
@@ -404,14 +396,16 @@ static void say(CmdCtx *c, const char *fmt, ...)
     lesson_render(c->out, msg, lesson_width(c->out), lesson_color(c->out));
 }
 
-/* A block's line as it runs: "  > command", a comment as it is. `ask`
- * and `pause` present themselves (showing an ask line would show its
- * answer before the question). */
+/* A block's line as it runs: "  > command", a comment as it is. Commands
+ * whose row says CMD_NOT_ECHOED (`ask`, `pause`) present themselves. */
 static void show_command(CmdCtx *c, const char *text, bool color)
 {
     const char *w = text + strspn(text, " \t");
+    char word[32];
     size_t n = strcspn(w, " \t;");
-    if ((n == 3 && strncmp(w, "ask", 3) == 0) || (n == 5 && strncmp(w, "pause", 5) == 0))
+    snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word ? n : 0), w);
+    const Cmd *cmd = cmd_find(word);
+    if (cmd && (cmd->flags & CMD_NOT_ECHOED))
         return;
     if (text[0] == '#')
         cmd_out(c, color ? "  \033[2m%s\033[0m\n" : "  %s\n", text);
@@ -532,7 +526,7 @@ int cmd_lesson_run_file(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
         return cmd_fail(c, "%s: files run inside one another more than %d deep; does a file run itself?", path,
                         RUN_DEPTH);
     char found[4096];
-    path = cmd_lesson_path(c, path, found, sizeof found);
+    path = cmd_path(c, path, found, sizeof found);
     if (is_dir(path))
         return cmd_fail(c, "%s is a directory: give a lesson (.md) or a script of commands (.plab)", path);
     char *dir = dir_of(path);
@@ -619,7 +613,7 @@ int cmd_record(CmdCtx *c, int argc, char **argv)
 
 /* ---- ask and pause ---- */
 
-int cmd_ask_check(const char *segment, char *err)
+int cmd_ask_check(const char *segment, int n, char **words, char *err)
 {
     const char *p = segment + strspn(segment, " \t");
     p += strcspn(p, " \t");

@@ -15,15 +15,15 @@
 
 #include "cmd.h"
 
-/* Gives c its lesson state (and starts the log of commands). -1 when out
- * of memory. Without it the commands still work, but nothing is logged
+/* Gives c its lesson state (and starts the log of commands) and registers
+ * the hook that logs every command. -1 when out of memory. Without it the commands still work, but nothing is logged
  * before the first `lesson`, `run` or `record`. */
 int cmd_lesson_init(CmdCtx *c);
 /* Closes a record file (flushed), frees the lesson and the log. A context
  * without lesson state is left alone. */
 void cmd_lesson_free(CmdCtx *c);
 
-/* The handlers cmd.c's table points at. */
+/* The handlers the command table (cmd_table.c) points at. */
 int cmd_lesson(CmdCtx *c, int argc, char **argv); /* lesson [N|FILE.md] */
 int cmd_next(CmdCtx *c, int argc, char **argv);   /* next */
 int cmd_redo(CmdCtx *c, int argc, char **argv);   /* redo */
@@ -39,21 +39,19 @@ CmdComplete cmd_complete_lesson(Session *s, int argi, char **words, int n,
 CmdComplete cmd_complete_file(Session *s, int argi, char **words, int n,
                               void (*add)(void *ctx, const char *word), void *ctx);
 
-/* Checks the raw text of an `ask` command as a lesson is checked: a
- * question in double quotes, then one answer. 0, or -1 with err. */
-int cmd_ask_check(const char *segment, char *err);
+/* Checks the raw text of an `ask` command (its row's line check) as a
+ * lesson is checked: a question in double quotes, then one answer. 0, or
+ * -1 with err. */
+int cmd_ask_check(const char *segment, int n, char **words, char *err);
 
-/* cmd_exec_line's hook around one command (seg, modified by exec): runs
- * exec(c, seg) and returns what it returns. When it succeeded, the command
- * goes to the log (and to the record file); `train` or `step` stopped by
+/* The hook around each command that cmd_lesson_init registers (seg,
+ * modified by exec): runs exec(c, seg) and returns what it returns. When
+ * it succeeded, the command goes to the log (and to the record file)
+ * unless its row says CMD_NOT_RECORDED; a CMD_TRAINS command stopped by
  * Ctrl-C is logged as `step N` with the steps it actually took. */
 int cmd_lesson_exec(CmdCtx *c, char *seg, int (*exec)(CmdCtx *c, char *seg));
 /* Adds a line to the log as if it had been typed (main: `set seed N`). */
 void cmd_lesson_log_add(CmdCtx *c, const char *line);
-
-/* path itself, or c->base_dir/path into buf when path does not exist and
- * that file does (`data load data/iris.csv` inside a lesson). */
-const char *cmd_lesson_path(const CmdCtx *c, const char *path, char *buf, size_t n);
 
 /* Replaces c->s with s (owned from now on; the old one is freed) and
  * starts the log afresh, rewriting a record file to match. */

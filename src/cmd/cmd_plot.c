@@ -37,12 +37,20 @@ typedef struct CmdPlots {
     char file[4096];    /* the file= of `set plot png|svg`, or "" for KIND.png */
 } CmdPlots;
 
+static void before_command(CmdCtx *c, const Cmd *cmd);
+static void after_command(CmdCtx *c, unsigned flags, int rc);
+static const CmdHooks plot_hooks = {before_command, after_command, NULL};
+
+/* c's plot state, made (with the hooks that keep pictures live) on the
+ * first picture; NULL when out of memory. */
 static CmdPlots *plots(CmdCtx *c)
 {
     if (!c->plots) {
         CmdPlots *p = calloc(1, sizeof *p);
-        if (!p)
+        if (!p || cmd_hook_add(c, &plot_hooks) != 0) {
+            free(p);
             return NULL;
+        }
         p->plot = plot_new(NULL, c->out);
         if (!p->plot) {
             free(p);
@@ -534,7 +542,9 @@ static void on_update(void *ctx)
     redraw(c, p, true);
 }
 
-void cmd_plot_before(CmdCtx *c)
+/* Before a command runs: lets training redraw the live pictures (a window
+ * only, at most ten frames a second). */
+static void before_command(CmdCtx *c, const Cmd *cmd)
 {
     CmdPlots *p = c->plots;
     bool on = p && p->live && plot_is_live(p->plot);
@@ -542,12 +552,15 @@ void cmd_plot_before(CmdCtx *c)
     c->s->on_update_ctx = on ? c : NULL;
 }
 
-void cmd_plot_after(CmdCtx *c, const char *name, int rc)
+/* After a command (flags of its row, rc its result): redraws the pictures
+ * that follow the model. A failure to draw turns live plotting off with a
+ * note; it never fails the command. */
+static void after_command(CmdCtx *c, unsigned flags, int rc)
 {
     CmdPlots *p = c->plots;
     c->s->on_update = NULL;
     c->s->on_update_ctx = NULL;
-    if (!p || !p->live || !name)
+    if (!p || !p->live)
         return;
     if (!c->s->model) {
         p->live = 0; /* the model the pictures showed is gone */
@@ -555,14 +568,8 @@ void cmd_plot_after(CmdCtx *c, const char *name, int rc)
     }
     /* a window follows every change; the terminal and files get a picture
      * when a run of training ends, so the phase-by-phase walk stays readable */
-    static const char *const changers[] = {"data", "model", "set", "forward", "loss", "backward", "update",
-                                           "step", "train", "init", "undo", "=", NULL};
-    static const char *const runs[] = {"step", "train", NULL};
-    const char *const *list = plot_is_live(p->plot) ? changers : runs;
-    for (; *list; list++)
-        if (strcmp(*list, name) == 0)
-            break;
-    if (!*list || (rc < 0 && strcmp(name, "step") != 0 && strcmp(name, "train") != 0))
+    unsigned redraws = plot_is_live(p->plot) ? CMD_CHANGES_MODEL : CMD_TRAINS;
+    if (!(flags & redraws) || (rc < 0 && !(flags & CMD_TRAINS)))
         return;
     redraw(c, p, false);
 }
@@ -729,6 +736,9 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
+/* Where `set plot` sends pictures. */
+static const char *const target_names[] = {"window", "terminal", "png", "svg", NULL};
+
 int cmd_set_plot(CmdCtx *c, int argc, char **argv)
 {
     CmdPlots *p = plots(c);
@@ -736,7 +746,7 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
         return cmd_fail(c, "out of memory for plotting");
     if (argc < 3)
         return cmd_fail(c, "set plot needs a target: window, terminal, png or svg (png/svg take file=NAME)");
-    static const char *const names[] = {"window", "terminal", "png", "svg", NULL};
+    const char *const *names = target_names;
     static const PlotTarget targets[] = {PLOT_WINDOW, PLOT_TERMINAL, PLOT_PNG, PLOT_SVG};
     int t = 0;
     while (names[t] && strcmp(names[t], argv[2]) != 0)
@@ -851,6 +861,89 @@ static int draw_race(CmdCtx *c, CmdPlots *p, Racer *r, int n, double *xs)
     return plot_lines(p->plot, &f, ser, n, c->err);
 }
 
+/* Runs the race: the n forks advance together one epoch at a time, each
+ * racer's loss recorded per epoch. Returns true when Ctrl-C stopped it
+ * (every racer then stands at the last epoch all of them finished). */
+static bool race(Racer *r, int n, Session **fork, long epochs)
+{
+    bool stopped = false;
+    for (long e = 1; e <= epochs && !stopped; e++) {
+        for (int i = 0; i < n && !stopped; i++) {
+            Racer *q = &r[i];
+            if (q->failed[0] || q->done < e - 1)
+                continue;
+            double acc;
+            long steps;
+            int tr = session_train(fork[i], 1, NULL, NULL, &steps, q->failed);
+            if (tr == 1) {
+                q->failed[0] = '\0';
+                stopped = true; /* the epoch in progress does not count */
+            } else if (tr == 0) {
+                q->loss[e] = session_eval_loss(fork[i], true, &acc);
+                q->done = e;
+            }
+        }
+        if (stopped) { /* racers that already finished this epoch give it back */
+            long common = e - 1;
+            for (int i = 0; i < n; i++)
+                if (!r[i].failed[0] && r[i].done > common) {
+                    r[i].loss[r[i].done] = NAN;
+                    r[i].done = common;
+                }
+        }
+    }
+    return stopped;
+}
+
+/* Prints the race's table (n racers over at most epochs) and its verdict. */
+static void print_race(CmdCtx *c, const Racer *r, int n, long epochs, bool stopped)
+{
+    const Session *s = c->s;
+    long reached = epochs;
+    if (stopped) {
+        reached = 0;
+        for (int i = 0; i < n; i++)
+            if (!r[i].failed[0] && r[i].done > reached)
+                reached = r[i].done;
+    }
+    char mw[96];
+    cmd_out(c, "race from the same parameters over the same batches: %s on %s, batch %d, %ld epoch%s\n",
+            model_words(s, mw, sizeof mw), s->data->name, s->batch, reached, reached == 1 ? "" : "s");
+    bool has_val = s->data->n_train < s->data->n;
+    int wl = 9;
+    for (int i = 0; i < n; i++)
+        if ((int)strlen(r[i].label) > wl)
+            wl = (int)strlen(r[i].label);
+    cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, "optimizer", "lr", "loss at start", "final loss");
+    if (has_val)
+        cmd_out(c, " %-13s", "val loss");
+    cmd_out(c, "%s\n", !s->data->classification ? "" : has_val ? " val accuracy" : " accuracy");
+    int best = -1;
+    for (int i = 0; i < n; i++) {
+        const Racer *q = &r[i];
+        char a[40], b[40], v[40], l[40];
+        double fin = q->loss[q->done];
+        cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, q->label, cmd_num(c, q->opt.lr, l, sizeof l),
+                cmd_num(c, q->loss[0], a, sizeof a), q->failed[0] ? "diverged" : cmd_num(c, fin, b, sizeof b));
+        if (!q->failed[0]) {
+            if (has_val)
+                cmd_out(c, " %-13s", cmd_num(c, q->val, v, sizeof v));
+            if (s->data->classification)
+                cmd_out(c, " %.1f%%", 100 * q->acc);
+            if (best < 0 || fin < r[best].loss[r[best].done])
+                best = i;
+        } else {
+            cmd_out(c, " in epoch %ld: %.60s...", q->done + 1, q->failed);
+        }
+        cmd_out(c, "\n");
+    }
+    if (stopped)
+        cmd_out(c, "interrupted: every racer stopped after epoch %ld; your own model is as it was\n", reached);
+    else if (best >= 0)
+        cmd_out(c, "lowest training loss after %ld epoch%s: %s; your own model is unchanged\n", epochs,
+                epochs == 1 ? "" : "s", r[best].label);
+}
+
 int cmd_compare(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -915,32 +1008,7 @@ int cmd_compare(CmdCtx *c, int argc, char **argv)
     if (rc == 0 && !isfinite(r[0].loss[0]))
         rc = cmd_fail(c, "the model's training loss is %s now, so no optimizer can start from here; `undo` or "
                       "`init` first", isnan(r[0].loss[0]) ? "NaN" : "infinite");
-    bool stopped = false;
-    for (long e = 1; e <= epochs && rc == 0 && !stopped; e++) {
-        for (int i = 0; i < n && !stopped; i++) {
-            Racer *q = &r[i];
-            if (q->failed[0] || q->done < e - 1)
-                continue;
-            double acc;
-            long steps;
-            int tr = session_train(fork[i], 1, NULL, NULL, &steps, q->failed);
-            if (tr == 1) {
-                q->failed[0] = '\0';
-                stopped = true; /* the epoch in progress does not count */
-            } else if (tr == 0) {
-                q->loss[e] = session_eval_loss(fork[i], true, &acc);
-                q->done = e;
-            }
-        }
-        if (stopped) { /* racers that already finished this epoch give it back */
-            long common = e - 1;
-            for (int i = 0; i < n; i++)
-                if (!r[i].failed[0] && r[i].done > common) {
-                    r[i].loss[r[i].done] = NAN;
-                    r[i].done = common;
-                }
-        }
-    }
+    bool stopped = rc == 0 && race(r, n, fork, epochs);
     for (int i = 0; i < n && fork[i]; i++) {
         /* the end of the race: the racers that stopped early are measured where they stopped */
         r[i].val = session_eval_loss(fork[i], false, &r[i].acc);
@@ -953,49 +1021,7 @@ int cmd_compare(CmdCtx *c, int argc, char **argv)
         free(mem);
         return -1;
     }
-    long reached = epochs;
-    if (stopped) {
-        reached = 0;
-        for (int i = 0; i < n; i++)
-            if (!r[i].failed[0] && r[i].done > reached)
-                reached = r[i].done;
-    }
-    char mw[96];
-    cmd_out(c, "race from the same parameters over the same batches: %s on %s, batch %d, %ld epoch%s\n",
-            model_words(s, mw, sizeof mw), s->data->name, s->batch, reached, reached == 1 ? "" : "s");
-    bool has_val = s->data->n_train < s->data->n;
-    int wl = 9;
-    for (int i = 0; i < n; i++)
-        if ((int)strlen(r[i].label) > wl)
-            wl = (int)strlen(r[i].label);
-    cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, "optimizer", "lr", "loss at start", "final loss");
-    if (has_val)
-        cmd_out(c, " %-13s", "val loss");
-    cmd_out(c, "%s\n", !s->data->classification ? "" : has_val ? " val accuracy" : " accuracy");
-    int best = -1;
-    for (int i = 0; i < n; i++) {
-        Racer *q = &r[i];
-        char a[40], b[40], v[40], l[40];
-        double fin = q->loss[q->done];
-        cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, q->label, cmd_num(c, q->opt.lr, l, sizeof l),
-                cmd_num(c, q->loss[0], a, sizeof a), q->failed[0] ? "diverged" : cmd_num(c, fin, b, sizeof b));
-        if (!q->failed[0]) {
-            if (has_val)
-                cmd_out(c, " %-13s", cmd_num(c, q->val, v, sizeof v));
-            if (s->data->classification)
-                cmd_out(c, " %.1f%%", 100 * q->acc);
-            if (best < 0 || fin < r[best].loss[r[best].done])
-                best = i;
-        } else {
-            cmd_out(c, " in epoch %ld: %.60s...", q->done + 1, q->failed);
-        }
-        cmd_out(c, "\n");
-    }
-    if (stopped)
-        cmd_out(c, "interrupted: every racer stopped after epoch %ld; your own model is as it was\n", reached);
-    else if (best >= 0)
-        cmd_out(c, "lowest training loss after %ld epoch%s: %s; your own model is unchanged\n", epochs,
-                epochs == 1 ? "" : "s", r[best].label);
+    print_race(c, r, n, epochs, stopped);
     /* the table is the result; a chart that cannot be drawn is a note */
     plot_set_echo(p->plot, c->out);
     if (draw_race(c, p, r, n, xs) == 0)
@@ -1019,7 +1045,8 @@ typedef struct AddCtx {
 static void add_param(void *ctx, const char *name)
 {
     const AddCtx *a = ctx;
-    if ((name[0] == 'W' || name[0] == 'b') && name[1] >= '1' && name[1] <= '9')
+    TensorName tn;
+    if (tensor_name_parse(name, &tn) && (tn.kind == 'W' || tn.kind == 'b') && !tn.grad)
         a->add(a->ctx, name);
 }
 
@@ -1067,5 +1094,15 @@ CmdComplete cmd_complete_compare(Session *s, int argi, char **words, int n,
     add(ctx, "nesterov");
     add(ctx, "epochs=");
     add(ctx, "lr=");
+    return COMPLETE_WORDS;
+}
+
+CmdComplete cmd_complete_set_plot(Session *s, int argi, char **words, int n,
+                                  void (*add)(void *ctx, const char *word), void *ctx)
+{
+    if (argi == 2)
+        cmd_add_list(target_names, add, ctx);
+    else
+        add(ctx, "file=");
     return COMPLETE_WORDS;
 }

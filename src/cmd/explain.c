@@ -245,20 +245,6 @@ static void input_name(int k, char *buf, size_t n)
 
 /* ---- references ---- */
 
-/* "W1" "db2" "Z3" "dA1": kind W, b, Z or A, whether it is a gradient, and
- * the layer number; false for any other name. */
-static bool layer_name(const char *name, char *kind, bool *grad, long *k)
-{
-    const char *p = name;
-    *grad = p[0] == 'd' && p[1] && strchr("WbZA", p[1]);
-    if (*grad)
-        p++;
-    if (!p[0] || !strchr("WbZA", p[0]) || p[1] < '1' || p[1] > '9')
-        return false;
-    *kind = p[0];
-    return util_parse_long(p + 1, 1, 999, k);
-}
-
 /* Resolves the element [i,j] of t as every command does (a vector or
  * one-row tensor takes [j], a one-column tensor [i]); -1 with err when the
  * index is absent or out of range. */
@@ -756,21 +742,23 @@ int explain_run(CmdCtx *c, const char *ref)
     long i, j;
     if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
         return -1;
-    if (strcmp(name, "X") == 0)
+    TensorName tn;
+    bool named = tensor_name_parse(name, &tn);
+    if (named && tn.kind == 'X')
         return cmd_fail(c, "%s is input data, a feature of the current batch read from the data set: nothing "
                        "computes it, so there is nothing to explain; `explain Z1[b,j]` shows how layer 1 uses it",
                     ref);
-    if (strcmp(name, "Y") == 0)
+    if (named && tn.kind == 'Y')
         return cmd_fail(c, "%s is input data, a target of the current batch read from the data set: nothing "
                        "computes it, so there is nothing to explain; `explain loss[b]` shows how the loss uses it",
                     ref);
-    if (strcmp(name, "loss") == 0)
+    if (named && tn.kind == 'l')
         return explain_loss(c, ref, i, j);
-    char kind = 0;
-    bool grad = false;
-    long k = 0;
-    bool yhat = strcmp(name, "yhat") == 0;
-    if (!yhat && !layer_name(name, &kind, &grad, &k))
+    char kind = tn.kind;
+    bool grad = tn.grad;
+    long k = tn.layer;
+    bool yhat = named && tn.kind == 'y';
+    if (!named)
         return cmd_fail(c, "explain has nothing called '%s': it explains one number of W1 b1 ..., dW1 db1 ..., "
                        "Z1 A1 ..., dZ1 dA1 ..., yhat or loss (`names` lists what exists now)", name);
     if (!s->data || !s->model)

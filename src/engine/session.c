@@ -864,31 +864,62 @@ static int no_model_err(const char *name, char *err)
                     "or `model mlp 8`", name);
 }
 
-int session_tensor(Session *s, const char *name, Tensor *t, char *err)
+bool tensor_name_parse(const char *name, TensorName *tn)
+{
+    *tn = (TensorName){0, false, 0};
+    if (strcmp(name, "X") == 0 || strcmp(name, "Y") == 0 || strcmp(name, "yhat") == 0 ||
+        strcmp(name, "loss") == 0) {
+        tn->kind = name[0];
+        return true;
+    }
+    const char *p = name;
+    if (p[0] == 'd' && p[1] && strchr("WbZA", p[1]))
+        p++;
+    long k;
+    if (!p[0] || !strchr("WbZA", p[0]) || p[1] < '1' || p[1] > '9' || !util_parse_long(p + 1, 1, 999, &k))
+        return false;
+    tn->kind = p[0];
+    tn->grad = p != name;
+    tn->layer = (int)k;
+    return true;
+}
+
+TensorStatus session_tensor_status(Session *s, const char *name, Tensor *t, char *err)
 {
     memset(t, 0, sizeof *t);
     snprintf(t->name, sizeof t->name, "%s", name);
     Model *m = s->model;
     const Dataset *ds = s->data;
+    TensorName tn;
+    if (!tensor_name_parse(name, &tn)) {
+        util_err(err, "unknown name '%s'; `names` lists every name that exists now", name);
+        return TENSOR_UNKNOWN;
+    }
 
-    if (strcmp(name, "X") == 0 || strcmp(name, "Y") == 0) {
-        if (!ds)
-            return util_err(err, "%s is the current batch, and there is no data yet: try `data moons`", name);
-        bool x = name[0] == 'X';
+    if (tn.kind == 'X' || tn.kind == 'Y') {
+        if (!ds) {
+            util_err(err, "%s is the current batch, and there is no data yet: try `data moons`", name);
+            return TENSOR_NO_DATA;
+        }
+        bool x = tn.kind == 'X';
         t->rows = s->rows;
         t->cols = x ? ds->d : ds->t;
         t->data = x ? s->xb : s->yb;
-        return 0;
+        return TENSOR_OK;
     }
-    if (strcmp(name, "yhat") == 0 || strcmp(name, "loss") == 0) {
-        if (!m)
-            return no_model_err(name, err);
-        bool yh = name[0] == 'y';
+    if (!m) {
+        no_model_err(name, err);
+        return TENSOR_NO_MODEL;
+    }
+    if (tn.kind == 'y' || tn.kind == 'l') {
+        bool yh = tn.kind == 'y';
         Phase need = yh ? PHASE_FORWARD : PHASE_LOSS;
-        if (s->phase < need)
-            return util_err(err, "%s of this batch exists after `%s`: run %s", name,
-                            yh ? "forward" : "loss", yh || s->phase == PHASE_FORWARD ? (yh ? "`forward`" : "`loss`")
-                                                                          : "`forward`, then `loss`");
+        if (s->phase < need) {
+            util_err(err, "%s of this batch exists after `%s`: run %s", name,
+                     yh ? "forward" : "loss", yh || s->phase == PHASE_FORWARD ? (yh ? "`forward`" : "`loss`")
+                                                                   : "`forward`, then `loss`");
+            return TENSOR_NOT_YET;
+        }
         if (yh) {
             t->rows = s->rows;
             t->cols = nn_outputs(m);
@@ -898,34 +929,28 @@ int session_tensor(Session *s, const char *name, Tensor *t, char *err)
             t->vector = true;
             t->data = &s->loss_value;
         }
-        return 0;
+        return TENSOR_OK;
     }
 
     /* W1 b1 dW1 db1 Z1 A1 dZ1 dA1 */
-    const char *p = name;
-    bool grad = false;
-    if (p[0] == 'd' && (p[1] == 'W' || p[1] == 'b' || p[1] == 'Z' || p[1] == 'A')) {
-        grad = true;
-        p++;
+    char kind = tn.kind;
+    bool grad = tn.grad;
+    int k = tn.layer;
+    if (k > m->n_layers) {
+        util_err(err, "%s: this model has %d layer%s, so layer numbers go from 1 to %d",
+                 name, m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
+        return TENSOR_NO_LAYER;
     }
-    char kind = p[0];
-    long k;
-    if (!strchr("WbZA", kind) || !kind || !util_parse_long(p + 1, 1, 999, &k) || p[1] == '0' ||
-        p[1] == '+' || p[1] == '-')
-        return util_err(err, "unknown name '%s'; `names` lists every name that exists now", name);
-    if (!m)
-        return no_model_err(name, err);
-    if (k > m->n_layers)
-        return util_err(err, "%s: this model has %d layer%s, so layer numbers go from 1 to %d",
-                        name, m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
     Layer *ly = &m->layer[k - 1];
-    t->layer = (int)k;
+    t->layer = k;
     if (kind == 'W' || kind == 'b') {
-        if (grad && !s->grads_valid)
-            return util_err(err, "%s is a gradient; gradients exist after `backward`: run %s", name,
-                            s->phase == PHASE_READY    ? "`forward`, `loss`, then `backward`"
-                            : s->phase == PHASE_FORWARD ? "`loss`, then `backward`"
-                                                        : "`backward`");
+        if (grad && !s->grads_valid) {
+            util_err(err, "%s is a gradient; gradients exist after `backward`: run %s", name,
+                     s->phase == PHASE_READY    ? "`forward`, `loss`, then `backward`"
+                     : s->phase == PHASE_FORWARD ? "`loss`, then `backward`"
+                                                 : "`backward`");
+            return TENSOR_NOT_YET;
+        }
         double *base = grad ? m->grads : m->params;
         if (kind == 'W') {
             t->rows = ly->n_in;
@@ -938,20 +963,27 @@ int session_tensor(Session *s, const char *name, Tensor *t, char *err)
             t->data = base + ly->b_off;
         }
         t->editable = !grad;
-        return 0;
+        return TENSOR_OK;
     }
     Phase need = grad ? PHASE_BACKWARD : PHASE_FORWARD;
-    if (s->phase < need)
-        return util_err(err, "%s of this batch exists after `%s`: run %s", name, grad ? "backward" : "forward",
-                        !grad || s->phase == PHASE_READY ? (grad ? "`forward`, `loss`, then `backward`" : "`forward`")
-                        : s->phase == PHASE_FORWARD ? "`loss`, then `backward`" : "`backward`");
+    if (s->phase < need) {
+        util_err(err, "%s of this batch exists after `%s`: run %s", name, grad ? "backward" : "forward",
+                 !grad || s->phase == PHASE_READY ? (grad ? "`forward`, `loss`, then `backward`" : "`forward`")
+                 : s->phase == PHASE_FORWARD ? "`loss`, then `backward`" : "`backward`");
+        return TENSOR_NOT_YET;
+    }
     t->rows = s->rows;
     t->cols = ly->n_out;
     if (kind == 'Z')
         t->data = grad ? m->dz[k - 1] : m->z[k - 1];
     else
         t->data = grad ? m->da[k - 1] : m->a[k - 1];
-    return 0;
+    return TENSOR_OK;
+}
+
+int session_tensor(Session *s, const char *name, Tensor *t, char *err)
+{
+    return session_tensor_status(s, name, t, err) == TENSOR_OK ? 0 : -1;
 }
 
 void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ctx)

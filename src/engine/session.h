@@ -198,8 +198,33 @@ typedef struct Tensor {
     int layer;       /* layer number (1..) or 0 */
 } Tensor;
 
-/* Resolves a name that exists now; -1 with err explaining when it will
- * exist ("dW1 exists after `backward`") or that it is unknown. */
+/* A tensor's name taken apart: "dW2" is kind 'W', a gradient, layer 2. */
+typedef struct TensorName {
+    char kind;  /* W b Z A (per layer), X Y (the batch), y (yhat), l (loss) */
+    bool grad;  /* dW1 db1 dZ1 dA1: the gradient of the loss for it */
+    int layer;  /* 1..999 for W b Z A; 0 otherwise */
+} TensorName;
+/* Parses a tensor's name (W1 b2 dW1 Z3 dA1 X Y yhat loss; a layer number
+ * from 1, no leading zero) without asking whether it exists now. The one
+ * grammar of names: everything that reads a name asks here. false for
+ * anything else. */
+bool tensor_name_parse(const char *name, TensorName *tn);
+
+/* Why session_tensor refused a name (0 is success). */
+typedef enum TensorStatus {
+    TENSOR_OK = 0,
+    TENSOR_UNKNOWN = -1,   /* not a name at all */
+    TENSOR_NO_DATA = -2,   /* X or Y, and there is no data yet */
+    TENSOR_NO_MODEL = -3,  /* a name of the model, and there is no model yet */
+    TENSOR_NO_LAYER = -4,  /* the model has no such layer */
+    TENSOR_NOT_YET = -5    /* exists later in the loop (Z1 after forward, dW1 after backward) */
+} TensorStatus;
+
+/* Resolves a name that exists now into t; a TensorStatus below 0 says
+ * why not, with err explaining when it will exist ("dW1 exists after
+ * `backward`") or that it is unknown. */
+TensorStatus session_tensor_status(Session *s, const char *name, Tensor *t, char *err);
+/* The same, returning 0 or -1 for any refusal. */
 int session_tensor(Session *s, const char *name, Tensor *t, char *err);
 /* Calls fn for each name that exists now, in a fixed order. */
 void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ctx);

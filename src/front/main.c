@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "cmd_lesson.h"
 #include "cmd_plot.h"
+#include "cmd_table.h"
 #include "repl.h"
 #include "session.h"
 
@@ -165,6 +166,7 @@ int main(int argc, char **argv)
         session_set_seed(s, (uint64_t)seed);
     repl_signals();
     s->interrupt = &repl_interrupted;
+    cmd_register(cmd_table);
     CmdCtx c = {.s = s, .out = stdout, .interrupt = &repl_interrupted};
     if (cmd_lesson_init(&c) != 0) {
         fprintf(stderr, "paramlab: out of memory\n");

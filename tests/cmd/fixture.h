@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "cmd_lesson.h"
 #include "cmd_plot.h"
+#include "cmd_table.h"
 #include "session.h"
 
 typedef struct Fx {
@@ -29,6 +30,7 @@ static inline Fx *fx_new(void)
 {
     Fx *x = calloc(1, sizeof *x);
     assert_non_null(x);
+    cmd_register(cmd_table); /* the command table, as main registers it */
     x->c.s = session_new();
     assert_non_null(x->c.s);
     x->f = open_memstream(&x->buf, &x->len);

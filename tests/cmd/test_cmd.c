@@ -1033,6 +1033,7 @@ static void test_prompt(void **state)
 
 int main(void)
 {
+    cmd_register(cmd_table); /* the command table, as main registers it */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_separators_and_comments),
         cmocka_unit_test(test_quotes),

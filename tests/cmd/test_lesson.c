@@ -803,6 +803,7 @@ static void test_list_and_complete(void **state)
 
 int main(void)
 {
+    cmd_register(cmd_table); /* the command table, as main registers it */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_blocks),
         cmocka_unit_test(test_parse_errors),

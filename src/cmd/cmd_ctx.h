@@ -1,0 +1,46 @@
+/* cmd_ctx.h — the context every command runs in (the session, where
+ * output goes, the error of the last failed command, the state of the
+ * plot and lesson parts and the hooks they registered), and the types of
+ * Tab completion. Types only: the functions are in cmd.h (framework),
+ * cmd_util.h (toolbox) and cmd_tensor.h (names). */
+#ifndef PARAMLAB_CMD_CTX_H
+#define PARAMLAB_CMD_CTX_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "session.h"
+#include "util.h"
+
+#define CMD_MAX_HOOKS 4 /* sets of hooks one context can hold */
+
+struct CmdHooks;
+
+typedef struct CmdCtx {
+    Session *s;                      /* the session commands act on */
+    FILE *out;                       /* where results are printed */
+    char err[ERR_LEN];               /* message of the last failed command */
+    bool interactive;                /* a person at a terminal (pacing, hints) */
+    bool quit;                       /* `quit` was run */
+    volatile sig_atomic_t *interrupt; /* Ctrl-C flag, checked between steps */
+    struct CmdPlots *plots;          /* owned: gnuplot and live pictures (cmd_plot_free) */
+    /* reads one line a person types (an `ask` answer, Enter at `pause`):
+     * owned string, NULL at Ctrl-D or Ctrl-C; the hook is NULL when no one
+     * can answer (batch, scripts, tests) */
+    char *(*read_line)(void *ctx, const char *prompt);
+    void *read_ctx;                  /* read_line's context */
+    const char *base_dir;            /* directory of the lesson or script running, where `data load`
+                                      * also looks; NULL (borrowed) */
+    struct CmdLessons *lessons;      /* owned: the lesson taken, `record`, the log of commands
+                                      * (cmd_lesson_init / cmd_lesson_free) */
+    const struct CmdHooks *hooks[CMD_MAX_HOOKS]; /* (n_hooks) borrowed: called around commands */
+    int n_hooks;
+} CmdCtx;
+
+/* What Tab should offer for the word being typed. */
+typedef enum CmdComplete { COMPLETE_WORDS, COMPLETE_FILES } CmdComplete;
+/* Receives one completion candidate. */
+typedef void (*CmdAddFn)(void *ctx, const char *word);
+
+#endif

@@ -1,0 +1,215 @@
+/* cmd_loop.c — the training loop one phase at a time (`forward`,
+ * `loss`, `backward`, `update`), whole iterations (`step`, `train`) and
+ * going back (`undo`). The session does the work; these say what it did
+ * and where the loop now stands. */
+#include "cmd_handlers.h"
+
+#include <math.h>
+#include <string.h>
+
+#define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
+
+/* ---- the loop ---- */
+
+static void print_position(CmdCtx *c)
+{
+    Session *s = c->s;
+    cmd_out(c, "epoch %ld, batch %d/%d", s->epoch, s->batch_index + 1, session_batches(s));
+}
+
+int cmd_forward(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    int rc = session_forward(s, c->err);
+    if (rc != 0)
+        return cmd_hint_add(s, rc, true, c->err);
+    const Model *m = s->model;
+    cmd_out(c, "forward: ");
+    print_position(c);
+    cmd_out(c, ", %d rows: X (%d×%d)", s->rows, s->rows, s->data->d);
+    for (int k = 1; k <= m->n_layers; k++) {
+        if (k < m->n_layers)
+            cmd_out(c, " → Z%d, A%d = %s(Z%d) (%d×%d)", k, k, act_name(m->layer[k - 1].act), k, s->rows,
+                m->layer[k - 1].n_out);
+        else
+            cmd_out(c, " → Z%d = logits (%d×%d)", k, s->rows, m->layer[k - 1].n_out);
+    }
+    cmd_out(c, " → yhat = %s(logits)\n", loss_desc(s->loss.kind)->link_name);
+    return 0;
+}
+
+int cmd_loss(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    int rc = session_loss(s, c->err);
+    if (rc != 0)
+        return cmd_hint_add(s, rc, true, c->err);
+    cmd_out(c, "loss = %s  (%s, mean over the %d rows of batch %d)", NUM(s->loss_value), loss_name(s->loss.kind),
+        s->rows, s->batch_index + 1);
+    double acc = session_batch_accuracy(s);
+    if (!isnan(acc))
+        cmd_out(c, "; accuracy on this batch %.1f%%", 100 * acc);
+    cmd_out(c, "\n");
+    return 0;
+}
+
+int cmd_backward(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    int rc = session_backward(s, c->err);
+    if (rc != 0 && s->phase < PHASE_BACKWARD)
+        return cmd_hint_add(s, rc, true, c->err);
+    const Model *m = s->model;
+    cmd_out(c, "backward: gradients");
+    for (int k = 1; k <= m->n_layers; k++) {
+        Mat w = nn_dweight(m, k), b = nn_dbias(m, k);
+        cmd_out(c, " dW%d (|dW%d| = %s) db%d (|db%d| = %s)%s", k, k, NUM(mat_norm(w.data, mat_size(&w))), k, k,
+            NUM(mat_norm(b.data, mat_size(&b))), k < m->n_layers ? "," : "");
+    }
+    cmd_out(c, "\n");
+    return rc != 0 ? cmd_hint_add(s, rc, true, c->err) : 0;
+}
+
+int cmd_update(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    long e = s->epoch, steps = s->steps;
+    int rc = session_update(s, c->err);
+    if (rc != 0 && (s->steps == steps || !s->model)) /* refused: no step was taken */
+        return cmd_hint_add(s, rc, true, c->err);
+    const Snapshot *h = session_snapshot(s, 0);
+    size_t changed = 0, where = 0;
+    double big = -1;
+    for (size_t i = 0; h && i < s->model->n_params; i++) {
+        double d = fabs(s->model->params[i] - h->params[i]);
+        if (d > 0)
+            changed++;
+        if (d > big) {
+            big = d;
+            where = i;
+        }
+    }
+    cmd_out(c, "update %ld (%s, lr=%s): %zu of %zu values changed", s->steps, optim_name(s->opt.kind), NUM(s->opt.lr),
+        changed, s->model->n_params);
+    if (h && changed) {
+        char name[48];
+        session_param_name(s, where, name, sizeof name);
+        cmd_out(c, ", the most %s by %s", name, NUM(s->model->params[where] - h->params[where]));
+    }
+    cmd_out(c, "; now ");
+    print_position(c);
+    if (s->epoch != e)
+        cmd_out(c, " (epoch %ld done, mean loss %s)", e, NUM(s->last_epoch_loss));
+    cmd_out(c, "\n");
+    return rc != 0 ? cmd_hint_add(s, rc, true, c->err) : 0;
+}
+
+int cmd_step(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    long n = 1;
+    if (argc == 2 && cmd_parse_int(c, "the number of steps", argv[1], 1, 100000000, &n) != 0)
+        return -1;
+    long every = n <= 20 ? 1 : n / 10;
+    double t0 = util_now();
+    for (long i = 1; i <= n; i++) {
+        if (c->interrupt && *c->interrupt) {
+            cmd_out(c, "%sinterrupted after %ld step%s; the model is consistent at ", c->interactive ? "\n" : "", i - 1,
+                i == 2 ? "" : "s");
+            print_position(c);
+            cmd_out(c, "\n");
+            return 1;
+        }
+        long e = s->epoch;
+        int b = s->batch_index;
+        int rc = session_step(s, c->err);
+        if (rc != 0)
+            return cmd_hint_add(s, rc, true, c->err);
+        if (i % every == 0 || i == n)
+            cmd_out(c, "step %ld  epoch %ld batch %d  loss %s\n", s->steps, e, b + 1, NUM(s->loss_value));
+    }
+    if (n > 1)
+        cmd_out(c, "%ld steps in %.3g s\n", n, util_now() - t0);
+    return 0;
+}
+
+typedef struct TrainPrint {
+    CmdCtx *c;
+    long every;  /* print every this many epochs */
+    long first;  /* first epoch of this run */
+    long last;   /* last epoch of this run */
+    double loss; /* training loss of the last epoch */
+    double val;  /* validation loss of the last epoch */
+} TrainPrint;
+
+static void train_epoch(void *ctx, long epoch, double train_loss, double val_loss)
+{
+    TrainPrint *p = ctx;
+    CmdCtx *c = p->c;
+    p->loss = train_loss;
+    p->val = val_loss;
+    if ((epoch - p->first + 1) % p->every != 0 && epoch != p->last && epoch != p->first)
+        return;
+    cmd_out(c, "epoch %4ld  loss %s", epoch, NUM(train_loss));
+    if (!isnan(val_loss))
+        cmd_out(c, "  val %s", NUM(val_loss));
+    cmd_out(c, "\n");
+    fflush(c->out);
+}
+
+int cmd_train(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    long n = 1, steps;
+    if (argc == 2 && cmd_parse_int(c, "the number of epochs", argv[1], 1, 10000000, &n) != 0)
+        return -1;
+    TrainPrint p = {c, n <= 20 ? 1 : n / 10, s->epoch, s->epoch + n - 1, NAN, NAN};
+    double t0 = util_now();
+    int rc = session_train(s, n, train_epoch, &p, &steps, c->err);
+    double dt = util_now() - t0;
+    if (rc < 0)
+        return cmd_hint_add(s, rc, true, c->err);
+    if (rc == 1)
+        cmd_out(c, "%sinterrupted: stopped at a step boundary, the model consistent; ", c->interactive ? "\n" : "");
+    else
+        cmd_out(c, "trained %ld epoch%s: ", n, n == 1 ? "" : "s");
+    cmd_out(c, "%ld steps in %.3g s (%.0f steps/s)", steps, dt, dt > 0 ? steps / dt : 0.0);
+    if (rc == 1) {
+        cmd_out(c, "; now ");
+        print_position(c);
+    } else {
+        double acc;
+        double tl = session_eval_loss(s, true, &acc);
+        cmd_out(c, "; training loss %s", NUM(tl));
+        if (!isnan(acc))
+            cmd_out(c, ", accuracy %.1f%%", 100 * acc);
+        double vl = session_eval_loss(s, false, &acc);
+        if (!isnan(vl)) {
+            cmd_out(c, "; validation loss %s", NUM(vl));
+            if (!isnan(acc))
+                cmd_out(c, ", accuracy %.1f%%", 100 * acc);
+        }
+    }
+    cmd_out(c, "\n");
+    return rc;
+}
+
+/* ---- undo and optimizer state ---- */
+
+int cmd_undo(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    long n = 1;
+    if (argc == 2 && cmd_parse_int(c, "the number of updates", argv[1], 1, 1000000, &n) != 0)
+        return -1;
+    int rc = session_undo(s, (int)n, c->err);
+    if (rc != 0)
+        return cmd_hint_add(s, rc, true, c->err);
+    cmd_out(c, "undid %ld update%s: parameters, optimizer state and position are as they were; now ", n,
+        n == 1 ? "" : "s");
+    print_position(c);
+    cmd_out(c, " (%d more update%s can be undone)\n", s->hist_len, s->hist_len == 1 ? "" : "s");
+    return 0;
+}
+
+/* How `state` names each slot in the optimizer's formula. */

@@ -1,0 +1,280 @@
+/* cmd_meta.c — commands about commands: `help` (from the table), `expect`
+ * (a check that a lesson stops at when it fails, also checked before a
+ * lesson runs) and `quit`. */
+#include "cmd_handlers.h"
+
+#include <math.h>
+#include <string.h>
+
+#define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
+
+/* ---- expect ---- */
+
+/* The value of a quantity expect can check; -1 with err when it has none. */
+static int expect_value(CmdCtx *c, const char *what, double *v)
+{
+    Session *s = c->s;
+    double acc;
+    if (strcmp(what, "params") == 0) {
+        if (!s->model)
+            return cmd_fail(c, "params: there is no model yet");
+        *v = (double)s->model->n_params;
+        return 0;
+    }
+    if (strcmp(what, "steps") == 0 || strcmp(what, "epoch") == 0) {
+        *v = what[0] == 's' ? (double)s->steps : (double)s->epoch;
+        return 0;
+    }
+    if (strcmp(what, "loss") == 0 && s->model && s->phase < PHASE_LOSS) {
+        *v = session_eval_loss(s, true, &acc);
+        return isnan(*v) ? cmd_fail(c, "loss: there is no data to evaluate") : 0;
+    }
+    if (strcmp(what, "accuracy") == 0 || strcmp(what, "val_accuracy") == 0 || strcmp(what, "val_loss") == 0) {
+        double l = session_eval_loss(s, what[0] != 'v', &acc);
+        *v = strcmp(what, "val_loss") == 0 ? l : acc;
+        if (isnan(*v))
+            return cmd_fail(c, "%s does not exist here: %s", what,
+                        !s->model ? "build a model first"
+                        : strncmp(what, "val", 3) == 0 && s->data->n_train == s->data->n ? "hold out data with `data split 0.2` first"
+                        : "accuracy needs a classification task");
+        return 0;
+    }
+    char name[32];
+    long i, j;
+    if (cmd_parse_ref(c, what, name, sizeof name, &i, &j) != 0)
+        return -1;
+    Tensor t;
+    if (session_tensor(s, name, &t, c->err) != 0)
+        return -1;
+    size_t at = 0;
+    if (i >= 0) {
+        if (cmd_element_index(c, &t, i, j, &at) != 0)
+            return -1;
+    } else if ((size_t)t.rows * t.cols != 1) {
+        return cmd_fail(c, "%s has %d values; expect compares one number, as in %s[0,0]", name, t.rows * t.cols, name);
+    }
+    *v = t.data[at];
+    return 0;
+}
+
+/* Reads expect's comparison, number and tol= (argv as for cmd_expect);
+ * -1 with err when one is malformed. Also checks lessons before they run. */
+static int expect_args(CmdCtx *c, int argc, char **argv, int *op, double *want, double *tol)
+{
+    static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!=", "~", NULL};
+    *op = 0;
+    while (ops[*op] && strcmp(ops[*op], argv[2]) != 0)
+        ++*op;
+    if (!ops[*op])
+        return cmd_fail(c, "'%s' is not a comparison: use < <= > >= == != or ~ (with tol=)", argv[2]);
+    *tol = 1e-6;
+    if (cmd_parse_num(c, "the expected value", argv[3], want) != 0)
+        return -1;
+    if (argc == 5) {
+        char *word = argv[4], *eq = strchr(word, '=');
+        if (!eq || (size_t)(eq - word) != 3 || strncmp(word, "tol", 3) != 0)
+            return cmd_fail(c, "unexpected '%s': expect takes only tol= (with ~)", argv[4]);
+        if (cmd_parse_num(c, "tol", eq + 1, tol) != 0)
+            return -1;
+        if (*tol < 0)
+            return cmd_fail(c, "tol must be 0 or more, as in tol=1e-3");
+    }
+    return 0;
+}
+
+/* The command of `expect error COMMAND ...` as one line into buf; -1 with
+ * err when it is missing, nested or too long. */
+static int expect_error_line(CmdCtx *c, int argc, char **argv, char *buf, size_t n)
+{
+    if (argc < 3)
+        return cmd_fail(c, "expect error needs the command that must fail, as in `expect error train 30`");
+    const Cmd *inner = cmd_find(argv[2]);
+    if (inner && (inner->flags & CMD_EXPECTATION))
+        return cmd_fail(c, "expect error takes a command other than %s", inner->name);
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 2; i < argc; i++) {
+        bool space = strpbrk(argv[i], " \t") != NULL;
+        int w = snprintf(buf + len, n - len, "%s%s%s%s", i > 2 ? " " : "", space ? "\"" : "", argv[i],
+                         space ? "\"" : "");
+        if (w < 0 || (size_t)w >= n - len)
+            return cmd_fail(c, "the command after expect error is too long");
+        len += (size_t)w;
+    }
+    return 0;
+}
+
+/* expect error COMMAND ...: the command must be refused; its message is
+ * shown, as a lesson shows an alarm going off. */
+static int expect_error(CmdCtx *c, int argc, char **argv)
+{
+    char line[1024], run[1024];
+    if (expect_error_line(c, argc, argv, line, sizeof line) != 0)
+        return -1;
+    memcpy(run, line, sizeof run); /* exec_segment cuts its copy into words */
+    if (cmd_exec_command(c, run) == 0)
+        return cmd_fail(c, "expectation failed: `%s` succeeded, expected it to be refused", line);
+    cmd_out(c, "ok: `%s` was refused, as expected: %s\n", line, c->err);
+    c->err[0] = '\0';
+    return 0;
+}
+
+int cmd_expect(CmdCtx *c, int argc, char **argv)
+{
+    int op;
+    double want, tol, v = 0;
+    if (strcmp(argv[1], "error") == 0)
+        return expect_error(c, argc, argv);
+    if (argc > 5)
+        return cmd_fail(c, "too many words for expect: expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...");
+    if (argc < 4)
+        return cmd_fail(c, "expect needs more: expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...");
+    if (expect_args(c, argc, argv, &op, &want, &tol) != 0)
+        return -1;
+    if (expect_value(c, argv[1], &v) != 0)
+        return -1;
+    bool ok;
+    switch (op) {
+    case 0: ok = v < want; break;
+    case 1: ok = v <= want; break;
+    case 2: ok = v > want; break;
+    case 3: ok = v >= want; break;
+    case 4: ok = v == want; break;
+    case 5: ok = v != want; break;
+    default: ok = fabs(v - want) <= tol; break;
+    }
+    char shown[40];
+    snprintf(shown, sizeof shown, "%.*g", c->s->precision > 10 ? c->s->precision : 10, v);
+    if (!ok) {
+        if (op == 6)
+            return cmd_fail(c, "expectation failed: %s is %s, expected %s within %g", argv[1], shown, argv[3], tol);
+        return cmd_fail(c, "expectation failed: %s is %s, expected %s %s", argv[1], shown, argv[2], argv[3]);
+    }
+    cmd_out(c, "ok: %s = %s %s %s\n", argv[1], NUM(v), argv[2], argv[3]);
+    return 0;
+}
+
+/* Quantities expect checks besides tensor elements. */
+static const char *const quantities[] = {"params", "steps", "epoch", "accuracy", "val_accuracy", "val_loss", NULL};
+
+int cmd_expect_check(const char *raw, int n, char **words, char *err)
+{
+    CmdCtx tmp = {0}; /* only its error buffer is used */
+    int argc = n - 1, op;
+    double want, tol;
+    int rc = 0;
+    if (strcmp(words[1], "error") == 0) {
+        char line[1024];
+        rc = expect_error_line(&tmp, n, words, line, sizeof line) != 0 ? -1 : cmd_check_command(line, tmp.err);
+    } else if (argc < 3 || argc > 4) {
+        rc = cmd_fail(&tmp, "expect takes VALUE OP NUMBER [tol=X], or error COMMAND ...");
+    } else if (expect_args(&tmp, n, words, &op, &want, &tol) != 0) {
+        rc = -1;
+    } else if (!cmd_known_name(words[1])) {
+        const char *const *q = quantities;
+        while (*q && strcmp(*q, words[1]) != 0)
+            q++;
+        if (!*q)
+            rc = cmd_fail(&tmp, "expect cannot check '%s': use loss, params, accuracy, val_loss, val_accuracy, "
+                          "steps, epoch or an element such as W1[0,1]", words[1]);
+    }
+    if (rc != 0)
+        snprintf(err, ERR_LEN, "%s", tmp.err);
+    return rc;
+}
+
+/* ---- help and quit ---- */
+
+/* A help text, with what the descriptors say put in for "{optimizers}"
+ * (one line of defaults each), "{optimizer names}" and "{loss names}". */
+static void help_out(CmdCtx *c, const char *text)
+{
+    static const char *const marks[] = {"{optimizers}", "{optimizer names}", "{loss names}"};
+    for (;;) {
+        const char *at = NULL;
+        int which = 0;
+        for (int q = 0; q < 3; q++) {
+            const char *f = strstr(text, marks[q]);
+            if (f && (!at || f < at)) {
+                at = f;
+                which = q;
+            }
+        }
+        if (!at)
+            break;
+        cmd_out(c, "%.*s", (int)(at - text), text);
+        text = at + strlen(marks[which]);
+        if (which > 0) {
+            char all[256];
+            if (which == 1)
+                optim_names(all, sizeof all, " ", " ");
+            else
+                loss_names(all, sizeof all, "|", "|");
+            cmd_out(c, "%s", all);
+            continue;
+        }
+        for (int k = 0; k < OPT_COUNT; k++) {
+            OptConfig o;
+            optim_defaults((OptKind)k, &o);
+            int n;
+            const OptHyper *h = optim_hypers((OptKind)k, &n);
+            cmd_out(c, "    %-8s", optim_name((OptKind)k));
+            for (int i = 0; i < n; i++) {
+                const char *f = (const char *)&o + h[i].offset;
+                if (h[i].is_bool)
+                    cmd_out(c, " %s=%s", h[i].name, *(const bool *)(const void *)f ? "on" : "off");
+                else
+                    cmd_out(c, " %s=%g", h[i].name, *(const double *)(const void *)f);
+            }
+            cmd_out(c, "\n");
+        }
+    }
+    cmd_out(c, "%s", text);
+}
+
+int cmd_help(CmdCtx *c, int argc, char **argv)
+{
+    if (argc == 2) {
+        const Cmd *cmd = cmd_find(argv[1]);
+        if (!cmd) {
+            const char *names[64];
+            int k = 0;
+            for (const Cmd *q = cmd_rows(); q->name && k < 63; q++)
+                names[k++] = q->name;
+            names[k] = NULL;
+            Tensor t;
+            if (session_tensor_status(c->s, argv[1], &t, c->err) != TENSOR_UNKNOWN)
+                return cmd_fail(c, "%s is a name, not a command: type `%s` to see it (`help` lists the commands)",
+                            argv[1], argv[1]);
+            return cmd_fail(c, "no command '%s'%s; `help` lists them all", argv[1], CMD_DYM(argv[1], names, "help "));
+        }
+        cmd_out(c, "%s\n  %s\n\n", cmd->usage, cmd->summary);
+        help_out(c, cmd->help);
+        cmd_out(c, "\n");
+        return 0;
+    }
+    cmd_out(c, "Commands (`help NAME` for the details of one):\n");
+    for (const Cmd *cmd = cmd_rows(); cmd->name; cmd++)
+        cmd_out(c, "  %-10s %s\n", cmd->name, cmd->summary);
+    cmd_out(c, "\nA name shows a tensor: W1, b1, dW1, Z1, A1, dZ1, dA1, X, Y, yhat, loss; W1[0,2] one element.\n"
+           "W1[0,2] = 0.5 edits one number; b1 = [0, 0.1] replaces a whole tensor.\n"
+           "Start with: data moons; model mlp 8; forward; loss; backward; update\n");
+    return 0;
+}
+
+int cmd_quit(CmdCtx *c, int argc, char **argv)
+{
+    c->quit = true;
+    return 0;
+}
+
+
+/* ---- completion ---- */
+
+CmdComplete cmd_complete_help(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    for (const Cmd *cmd = cmd_rows(); cmd->name; cmd++)
+        add(ctx, cmd->name);
+    return COMPLETE_WORDS;
+}
+

@@ -1,0 +1,595 @@
+/* cmd_set.c — the hyperparameters: `set` (one table of the names it sets,
+ * each with its handler, word count and completion, which also drives
+ * `set`'s errors, its completion and the refusal of hyperparameters as
+ * assignment targets), `hypers` (every value), and `init` (parameters
+ * again from an initializer). */
+#include "cmd_handlers.h"
+#include "cmd_plot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
+
+static void print_opt(CmdCtx *c, const OptConfig *o)
+{
+    int n;
+    const OptHyper *h = optim_hypers(o->kind, &n);
+    cmd_out(c, "%s", optim_name(o->kind));
+    for (int i = 0; i < n; i++) {
+        const char *p = (const char *)o + h[i].offset;
+        if (h[i].is_bool)
+            cmd_out(c, " %s=%s", h[i].name, *(const bool *)p ? "on" : "off");
+        else
+            cmd_out(c, " %s=%s", h[i].name, NUM(*(const double *)p));
+    }
+}
+
+/* Where option `key` of an initializer lives in its config. */
+static double *init_field(InitConfig *ic, const char *key)
+{
+    return strcmp(key, "value") == 0 ? &ic->value : strcmp(key, "a") == 0 ? &ic->a
+         : strcmp(key, "b") == 0     ? &ic->b     : strcmp(key, "mean") == 0 ? &ic->mean
+         : strcmp(key, "std") == 0   ? &ic->std   : &ic->gain;
+}
+
+/* Sets option key=v of ic's initializer; -1 with err for an option it does
+ * not take or a value that is not a finite number. */
+static int set_init_option(CmdCtx *c, InitConfig *ic, const char *key, const char *v)
+{
+    int no;
+    const char *const *names = init_options(ic->kind, &no);
+    int f = 0;
+    while (f < no && strcmp(names[f], key) != 0)
+        f++;
+    if (f == no) {
+        char list[128] = "";
+        for (int q = 0; q < no; q++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), " %s=", names[q]);
+        return cmd_fail(c, "%s takes no option '%s'; %s%s", init_name(ic->kind), key,
+                    no ? "its options are" : "it has no options", list);
+    }
+    return cmd_parse_num(c, key, v, init_field(ic, key));
+}
+
+static void print_init(CmdCtx *c, const InitConfig *ic)
+{
+    int n;
+    const char *const *names = init_options(ic->kind, &n);
+    cmd_out(c, "%s", init_name(ic->kind));
+    InitConfig copy = *ic;
+    for (int i = 0; i < n; i++)
+        cmd_out(c, " %s=%s", names[i], NUM(*init_field(&copy, names[i])));
+}
+
+
+int cmd_hypers(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    cmd_out(c, "hyperparameters (what you set; `params` shows what the model learns):\n");
+    cmd_out(c, "  %-10s ", "optimizer");
+    print_opt(c, &s->opt);
+    cmd_out(c, "\n  %-10s %s", "loss", loss_name(s->loss.kind));
+    if (loss_desc(s->loss.kind)->has_delta)
+        cmd_out(c, " delta=%s", NUM(s->loss.delta));
+    cmd_out(c, "%s\n", s->loss_auto ? "  (follows the task; `set loss` chooses)" : "");
+    cmd_out(c, "  %-10s %d", "batch", s->batch);
+    if (s->data)
+        cmd_out(c, "  (%d batch%s per epoch of %d training rows)", session_batches(s),
+                session_batches(s) == 1 ? "" : "es", s->data->n_train);
+    cmd_out(c, "\n  %-10s %s\n", "shuffle", s->shuffle ? "on" : "off");
+    cmd_out(c, "  %-10s %llu\n", "seed", (unsigned long long)s->seed);
+    cmd_out(c, "  %-10s ", "init");
+    print_init(c, &s->init);
+    if (s->init.kind == INIT_AUTO)
+        cmd_out(c, "  (he_uniform before relu-like layers, xavier_uniform otherwise; biases zero)");
+    cmd_out(c, "\n");
+    if (s->model) {
+        cmd_out(c, "  %-10s %s", "model", s->model_kind);
+        for (int i = 0; i < s->n_hidden; i++)
+            cmd_out(c, " %d", s->hidden[i]);
+        if (s->n_hidden)
+            cmd_out(c, " act=%s", act_name(s->act));
+        cmd_out(c, "\n");
+    }
+    cmd_out(c, "  %-10s %d significant digits\n", "precision", s->precision);
+    return 0;
+}
+
+
+/* ---- set ---- */
+
+/* The optimizer refused its options with PyTorch's message (in c->err):
+ * adds what the allowed values are. Returns -1. */
+static int optim_refused(CmdCtx *c)
+{
+    static const char *const hints[][2] = {
+        {"learning rate", "lr must be 0 or more, as in `set lr 0.01`"},
+        {"momentum_decay", "momentum_decay must be 0 or more"},
+        {"momentum value", "momentum must be 0 or more"},
+        {"weight_decay", "weight_decay must be 0 or more"},
+        {"lr_decay", "lr_decay must be 0 or more"},
+        {"initial_accumulator_value", "initial_accumulator_value must be 0 or more"},
+        {"epsilon", "eps must be 0 or more"},
+        {"alpha value", "alpha must be 0 or more"},
+        {"rho value", "rho must be from 0 to 1"},
+        {"index 0", "beta1 must be at least 0 and less than 1, as in beta1=0.9"},
+        {"index 1", "beta2 must be at least 0 and less than 1, as in beta2=0.999"},
+        {"Nesterov", "nesterov=on needs momentum= above 0 and dampening=0"},
+    };
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
+        if (strstr(c->err, hints[i][0])) {
+            char msg[ERR_LEN];
+            snprintf(msg, sizeof msg, "%s", c->err);
+            return cmd_fail(c, "%s; %s", msg, hints[i][1]);
+        }
+    return -1;
+}
+
+
+static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind kind)
+{
+    OptConfig o;
+    if (kind == c->s->opt.kind)
+        o = c->s->opt;
+    else
+        optim_defaults(kind, &o);
+    if (cmd_opt_options(c, &o, argc - first, argv + first) != 0)
+        return -1;
+    bool fresh;
+    if (session_set_optimizer(c->s, &o, &fresh, c->err) != 0)
+        return optim_refused(c);
+    cmd_out(c, "optimizer ");
+    print_opt(c, &c->s->opt);
+    cmd_out(c, "%s\n", c->s->model && fresh ? "  (state starts fresh)" : "");
+    return 0;
+}
+
+
+/* set optimizer NAME [key=value ...] */
+static int set_optimizer_cmd(CmdCtx *c, int argc, char **argv)
+{
+    OptKind k;
+    char all[256];
+    optim_names(all, sizeof all, ", ", " or ");
+    if (argc < 3)
+        return cmd_fail(c, "set optimizer needs a name: %s", all);
+    if (optim_parse(argv[2], &k) != 0) {
+        const char *names[OPT_COUNT + 1];
+        for (int q = 0; q < OPT_COUNT; q++)
+            names[q] = optim_name((OptKind)q);
+        names[OPT_COUNT] = NULL;
+        return cmd_fail(c, "no optimizer '%s'%s: use %s", argv[2], CMD_DYM(argv[2], names, "set optimizer "), all);
+    }
+    return set_optimizer(c, argc, argv, 3, k);
+}
+
+/* set loss NAME|auto [delta=X] */
+static int set_loss(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    char all[128];
+    loss_names(all, sizeof all, ", ", ", ");
+    if (argc < 3)
+        return cmd_fail(c, "set loss needs a name: %s (or auto)", all);
+    Loss l = {LOSS_MSE, loss_desc(s->loss.kind)->has_delta ? s->loss.delta : 1.0};
+    bool automatic = strcmp(argv[2], "auto") == 0;
+    if (!automatic && loss_parse(argv[2], &l.kind) != 0) {
+        const char *names[LOSS_COUNT + 2];
+        for (int q = 0; q < LOSS_COUNT; q++)
+            names[q] = loss_name((LossKind)q);
+        names[LOSS_COUNT] = "auto";
+        names[LOSS_COUNT + 1] = NULL;
+        return cmd_fail(c, "no loss '%s'%s: use %s, or auto to follow the task", argv[2],
+                    CMD_DYM(argv[2], names, "set loss "), all);
+    }
+    for (int i = 3; i < argc; i++) {
+        const char *v = argv[i] + 6;
+        if (!loss_desc(l.kind)->has_delta || automatic)
+            return cmd_fail(c, "unexpected '%s': only huber takes an option (delta=)", argv[i]);
+        if (strncmp(argv[i], "delta=", 6) != 0)
+            return cmd_fail(c, "unexpected '%s': huber takes only delta=, as in `set loss huber delta=1`", argv[i]);
+        if (cmd_parse_num(c, "delta", v, &l.delta) != 0)
+            return -1;
+        if (!(l.delta > 0))
+            return cmd_fail(c, "huber's delta must be greater than 0, got %s", v);
+    }
+    if (session_set_loss(s, &l, automatic, c->err) != 0)
+        return -1;
+    cmd_out(c, "loss %s", loss_name(s->loss.kind));
+    if (loss_desc(s->loss.kind)->has_delta)
+        cmd_out(c, " delta=%s", NUM(s->loss.delta));
+    cmd_out(c, "%s\n", automatic ? " (follows the task)" : "");
+    return 0;
+}
+
+/* set init NAME [key=value ...] */
+static int set_init(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    if (argc < 3)
+        return cmd_fail(c, "set init needs a name: auto, zeros, ones, constant, uniform, normal, xavier_uniform, "
+                       "xavier_normal, he_uniform, he_normal, lecun_normal or orthogonal");
+    InitConfig ic;
+    InitKind k;
+    if (init_parse(argv[2], &k) != 0) {
+        const char *inits[INIT_COUNT + 1];
+        for (int q = 0; q < INIT_COUNT; q++)
+            inits[q] = init_name((InitKind)q);
+        inits[INIT_COUNT] = NULL;
+        return cmd_fail(c, "no initializer '%s'%s: `help set` lists them", argv[2], CMD_DYM(argv[2], inits, "set init "));
+    }
+    init_defaults(k, &ic);
+    for (int i = 3; i < argc; i++) {
+        char *key, *v;
+        if (!cmd_split_opt(argv[i], &key, &v))
+            return cmd_fail(c, "unexpected '%s': write options as key=value, as in `set init normal std=0.1`", argv[i]);
+        if (set_init_option(c, &ic, key, v) != 0)
+            return -1;
+    }
+    if (init_check(&ic, c->err) != 0)
+        return -1;
+    s->init = ic;
+    cmd_out(c, "init ");
+    print_init(c, &ic);
+    cmd_out(c, "  (used by `model` and `init`)\n");
+    return 0;
+}
+
+/* set lr X */
+static int set_lr(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    const char *v = argv[2];
+    OptConfig o = s->opt;
+    if (cmd_parse_num(c, "lr", v, &o.lr) != 0)
+        return -1;
+    bool fresh;
+    if (session_set_optimizer(s, &o, &fresh, c->err) != 0)
+        return optim_refused(c);
+    cmd_out(c, "lr %s (%s)\n", NUM(o.lr), optim_name(o.kind));
+    return 0;
+}
+
+/* set batch N */
+static int set_batch(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    const char *v = argv[2];
+    long n;
+    if (cmd_parse_int(c, "the batch size", v, 1, 1000000, &n) != 0)
+        return -1;
+    int rc = session_set_batch(s, (int)n, c->err);
+    if (rc != 0)
+        return cmd_hint_add(s, rc, true, c->err);
+    cmd_out(c, "batch %d", s->batch);
+    if (s->data)
+        cmd_out(c, ": %d batch%s per epoch; the epoch starts over at batch 1", session_batches(s),
+                session_batches(s) == 1 ? "" : "es");
+    cmd_out(c, "\n");
+    return 0;
+}
+
+/* set shuffle on|off */
+static int set_shuffle(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    const char *v = argv[2];
+    bool b;
+    if (!util_parse_bool(v, &b))
+        return cmd_fail(c, "shuffle is a switch: on or off, got '%s'", v);
+    s->shuffle = b;
+    cmd_out(c, "shuffle %s (from the next epoch)\n", b ? "on" : "off");
+    return 0;
+}
+
+/* set seed N */
+static int set_seed(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    const char *v = argv[2];
+    long n;
+    if (cmd_parse_int(c, "the seed", v, 0, 0x7fffffffffffffffL, &n) != 0)
+        return -1;
+    session_set_seed(s, (uint64_t)n);
+    cmd_out(c, "seed %ld (for the next `data`, `model`, `init` and shuffles)\n", n);
+    return 0;
+}
+
+/* set precision N */
+static int set_precision(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    const char *v = argv[2];
+    long n;
+    if (cmd_parse_int(c, "precision", v, 1, 17, &n) != 0)
+        return -1;
+    s->precision = (int)n;
+    cmd_out(c, "precision %ld significant digits\n", n);
+    return 0;
+}
+
+/* set OPTION X: any hyperparameter of the current optimizer (set momentum 0.9) */
+static int set_hyper(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    const char *what = argv[1], *v = argv[2];
+    char opt[128];
+    if (snprintf(opt, sizeof opt, "%s=%s", what, v) >= (int)sizeof opt)
+        return cmd_fail(c, "%s must be a finite number (like 0.1 or 1e-3), got '%.40s...'", what, v);
+    char *args[] = {argv[0], argv[1], opt};
+    return set_optimizer(c, 3, args, 2, s->opt.kind);
+}
+
+/* ---- the names set sets ---- */
+
+/* One name `set` sets; the current optimizer's options are the others. */
+typedef struct Settable {
+    const char *name;
+    int (*set)(CmdCtx *c, int argc, char **argv); /* argv[1] is the name */
+    const char *one_value; /* takes exactly one value, like this example; NULL: its own words */
+    /* candidates for word argi (2 and on: the values) */
+    CmdComplete (*complete)(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+} Settable;
+
+static CmdComplete complete_loss(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+static CmdComplete complete_optimizer(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+static CmdComplete complete_switch(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+static CmdComplete complete_init_kind(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+
+static const Settable settables[] = {
+    {"loss", set_loss, NULL, complete_loss},
+    {"optimizer", set_optimizer_cmd, NULL, complete_optimizer},
+    {"lr", set_lr, "1", NULL},
+    {"batch", set_batch, "1", NULL},
+    {"shuffle", set_shuffle, "on", complete_switch},
+    {"seed", set_seed, "1", NULL},
+    {"precision", set_precision, "1", NULL},
+    {"init", set_init, NULL, complete_init_kind},
+    {"plot", cmd_set_plot, NULL, cmd_complete_set_plot},
+    {NULL, NULL, NULL, NULL},
+};
+
+static const Settable *settable(const char *name)
+{
+    for (const Settable *q = settables; q->name; q++)
+        if (strcmp(q->name, name) == 0)
+            return q;
+    return NULL;
+}
+
+/* The option called name (its first len bytes) of optimizer k, or -1. */
+static int opt_hyper(OptKind k, const char *name, size_t len)
+{
+    int n;
+    const OptHyper *h = optim_hypers(k, &n);
+    for (int i = 0; i < n; i++)
+        if (strlen(h[i].name) == len && strncmp(h[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+/* The first optimizer with an option called name (len bytes), or -1. */
+static int opt_with_hyper(const char *name, size_t len)
+{
+    for (int k = 0; k < OPT_COUNT; k++)
+        if (opt_hyper((OptKind)k, name, len) >= 0)
+            return k;
+    return -1;
+}
+
+bool cmd_set_sets(const char *name)
+{
+    return settable(name) || opt_with_hyper(name, strlen(name)) >= 0;
+}
+
+/* `set what ...` where what is neither in the table nor an option of the
+ * current optimizer: says what was meant. Returns -1. */
+static int set_unknown(CmdCtx *c, const char *what)
+{
+    Session *s = c->s;
+    const char *eq = strchr(what, '=');
+    if (eq) {
+        /* set lr=0.1: the same as set lr 0.1 would be, if lr is a thing to set */
+        size_t kl = (size_t)(eq - what);
+        bool one = false;
+        for (const Settable *q = settables; q->name; q++)
+            one = one || (q->one_value && strlen(q->name) == kl && strncmp(q->name, what, kl) == 0);
+        if (one || opt_with_hyper(what, kl) >= 0)
+            return cmd_fail(c, "write `set %.*s %s` with a space, not '='", (int)kl, what, eq + 1);
+    }
+    int k = opt_with_hyper(what, strlen(what));
+    if (k >= 0)
+        return cmd_fail(c, "%s has no option '%s'; choose an optimizer that has it, as in `set optimizer %s "
+                       "%s=...` (`help set` lists them)", optim_name(s->opt.kind), what, optim_name((OptKind)k), what);
+    int nh;
+    const OptHyper *h = optim_hypers(s->opt.kind, &nh);
+    const char *names[48];
+    char list[160] = "";
+    int n = 0;
+    for (const Settable *q = settables; q->name; q++) {
+        names[n++] = q->name;
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", n > 1 ? ", " : "", q->name);
+    }
+    for (int i = 0; i < nh && n < 47; i++)
+        names[n++] = h[i].name;
+    names[n] = NULL;
+    return cmd_fail(c, "nothing called '%s' to set%s: `help set` lists %s and the current optimizer's options", what,
+                    CMD_DYM(what, names, "set "), list);
+}
+
+int cmd_set(CmdCtx *c, int argc, char **argv)
+{
+    const char *what = argv[1];
+    const Settable *st = settable(what);
+    int nh;
+    const OptHyper *h = optim_hypers(c->s->opt.kind, &nh);
+    int hyper = opt_hyper(c->s->opt.kind, what, strlen(what));
+    if (!st && hyper < 0)
+        return set_unknown(c, what);
+    if ((!st || st->one_value) && argc != 3)
+        return cmd_fail(c, "set %s takes one value, as in `set %s %s`", what, what,
+                        st ? st->one_value : h[hyper].is_bool ? "on" : "1");
+    return st ? st->set(c, argc, argv) : set_hyper(c, argc, argv);
+}
+
+int cmd_init(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    InitConfig ic = s->init;
+    const char *param = NULL;
+    bool named = false;
+    for (int i = 1; i < argc; i++) {
+        InitKind k;
+        char *key, *v;
+        if (init_parse(argv[i], &k) == 0) {
+            if (named)
+                return cmd_fail(c, "two initializers given ('%s'); init takes one: init [NAME] [PARAM]", argv[i]);
+            init_defaults(k, &ic);
+            named = true;
+        } else if (cmd_split_opt(argv[i], &key, &v)) {
+            if (set_init_option(c, &ic, key, v) != 0)
+                return -1;
+        } else if (!param && (argv[i][0] == 'W' || argv[i][0] == 'b')) {
+            param = argv[i];
+        } else if (param && (argv[i][0] == 'W' || argv[i][0] == 'b')) {
+            return cmd_fail(c, "init takes one parameter or all of them, not '%s' as well as '%s': run one `init` per "
+                           "parameter", param, argv[i]);
+        } else {
+            const char *inits[INIT_COUNT + 1];
+            for (int q = 0; q < INIT_COUNT; q++)
+                inits[q] = init_name((InitKind)q);
+            inits[INIT_COUNT] = NULL;
+            return cmd_fail(c, "'%s' is neither an initializer nor a parameter%s: init [NAME [key=value]] [PARAM]",
+                        argv[i], CMD_DYM(argv[i], inits, "init "));
+        }
+    }
+    int rc = session_init(s, &ic, param, c->err);
+    if (rc != 0)
+        return cmd_hint_add(s, rc, true, c->err);
+    if (param) /* what the session used: auto means zeros for a bias, He or Xavier for a weight */
+        cmd_out(c, "%s re-initialised with %s\n", param,
+                init_name(s->used_init[2 * (atoi(param + 1) - 1) + (param[0] == 'b')]));
+    else
+        cmd_out(c, "every parameter re-initialised (%s weights, zero biases); optimizer state cleared, back to epoch 1, batch 1\n",
+            init_name(ic.kind));
+    return 0;
+}
+
+
+
+/* ---- completion ---- */
+
+static void add_inits(CmdAddFn add, void *ctx)
+{
+    for (int k = 0; k < INIT_COUNT; k++)
+        add(ctx, init_name((InitKind)k));
+}
+
+static void add_init_opts(const char *kind, CmdAddFn add, void *ctx)
+{
+    InitKind k;
+    char buf[32];
+    int no;
+    if (init_parse(kind, &k) != 0)
+        return;
+    const char *const *names = init_options(k, &no);
+    for (int i = 0; i < no; i++) {
+        snprintf(buf, sizeof buf, "%s=", names[i]);
+        add(ctx, buf);
+    }
+}
+
+static void add_opt_hypers(OptKind k, bool eq, CmdAddFn add, void *ctx)
+{
+    int nh;
+    char buf[48];
+    const OptHyper *h = optim_hypers(k, &nh);
+    for (int i = 0; i < nh; i++) {
+        snprintf(buf, sizeof buf, "%s%s", h[i].name, eq ? "=" : "");
+        add(ctx, buf);
+    }
+}
+
+static CmdComplete complete_loss(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    if (argi == 2) {
+        for (int k = 0; k < LOSS_COUNT; k++)
+            add(ctx, loss_name((LossKind)k));
+        add(ctx, "auto");
+    } else {
+        add(ctx, "delta=");
+    }
+    return COMPLETE_WORDS;
+}
+
+static CmdComplete complete_optimizer(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    OptKind k;
+    if (argi == 2)
+        for (int o = 0; o < OPT_COUNT; o++)
+            add(ctx, optim_name((OptKind)o));
+    else if (optim_parse(w[2], &k) == 0)
+        add_opt_hypers(k, true, add, ctx);
+    return COMPLETE_WORDS;
+}
+
+static CmdComplete complete_switch(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    static const char *const onoff[] = {"on", "off", NULL};
+    if (argi == 2)
+        cmd_add_list(onoff, add, ctx);
+    return COMPLETE_WORDS;
+}
+
+static CmdComplete complete_init_kind(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    if (argi == 2)
+        add_inits(add, ctx);
+    else
+        add_init_opts(w[2], add, ctx);
+    return COMPLETE_WORDS;
+}
+
+CmdComplete cmd_complete_set(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    if (argi == 1) {
+        for (const Settable *q = settables; q->name; q++)
+            add(ctx, q->name);
+        add_opt_hypers(s->opt.kind, false, add, ctx);
+        return COMPLETE_WORDS;
+    }
+    const Settable *st = settable(w[1]);
+    if (st)
+        return st->complete ? st->complete(s, argi, w, n, add, ctx) : COMPLETE_WORDS;
+    int hyper = opt_hyper(s->opt.kind, w[1], strlen(w[1]));
+    int nh;
+    if (hyper >= 0 && optim_hypers(s->opt.kind, &nh)[hyper].is_bool)
+        return complete_switch(s, argi, w, n, add, ctx);
+    return COMPLETE_WORDS;
+}
+
+typedef struct AddTo {
+    CmdAddFn add; /* where candidates go */
+    void *ctx; /* its context */
+} AddTo;
+
+static void add_param(void *ctx, const char *name)
+{
+    AddTo *to = ctx;
+    TensorName tn;
+    if (tensor_name_parse(name, &tn) && (tn.kind == 'W' || tn.kind == 'b') && !tn.grad)
+        to->add(to->ctx, name);
+}
+
+CmdComplete cmd_complete_init(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    add_inits(add, ctx);
+    if (argi > 1)
+        add_init_opts(w[argi - 1], add, ctx);
+    AddTo to = {add, ctx};
+    session_names(s, add_param, &to);
+    return COMPLETE_WORDS;
+}
+
+

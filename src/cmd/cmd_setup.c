@@ -1,0 +1,376 @@
+/* cmd_setup.c — what the training loop starts from: the data (`data`),
+ * the model (`model`, `params`) and the names that exist (`names`), with
+ * their completion. The hyperparameters are cmd_set.c's. */
+#include "cmd_handlers.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
+
+/* ---- data ---- */
+
+/* What `data` does besides the generators (data_generators()). */
+static const char *const data_subs[] = {"load", "split", "standardize", "show", NULL};
+
+static void print_data_summary(CmdCtx *c)
+{
+    const Dataset *ds = c->s->data;
+    cmd_out(c, "%s: %d rows", ds->name, ds->n);
+    if (ds->n_train < ds->n)
+        cmd_out(c, " (%d training, %d validation)", ds->n_train, ds->n - ds->n_train);
+    cmd_out(c, ", %d feature%s (", ds->d, ds->d == 1 ? "" : "s");
+    for (int j = 0; j < ds->d && j < 8; j++)
+        cmd_out(c, "%s%s", j ? ", " : "", ds->feature_names[j]);
+    cmd_out(c, "%s)\n", ds->d > 8 ? ", ..." : "");
+    if (ds->classification) {
+        long counts[1000] = {0};
+        for (int i = 0; i < ds->n; i++)
+            counts[(int)ds->y[i]]++;
+        cmd_out(c, "task: %s classification, %d classes (",
+            ds->n_classes == 2 ? "binary" : "multi-class", ds->n_classes);
+        for (int k = 0; k < ds->n_classes && k < 10; k++)
+            cmd_out(c, "%s%d: %ld", k ? ", " : "", k, counts[k]);
+        cmd_out(c, "%s) in target %s\n", ds->n_classes > 10 ? ", ..." : "", ds->target_names[0]);
+        cmd_out(c, "output: %d unit%s, default loss %s\n", ds->n_classes == 2 ? 1 : ds->n_classes,
+            ds->n_classes == 2 ? "" : "s", ds->n_classes == 2 ? "bce" : "ce");
+    } else {
+        cmd_out(c, "task: regression of %d target%s (", ds->t, ds->t == 1 ? "" : "s");
+        for (int j = 0; j < ds->t && j < 8; j++)
+            cmd_out(c, "%s%s", j ? ", " : "", ds->target_names[j]);
+        cmd_out(c, "%s)\noutput: %d unit%s, default loss mse\n", ds->t > 8 ? ", ..." : "", ds->t,
+            ds->t == 1 ? "" : "s");
+    }
+    cmd_out(c, "standardized: %s; batches of %d: %d per epoch\n", ds->standardized ? "yes" : "no",
+        c->s->batch, session_batches(c->s));
+}
+
+static int data_set(CmdCtx *c, Dataset *ds)
+{
+    bool dropped, reset;
+    char name[16], loss[16];
+    snprintf(name, sizeof name, "%s", c->s->model_kind);
+    snprintf(loss, sizeof loss, "%s", loss_name(c->s->loss.kind));
+    if (session_set_data(c->s, ds, &dropped, &reset) != 0)
+        return cmd_fail(c, "out of memory for the batch buffers");
+    print_data_summary(c);
+    if (reset)
+        cmd_out(c, "note: the %s loss does not fit this task; the loss follows the task again (%s)\n", loss,
+            loss_name(c->s->loss.kind));
+    if (dropped)
+        cmd_out(c, "note: the %s model did not fit this data and was removed; build one with `model ...`\n", name);
+    return 0;
+}
+
+static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
+{
+    DataGenOpts o = {0, -1, c->s->seed, 0, 0};
+    for (int i = 2; i < argc; i++) {
+        char *k, *v;
+        long n;
+        if (!cmd_split_opt(argv[i], &k, &v))
+            return cmd_fail(c, "unexpected '%s': data %s takes n= noise= seed= classes= features=", argv[i], argv[1]);
+        if (strcmp(k, "n") == 0) {
+            if (cmd_parse_int(c, "n", v, 1, 10000000, &n) != 0)
+                return -1;
+            o.n = (int)n;
+        } else if (strcmp(k, "noise") == 0) {
+            if (cmd_parse_num(c, "noise", v, &o.noise) != 0)
+                return -1;
+            if (o.noise < 0)
+                return cmd_fail(c, "noise must be 0 or more, got %s", v);
+        } else if (strcmp(k, "seed") == 0) {
+            if (cmd_parse_int(c, "seed", v, 0, 0x7fffffffffffffffL, &n) != 0)
+                return -1;
+            o.seed = (uint64_t)n;
+        } else if (strcmp(k, "classes") == 0) {
+            if (cmd_parse_int(c, "classes", v, 2, 1000, &n) != 0)
+                return -1;
+            o.classes = (int)n;
+        } else if (strcmp(k, "features") == 0) {
+            if (cmd_parse_int(c, "features", v, 1, 10000, &n) != 0)
+                return -1;
+            o.features = (int)n;
+        } else {
+            return cmd_fail(c, "unknown option '%s': data %s takes n= noise= seed= classes= features=", k, argv[1]);
+        }
+    }
+    Dataset *ds = data_generate(argv[1], &o, c->err);
+    if (!ds)
+        return -1;
+    /* a huge noise= overflows: refuse data a model cannot compute with */
+    for (size_t i = 0; i < (size_t)ds->n * (size_t)(ds->d + ds->t); i++) {
+        size_t nx = (size_t)ds->n * (size_t)ds->d;
+        if (!isfinite(i < nx ? ds->x[i] : ds->y[i - nx])) {
+            data_free(ds);
+            return cmd_fail(c, "noise=%s makes values too large to compute with; use a noise level like noise=0.1",
+                        NUM(o.noise));
+        }
+    }
+    return data_set(c, ds);
+}
+
+int cmd_data(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    if (argc == 1) {
+        if (!s->data)
+            return cmd_fail(c, "no data yet: try `data moons`, `data line` or `data load FILE.csv` (`help data`)");
+        print_data_summary(c);
+        return 0;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "load") == 0) {
+        if (argc < 3 || !argv[2][0])
+            return cmd_fail(c, "data load needs a file: data load FILE.csv [target=COL] [header=auto|yes|no]");
+        const char *target = NULL;
+        DataHeader h = DATA_HEADER_AUTO;
+        for (int i = 3; i < argc; i++) {
+            char *k, *v;
+            if (!cmd_split_opt(argv[i], &k, &v))
+                return cmd_fail(c, "unexpected '%s': data load takes target= and header=", argv[i]);
+            if (strcmp(k, "target") == 0) {
+                target = v;
+            } else if (strcmp(k, "header") == 0) {
+                if (strcmp(v, "auto") == 0)
+                    h = DATA_HEADER_AUTO;
+                else if (strcmp(v, "yes") == 0 || strcmp(v, "on") == 0 || strcmp(v, "true") == 0)
+                    h = DATA_HEADER_YES;
+                else if (strcmp(v, "no") == 0 || strcmp(v, "off") == 0 || strcmp(v, "false") == 0)
+                    h = DATA_HEADER_NO;
+                else
+                    return cmd_fail(c, "header must be auto, yes or no, got '%s'", v);
+            } else {
+                return cmd_fail(c, "unknown option '%s': data load takes target= and header=", k);
+            }
+        }
+        char found[4096]; /* inside a lesson, also beside the lesson file */
+        Dataset *ds = data_load_csv(cmd_path(c, argv[2], found, sizeof found), target, h, c->err);
+        if (!ds)
+            return -1;
+        return data_set(c, ds);
+    }
+    if (strcmp(sub, "split") == 0 || strcmp(sub, "standardize") == 0 || strcmp(sub, "show") == 0) {
+        if (!s->data)
+            return cmd_fail(c, "no data yet: try `data moons` first");
+        if (strcmp(sub, "split") == 0) {
+            double f;
+            if (argc != 3)
+                return cmd_fail(c, "data split %s the fraction to hold out, as in `data split 0.2`",
+                            argc < 3 ? "needs" : "takes only");
+            if (cmd_parse_num(c, "the fraction", argv[2], &f) != 0)
+                return -1;
+            if (!(f > 0 && f < 1))
+                return cmd_fail(c, "the fraction held out must be between 0 and 1, as in `data split 0.2`");
+            if (data_split(s->data, f, s->seed, c->err) != 0)
+                return -1;
+            bool dropped, reset;
+            Dataset *ds = s->data;
+            /* hand the same data back so buffers and position follow */
+            if (session_set_data(s, ds, &dropped, &reset) != 0)
+                return cmd_fail(c, "out of memory for the batch buffers");
+            cmd_out(c, "split: %d training rows, %d validation rows (shuffled with seed %llu)\n",
+                ds->n_train, ds->n - ds->n_train, (unsigned long long)s->seed);
+            return 0;
+        }
+        if (strcmp(sub, "standardize") == 0) {
+            if (argc != 2)
+                return cmd_fail(c, "data standardize takes no arguments");
+            if (data_standardize(s->data, c->err) != 0)
+                return -1;
+            bool dropped, reset;
+            Dataset *ds = s->data;
+            if (session_set_data(s, ds, &dropped, &reset) != 0)
+                return cmd_fail(c, "out of memory for the batch buffers");
+            cmd_out(c, "standardized %d feature%s with the mean and standard deviation of the %d training rows\n",
+                ds->d, ds->d == 1 ? "" : "s", ds->n_train);
+            return 0;
+        }
+        long rows = 10;
+        if (argc > 3)
+            return cmd_fail(c, "data show takes at most one number: data show [ROWS]");
+        if (argc == 3 && cmd_parse_int(c, "ROWS", argv[2], 1, 1000000, &rows) != 0)
+            return -1;
+        const Dataset *ds = s->data;
+        if (rows > ds->n)
+            rows = ds->n;
+        cmd_out(c, "%6s", "row");
+        for (int j = 0; j < ds->d && j < 10; j++)
+            cmd_out(c, " %10.10s", ds->feature_names[j]);
+        if (ds->d > 10)
+            cmd_out(c, " %10s", "...");
+        for (int j = 0; j < ds->t; j++)
+            cmd_out(c, " | %8.8s", ds->target_names[j]);
+        cmd_out(c, "\n");
+        for (long i = 0; i < rows; i++) {
+            cmd_out(c, "%6ld", i);
+            for (int j = 0; j < ds->d && j < 10; j++)
+                cmd_out(c, " %10s", NUM(ds->x[(size_t)i * ds->d + j]));
+            if (ds->d > 10)
+                cmd_out(c, " %10s", "...");
+            for (int j = 0; j < ds->t; j++)
+                cmd_out(c, " | %8s", NUM(ds->y[(size_t)i * ds->t + j]));
+            cmd_out(c, "%s\n", i >= ds->n_train ? "  (validation)" : "");
+        }
+        if (rows < ds->n)
+            cmd_out(c, "(%ld of %d rows)\n", rows, ds->n);
+        return 0;
+    }
+    if (data_generator_about(sub))
+        return data_generate_cmd(c, argc, argv);
+    const char *words[48];
+    int nw = 0;
+    for (const char *const *q = data_subs; *q; q++)
+        words[nw++] = *q;
+    for (const char *const *g = data_generators(); *g && nw < 47; g++)
+        words[nw++] = *g;
+    words[nw] = NULL;
+    const char *dym = CMD_DYM(sub, words, "data ");
+    if (*dym)
+        return cmd_fail(c, "no data set called '%s'%s; `help data` lists them", sub, dym);
+    return cmd_fail(c, "no data set called '%s': `help data` lists the generators; `data load FILE.csv` reads a file", sub);
+}
+
+/* ---- model ---- */
+
+int cmd_model(CmdCtx *c, int argc, char **argv)
+{
+    const char *kind = argv[1];
+    int hidden[NN_MAX_LAYERS];
+    int nh = 0;
+    Act act = ACT_RELU;
+    bool is_mlp = strcmp(kind, "mlp") == 0;
+    static const char *const kinds[] = {"linear", "logistic", "softmax", "mlp", NULL};
+    const char *acts[ACT_COUNT + 1];
+    for (int a = 0; a < ACT_COUNT; a++)
+        acts[a] = act_name((Act)a);
+    acts[ACT_COUNT] = NULL;
+    if (!is_mlp && strcmp(kind, "linear") && strcmp(kind, "logistic") && strcmp(kind, "softmax"))
+        return cmd_fail(c, "no model kind '%s'%s: use linear, logistic, softmax or mlp H1 [H2 ...] [act=NAME]", kind,
+                    CMD_DYM(kind, kinds, "model "));
+    for (int i = 2; i < argc; i++) {
+        char *k, *v;
+        long h;
+        if (cmd_split_opt(argv[i], &k, &v)) {
+            if (strcmp(k, "act") != 0)
+                return cmd_fail(c, "unknown option '%s': model takes act=NAME", k);
+            if (!is_mlp)
+                return cmd_fail(c, "a %s model has no hidden layer, so no activation: use `model mlp H act=%s`", kind, v);
+            if (act_parse(v, &act) != 0)
+                return cmd_fail(c, "no activation '%s'%s: use identity, sigmoid, tanh, relu, leaky_relu, elu, softplus or gelu",
+                            v, CMD_DYM(v, acts, "act="));
+            continue;
+        }
+        if (!is_mlp)
+            return cmd_fail(c, "unexpected '%s': `model %s` takes no sizes; hidden layers are for `model mlp H1 H2 ...`",
+                        argv[i], kind);
+        Act named;
+        if (act_parse(argv[i], &named) == 0)
+            return cmd_fail(c, "write the activation as act=%s, as in `model mlp 8 act=%s`", argv[i], argv[i]);
+        if (nh >= NN_MAX_LAYERS - 1)
+            return cmd_fail(c, "at most %d hidden layers: give fewer widths", NN_MAX_LAYERS - 1);
+        if (cmd_parse_int(c, "a hidden layer width", argv[i], 1, 100000, &h) != 0)
+            return -1;
+        hidden[nh++] = (int)h;
+    }
+    if (is_mlp && nh == 0)
+        return cmd_fail(c, "mlp needs the width of at least one hidden layer, as in `model mlp 8` or `model mlp 16 8`");
+    int rc = session_build_model(c->s, kind, hidden, nh, act, c->err);
+    if (rc != 0)
+        return cmd_hint_add(c->s, rc, false, c->err);
+    const Model *m = c->s->model;
+    cmd_out(c, "model %s: %d", kind, nn_inputs(m));
+    for (int k = 0; k < m->n_layers; k++)
+        cmd_out(c, " → %d", m->layer[k].n_out);
+    cmd_out(c, "  (%zu parameters", m->n_params);
+    if (is_mlp)
+        cmd_out(c, ", %s hidden", act_name(act));
+    cmd_out(c, ", output through %s)\n", loss_desc(c->s->loss.kind)->link_name);
+    cmd_out(c, "loss %s, optimizer %s lr=%s; `params` shows every tensor, `forward` starts the loop\n",
+        loss_name(c->s->loss.kind), optim_name(c->s->opt.kind), NUM(c->s->opt.lr));
+    return 0;
+}
+
+int cmd_params(CmdCtx *c, int argc, char **argv)
+{
+    const Model *m = c->s->model;
+    if (!m)
+        return cmd_fail(c, "no model yet: build one with `model linear` or `model mlp 8`");
+    cmd_out(c, "%-6s %-12s %10s  %s\n", "name", "shape", "count", "initializer");
+    for (int k = 1; k <= m->n_layers; k++) {
+        const Layer *ly = &m->layer[k - 1];
+        char name[16], shape[32];
+        snprintf(name, sizeof name, "W%d", k);
+        snprintf(shape, sizeof shape, "%d×%d", ly->n_in, ly->n_out);
+        cmd_out(c, "%-6s %-13s %10d  %s\n", name, shape, ly->n_in * ly->n_out,
+            init_name(c->s->used_init[2 * (k - 1)]));
+        snprintf(name, sizeof name, "b%d", k);
+        snprintf(shape, sizeof shape, "%d", ly->n_out);
+        cmd_out(c, "%-6s %-12s %10d  %s\n", name, shape, ly->n_out, init_name(c->s->used_init[2 * (k - 1) + 1]));
+    }
+    cmd_out(c, "%-6s %-12s %10zu\n", "total", "", m->n_params);
+    return 0;
+}
+
+static void print_name(void *ctx, const char *name)
+{
+    CmdCtx *c = ctx;
+    cmd_out(c, " %s", name);
+}
+
+int cmd_names(CmdCtx *c, int argc, char **argv)
+{
+    if (!c->s->data)
+        return cmd_fail(c, "nothing to inspect yet: make data with `data moons`, then `model mlp 8`");
+    cmd_out(c, "names:");
+    session_names(c->s, print_name, c);
+    cmd_out(c, "\n");
+    if (!c->s->model)
+        cmd_out(c, "(build a model to get W1 b1 ...; `forward`, `loss` and `backward` bring Z, A, yhat, loss and gradients)\n");
+    else if (c->s->phase < PHASE_BACKWARD)
+        cmd_out(c, "(%s)\n", c->s->phase == PHASE_READY ? "`forward` brings Z1 A1 ... yhat; `loss` the loss; `backward` dW1 db1 dZ1 dA1 ..."
+                        : c->s->phase == PHASE_FORWARD ? "`loss` brings loss; `backward` the gradients dW1 db1 dZ1 dA1 ..."
+                                                       : "`backward` brings the gradients dW1 db1 dZ1 dA1 ...");
+    return 0;
+}
+
+/* ---- completion ---- */
+
+CmdComplete cmd_complete_data(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    static const char *const gen_opts[] = {"n=", "noise=", "seed=", "classes=", "features=", NULL};
+    static const char *const load_opts[] = {"target=", "header=auto", "header=yes", "header=no", NULL};
+    if (argi == 1) {
+        cmd_add_list(data_subs, add, ctx);
+        cmd_add_list(data_generators(), add, ctx);
+        return COMPLETE_WORDS;
+    }
+    if (strcmp(w[1], "load") == 0) {
+        if (argi == 2)
+            return COMPLETE_FILES;
+        cmd_add_list(load_opts, add, ctx);
+    } else if (data_generator_about(w[1])) {
+        cmd_add_list(gen_opts, add, ctx);
+    }
+    return COMPLETE_WORDS;
+}
+
+static void add_acts(CmdAddFn add, void *ctx)
+{
+    char buf[32];
+    for (int a = 0; a < ACT_COUNT; a++) {
+        snprintf(buf, sizeof buf, "act=%s", act_name((Act)a));
+        add(ctx, buf);
+    }
+}
+
+CmdComplete cmd_complete_model(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    static const char *const kinds[] = {"linear", "logistic", "softmax", "mlp", NULL};
+    if (argi == 1)
+        cmd_add_list(kinds, add, ctx);
+    else if (strcmp(w[1], "mlp") == 0)
+        add_acts(add, ctx);
+    return COMPLETE_WORDS;
+}

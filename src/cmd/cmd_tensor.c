@@ -1,0 +1,354 @@
+/* cmd_tensor.c — the learner's names for numbers: parsing "W1",
+ * "dZ2[3,0]" and "b1[3]" (the names themselves by tensor_name_parse, the
+ * one grammar of names), resolving them in the session with "did you
+ * mean", printing a tensor, and editing parameters by assignment
+ * (W1[0,2] = 0.5, b1 = [0, 0.1]). */
+#include "cmd_tensor.h"
+#include "cmd_util.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
+
+void cmd_print_tensor(CmdCtx *c, const Tensor *t, const char *what)
+{
+    int rows = t->rows, cols = t->cols;
+    cmd_out(c, "%s  ", t->name);
+    if (t->vector)
+        cmd_out(c, "(%d)", cols);
+    else
+        cmd_out(c, "(%d×%d)", rows, cols);
+    if (what)
+        cmd_out(c, "  %s", what);
+    cmd_out(c, "\n");
+    if (rows == 0 || cols == 0) {
+        cmd_out(c, "  (empty)\n");
+        return;
+    }
+    int show_r[32], nr = 0, show_c[32], nc = 0;
+    bool cut_r = rows > 20, cut_c = cols > 12;
+    for (int i = 0; i < rows; i++)
+        if (!cut_r || i < 10 || i >= rows - 5)
+            show_r[nr++] = i;
+    for (int j = 0; j < cols; j++)
+        if (!cut_c || j < 8 || j >= cols - 3)
+            show_c[nc++] = j;
+    int width = 1;
+    char buf[64];
+    for (int a = 0; a < nr; a++)
+        for (int b = 0; b < nc; b++) {
+            int w = (int)strlen(cmd_num(c, t->data[(size_t)show_r[a] * cols + show_c[b]], buf, sizeof buf));
+            if (w > width)
+                width = w;
+        }
+    int lw = snprintf(buf, sizeof buf, "%d", rows - 1);
+    if (t->vector)
+        lw = 0;
+    cmd_out(c, "%*s", lw + 2, "");
+    for (int b = 0; b < nc; b++) {
+        if (cut_c && b == 8)
+            cmd_out(c, "  ...");
+        cmd_out(c, "  %*d", width, show_c[b]);
+    }
+    cmd_out(c, "\n");
+    for (int a = 0; a < nr; a++) {
+        if (cut_r && a == 10)
+            cmd_out(c, "%*s  ... %d more rows ...\n", lw, "", rows - 15);
+        if (t->vector)
+            cmd_out(c, "  ");
+        else
+            cmd_out(c, "  %*d", lw, show_r[a]);
+        for (int b = 0; b < nc; b++) {
+            if (cut_c && b == 8)
+                cmd_out(c, "  ...");
+            cmd_out(c, "  %*s", width, cmd_num(c, t->data[(size_t)show_r[a] * cols + show_c[b]], buf, sizeof buf));
+        }
+        cmd_out(c, "\n");
+    }
+    if (cut_c)
+        cmd_out(c, "  (%d columns; `export %s FILE.csv` writes them all)\n", cols, t->name);
+}
+
+/* What the rows and columns of a named tensor mean, for the heading. */
+static const char *tensor_meaning(const Tensor *t)
+{
+    TensorName tn;
+    if (!tensor_name_parse(t->name, &tn))
+        return NULL;
+    switch (tn.kind) {
+    case 'W': return tn.grad ? "dL/dW: row = input, column = neuron" : "row = input, column = neuron";
+    case 'b': return tn.grad ? "dL/db: one per neuron" : "one per neuron";
+    case 'Z': return tn.grad ? "dL/dZ: row = sample in the batch, column = neuron"
+                             : "Z = X·W + b: row = sample in the batch, column = neuron";
+    case 'A': return tn.grad ? "dL/dA: row = sample in the batch, column = neuron"
+                             : "A = act(Z): row = sample in the batch, column = neuron";
+    case 'X': return "current batch: row = sample, column = feature";
+    case 'Y': return "current batch: targets";
+    case 'y': return "model output after the link: row = sample";
+    default: return NULL;
+    }
+}
+
+int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, long *j)
+{
+    *i = *j = -1;
+    const char *br = strchr(ref, '[');
+    size_t len = br ? (size_t)(br - ref) : strlen(ref);
+    if (len == 0 || len >= n)
+        return cmd_fail(c, "'%s' is not a name; `names` lists what exists now", ref);
+    memcpy(name, ref, len);
+    name[len] = '\0';
+    for (size_t k = 0; k < len; k++)
+        if (!isalnum((unsigned char)name[k]))
+            return cmd_fail(c, "'%s' is not a name; `names` lists what exists now", ref);
+    if (!br)
+        return 0;
+    const char *close = strchr(br, ']');
+    if (!close || close[1] != '\0')
+        return cmd_fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
+    char idx[64];
+    size_t il = (size_t)(close - br - 1);
+    if (il == 0 || il >= sizeof idx)
+        return cmd_fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
+    memcpy(idx, br + 1, il);
+    idx[il] = '\0';
+    char *comma = strchr(idx, ',');
+    if (comma)
+        *comma = '\0';
+    char *a = idx, *b = comma ? comma + 1 : NULL;
+    while (isspace((unsigned char)*a))
+        a++;
+    while (b && isspace((unsigned char)*b))
+        b++;
+    for (char *e = a + strlen(a); e > a && isspace((unsigned char)e[-1]);)
+        *--e = '\0';
+    if (b)
+        for (char *e = b + strlen(b); e > b && isspace((unsigned char)e[-1]);)
+            *--e = '\0';
+    if (!util_parse_long(a, 0, 100000000, i) || (b && !util_parse_long(b, 0, 100000000, j)))
+        return cmd_fail(c, "'%s': indices are whole numbers from 0, as in %s[0,1]", ref, name);
+    return 0;
+}
+
+int cmd_element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at)
+{
+    if (t->vector && j < 0) {
+        j = i;
+        i = 0;
+    }
+    if (j < 0) {
+        if (t->rows == 1) {
+            j = i;
+            i = 0;
+        } else if (t->cols == 1) {
+            j = 0;
+        } else {
+            return cmd_fail(c, "%s is %d×%d: give both indices, as in %s[%ld,0]", t->name, t->rows, t->cols,
+                        t->name, i);
+        }
+    }
+    if (i >= t->rows || j >= t->cols) {
+        if (t->vector)
+            return cmd_fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
+        return cmd_fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows,
+                    t->cols, t->rows - 1, t->cols - 1);
+    }
+    *at = (size_t)i * (size_t)t->cols + (size_t)j;
+    return 0;
+}
+
+int cmd_ref(CmdCtx *c, const char *ref, Tensor *t, long *at)
+{
+    char name[32];
+    long i, j;
+    if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+        return -1;
+    int st = session_tensor_status(c->s, name, t, c->err);
+    if (st != TENSOR_OK)
+        return cmd_name_refused(c, name, st);
+    *at = -1;
+    size_t k;
+    if (i >= 0) {
+        if (cmd_element_index(c, t, i, j, &k) != 0)
+            return -1;
+        *at = (long)k;
+    }
+    return 0;
+}
+
+int cmd_show_ref(CmdCtx *c, const char *ref)
+{
+    char name[32];
+    long i, j;
+    if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+        return -1;
+    Tensor t;
+    int st = session_tensor_status(c->s, name, &t, c->err);
+    if (st != TENSOR_OK)
+        return cmd_name_refused(c, name, st);
+    if (i < 0) {
+        if (strcmp(name, "loss") == 0) {
+            cmd_out(c, "loss = %s\n", NUM(t.data[0]));
+            return 0;
+        }
+        cmd_print_tensor(c, &t, tensor_meaning(&t));
+        return 0;
+    }
+    size_t at;
+    if (cmd_element_index(c, &t, i, j, &at) != 0)
+        return -1;
+    cmd_out(c, "%s = %s\n", ref, NUM(t.data[at]));
+    return 0;
+}
+
+int cmd_name_refused(CmdCtx *c, const char *name, int status)
+{
+    if (status != TENSOR_UNKNOWN && status != TENSOR_NO_LAYER)
+        return -1;
+    CmdNearest g;
+    cmd_nearest_init(&g, name, strlen(name) <= 3 ? 2 : 3);
+    session_names(c->s, cmd_nearest_add, &g);
+    if (g.best && strcmp(g.best, name) != 0) {
+        size_t l = strlen(c->err);
+        snprintf(c->err + l, ERR_LEN - l, " (did you mean `%s`?)", g.best);
+    }
+    return -1;
+}
+
+bool cmd_known_name(const char *word)
+{
+    char name[32];
+    size_t n = strcspn(word, "[");
+    if (n >= sizeof name)
+        return false;
+    memcpy(name, word, n);
+    name[n] = '\0';
+    TensorName tn;
+    return tensor_name_parse(name, &tn);
+}
+
+/* Parses a literal `[..]` or `[[..],[..]]` into vals (cap values); returns
+ * the count of rows and columns found, or -1 with err when malformed. */
+static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, int *rows, int *cols)
+{
+    const char *p = text;
+    size_t n = 0;
+    int depth = 0, nrows = 0, ncols = -1, rowlen = 0;
+    bool two_d = false;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p != '[')
+        return cmd_fail(c, "write a tensor as [v, v, ...] or [[v, v], [v, v]], or one element as NAME[i,j] = v");
+    while (*p) {
+        if (*p == '[') {
+            if (++depth > 2)
+                return cmd_fail(c, "too many brackets: a tensor literal has at most two levels, [[..],[..]]");
+            if (depth == 2) {
+                if (!two_d && rowlen > 0)
+                    return cmd_fail(c, "mixed numbers and rows: write [[v, v], [v, v]]");
+                two_d = true;
+                rowlen = 0;
+            }
+            p++;
+        } else if (*p == ']') {
+            if (depth == 2 || (depth == 1 && !two_d)) {
+                if (ncols >= 0 && rowlen != ncols)
+                    return cmd_fail(c, "rows of different lengths (%d and %d values): every row needs the same count", ncols,
+                                rowlen);
+                ncols = rowlen;
+                nrows++;
+                rowlen = 0;
+            }
+            depth--;
+            p++;
+            if (depth == 0) {
+                while (isspace((unsigned char)*p))
+                    p++;
+                if (*p)
+                    return cmd_fail(c, "unexpected text after the closing bracket: '%s'", p);
+                break;
+            }
+        } else if (*p == ',' || isspace((unsigned char)*p)) {
+            p++;
+        } else {
+            if (depth == 1 && two_d)
+                return cmd_fail(c, "mixed numbers and rows: write [[v, v], [v, v]]");
+            const char *q = p;
+            while (*q && !strchr(",] \t[", *q))
+                q++;
+            char word[64];
+            size_t wl = (size_t)(q - p);
+            if (wl >= sizeof word)
+                return cmd_fail(c, "'%.20s...' is not a number: write numbers like 0.5 or -1e-3", p);
+            memcpy(word, p, wl);
+            word[wl] = '\0';
+            double v;
+            if (!util_parse_double(word, &v))
+                return cmd_fail(c, "'%s' is not a finite number: write numbers like 0.5 or -1e-3", word);
+            if (n < cap)
+                vals[n] = v;
+            n++;
+            rowlen++;
+            p = q;
+        }
+    }
+    if (depth != 0)
+        return cmd_fail(c, "unclosed bracket: every [ needs its ]");
+    if (n != (size_t)nrows * (size_t)(ncols < 0 ? 0 : ncols))
+        return cmd_fail(c, "mixed numbers and rows: write [v, v, ...] or [[v, v], [v, v]]");
+    *rows = nrows;
+    *cols = ncols < 0 ? 0 : ncols;
+    return 0;
+}
+
+int cmd_assign(CmdCtx *c, char *lhs, char *rhs)
+{
+    char name[32];
+    long i, j;
+    if (cmd_parse_ref(c, lhs, name, sizeof name, &i, &j) != 0)
+        return -1;
+    Tensor t;
+    if (session_tensor(c->s, name, &t, c->err) != 0)
+        return -1;
+    if (!t.editable)
+        return cmd_fail(c, "%s cannot be edited: only parameters (W1, b1, ...) can; %s is computed from them", name, name);
+    if (i >= 0) {
+        size_t at;
+        double v;
+        if (cmd_element_index(c, &t, i, j, &at) != 0)
+            return -1;
+        if (!util_parse_double(rhs, &v))
+            return cmd_fail(c, "%s needs a finite number, got '%s'", lhs, rhs);
+        double old = t.data[at];
+        t.data[at] = v;
+        session_params_changed(c->s);
+        cmd_out(c, "%s = %s  (was %s)\n", lhs, NUM(v), NUM(old));
+        return 0;
+    }
+    size_t n = (size_t)t.rows * t.cols;
+    double *vals = malloc(sizeof(double) * n);
+    if (!vals)
+        return cmd_fail(c, "out of memory");
+    int r = 0, k = 0;
+    if (parse_literal(c, rhs, vals, n, &r, &k) != 0) {
+        free(vals);
+        return -1;
+    }
+    bool ok = (size_t)r * k == n && (r == t.rows || (t.vector && r == 1)) && k == t.cols;
+    if (!ok) {
+        free(vals);
+        if (t.vector)
+            return cmd_fail(c, "%s has %d values, but the literal has %d×%d; write [v, v, ...] with %d numbers", name,
+                        t.cols, r, k, t.cols);
+        return cmd_fail(c, "%s is %d×%d, but the literal is %d×%d; write %d rows of %d numbers", name, t.rows, t.cols,
+                    r, k, t.rows, t.cols);
+    }
+    memcpy(t.data, vals, sizeof(double) * n);
+    free(vals);
+    session_params_changed(c->s);
+    cmd_out(c, "%s set (%zu value%s)\n", name, n, n == 1 ? "" : "s");
+    return 0;
+}
+

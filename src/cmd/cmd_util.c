@@ -1,0 +1,150 @@
+/* cmd_util.c — the handlers' toolbox: printing results and failing with
+ * a message, numbers in the session's precision, key=value options,
+ * "did you mean", completion lists, optimizer options (shared by `set
+ * optimizer` and `compare`) and files found beside the lesson running.
+ * It calls nothing else of the command layer. */
+#include "cmd_util.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+/* ---- output helpers ---- */
+
+void cmd_out(CmdCtx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->out, fmt, ap);
+    va_end(ap);
+}
+
+int cmd_fail(CmdCtx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->err, ERR_LEN, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+const char *cmd_num(const CmdCtx *c, double v, char *buf, size_t n)
+{
+    if (v == 0)
+        v = 0;
+    snprintf(buf, n, "%.*g", c->s->precision, v);
+    return buf;
+}
+
+bool cmd_split_opt(char *word, char **key, char **val)
+{
+    char *eq = strchr(word, '=');
+    if (!eq || eq == word)
+        return false;
+    *eq = '\0';
+    *key = word;
+    *val = eq + 1;
+    return true;
+}
+
+int cmd_parse_num(CmdCtx *c, const char *what, const char *s, double *v)
+{
+    if (!util_parse_double(s, v))
+        return cmd_fail(c, "%s must be a finite number (like 0.1 or 1e-3), got '%s'", what, s);
+    return 0;
+}
+
+int cmd_parse_int(CmdCtx *c, const char *what, const char *s, long lo, long hi, long *v)
+{
+    if (!util_parse_long(s, lo, hi, v))
+        return cmd_fail(c, "%s must be a whole number from %ld to %ld, got '%s'", what, lo, hi, s);
+    return 0;
+}
+
+const char *cmd_did_you_mean(const char *word, const char *const *list, const char *prefix, char *buf, size_t n)
+{
+    const char *best = NULL;
+    int bd = strlen(word) <= 3 ? 2 : 3;
+    for (; *list; list++) {
+        int d = strcasecmp(word, *list) == 0 ? 1 : util_edit_distance(word, *list);
+        if (d < bd) {
+            bd = d;
+            best = *list;
+        }
+    }
+    buf[0] = '\0';
+    if (best)
+        snprintf(buf, n, " (did you mean `%s%s`?)", prefix, best);
+    return buf;
+}
+
+void cmd_nearest_init(CmdNearest *g, const char *word, int max_dist)
+{
+    g->word = word;
+    g->best = NULL;
+    g->best_buf[0] = '\0';
+    g->dist = max_dist;
+}
+
+void cmd_nearest_add(void *ctx, const char *cand)
+{
+    CmdNearest *g = ctx;
+    int d = strcasecmp(g->word, cand) == 0 ? 1 : util_edit_distance(g->word, cand);
+    if (d < g->dist) {
+        g->dist = d;
+        snprintf(g->best_buf, sizeof g->best_buf, "%s", cand);
+        g->best = g->best_buf;
+    }
+}
+
+void cmd_add_list(const char *const *list, CmdAddFn add, void *ctx)
+{
+    for (; *list; list++)
+        add(ctx, *list);
+}
+
+int cmd_opt_options(CmdCtx *c, OptConfig *o, int argc, char **argv)
+{
+    OptKind kind = o->kind;
+    int n;
+    const OptHyper *h = optim_hypers(kind, &n);
+    for (int i = 0; i < argc; i++) {
+        char *k, *v;
+        if (!cmd_split_opt(argv[i], &k, &v))
+            return cmd_fail(c, "unexpected '%s': write options as key=value, as in `set optimizer adam lr=0.01`", argv[i]);
+        int f = 0;
+        while (f < n && strcmp(h[f].name, k) != 0)
+            f++;
+        if (f == n) {
+            char list[256] = "";
+            for (int q = 0; q < n; q++) {
+                strncat(list, " ", sizeof list - strlen(list) - 1);
+                strncat(list, h[q].name, sizeof list - strlen(list) - 1);
+            }
+            const char *names[32];
+            for (int q = 0; q < n && q < 31; q++)
+                names[q] = h[q].name;
+            names[n < 31 ? n : 31] = NULL;
+            return cmd_fail(c, "%s has no option '%s'%s; it takes:%s", optim_name(kind), k, CMD_DYM(k, names, ""), list);
+        }
+        char *p = (char *)o + h[f].offset;
+        if (h[f].is_bool) {
+            if (!util_parse_bool(v, (bool *)p))
+                return cmd_fail(c, "%s is a switch: on or off, got '%s'", k, v);
+        } else if (cmd_parse_num(c, k, v, (double *)p) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+const char *cmd_path(const CmdCtx *c, const char *path, char *buf, size_t n)
+{
+    if (!c->base_dir || !path[0] || path[0] == '/' || access(path, F_OK) == 0)
+        return path;
+    if ((size_t)snprintf(buf, n, "%s/%s", c->base_dir, path) >= n || access(buf, F_OK) != 0)
+        return path;
+    return buf;
+}

@@ -1,0 +1,52 @@
+/* cmd_util.h — the handlers' toolbox (cmd_util.c): printing results and
+ * failing with a message, numbers in the session's precision, key=value
+ * options, "did you mean", completion lists, optimizer options and files
+ * found beside the lesson running. */
+#ifndef PARAMLAB_CMD_UTIL_H
+#define PARAMLAB_CMD_UTIL_H
+
+#include "cmd_ctx.h"
+
+/* Print to c->out; set c->err and return -1; format a number with the
+ * session's precision into buf ("-0" shown as "0"). */
+void cmd_out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cmd_fail(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *cmd_num(const CmdCtx *c, double v, char *buf, size_t n);
+
+/* Splits `key=value` in place; false when the word has no '=' after a key. */
+bool cmd_split_opt(char *word, char **key, char **val);
+/* A finite number / a whole number from lo to hi, read from s; -1 with
+ * c->err naming `what` otherwise. */
+int cmd_parse_num(CmdCtx *c, const char *what, const char *s, double *v);
+int cmd_parse_int(CmdCtx *c, const char *what, const char *s, long lo, long hi, long *v);
+
+/* " (did you mean `PREFIXWORD`?)" for the entry of the NULL-terminated list
+ * closest to word (a typo or another case), or "" when none is close;
+ * written into buf. CMD_DYM gives it a buffer of its own. */
+const char *cmd_did_you_mean(const char *word, const char *const *list, const char *prefix, char *buf, size_t n);
+#define CMD_DYM(word, list, prefix) cmd_did_you_mean((word), (list), (prefix), (char[128]){0}, 128)
+
+/* Finds the candidate closest to a word: start with cmd_nearest_init, pass
+ * candidates to cmd_nearest_add (a CmdAddFn, so session_names can feed it). */
+typedef struct CmdNearest {
+    const char *word; /* the word typed */
+    const char *best; /* the closest candidate so far (best_buf), or NULL */
+    char best_buf[32];
+    int dist;         /* its distance; only closer ones replace it */
+} CmdNearest;
+void cmd_nearest_init(CmdNearest *g, const char *word, int max_dist);
+void cmd_nearest_add(void *g, const char *cand);
+
+/* Calls add for each word of the NULL-terminated list. */
+void cmd_add_list(const char *const *list, CmdAddFn add, void *ctx);
+
+/* Applies optimizer options (key=value words, as after `set optimizer
+ * NAME`) to o, whose kind says which options exist. -1 with c->err naming
+ * the bad word and what the optimizer takes. */
+int cmd_opt_options(CmdCtx *c, OptConfig *o, int argc, char **argv);
+
+/* path itself, or c->base_dir/path into buf when path does not exist and
+ * that file does (`data load data/iris.csv` inside a lesson). */
+const char *cmd_path(const CmdCtx *c, const char *path, char *buf, size_t n);
+
+#endif

@@ -28,6 +28,8 @@ typedef enum ErrCode {
     ERR_TASK = -10,        /* the model or loss does not fit the data's task */
     ERR_UNDO_RANGE = -11,  /* undo further back than the history holds */
     ERR_BATCH_MEM = -12,   /* the batch buffers do not fit in memory */
+    ERR_UNKNOWN_NAME = -13, /* not a name paramlab knows (W1, dZ2, yhat ...) */
+    ERR_NO_LAYER = -14,    /* a layer number the model does not have */
 } ErrCode;
 
 /* Formats a message into err (ERR_LEN bytes, may be NULL) and returns

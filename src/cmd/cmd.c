@@ -204,7 +204,7 @@ int cmd_exec_command(CmdCtx *c, char *seg)
             memcpy(name, words[0], nl);
             name[nl] = '\0';
             /* a name that exists, or is known but absent, explains itself */
-            is_name = session_tensor_status(c->s, name, &t, c->err) != TENSOR_UNKNOWN;
+            is_name = session_tensor(c->s, name, &t, c->err) != ERR_UNKNOWN_NAME;
         }
         if (is_name && n == 1)
             return cmd_show_ref(c, words[0]);

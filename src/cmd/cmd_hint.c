@@ -54,8 +54,12 @@ const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, si
     case ERR_BATCH_MEM:
         snprintf(buf, n, "; try a smaller `set batch`");
         break;
+    case ERR_UNKNOWN_NAME:
+        snprintf(buf, n, "; `names` lists every name that exists now");
+        break;
     case ERR_INPUT:
     case ERR_NOMEM:
+    case ERR_NO_LAYER:
         break;
     }
     return buf;

@@ -21,9 +21,9 @@ static int check_ref(CmdCtx *c, const char *ref)
     size_t at;
     if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
         return -1;
-    int st = session_tensor_status(c->s, name, &t, c->err);
-    if (st != TENSOR_OK)
-        return cmd_name_refused(c, name, st);
+    int rc = session_tensor(c->s, name, &t, c->err);
+    if (rc != 0)
+        return cmd_name_refused(c, name, rc);
     return i < 0 ? 0 : cmd_element_index(c, &t, i, j, &at);
 }
 
@@ -43,8 +43,9 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
     Tensor t;
     if (strchr(argv[1], '['))
         return cmd_fail(c, "export writes a whole tensor: `export %.*s FILE.csv`", (int)(strchr(argv[1], '[') - argv[1]), argv[1]);
-    if (session_tensor(c->s, argv[1], &t, c->err) != 0)
-        return -1;
+    int rc = session_tensor(c->s, argv[1], &t, c->err);
+    if (rc != 0)
+        return cmd_name_refused(c, argv[1], rc);
     if (!argv[2][0])
         return cmd_fail(c, "export needs a file name, as in `export %s %s.csv`", t.name, t.name);
     struct stat st;
@@ -129,8 +130,9 @@ int cmd_state(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
     Tensor t;
-    if (session_tensor(s, argv[1], &t, c->err) != 0)
-        return -1;
+    int rc = session_tensor(s, argv[1], &t, c->err);
+    if (rc != 0)
+        return cmd_name_refused(c, argv[1], rc);
     if (!t.editable)
         return cmd_fail(c, "%s is not a parameter; the optimizer keeps state for W1, b1, ...", argv[1]);
     const Optim *o = s->optim;

@@ -44,8 +44,9 @@ static int expect_value(CmdCtx *c, const char *what, double *v)
     if (cmd_parse_ref(c, what, name, sizeof name, &i, &j) != 0)
         return -1;
     Tensor t;
-    if (session_tensor(s, name, &t, c->err) != 0)
-        return -1;
+    int rc = session_tensor(s, name, &t, c->err);
+    if (rc != 0)
+        return cmd_name_refused(c, name, rc);
     size_t at = 0;
     if (i >= 0) {
         if (cmd_element_index(c, &t, i, j, &at) != 0)
@@ -243,7 +244,7 @@ int cmd_help(CmdCtx *c, int argc, char **argv)
                 names[k++] = q->name;
             names[k] = NULL;
             Tensor t;
-            if (session_tensor_status(c->s, argv[1], &t, c->err) != TENSOR_UNKNOWN)
+            if (session_tensor(c->s, argv[1], &t, c->err) != ERR_UNKNOWN_NAME)
                 return cmd_fail(c, "%s is a name, not a command: type `%s` to see it (`help` lists the commands)",
                             argv[1], argv[1]);
             return cmd_fail(c, "no command '%s'%s; `help` lists them all", argv[1], CMD_DYM(argv[1], names, "help "));

@@ -4,6 +4,7 @@
  * mean", printing a tensor, and editing parameters by assignment
  * (W1[0,2] = 0.5, b1 = [0, 0.1]). */
 #include "cmd_tensor.h"
+#include "cmd_hint.h"
 #include "cmd_util.h"
 
 #include <ctype.h>
@@ -165,9 +166,9 @@ int cmd_ref(CmdCtx *c, const char *ref, Tensor *t, long *at)
     long i, j;
     if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
         return -1;
-    int st = session_tensor_status(c->s, name, t, c->err);
-    if (st != TENSOR_OK)
-        return cmd_name_refused(c, name, st);
+    int rc = session_tensor(c->s, name, t, c->err);
+    if (rc != 0)
+        return cmd_name_refused(c, name, rc);
     *at = -1;
     size_t k;
     if (i >= 0) {
@@ -185,9 +186,9 @@ int cmd_show_ref(CmdCtx *c, const char *ref)
     if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
         return -1;
     Tensor t;
-    int st = session_tensor_status(c->s, name, &t, c->err);
-    if (st != TENSOR_OK)
-        return cmd_name_refused(c, name, st);
+    int rc = session_tensor(c->s, name, &t, c->err);
+    if (rc != 0)
+        return cmd_name_refused(c, name, rc);
     if (i < 0) {
         if (strcmp(name, "loss") == 0) {
             cmd_out(c, "loss = %s\n", NUM(t.data[0]));
@@ -203,9 +204,10 @@ int cmd_show_ref(CmdCtx *c, const char *ref)
     return 0;
 }
 
-int cmd_name_refused(CmdCtx *c, const char *name, int status)
+int cmd_name_refused(CmdCtx *c, const char *name, int code)
 {
-    if (status != TENSOR_UNKNOWN && status != TENSOR_NO_LAYER)
+    cmd_hint_add(c->s, code, false, c->err);
+    if (code != ERR_UNKNOWN_NAME && code != ERR_NO_LAYER)
         return -1;
     CmdNearest g;
     cmd_nearest_init(&g, name, strlen(name) <= 3 ? 2 : 3);
@@ -310,8 +312,9 @@ int cmd_assign(CmdCtx *c, char *lhs, char *rhs)
     if (cmd_parse_ref(c, lhs, name, sizeof name, &i, &j) != 0)
         return -1;
     Tensor t;
-    if (session_tensor(c->s, name, &t, c->err) != 0)
-        return -1;
+    int rc = session_tensor(c->s, name, &t, c->err);
+    if (rc != 0)
+        return cmd_name_refused(c, name, rc);
     if (!t.editable)
         return cmd_fail(c, "%s cannot be edited: only parameters (W1, b1, ...) can; %s is computed from them", name, name);
     if (i >= 0) {

@@ -18,10 +18,10 @@ int cmd_element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at);
  * receives the tensor, *at the flat element index (-1 for a whole name).
  * -1 with c->err (with "did you mean") otherwise. */
 int cmd_ref(CmdCtx *c, const char *ref, Tensor *t, long *at);
-/* session_tensor refused name with status (c->err says why): adds the
- * closest name that exists when name was a typo or a layer the model
- * lacks. Returns -1. */
-int cmd_name_refused(CmdCtx *c, const char *name, int status);
+/* session_tensor refused name with code (c->err says why): adds what to
+ * run to make it, or the closest name that exists when name was a typo or
+ * a layer the model lacks. Returns -1. */
+int cmd_name_refused(CmdCtx *c, const char *name, int code);
 /* A name that may exist in some session (W3, dA1, yhat ...), or an element
  * NAME[...] of one, judged by its name alone. */
 bool cmd_known_name(const char *word);

@@ -780,11 +780,14 @@ int explain_run(CmdCtx *c, const char *ref)
         /* the shape only: dW exists only after a backward, W always */
         char pn[16];
         snprintf(pn, sizeof pn, "%c%ld", kind, k);
-        if (session_tensor(s, pn, &t, c->err) != 0)
-            return -1;
+        int rc = session_tensor(s, pn, &t, c->err);
+        if (rc != 0)
+            return cmd_name_refused(c, pn, rc);
         snprintf(t.name, sizeof t.name, "%s", name);
-    } else if (session_tensor(s, name, &t, c->err) != 0) {
-        return -1;
+    } else {
+        int rc = session_tensor(s, name, &t, c->err);
+        if (rc != 0)
+            return cmd_name_refused(c, name, rc);
     }
     int row = 0, col = 0;
     if (element(c, &t, i, j, &row, &col) != 0)

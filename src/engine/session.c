@@ -833,7 +833,7 @@ double session_batch_accuracy(const Session *s)
 int session_predict(Session *s, const double *x, double *out, char *err)
 {
     if (!s->model)
-        return util_err(err, "no model yet: build one with `model linear` or `model mlp 8`");
+        return util_fail(err, ERR_NO_MODEL, "no model yet");
     const Dataset *ds = s->data;
     Model *ev = s->eval;
     memcpy(ev->params, s->model->params, sizeof(double) * s->model->n_params);
@@ -858,12 +858,6 @@ void session_params_changed(Session *s)
 
 /* ---- names ---- */
 
-static int no_model_err(const char *name, char *err)
-{
-    return util_err(err, "%s belongs to a model, and there is none yet: build one with `model linear` "
-                    "or `model mlp 8`", name);
-}
-
 bool tensor_name_parse(const char *name, TensorName *tn)
 {
     *tn = (TensorName){0, false, 0};
@@ -884,7 +878,7 @@ bool tensor_name_parse(const char *name, TensorName *tn)
     return true;
 }
 
-TensorStatus session_tensor_status(Session *s, const char *name, Tensor *t, char *err)
+int session_tensor(Session *s, const char *name, Tensor *t, char *err)
 {
     memset(t, 0, sizeof *t);
     snprintf(t->name, sizeof t->name, "%s", name);
@@ -892,34 +886,26 @@ TensorStatus session_tensor_status(Session *s, const char *name, Tensor *t, char
     const Dataset *ds = s->data;
     TensorName tn;
     if (!tensor_name_parse(name, &tn)) {
-        util_err(err, "unknown name '%s'; `names` lists every name that exists now", name);
-        return TENSOR_UNKNOWN;
+        return util_fail(err, ERR_UNKNOWN_NAME, "unknown name '%s'", name);
     }
 
     if (tn.kind == 'X' || tn.kind == 'Y') {
-        if (!ds) {
-            util_err(err, "%s is the current batch, and there is no data yet: try `data moons`", name);
-            return TENSOR_NO_DATA;
-        }
+        if (!ds)
+            return util_fail(err, ERR_NO_DATA, "%s is the current batch, and there is no data yet", name);
         bool x = tn.kind == 'X';
         t->rows = s->rows;
         t->cols = x ? ds->d : ds->t;
         t->data = x ? s->xb : s->yb;
-        return TENSOR_OK;
+        return 0;
     }
-    if (!m) {
-        no_model_err(name, err);
-        return TENSOR_NO_MODEL;
-    }
+    if (!m)
+        return util_fail(err, ERR_NO_MODEL, "%s belongs to a model, and there is none yet", name);
     if (tn.kind == 'y' || tn.kind == 'l') {
         bool yh = tn.kind == 'y';
         Phase need = yh ? PHASE_FORWARD : PHASE_LOSS;
-        if (s->phase < need) {
-            util_err(err, "%s of this batch exists after `%s`: run %s", name,
-                     yh ? "forward" : "loss", yh || s->phase == PHASE_FORWARD ? (yh ? "`forward`" : "`loss`")
-                                                                   : "`forward`, then `loss`");
-            return TENSOR_NOT_YET;
-        }
+        if (s->phase < need)
+            return util_fail(err, yh ? ERR_NEEDS_FORWARD : ERR_NEEDS_LOSS, "%s of this batch %s", name,
+                             yh ? "exists after the forward pass" : "is not computed yet");
         if (yh) {
             t->rows = s->rows;
             t->cols = nn_outputs(m);
@@ -929,28 +915,22 @@ TensorStatus session_tensor_status(Session *s, const char *name, Tensor *t, char
             t->vector = true;
             t->data = &s->loss_value;
         }
-        return TENSOR_OK;
+        return 0;
     }
 
     /* W1 b1 dW1 db1 Z1 A1 dZ1 dA1 */
     char kind = tn.kind;
     bool grad = tn.grad;
     int k = tn.layer;
-    if (k > m->n_layers) {
-        util_err(err, "%s: this model has %d layer%s, so layer numbers go from 1 to %d",
-                 name, m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
-        return TENSOR_NO_LAYER;
-    }
+    if (k > m->n_layers)
+        return util_fail(err, ERR_NO_LAYER, "%s: this model has %d layer%s, so layer numbers go from 1 to %d",
+                         name, m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
     Layer *ly = &m->layer[k - 1];
     t->layer = k;
     if (kind == 'W' || kind == 'b') {
-        if (grad && !s->grads_valid) {
-            util_err(err, "%s is a gradient; gradients exist after `backward`: run %s", name,
-                     s->phase == PHASE_READY    ? "`forward`, `loss`, then `backward`"
-                     : s->phase == PHASE_FORWARD ? "`loss`, then `backward`"
-                                                 : "`backward`");
-            return TENSOR_NOT_YET;
-        }
+        if (grad && !s->grads_valid)
+            return util_fail(err, ERR_NEEDS_BACKWARD, "%s is a gradient; gradients exist after the backward pass",
+                             name);
         double *base = grad ? m->grads : m->params;
         if (kind == 'W') {
             t->rows = ly->n_in;
@@ -963,28 +943,21 @@ TensorStatus session_tensor_status(Session *s, const char *name, Tensor *t, char
             t->data = base + ly->b_off;
         }
         t->editable = !grad;
-        return TENSOR_OK;
+        return 0;
     }
     Phase need = grad ? PHASE_BACKWARD : PHASE_FORWARD;
-    if (s->phase < need) {
-        util_err(err, "%s of this batch exists after `%s`: run %s", name, grad ? "backward" : "forward",
-                 !grad || s->phase == PHASE_READY ? (grad ? "`forward`, `loss`, then `backward`" : "`forward`")
-                 : s->phase == PHASE_FORWARD ? "`loss`, then `backward`" : "`backward`");
-        return TENSOR_NOT_YET;
-    }
+    if (s->phase < need)
+        return util_fail(err, grad ? ERR_NEEDS_BACKWARD : ERR_NEEDS_FORWARD, "%s of this batch exists after the %s pass",
+                         name, grad ? "backward" : "forward");
     t->rows = s->rows;
     t->cols = ly->n_out;
     if (kind == 'Z')
         t->data = grad ? m->dz[k - 1] : m->z[k - 1];
     else
         t->data = grad ? m->da[k - 1] : m->a[k - 1];
-    return TENSOR_OK;
+    return 0;
 }
 
-int session_tensor(Session *s, const char *name, Tensor *t, char *err)
-{
-    return session_tensor_status(s, name, t, err) == TENSOR_OK ? 0 : -1;
-}
 
 void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ctx)
 {

@@ -210,21 +210,11 @@ typedef struct TensorName {
  * anything else. */
 bool tensor_name_parse(const char *name, TensorName *tn);
 
-/* Why session_tensor refused a name (0 is success). */
-typedef enum TensorStatus {
-    TENSOR_OK = 0,
-    TENSOR_UNKNOWN = -1,   /* not a name at all */
-    TENSOR_NO_DATA = -2,   /* X or Y, and there is no data yet */
-    TENSOR_NO_MODEL = -3,  /* a name of the model, and there is no model yet */
-    TENSOR_NO_LAYER = -4,  /* the model has no such layer */
-    TENSOR_NOT_YET = -5    /* exists later in the loop (Z1 after forward, dW1 after backward) */
-} TensorStatus;
-
-/* Resolves a name that exists now into t; a TensorStatus below 0 says
- * why not, with err explaining when it will exist ("dW1 exists after
- * `backward`") or that it is unknown. */
-TensorStatus session_tensor_status(Session *s, const char *name, Tensor *t, char *err);
-/* The same, returning 0 or -1 for any refusal. */
+/* Resolves a name that exists now into t: 0, or the refusal's code with
+ * err saying why: ERR_UNKNOWN_NAME (not a name at all), ERR_NO_DATA (X or
+ * Y without data), ERR_NO_MODEL (a name of the model, and there is none),
+ * ERR_NO_LAYER (the model has no such layer), ERR_NEEDS_FORWARD /
+ * ERR_NEEDS_LOSS / ERR_NEEDS_BACKWARD (it exists later in the loop). */
 int session_tensor(Session *s, const char *name, Tensor *t, char *err);
 /* Calls fn for each name that exists now, in a fixed order. */
 void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ctx);

@@ -73,6 +73,30 @@ static void test_training_alarms(void **st)
     fx_free(x);
 }
 
+static void test_name_advice(void **st)
+{
+    (void)st;
+    Fx *x = fx_new();
+    assert_string_equal(refused(x, "show X"), "X is the current batch, and there is no data yet: make some with "
+                                              "`data moons` (or `data load FILE.csv`) first");
+    ok(x, "data line n=20 seed=1");
+    assert_string_equal(refused(x, "show W1"),
+                        "W1 belongs to a model, and there is none yet: build one with `model linear` or `model mlp 8`");
+    ok(x, "model linear");
+    assert_string_equal(refused(x, "show Z1"), "Z1 of this batch exists after the forward pass: run `forward` first");
+    assert_string_equal(refused(x, "show loss"),
+                        "loss of this batch is not computed yet: run `forward`, then `loss` first");
+    assert_string_equal(refused(x, "show dW1"), "dW1 is a gradient; gradients exist after the backward pass: run "
+                                                "`forward`, `loss`, then `backward` first");
+    assert_string_equal(refused(x, "show nope"), "unknown name 'nope'; `names` lists every name that exists now");
+    assert_string_equal(refused(x, "show W2"),
+                        "W2: this model has 1 layer, so layer numbers go from 1 to 1 (did you mean `W1`?)");
+    ok(x, "forward; loss");
+    assert_string_equal(refused(x, "state dW1"), "dW1 is a gradient; gradients exist after the backward pass: run "
+                                                 "`backward` first");
+    fx_free(x);
+}
+
 /* Every code gets advice joined by its own punctuation, or none. */
 static void test_every_code(void **st)
 {
@@ -84,8 +108,8 @@ static void test_every_code(void **st)
     assert_string_equal(cmd_hint(s, ERR_TASK, true, buf, sizeof buf), ""); /* no data: nothing to advise */
     assert_string_equal(cmd_hint(s, ERR_BATCH_MEM, true, buf, sizeof buf), "; try a smaller `set batch`");
     assert_string_equal(cmd_hint(s, ERR_NEEDS_FORWARD, true, buf, sizeof buf), ": run `forward` first");
-    for (int code = ERR_BATCH_MEM; code <= ERR_NO_DATA; code++)
-        if (code != ERR_INPUT && code != ERR_NOMEM && code != ERR_TASK)
+    for (int code = ERR_NO_LAYER; code <= ERR_NO_DATA; code++)
+        if (code != ERR_INPUT && code != ERR_NOMEM && code != ERR_TASK && code != ERR_NO_LAYER)
             assert_true(strlen(cmd_hint(s, code, true, buf, sizeof buf)) > 2);
     /* a hint too long for what the sentence left is not appended half-way */
     char err[ERR_LEN];
@@ -102,6 +126,7 @@ int main(void)
         cmocka_unit_test(test_phase_advice),
         cmocka_unit_test(test_missing_data_and_model),
         cmocka_unit_test(test_training_alarms),
+        cmocka_unit_test(test_name_advice),
         cmocka_unit_test(test_every_code),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

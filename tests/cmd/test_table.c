@@ -3,8 +3,8 @@
  * with a context see every command with its row's flags (an assignment as
  * one that changes the model), the around hook sees every segment, the
  * names `set` sets are refused as assignment targets, and the one grammar
- * of tensor names (tensor_name_parse) with the refusal codes of
- * session_tensor_status. */
+ * of tensor names (tensor_name_parse) with session_tensor's refusal
+ * codes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -179,17 +179,18 @@ static void test_refusal_codes(void **state)
     assert_non_null(s);
     char err[ERR_LEN];
     Tensor t;
-    assert_int_equal(session_tensor_status(s, "nope", &t, err), TENSOR_UNKNOWN);
-    assert_int_equal(session_tensor_status(s, "X", &t, err), TENSOR_NO_DATA);
+    assert_int_equal(session_tensor(s, "nope", &t, err), ERR_UNKNOWN_NAME);
+    assert_int_equal(session_tensor(s, "X", &t, err), ERR_NO_DATA);
     Fx *x = fx_new();
     ok(x, "data line n=20");
-    assert_int_equal(session_tensor_status(x->c.s, "W1", &t, err), TENSOR_NO_MODEL);
+    assert_int_equal(session_tensor(x->c.s, "W1", &t, err), ERR_NO_MODEL);
     ok(x, "model linear");
-    assert_int_equal(session_tensor_status(x->c.s, "W2", &t, err), TENSOR_NO_LAYER);
-    assert_int_equal(session_tensor_status(x->c.s, "Z1", &t, err), TENSOR_NOT_YET);
-    assert_int_equal(session_tensor_status(x->c.s, "dW1", &t, err), TENSOR_NOT_YET);
-    assert_int_equal(session_tensor_status(x->c.s, "W1", &t, err), TENSOR_OK);
-    assert_int_equal(session_tensor(x->c.s, "W2", &t, err), -1); /* the plain form: any refusal is -1 */
+    assert_int_equal(session_tensor(x->c.s, "W2", &t, err), ERR_NO_LAYER);
+    assert_int_equal(session_tensor(x->c.s, "Z1", &t, err), ERR_NEEDS_FORWARD);
+    assert_int_equal(session_tensor(x->c.s, "loss", &t, err), ERR_NEEDS_LOSS);
+    assert_int_equal(session_tensor(x->c.s, "dW1", &t, err), ERR_NEEDS_BACKWARD);
+    assert_lacks(err, "`"); /* the engine names no command; the command layer advises */
+    assert_int_equal(session_tensor(x->c.s, "W1", &t, err), 0);
     fx_free(x);
     session_free(s);
 }

@@ -54,6 +54,12 @@ const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, si
     case ERR_BATCH_MEM:
         snprintf(buf, n, "; try a smaller `set batch`");
         break;
+    case ERR_LOSS_OUTPUTS:
+        if (needs_model) /* the loss changes under a model built for another */
+            snprintf(buf, n, ": choose the loss first, then build the model (`set loss ...`, then `model ...`)");
+        else /* a model built under a loss that does not fit it */
+            snprintf(buf, n, "; `set loss auto` lets the loss follow the model");
+        break;
     case ERR_UNKNOWN_NAME:
         snprintf(buf, n, "; `names` lists every name that exists now");
         break;

@@ -14,7 +14,9 @@
 /* Writes the advice for code into buf (n bytes), starting with the
  * punctuation that joins it to the engine's sentence (": ", "; ", ", "),
  * or "" when the code needs none. needs_model says whether the refused
- * command needs a model as well as data (for ERR_NO_DATA). Returns buf. */
+ * command works on a model that exists (false for `model`, which builds
+ * one): the advice for ERR_NO_DATA and ERR_LOSS_OUTPUTS depends on it.
+ * Returns buf. */
 const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, size_t n);
 
 /* Appends cmd_hint's advice to err (ERR_LEN bytes) when it fits and

@@ -194,8 +194,9 @@ static int set_loss(CmdCtx *c, int argc, char **argv)
         if (!(l.delta > 0))
             return cmd_fail(c, "huber's delta must be greater than 0, got %s", v);
     }
-    if (session_set_loss(s, &l, automatic, c->err) != 0)
-        return -1;
+    int rc = session_set_loss(s, &l, automatic, c->err);
+    if (rc != 0)
+        return cmd_hint_add(s, rc, true, c->err);
     cmd_out(c, "loss %s", loss_name(s->loss.kind));
     if (loss_desc(s->loss.kind)->has_delta)
         cmd_out(c, " delta=%s", NUM(s->loss.delta));

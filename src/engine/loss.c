@@ -93,9 +93,8 @@ static int check_binary(const LossDesc *d, const Loss *l, const LossShape *s, ch
         return util_err(err, "%s is for two classes, but the data has %d "
                         "classes: use ce", name, s->n_classes);
     if (s->n_outputs != 1)
-        return util_err(err, "%s needs 1 output for two classes, but the model "
-                        "has %d outputs: build the model after `set loss %s`",
-                        name, s->n_outputs, name);
+        return util_fail(err, ERR_LOSS_OUTPUTS, "%s needs 1 output for two classes, but the model has %d outputs",
+                         name, s->n_outputs);
     return 0;
 }
 
@@ -376,12 +375,9 @@ static int ce_check(const LossDesc *d, const Loss *l, const LossShape *s, char *
         return util_err(err, "ce needs at least 2 classes, but the data "
                         "has %d", s->n_classes);
     if (s->n_outputs != s->n_classes)
-        return util_err(err, "ce needs one output per class (%d), but the "
-                        "model has %d output%s: %sbuild the model after "
-                        "`set loss ce`", s->n_classes, s->n_outputs,
-                        plural(s->n_outputs),
-                        s->n_classes == 2 ? "use bce for two classes, or "
-                                          : "");
+        return util_fail(err, ERR_LOSS_OUTPUTS, "ce needs one output per class (%d), but the model has %d output%s%s",
+                         s->n_classes, s->n_outputs, plural(s->n_outputs),
+                         s->n_classes == 2 ? " (bce fits one output for two classes)" : "");
     return 0;
 }
 
@@ -575,9 +571,8 @@ int loss_check(const Loss *l, const LossShape *s, char *err)
         return util_err(err, "class labels must be one column, not %d",
                         s->n_targets);
     if (d->has_delta && !(l->delta > 0 && isfinite(l->delta)))
-        return util_err(err, "%s does not support delta = %g (it must be "
-                        "positive and finite): use `set loss %s delta=1`",
-                        d->name, l->delta, d->name);
+        return util_err(err, "%s does not support delta = %g: it must be positive and finite, as delta=1",
+                        d->name, l->delta);
     return d->check(d, l, s, err);
 }
 

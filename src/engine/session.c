@@ -412,8 +412,9 @@ int session_build_model(Session *s, const char *kind, const int *hidden,
 
     Loss l = s->loss_auto ? auto_loss(ds, out) : s->loss;
     LossShape sh = loss_shape(ds, out);
-    if (loss_check(&l, &sh, err) != 0)
-        return -1;
+    int rc = loss_check(&l, &sh, err);
+    if (rc != 0)
+        return rc;
 
     Model *m = nn_new(sizes, n_hidden + 1, act, s->batch, err);
     if (!m)
@@ -521,8 +522,9 @@ int session_set_loss(Session *s, const Loss *l, bool automatic, char *err)
         if (automatic)
             use = auto_loss(s->data, out);
         LossShape sh = loss_shape(s->data, out);
-        if (loss_check(&use, &sh, err) != 0)
-            return -1;
+        int rc = loss_check(&use, &sh, err);
+        if (rc != 0)
+            return rc;
     } else if (s->data) {
         /* no model yet: the loss must fit the task with some model */
         int out = task_outputs(s->data);

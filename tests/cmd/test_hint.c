@@ -48,6 +48,13 @@ static void test_missing_data_and_model(void **st)
                                                 "`model mlp 8`");
     assert_string_equal(refused(x, "model logistic"),
                         "logistic regression needs a two-class task; this data is regression: use `model linear`");
+    ok(x, "data moons n=20 seed=1; set loss bce");
+    assert_string_equal(refused(x, "model softmax"), "bce needs 1 output for two classes, but the model has 2 outputs; "
+                                                     "`set loss auto` lets the loss follow the model");
+    ok(x, "set loss auto; model softmax");
+    assert_string_equal(refused(x, "set loss bce"), "bce needs 1 output for two classes, but the model has 2 outputs: "
+                                                    "choose the loss first, then build the model (`set loss ...`, "
+                                                    "then `model ...`)");
     ok(x, "data blobs classes=3 seed=1");
     assert_string_equal(refused(x, "model logistic"),
                         "logistic regression needs a two-class task; this data is multi-class: use `model softmax`");

@@ -736,7 +736,7 @@ static void test_build_model_refusals(void **state)
     Loss bce = {LOSS_BCE, 1.0};
     OK(session_set_loss(s, &bce, false, err));
     err[0] = '\0';
-    assert_int_equal(session_build_model(s, "softmax", NULL, 0, ACT_RELU, err), -1);
+    assert_int_equal(session_build_model(s, "softmax", NULL, 0, ACT_RELU, err), ERR_LOSS_OUTPUTS);
     assert_contains(err, "bce");
     assert_null(s->model);
     build(s, "logistic", NULL, 0, ACT_RELU);

@@ -834,7 +834,7 @@ static int parse_racer(CmdCtx *c, const char *word, double lr, Racer *r)
     if (cmd_opt_options(c, &r->opt, n, opts) != 0)
         return -1;
     char why[ERR_LEN];
-    if (optim_check(&r->opt, why) != 0)
+    if (optim_check(&r->opt, why, NULL) != 0)
         return cmd_fail(c, "%s: %.200s", word, why);
     return 0;
 }

@@ -99,35 +99,45 @@ int cmd_hypers(CmdCtx *c, int argc, char **argv)
 
 /* ---- set ---- */
 
-/* The optimizer refused its options with PyTorch's message (in c->err):
- * adds what the allowed values are. Returns -1. */
-static int optim_refused(CmdCtx *c)
+/* The optimizer refused o with PyTorch's message (in c->err): adds which
+ * values the refused hyperparameter allows, with its default as an
+ * example written as an option (beta2=0.999) or, for `set NAME X`, as that
+ * command. Returns -1. */
+static int optim_refused(CmdCtx *c, const OptConfig *o, bool as_option)
 {
-    static const char *const hints[][2] = {
-        {"learning rate", "lr must be 0 or more, as in `set lr 0.01`"},
-        {"momentum_decay", "momentum_decay must be 0 or more"},
-        {"momentum value", "momentum must be 0 or more"},
-        {"weight_decay", "weight_decay must be 0 or more"},
-        {"lr_decay", "lr_decay must be 0 or more"},
-        {"initial_accumulator_value", "initial_accumulator_value must be 0 or more"},
-        {"epsilon", "eps must be 0 or more"},
-        {"alpha value", "alpha must be 0 or more"},
-        {"rho value", "rho must be from 0 to 1"},
-        {"index 0", "beta1 must be at least 0 and less than 1, as in beta1=0.9"},
-        {"index 1", "beta2 must be at least 0 and less than 1, as in beta2=0.999"},
-        {"Nesterov", "nesterov=on needs momentum= above 0 and dampening=0"},
-    };
-    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
-        if (strstr(c->err, hints[i][0])) {
-            char msg[ERR_LEN];
-            snprintf(msg, sizeof msg, "%s", c->err);
-            return cmd_fail(c, "%s; %s", msg, hints[i][1]);
-        }
+    OptRefusal why;
+    char ignored[ERR_LEN];
+    if (optim_check(o, ignored, &why) == 0 || !why.hyper)
+        return -1;
+    OptConfig d;
+    optim_defaults(o->kind, &d);
+    int n;
+    const OptHyper *h = optim_hypers(o->kind, &n);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(h[i].name, why.hyper) != 0)
+            continue;
+        const char *f = (const char *)&d + h[i].offset;
+        char example[64];
+        if (h[i].is_bool)
+            snprintf(example, sizeof example, "%s", *(const bool *)(const void *)f ? "on" : "off");
+        else
+            snprintf(example, sizeof example, "%g", *(const double *)(const void *)f);
+        size_t len = strlen(c->err);
+        if (as_option)
+            snprintf(c->err + len, ERR_LEN - len, "; %s must be %s, as in %s=%s", why.hyper, why.allowed, why.hyper,
+                     example);
+        else
+            snprintf(c->err + len, ERR_LEN - len, "; %s must be %s, as in `set %s %s`", why.hyper, why.allowed,
+                     why.hyper, example);
+        break;
+    }
     return -1;
 }
 
-
-static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind kind)
+/* Applies key=value options from argv[first] on to kind (the current
+ * settings when kind is the current optimizer); a refusal advises in the
+ * form the user typed (as_option: beta2=0.999; else `set beta2 0.999`). */
+static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind kind, bool as_option)
 {
     OptConfig o;
     if (kind == c->s->opt.kind)
@@ -138,7 +148,7 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
         return -1;
     bool fresh;
     if (session_set_optimizer(c->s, &o, &fresh, c->err) != 0)
-        return optim_refused(c);
+        return optim_refused(c, &o, as_option);
     cmd_out(c, "optimizer ");
     print_opt(c, &c->s->opt);
     cmd_out(c, "%s\n", c->s->model && fresh ? "  (state starts fresh)" : "");
@@ -161,7 +171,7 @@ static int set_optimizer_cmd(CmdCtx *c, int argc, char **argv)
         names[OPT_COUNT] = NULL;
         return cmd_fail(c, "no optimizer '%s'%s: use %s", argv[2], CMD_DYM(argv[2], names, "set optimizer "), all);
     }
-    return set_optimizer(c, argc, argv, 3, k);
+    return set_optimizer(c, argc, argv, 3, k, true);
 }
 
 /* set loss NAME|auto [delta=X] */
@@ -247,7 +257,7 @@ static int set_lr(CmdCtx *c, int argc, char **argv)
         return -1;
     bool fresh;
     if (session_set_optimizer(s, &o, &fresh, c->err) != 0)
-        return optim_refused(c);
+        return optim_refused(c, &o, false);
     cmd_out(c, "lr %s (%s)\n", NUM(o.lr), optim_name(o.kind));
     return 0;
 }
@@ -319,7 +329,7 @@ static int set_hyper(CmdCtx *c, int argc, char **argv)
     if (snprintf(opt, sizeof opt, "%s=%s", what, v) >= (int)sizeof opt)
         return cmd_fail(c, "%s must be a finite number (like 0.1 or 1e-3), got '%.40s...'", what, v);
     char *args[] = {argv[0], argv[1], opt};
-    return set_optimizer(c, 3, args, 2, s->opt.kind);
+    return set_optimizer(c, 3, args, 2, s->opt.kind, false);
 }
 
 /* ---- the names set sets ---- */

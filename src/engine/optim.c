@@ -87,12 +87,15 @@ const OptHyper *optim_hypers(OptKind k, int *n)
     return descs[k]->hypers;
 }
 
-int optim_check(const OptConfig *c, char *err)
+int optim_check(const OptConfig *c, char *err, OptRefusal *why)
 {
+    OptRefusal mine;
+    why = why ? why : &mine;
+    *why = (OptRefusal){NULL, NULL};
     const OptDesc *d = optim_desc(c->kind);
     if (!d)
         return util_err(err, "unknown optimizer");
-    if (d->check(c, err) != 0)
+    if (d->check(c, err, why) != 0)
         return -1;
     /* PyTorch lets lr=inf (or an unchecked NaN) through; paramlab does not */
     for (int i = 0; i < d->n_hypers; i++) {
@@ -103,6 +106,7 @@ int optim_check(const OptConfig *c, char *err)
         if (!isfinite(v)) {
             char num[64];
             optim_py_repr(v, num, sizeof num);
+            *why = (OptRefusal){h->name, "a finite number"};
             return util_err(err, "Invalid %s value: %s (it must be a finite number)", h->name, num);
         }
     }
@@ -126,7 +130,7 @@ bool optim_same_layout(const OptConfig *a, const OptConfig *b)
 
 Optim *optim_new(const OptConfig *c, size_t n, char *err)
 {
-    if (optim_check(c, err) != 0)
+    if (optim_check(c, err, NULL) != 0)
         return NULL;
     OptSlot slots[OPT_MAX_SLOTS];
     int ns = descs[c->kind]->slots(c, slots);

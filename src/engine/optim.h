@@ -94,6 +94,13 @@ typedef struct OptElement {
 
 typedef struct Optim Optim;
 
+/* Which hyperparameter a check refused, and what it allows ("0 or more",
+ * "at least 0 and less than 1"); both NULL when no one value is to blame. */
+typedef struct OptRefusal {
+    const char *hyper;
+    const char *allowed;
+} OptRefusal;
+
 /* Everything about one optimizer. Functions that take a config are given
  * one of this kind. */
 typedef struct OptDesc {
@@ -101,7 +108,7 @@ typedef struct OptDesc {
     const OptHyper *hypers; /* its hyperparameters, in `hypers` order */
     int n_hypers;
     void (*defaults)(OptConfig *c);                   /* PyTorch's (c zeroed, kind set) */
-    int (*check)(const OptConfig *c, char *err);      /* PyTorch's checks and messages */
+    int (*check)(const OptConfig *c, char *err, OptRefusal *why); /* PyTorch's checks and messages */
     int (*slots)(const OptConfig *c, OptSlot *out);   /* the state vectors, in state-dict order */
     const char *scalar;                               /* its scalar state ("mu_product"), or NULL */
     const char *stateless;                            /* what `state` says when it keeps no slots */
@@ -128,8 +135,10 @@ void optim_defaults(OptKind k, OptConfig *c);
 const OptHyper *optim_hypers(OptKind k, int *n);
 /* PyTorch's argument checks: 0, or -1 with PyTorch's reason in err
  * ("Invalid learning rate: -1", "Nesterov momentum requires a momentum
- * and zero dampening", ...). */
-int optim_check(const OptConfig *c, char *err);
+ * and zero dampening", ...) and, in *why (may be NULL), the hyperparameter
+ * refused and what it allows, so a caller can advise without reading the
+ * message. */
+int optim_check(const OptConfig *c, char *err, OptRefusal *why);
 /* True when state kept under a can go on under b: same kind and the same
  * slots (sgd's momentum on or off, rmsprop's centered, adam's amsgrad ...). */
 bool optim_same_layout(const OptConfig *a, const OptConfig *b);

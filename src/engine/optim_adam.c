@@ -25,18 +25,18 @@ static inline double nan_max(double a, double b)
 
 /* The checks of Adam and its relatives, in their constructors' order. A
  * NaN fails every `0 <= x` test, as in Python. */
-static int check_adam_family(const OptConfig *c, char *err)
+static int check_adam_family(const OptConfig *c, char *err, OptRefusal *why)
 {
     if (!(0.0 <= c->lr))
-        return optim_bad(err, "learning rate", c->lr);
+        return optim_bad(err, why, "lr", "0 or more", "learning rate", c->lr);
     if (!(0.0 <= c->eps))
-        return optim_bad(err, "epsilon value", c->eps);
+        return optim_bad(err, why, "eps", "0 or more", "epsilon value", c->eps);
     if (!(0.0 <= c->beta1 && c->beta1 < 1.0))
-        return optim_bad(err, "beta parameter at index 0", c->beta1);
+        return optim_bad(err, why, "beta1", "at least 0 and less than 1", "beta parameter at index 0", c->beta1);
     if (!(0.0 <= c->beta2 && c->beta2 < 1.0))
-        return optim_bad(err, "beta parameter at index 1", c->beta2);
+        return optim_bad(err, why, "beta2", "at least 0 and less than 1", "beta parameter at index 1", c->beta2);
     if (!(0.0 <= c->weight_decay))
-        return optim_bad(err, "weight_decay value", c->weight_decay);
+        return optim_bad(err, why, "weight_decay", "0 or more", "weight_decay value", c->weight_decay);
     return 0;
 }
 
@@ -325,12 +325,12 @@ static void nadam_defaults(OptConfig *c)
     c->momentum_decay = 4e-3;
 }
 
-static int nadam_check(const OptConfig *c, char *err)
+static int nadam_check(const OptConfig *c, char *err, OptRefusal *why)
 {
-    if (check_adam_family(c, err) != 0)
+    if (check_adam_family(c, err, why) != 0)
         return -1;
     if (!(0.0 <= c->momentum_decay))
-        return optim_bad(err, "momentum_decay value", c->momentum_decay);
+        return optim_bad(err, why, "momentum_decay", "0 or more", "momentum_decay value", c->momentum_decay);
     return 0;
 }
 

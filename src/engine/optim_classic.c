@@ -27,16 +27,18 @@ static void sgd_defaults(OptConfig *c)
     c->lr = 0.01; /* torch requires an lr; paramlab's SPEC picks 0.01 */
 }
 
-static int sgd_check(const OptConfig *c, char *err)
+static int sgd_check(const OptConfig *c, char *err, OptRefusal *why)
 {
     if (c->lr < 0.0)
-        return optim_bad(err, "learning rate", c->lr);
+        return optim_bad(err, why, "lr", "0 or more", "learning rate", c->lr);
     if (c->momentum < 0.0)
-        return optim_bad(err, "momentum value", c->momentum);
+        return optim_bad(err, why, "momentum", "0 or more", "momentum value", c->momentum);
     if (c->weight_decay < 0.0)
-        return optim_bad(err, "weight_decay value", c->weight_decay);
-    if (c->nesterov && (c->momentum <= 0 || c->dampening != 0))
+        return optim_bad(err, why, "weight_decay", "0 or more", "weight_decay value", c->weight_decay);
+    if (c->nesterov && (c->momentum <= 0 || c->dampening != 0)) {
+        *why = (OptRefusal){"nesterov", "off unless momentum is above 0 and dampening is 0"};
         return util_err(err, "Nesterov momentum requires a momentum and zero dampening");
+    }
     return 0;
 }
 
@@ -126,18 +128,18 @@ static void adagrad_defaults(OptConfig *c)
     c->eps = 1e-10;
 }
 
-static int adagrad_check(const OptConfig *c, char *err)
+static int adagrad_check(const OptConfig *c, char *err, OptRefusal *why)
 {
     if (!(0.0 <= c->lr))
-        return optim_bad(err, "learning rate", c->lr);
+        return optim_bad(err, why, "lr", "0 or more", "learning rate", c->lr);
     if (!(0.0 <= c->lr_decay))
-        return optim_bad(err, "lr_decay value", c->lr_decay);
+        return optim_bad(err, why, "lr_decay", "0 or more", "lr_decay value", c->lr_decay);
     if (!(0.0 <= c->weight_decay))
-        return optim_bad(err, "weight_decay value", c->weight_decay);
+        return optim_bad(err, why, "weight_decay", "0 or more", "weight_decay value", c->weight_decay);
     if (!(0.0 <= c->initial_accumulator_value))
-        return optim_bad(err, "initial_accumulator_value value", c->initial_accumulator_value);
+        return optim_bad(err, why, "initial_accumulator_value", "0 or more", "initial_accumulator_value value", c->initial_accumulator_value);
     if (!(0.0 <= c->eps))
-        return optim_bad(err, "epsilon value", c->eps);
+        return optim_bad(err, why, "eps", "0 or more", "epsilon value", c->eps);
     return 0;
 }
 
@@ -209,18 +211,18 @@ static void rmsprop_defaults(OptConfig *c)
     c->eps = 1e-8;
 }
 
-static int rmsprop_check(const OptConfig *c, char *err)
+static int rmsprop_check(const OptConfig *c, char *err, OptRefusal *why)
 {
     if (!(0.0 <= c->lr))
-        return optim_bad(err, "learning rate", c->lr);
+        return optim_bad(err, why, "lr", "0 or more", "learning rate", c->lr);
     if (!(0.0 <= c->eps))
-        return optim_bad(err, "epsilon value", c->eps);
+        return optim_bad(err, why, "eps", "0 or more", "epsilon value", c->eps);
     if (!(0.0 <= c->momentum))
-        return optim_bad(err, "momentum value", c->momentum);
+        return optim_bad(err, why, "momentum", "0 or more", "momentum value", c->momentum);
     if (!(0.0 <= c->weight_decay))
-        return optim_bad(err, "weight_decay value", c->weight_decay);
+        return optim_bad(err, why, "weight_decay", "0 or more", "weight_decay value", c->weight_decay);
     if (!(0.0 <= c->alpha))
-        return optim_bad(err, "alpha value", c->alpha);
+        return optim_bad(err, why, "alpha", "0 or more", "alpha value", c->alpha);
     return 0;
 }
 
@@ -325,16 +327,16 @@ static void adadelta_defaults(OptConfig *c)
     c->eps = 1e-6;
 }
 
-static int adadelta_check(const OptConfig *c, char *err)
+static int adadelta_check(const OptConfig *c, char *err, OptRefusal *why)
 {
     if (!(0.0 <= c->lr))
-        return optim_bad(err, "learning rate", c->lr);
+        return optim_bad(err, why, "lr", "0 or more", "learning rate", c->lr);
     if (!(0.0 <= c->rho && c->rho <= 1.0))
-        return optim_bad(err, "rho value", c->rho);
+        return optim_bad(err, why, "rho", "from 0 to 1", "rho value", c->rho);
     if (!(0.0 <= c->eps))
-        return optim_bad(err, "epsilon value", c->eps);
+        return optim_bad(err, why, "eps", "0 or more", "epsilon value", c->eps);
     if (!(0.0 <= c->weight_decay))
-        return optim_bad(err, "weight_decay value", c->weight_decay);
+        return optim_bad(err, why, "weight_decay", "0 or more", "weight_decay value", c->weight_decay);
     return 0;
 }
 
@@ -415,14 +417,16 @@ static void rprop_defaults(OptConfig *c)
     c->step_max = 50;
 }
 
-static int rprop_check(const OptConfig *c, char *err)
+static int rprop_check(const OptConfig *c, char *err, OptRefusal *why)
 {
     if (!(0.0 <= c->lr))
-        return optim_bad(err, "learning rate", c->lr);
+        return optim_bad(err, why, "lr", "0 or more", "learning rate", c->lr);
     if (!(0.0 < c->eta_minus && c->eta_minus < 1.0 && 1.0 < c->eta_plus)) {
         char a[64], b[64];
         optim_py_repr(c->eta_minus, a, sizeof a);
         optim_py_repr(c->eta_plus, b, sizeof b);
+        *why = !(0.0 < c->eta_minus && c->eta_minus < 1.0) ? (OptRefusal){"eta_minus", "above 0 and below 1"}
+                                                            : (OptRefusal){"eta_plus", "above 1"};
         return util_err(err, "Invalid eta values: %s, %s", a, b);
     }
     return 0;

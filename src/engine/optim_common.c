@@ -80,12 +80,14 @@ void optim_py_repr(double x, char *buf, size_t len)
     snprintf(buf, len, "%s", out);
 }
 
-/* Fails with PyTorch's "Invalid WHAT: VALUE" message. */
-int optim_bad(char *err, const char *what, double v)
+/* Fails with PyTorch's "Invalid LABEL: VALUE" message, saying which
+ * hyperparameter and what it allows. */
+int optim_bad(char *err, OptRefusal *why, const char *hyper, const char *allowed, const char *label, double v)
 {
     char num[64];
     optim_py_repr(v, num, sizeof num);
-    return util_err(err, "Invalid %s: %s", what, num);
+    *why = (OptRefusal){hyper, allowed};
+    return util_err(err, "Invalid %s: %s", label, num);
 }
 
 /* "m = 0.9·m0 + 0.1·g = m1" — a running average's update with numbers;

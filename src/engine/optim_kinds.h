@@ -36,8 +36,9 @@
 
 /* x as Python's repr(float) writes it ("-1.0", "1e-05", "-1.5e+16"). */
 void optim_py_repr(double x, char *buf, size_t len);
-/* Fails with PyTorch's "Invalid WHAT: VALUE" message; returns -1. */
-int optim_bad(char *err, const char *what, double v);
+/* Fails with PyTorch's "Invalid LABEL: VALUE" message about hyperparameter
+ * hyper, whose allowed values are `allowed` (into *why); returns -1. */
+int optim_bad(char *err, OptRefusal *why, const char *hyper, const char *allowed, const char *label, double v);
 /* "m = 0.9·m0 + 0.1·g = m1" — a running average's update with numbers;
  * sq squares the new value. */
 void optim_write_avg(const TextSink *w, const char *name, double keep, double old, double g, bool sq, double now);

@@ -548,7 +548,7 @@ int session_set_loss(Session *s, const Loss *l, bool automatic, char *err)
 int session_set_optimizer(Session *s, const OptConfig *c, bool *fresh, char *err)
 {
     *fresh = false;
-    if (optim_check(c, err) != 0)
+    if (optim_check(c, err, NULL) != 0)
         return -1;
     if (s->optim) {
         if (optim_same_layout(&s->optim->cfg, c)) {

@@ -104,6 +104,25 @@ static void test_name_advice(void **st)
     fx_free(x);
 }
 
+/* A hyperparameter PyTorch refuses: its message, then what the value may
+ * be, found by the check's refusal, not by reading the message. */
+static void test_optimizer_advice(void **st)
+{
+    (void)st;
+    Fx *x = fx_new();
+    assert_string_equal(refused(x, "set lr -1"), "Invalid learning rate: -1.0; lr must be 0 or more, as in `set lr 0.01`");
+    assert_string_equal(refused(x, "set optimizer adam beta2=1"), "Invalid beta parameter at index 1: 1.0; beta2 must "
+                                                                  "be at least 0 and less than 1, as in beta2=0.999");
+    assert_string_equal(refused(x, "set optimizer sgd nesterov=on"),
+                        "Nesterov momentum requires a momentum and zero dampening; nesterov must be off unless "
+                        "momentum is above 0 and dampening is 0, as in nesterov=off");
+    assert_string_equal(refused(x, "set optimizer rprop eta_plus=0.9"),
+                        "Invalid eta values: 0.5, 0.9; eta_plus must be above 1, as in eta_plus=1.2");
+    ok(x, "set optimizer adadelta");
+    assert_string_equal(refused(x, "set rho 2"), "Invalid rho value: 2.0; rho must be from 0 to 1, as in `set rho 0.9`");
+    fx_free(x);
+}
+
 /* Every code gets advice joined by its own punctuation, or none. */
 static void test_every_code(void **st)
 {
@@ -134,6 +153,7 @@ int main(void)
         cmocka_unit_test(test_missing_data_and_model),
         cmocka_unit_test(test_training_alarms),
         cmocka_unit_test(test_name_advice),
+        cmocka_unit_test(test_optimizer_advice),
         cmocka_unit_test(test_every_code),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

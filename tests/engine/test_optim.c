@@ -229,7 +229,7 @@ static void test_check_messages_match_torch(void **state)
         want++;
         OptConfig c = config_of(lines[l], 1);
         char err[ERR_LEN] = "";
-        assert_int_equal(optim_check(&c, err), -1);
+        assert_int_equal(optim_check(&c, err, NULL), -1);
         if (strcmp(err, want) != 0)
             fail_msg("%s\n  paramlab: %s\n  torch:    %s", lines[l], err, want);
         err[0] = '\0';
@@ -326,7 +326,7 @@ static void test_random_cases_match_torch(void **state)
 static void expect_error_containing(OptConfig *c, const char *needle)
 {
     char err[ERR_LEN] = "";
-    assert_int_equal(optim_check(c, err), -1);
+    assert_int_equal(optim_check(c, err, NULL), -1);
     if (!strstr(err, needle))
         fail_msg("message '%s' lacks '%s'", err, needle);
 }
@@ -363,7 +363,7 @@ static void test_check_rejects_non_finite(void **state)
     optim_defaults(OPT_SGD, &c);
     c.beta1 = NAN;
     c.rho = INFINITY;
-    assert_int_equal(optim_check(&c, NULL), 0);
+    assert_int_equal(optim_check(&c, NULL, NULL), 0);
 }
 
 /* A few edge values are accepted as torch accepts them. */
@@ -373,21 +373,21 @@ static void test_check_accepts_edges(void **state)
     OptConfig c;
     for (int k = 0; k < OPT_COUNT; k++) {
         optim_defaults((OptKind)k, &c);
-        assert_int_equal(optim_check(&c, NULL), 0);
+        assert_int_equal(optim_check(&c, NULL, NULL), 0);
         c.lr = 0;
-        assert_int_equal(optim_check(&c, NULL), 0);
+        assert_int_equal(optim_check(&c, NULL, NULL), 0);
     }
     optim_defaults(OPT_SGD, &c);
     c.nesterov = true;
     c.momentum = 0.9;
-    assert_int_equal(optim_check(&c, NULL), 0);
+    assert_int_equal(optim_check(&c, NULL, NULL), 0);
     optim_defaults(OPT_ADAM, &c);
     c.beta1 = 0;
     c.beta2 = 0.999999;
-    assert_int_equal(optim_check(&c, NULL), 0);
+    assert_int_equal(optim_check(&c, NULL, NULL), 0);
     optim_defaults(OPT_ADADELTA, &c);
     c.rho = 1.0;
-    assert_int_equal(optim_check(&c, NULL), 0);
+    assert_int_equal(optim_check(&c, NULL, NULL), 0);
 }
 
 static void fixed_grads(int t, double *g, int n)

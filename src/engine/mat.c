@@ -1,9 +1,37 @@
-/* mat.c — the CBLAS calls behind every matrix product of paramlab. */
+/* mat.c — the CBLAS calls behind every matrix product of paramlab, and
+ * the thread policy for them: OpenBLAS uses every thread it started with
+ * (all cores, or OPENBLAS_NUM_THREADS) on a product of MAT_THREADS_MNK or
+ * more multiply-adds and one thread below that, where handing the work to a
+ * second thread costs more than it saves. */
 #include "mat.h"
 
 #include <assert.h>
 #include <cblas.h>
 #include <string.h>
+
+static int threads_max; /* threads OpenBLAS started with; 0 until the first product */
+static int threads_now; /* threads OpenBLAS is set to use now */
+
+int mat_gemm_threads(int m, int n, int k)
+{
+    if (!threads_max) {
+        threads_max = openblas_get_num_threads();
+        if (threads_max < 1)
+            threads_max = 1;
+        threads_now = threads_max;
+    }
+    return (double)m * n * k < MAT_THREADS_MNK ? 1 : threads_max;
+}
+
+/* Sets OpenBLAS's thread count only when it changes (a few stores; the
+ * threads themselves stay alive). */
+static void use_threads(int t)
+{
+    if (t != threads_now) {
+        openblas_set_num_threads(t);
+        threads_now = t;
+    }
+}
 
 void mat_gemm(bool ta, bool tb, double alpha, const Mat *a, const Mat *b,
               double beta, Mat *c)
@@ -16,6 +44,7 @@ void mat_gemm(bool ta, bool tb, double alpha, const Mat *a, const Mat *b,
     (void)kb;
     if (m == 0 || n == 0)
         return;
+    use_threads(mat_gemm_threads(m, n, k));
     cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
                 tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a->data,
                 a->cols > 0 ? a->cols : 1, b->data, b->cols > 0 ? b->cols : 1,

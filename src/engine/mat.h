@@ -34,6 +34,11 @@ static inline size_t mat_size(const Mat *m)
  * Shapes must agree (checked by assert); one cblas_dgemm call. */
 void mat_gemm(bool ta, bool tb, double alpha, const Mat *a, const Mat *b,
               double beta, Mat *c);
+/* Products of fewer multiply-adds (m*n*k) than this run on one thread. */
+#define MAT_THREADS_MNK 524288.0
+/* The threads mat_gemm gives an (m, k) x (k, n) product: 1 below
+ * MAT_THREADS_MNK, else every thread OpenBLAS started with. */
+int mat_gemm_threads(int m, int n, int k);
 /* y = alpha * op(A) * x + beta * y; one cblas_dgemv call. */
 void mat_gemv(bool ta, double alpha, const Mat *a, const double *x,
               double beta, double *y);

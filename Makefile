@@ -89,6 +89,9 @@ $(BUILD)/lib$(1).a: $(call layer_obj,$(1))
 endef
 $(foreach l,$(LAYERS) front,$(eval $(call layer_rules,$(l))))
 
+# The allocation test counts every allocator call the engine makes.
+$(BUILD)/tests/engine/test_alloc: LIBS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc,--wrap=posix_memalign
+
 # Installs what is missing (apt-get, through sudo when not root) and says so.
 deps:
 	@sh tests/deps.sh

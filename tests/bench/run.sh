@@ -55,26 +55,39 @@ pyms() {
 # ratio A B: A / B to two decimals, "-" when either is missing.
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f\n", a / b }'; }
 
+# min A B: the smaller, "-" only when both are missing.
+min() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-") print b; else if (b == "-" || a + 0 < b + 0) print a; else print b }'; }
+
+# Every comparator of a workload runs once per round, in turn, and keeps
+# its fastest round: the machine may be shared, and a burst of someone
+# else's work then hurts one round, not the comparison. BENCH_ROUNDS sets
+# the rounds (2).
+rounds=${BENCH_ROUNDS:-2}
 sgd="data standardize; set batch 128; set optimizer sgd lr=0.01 momentum=0.9; set shuffle off"
-say "bench: (a) 784-256-10 ..."
-a_pl=$(plms "data blobs n=60000 features=784 classes=10; model mlp 256; $sgd; train 1")
-a_bd=$("$bound" 128 200 784 256 10 | awk '{ printf "%.4g\n", $1 }')
-a_sk=$(pyms sklearn float64 784,256,10 relu sgd 128 60000 1)
-a_t64=$(pyms torch float64 784,256,10 relu sgd 128 60000 1)
-a_t32=$(pyms torch float32 784,256,10 relu sgd 128 60000 1)
+a_pl=- a_bd=- a_sk=- a_t64=- a_t32=- b_pl=- b_bd=- b_sk=- b_t64=- b_t32=- c_pl=- c_bd=- c_t64=- c_t32=-
+r=1
+while [ "$r" -le "$rounds" ]; do
+    say "bench: round $r of $rounds: (a) 784-256-10 ..."
+    a_pl=$(min "$a_pl" "$(plms "data blobs n=60000 features=784 classes=10; model mlp 256; $sgd; train 1")")
+    a_bd=$(min "$a_bd" "$("$bound" 128 200 784 256 10 | awk '{ printf "%.4g\n", $1 }')")
+    a_sk=$(min "$a_sk" "$(pyms sklearn float64 784,256,10 relu sgd 128 60000 1)")
+    a_t64=$(min "$a_t64" "$(pyms torch float64 784,256,10 relu sgd 128 60000 1)")
+    a_t32=$(min "$a_t32" "$(pyms torch float32 784,256,10 relu sgd 128 60000 1)")
 
-say "bench: (b) 784-512-512-512-10 ..."
-b_pl=$(plms "data blobs n=12800 features=784 classes=10; model mlp 512 512 512; $sgd; train 1")
-b_bd=$("$bound" 128 50 784 512 512 512 10 | awk '{ printf "%.4g\n", $1 }')
-b_sk=$(pyms sklearn float64 784,512,512,512,10 relu sgd 128 12800 1)
-b_t64=$(pyms torch float64 784,512,512,512,10 relu sgd 128 12800 1)
-b_t32=$(pyms torch float32 784,512,512,512,10 relu sgd 128 12800 1)
+    say "bench: round $r of $rounds: (b) 784-512-512-512-10 ..."
+    b_pl=$(min "$b_pl" "$(plms "data blobs n=25600 features=784 classes=10; model mlp 512 512 512; $sgd; train 1")")
+    b_bd=$(min "$b_bd" "$("$bound" 128 50 784 512 512 512 10 | awk '{ printf "%.4g\n", $1 }')")
+    b_sk=$(min "$b_sk" "$(pyms sklearn float64 784,512,512,512,10 relu sgd 128 25600 1)")
+    b_t64=$(min "$b_t64" "$(pyms torch float64 784,512,512,512,10 relu sgd 128 25600 1)")
+    b_t32=$(min "$b_t32" "$(pyms torch float32 784,512,512,512,10 relu sgd 128 25600 1)")
 
-say "bench: (c) 2-8-8-1 tanh adam ..."
-c_pl=$(plms "data moons n=3200; model mlp 8 8 act=tanh; set batch 32; set optimizer adam; train 200")
-c_bd=$("$bound" 32 20000 2 8 8 1 | awk '{ printf "%.4g\n", $1 }')
-c_t64=$(pyms torch float64 2,8,8,1 tanh adam 32 3200 20)
-c_t32=$(pyms torch float32 2,8,8,1 tanh adam 32 3200 20)
+    say "bench: round $r of $rounds: (c) 2-8-8-1 tanh adam ..."
+    c_pl=$(min "$c_pl" "$(plms "data moons n=3200; model mlp 8 8 act=tanh; set batch 32; set optimizer adam; train 200")")
+    c_bd=$(min "$c_bd" "$("$bound" 32 20000 2 8 8 1 | awk '{ printf "%.4g\n", $1 }')")
+    c_t64=$(min "$c_t64" "$(pyms torch float64 2,8,8,1 tanh adam 32 3200 20)")
+    c_t32=$(min "$c_t32" "$(pyms torch float32 2,8,8,1 tanh adam 32 3200 20)")
+    r=$((r + 1))
+done
 
 say "bench: (d) plot surface on 20000 rows ..."
 # the surface's time: the same script with and without `plot surface`
@@ -84,32 +97,50 @@ t0=$(date +%s.%N); "$pl" -q -c "$surf_setup" >/dev/null 2>&1; t1=$(date +%s.%N)
 d_ms=$(awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "%.1f\n", 1000 * ((c - b) - (b - a)) }')
 
 say "bench: (e) train with plot loss on the terminal ..."
-# A terminal (or file) picture is drawn when the run ends; only a window is
-# redrawn during training. The cost of the plot is the whole run's extra
-# wall time, set against the training time.
+# Only a window is redrawn during training; a terminal (or file) gets its
+# picture when `plot loss` is given and when the run ends, so on a terminal
+# the plot costs a fixed time per command, nothing per step. Measured as the
+# whole run's extra wall time (the smallest of three runs each, alternating).
 live="data moons n=2000; model mlp 16 16; set batch 16"
 wall() { s0=$(date +%s.%N); "$pl" -q -c "$1" >"$tmp/out" 2>&1; s1=$(date +%s.%N); awk -v a="$s0" -v b="$s1" 'BEGIN { print b - a }'; }
 e_off=$(plms "$live; train 400")
-w_off=$(wall "$live; train 400")
-w_on=$(wall "$live; set plot terminal; plot loss; train 400")
-grep -q "steps in" "$tmp/out" || { sed 's/^/    /' "$tmp/out" >&2; w_on="-"; }
-e_pct=$(awk -v on="$w_on" -v off="$w_off" -v ms="$e_off" 'BEGIN {
-    if (on == "-" || ms == "-") print "-"; else printf "%+.1f%%\n", 100 * (on - off) / (ms * 50000 / 1000) }') # 125 steps x 400 epochs
+w_off=9999 w_on=9999
+for i in 1 2 3; do
+    w=$(wall "$live; train 400")
+    w_off=$(awk -v a="$w" -v b="$w_off" 'BEGIN { print (a < b ? a : b) }')
+    w=$(wall "$live; set plot terminal; plot loss; train 400")
+    grep -q "steps in" "$tmp/out" || { sed 's/^/    /' "$tmp/out" >&2; w="-"; }
+    [ "$w" = "-" ] && { w_on="-"; break; }
+    w_on=$(awk -v a="$w" -v b="$w_on" 'BEGIN { print (a < b ? a : b) }')
+done
+e_ms=$(awk -v on="$w_on" -v off="$w_off" 'BEGIN { if (on == "-") print "-"; else printf "%.0f\n", 1000 * (on - off) }')
+e_pct=$(awk -v x="$e_ms" -v ms="$e_off" 'BEGIN {
+    if (x == "-" || ms == "-") print "-"; else printf "%+.1f%%\n", 100 * x / (ms * 50000) }') # 125 steps x 400 epochs
 
 row() { # NAME PL BOUND SK T64 T32
     printf '%-34s %9s %9s %9s %9s %9s | %7s %7s %7s %7s\n' "$1" "$2" "$3" "$4" "$5" "$6" \
         "$(ratio "$2" "$3")" "$(ratio "$4" "$2")" "$(ratio "$5" "$2")" "$(ratio "$6" "$2")"
 }
 ncpu=$(nproc 2>/dev/null || echo "?")
+blas=$(dpkg-query -W -f='${Version}' libopenblas0 2>/dev/null || echo "?")
+vers=$("$py" -c '
+try:
+    import torch; t = torch.__version__
+except ImportError: t = "-"
+try:
+    import sklearn; k = sklearn.__version__
+except ImportError: k = "-"
+print("torch %s, scikit-learn %s" % (t, k))' 2>/dev/null || echo "no Python")
 echo
-echo "paramlab bench: ms per training step, one run, $ncpu cores ($(date -u +%Y-%m-%d))"
+echo "paramlab bench: ms per training step, the fastest of $rounds rounds, $ncpu cores ($(date -u +%Y-%m-%d)); OpenBLAS $blas, $vers"
 printf '%-34s %9s %9s %9s %9s %9s | %7s %7s %7s %7s\n' "workload" "paramlab" "dgemm" "sklearn" "torch64" "torch32" \
     "xbound" "sk/pl" "t64/pl" "t32/pl"
 row "(a) 784-256-10 relu sgd b128" "$a_pl" "$a_bd" "$a_sk" "$a_t64" "$a_t32"
 row "(b) 784-512x3-10 relu sgd b128" "$b_pl" "$b_bd" "$b_sk" "$b_t64" "$b_t32"
 row "(c) 2-8-8-1 tanh adam b32" "$c_pl" "$c_bd" "-" "$c_t64" "$c_t32"
 printf '%-34s %9s ms for the whole surface (15x15 grid, a pass over the rows each)\n' "(d) plot surface, 20000 rows" "$d_ms"
-printf '%-34s %9s ms/step; plot loss (terminal) adds %s of the training time\n' "(e) train 2-16-16-1, plot loss" \
-    "$e_off" "$e_pct"
+printf '%-34s %9s ms/step; plot loss on the terminal adds %s ms per run (%s of 50000 steps), 0 per step\n' \
+    "(e) train 2-16-16-1, plot loss" "$e_off" "$e_ms" "$e_pct"
 echo "xbound = paramlab / dgemm bound (target <= 1.25 for a, b); sk/pl, t64/pl, t32/pl = how many times"
-echo "faster paramlab is (targets: a, b sk/pl >= 1.5, t64/pl >= 4; c t64/pl >= 50); (e) target <= 5%"
+echo "faster paramlab is (targets: a, b sk/pl >= 1.5, t64/pl >= 4; c t64/pl >= 50). (e): only a window is"
+echo "redrawn during training; it needs a display, so it is not measured here."

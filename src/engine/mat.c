@@ -1,8 +1,9 @@
 /* mat.c — the CBLAS calls behind every matrix product of paramlab, and
  * the thread policy for them: OpenBLAS uses every thread it started with
  * (all cores, or OPENBLAS_NUM_THREADS) on a product of MAT_THREADS_MNK or
- * more multiply-adds and one thread below that, where handing the work to a
- * second thread costs more than it saves. */
+ * more multiply-adds and one thread below that, where a second thread gains
+ * nothing. Dot products, norms and gemv keep every thread (see
+ * use_all_threads). */
 #include "mat.h"
 
 #include <assert.h>
@@ -33,6 +34,16 @@ static void use_threads(int t)
     }
 }
 
+/* Every thread, for the level-1 and level-2 calls: OpenBLAS splits a long
+ * dot product or norm by its thread count, so they keep the count they
+ * always had and give the same sums whatever product ran before. */
+static void use_all_threads(void)
+{
+    if (!threads_max)
+        mat_gemm_threads(0, 0, 0); /* learns threads_max */
+    use_threads(threads_max);
+}
+
 void mat_gemm(bool ta, bool tb, double alpha, const Mat *a, const Mat *b,
               double beta, Mat *c)
 {
@@ -56,6 +67,7 @@ void mat_gemv(bool ta, double alpha, const Mat *a, const double *x,
 {
     if (a->rows == 0 || a->cols == 0)
         return;
+    use_all_threads();
     cblas_dgemv(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, a->rows,
                 a->cols, alpha, a->data, a->cols, x, 1, beta, y, 1);
 }
@@ -87,10 +99,16 @@ void mat_sum_rows(const Mat *m, double *out)
 
 double mat_norm(const double *x, size_t n)
 {
-    return n ? cblas_dnrm2((int)n, x, 1) : 0.0;
+    if (!n)
+        return 0.0;
+    use_all_threads();
+    return cblas_dnrm2((int)n, x, 1);
 }
 
 double mat_dot(const double *x, const double *y, size_t n)
 {
-    return n ? cblas_ddot((int)n, x, 1, y, 1) : 0.0;
+    if (!n)
+        return 0.0;
+    use_all_threads();
+    return cblas_ddot((int)n, x, 1, y, 1);
 }

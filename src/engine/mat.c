@@ -34,11 +34,14 @@ static void use_threads(int t)
     }
 }
 
-/* Every thread, for the level-1 and level-2 calls: OpenBLAS splits a long
- * dot product or norm by its thread count, so they keep the count they
- * always had and give the same sums whatever product ran before. */
-static void use_all_threads(void)
+/* Every thread, for a dot product, norm or gemv of n values: OpenBLAS
+ * splits a long one by its thread count, so they keep the count they always
+ * had and give the same sums whatever product ran before. Up to 8192 values
+ * OpenBLAS 0.3.21 uses one thread whatever the count, so nothing is set. */
+static void use_all_threads(size_t n)
 {
+    if (n <= 8192)
+        return;
     if (!threads_max)
         mat_gemm_threads(0, 0, 0); /* learns threads_max */
     use_threads(threads_max);
@@ -67,7 +70,7 @@ void mat_gemv(bool ta, double alpha, const Mat *a, const double *x,
 {
     if (a->rows == 0 || a->cols == 0)
         return;
-    use_all_threads();
+    use_all_threads((size_t)a->rows * (size_t)a->cols);
     cblas_dgemv(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, a->rows,
                 a->cols, alpha, a->data, a->cols, x, 1, beta, y, 1);
 }
@@ -101,7 +104,7 @@ double mat_norm(const double *x, size_t n)
 {
     if (!n)
         return 0.0;
-    use_all_threads();
+    use_all_threads(n);
     return cblas_dnrm2((int)n, x, 1);
 }
 
@@ -109,6 +112,6 @@ double mat_dot(const double *x, const double *y, size_t n)
 {
     if (!n)
         return 0.0;
-    use_all_threads();
+    use_all_threads(n);
     return cblas_ddot((int)n, x, 1, y, 1);
 }

@@ -186,6 +186,13 @@ int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
              "|backward - numeric| / max(|backward|, |numeric|, %.3g); a tensor passes when its max rel error "
              "< %g.", r.step, r.floor, r.threshold);
     wrapped(c, "", text);
+    if (c->s->clip.kind != CLIP_OFF) {
+        char desc[64];
+        clip_describe(&c->s->clip, desc, sizeof desc);
+        snprintf(text, sizeof text, "`set clip %s` is on: this checks the raw gradient, before clipping (clipping "
+                 "changes what the update uses, not the derivative).", desc);
+        wrapped(c, "", text);
+    }
     cmd_out(c, "\n  ");
     cell(c, "tensor", 7);
     cell(c, "shape", 10);

@@ -53,6 +53,27 @@ int cmd_loss(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
+/* What clipping did to the gradients backward just made. */
+static void print_clip(CmdCtx *c)
+{
+    const Session *s = c->s;
+    const ClipReport *r = &s->clip_report;
+    double max = s->clip.max;
+    cmd_out(c, "clip: total gradient norm %s", NUM(r->total_norm));
+    if (s->clip.kind == CLIP_NORM) {
+        if (r->clipped)
+            cmd_out(c, " > %s: every gradient multiplied by %s/(%s + 1e-6) = %s (the norms above are after "
+                    "clipping)\n", NUM(max), NUM(max), NUM(r->total_norm), NUM(r->factor));
+        else
+            cmd_out(c, " <= %s: not clipped\n", NUM(max));
+    } else if (r->clipped) {
+        cmd_out(c, "; %ld gradient%s outside [-%s, %s] clamped to it (the norms above are after clipping)\n",
+                r->n_clipped, r->n_clipped == 1 ? "" : "s", NUM(max), NUM(max));
+    } else {
+        cmd_out(c, "; every gradient within [-%s, %s]: not clipped\n", NUM(max), NUM(max));
+    }
+}
+
 int cmd_backward(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -67,6 +88,8 @@ int cmd_backward(CmdCtx *c, int argc, char **argv)
             NUM(mat_norm(b.data, mat_size(&b))), k < m->n_layers ? "," : "");
     }
     cmd_out(c, "\n");
+    if (rc == 0 && s->clip.kind != CLIP_OFF)
+        print_clip(c);
     return rc != 0 ? cmd_hint_add(s, rc, true, c->err) : 0;
 }
 
@@ -89,7 +112,8 @@ int cmd_update(CmdCtx *c, int argc, char **argv)
             where = i;
         }
     }
-    cmd_out(c, "update %ld (%s, lr=%s): %zu of %zu values changed", s->steps, optim_name(s->opt.kind), NUM(s->opt.lr),
+    double lr = h && s->sched.kind != SCHED_NONE ? h->lr : s->opt.lr; /* the lr this update used */
+    cmd_out(c, "update %ld (%s, lr=%s): %zu of %zu values changed", s->steps, optim_name(s->opt.kind), NUM(lr),
         changed, s->model->n_params);
     if (h && changed) {
         char name[48];
@@ -98,8 +122,12 @@ int cmd_update(CmdCtx *c, int argc, char **argv)
     }
     cmd_out(c, "; now ");
     print_position(c);
-    if (s->epoch != e)
-        cmd_out(c, " (epoch %ld done, mean loss %s)", e, NUM(s->last_epoch_loss));
+    if (s->epoch != e) {
+        cmd_out(c, " (epoch %ld done, mean loss %s", e, NUM(s->last_epoch_loss));
+        if (s->sched.kind != SCHED_NONE && lr != s->opt.lr)
+            cmd_out(c, "; the schedule makes the lr %s", NUM(s->opt.lr));
+        cmd_out(c, ")");
+    }
     cmd_out(c, "\n");
     return rc != 0 ? cmd_hint_add(s, rc, true, c->err) : 0;
 }
@@ -140,7 +168,10 @@ typedef struct TrainPrint {
     long last;   /* last epoch of this run */
     double loss; /* training loss of the last epoch */
     double val;  /* validation loss of the last epoch */
+    double lr;   /* the lr in force when the epoch began */
 } TrainPrint;
+
+static void print_epoch(TrainPrint *p, long epoch, double train_loss, double val_loss);
 
 static void train_epoch(void *ctx, long epoch, double train_loss, double val_loss)
 {
@@ -148,29 +179,109 @@ static void train_epoch(void *ctx, long epoch, double train_loss, double val_los
     CmdCtx *c = p->c;
     p->loss = train_loss;
     p->val = val_loss;
+    double lr = p->lr;
+    p->lr = c->s->opt.lr; /* the next epoch's */
     if ((epoch - p->first + 1) % p->every != 0 && epoch != p->last && epoch != p->first)
         return;
+    p->lr = lr;
+    print_epoch(p, epoch, train_loss, val_loss);
+    p->lr = c->s->opt.lr;
+}
+
+static void print_epoch(TrainPrint *p, long epoch, double train_loss, double val_loss)
+{
+    CmdCtx *c = p->c;
     cmd_out(c, "epoch %4ld  loss %s", epoch, NUM(train_loss));
     if (!isnan(val_loss))
         cmd_out(c, "  val %s", NUM(val_loss));
+    if (c->s->sched.kind != SCHED_NONE) {
+        cmd_out(c, "  lr %s", NUM(p->lr));
+        if (c->s->opt.lr != p->lr)
+            cmd_out(c, " → %s", NUM(c->s->opt.lr));
+    }
     cmd_out(c, "\n");
     fflush(c->out);
+}
+
+/* Reads train's words: N and the early-stopping options. *es->patience
+ * stays 0 without patience=. -1 with c->err naming the fix. */
+static int train_args(CmdCtx *c, int argc, char **argv, long *n, EarlyStop *es)
+{
+    bool counted = false, other = false;
+    *es = (EarlyStop){0, 0.0, true};
+    for (int i = 1; i < argc; i++) {
+        char *w = argv[i], *key, *v;
+        if (!strchr(w, '=')) {
+            if (counted)
+                return cmd_fail(c, "train takes one number of epochs, not '%s' as well", w);
+            if (cmd_parse_int(c, "the number of epochs", w, 1, 10000000, n) != 0)
+                return -1;
+            counted = true;
+        } else if (!cmd_split_opt(w, &key, &v)) {
+            return cmd_fail(c, "unexpected '%s': write options as key=value, as in `train 100 patience=5`", w);
+        } else if (strcmp(key, "patience") == 0) {
+            if (cmd_parse_int(c, "patience", v, 1, 10000000, &es->patience) != 0)
+                return -1;
+        } else if (strcmp(key, "min_delta") == 0) {
+            if (cmd_parse_num(c, "min_delta", v, &es->min_delta) != 0)
+                return -1;
+            if (es->min_delta < 0)
+                return cmd_fail(c, "min_delta is the improvement that counts, 0 or more, as in min_delta=1e-4");
+            other = true;
+        } else if (strcmp(key, "restore") == 0) {
+            if (!util_parse_bool(v, &es->restore))
+                return cmd_fail(c, "restore is a switch: restore=on or restore=off, got '%s'", v);
+            other = true;
+        } else {
+            static const char *const keys[] = {"patience", "min_delta", "restore", NULL};
+            return cmd_fail(c, "train has no option '%s'%s: it takes N and patience=, min_delta=, restore= "
+                            "(early stopping)", key, CMD_DYM(key, keys, ""));
+        }
+    }
+    if (other && !es->patience)
+        return cmd_fail(c, "min_delta= and restore= belong to early stopping: add patience=P, as in "
+                        "`train 100 patience=5`");
+    return 0;
+}
+
+/* What early stopping did, after the epoch lines. */
+static void print_early(CmdCtx *c, const EarlyStop *es, const EarlyResult *r)
+{
+    if (r->stopped)
+        cmd_out(c, "early stopping: %ld epoch%s without a validation loss below the best - %s; stopped after "
+                "epoch %ld\n", es->patience, es->patience == 1 ? "" : "s", NUM(es->min_delta), r->stop_epoch);
+    if (!r->best_epoch)
+        return;
+    cmd_out(c, "the best epoch was %ld, validation loss %s", r->best_epoch, NUM(r->best_val));
+    if (r->restored)
+        cmd_out(c, ": its parameters, optimizer state and position are back (`plot loss` marks it)\n");
+    else if (r->best_epoch == r->stop_epoch)
+        cmd_out(c, ", the last one trained\n");
+    else
+        cmd_out(c, "; restore=off keeps the parameters of epoch %ld\n", r->stop_epoch);
 }
 
 int cmd_train(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
     long n = 1, steps;
-    if (argc == 2 && cmd_parse_int(c, "the number of epochs", argv[1], 1, 10000000, &n) != 0)
+    EarlyStop es;
+    EarlyResult er = {0};
+    if (train_args(c, argc, argv, &n, &es) != 0)
         return -1;
-    TrainPrint p = {c, n <= 20 ? 1 : n / 10, s->epoch, s->epoch + n - 1, NAN, NAN};
+    TrainPrint p = {c, n <= 20 ? 1 : n / 10, s->epoch, s->epoch + n - 1, NAN, NAN, s->opt.lr};
     double t0 = util_now();
-    int rc = session_train(s, n, train_epoch, &p, &steps, c->err);
+    int rc = es.patience ? session_train_early(s, n, &es, train_epoch, &p, &steps, &er, c->err)
+                         : session_train(s, n, train_epoch, &p, &steps, c->err);
     double dt = util_now() - t0;
     if (rc < 0)
         return cmd_hint_add(s, rc, true, c->err);
+    if (rc == 0 && es.patience)
+        print_early(c, &es, &er);
     if (rc == 1)
         cmd_out(c, "%sinterrupted: stopped at a step boundary, the model consistent; ", c->interactive ? "\n" : "");
+    else if (er.stopped)
+        cmd_out(c, "trained %ld of %ld epochs: ", er.stop_epoch - p.first + 1, n);
     else
         cmd_out(c, "trained %ld epoch%s: ", n, n == 1 ? "" : "s");
     cmd_out(c, "%ld steps in %.3g s (%.0f steps/s)", steps, dt, dt > 0 ? steps / dt : 0.0);
@@ -213,3 +324,11 @@ int cmd_undo(CmdCtx *c, int argc, char **argv)
 }
 
 /* How `state` names each slot in the optimizer's formula. */
+
+CmdComplete cmd_complete_train(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    static const char *const opts[] = {"patience=", "min_delta=", "restore=on", "restore=off", NULL};
+    if (argi >= 1)
+        cmd_add_list(opts, add, ctx);
+    return COMPLETE_WORDS;
+}

@@ -14,9 +14,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_COMPARE, K_COUNT } Kind;
+typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_LR, K_COMPARE, K_COUNT } Kind;
 
-static const char *const kind_names[K_COUNT] = {"loss", "boundary", "fit", "surface", "hist", "grads", "compare"};
+static const char *const kind_names[K_COUNT] = {"loss", "boundary", "fit", "surface", "hist", "grads", "lr",
+                                                "compare"};
 
 #define FRAME_GAP 0.1   /* seconds between live frames */
 #define MAX_RACERS 8    /* optimizers in one race (colours of the palette) */
@@ -142,7 +143,7 @@ static int draw_loss(CmdCtx *c, CmdPlots *p, bool live)
 {
     Session *s = c->s;
     const Trace *t = s->trace;
-    double *b = scratch(p, 2 * (size_t)t->len + 3 * (size_t)t->e_len + 1);
+    double *b = scratch(p, 2 * (size_t)t->len + 3 * (size_t)t->e_len + 3);
     if (!b)
         return cmd_fail(c, "out of memory for the loss curve");
     double *xs = b, *ys = b + t->len, *xe = ys + t->len, *ye = xe + t->e_len, *yv = ye + t->e_len;
@@ -162,17 +163,53 @@ static int draw_loss(CmdCtx *c, CmdPlots *p, bool live)
         snprintf(step_title, sizeof step_title, "batch loss (mean of %ld updates)", t->stride);
     else
         snprintf(step_title, sizeof step_title, "batch loss (each update)");
-    PlotSeries ser[3] = {
+    PlotSeries ser[4] = {
         {step_title, xs, ys, t->len, PLOT_LINES, 0, true},
         {"training loss (epoch mean)", xe, ye, t->e_len, PLOT_LINESPOINTS, 0, false},
         {"validation loss", xe, yv, t->e_len, PLOT_LINESPOINTS, 1, false},
+        {NULL, NULL, NULL, 0, PLOT_POINTS, 2, false},
     };
+    /* early stopping's best epoch, where the trace still has it */
+    char best_title[64];
+    double *bx = yv + t->e_len, *by = bx + 1;
+    for (int i = 0; has_val && s->best_epoch && i < t->e_len; i++)
+        if (t->e_epoch[i] == s->best_epoch) {
+            *bx = xe[i];
+            *by = yv[i];
+            snprintf(best_title, sizeof best_title, "best epoch (%ld, early stopping)", s->best_epoch);
+            ser[3] = (PlotSeries){best_title, bx, by, 1, PLOT_POINTS, 2, false};
+        }
     char mw[96], tw[96], title[256], ylabel[64];
     snprintf(title, sizeof title, "Training loss over %ld updates — %s, %s", s->steps,
              training_words(s, tw, sizeof tw), model_words(s, mw, sizeof mw));
     snprintf(ylabel, sizeof ylabel, "%s loss%s", loss_name(s->loss.kind), p->logy ? " (log scale)" : "");
     PlotFrame f = {title, "update (step)", ylabel, "loss", K_LOSS, p->logy, live};
-    return plot_lines(p->plot, &f, ser, has_val ? 3 : 2, c->err);
+    return plot_lines(p->plot, &f, ser, has_val ? (ser[3].n ? 4 : 3) : 2, c->err);
+}
+
+/* The lr in force during each epoch (a schedule changes it). */
+static int draw_lr(CmdCtx *c, CmdPlots *p, bool live)
+{
+    Session *s = c->s;
+    const Trace *t = s->trace;
+    double *b = scratch(p, 2 * (size_t)t->e_len + 1);
+    if (!b)
+        return cmd_fail(c, "out of memory for the lr curve");
+    double *xe = b, *ye = b + t->e_len;
+    for (int i = 0; i < t->e_len; i++) {
+        xe[i] = (double)t->e_epoch[i];
+        ye[i] = t->e_lr[i];
+    }
+    char sched[160], title[256], mw[96];
+    if (s->sched.kind == SCHED_NONE)
+        snprintf(sched, sizeof sched, "no schedule");
+    else
+        sched_describe(&s->sched, sched, sizeof sched);
+    snprintf(title, sizeof title, "Learning rate per epoch — %s, %s, %s", optim_name(s->opt.kind), sched,
+             model_words(s, mw, sizeof mw));
+    PlotSeries ser = {"lr in force", xe, ye, t->e_len, PLOT_STEPS, 0, false};
+    PlotFrame f = {title, "epoch", "learning rate", "lr", K_LR, false, live};
+    return plot_lines(p->plot, &f, &ser, 1, c->err);
 }
 
 static int draw_grads(CmdCtx *c, CmdPlots *p, bool live)
@@ -493,6 +530,7 @@ static int draw(CmdCtx *c, CmdPlots *p, Kind k, bool live)
     case K_SURFACE: rc = draw_surface(c, p, live); break;
     case K_HIST: rc = draw_hist(c, p, live); break;
     case K_GRADS: rc = draw_grads(c, p, live); break;
+    case K_LR: rc = draw_lr(c, p, live); break;
     default: rc = 0; break;
     }
     p->drawing = false;
@@ -583,7 +621,7 @@ static int parse_kind(CmdCtx *c, const char *w, Kind *k)
             *k = (Kind)i;
             return 0;
         }
-    return cmd_fail(c, "no plot '%s': choose loss, boundary, fit, surface P1 P2, hist NAME, grads or off "
+    return cmd_fail(c, "no plot '%s': choose loss, boundary, fit, surface P1 P2, hist NAME, grads, lr or off "
                     "(`help plot`)", w);
 }
 
@@ -628,7 +666,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         for (int k = 0; k < K_COUNT; k++)
             if (p->live & (1u << k))
                 cmd_out(c, " %s", kind_names[k]), shown++;
-        cmd_out(c, "%s\n", shown ? "" : " nothing (plot loss, boundary, fit, surface, hist or grads)");
+        cmd_out(c, "%s\n", shown ? "" : " nothing (plot loss, boundary, fit, surface, hist, grads or lr)");
         return 0;
     }
     if (strcmp(argv[1], "off") == 0) {
@@ -693,7 +731,8 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
                 return cmd_fail(c, "style= is heat or contour");
             contour = strcmp(w + 6, "contour") == 0;
         } else {
-            static const char *const opts[K_COUNT] = {"log or linear", "", "", "range=, grid= or style=", "", "", ""};
+            static const char *const opts[K_COUNT] = {"log or linear", "", "", "range=, grid= or style=", "", "", "",
+                                                      ""};
             return cmd_fail(c, "plot %s does not take '%s'%s%s", kind_names[k], w, opts[k][0] ? "; it takes " : "",
                             opts[k]);
         }
@@ -728,7 +767,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         p->live = 0;
     p->live |= 1u << k;
     drawn(c, p, k);
-    if (k == K_LOSS && c->s->trace->len == 0)
+    if ((k == K_LOSS && c->s->trace->len == 0) || (k == K_LR && c->s->trace->e_len == 0))
         cmd_out(c, "(no updates yet: the curve grows with `step` and `train`)\n");
     if (k == K_SURFACE && c->s->hist_len > 0)
         cmd_out(c, "the path shows %s and %s over the last %d updates; the other parameters moved too,\n"

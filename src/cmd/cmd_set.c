@@ -5,6 +5,7 @@
  * again from an initializer). */
 #include "cmd_handlers.h"
 #include "cmd_plot.h"
+#include "cmd_sched.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,7 @@ int cmd_hypers(CmdCtx *c, int argc, char **argv)
             cmd_out(c, " act=%s", act_name(s->act));
         cmd_out(c, "\n");
     }
+    cmd_sched_hypers(c);
     cmd_out(c, "  %-10s %d significant digits\n", "precision", s->precision);
     return 0;
 }
@@ -258,7 +260,12 @@ static int set_lr(CmdCtx *c, int argc, char **argv)
     bool fresh;
     if (session_set_optimizer(s, &o, &fresh, c->err) != 0)
         return optim_refused(c, &o, false);
-    cmd_out(c, "lr %s (%s)\n", NUM(o.lr), optim_name(o.kind));
+    cmd_out(c, "lr %s (%s)", NUM(o.lr), optim_name(o.kind));
+    if (s->sched.kind != SCHED_NONE) {
+        session_sched_restart(s);
+        cmd_out(c, "; the schedule %s starts again from it", sched_desc(s->sched.kind)->name);
+    }
+    cmd_out(c, "\n");
     return 0;
 }
 
@@ -357,6 +364,8 @@ static const Settable settables[] = {
     {"seed", set_seed, "1", NULL},
     {"precision", set_precision, "1", NULL},
     {"init", set_init, NULL, complete_init_kind},
+    {"schedule", cmd_set_schedule, NULL, cmd_complete_schedule},
+    {"clip", cmd_set_clip, "norm=1", cmd_complete_clip},
     {"plot", cmd_set_plot, NULL, cmd_complete_set_plot},
     {NULL, NULL, NULL, NULL},
 };

@@ -53,7 +53,7 @@ const Cmd cmd_table[] = {
     {"names", 0, 0, 0, "names", "every inspectable name that exists right now",
      "Lists X Y and, with a model, W1 b1 ...; after forward Z1 A1 ... yhat;\n"
      "after loss: loss; after backward the gradients dW1 db1 dZ1 dA1 ...", cmd_names, NULL, NULL, NULL, NULL},
-    {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|plot ...", "choose a hyperparameter",
+    {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|schedule|clip|plot ...", "choose a hyperparameter",
      "set loss {loss names}|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
      "{optimizers}"
@@ -68,6 +68,15 @@ const Cmd cmd_table[] = {
      "    auto, zeros, ones, constant value=, uniform a= b=, normal mean= std=,\n"
      "    xavier_uniform gain=, xavier_normal gain=, he_uniform, he_normal,\n"
      "    lecun_normal, orthogonal gain=   (fan_in = inputs, fan_out = outputs)\n"
+     "set schedule none | step size=N [gamma=0.1] | exp gamma=G | cosine tmax=N [min=0]\n"
+     "             | plateau [factor=0.1] [patience=10] [threshold=1e-4]\n"
+     "    the lr, stepped at each epoch's end as torch 1.13's StepLR, ExponentialLR,\n"
+     "    CosineAnnealingLR, ReduceLROnPlateau (which watches the validation loss, or\n"
+     "    without a split the epoch's mean training loss); it starts from the lr in\n"
+     "    force, and `set lr` starts it again; `undo` puts its state back\n"
+     "set clip norm=X | value=X | off   between backward and update, as torch's\n"
+     "    clip_grad_norm_ (all gradients times X/(total norm + 1e-6) when the total\n"
+     "    passes X) or clip_grad_value_ (each clamped to [-X, X])\n"
      "set plot window|terminal|png|svg [file=NAME]   where pictures go (`help plot`)",
      cmd_set, cmd_complete_set, NULL, cmd_set_sets, NULL},
     {"forward", 0, 0, CMD_CHANGES_MODEL, "forward", "run the current mini-batch through the model",
@@ -78,18 +87,26 @@ const Cmd cmd_table[] = {
      "PyTorch's reduction='mean'). Then: `backward`.", cmd_loss, NULL, NULL, NULL, NULL},
     {"backward", 0, 0, CMD_CHANGES_MODEL, "backward", "gradients of the loss for every parameter (needs loss)",
      "Backpropagation: fills dW1 db1 ... and dZ1 dA1 ... for the current batch.\n"
-     "Then: `update`.", cmd_backward, NULL, NULL, NULL, NULL},
+     "With `set clip` on, the gradients are then clipped and the total norm and\n"
+     "the factor are reported. Then: `update`.", cmd_backward, NULL, NULL, NULL, NULL},
     {"update", 0, 0, CMD_CHANGES_MODEL, "update", "one optimizer step (needs backward); then the next batch",
      "Applies the optimizer to every parameter with its gradient, then makes the\n"
      "next mini-batch current (a new epoch after the last one).", cmd_update, NULL, NULL, NULL, NULL},
     {"step", 0, 1, CMD_CHANGES_MODEL | CMD_TRAINS, "step [N]", "N whole iterations: forward, loss, backward, update",
      "Runs N iterations (default 1) from wherever the current batch stands and\n"
      "prints the loss of each. Ctrl-C stops at the next step boundary.", cmd_step, NULL, NULL, NULL, NULL},
-    {"train", 0, 1, CMD_CHANGES_MODEL | CMD_TRAINS, "train [N]", "N epochs; prints the loss as it goes, then time and steps/s",
+    {"train", 0, 4, CMD_CHANGES_MODEL | CMD_TRAINS, "train [N] [patience=P [min_delta=X] [restore=on|off]]",
+     "N epochs; prints the loss as it goes, then time and steps/s",
      "Trains until N epochs have finished (an epoch already started counts as the\n"
      "first), printing the mean training loss per epoch (and the validation loss\n"
-     "after `data split`), compactly for many epochs. Ctrl-C stops at the next step\n"
-     "boundary with the model consistent.", cmd_train, NULL, NULL, NULL, NULL},
+     "after `data split`; the lr when `set schedule` is on), compactly for many\n"
+     "epochs. Ctrl-C stops at the next step boundary with the model consistent.\n"
+     "Early stopping on the validation loss (needs `data split`):\n"
+     "  patience=P     stop after P epochs in a row without improvement\n"
+     "  min_delta=X    an improvement is val_loss < best - X (default 0)\n"
+     "  restore=on|off put back the best epoch's parameters, optimizer state and\n"
+     "                 position (default on); `plot loss` marks that epoch\n"
+     "Example: data moons; data split 0.2; model mlp 32; train 200 patience=10", cmd_train, cmd_complete_train, NULL, NULL, NULL},
     {"init", 0, 3, CMD_CHANGES_MODEL, "init [NAME [key=value]] [PARAM]", "re-initialise all parameters, or one",
      "init                  every parameter again from `set init` (optimizer state\n"
      "                      cleared, back to epoch 1 batch 1)\n"
@@ -160,9 +177,10 @@ const Cmd cmd_table[] = {
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
      explain_cmd, cmd_complete_names, NULL, NULL, NULL},
-    {"plot", 0, -1, 0, "plot loss|boundary|fit|surface P1 P2|hist NAME|grads|off", "draw the model learning with gnuplot",
+    {"plot", 0, -1, 0, "plot loss|boundary|fit|surface P1 P2|hist NAME|grads|lr|off", "draw the model learning with gnuplot",
      "plot loss [log]      training loss per update, the epoch mean, and validation\n"
-     "                     loss when there is a split (`data split 0.2`)\n"
+     "                     loss when there is a split (`data split 0.2`); the best\n"
+     "                     epoch marked after `train N patience=P`\n"
      "plot boundary        2-D classification: decision regions (paler where the model\n"
      "                     is less sure) with the training points by class\n"
      "plot fit             1-D regression: the model's curve over the data\n"
@@ -173,6 +191,7 @@ const Cmd cmd_table[] = {
      "plot hist NAME       histogram of a tensor: W1, dW1, Z1, A1 ...\n"
      "plot grads           gradient norm of every layer per update (log scale):\n"
      "                     vanishing gradients fall toward 0, exploding ones grow\n"
+     "plot lr              the lr in force in each epoch (`set schedule` changes it)\n"
      "plot off             stop redrawing; `plot` alone says what is live\n"
      "A picture you asked for is redrawn as the model learns: in a window after every\n"
      "change and up to ten times a second while `train` runs; in the terminal and in\n"

@@ -539,6 +539,23 @@ static void write_dz_origin(CmdCtx *c, int k, int j, int b0, int nb)
 
 /* ---- the gradient of a parameter ---- */
 
+/* What `set clip` did to the gradient g called name ("dW1[0,1]"). */
+static void write_clip(CmdCtx *c, const char *name, double g)
+{
+    const Session *s = c->s;
+    const ClipReport *r = &s->clip_report;
+    char max[40];
+    cmd_num(c, s->clip.max, max, sizeof max);
+    if (s->clip.kind == CLIP_NORM && r->clipped)
+        cmd_out(c, "clipped (clip norm=%s; the total norm of every gradient, %s, passes it), every gradient times "
+                "factor %s/(%s + 1e-6):\n  %s = the sum·%s = %s\n", max, NUM(r->total_norm), max, NUM(r->total_norm),
+                name, NUM(r->factor), NUM(g));
+    else if (s->clip.kind == CLIP_NORM)
+        cmd_out(c, "not clipped (clip norm=%s; the total norm of every gradient is %s)\n", max, NUM(r->total_norm));
+    else
+        cmd_out(c, "clip value=%s clamps it to [-%s, %s]:\n  %s = %s\n", max, max, max, name, NUM(g));
+}
+
 /* dW or db of layer k at (i, j) as the sum over the batch just run
  * backward, then where dZ comes from. */
 static void write_gradient(CmdCtx *c, int k, bool bias, int i, int j)
@@ -576,7 +593,21 @@ static void write_gradient(CmdCtx *c, int k, bool bias, int i, int j)
     Terms t = {B, bias ? dz + j : in + i, bias ? (size_t)ly->n_out : (size_t)ly->n_in, bias ? NULL : dz + j,
                (size_t)ly->n_out};
     write_sum(c, lead, &t, NULL, NULL, NULL);
-    cmd_out(c, "%*s= %s\n", w0 - 2, "", NUM(g));
+    if (s->clip.kind == CLIP_OFF) {
+        cmd_out(c, "%*s= %s\n", w0 - 2, "", NUM(g));
+    } else {
+        double raw = 0; /* the sum before clipping, as the terms above add up */
+        for (int b = 0; b < B; b++)
+            raw += bias ? dz[(size_t)b * ly->n_out + j]
+                        : in[(size_t)b * ly->n_in + i] * dz[(size_t)b * ly->n_out + j];
+        cmd_out(c, "%*s= %s\n", w0 - 2, "", NUM(raw));
+        char name[48];
+        if (bias)
+            snprintf(name, sizeof name, "db%d[%d]", k, j);
+        else
+            snprintf(name, sizeof name, "dW%d[%d,%d]", k, i, j);
+        write_clip(c, name, g);
+    }
     write_dz_origin(c, k, j, 0, B > 1 ? 2 : 1);
 }
 
@@ -594,7 +625,11 @@ typedef struct Replay {
 static int replay(CmdCtx *c, Replay *r, const double *params, const double *state, long step, double mu)
 {
     const Optim *o = c->s->optim;
-    Optim *one = optim_new(&o->cfg, 1, c->err);
+    OptConfig cfg = o->cfg;
+    const Snapshot *h = session_snapshot(c->s, 0);
+    if (r->done && h && c->s->sched.kind != SCHED_NONE)
+        cfg.lr = h->lr; /* the update used the lr before the schedule's step at an epoch's end */
+    Optim *one = optim_new(&cfg, 1, c->err);
     if (!one)
         return -1;
     if (one->n_slots != o->n_slots || o->n_slots > OPT_MAX_SLOTS) {
@@ -720,7 +755,12 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
         cmd_out(c, "%s weighs neuron %d of layer %d into %s %d of layer %d: Z%d[b,%d] = Σ_i A%d[b,i]·W%d[i,%d] + b%d[%d]\n",
             pname, i, k - 1, to, j, k, k, j, k - 1, k, j, k, j);
     if (r.done) {
-        cmd_out(c, "\nIts gradient d%s = %s comes from `backward` on ", pname, NUM(r.e.g));
+        cmd_out(c, "\nIts gradient d%s = %s comes from `backward`", pname, NUM(r.e.g));
+        if (s->clip.kind == CLIP_NORM && s->clip_report.clipped)
+            cmd_out(c, " (clipped: times factor %s, clip norm=%s)", NUM(s->clip_report.factor), NUM(s->clip.max));
+        else if (s->clip.kind == CLIP_VALUE)
+            cmd_out(c, " (clip value=%s clamps it to ±%s)", NUM(s->clip.max), NUM(s->clip.max));
+        cmd_out(c, " on ");
         write_position(c, h->batch_index, h->epoch);
         cmd_out(c, ";\n`explain %s` between `backward` and `update` writes it out sample by sample.\n", pname);
     } else {

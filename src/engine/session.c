@@ -132,12 +132,8 @@ static void hist_alloc(Session *s)
     s->hist_cap = (int)cap;
 }
 
-/* Records the state before an update; no allocation. */
-static void hist_push(Session *s)
+void session_snapshot_take(const Session *s, Snapshot *h)
 {
-    if (!s->hist_cap)
-        return;
-    Snapshot *h = &s->hist[s->hist_head];
     const Optim *o = s->optim;
     memcpy(h->params, s->model->params, sizeof(double) * s->model->n_params);
     memcpy(h->opt_state, o->state, sizeof(double) * o->n * (size_t)o->n_slots);
@@ -151,6 +147,16 @@ static void hist_push(Session *s)
     h->last_epoch_loss = s->last_epoch_loss;
     h->perm_seed = s->perm_seed;
     h->perm_shuffle = s->perm_shuffle;
+    h->lr = s->opt.lr;
+    h->sched = s->sched_state;
+}
+
+/* Records the state before an update; no allocation. */
+static void hist_push(Session *s)
+{
+    if (!s->hist_cap)
+        return;
+    session_snapshot_take(s, &s->hist[s->hist_head]);
     s->hist_head = (s->hist_head + 1) % s->hist_cap;
     if (s->hist_len < s->hist_cap)
         s->hist_len++;
@@ -175,7 +181,15 @@ int session_undo(Session *s, int n, char *err)
     if (n > s->hist_len)
         return util_fail(err, ERR_UNDO_RANGE, "only the last %d update%s can be undone%s", s->hist_len,
                          s->hist_len == 1 ? "" : "s", s->hist_len == s->hist_cap ? " (the history's memory bound)" : "");
-    const Snapshot *h = session_snapshot(s, n - 1);
+    session_snapshot_put(s, session_snapshot(s, n - 1));
+    s->hist_head = (s->hist_head - n + s->hist_cap) % s->hist_cap;
+    s->hist_len -= n;
+    trace_truncate(s->trace, s->steps);
+    return 0;
+}
+
+void session_snapshot_put(Session *s, const Snapshot *h)
+{
     Optim *o = s->optim;
     memcpy(s->model->params, h->params, sizeof(double) * s->model->n_params);
     memcpy(o->state, h->opt_state, sizeof(double) * o->n * (size_t)o->n_slots);
@@ -187,13 +201,25 @@ int session_undo(Session *s, int n, char *err)
     s->epoch_loss_sum = h->epoch_loss_sum;
     s->epoch_rows = h->epoch_rows;
     s->last_epoch_loss = h->last_epoch_loss;
+    if (s->sched.kind != SCHED_NONE) { /* the lr is the schedule's; otherwise the learner's */
+        s->opt.lr = o->cfg.lr = h->lr;
+        s->sched_state = h->sched;
+    }
     make_perm_with(s, h->perm_seed, h->perm_shuffle);
-    s->hist_head = (s->hist_head - n + s->hist_cap) % s->hist_cap;
-    s->hist_len -= n;
     s->grads_valid = false;
-    trace_truncate(s->trace, s->steps);
     load_batch(s);
-    return 0;
+}
+
+void session_rewind_to(Session *s, const Snapshot *h)
+{
+    long k = s->steps - h->steps; /* updates made since h */
+    session_snapshot_put(s, h);
+    if (k >= 0 && k <= s->hist_len) {
+        s->hist_head = (int)((s->hist_head - k + s->hist_cap) % (s->hist_cap ? s->hist_cap : 1));
+        s->hist_len -= (int)k;
+    } else {
+        hist_clear(s);
+    }
 }
 
 static void drop_model(Session *s)
@@ -286,6 +312,8 @@ static void reset_position(Session *s)
         trace_clear(s->trace);
     s->last_val_loss = NAN;
     s->first_loss = NAN;
+    s->best_epoch = 0;
+    session_sched_rewind(s);
     s->epoch = 1;
     s->batch_index = 0;
     s->epoch_loss_sum = 0;
@@ -574,6 +602,7 @@ int session_set_optimizer(Session *s, const OptConfig *c, bool *fresh, char *err
     *fresh = false;
     if (optim_check(c, err, NULL) != 0)
         return -1;
+    bool restart = s->sched.kind != SCHED_NONE && c->lr != s->opt.lr;
     if (s->optim) {
         if (optim_same_layout(&s->optim->cfg, c)) {
             s->optim->cfg = *c; /* same state layout: keep the state */
@@ -588,6 +617,8 @@ int session_set_optimizer(Session *s, const OptConfig *c, bool *fresh, char *err
         }
     }
     s->opt = *c;
+    if (restart || *fresh)
+        session_sched_restart(s); /* a new lr: the schedule starts from it */
     return 0;
 }
 
@@ -740,6 +771,23 @@ int session_loss(Session *s, char *err)
     return 0;
 }
 
+/* Each layer's gradient norm, for the trace; false when one is not
+ * finite (a NaN or Inf gradient makes its layer's norm non-finite, so
+ * only then is every gradient scanned). */
+static bool layer_gnorms(Session *s)
+{
+    const Model *m = s->model;
+    bool finite = true;
+    for (int k = 0; k < m->n_layers; k++) {
+        const Layer *ly = &m->layer[k];
+        size_t nw = (size_t)ly->n_in * ly->n_out;
+        s->gnorm[k] = sqrt(mat_dot(m->grads + ly->w_off, m->grads + ly->w_off, nw) +
+                           mat_dot(m->grads + ly->b_off, m->grads + ly->b_off, (size_t)ly->n_out));
+        finite = finite && isfinite(s->gnorm[k]);
+    }
+    return finite;
+}
+
 int session_backward(Session *s, char *err)
 {
     int rc = need_model(s, err);
@@ -754,17 +802,15 @@ int session_backward(Session *s, char *err)
     nn_backward(m, &x);
     s->phase = PHASE_BACKWARD;
     s->grads_valid = true;
-    /* each layer's gradient norm, for the trace; a NaN or Inf gradient makes
-     * its layer's norm non-finite, so only then is every gradient scanned */
-    bool finite = true;
-    for (int k = 0; k < m->n_layers; k++) {
-        const Layer *ly = &m->layer[k];
-        size_t nw = (size_t)ly->n_in * ly->n_out;
-        s->gnorm[k] = sqrt(mat_dot(m->grads + ly->w_off, m->grads + ly->w_off, nw) +
-                           mat_dot(m->grads + ly->b_off, m->grads + ly->b_off, (size_t)ly->n_out));
-        finite = finite && isfinite(s->gnorm[k]);
+    if (!layer_gnorms(s))
+        return nonfinite_params(s, m->grads, "d", "in backward", s->steps + 1, err);
+    /* clipping after the whole gradient exists, before the update reads it */
+    if (s->clip.kind != CLIP_OFF) {
+        session_clip_grads(s);
+        if (s->clip_report.clipped)
+            layer_gnorms(s);
     }
-    return finite ? 0 : nonfinite_params(s, m->grads, "d", "in backward", s->steps + 1, err);
+    return 0;
 }
 
 int session_update(Session *s, char *err)
@@ -779,6 +825,12 @@ int session_update(Session *s, char *err)
     Model *m = s->model;
     optim_step(s->optim, m->params, m->grads);
     s->steps++;
+    if (s->best_epoch && s->trace->e_len && s->trace->e_step[s->trace->e_len - 1] >= s->steps) {
+        /* training goes on after early stopping restored an epoch: the
+         * curve it kept past that epoch gives way */
+        trace_truncate(s->trace, s->steps - 1);
+        s->best_epoch = 0;
+    }
     trace_step(s->trace, s->steps, s->loss_value, s->gnorm); /* norms from backward */
     s->epoch_loss_sum += s->loss_value * s->rows;
     s->epoch_rows += s->rows;
@@ -786,7 +838,8 @@ int session_update(Session *s, char *err)
         s->last_epoch_loss = s->epoch_loss_sum / (double)s->epoch_rows;
         double acc;
         s->last_val_loss = s->data->n_train < s->data->n ? session_eval_loss(s, false, &acc) : NAN;
-        trace_epoch(s->trace, s->steps, s->epoch, s->last_epoch_loss, s->last_val_loss);
+        trace_epoch(s->trace, s->steps, s->epoch, s->last_epoch_loss, s->last_val_loss, s->opt.lr);
+        session_sched_epoch_end(s);
         s->batch_index = 0;
         s->epoch++;
         s->epoch_loss_sum = 0;

@@ -10,11 +10,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "clip.h"
 #include "data.h"
 #include "init.h"
 #include "loss.h"
 #include "nn.h"
 #include "optim.h"
+#include "schedule.h"
 #include "trace.h"
 #include "util.h"
 
@@ -45,6 +47,8 @@ typedef struct Snapshot {
     double last_epoch_loss;
     uint64_t perm_seed;     /* what made the epoch's row order */
     bool perm_shuffle;
+    double lr;              /* the lr in force (a schedule changes it) */
+    SchedState sched;       /* where the schedule stood */
 } Snapshot;
 
 typedef struct Session {
@@ -96,6 +100,12 @@ typedef struct Session {
     int hist_head;          /* slot the next snapshot goes to */
 
     double last_val_loss;   /* validation loss at the last epoch's end; NaN without a split */
+    SchedConfig sched;      /* learning-rate schedule, stepped at each epoch's end (none: lr stays) */
+    SchedState sched_state; /* where it stands; opt.lr is the lr in force */
+    ClipConfig clip;        /* gradient clipping between backward and update */
+    ClipReport clip_report; /* what clipping did in the last backward */
+    long best_epoch;        /* early stopping's best epoch in the last `train` that used it; 0: none */
+    double best_val;        /* its validation loss */
     Trace *trace;           /* owned with the model: losses and gradient norms per update */
     void (*on_update)(void *ctx); /* called after every update (live plots); may be NULL */
     void *on_update_ctx;
@@ -178,11 +188,68 @@ void session_eval_outputs(Session *s, const double *x, int n, double *out);
  * state, no undo history and no hooks. NULL with err. Caller frees. */
 Session *session_fork(const Session *s, const OptConfig *opt, char *err);
 
+/* ---- schedule and clipping (session_sched.c) ---- */
+
+/* Puts schedule c in force, starting from the lr in force now (torch's
+ * scheduler made now). -1 with err and nothing changed when c is refused. */
+int session_set_schedule(Session *s, const SchedConfig *c, char *err);
+/* The schedule starts again from the lr in force (after the lr was set). */
+void session_sched_restart(Session *s);
+/* A fresh start (new model, whole init, new data): the lr goes back to
+ * where the schedule started and the schedule starts again. */
+void session_sched_rewind(Session *s);
+/* One epoch's end: the schedule's step turns the lr in force into the
+ * next epoch's; plateau reads the validation loss, or without a split the
+ * epoch's mean training loss. Allocates nothing. */
+void session_sched_epoch_end(Session *s);
+/* Puts clipping c in force; -1 with err and nothing changed when refused. */
+int session_set_clip(Session *s, const ClipConfig *c, char *err);
+/* Clips the model's gradients as s->clip asks (tensors W1 b1 W2 b2 ...,
+ * for torch's total norm) and records what it did in s->clip_report. */
+void session_clip_grads(Session *s);
+
+/* ---- early stopping (session_train.c) ---- */
+
+typedef struct EarlyStop {
+    long patience;    /* epochs without improvement before stopping (>= 1) */
+    double min_delta; /* an improvement is val_loss < best - min_delta (>= 0) */
+    bool restore;     /* put back the best epoch's parameters and state */
+} EarlyStop;
+
+/* What early stopping did. */
+typedef struct EarlyResult {
+    bool stopped;      /* patience ran out before the epochs did */
+    long stop_epoch;   /* the last epoch trained */
+    long best_epoch;   /* the epoch with the lowest validation loss (0: none finished) */
+    double best_val;   /* its validation loss */
+    bool restored;     /* its parameters, optimizer state and position are back */
+} EarlyResult;
+
+/* session_train with early stopping on validation loss (the Keras and
+ * Lightning rule). Needs a split: ERR_NO_SPLIT without one. Allocates one
+ * copy of the state before training starts (ERR_NOMEM without memory);
+ * the steps themselves allocate nothing. Returns as session_train does;
+ * *res says what happened (also after an interruption or a failure, when
+ * restoring is left undone). */
+int session_train_early(Session *s, long epochs, const EarlyStop *es, EpochFn fn, void *ctx,
+                        long *steps, EarlyResult *res, char *err);
+
 /* Puts parameters, optimizer state, counters and the position in the data
  * back as they were n updates ago, so the next step repeats exactly.
  * Refused with err and nothing changed: ERR_UNDO_RANGE when fewer than n
  * updates are kept (session's hist_len says how many). */
 int session_undo(Session *s, int n, char *err);
+/* Copies the state an update changes (parameters, optimizer state, lr,
+ * schedule, position) into h, whose params and opt_state arrays the
+ * caller sized as session_snapshot_bytes says. Allocates nothing. */
+void session_snapshot_take(const Session *s, Snapshot *h);
+/* Puts the state in h back (the parameters, optimizer state, lr,
+ * schedule, counters and position; the batch reloaded, gradients gone).
+ * The undo history is left as it is. */
+void session_snapshot_put(Session *s, const Snapshot *h);
+/* session_snapshot_put of a state taken earlier in this run, and the undo
+ * history forgets the updates made since, as if undone. */
+void session_rewind_to(Session *s, const Snapshot *h);
 /* The state before the most recent update (k = 0) or k updates earlier;
  * NULL when not kept. Borrowed. */
 const Snapshot *session_snapshot(const Session *s, int k);

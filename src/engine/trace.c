@@ -20,8 +20,9 @@ Trace *trace_new(int n_layers)
     t->e_epoch = malloc(sizeof(long) * TRACE_CAP);
     t->e_train = malloc(sizeof(double) * TRACE_CAP);
     t->e_val = malloc(sizeof(double) * TRACE_CAP);
+    t->e_lr = malloc(sizeof(double) * TRACE_CAP);
     if (!t->step || !t->loss || !t->gnorm || !t->acc_gnorm || !t->e_step || !t->e_epoch ||
-        !t->e_train || !t->e_val) {
+        !t->e_train || !t->e_val || !t->e_lr) {
         trace_free(t);
         return NULL;
     }
@@ -41,6 +42,7 @@ void trace_free(Trace *t)
     free(t->e_epoch);
     free(t->e_train);
     free(t->e_val);
+    free(t->e_lr);
     free(t);
 }
 
@@ -92,7 +94,7 @@ void trace_step(Trace *t, long step, double loss, const double *gnorm)
         halve_steps(t);
 }
 
-void trace_epoch(Trace *t, long step, long epoch, double train, double val)
+void trace_epoch(Trace *t, long step, long epoch, double train, double val, double lr)
 {
     if (++t->e_acc_n < t->e_stride)
         return;
@@ -101,12 +103,14 @@ void trace_epoch(Trace *t, long step, long epoch, double train, double val)
     t->e_epoch[t->e_len] = epoch;
     t->e_train[t->e_len] = train;
     t->e_val[t->e_len] = val;
+    t->e_lr[t->e_len] = lr;
     if (++t->e_len == TRACE_CAP) { /* keep every second epoch point */
         for (int i = 0; i < TRACE_CAP / 2; i++) {
             t->e_step[i] = t->e_step[2 * i + 1];
             t->e_epoch[i] = t->e_epoch[2 * i + 1];
             t->e_train[i] = t->e_train[2 * i + 1];
             t->e_val[i] = t->e_val[2 * i + 1];
+            t->e_lr[i] = t->e_lr[2 * i + 1];
         }
         t->e_len = TRACE_CAP / 2;
         t->e_stride *= 2;

@@ -26,6 +26,7 @@ typedef struct Trace {
     long *e_epoch;    /* (TRACE_CAP) the epoch that ended */
     double *e_train;  /* (TRACE_CAP) its mean training loss */
     double *e_val;    /* (TRACE_CAP) validation loss then; NaN without a split */
+    double *e_lr;     /* (TRACE_CAP) the lr in force during the epoch */
     long e_acc_n;     /* epochs waiting to become a point */
 } Trace;
 
@@ -37,8 +38,8 @@ void trace_clear(Trace *t);
 /* Records update number step with its batch loss and per-layer gradient
  * norms (n_layers values). Never allocates. */
 void trace_step(Trace *t, long step, double loss, const double *gnorm);
-/* Records the end of an epoch after update number step. */
-void trace_epoch(Trace *t, long step, long epoch, double train, double val);
+/* Records the end of an epoch after update number step, trained with lr. */
+void trace_epoch(Trace *t, long step, long epoch, double train, double val, double lr);
 /* Forgets everything recorded after update number step (after `undo`). */
 void trace_truncate(Trace *t, long step);
 

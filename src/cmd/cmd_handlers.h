@@ -35,6 +35,8 @@ int cmd_update(CmdCtx *c, int argc, char **argv);
 int cmd_step(CmdCtx *c, int argc, char **argv);
 int cmd_train(CmdCtx *c, int argc, char **argv);
 int cmd_undo(CmdCtx *c, int argc, char **argv);
+/* train's words checked before a lesson runs */
+int cmd_train_check(const char *raw, int n, char **words, char *err);
 /* train's options: patience= min_delta= restore= */
 CmdComplete cmd_complete_train(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
 

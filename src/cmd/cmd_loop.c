@@ -244,6 +244,17 @@ static int train_args(CmdCtx *c, int argc, char **argv, long *n, EarlyStop *es)
     return 0;
 }
 
+int cmd_train_check(const char *raw, int n, char **words, char *err)
+{
+    CmdCtx tmp = {0};
+    long epochs;
+    EarlyStop es;
+    int rc = train_args(&tmp, n, words, &epochs, &es);
+    if (rc != 0)
+        snprintf(err, ERR_LEN, "%s", tmp.err);
+    return rc;
+}
+
 /* What early stopping did, after the epoch lines. */
 static void print_early(CmdCtx *c, const EarlyStop *es, const EarlyResult *r)
 {

@@ -106,7 +106,7 @@ const Cmd cmd_table[] = {
      "  min_delta=X    an improvement is val_loss < best - X (default 0)\n"
      "  restore=on|off put back the best epoch's parameters, optimizer state and\n"
      "                 position (default on); `plot loss` marks that epoch\n"
-     "Example: data moons; data split 0.2; model mlp 32; train 200 patience=10", cmd_train, cmd_complete_train, NULL, NULL, NULL},
+     "Example: data moons; data split 0.2; model mlp 32; train 200 patience=10", cmd_train, cmd_complete_train, cmd_train_check, NULL, NULL},
     {"init", 0, 3, CMD_CHANGES_MODEL, "init [NAME [key=value]] [PARAM]", "re-initialise all parameters, or one",
      "init                  every parameter again from `set init` (optimizer state\n"
      "                      cleared, back to epoch 1 batch 1)\n"

@@ -967,7 +967,11 @@ static void test_expect_error(void **state)
     assert_int_equal(cmd_check_line("expect error bogus 3", err), -1);
     assert_contains(err, "unknown command 'bogus'");
     assert_int_equal(cmd_check_line("expect error train 1 2", err), -1);
+    assert_contains(err, "train takes one number of epochs");
+    assert_int_equal(cmd_check_line("expect error train 1 patience=2 min_delta=0 restore=on x", err), -1);
     assert_contains(err, "too many words for train");
+    assert_int_equal(cmd_check_line("train 10 patience=0", err), -1);
+    assert_contains(err, "patience");
     assert_int_equal(cmd_check_line("expect loss < 1 tol=1 x", err), -1);
     fx_free(x);
 }

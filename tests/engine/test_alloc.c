@@ -4,7 +4,8 @@
  * posix_memalign, so every call the engine makes to them lands in a
  * counter below; 1000 steps (through epoch ends, the validation loss, the
  * undo ring wrapping) must leave it at zero for every optimizer, and the
- * undo history must not reach the allocator either as it fills. Fixed seeds. */
+ * undo history must not reach the allocator either as it fills; the same
+ * with a learning-rate schedule and gradient clipping on. Fixed seeds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -123,6 +124,35 @@ static void step_1000_allocates_nothing(void **state)
     }
 }
 
+/* A schedule stepped at every epoch's end (its lr and state in every
+ * undo snapshot) and clipping after every backward, by norm and by value:
+ * still nothing allocated. */
+static void schedule_and_clip_allocate_nothing(void **state)
+{
+    (void)state;
+    char err[ERR_LEN];
+    static const char *const scheds[][3] = {
+        {"plateau", "patience=1", "factor=0.5"},
+        {"cosine", "tmax=7", "min=0.001"},
+        {"step", "size=2", "gamma=0.5"},
+    };
+    for (int k = 0; k < 3; k++) {
+        Session *s = make(k == 1 ? OPT_ADAM : OPT_SGD, ACT_TANH);
+        SchedConfig sc;
+        assert_int_equal(sched_parse(scheds[k], 3, &sc, err), 0);
+        assert_int_equal(session_set_schedule(s, &sc, err), 0);
+        ClipConfig cc;
+        assert_int_equal(clip_parse(k == 2 ? "value=0.05" : "norm=0.5", &cc, err), 0);
+        assert_int_equal(session_set_clip(s, &cc, err), 0);
+        long n = count_steps(s, 1000);
+        if (n != 0)
+            fail_msg("%s: %ld allocations in 1000 steps with a schedule and clipping", scheds[k][0], n);
+        assert_true(s->sched_state.epoch == 100); /* stepped at each of the 100 epoch ends */
+        assert_true(s->hist_len == s->hist_cap);
+        session_free(s);
+    }
+}
+
 static void train_100_epochs_allocates_nothing(void **state)
 {
     (void)state;
@@ -141,6 +171,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wrappers_count),
         cmocka_unit_test(step_1000_allocates_nothing),
+        cmocka_unit_test(schedule_and_clip_allocate_nothing),
         cmocka_unit_test(train_100_epochs_allocates_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1130,6 +1130,9 @@ Session *session_fork(const Session *s, const OptConfig *opt, char *err)
     f->loss = s->loss;
     f->loss_auto = s->loss_auto;
     f->opt = *opt;
+    f->sched = s->sched; /* the same schedule, from the racer's own lr, and the same clipping */
+    sched_start(&f->sched_state, opt->lr);
+    f->clip = s->clip;
     if (session_set_data(f, ds, &dropped, &loss_reset) != 0 ||
         session_build_model(f, s->model_kind, s->hidden, s->n_hidden, s->act, err) != 0) {
         if (!err[0])

@@ -184,8 +184,9 @@ int session_predict(Session *s, const double *x, double *out, char *err);
 void session_eval_outputs(Session *s, const double *x, int n, double *out);
 /* A copy of the session to race (`compare`): a copy of the data, the same
  * model shape and parameters, loss, batch size, shuffle and position in
- * the data (so the same batches follow), with optimizer opt from a fresh
- * state, no undo history and no hooks. NULL with err. Caller frees. */
+ * the data (so the same batches follow), the same schedule (started from
+ * opt's lr) and clipping, with optimizer opt from a fresh state, no undo
+ * history and no hooks. NULL with err. Caller frees. */
 Session *session_fork(const Session *s, const OptConfig *opt, char *err);
 
 /* ---- schedule and clipping (session_sched.c) ---- */

@@ -606,6 +606,16 @@ static void shown_and_completed(void **state)
     buf[0] = '\0';
     cmd_complete(x->c.s, "plot ", 5, "", add_word, buf);
     assert_non_null(strstr(buf, "lr"));
+    /* a race (`compare`) runs under the same schedule, from each racer's lr, and clipping */
+    OptConfig adam;
+    optim_defaults(OPT_ADAM, &adam);
+    char err[ERR_LEN];
+    Session *f = session_fork(x->c.s, &adam, err);
+    assert_non_null(f);
+    assert_memory_equal(&f->sched, &x->c.s->sched, sizeof f->sched);
+    assert_memory_equal(&f->clip, &x->c.s->clip, sizeof f->clip);
+    assert_true(f->sched_state.base_lr == adam.lr && f->opt.lr == adam.lr && f->sched_state.epoch == 0);
+    session_free(f);
     /* schedule and clip are hyperparameters, not assignment targets */
     refused(x, "schedule = 3");
     refused(x, "clip = 3");

@@ -618,6 +618,7 @@ typedef struct Replay {
     bool done;    /* the update was made (else `update` is about to make it) */
     size_t at;    /* flat index of the parameter */
     OptElement e; /* its value, gradient and state before and after the step */
+    OptConfig cfg; /* the settings of that step (a schedule may have moved the lr since) */
 } Replay;
 
 /* Runs optim_step on a one-parameter optimizer holding the element's
@@ -625,11 +626,11 @@ typedef struct Replay {
 static int replay(CmdCtx *c, Replay *r, const double *params, const double *state, long step, double mu)
 {
     const Optim *o = c->s->optim;
-    OptConfig cfg = o->cfg;
+    r->cfg = o->cfg;
     const Snapshot *h = session_snapshot(c->s, 0);
     if (r->done && h && c->s->sched.kind != SCHED_NONE)
-        cfg.lr = h->lr; /* the update used the lr before the schedule's step at an epoch's end */
-    Optim *one = optim_new(&cfg, 1, c->err);
+        r->cfg.lr = h->lr; /* the update used the lr before the schedule's step at an epoch's end */
+    Optim *one = optim_new(&r->cfg, 1, c->err);
     if (!one)
         return -1;
     if (one->n_slots != o->n_slots || o->n_slots > OPT_MAX_SLOTS) {
@@ -678,7 +679,7 @@ static void write_hypers(CmdCtx *c, const OptConfig *cfg)
  * optimizer's descriptor writes both. */
 static void write_update(CmdCtx *c, const Replay *r, const char *pname)
 {
-    const OptConfig *o = &c->s->optim->cfg;
+    const OptConfig *o = &r->cfg;
     const OptElement *e = &r->e;
     TextSink w = {sink_put, sink_num, c};
     char expr[320] = "";

@@ -244,6 +244,23 @@ static void set_lr_restarts_the_schedule(void **state)
     fx_free(x);
 }
 
+/* The update that ends an epoch used the lr before the schedule's step:
+ * `update` and `explain` say that one, and the replay agrees. */
+static void the_epoch_end_update_says_its_lr(void **state)
+{
+    (void)state;
+    const char *setup[] = {"data moons n=64 seed=3", "model mlp 4", "set lr 0.1",
+                           "set schedule step size=1 gamma=0.5", "step 1", "forward; loss; backward", NULL};
+    Fx *x = fx_with(setup);
+    ok(x, "update");
+    assert_non_null(strstr(x->last, "lr=0.1)"));
+    assert_non_null(strstr(x->last, "the schedule makes the lr 0.05"));
+    ok(x, "explain W1[0,0]");
+    assert_non_null(strstr(x->last, "(lr=0.1 "));
+    assert_non_null(strstr(x->last, "that is its value now"));
+    fx_free(x);
+}
+
 /* What record writes, run in a fresh session, gives the same state. */
 static void record_run_replays(void **state)
 {
@@ -656,6 +673,7 @@ int main(void)
         cmocka_unit_test(plateau_watches_the_right_loss),
         cmocka_unit_test(undo_restores_the_schedule),
         cmocka_unit_test(set_lr_restarts_the_schedule),
+        cmocka_unit_test(the_epoch_end_update_says_its_lr),
         cmocka_unit_test(record_run_replays),
         cmocka_unit_test(backward_clips_as_torch),
         cmocka_unit_test(step_clips_as_by_hand),

@@ -63,7 +63,7 @@ static void print_clip(CmdCtx *c)
     if (s->clip.kind == CLIP_NORM) {
         if (r->clipped)
             cmd_out(c, " > %s: every gradient multiplied by %s/(%s + 1e-6) = %s (the norms above are after "
-                    "clipping)\n", NUM(max), NUM(max), NUM(r->total_norm), NUM(r->factor));
+                    "clipping)\n", NUM(max), NUM(max), NUM(r->total_norm), CMD_FACTOR(r->factor));
         else
             cmd_out(c, " <= %s: not clipped\n", NUM(max));
     } else if (r->clipped) {

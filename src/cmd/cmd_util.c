@@ -38,6 +38,15 @@ const char *cmd_num(const CmdCtx *c, double v, char *buf, size_t n)
     return buf;
 }
 
+const char *cmd_factor(const CmdCtx *c, double v, char *buf, size_t n)
+{
+    int prec = c->s->precision;
+    do
+        snprintf(buf, n, "%.*g", prec, v);
+    while (v != 1 && strcmp(buf, "1") == 0 && ++prec <= 17);
+    return buf;
+}
+
 bool cmd_split_opt(char *word, char **key, char **val)
 {
     char *eq = strchr(word, '=');

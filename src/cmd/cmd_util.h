@@ -13,6 +13,11 @@ void cmd_out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3
 int cmd_fail(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *cmd_num(const CmdCtx *c, double v, char *buf, size_t n);
 
+/* A factor such as clipping's: cmd_num, with more digits when those
+ * would show a factor that is not 1 as "1". */
+const char *cmd_factor(const CmdCtx *c, double v, char *buf, size_t n);
+#define CMD_FACTOR(v) cmd_factor(c, (v), (char[40]){0}, 40)
+
 /* Splits `key=value` in place; false when the word has no '=' after a key. */
 bool cmd_split_opt(char *word, char **key, char **val);
 /* A finite number / a whole number from lo to hi, read from s; -1 with

@@ -549,7 +549,7 @@ static void write_clip(CmdCtx *c, const char *name, double g)
     if (s->clip.kind == CLIP_NORM && r->clipped)
         cmd_out(c, "clipped (clip norm=%s; the total norm of every gradient, %s, passes it), every gradient times "
                 "factor %s/(%s + 1e-6):\n  %s = the sum·%s = %s\n", max, NUM(r->total_norm), max, NUM(r->total_norm),
-                name, NUM(r->factor), NUM(g));
+                name, CMD_FACTOR(r->factor), NUM(g));
     else if (s->clip.kind == CLIP_NORM)
         cmd_out(c, "not clipped (clip norm=%s; the total norm of every gradient is %s)\n", max, NUM(r->total_norm));
     else
@@ -758,7 +758,7 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
     if (r.done) {
         cmd_out(c, "\nIts gradient d%s = %s comes from `backward`", pname, NUM(r.e.g));
         if (s->clip.kind == CLIP_NORM && s->clip_report.clipped)
-            cmd_out(c, " (clipped: times factor %s, clip norm=%s)", NUM(s->clip_report.factor), NUM(s->clip.max));
+            cmd_out(c, " (clipped: times factor %s, clip norm=%s)", CMD_FACTOR(s->clip_report.factor), NUM(s->clip.max));
         else if (s->clip.kind == CLIP_VALUE)
             cmd_out(c, " (clip value=%s clamps it to ±%s)", NUM(s->clip.max), NUM(s->clip.max));
         cmd_out(c, " on ");

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define ERR_LEN 512 /* size of every error buffer a caller passes down */
 
@@ -70,6 +71,11 @@ int util_edit_distance(const char *a, const char *b);
  * return NULL on failure and the caller reports it. */
 void *util_calloc(size_t n, size_t size);
 char *util_strdup(const char *s);
+
+/* Opens a file to read, refusing what is not a regular file (a pipe would
+ * block until someone writes to it, a device may never end) without
+ * blocking on it. NULL with err ("PATH: cannot open: why"). */
+FILE *util_open_file(const char *path, char *err);
 
 /* Monotonic clock in seconds, for timing `train`. */
 double util_now(void);

@@ -304,7 +304,9 @@ static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
                         ds->classification && ds->d == 2 ? "`plot boundary` draws its decision regions" :
                                                            "try `data line` or `data sine`");
     enum { G = 300 };
-    int n = ds->n, n_tr = ds->n_train;
+    int n = ds->n, n_tr = ds->n_train, vlo, vhi;
+    data_share_rows(ds, DATA_VAL, &vlo, &vhi); /* the test share stays unseen */
+    int n_val = vhi - vlo;
     double *b = scratch(p, 2 * (size_t)G + 2 * (size_t)n);
     if (!b)
         return cmd_fail(c, "out of memory for the fitted curve");
@@ -325,7 +327,7 @@ static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
     PlotSeries ser[3] = {
         {"training data", dx, dy, n_tr, PLOT_POINTS, 0, false},
         {curve, gx, gy, G, PLOT_LINES, 1, false},
-        {"validation data", dx + n_tr, dy + n_tr, n - n_tr, PLOT_POINTS, 2, false},
+        {"validation data", dx + n_tr, dy + n_tr, n_val, PLOT_POINTS, 2, false},
     };
     snprintf(title, sizeof title, "Fitted curve, training loss %.4g (%s) — %s", tl, loss_name(s->loss.kind),
              model_words(s, mw, sizeof mw));
@@ -909,7 +911,7 @@ static void print_race(CmdCtx *c, const Racer *r, int n, long epochs, bool stopp
     char mw[96];
     cmd_out(c, "race from the same parameters over the same batches: %s on %s, batch %d, %ld epoch%s\n",
             model_words(s, mw, sizeof mw), s->data->name, s->batch, reached, reached == 1 ? "" : "s");
-    bool has_val = s->data->n_train < s->data->n;
+    bool has_val = session_has_share(s, DATA_VAL);
     int wl = 9;
     for (int i = 0; i < n; i++)
         if ((int)strlen(r[i].label) > wl)

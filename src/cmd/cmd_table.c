@@ -6,6 +6,7 @@
 #include "cmd_handlers.h"
 #include "cmd_inspect.h"
 #include "cmd_lesson.h"
+#include "cmd_metrics.h"
 #include "cmd_plot.h"
 #include "explain.h"
 
@@ -13,7 +14,7 @@ const Cmd cmd_table[] = {
     {"help", 0, 1, CMD_NOT_RECORDED, "help [COMMAND]", "list the commands, or explain one",
      "Without a name, lists every command with a one-line summary. With one,\n"
      "shows its syntax, options and an example.", cmd_help, cmd_complete_help, NULL, NULL, NULL},
-    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data load FILE.csv | data split F | data standardize | data show [ROWS]",
+    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data load FILE.csv | data split VAL [TEST] | data standardize | data show [ROWS]",
      "make, load, split, standardize or show the data",
      "Generators (n= rows, noise=, seed= default the session seed):\n"
      "  line     y = 2x + 1 + noise: learn a slope and an intercept (regression)\n"
@@ -25,9 +26,11 @@ const Cmd cmd_table[] = {
      "  A numeric CSV. target= names columns by header or 0-based index (default:\n"
      "  the last). Integer labels in one target column make a classification task.\n"
      "  A broken file is refused with FILE:LINE and the data already loaded stays.\n"
-     "data split 0.2       hold out 20% of the rows for validation (shuffled with the seed)\n"
+     "data split 0.2       hold out 20% of the rows for validation (shuffled with the seed;\n"
+     "                     stratified by class for classification: each class keeps its share)\n"
+     "data split 0.2 0.1   also hold out 10% as a test share, for `evaluate test` at the end\n"
      "data standardize     zero mean, unit variance, from the training rows\n"
-     "data                 summary: rows, features, targets, task, split\n"
+     "data                 summary: rows, features, targets, task, shares\n"
      "data show [ROWS]     the first rows (default 10)\n"
      "Example: data moons n=300 noise=0.2", cmd_data, cmd_complete_data, NULL, NULL, NULL},
     {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME]",
@@ -133,6 +136,26 @@ const Cmd cmd_table[] = {
      "PARAM (W1, b2 ...) checks one tensor and lists its elements. Ctrl-C stops it.\n"
      "Example: data moons; model mlp 8; gradcheck      gradcheck W1",
      cmd_gradcheck, cmd_complete_param, NULL, NULL, NULL},
+    {"metrics", 0, 1, 0, "metrics [train|val]", "loss, accuracy, confusion matrix, precision/recall/F1 (or MSE, MAE, R²)",
+     "How good the model is on a share of the data, run in evaluation mode over all\n"
+     "its rows (not one batch). Classification: the loss, the accuracy, the confusion\n"
+     "matrix (rows: true class, columns: predicted class) and per class precision,\n"
+     "recall, F1 and support, with their macro averages (scikit-learn's numbers).\n"
+     "Regression: MSE, MAE and R² (per target when there are several).\n"
+     "Default: the validation share when `data split` made one, else the training rows.\n"
+     "The scalar names train_loss val_loss accuracy val_accuracy hold the same numbers\n"
+     "for `show`, `expect` and `export` (accuracies as fractions, shown as percentages).\n"
+     "Example: data split 0.2; model mlp 8; train 50; metrics; metrics train",
+     cmd_metrics, cmd_complete_metrics, NULL, NULL, NULL},
+    {"evaluate", 1, 1, 0, "evaluate test", "the test share's loss and metrics, counting each look",
+     "The held-out test share (`data split 0.2 0.1` makes one) measured as `metrics`\n"
+     "measures the others, and how many times it has been looked at since the data or\n"
+     "the split changed. The test share is for one honest estimate at the end: choose\n"
+     "the model, its size and its hyperparameters by the validation share. Each look\n"
+     "that leads to another change tunes the model to the test rows as well, and its\n"
+     "numbers stop telling how the model does on new data.\n"
+     "Example: data split 0.2 0.1; model mlp 8; train 50; metrics; evaluate test",
+     cmd_evaluate, cmd_complete_metrics, NULL, NULL, NULL},
     {"diagnose", 0, 0, 0, "diagnose", "per layer: activations, dead/saturated units, gradients, update ratio",
      "Runs the current batch through a copy of the model and prints per layer: the\n"
      "mean and spread of its activations, dead relu units (Z <= 0 for every sample)\n"
@@ -197,8 +220,9 @@ const Cmd cmd_table[] = {
     {"expect", 2, -1, CMD_EXPECTATION, "expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...",
      "check a number, or that a command is refused; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
-     "params (the count), accuracy, val_loss, val_accuracy, steps, epoch, or one\n"
-     "element such as W1[0,1]. OP is < <= > >= == != or ~ (equal within tol=,\n"
+     "params (the count), steps, epoch, a scalar name (train_loss, val_loss,\n"
+     "accuracy, val_accuracy: fractions in [0, 1], as in expect val_accuracy > 0.9;\n"
+     "lr), or one element such as W1[0,1]. OP is < <= > >= == != or ~ (equal within tol=,\n"
      "default 1e-6). In scripts and lessons a failed expect stops with FILE:LINE.\n"
      "expect error COMMAND ... runs the command and checks that it is refused (an\n"
      "alarm a lesson wants to show, such as divergence); its message is printed.\n"

@@ -6,6 +6,7 @@
 #include "cmd_handlers.h"
 #include "cmd_inspect.h"
 #include "cmd_lesson.h"
+#include "cmd_compare.h"
 #include "cmd_metrics.h"
 #include "cmd_plot.h"
 #include "explain.h"
@@ -205,17 +206,21 @@ const Cmd cmd_table[] = {
      "Needs gnuplot (`sudo apt-get install gnuplot`); without it everything else works.\n"
      "Examples: plot loss log    plot boundary    plot surface W1[0,0] W1[1,0] range=3",
      cmd_plot, cmd_complete_plot, NULL, NULL, NULL},
-    {"compare", 1, -1, 0, "compare optimizer NAME NAME ... [epochs=N] [lr=X]", "race optimizers from the same start",
-     "Copies of the current model train side by side from the same parameters over\n"
-     "the same batches, one copy per optimizer; your own model is left as it was.\n"
+    {"compare", 1, -1, 0, "compare optimizer NAME NAME ... [epochs=N] [lr=X] [from=init]", "race optimizers from the same start",
+     "Copies of the model train side by side from the same parameters over the\n"
+     "same batches, one copy per optimizer; your own model is left as it was.\n"
+     "from=init starts every racer from one fresh initialization (`set init`, the\n"
+     "session seed) at the first batch, instead of the current parameters.\n"
      "Prints a table (loss at start, final training loss, validation loss when there\n"
-     "is a split, accuracy) and draws every training-loss curve on one chart.\n"
+     "is a split, accuracy) and draws every training-loss curve on one chart. With a\n"
+     "validation share (`data split 0.2`) the winner is the lowest validation loss,\n"
+     "drawn dashed beside each solid training curve; the * marks the deciding column.\n"
      "NAME is an optimizer with PyTorch's defaults:\n"
      "  {optimizer names}\n"
      "or momentum (sgd momentum=0.9), nesterov (sgd momentum=0.9 nesterov=on), with\n"
      "options after commas: adam,lr=0.01  rmsprop,alpha=0.9.\n"
      "epochs=N (default 20); lr=X sets every racer's learning rate first.\n"
-     "Example: compare optimizer sgd momentum nesterov adam epochs=30 lr=0.05",
+     "Example: compare optimizer sgd momentum nesterov adam epochs=30 lr=0.05 from=init",
      cmd_compare, cmd_complete_compare, NULL, NULL, NULL},
     {"expect", 2, -1, CMD_EXPECTATION, "expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...",
      "check a number, or that a command is refused; a failed check is an error",

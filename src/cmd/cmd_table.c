@@ -56,7 +56,9 @@ const Cmd cmd_table[] = {
      "model learns (`params`).", cmd_hypers, NULL, NULL, NULL, NULL},
     {"names", 0, 0, 0, "names", "every inspectable name that exists right now",
      "Lists X Y and, with a model, W1 b1 ...; after forward Z1 A1 ... yhat;\n"
-     "after loss: loss; after backward the gradients dW1 db1 dZ1 dA1 ...", cmd_names, NULL, NULL, NULL, NULL},
+     "after loss: loss; after backward the gradients dW1 db1 dZ1 dA1 ...; and the\n"
+     "scalar names that exist: train_loss, val_loss (with a split), accuracy and\n"
+     "val_accuracy (with classes: fractions, shown as percentages), lr.", cmd_names, NULL, NULL, NULL, NULL},
     {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|plot ...", "choose a hyperparameter",
      "set loss {loss names}|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"

@@ -2,6 +2,8 @@
 #   make run       install missing Debian packages, build, start the REPL
 #   make test      install missing Debian packages, build, run every test
 #   make asan      the same tests under -fsanitize=address,undefined
+#   make bench     paramlab against the dgemm bound, scikit-learn and PyTorch
+#                  on this machine: one table of ms per step (not part of test)
 #   make install   copy the binary and lessons under $(DESTDIR)$(prefix)
 # Set WERROR=1 to turn warnings into errors (CI does). Builds run in
 # parallel on every core.
@@ -71,7 +73,7 @@ TESTSRC   := $(foreach l,$(LAYERS),$(wildcard tests/$(l)/test_*.c))
 TESTBIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TESTSRC))
 TESTOBJ   := $(patsubst tests/%.c,$(BUILD)/obj/tests/%.o,$(TESTSRC))
 
-.PHONY: all run test check asan valgrind deps install uninstall clean
+.PHONY: all run test check asan valgrind bench deps install uninstall clean
 # test objects are kept, so a second `make test` recompiles nothing
 .SECONDARY: $(TESTOBJ)
 
@@ -95,6 +97,9 @@ $(BUILD)/lib$(1).a: $(call layer_obj,$(1))
 	$$(Q)$$(AR) rcs $$@ $$^
 endef
 $(foreach l,$(LAYERS) front,$(eval $(call layer_rules,$(l))))
+
+# The allocation test counts every allocator call the engine makes.
+$(BUILD)/tests/engine/test_alloc: LIBS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc,--wrap=posix_memalign
 
 # Installs what is missing (apt-get, through sudo when not root) and says so.
 deps:
@@ -120,6 +125,16 @@ asan: deps
 
 valgrind: all
 	@sh tests/valgrind.sh $(BUILD)
+
+# Installs the comparators it needs (Debian python3-torch, python3-sklearn),
+# then one run of tests/bench/run.sh; a missing comparator is skipped.
+bench: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/dgemm_bound
+	@sh tests/bench/run.sh $(BUILD)
+
+$(BUILD)/bench/dgemm_bound: tests/bench/dgemm_bound.c $(BUILD)/libengine.a
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(INC_engine) -o $@ $< $(AR_engine) $(LIBS)
 
 install: all
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(datadir)/lessons

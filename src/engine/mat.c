@@ -1,9 +1,51 @@
-/* mat.c — the CBLAS calls behind every matrix product of paramlab. */
+/* mat.c — the CBLAS calls behind every matrix product of paramlab, and
+ * the thread policy for them: OpenBLAS uses every thread it started with
+ * (all cores, or OPENBLAS_NUM_THREADS) on a product of MAT_THREADS_MNK or
+ * more multiply-adds and one thread below that, where a second thread gains
+ * nothing. Dot products, norms and gemv keep every thread (see
+ * use_all_threads). */
 #include "mat.h"
 
 #include <assert.h>
 #include <cblas.h>
 #include <string.h>
+
+static int threads_max; /* threads OpenBLAS started with; 0 until the first product */
+static int threads_now; /* threads OpenBLAS is set to use now */
+
+int mat_gemm_threads(int m, int n, int k)
+{
+    if (!threads_max) {
+        threads_max = openblas_get_num_threads();
+        if (threads_max < 1)
+            threads_max = 1;
+        threads_now = threads_max;
+    }
+    return (double)m * n * k < MAT_THREADS_MNK ? 1 : threads_max;
+}
+
+/* Sets OpenBLAS's thread count only when it changes (a few stores; the
+ * threads themselves stay alive). */
+static void use_threads(int t)
+{
+    if (t != threads_now) {
+        openblas_set_num_threads(t);
+        threads_now = t;
+    }
+}
+
+/* Every thread, for a dot product, norm or gemv of n values: OpenBLAS
+ * splits a long one by its thread count, so they keep the count they always
+ * had and give the same sums whatever product ran before. Up to 8192 values
+ * OpenBLAS 0.3.21 uses one thread whatever the count, so nothing is set. */
+static void use_all_threads(size_t n)
+{
+    if (n <= 8192)
+        return;
+    if (!threads_max)
+        mat_gemm_threads(0, 0, 0); /* learns threads_max */
+    use_threads(threads_max);
+}
 
 void mat_gemm(bool ta, bool tb, double alpha, const Mat *a, const Mat *b,
               double beta, Mat *c)
@@ -16,6 +58,7 @@ void mat_gemm(bool ta, bool tb, double alpha, const Mat *a, const Mat *b,
     (void)kb;
     if (m == 0 || n == 0)
         return;
+    use_threads(mat_gemm_threads(m, n, k));
     cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
                 tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a->data,
                 a->cols > 0 ? a->cols : 1, b->data, b->cols > 0 ? b->cols : 1,
@@ -27,6 +70,7 @@ void mat_gemv(bool ta, double alpha, const Mat *a, const double *x,
 {
     if (a->rows == 0 || a->cols == 0)
         return;
+    use_all_threads((size_t)a->rows * (size_t)a->cols);
     cblas_dgemv(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, a->rows,
                 a->cols, alpha, a->data, a->cols, x, 1, beta, y, 1);
 }
@@ -58,10 +102,16 @@ void mat_sum_rows(const Mat *m, double *out)
 
 double mat_norm(const double *x, size_t n)
 {
-    return n ? cblas_dnrm2((int)n, x, 1) : 0.0;
+    if (!n)
+        return 0.0;
+    use_all_threads(n);
+    return cblas_dnrm2((int)n, x, 1);
 }
 
 double mat_dot(const double *x, const double *y, size_t n)
 {
-    return n ? cblas_ddot((int)n, x, 1, y, 1) : 0.0;
+    if (!n)
+        return 0.0;
+    use_all_threads(n);
+    return cblas_ddot((int)n, x, 1, y, 1);
 }

@@ -34,6 +34,15 @@ static inline size_t mat_size(const Mat *m)
  * Shapes must agree (checked by assert); one cblas_dgemm call. */
 void mat_gemm(bool ta, bool tb, double alpha, const Mat *a, const Mat *b,
               double beta, Mat *c);
+/* Products of fewer multiply-adds (m*n*k) than this run on one thread:
+ * below it a second thread gained nothing on the 2-core machine of `make
+ * bench` (at 2^20 it saved 30 %). It is also OpenBLAS 0.3.21's own cut, and
+ * that matters: OpenBLAS's one- and two-thread paths can round differently,
+ * so moving the cut would change the last bits of some products. */
+#define MAT_THREADS_MNK 262144.0
+/* The threads mat_gemm gives an (m, k) x (k, n) product: 1 below
+ * MAT_THREADS_MNK, else every thread OpenBLAS started with. */
+int mat_gemm_threads(int m, int n, int k);
 /* y = alpha * op(A) * x + beta * y; one cblas_dgemv call. */
 void mat_gemv(bool ta, double alpha, const Mat *a, const double *x,
               double beta, double *y);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Output width a task needs: one unit per regression target, one for two
  * classes, K for K > 2. */
@@ -68,9 +69,12 @@ static void hist_clear(Session *s)
 static void hist_free(Session *s)
 {
     free(s->hist);
-    free(s->hist_buf);
+    if (s->hist_map)
+        munmap(s->hist_map, s->hist_map_bytes);
     s->hist = NULL;
     s->hist_buf = NULL;
+    s->hist_map = NULL;
+    s->hist_map_bytes = 0;
     s->hist_cap = s->hist_len = s->hist_head = 0;
 }
 
@@ -81,9 +85,17 @@ size_t session_snapshot_bytes(const Session *s)
     return sizeof(double) * s->model->n_params * (size_t)(1 + s->optim->n_slots) + sizeof(Snapshot);
 }
 
-/* (Re)allocates the history ring for the current model and optimizer:
+#define HIST_PAGE ((size_t)2 << 20) /* a transparent huge page */
+
+/* (Re)makes the history ring for the current model and optimizer:
  * SESSION_UNDO_MAX snapshots, fewer when they would pass
- * SESSION_UNDO_BYTES. Without memory the history is simply empty. */
+ * SESSION_UNDO_BYTES. The snapshots' arrays are one anonymous mapping
+ * reserved here, outside any step; the kernel backs a page with memory
+ * only when a snapshot first writes to it, so the history takes memory as
+ * it fills instead of all at once, and a step never calls the allocator.
+ * Huge pages (where the kernel offers them) make that first write one
+ * fault per 2 MiB instead of one per 4 KiB. Without memory the history is
+ * simply empty. */
 static void hist_alloc(Session *s)
 {
     hist_free(s);
@@ -96,12 +108,24 @@ static void hist_alloc(Session *s)
     if (cap < 1)
         cap = 1;
     size_t per = s->model->n_params * (size_t)(1 + s->optim->n_slots);
+    size_t bytes = (cap * per > 0 ? cap * per : 1) * sizeof(double);
+    /* room to start the arrays on a huge-page boundary */
+    size_t len = (bytes + HIST_PAGE - 1) / HIST_PAGE * HIST_PAGE + HIST_PAGE;
+    void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     s->hist = calloc(cap, sizeof *s->hist);
-    s->hist_buf = calloc(cap * per > 0 ? cap * per : 1, sizeof(double));
-    if (!s->hist || !s->hist_buf) {
+    if (map == MAP_FAILED || !s->hist) {
+        if (map != MAP_FAILED)
+            munmap(map, len);
         hist_free(s);
         return;
     }
+    s->hist_map = map;
+    s->hist_map_bytes = len;
+    uintptr_t start = ((uintptr_t)map + HIST_PAGE - 1) / HIST_PAGE * HIST_PAGE;
+    s->hist_buf = (double *)start;
+#ifdef MADV_HUGEPAGE
+    madvise(s->hist_buf, len - (start - (uintptr_t)map), MADV_HUGEPAGE); /* a hint; failure is harmless */
+#endif
     for (size_t i = 0; i < cap; i++) {
         s->hist[i].params = s->hist_buf + i * per;
         s->hist[i].opt_state = s->hist[i].params + s->model->n_params;
@@ -462,13 +486,11 @@ int session_build_model(Session *s, const char *kind, const int *hidden,
 /* Parses "W3" / "b1" into layer number and kind; false if not a parameter. */
 static bool parse_param(const char *name, const Model *m, int *k, bool *bias)
 {
-    if ((name[0] != 'W' && name[0] != 'b') || name[1] < '1' || name[1] > '9')
+    TensorName tn;
+    if (!tensor_name_parse(name, &tn) || tn.grad || (tn.kind != 'W' && tn.kind != 'b'))
         return false;
-    long v;
-    if (!util_parse_long(name + 1, 1, NN_MAX_LAYERS, &v))
-        return false;
-    *k = (int)v;
-    *bias = name[0] == 'b';
+    *k = tn.layer;
+    *bias = tn.kind == 'b';
     return m && *k <= m->n_layers;
 }
 
@@ -612,9 +634,36 @@ static int need_model(const Session *s, char *err)
     return 0;
 }
 
-/* The name and index of the first non-finite value in n values, or -1. */
+/* Whether any of n values is NaN or Inf, branch-free: adding 2^52 to a
+ * value's exponent field carries into the sign bit exactly when the field
+ * is all ones. Four independent chains of integer and/add/or, one read. */
+static bool any_nonfinite(const double *v, size_t n)
+{
+    const uint64_t exp_bits = 0x7ff0000000000000u, one = 0x0010000000000000u;
+    uint64_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, u0, u1, u2, u3;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        memcpy(&u0, v + i, sizeof u0);
+        memcpy(&u1, v + i + 1, sizeof u1);
+        memcpy(&u2, v + i + 2, sizeof u2);
+        memcpy(&u3, v + i + 3, sizeof u3);
+        a0 |= (u0 & exp_bits) + one;
+        a1 |= (u1 & exp_bits) + one;
+        a2 |= (u2 & exp_bits) + one;
+        a3 |= (u3 & exp_bits) + one;
+    }
+    for (; i < n; i++) {
+        memcpy(&u0, v + i, sizeof u0);
+        a0 |= (u0 & exp_bits) + one;
+    }
+    return ((a0 | a1 | a2 | a3) >> 63) != 0;
+}
+
+/* The index of the first non-finite value in n values, or -1. */
 static long first_nonfinite(const double *v, size_t n)
 {
+    if (!any_nonfinite(v, n))
+        return -1;
     for (size_t i = 0; i < n; i++)
         if (!isfinite(v[i]))
             return (long)i;
@@ -702,10 +751,21 @@ int session_backward(Session *s, char *err)
     Mat x = mat_view(s->xb, s->rows, s->data->d);
     /* `loss` wrote dL/dlogits into the last dz; an edit or `set loss` since
      * then moved the phase back, so that gradient is the current one */
-    nn_backward(s->model, &x);
+    Model *m = s->model;
+    nn_backward(m, &x);
     s->phase = PHASE_BACKWARD;
     s->grads_valid = true;
-    return nonfinite_params(s, s->model->grads, "d", "in backward", s->steps + 1, err);
+    /* each layer's gradient norm, for the trace; a NaN or Inf gradient makes
+     * its layer's norm non-finite, so only then is every gradient scanned */
+    bool finite = true;
+    for (int k = 0; k < m->n_layers; k++) {
+        const Layer *ly = &m->layer[k];
+        size_t nw = (size_t)ly->n_in * ly->n_out;
+        s->gnorm[k] = sqrt(mat_dot(m->grads + ly->w_off, m->grads + ly->w_off, nw) +
+                           mat_dot(m->grads + ly->b_off, m->grads + ly->b_off, (size_t)ly->n_out));
+        finite = finite && isfinite(s->gnorm[k]);
+    }
+    return finite ? 0 : nonfinite_params(s, m->grads, "d", "in backward", s->steps + 1, err);
 }
 
 int session_update(Session *s, char *err)
@@ -718,16 +778,9 @@ int session_update(Session *s, char *err)
     }
     hist_push(s);
     Model *m = s->model;
-    double gnorm[NN_MAX_LAYERS];
-    for (int k = 0; k < m->n_layers; k++) {
-        const Layer *ly = &m->layer[k];
-        size_t nw = (size_t)ly->n_in * ly->n_out;
-        gnorm[k] = sqrt(mat_dot(m->grads + ly->w_off, m->grads + ly->w_off, nw) +
-                        mat_dot(m->grads + ly->b_off, m->grads + ly->b_off, (size_t)ly->n_out));
-    }
     optim_step(s->optim, m->params, m->grads);
     s->steps++;
-    trace_step(s->trace, s->steps, s->loss_value, gnorm);
+    trace_step(s->trace, s->steps, s->loss_value, s->gnorm); /* norms from backward */
     s->epoch_loss_sum += s->loss_value * s->rows;
     s->epoch_rows += s->rows;
     if (++s->batch_index >= session_batches(s)) {

@@ -79,6 +79,7 @@ typedef struct Session {
     double loss_value;      /* loss of the current batch after `loss` */
     Phase phase;            /* last phase completed on the current batch */
     bool grads_valid;       /* a backward ran since the model was built or initialised */
+    double gnorm[NN_MAX_LAYERS]; /* each layer's gradient norm, from the last backward */
     double last_epoch_loss; /* mean training loss of the last finished epoch */
     double epoch_loss_sum;  /* sum of batch losses x rows this epoch */
     long epoch_rows;        /* rows behind epoch_loss_sum */
@@ -88,7 +89,9 @@ typedef struct Session {
     double first_loss;      /* first batch loss since the model was built or initialised */
 
     Snapshot *hist;         /* (hist_cap) ring of states before recent updates */
-    double *hist_buf;       /* one allocation behind the snapshots' arrays */
+    double *hist_buf;       /* the snapshots' arrays, inside hist_map */
+    void *hist_map;         /* anonymous mapping reserved for them; pages fill as used */
+    size_t hist_map_bytes;  /* its length */
     int hist_cap;           /* updates the ring can hold */
     int hist_len;           /* updates it holds now */
     int hist_head;          /* slot the next snapshot goes to */

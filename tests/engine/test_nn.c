@@ -2,7 +2,8 @@
  * a forward and backward pass computed by hand, activation values against
  * PyTorch, activation derivatives and every parameter's gradient against
  * central differences (every activation with several losses), partial
- * batches, clone, set_capacity, and nn_new's refusals. Fixed seeds. */
+ * batches, clone, set_capacity, and nn_new's refusals; tanh within 3 ulp
+ * of libm's. Fixed seeds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -658,10 +659,72 @@ static void test_new_errors(void **state)
     assert_null(m);
 }
 
+/* Distance in units in the last place between two finite doubles. */
+static uint64_t ulps(double a, double b)
+{
+    int64_t ia, ib;
+    memcpy(&ia, &a, sizeof ia);
+    memcpy(&ib, &b, sizeof ib);
+    if (ia < 0)
+        ia = INT64_MIN - ia; /* doubles ordered as integers */
+    if (ib < 0)
+        ib = INT64_MIN - ib;
+    return ia > ib ? (uint64_t)ia - (uint64_t)ib : (uint64_t)ib - (uint64_t)ia;
+}
+
+/* nn.c computes tanh without libm: every value within 3 ulp of libm's
+ * tanh over the whole range (small, around the switch at |z| = 1, large,
+ * tiny, the edges), the array form equal to the one-value form bit for bit
+ * (odd and even positions), and the special values as libm has them. */
+static void test_tanh_within_ulps(void **state)
+{
+    (void)state;
+    enum { N = 4001 };
+    static double z[N], out[N];
+    Rng r;
+    rng_seed(&r, 11);
+    uint64_t worst = 0;
+    for (int pass = 0; pass < 6; pass++) {
+        for (int i = 0; i < N; i++) {
+            double u = 2.0 * rng_uniform(&r) - 1.0;
+            switch (pass) {
+            case 0: z[i] = u * 25.0; break;                  /* all of it */
+            case 1: z[i] = u * 1.5; break;                   /* around 1 */
+            case 2: z[i] = ldexp(u, -(int)rng_below(&r, 64)); break; /* tiny */
+            case 3: z[i] = 1.0 + u * 1e-9; break;            /* the switch */
+            case 4: z[i] = -1.0 + u * 1e-9; break;
+            default: z[i] = u * 0.1; break;
+            }
+        }
+        act_forward(ACT_TANH, z, out, N);
+        for (int i = 0; i < N; i++) {
+            uint64_t d = ulps(out[i], tanh(z[i]));
+            if (d > worst)
+                worst = d;
+            if (d > 3)
+                fail_msg("tanh(%.17g) = %.17g, libm %.17g: %llu ulp", z[i], out[i], tanh(z[i]),
+                         (unsigned long long)d);
+            double one = act_apply(ACT_TANH, z[i]);
+            if (memcmp(&one, &out[i], sizeof one) != 0)
+                fail_msg("tanh(%.17g): array %.17g, one value %.17g", z[i], out[i], one);
+        }
+    }
+    assert_true(worst <= 3);
+    const double special[] = {0.0, -0.0, 0x1p-1074, -0x1p-1022, 0x1p-28, 21.999, 22.0, -22.0, 1e300,
+                              INFINITY, -INFINITY};
+    for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+        double a = act_apply(ACT_TANH, special[i]), b = tanh(special[i]);
+        assert_true(ulps(a, b) <= 3);
+        assert_true(signbit(a) == signbit(b));
+    }
+    assert_true(isnan(act_apply(ACT_TANH, NAN)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_act_names),
+        cmocka_unit_test(test_tanh_within_ulps),
         cmocka_unit_test(test_act_vs_pytorch),
         cmocka_unit_test(test_act_kinks),
         cmocka_unit_test(test_act_extremes),

@@ -167,7 +167,11 @@ const Cmd cmd_table[] = {
      "lr·|dWk|/|Wk|, what sgd would do). Then one line per finding: vanishing or\n"
      "exploding gradients, many dead or saturated units, identical units (the\n"
      "symmetry problem after `set init zeros`), an update ratio far from ~1e-3\n"
-     "(learning rate too high or too low), with what to try. Nothing in the session\n"
+     "(learning rate too high or too low), with what to try. It also looks at the\n"
+     "data and the run: inputs on scales 100 times apart or more (unscaled), the\n"
+     "validation loss rising for 3 epochs past its best while the training loss falls\n"
+     "(overfitting), and a flat training loss that closes little of the gap from\n"
+     "chance on training and validation rows (underfitting). Nothing in the session\n"
      "changes.\n"
      "Example: model mlp 32 32 32 32 act=sigmoid; step 5; diagnose",
      cmd_diagnose, NULL, NULL, NULL, NULL},

@@ -400,6 +400,41 @@ static void test_diagnose_fit_findings(void **st)
     fx_free(x);
 }
 
+typedef struct Words {
+    char all[512];
+} Words;
+
+static void add_word(void *ctx, const char *w)
+{
+    Words *ws = ctx;
+    snprintf(ws->all + strlen(ws->all), sizeof ws->all - strlen(ws->all), "%s ", w);
+}
+
+/* Tab offers the new words: metrics' shares, evaluate's test, from=init, the scalar names. */
+static void test_completion(void **st)
+{
+    (void)st;
+    Fx *x = fx_new();
+    ok(x, "data moons n=100; data split 0.2; model mlp 4");
+    Words w = {""};
+    cmd_complete(x->c.s, "metrics ", 8, "", add_word, &w);
+    assert_contains(w.all, "train val ");
+    w.all[0] = '\0';
+    cmd_complete(x->c.s, "evaluate ", 9, "", add_word, &w);
+    assert_contains(w.all, "test ");
+    w.all[0] = '\0';
+    cmd_complete(x->c.s, "compare optimizer sgd ", 22, "", add_word, &w);
+    assert_contains(w.all, "from=init ");
+    w.all[0] = '\0';
+    cmd_complete(x->c.s, "show ", 5, "", add_word, &w);
+    assert_contains(w.all, "val_loss ");
+    assert_contains(w.all, "val_accuracy ");
+    w.all[0] = '\0';
+    cmd_complete(x->c.s, "me", 0, "me", add_word, &w);
+    assert_contains(w.all, "metrics");
+    fx_free(x);
+}
+
 int main(void)
 {
     if (gl_load(GOLDEN) != 0)
@@ -415,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_scalar_names),
         cmocka_unit_test(test_compare_from_init_by_validation),
         cmocka_unit_test(test_diagnose_fit_findings),
+        cmocka_unit_test(test_completion),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     gl_free();

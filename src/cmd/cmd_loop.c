@@ -153,6 +153,8 @@ static void train_epoch(void *ctx, long epoch, double train_loss, double val_los
     cmd_out(c, "epoch %4ld  loss %s", epoch, NUM(train_loss));
     if (!isnan(val_loss))
         cmd_out(c, "  val %s", NUM(val_loss));
+    if (!isnan(val_loss) && !isnan(c->s->last_val_accuracy))
+        cmd_out(c, "  val accuracy %.1f%%", 100 * c->s->last_val_accuracy);
     cmd_out(c, "\n");
     fflush(c->out);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define ERR_LEN 512 /* size of every error buffer a caller passes down */
 
@@ -31,7 +32,9 @@ typedef enum ErrCode {
     ERR_UNKNOWN_NAME = -13, /* not a name paramlab knows (W1, dZ2, yhat ...) */
     ERR_NO_LAYER = -14,    /* a layer number the model does not have */
     ERR_LOSS_OUTPUTS = -15, /* the model's outputs do not fit the loss: build it after choosing the loss */
-    ERR_NO_SPLIT = -16,    /* it needs a validation share, and there is none */
+    ERR_NO_SPLIT = -16,    /* the data has no validation share */
+    ERR_NO_TEST = -17,     /* the data has no test share */
+    ERR_NO_CLASSES = -18,  /* a class measure (accuracy) asked of a regression task */
 } ErrCode;
 
 /* Formats a message into err (ERR_LEN bytes, may be NULL) and returns
@@ -71,6 +74,11 @@ int util_edit_distance(const char *a, const char *b);
  * return NULL on failure and the caller reports it. */
 void *util_calloc(size_t n, size_t size);
 char *util_strdup(const char *s);
+
+/* Opens a file to read, refusing what is not a regular file (a pipe would
+ * block until someone writes to it, a device may never end) without
+ * blocking on it. NULL with err ("PATH: cannot open: why"). */
+FILE *util_open_file(const char *path, char *err);
 
 /* Monotonic clock in seconds, for timing `train`. */
 double util_now(void);

@@ -60,11 +60,17 @@ const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, si
         else /* a model built under a loss that does not fit it */
             snprintf(buf, n, "; `set loss auto` lets the loss follow the model");
         break;
-    case ERR_NO_SPLIT:
-        snprintf(buf, n, ": hold one out first with `data split 0.2`");
-        break;
     case ERR_UNKNOWN_NAME:
         snprintf(buf, n, "; `names` lists every name that exists now");
+        break;
+    case ERR_NO_SPLIT:
+        snprintf(buf, n, ": hold out one with `data split 0.2`");
+        break;
+    case ERR_NO_TEST:
+        snprintf(buf, n, ": hold one out with `data split 0.2 0.1` (validation, then test)");
+        break;
+    case ERR_NO_CLASSES:
+        snprintf(buf, n, "; for regression `metrics` shows MSE, MAE and R²");
         break;
     case ERR_INPUT:
     case ERR_NOMEM:

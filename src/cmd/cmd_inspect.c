@@ -575,6 +575,37 @@ static void say_update(const Session *s, const Diagnosis *d, const Finding *f, c
                  INSPECT_RATIO_GOOD, d->lr, lr, INSPECT_RATIO_GOOD);
 }
 
+/* The words for what the data and the run say about fitting. */
+static void say_fit(const Session *s, const Finding *f, char *text, size_t n)
+{
+    if (f->kind == FIND_UNSCALED) {
+        snprintf(text, n,
+                 "unscaled inputs: the features' standard deviations are %s times apart (the widest is %s), so "
+                 "one learning rate is too large for some weights and too small for others, and large inputs "
+                 "make large logits and gradients. Rescale them: `data standardize` (zero mean, unit variance "
+                 "from the training rows), then `init`.", G3(f->value), s->data->feature_names[f->layer - 1]);
+    } else if (f->kind == FIND_OVERFIT) {
+        char back[160] = "";
+        if (f->since > 0 && f->since <= s->hist_len)
+            snprintf(back, sizeof back, "`undo %ld` goes back to the best epoch; ", f->since);
+        snprintf(text, n,
+                 "overfitting: the validation loss has been above its best for %ld epochs (now %s times it) "
+                 "while the training loss kept falling: the model is learning the training rows, not the "
+                 "pattern. %sstop at the best epoch with `train N patience=3`; or make fitting the noise "
+                 "harder: a weight penalty (`set l2 0.01`), dropout (`model mlp ... dropout=0.2`), a smaller "
+                 "model or more data.", f->at, G3(f->value), back);
+    } else {
+        snprintf(text, n,
+                 "underfitting: the training loss has stayed flat for %ld epochs while the model closes only "
+                 "%.0f%% of the gap between %s and a perfect fit%s. It is too simple or learns too slowly: "
+                 "try a bigger model (`model mlp 16 16`), more epochs (`train 100`), or a larger learning "
+                 "rate (`set lr %g`).", f->at, 100 * fmax(0, f->value),
+                 s->data->classification ? "always guessing the largest class" : "predicting the mean",
+                 session_has_share(s, DATA_VAL) ? ", on the training and the validation rows alike" : "",
+                 s->opt.lr * 10);
+    }
+}
+
 /* Prints finding f of d, worded with its cause and what to try. */
 static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
 {
@@ -648,6 +679,11 @@ static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
     case FIND_UPDATE_HIGH:
     case FIND_UPDATE_LOW:
         say_update(s, d, f, text, sizeof text);
+        break;
+    case FIND_UNSCALED:
+    case FIND_OVERFIT:
+    case FIND_UNDERFIT:
+        say_fit(s, f, text, sizeof text);
         break;
     case FIND_HEALTHY:
         snprintf(text, sizeof text,

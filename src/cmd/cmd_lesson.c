@@ -498,9 +498,10 @@ static int run_lesson(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
 
 static int run_script(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
 {
-    FILE *f = fopen(path, "r");
+    char why[ERR_LEN];
+    FILE *f = util_open_file(path, why);
     if (!f)
-        return cmd_fail(c, "%s:1: cannot open: %s", path, strerror(errno));
+        return cmd_fail(c, "%s:1: %s", path, why + strlen(path) + 2); /* "PATH: why" → "PATH:1: why" */
     bool color = lesson_color(c->out);
     char *line = NULL;
     size_t cap = 0;

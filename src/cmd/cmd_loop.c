@@ -194,6 +194,8 @@ static void print_epoch(TrainPrint *p, long epoch, double train_loss, double val
     cmd_out(c, "epoch %4ld  loss %s", epoch, NUM(train_loss));
     if (!isnan(val_loss))
         cmd_out(c, "  val %s", NUM(val_loss));
+    if (!isnan(val_loss) && !isnan(c->s->last_val_accuracy))
+        cmd_out(c, "  val accuracy %.1f%%", 100 * c->s->last_val_accuracy);
     if (c->s->sched.kind != SCHED_NONE) {
         cmd_out(c, "  lr %s", NUM(p->lr));
         if (c->s->opt.lr != p->lr)

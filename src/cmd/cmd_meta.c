@@ -29,16 +29,6 @@ static int expect_value(CmdCtx *c, const char *what, double *v)
         *v = session_eval_loss(s, true, &acc);
         return isnan(*v) ? cmd_fail(c, "loss: there is no data to evaluate") : 0;
     }
-    if (strcmp(what, "accuracy") == 0 || strcmp(what, "val_accuracy") == 0 || strcmp(what, "val_loss") == 0) {
-        double l = session_eval_loss(s, what[0] != 'v', &acc);
-        *v = strcmp(what, "val_loss") == 0 ? l : acc;
-        if (isnan(*v))
-            return cmd_fail(c, "%s does not exist here: %s", what,
-                        !s->model ? "build a model first"
-                        : strncmp(what, "val", 3) == 0 && s->data->n_train == s->data->n ? "hold out data with `data split 0.2` first"
-                        : "accuracy needs a classification task");
-        return 0;
-    }
     char name[32];
     long i, j;
     if (cmd_parse_ref(c, what, name, sizeof name, &i, &j) != 0)
@@ -146,19 +136,22 @@ int cmd_expect(CmdCtx *c, int argc, char **argv)
     case 5: ok = v != want; break;
     default: ok = fabs(v - want) <= tol; break;
     }
-    char shown[40];
-    snprintf(shown, sizeof shown, "%.*g", c->s->precision > 10 ? c->s->precision : 10, v);
+    char shown[64], pct[24] = "";
+    int si = session_scalar_find(argv[1]);
+    if (si >= 0 && session_scalar(si)->accuracy) /* a fraction, shown as the percentage it is */
+        snprintf(pct, sizeof pct, " (%.1f%%)", 100 * v);
+    snprintf(shown, sizeof shown, "%.*g%s", c->s->precision > 10 ? c->s->precision : 10, v, pct);
     if (!ok) {
         if (op == 6)
             return cmd_fail(c, "expectation failed: %s is %s, expected %s within %g", argv[1], shown, argv[3], tol);
         return cmd_fail(c, "expectation failed: %s is %s, expected %s %s", argv[1], shown, argv[2], argv[3]);
     }
-    cmd_out(c, "ok: %s = %s %s %s\n", argv[1], NUM(v), argv[2], argv[3]);
+    cmd_out(c, "ok: %s = %s%s %s %s\n", argv[1], NUM(v), pct, argv[2], argv[3]);
     return 0;
 }
 
 /* Quantities expect checks besides tensor elements. */
-static const char *const quantities[] = {"params", "steps", "epoch", "accuracy", "val_accuracy", "val_loss", NULL};
+static const char *const quantities[] = {"params", "steps", "epoch", NULL};
 
 int cmd_expect_check(const char *raw, int n, char **words, char *err)
 {
@@ -178,8 +171,8 @@ int cmd_expect_check(const char *raw, int n, char **words, char *err)
         while (*q && strcmp(*q, words[1]) != 0)
             q++;
         if (!*q)
-            rc = cmd_fail(&tmp, "expect cannot check '%s': use loss, params, accuracy, val_loss, val_accuracy, "
-                          "steps, epoch or an element such as W1[0,1]", words[1]);
+            rc = cmd_fail(&tmp, "expect cannot check '%s': use loss, params, steps, epoch, a scalar name "
+                          "(train_loss val_loss accuracy val_accuracy lr) or an element such as W1[0,1]", words[1]);
     }
     if (rc != 0)
         snprintf(err, ERR_LEN, "%s", tmp.err);

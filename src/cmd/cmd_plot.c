@@ -15,13 +15,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_LR, K_COMPARE, K_COUNT } Kind;
+typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_COMPARE, K_LR, K_COUNT } Kind;
 
-static const char *const kind_names[K_COUNT] = {"loss", "boundary", "fit", "surface", "hist", "grads", "lr",
-                                                "compare"};
+_Static_assert(K_COMPARE == CMD_PLOT_WINDOW_COMPARE, "a race's window is its kind");
+
+static const char *const kind_names[K_COUNT] = {"loss", "boundary", "fit", "surface", "hist", "grads", "compare",
+                                                "lr"};
 
 #define FRAME_GAP 0.1   /* seconds between live frames */
-#define MAX_RACERS 8    /* optimizers in one race (colours of the palette) */
 
 typedef struct CmdPlots {
     Plot *plot;         /* owned; gnuplot starts on the first picture */
@@ -91,8 +92,7 @@ static double *scratch(CmdPlots *p, size_t n)
     return p->buf;
 }
 
-/* "mlp 2→8→1 tanh" into buf. */
-static const char *model_words(const Session *s, char *buf, size_t n)
+const char *cmd_model_words(const Session *s, char *buf, size_t n)
 {
     const Model *m = s->model;
     size_t l = (size_t)snprintf(buf, n, "%s %d", s->model_kind, nn_inputs(m));
@@ -182,7 +182,7 @@ static int draw_loss(CmdCtx *c, CmdPlots *p, bool live)
         }
     char mw[96], tw[96], title[256], ylabel[64];
     snprintf(title, sizeof title, "Training loss over %ld updates — %s, %s", s->steps,
-             training_words(s, tw, sizeof tw), model_words(s, mw, sizeof mw));
+             training_words(s, tw, sizeof tw), cmd_model_words(s, mw, sizeof mw));
     snprintf(ylabel, sizeof ylabel, "%s loss%s", loss_name(s->loss.kind), p->logy ? " (log scale)" : "");
     PlotFrame f = {title, "update (step)", ylabel, "loss", K_LOSS, p->logy, live};
     return plot_lines(p->plot, &f, ser, has_val ? (ser[3].n ? 4 : 3) : 2, c->err);
@@ -207,7 +207,7 @@ static int draw_lr(CmdCtx *c, CmdPlots *p, bool live)
     else
         sched_describe(&s->sched, sched, sizeof sched);
     snprintf(title, sizeof title, "Learning rate per epoch — %s, %s, %s", optim_name(s->opt.kind), sched,
-             model_words(s, mw, sizeof mw));
+             cmd_model_words(s, mw, sizeof mw));
     PlotSeries ser = {"lr in force", xe, ye, t->e_len, PLOT_STEPS, 0, false};
     PlotFrame f = {title, "epoch", "learning rate", "lr", K_LR, false, live};
     return plot_lines(p->plot, &f, &ser, 1, c->err);
@@ -234,7 +234,7 @@ static int draw_grads(CmdCtx *c, CmdPlots *p, bool live)
     }
     char mw[96], title[256];
     snprintf(title, sizeof title, "Gradient norm per layer over %ld updates%s — %s", s->steps,
-             t->stride > 1 ? " (averaged)" : "", model_words(s, mw, sizeof mw));
+             t->stride > 1 ? " (averaged)" : "", cmd_model_words(s, mw, sizeof mw));
     PlotFrame f = {title, "update (step)", "gradient norm (log scale)", "grads", K_GRADS, true, live};
     return plot_lines(p->plot, &f, ser, L, c->err);
 }
@@ -324,7 +324,7 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
     session_eval_loss(s, true, &acc);
     char mw[96], title[256], xl[96], yl[96];
     snprintf(title, sizeof title, "Decision regions after %ld updates, accuracy %.1f%% — %s", s->steps, 100 * acc,
-             model_words(s, mw, sizeof mw));
+             cmd_model_words(s, mw, sizeof mw));
     PlotMap m = {G, G, x0, x1, y0, y1, z, conf, K, hinge ? "class (shade: margin)" : "class (shade: probability)",
                  PLOT_CLASSES, false, 0, NULL};
     PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), feature_label(ds, 1, yl, sizeof yl), "boundary",
@@ -342,7 +342,9 @@ static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
                         ds->classification && ds->d == 2 ? "`plot boundary` draws its decision regions" :
                                                            "try `data line` or `data sine`");
     enum { G = 300 };
-    int n = ds->n, n_tr = ds->n_train;
+    int n = ds->n, n_tr = ds->n_train, vlo, vhi;
+    data_share_rows(ds, DATA_VAL, &vlo, &vhi); /* the test share stays unseen */
+    int n_val = vhi - vlo;
     double *b = scratch(p, 2 * (size_t)G + 2 * (size_t)n);
     if (!b)
         return cmd_fail(c, "out of memory for the fitted curve");
@@ -363,10 +365,10 @@ static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
     PlotSeries ser[3] = {
         {"training data", dx, dy, n_tr, PLOT_POINTS, 0, false},
         {curve, gx, gy, G, PLOT_LINES, 1, false},
-        {"validation data", dx + n_tr, dy + n_tr, n - n_tr, PLOT_POINTS, 2, false},
+        {"validation data", dx + n_tr, dy + n_tr, n_val, PLOT_POINTS, 2, false},
     };
     snprintf(title, sizeof title, "Fitted curve, training loss %.4g (%s) — %s", tl, loss_name(s->loss.kind),
-             model_words(s, mw, sizeof mw));
+             cmd_model_words(s, mw, sizeof mw));
     PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), ds->target_names[0], "fit", K_FIT, false, live};
     return plot_lines(p->plot, &f, ser, n > n_tr ? 3 : 2, c->err);
 }
@@ -640,6 +642,23 @@ static void file_written(CmdCtx *c, CmdPlots *p, Kind k)
 }
 
 /* What was drawn, for the window and file targets (the terminal shows it). */
+static void drawn(CmdCtx *c, CmdPlots *p, Kind k);
+
+Plot *cmd_plot_for_race(CmdCtx *c)
+{
+    CmdPlots *p = plots(c);
+    if (!p)
+        return NULL;
+    plot_set_echo(p->plot, c->out);
+    return p->plot;
+}
+
+void cmd_plot_race_drawn(CmdCtx *c)
+{
+    if (c->plots)
+        drawn(c, c->plots, K_COMPARE);
+}
+
 static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
 {
     char where[160];
@@ -839,256 +858,6 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
-/* ---- compare ---- */
-
-typedef struct Racer {
-    char label[48];     /* as typed */
-    OptConfig opt;
-    double *loss;       /* (epochs + 1) training loss after each epoch; NaN after a failure */
-    double val, acc;    /* at the end */
-    long done;          /* epochs finished */
-    char failed[ERR_LEN]; /* why it stopped early, or "" */
-} Racer;
-
-/* Parses one racer: NAME[,key=value...], or the shorthands momentum and
- * nesterov (sgd with momentum 0.9). lr (when > 0) applies first. */
-static int parse_racer(CmdCtx *c, const char *word, double lr, Racer *r)
-{
-    char buf[256];
-    if (strlen(word) >= sizeof buf || strlen(word) >= sizeof r->label)
-        return cmd_fail(c, "'%.40s...' is too long for an optimizer", word);
-    snprintf(r->label, sizeof r->label, "%s", word);
-    snprintf(buf, sizeof buf, "%s", word);
-    char *opts[16];
-    int n = 0;
-    char *save = NULL;
-    char *name = strtok_r(buf, ",", &save);
-    for (char *o = strtok_r(NULL, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-        if (n == 16)
-            return cmd_fail(c, "too many options in '%s'", word);
-        opts[n++] = o;
-    }
-    if (!name)
-        return cmd_fail(c, "'%s' is not an optimizer", word);
-    OptKind kind = OPT_SGD;
-    bool mom = strcmp(name, "momentum") == 0, nest = strcmp(name, "nesterov") == 0;
-    if (mom || nest)
-        kind = OPT_SGD;
-    else if (optim_parse(name, &kind) != 0) {
-        char all[256];
-        optim_names(all, sizeof all, ", ", " or ");
-        return cmd_fail(c, "no optimizer '%s': use momentum, nesterov, %s (options after commas, as in "
-                        "adam,lr=0.01)", name, all);
-    }
-    optim_defaults(kind, &r->opt);
-    if (mom || nest)
-        r->opt.momentum = 0.9;
-    r->opt.nesterov = nest;
-    if (lr > 0)
-        r->opt.lr = lr;
-    if (cmd_opt_options(c, &r->opt, n, opts) != 0)
-        return -1;
-    char why[ERR_LEN];
-    if (optim_check(&r->opt, why, NULL) != 0)
-        return cmd_fail(c, "%s: %.200s", word, why);
-    return 0;
-}
-
-static int draw_race(CmdCtx *c, CmdPlots *p, Racer *r, int n, double *xs)
-{
-    Session *s = c->s;
-    PlotSeries ser[MAX_RACERS];
-    double lo = INFINITY, hi = -INFINITY;
-    for (int i = 0; i < n; i++) {
-        ser[i] = (PlotSeries){r[i].label, xs, r[i].loss, (int)r[i].done + 1, PLOT_LINESPOINTS, i, false};
-        for (long e = 0; e <= r[i].done; e++)
-            if (isfinite(r[i].loss[e]) && r[i].loss[e] > 0) {
-                lo = fmin(lo, r[i].loss[e]);
-                hi = fmax(hi, r[i].loss[e]);
-            }
-    }
-    bool logy = lo > 0 && hi / lo > 100;
-    char mw[96], title[256], yl[64];
-    snprintf(title, sizeof title, "Optimizers racing from one start — %s, %s, batch %d",
-             model_words(s, mw, sizeof mw), s->data->name, s->batch);
-    snprintf(yl, sizeof yl, "training %s loss%s", loss_name(s->loss.kind), logy ? " (log scale)" : "");
-    PlotFrame f = {title, "epoch", yl, "compare", K_COMPARE, logy, false};
-    return plot_lines(p->plot, &f, ser, n, c->err);
-}
-
-/* Runs the race: the n forks advance together one epoch at a time, each
- * racer's loss recorded per epoch. Returns true when Ctrl-C stopped it
- * (every racer then stands at the last epoch all of them finished). */
-static bool race(Racer *r, int n, Session **fork, long epochs)
-{
-    bool stopped = false;
-    for (long e = 1; e <= epochs && !stopped; e++) {
-        for (int i = 0; i < n && !stopped; i++) {
-            Racer *q = &r[i];
-            if (q->failed[0] || q->done < e - 1)
-                continue;
-            double acc;
-            long steps;
-            int tr = session_train(fork[i], 1, NULL, NULL, &steps, q->failed);
-            if (tr == 1) {
-                q->failed[0] = '\0';
-                stopped = true; /* the epoch in progress does not count */
-            } else if (tr == 0) {
-                q->loss[e] = session_eval_loss(fork[i], true, &acc);
-                q->done = e;
-            }
-        }
-        if (stopped) { /* racers that already finished this epoch give it back */
-            long common = e - 1;
-            for (int i = 0; i < n; i++)
-                if (!r[i].failed[0] && r[i].done > common) {
-                    r[i].loss[r[i].done] = NAN;
-                    r[i].done = common;
-                }
-        }
-    }
-    return stopped;
-}
-
-/* Prints the race's table (n racers over at most epochs) and its verdict. */
-static void print_race(CmdCtx *c, const Racer *r, int n, long epochs, bool stopped)
-{
-    const Session *s = c->s;
-    long reached = epochs;
-    if (stopped) {
-        reached = 0;
-        for (int i = 0; i < n; i++)
-            if (!r[i].failed[0] && r[i].done > reached)
-                reached = r[i].done;
-    }
-    char mw[96];
-    cmd_out(c, "race from the same parameters over the same batches: %s on %s, batch %d, %ld epoch%s\n",
-            model_words(s, mw, sizeof mw), s->data->name, s->batch, reached, reached == 1 ? "" : "s");
-    bool has_val = s->data->n_train < s->data->n;
-    int wl = 9;
-    for (int i = 0; i < n; i++)
-        if ((int)strlen(r[i].label) > wl)
-            wl = (int)strlen(r[i].label);
-    cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, "optimizer", "lr", "loss at start", "final loss");
-    if (has_val)
-        cmd_out(c, " %-13s", "val loss");
-    cmd_out(c, "%s\n", !s->data->classification ? "" : has_val ? " val accuracy" : " accuracy");
-    int best = -1;
-    for (int i = 0; i < n; i++) {
-        const Racer *q = &r[i];
-        char a[40], b[40], v[40], l[40];
-        double fin = q->loss[q->done];
-        cmd_out(c, "  %-*s %-10s %-13s %-13s", wl, q->label, cmd_num(c, q->opt.lr, l, sizeof l),
-                cmd_num(c, q->loss[0], a, sizeof a), q->failed[0] ? "diverged" : cmd_num(c, fin, b, sizeof b));
-        if (!q->failed[0]) {
-            if (has_val)
-                cmd_out(c, " %-13s", cmd_num(c, q->val, v, sizeof v));
-            if (s->data->classification)
-                cmd_out(c, " %.1f%%", 100 * q->acc);
-            if (best < 0 || fin < r[best].loss[r[best].done])
-                best = i;
-        } else {
-            cmd_out(c, " in epoch %ld: %.60s...", q->done + 1, q->failed);
-        }
-        cmd_out(c, "\n");
-    }
-    if (stopped)
-        cmd_out(c, "interrupted: every racer stopped after epoch %ld; your own model is as it was\n", reached);
-    else if (best >= 0)
-        cmd_out(c, "lowest training loss after %ld epoch%s: %s; your own model is unchanged\n", epochs,
-                epochs == 1 ? "" : "s", r[best].label);
-}
-
-int cmd_compare(CmdCtx *c, int argc, char **argv)
-{
-    Session *s = c->s;
-    if (strcmp(argv[1], "optimizer") != 0)
-        return cmd_fail(c, "compare races optimizers: `compare optimizer sgd momentum adam [epochs=20]`");
-    if (need_model(c) != 0)
-        return -1;
-    long epochs = 20;
-    double lr = 0;
-    const char *words[MAX_RACERS];
-    int n = 0;
-    for (int i = 2; i < argc; i++) {
-        if (strncmp(argv[i], "epochs=", 7) == 0) {
-            if (!util_parse_long(argv[i] + 7, 1, 100000, &epochs))
-                return cmd_fail(c, "epochs= must be a whole number from 1 to 100000, got '%s'", argv[i] + 7);
-        } else if (strncmp(argv[i], "lr=", 3) == 0) {
-            if (!util_parse_double(argv[i] + 3, &lr) || lr <= 0)
-                return cmd_fail(c, "lr= must be a number above 0, as in lr=0.01; it sets every racer's lr");
-        } else if (n == MAX_RACERS) {
-            return cmd_fail(c, "at most %d optimizers race at once", MAX_RACERS);
-        } else {
-            words[n++] = argv[i];
-        }
-    }
-    if (n < 1)
-        return cmd_fail(c, "name the optimizers to race, as in `compare optimizer sgd momentum adam epochs=20`");
-    Racer *r = calloc((size_t)n, sizeof *r);
-    double *mem = calloc((size_t)(n + 1) * (size_t)(epochs + 1), sizeof(double));
-    if (!r || !mem) {
-        free(r);
-        free(mem);
-        return cmd_fail(c, "out of memory for the race");
-    }
-    int rc = 0;
-    for (int i = 0; i < n && rc == 0; i++) {
-        r[i].loss = mem + (size_t)(i + 1) * (size_t)(epochs + 1);
-        rc = parse_racer(c, words[i], lr, &r[i]);
-    }
-    double *xs = mem;
-    for (long e = 0; e <= epochs; e++)
-        xs[e] = (double)e;
-    CmdPlots *p = rc == 0 ? plots(c) : NULL;
-    if (rc == 0 && !p)
-        rc = cmd_fail(c, "out of memory for plotting");
-    /* every racer is forked before any trains, and they advance together
-     * one epoch at a time, so a race stopped by Ctrl-C is still fair */
-    Session *fork[MAX_RACERS] = {NULL};
-    for (int i = 0; i < n && rc == 0; i++) {
-        Racer *q = &r[i];
-        for (long e = 0; e <= epochs; e++)
-            q->loss[e] = NAN;
-        char why[ERR_LEN];
-        fork[i] = session_fork(s, &q->opt, why);
-        if (!fork[i]) {
-            rc = cmd_fail(c, "%s: %.200s", q->label, why);
-            break;
-        }
-        fork[i]->interrupt = c->interrupt;
-        double acc;
-        q->loss[0] = session_eval_loss(fork[i], true, &acc);
-    }
-    if (rc == 0 && !isfinite(r[0].loss[0]))
-        rc = cmd_fail(c, "the model's training loss is %s now, so no optimizer can start from here; `undo` or "
-                      "`init` first", isnan(r[0].loss[0]) ? "NaN" : "infinite");
-    bool stopped = rc == 0 && race(r, n, fork, epochs);
-    for (int i = 0; i < n && fork[i]; i++) {
-        /* the end of the race: the racers that stopped early are measured where they stopped */
-        r[i].val = session_eval_loss(fork[i], false, &r[i].acc);
-        if (isnan(r[i].val))
-            session_eval_loss(fork[i], true, &r[i].acc);
-        session_free(fork[i]);
-    }
-    if (rc != 0) {
-        free(r);
-        free(mem);
-        return -1;
-    }
-    print_race(c, r, n, epochs, stopped);
-    /* the table is the result; a chart that cannot be drawn is a note */
-    plot_set_echo(p->plot, c->out);
-    if (draw_race(c, p, r, n, xs) == 0)
-        drawn(c, p, K_COMPARE);
-    else
-        cmd_out(c, "no chart: %s\n", c->err);
-    c->err[0] = '\0';
-    free(r);
-    free(mem);
-    return stopped ? 1 : 0;
-}
-
 /* ---- completion ---- */
 
 typedef struct AddCtx {
@@ -1130,25 +899,6 @@ CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
         add(ctx, "style=heat");
         add(ctx, "style=contour");
     }
-    return COMPLETE_WORDS;
-}
-
-CmdComplete cmd_complete_compare(Session *s, int argi, char **words, int n,
-                                 void (*add)(void *ctx, const char *word), void *ctx)
-{
-    (void)s;
-    (void)words;
-    (void)n;
-    if (argi == 1) {
-        add(ctx, "optimizer");
-        return COMPLETE_WORDS;
-    }
-    for (int k = 0; k < OPT_COUNT; k++)
-        add(ctx, optim_name((OptKind)k));
-    add(ctx, "momentum");
-    add(ctx, "nesterov");
-    add(ctx, "epochs=");
-    add(ctx, "lr=");
     return COMPLETE_WORDS;
 }
 

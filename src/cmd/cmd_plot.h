@@ -11,19 +11,25 @@
 
 /* plot loss|boundary|fit|surface|hist|grads|off ... */
 int cmd_plot(CmdCtx *c, int argc, char **argv);
-/* compare optimizer NAME NAME ... [epochs=N] [lr=X] */
-int cmd_compare(CmdCtx *c, int argc, char **argv);
 /* set plot window|terminal|png|svg [file=NAME] (argv[1] is "plot") */
 int cmd_set_plot(CmdCtx *c, int argc, char **argv);
+
+#define CMD_PLOT_WINDOW_COMPARE 6 /* the window a race is drawn in (its Kind in cmd_plot.c) */
+
+/* For `compare` (cmd_compare.c): c's plotter, made on first use, its
+ * echo on c->out; NULL when out of memory. */
+struct Plot *cmd_plot_for_race(CmdCtx *c);
+/* Says where a race's chart went (window or file; the terminal shows it). */
+void cmd_plot_race_drawn(CmdCtx *c);
+/* "mlp 2→8→1 tanh" into buf. */
+const char *cmd_model_words(const Session *s, char *buf, size_t n);
 
 /* Closes gnuplot and frees the plot state of c. No-op when none. */
 void cmd_plot_free(CmdCtx *c);
 
-/* Tab completion of `plot`, `compare` and `set plot`. */
+/* Tab completion of `plot` and `set plot`. */
 CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
                               void (*add)(void *ctx, const char *word), void *ctx);
-CmdComplete cmd_complete_compare(Session *s, int argi, char **words, int n,
-                                 void (*add)(void *ctx, const char *word), void *ctx);
 /* words[1] is "plot": the targets, then file= */
 CmdComplete cmd_complete_set_plot(Session *s, int argi, char **words, int n,
                                   void (*add)(void *ctx, const char *word), void *ctx);

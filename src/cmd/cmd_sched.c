@@ -47,6 +47,9 @@ int cmd_set_schedule(CmdCtx *c, int argc, char **argv)
     if (session_set_schedule(s, &cfg, c->err) != 0)
         return -1;
     const SchedDesc *d = sched_desc(cfg.kind);
+    int lo = 0, hi = 0;
+    if (s->data)
+        data_share_rows(s->data, DATA_VAL, &lo, &hi);
     if (cfg.kind == SCHED_NONE) {
         cmd_out(c, "schedule none: the lr stays %s until you set it\n", NUM(s->opt.lr));
         return 0;
@@ -55,7 +58,7 @@ int cmd_set_schedule(CmdCtx *c, int argc, char **argv)
     sched_describe(&cfg, desc, sizeof desc);
     cmd_out(c, "schedule %s (torch's %s): %s; stepped at each epoch's end from lr %s%s\n", desc, d->torch,
             d->about, NUM(s->opt.lr),
-            d->uses_metric ? (s->data && s->data->n_train < s->data->n ? ", watching the validation loss"
+            d->uses_metric ? (hi > lo ? ", watching the validation loss"
                                                                        : ", watching the epoch's mean training "
                                                                          "loss (the validation loss after "
                                                                          "`data split`)")

@@ -18,8 +18,12 @@ static void print_data_summary(CmdCtx *c)
 {
     const Dataset *ds = c->s->data;
     cmd_out(c, "%s: %d rows", ds->name, ds->n);
-    if (ds->n_train < ds->n)
-        cmd_out(c, " (%d training, %d validation)", ds->n_train, ds->n - ds->n_train);
+    if (ds->n_train < ds->n) {
+        cmd_out(c, " (%d training, %d validation", ds->n_train, ds->n - ds->n_train - ds->n_test);
+        if (ds->n_test > 0)
+            cmd_out(c, ", %d test", ds->n_test);
+        cmd_out(c, ")");
+    }
     cmd_out(c, ", %d feature%s (", ds->d, ds->d == 1 ? "" : "s");
     for (int j = 0; j < ds->d && j < 8; j++)
         cmd_out(c, "%s%s", j ? ", " : "", ds->feature_names[j]);
@@ -111,6 +115,46 @@ static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
     return data_set(c, ds);
 }
 
+/* data split VAL [TEST]: validation and test shares, stratified by class. */
+static int data_split_cmd(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    double val, test = 0;
+    if (argc < 3 || argc > 4)
+        return cmd_fail(c, "data split %s the fraction to hold out for validation and, optionally, for test, "
+                        "as in `data split 0.2` or `data split 0.2 0.1`", argc < 3 ? "needs" : "takes only");
+    if (cmd_parse_num(c, "the validation fraction", argv[2], &val) != 0 ||
+        (argc == 4 && cmd_parse_num(c, "the test fraction", argv[3], &test) != 0))
+        return -1;
+    if (!(val > 0 && val < 1))
+        return cmd_fail(c, "the validation fraction must be between 0 and 1, as in `data split 0.2`");
+    if (!(test >= 0 && test < 1))
+        return cmd_fail(c, "the test fraction must be 0 or more and below 1, as in `data split 0.2 0.1`");
+    if (val + test >= 1)
+        return cmd_fail(c, "holding out %s for validation and %s for test leaves nothing to train on; "
+                        "together they must stay below 1, as in `data split 0.2 0.1`", argv[2], argv[3]);
+    if (s->data->standardized)
+        return cmd_fail(c, "the data is already standardized with statistics of all training rows; split first, "
+                        "then standardize: reload or regenerate the data, `data split ...`, `data standardize`");
+    if (data_split3(s->data, val, test, s->seed, c->err) != 0)
+        return -1;
+    bool dropped, reset;
+    Dataset *ds = s->data;
+    /* hand the same data back so buffers and position follow */
+    if (session_set_data(s, ds, &dropped, &reset) != 0)
+        return cmd_fail(c, "out of memory for the batch buffers");
+    int lo, hi;
+    data_share_rows(ds, DATA_VAL, &lo, &hi);
+    cmd_out(c, "split: %d training rows, %d validation rows", ds->n_train, hi - lo);
+    if (ds->n_test > 0)
+        cmd_out(c, ", %d test rows", ds->n_test);
+    cmd_out(c, " (%sshuffled with seed %llu)\n", ds->classification ? "stratified by class, " : "",
+            (unsigned long long)s->seed);
+    if (ds->n_test > 0)
+        cmd_out(c, "the test share stays unseen until `evaluate test`: choose with validation, test once at the end\n");
+    return 0;
+}
+
 int cmd_data(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -154,26 +198,8 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
     if (strcmp(sub, "split") == 0 || strcmp(sub, "standardize") == 0 || strcmp(sub, "show") == 0) {
         if (!s->data)
             return cmd_fail(c, "no data yet: try `data moons` first");
-        if (strcmp(sub, "split") == 0) {
-            double f;
-            if (argc != 3)
-                return cmd_fail(c, "data split %s the fraction to hold out, as in `data split 0.2`",
-                            argc < 3 ? "needs" : "takes only");
-            if (cmd_parse_num(c, "the fraction", argv[2], &f) != 0)
-                return -1;
-            if (!(f > 0 && f < 1))
-                return cmd_fail(c, "the fraction held out must be between 0 and 1, as in `data split 0.2`");
-            if (data_split(s->data, f, s->seed, c->err) != 0)
-                return -1;
-            bool dropped, reset;
-            Dataset *ds = s->data;
-            /* hand the same data back so buffers and position follow */
-            if (session_set_data(s, ds, &dropped, &reset) != 0)
-                return cmd_fail(c, "out of memory for the batch buffers");
-            cmd_out(c, "split: %d training rows, %d validation rows (shuffled with seed %llu)\n",
-                ds->n_train, ds->n - ds->n_train, (unsigned long long)s->seed);
-            return 0;
-        }
+        if (strcmp(sub, "split") == 0)
+            return data_split_cmd(c, argc, argv);
         if (strcmp(sub, "standardize") == 0) {
             if (argc != 2)
                 return cmd_fail(c, "data standardize takes no arguments");
@@ -211,7 +237,7 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
                 cmd_out(c, " %10s", "...");
             for (int j = 0; j < ds->t; j++)
                 cmd_out(c, " | %8s", NUM(ds->y[(size_t)i * ds->t + j]));
-            cmd_out(c, "%s\n", i >= ds->n_train ? "  (validation)" : "");
+            cmd_out(c, "%s\n", i >= ds->n - ds->n_test ? "  (test)" : i >= ds->n_train ? "  (validation)" : "");
         }
         if (rows < ds->n)
             cmd_out(c, "(%ld of %d rows)\n", rows, ds->n);

@@ -6,6 +6,8 @@
 #include "cmd_handlers.h"
 #include "cmd_inspect.h"
 #include "cmd_lesson.h"
+#include "cmd_compare.h"
+#include "cmd_metrics.h"
 #include "cmd_plot.h"
 #include "explain.h"
 
@@ -13,7 +15,7 @@ const Cmd cmd_table[] = {
     {"help", 0, 1, CMD_NOT_RECORDED, "help [COMMAND]", "list the commands, or explain one",
      "Without a name, lists every command with a one-line summary. With one,\n"
      "shows its syntax, options and an example.", cmd_help, cmd_complete_help, NULL, NULL, NULL},
-    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data load FILE.csv | data split F | data standardize | data show [ROWS]",
+    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data load FILE.csv | data split VAL [TEST] | data standardize | data show [ROWS]",
      "make, load, split, standardize or show the data",
      "Generators (n= rows, noise=, seed= default the session seed):\n"
      "  line     y = 2x + 1 + noise: learn a slope and an intercept (regression)\n"
@@ -25,9 +27,11 @@ const Cmd cmd_table[] = {
      "  A numeric CSV. target= names columns by header or 0-based index (default:\n"
      "  the last). Integer labels in one target column make a classification task.\n"
      "  A broken file is refused with FILE:LINE and the data already loaded stays.\n"
-     "data split 0.2       hold out 20% of the rows for validation (shuffled with the seed)\n"
+     "data split 0.2       hold out 20% of the rows for validation (shuffled with the seed;\n"
+     "                     stratified by class for classification: each class keeps its share)\n"
+     "data split 0.2 0.1   also hold out 10% as a test share, for `evaluate test` at the end\n"
      "data standardize     zero mean, unit variance, from the training rows\n"
-     "data                 summary: rows, features, targets, task, split\n"
+     "data                 summary: rows, features, targets, task, shares\n"
      "data show [ROWS]     the first rows (default 10)\n"
      "Example: data moons n=300 noise=0.2", cmd_data, cmd_complete_data, NULL, NULL, NULL},
     {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME]",
@@ -52,7 +56,9 @@ const Cmd cmd_table[] = {
      "model learns (`params`).", cmd_hypers, NULL, NULL, NULL, NULL},
     {"names", 0, 0, 0, "names", "every inspectable name that exists right now",
      "Lists X Y and, with a model, W1 b1 ...; after forward Z1 A1 ... yhat;\n"
-     "after loss: loss; after backward the gradients dW1 db1 dZ1 dA1 ...", cmd_names, NULL, NULL, NULL, NULL},
+     "after loss: loss; after backward the gradients dW1 db1 dZ1 dA1 ...; and the\n"
+     "scalar names that exist: train_loss, val_loss (with a split), accuracy and\n"
+     "val_accuracy (with classes: fractions, shown as percentages), lr.", cmd_names, NULL, NULL, NULL, NULL},
     {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|schedule|clip|plot ...", "choose a hyperparameter",
      "set loss {loss names}|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
@@ -150,6 +156,26 @@ const Cmd cmd_table[] = {
      "PARAM (W1, b2 ...) checks one tensor and lists its elements. Ctrl-C stops it.\n"
      "Example: data moons; model mlp 8; gradcheck      gradcheck W1",
      cmd_gradcheck, cmd_complete_param, NULL, NULL, NULL},
+    {"metrics", 0, 1, 0, "metrics [train|val]", "loss, accuracy, confusion matrix, precision/recall/F1 (or MSE, MAE, R²)",
+     "How good the model is on a share of the data, run in evaluation mode over all\n"
+     "its rows (not one batch). Classification: the loss, the accuracy, the confusion\n"
+     "matrix (rows: true class, columns: predicted class) and per class precision,\n"
+     "recall, F1 and support, with their macro averages (scikit-learn's numbers).\n"
+     "Regression: MSE, MAE and R² (per target when there are several).\n"
+     "Default: the validation share when `data split` made one, else the training rows.\n"
+     "The scalar names train_loss val_loss accuracy val_accuracy hold the same numbers\n"
+     "for `show`, `expect` and `export` (accuracies as fractions, shown as percentages).\n"
+     "Example: data split 0.2; model mlp 8; train 50; metrics; metrics train",
+     cmd_metrics, cmd_complete_metrics, NULL, NULL, NULL},
+    {"evaluate", 1, 1, 0, "evaluate test", "the test share's loss and metrics, counting each look",
+     "The held-out test share (`data split 0.2 0.1` makes one) measured as `metrics`\n"
+     "measures the others, and how many times it has been looked at since the data or\n"
+     "the split changed. The test share is for one honest estimate at the end: choose\n"
+     "the model, its size and its hyperparameters by the validation share. Each look\n"
+     "that leads to another change tunes the model to the test rows as well, and its\n"
+     "numbers stop telling how the model does on new data.\n"
+     "Example: data split 0.2 0.1; model mlp 8; train 50; metrics; evaluate test",
+     cmd_evaluate, cmd_complete_metrics, NULL, NULL, NULL},
     {"diagnose", 0, 0, 0, "diagnose", "per layer: activations, dead/saturated units, gradients, update ratio",
      "Runs the current batch through a copy of the model and prints per layer: the\n"
      "mean and spread of its activations, dead relu units (Z <= 0 for every sample)\n"
@@ -158,7 +184,11 @@ const Cmd cmd_table[] = {
      "lr·|dWk|/|Wk|, what sgd would do). Then one line per finding: vanishing or\n"
      "exploding gradients, many dead or saturated units, identical units (the\n"
      "symmetry problem after `set init zeros`), an update ratio far from ~1e-3\n"
-     "(learning rate too high or too low), with what to try. Nothing in the session\n"
+     "(learning rate too high or too low), with what to try. It also looks at the\n"
+     "data and the run: inputs on scales 100 times apart or more (unscaled), the\n"
+     "validation loss rising for 3 epochs past its best while the training loss falls\n"
+     "(overfitting), and a flat training loss that closes little of the gap from\n"
+     "chance on training and validation rows (underfitting). Nothing in the session\n"
      "changes.\n"
      "Example: model mlp 32 32 32 32 act=sigmoid; step 5; diagnose",
      cmd_diagnose, NULL, NULL, NULL, NULL},
@@ -201,23 +231,28 @@ const Cmd cmd_table[] = {
      "Needs gnuplot (`sudo apt-get install gnuplot`); without it everything else works.\n"
      "Examples: plot loss log    plot boundary    plot surface W1[0,0] W1[1,0] range=3",
      cmd_plot, cmd_complete_plot, NULL, NULL, NULL},
-    {"compare", 1, -1, 0, "compare optimizer NAME NAME ... [epochs=N] [lr=X]", "race optimizers from the same start",
-     "Copies of the current model train side by side from the same parameters over\n"
-     "the same batches, one copy per optimizer; your own model is left as it was.\n"
+    {"compare", 1, -1, 0, "compare optimizer NAME NAME ... [epochs=N] [lr=X] [from=init]", "race optimizers from the same start",
+     "Copies of the model train side by side from the same parameters over the\n"
+     "same batches, one copy per optimizer; your own model is left as it was.\n"
+     "from=init starts every racer from one fresh initialization (`set init`, the\n"
+     "session seed) at the first batch, instead of the current parameters.\n"
      "Prints a table (loss at start, final training loss, validation loss when there\n"
-     "is a split, accuracy) and draws every training-loss curve on one chart.\n"
+     "is a split, accuracy) and draws every training-loss curve on one chart. With a\n"
+     "validation share (`data split 0.2`) the winner is the lowest validation loss,\n"
+     "drawn dashed beside each solid training curve; the * marks the deciding column.\n"
      "NAME is an optimizer with PyTorch's defaults:\n"
      "  {optimizer names}\n"
      "or momentum (sgd momentum=0.9), nesterov (sgd momentum=0.9 nesterov=on), with\n"
      "options after commas: adam,lr=0.01  rmsprop,alpha=0.9.\n"
      "epochs=N (default 20); lr=X sets every racer's learning rate first.\n"
-     "Example: compare optimizer sgd momentum nesterov adam epochs=30 lr=0.05",
+     "Example: compare optimizer sgd momentum nesterov adam epochs=30 lr=0.05 from=init",
      cmd_compare, cmd_complete_compare, NULL, NULL, NULL},
     {"expect", 2, -1, CMD_EXPECTATION, "expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...",
      "check a number, or that a command is refused; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
-     "params (the count), accuracy, val_loss, val_accuracy, steps, epoch, or one\n"
-     "element such as W1[0,1]. OP is < <= > >= == != or ~ (equal within tol=,\n"
+     "params (the count), steps, epoch, a scalar name (train_loss, val_loss,\n"
+     "accuracy, val_accuracy: fractions in [0, 1], as in expect val_accuracy > 0.9;\n"
+     "lr), or one element such as W1[0,1]. OP is < <= > >= == != or ~ (equal within tol=,\n"
      "default 1e-6). In scripts and lessons a failed expect stops with FILE:LINE.\n"
      "expect error COMMAND ... runs the command and checks that it is refused (an\n"
      "alarm a lesson wants to show, such as divergence); its message is printed.\n"

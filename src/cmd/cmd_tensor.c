@@ -102,7 +102,7 @@ int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, lon
     memcpy(name, ref, len);
     name[len] = '\0';
     for (size_t k = 0; k < len; k++)
-        if (!isalnum((unsigned char)name[k]))
+        if (!isalnum((unsigned char)name[k]) && name[k] != '_')
             return cmd_fail(c, "'%s' is not a name; `names` lists what exists now", ref);
     if (!br)
         return 0;
@@ -190,6 +190,15 @@ int cmd_show_ref(CmdCtx *c, const char *ref)
     if (rc != 0)
         return cmd_name_refused(c, name, rc);
     if (i < 0) {
+        TensorName tn;
+        if (tensor_name_parse(name, &tn) && tn.kind == 's') {
+            const ScalarDesc *d = session_scalar(tn.scalar);
+            if (t.percent)
+                cmd_out(c, "%s = %.1f%%  (%s)\n", name, 100 * t.data[0], d->about);
+            else
+                cmd_out(c, "%s = %s  (%s)\n", name, NUM(t.data[0]), d->about);
+            return 0;
+        }
         if (strcmp(name, "loss") == 0) {
             cmd_out(c, "loss = %s\n", NUM(t.data[0]));
             return 0;

@@ -516,6 +516,8 @@ int data_split(Dataset *ds, double frac, uint64_t seed, char *err)
     return 0;
 }
 
+#define DATA_SPLIT_STREAM 0x5851f42d4c957f2dULL /* what a stratified split's seed is mixed with */
+
 /* How a class of m rows is cut: *k_val and *k_test rows held out, the
  * rest trains (data.h states the rule). */
 static void stratum_cut(long m, double val, double test, long *k_val, long *k_test)
@@ -597,9 +599,14 @@ int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err)
         rc = util_err(err, "holding out %g of %d rows leaves no test rows; "
                       "use a larger test fraction", test, n);
     if (rc == 0) {
-        /* one permutation; each row goes to its class's next place */
+        /* one permutation; each row goes to its class's next place. A
+         * generator with classes scattered its rows by the first permutation
+         * its seed draws; the same seed here would gather them straight back
+         * into generation order (each class's held-out rows one arc of the
+         * moons, say), so classes draw from a stream of their own.
+         * Regression keeps the seed's own stream: data_split's numbers. */
         Rng rng;
-        rng_seed(&rng, seed);
+        rng_seed(&rng, groups > 1 ? seed ^ DATA_SPLIT_STREAM : seed);
         rng_permutation(&rng, perm, n);
         int n_train = n - (int)n_val - (int)n_test;
         int at[3] = {0, n_train, n_train + (int)n_val}; /* next slot of each share */

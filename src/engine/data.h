@@ -67,7 +67,9 @@ int data_split(Dataset *ds, double frac, uint64_t seed, char *err);
  * with test = 0 this is data_split whenever round(val * n) >= 1. Each
  * share keeps the permutation's order, so classes stay mixed. -1 with err
  * (and ds unchanged) on bad fractions, standardized data, an empty share
- * or no memory. A second split re-splits from all rows. */
+ * or no memory. A second split re-splits from all rows. With classes the
+ * permutation comes from seed mixed with a constant, so data a generator
+ * scattered with the same seed is not gathered back into its order. */
 int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err);
 
 typedef enum DataShare { DATA_TRAIN, DATA_VAL, DATA_TEST } DataShare;

@@ -481,9 +481,9 @@ Dataset *data_load_csv(const char *path, const char *target, DataHeader h,
     double *vals = NULL;
     int m = 0, t = 0, rows = 0, cap = 0;
 
-    if (!(c.f = fopen(path, "rb"))) {
-        util_err(err, "%s: cannot open: %s; check the file name", path,
-                 strerror(errno));
+    if (!(c.f = util_open_file(path, err))) {
+        size_t len = strlen(err);
+        snprintf(err + len, ERR_LEN - len, "; check the file name");
         return NULL;
     }
     if (!(c.chunk = malloc(CSV_CHUNK))) {

@@ -388,6 +388,7 @@ static void add_finding(Diagnosis *d, FindingKind kind, int layer, double value)
     f->kind = kind;
     f->layer = layer;
     f->value = value;
+    f->at = f->since = 0;
 }
 
 /* True when every column of W (n_in, n_out) and every entry of b are the
@@ -524,8 +525,107 @@ static void signal_findings(Diagnosis *d, bool *vanish, bool *explode)
 }
 
 /* The findings, most fundamental first. */
-static void draw_findings(const Session *s, Diagnosis *d)
+/* Unscaled inputs: the training rows' feature standard deviations, when
+ * not standardized, more than INSPECT_UNSCALED times apart. */
+static void unscaled_finding(const Session *s, Diagnosis *d)
 {
+    const Dataset *ds = s->data;
+    if (ds->standardized || ds->d < 2 || ds->n_train < 2)
+        return;
+    double lo = INFINITY, hi = 0;
+    int wide = 0;
+    for (int j = 0; j < ds->d; j++) {
+        double mean = 0, sq = 0;
+        for (int i = 0; i < ds->n_train; i++)
+            mean += ds->x[(size_t)i * ds->d + j];
+        mean /= ds->n_train;
+        for (int i = 0; i < ds->n_train; i++) {
+            double v = ds->x[(size_t)i * ds->d + j] - mean;
+            sq += v * v;
+        }
+        double sd = sqrt(sq / ds->n_train);
+        if (sd > 0 && sd < lo)
+            lo = sd;
+        if (sd > hi) {
+            hi = sd;
+            wide = j;
+        }
+    }
+    if (lo < INFINITY && hi / lo >= INSPECT_UNSCALED)
+        add_finding(d, FIND_UNSCALED, wide + 1, hi / lo);
+}
+
+/* Overfitting: the validation loss INSPECT_OVERFIT_EPOCHS epochs or more
+ * past its best and above it, while the training loss fell since then. */
+static void overfit_finding(const Session *s, Diagnosis *d)
+{
+    const Trace *t = s->trace;
+    int best = -1;
+    for (int i = 0; i < t->e_len; i++)
+        if (isfinite(t->e_val[i]) && (best < 0 || t->e_val[i] < t->e_val[best]))
+            best = i;
+    int last = t->e_len - 1;
+    if (best < 0 || last - best < INSPECT_OVERFIT_EPOCHS || !isfinite(t->e_val[last]))
+        return;
+    if (t->e_val[last] > t->e_val[best] * (1 + INSPECT_OVERFIT_RISE) && t->e_train[last] < t->e_train[best]) {
+        add_finding(d, FIND_OVERFIT, 0, t->e_val[last] / t->e_val[best]);
+        Finding *f = &d->finding[d->n_findings - 1];
+        f->at = t->e_epoch[last] - t->e_epoch[best];
+        f->since = s->steps - t->e_step[best];
+    }
+}
+
+/* How much of the gap from chance to perfect a share closes: accuracy
+ * against the largest class's share, or R² (chance 0). NaN when unknown. */
+static double gap_closed(Session *s, DataShare share)
+{
+    EvalReport r;
+    char err[ERR_LEN];
+    if (session_eval_report(s, share, &r, err) != 0)
+        return NAN;
+    double v = r.regm.r2;
+    if (r.classification) {
+        long top = 0;
+        for (int k = 0; k < s->data->n_classes; k++)
+            if (r.per[k].support > top)
+                top = r.per[k].support;
+        double chance = (double)top / (double)r.n;
+        v = chance < 1 ? (r.accuracy - chance) / (1 - chance) : 1;
+    }
+    session_report_free(&r);
+    return v;
+}
+
+/* Underfitting, only when nothing more specific was found: the training
+ * loss flat over the last INSPECT_FLAT_EPOCHS epochs, and the training
+ * (and validation) rows closing less than INSPECT_UNDERFIT of the gap. */
+static void underfit_finding(Session *s, Diagnosis *d)
+{
+    const Trace *t = s->trace;
+    int last = t->e_len - 1, first = last - INSPECT_FLAT_EPOCHS;
+    if (d->n_findings > 0 || first < 0)
+        return;
+    double a = t->e_train[first], b = t->e_train[last];
+    if (!(fabs(a - b) <= INSPECT_FLAT * fabs(a)))
+        return;
+    double tr = gap_closed(s, DATA_TRAIN);
+    double va = session_has_share(s, DATA_VAL) ? gap_closed(s, DATA_VAL) : tr;
+    if (tr < INSPECT_UNDERFIT && va < INSPECT_UNDERFIT) {
+        add_finding(d, FIND_UNDERFIT, 0, tr);
+        d->finding[d->n_findings - 1].at = t->e_epoch[last] - t->e_epoch[first];
+    }
+}
+
+/* What the run so far says about fitting: overfitting, underfitting. */
+static void fit_findings(Session *s, Diagnosis *d)
+{
+    overfit_finding(s, d);
+    underfit_finding(s, d);
+}
+
+static void draw_findings(Session *s, Diagnosis *d)
+{
+    unscaled_finding(s, d); /* first: it is often the cause of what follows */
     int L = d->n_layers;
     bool quiet_grads = true;
     for (int k = 1; k <= L; k++) {
@@ -594,6 +694,7 @@ static void draw_findings(const Session *s, Diagnosis *d)
                 add_finding(d, FIND_UPDATE_LOW, top, v);
         }
     }
+    fit_findings(s, d);
     if (d->n_findings == 0)
         add_finding(d, FIND_HEALTHY, 0, 0.0);
 }

@@ -113,6 +113,12 @@ const char *inspect_kink_name(Kink k); /* "relu", "hinge", ... */
 #define INSPECT_LR_MAX 10.0         /* a learning rate advised is never above this */
 #define INSPECT_LR_MIN 1e-6         /* nor below this */
 #define INSPECT_DUP_LIST 8          /* units of a group of identical units listed */
+#define INSPECT_UNSCALED 100.0      /* feature standard deviations this many times apart: unscaled */
+#define INSPECT_OVERFIT_EPOCHS 3    /* validation loss above its best for this many epochs: overfitting */
+#define INSPECT_OVERFIT_RISE 0.01   /* ... and at least this share above it */
+#define INSPECT_FLAT_EPOCHS 5       /* training loss over this many epochs ... */
+#define INSPECT_FLAT 0.01           /* ... changed by less than this share: flat */
+#define INSPECT_UNDERFIT 0.5        /* flat and closing less than this share of the gap from chance */
 
 /* One layer's numbers on the current batch. */
 typedef struct LayerDiag {
@@ -145,6 +151,11 @@ typedef enum FindingKind {
     FIND_DZ_VANISH,   /* value: rms dZ_1 / rms dZ_{L-1}, layer 1 (only without FIND_VANISHING) */
     FIND_UPDATE_HIGH, /* value: the largest update ratio, at layer */
     FIND_UPDATE_LOW,  /* value: the largest update ratio, at layer */
+    FIND_UNSCALED,    /* value: largest / smallest feature std; layer: the widest feature (from 1) */
+    FIND_OVERFIT,     /* value: validation loss now / its best; at: epochs since the best,
+                       * since: updates since that epoch ended */
+    FIND_UNDERFIT,    /* value: share of the gap from chance to perfect closed on the training rows
+                       * (accuracy, or R² for regression); at: epochs of the flat stretch */
     FIND_HEALTHY      /* nothing stood out */
 } FindingKind;
 
@@ -152,6 +163,7 @@ typedef struct Finding {
     FindingKind kind;
     int layer;        /* layer it is about (1-based), 0 for the whole model */
     double value;     /* see FindingKind */
+    long at, since;   /* see FindingKind (0 when unused) */
 } Finding;
 
 #define INSPECT_MAX_FINDINGS (4 * NN_MAX_LAYERS + 8)

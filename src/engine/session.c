@@ -52,6 +52,7 @@ Session *session_new(void)
     session_set_seed(s, 42);
     s->epoch = 1;
     s->last_val_loss = NAN;
+    s->last_val_accuracy = NAN;
     return s;
 }
 
@@ -310,6 +311,7 @@ static void reset_position(Session *s)
     hist_clear(s);
     if (s->trace && s->steps == 0)
         trace_clear(s->trace);
+    s->last_val_accuracy = NAN;
     s->last_val_loss = NAN;
     s->first_loss = NAN;
     s->best_epoch = 0;
@@ -398,6 +400,7 @@ int session_set_data(Session *s, Dataset *ds, bool *dropped, bool *loss_reset)
     if (ds != s->data)
         data_free(s->data);
     s->data = ds;
+    s->test_looks = 0;
     s->steps = 0;
     if (s->optim)
         optim_reset(s->optim);
@@ -834,8 +837,7 @@ int session_update(Session *s, char *err)
     s->epoch_rows += s->rows;
     if (++s->batch_index >= session_batches(s)) {
         s->last_epoch_loss = s->epoch_loss_sum / (double)s->epoch_rows;
-        double acc;
-        s->last_val_loss = s->data->n_train < s->data->n ? session_eval_loss(s, false, &acc) : NAN;
+        s->last_val_loss = session_eval_share(s, DATA_VAL, &s->last_val_accuracy);
         trace_epoch(s->trace, s->steps, s->epoch, s->last_epoch_loss, s->last_val_loss, s->opt.lr);
         session_sched_epoch_end(s);
         s->batch_index = 0;
@@ -884,60 +886,6 @@ int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, c
     return 0;
 }
 
-/* Predicted class of one output row: threshold for one unit, argmax else. */
-int session_predicted_class(const Session *s, const double *yhat, int k)
-{
-    if (k == 1)
-        return yhat[0] > (loss_desc(s->loss.kind)->margin ? 0.0 : 0.5);
-    int best = 0;
-    for (int j = 1; j < k; j++)
-        if (yhat[j] > yhat[best])
-            best = j;
-    return best;
-}
-
-double session_eval_loss(Session *s, bool train, double *accuracy)
-{
-    *accuracy = NAN;
-    if (!s->model || !s->data)
-        return NAN;
-    const Dataset *ds = s->data;
-    int lo = train ? 0 : ds->n_train, hi = train ? ds->n_train : ds->n;
-    if (hi <= lo)
-        return NAN;
-    Model *ev = s->eval;
-    int k = nn_outputs(ev);
-    memcpy(ev->params, s->model->params, sizeof(double) * s->model->n_params);
-    LossShape sh = loss_shape(ds, k);
-    double sum = 0;
-    long right = 0;
-    /* the link output lands in the gradient buffer of the copy, unused here */
-    double *yhat = ev->dz[ev->n_layers - 1];
-    for (int r = lo; r < hi; r += SESSION_EVAL_ROWS) {
-        int rows = hi - r < SESSION_EVAL_ROWS ? hi - r : SESSION_EVAL_ROWS;
-        Mat x = mat_view(ds->x + (size_t)r * ds->d, rows, ds->d);
-        nn_forward(ev, &x);
-        const double *y = ds->y + (size_t)r * ds->t;
-        sum += rows * loss_eval(&s->loss, &sh, ev->a[ev->n_layers - 1], y, rows, yhat, NULL);
-        if (ds->classification)
-            for (int i = 0; i < rows; i++)
-                right += session_predicted_class(s, yhat + (size_t)i * k, k) == (int)y[i];
-    }
-    if (ds->classification)
-        *accuracy = (double)right / (hi - lo);
-    return sum / (hi - lo);
-}
-
-double session_batch_accuracy(const Session *s)
-{
-    if (!s->data || !s->data->classification || s->phase < PHASE_FORWARD)
-        return NAN;
-    int k = nn_outputs(s->model), right = 0;
-    for (int i = 0; i < s->rows; i++)
-        right += session_predicted_class(s, s->yhat + (size_t)i * k, k) == (int)s->yb[i];
-    return (double)right / s->rows;
-}
-
 int session_predict(Session *s, const double *x, double *out, char *err)
 {
     if (!s->model)
@@ -968,7 +916,11 @@ void session_params_changed(Session *s)
 
 bool tensor_name_parse(const char *name, TensorName *tn)
 {
-    *tn = (TensorName){0, false, 0};
+    *tn = (TensorName){0, false, 0, -1};
+    if ((tn->scalar = session_scalar_find(name)) >= 0) {
+        tn->kind = 's';
+        return true;
+    }
     if (strcmp(name, "X") == 0 || strcmp(name, "Y") == 0 || strcmp(name, "yhat") == 0 ||
         strcmp(name, "loss") == 0) {
         tn->kind = name[0];
@@ -997,6 +949,16 @@ int session_tensor(Session *s, const char *name, Tensor *t, char *err)
         return util_fail(err, ERR_UNKNOWN_NAME, "unknown name '%s'", name);
     }
 
+    if (tn.kind == 's') {
+        int rc = session_scalar_value(s, tn.scalar, &s->scalar_value, err);
+        if (rc != 0)
+            return rc;
+        t->rows = t->cols = 1;
+        t->vector = true;
+        t->data = &s->scalar_value;
+        t->percent = session_scalar(tn.scalar)->accuracy;
+        return 0;
+    }
     if (tn.kind == 'X' || tn.kind == 'Y') {
         if (!ds)
             return util_fail(err, ERR_NO_DATA, "%s is the current batch, and there is no data yet", name);
@@ -1093,20 +1055,10 @@ void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ct
         fn(ctx, "yhat");
     if (s->phase >= PHASE_LOSS)
         fn(ctx, "loss");
-}
-
-void session_eval_outputs(Session *s, const double *x, int n, double *out)
-{
-    Model *ev = s->eval;
-    int d = nn_inputs(ev), k = nn_outputs(ev);
-    memcpy(ev->params, s->model->params, sizeof(double) * s->model->n_params);
-    LossShape sh = loss_shape(s->data, k);
-    for (int r = 0; r < n; r += SESSION_EVAL_ROWS) {
-        int rows = n - r < SESSION_EVAL_ROWS ? n - r : SESSION_EVAL_ROWS;
-        Mat xm = mat_view((double *)x + (size_t)r * d, rows, d);
-        nn_forward(ev, &xm);
-        loss_link(&s->loss, &sh, ev->a[ev->n_layers - 1], rows, out + (size_t)r * k);
-    }
+    const ScalarDesc *d;
+    for (int i = 0; (d = session_scalar(i)) != NULL; i++)
+        if (d->hyper || (s->data && session_has_share(s, d->share) && (!d->accuracy || s->data->classification)))
+            fn(ctx, d->name);
 }
 
 Session *session_fork(const Session *s, const OptConfig *opt, char *err)

@@ -14,6 +14,7 @@
 #include "data.h"
 #include "init.h"
 #include "loss.h"
+#include "metrics.h"
 #include "nn.h"
 #include "optim.h"
 #include "schedule.h"
@@ -100,6 +101,9 @@ typedef struct Session {
     int hist_head;          /* slot the next snapshot goes to */
 
     double last_val_loss;   /* validation loss at the last epoch's end; NaN without a split */
+    double last_val_accuracy; /* validation accuracy then; NaN without a split or classes */
+    int test_looks;         /* times the test share was evaluated since the data or split changed */
+    double scalar_value;    /* the scalar name last resolved (session_tensor's view of it) */
     SchedConfig sched;      /* learning-rate schedule, stepped at each epoch's end (none: lr stays) */
     SchedState sched_state; /* where it stands; opt.lr is the lr in force */
     ClipConfig clip;        /* gradient clipping between backward and update */
@@ -164,8 +168,15 @@ int session_train(Session *s, long epochs, EpochFn fn, void *ctx,
 /* Batches per epoch and the data set's training row count. */
 int session_batches(const Session *s);
 
-/* Loss over the validation rows (or the training rows when train is set),
- * through the evaluation copy; NaN when there is nothing to evaluate. */
+/* session_eval.c: the model in evaluation mode over a share. */
+
+/* Whether the data has rows in that share. */
+bool session_has_share(const Session *s, DataShare share);
+/* Loss over a share's rows through the evaluation copy; *accuracy the
+ * share classified right (NaN for regression); NaN when there is no
+ * model, no data or no such rows. */
+double session_eval_share(Session *s, DataShare share, double *accuracy);
+/* The same for the validation rows, or the training rows when train is set. */
 double session_eval_loss(Session *s, bool train, double *accuracy);
 /* Share of the current batch classified right (after forward); NaN for
  * regression or before forward. */
@@ -173,15 +184,55 @@ double session_batch_accuracy(const Session *s);
 /* The class one output row (k values after the link) stands for: the
  * threshold for one unit (0 for hinge, 0.5 otherwise), argmax for more. */
 int session_predicted_class(const Session *s, const double *yhat, int k);
-/* The model's output (through the link) for one input of d features in the
- * data's original units; out receives nn_outputs values. */
-int session_predict(Session *s, const double *x, double *out, char *err);
-
 /* The model's outputs through the link for n inputs x (n, d), given in
  * the units the model sees (after any standardization), into out
  * (n, outputs). Runs the evaluation copy in chunks; never allocates.
  * Needs a model. */
 void session_eval_outputs(Session *s, const double *x, int n, double *out);
+
+/* The model's output (through the link) for one input of d features in the
+ * data's original units; out receives nn_outputs values. */
+int session_predict(Session *s, const double *x, double *out, char *err);
+
+/* How good the model is on one share (scikit-learn's numbers). */
+typedef struct EvalReport {
+    DataShare share;      /* the share measured */
+    long n;               /* its rows */
+    double loss;          /* the loss in force over them */
+    double accuracy;      /* right / n for classification, else NaN */
+    bool classification;  /* which of the two parts below is filled */
+    long *cm;             /* (n_classes, n_classes) counts, rows true, columns predicted; owned */
+    ClassScore *per;      /* (n_classes) per-class scores; owned */
+    ClassMetrics cls;     /* accuracy and macro averages */
+    RegScore *reg;        /* (t) per-target scores; owned */
+    RegMetrics regm;      /* their averages */
+} EvalReport;
+/* Measures a share into r (the caller frees it with session_report_free).
+ * Evaluating the test share counts one more look (test_looks). Refused
+ * with err: ERR_NO_DATA, ERR_NO_MODEL, ERR_NO_SPLIT (no validation share),
+ * ERR_NO_TEST (no test share), ERR_NOMEM. */
+int session_eval_report(Session *s, DataShare share, EvalReport *r, char *err);
+void session_report_free(EvalReport *r);
+/* "training", "validation" or "test". */
+const char *session_share_name(DataShare share);
+
+/* A scalar name: one number about the model as a whole. */
+typedef struct ScalarDesc {
+    const char *name;   /* "val_loss" */
+    const char *about;  /* one line: what it measures */
+    DataShare share;    /* the share it is measured on */
+    bool accuracy;      /* a fraction in [0, 1], shown as a percentage */
+    bool hyper;         /* a hyperparameter (lr), not a measurement */
+} ScalarDesc;
+/* The index of a scalar name, or -1. */
+int session_scalar_find(const char *name);
+/* The descriptor of scalar i, or NULL past the last (a loop's end). */
+const ScalarDesc *session_scalar(int i);
+/* The value of scalar i now; refused with err: ERR_NO_DATA, ERR_NO_MODEL,
+ * ERR_NO_SPLIT (a validation measure without that share), ERR_NO_CLASSES
+ * (accuracy of a regression). */
+int session_scalar_value(Session *s, int i, double *v, char *err);
+
 /* A copy of the session to race (`compare`): a copy of the data, the same
  * model shape and parameters, loss, batch size, shuffle and position in
  * the data (so the same batches follow), the same schedule (started from
@@ -267,15 +318,18 @@ typedef struct Tensor {
     double *data;    /* rows*cols values, row-major */
     bool editable;   /* a parameter the learner may change */
     int layer;       /* layer number (1..) or 0 */
+    bool percent;    /* a fraction shown as a percentage (accuracy) */
 } Tensor;
 
 /* A tensor's name taken apart: "dW2" is kind 'W', a gradient, layer 2. */
 typedef struct TensorName {
-    char kind;  /* W b Z A (per layer), X Y (the batch), y (yhat), l (loss) */
+    char kind;  /* W b Z A (per layer), X Y (the batch), y (yhat), l (loss),
+                 * s (a scalar name: train_loss val_loss accuracy val_accuracy lr) */
     bool grad;  /* dW1 db1 dZ1 dA1: the gradient of the loss for it */
     int layer;  /* 1..999 for W b Z A; 0 otherwise */
+    int scalar; /* kind s: the index session_scalar_find gives */
 } TensorName;
-/* Parses a tensor's name (W1 b2 dW1 Z3 dA1 X Y yhat loss; a layer number
+/* Parses a tensor's name (W1 b2 dW1 Z3 dA1 X Y yhat loss, the scalar names; a layer number
  * from 1, no leading zero) without asking whether it exists now. The one
  * grammar of names: everything that reads a name asks here. false for
  * anything else. */
@@ -285,7 +339,8 @@ bool tensor_name_parse(const char *name, TensorName *tn);
  * err saying why: ERR_UNKNOWN_NAME (not a name at all), ERR_NO_DATA (X or
  * Y without data), ERR_NO_MODEL (a name of the model, and there is none),
  * ERR_NO_LAYER (the model has no such layer), ERR_NEEDS_FORWARD /
- * ERR_NEEDS_LOSS / ERR_NEEDS_BACKWARD (it exists later in the loop). */
+ * ERR_NEEDS_LOSS / ERR_NEEDS_BACKWARD (it exists later in the loop); a
+ * scalar name also ERR_NO_SPLIT or ERR_NO_CLASSES (session_scalar_value). */
 int session_tensor(Session *s, const char *name, Tensor *t, char *err);
 /* Calls fn for each name that exists now, in a fixed order. */
 void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ctx);

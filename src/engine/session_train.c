@@ -20,7 +20,9 @@ int session_train_early(Session *s, long epochs, const EarlyStop *es, EpochFn fn
         return util_fail(err, ERR_NO_DATA, "no data yet");
     if (!s->model)
         return util_fail(err, ERR_NO_MODEL, "no model yet");
-    if (s->data->n_train >= s->data->n)
+    int lo, hi;
+    data_share_rows(s->data, DATA_VAL, &lo, &hi);
+    if (hi <= lo)
         return util_fail(err, ERR_NO_SPLIT, "early stopping watches the validation loss, and there is no "
                          "validation share");
     if (es->patience < 1 || !(es->min_delta >= 0) || !isfinite(es->min_delta))

@@ -199,9 +199,10 @@ int main(int argc, char **argv)
                 code = rc < 0 ? 1 : rc == 1 ? 130 : 0;
                 continue;
             }
-            FILE *f = fopen(argv[i], "r");
+            char why[ERR_LEN];
+            FILE *f = util_open_file(argv[i], why);
             if (!f) {
-                fprintf(stderr, "paramlab: cannot open %s: %s\n", argv[i], strerror(errno));
+                fprintf(stderr, "paramlab: %s\n", why);
                 code = 1;
                 break;
             }

@@ -203,9 +203,10 @@ Lesson *lesson_parse(const char *path, const char *text, LessonCheck check, void
 /* The whole file into an owned string; NULL with "FILE:1: message". */
 static char *read_file(const char *path, char *err)
 {
-    FILE *f = fopen(path, "rb");
+    char why[ERR_LEN];
+    FILE *f = util_open_file(path, why);
     if (!f) {
-        util_err(err, "%s:1: cannot open: %s", path, strerror(errno));
+        util_err(err, "%s:1: %s", path, why + strlen(path) + 2); /* "PATH: why" → "PATH:1: why" */
         return NULL;
     }
     Buf b = {0};
@@ -248,7 +249,7 @@ Lesson *lesson_load(const char *path, LessonCheck check, void *ctx, char *err)
 
 bool lesson_title(const char *path, char *buf, size_t n)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = util_open_file(path, NULL);
     if (!f)
         return false;
     char line[1024], raw[256];

@@ -386,6 +386,9 @@ static void put_series_elem(FILE *c, const Pic *pic, int k, const PlotSeries *s,
     case PLOT_STEPS:
         fprintf(c, " with steps lw %s lc rgb '%s'", lw, hex);
         break;
+    case PLOT_DASHED:
+        fprintf(c, " with lines lw %s dt 2 lc rgb '%s'", lw, hex);
+        break;
     default:
         fprintf(c, " with lines lw %s lc rgb '%s'", lw, hex);
         break;

@@ -14,6 +14,8 @@
 
 #include "check.h"
 
+#include <sys/stat.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -638,7 +640,14 @@ static void test_csv_bad_corpus(void **state)
     load_refused("tests/data/no_such.csv", NULL, DATA_HEADER_AUTO,
                  "tests/data/no_such.csv: ", "No such file");
     load_refused("tests/data", NULL, DATA_HEADER_AUTO, "tests/data: ",
-                 "cannot read");
+                 "it is a directory");
+    /* a pipe is refused at once, not waited on for a writer */
+    char fifo[64];
+    snprintf(fifo, sizeof fifo, "/tmp/paramlab-fifo-%d.csv", (int)getpid());
+    unlink(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    load_refused(fifo, NULL, DATA_HEADER_AUTO, fifo, "not a regular file (a pipe or a device)");
+    unlink(fifo);
 }
 
 /* Files too big to keep in the repository, written at test time. */

@@ -1062,14 +1062,61 @@ static void check_names(Session *s, bool grads)
         }
         assert_int_equal(t.editable, (kind == 'W' || kind == 'b') && !grad);
     }
-    /* session_names lists nothing else */
+    /* session_names lists nothing else but the scalar names (test_scalar_names) */
     for (int i = 0; i < l.n; i++) {
-        bool known = false;
+        bool known = session_scalar_find(l.names[i]) >= 0;
         for (size_t j = 0; j < sizeof all / sizeof all[0]; j++)
             known |= strcmp(all[j], l.names[i]) == 0;
         if (!known)
             fail_msg("session_names listed '%s'", l.names[i]);
     }
+}
+
+/* The scalar names: one grammar with the tensors, values from the
+ * evaluation over a share, refusal codes for what does not exist yet; the
+ * test share's looks reset with the split. */
+static void test_scalar_names(void **state)
+{
+    (void)state;
+    char err[ERR_LEN] = "";
+    Tensor t;
+    TensorName tn;
+    assert_true(tensor_name_parse("val_accuracy", &tn));
+    assert_int_equal(tn.kind, 's');
+    assert_false(tensor_name_parse("val_acc", &tn));
+    Session *s = with_data(gen("moons", 100, 0, 0, 42), 32);
+    assert_int_equal(session_tensor(s, "train_loss", &t, err), ERR_NO_MODEL);
+    assert_int_equal(session_tensor(s, "lr", &t, err), 0);
+    assert_true(t.data[0] == 0.01);
+    int hidden[] = {4};
+    build(s, "mlp", hidden, 1, ACT_TANH);
+    assert_int_equal(session_tensor(s, "val_loss", &t, err), ERR_NO_SPLIT);
+    assert_null(strchr(err, '`')); /* the engine names no command */
+    assert_int_equal(session_tensor(s, "accuracy", &t, err), 0);
+    assert_true(t.percent);
+    double acc, l = session_eval_share(s, DATA_TRAIN, &acc);
+    assert_true(t.data[0] == acc);
+    assert_int_equal(session_tensor(s, "train_loss", &t, err), 0);
+    assert_true(t.data[0] == l);
+    assert_false(t.editable);
+    assert_int_equal(data_split3(s->data, 0.2, 0.2, 42, err), 0);
+    set_data(s, s->data);
+    EvalReport r;
+    assert_int_equal(session_eval_report(s, DATA_TEST, &r, err), 0);
+    session_report_free(&r);
+    assert_int_equal(s->test_looks, 1);
+    assert_int_equal(session_eval_report(s, DATA_VAL, &r, err), 0);
+    session_report_free(&r);
+    assert_int_equal(s->test_looks, 1);
+    assert_int_equal(data_split3(s->data, 0.2, 0, 42, err), 0);
+    set_data(s, s->data);
+    assert_int_equal(s->test_looks, 0);
+    assert_int_equal(session_eval_report(s, DATA_TEST, &r, err), ERR_NO_TEST);
+    session_free(s);
+    s = with_data(gen("line", 50, 0, 0, 42), 32);
+    build(s, "linear", NULL, 0, ACT_RELU);
+    assert_int_equal(session_tensor(s, "accuracy", &t, err), ERR_NO_CLASSES);
+    session_free(s);
 }
 
 static void test_tensor_names(void **state)
@@ -1361,6 +1408,7 @@ int main(void)
         cmocka_unit_test(test_tensor_names),
         cmocka_unit_test(test_predict_and_forward_values),
         cmocka_unit_test(test_eval_loss_split),
+        cmocka_unit_test(test_scalar_names),
         cmocka_unit_test(test_eval_loss_many_rows),
         cmocka_unit_test(test_optimizer_switch),
     };

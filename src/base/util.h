@@ -31,6 +31,7 @@ typedef enum ErrCode {
     ERR_UNKNOWN_NAME = -13, /* not a name paramlab knows (W1, dZ2, yhat ...) */
     ERR_NO_LAYER = -14,    /* a layer number the model does not have */
     ERR_LOSS_OUTPUTS = -15, /* the model's outputs do not fit the loss: build it after choosing the loss */
+    ERR_NO_DROPOUT = -16,  /* a dropout mask of a layer without dropout */
 } ErrCode;
 
 /* Formats a message into err (ERR_LEN bytes, may be NULL) and returns

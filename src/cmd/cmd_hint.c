@@ -63,6 +63,9 @@ const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, si
     case ERR_UNKNOWN_NAME:
         snprintf(buf, n, "; `names` lists every name that exists now");
         break;
+    case ERR_NO_DROPOUT:
+        snprintf(buf, n, "; dropout comes with the model, as in `model mlp 16 dropout=0.2`");
+        break;
     case ERR_INPUT:
     case ERR_NOMEM:
     case ERR_NO_LAYER:

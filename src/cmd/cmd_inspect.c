@@ -121,6 +121,10 @@ static void print_kink(CmdCtx *c, const GcTensor *t, const GcElement *e, double 
         snprintf(text, sizeof text, "huber switch: |f - y| of row %d (output %d) crosses delta = %g", e->kink_row,
                  e->kink_col, delta);
         break;
+    case KINK_L1:
+        snprintf(text, sizeof text, "l1 kink: W%d[%d,%d] itself crosses 0, where |w| bends", e->kink_layer,
+                 e->kink_row, e->kink_col);
+        break;
     case KINK_NONE:
         return;
     }

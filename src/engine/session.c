@@ -637,23 +637,6 @@ int session_set_batch(Session *s, int batch, char *err)
     return 0;
 }
 
-int session_set_penalty(Session *s, const Penalty *p, char *err)
-{
-    if (penalty_check(p, err) != 0)
-        return -1;
-    s->pen = *p;
-    if (s->phase > PHASE_FORWARD)
-        s->phase = PHASE_FORWARD; /* the loss and gradients of the batch are stale */
-    return 0;
-}
-
-uint64_t session_mask_key(const Session *s, long steps)
-{
-    Rng r; /* splitmix64 of the seed, then of the step: no two (seed, step) share a key */
-    rng_seed(&r, s->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(steps + 1)));
-    return rng_next(&r);
-}
-
 static int need_model(const Session *s, char *err)
 {
     if (!s->data)

@@ -124,7 +124,7 @@ static bool is_assignment(const char *seg, const char **eq)
         p++;
     if (!isalpha((unsigned char)*p))
         return false;
-    while (isalnum((unsigned char)*p))
+    while (isalnum((unsigned char)*p) || *p == '_')
         p++;
     const char *name_end = p;
     while (isspace((unsigned char)*p))

@@ -47,6 +47,8 @@ typedef struct CmdLessons {
     size_t rec_count;    /* commands written to it */
     bool rec_failed;     /* a write to it failed */
     int depth;           /* files and lesson blocks running inside one another */
+    struct stat running[RUN_DEPTH]; /* (n_running) the files being run, outermost first */
+    int n_running;
     int straight;        /* > 0: in `run` or --check: pause does not wait, ask answers itself */
     long expects;        /* expectations met, counted for --check */
     LessonRun *run;      /* the lesson being taken, or NULL */
@@ -516,6 +518,19 @@ static int run_script(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
     return rc;
 }
 
+/* a and b are one file (device and inode), whatever names reached them. */
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Whether the file at path is the one `record` is writing to. */
+static bool is_record_file(const CmdLessons *L, const struct stat *at)
+{
+    struct stat r;
+    return L->rec && fstat(fileno(L->rec), &r) == 0 && same_file(&r, at);
+}
+
 int cmd_lesson_run_file(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
 {
     *st = (CmdRunStats){0, 0, 0};
@@ -529,6 +544,10 @@ int cmd_lesson_run_file(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
     path = cmd_path(c, path, found, sizeof found);
     if (is_dir(path))
         return cmd_fail(c, "%s is a directory: give a lesson (.md) or a script of commands (.plab)", path);
+    struct stat at;
+    bool exists = stat(path, &at) == 0;
+    if (exists && is_record_file(L, &at)) /* each line run would be written to it again, without end */
+        return cmd_fail(c, "%s is the file `record` is writing to: `record stop` first, then run it", path);
     char *dir = dir_of(path);
     char *name = util_strdup(path); /* path may live in found, which nested runs do not touch, or argv */
     if (!dir || !name) {
@@ -540,9 +559,13 @@ int cmd_lesson_run_file(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
     c->base_dir = dir;
     L->depth++;
     L->straight++;
+    if (exists)
+        L->running[L->n_running++] = at;
     long expects = L->expects;
     int rc = ends_with(name, ".md") ? run_lesson(c, name, flags, st) : run_script(c, name, flags, st);
     st->expects = L->expects - expects;
+    if (exists)
+        L->n_running--;
     L->depth--;
     L->straight--;
     c->base_dir = saved;
@@ -592,6 +615,11 @@ int cmd_record(CmdCtx *c, int argc, char **argv)
         return cmd_fail(c, "record needs a file name, as in `record my-session.plab`");
     if (is_dir(path))
         return cmd_fail(c, "%s is a directory: give a file name, as in `record %s/session.plab`", path, path);
+    struct stat at;
+    for (int i = 0; i < L->n_running && stat(path, &at) == 0; i++)
+        if (same_file(&L->running[i], &at))
+            return cmd_fail(c, "%s is running now: recording to it would overwrite what is being read; "
+                            "record to another file", path);
     FILE *f = fopen(path, "w");
     if (!f)
         return cmd_fail(c, "cannot write %s: %s; check that the directory exists and is writable", path,

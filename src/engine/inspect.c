@@ -235,16 +235,16 @@ void inspect_gradcheck_free(GradcheckResult *r)
 /* Parses "W3", "b1" (or "dW3", "db1") into a layer and a kind. */
 static int parse_param(const Model *m, const char *name, int *k, bool *bias, char *err)
 {
-    const char *p = name[0] == 'd' && (name[1] == 'W' || name[1] == 'b') ? name + 1 : name;
-    long v;
-    if ((p[0] != 'W' && p[0] != 'b') || p[1] < '1' || p[1] > '9' || !util_parse_long(p + 1, 1, 999, &v))
+    TensorName tn;
+    if (!tensor_name_parse(name, &tn) || (tn.kind != 'W' && tn.kind != 'b'))
         return util_err(err, "gradcheck checks parameters, and '%s' is not one: give W1..W%d or b1..b%d, or "
                         "nothing to check them all", name, m->n_layers, m->n_layers);
+    long v = tn.layer;
     if (v > m->n_layers)
         return util_err(err, "%s: this model has %d layer%s, so parameters go from W1 to W%d", name,
                         m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
     *k = (int)v;
-    *bias = p[0] == 'b';
+    *bias = tn.kind == 'b';
     return 0;
 }
 

@@ -498,13 +498,11 @@ int session_build_model_drop(Session *s, const char *kind, const int *hidden, in
 /* Parses "W3" / "b1" into layer number and kind; false if not a parameter. */
 static bool parse_param(const char *name, const Model *m, int *k, bool *bias)
 {
-    if ((name[0] != 'W' && name[0] != 'b') || name[1] < '1' || name[1] > '9')
+    TensorName tn;
+    if (!tensor_name_parse(name, &tn) || tn.grad || (tn.kind != 'W' && tn.kind != 'b'))
         return false;
-    long v;
-    if (!util_parse_long(name + 1, 1, NN_MAX_LAYERS, &v))
-        return false;
-    *k = (int)v;
-    *bias = name[0] == 'b';
+    *k = tn.layer;
+    *bias = tn.kind == 'b';
     return m && *k <= m->n_layers;
 }
 

@@ -484,6 +484,45 @@ static void test_run_script(void **state)
     fx_free(x);
 }
 
+/* A recording never feeds itself: running the file being recorded, or
+ * recording into a file being run, is refused at once (before, each line
+ * run was written to the file again and the run never ended), also through
+ * a symbolic link to it. */
+static void test_record_and_run_one_file(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    char line[700], rec[300], link[300];
+    snprintf(rec, sizeof rec, "%s/rec.plab", tmpdir);
+    snprintf(link, sizeof link, "%s/rec-link.plab", tmpdir);
+    unlink(link);
+    assert_int_equal(symlink(rec, link), 0);
+    snprintf(line, sizeof line, "data line n=50; model linear; record %s; step", rec);
+    ok(x, line);
+    snprintf(line, sizeof line, "run %s", rec);
+    assert_contains(refused(x, line), "is the file `record` is writing to: `record stop` first");
+    snprintf(line, sizeof line, "run %s", link);
+    assert_contains(refused(x, line), "is the file `record` is writing to");
+    assert_int_equal(x->c.s->steps, 1);
+    ok(x, "record stop");
+    snprintf(line, sizeof line, "run %s", rec); /* once stopped, it replays */
+    ok(x, line);
+
+    /* a script that records into itself */
+    snprintf(line, sizeof line, "data line n=20\nrecord %s/itself.plab\nstep\n", tmpdir);
+    const char *me = put("itself.plab", line);
+    snprintf(line, sizeof line, "run %s", me);
+    assert_contains(refused(x, line), "is running now: recording to it would overwrite what is being read");
+    FILE *f = fopen(me, "r");
+    assert_non_null(f);
+    char first[64] = "";
+    assert_non_null(fgets(first, sizeof first, f));
+    fclose(f);
+    assert_string_equal(first, "data line n=20\n"); /* the script is as it was */
+    unlink(link);
+    fx_free(x);
+}
+
 static void test_run_lesson(void **state)
 {
     (void)state;
@@ -820,6 +859,7 @@ int main(void)
         cmocka_unit_test(test_ask),
         cmocka_unit_test(test_pause),
         cmocka_unit_test(test_lesson_walk),
+        cmocka_unit_test(test_record_and_run_one_file),
         cmocka_unit_test(test_lesson_refused),
         cmocka_unit_test(test_list_and_complete),
     };

@@ -141,6 +141,9 @@ static void test_hyperparameters_not_assignable(void **state)
     ok(x, "data line n=20; model linear");
     assert_contains(refused(x, "lr = 0.1"), "set it with `set lr 0.1`");
     assert_contains(refused(x, "amsgrad = 1"), "hyperparameter");
+    /* names with an underscore are names too */
+    assert_string_equal(refused(x, "momentum_decay = 1"),
+                        "momentum_decay is a hyperparameter: set it with `set momentum_decay 1`");
     assert_contains(refused(x, "set = 3"), "is a command");
     fx_free(x);
 }

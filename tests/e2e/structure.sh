@@ -3,8 +3,9 @@
 # files call into each other, directly or round a longer circle (a call is
 # a symbol one object uses and another defines); calls only go down the
 # layers (front → cmd → engine/view → base, and view never into engine);
-# no header includes itself round a circle; no source file over 1200 lines and no
-# function over 120. Prints each breach and fails.
+# no header includes itself round a circle; no source file over 1200
+# lines and no function over 120; no engine sentence names a command.
+# Prints each breach and fails.
 # Usage: structure.sh BIN (the objects are in BIN's folder, under obj/)
 bin=${1:-build/paramlab}
 dir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -74,7 +75,12 @@ awk 'FNR == 1 { start = 0 }
      { prev = $0 }' src/*/*.c > "$tmp/long"
 while read -r line; do bad "$line"; done < "$tmp/long"
 
+# the engine's sentences name no command (the command layer adds advice):
+# no string literal in src/base or src/engine holds a backquote
+grep -n '"[^"]*`[^"]*"' src/base/*.c src/engine/*.c | grep -v '^[^:]*:[0-9]*: *\(/\*\|\*\)' > "$tmp/cmds"
+while read -r line; do bad "an engine sentence names a command: $line"; done < "$tmp/cmds"
+
 if [ "$fails" -eq 0 ]; then
-    echo "structure: ok ($(wc -l < "$tmp/calls") file-to-file calls, all downward, no circle; no file over 1200 lines, no function over 120)"
+    echo "structure: ok ($(wc -l < "$tmp/calls") file-to-file calls, all downward, no circle; no file over 1200 lines, no function over 120; no command named in the engine)"
 fi
 [ "$fails" -eq 0 ]

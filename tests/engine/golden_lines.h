@@ -54,6 +54,24 @@ static inline void gl_free(void)
     gl_n = 0;
 }
 
+/* cmocka group setup and teardown for a suite reading one golden file,
+ * whose path is GL_FILE, defined before this header is included:
+ * cmocka_run_group_tests_name("clip", tests, gl_setup, gl_teardown). */
+#ifdef GL_FILE
+static int gl_setup(void **state)
+{
+    (void)state;
+    return gl_load(GL_FILE);
+}
+
+static int gl_teardown(void **state)
+{
+    (void)state;
+    gl_free();
+    return 0;
+}
+#endif
+
 /* True when line starts with the word key. */
 static inline int gl_is(const char *line, const char *key)
 {

@@ -20,28 +20,16 @@
 #include <cmocka.h>
 
 #include "clip.h"
+#define GL_FILE "tests/golden/clip.txt"
+#define GOLDEN GL_FILE
 #include "golden_lines.h"
 #include "util.h"
 
-#define GOLDEN "tests/golden/clip.txt"
 #define REL_TOL 1e-12
 #define MAXN 8192
 
 static double grad[MAXN], want[MAXN], sizes[64];
 static size_t sz[64];
-
-static int setup(void **state)
-{
-    (void)state;
-    return gl_load(GOLDEN);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    gl_free();
-    return 0;
-}
 
 static void test_golden(void **state)
 {
@@ -212,5 +200,5 @@ int main(void)
         cmocka_unit_test(test_value_report),
         cmocka_unit_test(test_parse),
     };
-    return cmocka_run_group_tests_name("clip", tests, setup, teardown);
+    return cmocka_run_group_tests_name("clip", tests, gl_setup, gl_teardown);
 }

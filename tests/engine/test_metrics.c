@@ -17,29 +17,17 @@
 
 #include <cmocka.h>
 
+#define GL_FILE "tests/golden/metrics.txt"
+#define GOLDEN GL_FILE
 #include "golden_lines.h"
 #include "metrics.h"
 #include "util.h"
 
-#define GOLDEN "tests/golden/metrics.txt"
 #define MAXN 4096
 #define MAXK 16
 
 static double buf_a[MAXN], buf_b[MAXN], buf_c[MAXN];
 static int truth[MAXN], pred[MAXN];
-
-static int setup(void **state)
-{
-    (void)state;
-    return gl_load(GOLDEN);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    gl_free();
-    return 0;
-}
 
 /* The numbers of line key (which must be there) into out; their count. */
 static int need(int line, const char *key, double *out, int max)
@@ -172,5 +160,5 @@ int main(void)
         cmocka_unit_test(test_regression),
         cmocka_unit_test(test_edges),
     };
-    return cmocka_run_group_tests_name("metrics", tests, setup, teardown);
+    return cmocka_run_group_tests_name("metrics", tests, gl_setup, gl_teardown);
 }

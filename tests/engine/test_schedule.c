@@ -16,26 +16,14 @@
 
 #include <cmocka.h>
 
+#define GL_FILE "tests/golden/schedule.txt"
+#define GOLDEN GL_FILE
 #include "golden_lines.h"
 #include "schedule.h"
 #include "util.h"
 
-#define GOLDEN "tests/golden/schedule.txt"
 #define MAXE 64  /* epochs of a case, at most */
 #define MAXW 16  /* words of a case line */
-
-static int setup(void **state)
-{
-    (void)state;
-    return gl_load(GOLDEN);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    gl_free();
-    return 0;
-}
 
 /* Splits a copy of line into words (buf keeps them). */
 static int split_words(const char *line, char *buf, size_t n, const char **w, int max)
@@ -297,5 +285,5 @@ int main(void)
         cmocka_unit_test(test_defaults_and_describe),
         cmocka_unit_test(test_state_copy),
     };
-    return cmocka_run_group_tests_name("schedule", tests, setup, teardown);
+    return cmocka_run_group_tests_name("schedule", tests, gl_setup, gl_teardown);
 }

@@ -160,8 +160,16 @@ static void log_push(CmdLessons *L, const char *line)
 
 void cmd_lesson_log_add(CmdCtx *c, const char *line)
 {
-    if (c->lessons)
-        log_push(c->lessons, line);
+    CmdLessons *L = c->lessons;
+    if (!L)
+        return;
+    bool failed = L->rec_failed;
+    log_push(L, line);
+    if (L->rec && L->rec_failed && !failed) { /* said once, when it happens */
+        cmd_out(c, "record: a write to %s failed (is the disk full?); recording stopped, the file is incomplete\n",
+                L->rec_path);
+        rec_close(L);
+    }
 }
 
 /* `data load PATH ...` (a command whose file may be found beside the
@@ -634,6 +642,11 @@ int cmd_record(CmdCtx *c, int argc, char **argv)
     rec_write_all(L);
     if (!L->rec)
         return cmd_fail(c, "cannot write %s: %s", path, strerror(errno));
+    if (L->rec_failed) {
+        int e = errno;
+        rec_close(L);
+        return cmd_fail(c, "cannot write %s: %s (is the disk full?)", path, strerror(e));
+    }
     cmd_out(c, "recording to %s: the %zu command%s so far, then each one that succeeds; `record stop` ends it\n",
             path, L->rec_count, L->rec_count == 1 ? "" : "s");
     return 0;

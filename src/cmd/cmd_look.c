@@ -1,6 +1,7 @@
 /* cmd_look.c — looking at the numbers: `show`, `export` (CSV with full
  * precision), `predict` and the optimizer's `state` of a parameter. */
 #include "cmd_handlers.h"
+#include "afile.h"
 
 #include <errno.h>
 #include <math.h>
@@ -49,34 +50,17 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
     if (!argv[2][0])
         return cmd_fail(c, "export needs a file name, as in `export %s %s.csv`", t.name, t.name);
     struct stat st;
-    bool exists = stat(argv[2], &st) == 0;
-    if (exists && S_ISDIR(st.st_mode))
+    if (stat(argv[2], &st) == 0 && S_ISDIR(st.st_mode))
         return cmd_fail(c, "%s is a directory: give a file name, as in `export %s %s/%s.csv`", argv[2], t.name, argv[2],
                     t.name);
-    bool special = exists && !S_ISREG(st.st_mode); /* /dev/stdout, a pipe: write in place */
-    size_t len = strlen(argv[2]);
-    char *tmp = malloc(len + 16);
-    if (!tmp)
-        return cmd_fail(c, "out of memory");
-    snprintf(tmp, len + 16, special ? "%s" : "%s.tmp", argv[2]);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        cmd_fail(c, "cannot write %s: %s; check that the directory exists and is writable", argv[2], strerror(errno));
-        free(tmp);
+    AFile a;
+    if (afile_open(&a, argv[2], c->err) != 0)
         return -1;
-    }
     for (int i = 0; i < t.rows; i++)
         for (int j = 0; j < t.cols; j++)
-            fprintf(f, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
-    bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad || (!special && rename(tmp, argv[2]) != 0)) {
-        cmd_fail(c, "cannot write %s: %s", argv[2], strerror(errno));
-        if (!special)
-            remove(tmp);
-        free(tmp);
+            fprintf(a.f, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
+    if (afile_commit(&a, c->err) != 0)
         return -1;
-    }
-    free(tmp);
     cmd_out(c, "wrote %s (%d×%d) to %s with full precision\n", t.name, t.rows, t.cols, argv[2]);
     return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_COMPARE, K_COUNT } Kind;
 
@@ -739,6 +740,31 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
 /* Where `set plot` sends pictures. */
 static const char *const target_names[] = {"window", "terminal", "png", "svg", NULL};
 
+/* Refuses a picture file that cannot be written now, not at the first
+ * picture, without creating or opening anything: a directory, a device or
+ * a pipe (writing to one would fail unnoticed or block), a symbolic link
+ * to nothing, a file or folder without write permission. */
+static int check_picture_file(CmdCtx *c, const char *file, const char *ext)
+{
+    struct stat st, lst;
+    bool existed = stat(file, &st) == 0;
+    if (!existed && lstat(file, &lst) == 0)
+        return cmd_fail(c, "%s is a symbolic link to a file that does not exist: give another name, as in "
+                        "file=plot.%s", file, ext);
+    if (existed && S_ISDIR(st.st_mode))
+        return cmd_fail(c, "%s is a directory: give a file name, as in file=%s/plot.%s", file, file, ext);
+    if (existed && !S_ISREG(st.st_mode))
+        return cmd_fail(c, "%s is not a regular file (a device or a pipe): give a file name, as in file=plot.%s",
+                        file, ext);
+    char dir[4096];
+    const char *slash = strrchr(file, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - file) + 1 : 1, slash ? file : ".");
+    const char *target = existed ? file : dir;
+    if (access(target, W_OK) != 0)
+        return cmd_fail(c, "cannot write %s: %s", file, strerror(errno));
+    return 0;
+}
+
 int cmd_set_plot(CmdCtx *c, int argc, char **argv)
 {
     CmdPlots *p = plots(c);
@@ -764,18 +790,8 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
         if (!*file)
             return cmd_fail(c, "file= needs a file name, as in file=loss.%s", names[t]);
     }
-    if (file) { /* refuse a file that cannot be written now, not at the first picture */
-        struct stat st;
-        bool existed = stat(file, &st) == 0;
-        if (existed && S_ISDIR(st.st_mode))
-            return cmd_fail(c, "%s is a directory: give a file name, as in file=%s/plot.%s", file, file, names[t]);
-        FILE *f = fopen(file, "a");
-        if (!f)
-            return cmd_fail(c, "cannot write %s: %s", file, strerror(errno));
-        fclose(f);
-        if (!existed)
-            remove(file);
-    }
+    if (file && check_picture_file(c, file, names[t]) != 0)
+        return -1;
     if (plot_set_target(p->plot, targets[t], file, c->err) != 0)
         return -1;
     snprintf(p->file, sizeof p->file, "%s", file ? file : "");

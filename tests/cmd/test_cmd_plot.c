@@ -255,6 +255,40 @@ static void test_file_names_cannot_run_commands(void **state)
     fx_free(x);
 }
 
+/* A picture file is checked when it is chosen, without opening or
+ * creating anything: a device (/dev/full would swallow the picture with
+ * no error), a pipe (opening it would block), a symbolic link to nothing
+ * (the check used to create its target and then delete the link) and a
+ * directory are refused, and the session's target stays as it was. */
+static void test_picture_files_that_cannot_be_pictures(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    char fifo[128], link[128], target[128], line[400];
+    snprintf(fifo, sizeof fifo, "%s/pipe.svg", dir);
+    snprintf(link, sizeof link, "%s/link.svg", dir);
+    snprintf(target, sizeof target, "%s/nothing-here.svg", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(symlink(target, link), 0);
+    ok(x, "set plot terminal");
+    if (access("/dev/full", W_OK) == 0)
+        assert_contains(refused(x, "set plot svg file=/dev/full"), "is not a regular file (a device or a pipe)");
+    snprintf(line, sizeof line, "set plot svg file=%s", fifo);
+    assert_contains(refused(x, line), "is not a regular file (a device or a pipe)");
+    snprintf(line, sizeof line, "set plot png file=%s", link);
+    assert_contains(refused(x, line), "is a symbolic link to a file that does not exist");
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0); /* the link is still there */
+    assert_int_equal(access(target, F_OK), -1); /* and nothing was made through it */
+    snprintf(line, sizeof line, "set plot png file=%s", dir);
+    assert_contains(refused(x, line), "is a directory");
+    ok(x, "plot");
+    assert_contains(x->last, "pictures go to: terminal");
+    unlink(fifo);
+    unlink(link);
+    fx_free(x);
+}
+
 static void test_missing_gnuplot_only_turns_plots_off(void **state)
 {
     (void)state;
@@ -284,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_race_survives_divergence),
         cmocka_unit_test(test_interrupted_race_is_fair),
         cmocka_unit_test(test_file_names_cannot_run_commands),
+        cmocka_unit_test(test_picture_files_that_cannot_be_pictures),
         cmocka_unit_test(test_missing_gnuplot_only_turns_plots_off),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);

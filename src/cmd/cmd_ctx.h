@@ -36,6 +36,9 @@ typedef struct CmdCtx {
                                       * (cmd_lesson_init / cmd_lesson_free) */
     const struct CmdHooks *hooks[CMD_MAX_HOOKS]; /* (n_hooks) borrowed: called around commands */
     int n_hooks;
+    /* a command that failed but whose effect stays (`expect error forward`
+     * when forward ran): what `record` writes for it; "" when none */
+    char record_as[1024];
 } CmdCtx;
 
 /* What Tab should offer for the word being typed. */

@@ -220,6 +220,7 @@ int cmd_lesson_exec(CmdCtx *c, char *seg, int (*exec)(CmdCtx *c, char *seg))
             *--e = '\0';
     Session *before = c->s;
     long steps = c->s->steps;
+    c->record_as[0] = '\0';
     int rc = exec(c, seg);
     if (!text)
         return rc;
@@ -236,6 +237,8 @@ int cmd_lesson_exec(CmdCtx *c, char *seg, int (*exec)(CmdCtx *c, char *seg))
             log_data_load(c, text);
         } else if (rc == 0) {
             log_push(L, text);
+        } else if (c->record_as[0]) {
+            log_push(L, c->record_as);
         } else if (rc == 1 && (flags & CMD_TRAINS)) {
             /* stopped by Ctrl-C: the steps it took, so a replay stops there too */
             char line[48];
@@ -243,6 +246,12 @@ int cmd_lesson_exec(CmdCtx *c, char *seg, int (*exec)(CmdCtx *c, char *seg))
                 snprintf(line, sizeof line, "step %ld", c->s->steps - steps);
                 log_push(L, line);
             }
+        } else if (rc < 0 && (flags & CMD_TRAINS) && strlen(text) < 1000) {
+            /* stopped by an alarm (divergence, NaN) after what it did: the
+             * replay runs it into the same alarm and goes on */
+            char line[1024];
+            snprintf(line, sizeof line, "expect error %s", text);
+            log_push(L, line);
         }
     }
     free(text);

@@ -523,6 +523,37 @@ static void test_record_and_run_one_file(void **state)
     fx_free(x);
 }
 
+/* What `record` writes is what changed the state, also when a command
+ * failed after changing it: an `expect error` whose command ran is written
+ * as that command, a `train` stopped by the divergence alarm after some
+ * updates as `expect error train ...`, which runs into the same alarm. The
+ * file replays to the same state, bit for bit. */
+static void test_record_what_changed(void **state)
+{
+    (void)state;
+    Fx *a = fx_new();
+    char line[400];
+    const char *path = put("changed.plab", "");
+    snprintf(line, sizeof line, "data line n=50 seed=3; model linear; set lr 3; record %s", path);
+    ok(a, line);
+    assert_contains(refused(a, "expect error forward"), "succeeded, expected it to be refused");
+    ok(a, "loss; backward; update");
+    assert_contains(refused(a, "train 50"), "training diverged");
+    long steps = a->c.s->steps;
+    assert_true(steps > 1);
+    ok(a, "record stop");
+    char *text = slurp(path);
+    assert_contains(text, "\nforward\nloss\nbackward\nupdate\nexpect error train 50\n");
+    free(text);
+    Fx *b = fx_new();
+    snprintf(line, sizeof line, "run %s", path);
+    ok(b, line);
+    assert_int_equal(b->c.s->steps, steps);
+    assert_same_state(a->c.s, b->c.s);
+    fx_free(b);
+    fx_free(a);
+}
+
 /* A record file that cannot take what is written (a full disk) is refused
  * when `record` starts, not found out at `record stop`. */
 static void test_record_full_disk(void **state)
@@ -876,6 +907,7 @@ int main(void)
         cmocka_unit_test(test_lesson_walk),
         cmocka_unit_test(test_record_and_run_one_file),
         cmocka_unit_test(test_record_full_disk),
+        cmocka_unit_test(test_record_what_changed),
         cmocka_unit_test(test_lesson_refused),
         cmocka_unit_test(test_list_and_complete),
     };

@@ -121,6 +121,10 @@ static void print_kink(CmdCtx *c, const GcTensor *t, const GcElement *e, double 
         snprintf(text, sizeof text, "huber switch: |f - y| of row %d (output %d) crosses delta = %g", e->kink_row,
                  e->kink_col, delta);
         break;
+    case KINK_L1:
+        snprintf(text, sizeof text, "l1 kink: W%d[%d,%d] itself crosses 0, where |w| bends", e->kink_layer,
+                 e->kink_row, e->kink_col);
+        break;
     case KINK_NONE:
         return;
     }
@@ -179,7 +183,8 @@ int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
         return cmd_hint_add(c->s, rc, true, c->err);
     cmd_out(c, "gradcheck on ");
     print_batch(c, r.rows);
-    cmd_out(c, ", loss %s = %s, on a copy of the model\n", loss_name(c->s->loss.kind), G3(r.loss));
+    cmd_out(c, ", loss %s%s = %s, on a copy of the model\n", loss_name(c->s->loss.kind),
+            penalty_on(&c->s->pen) ? " + penalty" : "", G3(r.loss));
     char text[512];
     snprintf(text, sizeof text,
              "numeric dL/dp = (L(p+h) - L(p-h)) / 2h with step h = %g, against backward's dL/dp; rel error = "
@@ -696,7 +701,8 @@ int cmd_diagnose(CmdCtx *c, int argc, char **argv)
         return cmd_hint_add(c->s, rc, true, c->err);
     cmd_out(c, "diagnose on ");
     print_batch(c, d.rows);
-    cmd_out(c, ", loss %s = %s, on a copy of the model\n\n", loss_name(s->loss.kind), G3(d.loss));
+    cmd_out(c, ", loss %s%s = %s, on a copy of the model\n\n", loss_name(s->loss.kind),
+            penalty_on(&s->pen) ? " + penalty" : "", G3(d.loss));
     cmd_out(c, "  ");
     cell(c, "layer", 7);
     cell(c, "shape", 9);

@@ -35,6 +35,7 @@ typedef enum ErrCode {
     ERR_NO_SPLIT = -16,    /* the data has no validation share */
     ERR_NO_TEST = -17,     /* the data has no test share */
     ERR_NO_CLASSES = -18,  /* a class measure (accuracy) asked of a regression task */
+    ERR_NO_DROPOUT = -19,  /* a dropout mask of a layer without dropout */
 } ErrCode;
 
 /* Formats a message into err (ERR_LEN bytes, may be NULL) and returns

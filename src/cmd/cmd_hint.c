@@ -72,6 +72,9 @@ const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, si
     case ERR_NO_CLASSES:
         snprintf(buf, n, "; for regression `metrics` shows MSE, MAE and R²");
         break;
+    case ERR_NO_DROPOUT:
+        snprintf(buf, n, "; dropout comes with the model, as in `model mlp 16 dropout=0.2`");
+        break;
     case ERR_INPUT:
     case ERR_NOMEM:
     case ERR_NO_LAYER:

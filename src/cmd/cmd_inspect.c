@@ -121,6 +121,10 @@ static void print_kink(CmdCtx *c, const GcTensor *t, const GcElement *e, double 
         snprintf(text, sizeof text, "huber switch: |f - y| of row %d (output %d) crosses delta = %g", e->kink_row,
                  e->kink_col, delta);
         break;
+    case KINK_L1:
+        snprintf(text, sizeof text, "l1 kink: W%d[%d,%d] itself crosses 0, where |w| bends", e->kink_layer,
+                 e->kink_row, e->kink_col);
+        break;
     case KINK_NONE:
         return;
     }
@@ -171,20 +175,19 @@ static void print_elements(CmdCtx *c, const GcTensor *t)
         cmd_out(c, "  ... %zu more (the table above has their largest error)\n", t->evaluated - shown);
 }
 
-int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
+/* What was checked and how: the batch, the loss, h and the thresholds,
+ * and that clipping (when on) is not part of it. */
+static void print_gc_head(CmdCtx *c, const GradcheckResult *r)
 {
-    GradcheckResult r;
-    int rc = inspect_gradcheck(c->s, argc > 1 ? argv[1] : NULL, &r, c->err);
-    if (rc != 0)
-        return cmd_hint_add(c->s, rc, true, c->err);
     cmd_out(c, "gradcheck on ");
-    print_batch(c, r.rows);
-    cmd_out(c, ", loss %s = %s, on a copy of the model\n", loss_name(c->s->loss.kind), G3(r.loss));
+    print_batch(c, r->rows);
+    cmd_out(c, ", loss %s%s = %s, on a copy of the model\n", loss_name(c->s->loss.kind),
+            penalty_on(&c->s->pen) ? " + penalty" : "", G3(r->loss));
     char text[512];
     snprintf(text, sizeof text,
              "numeric dL/dp = (L(p+h) - L(p-h)) / 2h with step h = %g, against backward's dL/dp; rel error = "
              "|backward - numeric| / max(|backward|, |numeric|, %.3g); a tensor passes when its max rel error "
-             "< %g.", r.step, r.floor, r.threshold);
+             "< %g.", r->step, r->floor, r->threshold);
     wrapped(c, "", text);
     if (c->s->clip.kind != CLIP_OFF) {
         char desc[64];
@@ -193,6 +196,16 @@ int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
                  "changes what the update uses, not the derivative).", desc);
         wrapped(c, "", text);
     }
+}
+
+int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
+{
+    GradcheckResult r;
+    int rc = inspect_gradcheck(c->s, argc > 1 ? argv[1] : NULL, &r, c->err);
+    if (rc != 0)
+        return cmd_hint_add(c->s, rc, true, c->err);
+    print_gc_head(c, &r);
+    char text[512];
     cmd_out(c, "\n  ");
     cell(c, "tensor", 7);
     cell(c, "shape", 10);
@@ -703,7 +716,8 @@ int cmd_diagnose(CmdCtx *c, int argc, char **argv)
         return cmd_hint_add(c->s, rc, true, c->err);
     cmd_out(c, "diagnose on ");
     print_batch(c, d.rows);
-    cmd_out(c, ", loss %s = %s, on a copy of the model\n\n", loss_name(s->loss.kind), G3(d.loss));
+    cmd_out(c, ", loss %s%s = %s, on a copy of the model\n\n", loss_name(s->loss.kind),
+            penalty_on(&s->pen) ? " + penalty" : "", G3(d.loss));
     cmd_out(c, "  ");
     cell(c, "layer", 7);
     cell(c, "shape", 9);

@@ -50,6 +50,14 @@ int cmd_loss(CmdCtx *c, int argc, char **argv)
     if (!isnan(acc))
         cmd_out(c, "; accuracy on this batch %.1f%%", 100 * acc);
     cmd_out(c, "\n");
+    if (penalty_on(&s->pen)) {
+        cmd_out(c, "     = %s (data term, %s)", NUM(s->loss_data), loss_name(s->loss.kind));
+        if (s->pen.l1 != 0)
+            cmd_out(c, " + %s (l1 penalty, %s·Σ|w|)", NUM(s->loss_l1), NUM(s->pen.l1));
+        if (s->pen.l2 != 0)
+            cmd_out(c, " + %s (l2 penalty, %s/2·Σw²)", NUM(s->loss_l2), NUM(s->pen.l2));
+        cmd_out(c, "\n");
+    }
     return 0;
 }
 

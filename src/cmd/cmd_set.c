@@ -64,6 +64,40 @@ static void print_init(CmdCtx *c, const InitConfig *ic)
 }
 
 
+/* Whether the optimizer in force has a weight_decay, and its value. */
+static bool opt_weight_decay(const OptConfig *o, double *wd)
+{
+    int n;
+    const OptHyper *h = optim_hypers(o->kind, &n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(h[i].name, "weight_decay") == 0) {
+            *wd = *(const double *)(const void *)((const char *)o + h[i].offset);
+            return true;
+        }
+    return false;
+}
+
+/* The penalties (`set l1`, `set l2`) beside the optimizer's weight_decay,
+ * saying which one is a term of the loss and how weight_decay acts; only
+ * when one of them is on (the optimizer's line shows weight_decay=0). */
+static void print_penalties(CmdCtx *c)
+{
+    Session *s = c->s;
+    double wd = 0;
+    bool has_wd = opt_weight_decay(&s->opt, &wd);
+    if (!penalty_on(&s->pen) && wd == 0)
+        return;
+    cmd_out(c, "  %-10s %s%s\n", "l1", NUM(s->pen.l1),
+            s->pen.l1 != 0 ? "  (adds l1·Σ|w| over the weights to the loss; gradient l1·sign(w))" : "  (off)");
+    cmd_out(c, "  %-10s %s%s\n", "l2", NUM(s->pen.l2),
+            s->pen.l2 != 0 ? "  (adds (l2/2)·Σw² over the weights to the loss; gradient l2·w)" : "  (off)");
+    if (has_wd)
+        cmd_out(c, "  %-10s %s  (%s's own, on every parameter, biases too: %s)\n", "weight_decay", NUM(wd),
+                optim_name(s->opt.kind),
+                optim_decay_decoupled(s->opt.kind) ? "decoupled, p shrinks by lr·weight_decay·p beside the step"
+                                                  : "coupled, weight_decay·p added to the gradient");
+}
+
 int cmd_hypers(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -93,6 +127,7 @@ int cmd_hypers(CmdCtx *c, int argc, char **argv)
             cmd_out(c, " act=%s", act_name(s->act));
         cmd_out(c, "\n");
     }
+    print_penalties(c);
     cmd_sched_hypers(c);
     cmd_out(c, "  %-10s %d significant digits\n", "precision", s->precision);
     return 0;
@@ -327,6 +362,30 @@ static int set_precision(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
+/* set l1 X | set l2 X */
+static int set_penalty(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    const char *what = argv[1], *v = argv[2];
+    Penalty p = s->pen;
+    double *field = strcmp(what, "l1") == 0 ? &p.l1 : &p.l2;
+    if (!util_parse_double(v, field) || !(*field >= 0))
+        return cmd_fail(c, "%s must be a number of 0 or more (0 turns it off), as in `set %s 1e-3`; got '%s'", what,
+                        what, v);
+    int rc = session_set_penalty(s, &p, c->err);
+    if (rc != 0)
+        return cmd_hint_add(s, rc, true, c->err);
+    if (*field == 0)
+        cmd_out(c, "%s off\n", what);
+    else if (field == &p.l1)
+        cmd_out(c, "l1 %s: the loss gains l1·Σ|w| over every weight matrix (biases excluded), each gradient "
+                "l1·sign(w)\n", NUM(*field));
+    else
+        cmd_out(c, "l2 %s: the loss gains (l2/2)·Σw² over every weight matrix (biases excluded), each gradient "
+                "l2·w\n", NUM(*field));
+    return 0;
+}
+
 /* set OPTION X: any hyperparameter of the current optimizer (set momentum 0.9) */
 static int set_hyper(CmdCtx *c, int argc, char **argv)
 {
@@ -364,6 +423,8 @@ static const Settable settables[] = {
     {"seed", set_seed, "1", NULL},
     {"precision", set_precision, "1", NULL},
     {"init", set_init, NULL, complete_init_kind},
+    {"l1", set_penalty, "1e-3", NULL},
+    {"l2", set_penalty, "1e-3", NULL},
     {"schedule", cmd_set_schedule, NULL, cmd_complete_schedule},
     {"clip", cmd_set_clip, "norm=1", cmd_complete_clip},
     {"plot", cmd_set_plot, NULL, cmd_complete_set_plot},

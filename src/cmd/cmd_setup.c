@@ -260,12 +260,41 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
 
 /* ---- model ---- */
 
+/* dropout=P or dropout=P1,P2,... for nh hidden layers into drop: one value
+ * for every layer or one per layer, each in [0, 1). -1 with the fix. */
+static int parse_dropout(CmdCtx *c, const char *arg, int nh, double *drop)
+{
+    char buf[256];
+    if (snprintf(buf, sizeof buf, "%s", arg) >= (int)sizeof buf)
+        return cmd_fail(c, "dropout= is too long: give one probability, or one per hidden layer");
+    double v[NN_MAX_LAYERS];
+    int n = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (n >= nh)
+            return cmd_fail(c, "dropout= lists more probabilities than the %d hidden layer%s: give one for all, or "
+                            "one per hidden layer, as in dropout=%s", nh, nh == 1 ? "" : "s", nh == 1 ? "0.5" : "0.5,0.2");
+        if (!util_parse_double(tok, &v[n]) || !(v[n] >= 0 && v[n] < 1))
+            return cmd_fail(c, "a dropout probability must be at least 0 and below 1 (0: none, 0.5: half the units), "
+                            "got '%s': as in dropout=0.5", tok);
+        n++;
+    }
+    if (n == 0)
+        return cmd_fail(c, "dropout= needs a probability, as in dropout=0.5");
+    if (n != 1 && n != nh)
+        return cmd_fail(c, "dropout= gives %d probabilities for %d hidden layers: give one for all, or one per "
+                        "hidden layer", n, nh);
+    for (int k = 0; k < nh; k++)
+        drop[k] = v[n == 1 ? 0 : k];
+    return 0;
+}
+
 int cmd_model(CmdCtx *c, int argc, char **argv)
 {
     const char *kind = argv[1];
     int hidden[NN_MAX_LAYERS];
     int nh = 0;
     Act act = ACT_RELU;
+    const char *drop_arg = NULL;
     bool is_mlp = strcmp(kind, "mlp") == 0;
     static const char *const kinds[] = {"linear", "logistic", "softmax", "mlp", NULL};
     const char *acts[ACT_COUNT + 1];
@@ -279,8 +308,15 @@ int cmd_model(CmdCtx *c, int argc, char **argv)
         char *k, *v;
         long h;
         if (cmd_split_opt(argv[i], &k, &v)) {
+            if (strcmp(k, "dropout") == 0) {
+                if (!is_mlp)
+                    return cmd_fail(c, "a %s model has no hidden layer, so nothing to drop: dropout is for `model mlp "
+                                    "H1 [H2 ...] dropout=P`", kind);
+                drop_arg = v;
+                continue;
+            }
             if (strcmp(k, "act") != 0)
-                return cmd_fail(c, "unknown option '%s': model takes act=NAME", k);
+                return cmd_fail(c, "unknown option '%s': model takes act=NAME and dropout=P[,P2...]", k);
             if (!is_mlp)
                 return cmd_fail(c, "a %s model has no hidden layer, so no activation: use `model mlp H act=%s`", kind, v);
             if (act_parse(v, &act) != 0)
@@ -302,7 +338,10 @@ int cmd_model(CmdCtx *c, int argc, char **argv)
     }
     if (is_mlp && nh == 0)
         return cmd_fail(c, "mlp needs the width of at least one hidden layer, as in `model mlp 8` or `model mlp 16 8`");
-    int rc = session_build_model(c->s, kind, hidden, nh, act, c->err);
+    double drop[NN_MAX_LAYERS] = {0};
+    if (drop_arg && parse_dropout(c, drop_arg, nh, drop) != 0)
+        return -1;
+    int rc = session_build_model_drop(c->s, kind, hidden, nh, act, drop, c->err);
     if (rc != 0)
         return cmd_hint_add(c->s, rc, false, c->err);
     const Model *m = c->s->model;
@@ -313,6 +352,13 @@ int cmd_model(CmdCtx *c, int argc, char **argv)
     if (is_mlp)
         cmd_out(c, ", %s hidden", act_name(act));
     cmd_out(c, ", output through %s)\n", loss_desc(c->s->loss.kind)->link_name);
+    if (nn_has_dropout(m)) {
+        cmd_out(c, "dropout after");
+        for (int k = 0; k < nh; k++)
+            if (drop[k] > 0)
+                cmd_out(c, " A%d (p=%s)", k + 1, NUM(drop[k]));
+        cmd_out(c, " in training steps only (masks M1 ... after `forward`); evaluation and plots use every unit\n");
+    }
     cmd_out(c, "loss %s, optimizer %s lr=%s; `params` shows every tensor, `forward` starts the loop\n",
         loss_name(c->s->loss.kind), optim_name(c->s->opt.kind), NUM(c->s->opt.lr));
     return 0;
@@ -396,7 +442,9 @@ CmdComplete cmd_complete_model(Session *s, int argi, char **w, int n, CmdAddFn a
     static const char *const kinds[] = {"linear", "logistic", "softmax", "mlp", NULL};
     if (argi == 1)
         cmd_add_list(kinds, add, ctx);
-    else if (strcmp(w[1], "mlp") == 0)
+    else if (strcmp(w[1], "mlp") == 0) {
         add_acts(add, ctx);
+        add(ctx, "dropout=");
+    }
     return COMPLETE_WORDS;
 }

@@ -34,7 +34,7 @@ const Cmd cmd_table[] = {
      "data                 summary: rows, features, targets, task, shares\n"
      "data show [ROWS]     the first rows (default 10)\n"
      "Example: data moons n=300 noise=0.2", cmd_data, cmd_complete_data, NULL, NULL, NULL},
-    {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME]",
+    {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME] [dropout=P[,P2...]]",
      "build a model sized from the data",
      "linear     one dense layer (regression, or raw scores for classes)\n"
      "logistic   one dense layer, one output, for two classes (bce loss)\n"
@@ -42,11 +42,16 @@ const Cmd cmd_table[] = {
      "mlp H1 H2  hidden layers of those widths, then the output layer\n"
      "act=NAME   hidden activation: identity, sigmoid, tanh, relu (default),\n"
      "           leaky_relu (slope 0.01), elu (alpha 1), softplus (beta 1), gelu (erf form)\n"
+     "dropout=P  inverted dropout (torch.nn.Dropout) after each hidden activation:\n"
+     "           one P in [0, 1) for every hidden layer, or one per layer (0: none).\n"
+     "           Training steps only; the masks M1 M2 ... (0 or 1/(1-p)) exist after\n"
+     "           `forward`, drawn from the seed and the step number, so `undo` and\n"
+     "           `run` repeat them; evaluation, `predict` and plots use every unit.\n"
      "The last layer is linear (logits); the loss supplies the link: mse identity,\n"
      "bce sigmoid, ce softmax. Layer k computes Z = X·W + b, A = act(Z); Wk is\n"
      "(inputs × outputs). Parameters start from `set init` (default auto: He before\n"
      "relu-like layers, Xavier otherwise; biases zero) and the optimizer starts fresh.\n"
-     "Example: model mlp 16 8 act=tanh", cmd_model, cmd_complete_model, NULL, NULL, NULL},
+     "Example: model mlp 16 8 act=tanh      model mlp 32 16 dropout=0.5,0.2", cmd_model, cmd_complete_model, NULL, NULL, NULL},
     {"params", 0, 0, 0, "params", "table of parameters: name, shape, count, initializer, total",
      "Every parameter tensor with its shape, how many numbers it holds and how\n"
      "it was initialised. A dense 10→5 layer is W 10×5 = 50 plus b 5: 55.", cmd_params, NULL, NULL, NULL, NULL},
@@ -55,11 +60,12 @@ const Cmd cmd_table[] = {
      "size, shuffling, seed, initializer, architecture); parameters are what the\n"
      "model learns (`params`).", cmd_hypers, NULL, NULL, NULL, NULL},
     {"names", 0, 0, 0, "names", "every inspectable name that exists right now",
-     "Lists X Y and, with a model, W1 b1 ...; after forward Z1 A1 ... yhat;\n"
-     "after loss: loss; after backward the gradients dW1 db1 dZ1 dA1 ...; and the\n"
-     "scalar names that exist: train_loss, val_loss (with a split), accuracy and\n"
-     "val_accuracy (with classes: fractions, shown as percentages), lr.", cmd_names, NULL, NULL, NULL, NULL},
-    {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|schedule|clip|plot ...", "choose a hyperparameter",
+     "Lists X Y and, with a model, W1 b1 ...; after forward Z1 A1 ... yhat (and the\n"
+     "dropout masks M1 ... of layers with dropout); after loss: loss; after backward\n"
+     "the gradients dW1 db1 dZ1 dA1 ...; and the scalar names that exist: train_loss,\n"
+     "val_loss (with a split), accuracy and val_accuracy (with classes: fractions,\n"
+     "shown as percentages), lr.", cmd_names, NULL, NULL, NULL, NULL},
+    {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|l1|l2|schedule|clip|plot ...", "choose a hyperparameter",
      "set loss {loss names}|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
      "{optimizers}"
@@ -74,6 +80,13 @@ const Cmd cmd_table[] = {
      "    auto, zeros, ones, constant value=, uniform a= b=, normal mean= std=,\n"
      "    xavier_uniform gain=, xavier_normal gain=, he_uniform, he_normal,\n"
      "    lecun_normal, orthogonal gain=   (fan_in = inputs, fan_out = outputs)\n"
+     "set l2 LAMBDA        adds (LAMBDA/2)·Σw² over every weight matrix (biases\n"
+     "                     excluded) to the loss; gradient LAMBDA·w, so with plain sgd\n"
+     "                     it equals weight_decay=LAMBDA on the weights. 0: off\n"
+     "set l1 LAMBDA        adds LAMBDA·Σ|w| over every weight matrix; gradient\n"
+     "                     LAMBDA·sign(w), sign(0) = 0 (torch.sign). 0: off\n"
+     "  (an optimizer's weight_decay is separate: coupled, added to the gradient, for\n"
+     "  sgd and adam; decoupled, shrinking p, for adamw; `hypers` shows both)\n"
      "set schedule none | step size=N [gamma=0.1] | exp gamma=G | cosine tmax=N [min=0]\n"
      "             | plateau [factor=0.1] [patience=10] [threshold=1e-4]\n"
      "    the lr, stepped at each epoch's end as torch 1.13's StepLR, ExponentialLR,\n"
@@ -90,7 +103,8 @@ const Cmd cmd_table[] = {
      "the output through the loss's link. Then: `loss`.", cmd_forward, NULL, NULL, NULL, NULL},
     {"loss", 0, 0, CMD_CHANGES_MODEL, "loss", "the loss of the current batch (needs forward)",
      "Compares yhat with Y using the loss in force (mean over the batch, as\n"
-     "PyTorch's reduction='mean'). Then: `backward`.", cmd_loss, NULL, NULL, NULL, NULL},
+     "PyTorch's reduction='mean'). With `set l1`/`set l2` the loss is that data\n"
+     "term plus the penalty, and both parts are shown. Then: `backward`.", cmd_loss, NULL, NULL, NULL, NULL},
     {"backward", 0, 0, CMD_CHANGES_MODEL, "backward", "gradients of the loss for every parameter (needs loss)",
      "Backpropagation: fills dW1 db1 ... and dZ1 dA1 ... for the current batch.\n"
      "With `set clip` on, the gradients are then clipped and the total norm and\n"
@@ -150,8 +164,10 @@ const Cmd cmd_table[] = {
      "output states h, the threshold and that floor). A tensor of more than 100\n"
      "numbers is checked at a fixed random sample of 100. Where a relu/leaky_relu\n"
      "pre-activation changes sign between p-h and p+h, or a loss kink lies there\n"
-     "(hinge margin 1 - y'f at 0, mae residual at 0, huber |f - y| at delta), the\n"
-     "quotient means nothing: such elements are listed as skipped, not failed.\n"
+     "(hinge margin 1 - y'f at 0, mae residual at 0, huber |f - y| at delta), or\n"
+     "under `set l1` the weight itself lies within h of 0, the quotient means\n"
+     "nothing: such elements are listed as skipped, not failed. The loss includes\n"
+     "the l1/l2 penalty, and dropout's masks of this step are held fixed.\n"
      "Works in any phase on a copy of the model: nothing in the session changes.\n"
      "PARAM (W1, b2 ...) checks one tensor and lists its elements. Ctrl-C stops it.\n"
      "Example: data moons; model mlp 8; gradcheck      gradcheck W1",

@@ -324,6 +324,10 @@ int cmd_assign(CmdCtx *c, char *lhs, char *rhs)
     int rc = session_tensor(c->s, name, &t, c->err);
     if (rc != 0)
         return cmd_name_refused(c, name, rc);
+    TensorName tn;
+    if (!t.editable && tensor_name_parse(name, &tn) && tn.kind == 'M')
+        return cmd_fail(c, "%s cannot be edited: only parameters (W1, b1, ...) can; %s is dropout's mask, drawn from "
+                        "the seed and the step number", name, name);
     if (!t.editable)
         return cmd_fail(c, "%s cannot be edited: only parameters (W1, b1, ...) can; %s is computed from them", name, name);
     if (i >= 0) {

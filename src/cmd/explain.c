@@ -234,11 +234,13 @@ static void target_name(const Session *s, const char *b, const char *j, char *bu
         snprintf(buf, n, "Y[%s,%s]", b, j);
 }
 
-/* The input of layer k: "X" or "A(k-1)". */
-static void input_name(int k, char *buf, size_t n)
+/* The input of layer k: "X", "A(k-1)", or "(A(k-1)⊙M(k-1))" after dropout. */
+static void input_name(const Model *m, int k, char *buf, size_t n)
 {
     if (k == 1)
         snprintf(buf, n, "X");
+    else if (m->mask[k - 2])
+        snprintf(buf, n, "(A%d⊙M%d)", k - 1, k - 1);
     else
         snprintf(buf, n, "A%d", k - 1);
 }
@@ -287,11 +289,11 @@ static void write_z(CmdCtx *c, int k, int b, int j)
     Session *s = c->s;
     const Model *m = s->model;
     const Layer *ly = &m->layer[k - 1];
-    const double *in = k == 1 ? s->xb : m->a[k - 2]; /* (B, n_in) */
+    const double *in = k == 1 ? s->xb : nn_output_of(m, k - 2); /* (B, n_in), after dropout */
     const double *w = m->params + ly->w_off;         /* (n_in, n_out) */
     const double *bias = m->params + ly->b_off;      /* (n_out) */
-    char in_name[16], lead[64], a[48], bb[48];
-    input_name(k, in_name, sizeof in_name);
+    char in_name[32], lead[64], a[48], bb[48];
+    input_name(m, k, in_name, sizeof in_name);
     cmd_out(c, "  Z%d = %s·W%d + b%d, one neuron at a time: Z%d[b,j] = Σ_i %s[b,i]·W%d[i,j] + b%d[j]\n", k, in_name, k,
         k, k, in_name, k, k);
     int w0 = snprintf(lead, sizeof lead, "  Z%d[%d,%d] = ", k, b, j);
@@ -349,6 +351,21 @@ static void write_yhat(CmdCtx *c, int b, int j)
     }
 }
 
+/* Dropout after layer k for sample b, neuron j: the mask factor and what
+ * layer k+1 reads. */
+static void write_mask(CmdCtx *c, int k, int b, int j)
+{
+    const Model *m = c->s->model;
+    size_t at = (size_t)b * m->layer[k - 1].n_out + j;
+    double p = m->drop[k - 1], mk = m->mask[k - 1][at];
+    cmd_out(c, "  dropout p = %s after layer %d (training steps only): M%d[b,j] is 0 with probability p, else "
+            "1/(1-p) = %s,\n  drawn from the seed and the step number (step %ld), so `undo` and `run` repeat it\n",
+            NUM(p), k, k, NUM(1.0 / (1.0 - p)), c->s->steps + 1);
+    cmd_out(c, "  M%d[%d,%d] = %s: %s\n", k, b, j, NUM(mk), mk == 0 ? "this unit is dropped for this sample" : "kept, scaled");
+    cmd_out(c, "  layer %d reads A%d[%d,%d]·M%d[%d,%d] = %s·%s = %s\n", k + 1, k, b, j, k, b, j,
+            PAR(m->a[k - 1][at]), PAR(mk), NUM(m->h[k - 1][at]));
+}
+
 /* A of layer k for sample b, neuron j: act(Z), or the logits for the last. */
 static void write_a(CmdCtx *c, int k, int b, int j)
 {
@@ -363,6 +380,8 @@ static void write_a(CmdCtx *c, int k, int b, int j)
     const char *an = act_name(ly->act);
     cmd_out(c, "  A%d = %s(Z%d), %s\n", k, an, k, act_formula(ly->act));
     cmd_out(c, "  A%d[%d,%d] = %s(%s) = %s\n", k, b, j, an, NUM(z), NUM(a));
+    if (m->mask[k - 1])
+        write_mask(c, k, b, j);
 }
 
 /* ---- the loss ---- */
@@ -503,10 +522,15 @@ static void write_dz_hidden(CmdCtx *c, int k, int b, int j)
     const Model *m = c->s->model;
     const Layer *ly = &m->layer[k - 1], *nx = &m->layer[k];
     size_t at = (size_t)b * ly->n_out + j;
-    char lead[64];
-    int w0 = snprintf(lead, sizeof lead, "  b = %d:  dA%d[%d,%d] = ", b, k, b, j);
+    char lead[64], tail[64] = "";
+    const double *mk = m->mask[k - 1];
+    int w0 = snprintf(lead, sizeof lead, "  b = %d:  dA%d[%d,%d] = %s", b, k, b, j, mk ? "(" : "");
+    if (mk)
+        snprintf(tail, sizeof tail, ")·%s", PAR(mk[at]));
     Terms t = {nx->n_out, m->dz[k] + (size_t)b * nx->n_out, 1, m->params + nx->w_off + (size_t)j * nx->n_out, 1};
-    write_sum(c, lead, &t, NULL, NULL, &m->da[k - 1][at]);
+    write_sum(c, lead, &t, NULL, mk ? tail : NULL, &m->da[k - 1][at]);
+    if (mk)
+        w0--;
     double z = m->z[k - 1][at];
     char pre[64];
     snprintf(pre, sizeof pre, "dZ%d[%d,%d] = ", k, b, j);
@@ -531,7 +555,11 @@ static void write_dz_origin(CmdCtx *c, int k, int j, int b0, int nb)
     const char *an = act_name(m->layer[k - 1].act);
     cmd_out(c, "dZ%d comes back from layer %d through W%d and %s':\n", k, k + 1, k + 1, an);
     cmd_out(c, "  dZ%d[b,j] = dA%d[b,j]·%s'(Z%d[b,j]),  %s\n", k, k, an, k, act_dformula(m->layer[k - 1].act));
-    cmd_out(c, "  dA%d[b,j] = Σ_m dZ%d[b,m]·W%d[j,m]   (dA%d = dZ%d·W%dᵀ)\n", k, k + 1, k + 1, k, k + 1, k + 1);
+    if (m->mask[k - 1])
+        cmd_out(c, "  dA%d[b,j] = (Σ_m dZ%d[b,m]·W%d[j,m])·M%d[b,j]   (dA%d = (dZ%d·W%dᵀ)⊙M%d, through dropout's mask)\n",
+            k, k + 1, k + 1, k, k, k + 1, k + 1, k);
+    else
+        cmd_out(c, "  dA%d[b,j] = Σ_m dZ%d[b,m]·W%d[j,m]   (dA%d = dZ%d·W%dᵀ)\n", k, k + 1, k + 1, k, k + 1, k + 1);
     for (int b = b0; b < b0 + nb; b++)
         write_dz_hidden(c, k, b, j);
     cmd_out(c, "  (`explain dZ%d[%d,0]` shows where dZ%d comes from)\n", k + 1, b0, k + 1);
@@ -539,8 +567,9 @@ static void write_dz_origin(CmdCtx *c, int k, int j, int b0, int nb)
 
 /* ---- the gradient of a parameter ---- */
 
-/* What `set clip` did to the gradient g called name ("dW1[0,1]"). */
-static void write_clip(CmdCtx *c, const char *name, double g)
+/* What `set clip` did to the gradient called name ("dW1[0,1]"): raw
+ * before clipping, g after. */
+static void write_clip(CmdCtx *c, const char *name, double raw, double g)
 {
     const Session *s = c->s;
     const ClipReport *r = &s->clip_report;
@@ -548,12 +577,38 @@ static void write_clip(CmdCtx *c, const char *name, double g)
     cmd_num(c, s->clip.max, max, sizeof max);
     if (s->clip.kind == CLIP_NORM && r->clipped)
         cmd_out(c, "clipped (clip norm=%s; the total norm of every gradient, %s, passes it), every gradient times "
-                "factor %s/(%s + 1e-6):\n  %s = the sum·%s = %s\n", max, NUM(r->total_norm), max, NUM(r->total_norm),
-                name, CMD_FACTOR(r->factor), NUM(g));
+                "factor %s/(%s + 1e-6):\n  %s = %s·%s = %s\n", max, NUM(r->total_norm), max, NUM(r->total_norm),
+                name, PAR(raw), CMD_FACTOR(r->factor), NUM(g));
     else if (s->clip.kind == CLIP_NORM)
         cmd_out(c, "not clipped (clip norm=%s; the total norm of every gradient is %s)\n", max, NUM(r->total_norm));
     else
         cmd_out(c, "clip value=%s clamps it to [-%s, %s]:\n  %s = %s\n", max, max, max, name, NUM(g));
+}
+
+/* The penalty's part of dWk[i,j], formula then numbers, after the data
+ * term's sum (written by the caller at indent w0); g is the whole gradient
+ * before any clipping. */
+static void write_penalty(CmdCtx *c, int k, int i, int j, int w0, double g)
+{
+    const Session *s = c->s;
+    const Model *m = s->model;
+    const Layer *ly = &m->layer[k - 1];
+    size_t at = ly->w_off + (size_t)i * ly->n_out + j;
+    double w = m->params[at], pg = penalty_grad_one(&s->pen, w);
+    char form[96] = "", nums[160] = "";
+    size_t fl = 0, nl = 0;
+    if (s->pen.l2 != 0) {
+        fl += (size_t)snprintf(form + fl, sizeof form - fl, " + l2·W%d[i,j]", k);
+        nl += (size_t)snprintf(nums + nl, sizeof nums - nl, " + %s·%s", NUM(s->pen.l2), PAR(w));
+    }
+    if (s->pen.l1 != 0) {
+        fl += (size_t)snprintf(form + fl, sizeof form - fl, " + l1·sign(W%d[i,j])", k);
+        nl += (size_t)snprintf(nums + nl, sizeof nums - nl, " + %s·%s", NUM(s->pen.l1), PAR(penalty_sign(w)));
+    }
+    cmd_out(c, "%*s= %s (the data term)\n", w0 - 2, "", NUM(g - pg));
+    cmd_out(c, "The penalty adds its own part (biases have none; sign(0) = 0, as torch.sign):\n");
+    cmd_out(c, "  dW%d[i,j] = (the data term)%s\n", k, form);
+    cmd_out(c, "  dW%d[%d,%d] = %s%s = %s\n", k, i, j, PAR(g - pg), nums, NUM(g));
 }
 
 /* dW or db of layer k at (i, j) as the sum over the batch just run
@@ -564,11 +619,11 @@ static void write_gradient(CmdCtx *c, int k, bool bias, int i, int j)
     const Model *m = s->model;
     const Layer *ly = &m->layer[k - 1];
     int B = s->rows;
-    const double *in = k == 1 ? s->xb : m->a[k - 2]; /* (B, n_in) */
+    const double *in = k == 1 ? s->xb : nn_output_of(m, k - 2); /* (B, n_in), after dropout */
     const double *dz = m->dz[k - 1];                 /* (B, n_out) */
     double g = m->grads[bias ? ly->b_off + (size_t)j : ly->w_off + (size_t)i * ly->n_out + j];
-    char in_name[16], lead[64], a[48], bb[48];
-    input_name(k, in_name, sizeof in_name);
+    char in_name[32], lead[64], a[48], bb[48];
+    input_name(m, k, in_name, sizeof in_name);
     cmd_out(c, "\nIts gradient sums one term per sample of the batch (B = %d); dZ%d holds the loss's 1/B:\n", B, k);
     int w0;
     snprintf(bb, sizeof bb, ",%d]", j);
@@ -593,20 +648,26 @@ static void write_gradient(CmdCtx *c, int k, bool bias, int i, int j)
     Terms t = {B, bias ? dz + j : in + i, bias ? (size_t)ly->n_out : (size_t)ly->n_in, bias ? NULL : dz + j,
                (size_t)ly->n_out};
     write_sum(c, lead, &t, NULL, NULL, NULL);
-    if (s->clip.kind == CLIP_OFF) {
-        cmd_out(c, "%*s= %s\n", w0 - 2, "", NUM(g));
-    } else {
-        double raw = 0; /* the sum before clipping, as the terms above add up */
+    double raw = g; /* before clipping: the data term's sum, plus the penalty's part */
+    if (s->clip.kind != CLIP_OFF) {
+        raw = 0;
         for (int b = 0; b < B; b++)
             raw += bias ? dz[(size_t)b * ly->n_out + j]
                         : in[(size_t)b * ly->n_in + i] * dz[(size_t)b * ly->n_out + j];
+        if (!bias)
+            raw += penalty_grad_one(&s->pen, m->params[ly->w_off + (size_t)i * ly->n_out + j]);
+    }
+    if (!bias && penalty_on(&s->pen))
+        write_penalty(c, k, i, j, w0, raw);
+    else
         cmd_out(c, "%*s= %s\n", w0 - 2, "", NUM(raw));
+    if (s->clip.kind != CLIP_OFF) {
         char name[48];
         if (bias)
             snprintf(name, sizeof name, "db%d[%d]", k, j);
         else
             snprintf(name, sizeof name, "dW%d[%d,%d]", k, i, j);
-        write_clip(c, name, g);
+        write_clip(c, name, raw, g);
     }
     write_dz_origin(c, k, j, 0, B > 1 ? 2 : 1);
 }
@@ -744,8 +805,8 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
     }
 
     const char *to = k == m->n_layers ? "output" : "neuron";
-    char in_name[16];
-    input_name(k, in_name, sizeof in_name);
+    char in_name[32];
+    input_name(m, k, in_name, sizeof in_name);
     if (bias)
         cmd_out(c, "%s is the bias of %s %d in layer %d: Z%d[b,%d] = Σ_i %s[b,i]·W%d[i,%d] + b%d[%d]\n", pname, to, j, k,
             k, j, in_name, k, j, k, j);
@@ -764,6 +825,10 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
         cmd_out(c, " on ");
         write_position(c, h->batch_index, h->epoch);
         cmd_out(c, ";\n`explain %s` between `backward` and `update` writes it out sample by sample.\n", pname);
+        if (!bias && penalty_on(&s->pen))
+            cmd_out(c, "It includes the penalty's part%s%s%s, taken at %s's value then.\n",
+                s->pen.l2 != 0 ? " l2·w" : "", s->pen.l1 != 0 && s->pen.l2 != 0 ? " +" : "",
+                s->pen.l1 != 0 ? " l1·sign(w)" : "", pname);
     } else {
         cmd_out(c, "(after `backward` on ");
         write_position(c, s->batch_index, s->epoch);
@@ -863,13 +928,22 @@ int explain_run(CmdCtx *c, const char *ref)
         if (k == L) {
             cmd_out(c, "  dA%ld = dZ%ld: the output layer is linear\n", k, k);
         } else {
-            cmd_out(c, "  dA%ld = dZ%ld·W%ldᵀ: dA%ld[b,j] = Σ_m dZ%ld[b,m]·W%ld[j,m]\n", k, k + 1, k + 1, k, k + 1, k + 1);
+            const double *mk = m->mask[k - 1];
+            size_t at = (size_t)row * m->layer[k - 1].n_out + col;
+            if (mk)
+                cmd_out(c, "  dA%ld = (dZ%ld·W%ldᵀ)⊙M%ld: dA%ld[b,j] = (Σ_m dZ%ld[b,m]·W%ld[j,m])·M%ld[b,j]  (dropout's mask)\n",
+                    k, k + 1, k + 1, k, k, k + 1, k + 1, k);
+            else
+                cmd_out(c, "  dA%ld = dZ%ld·W%ldᵀ: dA%ld[b,j] = Σ_m dZ%ld[b,m]·W%ld[j,m]\n", k, k + 1, k + 1, k, k + 1,
+                    k + 1);
             const Layer *nx = &m->layer[k];
-            char lead[64];
-            snprintf(lead, sizeof lead, "  dA%ld[%d,%d] = ", k, row, col);
+            char lead[64], tail[64] = "";
+            snprintf(lead, sizeof lead, "  dA%ld[%d,%d] = %s", k, row, col, mk ? "(" : "");
+            if (mk)
+                snprintf(tail, sizeof tail, ")·%s", PAR(mk[at]));
             Terms tt = {nx->n_out, m->dz[k] + (size_t)row * nx->n_out, 1,
                         m->params + nx->w_off + (size_t)col * nx->n_out, 1};
-            write_sum(c, lead, &tt, NULL, NULL, &m->da[k - 1][(size_t)row * m->layer[k - 1].n_out + col]);
+            write_sum(c, lead, &tt, NULL, mk ? tail : NULL, &m->da[k - 1][at]);
             cmd_out(c, "  (`explain dZ%ld[%d,0]` shows where dZ%ld comes from)\n", k + 1, row, k + 1);
             return 0;
         }

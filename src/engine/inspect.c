@@ -26,6 +26,7 @@ typedef struct Probe {
     const double *y; /* (rows, t) its targets, borrowed */
     Loss loss;     /* the loss in force */
     LossShape sh;  /* its shape for this model and data */
+    Penalty pen;   /* the weight penalties in force */
     int rows;      /* rows of the batch */
     volatile sig_atomic_t *interrupt; /* Ctrl-C flag of the session, or NULL */
 } Probe;
@@ -47,6 +48,10 @@ static int probe_open(Session *s, Probe *p, const char *what, char *err)
     p->x = mat_view(s->xb, s->rows, s->data->d);
     p->y = s->yb;
     p->loss = s->loss;
+    p->pen = s->pen;
+    /* this step's dropout masks, the ones `forward` draws (or drew) */
+    if (nn_has_dropout(p->m))
+        nn_dropout_masks(p->m, s->rows, session_mask_key(s, s->steps));
     LossShape sh = {nn_outputs(s->model), s->data->t, s->data->classification, s->data->n_classes};
     p->sh = sh;
     p->rows = s->rows;
@@ -60,16 +65,23 @@ static void probe_close(Probe *p)
     p->m = NULL;
 }
 
-/* Forward and loss of the batch on the copy; with grad, also dL/dlogits
- * into the last dz and backward into the copy's gradients. */
+/* Forward and loss (penalty included) of the batch on the copy; with
+ * grad, also dL/dlogits into the last dz and backward (penalty included)
+ * into the copy's gradients. */
 static double probe_loss(Probe *p, bool grad)
 {
     Model *m = p->m;
     int last = m->n_layers - 1;
     nn_forward(m, &p->x);
     double l = loss_eval(&p->loss, &p->sh, m->a[last], p->y, p->rows, NULL, grad ? m->dz[last] : NULL);
-    if (grad)
+    if (penalty_on(&p->pen)) {
+        double l1, l2;
+        l = l + penalty_value(&p->pen, m, &l1, &l2);
+    }
+    if (grad) {
         nn_backward(m, &p->x);
+        penalty_grad(&p->pen, m);
+    }
     return l;
 }
 
@@ -77,7 +89,7 @@ static double probe_loss(Probe *p, bool grad)
 
 const char *inspect_kink_name(Kink k)
 {
-    static const char *const names[] = {"none", "relu", "leaky_relu", "softplus", "hinge", "mae", "huber"};
+    static const char *const names[] = {"none", "relu", "leaky_relu", "softplus", "hinge", "mae", "huber", "l1"};
     return (unsigned)k <= KINK_HUBER ? names[k] : "?";
 }
 
@@ -144,6 +156,7 @@ static int kink_side(Kink k, double v, double t, const Loss *l)
     case KINK_HINGE:
     case KINK_MAE:
     case KINK_HUBER: return loss_desc(l->kind)->kink_side(l, v, t);
+    case KINK_L1:
     case KINK_NONE: break;
     }
     return 0;
@@ -282,6 +295,14 @@ static bool check_tensor(Probe *p, KinkWatch *w, const double *ana, size_t off, 
         e->numeric = (lp - lm) / (up - down); /* the step actually taken */
         bool pass = inspect_gc_compare(e->analytic, e->numeric, r->floor, r->threshold, &e->abs_err,
                                        &e->rel_err);
+        if (p->pen.l1 != 0 && !t->vector && keep != 0 && penalty_sign(up) != penalty_sign(down)) {
+            e->kink = KINK_L1; /* |w| < h: the l1 term's quotient is l1·w/h, not l1·sign(w) */
+            e->kink_layer = t->layer;
+            e->kink_row = e->row;
+            e->kink_col = e->col;
+            t->skipped++;
+            continue;
+        }
         if (w->any && watch_find(w, p, e)) {
             t->skipped++; /* its errors are kept, but mean nothing */
             continue;

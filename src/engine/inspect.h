@@ -32,7 +32,8 @@ typedef enum Kink {
     KINK_SOFTPLUS, /* a softplus Z crossed PyTorch's threshold 20 */
     KINK_HINGE,    /* a hinge margin 1 - y'f crossed 0 */
     KINK_MAE,      /* an mae residual f - y crossed 0 */
-    KINK_HUBER     /* a huber residual |f - y| crossed delta */
+    KINK_HUBER,    /* a huber residual |f - y| crossed delta */
+    KINK_L1        /* the weight itself crossed 0 under an l1 penalty (|w| < h, w != 0) */
 } Kink;
 
 /* One element of a parameter, checked or skipped. */
@@ -43,7 +44,7 @@ typedef struct GcElement {
     double abs_err;     /* |analytic - numeric| (also at a kink, where it means nothing) */
     double rel_err;     /* abs_err / max(|analytic|, |numeric|, floor) */
     Kink kink;          /* KINK_NONE when compared; else why it was skipped */
-    int kink_layer;     /* layer whose Z crossed (the last layer for a loss kink) */
+    int kink_layer;     /* layer whose Z crossed (the last layer for a loss kink, the weight's for l1) */
     int kink_row;       /* sample of the batch where it happened */
     int kink_col;       /* unit (or output) where it happened */
 } GcElement;
@@ -68,7 +69,7 @@ typedef struct GradcheckResult {
     double step;        /* h */
     double threshold;   /* relative-error threshold */
     double floor;       /* denominator floor used: INSPECT_GC_FLOOR * max(1, |loss|) */
-    double loss;        /* loss of the batch at the current parameters */
+    double loss;        /* loss of the batch at the current parameters, penalty included */
     int rows;           /* rows of the batch */
     int n_tensors;
     GcTensor tensor[2 * NN_MAX_LAYERS]; /* W1 b1 W2 b2 ... (or the one asked for) */
@@ -78,7 +79,9 @@ typedef struct GradcheckResult {
 } GradcheckResult;
 
 /* Checks every parameter's gradient (param NULL) or one ("W1", "b2") by
- * central differences on the current batch, on a copy of the model; a
+ * central differences of the whole loss (data term plus the session's
+ * penalties) on the current batch, on a copy of the model with this step's
+ * dropout masks held fixed; a
  * tensor of more than INSPECT_GC_SAMPLE elements is checked at a fixed
  * random sample of that many. Elements where a kink lies between p - h and
  * p + h are skipped, not compared. Stops between two elements when

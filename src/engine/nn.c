@@ -289,6 +289,40 @@ static size_t buf_len(const Model *m, int cap)
     return 4 * (size_t)cap * u;
 }
 
+/* Doubles the dropout buffers need at cap rows (a mask and A ⊙ mask per
+ * dropout layer); 0 without dropout. buf_len bounds cap already. */
+static size_t drop_len(const Model *m, int cap)
+{
+    size_t u = 0;
+    for (int k = 0; k < m->n_layers; k++)
+        if (m->drop[k] > 0)
+            u += (size_t)m->layer[k].n_out;
+    return 2 * (size_t)cap * u;
+}
+
+/* Points mask/h of the dropout layers into buf (NULL for the others). */
+static void carve_drop(const Model *m, double *buf, int cap, double **mask, double **h)
+{
+    double *p = buf;
+    for (int k = 0; k < m->n_layers; k++) {
+        mask[k] = h[k] = NULL;
+        if (!(m->drop[k] > 0))
+            continue;
+        size_t n = (size_t)cap * (size_t)m->layer[k].n_out;
+        mask[k] = p;
+        h[k] = p + n;
+        p += 2 * n;
+    }
+}
+
+/* n mask values of layer k set to 1/(1-p): every unit kept. */
+static void drop_fill(const Model *m, int k, double *mask, size_t n)
+{
+    double keep = 1.0 / (1.0 - m->drop[k]);
+    for (size_t i = 0; i < n; i++)
+        mask[i] = keep;
+}
+
 Model *nn_new(const int *sizes, int n_layers, Act hidden, int cap, char *err)
 {
     if (n_layers < 1 || n_layers > NN_MAX_LAYERS) {
@@ -370,6 +404,7 @@ void nn_free(Model *m)
     free(m->params);
     free(m->grads);
     free(m->buf);
+    free(m->dbuf);
     free(m);
 }
 
@@ -379,6 +414,7 @@ Model *nn_clone(const Model *m)
     if (!c)
         return NULL;
     *c = *m;
+    c->dbuf = NULL; /* not m's: nn_free below must not free it */
     size_t nb = buf_len(m, m->cap);
     c->params = util_calloc(m->n_params, sizeof(double));
     c->grads = util_calloc(m->n_params, sizeof(double));
@@ -391,6 +427,16 @@ Model *nn_clone(const Model *m)
     memcpy(c->grads, m->grads, m->n_params * sizeof(double));
     memcpy(c->buf, m->buf, nb * sizeof(double));
     carve(c, c->buf, c->cap, c->z, c->a, c->dz, c->da);
+    if (m->dbuf) {
+        size_t nd = drop_len(m, m->cap);
+        c->dbuf = util_calloc(nd, sizeof(double));
+        if (!c->dbuf) {
+            nn_free(c);
+            return NULL;
+        }
+        memcpy(c->dbuf, m->dbuf, nd * sizeof(double));
+        carve_drop(c, c->dbuf, c->cap, c->mask, c->h);
+    }
     return c;
 }
 
@@ -407,8 +453,13 @@ int nn_set_capacity(Model *m, int cap, char *err)
                         "of activations: use a smaller batch", cap,
                         NN_MAX_BUF);
     double *buf = util_calloc(nb, sizeof(double));
-    if (!buf)
+    size_t nd = drop_len(m, cap);
+    double *dbuf = nd ? util_calloc(nd, sizeof(double)) : NULL;
+    if (!buf || (nd && !dbuf)) {
+        free(buf);
+        free(dbuf);
         return util_err(err, "out of memory for a batch of %d rows", cap);
+    }
     double *z[NN_MAX_LAYERS], *a[NN_MAX_LAYERS];
     double *dz[NN_MAX_LAYERS], *da[NN_MAX_LAYERS];
     carve(m, buf, cap, z, a, dz, da);
@@ -421,6 +472,22 @@ int nn_set_capacity(Model *m, int cap, char *err)
         memcpy(dz[k], m->dz[k], n);
         memcpy(da[k], m->da[k], n);
     }
+    if (dbuf) {
+        double *mask[NN_MAX_LAYERS], *h[NN_MAX_LAYERS];
+        carve_drop(m, dbuf, cap, mask, h);
+        for (int k = 0; k < m->n_layers; k++) {
+            if (!mask[k])
+                continue;
+            size_t n = (size_t)keep * (size_t)m->layer[k].n_out;
+            memcpy(mask[k], m->mask[k], n * sizeof(double));
+            memcpy(h[k], m->h[k], n * sizeof(double));
+            drop_fill(m, k, mask[k] + n, (size_t)(cap - keep) * (size_t)m->layer[k].n_out);
+        }
+        free(m->dbuf);
+        m->dbuf = dbuf;
+        memcpy(m->mask, mask, sizeof mask);
+        memcpy(m->h, h, sizeof h);
+    }
     free(m->buf);
     m->buf = buf;
     m->cap = cap;
@@ -430,6 +497,53 @@ int nn_set_capacity(Model *m, int cap, char *err)
     memcpy(m->dz, dz, sizeof dz);
     memcpy(m->da, da, sizeof da);
     return 0;
+}
+
+int nn_set_dropout(Model *m, const double *p, char *err)
+{
+    Model t = *m;
+    for (int k = 0; k < m->n_layers; k++) {
+        double v = k < m->n_layers - 1 ? p[k] : 0.0;
+        if (!(v >= 0 && v <= NN_DROP_MAX))
+            return util_err(err, "a dropout probability must be at least 0 and below 1, got %g", v);
+        t.drop[k] = v;
+    }
+    size_t nd = drop_len(&t, m->cap);
+    double *dbuf = nd ? util_calloc(nd, sizeof(double)) : NULL;
+    if (nd && !dbuf)
+        return util_err(err, "out of memory for the dropout masks");
+    free(m->dbuf);
+    memcpy(m->drop, t.drop, sizeof m->drop);
+    m->dbuf = dbuf;
+    carve_drop(m, dbuf, m->cap, m->mask, m->h);
+    for (int k = 0; k < m->n_layers; k++)
+        if (m->mask[k])
+            drop_fill(m, k, m->mask[k], (size_t)m->cap * (size_t)m->layer[k].n_out);
+    return 0;
+}
+
+bool nn_has_dropout(const Model *m)
+{
+    return m->dbuf != NULL;
+}
+
+void nn_dropout_masks(Model *m, int rows, uint64_t key)
+{
+    for (int k = 0; k < m->n_layers; k++) {
+        if (!m->mask[k])
+            continue;
+        double p = m->drop[k], keep = 1.0 / (1.0 - p); /* torch: bernoulli_(1-p).div_(1-p) */
+        Rng r;
+        rng_seed(&r, key ^ (0xd1b54a32d192ed03ULL * (uint64_t)(k + 1)));
+        size_t n = (size_t)rows * (size_t)m->layer[k].n_out;
+        for (size_t i = 0; i < n; i++)
+            m->mask[k][i] = rng_uniform(&r) < p ? 0.0 : keep;
+    }
+}
+
+const double *nn_output_of(const Model *m, int k)
+{
+    return m->h[k] ? m->h[k] : m->a[k];
 }
 
 /* An empty view for a layer number out of range. */
@@ -477,12 +591,17 @@ void nn_forward(Model *m, const Mat *x)
     m->rows = rows;
     for (int k = 0; k < m->n_layers; k++) {
         const Layer *l = &m->layer[k];
-        Mat in = k == 0 ? *x : mat_view(m->a[k - 1], rows, l->n_in); /* (B, n_in) */
+        Mat in = k == 0 ? *x : mat_view((double *)nn_output_of(m, k - 1), rows, l->n_in); /* (B, n_in) */
         Mat w = mat_view(m->params + l->w_off, l->n_in, l->n_out);  /* (n_in, n_out) */
         Mat z = mat_view(m->z[k], rows, l->n_out);                  /* (B, n_out) */
         mat_set_rows(&z, m->params + l->b_off);                     /* Z = b */
         mat_gemm(false, false, 1.0, &in, &w, 1.0, &z);              /* Z += X W */
         act_forward(l->act, m->z[k], m->a[k], mat_size(&z));        /* A = act(Z) */
+        if (m->h[k]) {                                              /* H = A ⊙ M (dropout) */
+            size_t n = mat_size(&z);
+            for (size_t i = 0; i < n; i++)
+                m->h[k][i] = m->a[k][i] * m->mask[k][i];
+        }
     }
 }
 
@@ -499,7 +618,7 @@ void nn_backward(Model *m, const Mat *x)
     }
     for (int k = last; k >= 0; k--) {
         const Layer *l = &m->layer[k];
-        Mat in = k == 0 ? *x : mat_view(m->a[k - 1], rows, l->n_in); /* (B, n_in) */
+        Mat in = k == 0 ? *x : mat_view((double *)nn_output_of(m, k - 1), rows, l->n_in); /* (B, n_in) */
         Mat dz = mat_view(m->dz[k], rows, l->n_out);                /* (B, n_out) */
         Mat w = mat_view(m->params + l->w_off, l->n_in, l->n_out);  /* (n_in, n_out) */
         Mat dw = mat_view(m->grads + l->w_off, l->n_in, l->n_out);  /* (n_in, n_out) */
@@ -510,6 +629,11 @@ void nn_backward(Model *m, const Mat *x)
         const Layer *p = &m->layer[k - 1];
         Mat da = mat_view(m->da[k - 1], rows, l->n_in);             /* (B, n_in) */
         mat_gemm(false, true, 1.0, &dz, &w, 0.0, &da);              /* dA = dZ W^T */
+        if (m->mask[k - 1]) {                                       /* dA = dH ⊙ M (dropout) */
+            size_t n = mat_size(&da);
+            for (size_t i = 0; i < n; i++)
+                m->da[k - 1][i] = m->da[k - 1][i] * m->mask[k - 1][i];
+        }
         act_backward(p->act, m->z[k - 1], m->a[k - 1], m->da[k - 1],
                      m->dz[k - 1], mat_size(&da));                  /* dZ = dA * act'(Z) */
     }

@@ -5,7 +5,9 @@
 #ifndef PARAMLAB_NN_H
 #define PARAMLAB_NN_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "mat.h"
 
 typedef enum Act {
@@ -53,6 +55,10 @@ typedef struct Model {
     double *a[NN_MAX_LAYERS];     /* (cap, n_out) activation (== z for the last layer) */
     double *dz[NN_MAX_LAYERS];    /* (cap, n_out) dL/dZ */
     double *da[NN_MAX_LAYERS];    /* (cap, n_out) dL/dA */
+    double drop[NN_MAX_LAYERS];   /* dropout probability after layer k's activation; 0: none */
+    double *dbuf;                 /* one allocation for the two below; NULL without dropout */
+    double *mask[NN_MAX_LAYERS];  /* (cap, n_out) 0 or 1/(1-p) where drop[k] > 0, else NULL */
+    double *h[NN_MAX_LAYERS];     /* (cap, n_out) A ⊙ mask, the next layer's input; else NULL */
 } Model;
 
 /* A new model: sizes[0] inputs, then n_layers widths (the last is the
@@ -67,6 +73,24 @@ Model *nn_clone(const Model *m);
  * leaving the model as it was. */
 int nn_set_capacity(Model *m, int cap, char *err);
 
+#define NN_DROP_MAX 0.999999 /* largest dropout probability accepted (p < 1) */
+
+/* Turns inverted dropout (torch.nn.Dropout) on after the activation of
+ * each hidden layer k (1-based) with p[k-1] > 0, and allocates its masks
+ * and dropped activations. p holds n_layers - 1 values in [0, 1); -1 with
+ * err (the model unchanged) for a value out of range or no memory. The
+ * masks start at 1/(1-p); nn_dropout_masks draws them. */
+int nn_set_dropout(Model *m, const double *p, char *err);
+/* Whether any layer has dropout. */
+bool nn_has_dropout(const Model *m);
+/* Draws every dropout mask for `rows` rows from key: each value is 0 with
+ * probability p, else 1/(1-p), from a generator seeded by key and the
+ * layer, so the same key gives the same masks. No allocation. */
+void nn_dropout_masks(Model *m, int rows, uint64_t key);
+/* What layer k+1 (0-based k+1) reads from layer k (0-based): A ⊙ mask
+ * with dropout, A without. (cap, n_out) */
+const double *nn_output_of(const Model *m, int k);
+
 /* Views of W_k / b_k / dW_k / db_k, k counted from 1. */
 Mat nn_weight(const Model *m, int k);
 Mat nn_bias(const Model *m, int k);   /* a 1 x n_out view */
@@ -74,7 +98,8 @@ Mat nn_dweight(const Model *m, int k);
 Mat nn_dbias(const Model *m, int k);
 
 /* Runs x (rows <= cap, cols == input width) through every layer, filling
- * z and a; the logits are then a[n_layers-1]. No allocation. */
+ * z and a (and h = a ⊙ mask with the current masks where a layer has
+ * dropout); the logits are then a[n_layers-1]. No allocation. */
 void nn_forward(Model *m, const Mat *x);
 /* With dz[n_layers-1] filled by the loss, fills every gradient (grads,
  * dz, da) for the batch x of the last forward. No allocation. */

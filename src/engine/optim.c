@@ -215,6 +215,11 @@ int optim_views(const Optim *o, OptView out[OPT_MAX_VIEWS])
     return d->views && o->step > 0 ? d->views(o, out) : 0;
 }
 
+bool optim_decay_decoupled(OptKind kind)
+{
+    return (unsigned)kind < OPT_COUNT && descs[kind]->decoupled_decay;
+}
+
 /* Whether weight_decay is an L2 penalty added to the gradient. */
 static bool l2_penalty(const OptConfig *c)
 {

@@ -178,4 +178,8 @@ int optim_views(const Optim *o, OptView out[OPT_MAX_VIEWS]);
 void optim_explain_formula(const OptConfig *c, const TextSink *w);
 void optim_explain_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n);
 
+/* Whether kind's weight_decay is decoupled (shrinks p, as adamw) rather
+ * than coupled (added to the gradient, as sgd and adam). */
+bool optim_decay_decoupled(OptKind kind);
+
 #endif

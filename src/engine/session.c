@@ -237,6 +237,7 @@ static void drop_model(Session *s)
     s->yhat = NULL;
     s->model_kind[0] = '\0';
     s->n_hidden = 0;
+    memset(s->dropout, 0, sizeof s->dropout);
 }
 
 void session_free(Session *s)
@@ -441,6 +442,12 @@ static int init_model(Session *s, Model *m, const InitConfig *c, char *err)
 int session_build_model(Session *s, const char *kind, const int *hidden,
                         int n_hidden, Act act, char *err)
 {
+    return session_build_model_drop(s, kind, hidden, n_hidden, act, NULL, err);
+}
+
+int session_build_model_drop(Session *s, const char *kind, const int *hidden, int n_hidden, Act act,
+                             const double *dropout, char *err)
+{
     const Dataset *ds = s->data;
     if (!ds)
         return util_fail(err, ERR_NO_DATA, "no data yet");
@@ -471,9 +478,16 @@ int session_build_model(Session *s, const char *kind, const int *hidden,
     if (rc != 0)
         return rc;
 
+    double drop[NN_MAX_LAYERS] = {0};
+    for (int i = 0; dropout && i < n_hidden; i++)
+        drop[i] = dropout[i];
     Model *m = nn_new(sizes, n_hidden + 1, act, s->batch, err);
     if (!m)
         return -1;
+    if (nn_set_dropout(m, drop, err) != 0) {
+        nn_free(m);
+        return -1;
+    }
     Model *ev = nn_new(sizes, n_hidden + 1, act, SESSION_EVAL_ROWS, err);
     Optim *o = ev ? optim_new(&s->opt, m->n_params, err) : NULL;
     double *yhat = util_calloc((size_t)s->batch * (size_t)out, sizeof *yhat);
@@ -505,6 +519,7 @@ int session_build_model(Session *s, const char *kind, const int *hidden,
     s->n_hidden = n_hidden;
     for (int i = 0; i < n_hidden; i++)
         s->hidden[i] = hidden[i];
+    memcpy(s->dropout, drop, sizeof s->dropout);
     snprintf(s->model_kind, sizeof s->model_kind, "%s", kind);
     s->steps = 0;
     reset_position(s);
@@ -738,6 +753,8 @@ int session_forward(Session *s, char *err)
     if (rc != 0)
         return rc;
     Mat x = mat_view(s->xb, s->rows, s->data->d);
+    if (nn_has_dropout(s->model)) /* training mode: this step's masks */
+        nn_dropout_masks(s->model, s->rows, session_mask_key(s, s->steps));
     nn_forward(s->model, &x);
     LossShape sh = loss_shape(s->data, nn_outputs(s->model));
     loss_link(&s->loss, &sh, s->model->a[s->model->n_layers - 1], s->rows, s->yhat);
@@ -755,8 +772,11 @@ int session_loss(Session *s, char *err)
                          "for this batch yet");
     Model *m = s->model;
     LossShape sh = loss_shape(s->data, nn_outputs(m));
-    double l = loss_eval(&s->loss, &sh, m->a[m->n_layers - 1], s->yb, s->rows,
-                         s->yhat, m->dz[m->n_layers - 1]);
+    double data = loss_eval(&s->loss, &sh, m->a[m->n_layers - 1], s->yb, s->rows,
+                            s->yhat, m->dz[m->n_layers - 1]);
+    double l1 = 0, l2 = 0, l = data;
+    if (penalty_on(&s->pen))
+        l = data + penalty_value(&s->pen, m, &l1, &l2);
     if (!isfinite(l))
         return util_fail(err, ERR_NONFINITE, "the loss became %s at step %ld; this usually means the learning "
                          "rate (lr=%g) is too high", isnan(l) ? "NaN" : "Inf", s->steps + 1, s->opt.lr);
@@ -767,6 +787,9 @@ int session_loss(Session *s, char *err)
     if (isnan(s->first_loss))
         s->first_loss = l;
     s->loss_value = l;
+    s->loss_data = data;
+    s->loss_l1 = l1;
+    s->loss_l2 = l2;
     if (s->phase < PHASE_LOSS)
         s->phase = PHASE_LOSS;
     return 0;
@@ -801,6 +824,7 @@ int session_backward(Session *s, char *err)
      * then moved the phase back, so that gradient is the current one */
     Model *m = s->model;
     nn_backward(m, &x);
+    penalty_grad(&s->pen, m);
     s->phase = PHASE_BACKWARD;
     s->grads_valid = true;
     if (!layer_gnorms(s))
@@ -832,8 +856,9 @@ int session_update(Session *s, char *err)
         trace_truncate(s->trace, s->steps - 1);
         s->best_epoch = 0;
     }
-    trace_step(s->trace, s->steps, s->loss_value, s->gnorm); /* norms from backward */
-    s->epoch_loss_sum += s->loss_value * s->rows;
+    /* the curves and epoch means hold the data term, as the validation loss does */
+    trace_step(s->trace, s->steps, s->loss_data, s->gnorm); /* norms from backward */
+    s->epoch_loss_sum += s->loss_data * s->rows;
     s->epoch_rows += s->rows;
     if (++s->batch_index >= session_batches(s)) {
         s->last_epoch_loss = s->epoch_loss_sum / (double)s->epoch_rows;
@@ -930,7 +955,7 @@ bool tensor_name_parse(const char *name, TensorName *tn)
     if (p[0] == 'd' && p[1] && strchr("WbZA", p[1]))
         p++;
     long k;
-    if (!p[0] || !strchr("WbZA", p[0]) || p[1] < '1' || p[1] > '9' || !util_parse_long(p + 1, 1, 999, &k))
+    if (!p[0] || !strchr(p == name ? "WbZAM" : "WbZA", p[0]) || p[1] < '1' || p[1] > '9' || !util_parse_long(p + 1, 1, 999, &k))
         return false;
     tn->kind = p[0];
     tn->grad = p != name;
@@ -1015,6 +1040,8 @@ int session_tensor(Session *s, const char *name, Tensor *t, char *err)
         t->editable = !grad;
         return 0;
     }
+    if (kind == 'M' && !m->mask[k - 1])
+        return util_fail(err, ERR_NO_DROPOUT, "%s: layer %d has no dropout, so no mask", name, k);
     Phase need = grad ? PHASE_BACKWARD : PHASE_FORWARD;
     if (s->phase < need)
         return util_fail(err, grad ? ERR_NEEDS_BACKWARD : ERR_NEEDS_FORWARD, "%s of this batch exists after the %s pass",
@@ -1023,6 +1050,8 @@ int session_tensor(Session *s, const char *name, Tensor *t, char *err)
     t->cols = ly->n_out;
     if (kind == 'Z')
         t->data = grad ? m->dz[k - 1] : m->z[k - 1];
+    else if (kind == 'M')
+        t->data = m->mask[k - 1];
     else
         t->data = grad ? m->da[k - 1] : m->a[k - 1];
     return 0;
@@ -1048,6 +1077,12 @@ void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ct
             continue;
         for (int k = 1; k <= s->model->n_layers; k++) {
             snprintf(buf, sizeof buf, "%s%d", prefix[f], k);
+            fn(ctx, buf);
+        }
+    }
+    for (int k = 1; s->phase >= PHASE_FORWARD && k <= s->model->n_layers; k++) {
+        if (s->model->mask[k - 1]) {
+            snprintf(buf, sizeof buf, "M%d", k);
             fn(ctx, buf);
         }
     }
@@ -1082,11 +1117,12 @@ Session *session_fork(const Session *s, const OptConfig *opt, char *err)
     f->loss = s->loss;
     f->loss_auto = s->loss_auto;
     f->opt = *opt;
+    f->pen = s->pen;
     f->sched = s->sched; /* the same schedule, from the racer's own lr, and the same clipping */
     sched_start(&f->sched_state, opt->lr);
     f->clip = s->clip;
     if (session_set_data(f, ds, &dropped, &loss_reset) != 0 ||
-        session_build_model(f, s->model_kind, s->hidden, s->n_hidden, s->act, err) != 0) {
+        session_build_model_drop(f, s->model_kind, s->hidden, s->n_hidden, s->act, s->dropout, err) != 0) {
         if (!err[0])
             util_err(err, "out of memory for a copy of the session");
         session_free(f);

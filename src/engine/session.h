@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "nn.h"
 #include "optim.h"
+#include "penalty.h"
 #include "schedule.h"
 #include "trace.h"
 #include "util.h"
@@ -80,7 +81,11 @@ typedef struct Session {
     double *yb;             /* (batch, t) targets of the current batch */
     double *yhat;           /* (batch, outputs) link(logits) after forward */
     int rows;               /* rows in the current batch */
-    double loss_value;      /* loss of the current batch after `loss` */
+    double loss_value;      /* loss of the current batch after `loss`: loss_data + the penalty */
+    double loss_data;       /* its data term (what the loss function gives) */
+    double loss_l1, loss_l2; /* its penalty terms (0 when off) */
+    Penalty pen;            /* l1 and l2 in force */
+    double dropout[NN_MAX_LAYERS]; /* dropout after hidden layer k (dropout[k-1]); 0: none */
     Phase phase;            /* last phase completed on the current batch */
     bool grads_valid;       /* a backward ran since the model was built or initialised */
     double gnorm[NN_MAX_LAYERS]; /* each layer's gradient norm, from the last backward */
@@ -133,6 +138,11 @@ int session_set_data(Session *s, Dataset *ds, bool *dropped, bool *loss_reset);
  * refusal when the loss does not fit. */
 int session_build_model(Session *s, const char *kind, const int *hidden,
                         int n_hidden, Act act, char *err);
+/* The same with dropout: dropout holds n_hidden probabilities in [0, 1)
+ * (NULL: none), one after each hidden activation. Refused as above, and
+ * with ERR_INPUT for a probability out of range. */
+int session_build_model_drop(Session *s, const char *kind, const int *hidden, int n_hidden, Act act,
+                             const double *dropout, char *err);
 /* Re-initialises every parameter (param NULL) or one ("W1", "b2") with the
  * given initializer. Whole-model init also resets the optimizer state and
  * the loop position. -1 with err and nothing changed on refusal. */
@@ -145,6 +155,12 @@ int session_set_loss(Session *s, const Loss *l, bool automatic, char *err);
  * state starts fresh and *fresh says so. */
 int session_set_optimizer(Session *s, const OptConfig *c, bool *fresh, char *err);
 int session_set_batch(Session *s, int batch, char *err);
+/* Sets the weight penalties (l1, l2 >= 0; 0 turns one off). The loss of the
+ * current batch, if computed, is computed again by the next `loss`. */
+int session_set_penalty(Session *s, const Penalty *p, char *err);
+/* The key the dropout masks of the update after `steps` updates are drawn
+ * from: the session seed and that step number. */
+uint64_t session_mask_key(const Session *s, long steps);
 void session_set_seed(Session *s, uint64_t seed);
 
 /* The loop. Each phase checks that the one before it ran (ERR_NEEDS_FORWARD, _LOSS or _BACKWARD
@@ -323,13 +339,13 @@ typedef struct Tensor {
 
 /* A tensor's name taken apart: "dW2" is kind 'W', a gradient, layer 2. */
 typedef struct TensorName {
-    char kind;  /* W b Z A (per layer), X Y (the batch), y (yhat), l (loss),
+    char kind;  /* W b Z A M (per layer), X Y (the batch), y (yhat), l (loss),
                  * s (a scalar name: train_loss val_loss accuracy val_accuracy lr) */
     bool grad;  /* dW1 db1 dZ1 dA1: the gradient of the loss for it */
-    int layer;  /* 1..999 for W b Z A; 0 otherwise */
+    int layer;  /* 1..999 for W b Z A M; 0 otherwise */
     int scalar; /* kind s: the index session_scalar_find gives */
 } TensorName;
-/* Parses a tensor's name (W1 b2 dW1 Z3 dA1 X Y yhat loss, the scalar names; a layer number
+/* Parses a tensor's name (W1 b2 dW1 Z3 dA1 M1 X Y yhat loss, the scalar names; a layer number
  * from 1, no leading zero) without asking whether it exists now. The one
  * grammar of names: everything that reads a name asks here. false for
  * anything else. */

@@ -898,7 +898,16 @@ static void test_complete(void **state)
         if (!has(&c, acts[i]))
             fail_msg("`model mlp 8 ` does not offer %s", acts[i]);
     complete(s, "model mlp 8 16 ", &c);
-    assert_true(has(&c, "act=relu"));
+    assert_true(has(&c, "act=relu") && has(&c, "dropout="));
+    complete(s, "set ", &c);
+    assert_true(has(&c, "l1") && has(&c, "l2"));
+    /* dropout's masks are names after forward, for the layers that have it */
+    ok(x, "model mlp 4 3 dropout=0,0.5");
+    complete(s, "show ", &c);
+    assert_false(has(&c, "M1") || has(&c, "M2"));
+    ok(x, "forward");
+    complete(s, "show ", &c);
+    assert_true(has(&c, "M2") && !has(&c, "M1") && !has(&c, "M3"));
 
     assert_int_equal(complete(s, "export W1 ", &c), COMPLETE_FILES);
     assert_int_equal(complete(s, "export ", &c), COMPLETE_WORDS);

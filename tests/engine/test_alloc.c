@@ -4,8 +4,9 @@
  * posix_memalign, so every call the engine makes to them lands in a
  * counter below; 1000 steps (through epoch ends, the validation loss, the
  * undo ring wrapping) must leave it at zero for every optimizer, and the
- * undo history must not reach the allocator either as it fills; the same
- * with a learning-rate schedule and gradient clipping on. Fixed seeds. */
+ * undo history must not reach the allocator either as it fills; likewise
+ * with dropout and the l1/l2 penalties on, and with a learning-rate
+ * schedule and gradient clipping on. Fixed seeds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -153,6 +154,28 @@ static void schedule_and_clip_allocate_nothing(void **state)
     }
 }
 
+/* The same with l1, l2 and dropout on: drawing the masks, applying them
+ * and the penalty's value and gradient allocate nothing either. */
+static void step_1000_regularized_allocates_nothing(void **state)
+{
+    (void)state;
+    char err[ERR_LEN];
+    OptKind kinds[] = {OPT_SGD, OPT_ADAM, OPT_ADAMW};
+    for (int q = 0; q < 3; q++) {
+        Session *s = make(kinds[q], q % 2 ? ACT_TANH : ACT_RELU);
+        int hidden[] = {8, 8};
+        double drop[] = {0.5, 0.2};
+        Penalty pen = {1e-3, 1e-2};
+        assert_int_equal(session_build_model_drop(s, "mlp", hidden, 2, s->act, drop, err), 0);
+        assert_int_equal(session_set_penalty(s, &pen, err), 0);
+        long n = count_steps(s, 1000);
+        if (n != 0)
+            fail_msg("%s with dropout and penalties: %ld allocations in 1000 steps", optim_name(kinds[q]), n);
+        assert_true(nn_has_dropout(s->model) && s->loss_l1 > 0 && s->loss_l2 > 0);
+        session_free(s);
+    }
+}
+
 static void train_100_epochs_allocates_nothing(void **state)
 {
     (void)state;
@@ -171,6 +194,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wrappers_count),
         cmocka_unit_test(step_1000_allocates_nothing),
+        cmocka_unit_test(step_1000_regularized_allocates_nothing),
         cmocka_unit_test(schedule_and_clip_allocate_nothing),
         cmocka_unit_test(train_100_epochs_allocates_nothing),
     };

@@ -141,7 +141,7 @@ static void check_masks(Session *s, const char *line, int step)
     int n = gl_nums(line, key, v, 64), at = 0;
     assert_true(n > 0);
     for (int k = 1; k <= 2; k++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "M%d", k);
         Tensor t;
         if (session_tensor(s, name, &t, err) != 0)

@@ -269,8 +269,9 @@ int cmd_train_check(const char *raw, int n, char **words, char *err)
 static void print_early(CmdCtx *c, const EarlyStop *es, const EarlyResult *r)
 {
     if (r->stopped)
-        cmd_out(c, "early stopping: %ld epoch%s without a validation loss below the best - %s; stopped after "
-                "epoch %ld\n", es->patience, es->patience == 1 ? "" : "s", NUM(es->min_delta), r->stop_epoch);
+        cmd_out(c, "early stopping: %ld epoch%s without a validation loss below the best by more than min_delta=%s; "
+                "stopped after epoch %ld\n", es->patience, es->patience == 1 ? "" : "s", NUM(es->min_delta),
+                r->stop_epoch);
     if (!r->best_epoch)
         return;
     cmd_out(c, "the best epoch was %ld, validation loss %s", r->best_epoch, NUM(r->best_val));

@@ -6,6 +6,7 @@
  * the commands that change the model, and (in a window) while training
  * runs, at most ten times a second. */
 #include "cmd_plot.h"
+#include "cmd_hint.h"
 #include "plot.h"
 
 #include <errno.h>
@@ -15,12 +16,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_COMPARE, K_LR, K_COUNT } Kind;
+typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_COMPARE, K_LR, K_VACC, K_COUNT } Kind;
 
 _Static_assert(K_COMPARE == CMD_PLOT_WINDOW_COMPARE, "a race's window is its kind");
 
 static const char *const kind_names[K_COUNT] = {"loss", "boundary", "fit", "surface", "hist", "grads", "compare",
-                                                "lr"};
+                                                "lr", "val_accuracy"};
 
 #define FRAME_GAP 0.1   /* seconds between live frames */
 
@@ -210,6 +211,31 @@ static int draw_lr(CmdCtx *c, CmdPlots *p, bool live)
              cmd_model_words(s, mw, sizeof mw));
     PlotSeries ser = {"lr in force", xe, ye, t->e_len, PLOT_STEPS, 0, false};
     PlotFrame f = {title, "epoch", "learning rate", "lr", K_LR, false, live};
+    return plot_lines(p->plot, &f, &ser, 1, c->err);
+}
+
+/* Validation accuracy at each epoch's end, in percent. */
+static int draw_vacc(CmdCtx *c, CmdPlots *p, bool live)
+{
+    Session *s = c->s;
+    const Trace *t = s->trace;
+    double now;
+    int rc = session_scalar_value(s, session_scalar_find(kind_names[K_VACC]), &now, c->err);
+    if (rc != 0) /* no split, or no classes: the name's own refusal */
+        return cmd_hint_add(s, rc, true, c->err);
+    double *b = scratch(p, 2 * (size_t)t->e_len + 1);
+    if (!b)
+        return cmd_fail(c, "out of memory for the accuracy curve");
+    double *xe = b, *ye = b + t->e_len;
+    for (int i = 0; i < t->e_len; i++) {
+        xe[i] = (double)t->e_epoch[i];
+        ye[i] = 100 * t->e_vacc[i];
+    }
+    char title[256], mw[96];
+    snprintf(title, sizeof title, "Validation accuracy per epoch — %s lr=%g, %s", optim_name(s->opt.kind), s->opt.lr,
+             cmd_model_words(s, mw, sizeof mw));
+    PlotSeries ser = {"validation accuracy (%)", xe, ye, t->e_len, PLOT_LINESPOINTS, 1, false};
+    PlotFrame f = {title, "epoch", "validation accuracy (%)", "val_accuracy", K_VACC, false, live};
     return plot_lines(p->plot, &f, &ser, 1, c->err);
 }
 
@@ -534,6 +560,7 @@ static int draw(CmdCtx *c, CmdPlots *p, Kind k, bool live)
     case K_HIST: rc = draw_hist(c, p, live); break;
     case K_GRADS: rc = draw_grads(c, p, live); break;
     case K_LR: rc = draw_lr(c, p, live); break;
+    case K_VACC: rc = draw_vacc(c, p, live); break;
     default: rc = 0; break;
     }
     p->drawing = false;
@@ -624,8 +651,24 @@ static int parse_kind(CmdCtx *c, const char *w, Kind *k)
             *k = (Kind)i;
             return 0;
         }
-    return cmd_fail(c, "no plot '%s': choose loss, boundary, fit, surface P1 P2, hist NAME, grads, lr or off "
-                    "(`help plot`)", w);
+    /* a scalar name draws its curve over the epochs: the losses on `plot
+     * loss`, the lr on `plot lr`, validation accuracy on its own */
+    int sc = session_scalar_find(w);
+    if (sc >= 0) {
+        const ScalarDesc *d = session_scalar(sc);
+        if (d->hyper || !d->accuracy) {
+            *k = d->hyper ? K_LR : K_LOSS;
+            return 0;
+        }
+        if (d->share == DATA_VAL) {
+            *k = K_VACC;
+            return 0;
+        }
+        return cmd_fail(c, "%s is measured on the whole training share when asked (`show %s`); per epoch paramlab "
+                        "keeps the validation accuracy: `plot val_accuracy`", w, w);
+    }
+    return cmd_fail(c, "no plot '%s': choose loss, boundary, fit, surface P1 P2, hist NAME, grads, lr, "
+                    "val_accuracy or off (`help plot`)", w);
 }
 
 /* "plot loss: wrote loss.png" when pictures go to files (a redrawn file
@@ -752,7 +795,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
             contour = strcmp(w + 6, "contour") == 0;
         } else {
             static const char *const opts[K_COUNT] = {"log or linear", "", "", "range=, grid= or style=", "", "", "",
-                                                      ""};
+                                                      "", ""};
             return cmd_fail(c, "plot %s does not take '%s'%s%s", kind_names[k], w, opts[k][0] ? "; it takes " : "",
                             opts[k]);
         }
@@ -787,7 +830,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         p->live = 0;
     p->live |= 1u << k;
     drawn(c, p, k);
-    if ((k == K_LOSS && c->s->trace->len == 0) || (k == K_LR && c->s->trace->e_len == 0))
+    if ((k == K_LOSS && c->s->trace->len == 0) || ((k == K_LR || k == K_VACC) && c->s->trace->e_len == 0))
         cmd_out(c, "(no updates yet: the curve grows with `step` and `train`)\n");
     if (k == K_SURFACE && c->s->hist_len > 0)
         cmd_out(c, "the path shows %s and %s over the last %d updates; the other parameters moved too,\n"

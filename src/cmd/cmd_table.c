@@ -223,7 +223,7 @@ const Cmd cmd_table[] = {
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
      explain_cmd, cmd_complete_names, NULL, NULL, NULL},
-    {"plot", 0, -1, 0, "plot loss|boundary|fit|surface P1 P2|hist NAME|grads|lr|off", "draw the model learning with gnuplot",
+    {"plot", 0, -1, 0, "plot loss|boundary|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|off", "draw the model learning with gnuplot",
      "plot loss [log]      training loss per update, the epoch mean, and validation\n"
      "                     loss when there is a split (`data split 0.2`); the best\n"
      "                     epoch marked after `train N patience=P`\n"
@@ -238,6 +238,8 @@ const Cmd cmd_table[] = {
      "plot grads           gradient norm of every layer per update (log scale):\n"
      "                     vanishing gradients fall toward 0, exploding ones grow\n"
      "plot lr              the lr in force in each epoch (`set schedule` changes it)\n"
+     "plot val_accuracy    validation accuracy at each epoch's end (with a split)\n"
+     "                     (the names train_loss and val_loss draw `plot loss`)\n"
      "plot off             stop redrawing; `plot` alone says what is live\n"
      "A picture you asked for is redrawn as the model learns: in a window after every\n"
      "change and up to ten times a second while `train` runs; in the terminal and in\n"

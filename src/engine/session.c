@@ -863,7 +863,8 @@ int session_update(Session *s, char *err)
     if (++s->batch_index >= session_batches(s)) {
         s->last_epoch_loss = s->epoch_loss_sum / (double)s->epoch_rows;
         s->last_val_loss = session_eval_share(s, DATA_VAL, &s->last_val_accuracy);
-        trace_epoch(s->trace, s->steps, s->epoch, s->last_epoch_loss, s->last_val_loss, s->opt.lr);
+        trace_epoch(s->trace, s->steps, s->epoch, s->last_epoch_loss, s->last_val_loss, s->last_val_accuracy,
+                    s->opt.lr);
         session_sched_epoch_end(s);
         s->batch_index = 0;
         s->epoch++;

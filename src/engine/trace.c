@@ -21,8 +21,9 @@ Trace *trace_new(int n_layers)
     t->e_train = malloc(sizeof(double) * TRACE_CAP);
     t->e_val = malloc(sizeof(double) * TRACE_CAP);
     t->e_lr = malloc(sizeof(double) * TRACE_CAP);
+    t->e_vacc = malloc(sizeof(double) * TRACE_CAP);
     if (!t->step || !t->loss || !t->gnorm || !t->acc_gnorm || !t->e_step || !t->e_epoch ||
-        !t->e_train || !t->e_val || !t->e_lr) {
+        !t->e_train || !t->e_val || !t->e_lr || !t->e_vacc) {
         trace_free(t);
         return NULL;
     }
@@ -43,6 +44,7 @@ void trace_free(Trace *t)
     free(t->e_train);
     free(t->e_val);
     free(t->e_lr);
+    free(t->e_vacc);
     free(t);
 }
 
@@ -94,7 +96,7 @@ void trace_step(Trace *t, long step, double loss, const double *gnorm)
         halve_steps(t);
 }
 
-void trace_epoch(Trace *t, long step, long epoch, double train, double val, double lr)
+void trace_epoch(Trace *t, long step, long epoch, double train, double val, double vacc, double lr)
 {
     if (++t->e_acc_n < t->e_stride)
         return;
@@ -104,6 +106,7 @@ void trace_epoch(Trace *t, long step, long epoch, double train, double val, doub
     t->e_train[t->e_len] = train;
     t->e_val[t->e_len] = val;
     t->e_lr[t->e_len] = lr;
+    t->e_vacc[t->e_len] = vacc;
     if (++t->e_len == TRACE_CAP) { /* keep every second epoch point */
         for (int i = 0; i < TRACE_CAP / 2; i++) {
             t->e_step[i] = t->e_step[2 * i + 1];
@@ -111,6 +114,7 @@ void trace_epoch(Trace *t, long step, long epoch, double train, double val, doub
             t->e_train[i] = t->e_train[2 * i + 1];
             t->e_val[i] = t->e_val[2 * i + 1];
             t->e_lr[i] = t->e_lr[2 * i + 1];
+            t->e_vacc[i] = t->e_vacc[2 * i + 1];
         }
         t->e_len = TRACE_CAP / 2;
         t->e_stride *= 2;

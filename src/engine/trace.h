@@ -27,6 +27,7 @@ typedef struct Trace {
     double *e_train;  /* (TRACE_CAP) its mean training loss */
     double *e_val;    /* (TRACE_CAP) validation loss then; NaN without a split */
     double *e_lr;     /* (TRACE_CAP) the lr in force during the epoch */
+    double *e_vacc;   /* (TRACE_CAP) validation accuracy then (a fraction); NaN without a split or classes */
     long e_acc_n;     /* epochs waiting to become a point */
 } Trace;
 
@@ -38,8 +39,9 @@ void trace_clear(Trace *t);
 /* Records update number step with its batch loss and per-layer gradient
  * norms (n_layers values). Never allocates. */
 void trace_step(Trace *t, long step, double loss, const double *gnorm);
-/* Records the end of an epoch after update number step, trained with lr. */
-void trace_epoch(Trace *t, long step, long epoch, double train, double val, double lr);
+/* Records the end of an epoch after update number step: its mean training
+ * loss, the validation loss and accuracy (NaN when absent), the lr used. */
+void trace_epoch(Trace *t, long step, long epoch, double train, double val, double vacc, double lr);
 /* Forgets everything recorded after update number step (after `undo`). */
 void trace_truncate(Trace *t, long step);
 

@@ -80,10 +80,17 @@ static void test_classification_kinds(void **state)
     (void)state;
     static const char *const kinds[] = {"loss", "loss log", "boundary", "grads", "hist W1", "hist dW2",
                                         "surface W1[0,0] W1[1,0]", "surface W2[0,0] b2[0] style=contour grid=15",
-                                        NULL};
+                                        "val_accuracy", "lr", "val_loss", NULL};
     every_kind_renders("data moons n=120 seed=2; data split 0.25; model mlp 6 act=tanh; set lr 0.1; train 5", kinds);
     static const char *const multi[] = {"boundary", NULL};
     every_kind_renders("data blobs n=90 classes=3 seed=1; model softmax; train 3", multi);
+    /* a scalar name that is measured only when asked has no curve */
+    Fx *x = fx_new();
+    ok(x, "data moons n=60; data split 0.25; model logistic; train 2");
+    assert_contains(refused(x, "plot accuracy"), "`plot val_accuracy`");
+    ok(x, "data line n=40; data split 0.25; model linear; train 2");
+    assert_contains(refused(x, "plot val_accuracy"), "regression");
+    fx_free(x);
 }
 
 static void test_regression_kinds(void **state)

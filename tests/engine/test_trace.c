@@ -63,7 +63,7 @@ static void test_epochs_thin_and_truncate(void **state)
     Trace *t = trace_new(1);
     assert_non_null(t);
     for (long e = 1; e <= TRACE_CAP + 10; e++)
-        trace_epoch(t, 10 * e, e, 1.0 / (double)e, NAN, 0.1);
+        trace_epoch(t, 10 * e, e, 1.0 / (double)e, NAN, NAN, 0.1);
     assert_int_equal(t->e_stride, 2);
     assert_int_equal(t->e_epoch[0], 2);
     assert_int_equal(t->e_epoch[t->e_len - 1], TRACE_CAP + 10);

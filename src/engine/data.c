@@ -28,6 +28,11 @@ void data_free(Dataset *ds)
     if (ds->target_names)
         for (int j = 0; j < ds->t; j++)
             free(ds->target_names[j]);
+    if (ds->class_names)
+        for (int k = 0; k < ds->n_classes; k++)
+            free(ds->class_names[k]);
+    free(ds->class_names);
+    free(ds->feature_cols);
     free(ds->feature_names);
     free(ds->target_names);
     free(ds->x);
@@ -35,6 +40,14 @@ void data_free(Dataset *ds)
     free(ds->mean);
     free(ds->std);
     free(ds);
+}
+
+const char *data_class_name(const Dataset *ds, int k, char *buf, size_t size)
+{
+    if (ds->class_names && k >= 0 && k < ds->n_classes)
+        return ds->class_names[k];
+    snprintf(buf, size, "%d", k);
+    return buf;
 }
 
 /* A zeroed data set of n rows, d features and t targets with all rows in
@@ -77,6 +90,19 @@ Dataset *data_clone(const Dataset *ds)
         ok = ok && (c->feature_names[j] = util_strdup(ds->feature_names[j])) != NULL;
     for (int j = 0; j < ds->t; j++)
         ok = ok && (c->target_names[j] = util_strdup(ds->target_names[j])) != NULL;
+    c->sep = ds->sep;
+    c->header = ds->header;
+    c->file_cols = ds->file_cols;
+    if (ok && ds->class_names) {
+        ok = (c->class_names = util_calloc((size_t)ds->n_classes, sizeof(char *))) != NULL;
+        for (int k = 0; ok && k < ds->n_classes; k++)
+            ok = (c->class_names[k] = util_strdup(ds->class_names[k])) != NULL;
+    }
+    if (ok && ds->feature_cols) {
+        ok = (c->feature_cols = util_calloc((size_t)ds->d, sizeof(int))) != NULL;
+        if (ok)
+            memcpy(c->feature_cols, ds->feature_cols, sizeof(int) * (size_t)ds->d);
+    }
     if (ok && ds->mean) {
         c->mean = util_calloc((size_t)ds->d, sizeof(double));
         c->std = util_calloc((size_t)ds->d, sizeof(double));

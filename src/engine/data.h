@@ -5,6 +5,7 @@
 #define PARAMLAB_DATA_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct Dataset {
@@ -23,6 +24,12 @@ typedef struct Dataset {
                              * rows between validate (data_share_rows) */
     bool standardized;      /* features were standardized */
     double *mean, *std;     /* (d) training statistics when standardized */
+    char **class_names;     /* (n_classes) names when the labels were text or
+                             * were renumbered, else NULL (class k is "k") */
+    char sep;               /* a loaded file's separator, else 0 */
+    bool header;            /* a loaded file had a header row */
+    int file_cols;          /* columns of the loaded file, else 0 */
+    int *feature_cols;      /* (d) file column of each feature, or NULL */
 } Dataset;
 
 /* Options of a generator; a field left at its "unset" value (n = 0,
@@ -44,6 +51,38 @@ const char *data_generator_about(const char *name);
 Dataset *data_generate(const char *name, const DataGenOpts *o, char *err);
 
 typedef enum DataHeader { DATA_HEADER_AUTO, DATA_HEADER_YES, DATA_HEADER_NO } DataHeader;
+typedef enum DataMissing { DATA_MISSING_ERROR, DATA_MISSING_DROP, DATA_MISSING_MEAN } DataMissing;
+typedef enum DataTask { DATA_TASK_AUTO, DATA_TASK_REGRESSION, DATA_TASK_CLASSIFICATION } DataTask;
+
+/* How to read a CSV file; zeroed means the defaults (last column the
+ * target, every other column a feature, separator detected, header
+ * detected, missing cells refused, task from the values). */
+typedef struct DataLoadOpts {
+    const char *target;    /* NULL, or names / 0-based indices, comma-separated */
+    const char *features;  /* NULL, or the feature columns (names or indices) */
+    const char *drop;      /* NULL, or columns left out (names or indices) */
+    char sep;              /* ',' ';' '\t', or 0 to detect from the first line */
+    DataHeader header;
+    DataMissing missing;   /* missing cells: "", NA, NaN */
+    DataTask task;
+} DataLoadOpts;
+
+/* Loads a CSV file as o says. Text labels in a single target column make
+ * a classification task with the labels sorted as class names. note
+ * (note_len bytes, may be NULL) receives sentences about what was done or
+ * looks doubtful (an id-like column, rows dropped, cells filled), "" if
+ * none. NULL with err (one line, "FILE:LINE: ...") on any problem. Caller
+ * owns. */
+Dataset *data_load_file(const char *path, const DataLoadOpts *o, char *note,
+                        size_t note_len, char *err);
+/* Reads the feature columns of the file at path the way like's file was
+ * read (separator, header; columns by name when both have a header, else
+ * by position), into *x ((*n, like->d), raw values, not standardized).
+ * -1 with err; the caller frees *x. */
+int data_load_features(const char *path, const Dataset *like, double **x,
+                       int *n, char *err);
+/* The name of class k: its label text, or the number. Borrowed or buf. */
+const char *data_class_name(const Dataset *ds, int k, char *buf, size_t size);
 /* Loads a numeric CSV. target is NULL (last column) or a comma-separated
  * list of header names or 0-based column indices. Errors name the place:
  * "FILE:LINE: row has 3 cells, the header has 5" and say what to do.

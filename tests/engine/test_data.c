@@ -613,6 +613,138 @@ static void test_csv_target_refusals(void **state)
     data_free(ds);
 }
 
+
+/* ---- real files: separators, labels, columns, missing cells -------------- */
+
+static Dataset *load_o(const char *path, DataLoadOpts o, char *note)
+{
+    char err[ERR_LEN] = "";
+    Dataset *ds = data_load_file(path, &o, note, note ? ERR_LEN : 0, err);
+    if (!ds)
+        fail_msg("data_load_file(%s): %s", path, err);
+    return ds;
+}
+
+static void load_o_refused(const char *path, DataLoadOpts o, const char *part)
+{
+    char err[ERR_LEN] = "";
+    Dataset *ds = data_load_file(path, &o, NULL, 0, err);
+    if (ds) {
+        data_free(ds);
+        fail_msg("data_load_file(%s) accepted a bad file", path);
+    }
+    assert_null(strchr(err, '\n'));
+    assert_prefix(err, path);
+    assert_contains(err, part);
+}
+
+static void test_csv_real_semicolons_labels(void **state)
+{
+    (void)state;
+    const char *f = "tests/data/real/semi_labels.csv";
+    char note[ERR_LEN];
+    /* the separator is detected; the text labels make two sorted classes;
+     * the id column is noted */
+    Dataset *ds = load_o(f, (DataLoadOpts){.target = "diagnosis"}, note);
+    assert_int_equal(ds->sep, ';');
+    assert_int_equal(ds->d, 3);
+    assert_true(ds->classification);
+    assert_int_equal(ds->n_classes, 2);
+    assert_string_equal(ds->class_names[0], "B");
+    assert_string_equal(ds->class_names[1], "M");
+    assert_true(ds->y[0] == 1 && ds->y[1] == 0);
+    assert_string_equal(ds->feature_names[0], "id");
+    assert_contains(note, "drop=id");
+    data_free(ds);
+    /* drop= by name, features= by index */
+    ds = load_o(f, (DataLoadOpts){.target = "1", .drop = "id"}, note);
+    assert_int_equal(ds->d, 2);
+    assert_string_equal(ds->feature_names[0], "radius");
+    assert_string_equal(note, "");
+    assert_int_equal(ds->feature_cols[1], 3);
+    Dataset *c = data_clone(ds);
+    assert_string_equal(c->class_names[1], "M");
+    assert_int_equal(c->feature_cols[0], 2);
+    data_free(c);
+    data_free(ds);
+    ds = load_o(f, (DataLoadOpts){.target = "diagnosis", .features = "3"}, NULL);
+    assert_int_equal(ds->d, 1);
+    assert_string_equal(ds->feature_names[0], "texture");
+    data_free(ds);
+    /* without target= the last column is the target, and the text column
+     * is refused with the way out */
+    load_o_refused(f, (DataLoadOpts){0}, "target=diagnosis");
+    load_o_refused(f, (DataLoadOpts){.sep = ','}, "single column");
+    load_o_refused(f, (DataLoadOpts){.target = "diagnosis", .drop = "diagnosis"}, "is the target");
+    load_o_refused(f, (DataLoadOpts){.drop = "id", .features = "radius"}, "not both");
+    load_o_refused(f, (DataLoadOpts){.target = "diagnosis", .drop = "idd"}, "did you mean 'id'");
+    load_o_refused(f, (DataLoadOpts){.target = "diagnosis", .task = DATA_TASK_REGRESSION},
+                   "task=regression");
+    /* a headerless file of labels is not taken for a header */
+    ds = load_o("tests/data/real/noheader_labels.csv", (DataLoadOpts){.target = "1"}, NULL);
+    assert_int_equal(ds->n, 3);
+    assert_false(ds->header);
+    assert_string_equal(ds->class_names[0], "B");
+    data_free(ds);
+    /* tabs */
+    ds = load_o("tests/data/real/tabs.csv", (DataLoadOpts){0}, NULL);
+    assert_int_equal(ds->sep, '\t');
+    assert_int_equal(ds->d, 2);
+    assert_string_equal(ds->class_names[1], "dog");
+    data_free(ds);
+}
+
+static void test_csv_real_missing_task(void **state)
+{
+    (void)state;
+    const char *f = "tests/data/real/missing.csv";
+    char note[ERR_LEN];
+    load_o_refused(f, (DataLoadOpts){0}, ":3: cell 3 is NaN (column 'texture')");
+    Dataset *ds = load_o(f, (DataLoadOpts){.missing = DATA_MISSING_DROP, .drop = "id"}, note);
+    assert_int_equal(ds->n, 3);
+    assert_contains(note, "left out 2 rows");
+    data_free(ds);
+    ds = load_o(f, (DataLoadOpts){.missing = DATA_MISSING_MEAN, .drop = "id"}, note);
+    assert_int_equal(ds->n, 5);
+    assert_near(ds->x[2 * 2], (17.99 + 13.54 + 12.45 + 11.42) / 4, 1e-12);
+    assert_near(ds->x[1 * 2 + 1], (10.38 + 17.77 + 15.7 + 20.38) / 4, 1e-12);
+    assert_contains(note, "filled 2 missing cells");
+    data_free(ds);
+    load_o_refused("tests/data/real/decimal_comma.csv", (DataLoadOpts){0}, "decimal comma");
+    /* numbers forced to classes: the distinct values, sorted, named */
+    const char *q = "tests/data/real/quality.csv";
+    ds = load_o(q, (DataLoadOpts){0}, NULL);
+    assert_true(ds->classification); /* 3, 5, 8: labels 0..8 as before */
+    assert_int_equal(ds->n_classes, 9);
+    data_free(ds);
+    ds = load_o(q, (DataLoadOpts){.task = DATA_TASK_REGRESSION}, NULL);
+    assert_false(ds->classification);
+    data_free(ds);
+    DataLoadOpts o = {.task = DATA_TASK_CLASSIFICATION, .target = "a"};
+    ds = load_o(q, o, NULL);
+    assert_int_equal(ds->n_classes, 5); /* 1..4 are labels 0..4 */
+    data_free(ds);
+}
+
+static void test_csv_features_like(void **state)
+{
+    (void)state;
+    Dataset *ds = load_o("tests/data/real/semi_labels.csv",
+                         (DataLoadOpts){.target = "diagnosis", .drop = "id"}, NULL);
+    double *x;
+    int n;
+    char err[ERR_LEN];
+    /* the same file: features by name */
+    assert_int_equal(data_load_features("tests/data/real/semi_labels.csv", ds, &x, &n, err), 0);
+    assert_int_equal(n, 5);
+    assert_near(x[0], 17.99, 0);
+    assert_near(x[1], 10.38, 0);
+    free(x);
+    assert_int_equal(data_load_features("tests/data/real/tabs.csv", ds, &x, &n, err), -1);
+    assert_contains(err, "no column 'radius'");
+    data_free(ds);
+}
+
 static void test_csv_bad_corpus(void **state)
 {
     static const struct {
@@ -620,7 +752,7 @@ static void test_csv_bad_corpus(void **state)
     } bad[] = {
         {"ragged.csv", ":3: ", "row has 2 cells, the header has 3"},
         {"text_cell.csv", ":3: ", "cell 2 'abc' is not a number"},
-        {"nan.csv", ":4: ", "cell 2 is NaN; clean or drop that row"},
+        {"nan.csv", ":4: ", "cell 2 is NaN (column 'b'); fill it in, or load with missing=drop"},
         {"inf.csv", ":3: ", "cell 1 is infinite"},
         {"empty.csv", ":1: ", "empty"},
         {"blank.csv", ":1: ", "empty"},
@@ -834,6 +966,9 @@ int main(void)
         cmocka_unit_test(test_csv_classification_rule),
         cmocka_unit_test(test_csv_target_refusals),
         cmocka_unit_test(test_csv_bad_corpus),
+        cmocka_unit_test(test_csv_real_semicolons_labels),
+        cmocka_unit_test(test_csv_real_missing_task),
+        cmocka_unit_test(test_csv_features_like),
         cmocka_unit_test(test_csv_huge_lines),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_standardize),

@@ -67,7 +67,8 @@ static void hooks_after(CmdCtx *c, unsigned flags, int rc)
 
 /* ---- dispatch ---- */
 
-/* Splits s into words in place: whitespace separates, "..." groups. */
+/* Splits s into words in place: whitespace separates, "..." groups, and
+ * blanks inside [..] stay in the word (W1[2:5, 0]). */
 static int tokenize(CmdCtx *c, char *s, char **words, int *n)
 {
     *n = 0;
@@ -88,8 +89,11 @@ static int tokenize(CmdCtx *c, char *s, char **words, int *n)
             continue;
         }
         words[(*n)++] = s;
-        while (*s && !isspace((unsigned char)*s))
+        int depth = 0; /* inside [..] blanks belong to the word: W1[2:5, 0] */
+        while (*s && (depth > 0 || !isspace((unsigned char)*s))) {
+            depth += *s == '[' ? 1 : *s == ']' && depth > 0 ? -1 : 0;
             s++;
+        }
         if (*s)
             *s++ = '\0';
     }
@@ -206,8 +210,10 @@ int cmd_exec_command(CmdCtx *c, char *seg)
             /* a name that exists, or is known but absent, explains itself */
             is_name = session_tensor(c->s, name, &t, c->err) != ERR_UNKNOWN_NAME;
         }
+        if (is_name && (n == 1 || (n == 2 && strcmp(words[1], "all") == 0)))
+            return cmd_show_ref(c, words[0], n == 2);
         if (is_name && n == 1)
-            return cmd_show_ref(c, words[0]);
+            return cmd_show_ref(c, words[0], false);
         if (is_name)
             return cmd_fail(c, "%s is a name, not a command: `%s` shows it, `show %s ...` several, `%s[i,j] = v` "
                            "edits one number", name, name, name, name);

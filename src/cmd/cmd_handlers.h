@@ -47,6 +47,7 @@ int cmd_predict(CmdCtx *c, int argc, char **argv);
 int cmd_state(CmdCtx *c, int argc, char **argv);
 /* every name that exists now; for export, a file name after it */
 CmdComplete cmd_complete_names(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+CmdComplete cmd_complete_predict(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
 CmdComplete cmd_complete_export(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
 
 /* cmd_meta.c: help, expect, quit */

@@ -1,5 +1,5 @@
 /* cmd_look.c — looking at the numbers: `show`, `export` (CSV with full
- * precision), `predict` and the optimizer's `state` of a parameter. */
+ * precision) and the optimizer's `state` of a parameter. */
 #include "cmd_handlers.h"
 #include "afile.h"
 
@@ -17,25 +17,37 @@
 static int check_ref(CmdCtx *c, const char *ref)
 {
     char name[32];
-    long i, j;
+    CmdRef r;
+    CmdView v;
     Tensor t;
-    size_t at;
-    if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+    if (cmd_parse_slice(c, ref, name, sizeof name, &r) != 0)
         return -1;
     int rc = session_tensor(c->s, name, &t, c->err);
     if (rc != 0)
         return cmd_name_refused(c, name, rc);
-    return i < 0 ? 0 : cmd_element_index(c, &t, i, j, &at);
+    if (cmd_ref_sliced(&r))
+        return cmd_ref_view(c, &t, &r, &v);
+    size_t at;
+    return r.n == 0 ? 0 : cmd_element_index(c, &t, r.at[0].lo, r.n > 1 ? r.at[1].lo : -1, &at);
 }
 
+/* show NAME [all] ...: every name given, "all" after one showing all of it. */
 int cmd_show(CmdCtx *c, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++)
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "all") == 0) {
+            if (i == 1)
+                return cmd_fail(c, "`all` follows a name: `show W1 all` shows every row and column of W1");
+            continue;
+        }
         if (check_ref(c, argv[i]) != 0)
             return -1;
-    for (int i = 1; i < argc; i++)
-        if (cmd_show_ref(c, argv[i]) != 0)
+    }
+    for (int i = 1; i < argc; i++) {
+        bool all = i + 1 < argc && strcmp(argv[i + 1], "all") == 0;
+        if (strcmp(argv[i], "all") != 0 && cmd_show_ref(c, argv[i], all) != 0)
             return -1;
+    }
     return 0;
 }
 
@@ -62,51 +74,6 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
     if (afile_commit(&a, c->err) != 0)
         return -1;
     cmd_out(c, "wrote %s (%d×%d) to %s with full precision\n", t.name, t.rows, t.cols, argv[2]);
-    return 0;
-}
-
-int cmd_predict(CmdCtx *c, int argc, char **argv)
-{
-    Session *s = c->s;
-    if (!s->model)
-        return cmd_fail(c, "no model yet: build one with `model linear` or `model mlp 8`");
-    int d = s->data->d;
-    if (argc - 1 != d)
-        return cmd_fail(c, "predict needs %d number%s (one per feature: %s%s), got %d", d, d == 1 ? "" : "s",
-                    s->data->feature_names[0], d > 1 ? ", ..." : "", argc - 1);
-    double *x = malloc(sizeof(double) * (size_t)(d + nn_outputs(s->model)));
-    if (!x)
-        return cmd_fail(c, "out of memory");
-    double *y = x + d;
-    for (int j = 0; j < d; j++)
-        if (cmd_parse_num(c, s->data->feature_names[j], argv[j + 1], &x[j]) != 0) {
-            free(x);
-            return -1;
-        }
-    int k = nn_outputs(s->model);
-    if (session_predict(s, x, y, c->err) != 0) {
-        free(x);
-        return -1;
-    }
-    for (int j = 0; j < k; j++)
-        if (!isfinite(y[j])) {
-            bool nan = isnan(y[j]);
-            free(x);
-            return cmd_fail(c, "the output for this input is %s: the numbers overflow; use inputs and parameters of "
-                           "ordinary size (`params`, `W1` show them)", nan ? "NaN" : "infinite");
-        }
-    cmd_out(c, "yhat =");
-    for (int j = 0; j < k; j++)
-        cmd_out(c, " %s", NUM(y[j]));
-    if (s->data->classification) {
-        cmd_out(c, "  → class %d", session_predicted_class(s, y, k));
-        if (k == 1 && loss_desc(s->loss.kind)->link == LINK_SIGMOID)
-            cmd_out(c, " (probability of class 1: %s)", NUM(y[0]));
-    }
-    if (s->data->standardized)
-        cmd_out(c, "  (input standardized with the training statistics first)");
-    cmd_out(c, "\n");
-    free(x);
     return 0;
 }
 

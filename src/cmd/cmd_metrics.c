@@ -29,21 +29,27 @@ static void print_classes(CmdCtx *c, const EvalReport *r)
     if (k > 20) {
         cmd_out(c, "(%d classes: the confusion matrix and per-class table are left out above 20)\n", k);
     } else {
+        const Dataset *ds = c->s->data;
+        char b[16];
+        int cw = 6; /* a column: the widest class name, at most 12 */
+        for (int j = 0; j < k; j++) {
+            int l = (int)strlen(data_class_name(ds, j, b, sizeof b));
+            cw = l > cw ? (l > 12 ? 12 : l) : cw;
+        }
         cmd_out(c, "confusion matrix (rows: true class, columns: predicted class)\n  %8s", "true\\pred");
         for (int j = 0; j < k; j++)
-            cmd_out(c, " %6d", j);
+            cmd_out(c, " %*.*s", cw, cw, data_class_name(ds, j, b, sizeof b));
         cmd_out(c, "\n");
         for (int i = 0; i < k; i++) {
-            cmd_out(c, "  %8d ", i);
+            cmd_out(c, "  %8.8s ", data_class_name(ds, i, b, sizeof b));
             for (int j = 0; j < k; j++)
-                cmd_out(c, " %6ld", r->cm[(size_t)i * k + j]);
+                cmd_out(c, " %*ld", cw, r->cm[(size_t)i * k + j]);
             cmd_out(c, "\n");
         }
         cmd_out(c, "  %-8s %9s %7s %7s %8s\n", "class", "precision", "recall", "f1", "support");
         for (int i = 0; i < k; i++) {
             char label[16];
-            snprintf(label, sizeof label, "%d", i);
-            score_row(c, label, r->per[i].precision, r->per[i].recall, r->per[i].f1, r->per[i].support);
+            score_row(c, data_class_name(ds, i, label, sizeof label), r->per[i].precision, r->per[i].recall, r->per[i].f1, r->per[i].support);
         }
     }
     score_row(c, "macro", r->cls.macro_precision, r->cls.macro_recall, r->cls.macro_f1, -1);

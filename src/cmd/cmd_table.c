@@ -15,7 +15,7 @@ const Cmd cmd_table[] = {
     {"help", 0, 1, CMD_NOT_RECORDED, "help [COMMAND]", "list the commands, or explain one",
      "Without a name, lists every command with a one-line summary. With one,\n"
      "shows its syntax, options and an example.", cmd_help, cmd_complete_help, NULL, NULL, NULL},
-    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data load FILE.csv | data split VAL [TEST] | data standardize | data show [ROWS]",
+    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data load FILE.csv [target=COL] [drop=COLS] [sep=..] [missing=..] | data split VAL [TEST] | data standardize | data show [ROWS]",
      "make, load, split, standardize or show the data",
      "Generators (n= rows, noise=, seed= default the session seed):\n"
      "  line     y = 2x + 1 + noise: learn a slope and an intercept (regression)\n"
@@ -23,9 +23,17 @@ const Cmd cmd_table[] = {
      "  sine     y = sin(x) + noise on [-pi, pi] (regression)\n"
      "  xor, circles, moons, spirals, gauss   2-D two-class problems\n"
      "  blobs    K Gaussian clusters (classes=K, features=D)\n"
-     "data load FILE.csv [target=COL[,COL...]] [header=auto|yes|no]\n"
-     "  A numeric CSV. target= names columns by header or 0-based index (default:\n"
-     "  the last). Integer labels in one target column make a classification task.\n"
+     "data load FILE.csv [target=COL[,COL...]] [features=COLS | drop=COLS] [sep=auto|,|;|tab]\n"
+     "          [header=auto|yes|no] [missing=error|drop|mean] [task=regression|classification]\n"
+     "  A CSV file. Columns are named by header or 0-based index; target= defaults to\n"
+     "  the last column, the features to every other one (features= keeps only those,\n"
+     "  drop= leaves some out, such as a row id). sep=auto detects commas, semicolons\n"
+     "  or tabs from the first line. Integer labels 0..999 or text labels in one\n"
+     "  target column make a classification task; text labels become classes sorted\n"
+     "  by name. Missing cells (empty, NA, NaN) are refused naming the line and column\n"
+     "  unless missing=drop leaves those rows out or missing=mean fills in the\n"
+     "  column's mean. Numbers need a decimal point (17.99, not 17,99). A column of\n"
+     "  whole numbers in order gets a note: it may be a row id to drop=.\n"
      "  A broken file is refused with FILE:LINE and the data already loaded stays.\n"
      "data split 0.2       hold out 20% of the rows for validation (shuffled with the seed;\n"
      "                     stratified by class for classification: each class keeps its share)\n"
@@ -33,7 +41,8 @@ const Cmd cmd_table[] = {
      "data standardize     zero mean, unit variance, from the training rows\n"
      "data                 summary: rows, features, targets, task, shares\n"
      "data show [ROWS]     the first rows (default 10)\n"
-     "Example: data moons n=300 noise=0.2", cmd_data, cmd_complete_data, NULL, NULL, NULL},
+     "Examples: data moons n=300 noise=0.2\n"
+     "          data load cancer.csv target=diagnosis drop=id sep=;", cmd_data, cmd_complete_data, NULL, NULL, NULL},
     {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME] [dropout=P[,P2...]]",
      "build a model sized from the data",
      "linear     one dense layer (regression, or raw scores for classes)\n"
@@ -140,9 +149,19 @@ const Cmd cmd_table[] = {
     {"export", 2, 2, 0, "export NAME FILE.csv", "write a tensor as CSV with full precision",
      "One line per row, values with 17 significant digits (%.17g), so the file\n"
      "reads back exactly.", cmd_export, cmd_complete_export, NULL, NULL, NULL},
-    {"predict", 1, -1, 0, "predict X1 X2 ...", "the model's output for one input",
-     "Give one number per feature, in the data's own units (standardization is\n"
-     "applied for you). Prints yhat and, for classes, the predicted class.", cmd_predict, NULL, NULL, NULL, NULL},
+    {"predict", 1, -1, 0, "predict X1,X2,... | predict row N [train|val|test] | predict FILE.csv [out=FILE.csv]",
+     "the model's output for one input, a row of the data, or a file",
+     "predict 17.99,10.38,...   one number per feature, separated by commas or\n"
+     "                          spaces, in the data's own units (standardization is\n"
+     "                          applied for you): yhat and, for classes, the class\n"
+     "predict row N             row N of the data (as `data show` numbers them), with\n"
+     "                          its true label; predict row N val: the Nth row of the\n"
+     "                          validation share (train, val or test)\n"
+     "predict FILE.csv          every row of a file read like the data (the same\n"
+     "                          separator; columns by name when it has a header, else\n"
+     "                          by position): class and probabilities per row\n"
+     "  out=FILE.csv            writes them as CSV (row, class, p_CLASS ...) instead\n"
+     "Example: predict row 0 val", cmd_predict, cmd_complete_predict, NULL, NULL, NULL},
     {"undo", 0, 1, CMD_CHANGES_MODEL, "undo [N]", "put the model back as it was N updates ago (default 1)",
      "Restores the parameters, the optimizer's state, the step and epoch counters\n"
      "and the position in the data as they were before the last N updates, so the\n"

@@ -231,6 +231,13 @@ int cmd_exec_command(CmdCtx *c, char *seg)
     return rc;
 }
 
+/* Whether the ';' at p (in buf) separates commands: not when it is an
+ * option's whole value, as in `data load f.csv sep=;`. */
+static bool separates(const char *buf, const char *p)
+{
+    return !(p > buf && p[-1] == '=' && (p[1] == '\0' || p[1] == ';' || isspace((unsigned char)p[1])));
+}
+
 /* Cuts the line at '#' (outside quotes) and splits it at ';'. */
 int cmd_exec_line(CmdCtx *c, const char *line)
 {
@@ -257,7 +264,7 @@ int cmd_exec_line(CmdCtx *c, const char *line)
     for (char *p = buf;; p++) {
         if (*p == '"')
             quote = !quote;
-        if ((*p == ';' && !quote) || *p == '\0') {
+        if ((*p == ';' && !quote && separates(buf, p)) || *p == '\0') {
             bool end = *p == '\0';
             *p = '\0';
             rc = around ? around(c, seg, cmd_exec_command) : cmd_exec_command(c, seg);
@@ -329,7 +336,7 @@ int cmd_check_line(const char *line, char *err)
             quote = !quote;
         if (*p == '#' && !quote)
             *p = '\0';
-        if ((*p == ';' && !quote) || *p == '\0') {
+        if ((*p == ';' && !quote && separates(buf, p)) || *p == '\0') {
             bool end = *p == '\0';
             *p = '\0';
             rc = cmd_check_command(seg, err);

@@ -58,7 +58,7 @@ const char *cmd_grid_row_label(const CmdCtx *c, const Tensor *t, int i)
 {
     const Session *s = c->s;
     char k = grid_kind(t);
-    if (!s->data || t->vector || i >= s->data->d || t->rows != s->data->d)
+    if (!s->data || !s->data->file_cols || t->vector || i >= s->data->d || t->rows != s->data->d)
         return NULL;
     if (k == 'W' && t->layer == 1)
         return s->data->feature_names[i];
@@ -70,8 +70,8 @@ const char *cmd_grid_col_label(const CmdCtx *c, const Tensor *t, int j, char *bu
     const Session *s = c->s;
     const Dataset *ds = s->data;
     char k = grid_kind(t);
-    if (!ds)
-        return NULL;
+    if (!ds || !(ds->class_names || (ds->file_cols && !ds->classification)))
+        return NULL; /* generated data's names (x1, class 1) say nothing new */
     if (k == 'X')
         return t->cols == ds->d && j < ds->d ? ds->feature_names[j] : NULL;
     if (!s->model || t->cols != nn_outputs(s->model))

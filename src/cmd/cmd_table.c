@@ -340,7 +340,10 @@ const Cmd cmd_table[] = {
     {"pause", 0, 0, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "pause", "wait for Enter (in lessons)",
      "Waits until the learner presses Enter, so a block can be taken in steps.\n"
      "Where no one can answer (--check, run, batch) it does nothing.", cmd_pause, NULL, NULL, NULL, NULL},
-    {"quit", 0, 0, CMD_NOT_RECORDED, "quit", "leave paramlab (also Ctrl-D)", "Leaves paramlab.", cmd_quit, NULL, NULL, NULL, "exit"},
+    {"quit", 0, 0, CMD_NOT_RECORDED, "quit", "leave paramlab, or the lesson being taken (also Ctrl-D)",
+     "Leaves paramlab. Inside a lesson started with `lesson N`, leaves the lesson\n"
+     "instead: your own session (data, model, parameters, settings) comes back\n"
+     "exactly as it was before the lesson; a second `quit` leaves paramlab.", cmd_quit, NULL, NULL, NULL, "exit"},
     {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -369,6 +369,8 @@ int repl_interactive(CmdCtx *c, bool quiet, const char *lesson)
         }
         if (!line) { /* Ctrl-D */
             printf("\n");
+            if (cmd_lesson_leave(c, "you left the lesson"))
+                continue; /* inside a lesson: back to the learner's own session */
             break;
         }
         sigint_count = 0;

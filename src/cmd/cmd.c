@@ -238,8 +238,11 @@ static bool separates(const char *buf, const char *p)
     return !(p > buf && p[-1] == '=' && (p[1] == '\0' || p[1] == ';' || isspace((unsigned char)p[1])));
 }
 
-/* Cuts the line at '#' (outside quotes) and splits it at ';'. */
-int cmd_exec_line(CmdCtx *c, const char *line)
+/* Runs the ';'-separated commands of line (cut at '#' outside quotes);
+ * stops at the first failure when bail, else goes on and calls report
+ * for each failure with its 1-based number in the line. -1 when any
+ * failed. */
+static int exec_segments(CmdCtx *c, const char *line, bool bail, CmdReportFn report, void *ctx)
 {
     char *buf = util_strdup(line);
     if (!buf)
@@ -258,7 +261,7 @@ int cmd_exec_line(CmdCtx *c, const char *line)
     int (*around)(CmdCtx *, char *, int (*)(CmdCtx *, char *)) = NULL;
     for (int i = 0; i < c->n_hooks && !around; i++)
         around = c->hooks[i]->around;
-    int rc = 0;
+    int rc = 0, k = 0;
     char *seg = buf;
     quote = false;
     for (char *p = buf;; p++) {
@@ -267,8 +270,14 @@ int cmd_exec_line(CmdCtx *c, const char *line)
         if ((*p == ';' && !quote && separates(buf, p)) || *p == '\0') {
             bool end = *p == '\0';
             *p = '\0';
-            rc = around ? around(c, seg, cmd_exec_command) : cmd_exec_command(c, seg);
-            if (rc != 0 || c->quit || end)
+            k++;
+            char *text = report ? util_strdup(seg) : NULL; /* the command may cut seg up */
+            int r = around ? around(c, seg, cmd_exec_command) : cmd_exec_command(c, seg);
+            if (r < 0 && report)
+                report(c, k, text ? text : "", ctx);
+            free(text);
+            rc = r != 0 ? r : rc;
+            if ((r < 0 && bail) || r > 0 || c->quit || end)
                 break;
             seg = p + 1;
         }
@@ -276,6 +285,16 @@ int cmd_exec_line(CmdCtx *c, const char *line)
     free(buf);
     fflush(c->out);
     return rc;
+}
+
+int cmd_exec_line(CmdCtx *c, const char *line)
+{
+    return exec_segments(c, line, true, NULL, NULL);
+}
+
+int cmd_exec_each(CmdCtx *c, const char *line, bool bail, CmdReportFn report, void *ctx)
+{
+    return exec_segments(c, line, bail, report, ctx);
 }
 
 /* ---- checking a line without running it ---- */

@@ -13,7 +13,8 @@
 #define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 #define MAX_PREDICT_PRINT 50 /* rows of a file printed when no out= is given */
 
-/* y (k outputs) as a sentence: "yhat = ...  → class 1 M (P(M) = 0.8)". */
+/* y (k outputs) as a sentence: "yhat = 0.8  → class 1, M (probability of
+ * class 1, M: 0.8)". */
 static void print_output(CmdCtx *c, const double *y, int k)
 {
     const Session *s = c->s;
@@ -26,9 +27,10 @@ static void print_output(CmdCtx *c, const double *y, int k)
         int cls = session_predicted_class(s, y, k);
         cmd_out(c, "  → class %d", cls);
         if (ds->class_names)
-            cmd_out(c, " (%s)", data_class_name(ds, cls, b, sizeof b));
+            cmd_out(c, ", %s", data_class_name(ds, cls, b, sizeof b));
         if (k == 1 && loss_desc(s->loss.kind)->link == LINK_SIGMOID)
-            cmd_out(c, "; probability of class 1 (%s): %s", data_class_name(ds, 1, b, sizeof b), NUM(y[0]));
+            cmd_out(c, " (probability of class 1%s%s: %s)", ds->class_names ? ", " : "",
+                    ds->class_names ? ds->class_names[1] : "", NUM(y[0]));
     }
 }
 
@@ -126,7 +128,7 @@ static int predict_row(CmdCtx *c, int argc, char **argv)
         int t = (int)ds->y[row];
         cmd_out(c, "; true class %d", t);
         if (ds->class_names)
-            cmd_out(c, " (%s)", data_class_name(ds, t, b, sizeof b));
+            cmd_out(c, ", %s", data_class_name(ds, t, b, sizeof b));
         cmd_out(c, t == session_predicted_class(s, x + d, k) ? ", right\n" : ", wrong\n");
     } else {
         cmd_out(c, "; true");

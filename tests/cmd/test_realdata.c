@@ -94,10 +94,10 @@ static void test_predict(void **state)
     assert_string_equal(x->last, first);
     ok(x, "predict 17.99 10.38");
     assert_string_equal(x->last, first);
-    assert_contains(first, "probability of class 1 (M)");
+    assert_contains(first, "probability of class 1, M: ");
     assert_contains(refused(x, "predict 1,2,3"), "needs 2 numbers");
     ok(x, "predict row 0");
-    assert_contains(x->last, "true class 1 (M)");
+    assert_contains(x->last, "true class 1, M");
     assert_contains(refused(x, "predict row 0 val"), "no val share");
     assert_contains(refused(x, "predict row 5"), "row number");
     snprintf(line, sizeof line, "predict " SEMI " out=%s", out);

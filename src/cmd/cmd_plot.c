@@ -39,6 +39,9 @@ typedef struct CmdPlots {
     size_t cap;         /* doubles in buf */
     bool drawing;       /* a picture is being drawn (no live frame inside it) */
     char file[4096];    /* the file= of `set plot png|svg`, or "" for KIND.png */
+    int file_kind;      /* 1 + the kind whose picture file= holds (the first drawn after `set plot`), 0: none yet */
+    int bound[2];       /* plot boundary's features (x=, y=) */
+    bool bound_set;     /* x= and y= were given (else the data's two features) */
 } CmdPlots;
 
 static void before_command(CmdCtx *c, const Cmd *cmd);
@@ -288,30 +291,53 @@ static const char *feature_label(const Dataset *ds, int j, char *buf, size_t n)
     return buf;
 }
 
+/* The training rows' mean of every feature into m (d), in the model's
+ * space (standardized when the data is). */
+static void feature_means(const Dataset *ds, double *m)
+{
+    for (int j = 0; j < ds->d; j++) {
+        double sum = 0;
+        for (int i = 0; i < ds->n_train; i++)
+            sum += ds->x[(size_t)i * ds->d + j];
+        m[j] = ds->n_train ? sum / ds->n_train : 0;
+    }
+}
+
 static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
 {
     Session *s = c->s;
     const Dataset *ds = s->data;
-    if (!ds->classification || ds->d != 2)
-        return cmd_fail(c, "plot boundary draws 2-D classification; this data has %d feature%s and %s: %s", ds->d,
-                        ds->d == 1 ? "" : "s", ds->classification ? "classes" : "real-valued targets",
+    if (!ds->classification || ds->d < 2 || (ds->d > 2 && !p->bound_set))
+        return cmd_fail(c, ds->classification && ds->d > 2
+                        ? "plot boundary draws two features at a time; this data has %d: choose them, as in `plot "
+                          "boundary x=%s y=%s` (the others are held at their mean)%.0s"
+                        : "plot boundary draws 2-D classification; this data has %d feature%s and %s: %s",
+                        ds->d, ds->d > 2 ? ds->feature_names[0] : ds->d == 1 ? "" : "s",
+                        ds->d > 2 ? ds->feature_names[1] : ds->classification ? "classes" : "real-valued targets",
                         ds->d == 1 && !ds->classification ? "`plot fit` draws its fitted curve" :
                                                             "try `data moons` or `data circles`");
+    int fx = p->bound_set ? p->bound[0] : 0, fy = p->bound_set ? p->bound[1] : 1, d = ds->d;
+    if (fx >= d || fy >= d)
+        return cmd_fail(c, "the data changed: choose the features again with `plot boundary x=... y=...`");
     /* a live frame is drawn ten times a second while training: a coarser grid */
     const int G = live ? 60 : 100;
     int k = nn_outputs(s->model), K = ds->n_classes;
     size_t cells = (size_t)G * G;
-    double *b = scratch(p, cells * (2 + 2 + (size_t)k) + 2 * (size_t)ds->n);
+    double *b = scratch(p, cells * (2 + (size_t)d + (size_t)k) + 2 * (size_t)ds->n + (size_t)d);
     if (!b)
         return cmd_fail(c, "out of memory for the decision regions");
-    double *z = b, *conf = z + cells, *x = conf + cells, *out = x + 2 * cells, *pts = out + cells * k;
+    double *z = b, *conf = z + cells, *x = conf + cells, *out = x + (size_t)d * cells, *pts = out + cells * k;
+    double *mean = pts + 2 * (size_t)ds->n;
     double x0, x1, y0, y1;
-    feature_range(ds, 0, &x0, &x1);
-    feature_range(ds, 1, &y0, &y1);
+    feature_means(ds, mean);
+    feature_range(ds, fx, &x0, &x1);
+    feature_range(ds, fy, &y0, &y1);
     for (int j = 0; j < G; j++)
         for (int i = 0; i < G; i++) {
-            x[2 * ((size_t)j * G + i)] = x0 + (x1 - x0) * i / (G - 1);
-            x[2 * ((size_t)j * G + i) + 1] = y0 + (y1 - y0) * j / (G - 1);
+            double *row = x + (size_t)d * ((size_t)j * G + i);
+            memcpy(row, mean, sizeof(double) * (size_t)d);
+            row[fx] = x0 + (x1 - x0) * i / (G - 1);
+            row[fy] = y0 + (y1 - y0) * j / (G - 1);
         }
     session_eval_outputs(s, x, (int)cells, out);
     bool hinge = loss_desc(s->loss.kind)->margin; /* a margin, not a probability */
@@ -330,7 +356,7 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
     }
     /* the training points, grouped by class */
     PlotSeries ser[8];
-    char names[8][32];
+    char names[8][48];
     int ns = 0, n_tr = ds->n_train;
     double *px = pts, *py = pts + ds->n;
     int at = 0;
@@ -338,22 +364,23 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
         int start = at;
         for (int i = 0; i < n_tr; i++)
             if ((int)ds->y[i] == cl) {
-                px[at] = ds->x[(size_t)i * 2];
-                py[at] = ds->x[(size_t)i * 2 + 1];
+                px[at] = ds->x[(size_t)i * d + fx];
+                py[at] = ds->x[(size_t)i * d + fy];
                 at++;
             }
-        snprintf(names[ns], sizeof names[ns], "class %d", cl);
+        char cb[16];
+        snprintf(names[ns], sizeof names[ns], "class %.36s", data_class_name(ds, cl, cb, sizeof cb));
         ser[ns] = (PlotSeries){names[ns], px + start, py + start, at - start, PLOT_POINTS, cl, false};
         ns++;
     }
     double acc;
     session_eval_loss(s, true, &acc);
-    char mw[96], title[256], xl[96], yl[96];
-    snprintf(title, sizeof title, "Decision regions after %ld updates, accuracy %.1f%% — %s", s->steps, 100 * acc,
-             cmd_model_words(s, mw, sizeof mw));
+    char mw[96], title[320], xl[96], yl[96];
+    snprintf(title, sizeof title, "Decision regions after %ld updates, accuracy %.1f%% — %s%s", s->steps, 100 * acc,
+             cmd_model_words(s, mw, sizeof mw), d > 2 ? " (other features at their mean)" : "");
     PlotMap m = {G, G, x0, x1, y0, y1, z, conf, K, hinge ? "class (shade: margin)" : "class (shade: probability)",
                  PLOT_CLASSES, false, 0, NULL};
-    PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), feature_label(ds, 1, yl, sizeof yl), "boundary",
+    PlotFrame f = {title, feature_label(ds, fx, xl, sizeof xl), feature_label(ds, fy, yl, sizeof yl), "boundary",
                    K_BOUNDARY, false, live};
     return plot_map(p->plot, &f, &m, ser, ns, c->err);
 }
@@ -550,6 +577,14 @@ static int draw(CmdCtx *c, CmdPlots *p, Kind k, bool live)
     if (need_model(c) != 0)
         return -1;
     plot_set_echo(p->plot, c->out);
+    PlotTarget t = plot_target(p->plot);
+    if (p->file[0] && (t == PLOT_PNG || t == PLOT_SVG)) {
+        /* file= holds the first kind drawn; every other kind its own KIND.png */
+        if (!p->file_kind)
+            p->file_kind = 1 + (int)k;
+        if (plot_set_target(p->plot, t, p->file_kind == 1 + (int)k ? p->file : NULL, c->err) != 0)
+            return -1;
+    }
     p->drawing = true;
     int rc;
     switch (k) {
@@ -678,8 +713,12 @@ static void file_written(CmdCtx *c, CmdPlots *p, Kind k)
     PlotTarget t = plot_target(p->plot);
     if (t != PLOT_PNG && t != PLOT_SVG)
         return;
-    if (p->file[0])
+    if (p->file[0] && p->file_kind == 1 + (int)k)
         cmd_out(c, "plot %s: wrote %s\n", kind_names[k], p->file);
+    else if (p->file[0])
+        cmd_out(c, "plot %s: wrote %s.%s (%s holds the %s plot; `set plot %s file=NAME` names another file)\n",
+                kind_names[k], kind_names[k], t == PLOT_PNG ? "png" : "svg", p->file,
+                kind_names[p->file_kind - 1], t == PLOT_PNG ? "png" : "svg");
     else
         cmd_out(c, "plot %s: wrote %s.%s\n", kind_names[k], kind_names[k], t == PLOT_PNG ? "png" : "svg");
 }
@@ -716,6 +755,28 @@ static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
     file_written(c, p, k);
 }
 
+/* The feature x= or y= of `plot boundary` names (a name or an index); -1
+ * with c->err. */
+static int boundary_feature(CmdCtx *c, const char *v)
+{
+    const Dataset *ds = c->s->data;
+    long idx;
+    for (int j = 0; j < ds->d; j++)
+        if (strcmp(ds->feature_names[j], v) == 0)
+            return j;
+    if (util_parse_long(v, 0, ds->d - 1, &idx))
+        return (int)idx;
+    CmdNearest g;
+    cmd_nearest_init(&g, v, strlen(v) <= 3 ? 1 : 3);
+    for (int j = 0; j < ds->d; j++)
+        cmd_nearest_add(&g, ds->feature_names[j]);
+    char dym[64] = "";
+    if (g.best)
+        snprintf(dym, sizeof dym, " (did you mean %.40s?)", g.best);
+    return cmd_fail(c, "no feature '%s'%s; the features are %s, %s%s (or indices 0 to %d)", v, dym,
+                    ds->feature_names[0], ds->feature_names[ds->d > 1], ds->d > 2 ? ", ..." : "", ds->d - 1);
+}
+
 int cmd_plot(CmdCtx *c, int argc, char **argv)
 {
     CmdPlots *p = plots(c);
@@ -749,7 +810,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     double range = 0;
     long grid = 0;
     bool contour = plot_target(p->plot) == PLOT_TERMINAL;
-    int first = 2;
+    int first = 2, bound[2] = {0, 1}, nbound = 0;
     if (k == K_HIST || k == K_SURFACE) {
         int need = k == K_HIST ? 1 : 2;
         if (argc < 2 + need)
@@ -782,6 +843,12 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
             logy = true;
         } else if (k == K_LOSS && strcmp(w, "linear") == 0) {
             logy = false;
+        } else if (k == K_BOUNDARY && (strncmp(w, "x=", 2) == 0 || strncmp(w, "y=", 2) == 0)) {
+            int f = boundary_feature(c, w + 2);
+            if (f < 0)
+                return -1;
+            bound[w[0] == 'y'] = f;
+            nbound |= w[0] == 'y' ? 2 : 1;
         } else if (k == K_SURFACE && strncmp(w, "range=", 6) == 0) {
             if (!util_parse_double(w + 6, &range) || range <= 0)
                 return cmd_fail(c, "range= is the half-width of the window around the path, a number above 0, "
@@ -794,15 +861,24 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
                 return cmd_fail(c, "style= is heat or contour");
             contour = strcmp(w + 6, "contour") == 0;
         } else {
-            static const char *const opts[K_COUNT] = {"log or linear", "", "", "range=, grid= or style=", "", "", "",
-                                                      "", ""};
+            static const char *const opts[K_COUNT] = {"log or linear", "x=FEATURE y=FEATURE", "",
+                                                      "range=, grid= or style=", "", "", "", "", ""};
             return cmd_fail(c, "plot %s does not take '%s'%s%s", kind_names[k], w, opts[k][0] ? "; it takes " : "",
                             opts[k]);
         }
     }
+    if (nbound == 1 || nbound == 2)
+        return cmd_fail(c, "plot boundary takes both x= and y=, as in `plot boundary x=%s y=%s`",
+                        c->s->data->feature_names[0], c->s->data->feature_names[c->s->data->d > 1]);
+    if (nbound && bound[0] == bound[1])
+        return cmd_fail(c, "plot boundary needs two different features for x= and y=");
     /* draw with the new settings; keep the old ones when drawing fails */
     CmdPlots old = *p;
     p->logy = logy;
+    if (nbound) {
+        memcpy(p->bound, bound, sizeof bound);
+        p->bound_set = true;
+    }
     if (k == K_HIST)
         memcpy(p->hist, hist, sizeof hist);
     if (k == K_SURFACE) {
@@ -817,6 +893,8 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         if (missing)
             cmd_out(c, "no picture: %s\n", c->err);
         memcpy(p->hist, old.hist, sizeof p->hist);
+        memcpy(p->bound, old.bound, sizeof p->bound);
+        p->bound_set = old.bound_set;
         memcpy(p->surf, old.surf, sizeof p->surf);
         p->surf_range = old.surf_range;
         p->surf_grid = old.surf_grid;
@@ -896,6 +974,7 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
     if (plot_set_target(p->plot, targets[t], file, c->err) != 0)
         return -1;
     snprintf(p->file, sizeof p->file, "%s", file ? file : "");
+    p->file_kind = 0;
     char where[160];
     cmd_out(c, "plots go to: %s\n", plot_describe(p->plot, where, sizeof where));
     return 0;
@@ -933,6 +1012,12 @@ CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
     } else if (strcmp(words[1], "surface") == 0 && argi <= 3) {
         AddCtx a = {add, ctx}; /* only parameters have a landscape */
         session_names(s, add_param, &a);
+    } else if (strcmp(words[1], "boundary") == 0 && s->data) {
+        for (int j = 0; j < s->data->d && j < 200; j++) { /* x=FEATURE y=FEATURE */
+            char w[80];
+            snprintf(w, sizeof w, "%c=%.70s", argi % 2 ? 'y' : 'x', s->data->feature_names[j]);
+            add(ctx, w);
+        }
     } else if (strcmp(words[1], "loss") == 0) {
         add(ctx, "log");
         add(ctx, "linear");

@@ -242,12 +242,15 @@ const Cmd cmd_table[] = {
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
      explain_cmd, cmd_complete_names, NULL, NULL, NULL},
-    {"plot", 0, -1, 0, "plot loss|boundary|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|off", "draw the model learning with gnuplot",
+    {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|off", "draw the model learning with gnuplot",
      "plot loss [log]      training loss per update, the epoch mean, and validation\n"
      "                     loss when there is a split (`data split 0.2`); the best\n"
      "                     epoch marked after `train N patience=P`\n"
-     "plot boundary        2-D classification: decision regions (paler where the model\n"
-     "                     is less sure) with the training points by class\n"
+     "plot boundary [x=FEATURE y=FEATURE]\n"
+     "                     classification: decision regions (paler where the model\n"
+     "                     is less sure) with the training points by class; with\n"
+     "                     more than two features, over the two named (by name or\n"
+     "                     index), the others held at their training mean\n"
      "plot fit             1-D regression: the model's curve over the data\n"
      "plot surface P1 P2 [range=R] [grid=N] [style=heat|contour]\n"
      "                     training loss over a grid of two parameter elements\n"
@@ -264,9 +267,11 @@ const Cmd cmd_table[] = {
      "change and up to ten times a second while `train` runs; in the terminal and in\n"
      "files when `step` or `train` ends. `set plot` chooses where pictures go: a\n"
      "window (when there is a display), the terminal (gnuplot's dumb terminal, sized\n"
-     "to the window), or png/svg files (file=NAME; default KIND.png, as in loss.png).\n"
+     "to the window), or png/svg files: KIND.png, as in loss.png, or file=NAME, which\n"
+     "holds the first kind drawn after `set plot`; every other kind keeps its own\n"
+     "KIND.png, so one picture never overwrites another.\n"
      "Needs gnuplot (`sudo apt-get install gnuplot`); without it everything else works.\n"
-     "Examples: plot loss log    plot boundary    plot surface W1[0,0] W1[1,0] range=3",
+     "Examples: plot loss log    plot boundary x=radius y=texture    plot surface W1[0,0] W1[1,0] range=3",
      cmd_plot, cmd_complete_plot, NULL, NULL, NULL},
     {"compare", 1, -1, 0, "compare optimizer NAME NAME ... [epochs=N] [lr=X] [from=init]", "race optimizers from the same start",
      "Copies of the model train side by side from the same parameters over the\n"

@@ -142,10 +142,16 @@ const Cmd cmd_table[] = {
      "init he_normal        every weight with that initializer, biases zero\n"
      "init normal std=0.1 W1   one tensor only\n"
      "init ones b2", cmd_init, cmd_complete_init, NULL, NULL, NULL},
-    {"show", 1, -1, 0, "show NAME | NAME[i,j] | NAME[i]", "print a tensor or one element",
+    {"show", 1, -1, 0, "show NAME [all] | NAME[i,j] | NAME[a:b, j] | NAME[:, j] ...", "print a tensor, a slice or one element",
      "Names: W1 b1 ... (parameters), dW1 db1 ... (gradients), Z1 A1 dZ1 dA1 ...\n"
      "(this batch), X Y (the batch), yhat, loss. Indices are 0-based; layers count\n"
-     "from 1. A bare name does the same: `W1`, `dW1[0,2]`.", cmd_show, cmd_complete_names, NULL, NULL, NULL},
+     "from 1. A bare name does the same: `W1`, `dW1[0,2]`.\n"
+     "A tensor is shown whole when it fits the screen, else its first and last\n"
+     "rows; `show W1 all` shows every row. Wide tables wrap by columns to the\n"
+     "terminal's width. Slices are Python's: W1[2:5, 0] (rows 2 to 4 of column 0),\n"
+     "W1[:, 1] (column 1), b1[1:] (from 1 on), W1[-3:] (the last three rows).\n"
+     "With data loaded from a file, W1's rows carry the feature names and the\n"
+     "output layer's columns the class (or target) names.", cmd_show, cmd_complete_names, NULL, NULL, NULL},
     {"export", 2, 2, 0, "export NAME FILE.csv", "write a tensor as CSV with full precision",
      "One line per row, values with 17 significant digits (%.17g), so the file\n"
      "reads back exactly.", cmd_export, cmd_complete_export, NULL, NULL, NULL},

@@ -232,10 +232,19 @@ int cmd_exec_command(CmdCtx *c, char *seg)
 }
 
 /* Whether the ';' at p (in buf) separates commands: not when it is an
- * option's whole value, as in `data load f.csv sep=;`. */
+ * option's whole value, as in `data load f.csv sep=;` (at the end of the
+ * line, before another ';', or before another key=value). */
 static bool separates(const char *buf, const char *p)
 {
-    return !(p > buf && p[-1] == '=' && (p[1] == '\0' || p[1] == ';' || isspace((unsigned char)p[1])));
+    if (!(p > buf && p[-1] == '='))
+        return true;
+    const char *q = p + 1; /* a value when the line ends, a ';' follows, or another key=value */
+    while (isspace((unsigned char)*q))
+        q++;
+    if (q == p + 1 && *q)
+        return true; /* "x=;y": a separator */
+    size_t w = strcspn(q, " \t;");
+    return *q && *q != ';' && !memchr(q, '=', w);
 }
 
 /* Runs the ';'-separated commands of line (cut at '#' outside quotes);

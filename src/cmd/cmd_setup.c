@@ -183,8 +183,11 @@ static int data_load_opt(CmdCtx *c, const char *k, const char *v, DataLoadOpts *
             o->sep = ';';
         else if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0)
             o->sep = '\t';
+        else if (!*v) /* "sep=; data split": the ';' ended the command */
+            return cmd_fail(c, "sep= has no value: a ';' before another command ends the command; write "
+                               "sep=semicolon, or sep=; before another option or at the end of the line");
         else
-            return cmd_fail(c, "sep must be auto, ',', ';' or tab, got '%s'", v);
+            return cmd_fail(c, "sep must be auto, ',', ';' (or semicolon) or tab, got '%s'", v);
         return 0;
     }
     const char *const *words = strcmp(k, "header") == 0    ? headers

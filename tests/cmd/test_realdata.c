@@ -35,6 +35,11 @@ static void test_load_options(void **state)
     assert_contains(x->last, "note: column 'id'");
     ok(x, "data load " SEMI " target=diagnosis drop=id sep=; header=yes task=classification");
     assert_lacks(x->last, "note:");
+    ok(x, "data load " SEMI " target=diagnosis drop=id sep=;; data show 1");
+    assert_contains(x->last, "(1 of 5 rows)");
+    ok(x, "data load " SEMI " target=diagnosis drop=id sep=;");
+    assert_contains(refused(x, "data load " SEMI " target=diagnosis sep=; data show 1"), "sep=semicolon");
+    ok(x, "data load " SEMI " target=diagnosis drop=id sep=semicolon");
     ok(x, "data load tests/data/real/missing.csv drop=id missing=mean");
     assert_contains(x->last, "note: filled 2 missing cells");
     ok(x, "data show 2");

@@ -239,10 +239,12 @@ static bool separates(const char *buf, const char *p)
     if (!(p > buf && p[-1] == '='))
         return true;
     const char *q = p + 1; /* a value when the line ends, a ';' follows, or another key=value */
+    if (*q == ';' || !*q)
+        return false;
+    if (!isspace((unsigned char)*q))
+        return true; /* "x=;y" */
     while (isspace((unsigned char)*q))
         q++;
-    if (q == p + 1 && *q)
-        return true; /* "x=;y": a separator */
     size_t w = strcspn(q, " \t;");
     return *q && *q != ';' && !memchr(q, '=', w);
 }

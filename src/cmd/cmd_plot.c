@@ -789,6 +789,57 @@ static int boundary_feature(CmdCtx *c, const char *v)
                     ds->feature_names[0], ds->feature_names[ds->d > 1], ds->d > 2 ? ", ..." : "", ds->d - 1);
 }
 
+/* The options after `plot KIND ...` (from argv[first]) of plot. */
+typedef struct PlotOpts {
+    bool logy;      /* loss: log scale */
+    double range;   /* surface: half-width, 0 automatic */
+    long grid;      /* surface: points per axis, 0 automatic */
+    bool contour;   /* surface: contour lines */
+    int bound[2];   /* boundary: x= and y= features */
+    int nbound;     /* bit 1: x= given, bit 2: y= given */
+} PlotOpts;
+
+/* Reads the options into o (which holds the defaults); -1 with c->err. */
+static int plot_options(CmdCtx *c, Kind k, int argc, char **argv, int first, PlotOpts *o)
+{
+    for (int i = first; i < argc; i++) {
+        char *w = argv[i];
+        if (k == K_LOSS && strcmp(w, "log") == 0) {
+            o->logy = true;
+        } else if (k == K_LOSS && strcmp(w, "linear") == 0) {
+            o->logy = false;
+        } else if (k == K_BOUNDARY && (strncmp(w, "x=", 2) == 0 || strncmp(w, "y=", 2) == 0)) {
+            int f = boundary_feature(c, w + 2);
+            if (f < 0)
+                return -1;
+            o->bound[w[0] == 'y'] = f;
+            o->nbound |= w[0] == 'y' ? 2 : 1;
+        } else if (k == K_SURFACE && strncmp(w, "range=", 6) == 0) {
+            if (!util_parse_double(w + 6, &o->range) || o->range <= 0)
+                return cmd_fail(c, "range= is the half-width of the window around the path, a number above 0, "
+                                "as in range=2");
+        } else if (k == K_SURFACE && strncmp(w, "grid=", 5) == 0) {
+            if (!util_parse_long(w + 5, 5, 201, &o->grid))
+                return cmd_fail(c, "grid= is the number of points per axis, from 5 to 201, as in grid=41");
+        } else if (k == K_SURFACE && strncmp(w, "style=", 6) == 0) {
+            if (strcmp(w + 6, "contour") != 0 && strcmp(w + 6, "heat") != 0)
+                return cmd_fail(c, "style= is heat or contour");
+            o->contour = strcmp(w + 6, "contour") == 0;
+        } else {
+            static const char *const opts[K_COUNT] = {"log or linear", "x=FEATURE y=FEATURE", "",
+                                                      "range=, grid= or style=", "", "", "", "", ""};
+            return cmd_fail(c, "plot %s does not take '%s'%s%s", kind_names[k], w, opts[k][0] ? "; it takes " : "",
+                            opts[k]);
+        }
+    }
+    if (o->nbound == 1 || o->nbound == 2)
+        return cmd_fail(c, "plot boundary takes both x= and y=, as in `plot boundary x=%s y=%s`",
+                        c->s->data->feature_names[0], c->s->data->feature_names[c->s->data->d > 1]);
+    if (o->nbound && o->bound[0] == o->bound[1])
+        return cmd_fail(c, "plot boundary needs two different features for x= and y=");
+    return 0;
+}
+
 int cmd_plot(CmdCtx *c, int argc, char **argv)
 {
     CmdPlots *p = plots(c);
@@ -821,8 +872,8 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     char hist[32] = "", surf[2][32] = {"", ""};
     double range = 0;
     long grid = 0;
-    bool contour = plot_target(p->plot) == PLOT_TERMINAL;
-    int first = 2, bound[2] = {0, 1}, nbound = 0;
+    bool contour;
+    int first = 2;
     if (k == K_HIST || k == K_SURFACE) {
         int need = k == K_HIST ? 1 : 2;
         if (argc < 2 + need)
@@ -849,46 +900,16 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         }
         first = 2 + need;
     }
-    for (int i = first; i < argc; i++) {
-        char *w = argv[i];
-        if (k == K_LOSS && strcmp(w, "log") == 0) {
-            logy = true;
-        } else if (k == K_LOSS && strcmp(w, "linear") == 0) {
-            logy = false;
-        } else if (k == K_BOUNDARY && (strncmp(w, "x=", 2) == 0 || strncmp(w, "y=", 2) == 0)) {
-            int f = boundary_feature(c, w + 2);
-            if (f < 0)
-                return -1;
-            bound[w[0] == 'y'] = f;
-            nbound |= w[0] == 'y' ? 2 : 1;
-        } else if (k == K_SURFACE && strncmp(w, "range=", 6) == 0) {
-            if (!util_parse_double(w + 6, &range) || range <= 0)
-                return cmd_fail(c, "range= is the half-width of the window around the path, a number above 0, "
-                                "as in range=2");
-        } else if (k == K_SURFACE && strncmp(w, "grid=", 5) == 0) {
-            if (!util_parse_long(w + 5, 5, 201, &grid))
-                return cmd_fail(c, "grid= is the number of points per axis, from 5 to 201, as in grid=41");
-        } else if (k == K_SURFACE && strncmp(w, "style=", 6) == 0) {
-            if (strcmp(w + 6, "contour") != 0 && strcmp(w + 6, "heat") != 0)
-                return cmd_fail(c, "style= is heat or contour");
-            contour = strcmp(w + 6, "contour") == 0;
-        } else {
-            static const char *const opts[K_COUNT] = {"log or linear", "x=FEATURE y=FEATURE", "",
-                                                      "range=, grid= or style=", "", "", "", "", ""};
-            return cmd_fail(c, "plot %s does not take '%s'%s%s", kind_names[k], w, opts[k][0] ? "; it takes " : "",
-                            opts[k]);
-        }
-    }
-    if (nbound == 1 || nbound == 2)
-        return cmd_fail(c, "plot boundary takes both x= and y=, as in `plot boundary x=%s y=%s`",
-                        c->s->data->feature_names[0], c->s->data->feature_names[c->s->data->d > 1]);
-    if (nbound && bound[0] == bound[1])
-        return cmd_fail(c, "plot boundary needs two different features for x= and y=");
+    PlotOpts o = {logy, 0, 0, plot_target(p->plot) == PLOT_TERMINAL, {0, 1}, 0};
+    if (plot_options(c, k, argc, argv, first, &o) != 0)
+        return -1;
+    logy = o.logy, range = o.range, grid = o.grid, contour = o.contour;
+    int *bound = o.bound, nbound = o.nbound;
     /* draw with the new settings; keep the old ones when drawing fails */
     CmdPlots old = *p;
     p->logy = logy;
     if (nbound) {
-        memcpy(p->bound, bound, sizeof bound);
+        memcpy(p->bound, bound, sizeof p->bound);
         p->bound_set = true;
     }
     if (k == K_HIST)

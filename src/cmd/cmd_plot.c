@@ -584,19 +584,25 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
     return n_path > 1 ? plot_map(p->plot, &f, &m, ser, 3, c->err) : plot_map(p->plot, &f, &m, ser + 2, 1, c->err);
 }
 
+/* Points the plotter at kind k's file: file= for the first kind drawn
+ * after `set plot png|svg file=`, KIND.png for every other. */
+static int claim_file(CmdCtx *c, CmdPlots *p, Kind k)
+{
+    PlotTarget t = plot_target(p->plot);
+    if (!p->file[0] || (t != PLOT_PNG && t != PLOT_SVG))
+        return 0;
+    if (!p->file_kind)
+        p->file_kind = 1 + (int)k;
+    return plot_set_target(p->plot, t, p->file_kind == 1 + (int)k ? p->file : NULL, c->err);
+}
+
 static int draw(CmdCtx *c, CmdPlots *p, Kind k, bool live)
 {
     if (need_model(c) != 0)
         return -1;
     plot_set_echo(p->plot, c->out);
-    PlotTarget t = plot_target(p->plot);
-    if (p->file[0] && (t == PLOT_PNG || t == PLOT_SVG)) {
-        /* file= holds the first kind drawn; every other kind its own KIND.png */
-        if (!p->file_kind)
-            p->file_kind = 1 + (int)k;
-        if (plot_set_target(p->plot, t, p->file_kind == 1 + (int)k ? p->file : NULL, c->err) != 0)
-            return -1;
-    }
+    if (claim_file(c, p, k) != 0)
+        return -1;
     p->drawing = true;
     int rc;
     switch (k) {
@@ -727,7 +733,7 @@ static void file_written(CmdCtx *c, CmdPlots *p, Kind k)
         return;
     if (p->file[0] && p->file_kind == 1 + (int)k)
         cmd_out(c, "plot %s: wrote %s\n", kind_names[k], p->file);
-    else if (p->file[0])
+    else if (p->file[0] && p->file_kind > 0)
         cmd_out(c, "plot %s: wrote %s.%s (%s holds the %s plot; `set plot %s file=NAME` names another file)\n",
                 kind_names[k], kind_names[k], t == PLOT_PNG ? "png" : "svg", p->file,
                 kind_names[p->file_kind - 1], t == PLOT_PNG ? "png" : "svg");
@@ -744,6 +750,8 @@ Plot *cmd_plot_for_race(CmdCtx *c)
     if (!p)
         return NULL;
     plot_set_echo(p->plot, c->out);
+    if (claim_file(c, p, K_COMPARE) != 0)
+        return NULL;
     return p->plot;
 }
 

@@ -90,8 +90,9 @@ static int frame(const char *path, const unsigned char *p, size_t len, Sections 
         return util_err(err, "%s is damaged: bytes after its last section", path);
     if (!sec->sets.p)
         return util_err(err, "%s is damaged: it has no settings section", path);
-    if (sec->modl.p && (!sec->data.p || !sec->opts.p || !sec->loop.p || !sec->trce.p))
-        return util_err(err, "%s is damaged: it has a model without its data, optimizer, position or trace", path);
+    bool m = sec->modl.p != NULL;
+    if ((m && !sec->data.p) || m != (sec->opts.p != NULL) || m != (sec->loop.p != NULL) || m != (sec->trce.p != NULL))
+        return util_err(err, "%s is damaged: its model, optimizer, position and trace do not come together", path);
     return 0;
 }
 
@@ -176,9 +177,18 @@ static int read_sched(Session *f, BinIn *r, char *err)
     return 0;
 }
 
+/* What building the model and setting the data start afresh: put back
+ * after them. */
+typedef struct Tail {
+    int test_looks;
+    double last_val_loss, last_val_accuracy;
+    long best_epoch;
+    double best_val, first_loss;
+} Tail;
+
 /* Everything of section SETS but the generator's state, which the caller
- * puts back last (building the model draws from it). */
-static int read_settings(Session *f, BinIn *r, Rng *rng, Loss *loss, char *err)
+ * puts back last (building the model draws from it), and the tail. */
+static int read_settings(Session *f, BinIn *r, Rng *rng, Loss *loss, Tail *tail, char *err)
 {
     session_set_seed(f, bin_get_u64(r));
     for (int i = 0; i < 4; i++)
@@ -215,12 +225,12 @@ static int read_settings(Session *f, BinIn *r, Rng *rng, Loss *loss, char *err)
     clip.max = bin_get_f64(r);
     if (r->bad || session_set_clip(f, &clip, err) != 0)
         return r->bad ? util_err(err, "its settings are cut short") : -1;
-    f->test_looks = bin_get_int(r, 0, INT_MAX);
-    f->last_val_loss = bin_get_f64(r);
-    f->last_val_accuracy = bin_get_f64(r);
-    f->best_epoch = bin_get_long(r, 0, LONG_MAX);
-    f->best_val = bin_get_f64(r);
-    f->first_loss = bin_get_f64(r);
+    tail->test_looks = bin_get_int(r, 0, INT_MAX);
+    tail->last_val_loss = bin_get_f64(r);
+    tail->last_val_accuracy = bin_get_f64(r);
+    tail->best_epoch = bin_get_long(r, 0, LONG_MAX);
+    tail->best_val = bin_get_f64(r);
+    tail->first_loss = bin_get_f64(r);
     if (r->bad)
         return util_err(err, "its settings are cut short");
     return 0;
@@ -318,7 +328,8 @@ static int rebuild(Session *f, Sections *sec, char *err)
     Rng rng;
     Loss loss;
     SchedState sched;
-    if (read_settings(f, &sec->sets, &rng, &loss, err) != 0)
+    Tail tail = {0};
+    if (read_settings(f, &sec->sets, &rng, &loss, &tail, err) != 0)
         return -1;
     f->loss = loss;
     sched = f->sched_state;
@@ -340,6 +351,12 @@ static int rebuild(Session *f, Sections *sec, char *err)
     f->opt = opt;
     if (f->optim)
         f->optim->cfg = opt;
+    f->test_looks = tail.test_looks;
+    f->last_val_loss = tail.last_val_loss;
+    f->last_val_accuracy = tail.last_val_accuracy;
+    f->best_epoch = tail.best_epoch;
+    f->best_val = tail.best_val;
+    f->first_loss = tail.first_loss;
     if (sec->modl.p && read_position(f, &sec->opts, &sec->loop, err) != 0)
         return -1;
     if (sec->trce.p) {

@@ -409,7 +409,9 @@ static void test_arity(void **state)
         assert_contains(e, bad[i].want);
     }
     /* the usage is quoted */
-    assert_contains(refused(x, "export W1"), "export NAME FILE.csv");
+    assert_contains(refused(x, "export W1"), "export NAME FILE.npy|FILE.csv");
+    assert_contains(refused(x, "save"), "save FILE");
+    assert_contains(refused(x, "import W1"), "import PARAM FILE.npy|FILE.csv");
     assert_contains(refused(x, "step 1 2"), "step [N]");
     /* bad numbers for counts */
     refused(x, "step x");
@@ -888,6 +890,18 @@ static void test_complete(void **state)
     assert_true(has(&c, "dW1") && has(&c, "dZ2") && has(&c, "loss"));
     complete(s, "", &c);
     assert_true(has(&c, "W1") && has(&c, "forward"));
+    /* files: save, load, the second word of import and export; state names for export */
+    assert_int_equal(complete(s, "save ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(s, "load ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(s, "import W1 ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(s, "export W1 ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(s, "import ", &c), COMPLETE_WORDS);
+    assert_true(has(&c, "W1") && has(&c, "b2"));
+    assert_false(has(&c, "dW1") || has(&c, "X"));
+    ok(x, "set optimizer adam");
+    complete(s, "export ", &c);
+    assert_true(has(&c, "W1") && has(&c, "exp_avg:W1") && has(&c, "exp_avg_sq:b2"));
+    ok(x, "set optimizer sgd");
 
     complete(s, "model ", &c);
     assert_true(has(&c, "linear") && has(&c, "logistic") && has(&c, "softmax") && has(&c, "mlp"));

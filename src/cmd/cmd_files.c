@@ -261,12 +261,17 @@ int cmd_load(CmdCtx *c, int argc, char **argv)
     Session *f;
     if (persist_load(argv[1], &f, c->err) != 0)
         return -1;
-    Session *old = c->s;
-    f->interrupt = old->interrupt;
-    f->on_update = old->on_update;
-    f->on_update_ctx = old->on_update_ctx;
-    c->s = f;
-    session_free(old);
+    /* the contents change places, so whatever holds c->s (the lesson log
+     * that `record` writes, the hooks) goes on holding this session; the
+     * hooks stay the context's */
+    Session *s = c->s, old = *s;
+    *s = *f;
+    s->interrupt = old.interrupt;
+    s->on_update = old.on_update;
+    s->on_update_ctx = old.on_update_ctx;
+    *f = old;
+    session_free(f);
+    f = s;
     cmd_out(c, "loaded %s", argv[1]);
     if (f->data)
         cmd_out(c, ": data %s (%d rows)", f->data->name, f->data->n);

@@ -144,7 +144,7 @@ const Cmd cmd_table[] = {
      "(%.17g), so the file reads back exactly.\n"
      "The optimizer's state goes by the names `state` prints: SLOT:PARAM.\n"
      "Example: export W1 w1.npy      export exp_avg_sq:W1 v1.npy", cmd_export, cmd_complete_export, NULL, NULL, NULL},
-    {"import", 2, 2, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "import PARAM FILE.npy|FILE.csv", "replace a parameter from a .npy or CSV file",
+    {"import", 2, 2, CMD_CHANGES_MODEL, "import PARAM FILE.npy|FILE.csv", "replace a parameter from a .npy or CSV file",
      "The file must hold exactly the parameter's shape: W1 (inputs, outputs), b1\n"
      "(n,) (a CSV: one line of n values). A .npy must be float64 ('<f8') in C\n"
      "order; anything else is refused with the reason. Like an edit, the loop\n"
@@ -158,7 +158,7 @@ const Cmd cmd_table[] = {
      "kept. The file is written whole or not at all (a temporary file beside it,\n"
      "synced, then renamed); the format is in the README.\n"
      "Example: save run1.plsave", cmd_save, cmd_complete_file, NULL, NULL, NULL},
-    {"load", 1, 1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "load FILE", "replace the session with one saved by `save`",
+    {"load", 1, 1, CMD_CHANGES_MODEL, "load FILE", "replace the session with one saved by `save`",
      "Everything `save` wrote comes back, and training goes on exactly as it\n"
      "would have without the interruption. A truncated, corrupt, foreign or\n"
      "newer-version file is refused with the reason and the session stays as it\n"

@@ -1,13 +1,11 @@
-/* cmd_look.c — looking at the numbers: `show`, `export` (CSV with full
- * precision) and the optimizer's `state` of a parameter. */
+/* cmd_look.c — looking at the numbers: `show` and the optimizer's
+ * `state` of a parameter (its slots named as `export` takes them:
+ * exp_avg:W1). */
 #include "cmd_handlers.h"
-#include "afile.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 
@@ -51,32 +49,6 @@ int cmd_show(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
-int cmd_export(CmdCtx *c, int argc, char **argv)
-{
-    Tensor t;
-    if (strchr(argv[1], '['))
-        return cmd_fail(c, "export writes a whole tensor: `export %.*s FILE.csv`", (int)(strchr(argv[1], '[') - argv[1]), argv[1]);
-    int rc = session_tensor(c->s, argv[1], &t, c->err);
-    if (rc != 0)
-        return cmd_name_refused(c, argv[1], rc);
-    if (!argv[2][0])
-        return cmd_fail(c, "export needs a file name, as in `export %s %s.csv`", t.name, t.name);
-    struct stat st;
-    if (stat(argv[2], &st) == 0 && S_ISDIR(st.st_mode))
-        return cmd_fail(c, "%s is a directory: give a file name, as in `export %s %s/%s.csv`", argv[2], t.name, argv[2],
-                    t.name);
-    AFile a;
-    if (afile_open(&a, argv[2], c->err) != 0)
-        return -1;
-    for (int i = 0; i < t.rows; i++)
-        for (int j = 0; j < t.cols; j++)
-            fprintf(a.f, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
-    if (afile_commit(&a, c->err) != 0)
-        return -1;
-    cmd_out(c, "wrote %s (%d×%d) to %s with full precision\n", t.name, t.rows, t.cols, argv[2]);
-    return 0;
-}
-
 int cmd_state(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -102,7 +74,7 @@ int cmd_state(CmdCtx *c, int argc, char **argv)
     for (int k = 0; k < o->n_slots; k++) {
         Tensor v = t;
         const char *slot = optim_slot_name(o, k);
-        snprintf(v.name, sizeof v.name, "%s", slot);
+        cmd_state_name(v.name, sizeof v.name, slot, t.name);
         v.data = o->state + (size_t)k * o->n + off;
         cmd_print_tensor(c, &v, optim_slot_symbol(o, k));
     }
@@ -119,7 +91,7 @@ int cmd_state(CmdCtx *c, int argc, char **argv)
         for (int q = 0; q < nv; q++) {
             for (size_t i = 0; i < n; i++)
                 buf[i] = o->state[(size_t)views[q].slot * o->n + off + i] / views[q].divisor;
-            snprintf(v.name, sizeof v.name, "%s", views[q].name);
+            cmd_state_name(v.name, sizeof v.name, views[q].name, t.name);
             cmd_print_tensor(c, &v, views[q].about);
         }
         free(buf);
@@ -134,12 +106,3 @@ CmdComplete cmd_complete_names(Session *s, int argi, char **w, int n, CmdAddFn a
     session_names(s, add, ctx);
     return COMPLETE_WORDS;
 }
-
-CmdComplete cmd_complete_export(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
-{
-    if (argi == 2)
-        return COMPLETE_FILES;
-    session_names(s, add, ctx);
-    return COMPLETE_WORDS;
-}
-

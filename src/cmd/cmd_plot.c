@@ -134,7 +134,7 @@ static int drawable(CmdCtx *c, const Tensor *t)
 {
     for (int i = 0; i < t->rows * t->cols; i++)
         if (!(fabs(t->data[i]) <= DRAWABLE)) {
-            char where[48];
+            char where[64];
             if (t->vector)
                 snprintf(where, sizeof where, "%s[%d]", t->name, i);
             else

@@ -152,9 +152,33 @@ const Cmd cmd_table[] = {
      "W1[:, 1] (column 1), b1[1:] (from 1 on), W1[-3:] (the last three rows).\n"
      "With data loaded from a file, W1's rows carry the feature names and the\n"
      "output layer's columns the class (or target) names.", cmd_show, cmd_complete_names, NULL, NULL, NULL},
-    {"export", 2, 2, 0, "export NAME FILE.csv", "write a tensor as CSV with full precision",
-     "One line per row, values with 17 significant digits (%.17g), so the file\n"
-     "reads back exactly.", cmd_export, cmd_complete_export, NULL, NULL, NULL},
+    {"export", 2, 2, 0, "export NAME FILE.npy|FILE.csv", "write a tensor as NumPy .npy or CSV with full precision",
+     "FILE.npy: NumPy's format 1.0, little-endian float64, C order, the shape `show`\n"
+     "prints ((rows, cols), or (n,) for a bias): numpy.load reads it exactly.\n"
+     "Any other name: CSV, one line per row, values with 17 significant digits\n"
+     "(%.17g), so the file reads back exactly.\n"
+     "The optimizer's state goes by the names `state` prints: SLOT:PARAM.\n"
+     "Example: export W1 w1.npy      export exp_avg_sq:W1 v1.npy", cmd_export, cmd_complete_export, NULL, NULL, NULL},
+    {"import", 2, 2, CMD_CHANGES_MODEL, "import PARAM FILE.npy|FILE.csv", "replace a parameter from a .npy or CSV file",
+     "The file must hold exactly the parameter's shape: W1 (inputs, outputs), b1\n"
+     "(n,) (a CSV: one line of n values). A .npy must be float64 ('<f8') in C\n"
+     "order; anything else is refused with the reason. Like an edit, the loop\n"
+     "goes back to before `forward` for the current batch.\n"
+     "Example: import W1 w1_from_torch.npy", cmd_import, cmd_complete_import, NULL, NULL, NULL},
+    {"save", 1, 1, 0, "save FILE", "save the whole session to a file",
+     "Data (its rows, split and standardization), model, parameters, optimizer\n"
+     "and its state, every setting (loss, batch, seed, init, schedule, clipping,\n"
+     "penalties, dropout), the random generator and where the loop stands, so\n"
+     "`load FILE` continues with bit-identical numbers. The undo history is not\n"
+     "kept. The file is written whole or not at all (a temporary file beside it,\n"
+     "synced, then renamed); the format is in the README.\n"
+     "Example: save run1.plsave", cmd_save, cmd_complete_file, NULL, NULL, NULL},
+    {"load", 1, 1, CMD_CHANGES_MODEL, "load FILE", "replace the session with one saved by `save`",
+     "Everything `save` wrote comes back, and training goes on exactly as it\n"
+     "would have without the interruption. A truncated, corrupt, foreign or\n"
+     "newer-version file is refused with the reason and the session stays as it\n"
+     "was.\n"
+     "Example: load run1.plsave; step 10", cmd_load, cmd_complete_file, NULL, NULL, NULL},
     {"predict", 1, -1, 0, "predict X1,X2,... | predict row N [train|val|test] | predict FILE.csv [out=FILE.csv]",
      "the model's output for one input, a row of the data, or a file",
      "predict 17.99,10.38,...   one number per feature, separated by commas or\n"

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "binio.h"
+
 typedef struct Dataset {
     char name[64];          /* "moons", or the file's base name */
     int n;                  /* rows */
@@ -124,4 +126,14 @@ int data_standardize(Dataset *ds, char *err);
 Dataset *data_clone(const Dataset *ds);
 void data_free(Dataset *ds);
 
+/* ---- saving (data_io.c) ---- */
+
+/* Appends the whole data set to b: name, shape, task, every row, the
+ * split, the standardization statistics and the column names. */
+void data_write(const Dataset *ds, BinBuf *b);
+/* Reads what data_write wrote into a new data set (caller owns), each size
+ * checked against the bounds of any data set and the bytes left before
+ * anything is allocated. NULL with err when the record is cut short or
+ * holds what no data set can. */
+Dataset *data_read(BinIn *r, char *err);
 #endif

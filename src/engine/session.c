@@ -178,7 +178,8 @@ int session_undo(Session *s, int n, char *err)
     if (n < 1)
         return util_err(err, "undo takes a number of updates of 1 or more");
     if (s->hist_len == 0)
-        return util_err(err, "nothing to undo: no update since the model, optimizer, batch size or data last changed");
+        return util_err(err, "nothing to undo: no update since the model, optimizer, batch size or data last changed "
+                        "(or the session was loaded)");
     if (n > s->hist_len)
         return util_fail(err, ERR_UNDO_RANGE, "only the last %d update%s can be undone%s", s->hist_len,
                          s->hist_len == 1 ? "" : "s", s->hist_len == s->hist_cap ? " (the history's memory bound)" : "");

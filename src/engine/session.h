@@ -328,7 +328,7 @@ size_t session_snapshot_bytes(const Session *s);
 
 /* A named tensor: a view into the session, valid until the next command. */
 typedef struct Tensor {
-    char name[16];   /* "W1", "dZ2", "yhat" ... */
+    char name[32];   /* "W1", "dZ2", "yhat", "exp_avg:W1" ... */
     int rows, cols;  /* shape; a vector is rows == 1 */
     bool vector;     /* shown and indexed as 1-D (biases, loss) */
     double *data;    /* rows*cols values, row-major */

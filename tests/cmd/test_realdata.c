@@ -121,6 +121,19 @@ static void test_predict(void **state)
     assert_contains(refused(x, "predict tests/data/real/tabs.csv"), "no column 'radius'");
     snprintf(line, sizeof line, "predict " SEMI " out=" SEMI);
     assert_contains(refused(x, line), "would replace");
+    /* a saved session keeps the class names and how the file was read */
+    char save[96];
+    snprintf(save, sizeof save, "%s/s.plsave", dir);
+    snprintf(line, sizeof line, "save %s", save);
+    ok(x, line);
+    ok(x, "data moons n=20");
+    snprintf(line, sizeof line, "load %s", save);
+    ok(x, line);
+    assert_string_equal(x->c.s->data->class_names[1], "M");
+    assert_int_equal(x->c.s->data->sep, ';');
+    ok(x, "predict " SEMI);
+    assert_contains(x->last, "p_M");
+    remove(save);
     remove(out);
     rmdir(dir);
     fx_free(x);

@@ -1,9 +1,12 @@
-/* data_csv.c — a strict loader for numeric CSV files: read line by line
- * through a fixed chunk (a huge line or a binary file is refused before it
- * fills memory), an optional header, target columns by name or index, and
- * the task (regression, or classification for integer labels in one
- * column) worked out from the values. Errors are "FILE:LINE: what is wrong
- * and what to do"; nothing here prints or exits. */
+/* data_csv.c — the CSV loader: a file read through csv.c, an optional
+ * header (detected so that a first row of text labels is not taken for
+ * one), target, feature and dropped columns by name or index, missing
+ * cells refused, dropped or filled, text labels made named classes, the
+ * task worked out from the values or forced, notes on columns that look
+ * like a row id; and the rows of another file read the same way for
+ * prediction. Errors are "FILE:LINE: what is wrong and what to do";
+ * nothing here prints or exits. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <math.h>
@@ -12,266 +15,13 @@
 #include <string.h>
 
 #include "data.h"
+#include "csv.h"
 #include "data_limits.h"
 #include "util.h"
-
-#define CSV_MAX_LINE (1 << 20) /* bytes in one CSV line */
-#define CSV_MAX_COLS 100000    /* columns of a CSV file */
-#define CSV_CHUNK (1 << 16)    /* bytes read from the file at a time */
-
-/* ---- CSV reader ---------------------------------------------------------- */
-
-/* A CSV file read line by line through a fixed chunk, so a huge line or a
- * binary file is refused before it fills memory. */
-typedef struct Csv {
-    const char *path; /* as given, for messages */
-    FILE *f;
-    char *chunk;      /* (CSV_CHUNK) bytes read ahead */
-    size_t pos, len;  /* next byte and end of the chunk */
-    bool eof;         /* the file is exhausted */
-    bool skip_lf;     /* the last line ended in '\r': skip a '\n' after it */
-    char *line;       /* the current line, NUL-terminated */
-    size_t n, cap;    /* its length and capacity */
-    long lineno;      /* 1-based number of the current line */
-    char **cell;      /* the current row's cells, pointing into line */
-    int ncell, capcell;
-    char sep;         /* the separator, or 0 to detect it from the first line */
-} Csv;
-
-/* Reads the next line into c->line; 1 read, 0 at the end of the file, -1
- * with err on a read error, an overlong line or no memory. Lines end with
- * "\n", "\r\n" or "\r". */
-static int csv_read_line(Csv *c, char *err)
-{
-    bool any = false;
-    c->n = 0;
-    for (;;) {
-        if (c->pos == c->len) {
-            if (c->eof)
-                break;
-            c->len = fread(c->chunk, 1, CSV_CHUNK, c->f);
-            c->pos = 0;
-            if (c->len == 0) {
-                if (ferror(c->f))
-                    return util_err(err, "%s: cannot read: %s; check that it "
-                                    "is a readable file", c->path,
-                                    strerror(errno));
-                c->eof = true;
-                break;
-            }
-        }
-        char ch = c->chunk[c->pos++];
-        if (c->skip_lf) {
-            c->skip_lf = false;
-            if (ch == '\n')
-                continue;
-        }
-        any = true;
-        if (ch == '\n' || ch == '\r') {
-            c->skip_lf = ch == '\r';
-            break;
-        }
-        if (c->n >= CSV_MAX_LINE)
-            return util_err(err, "%s:%ld: line is longer than 1 MB; this is "
-                            "not a CSV file paramlab can read", c->path,
-                            c->lineno + 1);
-        if (c->n + 1 >= c->cap) {
-            size_t cap = c->cap ? 2 * c->cap : 4096;
-            char *p = realloc(c->line, cap);
-            if (!p)
-                return util_err(err, "%s:%ld: out of memory", c->path,
-                                c->lineno + 1);
-            c->line = p;
-            c->cap = cap;
-        }
-        c->line[c->n++] = ch;
-    }
-    if (!any)
-        return 0;
-    c->lineno++;
-    if (!c->line) { /* an empty first line */
-        if (!(c->line = malloc(4096)))
-            return util_err(err, "%s:%ld: out of memory", c->path, c->lineno);
-        c->cap = 4096;
-    }
-    c->line[c->n] = '\0';
-    return 1;
-}
-
-/* Refuses a line holding a NUL or a control byte other than tab. */
-static int csv_check_text(const Csv *c, char *err)
-{
-    for (size_t i = 0; i < c->n; i++) {
-        unsigned char b = (unsigned char)c->line[i];
-        if ((b < 0x20 && b != '\t') || b == 0x7f)
-            return util_err(err, "%s:%ld: byte 0x%02x at column %zu: not a "
-                            "text CSV file; give a file of comma-separated "
-                            "numbers", c->path, c->lineno, b, i + 1);
-    }
-    return 0;
-}
 
 static bool is_blank(char ch)
 {
     return ch == ' ' || ch == '\t';
-}
-
-/* A blank around a cell: a space, or a tab unless tabs separate cells. */
-static bool csv_blank(const Csv *c, char ch)
-{
-    return ch == ' ' || (ch == '\t' && c->sep != '\t');
-}
-
-static int csv_add_cell(Csv *c, char *s, char *err)
-{
-    if (c->ncell >= CSV_MAX_COLS)
-        return util_err(err, "%s:%ld: more than %d columns; this is not a "
-                        "CSV file paramlab can read", c->path, c->lineno,
-                        CSV_MAX_COLS);
-    if (c->ncell == c->capcell) {
-        int cap = c->capcell ? 2 * c->capcell : 64;
-        char **p = realloc(c->cell, (size_t)cap * sizeof *p);
-        if (!p)
-            return util_err(err, "%s:%ld: out of memory", c->path, c->lineno);
-        c->cell = p;
-        c->capcell = cap;
-    }
-    c->cell[c->ncell++] = s;
-    return 0;
-}
-
-/* Splits c->line in place into trimmed cells; a cell may be quoted
- * ("a b", with "" for a quote) so header names can hold spaces or commas. */
-static int csv_split(Csv *c, char *err)
-{
-    char *p = c->line, *end = c->line + c->n;
-    c->ncell = 0;
-    for (;;) {
-        while (p < end && csv_blank(c, *p))
-            p++;
-        char *start = p, *stop;
-        if (p < end && *p == '"') {
-            char *out = start;
-            bool closed = false;
-            for (p++; p < end; p++) {
-                if (*p == '"') {
-                    if (p + 1 < end && p[1] == '"') {
-                        *out++ = '"';
-                        p++;
-                        continue;
-                    }
-                    closed = true;
-                    p++;
-                    break;
-                }
-                *out++ = *p;
-            }
-            if (!closed)
-                return util_err(err, "%s:%ld: cell %d has an opening quote "
-                                "but no closing one; close the quote",
-                                c->path, c->lineno, c->ncell + 1);
-            while (p < end && csv_blank(c, *p))
-                p++;
-            if (p < end && *p != c->sep)
-                return util_err(err, "%s:%ld: cell %d has text after its "
-                                "closing quote; quote the whole cell",
-                                c->path, c->lineno, c->ncell + 1);
-            stop = out;
-        } else {
-            while (p < end && *p != c->sep)
-                p++;
-            stop = p;
-            while (stop > start && csv_blank(c, stop[-1]))
-                stop--;
-        }
-        bool more = p < end; /* p is at a comma */
-        *stop = '\0';        /* stop <= p: overwrites the comma or the end */
-        if (csv_add_cell(c, start, err) < 0)
-            return -1;
-        if (!more)
-            return 0;
-        p++;
-    }
-}
-
-/* The separator of a first line: ';' when it holds at least as many
- * semicolons as commas (a decimal-comma file), a tab when tabs outnumber
- * both, else ','. Quoted text does not count. */
-static char csv_detect_sep(const char *line, size_t n)
-{
-    size_t comma = 0, semi = 0, tab = 0;
-    bool quoted = false;
-    for (size_t i = 0; i < n; i++) {
-        if (line[i] == '"')
-            quoted = !quoted;
-        else if (!quoted)
-            comma += line[i] == ',', semi += line[i] == ';', tab += line[i] == '\t';
-    }
-    if (tab > comma && tab > semi)
-        return '\t';
-    if (semi > 0 && semi >= comma)
-        return ';';
-    return ',';
-}
-
-/* Reads the next non-blank line and splits it; 1, 0 at the end, -1 with
- * err. */
-static int csv_next_row(Csv *c, char *err)
-{
-    for (;;) {
-        int r = csv_read_line(c, err);
-        if (r <= 0)
-            return r;
-        if (c->lineno == 1 && c->n >= 3 &&
-            memcmp(c->line, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 BOM */
-            memmove(c->line, c->line + 3, c->n - 2);
-            c->n -= 3;
-        }
-        if (csv_check_text(c, err) < 0)
-            return -1;
-        size_t i = 0;
-        while (i < c->n && is_blank(c->line[i]))
-            i++;
-        if (i < c->n) {
-            if (!c->sep)
-                c->sep = csv_detect_sep(c->line, c->n);
-            return csv_split(c, err) < 0 ? -1 : 1;
-        }
-    }
-}
-
-/* ---- cells --------------------------------------------------------------- */
-
-enum { CELL_NUMBER, CELL_MISSING, CELL_INF, CELL_TEXT };
-
-/* What a cell holds: a number (into *v), a missing value ("", NA, NaN,
- * N/A), an infinity, or text. */
-static int cell_parse(const char *s, double *v)
-{
-    if (!*s || strcmp(s, "NA") == 0 || strcmp(s, "N/A") == 0)
-        return CELL_MISSING;
-    if (util_parse_double(s, v))
-        return CELL_NUMBER;
-    char *end;
-    double w = strtod(s, &end);
-    if (end != s && *end == '\0') {
-        if (isnan(w))
-            return CELL_MISSING;
-        if (isinf(w))
-            return CELL_INF;
-    }
-    return CELL_TEXT;
-}
-
-/* True for "17,99" or "-0,5": a number written with a decimal comma. */
-static bool decimal_comma(const char *s)
-{
-    const char *p = s + (*s == '-' || *s == '+');
-    size_t a = strspn(p, "0123456789");
-    if (a == 0 || p[a] != ',')
-        return false;
-    size_t b = strspn(p + a + 1, "0123456789");
-    return b > 0 && p[a + 1 + b] == '\0';
 }
 
 /* ---- columns ------------------------------------------------------------- */
@@ -403,6 +153,9 @@ typedef struct Load {
     char **lab;           /* (nlab) distinct labels in the order first seen */
     int nlab;
     long dropped, filled; /* rows dropped, cells filled (missing=) */
+    bool *unnamed;        /* (m) the header left the column's name empty */
+    long *gap;            /* (d) first line with a missing cell in an unnamed feature column, or 0 */
+    long left_out;        /* unnamed columns left out for holding nothing */
 } Load;
 
 /* The sentence after a text cell in a feature column. */
@@ -440,7 +193,7 @@ static int cell_refused(const Load *L, int col, const char *s, int kind,
         return util_err(err, "%s:%ld: cell %d is infinite ('%.20s', column "
                         "'%.40s'); clean or drop that row", c->path,
                         c->lineno, col + 1, s, name);
-    if (decimal_comma(s))
+    if (csv_decimal_comma(s))
         return util_err(err, "%s:%ld: cell %d '%.20s' (column '%.40s') has "
                         "a decimal comma; paramlab reads numbers with a "
                         "decimal point: save the file with '.' as the "
@@ -514,9 +267,9 @@ static int load_row(Load *L, bool may_be_header, char *err)
         bool target = j >= L->d;
         int col = target ? L->order[j - L->d] : L->fcol[j];
         const char *s = c->cell[col];
-        int kind = cell_parse(s, &row[j]);
+        int kind = csv_cell(s, &row[j]);
         if (target && L->t == 1 && L->rows == 0 && kind == CELL_TEXT &&
-            !may_be_header && !decimal_comma(s) &&
+            !may_be_header && !csv_decimal_comma(s) &&
             L->o->task != DATA_TASK_REGRESSION)
             L->labels = true;
         if (target && L->labels && kind != CELL_MISSING) {
@@ -528,6 +281,12 @@ static int load_row(Load *L, bool may_be_header, char *err)
         }
         if (kind == CELL_NUMBER)
             continue;
+        if (kind == CELL_MISSING && !target && L->unnamed[col]) {
+            row[j] = NAN; /* a nameless column may be empty throughout (a trailing comma) */
+            if (!L->gap[j])
+                L->gap[j] = c->lineno;
+            continue;
+        }
         if (kind == CELL_MISSING && L->o->missing != DATA_MISSING_ERROR &&
             !(target && L->o->missing == DATA_MISSING_MEAN)) {
             row[j] = NAN;
@@ -575,9 +334,12 @@ static int load_roles(Load *L, char *err)
         util_err(err, "%s: give features= or drop=, not both", c->path);
         goto out;
     }
-    if (!o->target) {
-        L->order[0] = m - 1;
-        L->is_target[m - 1] = true;
+    if (!o->target) { /* the last column with a name */
+        int last = m - 1;
+        while (last > 0 && L->unnamed[last])
+            last--;
+        L->order[0] = last;
+        L->is_target[last] = true;
         L->t = 1;
     } else if (resolve_list(c, line, L->names, m, "target", o->target,
                             L->order, L->is_target, &L->t, err) < 0) {
@@ -613,6 +375,10 @@ static int load_roles(Load *L, char *err)
         goto out;
     }
     L->w = L->d + L->t;
+    if (!(L->gap = util_calloc((size_t)L->d, sizeof *L->gap))) {
+        util_err(err, "%s: out of memory", c->path);
+        goto out;
+    }
     rc = 0;
 out:
     free(sel);
@@ -771,6 +537,52 @@ static int load_task(Dataset *ds, Load *L, char *err)
     return value_classes(ds, L->c.path, err);
 }
 
+/* Removes feature j from every row of L. */
+static void drop_feature(Load *L, int j)
+{
+    for (int i = 0; i < L->rows; i++) {
+        double *src = L->vals + (size_t)i * (size_t)L->w, *dst = L->vals + (size_t)i * (size_t)(L->w - 1);
+        memmove(dst, src, sizeof *src * (size_t)j);
+        memmove(dst + j, src + j + 1, sizeof *src * (size_t)(L->w - j - 1));
+    }
+    memmove(L->fcol + j, L->fcol + j + 1, sizeof *L->fcol * (size_t)(L->d - j - 1));
+    memmove(L->gap + j, L->gap + j + 1, sizeof *L->gap * (size_t)(L->d - j - 1));
+    L->d--, L->w--;
+}
+
+/* A nameless feature column with no value at all (a trailing comma on
+ * every line) is left out; one with some values follows missing= like
+ * any other. -1 with err. */
+static int settle_unnamed(Load *L, char *err)
+{
+    for (int j = L->d - 1; j >= 0; j--) {
+        if (!L->gap[j])
+            continue;
+        long n = 0;
+        for (int i = 0; i < L->rows; i++)
+            n += !isnan(L->vals[(size_t)i * (size_t)L->w + (size_t)j]);
+        if (n == 0 && L->d > 1) {
+            drop_feature(L, j);
+            L->left_out++;
+        } else if (L->o->missing == DATA_MISSING_ERROR) {
+            return util_err(err, "%s:%ld: cell %d is empty (column '%.40s'); fill it in, or load with "
+                            "missing=drop (skip such rows) or missing=mean", L->c.path, L->gap[j],
+                            L->fcol[j] + 1, L->names[L->fcol[j]]);
+        } else if (L->o->missing == DATA_MISSING_DROP) {
+            int k = 0;
+            for (int i = 0; i < L->rows; i++) {
+                const double *row = L->vals + (size_t)i * (size_t)L->w;
+                if (isnan(row[j]))
+                    L->dropped++;
+                else
+                    memmove(L->vals + (size_t)k++ * (size_t)L->w, row, sizeof *row * (size_t)L->w);
+            }
+            L->rows = k;
+        }
+    }
+    return 0;
+}
+
 /* Fills missing feature cells with their column's mean (missing=mean).
  * -1 with err when a column has no value at all. */
 static int fill_means(Load *L, char *err)
@@ -815,23 +627,41 @@ static void note_add(char *note, size_t size, const char *fmt, ...)
 }
 
 /* Notes feature columns that look like a row id: whole numbers, each
- * larger than the one before. */
+ * larger than the one before, or distinct and named like an id. */
 static void note_ids(const Dataset *ds, char *note, size_t size)
 {
     if (ds->n < 3)
         return;
+    double *v = util_calloc((size_t)ds->n, sizeof *v);
+    if (!v)
+        return;
     for (int j = 0; j < ds->d; j++) {
-        bool id = true;
-        for (int i = 0; i < ds->n && id; i++) {
-            double v = ds->x[(size_t)i * (size_t)ds->d + (size_t)j];
-            id = v == floor(v) && (i == 0 || v > ds->x[(size_t)(i - 1) * (size_t)ds->d + (size_t)j]);
+        bool whole = true, rising = true, distinct = true;
+        for (int i = 0; i < ds->n && whole; i++) {
+            v[i] = ds->x[(size_t)i * (size_t)ds->d + (size_t)j];
+            whole = v[i] == floor(v[i]);
+            rising &= i == 0 || v[i] > v[i - 1];
         }
-        if (id)
-            note_add(note, size, "column '%.40s' holds distinct whole numbers "
-                     "in order, like a row id, and is used as a feature; if "
-                     "it is an id, leave it out with drop=%.40s",
-                     ds->feature_names[j], ds->feature_names[j]);
+        if (!whole)
+            continue;
+        if (!rising) { /* distinct, and named like an id ("id", "patient_id") */
+            const char *name = ds->feature_names[j], *hit = strstr(name, "id");
+            hit = hit ? hit : strstr(name, "ID");
+            hit = hit ? hit : strstr(name, "Id");
+            bool named = hit && (hit == name || !isalpha((unsigned char)hit[-1])) &&
+                         !isalpha((unsigned char)hit[2]);
+            qsort(v, (size_t)ds->n, sizeof *v, dbl_cmp);
+            for (int i = 1; i < ds->n && distinct; i++)
+                distinct = v[i] != v[i - 1];
+            if (!named || !distinct)
+                continue;
+        }
+        note_add(note, size, "column '%.40s' holds distinct whole numbers%s, "
+                 "like a row id, and is used as a feature; if it is an id, "
+                 "leave it out with drop=%.40s", ds->feature_names[j],
+                 rising ? " in order" : "", ds->feature_names[j]);
     }
+    free(v);
 }
 
 /* The data set from L: features in file order, targets in target= order;
@@ -839,6 +669,8 @@ static void note_ids(const Dataset *ds, char *note, size_t size)
 static Dataset *load_dataset(Load *L, char *note, size_t note_len, char *err)
 {
     const char *path = L->c.path, *base = strrchr(path, '/');
+    if (L->rows > 0 && settle_unnamed(L, err) < 0)
+        return NULL;
     if (L->rows == 0) {
         if (L->dropped)
             util_err(err, "%s: every row has a missing cell, so missing=drop "
@@ -877,6 +709,10 @@ static Dataset *load_dataset(Load *L, char *note, size_t note_len, char *err)
         data_free(ds);
         return NULL;
     }
+    if (L->left_out)
+        note_add(note, note_len, "left out %ld column%s with no name and no "
+                 "values (a comma at the end of every line)", L->left_out,
+                 L->left_out == 1 ? "" : "s");
     if (L->dropped)
         note_add(note, note_len, "left out %ld row%s with a missing cell",
                  L->dropped, L->dropped == 1 ? "" : "s");
@@ -897,11 +733,11 @@ static bool is_header(char *const *first, int m, const Csv *second)
     double v;
     bool any = false, all = true, above = false;
     for (int i = 0; i < m; i++) {
-        bool text = cell_parse(first[i], &v) == CELL_TEXT;
+        bool text = csv_cell(first[i], &v) == CELL_TEXT;
         any |= text;
         all &= text;
         if (text && second && i < second->ncell)
-            above |= cell_parse(second->cell[i], &v) == CELL_NUMBER;
+            above |= csv_cell(second->cell[i], &v) == CELL_NUMBER;
     }
     return any && (all || !second || above);
 }
@@ -957,9 +793,12 @@ static int load_start(Load *L, char ***first, int *r2, char *err)
     L->header = L->o->header == DATA_HEADER_YES ||
                 (L->o->header == DATA_HEADER_AUTO &&
                  is_header(*first, L->m, *r2 > 0 ? c : NULL));
+    if (!(L->unnamed = util_calloc((size_t)L->m, sizeof *L->unnamed)))
+        return util_err(err, "%s: out of memory", c->path);
     for (int i = 0; i < L->m; i++) {
         char buf[32];
         snprintf(buf, sizeof buf, "col%d", i);
+        L->unnamed[i] = L->header && !*(*first)[i];
         if (!(L->names[i] = util_strdup(L->header && *(*first)[i] ? (*first)[i] : buf)))
             return util_err(err, "%s: out of memory", c->path);
     }
@@ -982,6 +821,8 @@ static void load_free(Load *L, char **first)
     free(L->order);
     free(L->is_target);
     free(L->fcol);
+    free(L->unnamed);
+    free(L->gap);
     free(L->vals);
     free(L->c.cell);
     free(L->c.line);
@@ -1093,7 +934,7 @@ int data_load_features(const char *path, const Dataset *like, double **x,
     double v;
     bool header = false;
     for (int i = 0; i < m; i++)
-        header |= cell_parse(c.cell[i], &v) == CELL_TEXT;
+        header |= csv_cell(c.cell[i], &v) == CELL_TEXT;
     if (like_columns(&c, like, c.cell, m, header, col, err) < 0)
         goto done;
     if (header)
@@ -1120,12 +961,12 @@ int data_load_features(const char *path, const Dataset *like, double **x,
         }
         for (int j = 0; j < like->d; j++) {
             const char *s = c.cell[col[j]];
-            int kind = cell_parse(s, &vals[(size_t)rows * (size_t)like->d + (size_t)j]);
+            int kind = csv_cell(s, &vals[(size_t)rows * (size_t)like->d + (size_t)j]);
             if (kind != CELL_NUMBER) {
                 util_err(err, "%s:%ld: cell %d '%.20s' (column '%.40s') is "
                          "not a number%s; every feature needs a value", path,
                          c.lineno, col[j] + 1, s, like->feature_names[j],
-                         decimal_comma(s) ? " (a decimal comma: use '.')" : "");
+                         csv_decimal_comma(s) ? " (a decimal comma: use '.')" : "");
                 goto done;
             }
         }

@@ -726,6 +726,33 @@ static void test_csv_real_missing_task(void **state)
     data_free(ds);
 }
 
+static void test_csv_trailing_comma_and_ids(void **state)
+{
+    (void)state;
+    char note[ERR_LEN];
+    /* a comma at the end of every line: a nameless, empty column, left out */
+    Dataset *ds = load_o("tests/data/real/trailing_comma.csv", (DataLoadOpts){.drop = "id, diagnosis"}, note);
+    assert_int_equal(ds->d, 1);
+    assert_string_equal(ds->target_names[0], "texture_mean"); /* the last named column */
+    assert_contains(note, "left out 1 column with no name");
+    data_free(ds);
+    ds = load_o("tests/data/real/trailing_comma.csv", (DataLoadOpts){.target = "diagnosis"}, note);
+    assert_int_equal(ds->d, 3);
+    assert_string_equal(ds->class_names[1], "M");
+    assert_contains(note, "column 'id' holds distinct whole numbers in order");
+    data_free(ds);
+    /* a nameless column with some values is a column like any other */
+    load_o_refused("tests/data/real/unnamed_gap.csv", (DataLoadOpts){.target = "diagnosis"},
+                   ":3: cell 4 is empty (column 'col3')");
+    ds = load_o("tests/data/real/unnamed_gap.csv", (DataLoadOpts){.target = "diagnosis", .missing = DATA_MISSING_DROP}, note);
+    assert_int_equal(ds->n, 2);
+    assert_contains(note, "left out 1 row");
+    data_free(ds);
+    ds = load_o("tests/data/real/unnamed_gap.csv", (DataLoadOpts){.target = "diagnosis", .missing = DATA_MISSING_MEAN}, NULL);
+    assert_near(ds->x[1 * ds->d + 2], 2, 0);
+    data_free(ds);
+}
+
 static void test_csv_features_like(void **state)
 {
     (void)state;
@@ -969,6 +996,7 @@ int main(void)
         cmocka_unit_test(test_csv_real_semicolons_labels),
         cmocka_unit_test(test_csv_real_missing_task),
         cmocka_unit_test(test_csv_features_like),
+        cmocka_unit_test(test_csv_trailing_comma_and_ids),
         cmocka_unit_test(test_csv_huge_lines),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_standardize),

@@ -7,6 +7,8 @@
 #include "cmd_inspect.h"
 #include "cmd_lesson.h"
 #include "cmd_compare.h"
+#include "cmd_runs.h"
+#include "cmd_trial.h"
 #include "cmd_metrics.h"
 #include "cmd_plot.h"
 #include "explain.h"
@@ -265,6 +267,33 @@ const Cmd cmd_table[] = {
      "epochs=N (default 20); lr=X sets every racer's learning rate first.\n"
      "Example: compare optimizer sgd momentum nesterov adam epochs=30 lr=0.05 from=init",
      cmd_compare, cmd_complete_compare, NULL, NULL, NULL},
+    {"cv", 1, 2, 0, "cv K [epochs=N]", "k-fold cross-validation of the model and hyperparameters",
+     "Deals the rows (all but a test share) into K folds, shuffled with the session\n"
+     "seed and, for classification, stratified: every fold holds each class's share\n"
+     "to one row. Each fold in turn validates while the others train a copy of the\n"
+     "model from the same fresh initialization (`set init`, the session seed) with\n"
+     "the hyperparameters in force (optimizer, lr, batch, penalties, dropout,\n"
+     "schedule, clipping); standardized data is standardized again from each fold's\n"
+     "training rows. Prints a table per fold (rows, final training loss, validation\n"
+     "loss and accuracy) and the mean ± the sample standard deviation (n-1).\n"
+     "Your own model, optimizer state, data and position are not touched. Ctrl-C\n"
+     "stops after the fold running, with the folds so far. Each fold is logged as a\n"
+     "run (`runs`). epochs=N (default 20) trains each fold N epochs.\n"
+     "Example: data moons n=300; model mlp 8; set lr 0.1; cv 5 epochs=30",
+     cmd_cv, cmd_complete_cv, NULL, NULL, NULL},
+    {"runs", 0, -1, CMD_NOT_RECORDED, "runs | runs show ID | runs compare ID ID... | runs dir [DIR]",
+     "the run log: every train, cv fold and search trial",
+     "Every `train`, `cv` fold and `search` trial is a run, appended as one JSON line\n"
+     "to runs.jsonl with a CSV of its epochs (ID.csv) beside it, in the run folder:\n"
+     "`runs dir DIR`, else $PARAMLAB_RUNS, else $XDG_DATA_HOME/paramlab/runs\n"
+     "(default ~/.local/share/paramlab/runs). `set tracking off` stops logging.\n"
+     "runs                 the latest runs: id, time, kind, data, model, optimizer,\n"
+     "                     lr, batch, epochs, final training and validation loss, accuracy\n"
+     "runs show ID         every field of one run and its epochs (the start of an id is enough)\n"
+     "runs compare ID ID   runs side by side and their loss curves on one chart\n"
+     "runs dir [DIR]       where runs go, or send them to DIR\n"
+     "README.md documents the fields, for pandas, a spreadsheet or gnuplot.",
+     cmd_runs, cmd_complete_runs, NULL, NULL, NULL},
     {"expect", 2, -1, CMD_EXPECTATION, "expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...",
      "check a number, or that a command is refused; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"

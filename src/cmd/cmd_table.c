@@ -8,6 +8,7 @@
 #include "cmd_lesson.h"
 #include "cmd_compare.h"
 #include "cmd_runs.h"
+#include "cmd_search.h"
 #include "cmd_trial.h"
 #include "cmd_metrics.h"
 #include "cmd_plot.h"
@@ -281,6 +282,27 @@ const Cmd cmd_table[] = {
      "run (`runs`). epochs=N (default 20) trains each fold N epochs.\n"
      "Example: data moons n=300; model mlp 8; set lr 0.1; cv 5 epochs=30",
      cmd_cv, cmd_complete_cv, NULL, NULL, NULL},
+    {"search", 0, -1, 0, "search grid NAME=V1,V2,... [NAME=...] [epochs=N] [cv=K] | search random N NAME=LO..HI[:log] "
+     "NAME=V1,V2,... [epochs=N] [cv=K] [seed=S] | search | search use BEST|N",
+     "grid or random search over hyperparameters",
+     "Trains one fresh copy of the model per trial (the session seed's initialization,\n"
+     "your loss, schedule and clipping) and scores it by validation loss (needs\n"
+     "`data split`), or with cv=K by the mean validation loss of K-fold\n"
+     "cross-validation. Your own model and settings are not touched.\n"
+     "Names: lr, batch, l1, l2, dropout, momentum, weight_decay (numbers), optimizer,\n"
+     "init, act (words: an optimizer or initializer starts from its defaults, as\n"
+     "`set optimizer NAME` does) and hidden (widths joined by x: hidden=8,16x16).\n"
+     "search grid lr=0.01,0.1 batch=16,32     every combination (first name slowest)\n"
+     "search random 30 lr=1e-4..1:log l2=0,1e-3 seed=7\n"
+     "                     30 draws: LO..HI uniformly, :log log-uniformly, lists evenly;\n"
+     "                     seed= (default the session seed) repeats the same draws\n"
+     "epochs=N (default 20) a trial. A progress line shows trial i of n and the best\n"
+     "so far; Ctrl-C stops after the trial running, keeping the table so far.\n"
+     "search               the last table, best first\n"
+     "search use BEST|N    apply that trial's settings (a new model when hidden, act or\n"
+     "                     dropout differ) and say what changed\n"
+     "`plot search [NAME NAME]` draws the scores; every trial is logged (`runs`).",
+     cmd_search, cmd_complete_search, NULL, NULL, NULL},
     {"runs", 0, -1, CMD_NOT_RECORDED, "runs | runs show ID | runs compare ID ID... | runs dir [DIR]",
      "the run log: every train, cv fold and search trial",
      "Every `train`, `cv` fold and `search` trial is a run, appended as one JSON line\n"

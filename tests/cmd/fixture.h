@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "cmd_lesson.h"
+#include "cmd_search.h"
 #include "cmd_plot.h"
 #include "cmd_table.h"
 #include "session.h"
@@ -61,6 +62,7 @@ static inline void fx_free(Fx *x)
 {
     cmd_plot_free(&x->c);
     cmd_lesson_free(&x->c);
+    cmd_search_free(&x->c);
     session_free(x->c.s);
     fclose(x->f);
     free(x->buf);

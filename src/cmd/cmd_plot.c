@@ -717,6 +717,20 @@ static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
     file_written(c, p, k);
 }
 
+/* `plot` alone: where pictures go and which are redrawn. */
+static int plot_where(CmdCtx *c, CmdPlots *p)
+{
+    char where[160];
+    cmd_out(c, "pictures go to: %s\n", plot_describe(p->plot, where, sizeof where));
+    cmd_out(c, "redrawn as the model learns:");
+    int shown = 0;
+    for (int k = 0; k < K_COUNT; k++)
+        if (p->live & (1u << k))
+            cmd_out(c, " %s", kind_names[k]), shown++;
+    cmd_out(c, "%s\n", shown ? "" : " nothing (plot loss, boundary, fit, surface, hist, grads or lr)");
+    return 0;
+}
+
 /* `plot search [NAME NAME]`: the last search's validation losses, a map
  * over two names of a grid (the best trial in each cell) or points. */
 static int plot_search(CmdCtx *c, CmdPlots *p, int argc, char **argv)
@@ -765,17 +779,8 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     CmdPlots *p = plots(c);
     if (!p)
         return cmd_fail(c, "out of memory for plotting");
-    if (argc == 1) {
-        char where[160];
-        cmd_out(c, "pictures go to: %s\n", plot_describe(p->plot, where, sizeof where));
-        cmd_out(c, "redrawn as the model learns:");
-        int shown = 0;
-        for (int k = 0; k < K_COUNT; k++)
-            if (p->live & (1u << k))
-                cmd_out(c, " %s", kind_names[k]), shown++;
-        cmd_out(c, "%s\n", shown ? "" : " nothing (plot loss, boundary, fit, surface, hist, grads or lr)");
-        return 0;
-    }
+    if (argc == 1)
+        return plot_where(c, p);
     if (strcmp(argv[1], "off") == 0) {
         if (argc > 2)
             return cmd_fail(c, "plot off takes nothing more");

@@ -301,9 +301,10 @@ int run_append(const char *dir, const Session *s, const RunInfo *ri, const RunCu
     } else {
         ssize_t w = write(fd, line, len);
         if (w != (ssize_t)len) {
-            if (w > 0) /* a short write (the disk full): cut the partial line off again */
-                if (ftruncate(fd, lseek(fd, 0, SEEK_END) - w) != 0) {
-                }
+            /* a short write (the disk full): cut the partial line off again;
+             * if even that fails, readers skip the broken line */
+            if (w > 0 && ftruncate(fd, lseek(fd, 0, SEEK_END) - w) != 0)
+                w = -1;
             rc = util_err(err, "cannot write %s: %s", path, w < 0 ? strerror(errno) : "the disk is full");
         }
         if (close(fd) != 0 && rc == 0)

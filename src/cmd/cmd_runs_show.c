@@ -111,7 +111,7 @@ static void list_one(void *ctx, long i, const char *run)
             NUM(num_at(run, "final.train_loss")), NUM(num_at(run, "final.val_loss")), acc);
 }
 
-static int runs_list(CmdCtx *c)
+static int runs_list(CmdCtx *c, bool all)
 {
     long n = 0, bad = 0;
     char dir[1024];
@@ -123,9 +123,9 @@ static int runs_list(CmdCtx *c)
                 c->tracking_off ? " (tracking is off: `set tracking on`)" : "");
         return 0;
     }
-    ListCtx l = {c, n > RUNS_SHOWN ? n - RUNS_SHOWN : 0};
+    ListCtx l = {c, !all && n > RUNS_SHOWN ? n - RUNS_SHOWN : 0};
     cmd_out(c, "%ld run%s in %s/runs.jsonl%s\n", n, n == 1 ? "" : "s", dir,
-            l.from ? " (the latest " "40" " shown)" : "");
+            l.from ? " (the latest 40 shown; `runs all` lists every one)" : "");
     cmd_out(c, "  %-21s %-16s %-9s %-9s %-16s %-8s %-9s %-5s %-6s %-11s %-11s %s\n", "id", "time (UTC)", "kind",
             "data", "model", "optim", "lr", "batch", "epochs", "train loss", "val loss", "accuracy");
     each_run(c, list_one, &l, &bad);
@@ -336,8 +336,8 @@ static int runs_dir(CmdCtx *c, int argc, char **argv)
 
 int cmd_runs(CmdCtx *c, int argc, char **argv)
 {
-    if (argc == 1)
-        return runs_list(c);
+    if (argc == 1 || (argc == 2 && strcmp(argv[1], "all") == 0))
+        return runs_list(c, argc == 2);
     if (strcmp(argv[1], "show") == 0) {
         if (argc != 3)
             return cmd_fail(c, "runs show takes one id, as in `runs show 20261201-2230` (`runs` lists them)");
@@ -350,7 +350,7 @@ int cmd_runs(CmdCtx *c, int argc, char **argv)
             return cmd_fail(c, "runs dir takes at most one folder, as in `runs dir ./runs`");
         return runs_dir(c, argc, argv);
     }
-    return cmd_fail(c, "runs lists the run log; `runs show ID`, `runs compare ID ID...` or `runs dir [DIR]`, "
+    return cmd_fail(c, "runs lists the run log; `runs all`, `runs show ID`, `runs compare ID ID...` or `runs dir [DIR]`, "
                     "not '%.40s'", argv[1]);
 }
 
@@ -359,7 +359,7 @@ CmdComplete cmd_complete_runs(Session *s, int argi, char **words, int n, CmdAddF
     (void)s;
     (void)words;
     (void)n;
-    static const char *const subs[] = {"show", "compare", "dir", NULL};
+    static const char *const subs[] = {"all", "show", "compare", "dir", NULL};
     if (argi == 1) {
         cmd_add_list(subs, add, ctx);
         return COMPLETE_WORDS;

@@ -175,7 +175,7 @@ static void run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
     c->interrupt = NULL; /* the folds of a trial all run: Ctrl-C stops between trials */
     int rc = cmd_trial_cv(c, &t->h, q->cv, q->epochs, &ri, r, &done);
     c->interrupt = keep;
-    double vl[CV_MAX_FOLDS], tl[CV_MAX_FOLDS], va[CV_MAX_FOLDS], sd;
+    double vl[CV_MAX_FOLDS] = {0}, tl[CV_MAX_FOLDS] = {0}, va[CV_MAX_FOLDS] = {0}, sd;
     for (int f = 0; f < done; f++) {
         vl[f] = r[f].val_loss;
         tl[f] = r[f].train_loss;
@@ -244,8 +244,8 @@ static int print_table(CmdCtx *c, const CmdSearch *q)
     cmd_out(c, "  %-5s %-6s", "rank", "trial");
     for (int j = 0; j < q->n_dims; j++)
         cmd_out(c, " %-12s", q->dim[j].name->name);
-    cmd_out(c, " %-13s%s %-13s %s\n", q->cv ? "cv val loss" : "val loss", q->cv ? " ± std       " : "",
-            "train loss", "val accuracy");
+    cmd_out(c, " %-13s%s %s\n", q->cv ? "cv val loss" : "val loss", q->cv ? " ± std       " : "",
+            q->classes ? "train loss    val accuracy" : "train loss");
     for (int r = 0; r < q->n_done; r++) {
         const SearchTrial *t = &q->trial[order[r]];
         cmd_out(c, "  %-5d %-6d", r + 1, order[r] + 1);
@@ -258,7 +258,9 @@ static int print_table(CmdCtx *c, const CmdSearch *q)
         cmd_out(c, " %-13s", NUM(t->score));
         if (q->cv)
             cmd_out(c, " ± %-11s", NUM(t->score_std));
-        cmd_out(c, " %-13s", NUM(t->train_loss));
+        cmd_out(c, " %s", NUM(t->train_loss));
+        if (!isnan(t->val_acc))
+            cmd_out(c, "%*s", (int)(13 - strlen(NUM(t->train_loss)) > 0 ? 13 - strlen(NUM(t->train_loss)) : 0), "");
         if (!isnan(t->val_acc))
             cmd_out(c, " %.1f%%", 100 * t->val_acc);
         cmd_out(c, "\n");
@@ -298,6 +300,7 @@ static int search_run(CmdCtx *c, int argc, char **argv)
         return -1;
     }
     snprintf(q->data_name, sizeof q->data_name, "%s", s->data->name);
+    q->classes = s->data->classification;
     cmd_search_free(c);
     c->search = q;
     char group[RUN_ID_LEN + 8];
@@ -406,7 +409,9 @@ static int search_use(CmdCtx *c, const char *which)
     }
     char w[256];
     cmd_out(c, "trial %d (%s):\n", i + 1, trial_words(q, t, w, sizeof w));
-    say_changes(c, &now, &h);
+    if (!say_changes(c, &now, &h) && memcmp(&now.opt, &h.opt, sizeof h.opt) == 0 && now.batch == h.batch &&
+        now.pen.l1 == h.pen.l1 && now.pen.l2 == h.pen.l2 && now.init.kind == h.init.kind)
+        cmd_out(c, "  nothing changes: these are the settings in force\n");
     s->init = h.init;
     if (session_set_batch(s, h.batch, c->err) != 0 || session_set_penalty(s, &h.pen, c->err) != 0 ||
         session_set_optimizer(s, &h.opt, &fresh, c->err) != 0)

@@ -70,6 +70,7 @@ typedef struct CmdSearch {
     int cv;                            /* folds, or 0: scored on the validation share */
     uint64_t seed;                     /* random search's sampling seed */
     char data_name[64];                /* what it searched on */
+    bool classes;                      /* a classification task: accuracy is shown */
 } CmdSearch;
 
 /* ---- the search space (cmd_search_space.c) ---- */

@@ -303,7 +303,7 @@ const Cmd cmd_table[] = {
      "                     dropout differ) and say what changed\n"
      "`plot search [NAME NAME]` draws the scores; every trial is logged (`runs`).",
      cmd_search, cmd_complete_search, NULL, NULL, NULL},
-    {"runs", 0, -1, CMD_NOT_RECORDED, "runs | runs show ID | runs compare ID ID... | runs dir [DIR]",
+    {"runs", 0, -1, CMD_NOT_RECORDED, "runs [all] | runs show ID | runs compare ID ID... | runs dir [DIR]",
      "the run log: every train, cv fold and search trial",
      "Every `train`, `cv` fold and `search` trial is a run, appended as one JSON line\n"
      "to runs.jsonl with a CSV of its epochs (ID.csv) beside it, in the run folder:\n"
@@ -311,6 +311,7 @@ const Cmd cmd_table[] = {
      "(default ~/.local/share/paramlab/runs). `set tracking off` stops logging.\n"
      "runs                 the latest runs: id, time, kind, data, model, optimizer,\n"
      "                     lr, batch, epochs, final training and validation loss, accuracy\n"
+     "runs all             every run in the log\n"
      "runs show ID         every field of one run and its epochs (the start of an id is enough)\n"
      "runs compare ID ID   runs side by side and their loss curves on one chart\n"
      "runs dir [DIR]       where runs go, or send them to DIR\n"

@@ -128,16 +128,16 @@ static int cv_args(CmdCtx *c, int argc, char **argv, long *k, long *epochs)
 
 static void cv_table(CmdCtx *c, const TrialResult *r, int done, bool classes)
 {
-    cmd_out(c, "  %-5s %-11s %-9s %-13s %-13s%s\n", "fold", "train rows", "val rows", "train loss", "val loss",
-            classes ? " val accuracy" : "");
-    double tl[CV_MAX_FOLDS], vl[CV_MAX_FOLDS], va[CV_MAX_FOLDS];
+    cmd_out(c, "  %-5s %-11s %-9s %-13s %s\n", "fold", "train rows", "val rows", "train loss",
+            classes ? "val loss      val accuracy" : "val loss");
+    double tl[CV_MAX_FOLDS] = {0}, vl[CV_MAX_FOLDS] = {0}, va[CV_MAX_FOLDS] = {0};
     for (int f = 0; f < done; f++) {
         const TrialResult *q = &r[f];
         tl[f] = q->train_loss;
         vl[f] = q->val_loss;
         va[f] = q->val_acc;
-        cmd_out(c, "  %-5d %-11d %-9d %-13s %-13s", f + 1, q->train_rows, q->val_rows,
-                q->failed ? "diverged" : NUM(q->train_loss), q->failed ? "-" : NUM(q->val_loss));
+        cmd_out(c, classes ? "  %-5d %-11d %-9d %-13s %-13s" : "  %-5d %-11d %-9d %-13s %s", f + 1, q->train_rows,
+                q->val_rows, q->failed ? "diverged" : NUM(q->train_loss), q->failed ? "-" : NUM(q->val_loss));
         if (classes && !q->failed)
             cmd_out(c, " %.1f%%", 100 * q->val_acc);
         cmd_out(c, "\n");
@@ -146,10 +146,10 @@ static void cv_table(CmdCtx *c, const TrialResult *r, int done, bool classes)
     cmd_trial_stats(tl, done, &m[0], &sd[0]);
     cmd_trial_stats(vl, done, &m[1], &sd[1]);
     cmd_trial_stats(va, done, &m[2], &sd[2]);
-    cmd_out(c, "  %-27s %-13s %-13s", "mean", NUM(m[0]), NUM(m[1]));
+    cmd_out(c, classes ? "  %-27s %-13s %-13s" : "  %-27s %-13s %s", "mean", NUM(m[0]), NUM(m[1]));
     if (classes)
         cmd_out(c, " %.1f%%", 100 * m[2]);
-    cmd_out(c, "\n  %-27s %-13s %-13s", "std (sample, n-1)", NUM(sd[0]), NUM(sd[1]));
+    cmd_out(c, classes ? "\n  %-27s %-13s %-13s" : "\n  %-27s %-13s %s", "std (sample, n-1)", NUM(sd[0]), NUM(sd[1]));
     if (classes)
         cmd_out(c, " %.1f%%", 100 * sd[2]);
     cmd_out(c, "\nvalidation loss %s ± %s over %d fold%s", NUM(m[1]), NUM(sd[1]), done, done == 1 ? "" : "s");

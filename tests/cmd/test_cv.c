@@ -255,6 +255,8 @@ static void test_run_log(void **state)
     fclose(f);
     ok(x, "runs");
     assert_contains(x->last, "3 runs in");
+    ok(x, "runs all");
+    assert_contains(x->last, "cv 2 ");
     ok(x, "set tracking off; train 1; cv 2 epochs=1");
     assert_int_equal(count_lines(dir), 3);
     ok(x, "set tracking on; train 1");

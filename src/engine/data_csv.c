@@ -449,6 +449,7 @@ static Dataset *csv_dataset(const char *path, const double *vals, int rows, int 
         util_err(err, "%s: out of memory for %d rows", path, rows);
         return NULL;
     }
+    snprintf(ds->recipe, sizeof ds->recipe, "load %s", path);
     int f = 0;
     for (int col = 0; col < m; col++) {
         if (is_target[col])

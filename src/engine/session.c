@@ -78,6 +78,11 @@ static void hist_free(Session *s)
     s->hist_cap = s->hist_len = s->hist_head = 0;
 }
 
+void session_drop_history(Session *s)
+{
+    hist_free(s);
+}
+
 size_t session_snapshot_bytes(const Session *s)
 {
     if (!s->model || !s->optim)

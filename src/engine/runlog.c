@@ -49,9 +49,7 @@ void run_curve_epoch(RunCurve *c, Session *s, long epoch, double train_loss, dou
 {
     if (!c || c->n >= c->cap)
         return;
-    double acc = NAN;
-    if (s->data && s->data->classification)
-        session_eval_share(s, DATA_TRAIN, &acc);
+    double acc = s->last_epoch_accuracy; /* as the epoch's loss: the rows as they were trained on */
     long i = c->n++;
     c->epoch[i] = epoch;
     c->train_loss[i] = train_loss;

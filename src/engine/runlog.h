@@ -31,9 +31,10 @@ typedef struct RunCurve {
  * out of memory. */
 RunCurve *run_curve_new(long epochs);
 void run_curve_free(RunCurve *c);
-/* Records the end of an epoch of session s (the session's last_val_loss
- * and accuracy, and the training accuracy measured now). Past the cap the
- * epoch is not kept. Allocates nothing. */
+/* Records the end of an epoch of session s: its training loss and
+ * accuracy as the rows were trained on (the means over the epoch's
+ * batches, as the epoch lines show), the validation loss and accuracy.
+ * Past the cap the epoch is not kept. Allocates nothing. */
 void run_curve_epoch(RunCurve *c, Session *s, long epoch, double train_loss, double val_loss);
 
 /* What kind of run, and where it belongs. */

@@ -47,6 +47,8 @@ typedef struct Snapshot {
     double epoch_loss_sum;
     long epoch_rows;
     double last_epoch_loss;
+    long epoch_right;
+    double last_epoch_accuracy;
     uint64_t perm_seed;     /* what made the epoch's row order */
     bool perm_shuffle;
     double lr;              /* the lr in force (a schedule changes it) */
@@ -92,6 +94,8 @@ typedef struct Session {
     double last_epoch_loss; /* mean training loss of the last finished epoch */
     double epoch_loss_sum;  /* sum of batch losses x rows this epoch */
     long epoch_rows;        /* rows behind epoch_loss_sum */
+    long epoch_right;       /* of those rows, classified right as they were trained on */
+    double last_epoch_accuracy; /* epoch_right / epoch_rows of the last finished epoch; NaN for regression */
 
     uint64_t perm_seed;     /* seed that made perm */
     bool perm_shuffle;      /* whether perm is shuffled */

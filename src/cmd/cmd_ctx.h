@@ -39,6 +39,9 @@ typedef struct CmdCtx {
     /* a command that failed but whose effect stays (`expect error forward`
      * when forward ran): what `record` writes for it; "" when none */
     char record_as[1024];
+    bool tracking_off;               /* `set tracking off`: runs are not logged */
+    char runs_dir[1024];             /* `runs dir DIR`; "" for PARAMLAB_RUNS or the XDG default */
+    struct CmdSearch *search;        /* owned: the last search's table (cmd_search_free) */
 } CmdCtx;
 
 /* What Tab should offer for the word being typed. */

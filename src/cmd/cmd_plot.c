@@ -6,6 +6,7 @@
  * the commands that change the model, and (in a window) while training
  * runs, at most ten times a second. */
 #include "cmd_plot.h"
+#include "cmd_search.h"
 #include "cmd_hint.h"
 #include "landscape.h"
 #include "plot.h"
@@ -848,22 +849,74 @@ static int plot_options(CmdCtx *c, Kind k, int argc, char **argv, int first, Plo
     return 0;
 }
 
+/* `plot` alone: where pictures go and which are redrawn. */
+static int plot_where(CmdCtx *c, CmdPlots *p)
+{
+    char where[160];
+    cmd_out(c, "pictures go to: %s\n", plot_describe(p->plot, where, sizeof where));
+    cmd_out(c, "redrawn as the model learns:");
+    int shown = 0;
+    for (int k = 0; k < K_COUNT; k++)
+        if (p->live & (1u << k))
+            cmd_out(c, " %s", kind_names[k]), shown++;
+    cmd_out(c, "%s\n", shown ? "" : " nothing (plot loss, boundary, fit, surface, hist, grads or lr)");
+    return 0;
+}
+
+/* `plot search [NAME NAME]`: the last search's validation losses, a map
+ * over two names of a grid (the best trial in each cell) or points. */
+static int plot_search(CmdCtx *c, CmdPlots *p, int argc, char **argv)
+{
+    SearchPicture pic;
+    if (cmd_search_picture(c, argc, argv, &pic) != 0)
+        return -1;
+    plot_set_echo(p->plot, c->out);
+    if (claim_file(c, p, K_COMPARE) != 0) {
+        free(pic.x);
+        return -1;
+    }
+    char title[160], yl[600];
+    snprintf(title, sizeof title, "Search: validation loss over %s%s%s", pic.xname, pic.map ? " and " : "",
+             pic.map ? pic.yname : "");
+    int rc;
+    if (pic.map) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int i = 0; i < pic.nx * pic.ny; i++)
+            if (isfinite(pic.z[i])) {
+                lo = fmin(lo, pic.z[i]);
+                hi = fmax(hi, pic.z[i]);
+            }
+        PlotMap m = {pic.nx, pic.ny, 0, pic.nx - 1, 0, pic.ny - 1, pic.z, NULL, 0, "validation loss", PLOT_HEAT,
+                     lo > 0 && hi / lo > 100, plot_target(p->plot) == PLOT_TERMINAL ? 6 : 10, NULL};
+        PlotFrame f = {title, pic.xticks, pic.yticks, "search", K_COMPARE, false, false};
+        PlotSeries pts = {"trials", pic.x, pic.y, 0, PLOT_POINTS, 0, false};
+        rc = plot_map(p->plot, &f, &m, &pts, 0, c->err);
+    } else {
+        snprintf(yl, sizeof yl, "validation loss");
+        PlotFrame f = {title, pic.xticks, yl, "search", K_COMPARE, false, false};
+        PlotSeries pts = {"trials", pic.x, pic.y, pic.n_points, PLOT_POINTS, 0, false};
+        rc = plot_lines(p->plot, &f, &pts, 1, c->err);
+    }
+    free(pic.x);
+    if (rc != 0) {
+        bool missing = plot_failure(p->plot) == PLOT_FAIL_MISSING;
+        if (missing) {
+            cmd_out(c, "no picture: %s\n", c->err);
+            c->err[0] = '\0';
+        }
+        return missing ? 0 : -1;
+    }
+    drawn(c, p, K_COMPARE);
+    return 0;
+}
+
 int cmd_plot(CmdCtx *c, int argc, char **argv)
 {
     CmdPlots *p = plots(c);
     if (!p)
         return cmd_fail(c, "out of memory for plotting");
-    if (argc == 1) {
-        char where[160];
-        cmd_out(c, "pictures go to: %s\n", plot_describe(p->plot, where, sizeof where));
-        cmd_out(c, "redrawn as the model learns:");
-        int shown = 0;
-        for (int k = 0; k < K_COUNT; k++)
-            if (p->live & (1u << k))
-                cmd_out(c, " %s", kind_names[k]), shown++;
-        cmd_out(c, "%s\n", shown ? "" : " nothing (plot loss, boundary, fit, surface, hist, grads or lr)");
-        return 0;
-    }
+    if (argc == 1)
+        return plot_where(c, p);
     if (strcmp(argv[1], "off") == 0) {
         if (argc > 2)
             return cmd_fail(c, "plot off takes nothing more");
@@ -871,6 +924,8 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         cmd_out(c, "live plotting is off; pictures already drawn stay where they are\n");
         return 0;
     }
+    if (strcmp(argv[1], "search") == 0)
+        return plot_search(c, p, argc - 1, argv + 1);
     Kind k = K_LOSS;
     if (parse_kind(c, argv[1], &k) != 0)
         return -1;

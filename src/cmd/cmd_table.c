@@ -7,6 +7,9 @@
 #include "cmd_inspect.h"
 #include "cmd_lesson.h"
 #include "cmd_compare.h"
+#include "cmd_runs.h"
+#include "cmd_search.h"
+#include "cmd_trial.h"
 #include "cmd_metrics.h"
 #include "cmd_plot.h"
 #include "explain.h"
@@ -319,6 +322,55 @@ const Cmd cmd_table[] = {
      "epochs=N (default 20); lr=X sets every racer's learning rate first.\n"
      "Example: compare optimizer sgd momentum nesterov adam epochs=30 lr=0.05 from=init",
      cmd_compare, cmd_complete_compare, NULL, NULL, NULL},
+    {"cv", 1, 2, 0, "cv K [epochs=N]", "k-fold cross-validation of the model and hyperparameters",
+     "Deals the rows (all but a test share) into K folds, shuffled with the session\n"
+     "seed and, for classification, stratified: every fold holds each class's share\n"
+     "to one row. Each fold in turn validates while the others train a copy of the\n"
+     "model from the same fresh initialization (`set init`, the session seed) with\n"
+     "the hyperparameters in force (optimizer, lr, batch, penalties, dropout,\n"
+     "schedule, clipping); standardized data is standardized again from each fold's\n"
+     "training rows. Prints a table per fold (rows, final training loss, validation\n"
+     "loss and accuracy) and the mean ± the sample standard deviation (n-1).\n"
+     "Your own model, optimizer state, data and position are not touched. Ctrl-C\n"
+     "stops after the fold running, with the folds so far. Each fold is logged as a\n"
+     "run (`runs`). epochs=N (default 20) trains each fold N epochs.\n"
+     "Example: data moons n=300; model mlp 8; set lr 0.1; cv 5 epochs=30",
+     cmd_cv, cmd_complete_cv, NULL, NULL, NULL},
+    {"search", 0, -1, 0, "search grid NAME=V1,V2,... [NAME=...] [epochs=N] [cv=K] | search random N NAME=LO..HI[:log] "
+     "NAME=V1,V2,... [epochs=N] [cv=K] [seed=S] | search | search use BEST|N",
+     "grid or random search over hyperparameters",
+     "Trains one fresh copy of the model per trial (the session seed's initialization,\n"
+     "your loss, schedule and clipping) and scores it by validation loss (needs\n"
+     "`data split`), or with cv=K by the mean validation loss of K-fold\n"
+     "cross-validation. Your own model and settings are not touched.\n"
+     "Names: lr, batch, l1, l2, dropout, momentum, weight_decay (numbers), optimizer,\n"
+     "init, act (words: an optimizer or initializer starts from its defaults, as\n"
+     "`set optimizer NAME` does) and hidden (widths joined by x: hidden=8,16x16).\n"
+     "search grid lr=0.01,0.1 batch=16,32     every combination (first name slowest)\n"
+     "search random 30 lr=1e-4..1:log l2=0,1e-3 seed=7\n"
+     "                     30 draws: LO..HI uniformly, :log log-uniformly, lists evenly;\n"
+     "                     seed= (default the session seed) repeats the same draws\n"
+     "epochs=N (default 20) a trial. A progress line shows trial i of n and the best\n"
+     "so far; Ctrl-C stops after the trial running, keeping the table so far.\n"
+     "search               the last table, best first\n"
+     "search use BEST|N    apply that trial's settings (a new model when hidden, act or\n"
+     "                     dropout differ) and say what changed\n"
+     "`plot search [NAME NAME]` draws the scores; every trial is logged (`runs`).",
+     cmd_search, cmd_complete_search, NULL, NULL, NULL},
+    {"runs", 0, -1, CMD_NOT_RECORDED, "runs [all] | runs show ID | runs compare ID ID... | runs dir [DIR]",
+     "the run log: every train, cv fold and search trial",
+     "Every `train`, `cv` fold and `search` trial is a run, appended as one JSON line\n"
+     "to runs.jsonl with a CSV of its epochs (ID.csv) beside it, in the run folder:\n"
+     "`runs dir DIR`, else $PARAMLAB_RUNS, else $XDG_DATA_HOME/paramlab/runs\n"
+     "(default ~/.local/share/paramlab/runs). `set tracking off` stops logging.\n"
+     "runs                 the latest runs: id, time, kind, data, model, optimizer,\n"
+     "                     lr, batch, epochs, final training and validation loss, accuracy\n"
+     "runs all             every run in the log\n"
+     "runs show ID         every field of one run and its epochs (the start of an id is enough)\n"
+     "runs compare ID ID   runs side by side and their loss curves on one chart\n"
+     "runs dir [DIR]       where runs go, or send them to DIR\n"
+     "README.md documents the fields, for pandas, a spreadsheet or gnuplot.",
+     cmd_runs, cmd_complete_runs, NULL, NULL, NULL},
     {"expect", 2, -1, CMD_EXPECTATION, "expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...",
      "check a number, or that a command is refused; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"

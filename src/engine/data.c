@@ -85,6 +85,7 @@ Dataset *data_clone(const Dataset *ds)
     c->n_train = ds->n_train;
     c->n_test = ds->n_test;
     c->standardized = ds->standardized;
+    memcpy(c->recipe, ds->recipe, sizeof c->recipe);
     bool ok = true;
     for (int j = 0; j < ds->d; j++)
         ok = ok && (c->feature_names[j] = util_strdup(ds->feature_names[j])) != NULL;
@@ -474,6 +475,11 @@ Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
         ds->classification = true;
         ds->n_classes = k;
     }
+    int at = snprintf(ds->recipe, sizeof ds->recipe, "%s n=%d noise=%.15g seed=%llu", g->name, n, noise,
+                      (unsigned long long)o->seed);
+    if (at > 0 && (size_t)at < sizeof ds->recipe && (g->takes_classes || g->takes_features))
+        snprintf(ds->recipe + at, sizeof ds->recipe - (size_t)at, g->takes_classes ? " classes=%d features=%d"
+                 : " features=%d", g->takes_classes ? k : d, d);
     free(perm);
     free(centres);
     return ds;
@@ -569,9 +575,7 @@ static void stratum_cut(long m, double val, double test, long *k_val, long *k_te
     *k_test = t;
 }
 
-/* The stratum of row r: its class when there are several groups, else 0
- * (a label outside [0, groups) joins class 0 rather than overrun). */
-static int stratum_of(const Dataset *ds, int r, int groups)
+int data_stratum(const Dataset *ds, int r, int groups)
 {
     double label = ds->y[(size_t)r * (size_t)ds->t];
     return groups > 1 && label >= 0 && label < groups ? (int)label : 0;
@@ -610,7 +614,7 @@ int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err)
         return util_err(err, "out of memory splitting %d rows", n);
     }
     for (int r = 0; r < n; r++)
-        count[stratum_of(ds, r, groups)]++;
+        count[data_stratum(ds, r, groups)]++;
     long n_val = 0, n_test = 0;
     for (int g = 0; g < groups; g++) {
         stratum_cut(count[g], val, test, &k_val[g], &k_test[g]);
@@ -637,7 +641,7 @@ int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err)
         int n_train = n - (int)n_val - (int)n_test;
         int at[3] = {0, n_train, n_train + (int)n_val}; /* next slot of each share */
         for (int i = 0; i < n; i++) {
-            int g = stratum_of(ds, perm[i], groups);
+            int g = data_stratum(ds, perm[i], groups);
             long place = seen[g]++, train = count[g] - k_val[g] - k_test[g];
             int share = place < train ? 0 : place < train + k_val[g] ? 1 : 2;
             order[at[share]++] = perm[i];

@@ -32,6 +32,7 @@ typedef struct Dataset {
     bool header;            /* a loaded file had a header row */
     int file_cols;          /* columns of the loaded file, else 0 */
     int *feature_cols;      /* (d) file column of each feature, or NULL */
+    char recipe[192];       /* how it was made: "moons n=300 noise=0.2 seed=42", "load FILE" */
 } Dataset;
 
 /* Options of a generator; a field left at its "unset" value (n = 0,
@@ -112,6 +113,24 @@ int data_split(Dataset *ds, double frac, uint64_t seed, char *err);
  * permutation comes from seed mixed with a constant, so data a generator
  * scattered with the same seed is not gathered back into its order. */
 int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err);
+
+/* The stratum of row r: its class when there are several groups, else 0
+ * (a label outside [0, groups) joins class 0 rather than overrun). */
+int data_stratum(const Dataset *ds, int r, int groups);
+
+/* data_fold.c: k-fold cross-validation. */
+/* Rows that take part in cross-validation: every row but the test share's. */
+int data_fold_rows(const Dataset *ds);
+/* Deals the data_fold_rows(ds) rows into k folds: fold[r] in [0, k) for
+ * row r. Rows are shuffled with seed and, for classification, stratified
+ * (each class dealt round-robin, so every fold holds its share of each
+ * class to one row); fold sizes differ by at most one. -1 with err for
+ * k < 2 or more folds than rows, ERR_NOMEM without memory. */
+int data_kfold(const Dataset *ds, int k, uint64_t seed, int *fold, char *err);
+/* The data set of fold f: the other folds' rows train, fold f's rows
+ * validate, no test share; standardized data is standardized again from
+ * the fold's training rows. NULL with err. Caller owns. */
+Dataset *data_fold(const Dataset *ds, const int *fold, int f, char *err);
 
 typedef enum DataShare { DATA_TRAIN, DATA_VAL, DATA_TEST } DataShare;
 /* The rows [*lo, *hi) of a share (empty when it has none). */

@@ -688,6 +688,7 @@ static Dataset *load_dataset(Load *L, char *note, size_t note_len, char *err)
         util_err(err, "%s: out of memory for %d rows", path, L->rows);
         return NULL;
     }
+    snprintf(ds->recipe, sizeof ds->recipe, "load %s", path);
     for (int i = 0; i < L->rows; i++) {
         const double *row = L->vals + (size_t)i * (size_t)L->w;
         memcpy(ds->x + (size_t)i * (size_t)L->d, row, sizeof *row * (size_t)L->d);

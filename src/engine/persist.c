@@ -96,6 +96,8 @@ static void write_loop(const Session *s, BinBuf *b)
     bin_f64(b, s->epoch_loss_sum);
     bin_i64(b, s->epoch_rows);
     bin_f64(b, s->last_epoch_loss);
+    bin_i64(b, s->epoch_right);
+    bin_f64(b, s->last_epoch_accuracy);
     bin_i64(b, s->phase);
     bin_f64(b, s->clip_report.total_norm);
     bin_f64(b, s->clip_report.factor);

@@ -298,6 +298,8 @@ static int read_position(Session *f, BinIn *opts, BinIn *r, char *err)
     h.epoch_loss_sum = bin_get_f64(r);
     h.epoch_rows = bin_get_long(r, 0, LONG_MAX);
     h.last_epoch_loss = bin_get_f64(r);
+    h.epoch_right = bin_get_long(r, 0, LONG_MAX);
+    h.last_epoch_accuracy = bin_get_f64(r);
     Phase phase = (Phase)bin_get_int(r, PHASE_READY, PHASE_BACKWARD);
     ClipReport cr;
     cr.total_norm = bin_get_f64(r);

@@ -381,7 +381,7 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
     snprintf(title, sizeof title, "Decision regions after %ld updates, accuracy %.1f%% — %s%s", s->steps, 100 * acc,
              cmd_model_words(s, mw, sizeof mw), d > 2 ? " (other features at their mean)" : "");
     PlotMap m = {G, G, x0, x1, y0, y1, z, conf, K, hinge ? "class (shade: margin)" : "class (shade: probability)",
-                 PLOT_CLASSES, false, 0, NULL};
+                 PLOT_CLASSES, false, 0, NULL, ds->class_names};
     PlotFrame f = {title, feature_label(ds, fx, xl, sizeof xl), feature_label(ds, fy, yl, sizeof yl), "boundary",
                    K_BOUNDARY, false, live};
     return plot_map(p->plot, &f, &m, ser, ns, c->err);
@@ -579,7 +579,7 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
     bool logz = zmin > 0 && zmax / zmin > 100;
     PlotMap m = {G, G, lo[0], hi[0], lo[1], hi[1], z, NULL, 0, logz ? "training loss (log scale)" : "training loss",
                  p->surf_contour ? PLOT_CONTOUR : PLOT_HEAT, logz,
-                 plot_target(p->plot) == PLOT_TERMINAL ? 6 : 12, NULL};
+                 plot_target(p->plot) == PLOT_TERMINAL ? 6 : 12, NULL, NULL};
     PlotFrame f = {title, p->surf[0], p->surf[1], "surface", K_SURFACE, false, live};
     /* without updates there is no path: only where the parameters are now */
     return n_path > 1 ? plot_map(p->plot, &f, &m, ser, 3, c->err) : plot_map(p->plot, &f, &m, ser + 2, 1, c->err);
@@ -887,7 +887,7 @@ static int plot_search(CmdCtx *c, CmdPlots *p, int argc, char **argv)
                 hi = fmax(hi, pic.z[i]);
             }
         PlotMap m = {pic.nx, pic.ny, 0, pic.nx - 1, 0, pic.ny - 1, pic.z, NULL, 0, "validation loss", PLOT_HEAT,
-                     lo > 0 && hi / lo > 100, plot_target(p->plot) == PLOT_TERMINAL ? 6 : 10, NULL};
+                     lo > 0 && hi / lo > 100, plot_target(p->plot) == PLOT_TERMINAL ? 6 : 10, NULL, NULL};
         PlotFrame f = {title, pic.xticks, pic.yticks, "search", K_COMPARE, false, false};
         PlotSeries pts = {"trials", pic.x, pic.y, 0, PLOT_POINTS, 0, false};
         rc = plot_map(p->plot, &f, &m, &pts, 0, c->err);

@@ -785,7 +785,10 @@ static void put_term_elems(FILE *c, const PlotMap *m, int K, const double *lev, 
     if (m->style == PLOT_CLASSES) {
         for (int k = 0; k < K && k < 8; k++) {
             next_elem(c, first);
-            snprintf(text, sizeof text, "class %d area", k);
+            if (m->class_names)
+                snprintf(text, sizeof text, "class %s area", m->class_names[k]);
+            else
+                snprintf(text, sizeof text, "class %d area", k);
             char ch[2] = {region_char[k], 0};
             fprintf(c, "$r%d using 1:2 with points pt ", k);
             plot_put_q(c, ch);

@@ -102,6 +102,7 @@ typedef struct PlotMap {
     bool logz;           /* colour on a log scale (z > 0) */
     int contours;        /* number of contour levels (0: a sensible default) */
     const double *level; /* NULL, or one extra contour level drawn bold (e.g. 0.5) */
+    char *const *class_names; /* PLOT_CLASSES: (n_classes) names for the key, or NULL: the numbers */
 } PlotMap;
 
 /* One picture of line/point series on shared axes. -1 with err when

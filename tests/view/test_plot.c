@@ -66,8 +66,9 @@ static int draw(Plot *p, int k, const char *title, const char *label, char *err)
     if (k == 1)
         return plot_hist(p, &f, v, 200, err);
     double lvl = 0.5;
+    char *names[2] = {(char *)label, (char *)label}; /* class names in the key are quoted too */
     PlotMap m = {12, 10, -1, 1, -1, 1, z, conf, 2, label,
-                 k == 2 ? PLOT_HEAT : k == 3 ? PLOT_CONTOUR : PLOT_CLASSES, false, 0, &lvl};
+                 k == 2 ? PLOT_HEAT : k == 3 ? PLOT_CONTOUR : PLOT_CLASSES, false, 0, &lvl, names};
     double px[3] = {-0.5, 0, 0.5}, py[3] = {0.2, -0.3, 0.1};
     PlotSeries o[2] = {
         {label, px, py, 3, k == 4 ? PLOT_POINTS : PLOT_LINESPOINTS, 1, false},
@@ -290,7 +291,7 @@ static void test_stream_maps(void **state)
     Cap c;
     cap_open(&c, PLOT_TERMINAL);
     double z[4] = {0.01, 0.1, 1, 10};
-    PlotMap m = {2, 2, 0, 1, 0, 1, z, NULL, 0, "loss", PLOT_HEAT, true, 0, NULL};
+    PlotMap m = {2, 2, 0, 1, 0, 1, z, NULL, 0, "loss", PLOT_HEAT, true, 0, NULL, NULL};
     PlotFrame f = frame("Surface", "surface");
     assert_int_equal(plot_map(c.p, &f, &m, NULL, 0, err), 0);
     const char *t = cap_text(&c);
@@ -345,7 +346,7 @@ static void test_stream_terminal_chars(void **state)
     for (int j = 0; j < 20; j++)
         for (int i = 0; i < 20; i++)
             z[j * 20 + i] = (i - 10) * (i - 10) + 2 * (j - 10) * (j - 10) + 1.0;
-    PlotMap m = {20, 20, -1, 1, -1, 1, z, NULL, 0, "training loss", PLOT_HEAT, false, 12, NULL};
+    PlotMap m = {20, 20, -1, 1, -1, 1, z, NULL, 0, "training loss", PLOT_HEAT, false, 12, NULL, NULL};
     double px[2] = {-0.75, 0.5}, py[2] = {-0.75, 0.75}, mark[4] = {-0.75, -0.75, 0.5, 0.75};
     PlotSeries ser[3] = {
         {"path", px, py, 2, PLOT_LINESPOINTS, 3, false},
@@ -822,7 +823,7 @@ static void test_odd_data(void **state)
             fail_msg("log hist: %s", err);
         assert_int_equal(plot_lines(p, &f, &s[2], 1, err), 0);
         f.logy = false;
-        PlotMap m = {3, 3, 0, 1, 0, 1, flat, NULL, 2, "z", PLOT_HEAT, false, 0, NULL};
+        PlotMap m = {3, 3, 0, 1, 0, 1, flat, NULL, 2, "z", PLOT_HEAT, false, 0, NULL, NULL};
         assert_int_equal(plot_map(p, &f, &m, NULL, 0, err), 0);
         m.logz = true;
         assert_int_equal(plot_map(p, &f, &m, NULL, 0, err), 0);

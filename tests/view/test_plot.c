@@ -66,9 +66,8 @@ static int draw(Plot *p, int k, const char *title, const char *label, char *err)
     if (k == 1)
         return plot_hist(p, &f, v, 200, err);
     double lvl = 0.5;
-    char *names[2] = {(char *)label, (char *)label}; /* class names in the key are quoted too */
     PlotMap m = {12, 10, -1, 1, -1, 1, z, conf, 2, label,
-                 k == 2 ? PLOT_HEAT : k == 3 ? PLOT_CONTOUR : PLOT_CLASSES, false, 0, &lvl, names};
+                 k == 2 ? PLOT_HEAT : k == 3 ? PLOT_CONTOUR : PLOT_CLASSES, false, 0, &lvl, NULL};
     double px[3] = {-0.5, 0, 0.5}, py[3] = {0.2, -0.3, 0.1};
     PlotSeries o[2] = {
         {label, px, py, 3, k == 4 ? PLOT_POINTS : PLOT_LINESPOINTS, 1, false},
@@ -307,6 +306,15 @@ static void test_stream_maps(void **state)
     assert_contains(t, "$r1 using 1:2 with points pt ''.\"\\047\".''"); /* class 1: ' */
     assert_contains(t, "title 'class 0 area'");
     assert_contains(t, "pt 'x'"); /* class 1's data points */
+    /* with class names the key names the areas by them, quoted like any text */
+    char setosa[] = "setosa", its[] = "it's";
+    char *names[2] = {setosa, its};
+    double zc[4] = {0, 1, 1, 0};
+    PlotMap named = {2, 2, 0, 1, 0, 1, zc, NULL, 2, "class", PLOT_CLASSES, false, 0, NULL, names};
+    assert_int_equal(plot_map(c.p, &f, &named, NULL, 0, err), 0);
+    t = cap_text(&c);
+    assert_contains(t, "title 'class setosa area'");
+    assert_contains(t, "title 'class it''s area'");
     cap_close(&c);
 
     /* a map that cannot be drawn */

@@ -129,6 +129,9 @@ $(BUILD)/fuzzers/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/session_fx.h $(A
 # The allocation test counts every allocator call the engine makes.
 $(BUILD)/tests/engine/test_alloc: LIBS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc,--wrap=posix_memalign
 
+# The allocation-failure test fails the Nth allocation of a session.
+$(BUILD)/tests/cmd/test_allocfail: LIBS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc,--wrap=posix_memalign,--wrap=strdup,--wrap=strndup
+
 # Installs what is missing (apt-get, through sudo when not root) and says so.
 deps:
 	@sh tests/deps.sh

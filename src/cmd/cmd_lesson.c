@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "cmd_plot.h"
 #include "lesson.h"
 
@@ -117,23 +118,29 @@ void cmd_lesson_free(CmdCtx *c)
 
 /* ---- the log and the record file ---- */
 
-/* Writes the header and the whole log to the record file (from scratch). */
-static void rec_write_all(CmdLessons *L)
+/* Writes the header and the whole log to the record file from scratch,
+ * atomically (a temporary file renamed over the name: never through a
+ * link, an old file's mode kept), and keeps it open for what follows.
+ * 0, or -1 with err (may be NULL) and recording stopped. */
+static int rec_write_all(CmdLessons *L, char *err)
 {
-    FILE *f = fopen(L->rec_path, "w");
     rec_close(L);
-    L->rec = f;
-    if (!f) {
+    AFile a;
+    if (afile_open(&a, L->rec_path, err) != 0) {
         L->rec_failed = true;
-        return;
+        return -1;
     }
-    fprintf(f, "# paramlab session written by `record`: `run %s` in a fresh session\n"
-               "# (or `paramlab %s`) replays it to the same state.\n", L->rec_path, L->rec_path);
+    fprintf(a.f, "# paramlab session written by `record`: `run %s` in a fresh session\n"
+                 "# (or `paramlab %s`) replays it to the same state.\n", L->rec_path, L->rec_path);
     for (size_t i = 0; i < L->n_log; i++)
-        fprintf(f, "%s\n", L->log[i]);
-    L->rec_count = L->n_log;
-    if (fflush(f) != 0 || ferror(f))
+        fprintf(a.f, "%s\n", L->log[i]);
+    L->rec = afile_publish(&a, err);
+    if (!L->rec) {
         L->rec_failed = true;
+        return -1;
+    }
+    L->rec_count = L->n_log;
+    return 0;
 }
 
 static void log_push(CmdLessons *L, const char *line)
@@ -271,7 +278,7 @@ void cmd_lesson_set_session(CmdCtx *c, Session *s)
         return;
     log_clear(L);
     if (L->rec)
-        rec_write_all(L);
+        rec_write_all(L, NULL);
 }
 
 /* ---- paths ---- */
@@ -638,25 +645,14 @@ int cmd_record(CmdCtx *c, int argc, char **argv)
         if (same_file(&L->running[i], &at))
             return cmd_fail(c, "%s is running now: recording to it would overwrite what is being read; "
                             "record to another file", path);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return cmd_fail(c, "cannot write %s: %s; check that the directory exists and is writable", path,
-                        strerror(errno));
-    fclose(f);
     char *name = util_strdup(path);
     if (!name)
         return cmd_fail(c, "out of memory");
     free(L->rec_path);
     L->rec_path = name;
     L->rec_failed = false;
-    rec_write_all(L);
-    if (!L->rec)
-        return cmd_fail(c, "cannot write %s: %s", path, strerror(errno));
-    if (L->rec_failed) {
-        int e = errno;
-        rec_close(L);
-        return cmd_fail(c, "cannot write %s: %s (is the disk full?)", path, strerror(e));
-    }
+    if (rec_write_all(L, c->err) != 0)
+        return -1;
     cmd_out(c, "recording to %s: the %zu command%s so far, then each one that succeeds; `record stop` ends it\n",
             path, L->rec_count, L->rec_count == 1 ? "" : "s");
     return 0;
@@ -1060,7 +1056,7 @@ int cmd_redo(CmdCtx *c, int argc, char **argv)
     t.lessons->n_log = 0;
     t.lessons->cap_log = cap;
     if (L->rec)
-        rec_write_all(L);
+        rec_write_all(L, NULL);
     cmd_lesson_free(&t);
     cmd_out(c, "redo: part %d again, from the lesson's own state before it (what you typed since is gone)\n",
             k + 1);

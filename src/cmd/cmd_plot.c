@@ -844,7 +844,7 @@ static const char *const target_names[] = {"window", "terminal", "png", "svg", N
 /* Refuses a picture file that cannot be written now, not at the first
  * picture, without creating or opening anything: a directory, a device or
  * a pipe (writing to one would fail unnoticed or block), a symbolic link
- * to nothing, a file or folder without write permission. */
+ * (gnuplot would write through it), a file or folder without write permission. */
 static int check_picture_file(CmdCtx *c, const char *file, const char *ext)
 {
     struct stat st, lst;
@@ -852,6 +852,10 @@ static int check_picture_file(CmdCtx *c, const char *file, const char *ext)
     if (!existed && lstat(file, &lst) == 0)
         return cmd_fail(c, "%s is a symbolic link to a file that does not exist: give another name, as in "
                         "file=plot.%s", file, ext);
+    /* gnuplot opens the name itself: a link would be written through */
+    if (existed && lstat(file, &lst) == 0 && S_ISLNK(lst.st_mode))
+        return cmd_fail(c, "%s is a symbolic link: pictures are not written through one; give the file's own "
+                        "name or another, as in file=plot.%s", file, ext);
     if (existed && S_ISDIR(st.st_mode))
         return cmd_fail(c, "%s is a directory: give a file name, as in file=%s/plot.%s", file, file, ext);
     if (existed && !S_ISREG(st.st_mode))

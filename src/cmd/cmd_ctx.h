@@ -16,6 +16,7 @@
 #define CMD_MAX_HOOKS 4 /* sets of hooks one context can hold */
 
 struct CmdHooks;
+struct CmdFiles;
 
 typedef struct CmdCtx {
     Session *s;                      /* the session commands act on */
@@ -39,6 +40,9 @@ typedef struct CmdCtx {
     /* a command that failed but whose effect stays (`expect error forward`
      * when forward ran): what `record` writes for it; "" when none */
     char record_as[1024];
+    int scripted;                    /* > 0 while a lesson or script runs: the file policy applies
+                                      * (cmd_files.h) */
+    struct CmdFiles *files;          /* owned: the files paramlab wrote (cmd_files_free) */
 } CmdCtx;
 
 /* What Tab should offer for the word being typed. */

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "afile.h"
+#include "cmd_files.h"
 #include "cmd_plot.h"
 #include "lesson.h"
 
@@ -104,6 +105,7 @@ static void rec_close(CmdLessons *L)
 
 void cmd_lesson_free(CmdCtx *c)
 {
+    cmd_files_free(c);
     CmdLessons *L = c->lessons;
     if (!L)
         return;
@@ -584,6 +586,7 @@ int cmd_lesson_run_file(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
     c->base_dir = dir;
     L->depth++;
     L->straight++;
+    c->scripted++;
     if (exists)
         L->running[L->n_running++] = at;
     long expects = L->expects;
@@ -593,6 +596,7 @@ int cmd_lesson_run_file(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
         L->n_running--;
     L->depth--;
     L->straight--;
+    c->scripted--;
     c->base_dir = saved;
     free(dir);
     free(name);
@@ -645,6 +649,8 @@ int cmd_record(CmdCtx *c, int argc, char **argv)
         if (same_file(&L->running[i], &at))
             return cmd_fail(c, "%s is running now: recording to it would overwrite what is being read; "
                             "record to another file", path);
+    if (cmd_files_may_write(c, path) != 0)
+        return -1;
     char *name = util_strdup(path);
     if (!name)
         return cmd_fail(c, "out of memory");
@@ -653,6 +659,7 @@ int cmd_record(CmdCtx *c, int argc, char **argv)
     L->rec_failed = false;
     if (rec_write_all(L, c->err) != 0)
         return -1;
+    cmd_files_wrote(c, path);
     cmd_out(c, "recording to %s: the %zu command%s so far, then each one that succeeds; `record stop` ends it\n",
             path, L->rec_count, L->rec_count == 1 ? "" : "s");
     return 0;
@@ -810,7 +817,9 @@ static int play_block(CmdCtx *c, int k)
     int n = r->lesson->n_blocks;
     bool color = lesson_color(c->out);
     L->depth++;
+    c->scripted++;
     int rc = run_block(c, r->lesson, k, true, color);
+    c->scripted--;
     L->depth--;
     if (c->quit)
         return rc;
@@ -1026,6 +1035,7 @@ int cmd_redo(CmdCtx *c, int argc, char **argv)
         cmd_lesson_log_add(&t, line);
     }
     t.lessons->depth = L->depth + 1;
+    t.scripted = c->scripted + 1; /* the replayed parts write as a lesson does */
     if (k == 1)
         cmd_out(c, "redo: replaying part 1 to rebuild the state (Ctrl-C cancels) ...\n");
     else if (k > 1)

@@ -2,6 +2,7 @@
  * precision), `predict` and the optimizer's `state` of a parameter. */
 #include "cmd_handlers.h"
 #include "afile.h"
+#include "cmd_files.h"
 
 #include <errno.h>
 #include <math.h>
@@ -53,6 +54,8 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
     if (stat(argv[2], &st) == 0 && S_ISDIR(st.st_mode))
         return cmd_fail(c, "%s is a directory: give a file name, as in `export %s %s/%s.csv`", argv[2], t.name, argv[2],
                     t.name);
+    if (cmd_files_may_write(c, argv[2]) != 0)
+        return -1;
     AFile a;
     if (afile_open(&a, argv[2], c->err) != 0)
         return -1;
@@ -61,6 +64,7 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
             fprintf(a.f, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
     if (afile_commit(&a, c->err) != 0)
         return -1;
+    cmd_files_wrote(c, argv[2]);
     cmd_out(c, "wrote %s (%d×%d) to %s with full precision\n", t.name, t.rows, t.cols, argv[2]);
     return 0;
 }

@@ -6,6 +6,7 @@
  * the commands that change the model, and (in a window) while training
  * runs, at most ten times a second. */
 #include "cmd_plot.h"
+#include "cmd_files.h"
 #include "cmd_hint.h"
 #include "plot.h"
 
@@ -716,6 +717,25 @@ static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
     file_written(c, p, k);
 }
 
+/* The file policy for a picture of kind k about to go to a file: 0 when
+ * the picture may be written (and it is remembered as paramlab's), -1
+ * with c->err when a lesson or script may not write it. */
+static int picture_allowed(CmdCtx *c, CmdPlots *p, Kind k)
+{
+    PlotTarget t = plot_target(p->plot);
+    if (t != PLOT_PNG && t != PLOT_SVG)
+        return 0;
+    char name[4200];
+    if (p->file[0])
+        snprintf(name, sizeof name, "%s", p->file);
+    else
+        snprintf(name, sizeof name, "%s.%s", kind_names[k], t == PLOT_PNG ? "png" : "svg");
+    if (cmd_files_may_write(c, name) != 0)
+        return -1;
+    cmd_files_wrote(c, name);
+    return 0;
+}
+
 int cmd_plot(CmdCtx *c, int argc, char **argv)
 {
     CmdPlots *p = plots(c);
@@ -742,7 +762,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     Kind k = K_LOSS;
     if (parse_kind(c, argv[1], &k) != 0)
         return -1;
-    if (need_model(c) != 0)
+    if (need_model(c) != 0 || picture_allowed(c, p, k) != 0)
         return -1;
     bool logy = p->logy;
     char hist[32] = "", surf[2][32] = {"", ""};
@@ -895,10 +915,12 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
         if (!*file)
             return cmd_fail(c, "file= needs a file name, as in file=loss.%s", names[t]);
     }
-    if (file && check_picture_file(c, file, names[t]) != 0)
+    if (file && (check_picture_file(c, file, names[t]) != 0 || cmd_files_may_write(c, file) != 0))
         return -1;
     if (plot_set_target(p->plot, targets[t], file, c->err) != 0)
         return -1;
+    if (file)
+        cmd_files_wrote(c, file);
     snprintf(p->file, sizeof p->file, "%s", file ? file : "");
     char where[160];
     cmd_out(c, "plots go to: %s\n", plot_describe(p->plot, where, sizeof where));

@@ -206,7 +206,9 @@ int main(int argc, char **argv)
                 code = 1;
                 break;
             }
+            c.scripted++; /* a script: the file policy applies (cmd_files.h) */
             code = repl_batch(&c, f, argv[i], bail);
+            c.scripted--;
             fclose(f);
         }
     } else if (tty) {

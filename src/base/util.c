@@ -225,3 +225,47 @@ FILE *util_open_file(const char *path, char *err)
     }
     return f;
 }
+
+size_t util_memory_limit(void)
+{
+    const char *env = getenv("PARAMLAB_MAX_MEMORY");
+    if (env && *env) {
+        if (strcmp(env, "off") == 0)
+            return SIZE_MAX;
+        char *end;
+        errno = 0;
+        double v = strtod(env, &end);
+        double unit = 1;
+        switch (toupper((unsigned char)*end)) {
+        case 'K': unit = 1024.0; end++; break;
+        case 'M': unit = 1024.0 * 1024; end++; break;
+        case 'G': unit = 1024.0 * 1024 * 1024; end++; break;
+        case 'T': unit = 1024.0 * 1024 * 1024 * 1024; end++; break;
+        default: break;
+        }
+        if (toupper((unsigned char)*end) == 'B')
+            end++;
+        if (end != env && !*end && errno == 0 && v >= 0 && isfinite(v)) {
+            if (v == 0 || v * unit >= (double)SIZE_MAX)
+                return SIZE_MAX;
+            return (size_t)(v * unit);
+        }
+        /* not a size: the default */
+    }
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page <= 0)
+        return SIZE_MAX;
+    return (size_t)((double)pages * (double)page * 0.75);
+}
+
+char *util_format_bytes(double bytes, char *buf, size_t n)
+{
+    static const char *const units[] = {"bytes", "KB", "MB", "GB", "TB", "PB"};
+    int u = 0;
+    while (bytes >= 1024 && u < 5) {
+        bytes /= 1024;
+        u++;
+    }
+    snprintf(buf, n, u == 0 || bytes >= 100 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+    return buf;
+}

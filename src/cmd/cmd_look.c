@@ -103,7 +103,10 @@ int cmd_predict(CmdCtx *c, int argc, char **argv)
     for (int j = 0; j < k; j++)
         cmd_out(c, " %s", NUM(y[j]));
     if (s->data->classification) {
-        cmd_out(c, "  → class %d", session_predicted_class(s, y, k));
+        int cls = session_predicted_class(s, y, k);
+        cmd_out(c, "  → class %d", cls);
+        if (s->data->class_labels)
+            cmd_out(c, " (label %s in the file)", NUM(s->data->class_labels[cls]));
         if (k == 1 && loss_desc(s->loss.kind)->link == LINK_SIGMOID)
             cmd_out(c, " (probability of class 1: %s)", NUM(y[0]));
     }

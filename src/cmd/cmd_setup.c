@@ -12,6 +12,8 @@
 /* ---- data ---- */
 
 /* What `data` does besides the generators (data_generators()). */
+#define MODEL_BIG_PARAMS 10000000 /* a model this large hears what it costs */
+
 static const char *const data_subs[] = {"load", "split", "standardize", "show", NULL};
 
 static void print_data_summary(CmdCtx *c)
@@ -34,8 +36,12 @@ static void print_data_summary(CmdCtx *c)
             counts[(int)ds->y[i]]++;
         cmd_out(c, "task: %s classification, %d classes (",
             ds->n_classes == 2 ? "binary" : "multi-class", ds->n_classes);
-        for (int k = 0; k < ds->n_classes && k < 10; k++)
-            cmd_out(c, "%s%d: %ld", k ? ", " : "", k, counts[k]);
+        for (int k = 0; k < ds->n_classes && k < 10; k++) {
+            if (ds->class_labels)
+                cmd_out(c, "%s%d = label %s: %ld", k ? ", " : "", k, NUM(ds->class_labels[k]), counts[k]);
+            else
+                cmd_out(c, "%s%d: %ld", k ? ", " : "", k, counts[k]);
+        }
         cmd_out(c, "%s) in target %s\n", ds->n_classes > 10 ? ", ..." : "", ds->target_names[0]);
         cmd_out(c, "output: %d unit%s, default loss %s\n", ds->n_classes == 2 ? 1 : ds->n_classes,
             ds->n_classes == 2 ? "" : "s", ds->n_classes == 2 ? "bce" : "ce");
@@ -69,7 +75,7 @@ static int data_set(CmdCtx *c, Dataset *ds)
 
 static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
 {
-    DataGenOpts o = {0, -1, c->s->seed, 0, 0};
+    DataGenOpts o = {0, -1, c->s->seed, 0, 0, NULL};
     for (int i = 2; i < argc; i++) {
         char *k, *v;
         long n;
@@ -100,7 +106,10 @@ static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
             return cmd_fail(c, "unknown option '%s': data %s takes n= noise= seed= classes= features=", k, argv[1]);
         }
     }
+    o.interrupt = c->interrupt;
     Dataset *ds = data_generate(argv[1], &o, c->err);
+    if (!ds && c->interrupt && *c->interrupt)
+        return cmd_fail(c, "data %s interrupted: the data is as it was", argv[1]);
     if (!ds)
         return -1;
     /* a huge noise= overflows: refuse data a model cannot compute with */
@@ -361,6 +370,15 @@ int cmd_model(CmdCtx *c, int argc, char **argv)
     }
     cmd_out(c, "loss %s, optimizer %s lr=%s; `params` shows every tensor, `forward` starts the loop\n",
         loss_name(c->s->loss.kind), optim_name(c->s->opt.kind), NUM(c->s->opt.lr));
+    if (m->n_params >= MODEL_BIG_PARAMS) { /* say what a large model costs */
+        int sizes[NN_MAX_LAYERS + 1] = {nn_inputs(m)};
+        for (int k = 0; k < m->n_layers; k++)
+            sizes[k + 1] = m->layer[k].n_out;
+        char a[32], b[32];
+        cmd_out(c, "memory: about %s as it learns (the limit is %s: PARAMLAB_MAX_MEMORY); each step is slow\n",
+                util_format_bytes(session_model_bytes(c->s, sizes, m->n_layers), a, sizeof a),
+                util_format_bytes((double)util_memory_limit(), b, sizeof b));
+    }
     return 0;
 }
 

@@ -34,6 +34,7 @@ void data_free(Dataset *ds)
     free(ds->y);
     free(ds->mean);
     free(ds->std);
+    free(ds->class_labels);
     free(ds);
 }
 
@@ -77,6 +78,12 @@ Dataset *data_clone(const Dataset *ds)
         ok = ok && (c->feature_names[j] = util_strdup(ds->feature_names[j])) != NULL;
     for (int j = 0; j < ds->t; j++)
         ok = ok && (c->target_names[j] = util_strdup(ds->target_names[j])) != NULL;
+    if (ok && ds->class_labels) {
+        c->class_labels = util_calloc((size_t)ds->n_classes, sizeof(double));
+        ok = c->class_labels != NULL;
+        if (ok)
+            memcpy(c->class_labels, ds->class_labels, sizeof(double) * (size_t)ds->n_classes);
+    }
     if (ok && ds->mean) {
         c->mean = util_calloc((size_t)ds->d, sizeof(double));
         c->std = util_calloc((size_t)ds->d, sizeof(double));
@@ -395,9 +402,15 @@ static int gen_options(const Gen *g, const DataGenOpts *o, int *n, int *d,
     return 0;
 }
 
+/* True at row i when Ctrl-C was pressed (looked at every 4096 rows). */
+static bool gen_stopped(const DataGenOpts *o, int i)
+{
+    return (i & 4095) == 0 && o->interrupt && *o->interrupt;
+}
+
 Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
 {
-    static const DataGenOpts unset = {0, -1.0, 0, 0, 0};
+    static const DataGenOpts unset = {0, -1.0, 0, 0, 0, NULL};
     const Gen *g = gen_find(name);
     if (!g) {
         gen_unknown(name, err);
@@ -427,8 +440,9 @@ Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
     Rng rng;
     rng_seed(&rng, o->seed);
     GenCtx c = {&rng, noise, d, centres};
+    bool stopped = false;
     if (!k) {
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n && !(stopped = gen_stopped(o, i)); i++)
             g->point(&c, 0, i, n, ds->x + (size_t)i * (size_t)d, ds->y + i);
     } else {
         /* point j of class c goes to the shuffled row perm[row]: the
@@ -439,7 +453,7 @@ Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
         int row = 0;
         for (int cls = 0; cls < k; cls++) {
             int m = n / k + (cls < n % k);
-            for (int j = 0; j < m; j++) {
+            for (int j = 0; j < m && !(stopped = gen_stopped(o, row)); j++) {
                 int at = perm[row++];
                 g->point(&c, cls, j, m, ds->x + (size_t)at * (size_t)d, NULL);
                 ds->y[at] = cls;
@@ -450,6 +464,11 @@ Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
     }
     free(perm);
     free(centres);
+    if (stopped) {
+        data_free(ds);
+        util_err(err, "interrupted: no %s data made", g->name);
+        return NULL;
+    }
     return ds;
 }
 

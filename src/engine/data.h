@@ -4,6 +4,7 @@
 #ifndef PARAMLAB_DATA_H
 #define PARAMLAB_DATA_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -17,7 +18,10 @@ typedef struct Dataset {
     char **feature_names;   /* d names ("x1", or the CSV header) */
     char **target_names;    /* t names */
     bool classification;    /* y is one column of integer labels */
-    int n_classes;          /* max label + 1 when classification */
+    int n_classes;          /* classes 0..n_classes-1 when classification */
+    double *class_labels;   /* (n_classes) the label in the file each class stands for when the
+                             * file's labels were not 0..K-1 ({2, 4}: classes 0, 1); NULL: class k
+                             * is label k */
     int n_train;            /* rows 0..n_train-1 train, */
     int n_test;             /* the last n_test rows are the test share, and the
                              * rows between validate (data_share_rows) */
@@ -33,6 +37,7 @@ typedef struct DataGenOpts {
     uint64_t seed;  /* generator seed */
     int classes;    /* blobs: K */
     int features;   /* blobs, plane: D */
+    volatile sig_atomic_t *interrupt; /* Ctrl-C flag checked every few thousand rows; NULL: none */
 } DataGenOpts;
 
 /* Names of the generators, NULL-terminated ("line", "plane", ...). */
@@ -40,7 +45,8 @@ const char *const *data_generators(void);
 /* A one-line description of a generator (for help), or NULL. */
 const char *data_generator_about(const char *name);
 /* Makes a data set; NULL with err on an unknown name, bad options or no
- * memory. Caller owns; data_free it. */
+ * memory, or when *o->interrupt is set meanwhile (nothing made then).
+ * Caller owns; data_free it. */
 Dataset *data_generate(const char *name, const DataGenOpts *o, char *err);
 
 typedef enum DataHeader { DATA_HEADER_AUTO, DATA_HEADER_YES, DATA_HEADER_NO } DataHeader;

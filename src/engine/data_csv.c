@@ -406,35 +406,54 @@ static int csv_append(const Csv *c, double **vals, int *rows, int *cap, int m,
     return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 /* Makes the task a classification when the single target column holds
- * integer labels 0..999 with at least two distinct values. */
+ * whole numbers with 2 to MAX_CLASSES distinct values, few for the rows
+ * (at most 20, or at most half the rows: a count or a year column with a
+ * value per row stays a regression). Labels 0..K-1 are the classes
+ * themselves; other labels ({2, 4}, {-1, 1}, {0, 5, 999}) are numbered
+ * 0..K-1 in increasing order, ds->class_labels saying which is which.
+ * Out of memory: the task stays a regression. */
 static void detect_task(Dataset *ds)
 {
-    if (ds->t != 1)
+    if (ds->t != 1 || ds->n < 2)
         return;
-    bool *seen = util_calloc(MAX_CLASSES, sizeof *seen);
-    if (!seen)
-        return;
-    int max = -1, distinct = 0;
-    bool ok = true;
-    for (int i = 0; i < ds->n && ok; i++) {
+    for (int i = 0; i < ds->n; i++) {
         double v = ds->y[i];
-        ok = v >= 0 && v < MAX_CLASSES && v == floor(v);
-        if (ok) {
-            int label = (int)v;
-            distinct += !seen[label];
-            seen[label] = true;
-            if (label > max)
-                max = label;
-        }
+        if (!(fabs(v) < 1e15) || v != floor(v))
+            return;
     }
-    free(seen);
-    if (!ok || distinct < 2)
+    double *u = util_calloc((size_t)ds->n, sizeof *u); /* (n) the labels sorted, then the distinct ones */
+    if (!u)
         return;
+    memcpy(u, ds->y, (size_t)ds->n * sizeof *u);
+    qsort(u, (size_t)ds->n, sizeof *u, cmp_double);
+    int k = 0;
     for (int i = 0; i < ds->n; i++)
-        ds->y[i] = (int)ds->y[i]; /* -0.0 becomes 0 */
+        if (k == 0 || u[i] != u[k - 1])
+            u[k++] = u[i] + 0.0; /* -0.0 becomes 0 */
+    if (k < 2 || k > MAX_CLASSES || (k > 20 && 2 * k > ds->n)) {
+        free(u);
+        return;
+    }
+    bool renumber = u[0] != 0 || u[k - 1] != k - 1; /* distinct and sorted: 0..k-1 exactly when both hold */
+    for (int i = 0; i < ds->n; i++) {
+        const double *at = bsearch(&ds->y[i], u, (size_t)k, sizeof *u, cmp_double);
+        ds->y[i] = renumber ? (double)(at - u) : ds->y[i] + 0.0;
+    }
+    if (renumber) {
+        double *labels = realloc(u, (size_t)k * sizeof *labels);
+        ds->class_labels = labels ? labels : u;
+    } else {
+        free(u);
+    }
     ds->classification = true;
-    ds->n_classes = max + 1;
+    ds->n_classes = k;
 }
 
 /* The data set from the cells read (vals: rows × m): features in file

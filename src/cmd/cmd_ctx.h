@@ -43,6 +43,8 @@ typedef struct CmdCtx {
     int scripted;                    /* > 0 while a lesson or script runs: the file policy applies
                                       * (cmd_files.h) */
     struct CmdFiles *files;          /* owned: the files paramlab wrote (cmd_files_free) */
+    bool seed_given;                 /* --seed was given on the command line: */
+    long seed_option;                /* its seed, which lessons start with */
 } CmdCtx;
 
 /* What Tab should offer for the word being typed. */

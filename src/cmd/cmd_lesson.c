@@ -481,6 +481,18 @@ static int run_block(CmdCtx *c, const Lesson *l, int k, bool echo, bool color)
 
 /* ---- straight runs: `run`, --check, a lesson file without a terminal ---- */
 
+/* A lesson starts from known settings, whatever the session held: the
+ * defaults, then the seed of --seed when one was given. Run as commands,
+ * so that `record` writes them too. */
+static int lesson_defaults(CmdCtx *c)
+{
+    char line[48];
+    snprintf(line, sizeof line, "set defaults; set seed %ld", c->seed_option);
+    if (!c->seed_given)
+        line[strlen("set defaults")] = '\0';
+    return cmd_exec_line(c, line);
+}
+
 static int run_lesson(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
 {
     char err[ERR_LEN];
@@ -488,7 +500,7 @@ static int run_lesson(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
     if (!l)
         return cmd_fail(c, "%s", err);
     bool color = lesson_color(c->out);
-    int rc = 0;
+    int rc = lesson_defaults(c);
     for (int k = 0; k < l->n_blocks && rc == 0 && !c->quit; k++) {
         if (flags & CMD_RUN_PROSE)
             render(c, l->blocks[k].prose);
@@ -927,6 +939,8 @@ int cmd_lesson_start(CmdCtx *c, const char *which, bool fresh)
         cmd_out(c, "(a fresh session for the lesson: what you had before is put aside%s)\n",
                 L->rec ? "; the record file starts over with it" : "");
     }
+    if (lesson_defaults(c) < 0)
+        return -1;
     return advance(c);
 }
 

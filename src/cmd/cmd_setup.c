@@ -200,6 +200,10 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
         }
         char found[4096]; /* inside a lesson, also beside the lesson file */
         Dataset *ds = data_load_csv(cmd_path(c, argv[2], found, sizeof found), target, h, c->err);
+        if (ds && c->interrupt && *c->interrupt) { /* Ctrl-C while reading: keep what was there */
+            data_free(ds);
+            return cmd_fail(c, "data load interrupted: the data is as it was");
+        }
         if (!ds)
             return -1;
         return data_set(c, ds);

@@ -166,6 +166,12 @@ int session_set_penalty(Session *s, const Penalty *p, char *err);
  * from: the session seed and that step number. */
 uint64_t session_mask_key(const Session *s, long steps);
 void session_set_seed(Session *s, uint64_t seed);
+/* Every setting back to a new session's (session_defaults.c): optimizer
+ * and its hyperparameters, lr, batch, shuffle, loss (following the task),
+ * initializer, l1/l2, schedule, clipping, precision, seed; the data, the
+ * model and its parameters stay. 0, or an ErrCode with err (out of
+ * memory for the batch: nothing changed). */
+int session_reset_settings(Session *s, char *err);
 
 /* The loop. Each phase checks that the one before it ran (ERR_NEEDS_FORWARD, _LOSS or _BACKWARD
  * when not; ERR_NO_DATA / ERR_NO_MODEL before there is anything to run). A

@@ -173,6 +173,8 @@ int main(int argc, char **argv)
         session_free(s);
         return 1;
     }
+    c.seed_given = seed >= 0; /* lessons start with it */
+    c.seed_option = seed;
     if (seed >= 0) { /* so that `record` writes a script that replays with this seed */
         char line[48];
         snprintf(line, sizeof line, "set seed %ld", seed);

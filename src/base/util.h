@@ -80,6 +80,10 @@ char *util_strdup(const char *s);
  * an optional K, M, G or T: 16G; 0 or off: no limit), else three quarters
  * of the machine's memory; SIZE_MAX when neither is known. */
 size_t util_memory_limit(void);
+/* Makes text from a file safe to print, in place: an invalid UTF-8 byte,
+ * a control character and a character that reorders text (U+202E and the
+ * other bidirectional controls) each become '?'. Returns s. */
+char *util_clean_text(char *s);
 /* bytes as "10.7 GB", "512 MB", "3 KB" into buf (n bytes); returns buf. */
 char *util_format_bytes(double bytes, char *buf, size_t n);
 

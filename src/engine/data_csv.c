@@ -542,6 +542,7 @@ Dataset *data_load_csv(const char *path, const char *target, DataHeader h,
             util_err(err, "%s: out of memory", path);
             goto fail;
         }
+        util_clean_text(names[i]); /* names are printed: no raw bytes or reordering to the terminal */
     }
     if (resolve_targets(&c, first_line, names, m, target, order, is_target,
                         &t, err) < 0)

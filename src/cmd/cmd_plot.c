@@ -8,6 +8,7 @@
 #include "cmd_plot.h"
 #include "cmd_files.h"
 #include "cmd_hint.h"
+#include "landscape.h"
 #include "plot.h"
 
 #include <errno.h>
@@ -457,6 +458,14 @@ static int param_index(CmdCtx *c, const char *ref, size_t *idx)
     return 0;
 }
 
+/* "surface: 40% of the training rows" on the line being typed over. */
+static void surface_progress(void *ctx, long done, long total)
+{
+    CmdCtx *c = ctx;
+    cmd_out(c, "\rplot surface: %3.0f%% of the training rows", 100.0 * (double)done / (double)total);
+    fflush(c->out);
+}
+
 static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
 {
     Session *s = c->s;
@@ -471,10 +480,10 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
         G = (int)fmin(41, fmax(15, sqrt(4e6 / rows)));
     }
     size_t cells = (size_t)G * G;
-    double *b = scratch(p, cells + 2 * (size_t)n_path + 4);
+    double *b = scratch(p, 3 * cells + 2 * (size_t)n_path + 4);
     if (!b)
         return cmd_fail(c, "out of memory for the loss landscape");
-    double *z = b, *px = z + cells, *py = px + n_path, *mark = py + n_path;
+    double *z = b, *px = z + cells, *py = px + n_path, *mark = py + n_path, *gx = mark + 4, *gy = gx + cells;
     for (int k = 0; k < n_path - 1; k++) {
         const Snapshot *h = session_snapshot(s, n_path - 2 - k);
         px[k] = h->params[i1];
@@ -503,26 +512,29 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
         lo[a] = mid - half;
         hi[a] = mid + half;
     }
-    double save1 = w[i1], save2 = w[i2], zmin = INFINITY, zmax = -INFINITY, acc;
-    for (int j = 0; j < G; j++) {
+    double zmin = INFINITY, zmax = -INFINITY;
+    for (int j = 0; j < G; j++)
         for (int i = 0; i < G; i++) {
-            w[i1] = lo[0] + (hi[0] - lo[0]) * i / (G - 1);
-            w[i2] = lo[1] + (hi[1] - lo[1]) * j / (G - 1);
-            double v = session_eval_loss(s, true, &acc);
-            z[(size_t)j * G + i] = isfinite(v) ? v : NAN;
-            if (isfinite(v)) {
-                zmin = fmin(zmin, v);
-                zmax = fmax(zmax, v);
-            }
+            gx[(size_t)j * G + i] = lo[0] + (hi[0] - lo[0]) * i / (G - 1);
+            gy[(size_t)j * G + i] = lo[1] + (hi[1] - lo[1]) * j / (G - 1);
         }
-        if (c->interrupt && *c->interrupt) {
-            w[i1] = save1;
-            w[i2] = save2;
-            return cmd_fail(c, "plot surface interrupted; the parameters are as they were");
+    int rc = session_loss_grid(s, i1, i2, gx, gy, (int)cells, z, c->interactive && !live ? surface_progress : NULL,
+                               c, c->err);
+    if (c->interactive && !live)
+        cmd_out(c, "\r%*s\r", 60, "");
+    if (rc == 1)
+        return cmd_fail(c, "plot surface interrupted; the parameters are as they were");
+    if (rc != 0)
+        return -1;
+    for (size_t k = 0; k < cells; k++) {
+        if (!isfinite(z[k]))
+            z[k] = NAN;
+        else {
+            zmin = fmin(zmin, z[k]);
+            zmax = fmax(zmax, z[k]);
         }
     }
-    w[i1] = save1;
-    w[i2] = save2;
+    double save1 = w[i1], save2 = w[i2];
     mark[0] = px[0];
     mark[1] = py[0];
     mark[2] = save1;

@@ -586,10 +586,16 @@ Mat nn_dbias(const Model *m, int k)
 
 void nn_forward(Model *m, const Mat *x)
 {
+    nn_forward_to(m, x, m->n_layers);
+}
+
+void nn_forward_to(Model *m, const Mat *x, int layers)
+{
     int rows = x->rows;
     assert(rows >= 0 && rows <= m->cap && x->cols == m->layer[0].n_in);
+    assert(layers >= 0 && layers <= m->n_layers);
     m->rows = rows;
-    for (int k = 0; k < m->n_layers; k++) {
+    for (int k = 0; k < layers; k++) {
         const Layer *l = &m->layer[k];
         Mat in = k == 0 ? *x : mat_view((double *)nn_output_of(m, k - 1), rows, l->n_in); /* (B, n_in) */
         Mat w = mat_view(m->params + l->w_off, l->n_in, l->n_out);  /* (n_in, n_out) */

@@ -101,6 +101,9 @@ Mat nn_dbias(const Model *m, int k);
  * z and a (and h = a ⊙ mask with the current masks where a layer has
  * dropout); the logits are then a[n_layers-1]. No allocation. */
 void nn_forward(Model *m, const Mat *x);
+/* The same through the first `layers` layers only (0 runs none); the input
+ * of layer layers+1 is then nn_output_of(m, layers - 1), or x. */
+void nn_forward_to(Model *m, const Mat *x, int layers);
 /* With dz[n_layers-1] filled by the loss, fills every gradient (grads,
  * dz, da) for the batch x of the last forward. No allocation. */
 void nn_backward(Model *m, const Mat *x);

@@ -138,7 +138,7 @@ printf '%-34s %9s %9s %9s %9s %9s | %7s %7s %7s %7s\n' "workload" "paramlab" "dg
 row "(a) 784-256-10 relu sgd b128" "$a_pl" "$a_bd" "$a_sk" "$a_t64" "$a_t32"
 row "(b) 784-512x3-10 relu sgd b128" "$b_pl" "$b_bd" "$b_sk" "$b_t64" "$b_t32"
 row "(c) 2-8-8-1 tanh adam b32" "$c_pl" "$c_bd" "-" "$c_t64" "$c_t32"
-printf '%-34s %9s ms for the whole surface (15x15 grid, a pass over the rows each)\n' "(d) plot surface, 20000 rows" "$d_ms"
+printf '%-34s %9s ms for the whole surface (15x15 grid, points batched: one product per layer for a block of points)\n' "(d) plot surface, 20000 rows" "$d_ms"
 printf '%-34s %9s ms/step; plot loss on the terminal adds %s ms per run (%s of 50000 steps), 0 per step\n' \
     "(e) train 2-16-16-1, plot loss" "$e_off" "$e_ms" "$e_pct"
 echo "xbound = paramlab / dgemm bound (target <= 1.25 for a, b); sk/pl, t64/pl, t32/pl = how many times"

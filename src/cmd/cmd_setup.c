@@ -75,7 +75,7 @@ static int data_set(CmdCtx *c, Dataset *ds)
 
 static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
 {
-    DataGenOpts o = {0, -1, c->s->seed, 0, 0, NULL};
+    DataGenOpts o = {0, -1, c->s->seed, 0, 0};
     for (int i = 2; i < argc; i++) {
         char *k, *v;
         long n;
@@ -106,8 +106,7 @@ static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
             return cmd_fail(c, "unknown option '%s': data %s takes n= noise= seed= classes= features=", k, argv[1]);
         }
     }
-    o.interrupt = c->interrupt;
-    Dataset *ds = data_generate(argv[1], &o, c->err);
+    Dataset *ds = data_generate_until(argv[1], &o, c->interrupt, c->err);
     if (!ds && c->interrupt && *c->interrupt)
         return cmd_fail(c, "data %s interrupted: the data is as it was", argv[1]);
     if (!ds)

@@ -403,14 +403,19 @@ static int gen_options(const Gen *g, const DataGenOpts *o, int *n, int *d,
 }
 
 /* True at row i when Ctrl-C was pressed (looked at every 4096 rows). */
-static bool gen_stopped(const DataGenOpts *o, int i)
+static bool gen_stopped(volatile sig_atomic_t *interrupt, int i)
 {
-    return (i & 4095) == 0 && o->interrupt && *o->interrupt;
+    return (i & 4095) == 0 && interrupt && *interrupt;
 }
 
 Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
 {
-    static const DataGenOpts unset = {0, -1.0, 0, 0, 0, NULL};
+    return data_generate_until(name, o, NULL, err);
+}
+
+Dataset *data_generate_until(const char *name, const DataGenOpts *o, volatile sig_atomic_t *interrupt, char *err)
+{
+    static const DataGenOpts unset = {0, -1.0, 0, 0, 0};
     const Gen *g = gen_find(name);
     if (!g) {
         gen_unknown(name, err);
@@ -442,7 +447,7 @@ Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
     GenCtx c = {&rng, noise, d, centres};
     bool stopped = false;
     if (!k) {
-        for (int i = 0; i < n && !(stopped = gen_stopped(o, i)); i++)
+        for (int i = 0; i < n && !(stopped = gen_stopped(interrupt, i)); i++)
             g->point(&c, 0, i, n, ds->x + (size_t)i * (size_t)d, ds->y + i);
     } else {
         /* point j of class c goes to the shuffled row perm[row]: the
@@ -453,7 +458,7 @@ Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
         int row = 0;
         for (int cls = 0; cls < k; cls++) {
             int m = n / k + (cls < n % k);
-            for (int j = 0; j < m && !(stopped = gen_stopped(o, row)); j++) {
+            for (int j = 0; j < m && !(stopped = gen_stopped(interrupt, row)); j++) {
                 int at = perm[row++];
                 g->point(&c, cls, j, m, ds->x + (size_t)at * (size_t)d, NULL);
                 ds->y[at] = cls;

@@ -37,7 +37,6 @@ typedef struct DataGenOpts {
     uint64_t seed;  /* generator seed */
     int classes;    /* blobs: K */
     int features;   /* blobs, plane: D */
-    volatile sig_atomic_t *interrupt; /* Ctrl-C flag checked every few thousand rows; NULL: none */
 } DataGenOpts;
 
 /* Names of the generators, NULL-terminated ("line", "plane", ...). */
@@ -45,9 +44,11 @@ const char *const *data_generators(void);
 /* A one-line description of a generator (for help), or NULL. */
 const char *data_generator_about(const char *name);
 /* Makes a data set; NULL with err on an unknown name, bad options or no
- * memory, or when *o->interrupt is set meanwhile (nothing made then).
- * Caller owns; data_free it. */
+ * memory. Caller owns; data_free it. */
 Dataset *data_generate(const char *name, const DataGenOpts *o, char *err);
+/* The same, looking at the Ctrl-C flag *interrupt (may be NULL) every few
+ * thousand rows: NULL with err and nothing made when it is set. */
+Dataset *data_generate_until(const char *name, const DataGenOpts *o, volatile sig_atomic_t *interrupt, char *err);
 
 typedef enum DataHeader { DATA_HEADER_AUTO, DATA_HEADER_YES, DATA_HEADER_NO } DataHeader;
 /* Loads a numeric CSV. target is NULL (last column) or a comma-separated

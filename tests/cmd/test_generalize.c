@@ -88,7 +88,7 @@ static void test_split_is_stratified(void **st)
     count_shares(ds, DATA_VAL, per, 2);
     assert_int_equal(per[0], 20);
     assert_int_equal(per[1], 20);
-    Dataset *fresh = data_generate("moons", &(DataGenOpts){200, -1, 42, 0, 0, NULL}, x->c.err);
+    Dataset *fresh = data_generate("moons", &(DataGenOpts){200, -1, 42, 0, 0}, x->c.err);
     assert_non_null(fresh);
     int lo, hi, tail = 0;
     data_share_rows(ds, DATA_VAL, &lo, &hi);
@@ -106,7 +106,7 @@ static void test_regression_split_unchanged(void **st)
     (void)st;
     Fx *x = fx_new();
     ok(x, "data sine n=77; data split 0.3");
-    Dataset *old = data_generate("sine", &(DataGenOpts){77, -1, 42, 0, 0, NULL}, x->c.err);
+    Dataset *old = data_generate("sine", &(DataGenOpts){77, -1, 42, 0, 0}, x->c.err);
     assert_non_null(old);
     assert_int_equal(data_split(old, 0.3, 42, x->c.err), 0);
     const Dataset *ds = x->c.s->data;

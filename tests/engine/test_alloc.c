@@ -71,7 +71,7 @@ static Session *make(OptKind k, Act act)
     char err[ERR_LEN];
     Session *s = session_new();
     assert_non_null(s);
-    DataGenOpts o = {200, 0.1, 3, 0, 0, NULL};
+    DataGenOpts o = {200, 0.1, 3, 0, 0};
     Dataset *ds = data_generate("moons", &o, err);
     assert_non_null(ds);
     assert_int_equal(data_split(ds, 0.2, 5, err), 0);

@@ -27,7 +27,7 @@
 
 static DataGenOpts opts(int n, double noise, uint64_t seed)
 {
-    DataGenOpts o = {n, noise, seed, 0, 0, NULL};
+    DataGenOpts o = {n, noise, seed, 0, 0};
     return o;
 }
 

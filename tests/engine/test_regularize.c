@@ -79,7 +79,7 @@ static Session *golden_session(const OptConfig *o, const Penalty *pen, const dou
     char err[ERR_LEN];
     Session *s = session_new();
     assert_non_null(s);
-    DataGenOpts go = {ROWS, -1, 1, 3, 3, NULL};
+    DataGenOpts go = {ROWS, -1, 1, 3, 3};
     Dataset *ds = data_generate("blobs", &go, err);
     assert_non_null(ds);
     assert_int_equal(ds->d, 3);
@@ -252,7 +252,7 @@ static Session *moons(const OptConfig *o, const Penalty *pen, const double *drop
 {
     char err[ERR_LEN];
     Session *s = session_new();
-    DataGenOpts go = {120, 0.2, 3, 0, 0, NULL};
+    DataGenOpts go = {120, 0.2, 3, 0, 0};
     Dataset *ds = data_generate("moons", &go, err);
     assert_non_null(ds);
     assert_int_equal(data_split(ds, 0.25, 5, err), 0);

@@ -29,7 +29,7 @@ static bool fresh_; /* whether set_optimizer started the state afresh (unused) *
 static Dataset *gen(const char *name, int n, int classes, int features, uint64_t seed)
 {
     char err[ERR_LEN] = "";
-    DataGenOpts o = {n, -1, seed, classes, features, NULL};
+    DataGenOpts o = {n, -1, seed, classes, features};
     Dataset *ds = data_generate(name, &o, err);
     if (!ds)
         fail_msg("data_generate(%s): %s", name, err);

@@ -22,7 +22,7 @@
 static Dataset *gen(const char *name, int n, int classes, uint64_t seed)
 {
     char err[ERR_LEN] = "";
-    DataGenOpts o = {n, -1, seed, classes, 0, NULL};
+    DataGenOpts o = {n, -1, seed, classes, 0};
     Dataset *ds = data_generate(name, &o, err);
     if (!ds)
         fail_msg("data_generate(%s): %s", name, err);

@@ -87,7 +87,7 @@ static Session *moons(int batch, double split)
     char err[ERR_LEN];
     Session *s = session_new();
     assert_non_null(s);
-    DataGenOpts o = {80, 0.1, 3, 0, 0, NULL};
+    DataGenOpts o = {80, 0.1, 3, 0, 0};
     Dataset *ds = data_generate("moons", &o, err);
     assert_non_null(ds);
     if (split > 0)

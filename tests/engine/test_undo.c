@@ -23,7 +23,7 @@ static Session *make(OptKind k, bool shuffle)
     char err[ERR_LEN];
     Session *s = session_new();
     assert_non_null(s);
-    DataGenOpts o = {60, 0.1, 7, 0, 0, NULL};
+    DataGenOpts o = {60, 0.1, 7, 0, 0};
     Dataset *ds = data_generate("moons", &o, err);
     assert_non_null(ds);
     bool dropped, reset;
@@ -193,7 +193,7 @@ static void test_divergence_alarm(void **st)
     (void)st;
     char err[ERR_LEN];
     Session *s = session_new();
-    DataGenOpts o = {100, 0.1, 1, 0, 0, NULL};
+    DataGenOpts o = {100, 0.1, 1, 0, 0};
     bool dropped, reset;
     assert_int_equal(session_set_data(s, data_generate("line", &o, err), &dropped, &reset), 0);
     assert_int_equal(session_build_model(s, "linear", NULL, 0, ACT_RELU, err), 0);

@@ -941,6 +941,7 @@ int cmd_lesson_start(CmdCtx *c, const char *which, bool fresh)
     }
     if (lesson_defaults(c) < 0)
         return -1;
+    r->seed = c->s->seed; /* `redo` begins again from the seed the lesson begins with */
     return advance(c);
 }
 

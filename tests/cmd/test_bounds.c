@@ -2,7 +2,7 @@
  * the memory limit is refused with the estimate and nothing changes;
  * Ctrl-C during data generation leaves the old data; diagnose on a wide
  * layer compares units in O(n log n) and still finds duplicate units;
- * integer labels make as many classes as there are labels. */
+ * the gradcheck and diagnose tables widen for large tensors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -73,6 +73,18 @@ static void test_diagnose_wide(void **state)
     double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     assert_true(secs < 5); /* all pairs took seconds at this width */
     assert_contains(x->last, "units 3, 7, 11 of layer 1 are identical");
+    assert_contains(x->last, " 1×20000 "); /* the table's columns widen, never run together */
+    fx_free(x);
+}
+
+/* gradcheck's table widens its columns for a tensor of a million elements */
+static void test_gradcheck_wide(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    ok(x, "data line n=4; model mlp 1000 1000; forward; loss; backward");
+    ok(x, "gradcheck");
+    assert_contains(x->last, "100 of 1000000 (sampled) ");
     fx_free(x);
 }
 
@@ -82,6 +94,7 @@ int main(void)
         cmocka_unit_test(test_memory_limit),
         cmocka_unit_test(test_data_interrupted),
         cmocka_unit_test(test_diagnose_wide),
+        cmocka_unit_test(test_gradcheck_wide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,7 @@
 #                  FUZZ_SECONDS (default 60); any finding fails
 #   make bench     paramlab against the dgemm bound, scikit-learn and PyTorch
 #                  on this machine: one table of ms per step (not part of test)
-#   make install   copy the binary and lessons under $(DESTDIR)$(prefix)
+#   make install   copy the binary, the man page and lessons under $(DESTDIR)$(prefix)
 # Set WERROR=1 to turn warnings into errors (CI does). Builds run in
 # parallel on every core.
 #
@@ -23,6 +23,7 @@
 prefix   ?= /usr/local
 bindir   ?= $(prefix)/bin
 datadir  ?= $(prefix)/share/paramlab
+mandir   ?= $(prefix)/share/man
 DESTDIR  ?=
 BUILD    ?= build
 WERROR   ?= 0
@@ -168,12 +169,13 @@ $(BUILD)/bench/dgemm_bound: tests/bench/dgemm_bound.c $(BUILD)/libengine.a
 	$(CC) $(BASE_CFLAGS) $(INC_engine) -o $@ $< $(AR_engine) $(LIBS)
 
 install: all
-	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(datadir)/lessons
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(datadir)/lessons $(DESTDIR)$(mandir)/man1
 	install -m 755 $(BUILD)/paramlab $(DESTDIR)$(bindir)/paramlab
+	install -m 644 src/front/paramlab.1 $(DESTDIR)$(mandir)/man1/paramlab.1
 	cp -R lessons/. $(DESTDIR)$(datadir)/lessons/
 
 uninstall:
-	rm -f $(DESTDIR)$(bindir)/paramlab
+	rm -f $(DESTDIR)$(bindir)/paramlab $(DESTDIR)$(mandir)/man1/paramlab.1
 	rm -rf $(DESTDIR)$(datadir)
 
 clean:

@@ -8,7 +8,11 @@ build=${1:-build}
 export OPENBLAS_NUM_THREADS=1 NO_COLOR=1
 pass=0; fail=0
 log=$(mktemp "${TMPDIR:-/tmp}/paramlab-test.XXXXXX") || exit 1
-trap 'rm -f "$log"' EXIT INT TERM
+# every run the tests, scripts and lesson checks log goes to a folder of
+# their own, never into the real ~/.local/share/paramlab/runs
+PARAMLAB_RUNS=$(mktemp -d "${TMPDIR:-/tmp}/paramlab-runs.XXXXXX") || exit 1
+export PARAMLAB_RUNS
+trap 'rm -f "$log"; rm -rf "$PARAMLAB_RUNS"' EXIT INT TERM
 
 # suite NAME CMD...: runs CMD quietly and reports one line
 suite() {

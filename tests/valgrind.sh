@@ -9,6 +9,10 @@ if ! command -v valgrind >/dev/null 2>&1; then
         echo "valgrind is not available"; exit 1; }
 fi
 export OPENBLAS_NUM_THREADS=1
+# runs are logged into a folder of the check's own, never into ~
+PARAMLAB_RUNS=$(mktemp -d "${TMPDIR:-/tmp}/paramlab-runs.XXXXXX") || exit 1
+export PARAMLAB_RUNS
+trap 'rm -rf "$PARAMLAB_RUNS"' EXIT INT TERM
 script=tests/e2e/session.plab
 log=$(mktemp)
 valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \

@@ -67,7 +67,8 @@ static void hooks_after(CmdCtx *c, unsigned flags, int rc)
 
 /* ---- dispatch ---- */
 
-/* Splits s into words in place: whitespace separates, "..." groups. */
+/* Splits s into words in place: whitespace separates, "..." groups, and
+ * blanks inside [..] stay in the word (W1[2:5, 0]). */
 static int tokenize(CmdCtx *c, char *s, char **words, int *n)
 {
     *n = 0;
@@ -88,8 +89,11 @@ static int tokenize(CmdCtx *c, char *s, char **words, int *n)
             continue;
         }
         words[(*n)++] = s;
-        while (*s && !isspace((unsigned char)*s))
+        int depth = 0; /* inside [..] blanks belong to the word: W1[2:5, 0] */
+        while (*s && (depth > 0 || !isspace((unsigned char)*s))) {
+            depth += *s == '[' ? 1 : *s == ']' && depth > 0 ? -1 : 0;
             s++;
+        }
         if (*s)
             *s++ = '\0';
     }
@@ -206,8 +210,10 @@ int cmd_exec_command(CmdCtx *c, char *seg)
             /* a name that exists, or is known but absent, explains itself */
             is_name = session_tensor(c->s, name, &t, c->err) != ERR_UNKNOWN_NAME;
         }
+        if (is_name && (n == 1 || (n == 2 && strcmp(words[1], "all") == 0)))
+            return cmd_show_ref(c, words[0], n == 2);
         if (is_name && n == 1)
-            return cmd_show_ref(c, words[0]);
+            return cmd_show_ref(c, words[0], false);
         if (is_name)
             return cmd_fail(c, "%s is a name, not a command: `%s` shows it, `show %s ...` several, `%s[i,j] = v` "
                            "edits one number", name, name, name, name);
@@ -225,8 +231,29 @@ int cmd_exec_command(CmdCtx *c, char *seg)
     return rc;
 }
 
-/* Cuts the line at '#' (outside quotes) and splits it at ';'. */
-int cmd_exec_line(CmdCtx *c, const char *line)
+/* Whether the ';' at p (in buf) separates commands: not when it is an
+ * option's whole value, as in `data load f.csv sep=;` (at the end of the
+ * line, before another ';', or before another key=value). */
+static bool separates(const char *buf, const char *p)
+{
+    if (!(p > buf && p[-1] == '='))
+        return true;
+    const char *q = p + 1; /* a value when the line ends, a ';' follows, or another key=value */
+    if (*q == ';' || !*q)
+        return false;
+    if (!isspace((unsigned char)*q))
+        return true; /* "x=;y" */
+    while (isspace((unsigned char)*q))
+        q++;
+    size_t w = strcspn(q, " \t;");
+    return *q && *q != ';' && !memchr(q, '=', w);
+}
+
+/* Runs the ';'-separated commands of line (cut at '#' outside quotes);
+ * stops at the first failure when bail, else goes on and calls report
+ * for each failure with its 1-based number in the line. -1 when any
+ * failed. */
+static int exec_segments(CmdCtx *c, const char *line, bool bail, CmdReportFn report, void *ctx)
 {
     char *buf = util_strdup(line);
     if (!buf)
@@ -245,17 +272,23 @@ int cmd_exec_line(CmdCtx *c, const char *line)
     int (*around)(CmdCtx *, char *, int (*)(CmdCtx *, char *)) = NULL;
     for (int i = 0; i < c->n_hooks && !around; i++)
         around = c->hooks[i]->around;
-    int rc = 0;
+    int rc = 0, k = 0;
     char *seg = buf;
     quote = false;
     for (char *p = buf;; p++) {
         if (*p == '"')
             quote = !quote;
-        if ((*p == ';' && !quote) || *p == '\0') {
+        if ((*p == ';' && !quote && separates(buf, p)) || *p == '\0') {
             bool end = *p == '\0';
             *p = '\0';
-            rc = around ? around(c, seg, cmd_exec_command) : cmd_exec_command(c, seg);
-            if (rc != 0 || c->quit || end)
+            k++;
+            char *text = report ? util_strdup(seg) : NULL; /* the command may cut seg up */
+            int r = around ? around(c, seg, cmd_exec_command) : cmd_exec_command(c, seg);
+            if (r < 0 && report)
+                report(c, k, text ? text : "", ctx);
+            free(text);
+            rc = r != 0 ? r : rc;
+            if ((r < 0 && bail) || r > 0 || c->quit || end)
                 break;
             seg = p + 1;
         }
@@ -263,6 +296,16 @@ int cmd_exec_line(CmdCtx *c, const char *line)
     free(buf);
     fflush(c->out);
     return rc;
+}
+
+int cmd_exec_line(CmdCtx *c, const char *line)
+{
+    return exec_segments(c, line, true, NULL, NULL);
+}
+
+int cmd_exec_each(CmdCtx *c, const char *line, bool bail, CmdReportFn report, void *ctx)
+{
+    return exec_segments(c, line, bail, report, ctx);
 }
 
 /* ---- checking a line without running it ---- */
@@ -323,7 +366,7 @@ int cmd_check_line(const char *line, char *err)
             quote = !quote;
         if (*p == '#' && !quote)
             *p = '\0';
-        if ((*p == ';' && !quote) || *p == '\0') {
+        if ((*p == ';' && !quote && separates(buf, p)) || *p == '\0') {
             bool end = *p == '\0';
             *p = '\0';
             rc = cmd_check_command(seg, err);

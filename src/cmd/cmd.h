@@ -89,6 +89,13 @@ int cmd_hook_add(CmdCtx *c, const CmdHooks *h);
  * at the first failing command and returns -1 with c->err set; returns 1
  * when a long command was interrupted, 0 otherwise. */
 int cmd_exec_line(CmdCtx *c, const char *line);
+/* Receives a failed command of a line: its 1-based number among the
+ * line's commands and its text; c->err says why. */
+typedef void (*CmdReportFn)(CmdCtx *c, int k, const char *text, void *ctx);
+/* Runs a line as cmd_exec_line does, but goes on after a failing command
+ * unless bail (as --batch goes on after a failing line), calling report
+ * for each failure. -1 when any failed; 1 when interrupted. */
+int cmd_exec_each(CmdCtx *c, const char *line, bool bail, CmdReportFn report, void *ctx);
 /* Runs one command (no ';' or '#' handling, no around hook); seg is cut
  * into words in place. Returns as cmd_exec_line. */
 int cmd_exec_command(CmdCtx *c, char *seg);

@@ -1,99 +1,326 @@
-/* cmd_files.c — the file policy for lessons and scripts (see cmd_files.h).
- * A file is named by the real path of its folder and its own name, so
- * "a.csv", "./a.csv" and "sub/../a.csv" are the same file. */
-#include "cmd_files.h"
+/* cmd_files.c — files of numbers: `save` and `load` of the whole session
+ * (persist.c does the work), `export` of a tensor or of the optimizer's
+ * state as CSV or NumPy .npy, and `import` of a parameter from either. */
+#include "cmd_handlers.h"
+#include "afile.h"
+#include "cmd_policy.h"
+#include "npy.h"
+#include "persist.h"
 
-#include <limits.h>
+#include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cmd_util.h"
+#define STATE_SEP ':' /* "exp_avg_sq:W1": slot, then the parameter */
 
-/* The files paramlab wrote in this context. */
-typedef struct CmdFiles {
-    char **names; /* (n) owned: real folder + "/" + name */
-    size_t n, cap;
-} CmdFiles;
-
-/* The real name of path into buf (PATH_MAX + NAME_MAX bytes): its
- * folder's real path, '/', its last component. false when the folder
- * does not exist or the name is "." or "..". */
-static bool real_name(const char *path, char *buf, size_t n)
+void cmd_state_name(char *buf, size_t n, const char *slot, const char *param)
 {
-    const char *slash = strrchr(path, '/');
-    const char *base = slash ? slash + 1 : path;
-    if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-        return false;
-    char dir[PATH_MAX], real[PATH_MAX];
-    if (slash)
-        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    else
-        snprintf(dir, sizeof dir, ".");
-    if (!realpath(dir, real))
-        return false;
-    snprintf(buf, n, "%s/%s", strcmp(real, "/") == 0 ? "" : real, base);
-    return true;
+    size_t k = strlen(slot);
+    if (k + 2 > n) {
+        snprintf(buf, n, "%s", param);
+        return;
+    }
+    memcpy(buf, slot, k);
+    buf[k] = STATE_SEP;
+    snprintf(buf + k + 1, n - k - 1, "%s", param);
 }
 
-static bool wrote_before(const CmdFiles *f, const char *name)
+/* Whether path ends in ext (".npy"), in any case. */
+static bool has_ext(const char *path, const char *ext)
 {
-    for (size_t i = 0; f && i < f->n; i++)
-        if (strcmp(f->names[i], name) == 0)
-            return true;
-    return false;
+    size_t n = strlen(path), k = strlen(ext);
+    return n > k && strcasecmp(path + n - k, ext) == 0;
 }
 
-int cmd_files_may_write(CmdCtx *c, const char *path)
+/* Resolves "SLOT:PARAM" (a state slot or a view `state` shows) into t; a
+ * view's values go into *owned (the caller frees). 1 when name is not of
+ * that form, 0 when found, -1 with c->err when refused. */
+static int state_tensor(CmdCtx *c, const char *name, Tensor *t, double **owned)
 {
-    if (c->scripted <= 0)
-        return 0;
-    char name[PATH_MAX + 300], here[PATH_MAX];
-    if (!realpath(".", here))
-        return cmd_fail(c, "a lesson or script may write files only under the current folder, which cannot be "
-                        "found now; run the command yourself");
-    if (!real_name(path, name, sizeof name))
-        return 0; /* no such folder: the writer says so */
-    size_t h = strlen(here);
-    if (strcmp(here, "/") != 0 && (strncmp(name, here, h) != 0 || name[h] != '/'))
-        return cmd_fail(c, "a lesson or script may create files only under the current folder: %s is outside it; "
-                        "give a name here, or run the command yourself", path);
+    const char *sep = strchr(name, STATE_SEP);
+    *owned = NULL;
+    if (!sep)
+        return 1;
+    char slot[32];
+    snprintf(slot, sizeof slot, "%.*s", (int)(sep - name), name);
+    int rc = session_tensor(c->s, sep + 1, t, c->err);
+    if (rc != 0)
+        return cmd_name_refused(c, sep + 1, rc);
+    if (!t->editable)
+        return cmd_fail(c, "%s is not a parameter; the optimizer keeps state for W1, b1, ... (`state W1` shows it)",
+                        sep + 1);
+    const Optim *o = c->s->optim;
+    size_t off = (size_t)(t->data - c->s->model->params), n = (size_t)t->rows * t->cols;
+    char names[256] = "";
+    for (int k = 0; k < o->n_slots; k++) {
+        if (!strcmp(optim_slot_name(o, k), slot)) {
+            t->data = o->state + (size_t)k * o->n + off;
+            cmd_state_name(t->name, sizeof t->name, slot, sep + 1);
+            t->editable = false;
+            return 0;
+        }
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s%c%s", k ? ", " : "",
+                 optim_slot_name(o, k), STATE_SEP, sep + 1);
+    }
+    OptView views[OPT_MAX_VIEWS];
+    int nv = optim_views(o, views);
+    for (int q = 0; q < nv; q++)
+        if (!strcmp(views[q].name, slot)) {
+            if (!(*owned = malloc(sizeof(double) * n)))
+                return cmd_fail(c, "out of memory");
+            for (size_t i = 0; i < n; i++)
+                (*owned)[i] = o->state[(size_t)views[q].slot * o->n + off + i] / views[q].divisor;
+            t->data = *owned;
+            cmd_state_name(t->name, sizeof t->name, slot, sep + 1);
+            t->editable = false;
+            return 0;
+        }
+    if (o->n_slots == 0)
+        return cmd_fail(c, "%s keeps no state, so there is no %s", optim_name(o->cfg.kind), name);
+    return cmd_fail(c, "%s keeps no '%s' state; its state for %s is %s", optim_name(o->cfg.kind), slot, sep + 1, names);
+}
+
+/* Refuses a directory where a file is wanted. */
+static int not_dir(CmdCtx *c, const char *path, const char *example)
+{
     struct stat st;
-    if (lstat(path, &st) == 0 && !wrote_before(c->files, name))
-        return cmd_fail(c, "%s exists and paramlab did not write it: a lesson or script never replaces such a "
-                        "file; give another name, or run the command yourself", path);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return cmd_fail(c, "%s is a directory: give a file name, as in `%s %s/%s`", path, "export", path, example);
     return 0;
 }
 
-void cmd_files_wrote(CmdCtx *c, const char *path)
+int cmd_export(CmdCtx *c, int argc, char **argv)
 {
-    char name[PATH_MAX + 300];
-    if (!real_name(path, name, sizeof name) || wrote_before(c->files, name))
-        return;
-    CmdFiles *f = c->files;
-    if (!f && !(f = c->files = calloc(1, sizeof *f)))
-        return;
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? 2 * f->cap : 8;
-        char **p = realloc(f->names, cap * sizeof *p);
-        if (!p)
-            return;
-        f->names = p;
-        f->cap = cap;
+    Tensor t;
+    double *owned = NULL;
+    if (strchr(argv[1], '['))
+        return cmd_fail(c, "export writes a whole tensor: `export %.*s FILE.csv`", (int)(strchr(argv[1], '[') - argv[1]), argv[1]);
+    int rc = state_tensor(c, argv[1], &t, &owned);
+    if (rc < 0)
+        return -1;
+    if (rc == 1 && (rc = session_tensor(c->s, argv[1], &t, c->err)) != 0)
+        return cmd_name_refused(c, argv[1], rc);
+    bool npy = has_ext(argv[2], ".npy");
+    char example[64];
+    snprintf(example, sizeof example, "%s.%s", t.name, npy ? "npy" : "csv");
+    if (!argv[2][0] || not_dir(c, argv[2], example) != 0) {
+        free(owned);
+        return argv[2][0] ? -1 : cmd_fail(c, "export needs a file name, as in `export %s %s`", t.name, example);
     }
-    char *copy = util_strdup(name);
-    if (copy)
-        f->names[f->n++] = copy;
+    AFile a;
+    if (cmd_policy_may_write(c, argv[2]) != 0 || afile_open(&a, argv[2], c->err) != 0) {
+        free(owned);
+        return -1;
+    }
+    if (npy) {
+        if (npy_write(a.f, t.data, t.rows, t.cols, t.vector) != 0) {
+            int e = errno;
+            free(owned);
+            afile_abort(&a);
+            return cmd_fail(c, "%s: cannot write: %s; any earlier file is as it was", argv[2], strerror(e));
+        }
+    } else {
+        for (int i = 0; i < t.rows; i++)
+            for (int j = 0; j < t.cols; j++)
+                fprintf(a.f, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
+    }
+    free(owned);
+    if (afile_commit(&a, c->err) != 0)
+        return -1;
+    cmd_policy_wrote(c, argv[2]);
+    if (t.vector)
+        cmd_out(c, "wrote %s (%d values) to %s %s\n", t.name, t.cols, argv[2],
+                npy ? "as NumPy float64, shape (n,)" : "with full precision");
+    else
+        cmd_out(c, "wrote %s (%d×%d) to %s %s\n", t.name, t.rows, t.cols, argv[2],
+                npy ? "as NumPy float64, C order" : "with full precision");
+    return 0;
 }
 
-void cmd_files_free(CmdCtx *c)
+/* ---- import ---- */
+
+/* Reads a CSV of numbers (no header) into a: one row a line. */
+static int read_csv(CmdCtx *c, const char *path, NpyArray *a)
 {
-    CmdFiles *f = c->files;
+    FILE *f = util_open_file(path, c->err);
     if (!f)
+        return -1;
+    size_t cap = 64, n = 0;
+    double *v = malloc(sizeof(double) * cap);
+    char line[65536];
+    long rows = 0, cols = -1;
+    int rc = v ? 0 : cmd_fail(c, "out of memory");
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        if (!strchr(line, '\n') && !feof(f)) {
+            rc = cmd_fail(c, "%s:%ld: line longer than %zu characters", path, rows + 1, sizeof line - 1);
+            break;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!line[0])
+            continue;
+        long k = 0;
+        for (char *cell = line, *end; rc == 0; cell = end + 1) {
+            end = cell + strcspn(cell, ",");
+            char save = *end;
+            *end = '\0';
+            double x;
+            char *s = cell;
+            while (*s == ' ')
+                s++;
+            if (!util_parse_double(s, &x))
+                rc = cmd_fail(c, "%s:%ld: '%s' is not a finite number", path, rows + 1, s);
+            else if (n == cap && n < NPY_MAX_VALUES) {
+                double *w = realloc(v, sizeof(double) * (cap *= 2));
+                rc = w ? 0 : cmd_fail(c, "out of memory");
+                v = w ? w : v;
+            } else if (n == cap) {
+                rc = cmd_fail(c, "%s: too many values", path);
+            }
+            if (rc == 0)
+                v[n++] = x, k++;
+            if (!save)
+                break;
+        }
+        if (rc == 0 && cols >= 0 && k != cols)
+            rc = cmd_fail(c, "%s:%ld: %ld values where the first row has %ld", path, rows + 1, k, cols);
+        cols = k;
+        rows++;
+    }
+    fclose(f);
+    if (rc == 0 && rows == 0)
+        rc = cmd_fail(c, "%s holds no numbers", path);
+    if (rc != 0) {
+        free(v);
+        return -1;
+    }
+    *a = (NpyArray){2, {rows, cols}, v};
+    return 0;
+}
+
+int cmd_import(CmdCtx *c, int argc, char **argv)
+{
+    Tensor t;
+    int rc = session_tensor(c->s, argv[1], &t, c->err);
+    if (rc != 0)
+        return cmd_name_refused(c, argv[1], rc);
+    if (!t.editable)
+        return cmd_fail(c, "%s cannot be replaced: only parameters (W1, b1, ...) can be imported", argv[1]);
+    NpyArray a;
+    bool npy = has_ext(argv[2], ".npy");
+    if (npy ? npy_read(argv[2], &a, c->err) != 0 : read_csv(c, argv[2], &a) != 0)
+        return -1;
+    bool fits = t.vector ? (a.ndim == 1 || a.shape[0] == 1 || a.shape[1] == 1) && a.shape[0] * a.shape[1] == t.cols
+                         : a.ndim == 2 && a.shape[0] == t.rows && a.shape[1] == t.cols;
+    char have[48];
+    if (a.ndim == 1)
+        snprintf(have, sizeof have, "(%ld,)", a.shape[0]);
+    else
+        snprintf(have, sizeof have, "(%ld, %ld)", a.shape[0], a.shape[1]);
+    size_t n = (size_t)t.rows * t.cols;
+    for (size_t i = 0; fits && i < n; i++)
+        if (!isfinite(a.data[i])) {
+            free(a.data);
+            return cmd_fail(c, "%s holds a value that is not finite (%s at %zu); a parameter must be a number",
+                            argv[2], isnan(a.data[i]) ? "NaN" : "Inf", i);
+        }
+    if (!fits) {
+        free(a.data);
+        if (t.vector)
+            return cmd_fail(c, "%s has shape (%d,), but %s holds %s; give a file of %d values", t.name, t.cols,
+                            argv[2], have, t.cols);
+        return cmd_fail(c, "%s has shape (%d, %d), but %s holds %s; give a file of %d rows of %d values", t.name,
+                        t.rows, t.cols, argv[2], have, t.rows, t.cols);
+    }
+    memcpy(t.data, a.data, sizeof(double) * n);
+    free(a.data);
+    session_params_changed(c->s);
+    cmd_out(c, "%s replaced from %s (%zu value%s)\n", t.name, argv[2], n, n == 1 ? "" : "s");
+    return 0;
+}
+
+/* ---- the whole session ---- */
+
+int cmd_save(CmdCtx *c, int argc, char **argv)
+{
+    if (cmd_policy_may_write(c, argv[1]) != 0 || persist_save(c->s, argv[1], c->err) != 0)
+        return -1;
+    cmd_policy_wrote(c, argv[1]);
+    const Session *s = c->s;
+    cmd_out(c, "saved the session to %s", argv[1]);
+    if (s->model)
+        cmd_out(c, " (%s model, %zu parameters, %s after %ld update%s, epoch %ld batch %d)", s->model_kind,
+                s->model->n_params, optim_name(s->opt.kind), s->steps, s->steps == 1 ? "" : "s", s->epoch,
+                s->batch_index + 1);
+    else if (s->data)
+        cmd_out(c, " (data %s, no model)", s->data->name);
+    cmd_out(c, "\n");
+    return 0;
+}
+
+int cmd_load(CmdCtx *c, int argc, char **argv)
+{
+    Session *f;
+    if (persist_load(argv[1], &f, c->err) != 0)
+        return -1;
+    /* the contents change places, so whatever holds c->s (the lesson log
+     * that `record` writes, the hooks) goes on holding this session; the
+     * hooks stay the context's */
+    Session *s = c->s, old = *s;
+    *s = *f;
+    s->interrupt = old.interrupt;
+    s->on_update = old.on_update;
+    s->on_update_ctx = old.on_update_ctx;
+    *f = old;
+    session_free(f);
+    f = s;
+    cmd_out(c, "loaded %s", argv[1]);
+    if (f->data)
+        cmd_out(c, ": data %s (%d rows)", f->data->name, f->data->n);
+    if (f->model)
+        cmd_out(c, ", %s model, %s after %ld update%s, epoch %ld batch %d", f->model_kind, optim_name(f->opt.kind),
+                f->steps, f->steps == 1 ? "" : "s", f->epoch, f->batch_index + 1);
+    cmd_out(c, "\n");
+    return 0;
+}
+
+/* ---- completion ---- */
+
+/* Calls add for every state name of each parameter ("exp_avg:W1"). */
+static void add_state_names(Session *s, CmdAddFn add, void *ctx)
+{
+    if (!s->model)
         return;
-    for (size_t i = 0; i < f->n; i++)
-        free(f->names[i]);
-    free(f->names);
-    free(f);
-    c->files = NULL;
+    char name[64], p[16];
+    for (int k = 1; k <= s->model->n_layers; k++)
+        for (int b = 0; b < 2; b++) {
+            snprintf(p, sizeof p, "%c%d", b ? 'b' : 'W', k);
+            for (int q = 0; q < s->optim->n_slots; q++) {
+                cmd_state_name(name, sizeof name, optim_slot_name(s->optim, q), p);
+                add(ctx, name);
+            }
+        }
+}
+
+CmdComplete cmd_complete_export(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    if (argi == 2)
+        return COMPLETE_FILES;
+    session_names(s, add, ctx);
+    add_state_names(s, add, ctx);
+    return COMPLETE_WORDS;
+}
+
+CmdComplete cmd_complete_import(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+{
+    if (argi == 2)
+        return COMPLETE_FILES;
+    char p[16];
+    for (int k = 1; s->model && k <= s->model->n_layers; k++)
+        for (int b = 0; b < 2; b++) {
+            snprintf(p, sizeof p, "%c%d", b ? 'b' : 'W', k);
+            add(ctx, p);
+        }
+    return COMPLETE_WORDS;
 }

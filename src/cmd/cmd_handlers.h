@@ -40,14 +40,28 @@ int cmd_train_check(const char *raw, int n, char **words, char *err);
 /* train's options: patience= min_delta= restore= */
 CmdComplete cmd_complete_train(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
 
-/* cmd_look.c: show, export, predict, state */
+/* cmd_look.c: show, state */
 int cmd_show(CmdCtx *c, int argc, char **argv);
-int cmd_export(CmdCtx *c, int argc, char **argv);
-int cmd_predict(CmdCtx *c, int argc, char **argv);
 int cmd_state(CmdCtx *c, int argc, char **argv);
-/* every name that exists now; for export, a file name after it */
+/* every name that exists now */
 CmdComplete cmd_complete_names(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+
+/* cmd_predict.c: predict (numbers, a row, a file); completes row, shares, out= */
+int cmd_predict(CmdCtx *c, int argc, char **argv);
+CmdComplete cmd_complete_predict(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+
+/* cmd_files.c: export, import, save, load */
+int cmd_export(CmdCtx *c, int argc, char **argv);
+int cmd_import(CmdCtx *c, int argc, char **argv);
+int cmd_save(CmdCtx *c, int argc, char **argv);
+int cmd_load(CmdCtx *c, int argc, char **argv);
+/* The name of an optimizer state slot of a parameter, as `state` shows it
+ * and `export` takes it: "exp_avg_sq:W1". */
+void cmd_state_name(char *buf, size_t n, const char *slot, const char *param);
+/* export: every name and state name, then a file; import: a parameter,
+ * then a file (save and load use cmd_lesson.h's cmd_complete_file). */
 CmdComplete cmd_complete_export(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+CmdComplete cmd_complete_import(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
 
 /* cmd_meta.c: help, expect, quit */
 int cmd_help(CmdCtx *c, int argc, char **argv);

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "afile.h"
-#include "cmd_files.h"
+#include "cmd_policy.h"
 #include "cmd_plot.h"
 #include "lesson.h"
 
@@ -54,6 +54,9 @@ typedef struct CmdLessons {
     int straight;        /* > 0: in `run` or --check: pause does not wait, ask answers itself */
     long expects;        /* expectations met, counted for --check */
     LessonRun *run;      /* the lesson being taken, or NULL */
+    Session *aside;      /* the learner's own session while a lesson runs in a fresh one, or NULL */
+    char **aside_log;    /* (n_aside_log) its log, put aside with it */
+    size_t n_aside_log, cap_aside_log;
 } CmdLessons;
 
 /* ---- state ---- */
@@ -105,7 +108,7 @@ static void rec_close(CmdLessons *L)
 
 void cmd_lesson_free(CmdCtx *c)
 {
-    cmd_files_free(c);
+    cmd_policy_free(c);
     CmdLessons *L = c->lessons;
     if (!L)
         return;
@@ -114,6 +117,10 @@ void cmd_lesson_free(CmdCtx *c)
     run_free(c, L);
     log_clear(L);
     free(L->log);
+    session_free(L->aside);
+    for (size_t i = 0; i < L->n_aside_log; i++)
+        free(L->aside_log[i]);
+    free(L->aside_log);
     free(L);
     c->lessons = NULL;
 }
@@ -271,7 +278,7 @@ void cmd_lesson_set_session(CmdCtx *c, Session *s)
 {
     if (c->s)
         s->interrupt = c->s->interrupt;
-    else
+    else if (!s->interrupt)
         s->interrupt = c->interrupt;
     session_free(c->s);
     c->s = s;
@@ -281,6 +288,38 @@ void cmd_lesson_set_session(CmdCtx *c, Session *s)
     log_clear(L);
     if (L->rec)
         rec_write_all(L, NULL);
+}
+
+/* Swaps the log with the one put aside. */
+static void log_swap(CmdLessons *L)
+{
+    char **log = L->log;
+    size_t n = L->n_log, cap = L->cap_log;
+    L->log = L->aside_log, L->n_log = L->n_aside_log, L->cap_log = L->cap_aside_log;
+    L->aside_log = log, L->n_aside_log = n, L->cap_aside_log = cap;
+}
+
+bool cmd_lesson_leave(CmdCtx *c, const char *why)
+{
+    CmdLessons *L = c->lessons;
+    if (!L || !L->aside)
+        return false;
+    run_free(c, L);
+    Session *mine = L->aside;
+    L->aside = NULL;
+    mine->interrupt = c->s->interrupt;
+    session_free(c->s);
+    c->s = mine;
+    log_clear(L);
+    log_swap(L);
+    if (L->rec)
+        rec_write_all(L, NULL);
+    const Session *s = c->s;
+    cmd_out(c, "(%s: your own session is back as you left it", why);
+    if (s->data)
+        cmd_out(c, ": data %s, %s", s->data->name, s->model ? "the model and its parameters" : "no model yet");
+    cmd_out(c, ")\n");
+    return true;
 }
 
 /* ---- paths ---- */
@@ -661,7 +700,7 @@ int cmd_record(CmdCtx *c, int argc, char **argv)
         if (same_file(&L->running[i], &at))
             return cmd_fail(c, "%s is running now: recording to it would overwrite what is being read; "
                             "record to another file", path);
-    if (cmd_files_may_write(c, path) != 0)
+    if (cmd_policy_may_write(c, path) != 0)
         return -1;
     char *name = util_strdup(path);
     if (!name)
@@ -671,7 +710,7 @@ int cmd_record(CmdCtx *c, int argc, char **argv)
     L->rec_failed = false;
     if (rec_write_all(L, c->err) != 0)
         return -1;
-    cmd_files_wrote(c, path);
+    cmd_policy_wrote(c, path);
     cmd_out(c, "recording to %s: the %zu command%s so far, then each one that succeeds; `record stop` ends it\n",
             path, L->rec_count, L->rec_count == 1 ? "" : "s");
     return 0;
@@ -871,6 +910,7 @@ static int finish(CmdCtx *c)
         say(c, "That is the end of %s, \"%s\". `lesson` lists the lessons; `lesson N` starts one.", name,
             r->lesson->title);
     run_free(c, L);
+    cmd_lesson_leave(c, "the lesson is over");
     return 0;
 }
 
@@ -925,8 +965,15 @@ int cmd_lesson_start(CmdCtx *c, const char *which, bool fresh)
         session_free(s);
         return cmd_fail(c, "out of memory");
     }
-    bool had_work = c->s->data != NULL;
+    bool had_work = c->s->data != NULL, kept = fresh && !L->aside;
     run_free(c, L);
+    if (kept) { /* the learner's own session waits for the lesson's end */
+        s->interrupt = c->s->interrupt;
+        L->aside = c->s;
+        c->s = NULL;
+        log_clear(L);
+        log_swap(L);
+    }
     if (fresh)
         cmd_lesson_set_session(c, s);
     r->lesson = l;
@@ -935,10 +982,9 @@ int cmd_lesson_start(CmdCtx *c, const char *which, bool fresh)
     r->dir = dir;
     L->run = r;
     c->base_dir = dir;
-    if (fresh && (had_work || L->rec)) {
-        cmd_out(c, "(a fresh session for the lesson: what you had before is put aside%s)\n",
-                L->rec ? "; the record file starts over with it" : "");
-    }
+    if (kept && (had_work || L->rec))
+        cmd_out(c, "(a fresh session for the lesson: yours is put aside and comes back when the lesson ends, at "
+                   "`quit` or Ctrl-D%s)\n", L->rec ? "; the record file follows the lesson meanwhile" : "");
     if (lesson_defaults(c) < 0)
         return -1;
     r->seed = c->s->seed; /* `redo` begins again from the seed the lesson begins with */

@@ -59,9 +59,15 @@ void cmd_lesson_set_session(CmdCtx *c, Session *s);
 
 /* Starts lesson `which` (a number from the lessons directory, or a .md
  * file) for a person: its first prose and block. With fresh, in a new
- * session (the learner's is put aside); otherwise in c->s. -1 with c->err
+ * session (the learner's is put aside until cmd_lesson_leave, at the
+ * lesson's end or a `quit` inside it); otherwise in c->s. -1 with c->err
  * ("FILE:LINE: message") when the lesson is malformed: nothing ran then. */
 int cmd_lesson_start(CmdCtx *c, const char *which, bool fresh);
+/* Leaves a lesson taken in a fresh session: the learner's own session
+ * (and its log) comes back exactly as it was put aside, and a line says
+ * so, starting with why. false (nothing done) when no session was put
+ * aside. */
+bool cmd_lesson_leave(CmdCtx *c, const char *why);
 /* A lesson is being taken (an empty line means `next`). */
 bool cmd_lesson_active(const CmdCtx *c);
 /* The prompt: cmd_prompt's, with the lesson's place in it

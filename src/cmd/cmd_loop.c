@@ -3,6 +3,7 @@
  * going back (`undo`). The session does the work; these say what it did
  * and where the loop now stands. */
 #include "cmd_handlers.h"
+#include "cmd_runs.h"
 
 #include <math.h>
 #include <string.h>
@@ -177,6 +178,7 @@ typedef struct TrainPrint {
     double loss; /* training loss of the last epoch */
     double val;  /* validation loss of the last epoch */
     double lr;   /* the lr in force when the epoch began */
+    RunCurve *curve; /* the run's epochs for the log; NULL when tracking is off */
 } TrainPrint;
 
 static void print_epoch(TrainPrint *p, long epoch, double train_loss, double val_loss);
@@ -185,6 +187,7 @@ static void train_epoch(void *ctx, long epoch, double train_loss, double val_los
 {
     TrainPrint *p = ctx;
     CmdCtx *c = p->c;
+    run_curve_epoch(p->curve, c->s, epoch, train_loss, val_loss);
     p->loss = train_loss;
     p->val = val_loss;
     double lr = p->lr;
@@ -291,11 +294,21 @@ int cmd_train(CmdCtx *c, int argc, char **argv)
     EarlyResult er = {0};
     if (train_args(c, argc, argv, &n, &es) != 0)
         return -1;
-    TrainPrint p = {c, n <= 20 ? 1 : n / 10, s->epoch, s->epoch + n - 1, NAN, NAN, s->opt.lr};
+    TrainPrint p = {c, n <= 20 ? 1 : n / 10, s->epoch, s->epoch + n - 1, NAN, NAN, s->opt.lr, NULL};
+    if (s->model)
+        p.curve = cmd_runs_curve(c, n);
     double t0 = util_now();
     int rc = es.patience ? session_train_early(s, n, &es, train_epoch, &p, &steps, &er, c->err)
                          : session_train(s, n, train_epoch, &p, &steps, c->err);
     double dt = util_now() - t0;
+    if (s->model && s->data) { /* the run goes into the log, whatever happened */
+        RunInfo ri = {"train", "", 0, 0, steps, dt, rc < 0 ? "failed" : rc == 1 ? "interrupted" : "done"};
+        char id[RUN_ID_LEN], why[ERR_LEN];
+        snprintf(why, sizeof why, "%s", c->err); /* the note must not replace the refusal */
+        cmd_runs_record(c, s, &ri, p.curve, id);
+        snprintf(c->err, ERR_LEN, "%s", why);
+    }
+    run_curve_free(p.curve);
     if (rc < 0)
         return cmd_hint_add(s, rc, true, c->err);
     if (rc == 0 && es.patience)

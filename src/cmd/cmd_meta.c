@@ -2,6 +2,7 @@
  * (a check that a lesson stops at when it fails, also checked before a
  * lesson runs) and `quit`. */
 #include "cmd_handlers.h"
+#include "cmd_lesson.h"
 
 #include <math.h>
 #include <string.h>
@@ -260,6 +261,8 @@ int cmd_help(CmdCtx *c, int argc, char **argv)
 
 int cmd_quit(CmdCtx *c, int argc, char **argv)
 {
+    if (cmd_lesson_leave(c, "you left the lesson"))
+        return 0; /* quit inside a lesson gives the learner's session back */
     c->quit = true;
     return 0;
 }

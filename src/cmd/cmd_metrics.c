@@ -13,9 +13,9 @@
 #define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 
 /* One score column: 3 decimals, as scikit-learn's classification_report. */
-static void score_row(CmdCtx *c, const char *label, double p, double r, double f1, long support)
+static void score_row(CmdCtx *c, int lw, const char *label, double p, double r, double f1, long support)
 {
-    cmd_out(c, "  %-8s %9.3f %7.3f %7.3f", label, p, r, f1);
+    cmd_out(c, "  %-*.*s %9.3f %7.3f %7.3f", lw, lw, label, p, r, f1);
     if (support >= 0)
         cmd_out(c, " %8ld", support);
     cmd_out(c, "\n");
@@ -23,30 +23,41 @@ static void score_row(CmdCtx *c, const char *label, double p, double r, double f
 
 static void print_classes(CmdCtx *c, const EvalReport *r)
 {
-    int k = c->s->data->n_classes;
+    int k = c->s->data->n_classes, lw = 8; /* the class column: the longest name, 8 to 16 */
+    for (int i = 0; i < k && k <= 20; i++) {
+        char b[16];
+        int l = (int)strlen(data_class_name(c->s->data, i, b, sizeof b));
+        lw = l > lw ? (l > 16 ? 16 : l) : lw;
+    }
     cmd_out(c, "accuracy %.1f%% (%ld of %ld rows right)\n", 100 * r->cls.accuracy,
             (long)lround(r->cls.accuracy * (double)r->n), r->n);
     if (k > 20) {
         cmd_out(c, "(%d classes: the confusion matrix and per-class table are left out above 20)\n", k);
     } else {
-        cmd_out(c, "confusion matrix (rows: true class, columns: predicted class)\n  %8s", "true\\pred");
+        const Dataset *ds = c->s->data;
+        char b[16];
+        int cw = 6; /* a column: the widest class name, at most 12 */
+        for (int j = 0; j < k; j++) {
+            int l = (int)strlen(data_class_name(ds, j, b, sizeof b));
+            cw = l > cw ? (l > 12 ? 12 : l) : cw;
+        }
+        cmd_out(c, "confusion matrix (rows: true class, columns: predicted class)\n  %*s", lw, "true\\pred");
         for (int j = 0; j < k; j++)
-            cmd_out(c, " %6d", j);
+            cmd_out(c, " %*.*s", cw, cw, data_class_name(ds, j, b, sizeof b));
         cmd_out(c, "\n");
         for (int i = 0; i < k; i++) {
-            cmd_out(c, "  %8d ", i);
+            cmd_out(c, "  %*.*s ", lw > 8 ? lw : 8, lw > 8 ? lw : 8, data_class_name(ds, i, b, sizeof b));
             for (int j = 0; j < k; j++)
-                cmd_out(c, " %6ld", r->cm[(size_t)i * k + j]);
+                cmd_out(c, " %*ld", cw, r->cm[(size_t)i * k + j]);
             cmd_out(c, "\n");
         }
-        cmd_out(c, "  %-8s %9s %7s %7s %8s\n", "class", "precision", "recall", "f1", "support");
+        cmd_out(c, "  %-*s %9s %7s %7s %8s\n", lw, "class", "precision", "recall", "f1", "support");
         for (int i = 0; i < k; i++) {
             char label[16];
-            snprintf(label, sizeof label, "%d", i);
-            score_row(c, label, r->per[i].precision, r->per[i].recall, r->per[i].f1, r->per[i].support);
+            score_row(c, lw, data_class_name(ds, i, label, sizeof label), r->per[i].precision, r->per[i].recall, r->per[i].f1, r->per[i].support);
         }
     }
-    score_row(c, "macro", r->cls.macro_precision, r->cls.macro_recall, r->cls.macro_f1, -1);
+    score_row(c, lw, "macro", r->cls.macro_precision, r->cls.macro_recall, r->cls.macro_f1, -1);
     cmd_out(c, "precision: of the rows predicted as the class, the share truly in it; recall: of the\n"
                "rows in the class, the share found; f1: their harmonic mean; macro: the plain mean over classes\n");
 }

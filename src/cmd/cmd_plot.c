@@ -6,7 +6,8 @@
  * the commands that change the model, and (in a window) while training
  * runs, at most ten times a second. */
 #include "cmd_plot.h"
-#include "cmd_files.h"
+#include "cmd_policy.h"
+#include "cmd_search.h"
 #include "cmd_hint.h"
 #include "landscape.h"
 #include "plot.h"
@@ -41,6 +42,9 @@ typedef struct CmdPlots {
     size_t cap;         /* doubles in buf */
     bool drawing;       /* a picture is being drawn (no live frame inside it) */
     char file[4096];    /* the file= of `set plot png|svg`, or "" for KIND.png */
+    int file_kind;      /* 1 + the kind whose picture file= holds (the first drawn after `set plot`), 0: none yet */
+    int bound[2];       /* plot boundary's features (x=, y=) */
+    bool bound_set;     /* x= and y= were given (else the data's two features) */
 } CmdPlots;
 
 static void before_command(CmdCtx *c, const Cmd *cmd);
@@ -132,7 +136,7 @@ static int drawable(CmdCtx *c, const Tensor *t)
 {
     for (int i = 0; i < t->rows * t->cols; i++)
         if (!(fabs(t->data[i]) <= DRAWABLE)) {
-            char where[48];
+            char where[64];
             if (t->vector)
                 snprintf(where, sizeof where, "%s[%d]", t->name, i);
             else
@@ -290,30 +294,53 @@ static const char *feature_label(const Dataset *ds, int j, char *buf, size_t n)
     return buf;
 }
 
+/* The training rows' mean of every feature into m (d), in the model's
+ * space (standardized when the data is). */
+static void feature_means(const Dataset *ds, double *m)
+{
+    for (int j = 0; j < ds->d; j++) {
+        double sum = 0;
+        for (int i = 0; i < ds->n_train; i++)
+            sum += ds->x[(size_t)i * ds->d + j];
+        m[j] = ds->n_train ? sum / ds->n_train : 0;
+    }
+}
+
 static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
 {
     Session *s = c->s;
     const Dataset *ds = s->data;
-    if (!ds->classification || ds->d != 2)
-        return cmd_fail(c, "plot boundary draws 2-D classification; this data has %d feature%s and %s: %s", ds->d,
-                        ds->d == 1 ? "" : "s", ds->classification ? "classes" : "real-valued targets",
+    if (!ds->classification || ds->d < 2 || (ds->d > 2 && !p->bound_set))
+        return cmd_fail(c, ds->classification && ds->d > 2
+                        ? "plot boundary draws two features at a time; this data has %d: choose them, as in `plot "
+                          "boundary x=%s y=%s` (the others are held at their mean)%.0s"
+                        : "plot boundary draws 2-D classification; this data has %d feature%s and %s: %s",
+                        ds->d, ds->d > 2 ? ds->feature_names[0] : ds->d == 1 ? "" : "s",
+                        ds->d > 2 ? ds->feature_names[1] : ds->classification ? "classes" : "real-valued targets",
                         ds->d == 1 && !ds->classification ? "`plot fit` draws its fitted curve" :
                                                             "try `data moons` or `data circles`");
+    int fx = p->bound_set ? p->bound[0] : 0, fy = p->bound_set ? p->bound[1] : 1, d = ds->d;
+    if (fx >= d || fy >= d)
+        return cmd_fail(c, "the data changed: choose the features again with `plot boundary x=... y=...`");
     /* a live frame is drawn ten times a second while training: a coarser grid */
     const int G = live ? 60 : 100;
     int k = nn_outputs(s->model), K = ds->n_classes;
     size_t cells = (size_t)G * G;
-    double *b = scratch(p, cells * (2 + 2 + (size_t)k) + 2 * (size_t)ds->n);
+    double *b = scratch(p, cells * (2 + (size_t)d + (size_t)k) + 2 * (size_t)ds->n + (size_t)d);
     if (!b)
         return cmd_fail(c, "out of memory for the decision regions");
-    double *z = b, *conf = z + cells, *x = conf + cells, *out = x + 2 * cells, *pts = out + cells * k;
+    double *z = b, *conf = z + cells, *x = conf + cells, *out = x + (size_t)d * cells, *pts = out + cells * k;
+    double *mean = pts + 2 * (size_t)ds->n;
     double x0, x1, y0, y1;
-    feature_range(ds, 0, &x0, &x1);
-    feature_range(ds, 1, &y0, &y1);
+    feature_means(ds, mean);
+    feature_range(ds, fx, &x0, &x1);
+    feature_range(ds, fy, &y0, &y1);
     for (int j = 0; j < G; j++)
         for (int i = 0; i < G; i++) {
-            x[2 * ((size_t)j * G + i)] = x0 + (x1 - x0) * i / (G - 1);
-            x[2 * ((size_t)j * G + i) + 1] = y0 + (y1 - y0) * j / (G - 1);
+            double *row = x + (size_t)d * ((size_t)j * G + i);
+            memcpy(row, mean, sizeof(double) * (size_t)d);
+            row[fx] = x0 + (x1 - x0) * i / (G - 1);
+            row[fy] = y0 + (y1 - y0) * j / (G - 1);
         }
     session_eval_outputs(s, x, (int)cells, out);
     bool hinge = loss_desc(s->loss.kind)->margin; /* a margin, not a probability */
@@ -332,7 +359,7 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
     }
     /* the training points, grouped by class */
     PlotSeries ser[8];
-    char names[8][32];
+    char names[8][48];
     int ns = 0, n_tr = ds->n_train;
     double *px = pts, *py = pts + ds->n;
     int at = 0;
@@ -340,22 +367,23 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
         int start = at;
         for (int i = 0; i < n_tr; i++)
             if ((int)ds->y[i] == cl) {
-                px[at] = ds->x[(size_t)i * 2];
-                py[at] = ds->x[(size_t)i * 2 + 1];
+                px[at] = ds->x[(size_t)i * d + fx];
+                py[at] = ds->x[(size_t)i * d + fy];
                 at++;
             }
-        snprintf(names[ns], sizeof names[ns], "class %d", cl);
+        char cb[16];
+        snprintf(names[ns], sizeof names[ns], "class %.36s", data_class_name(ds, cl, cb, sizeof cb));
         ser[ns] = (PlotSeries){names[ns], px + start, py + start, at - start, PLOT_POINTS, cl, false};
         ns++;
     }
     double acc;
     session_eval_loss(s, true, &acc);
-    char mw[96], title[256], xl[96], yl[96];
-    snprintf(title, sizeof title, "Decision regions after %ld updates, accuracy %.1f%% — %s", s->steps, 100 * acc,
-             cmd_model_words(s, mw, sizeof mw));
+    char mw[96], title[320], xl[96], yl[96];
+    snprintf(title, sizeof title, "Decision regions after %ld updates, accuracy %.1f%% — %s%s", s->steps, 100 * acc,
+             cmd_model_words(s, mw, sizeof mw), d > 2 ? " (other features at their mean)" : "");
     PlotMap m = {G, G, x0, x1, y0, y1, z, conf, K, hinge ? "class (shade: margin)" : "class (shade: probability)",
                  PLOT_CLASSES, false, 0, NULL};
-    PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), feature_label(ds, 1, yl, sizeof yl), "boundary",
+    PlotFrame f = {title, feature_label(ds, fx, xl, sizeof xl), feature_label(ds, fy, yl, sizeof yl), "boundary",
                    K_BOUNDARY, false, live};
     return plot_map(p->plot, &f, &m, ser, ns, c->err);
 }
@@ -558,11 +586,25 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
     return n_path > 1 ? plot_map(p->plot, &f, &m, ser, 3, c->err) : plot_map(p->plot, &f, &m, ser + 2, 1, c->err);
 }
 
+/* Points the plotter at kind k's file: file= for the first kind drawn
+ * after `set plot png|svg file=`, KIND.png for every other. */
+static int claim_file(CmdCtx *c, CmdPlots *p, Kind k)
+{
+    PlotTarget t = plot_target(p->plot);
+    if (!p->file[0] || (t != PLOT_PNG && t != PLOT_SVG))
+        return 0;
+    if (!p->file_kind)
+        p->file_kind = 1 + (int)k;
+    return plot_set_target(p->plot, t, p->file_kind == 1 + (int)k ? p->file : NULL, c->err);
+}
+
 static int draw(CmdCtx *c, CmdPlots *p, Kind k, bool live)
 {
     if (need_model(c) != 0)
         return -1;
     plot_set_echo(p->plot, c->out);
+    if (claim_file(c, p, k) != 0)
+        return -1;
     p->drawing = true;
     int rc;
     switch (k) {
@@ -691,8 +733,12 @@ static void file_written(CmdCtx *c, CmdPlots *p, Kind k)
     PlotTarget t = plot_target(p->plot);
     if (t != PLOT_PNG && t != PLOT_SVG)
         return;
-    if (p->file[0])
+    if (p->file[0] && p->file_kind == 1 + (int)k)
         cmd_out(c, "plot %s: wrote %s\n", kind_names[k], p->file);
+    else if (p->file[0] && p->file_kind > 0)
+        cmd_out(c, "plot %s: wrote %s.%s (%s holds the %s plot; `set plot %s file=NAME` names another file)\n",
+                kind_names[k], kind_names[k], t == PLOT_PNG ? "png" : "svg", p->file,
+                kind_names[p->file_kind - 1], t == PLOT_PNG ? "png" : "svg");
     else
         cmd_out(c, "plot %s: wrote %s.%s\n", kind_names[k], kind_names[k], t == PLOT_PNG ? "png" : "svg");
 }
@@ -706,6 +752,8 @@ Plot *cmd_plot_for_race(CmdCtx *c)
     if (!p)
         return NULL;
     plot_set_echo(p->plot, c->out);
+    if (claim_file(c, p, K_COMPARE) != 0)
+        return NULL;
     return p->plot;
 }
 
@@ -738,13 +786,147 @@ static int picture_allowed(CmdCtx *c, CmdPlots *p, Kind k)
     if (t != PLOT_PNG && t != PLOT_SVG)
         return 0;
     char name[4200];
-    if (p->file[0])
+    if (p->file[0] && (!p->file_kind || p->file_kind == 1 + (int)k)) /* the kind that has file= (claim_file) */
         snprintf(name, sizeof name, "%s", p->file);
     else
         snprintf(name, sizeof name, "%s.%s", kind_names[k], t == PLOT_PNG ? "png" : "svg");
-    if (cmd_files_may_write(c, name) != 0)
+    if (cmd_policy_may_write(c, name) != 0)
         return -1;
-    cmd_files_wrote(c, name);
+    cmd_policy_wrote(c, name);
+    return 0;
+}
+
+/* The feature x= or y= of `plot boundary` names (a name or an index); -1
+ * with c->err. */
+static int boundary_feature(CmdCtx *c, const char *v)
+{
+    const Dataset *ds = c->s->data;
+    long idx;
+    for (int j = 0; j < ds->d; j++)
+        if (strcmp(ds->feature_names[j], v) == 0)
+            return j;
+    if (util_parse_long(v, 0, ds->d - 1, &idx))
+        return (int)idx;
+    CmdNearest g;
+    cmd_nearest_init(&g, v, strlen(v) <= 3 ? 1 : 3);
+    for (int j = 0; j < ds->d; j++)
+        cmd_nearest_add(&g, ds->feature_names[j]);
+    char dym[64] = "";
+    if (g.best)
+        snprintf(dym, sizeof dym, " (did you mean %.40s?)", g.best);
+    return cmd_fail(c, "no feature '%s'%s; the features are %s, %s%s (or indices 0 to %d)", v, dym,
+                    ds->feature_names[0], ds->feature_names[ds->d > 1], ds->d > 2 ? ", ..." : "", ds->d - 1);
+}
+
+/* The options after `plot KIND ...` (from argv[first]) of plot. */
+typedef struct PlotOpts {
+    bool logy;      /* loss: log scale */
+    double range;   /* surface: half-width, 0 automatic */
+    long grid;      /* surface: points per axis, 0 automatic */
+    bool contour;   /* surface: contour lines */
+    int bound[2];   /* boundary: x= and y= features */
+    int nbound;     /* bit 1: x= given, bit 2: y= given */
+} PlotOpts;
+
+/* Reads the options into o (which holds the defaults); -1 with c->err. */
+static int plot_options(CmdCtx *c, Kind k, int argc, char **argv, int first, PlotOpts *o)
+{
+    for (int i = first; i < argc; i++) {
+        char *w = argv[i];
+        if (k == K_LOSS && strcmp(w, "log") == 0) {
+            o->logy = true;
+        } else if (k == K_LOSS && strcmp(w, "linear") == 0) {
+            o->logy = false;
+        } else if (k == K_BOUNDARY && (strncmp(w, "x=", 2) == 0 || strncmp(w, "y=", 2) == 0)) {
+            int f = boundary_feature(c, w + 2);
+            if (f < 0)
+                return -1;
+            o->bound[w[0] == 'y'] = f;
+            o->nbound |= w[0] == 'y' ? 2 : 1;
+        } else if (k == K_SURFACE && strncmp(w, "range=", 6) == 0) {
+            if (!util_parse_double(w + 6, &o->range) || o->range <= 0)
+                return cmd_fail(c, "range= is the half-width of the window around the path, a number above 0, "
+                                "as in range=2");
+        } else if (k == K_SURFACE && strncmp(w, "grid=", 5) == 0) {
+            if (!util_parse_long(w + 5, 5, 201, &o->grid))
+                return cmd_fail(c, "grid= is the number of points per axis, from 5 to 201, as in grid=41");
+        } else if (k == K_SURFACE && strncmp(w, "style=", 6) == 0) {
+            if (strcmp(w + 6, "contour") != 0 && strcmp(w + 6, "heat") != 0)
+                return cmd_fail(c, "style= is heat or contour");
+            o->contour = strcmp(w + 6, "contour") == 0;
+        } else {
+            static const char *const opts[K_COUNT] = {"log or linear", "x=FEATURE y=FEATURE", "",
+                                                      "range=, grid= or style=", "", "", "", "", ""};
+            return cmd_fail(c, "plot %s does not take '%s'%s%s", kind_names[k], w, opts[k][0] ? "; it takes " : "",
+                            opts[k]);
+        }
+    }
+    if (o->nbound == 1 || o->nbound == 2)
+        return cmd_fail(c, "plot boundary takes both x= and y=, as in `plot boundary x=%s y=%s`",
+                        c->s->data->feature_names[0], c->s->data->feature_names[c->s->data->d > 1]);
+    if (o->nbound && o->bound[0] == o->bound[1])
+        return cmd_fail(c, "plot boundary needs two different features for x= and y=");
+    return 0;
+}
+
+/* `plot` alone: where pictures go and which are redrawn. */
+static int plot_where(CmdCtx *c, CmdPlots *p)
+{
+    char where[160];
+    cmd_out(c, "pictures go to: %s\n", plot_describe(p->plot, where, sizeof where));
+    cmd_out(c, "redrawn as the model learns:");
+    int shown = 0;
+    for (int k = 0; k < K_COUNT; k++)
+        if (p->live & (1u << k))
+            cmd_out(c, " %s", kind_names[k]), shown++;
+    cmd_out(c, "%s\n", shown ? "" : " nothing (plot loss, boundary, fit, surface, hist, grads or lr)");
+    return 0;
+}
+
+/* `plot search [NAME NAME]`: the last search's validation losses, a map
+ * over two names of a grid (the best trial in each cell) or points. */
+static int plot_search(CmdCtx *c, CmdPlots *p, int argc, char **argv)
+{
+    SearchPicture pic;
+    if (cmd_search_picture(c, argc, argv, &pic) != 0)
+        return -1;
+    plot_set_echo(p->plot, c->out);
+    if (claim_file(c, p, K_COMPARE) != 0) {
+        free(pic.x);
+        return -1;
+    }
+    char title[160], yl[600];
+    snprintf(title, sizeof title, "Search: validation loss over %s%s%s", pic.xname, pic.map ? " and " : "",
+             pic.map ? pic.yname : "");
+    int rc;
+    if (pic.map) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int i = 0; i < pic.nx * pic.ny; i++)
+            if (isfinite(pic.z[i])) {
+                lo = fmin(lo, pic.z[i]);
+                hi = fmax(hi, pic.z[i]);
+            }
+        PlotMap m = {pic.nx, pic.ny, 0, pic.nx - 1, 0, pic.ny - 1, pic.z, NULL, 0, "validation loss", PLOT_HEAT,
+                     lo > 0 && hi / lo > 100, plot_target(p->plot) == PLOT_TERMINAL ? 6 : 10, NULL};
+        PlotFrame f = {title, pic.xticks, pic.yticks, "search", K_COMPARE, false, false};
+        PlotSeries pts = {"trials", pic.x, pic.y, 0, PLOT_POINTS, 0, false};
+        rc = plot_map(p->plot, &f, &m, &pts, 0, c->err);
+    } else {
+        snprintf(yl, sizeof yl, "validation loss");
+        PlotFrame f = {title, pic.xticks, yl, "search", K_COMPARE, false, false};
+        PlotSeries pts = {"trials", pic.x, pic.y, pic.n_points, PLOT_POINTS, 0, false};
+        rc = plot_lines(p->plot, &f, &pts, 1, c->err);
+    }
+    free(pic.x);
+    if (rc != 0) {
+        bool missing = plot_failure(p->plot) == PLOT_FAIL_MISSING;
+        if (missing) {
+            cmd_out(c, "no picture: %s\n", c->err);
+            c->err[0] = '\0';
+        }
+        return missing ? 0 : -1;
+    }
+    drawn(c, p, K_COMPARE);
     return 0;
 }
 
@@ -753,17 +935,8 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     CmdPlots *p = plots(c);
     if (!p)
         return cmd_fail(c, "out of memory for plotting");
-    if (argc == 1) {
-        char where[160];
-        cmd_out(c, "pictures go to: %s\n", plot_describe(p->plot, where, sizeof where));
-        cmd_out(c, "redrawn as the model learns:");
-        int shown = 0;
-        for (int k = 0; k < K_COUNT; k++)
-            if (p->live & (1u << k))
-                cmd_out(c, " %s", kind_names[k]), shown++;
-        cmd_out(c, "%s\n", shown ? "" : " nothing (plot loss, boundary, fit, surface, hist, grads or lr)");
-        return 0;
-    }
+    if (argc == 1)
+        return plot_where(c, p);
     if (strcmp(argv[1], "off") == 0) {
         if (argc > 2)
             return cmd_fail(c, "plot off takes nothing more");
@@ -771,6 +944,8 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         cmd_out(c, "live plotting is off; pictures already drawn stay where they are\n");
         return 0;
     }
+    if (strcmp(argv[1], "search") == 0)
+        return plot_search(c, p, argc - 1, argv + 1);
     Kind k = K_LOSS;
     if (parse_kind(c, argv[1], &k) != 0)
         return -1;
@@ -780,7 +955,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     char hist[32] = "", surf[2][32] = {"", ""};
     double range = 0;
     long grid = 0;
-    bool contour = plot_target(p->plot) == PLOT_TERMINAL;
+    bool contour;
     int first = 2;
     if (k == K_HIST || k == K_SURFACE) {
         int need = k == K_HIST ? 1 : 2;
@@ -808,33 +983,18 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         }
         first = 2 + need;
     }
-    for (int i = first; i < argc; i++) {
-        char *w = argv[i];
-        if (k == K_LOSS && strcmp(w, "log") == 0) {
-            logy = true;
-        } else if (k == K_LOSS && strcmp(w, "linear") == 0) {
-            logy = false;
-        } else if (k == K_SURFACE && strncmp(w, "range=", 6) == 0) {
-            if (!util_parse_double(w + 6, &range) || range <= 0)
-                return cmd_fail(c, "range= is the half-width of the window around the path, a number above 0, "
-                                "as in range=2");
-        } else if (k == K_SURFACE && strncmp(w, "grid=", 5) == 0) {
-            if (!util_parse_long(w + 5, 5, 201, &grid))
-                return cmd_fail(c, "grid= is the number of points per axis, from 5 to 201, as in grid=41");
-        } else if (k == K_SURFACE && strncmp(w, "style=", 6) == 0) {
-            if (strcmp(w + 6, "contour") != 0 && strcmp(w + 6, "heat") != 0)
-                return cmd_fail(c, "style= is heat or contour");
-            contour = strcmp(w + 6, "contour") == 0;
-        } else {
-            static const char *const opts[K_COUNT] = {"log or linear", "", "", "range=, grid= or style=", "", "", "",
-                                                      "", ""};
-            return cmd_fail(c, "plot %s does not take '%s'%s%s", kind_names[k], w, opts[k][0] ? "; it takes " : "",
-                            opts[k]);
-        }
-    }
+    PlotOpts o = {logy, 0, 0, plot_target(p->plot) == PLOT_TERMINAL, {0, 1}, 0};
+    if (plot_options(c, k, argc, argv, first, &o) != 0)
+        return -1;
+    logy = o.logy, range = o.range, grid = o.grid, contour = o.contour;
+    int *bound = o.bound, nbound = o.nbound;
     /* draw with the new settings; keep the old ones when drawing fails */
     CmdPlots old = *p;
     p->logy = logy;
+    if (nbound) {
+        memcpy(p->bound, bound, sizeof p->bound);
+        p->bound_set = true;
+    }
     if (k == K_HIST)
         memcpy(p->hist, hist, sizeof hist);
     if (k == K_SURFACE) {
@@ -849,6 +1009,8 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         if (missing)
             cmd_out(c, "no picture: %s\n", c->err);
         memcpy(p->hist, old.hist, sizeof p->hist);
+        memcpy(p->bound, old.bound, sizeof p->bound);
+        p->bound_set = old.bound_set;
         memcpy(p->surf, old.surf, sizeof p->surf);
         p->surf_range = old.surf_range;
         p->surf_grid = old.surf_grid;
@@ -927,13 +1089,14 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
         if (!*file)
             return cmd_fail(c, "file= needs a file name, as in file=loss.%s", names[t]);
     }
-    if (file && (check_picture_file(c, file, names[t]) != 0 || cmd_files_may_write(c, file) != 0))
+    if (file && (check_picture_file(c, file, names[t]) != 0 || cmd_policy_may_write(c, file) != 0))
         return -1;
     if (plot_set_target(p->plot, targets[t], file, c->err) != 0)
         return -1;
     if (file)
-        cmd_files_wrote(c, file);
+        cmd_policy_wrote(c, file);
     snprintf(p->file, sizeof p->file, "%s", file ? file : "");
+    p->file_kind = 0;
     char where[160];
     cmd_out(c, "plots go to: %s\n", plot_describe(p->plot, where, sizeof where));
     return 0;
@@ -971,6 +1134,12 @@ CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
     } else if (strcmp(words[1], "surface") == 0 && argi <= 3) {
         AddCtx a = {add, ctx}; /* only parameters have a landscape */
         session_names(s, add_param, &a);
+    } else if (strcmp(words[1], "boundary") == 0 && s->data) {
+        for (int j = 0; j < s->data->d && j < 200; j++) { /* x=FEATURE y=FEATURE */
+            char w[80];
+            snprintf(w, sizeof w, "%c=%.70s", argi % 2 ? 'y' : 'x', s->data->feature_names[j]);
+            add(ctx, w);
+        }
     } else if (strcmp(words[1], "loss") == 0) {
         add(ctx, "log");
         add(ctx, "linear");

@@ -17,7 +17,9 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv);
 #define CMD_PLOT_WINDOW_COMPARE 6 /* the window a race is drawn in (its Kind in cmd_plot.c) */
 
 /* For `compare` (cmd_compare.c): c's plotter, made on first use, its
- * echo on c->out; NULL when out of memory. */
+ * echo on c->out, pointed at the race's picture file (file= when the race
+ * is the first kind drawn after it, else compare.png); NULL when out of
+ * memory. */
 struct Plot *cmd_plot_for_race(CmdCtx *c);
 /* Says where a race's chart went (window or file; the terminal shows it). */
 void cmd_plot_race_drawn(CmdCtx *c);

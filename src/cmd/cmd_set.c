@@ -6,6 +6,7 @@
 #include "cmd_handlers.h"
 #include "cmd_plot.h"
 #include "cmd_sched.h"
+#include "cmd_runs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -444,6 +445,7 @@ static const Settable settables[] = {
     {"schedule", cmd_set_schedule, NULL, cmd_complete_schedule},
     {"clip", cmd_set_clip, "norm=1", cmd_complete_clip},
     {"plot", cmd_set_plot, NULL, cmd_complete_set_plot},
+    {"tracking", cmd_set_tracking, "on", complete_switch},
     {"defaults", set_defaults, NULL, NULL},
     {NULL, NULL, NULL, NULL},
 };

@@ -37,8 +37,10 @@ static void print_data_summary(CmdCtx *c)
         cmd_out(c, "task: %s classification, %d classes (",
             ds->n_classes == 2 ? "binary" : "multi-class", ds->n_classes);
         for (int k = 0; k < ds->n_classes && k < 10; k++) {
-            if (ds->class_labels)
-                cmd_out(c, "%s%d = label %s: %ld", k ? ", " : "", k, NUM(ds->class_labels[k]), counts[k]);
+            char b[16];
+            const char *name = data_class_name(ds, k, b, sizeof b);
+            if (ds->class_names)
+                cmd_out(c, "%s%d %s: %ld", k ? ", " : "", k, name, counts[k]);
             else
                 cmd_out(c, "%s%d: %ld", k ? ", " : "", k, counts[k]);
         }
@@ -163,6 +165,99 @@ static int data_split_cmd(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
+
+#define LOAD_OPTS "target= features= drop= sep= header= missing= task="
+
+/* One key=value of `data load` into o; -1 with a refusal. */
+static int data_load_opt(CmdCtx *c, const char *k, const char *v, DataLoadOpts *o)
+{
+    static const char *const headers[] = {"auto", "yes", "no", NULL};
+    static const char *const missings[] = {"error", "drop", "mean", NULL};
+    static const char *const tasks[] = {"auto", "regression", "classification", NULL};
+    if (strcmp(k, "target") == 0 || strcmp(k, "features") == 0 || strcmp(k, "drop") == 0) {
+        *(k[0] == 't' ? &o->target : k[0] == 'f' ? &o->features : &o->drop) = v;
+        return 0;
+    }
+    if (strcmp(k, "sep") == 0) {
+        if (strcmp(v, "auto") == 0)
+            o->sep = 0;
+        else if (strcmp(v, ",") == 0 || strcmp(v, "comma") == 0)
+            o->sep = ',';
+        else if (strcmp(v, ";") == 0 || strcmp(v, "semicolon") == 0)
+            o->sep = ';';
+        else if (strcmp(v, "tab") == 0 || strcmp(v, "\\t") == 0)
+            o->sep = '\t';
+        else if (!*v) /* "sep=; data split": the ';' ended the command */
+            return cmd_fail(c, "sep= has no value: a ';' before another command ends the command; write "
+                               "sep=semicolon, or sep=; before another option or at the end of the line");
+        else
+            return cmd_fail(c, "sep must be auto, ',', ';' (or semicolon) or tab, got '%s'", v);
+        return 0;
+    }
+    const char *const *words = strcmp(k, "header") == 0    ? headers
+                               : strcmp(k, "missing") == 0 ? missings
+                               : strcmp(k, "task") == 0    ? tasks
+                                                           : NULL;
+    if (!words) {
+        const char *const keys[] = {"target", "features", "drop", "sep", "header", "missing", "task", NULL};
+        return cmd_fail(c, "unknown option '%s'%s: data load takes " LOAD_OPTS, k, CMD_DYM(k, keys, ""));
+    }
+    int i = 0;
+    while (words[i] && strcmp(words[i], v) != 0)
+        i++;
+    if (!words[i] && words == headers) { /* on/true, off/false as switches */
+        bool on;
+        if (!util_parse_bool(v, &on))
+            return cmd_fail(c, "header must be auto, yes or no, got '%s'", v);
+        i = on ? 1 : 2;
+    }
+    if (!words[i])
+        return cmd_fail(c, "%s must be %s, %s or %s, got '%s'", k, words[0], words[1], words[2], v);
+    if (words == headers)
+        o->header = i == 0 ? DATA_HEADER_AUTO : i == 1 ? DATA_HEADER_YES : DATA_HEADER_NO;
+    else if (words == missings)
+        o->missing = (DataMissing)i;
+    else
+        o->task = (DataTask)i;
+    return 0;
+}
+
+/* data load FILE [target=] [features=|drop=] [sep=] [header=] [missing=] [task=] */
+static int data_load_cmd(CmdCtx *c, int argc, char **argv)
+{
+    if (argc < 3 || !argv[2][0])
+        return cmd_fail(c, "data load needs a file: data load FILE.csv [target=COL] [drop=COL] [sep=auto|,|;|tab]");
+    DataLoadOpts o = {0};
+    for (int i = 3; i < argc; i++) {
+        char *k, *v;
+        if (!cmd_split_opt(argv[i], &k, &v))
+            return cmd_fail(c, "unexpected '%s': data load takes " LOAD_OPTS, argv[i]);
+        if (data_load_opt(c, k, v, &o) != 0)
+            return -1;
+    }
+    char found[4096]; /* inside a lesson, also beside the lesson file */
+    char note[1024];
+    Dataset *ds = data_load_file(cmd_path(c, argv[2], found, sizeof found), &o, note, sizeof note, c->err);
+    if (ds && c->interrupt && *c->interrupt) { /* Ctrl-C while reading: keep what was there */
+        data_free(ds);
+        return cmd_fail(c, "data load interrupted: the data is as it was");
+    }
+    if (!ds)
+        return -1;
+    if (data_set(c, ds) != 0)
+        return -1;
+    for (char *line = note; *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        cmd_out(c, "note: %s\n", line);
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    return 0;
+}
+
 int cmd_data(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -173,40 +268,8 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
         return 0;
     }
     const char *sub = argv[1];
-    if (strcmp(sub, "load") == 0) {
-        if (argc < 3 || !argv[2][0])
-            return cmd_fail(c, "data load needs a file: data load FILE.csv [target=COL] [header=auto|yes|no]");
-        const char *target = NULL;
-        DataHeader h = DATA_HEADER_AUTO;
-        for (int i = 3; i < argc; i++) {
-            char *k, *v;
-            if (!cmd_split_opt(argv[i], &k, &v))
-                return cmd_fail(c, "unexpected '%s': data load takes target= and header=", argv[i]);
-            if (strcmp(k, "target") == 0) {
-                target = v;
-            } else if (strcmp(k, "header") == 0) {
-                if (strcmp(v, "auto") == 0)
-                    h = DATA_HEADER_AUTO;
-                else if (strcmp(v, "yes") == 0 || strcmp(v, "on") == 0 || strcmp(v, "true") == 0)
-                    h = DATA_HEADER_YES;
-                else if (strcmp(v, "no") == 0 || strcmp(v, "off") == 0 || strcmp(v, "false") == 0)
-                    h = DATA_HEADER_NO;
-                else
-                    return cmd_fail(c, "header must be auto, yes or no, got '%s'", v);
-            } else {
-                return cmd_fail(c, "unknown option '%s': data load takes target= and header=", k);
-            }
-        }
-        char found[4096]; /* inside a lesson, also beside the lesson file */
-        Dataset *ds = data_load_csv(cmd_path(c, argv[2], found, sizeof found), target, h, c->err);
-        if (ds && c->interrupt && *c->interrupt) { /* Ctrl-C while reading: keep what was there */
-            data_free(ds);
-            return cmd_fail(c, "data load interrupted: the data is as it was");
-        }
-        if (!ds)
-            return -1;
-        return data_set(c, ds);
-    }
+    if (strcmp(sub, "load") == 0)
+        return data_load_cmd(c, argc, argv);
     if (strcmp(sub, "split") == 0 || strcmp(sub, "standardize") == 0 || strcmp(sub, "show") == 0) {
         if (!s->data)
             return cmd_fail(c, "no data yet: try `data moons` first");
@@ -247,8 +310,11 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
                 cmd_out(c, " %10s", NUM(ds->x[(size_t)i * ds->d + j]));
             if (ds->d > 10)
                 cmd_out(c, " %10s", "...");
-            for (int j = 0; j < ds->t; j++)
-                cmd_out(c, " | %8s", NUM(ds->y[(size_t)i * ds->t + j]));
+            for (int j = 0; j < ds->t; j++) {
+                char b[16];
+                double y = ds->y[(size_t)i * ds->t + j];
+                cmd_out(c, " | %8s", ds->class_names ? data_class_name(ds, (int)y, b, sizeof b) : NUM(y));
+            }
             cmd_out(c, "%s\n", i >= ds->n - ds->n_test ? "  (test)" : i >= ds->n_train ? "  (validation)" : "");
         }
         if (rows < ds->n)
@@ -433,7 +499,10 @@ int cmd_names(CmdCtx *c, int argc, char **argv)
 CmdComplete cmd_complete_data(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     static const char *const gen_opts[] = {"n=", "noise=", "seed=", "classes=", "features=", NULL};
-    static const char *const load_opts[] = {"target=", "header=auto", "header=yes", "header=no", NULL};
+    static const char *const load_opts[] = {"target=", "features=", "drop=", "sep=auto", "sep=,", "sep=;",
+                                            "sep=tab", "header=auto", "header=yes", "header=no", "missing=error",
+                                            "missing=drop", "missing=mean", "task=regression",
+                                            "task=classification", NULL};
     if (argi == 1) {
         cmd_add_list(data_subs, add, ctx);
         cmd_add_list(data_generators(), add, ctx);

@@ -7,6 +7,9 @@
 #include "cmd_inspect.h"
 #include "cmd_lesson.h"
 #include "cmd_compare.h"
+#include "cmd_runs.h"
+#include "cmd_search.h"
+#include "cmd_trial.h"
 #include "cmd_metrics.h"
 #include "cmd_plot.h"
 #include "explain.h"
@@ -15,7 +18,7 @@ const Cmd cmd_table[] = {
     {"help", 0, 1, CMD_NOT_RECORDED, "help [COMMAND]", "list the commands, or explain one",
      "Without a name, lists every command with a one-line summary. With one,\n"
      "shows its syntax, options and an example.", cmd_help, cmd_complete_help, NULL, NULL, NULL},
-    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data load FILE.csv | data split VAL [TEST] | data standardize | data show [ROWS]",
+    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data load FILE.csv [target=COL] [drop=COLS] [sep=..] [missing=..] | data split VAL [TEST] | data standardize | data show [ROWS]",
      "make, load, split, standardize or show the data",
      "Generators (n= rows, noise=, seed= default the session seed):\n"
      "  line     y = 2x + 1 + noise: learn a slope and an intercept (regression)\n"
@@ -23,9 +26,17 @@ const Cmd cmd_table[] = {
      "  sine     y = sin(x) + noise on [-pi, pi] (regression)\n"
      "  xor, circles, moons, spirals, gauss   2-D two-class problems\n"
      "  blobs    K Gaussian clusters (classes=K, features=D)\n"
-     "data load FILE.csv [target=COL[,COL...]] [header=auto|yes|no]\n"
-     "  A numeric CSV. target= names columns by header or 0-based index (default:\n"
-     "  the last). Integer labels in one target column make a classification task.\n"
+     "data load FILE.csv [target=COL[,COL...]] [features=COLS | drop=COLS] [sep=auto|,|;|tab]\n"
+     "          [header=auto|yes|no] [missing=error|drop|mean] [task=regression|classification]\n"
+     "  A CSV file. Columns are named by header or 0-based index; target= defaults to\n"
+     "  the last column, the features to every other one (features= keeps only those,\n"
+     "  drop= leaves some out, such as a row id). sep=auto detects commas, semicolons\n"
+     "  or tabs from the first line. Integer labels 0..999 or text labels in one\n"
+     "  target column make a classification task; text labels become classes sorted\n"
+     "  by name. Missing cells (empty, NA, NaN) are refused naming the line and column\n"
+     "  unless missing=drop leaves those rows out or missing=mean fills in the\n"
+     "  column's mean. Numbers need a decimal point (17.99, not 17,99). A column of\n"
+     "  whole numbers in order gets a note: it may be a row id to drop=.\n"
      "  A broken file is refused with FILE:LINE and the data already loaded stays.\n"
      "data split 0.2       hold out 20% of the rows for validation (shuffled with the seed;\n"
      "                     stratified by class for classification: each class keeps its share)\n"
@@ -33,7 +44,8 @@ const Cmd cmd_table[] = {
      "data standardize     zero mean, unit variance, from the training rows\n"
      "data                 summary: rows, features, targets, task, shares\n"
      "data show [ROWS]     the first rows (default 10)\n"
-     "Example: data moons n=300 noise=0.2", cmd_data, cmd_complete_data, NULL, NULL, NULL},
+     "Examples: data moons n=300 noise=0.2\n"
+     "          data load cancer.csv target=diagnosis drop=id sep=;", cmd_data, cmd_complete_data, NULL, NULL, NULL},
     {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME] [dropout=P[,P2...]]",
      "build a model sized from the data",
      "linear     one dense layer (regression, or raw scores for classes)\n"
@@ -136,16 +148,56 @@ const Cmd cmd_table[] = {
      "init he_normal        every weight with that initializer, biases zero\n"
      "init normal std=0.1 W1   one tensor only\n"
      "init ones b2", cmd_init, cmd_complete_init, NULL, NULL, NULL},
-    {"show", 1, -1, 0, "show NAME | NAME[i,j] | NAME[i]", "print a tensor or one element",
+    {"show", 1, -1, 0, "show NAME [all] | NAME[i,j] | NAME[a:b, j] | NAME[:, j] ...", "print a tensor, a slice or one element",
      "Names: W1 b1 ... (parameters), dW1 db1 ... (gradients), Z1 A1 dZ1 dA1 ...\n"
      "(this batch), X Y (the batch), yhat, loss. Indices are 0-based; layers count\n"
-     "from 1. A bare name does the same: `W1`, `dW1[0,2]`.", cmd_show, cmd_complete_names, NULL, NULL, NULL},
-    {"export", 2, 2, 0, "export NAME FILE.csv", "write a tensor as CSV with full precision",
-     "One line per row, values with 17 significant digits (%.17g), so the file\n"
-     "reads back exactly.", cmd_export, cmd_complete_export, NULL, NULL, NULL},
-    {"predict", 1, -1, 0, "predict X1 X2 ...", "the model's output for one input",
-     "Give one number per feature, in the data's own units (standardization is\n"
-     "applied for you). Prints yhat and, for classes, the predicted class.", cmd_predict, NULL, NULL, NULL, NULL},
+     "from 1. A bare name does the same: `W1`, `dW1[0,2]`.\n"
+     "A tensor is shown whole when it fits the screen, else its first and last\n"
+     "rows; `show W1 all` shows every row. Wide tables wrap by columns to the\n"
+     "terminal's width. Slices are Python's: W1[2:5, 0] (rows 2 to 4 of column 0),\n"
+     "W1[:, 1] (column 1), b1[1:] (from 1 on), W1[-3:] (the last three rows).\n"
+     "With data loaded from a file, W1's rows carry the feature names and the\n"
+     "output layer's columns the class (or target) names.", cmd_show, cmd_complete_names, NULL, NULL, NULL},
+    {"export", 2, 2, 0, "export NAME FILE.npy|FILE.csv", "write a tensor as NumPy .npy or CSV with full precision",
+     "FILE.npy: NumPy's format 1.0, little-endian float64, C order, the shape `show`\n"
+     "prints ((rows, cols), or (n,) for a bias): numpy.load reads it exactly.\n"
+     "Any other name: CSV, one line per row, values with 17 significant digits\n"
+     "(%.17g), so the file reads back exactly.\n"
+     "The optimizer's state goes by the names `state` prints: SLOT:PARAM.\n"
+     "Example: export W1 w1.npy      export exp_avg_sq:W1 v1.npy", cmd_export, cmd_complete_export, NULL, NULL, NULL},
+    {"import", 2, 2, CMD_CHANGES_MODEL, "import PARAM FILE.npy|FILE.csv", "replace a parameter from a .npy or CSV file",
+     "The file must hold exactly the parameter's shape: W1 (inputs, outputs), b1\n"
+     "(n,) (a CSV: one line of n values). A .npy must be float64 ('<f8') in C\n"
+     "order; anything else is refused with the reason. Like an edit, the loop\n"
+     "goes back to before `forward` for the current batch.\n"
+     "Example: import W1 w1_from_torch.npy", cmd_import, cmd_complete_import, NULL, NULL, NULL},
+    {"save", 1, 1, 0, "save FILE", "save the whole session to a file",
+     "Data (its rows, split and standardization), model, parameters, optimizer\n"
+     "and its state, every setting (loss, batch, seed, init, schedule, clipping,\n"
+     "penalties, dropout), the random generator and where the loop stands, so\n"
+     "`load FILE` continues with bit-identical numbers. The undo history is not\n"
+     "kept. The file is written whole or not at all (a temporary file beside it,\n"
+     "synced, then renamed); the format is in the README.\n"
+     "Example: save run1.plsave", cmd_save, cmd_complete_file, NULL, NULL, NULL},
+    {"load", 1, 1, CMD_CHANGES_MODEL, "load FILE", "replace the session with one saved by `save`",
+     "Everything `save` wrote comes back, and training goes on exactly as it\n"
+     "would have without the interruption. A truncated, corrupt, foreign or\n"
+     "newer-version file is refused with the reason and the session stays as it\n"
+     "was.\n"
+     "Example: load run1.plsave; step 10", cmd_load, cmd_complete_file, NULL, NULL, NULL},
+    {"predict", 1, -1, 0, "predict X1,X2,... | predict row N [train|val|test] | predict FILE.csv [out=FILE.csv]",
+     "the model's output for one input, a row of the data, or a file",
+     "predict 17.99,10.38,...   one number per feature, separated by commas or\n"
+     "                          spaces, in the data's own units (standardization is\n"
+     "                          applied for you): yhat and, for classes, the class\n"
+     "predict row N             row N of the data (as `data show` numbers them), with\n"
+     "                          its true label; predict row N val: the Nth row of the\n"
+     "                          validation share (train, val or test)\n"
+     "predict FILE.csv          every row of a file read like the data (the same\n"
+     "                          separator; columns by name when it has a header, else\n"
+     "                          by position): class and probabilities per row\n"
+     "  out=FILE.csv            writes them as CSV (row, class, p_CLASS ...) instead\n"
+     "Example: predict row 0 val", cmd_predict, cmd_complete_predict, NULL, NULL, NULL},
     {"undo", 0, 1, CMD_CHANGES_MODEL, "undo [N]", "put the model back as it was N updates ago (default 1)",
      "Restores the parameters, the optimizer's state, the step and epoch counters\n"
      "and the position in the data as they were before the last N updates, so the\n"
@@ -226,12 +278,15 @@ const Cmd cmd_table[] = {
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
      explain_cmd, cmd_complete_names, NULL, NULL, NULL},
-    {"plot", 0, -1, 0, "plot loss|boundary|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|off", "draw the model learning with gnuplot",
+    {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|off", "draw the model learning with gnuplot",
      "plot loss [log]      training loss per update, the epoch mean, and validation\n"
      "                     loss when there is a split (`data split 0.2`); the best\n"
      "                     epoch marked after `train N patience=P`\n"
-     "plot boundary        2-D classification: decision regions (paler where the model\n"
-     "                     is less sure) with the training points by class\n"
+     "plot boundary [x=FEATURE y=FEATURE]\n"
+     "                     classification: decision regions (paler where the model\n"
+     "                     is less sure) with the training points by class; with\n"
+     "                     more than two features, over the two named (by name or\n"
+     "                     index), the others held at their training mean\n"
      "plot fit             1-D regression: the model's curve over the data\n"
      "plot surface P1 P2 [range=R] [grid=N] [style=heat|contour]\n"
      "                     training loss over a grid of two parameter elements\n"
@@ -248,9 +303,11 @@ const Cmd cmd_table[] = {
      "change and up to ten times a second while `train` runs; in the terminal and in\n"
      "files when `step` or `train` ends. `set plot` chooses where pictures go: a\n"
      "window (when there is a display), the terminal (gnuplot's dumb terminal, sized\n"
-     "to the window), or png/svg files (file=NAME; default KIND.png, as in loss.png).\n"
+     "to the window), or png/svg files: KIND.png, as in loss.png, or file=NAME, which\n"
+     "holds the first kind drawn after `set plot`; every other kind keeps its own\n"
+     "KIND.png, so one picture never overwrites another.\n"
      "Needs gnuplot (`sudo apt-get install gnuplot`); without it everything else works.\n"
-     "Examples: plot loss log    plot boundary    plot surface W1[0,0] W1[1,0] range=3",
+     "Examples: plot loss log    plot boundary x=radius y=texture    plot surface W1[0,0] W1[1,0] range=3",
      cmd_plot, cmd_complete_plot, NULL, NULL, NULL},
     {"compare", 1, -1, 0, "compare optimizer NAME NAME ... [epochs=N] [lr=X] [from=init]", "race optimizers from the same start",
      "Copies of the model train side by side from the same parameters over the\n"
@@ -268,6 +325,55 @@ const Cmd cmd_table[] = {
      "epochs=N (default 20); lr=X sets every racer's learning rate first.\n"
      "Example: compare optimizer sgd momentum nesterov adam epochs=30 lr=0.05 from=init",
      cmd_compare, cmd_complete_compare, NULL, NULL, NULL},
+    {"cv", 1, 2, 0, "cv K [epochs=N]", "k-fold cross-validation of the model and hyperparameters",
+     "Deals the rows (all but a test share) into K folds, shuffled with the session\n"
+     "seed and, for classification, stratified: every fold holds each class's share\n"
+     "to one row. Each fold in turn validates while the others train a copy of the\n"
+     "model from the same fresh initialization (`set init`, the session seed) with\n"
+     "the hyperparameters in force (optimizer, lr, batch, penalties, dropout,\n"
+     "schedule, clipping); standardized data is standardized again from each fold's\n"
+     "training rows. Prints a table per fold (rows, final training loss, validation\n"
+     "loss and accuracy) and the mean ± the sample standard deviation (n-1).\n"
+     "Your own model, optimizer state, data and position are not touched. Ctrl-C\n"
+     "stops after the fold running, with the folds so far. Each fold is logged as a\n"
+     "run (`runs`). epochs=N (default 20) trains each fold N epochs.\n"
+     "Example: data moons n=300; model mlp 8; set lr 0.1; cv 5 epochs=30",
+     cmd_cv, cmd_complete_cv, NULL, NULL, NULL},
+    {"search", 0, -1, 0, "search grid NAME=V1,V2,... [NAME=...] [epochs=N] [cv=K] | search random N NAME=LO..HI[:log] "
+     "NAME=V1,V2,... [epochs=N] [cv=K] [seed=S] | search | search use BEST|N",
+     "grid or random search over hyperparameters",
+     "Trains one fresh copy of the model per trial (the session seed's initialization,\n"
+     "your loss, schedule and clipping) and scores it by validation loss (needs\n"
+     "`data split`), or with cv=K by the mean validation loss of K-fold\n"
+     "cross-validation. Your own model and settings are not touched.\n"
+     "Names: lr, batch, l1, l2, dropout, momentum, weight_decay (numbers), optimizer,\n"
+     "init, act (words: an optimizer or initializer starts from its defaults, as\n"
+     "`set optimizer NAME` does) and hidden (widths joined by x: hidden=8,16x16).\n"
+     "search grid lr=0.01,0.1 batch=16,32     every combination (first name slowest)\n"
+     "search random 30 lr=1e-4..1:log l2=0,1e-3 seed=7\n"
+     "                     30 draws: LO..HI uniformly, :log log-uniformly, lists evenly;\n"
+     "                     seed= (default the session seed) repeats the same draws\n"
+     "epochs=N (default 20) a trial. A progress line shows trial i of n and the best\n"
+     "so far; Ctrl-C stops after the trial running, keeping the table so far.\n"
+     "search               the last table, best first\n"
+     "search use BEST|N    apply that trial's settings (a new model when hidden, act or\n"
+     "                     dropout differ) and say what changed\n"
+     "`plot search [NAME NAME]` draws the scores; every trial is logged (`runs`).",
+     cmd_search, cmd_complete_search, NULL, NULL, NULL},
+    {"runs", 0, -1, CMD_NOT_RECORDED, "runs [all] | runs show ID | runs compare ID ID... | runs dir [DIR]",
+     "the run log: every train, cv fold and search trial",
+     "Every `train`, `cv` fold and `search` trial is a run, appended as one JSON line\n"
+     "to runs.jsonl with a CSV of its epochs (ID.csv) beside it, in the run folder:\n"
+     "`runs dir DIR`, else $PARAMLAB_RUNS, else $XDG_DATA_HOME/paramlab/runs\n"
+     "(default ~/.local/share/paramlab/runs). `set tracking off` stops logging.\n"
+     "runs                 the latest runs: id, time, kind, data, model, optimizer,\n"
+     "                     lr, batch, epochs, final training and validation loss, accuracy\n"
+     "runs all             every run in the log\n"
+     "runs show ID         every field of one run and its epochs (the start of an id is enough)\n"
+     "runs compare ID ID   runs side by side and their loss curves on one chart\n"
+     "runs dir [DIR]       where runs go, or send them to DIR\n"
+     "README.md documents the fields, for pandas, a spreadsheet or gnuplot.",
+     cmd_runs, cmd_complete_runs, NULL, NULL, NULL},
     {"expect", 2, -1, CMD_EXPECTATION, "expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...",
      "check a number, or that a command is refused; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
@@ -324,7 +430,10 @@ const Cmd cmd_table[] = {
     {"pause", 0, 0, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "pause", "wait for Enter (in lessons)",
      "Waits until the learner presses Enter, so a block can be taken in steps.\n"
      "Where no one can answer (--check, run, batch) it does nothing.", cmd_pause, NULL, NULL, NULL, NULL},
-    {"quit", 0, 0, CMD_NOT_RECORDED, "quit", "leave paramlab (also Ctrl-D)", "Leaves paramlab.", cmd_quit, NULL, NULL, NULL, "exit"},
+    {"quit", 0, 0, CMD_NOT_RECORDED, "quit", "leave paramlab, or the lesson being taken (also Ctrl-D)",
+     "Leaves paramlab. Inside a lesson started with `lesson N`, leaves the lesson\n"
+     "instead: your own session (data, model, parameters, settings) comes back\n"
+     "exactly as it was before the lesson; a second `quit` leaves paramlab.", cmd_quit, NULL, NULL, NULL, "exit"},
     {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

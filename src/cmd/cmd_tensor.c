@@ -4,6 +4,7 @@
  * mean", printing a tensor, and editing parameters by assignment
  * (W1[0,2] = 0.5, b1 = [0, 0.1]). */
 #include "cmd_tensor.h"
+#include "cmd_grid.h"
 #include "cmd_hint.h"
 #include "cmd_util.h"
 
@@ -15,61 +16,7 @@
 
 void cmd_print_tensor(CmdCtx *c, const Tensor *t, const char *what)
 {
-    int rows = t->rows, cols = t->cols;
-    cmd_out(c, "%s  ", t->name);
-    if (t->vector)
-        cmd_out(c, "(%d)", cols);
-    else
-        cmd_out(c, "(%d×%d)", rows, cols);
-    if (what)
-        cmd_out(c, "  %s", what);
-    cmd_out(c, "\n");
-    if (rows == 0 || cols == 0) {
-        cmd_out(c, "  (empty)\n");
-        return;
-    }
-    int show_r[32], nr = 0, show_c[32], nc = 0;
-    bool cut_r = rows > 20, cut_c = cols > 12;
-    for (int i = 0; i < rows; i++)
-        if (!cut_r || i < 10 || i >= rows - 5)
-            show_r[nr++] = i;
-    for (int j = 0; j < cols; j++)
-        if (!cut_c || j < 8 || j >= cols - 3)
-            show_c[nc++] = j;
-    int width = 1;
-    char buf[64];
-    for (int a = 0; a < nr; a++)
-        for (int b = 0; b < nc; b++) {
-            int w = (int)strlen(cmd_num(c, t->data[(size_t)show_r[a] * cols + show_c[b]], buf, sizeof buf));
-            if (w > width)
-                width = w;
-        }
-    int lw = snprintf(buf, sizeof buf, "%d", rows - 1);
-    if (t->vector)
-        lw = 0;
-    cmd_out(c, "%*s", lw + 2, "");
-    for (int b = 0; b < nc; b++) {
-        if (cut_c && b == 8)
-            cmd_out(c, "  ...");
-        cmd_out(c, "  %*d", width, show_c[b]);
-    }
-    cmd_out(c, "\n");
-    for (int a = 0; a < nr; a++) {
-        if (cut_r && a == 10)
-            cmd_out(c, "%*s  ... %d more rows ...\n", lw, "", rows - 15);
-        if (t->vector)
-            cmd_out(c, "  ");
-        else
-            cmd_out(c, "  %*d", lw, show_r[a]);
-        for (int b = 0; b < nc; b++) {
-            if (cut_c && b == 8)
-                cmd_out(c, "  ...");
-            cmd_out(c, "  %*s", width, cmd_num(c, t->data[(size_t)show_r[a] * cols + show_c[b]], buf, sizeof buf));
-        }
-        cmd_out(c, "\n");
-    }
-    if (cut_c)
-        cmd_out(c, "  (%d columns; `export %s FILE.csv` writes them all)\n", cols, t->name);
+    cmd_print_view(c, t, what, NULL);
 }
 
 /* What the rows and columns of a named tensor mean, for the heading. */
@@ -92,9 +39,36 @@ static const char *tensor_meaning(const Tensor *t)
     }
 }
 
-int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, long *j)
+/* Trims blanks around s in place. */
+static char *trim(char *s)
 {
-    *i = *j = -1;
+    while (isspace((unsigned char)*s))
+        s++;
+    for (char *e = s + strlen(s); e > s && isspace((unsigned char)e[-1]);)
+        *--e = '\0';
+    return s;
+}
+
+/* One index or slice "i", "a:b", ":b", "a:", ":" into x; false when
+ * malformed. */
+static bool parse_index(char *s, CmdIndex *x)
+{
+    char *colon = strchr(s, ':');
+    x->slice = colon != NULL;
+    x->open_lo = x->open_hi = false;
+    if (!colon)
+        return util_parse_long(s, 0, 100000000, &x->lo);
+    *colon = '\0';
+    char *a = trim(s), *b = trim(colon + 1);
+    x->open_lo = !*a;
+    x->open_hi = !*b;
+    return (x->open_lo || util_parse_long(a, -100000000, 100000000, &x->lo)) &&
+           (x->open_hi || util_parse_long(b, -100000000, 100000000, &x->hi)) && !strchr(b, ':');
+}
+
+int cmd_parse_slice(CmdCtx *c, const char *ref, char *name, size_t n, CmdRef *r)
+{
+    r->n = 0;
     const char *br = strchr(ref, '[');
     size_t len = br ? (size_t)(br - ref) : strlen(ref);
     if (len == 0 || len >= n)
@@ -108,28 +82,83 @@ int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, lon
         return 0;
     const char *close = strchr(br, ']');
     if (!close || close[1] != '\0')
-        return cmd_fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
+        return cmd_fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based), a slice as NAME[a:b, j]", ref);
     char idx[64];
     size_t il = (size_t)(close - br - 1);
     if (il == 0 || il >= sizeof idx)
-        return cmd_fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based)", ref);
+        return cmd_fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based), a slice as NAME[a:b, j]", ref);
     memcpy(idx, br + 1, il);
     idx[il] = '\0';
     char *comma = strchr(idx, ',');
     if (comma)
         *comma = '\0';
-    char *a = idx, *b = comma ? comma + 1 : NULL;
-    while (isspace((unsigned char)*a))
-        a++;
-    while (b && isspace((unsigned char)*b))
-        b++;
-    for (char *e = a + strlen(a); e > a && isspace((unsigned char)e[-1]);)
-        *--e = '\0';
-    if (b)
-        for (char *e = b + strlen(b); e > b && isspace((unsigned char)e[-1]);)
-            *--e = '\0';
-    if (!util_parse_long(a, 0, 100000000, i) || (b && !util_parse_long(b, 0, 100000000, j)))
-        return cmd_fail(c, "'%s': indices are whole numbers from 0, as in %s[0,1]", ref, name);
+    char *part[2] = {trim(idx), comma ? trim(comma + 1) : NULL};
+    bool slice = strchr(part[0], ':') || (part[1] && strchr(part[1], ':'));
+    for (int k = 0; k < 2 && part[k]; k++, r->n++)
+        if (!parse_index(part[k], &r->at[k]))
+            return slice ? cmd_fail(c, "'%s': a slice is a:b with whole numbers (b excluded, either may be left "
+                                       "out), as in %s[0:5, 0] or %s[:, 1]", ref, name, name)
+                         : cmd_fail(c, "'%s': indices are whole numbers from 0, as in %s[0,1]", ref, name);
+    return 0;
+}
+
+bool cmd_ref_sliced(const CmdRef *r)
+{
+    for (int k = 0; k < r->n; k++)
+        if (r->at[k].slice)
+            return true;
+    return false;
+}
+
+int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, long *j)
+{
+    CmdRef r;
+    *i = *j = -1;
+    if (cmd_parse_slice(c, ref, name, n, &r) != 0)
+        return -1;
+    if (cmd_ref_sliced(&r))
+        return cmd_fail(c, "'%s' is a slice; this needs one element, as in %s[0,1]", ref, name);
+    if (r.n > 0)
+        *i = r.at[0].lo;
+    if (r.n > 1)
+        *j = r.at[1].lo;
+    return 0;
+}
+
+/* The range [*lo, *hi) an index or slice picks among dim; Python's rules
+ * (negative counts from the end, bounds clamped); -1 when an element is
+ * out of range. */
+static int index_range(const CmdIndex *x, int dim, long *lo, long *hi)
+{
+    if (!x->slice) {
+        *lo = x->lo, *hi = x->lo + 1;
+        return x->lo < dim ? 0 : -1;
+    }
+    long a = x->open_lo ? 0 : x->lo, b = x->open_hi ? dim : x->hi;
+    a += a < 0 ? dim : 0;
+    b += b < 0 ? dim : 0;
+    *lo = a < 0 ? 0 : a > dim ? dim : a;
+    *hi = b < *lo ? *lo : b > dim ? dim : b;
+    return 0;
+}
+
+int cmd_ref_view(CmdCtx *c, const Tensor *t, const CmdRef *r, CmdView *v)
+{
+    *v = (CmdView){.sliced = true, .r0 = 0, .r1 = t->rows, .c0 = 0, .c1 = t->cols};
+    const CmdIndex *rows = NULL, *cols = NULL;
+    if (r->n == 1 && (t->vector || t->rows == 1))
+        cols = &r->at[0];
+    else
+        rows = &r->at[0], cols = r->n > 1 ? &r->at[1] : NULL;
+    if (r->n > 1 && t->vector)
+        return cmd_fail(c, "%s has one index, as in %s[2:5]", t->name, t->name);
+    if ((rows && index_range(rows, t->rows, &v->r0, &v->r1) != 0) ||
+        (cols && index_range(cols, t->cols, &v->c0, &v->c1) != 0)) {
+        if (t->vector)
+            return cmd_fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
+        return cmd_fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows,
+                        t->cols, t->rows - 1, t->cols - 1);
+    }
     return 0;
 }
 
@@ -179,16 +208,25 @@ int cmd_ref(CmdCtx *c, const char *ref, Tensor *t, long *at)
     return 0;
 }
 
-int cmd_show_ref(CmdCtx *c, const char *ref)
+int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
 {
     char name[32];
-    long i, j;
-    if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+    CmdRef r;
+    if (cmd_parse_slice(c, ref, name, sizeof name, &r) != 0)
         return -1;
     Tensor t;
     int rc = session_tensor(c->s, name, &t, c->err);
     if (rc != 0)
         return cmd_name_refused(c, name, rc);
+    if (cmd_ref_sliced(&r)) {
+        CmdView v;
+        if (cmd_ref_view(c, &t, &r, &v) != 0)
+            return -1;
+        v.all = all;
+        cmd_print_view(c, &t, tensor_meaning(&t), &v);
+        return 0;
+    }
+    long i = r.n > 0 ? r.at[0].lo : -1, j = r.n > 1 ? r.at[1].lo : -1;
     if (i < 0) {
         TensorName tn;
         if (tensor_name_parse(name, &tn) && tn.kind == 's') {
@@ -203,7 +241,7 @@ int cmd_show_ref(CmdCtx *c, const char *ref)
             cmd_out(c, "loss = %s\n", NUM(t.data[0]));
             return 0;
         }
-        cmd_print_tensor(c, &t, tensor_meaning(&t));
+        cmd_print_view(c, &t, tensor_meaning(&t), &(CmdView){.all = all});
         return 0;
     }
     size_t at;

@@ -5,10 +5,35 @@
 #define PARAMLAB_CMD_TENSOR_H
 
 #include "cmd_ctx.h"
+#include "cmd_grid.h"
 
-/* Parses "NAME", "NAME[i]" or "NAME[i,j]" into name (n bytes) and 0-based
- * indices (-1 when absent), without asking whether the name exists.
- * -1 with c->err on a malformed name or brackets. */
+/* One index or slice of a reference: an element i (lo), or a:b with
+ * either end left open. */
+typedef struct CmdIndex {
+    bool slice;            /* a:b rather than one index */
+    bool open_lo, open_hi; /* ":b", "a:" */
+    long lo, hi;           /* the index, or the slice's ends (may be negative) */
+} CmdIndex;
+/* The brackets of a reference: none, one or two indices. */
+typedef struct CmdRef {
+    int n;           /* 0: the whole name */
+    CmdIndex at[2];
+} CmdRef;
+
+/* The one grammar of references: "NAME", "NAME[i]", "NAME[i,j]" and the
+ * slices "NAME[a:b]", "NAME[a:b, j]", "NAME[:, j]", "NAME[1:]" into name
+ * (n bytes) and r, without asking whether the name exists. -1 with
+ * c->err on a malformed name or brackets. */
+int cmd_parse_slice(CmdCtx *c, const char *ref, char *name, size_t n, CmdRef *r);
+/* Whether r holds a slice. */
+bool cmd_ref_sliced(const CmdRef *r);
+/* The part of t that r picks, as a view (one index on a vector or a
+ * one-row tensor picks columns, on a matrix rows); -1 with c->err when an
+ * element index is out of range. */
+int cmd_ref_view(CmdCtx *c, const Tensor *t, const CmdRef *r, CmdView *v);
+
+/* cmd_parse_slice for one element: 0-based indices (-1 when absent); a
+ * slice is refused. -1 with c->err. */
 int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, long *j);
 /* Resolves the element (i, j) of t to a flat index; a vector, a one-row
  * tensor ([i] is the column) and a one-column tensor take one index. -1
@@ -25,11 +50,12 @@ int cmd_name_refused(CmdCtx *c, const char *name, int code);
 /* A name that may exist in some session (W3, dA1, yhat ...), or an element
  * NAME[...] of one, judged by its name alone. */
 bool cmd_known_name(const char *word);
-/* Prints t, abridged past 20 rows or 12 columns, with row and column
- * indices and `what` (NULL: nothing) in the heading. */
+/* Prints t with `what` (NULL: nothing) in the heading: cmd_print_view
+ * of all of it, rows cut to the screen. */
 void cmd_print_tensor(CmdCtx *c, const Tensor *t, const char *what);
-/* Shows a name or one element of it (what `W1` or `show W1[0,1]` prints). */
-int cmd_show_ref(CmdCtx *c, const char *ref);
+/* Shows a name, one element or a slice of it (what `W1`, `show W1[0,1]`
+ * or `show W1[2:5, 0]` prints); all: every row and column. */
+int cmd_show_ref(CmdCtx *c, const char *ref, bool all);
 /* NAME[i,j] = v  or  NAME = [..] / [[..],[..]]: edits a parameter. */
 int cmd_assign(CmdCtx *c, char *lhs, char *rhs);
 

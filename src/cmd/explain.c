@@ -12,6 +12,7 @@
  * computed here, for display. Long sums are abridged, and a note says what
  * the terms left out add up to. Nothing in the session changes. */
 #include "explain.h"
+#include "cmd_grid.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -805,14 +806,19 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
     }
 
     const char *to = k == m->n_layers ? "output" : "neuron";
-    char in_name[32];
+    char in_name[32], ob[64], on[80] = "";
     input_name(m, k, in_name, sizeof in_name);
+    Tensor wt = {.rows = 1, .cols = nn_outputs(m), .editable = true, .layer = k};
+    snprintf(wt.name, sizeof wt.name, "W%d", k);
+    const char *olab = k == m->n_layers ? cmd_grid_col_label(c, &wt, j, ob, sizeof ob) : NULL;
+    if (olab) /* the class or target the output stands for */
+        snprintf(on, sizeof on, " (%.60s)", olab);
     if (bias)
-        cmd_out(c, "%s is the bias of %s %d in layer %d: Z%d[b,%d] = Σ_i %s[b,i]·W%d[i,%d] + b%d[%d]\n", pname, to, j, k,
-            k, j, in_name, k, j, k, j);
+        cmd_out(c, "%s is the bias of %s %d%s in layer %d: Z%d[b,%d] = Σ_i %s[b,i]·W%d[i,%d] + b%d[%d]\n", pname, to, j,
+            on, k, k, j, in_name, k, j, k, j);
     else if (k == 1)
-        cmd_out(c, "%s weighs input %d (%s) into %s %d of layer 1: Z1[b,%d] = Σ_i X[b,i]·W1[i,%d] + b1[%d]\n", pname, i,
-            s->data->feature_names[i], to, j, j, j, j);
+        cmd_out(c, "%s weighs input %d (%s) into %s %d%s of layer 1: Z1[b,%d] = Σ_i X[b,i]·W1[i,%d] + b1[%d]\n", pname,
+            i, s->data->feature_names[i], to, j, on, j, j, j);
     else
         cmd_out(c, "%s weighs neuron %d of layer %d into %s %d of layer %d: Z%d[b,%d] = Σ_i A%d[b,i]·W%d[i,%d] + b%d[%d]\n",
             pname, i, k - 1, to, j, k, k, j, k - 1, k, j, k, j);

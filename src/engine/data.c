@@ -28,14 +28,26 @@ void data_free(Dataset *ds)
     if (ds->target_names)
         for (int j = 0; j < ds->t; j++)
             free(ds->target_names[j]);
+    if (ds->class_names)
+        for (int k = 0; k < ds->n_classes; k++)
+            free(ds->class_names[k]);
+    free(ds->class_names);
+    free(ds->feature_cols);
     free(ds->feature_names);
     free(ds->target_names);
     free(ds->x);
     free(ds->y);
     free(ds->mean);
     free(ds->std);
-    free(ds->class_labels);
     free(ds);
+}
+
+const char *data_class_name(const Dataset *ds, int k, char *buf, size_t size)
+{
+    if (ds->class_names && k >= 0 && k < ds->n_classes)
+        return ds->class_names[k];
+    snprintf(buf, size, "%d", k);
+    return buf;
 }
 
 /* A zeroed data set of n rows, d features and t targets with all rows in
@@ -73,16 +85,24 @@ Dataset *data_clone(const Dataset *ds)
     c->n_train = ds->n_train;
     c->n_test = ds->n_test;
     c->standardized = ds->standardized;
+    memcpy(c->recipe, ds->recipe, sizeof c->recipe);
     bool ok = true;
     for (int j = 0; j < ds->d; j++)
         ok = ok && (c->feature_names[j] = util_strdup(ds->feature_names[j])) != NULL;
     for (int j = 0; j < ds->t; j++)
         ok = ok && (c->target_names[j] = util_strdup(ds->target_names[j])) != NULL;
-    if (ok && ds->class_labels) {
-        c->class_labels = util_calloc((size_t)ds->n_classes, sizeof(double));
-        ok = c->class_labels != NULL;
+    c->sep = ds->sep;
+    c->header = ds->header;
+    c->file_cols = ds->file_cols;
+    if (ok && ds->class_names) {
+        ok = (c->class_names = util_calloc((size_t)ds->n_classes, sizeof(char *))) != NULL;
+        for (int k = 0; ok && k < ds->n_classes; k++)
+            ok = (c->class_names[k] = util_strdup(ds->class_names[k])) != NULL;
+    }
+    if (ok && ds->feature_cols) {
+        ok = (c->feature_cols = util_calloc((size_t)ds->d, sizeof(int))) != NULL;
         if (ok)
-            memcpy(c->class_labels, ds->class_labels, sizeof(double) * (size_t)ds->n_classes);
+            memcpy(c->feature_cols, ds->feature_cols, sizeof(int) * (size_t)ds->d);
     }
     if (ok && ds->mean) {
         c->mean = util_calloc((size_t)ds->d, sizeof(double));
@@ -467,6 +487,11 @@ Dataset *data_generate_until(const char *name, const DataGenOpts *o, volatile si
         ds->classification = true;
         ds->n_classes = k;
     }
+    int at = snprintf(ds->recipe, sizeof ds->recipe, "%s n=%d noise=%.15g seed=%llu", g->name, n, noise,
+                      (unsigned long long)o->seed);
+    if (at > 0 && (size_t)at < sizeof ds->recipe && (g->takes_classes || g->takes_features))
+        snprintf(ds->recipe + at, sizeof ds->recipe - (size_t)at, g->takes_classes ? " classes=%d features=%d"
+                 : " features=%d", g->takes_classes ? k : d, d);
     free(perm);
     free(centres);
     if (stopped) {
@@ -567,9 +592,7 @@ static void stratum_cut(long m, double val, double test, long *k_val, long *k_te
     *k_test = t;
 }
 
-/* The stratum of row r: its class when there are several groups, else 0
- * (a label outside [0, groups) joins class 0 rather than overrun). */
-static int stratum_of(const Dataset *ds, int r, int groups)
+int data_stratum(const Dataset *ds, int r, int groups)
 {
     double label = ds->y[(size_t)r * (size_t)ds->t];
     return groups > 1 && label >= 0 && label < groups ? (int)label : 0;
@@ -608,7 +631,7 @@ int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err)
         return util_err(err, "out of memory splitting %d rows", n);
     }
     for (int r = 0; r < n; r++)
-        count[stratum_of(ds, r, groups)]++;
+        count[data_stratum(ds, r, groups)]++;
     long n_val = 0, n_test = 0;
     for (int g = 0; g < groups; g++) {
         stratum_cut(count[g], val, test, &k_val[g], &k_test[g]);
@@ -635,7 +658,7 @@ int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err)
         int n_train = n - (int)n_val - (int)n_test;
         int at[3] = {0, n_train, n_train + (int)n_val}; /* next slot of each share */
         for (int i = 0; i < n; i++) {
-            int g = stratum_of(ds, perm[i], groups);
+            int g = data_stratum(ds, perm[i], groups);
             long place = seen[g]++, train = count[g] - k_val[g] - k_test[g];
             int share = place < train ? 0 : place < train + k_val[g] ? 1 : 2;
             order[at[share]++] = perm[i];

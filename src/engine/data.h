@@ -6,7 +6,10 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "binio.h"
 
 typedef struct Dataset {
     char name[64];          /* "moons", or the file's base name */
@@ -19,14 +22,18 @@ typedef struct Dataset {
     char **target_names;    /* t names */
     bool classification;    /* y is one column of integer labels */
     int n_classes;          /* classes 0..n_classes-1 when classification */
-    double *class_labels;   /* (n_classes) the label in the file each class stands for when the
-                             * file's labels were not 0..K-1 ({2, 4}: classes 0, 1); NULL: class k
-                             * is label k */
     int n_train;            /* rows 0..n_train-1 train, */
     int n_test;             /* the last n_test rows are the test share, and the
                              * rows between validate (data_share_rows) */
     bool standardized;      /* features were standardized */
     double *mean, *std;     /* (d) training statistics when standardized */
+    char **class_names;     /* (n_classes) names when the labels were text or
+                             * were renumbered, else NULL (class k is "k") */
+    char sep;               /* a loaded file's separator, else 0 */
+    bool header;            /* a loaded file had a header row */
+    int file_cols;          /* columns of the loaded file, else 0 */
+    int *feature_cols;      /* (d) file column of each feature, or NULL */
+    char recipe[192];       /* how it was made: "moons n=300 noise=0.2 seed=42", "load FILE" */
 } Dataset;
 
 /* Options of a generator; a field left at its "unset" value (n = 0,
@@ -51,6 +58,38 @@ Dataset *data_generate(const char *name, const DataGenOpts *o, char *err);
 Dataset *data_generate_until(const char *name, const DataGenOpts *o, volatile sig_atomic_t *interrupt, char *err);
 
 typedef enum DataHeader { DATA_HEADER_AUTO, DATA_HEADER_YES, DATA_HEADER_NO } DataHeader;
+typedef enum DataMissing { DATA_MISSING_ERROR, DATA_MISSING_DROP, DATA_MISSING_MEAN } DataMissing;
+typedef enum DataTask { DATA_TASK_AUTO, DATA_TASK_REGRESSION, DATA_TASK_CLASSIFICATION } DataTask;
+
+/* How to read a CSV file; zeroed means the defaults (last column the
+ * target, every other column a feature, separator detected, header
+ * detected, missing cells refused, task from the values). */
+typedef struct DataLoadOpts {
+    const char *target;    /* NULL, or names / 0-based indices, comma-separated */
+    const char *features;  /* NULL, or the feature columns (names or indices) */
+    const char *drop;      /* NULL, or columns left out (names or indices) */
+    char sep;              /* ',' ';' '\t', or 0 to detect from the first line */
+    DataHeader header;
+    DataMissing missing;   /* missing cells: "", NA, NaN */
+    DataTask task;
+} DataLoadOpts;
+
+/* Loads a CSV file as o says. Text labels in a single target column make
+ * a classification task with the labels sorted as class names. note
+ * (note_len bytes, may be NULL) receives sentences about what was done or
+ * looks doubtful (an id-like column, rows dropped, cells filled), "" if
+ * none. NULL with err (one line, "FILE:LINE: ...") on any problem. Caller
+ * owns. */
+Dataset *data_load_file(const char *path, const DataLoadOpts *o, char *note,
+                        size_t note_len, char *err);
+/* Reads the feature columns of the file at path the way like's file was
+ * read (separator, header; columns by name when both have a header, else
+ * by position), into *x ((*n, like->d), raw values, not standardized).
+ * -1 with err; the caller frees *x. */
+int data_load_features(const char *path, const Dataset *like, double **x,
+                       int *n, char *err);
+/* The name of class k: its label text, or the number. Borrowed or buf. */
+const char *data_class_name(const Dataset *ds, int k, char *buf, size_t size);
 /* Loads a numeric CSV. target is NULL (last column) or a comma-separated
  * list of header names or 0-based column indices. Errors name the place:
  * "FILE:LINE: row has 3 cells, the header has 5" and say what to do.
@@ -79,6 +118,24 @@ int data_split(Dataset *ds, double frac, uint64_t seed, char *err);
  * scattered with the same seed is not gathered back into its order. */
 int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err);
 
+/* The stratum of row r: its class when there are several groups, else 0
+ * (a label outside [0, groups) joins class 0 rather than overrun). */
+int data_stratum(const Dataset *ds, int r, int groups);
+
+/* data_fold.c: k-fold cross-validation. */
+/* Rows that take part in cross-validation: every row but the test share's. */
+int data_fold_rows(const Dataset *ds);
+/* Deals the data_fold_rows(ds) rows into k folds: fold[r] in [0, k) for
+ * row r. Rows are shuffled with seed and, for classification, stratified
+ * (each class dealt round-robin, so every fold holds its share of each
+ * class to one row); fold sizes differ by at most one. -1 with err for
+ * k < 2 or more folds than rows, ERR_NOMEM without memory. */
+int data_kfold(const Dataset *ds, int k, uint64_t seed, int *fold, char *err);
+/* The data set of fold f: the other folds' rows train, fold f's rows
+ * validate, no test share; standardized data is standardized again from
+ * the fold's training rows. NULL with err. Caller owns. */
+Dataset *data_fold(const Dataset *ds, const int *fold, int f, char *err);
+
 typedef enum DataShare { DATA_TRAIN, DATA_VAL, DATA_TEST } DataShare;
 /* The rows [*lo, *hi) of a share (empty when it has none). */
 void data_share_rows(const Dataset *ds, DataShare share, int *lo, int *hi);
@@ -92,4 +149,14 @@ int data_standardize(Dataset *ds, char *err);
 Dataset *data_clone(const Dataset *ds);
 void data_free(Dataset *ds);
 
+/* ---- saving (data_io.c) ---- */
+
+/* Appends the whole data set to b: name, shape, task, every row, the
+ * split, the standardization statistics and the column names. */
+void data_write(const Dataset *ds, BinBuf *b);
+/* Reads what data_write wrote into a new data set (caller owns), each size
+ * checked against the bounds of any data set and the bytes left before
+ * anything is allocated. NULL with err when the record is cut short or
+ * holds what no data set can. */
+Dataset *data_read(BinIn *r, char *err);
 #endif

@@ -1,266 +1,30 @@
-/* data_csv.c — a strict loader for numeric CSV files: read line by line
- * through a fixed chunk (a huge line or a binary file is refused before it
- * fills memory), an optional header, target columns by name or index, and
- * the task (regression, or classification for integer labels in one
- * column) worked out from the values. Errors are "FILE:LINE: what is wrong
- * and what to do"; nothing here prints or exits. */
+/* data_csv.c — the CSV loader: a file read through csv.c, an optional
+ * header (detected so that a first row of text labels is not taken for
+ * one), target, feature and dropped columns by name or index, missing
+ * cells refused, dropped or filled, text labels made named classes, the
+ * task worked out from the values or forced, notes on columns that look
+ * like a row id; and the rows of another file read the same way for
+ * prediction. Errors are "FILE:LINE: what is wrong and what to do";
+ * nothing here prints or exits. */
+#include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "data.h"
+#include "csv.h"
 #include "data_limits.h"
 #include "util.h"
-
-#define CSV_MAX_LINE (1 << 20) /* bytes in one CSV line */
-#define CSV_MAX_COLS 100000    /* columns of a CSV file */
-#define CSV_CHUNK (1 << 16)    /* bytes read from the file at a time */
-
-/* ---- CSV reader ---------------------------------------------------------- */
-
-/* A CSV file read line by line through a fixed chunk, so a huge line or a
- * binary file is refused before it fills memory. */
-typedef struct Csv {
-    const char *path; /* as given, for messages */
-    FILE *f;
-    char *chunk;      /* (CSV_CHUNK) bytes read ahead */
-    size_t pos, len;  /* next byte and end of the chunk */
-    bool eof;         /* the file is exhausted */
-    bool skip_lf;     /* the last line ended in '\r': skip a '\n' after it */
-    char *line;       /* the current line, NUL-terminated */
-    size_t n, cap;    /* its length and capacity */
-    long lineno;      /* 1-based number of the current line */
-    char **cell;      /* the current row's cells, pointing into line */
-    int ncell, capcell;
-} Csv;
-
-/* Reads the next line into c->line; 1 read, 0 at the end of the file, -1
- * with err on a read error, an overlong line or no memory. Lines end with
- * "\n", "\r\n" or "\r". */
-static int csv_read_line(Csv *c, char *err)
-{
-    bool any = false;
-    c->n = 0;
-    for (;;) {
-        if (c->pos == c->len) {
-            if (c->eof)
-                break;
-            c->len = fread(c->chunk, 1, CSV_CHUNK, c->f);
-            c->pos = 0;
-            if (c->len == 0) {
-                if (ferror(c->f))
-                    return util_err(err, "%s: cannot read: %s; check that it "
-                                    "is a readable file", c->path,
-                                    strerror(errno));
-                c->eof = true;
-                break;
-            }
-        }
-        char ch = c->chunk[c->pos++];
-        if (c->skip_lf) {
-            c->skip_lf = false;
-            if (ch == '\n')
-                continue;
-        }
-        any = true;
-        if (ch == '\n' || ch == '\r') {
-            c->skip_lf = ch == '\r';
-            break;
-        }
-        if (c->n >= CSV_MAX_LINE)
-            return util_err(err, "%s:%ld: line is longer than 1 MB; this is "
-                            "not a CSV file paramlab can read", c->path,
-                            c->lineno + 1);
-        if (c->n + 1 >= c->cap) {
-            size_t cap = c->cap ? 2 * c->cap : 4096;
-            char *p = realloc(c->line, cap);
-            if (!p)
-                return util_err(err, "%s:%ld: out of memory", c->path,
-                                c->lineno + 1);
-            c->line = p;
-            c->cap = cap;
-        }
-        c->line[c->n++] = ch;
-    }
-    if (!any)
-        return 0;
-    c->lineno++;
-    if (!c->line) { /* an empty first line */
-        if (!(c->line = malloc(4096)))
-            return util_err(err, "%s:%ld: out of memory", c->path, c->lineno);
-        c->cap = 4096;
-    }
-    c->line[c->n] = '\0';
-    return 1;
-}
-
-/* Refuses a line holding a NUL or a control byte other than tab. */
-static int csv_check_text(const Csv *c, char *err)
-{
-    for (size_t i = 0; i < c->n; i++) {
-        unsigned char b = (unsigned char)c->line[i];
-        if ((b < 0x20 && b != '\t') || b == 0x7f)
-            return util_err(err, "%s:%ld: byte 0x%02x at column %zu: not a "
-                            "text CSV file; give a file of comma-separated "
-                            "numbers", c->path, c->lineno, b, i + 1);
-    }
-    return 0;
-}
 
 static bool is_blank(char ch)
 {
     return ch == ' ' || ch == '\t';
 }
 
-static int csv_add_cell(Csv *c, char *s, char *err)
-{
-    if (c->ncell >= CSV_MAX_COLS)
-        return util_err(err, "%s:%ld: more than %d columns; this is not a "
-                        "CSV file paramlab can read", c->path, c->lineno,
-                        CSV_MAX_COLS);
-    if (c->ncell == c->capcell) {
-        int cap = c->capcell ? 2 * c->capcell : 64;
-        char **p = realloc(c->cell, (size_t)cap * sizeof *p);
-        if (!p)
-            return util_err(err, "%s:%ld: out of memory", c->path, c->lineno);
-        c->cell = p;
-        c->capcell = cap;
-    }
-    c->cell[c->ncell++] = s;
-    return 0;
-}
-
-/* Splits c->line in place into trimmed cells; a cell may be quoted
- * ("a b", with "" for a quote) so header names can hold spaces or commas. */
-static int csv_split(Csv *c, char *err)
-{
-    char *p = c->line, *end = c->line + c->n;
-    c->ncell = 0;
-    for (;;) {
-        while (p < end && is_blank(*p))
-            p++;
-        char *start = p, *stop;
-        if (p < end && *p == '"') {
-            char *out = start;
-            bool closed = false;
-            for (p++; p < end; p++) {
-                if (*p == '"') {
-                    if (p + 1 < end && p[1] == '"') {
-                        *out++ = '"';
-                        p++;
-                        continue;
-                    }
-                    closed = true;
-                    p++;
-                    break;
-                }
-                *out++ = *p;
-            }
-            if (!closed)
-                return util_err(err, "%s:%ld: cell %d has an opening quote "
-                                "but no closing one; close the quote",
-                                c->path, c->lineno, c->ncell + 1);
-            while (p < end && is_blank(*p))
-                p++;
-            if (p < end && *p != ',')
-                return util_err(err, "%s:%ld: cell %d has text after its "
-                                "closing quote; quote the whole cell",
-                                c->path, c->lineno, c->ncell + 1);
-            stop = out;
-        } else {
-            while (p < end && *p != ',')
-                p++;
-            stop = p;
-            while (stop > start && is_blank(stop[-1]))
-                stop--;
-        }
-        bool more = p < end; /* p is at a comma */
-        *stop = '\0';        /* stop <= p: overwrites the comma or the end */
-        if (csv_add_cell(c, start, err) < 0)
-            return -1;
-        if (!more)
-            return 0;
-        p++;
-    }
-}
-
-/* Reads the next non-blank line and splits it; 1, 0 at the end, -1 with
- * err. */
-static int csv_next_row(Csv *c, char *err)
-{
-    for (;;) {
-        int r = csv_read_line(c, err);
-        if (r <= 0)
-            return r;
-        if (c->lineno == 1 && c->n >= 3 &&
-            memcmp(c->line, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 BOM */
-            memmove(c->line, c->line + 3, c->n - 2);
-            c->n -= 3;
-        }
-        if (csv_check_text(c, err) < 0)
-            return -1;
-        size_t i = 0;
-        while (i < c->n && is_blank(c->line[i]))
-            i++;
-        if (i < c->n)
-            return csv_split(c, err) < 0 ? -1 : 1;
-    }
-}
-
-enum { CELL_NUMBER, CELL_EMPTY, CELL_NAN, CELL_INF, CELL_TEXT };
-
-static int cell_parse(const char *s, double *v)
-{
-    if (!*s)
-        return CELL_EMPTY;
-    if (util_parse_double(s, v))
-        return CELL_NUMBER;
-    char *end;
-    double w = strtod(s, &end);
-    if (end != s && *end == '\0') {
-        if (isnan(w))
-            return CELL_NAN;
-        if (isinf(w))
-            return CELL_INF;
-    }
-    return CELL_TEXT;
-}
-
-/* Parses the current row into out (ncell values); -1 with err naming the
- * first bad cell. */
-static int csv_parse_row(const Csv *c, double *out, bool may_be_header,
-                         char *err)
-{
-    for (int i = 0; i < c->ncell; i++) {
-        const char *s = c->cell[i];
-        switch (cell_parse(s, &out[i])) {
-        case CELL_NUMBER:
-            break;
-        case CELL_EMPTY:
-            return util_err(err, "%s:%ld: cell %d is empty; fill it in or "
-                            "drop that row", c->path, c->lineno, i + 1);
-        case CELL_NAN:
-            return util_err(err, "%s:%ld: cell %d is NaN; clean or drop that "
-                            "row", c->path, c->lineno, i + 1);
-        case CELL_INF:
-            return util_err(err, "%s:%ld: cell %d is infinite ('%.20s'); "
-                            "clean or drop that row", c->path, c->lineno,
-                            i + 1, s);
-        default:
-            return util_err(err, "%s:%ld: cell %d '%.20s%s' is not a number; "
-                            "%s", c->path, c->lineno, i + 1, s,
-                            strlen(s) > 20 ? "..." : "",
-                            may_be_header ? "use header=yes if this row is a "
-                                            "header"
-                                          : "fix or drop that row");
-        }
-    }
-    return 0;
-}
-
-/* ---- CSV targets --------------------------------------------------------- */
+/* ---- columns ------------------------------------------------------------- */
 
 /* Writes "a, b, c (or indices 0 to 2)", shortened when long. */
 static void list_columns(char *const *names, int m, char *buf, size_t size)
@@ -279,10 +43,10 @@ static void list_columns(char *const *names, int m, char *buf, size_t size)
     snprintf(buf + len, size - len, " (or indices 0 to %d)", m - 1);
 }
 
-/* Finds the column a target entry names: a header name, else a 0-based
- * index; -1 with err. */
+/* Finds the column an entry of option opt names: a header name, else a
+ * 0-based index; -1 with err. */
 static int find_column(const Csv *c, long line, char *const *names, int m,
-                       const char *tok, char *err)
+                       const char *opt, const char *tok, char *err)
 {
     char cols[320];
     int found = -1;
@@ -291,8 +55,8 @@ static int find_column(const Csv *c, long line, char *const *names, int m,
             continue;
         if (found >= 0)
             return util_err(err, "%s:%ld: two columns are named '%.40s'; "
-                            "give target= its index, %d or %d", c->path,
-                            line, tok, found, i);
+                            "give %s= its index, %d or %d", c->path,
+                            line, tok, opt, found, i);
         found = i;
     }
     if (found >= 0)
@@ -302,8 +66,8 @@ static int find_column(const Csv *c, long line, char *const *names, int m,
         return (int)idx;
     list_columns(names, m, cols, sizeof cols);
     if (util_parse_long(tok, -1000000000L, 1000000000L, &idx))
-        return util_err(err, "%s:%ld: target column %ld is out of range; "
-                        "columns are %s", c->path, line, idx, cols);
+        return util_err(err, "%s:%ld: %s column %ld is out of range; "
+                        "columns are %s", c->path, line, opt, idx, cols);
     const char *best = NULL;
     int best_d = 3;
     for (int i = 0; i < m; i++) {
@@ -321,272 +85,925 @@ static int find_column(const Csv *c, long line, char *const *names, int m,
                     line, tok, cols);
 }
 
-/* Resolves target= into order (the target columns, in the order given)
- * and is_target (m flags); *t is their number. -1 with err. */
-static int resolve_targets(const Csv *c, long line, char *const *names, int m,
-                           const char *target, int *order, bool *is_target,
-                           int *t, char *err)
+/* Resolves the comma-separated list spec of option opt into order (the
+ * columns in the order given; *k of them) and flags (m, set for each).
+ * -1 with err on an unknown, empty or repeated entry. */
+static int resolve_list(const Csv *c, long line, char *const *names, int m,
+                        const char *opt, const char *spec, int *order,
+                        bool *flags, int *k, char *err)
 {
-    *t = 0;
-    if (!target) {
-        order[(*t)++] = m - 1;
-        is_target[m - 1] = true;
-    } else {
-        char *spec = util_strdup(target);
-        if (!spec)
-            return util_err(err, "%s: out of memory", c->path);
-        char *p = spec;
-        for (;;) {
-            char *comma = strchr(p, ',');
-            if (comma)
-                *comma = '\0';
-            char *tok = p, *stop = p + strlen(p);
-            while (is_blank(*tok))
-                tok++;
-            while (stop > tok && is_blank(stop[-1]))
-                *--stop = '\0';
-            int col;
-            if (!*tok) {
-                col = util_err(err, "%s:%ld: target= has an empty entry; "
-                               "name columns, as in target=species or "
-                               "target=4", c->path, line);
-            } else if ((col = find_column(c, line, names, m, tok, err)) >= 0 &&
-                       is_target[col]) {
-                col = util_err(err, "%s:%ld: column '%.40s' is named twice "
-                               "in target=; name each target once", c->path,
-                               line, names[col]);
-            }
-            if (col < 0) {
-                free(spec);
-                return -1;
-            }
-            is_target[col] = true;
-            order[(*t)++] = col;
-            if (!comma)
-                break;
-            p = comma + 1;
+    *k = 0;
+    char *copy = util_strdup(spec);
+    if (!copy)
+        return util_err(err, "%s: out of memory", c->path);
+    char *p = copy;
+    int rc = 0;
+    for (;;) {
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        char *tok = p, *stop = p + strlen(p);
+        while (is_blank(*tok))
+            tok++;
+        while (stop > tok && is_blank(stop[-1]))
+            *--stop = '\0';
+        int col;
+        if (!*tok) {
+            col = util_err(err, "%s:%ld: %s= has an empty entry; name "
+                           "columns, as in %s=species or %s=4", c->path,
+                           line, opt, opt, opt);
+        } else if ((col = find_column(c, line, names, m, opt, tok, err)) >= 0 &&
+                   flags[col]) {
+            col = util_err(err, "%s:%ld: column '%.40s' is named twice in "
+                           "%s=; name each column once", c->path, line,
+                           names[col], opt);
         }
-        free(spec);
+        if (col < 0) {
+            rc = -1;
+            break;
+        }
+        flags[col] = true;
+        if (order)
+            order[*k] = col;
+        (*k)++;
+        if (!comma)
+            break;
+        p = comma + 1;
     }
-    if (*t == m)
-        return util_err(err, "%s:%ld: target= takes every column, leaving no "
-                        "features; keep at least one feature column", c->path,
-                        line);
-    return 0;
+    free(copy);
+    return rc;
 }
 
-/* ---- CSV loader ---------------------------------------------------------- */
+/* ---- the loader's state -------------------------------------------------- */
 
-/* Appends the current row to vals (rows x m), growing it; -1 with err. */
-static int csv_append(const Csv *c, double **vals, int *rows, int *cap, int m,
-                      bool may_be_header, char *err)
+typedef struct Load {
+    Csv c;
+    const DataLoadOpts *o;
+    long first_line;      /* the line of the first row */
+    bool header;          /* the first row names the columns */
+    int m;                /* columns of the file */
+    char **names;         /* (m) column names */
+    int *order, t;        /* (t) target columns, in target= order */
+    bool *is_target;      /* (m) */
+    int *fcol, d;         /* (d) feature columns, in file order */
+    int w;                /* d + t: values kept per row */
+    double *vals;         /* (rows, w) features then targets; NAN = missing */
+    int rows, cap;
+    bool labels;          /* the single target holds text labels */
+    char **lab;           /* (nlab) distinct labels in the order first seen */
+    int nlab;
+    long dropped, filled; /* rows dropped, cells filled (missing=) */
+    bool *unnamed;        /* (m) the header left the column's name empty */
+    long *gap;            /* (d) first line with a missing cell in an unnamed feature column, or 0 */
+    long left_out;        /* unnamed columns left out for holding nothing */
+} Load;
+
+/* The sentence after a text cell in a feature column. */
+static void text_hint(const Load *L, int col, bool may_be_header, char *buf,
+                      size_t size)
 {
-    if (*rows >= MAX_ROWS)
+    const char *name = L->names[col];
+    if (may_be_header)
+        snprintf(buf, size, "use header=yes if this row is a header");
+    else if (!L->o->target && L->t == 1)
+        snprintf(buf, size, "if column '%.40s' holds the labels, load with "
+                 "target=%.40s; else leave it out with drop=%.40s", name,
+                 name, name);
+    else
+        snprintf(buf, size, "fix that row, or leave the column out with "
+                 "drop=%.40s", name);
+}
+
+/* Refuses cell i (column col) of the current row, which held s of kind. */
+static int cell_refused(const Load *L, int col, const char *s, int kind,
+                        bool target, bool may_be_header, char *err)
+{
+    const Csv *c = &L->c;
+    const char *name = L->names[col];
+    if (kind == CELL_MISSING && target && L->o->missing == DATA_MISSING_MEAN)
+        return util_err(err, "%s:%ld: cell %d is missing in the target "
+                        "column '%.40s'; a label cannot be a mean: use "
+                        "missing=drop", c->path, c->lineno, col + 1, name);
+    if (kind == CELL_MISSING)
+        return util_err(err, "%s:%ld: cell %d is %s (column '%.40s'); fill "
+                        "it in, or load with missing=drop (skip such rows) "
+                        "or missing=mean", c->path, c->lineno, col + 1,
+                        *s ? "NaN" : "empty", name);
+    if (kind == CELL_INF)
+        return util_err(err, "%s:%ld: cell %d is infinite ('%.20s', column "
+                        "'%.40s'); clean or drop that row", c->path,
+                        c->lineno, col + 1, s, name);
+    if (csv_decimal_comma(s))
+        return util_err(err, "%s:%ld: cell %d '%.20s' (column '%.40s') has "
+                        "a decimal comma; paramlab reads numbers with a "
+                        "decimal point: save the file with '.' as the "
+                        "decimal mark", c->path, c->lineno, col + 1, s, name);
+    char hint[200];
+    if (target)
+        snprintf(hint, sizeof hint, "%s", L->o->task == DATA_TASK_REGRESSION
+                 ? "task=regression needs numbers in the target"
+                 : "the target's first rows hold numbers: fix that row");
+    else
+        text_hint(L, col, may_be_header, hint, sizeof hint);
+    return util_err(err, "%s:%ld: cell %d '%.20s%s' is not a number (column "
+                    "'%.40s'); %s", c->path, c->lineno, col + 1, s,
+                    strlen(s) > 20 ? "..." : "", name, hint);
+}
+
+/* The label index of text s, adding it when new; -1 with err. */
+static int label_index(Load *L, const char *s, char *err)
+{
+    for (int k = 0; k < L->nlab; k++)
+        if (strcmp(L->lab[k], s) == 0)
+            return k;
+    if (L->nlab >= MAX_CLASSES)
+        return util_err(err, "%s:%ld: more than %d different labels in the "
+                        "target; a classifier needs fewer classes",
+                        L->c.path, L->c.lineno, MAX_CLASSES);
+    char **p = realloc(L->lab, (size_t)(L->nlab + 1) * sizeof *p);
+    if (!p)
+        return util_err(err, "%s: out of memory", L->c.path);
+    L->lab = p;
+    if (!(L->lab[L->nlab] = util_strdup(s)))
+        return util_err(err, "%s: out of memory", L->c.path);
+    return L->nlab++;
+}
+
+/* Room for one more row in L->vals; -1 with err. */
+static int load_grow(Load *L, char *err)
+{
+    const Csv *c = &L->c;
+    if (L->rows >= MAX_ROWS)
         return util_err(err, "%s:%ld: more than %d rows; use a smaller file",
                         c->path, c->lineno, MAX_ROWS);
-    if ((long long)(*rows + 1) * m > MAX_CELLS)
+    if ((long long)(L->rows + 1) * L->w > MAX_CELLS)
         return util_err(err, "%s:%ld: more than 100 million values; use a "
                         "smaller file", c->path, c->lineno);
-    if (*rows == *cap) {
-        long long want = *cap ? 2LL * *cap : 1 + 65536 / m;
-        if (want > MAX_ROWS)
-            want = MAX_ROWS;
-        if (want * m > MAX_CELLS)
-            want = MAX_CELLS / m;
-        double *p = realloc(*vals, (size_t)want * (size_t)m * sizeof *p);
-        if (!p)
-            return util_err(err, "%s:%ld: out of memory", c->path, c->lineno);
-        *vals = p;
-        *cap = (int)want;
-    }
-    if (csv_parse_row(c, *vals + (size_t)*rows * (size_t)m, may_be_header,
-                      err) < 0)
-        return -1;
-    (*rows)++;
+    if (L->rows < L->cap)
+        return 0;
+    long long want = L->cap ? 2LL * L->cap : 1 + 65536 / L->w;
+    if (want > MAX_ROWS)
+        want = MAX_ROWS;
+    if (want * L->w > MAX_CELLS)
+        want = MAX_CELLS / L->w;
+    double *p = realloc(L->vals, (size_t)want * (size_t)L->w * sizeof *p);
+    if (!p)
+        return util_err(err, "%s:%ld: out of memory", c->path, c->lineno);
+    L->vals = p;
+    L->cap = (int)want;
     return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* Reads the current row's cells into a new row of L->vals; a row with a
+ * missing cell is skipped under missing=drop. -1 with err. */
+static int load_row(Load *L, bool may_be_header, char *err)
+{
+    const Csv *c = &L->c;
+    if (load_grow(L, err) < 0)
+        return -1;
+    double *row = L->vals + (size_t)L->rows * (size_t)L->w;
+    bool missing = false;
+    for (int j = 0; j < L->w; j++) {
+        bool target = j >= L->d;
+        int col = target ? L->order[j - L->d] : L->fcol[j];
+        const char *s = c->cell[col];
+        int kind = csv_cell(s, &row[j]);
+        if (target && L->t == 1 && L->rows == 0 && kind == CELL_TEXT &&
+            !may_be_header && !csv_decimal_comma(s) &&
+            L->o->task != DATA_TASK_REGRESSION)
+            L->labels = true;
+        if (target && L->labels && kind != CELL_MISSING) {
+            int k = label_index(L, s, err);
+            if (k < 0)
+                return -1;
+            row[j] = k;
+            continue;
+        }
+        if (kind == CELL_NUMBER)
+            continue;
+        if (kind == CELL_MISSING && !target && L->unnamed[col]) {
+            row[j] = NAN; /* a nameless column may be empty throughout (a trailing comma) */
+            if (!L->gap[j])
+                L->gap[j] = c->lineno;
+            continue;
+        }
+        if (kind == CELL_MISSING && L->o->missing != DATA_MISSING_ERROR &&
+            !(target && L->o->missing == DATA_MISSING_MEAN)) {
+            row[j] = NAN;
+            missing = true;
+            continue;
+        }
+        return cell_refused(L, col, s, kind, target, may_be_header, err);
+    }
+    if (missing && L->o->missing == DATA_MISSING_DROP) {
+        L->dropped++;
+        return 0;
+    }
+    L->rows++;
+    return 0;
+}
+
+/* ---- columns' roles ------------------------------------------------------ */
+
+/* Works out the target and feature columns from target=, features= and
+ * drop=; -1 with err. */
+static int load_roles(Load *L, char *err)
+{
+    const DataLoadOpts *o = L->o;
+    const Csv *c = &L->c;
+    int m = L->m;
+    long line = L->first_line;
+    L->order = util_calloc((size_t)m, sizeof *L->order);
+    L->is_target = util_calloc((size_t)m, sizeof *L->is_target);
+    L->fcol = util_calloc((size_t)m, sizeof *L->fcol);
+    bool *sel = util_calloc((size_t)m, sizeof *sel);
+    bool *dr = util_calloc((size_t)m, sizeof *dr);
+    int rc = -1, k;
+    if (!L->order || !L->is_target || !L->fcol || !sel || !dr) {
+        util_err(err, "%s: out of memory", c->path);
+        goto out;
+    }
+    if (m == 1 && !o->target) {
+        util_err(err, "%s:%ld: the first line has a single column (nothing "
+                 "separated by '%s'); give sep=, sep=; or sep=tab to say how "
+                 "cells are separated", c->path, line,
+                 c->sep == '\t' ? "tab" : c->sep == ';' ? ";" : ",");
+        goto out;
+    }
+    if (o->features && o->drop) {
+        util_err(err, "%s: give features= or drop=, not both", c->path);
+        goto out;
+    }
+    if (!o->target) { /* the last column with a name */
+        int last = m - 1;
+        while (last > 0 && L->unnamed[last])
+            last--;
+        L->order[0] = last;
+        L->is_target[last] = true;
+        L->t = 1;
+    } else if (resolve_list(c, line, L->names, m, "target", o->target,
+                            L->order, L->is_target, &L->t, err) < 0) {
+        goto out;
+    }
+    if (o->features) {
+        if (resolve_list(c, line, L->names, m, "features", o->features, NULL,
+                         sel, &k, err) < 0)
+            goto out;
+    } else {
+        for (int i = 0; i < m; i++)
+            sel[i] = !L->is_target[i];
+        if (o->drop && resolve_list(c, line, L->names, m, "drop", o->drop,
+                                    NULL, dr, &k, err) < 0)
+            goto out;
+    }
+    for (int i = 0; i < m; i++) {
+        if (L->is_target[i] && (sel[i] || dr[i])) {
+            util_err(err, "%s:%ld: column '%.40s' is the target%s; %s",
+                     c->path, line, L->names[i],
+                     o->target ? "" : " (the last column, by default)",
+                     o->target ? "a column is a target or a feature, not both"
+                               : "name the target with target=");
+            goto out;
+        }
+        if (sel[i] && !dr[i])
+            L->fcol[L->d++] = i;
+    }
+    if (L->d == 0) {
+        util_err(err, "%s:%ld: %s, leaving no features; keep at least one "
+                 "feature column", c->path, line, o->features || o->drop
+                 ? "no feature columns are left" : "target= takes every column");
+        goto out;
+    }
+    L->w = L->d + L->t;
+    if (!(L->gap = util_calloc((size_t)L->d, sizeof *L->gap))) {
+        util_err(err, "%s: out of memory", c->path);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(sel);
+    free(dr);
+    return rc;
+}
+
+/* ---- after the rows ------------------------------------------------------ */
+
+/* Whether the single target column holds class labels: whole numbers
+ * with 2 to MAX_CLASSES distinct values, few for the rows (at most 20, or
+ * at most half the rows: a count or a year with a value per row stays a
+ * regression). Labels 0..K-1 are made the classes here (DETECT_CLASSES);
+ * any others ({2, 4}, {-1, 1}, {0, 5, 999}) are left to value_classes,
+ * which numbers them in increasing order and keeps them as class names
+ * (DETECT_RENUMBER), never max + 1 classes. */
+typedef enum Detected { DETECT_REGRESSION, DETECT_CLASSES, DETECT_RENUMBER } Detected;
+
+static int dbl_cmp(const void *a, const void *b);
+
+static Detected detect_task(Dataset *ds)
+{
+    if (ds->t != 1 || ds->n < 2)
+        return DETECT_REGRESSION;
+    for (int i = 0; i < ds->n; i++)
+        if (!(fabs(ds->y[i]) < 1e15) || ds->y[i] != floor(ds->y[i]))
+            return DETECT_REGRESSION;
+    double *u = util_calloc((size_t)ds->n, sizeof *u); /* the labels sorted, then the distinct ones */
+    if (!u)
+        return DETECT_REGRESSION;
+    memcpy(u, ds->y, (size_t)ds->n * sizeof *u);
+    qsort(u, (size_t)ds->n, sizeof *u, dbl_cmp);
+    int k = 0;
+    for (int i = 0; i < ds->n; i++)
+        if (k == 0 || u[i] != u[k - 1])
+            u[k++] = u[i];
+    bool labels = k >= 2 && k <= MAX_CLASSES && (k <= 20 || 2 * k <= ds->n);
+    bool in_order = u[0] == 0 && u[k - 1] == k - 1; /* distinct and sorted: exactly 0..k-1 */
+    free(u);
+    if (!labels)
+        return DETECT_REGRESSION;
+    if (!in_order)
+        return DETECT_RENUMBER;
+    for (int i = 0; i < ds->n; i++)
+        ds->y[i] = (int)ds->y[i]; /* -0.0 becomes 0 */
+    ds->classification = true;
+    ds->n_classes = k;
+    return DETECT_CLASSES;
+}
+
+typedef struct Label {
+    const char *name;
+    int old;  /* index in the order first seen */
+} Label;
+
+static int label_cmp(const void *a, const void *b)
+{
+    return strcmp(((const Label *)a)->name, ((const Label *)b)->name);
+}
+
+static int dbl_cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
-/* Makes the task a classification when the single target column holds
- * whole numbers with 2 to MAX_CLASSES distinct values, few for the rows
- * (at most 20, or at most half the rows: a count or a year column with a
- * value per row stays a regression). Labels 0..K-1 are the classes
- * themselves; other labels ({2, 4}, {-1, 1}, {0, 5, 999}) are numbered
- * 0..K-1 in increasing order, ds->class_labels saying which is which.
- * Out of memory: the task stays a regression. */
-static void detect_task(Dataset *ds)
+/* Makes names (n strings, taken) the data set's classes and y their
+ * indices through remap (old index -> class); -1 when fewer than two. */
+static int set_classes(Dataset *ds, const char *path, const char *col,
+                       char **names, int n, char *err)
 {
-    if (ds->t != 1 || ds->n < 2)
-        return;
-    for (int i = 0; i < ds->n; i++) {
-        double v = ds->y[i];
-        if (!(fabs(v) < 1e15) || v != floor(v))
-            return;
+    if (n < 2) {
+        for (int k = 0; k < n; k++)
+            free(names[k]);
+        free(names);
+        return util_err(err, "%s: the target column '%.40s' holds a single "
+                        "label; a classifier needs at least two classes",
+                        path, col);
     }
-    double *u = util_calloc((size_t)ds->n, sizeof *u); /* (n) the labels sorted, then the distinct ones */
-    if (!u)
-        return;
-    memcpy(u, ds->y, (size_t)ds->n * sizeof *u);
-    qsort(u, (size_t)ds->n, sizeof *u, cmp_double);
-    int k = 0;
-    for (int i = 0; i < ds->n; i++)
-        if (k == 0 || u[i] != u[k - 1])
-            u[k++] = u[i] + 0.0; /* -0.0 becomes 0 */
-    if (k < 2 || k > MAX_CLASSES || (k > 20 && 2 * k > ds->n)) {
-        free(u);
-        return;
-    }
-    bool renumber = u[0] != 0 || u[k - 1] != k - 1; /* distinct and sorted: 0..k-1 exactly when both hold */
-    for (int i = 0; i < ds->n; i++) {
-        const double *at = bsearch(&ds->y[i], u, (size_t)k, sizeof *u, cmp_double);
-        ds->y[i] = renumber ? (double)(at - u) : ds->y[i] + 0.0;
-    }
-    if (renumber) {
-        double *labels = realloc(u, (size_t)k * sizeof *labels);
-        ds->class_labels = labels ? labels : u;
-    } else {
-        free(u);
-    }
+    ds->class_names = names;
+    ds->n_classes = n;
     ds->classification = true;
-    ds->n_classes = k;
+    return 0;
 }
 
-/* The data set from the cells read (vals: rows × m): features in file
- * order, targets in target= order; the column names move into it (names[]
- * entries taken are set to NULL). NULL with err when out of memory. */
-static Dataset *csv_dataset(const char *path, const double *vals, int rows, int m, int t, char **names,
-                            const int *order, const bool *is_target, char *err)
+/* Text labels sorted into named classes. -1 with err. */
+static int text_classes(Dataset *ds, Load *L, char *err)
 {
-    const char *base = strrchr(path, '/');
-    Dataset *ds = data_alloc(base ? base + 1 : path, rows, m - t, t);
-    if (!ds) {
-        util_err(err, "%s: out of memory for %d rows", path, rows);
+    Label *lb = util_calloc((size_t)L->nlab, sizeof *lb);
+    int *remap = util_calloc((size_t)L->nlab, sizeof *remap);
+    char **names = util_calloc((size_t)L->nlab, sizeof *names);
+    if (!lb || !remap || !names) {
+        free(lb), free(remap), free(names);
+        return util_err(err, "%s: out of memory", L->c.path);
+    }
+    for (int k = 0; k < L->nlab; k++)
+        lb[k] = (Label){L->lab[k], k};
+    qsort(lb, (size_t)L->nlab, sizeof *lb, label_cmp);
+    for (int k = 0; k < L->nlab; k++) {
+        remap[lb[k].old] = k;
+        names[k] = util_clean_text(L->lab[lb[k].old]); /* printed as class names */
+        L->lab[lb[k].old] = NULL;
+    }
+    for (int i = 0; i < ds->n; i++)
+        ds->y[i] = remap[(int)ds->y[i]];
+    free(lb);
+    free(remap);
+    return set_classes(ds, L->c.path, ds->target_names[0], names, L->nlab,
+                       err);
+}
+
+/* Numbers that are not labels 0..K-1 (task=classification, or whole
+ * numbers detect_task takes for labels): the distinct values, sorted,
+ * become the classes, named by their values. -1 with err. */
+static int value_classes(Dataset *ds, const char *path, char *err)
+{
+    double *v = util_calloc((size_t)ds->n, sizeof *v);
+    if (!v)
+        return util_err(err, "%s: out of memory", path);
+    memcpy(v, ds->y, sizeof *v * (size_t)ds->n);
+    qsort(v, (size_t)ds->n, sizeof *v, dbl_cmp);
+    int k = 0;
+    for (int i = 0; i < ds->n; i++)
+        if (i == 0 || v[i] != v[k - 1])
+            v[k++] = v[i];
+    if (k > MAX_CLASSES) {
+        free(v);
+        return util_err(err, "%s: the target '%.40s' has %d different "
+                        "values, too many classes (at most %d); load it as "
+                        "task=regression", path, ds->target_names[0], k,
+                        MAX_CLASSES);
+    }
+    char **names = util_calloc((size_t)k, sizeof *names);
+    bool ok = names != NULL;
+    for (int j = 0; ok && j < k; j++) {
+        char buf[40];
+        snprintf(buf, sizeof buf, "%.10g", v[j]);
+        ok = (names[j] = util_strdup(buf)) != NULL;
+    }
+    for (int i = 0; ok && i < ds->n; i++) {
+        double *hit = bsearch(&ds->y[i], v, (size_t)k, sizeof *v, dbl_cmp);
+        ds->y[i] = (double)(hit - v);
+    }
+    free(v);
+    if (!ok) {
+        for (int j = 0; names && j < k; j++)
+            free(names[j]);
+        free(names);
+        return util_err(err, "%s: out of memory", path);
+    }
+    return set_classes(ds, path, ds->target_names[0], names, k, err);
+}
+
+/* The task: text labels, task=, or the values. -1 with err. */
+static int load_task(Dataset *ds, Load *L, char *err)
+{
+    if (L->labels)
+        return text_classes(ds, L, err);
+    if (L->o->task == DATA_TASK_REGRESSION)
+        return 0;
+    Detected seen = detect_task(ds);
+    if (seen == DETECT_RENUMBER)
+        return value_classes(ds, L->c.path, err);
+    if (L->o->task != DATA_TASK_CLASSIFICATION || ds->classification)
+        return 0;
+    if (ds->t != 1)
+        return util_err(err, "%s: task=classification needs a single "
+                        "target column, not %d", L->c.path, ds->t);
+    return value_classes(ds, L->c.path, err);
+}
+
+/* Removes feature j from every row of L. */
+static void drop_feature(Load *L, int j)
+{
+    for (int i = 0; i < L->rows; i++) {
+        double *src = L->vals + (size_t)i * (size_t)L->w, *dst = L->vals + (size_t)i * (size_t)(L->w - 1);
+        memmove(dst, src, sizeof *src * (size_t)j);
+        memmove(dst + j, src + j + 1, sizeof *src * (size_t)(L->w - j - 1));
+    }
+    memmove(L->fcol + j, L->fcol + j + 1, sizeof *L->fcol * (size_t)(L->d - j - 1));
+    memmove(L->gap + j, L->gap + j + 1, sizeof *L->gap * (size_t)(L->d - j - 1));
+    L->d--, L->w--;
+}
+
+/* A nameless feature column with no value at all (a trailing comma on
+ * every line) is left out; one with some values follows missing= like
+ * any other. -1 with err. */
+static int settle_unnamed(Load *L, char *err)
+{
+    for (int j = L->d - 1; j >= 0; j--) {
+        if (!L->gap[j])
+            continue;
+        long n = 0;
+        for (int i = 0; i < L->rows; i++)
+            n += !isnan(L->vals[(size_t)i * (size_t)L->w + (size_t)j]);
+        if (n == 0 && L->d > 1) {
+            drop_feature(L, j);
+            L->left_out++;
+        } else if (L->o->missing == DATA_MISSING_ERROR) {
+            return util_err(err, "%s:%ld: cell %d is empty (column '%.40s'); fill it in, or load with "
+                            "missing=drop (skip such rows) or missing=mean", L->c.path, L->gap[j],
+                            L->fcol[j] + 1, L->names[L->fcol[j]]);
+        } else if (L->o->missing == DATA_MISSING_DROP) {
+            int k = 0;
+            for (int i = 0; i < L->rows; i++) {
+                const double *row = L->vals + (size_t)i * (size_t)L->w;
+                if (isnan(row[j]))
+                    L->dropped++;
+                else
+                    memmove(L->vals + (size_t)k++ * (size_t)L->w, row, sizeof *row * (size_t)L->w);
+            }
+            L->rows = k;
+        }
+    }
+    return 0;
+}
+
+/* Fills missing feature cells with their column's mean (missing=mean).
+ * -1 with err when a column has no value at all. */
+static int fill_means(Load *L, char *err)
+{
+    for (int j = 0; j < L->d; j++) {
+        double sum = 0;
+        long n = 0;
+        for (int i = 0; i < L->rows; i++) {
+            double v = L->vals[(size_t)i * (size_t)L->w + (size_t)j];
+            if (!isnan(v))
+                sum += v, n++;
+        }
+        if (n == 0)
+            return util_err(err, "%s: column '%.40s' has no values; leave it "
+                            "out with drop=%.40s", L->c.path,
+                            L->names[L->fcol[j]], L->names[L->fcol[j]]);
+        for (int i = 0; i < L->rows; i++) {
+            double *v = &L->vals[(size_t)i * (size_t)L->w + (size_t)j];
+            if (isnan(*v))
+                *v = sum / (double)n, L->filled++;
+        }
+    }
+    return 0;
+}
+
+/* Appends a sentence to note. */
+static void note_add(char *note, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void note_add(char *note, size_t size, const char *fmt, ...)
+{
+    if (!note || size == 0)
+        return;
+    size_t len = strlen(note);
+    if (len + 2 >= size)
+        return;
+    if (len)
+        note[len++] = '\n', note[len] = '\0';
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(note + len, size - len, fmt, ap);
+    va_end(ap);
+}
+
+/* Notes feature columns that look like a row id: whole numbers, each
+ * larger than the one before, or distinct and named like an id. */
+static void note_ids(const Dataset *ds, char *note, size_t size)
+{
+    if (ds->n < 3)
+        return;
+    double *v = util_calloc((size_t)ds->n, sizeof *v);
+    if (!v)
+        return;
+    for (int j = 0; j < ds->d; j++) {
+        bool whole = true, rising = true, distinct = true;
+        for (int i = 0; i < ds->n && whole; i++) {
+            v[i] = ds->x[(size_t)i * (size_t)ds->d + (size_t)j];
+            whole = v[i] == floor(v[i]);
+            rising &= i == 0 || v[i] > v[i - 1];
+        }
+        if (!whole)
+            continue;
+        if (!rising) { /* distinct, and named like an id ("id", "patient_id") */
+            const char *name = ds->feature_names[j], *hit = strstr(name, "id");
+            hit = hit ? hit : strstr(name, "ID");
+            hit = hit ? hit : strstr(name, "Id");
+            bool named = hit && (hit == name || !isalpha((unsigned char)hit[-1])) &&
+                         !isalpha((unsigned char)hit[2]);
+            qsort(v, (size_t)ds->n, sizeof *v, dbl_cmp);
+            for (int i = 1; i < ds->n && distinct; i++)
+                distinct = v[i] != v[i - 1];
+            if (!named || !distinct)
+                continue;
+        }
+        note_add(note, size, "column '%.40s' holds distinct whole numbers%s, "
+                 "like a row id, and is used as a feature; if it is an id, "
+                 "leave it out with drop=%.40s", ds->feature_names[j],
+                 rising ? " in order" : "", ds->feature_names[j]);
+    }
+    free(v);
+}
+
+/* The data set from L: features in file order, targets in target= order;
+ * the column names move into it. NULL with err. */
+static Dataset *load_dataset(Load *L, char *note, size_t note_len, char *err)
+{
+    const char *path = L->c.path, *base = strrchr(path, '/');
+    if (L->rows > 0 && settle_unnamed(L, err) < 0)
+        return NULL;
+    if (L->rows == 0) {
+        if (L->dropped)
+            util_err(err, "%s: every row has a missing cell, so missing=drop "
+                     "leaves none; try missing=mean", path);
+        else
+            util_err(err, "%s:%ld: the file has a header but no data rows; "
+                     "add rows of numbers below it", path, L->first_line);
         return NULL;
     }
-    int f = 0;
-    for (int col = 0; col < m; col++) {
-        if (is_target[col])
-            continue;
-        for (int i = 0; i < rows; i++)
-            ds->x[(size_t)i * (size_t)ds->d + (size_t)f] = vals[(size_t)i * (size_t)m + (size_t)col];
-        ds->feature_names[f++] = names[col];
-        names[col] = NULL;
+    if (L->o->missing == DATA_MISSING_MEAN && fill_means(L, err) < 0)
+        return NULL;
+    Dataset *ds = data_alloc(base ? base + 1 : path, L->rows, L->d, L->t);
+    if (!ds || !(ds->feature_cols = util_calloc((size_t)L->d, sizeof(int)))) {
+        data_free(ds);
+        util_err(err, "%s: out of memory for %d rows", path, L->rows);
+        return NULL;
     }
-    for (int j = 0; j < t; j++) {
-        int col = order[j];
-        for (int i = 0; i < rows; i++)
-            ds->y[(size_t)i * (size_t)t + (size_t)j] = vals[(size_t)i * (size_t)m + (size_t)col];
-        ds->target_names[j] = names[col];
-        names[col] = NULL;
+    snprintf(ds->recipe, sizeof ds->recipe, "load %s", path);
+    for (int i = 0; i < L->rows; i++) {
+        const double *row = L->vals + (size_t)i * (size_t)L->w;
+        memcpy(ds->x + (size_t)i * (size_t)L->d, row, sizeof *row * (size_t)L->d);
+        memcpy(ds->y + (size_t)i * (size_t)L->t, row + L->d, sizeof *row * (size_t)L->t);
     }
-    detect_task(ds);
+    for (int j = 0; j < L->d; j++) {
+        ds->feature_cols[j] = L->fcol[j];
+        ds->feature_names[j] = L->names[L->fcol[j]];
+        L->names[L->fcol[j]] = NULL;
+    }
+    for (int j = 0; j < L->t; j++) {
+        ds->target_names[j] = L->names[L->order[j]];
+        L->names[L->order[j]] = NULL;
+    }
+    ds->sep = L->c.sep;
+    ds->header = L->header;
+    ds->file_cols = L->m;
+    if (load_task(ds, L, err) < 0) {
+        data_free(ds);
+        return NULL;
+    }
+    if (L->left_out)
+        note_add(note, note_len, "left out %ld column%s with no name and no "
+                 "values (a comma at the end of every line)", L->left_out,
+                 L->left_out == 1 ? "" : "s");
+    if (L->dropped)
+        note_add(note, note_len, "left out %ld row%s with a missing cell",
+                 L->dropped, L->dropped == 1 ? "" : "s");
+    if (L->filled)
+        note_add(note, note_len, "filled %ld missing cell%s with the "
+                 "column's mean", L->filled, L->filled == 1 ? "" : "s");
+    note_ids(ds, note, note_len);
+    return ds;
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+/* Whether the first row (first, m cells) is a header when header=auto:
+ * some cell is text, and either every cell is, or a text cell stands
+ * above a number in the second row (so text labels are not a header). */
+static bool is_header(char *const *first, int m, const Csv *second)
+{
+    double v;
+    bool any = false, all = true, above = false;
+    for (int i = 0; i < m; i++) {
+        bool text = csv_cell(first[i], &v) == CELL_TEXT;
+        any |= text;
+        all &= text;
+        if (text && second && i < second->ncell)
+            above |= csv_cell(second->cell[i], &v) == CELL_NUMBER;
+    }
+    return any && (all || !second || above);
+}
+
+/* Checks the current row's width and reads it. */
+static int load_next(Load *L, char *err)
+{
+    const Csv *c = &L->c;
+    if (c->ncell != L->m) {
+        const char *sep = c->sep == '\t' ? "tab" : c->sep == ';' ? "';'" : "comma";
+        return util_err(err, "%s:%ld: row has %d cell%s, the %s has %d; every "
+                        "row needs %d %s-separated values", c->path, c->lineno,
+                        c->ncell, c->ncell == 1 ? "" : "s",
+                        L->header ? "header" : "first row", L->m, L->m, sep);
+    }
+    return load_row(L, false, err);
+}
+
+/* Reads the first row as data: its cells were kept in first. */
+static int load_first(Load *L, char **first, char *err)
+{
+    Csv *c = &L->c;
+    char **cell = c->cell;
+    int ncell = c->ncell;
+    long lineno = c->lineno;
+    c->cell = first, c->ncell = L->m, c->lineno = L->first_line;
+    int rc = load_row(L, L->o->header == DATA_HEADER_NO, err);
+    c->cell = cell, c->ncell = ncell, c->lineno = lineno;
+    return rc;
+}
+
+/* Reads the first two rows, decides the header and names the columns. */
+static int load_start(Load *L, char ***first, int *r2, char *err)
+{
+    Csv *c = &L->c;
+    int r = csv_next_row(c, err);
+    if (r < 0)
+        return -1;
+    if (r == 0)
+        return util_err(err, "%s:1: the file is empty; give a CSV file of "
+                        "comma-separated numbers", c->path);
+    L->first_line = c->lineno;
+    L->m = c->ncell;
+    *first = util_calloc((size_t)L->m, sizeof **first);
+    L->names = util_calloc((size_t)L->m, sizeof *L->names);
+    if (!*first || !L->names)
+        return util_err(err, "%s: out of memory", c->path);
+    for (int i = 0; i < L->m; i++)
+        if (!((*first)[i] = util_strdup(c->cell[i])))
+            return util_err(err, "%s: out of memory", c->path);
+    if ((*r2 = csv_next_row(c, err)) < 0)
+        return -1;
+    L->header = L->o->header == DATA_HEADER_YES ||
+                (L->o->header == DATA_HEADER_AUTO &&
+                 is_header(*first, L->m, *r2 > 0 ? c : NULL));
+    if (!(L->unnamed = util_calloc((size_t)L->m, sizeof *L->unnamed)))
+        return util_err(err, "%s: out of memory", c->path);
+    for (int i = 0; i < L->m; i++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "col%d", i);
+        L->unnamed[i] = L->header && !*(*first)[i];
+        if (!(L->names[i] = util_strdup(L->header && *(*first)[i] ? (*first)[i] : buf)))
+            return util_err(err, "%s: out of memory", c->path);
+        util_clean_text(L->names[i]); /* names are printed: no raw bytes or reordering to the terminal */
+    }
+    return 0;
+}
+
+static void load_free(Load *L, char **first)
+{
+    for (int i = 0; i < L->m; i++) {
+        if (L->names)
+            free(L->names[i]);
+        if (first)
+            free(first[i]);
+    }
+    for (int k = 0; k < L->nlab; k++)
+        free(L->lab[k]);
+    free(L->lab);
+    free(first);
+    free(L->names);
+    free(L->order);
+    free(L->is_target);
+    free(L->fcol);
+    free(L->unnamed);
+    free(L->gap);
+    free(L->vals);
+    free(L->c.cell);
+    free(L->c.line);
+    free(L->c.chunk);
+    if (L->c.f)
+        fclose(L->c.f);
+}
+
+Dataset *data_load_file(const char *path, const DataLoadOpts *o, char *note,
+                        size_t note_len, char *err)
+{
+    static const DataLoadOpts defaults;
+    Load L = {0};
+    L.o = o ? o : &defaults;
+    L.c.path = path;
+    L.c.sep = L.o->sep;
+    char **first = NULL;
+    Dataset *ds = NULL;
+    int r2 = 0, r;
+    if (note && note_len)
+        note[0] = '\0';
+    if (!(L.c.f = util_open_file(path, err))) {
+        size_t len = strlen(err);
+        snprintf(err + len, ERR_LEN - len, "; check the file name");
+        return NULL;
+    }
+    if (!(L.c.chunk = malloc(CSV_CHUNK))) {
+        util_err(err, "%s: out of memory", path);
+        goto done;
+    }
+    if (load_start(&L, &first, &r2, err) < 0 || load_roles(&L, err) < 0)
+        goto done;
+    if (!L.header && load_first(&L, first, err) < 0)
+        goto done;
+    if (r2 > 0 && load_next(&L, err) < 0)
+        goto done;
+    while (r2 > 0 && (r = csv_next_row(&L.c, err)) != 0) {
+        if (r < 0 || load_next(&L, err) < 0)
+            goto done;
+    }
+    ds = load_dataset(&L, note, note_len, err);
+done:
+    load_free(&L, first);
     return ds;
 }
 
 Dataset *data_load_csv(const char *path, const char *target, DataHeader h,
                        char *err)
 {
+    DataLoadOpts o = {.target = target, .header = h};
+    return data_load_file(path, &o, NULL, 0, err);
+}
+
+/* ---- rows to predict ----------------------------------------------------- */
+
+/* The columns of like's features in a file whose first row is first
+ * (m cells, a header when header): by name, else by position. */
+static int like_columns(const Csv *c, const Dataset *like, char *const *first,
+                        int m, bool header, int *col, char *err)
+{
+    for (int j = 0; j < like->d; j++) {
+        col[j] = -1;
+        for (int i = 0; header && i < m && col[j] < 0; i++)
+            if (strcmp(first[i], like->feature_names[j]) == 0)
+                col[j] = i;
+        if (header && col[j] < 0)
+            return util_err(err, "%s:%ld: no column '%.40s'; the model needs "
+                            "the %d features it was trained on, named as in "
+                            "the data", c->path, c->lineno, like->feature_names[j],
+                            like->d);
+        if (!header && m == like->d)
+            col[j] = j;
+        else if (!header && m == like->file_cols && like->feature_cols)
+            col[j] = like->feature_cols[j];
+        else if (!header)
+            return util_err(err, "%s:%ld: %d columns, but the model takes %d "
+                            "features%s; give the features in the data's "
+                            "order, or a header naming them", c->path,
+                            c->lineno, m, like->d, like->file_cols ? " (the "
+                            "data's file had more columns)" : "");
+    }
+    return 0;
+}
+
+int data_load_features(const char *path, const Dataset *like, double **x,
+                       int *n, char *err)
+{
     Csv c = {0};
     c.path = path;
-    Dataset *ds = NULL;
-    char **names = NULL;
-    int *order = NULL;
-    bool *is_target = NULL;
+    c.sep = like->sep;
+    int *col = util_calloc((size_t)like->d, sizeof *col);
     double *vals = NULL;
-    int m = 0, t = 0, rows = 0, cap = 0;
-
-    if (!(c.f = util_open_file(path, err))) {
-        size_t len = strlen(err);
-        snprintf(err + len, ERR_LEN - len, "; check the file name");
-        return NULL;
-    }
-    if (!(c.chunk = malloc(CSV_CHUNK))) {
-        util_err(err, "%s: out of memory", path);
-        goto fail;
-    }
-    int r = csv_next_row(&c, err);
-    if (r < 0)
-        goto fail;
-    if (r == 0) {
-        util_err(err, "%s:1: the file is empty; give a CSV file of "
-                 "comma-separated numbers", path);
-        goto fail;
-    }
-
-    /* the first row: a header, or data */
-    long first_line = c.lineno;
-    m = c.ncell;
-    bool header = h == DATA_HEADER_YES;
-    if (h == DATA_HEADER_AUTO) {
-        double v;
-        for (int i = 0; i < m && !header; i++)
-            header = cell_parse(c.cell[i], &v) == CELL_TEXT;
-    }
-    names = util_calloc((size_t)m, sizeof *names);
-    order = util_calloc((size_t)m, sizeof *order);
-    is_target = util_calloc((size_t)m, sizeof *is_target);
-    if (!names || !order || !is_target) {
-        util_err(err, "%s: out of memory", path);
-        goto fail;
-    }
-    for (int i = 0; i < m; i++) {
-        char buf[32];
-        snprintf(buf, sizeof buf, "col%d", i);
-        names[i] = util_strdup(header && *c.cell[i] ? c.cell[i] : buf);
-        if (!names[i]) {
+    int rows = 0, cap = 0, m = 0, r, rc = -1;
+    *x = NULL;
+    *n = 0;
+    if (!col || !(c.f = util_open_file(path, err)) ||
+        !(c.chunk = malloc(CSV_CHUNK))) {
+        if (c.f)
             util_err(err, "%s: out of memory", path);
-            goto fail;
-        }
-        util_clean_text(names[i]); /* names are printed: no raw bytes or reordering to the terminal */
+        goto done;
     }
-    if (resolve_targets(&c, first_line, names, m, target, order, is_target,
-                        &t, err) < 0)
-        goto fail;
-    if (!header && csv_append(&c, &vals, &rows, &cap, m,
-                              h == DATA_HEADER_NO, err) < 0)
-        goto fail;
-
-    /* the data rows */
-    while ((r = csv_next_row(&c, err)) > 0) {
+    if ((r = csv_next_row(&c, err)) <= 0) {
+        if (r == 0)
+            util_err(err, "%s:1: the file is empty; give rows of features",
+                     path);
+        goto done;
+    }
+    m = c.ncell;
+    double v;
+    bool header = false;
+    for (int i = 0; i < m; i++)
+        header |= csv_cell(c.cell[i], &v) == CELL_TEXT;
+    if (like_columns(&c, like, c.cell, m, header, col, err) < 0)
+        goto done;
+    if (header)
+        r = csv_next_row(&c, err);
+    for (; r > 0; r = csv_next_row(&c, err)) {
         if (c.ncell != m) {
-            util_err(err, "%s:%ld: row has %d cell%s, the %s has %d; every "
-                     "row needs %d comma-separated values", path, c.lineno,
-                     c.ncell, c.ncell == 1 ? "" : "s",
-                     header ? "header" : "first row", m, m);
-            goto fail;
+            util_err(err, "%s:%ld: row has %d cells, the first row has %d; "
+                     "every row needs %d", path, c.lineno, c.ncell, m, m);
+            goto done;
         }
-        if (csv_append(&c, &vals, &rows, &cap, m, false, err) < 0)
-            goto fail;
+        if (rows == cap) {
+            if (rows >= MAX_ROWS / 2 || (long long)rows * like->d > MAX_CELLS / 2) {
+                util_err(err, "%s:%ld: too many rows; use a smaller file",
+                         path, c.lineno);
+                goto done;
+            }
+            cap = cap ? 2 * cap : 64;
+            double *p = realloc(vals, (size_t)cap * (size_t)like->d * sizeof *p);
+            if (!p) {
+                util_err(err, "%s: out of memory", path);
+                goto done;
+            }
+            vals = p;
+        }
+        for (int j = 0; j < like->d; j++) {
+            const char *s = c.cell[col[j]];
+            int kind = csv_cell(s, &vals[(size_t)rows * (size_t)like->d + (size_t)j]);
+            if (kind != CELL_NUMBER) {
+                util_err(err, "%s:%ld: cell %d '%.20s' (column '%.40s') is "
+                         "not a number%s; every feature needs a value", path,
+                         c.lineno, col[j] + 1, s, like->feature_names[j],
+                         csv_decimal_comma(s) ? " (a decimal comma: use '.')" : "");
+                goto done;
+            }
+        }
+        rows++;
     }
     if (r < 0)
-        goto fail;
+        goto done;
     if (rows == 0) {
-        util_err(err, "%s:%ld: the file has a header but no data rows; add "
-                 "rows of numbers below it", path, first_line);
-        goto fail;
+        util_err(err, "%s: no rows to predict below the header", path);
+        goto done;
     }
-
-    ds = csv_dataset(path, vals, rows, m, t, names, order, is_target, err);
-    goto done;
-
-fail:
-    data_free(ds);
-    ds = NULL;
+    *x = vals;
+    *n = rows;
+    vals = NULL;
+    rc = 0;
 done:
-    for (int i = 0; names && i < m; i++)
-        free(names[i]);
-    free(names);
-    free(order);
-    free(is_target);
+    free(col);
     free(vals);
     free(c.cell);
     free(c.line);
     free(c.chunk);
-    fclose(c.f);
-    return ds;
+    if (c.f)
+        fclose(c.f);
+    return rc;
 }

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "binio.h"
 #include "text.h"
 
 typedef enum OptKind {
@@ -182,4 +183,19 @@ void optim_explain_numbers(const OptConfig *c, const OptElement *e, const TextSi
  * than coupled (added to the gradient, as sgd and adam). */
 bool optim_decay_decoupled(OptKind kind);
 
+/* ---- saving (optim_io.c) ---- */
+
+/* Appends c to b as its kind's name and each hyperparameter by name, so a
+ * file does not depend on the order of kinds or fields. */
+void optim_config_write(const OptConfig *c, BinBuf *b);
+/* Reads what optim_config_write wrote: the kind's defaults, then the
+ * values named. -1 with err for an unknown kind or name, a record that
+ * runs short (r->bad) or values PyTorch's checks refuse. */
+int optim_config_read(OptConfig *c, BinIn *r, char *err);
+/* Appends o's state: step count, scalar state, and every slot. */
+void optim_state_write(const Optim *o, BinBuf *b);
+/* Reads what optim_state_write wrote into o, which must have the same
+ * number of slots and parameters (r->bad otherwise, o then unchanged in
+ * its shape; its values may be partly read). */
+void optim_state_read(Optim *o, BinIn *r);
 #endif

@@ -53,6 +53,7 @@ Session *session_new(void)
     s->epoch = 1;
     s->last_val_loss = NAN;
     s->last_val_accuracy = NAN;
+    s->last_epoch_accuracy = NAN;
     return s;
 }
 
@@ -76,6 +77,11 @@ static void hist_free(Session *s)
     s->hist_map = NULL;
     s->hist_map_bytes = 0;
     s->hist_cap = s->hist_len = s->hist_head = 0;
+}
+
+void session_drop_history(Session *s)
+{
+    hist_free(s);
 }
 
 size_t session_snapshot_bytes(const Session *s)
@@ -146,6 +152,8 @@ void session_snapshot_take(const Session *s, Snapshot *h)
     h->epoch_loss_sum = s->epoch_loss_sum;
     h->epoch_rows = s->epoch_rows;
     h->last_epoch_loss = s->last_epoch_loss;
+    h->epoch_right = s->epoch_right;
+    h->last_epoch_accuracy = s->last_epoch_accuracy;
     h->perm_seed = s->perm_seed;
     h->perm_shuffle = s->perm_shuffle;
     h->lr = s->opt.lr;
@@ -178,7 +186,8 @@ int session_undo(Session *s, int n, char *err)
     if (n < 1)
         return util_err(err, "undo takes a number of updates of 1 or more");
     if (s->hist_len == 0)
-        return util_err(err, "nothing to undo: no update since the model, optimizer, batch size or data last changed");
+        return util_err(err, "nothing to undo: no update since the model, optimizer, batch size or data last changed "
+                        "(or the session was loaded)");
     if (n > s->hist_len)
         return util_fail(err, ERR_UNDO_RANGE, "only the last %d update%s can be undone%s", s->hist_len,
                          s->hist_len == 1 ? "" : "s", s->hist_len == s->hist_cap ? " (the history's memory bound)" : "");
@@ -202,6 +211,8 @@ void session_snapshot_put(Session *s, const Snapshot *h)
     s->epoch_loss_sum = h->epoch_loss_sum;
     s->epoch_rows = h->epoch_rows;
     s->last_epoch_loss = h->last_epoch_loss;
+    s->epoch_right = h->epoch_right;
+    s->last_epoch_accuracy = h->last_epoch_accuracy;
     if (s->sched.kind != SCHED_NONE) { /* the lr is the schedule's; otherwise the learner's */
         s->opt.lr = o->cfg.lr = h->lr;
         s->sched_state = h->sched;
@@ -313,6 +324,7 @@ static void reset_position(Session *s)
     if (s->trace && s->steps == 0)
         trace_clear(s->trace);
     s->last_val_accuracy = NAN;
+    s->last_epoch_accuracy = NAN;
     s->last_val_loss = NAN;
     s->first_loss = NAN;
     s->best_epoch = 0;
@@ -321,6 +333,7 @@ static void reset_position(Session *s)
     s->batch_index = 0;
     s->epoch_loss_sum = 0;
     s->epoch_rows = 0;
+    s->epoch_right = 0;
     s->grads_valid = false;
     if (s->data) {
         make_perm(s);
@@ -671,6 +684,7 @@ int session_set_batch(Session *s, int batch, char *err)
         s->batch_index = 0;
         s->epoch_loss_sum = 0;
         s->epoch_rows = 0;
+        s->epoch_right = 0;
         make_perm(s);
         load_batch(s);
     }
@@ -868,8 +882,12 @@ int session_update(Session *s, char *err)
     trace_step(s->trace, s->steps, s->loss_data, s->gnorm); /* norms from backward */
     s->epoch_loss_sum += s->loss_data * s->rows;
     s->epoch_rows += s->rows;
+    double acc = session_batch_accuracy(s); /* this batch's outputs, as trained on */
+    if (!isnan(acc))
+        s->epoch_right += lround(acc * s->rows);
     if (++s->batch_index >= session_batches(s)) {
         s->last_epoch_loss = s->epoch_loss_sum / (double)s->epoch_rows;
+        s->last_epoch_accuracy = s->data->classification ? (double)s->epoch_right / (double)s->epoch_rows : NAN;
         s->last_val_loss = session_eval_share(s, DATA_VAL, &s->last_val_accuracy);
         trace_epoch(s->trace, s->steps, s->epoch, s->last_epoch_loss, s->last_val_loss, s->last_val_accuracy,
                     s->opt.lr);
@@ -878,6 +896,7 @@ int session_update(Session *s, char *err)
         s->epoch++;
         s->epoch_loss_sum = 0;
         s->epoch_rows = 0;
+        s->epoch_right = 0;
         make_perm(s);
     }
     load_batch(s);

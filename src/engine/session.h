@@ -47,6 +47,8 @@ typedef struct Snapshot {
     double epoch_loss_sum;
     long epoch_rows;
     double last_epoch_loss;
+    long epoch_right;
+    double last_epoch_accuracy;
     uint64_t perm_seed;     /* what made the epoch's row order */
     bool perm_shuffle;
     double lr;              /* the lr in force (a schedule changes it) */
@@ -92,6 +94,8 @@ typedef struct Session {
     double last_epoch_loss; /* mean training loss of the last finished epoch */
     double epoch_loss_sum;  /* sum of batch losses x rows this epoch */
     long epoch_rows;        /* rows behind epoch_loss_sum */
+    long epoch_right;       /* of those rows, classified right as they were trained on */
+    double last_epoch_accuracy; /* epoch_right / epoch_rows of the last finished epoch; NaN for regression */
 
     uint64_t perm_seed;     /* seed that made perm */
     bool perm_shuffle;      /* whether perm is shuffled */
@@ -266,6 +270,35 @@ int session_scalar_value(Session *s, int i, double *v, char *err);
  * history and no hooks. NULL with err. Caller frees. */
 Session *session_fork(const Session *s, const OptConfig *opt, char *err);
 
+/* Forgets the undo history and keeps none from now on (a copy that is
+ * never undone). */
+void session_drop_history(Session *s);
+
+/* ---- trials: fresh copies for cross-validation and search (session_trial.c) ---- */
+
+/* The hyperparameters a trial may vary: everything `model` and `set`
+ * choose that a search can try. */
+typedef struct Hypers {
+    char model_kind[16];            /* "linear", "logistic", "softmax" or "mlp" */
+    int hidden[NN_MAX_LAYERS];      /* (n_hidden) widths of the hidden layers */
+    int n_hidden;
+    double dropout[NN_MAX_LAYERS];  /* (n_hidden) dropout after each hidden layer */
+    Act act;                        /* hidden activation */
+    OptConfig opt;                  /* optimizer and its settings (lr: where a schedule starts) */
+    int batch;                      /* mini-batch size */
+    Penalty pen;                    /* l1, l2 */
+    InitConfig init;                /* initializer */
+} Hypers;
+
+/* The session's hyperparameters now (lr: where its schedule started). */
+void session_hypers(const Session *s, Hypers *h);
+/* A trial: a new session on data ds (taken over, also on failure) with
+ * hyperparameters h and s's loss, schedule, clipping, shuffling and seed,
+ * its parameters initialised as a fresh model with the session seed, at
+ * the start of the data, with no undo history and no hooks. NULL with err
+ * (the model's refusal, or ERR_NOMEM). Caller frees. s is only read. */
+Session *session_trial_new(const Session *s, const Hypers *h, Dataset *ds, char *err);
+
 /* ---- schedule and clipping (session_sched.c) ---- */
 
 /* Puts schedule c in force, starting from the lr in force now (torch's
@@ -338,7 +371,7 @@ size_t session_snapshot_bytes(const Session *s);
 
 /* A named tensor: a view into the session, valid until the next command. */
 typedef struct Tensor {
-    char name[16];   /* "W1", "dZ2", "yhat" ... */
+    char name[32];   /* "W1", "dZ2", "yhat", "exp_avg:W1" ... */
     int rows, cols;  /* shape; a vector is rows == 1 */
     bool vector;     /* shown and indexed as 1-D (biases, loss) */
     double *data;    /* rows*cols values, row-major */

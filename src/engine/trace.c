@@ -3,6 +3,7 @@
  * every second epoch point), and records at half the rate from then on. */
 #include "trace.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,4 +132,59 @@ void trace_truncate(Trace *t, long step)
     t->acc_loss = 0;
     memset(t->acc_gnorm, 0, sizeof(double) * (size_t)t->n_layers);
     t->e_acc_n = 0;
+}
+
+void trace_write(const Trace *t, BinBuf *b)
+{
+    size_t nl = (size_t)t->n_layers;
+    bin_i64(b, t->n_layers);
+    bin_i64(b, t->len);
+    bin_i64(b, t->stride);
+    for (int i = 0; i < t->len; i++)
+        bin_i64(b, t->step[i]);
+    bin_f64s(b, t->loss, (size_t)t->len);
+    bin_f64s(b, t->gnorm, (size_t)t->len * nl);
+    bin_i64(b, t->acc_n);
+    bin_f64(b, t->acc_loss);
+    bin_f64s(b, t->acc_gnorm, nl);
+    bin_i64(b, t->e_len);
+    bin_i64(b, t->e_stride);
+    for (int i = 0; i < t->e_len; i++) {
+        bin_i64(b, t->e_step[i]);
+        bin_i64(b, t->e_epoch[i]);
+    }
+    bin_f64s(b, t->e_train, (size_t)t->e_len);
+    bin_f64s(b, t->e_val, (size_t)t->e_len);
+    bin_f64s(b, t->e_lr, (size_t)t->e_len);
+    bin_f64s(b, t->e_vacc, (size_t)t->e_len);
+    bin_i64(b, t->e_acc_n);
+}
+
+void trace_read(Trace *t, BinIn *r)
+{
+    size_t nl = (size_t)t->n_layers;
+    if (bin_get_int(r, t->n_layers, t->n_layers) != t->n_layers)
+        r->bad = true;
+    t->len = bin_get_int(r, 0, TRACE_CAP);
+    t->stride = bin_get_long(r, 1, LONG_MAX);
+    for (int i = 0; i < t->len; i++)
+        t->step[i] = bin_get_long(r, 0, LONG_MAX);
+    bin_get_f64s(r, t->loss, (size_t)t->len);
+    bin_get_f64s(r, t->gnorm, (size_t)t->len * nl);
+    t->acc_n = bin_get_long(r, 0, LONG_MAX);
+    t->acc_loss = bin_get_f64(r);
+    bin_get_f64s(r, t->acc_gnorm, nl);
+    t->e_len = bin_get_int(r, 0, TRACE_CAP);
+    t->e_stride = bin_get_long(r, 1, LONG_MAX);
+    for (int i = 0; i < t->e_len; i++) {
+        t->e_step[i] = bin_get_long(r, 0, LONG_MAX);
+        t->e_epoch[i] = bin_get_long(r, 0, LONG_MAX);
+    }
+    bin_get_f64s(r, t->e_train, (size_t)t->e_len);
+    bin_get_f64s(r, t->e_val, (size_t)t->e_len);
+    bin_get_f64s(r, t->e_lr, (size_t)t->e_len);
+    bin_get_f64s(r, t->e_vacc, (size_t)t->e_len);
+    t->e_acc_n = bin_get_long(r, 0, LONG_MAX);
+    if (r->bad)
+        trace_clear(t);
 }

@@ -7,6 +7,8 @@
 #ifndef PARAMLAB_TRACE_H
 #define PARAMLAB_TRACE_H
 
+#include "binio.h"
+
 #define TRACE_CAP 4096 /* points each series holds */
 
 typedef struct Trace {
@@ -45,4 +47,9 @@ void trace_epoch(Trace *t, long step, long epoch, double train, double val, doub
 /* Forgets everything recorded after update number step (after `undo`). */
 void trace_truncate(Trace *t, long step);
 
+/* Appends everything t holds to b (for a saved session). */
+void trace_write(const Trace *t, BinBuf *b);
+/* Reads what trace_write wrote into t, made for the same number of layers;
+ * a record that does not fit sets r->bad and leaves t cleared. */
+void trace_read(Trace *t, BinIn *r);
 #endif

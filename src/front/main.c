@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "cmd_lesson.h"
+#include "cmd_search.h"
 #include "cmd_plot.h"
 #include "cmd_table.h"
 #include "repl.h"
@@ -208,7 +209,7 @@ int main(int argc, char **argv)
                 code = 1;
                 break;
             }
-            c.scripted++; /* a script: the file policy applies (cmd_files.h) */
+            c.scripted++; /* a script: the file policy applies (cmd_policy.h) */
             code = repl_batch(&c, f, argv[i], bail);
             c.scripted--;
             fclose(f);
@@ -221,6 +222,7 @@ int main(int argc, char **argv)
     }
     cmd_plot_free(&c);
     cmd_lesson_free(&c);
+    cmd_search_free(&c);
     session_free(c.s); /* a lesson may have replaced the session */
     return code;
 }

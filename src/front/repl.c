@@ -38,8 +38,28 @@ void repl_signals(void)
 
 /* ---- batch ---- */
 
-static int run_line(CmdCtx *c, const char *line, const char *name, long lineno, bool *failed)
+/* Where a failed command of a -c line is: "-c:LINE:K:" (K-th command). */
+typedef struct SegPlace {
+    const char *name;
+    long lineno;
+} SegPlace;
+
+static void report_segment(CmdCtx *c, int k, const char *text, void *ctx)
 {
+    const SegPlace *at = ctx;
+    (void)text;
+    fflush(c->out);
+    fprintf(stderr, "%s:%ld:%d: %s\n", at->name, at->lineno, k, c->err);
+}
+
+static int run_line(CmdCtx *c, const char *line, const char *name, long lineno, bool *failed, bool each, bool bail)
+{
+    if (each) { /* -c: every command is its own line, as --batch has them */
+        SegPlace at = {name, lineno};
+        int rc = cmd_exec_each(c, line, bail, report_segment, &at);
+        *failed |= rc < 0;
+        return rc;
+    }
     int rc = cmd_exec_line(c, line);
     if (rc < 0) {
         fflush(c->out);
@@ -87,7 +107,8 @@ static int batch_line(FILE *in, char **line, size_t *cap, bool *too_long)
     return 0;
 }
 
-int repl_batch(CmdCtx *c, FILE *in, const char *name, bool bail)
+/* repl_batch; each: a line's commands run (and fail) one by one, as -c's. */
+static int batch_run(CmdCtx *c, FILE *in, const char *name, bool bail, bool each)
 {
     char *line = NULL;
     size_t cap = 0;
@@ -103,7 +124,7 @@ int repl_batch(CmdCtx *c, FILE *in, const char *name, bool bail)
                     REPL_MAX_LINE >> 20);
             failed = true;
         } else {
-            rc = run_line(c, line, name, lineno, &failed);
+            rc = run_line(c, line, name, lineno, &failed, each, bail);
         }
         if (repl_interrupted) {
             code = 130;
@@ -125,6 +146,11 @@ int repl_batch(CmdCtx *c, FILE *in, const char *name, bool bail)
     return failed ? 1 : 0;
 }
 
+int repl_batch(CmdCtx *c, FILE *in, const char *name, bool bail)
+{
+    return batch_run(c, in, name, bail, false);
+}
+
 int repl_string(CmdCtx *c, const char *text, const char *name, bool bail)
 {
     FILE *f = fmemopen((void *)text, strlen(text), "r");
@@ -132,7 +158,7 @@ int repl_string(CmdCtx *c, const char *text, const char *name, bool bail)
         fprintf(stderr, "%s: %s\n", name, strerror(errno));
         return 1;
     }
-    int rc = repl_batch(c, f, name, bail);
+    int rc = batch_run(c, f, name, bail, true);
     fclose(f);
     return rc;
 }
@@ -382,6 +408,8 @@ int repl_interactive(CmdCtx *c, bool quiet, const char *lesson)
         }
         if (!line) { /* Ctrl-D */
             printf("\n");
+            if (cmd_lesson_leave(c, "you left the lesson"))
+                continue; /* inside a lesson: back to the learner's own session */
             break;
         }
         sigint_count = 0;

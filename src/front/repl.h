@@ -28,7 +28,10 @@ int repl_interactive(CmdCtx *c, bool quiet, const char *lesson);
  * first error. Returns 0, 1 if any command failed, 130 if interrupted. */
 int repl_batch(CmdCtx *c, FILE *in, const char *name, bool bail);
 
-/* Runs one text of commands (as given to -c) line by line like repl_batch. */
+/* Runs one text of commands (as given to -c) line by line like
+ * repl_batch, but each command of a line on its own: a failing one is
+ * reported as "name:LINE:K: message" (the K-th command of the line) and
+ * the next runs, unless bail. */
 int repl_string(CmdCtx *c, const char *text, const char *name, bool bail);
 
 #endif

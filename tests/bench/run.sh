@@ -15,6 +15,7 @@ py=/usr/bin/python3
 here=$(dirname "$0")
 export NO_COLOR=1
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/paramlab-bench.XXXXXX") || exit 1
+export PARAMLAB_RUNS="$tmp/runs" # the runs of the bench do not go into the run log at home
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 say() { printf '%s\n' "$*" >&2; }

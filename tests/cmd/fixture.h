@@ -13,6 +13,7 @@
 
 #include "cmd.h"
 #include "cmd_lesson.h"
+#include "cmd_search.h"
 #include "cmd_plot.h"
 #include "cmd_table.h"
 #include "session.h"
@@ -26,8 +27,23 @@ typedef struct Fx {
     char *last;   /* output of the last run() */
 } Fx;
 
+/* Runs the tests train are logged into a folder of their own: tests/run.sh
+ * names one in PARAMLAB_RUNS; a test run by hand makes one, never writing
+ * into the real ~/.local/share/paramlab/runs. */
+static inline void fx_runs_dir(void)
+{
+    if (getenv("PARAMLAB_RUNS"))
+        return;
+    char dir[] = "/tmp/paramlab-runs.XXXXXX";
+    if (mkdtemp(dir))
+        setenv("PARAMLAB_RUNS", dir, 1);
+    else
+        setenv("PARAMLAB_RUNS", "/nonexistent/paramlab-runs", 1); /* logging fails; a note, not a file */
+}
+
 static inline Fx *fx_new(void)
 {
+    fx_runs_dir();
     Fx *x = calloc(1, sizeof *x);
     assert_non_null(x);
     cmd_register(cmd_table); /* the command table, as main registers it */
@@ -46,6 +62,7 @@ static inline void fx_free(Fx *x)
 {
     cmd_plot_free(&x->c);
     cmd_lesson_free(&x->c);
+    cmd_search_free(&x->c);
     session_free(x->c.s);
     fclose(x->f);
     free(x->buf);

@@ -409,7 +409,9 @@ static void test_arity(void **state)
         assert_contains(e, bad[i].want);
     }
     /* the usage is quoted */
-    assert_contains(refused(x, "export W1"), "export NAME FILE.csv");
+    assert_contains(refused(x, "export W1"), "export NAME FILE.npy|FILE.csv");
+    assert_contains(refused(x, "save"), "save FILE");
+    assert_contains(refused(x, "import W1"), "import PARAM FILE.npy|FILE.csv");
     assert_contains(refused(x, "step 1 2"), "step [N]");
     /* bad numbers for counts */
     refused(x, "step x");
@@ -807,6 +809,39 @@ static void test_export_exact(void **state)
 
 /* ---- completion ---- */
 
+/* load swaps the saved session in place (the context keeps its pointer,
+ * so `record` and the hooks follow); a refused load changes nothing */
+static void test_save_load_in_place(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/paramlab_test_save_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char line[512], path[256];
+    snprintf(path, sizeof path, "%s/s.plsave", dir);
+    Fx *x = fx_new();
+    Session *s0 = x->c.s;
+    snprintf(line, sizeof line, "data moons n=50; model mlp 3; set optimizer adam; step 3; save %s", path);
+    ok(x, line);
+    assert_contains(x->last, "adam after 3 updates, epoch 2 batch 2");
+    volatile sig_atomic_t *irq = s0->interrupt;
+    ok(x, "step 2; data line; model linear");
+    snprintf(line, sizeof line, "load %s", path);
+    ok(x, line);
+    assert_ptr_equal(x->c.s, s0);
+    assert_int_equal(x->c.s->steps, 3);
+    assert_string_equal(x->c.s->model_kind, "mlp");
+    assert_int_equal(x->c.s->opt.kind, OPT_ADAM);
+    assert_true(x->c.s->interrupt == irq);
+    snprintf(line, sizeof line, "load %s/missing", dir);
+    assert_contains(refused(x, line), "cannot open");
+    assert_int_equal(x->c.s->steps, 3);
+    ok(x, "step 1");
+    assert_int_equal(x->c.s->steps, 4);
+    fx_free(x);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_complete(void **state)
 {
     (void)state;
@@ -888,6 +923,18 @@ static void test_complete(void **state)
     assert_true(has(&c, "dW1") && has(&c, "dZ2") && has(&c, "loss"));
     complete(s, "", &c);
     assert_true(has(&c, "W1") && has(&c, "forward"));
+    /* files: save, load, the second word of import and export; state names for export */
+    assert_int_equal(complete(s, "save ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(s, "load ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(s, "import W1 ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(s, "export W1 ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(s, "import ", &c), COMPLETE_WORDS);
+    assert_true(has(&c, "W1") && has(&c, "b2"));
+    assert_false(has(&c, "dW1") || has(&c, "X"));
+    ok(x, "set optimizer adam");
+    complete(s, "export ", &c);
+    assert_true(has(&c, "W1") && has(&c, "exp_avg:W1") && has(&c, "exp_avg_sq:b2"));
+    ok(x, "set optimizer sgd");
 
     complete(s, "model ", &c);
     assert_true(has(&c, "linear") && has(&c, "logistic") && has(&c, "softmax") && has(&c, "mlp"));
@@ -1064,6 +1111,7 @@ int main(void)
         cmocka_unit_test(test_help),
         cmocka_unit_test(test_params_table),
         cmocka_unit_test(test_export_exact),
+        cmocka_unit_test(test_save_load_in_place),
         cmocka_unit_test(test_complete),
         cmocka_unit_test(test_train_and_interrupt),
         cmocka_unit_test(test_prompt),

@@ -857,6 +857,47 @@ static void add_word(void *ctx, const char *word)
     strcat(buf, " ");
 }
 
+
+/* A lesson taken in a fresh session gives the learner's back, exactly,
+ * at `quit` and at its end; its settings do not leak out. */
+static void test_lesson_gives_session_back(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    const char *path = walk_lesson();
+    char line[300];
+    ok(x, "data moons n=40 seed=2; model mlp 3; set optimizer sgd lr=0.3; step 2; W1[0,0] = 0.125");
+    Session *mine = x->c.s;
+    double *before = params_copy(mine);
+    size_t n = mine->model->n_params;
+    snprintf(line, sizeof line, "lesson %s", path);
+    ok(x, line);
+    assert_contains(x->last, "yours is put aside");
+    assert_ptr_not_equal(x->c.s, mine);
+    ok(x, "set seed 77; set lr 0.9; next");
+    ok(x, "quit");
+    assert_false(x->c.quit);
+    assert_false(cmd_lesson_active(&x->c));
+    assert_contains(x->last, "your own session is back as you left it: data moons");
+    assert_ptr_equal(x->c.s, mine);
+    assert_memory_equal(x->c.s->model->params, before, n * sizeof(double));
+    assert_int_equal(x->c.s->steps, 2);
+    ok(x, "hypers");
+    assert_contains(x->last, "lr=0.3");
+    /* to the end of the lesson: back again */
+    ok(x, line);
+    ok(x, "next; next; next");
+    assert_contains(x->last, "That is the end");
+    assert_contains(x->last, "your own session is back");
+    assert_false(cmd_lesson_active(&x->c));
+    assert_memory_equal(x->c.s->model->params, before, n * sizeof(double));
+    /* a second quit leaves paramlab */
+    ok(x, "quit");
+    assert_true(x->c.quit);
+    free(before);
+    fx_free(x);
+}
+
 static void test_list_and_complete(void **state)
 {
     (void)state;
@@ -909,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_record_what_changed),
         cmocka_unit_test(test_lesson_refused),
         cmocka_unit_test(test_list_and_complete),
+        cmocka_unit_test(test_lesson_gives_session_back),
     };
     return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

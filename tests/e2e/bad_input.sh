@@ -135,6 +135,13 @@ run bail-file 10 --bail "$tmp/bail.plab" </dev/null
 grep -q '^model linear' "$tmp/bail-file.out" && bad "bail with a file: ran the line after the first error"
 run bail-c 10 --bail -c 'data line n=20; nope; model linear' </dev/null
 [ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/bail-c.err")" -eq 1 ] || bad "bail with -c: exit $rc, stderr: $(cat "$tmp/bail-c.err")"
+grep -q "^-c:1:2: unknown command 'nope'" "$tmp/bail-c.err" || bad "bail with -c: the error does not name command 2: $(cat "$tmp/bail-c.err")"
+grep -q '^model linear' "$tmp/bail-c.out" && bad "bail with -c: ran the command after the first error"
+# without --bail, -c goes on as --batch does, naming each failing command
+run goes-on-c 10 -c 'data line n=20; nope; model linear; zzz' </dev/null
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/goes-on-c.err")" -eq 2 ] &&
+    grep -q '^-c:1:2: ' "$tmp/goes-on-c.err" && grep -q '^-c:1:4: ' "$tmp/goes-on-c.err" &&
+    grep -q '^model linear' "$tmp/goes-on-c.out" || bad "-c without --bail: exit $rc, stderr: $(cat "$tmp/goes-on-c.err")"
 
 # random bytes (a fixed file) and 5 MB lines: no crash, no hang, no change
 big() { # N CHAR: N copies of CHAR

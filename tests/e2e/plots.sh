@@ -38,6 +38,26 @@ png "$dir/fit.png"
 png "$dir/loss.png"
 png "$dir/compare.png"
 
+# a file named for one plot is never overwritten by another kind: each kind
+# drawn after it goes to its own KIND.png, and says where
+( cd "$dir" && mkdir own && cd own && "$bin" -q --bail -c "data moons n=80 seed=1; model mlp 4; train 2; \
+    set plot png file=loss.png; plot loss; plot hist W1; plot boundary" ) > "$dir/out" 2>&1 ||
+    { cat "$dir/out"; fail "one file per kind failed"; }
+cp "$dir/own/loss.png" "$dir/loss-first.png"
+( cd "$dir/own" && "$bin" -q --bail -c "data moons n=80 seed=1; model mlp 4; set plot png file=loss.png; plot loss; \
+    plot hist W1" ) > "$dir/out" 2>&1 || { cat "$dir/out"; fail "one file per kind failed"; }
+png "$dir/own/hist.png"
+png "$dir/own/boundary.png"
+has "$dir/out" "plot hist: wrote hist.png (loss.png holds the loss plot"
+cmp -s "$dir/own/loss.png" "$dir/own/hist.png" && fail "the histogram went into loss.png"
+
+# more than two features: two chosen by name, the others at their mean
+COLUMNS=100 LINES=30 "$bin" -q -c "data blobs n=90 features=4 classes=3 seed=1; model softmax; train 5; \
+    set plot terminal; plot boundary; plot boundary x=x1 y=x3" > "$dir/bound" 2>&1
+has "$dir/bound" "choose them, as in \`plot boundary x=x1 y=x2\`"
+has "$dir/bound" "(other features at their mean)"
+has "$dir/bound" "class 2"
+
 # no gnuplot: one line saying how to get it, and the script and lessons go on
 PARAMLAB_GNUPLOT=/nonexistent/gnuplot "$bin" -q -c "data line; model linear; plot loss; step 2; expect steps == 2" \
     > "$dir/none" 2>&1 || { cat "$dir/none"; fail "a missing gnuplot stopped the script"; }

@@ -498,7 +498,7 @@ static void test_csv_header_and_targets(void **state)
     assert_near(ds->y[1], 1, 0);
     assert_true(ds->classification);
     assert_int_equal(ds->n_classes, 4);
-    assert_near(ds->class_labels[1], 6, 0);
+    assert_near(atof(ds->class_names[1]), 6, 0);
     data_free(ds);
 
     /* by index, and several targets in the order given: regression */
@@ -539,7 +539,7 @@ static void test_csv_no_header(void **state)
     assert_near(ds->y[1], 1, 0);
     assert_true(ds->classification); /* 1, 3, 5: three classes */
     assert_int_equal(ds->n_classes, 3);
-    assert_near(ds->class_labels[1], 3, 0);
+    assert_near(atof(ds->class_names[1]), 3, 0);
     data_free(ds);
 
     /* header=yes takes a numeric first row as names */
@@ -564,18 +564,19 @@ static Dataset *load_text(const char *path, const char *text)
     return load(path, NULL, DATA_HEADER_AUTO);
 }
 
-/* The classes of ds are labels[0..k) of the file, renumbered when given. */
+/* The classes of ds are labels[0..k) of the file, renumbered (and named
+ * by their values) when given. */
 static void assert_classes(const Dataset *ds, int k, const double *labels)
 {
     assert_true(ds->classification);
     assert_int_equal(ds->n_classes, k);
     if (!labels) {
-        assert_null(ds->class_labels);
+        assert_null(ds->class_names);
         return;
     }
-    assert_non_null(ds->class_labels);
+    assert_non_null(ds->class_names);
     for (int i = 0; i < k; i++)
-        assert_true(ds->class_labels[i] == labels[i]);
+        assert_true(atof(ds->class_names[i]) == labels[i]);
 }
 
 /* Whole-number labels make classes: 0..K-1 as they are, any others
@@ -644,7 +645,167 @@ static void test_csv_target_refusals(void **state)
                  "tests/data/dup_names.csv:1: ", "index");
     Dataset *ds = load("tests/data/dup_names.csv", "1", DATA_HEADER_AUTO);
     assert_near(ds->y[0], 0, 0); /* labels 2, 4: classes 0, 1 */
-    assert_near(ds->class_labels[0], 2, 0);
+    assert_near(atof(ds->class_names[0]), 2, 0);
+    data_free(ds);
+}
+
+
+/* ---- real files: separators, labels, columns, missing cells -------------- */
+
+static Dataset *load_o(const char *path, DataLoadOpts o, char *note)
+{
+    char err[ERR_LEN] = "";
+    Dataset *ds = data_load_file(path, &o, note, note ? ERR_LEN : 0, err);
+    if (!ds)
+        fail_msg("data_load_file(%s): %s", path, err);
+    return ds;
+}
+
+static void load_o_refused(const char *path, DataLoadOpts o, const char *part)
+{
+    char err[ERR_LEN] = "";
+    Dataset *ds = data_load_file(path, &o, NULL, 0, err);
+    if (ds) {
+        data_free(ds);
+        fail_msg("data_load_file(%s) accepted a bad file", path);
+    }
+    assert_null(strchr(err, '\n'));
+    assert_prefix(err, path);
+    assert_contains(err, part);
+}
+
+static void test_csv_real_semicolons_labels(void **state)
+{
+    (void)state;
+    const char *f = "tests/data/real/semi_labels.csv";
+    char note[ERR_LEN];
+    /* the separator is detected; the text labels make two sorted classes;
+     * the id column is noted */
+    Dataset *ds = load_o(f, (DataLoadOpts){.target = "diagnosis"}, note);
+    assert_int_equal(ds->sep, ';');
+    assert_int_equal(ds->d, 3);
+    assert_true(ds->classification);
+    assert_int_equal(ds->n_classes, 2);
+    assert_string_equal(ds->class_names[0], "B");
+    assert_string_equal(ds->class_names[1], "M");
+    assert_true(ds->y[0] == 1 && ds->y[1] == 0);
+    assert_string_equal(ds->feature_names[0], "id");
+    assert_contains(note, "drop=id");
+    data_free(ds);
+    /* drop= by name, features= by index */
+    ds = load_o(f, (DataLoadOpts){.target = "1", .drop = "id"}, note);
+    assert_int_equal(ds->d, 2);
+    assert_string_equal(ds->feature_names[0], "radius");
+    assert_string_equal(note, "");
+    assert_int_equal(ds->feature_cols[1], 3);
+    Dataset *c = data_clone(ds);
+    assert_string_equal(c->class_names[1], "M");
+    assert_int_equal(c->feature_cols[0], 2);
+    data_free(c);
+    data_free(ds);
+    ds = load_o(f, (DataLoadOpts){.target = "diagnosis", .features = "3"}, NULL);
+    assert_int_equal(ds->d, 1);
+    assert_string_equal(ds->feature_names[0], "texture");
+    data_free(ds);
+    /* without target= the last column is the target, and the text column
+     * is refused with the way out */
+    load_o_refused(f, (DataLoadOpts){0}, "target=diagnosis");
+    load_o_refused(f, (DataLoadOpts){.sep = ','}, "single column");
+    load_o_refused(f, (DataLoadOpts){.target = "diagnosis", .drop = "diagnosis"}, "is the target");
+    load_o_refused(f, (DataLoadOpts){.drop = "id", .features = "radius"}, "not both");
+    load_o_refused(f, (DataLoadOpts){.target = "diagnosis", .drop = "idd"}, "did you mean 'id'");
+    load_o_refused(f, (DataLoadOpts){.target = "diagnosis", .task = DATA_TASK_REGRESSION},
+                   "task=regression");
+    /* a headerless file of labels is not taken for a header */
+    ds = load_o("tests/data/real/noheader_labels.csv", (DataLoadOpts){.target = "1"}, NULL);
+    assert_int_equal(ds->n, 3);
+    assert_false(ds->header);
+    assert_string_equal(ds->class_names[0], "B");
+    data_free(ds);
+    /* tabs */
+    ds = load_o("tests/data/real/tabs.csv", (DataLoadOpts){0}, NULL);
+    assert_int_equal(ds->sep, '\t');
+    assert_int_equal(ds->d, 2);
+    assert_string_equal(ds->class_names[1], "dog");
+    data_free(ds);
+}
+
+static void test_csv_real_missing_task(void **state)
+{
+    (void)state;
+    const char *f = "tests/data/real/missing.csv";
+    char note[ERR_LEN];
+    load_o_refused(f, (DataLoadOpts){0}, ":3: cell 3 is NaN (column 'texture')");
+    Dataset *ds = load_o(f, (DataLoadOpts){.missing = DATA_MISSING_DROP, .drop = "id"}, note);
+    assert_int_equal(ds->n, 3);
+    assert_contains(note, "left out 2 rows");
+    data_free(ds);
+    ds = load_o(f, (DataLoadOpts){.missing = DATA_MISSING_MEAN, .drop = "id"}, note);
+    assert_int_equal(ds->n, 5);
+    assert_near(ds->x[2 * 2], (17.99 + 13.54 + 12.45 + 11.42) / 4, 1e-12);
+    assert_near(ds->x[1 * 2 + 1], (10.38 + 17.77 + 15.7 + 20.38) / 4, 1e-12);
+    assert_contains(note, "filled 2 missing cells");
+    data_free(ds);
+    load_o_refused("tests/data/real/decimal_comma.csv", (DataLoadOpts){0}, "decimal comma");
+    /* numbers forced to classes: the distinct values, sorted, named */
+    const char *q = "tests/data/real/quality.csv";
+    ds = load_o(q, (DataLoadOpts){0}, NULL);
+    assert_true(ds->classification); /* 3, 5, 8: three classes named by the labels, not 0..8 */
+    assert_int_equal(ds->n_classes, 3);
+    assert_string_equal(ds->class_names[1], "5");
+    data_free(ds);
+    ds = load_o(q, (DataLoadOpts){.task = DATA_TASK_REGRESSION}, NULL);
+    assert_false(ds->classification);
+    data_free(ds);
+    DataLoadOpts o = {.task = DATA_TASK_CLASSIFICATION, .target = "a"};
+    ds = load_o(q, o, NULL);
+    assert_int_equal(ds->n_classes, 5); /* 1..4 are labels 0..4 */
+    data_free(ds);
+}
+
+static void test_csv_trailing_comma_and_ids(void **state)
+{
+    (void)state;
+    char note[ERR_LEN];
+    /* a comma at the end of every line: a nameless, empty column, left out */
+    Dataset *ds = load_o("tests/data/real/trailing_comma.csv", (DataLoadOpts){.drop = "id, diagnosis"}, note);
+    assert_int_equal(ds->d, 1);
+    assert_string_equal(ds->target_names[0], "texture_mean"); /* the last named column */
+    assert_contains(note, "left out 1 column with no name");
+    data_free(ds);
+    ds = load_o("tests/data/real/trailing_comma.csv", (DataLoadOpts){.target = "diagnosis"}, note);
+    assert_int_equal(ds->d, 3);
+    assert_string_equal(ds->class_names[1], "M");
+    assert_contains(note, "column 'id' holds distinct whole numbers in order");
+    data_free(ds);
+    /* a nameless column with some values is a column like any other */
+    load_o_refused("tests/data/real/unnamed_gap.csv", (DataLoadOpts){.target = "diagnosis"},
+                   ":3: cell 4 is empty (column 'col3')");
+    ds = load_o("tests/data/real/unnamed_gap.csv", (DataLoadOpts){.target = "diagnosis", .missing = DATA_MISSING_DROP}, note);
+    assert_int_equal(ds->n, 2);
+    assert_contains(note, "left out 1 row");
+    data_free(ds);
+    ds = load_o("tests/data/real/unnamed_gap.csv", (DataLoadOpts){.target = "diagnosis", .missing = DATA_MISSING_MEAN}, NULL);
+    assert_near(ds->x[1 * ds->d + 2], 2, 0);
+    data_free(ds);
+}
+
+static void test_csv_features_like(void **state)
+{
+    (void)state;
+    Dataset *ds = load_o("tests/data/real/semi_labels.csv",
+                         (DataLoadOpts){.target = "diagnosis", .drop = "id"}, NULL);
+    double *x;
+    int n;
+    char err[ERR_LEN];
+    /* the same file: features by name */
+    assert_int_equal(data_load_features("tests/data/real/semi_labels.csv", ds, &x, &n, err), 0);
+    assert_int_equal(n, 5);
+    assert_near(x[0], 17.99, 0);
+    assert_near(x[1], 10.38, 0);
+    free(x);
+    assert_int_equal(data_load_features("tests/data/real/tabs.csv", ds, &x, &n, err), -1);
+    assert_contains(err, "no column 'radius'");
     data_free(ds);
 }
 
@@ -655,7 +816,7 @@ static void test_csv_bad_corpus(void **state)
     } bad[] = {
         {"ragged.csv", ":3: ", "row has 2 cells, the header has 3"},
         {"text_cell.csv", ":3: ", "cell 2 'abc' is not a number"},
-        {"nan.csv", ":4: ", "cell 2 is NaN; clean or drop that row"},
+        {"nan.csv", ":4: ", "cell 2 is NaN (column 'b'); fill it in, or load with missing=drop"},
         {"inf.csv", ":3: ", "cell 1 is infinite"},
         {"empty.csv", ":1: ", "empty"},
         {"blank.csv", ":1: ", "empty"},
@@ -869,6 +1030,10 @@ int main(void)
         cmocka_unit_test(test_csv_classification_rule),
         cmocka_unit_test(test_csv_target_refusals),
         cmocka_unit_test(test_csv_bad_corpus),
+        cmocka_unit_test(test_csv_real_semicolons_labels),
+        cmocka_unit_test(test_csv_real_missing_task),
+        cmocka_unit_test(test_csv_features_like),
+        cmocka_unit_test(test_csv_trailing_comma_and_ids),
         cmocka_unit_test(test_csv_huge_lines),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_standardize),

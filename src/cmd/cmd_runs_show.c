@@ -1,0 +1,368 @@
+/* cmd_runs_show.c — `runs`, `runs show ID`, `runs compare ID ID...` and
+ * `runs dir [DIR]`: the run log read back (json.c) as tables and one
+ * chart of loss curves. */
+#include "cmd_plot.h"
+#include "cmd_runs.h"
+#include "cmd_util.h"
+#include "json.h"
+#include "plot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
+#define RUNS_SHOWN 40     /* the latest runs `runs` lists */
+#define RUNS_COMPARED 8   /* runs `runs compare` takes at once */
+
+/* ---- reading the log ---- */
+
+/* Calls fn for each well-formed line of the log, in order; the number of
+ * lines that were not JSON objects goes to *bad. -1 with c->err when the
+ * log cannot be read (0 lines and no error when there is none yet). */
+static int each_run(CmdCtx *c, void (*fn)(void *ctx, long i, const char *line), void *ctx, long *bad)
+{
+    char dir[1024], path[1100];
+    *bad = 0;
+    if (!cmd_runs_dir(c, dir, sizeof dir))
+        return cmd_fail(c, "no run folder: set HOME or PARAMLAB_RUNS, or name one with `runs dir DIR`");
+    snprintf(path, sizeof path, "%s/runs.jsonl", dir);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    char *line = NULL;
+    size_t cap = 0;
+    long i = 0;
+    while (getline(&line, &cap, f) > 0) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!json_valid_object(line))
+            ++*bad;
+        else
+            fn(ctx, i++, line);
+    }
+    free(line);
+    fclose(f);
+    return 0;
+}
+
+static void count_one(void *ctx, long i, const char *line)
+{
+    (void)i;
+    (void)line;
+    ++*(long *)ctx;
+}
+
+/* "mlp 8x16 relu" from a run's model object. */
+static void model_words(const char *run, char *buf, size_t n)
+{
+    char kind[32] = "?", act[32] = "";
+    json_get_str(json_get(run, "model.kind"), kind, sizeof kind);
+    json_get_str(json_get(run, "model.act"), act, sizeof act);
+    double h[16];
+    int nh = json_get_nums(json_get(run, "model.hidden"), h, 16);
+    size_t l = (size_t)snprintf(buf, n, "%s", kind);
+    for (int i = 0; i < nh && i < 16 && l < n; i++)
+        l += (size_t)snprintf(buf + l, n - l, "%s%.0f", i ? "x" : " ", h[i]);
+    if (nh > 0 && l < n)
+        snprintf(buf + l, n - l, " %s", act);
+}
+
+static double num_at(const char *run, const char *key)
+{
+    double v = NAN;
+    json_get_num(json_get(run, key), &v);
+    return v;
+}
+
+typedef struct ListCtx {
+    CmdCtx *c;
+    long from;   /* the first line listed */
+} ListCtx;
+
+static void list_one(void *ctx, long i, const char *run)
+{
+    ListCtx *l = ctx;
+    CmdCtx *c = l->c;
+    if (i < l->from)
+        return;
+    char id[RUN_ID_LEN], when[32] = "", kind[16] = "", data[40] = "", model[64], opt[24] = "", what[24];
+    json_get_str(json_get(run, "id"), id, sizeof id);
+    json_get_str(json_get(run, "time"), when, sizeof when);
+    json_get_str(json_get(run, "kind"), kind, sizeof kind);
+    json_get_str(json_get(run, "data.name"), data, sizeof data);
+    json_get_str(json_get(run, "hypers.optimizer"), opt, sizeof opt);
+    model_words(run, model, sizeof model);
+    if (strlen(when) >= 16) /* 2026-12-01T22:30:15Z: the date and the minute */
+        when[10] = ' ', when[16] = '\0';
+    double fold = num_at(run, "fold"), trial = num_at(run, "trial");
+    if (fold > 0)
+        snprintf(what, sizeof what, "%s %.0f", kind, fold);
+    else if (trial > 0)
+        snprintf(what, sizeof what, "%s %.0f", kind, trial);
+    else
+        snprintf(what, sizeof what, "%s", kind);
+    double va = num_at(run, "final.val_accuracy"), ta = num_at(run, "final.train_accuracy");
+    char acc[16] = "";
+    if (!isnan(va) || !isnan(ta))
+        snprintf(acc, sizeof acc, "%.1f%%%s", 100 * (isnan(va) ? ta : va), isnan(va) ? " (train)" : "");
+    cmd_out(c, "  %-21s %-16s %-9s %-9s %-16s %-8s %-9s %-5d %-6.0f %-11s %-11s %s\n", id, when, what, data, model,
+            opt, NUM(num_at(run, "hypers.lr")), (int)num_at(run, "hypers.batch"), num_at(run, "epochs"),
+            NUM(num_at(run, "final.train_loss")), NUM(num_at(run, "final.val_loss")), acc);
+}
+
+static int runs_list(CmdCtx *c, bool all)
+{
+    long n = 0, bad = 0;
+    char dir[1024];
+    if (each_run(c, count_one, &n, &bad) != 0)
+        return -1;
+    cmd_runs_dir(c, dir, sizeof dir);
+    if (n == 0) {
+        cmd_out(c, "no runs logged in %s yet: every `train`, `cv` fold and `search` trial is one%s\n", dir,
+                c->tracking_off ? " (tracking is off: `set tracking on`)" : "");
+        return 0;
+    }
+    ListCtx l = {c, !all && n > RUNS_SHOWN ? n - RUNS_SHOWN : 0};
+    cmd_out(c, "%ld run%s in %s/runs.jsonl%s\n", n, n == 1 ? "" : "s", dir,
+            l.from ? " (the latest 40 shown; `runs all` lists every one)" : "");
+    cmd_out(c, "  %-21s %-16s %-9s %-9s %-16s %-8s %-9s %-5s %-6s %-11s %-11s %s\n", "id", "time (UTC)", "kind",
+            "data", "model", "optim", "lr", "batch", "epochs", "train loss", "val loss", "accuracy");
+    each_run(c, list_one, &l, &bad);
+    if (bad)
+        cmd_out(c, "note: %ld line%s of the log %s not a run and %s skipped\n", bad, bad == 1 ? "" : "s",
+                bad == 1 ? "is" : "are", bad == 1 ? "was" : "were");
+    cmd_out(c, "`runs show ID` shows one, `runs compare ID ID` sets them side by side\n");
+    return 0;
+}
+
+typedef struct FindCtx {
+    const char *id;    /* as typed: the whole id or its unique start */
+    char *line;        /* owned copy of the run found */
+    int matches;
+} FindCtx;
+
+static void find_one(void *ctx, long i, const char *run)
+{
+    (void)i;
+    FindCtx *f = ctx;
+    char id[RUN_ID_LEN];
+    if (!json_get_str(json_get(run, "id"), id, sizeof id) || strncmp(id, f->id, strlen(f->id)) != 0)
+        return;
+    if (strcmp(id, f->id) == 0 && f->matches) { /* an exact match wins over earlier prefixes */
+        free(f->line);
+        f->line = NULL;
+        f->matches = 0;
+    }
+    if (f->matches++ == 0)
+        f->line = strdup(run);
+}
+
+/* The run whose id is id or starts with it; owned, NULL with c->err. */
+static char *find_run(CmdCtx *c, const char *id)
+{
+    FindCtx f = {id, NULL, 0};
+    long bad;
+    if (each_run(c, find_one, &f, &bad) != 0)
+        return NULL;
+    if (f.matches == 1 && f.line)
+        return f.line;
+    free(f.line);
+    if (f.matches > 1)
+        cmd_fail(c, "%d runs have ids starting '%s'; give more of the id (`runs` lists them)", f.matches, id);
+    else
+        cmd_fail(c, "no run '%s' in the log; `runs` lists the ids", id);
+    return NULL;
+}
+
+typedef struct ShowCtx {
+    CmdCtx *c;
+    char prefix[64];
+} ShowCtx;
+
+static void show_member(void *ctx, const char *key, const char *v)
+{
+    ShowCtx *sc = ctx;
+    CmdCtx *c = sc->c;
+    char name[128], str[256];
+    snprintf(name, sizeof name, "%s%s", sc->prefix, key);
+    if (*v == '{') {
+        ShowCtx in = {c, ""};
+        snprintf(in.prefix, sizeof in.prefix, "%.50s.", name);
+        if (strcmp(key, "curve") != 0) /* the curve is the table below */
+            json_each(v, show_member, &in);
+        return;
+    }
+    double x;
+    if (json_get_str(v, str, sizeof str))
+        cmd_out(c, "  %-24s %s\n", name, str);
+    else if (*v == '[') {
+        double a[16];
+        int n = json_get_nums(v, a, 16);
+        cmd_out(c, "  %-24s [", name);
+        for (int i = 0; i < n && i < 16; i++)
+            cmd_out(c, "%s%s", i ? ", " : "", NUM(a[i]));
+        cmd_out(c, "]\n");
+    } else if (strncmp(v, "true", 4) == 0 || strncmp(v, "false", 5) == 0)
+        cmd_out(c, "  %-24s %s\n", name, *v == 't' ? "on" : "off");
+    else if (json_get_num(v, &x))
+        cmd_out(c, "  %-24s %s\n", name, NUM(x));
+}
+
+/* A run's curve: its epochs (up to RUN_MAX_EPOCHS) into owned arrays. */
+typedef struct Curve {
+    int n;
+    double *epoch, *train, *val, *tacc, *vacc;
+} Curve;
+
+static bool curve_read(const char *run, Curve *k)
+{
+    memset(k, 0, sizeof *k);
+    int n = json_get_nums(json_get(run, "curve.epoch"), NULL, 0);
+    if (n <= 0 || n > RUN_MAX_EPOCHS)
+        return false;
+    double *m = calloc((size_t)n * 5, sizeof *m);
+    if (!m)
+        return false;
+    k->n = n;
+    k->epoch = m;
+    k->train = m + n;
+    k->val = m + 2 * n;
+    k->tacc = m + 3 * n;
+    k->vacc = m + 4 * n;
+    const char *names[5] = {"curve.epoch", "curve.train_loss", "curve.val_loss", "curve.train_accuracy",
+                            "curve.val_accuracy"};
+    double *to[5] = {k->epoch, k->train, k->val, k->tacc, k->vacc};
+    for (int i = 0; i < 5; i++)
+        if (json_get_nums(json_get(run, names[i]), to[i], n) != n)
+            for (int e = 0; e < n; e++)
+                to[i][e] = NAN;
+    return true;
+}
+
+static int runs_show(CmdCtx *c, const char *id)
+{
+    char *run = find_run(c, id);
+    if (!run)
+        return -1;
+    ShowCtx sc = {c, ""};
+    json_each(run, show_member, &sc);
+    Curve k;
+    if (curve_read(run, &k)) {
+        cmd_out(c, "  %-8s %-13s %-13s %-14s %s\n", "epoch", "train loss", "val loss", "train accuracy",
+                "val accuracy");
+        int step = k.n > 20 ? k.n / 10 : 1;
+        for (int e = 0; e < k.n; e++)
+            if (e % step == 0 || e == k.n - 1)
+                cmd_out(c, "  %-8.0f %-13s %-13s %-14s %s\n", k.epoch[e], NUM(k.train[e]), NUM(k.val[e]),
+                        NUM(k.tacc[e]), NUM(k.vacc[e]));
+        free(k.epoch);
+    }
+    free(run);
+    return 0;
+}
+
+static int runs_compare(CmdCtx *c, int argc, char **argv)
+{
+    int n = argc - 2;
+    if (n < 1 || n > RUNS_COMPARED)
+        return cmd_fail(c, "name 1 to %d runs to compare, as in `runs compare ID ID` (`runs` lists the ids)",
+                        RUNS_COMPARED);
+    char *run[RUNS_COMPARED] = {NULL};
+    Curve k[RUNS_COMPARED];
+    memset(k, 0, sizeof k);
+    for (int i = 0; i < n; i++)
+        if (!(run[i] = find_run(c, argv[i + 2]))) {
+            for (int j = 0; j < i; j++)
+                free(run[j]);
+            return -1;
+        }
+    cmd_out(c, "  %-21s %-16s %-8s %-9s %-5s %-8s %-8s %-6s %-11s %-11s %s\n", "id", "model", "optim", "lr", "batch",
+            "l1", "l2", "epochs", "train loss", "val loss", "val accuracy");
+    PlotSeries ser[2 * RUNS_COMPARED];
+    char label[RUNS_COMPARED][2][64];
+    int ns = 0;
+    for (int i = 0; i < n; i++) {
+        char id[RUN_ID_LEN] = "", model[64], opt[24] = "";
+        json_get_str(json_get(run[i], "id"), id, sizeof id);
+        json_get_str(json_get(run[i], "hypers.optimizer"), opt, sizeof opt);
+        model_words(run[i], model, sizeof model);
+        double va = num_at(run[i], "final.val_accuracy");
+        char acc[16] = "";
+        if (!isnan(va))
+            snprintf(acc, sizeof acc, "%.1f%%", 100 * va);
+        cmd_out(c, "  %-21s %-16s %-8s %-9s %-5d %-8s %-8s %-6.0f %-11s %-11s %s\n", id, model, opt,
+                NUM(num_at(run[i], "hypers.lr")), (int)num_at(run[i], "hypers.batch"), NUM(num_at(run[i], "hypers.l1")),
+                NUM(num_at(run[i], "hypers.l2")), num_at(run[i], "epochs"), NUM(num_at(run[i], "final.train_loss")),
+                NUM(num_at(run[i], "final.val_loss")), acc);
+        if (curve_read(run[i], &k[i])) {
+            snprintf(label[i][0], sizeof label[i][0], "%.40s", id);
+            snprintf(label[i][1], sizeof label[i][1], "%.40s (validation)", id);
+            ser[ns++] = (PlotSeries){label[i][0], k[i].epoch, k[i].train, k[i].n, PLOT_LINESPOINTS, i, false};
+            ser[ns++] = (PlotSeries){label[i][1], k[i].epoch, k[i].val, k[i].n, PLOT_DASHED, i, false};
+        }
+    }
+    Plot *plot = ns ? cmd_plot_for_race(c) : NULL;
+    PlotFrame f = {"Runs compared: training (solid) and validation (dashed) loss", "epoch", "loss", "runs",
+                   CMD_PLOT_WINDOW_COMPARE, false, false};
+    if (plot && plot_lines(plot, &f, ser, ns, c->err) == 0)
+        cmd_plot_race_drawn(c);
+    else if (ns)
+        cmd_out(c, "no chart: %s\n", plot ? c->err : "out of memory for plotting");
+    c->err[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        free(run[i]);
+        free(k[i].epoch);
+    }
+    return 0;
+}
+
+static int runs_dir(CmdCtx *c, int argc, char **argv)
+{
+    char dir[1024];
+    if (argc == 3) {
+        if (!argv[2][0] || strlen(argv[2]) >= sizeof c->runs_dir - 16)
+            return cmd_fail(c, "the run folder's name must be 1 to %zu characters", sizeof c->runs_dir - 17);
+        snprintf(c->runs_dir, sizeof c->runs_dir, "%s", argv[2]);
+    }
+    if (!cmd_runs_dir(c, dir, sizeof dir))
+        return cmd_fail(c, "no run folder: set HOME or PARAMLAB_RUNS, or name one with `runs dir DIR`");
+    const char *env = getenv("PARAMLAB_RUNS");
+    cmd_out(c, "runs are logged in %s%s (runs.jsonl, one line a run, and ID.csv per run)%s\n", dir,
+            c->runs_dir[0] ? "" : env && env[0] ? " (from PARAMLAB_RUNS)" : "",
+            c->tracking_off ? "; tracking is off" : "");
+    return 0;
+}
+
+int cmd_runs(CmdCtx *c, int argc, char **argv)
+{
+    if (argc == 1 || (argc == 2 && strcmp(argv[1], "all") == 0))
+        return runs_list(c, argc == 2);
+    if (strcmp(argv[1], "show") == 0) {
+        if (argc != 3)
+            return cmd_fail(c, "runs show takes one id, as in `runs show 20261201-2230` (`runs` lists them)");
+        return runs_show(c, argv[2]);
+    }
+    if (strcmp(argv[1], "compare") == 0)
+        return runs_compare(c, argc, argv);
+    if (strcmp(argv[1], "dir") == 0) {
+        if (argc > 3)
+            return cmd_fail(c, "runs dir takes at most one folder, as in `runs dir ./runs`");
+        return runs_dir(c, argc, argv);
+    }
+    return cmd_fail(c, "runs lists the run log; `runs all`, `runs show ID`, `runs compare ID ID...` or `runs dir [DIR]`, "
+                    "not '%.40s'", argv[1]);
+}
+
+CmdComplete cmd_complete_runs(Session *s, int argi, char **words, int n, CmdAddFn add, void *ctx)
+{
+    (void)s;
+    (void)words;
+    (void)n;
+    static const char *const subs[] = {"all", "show", "compare", "dir", NULL};
+    if (argi == 1) {
+        cmd_add_list(subs, add, ctx);
+        return COMPLETE_WORDS;
+    }
+    return argi == 2 && strcmp(words[1], "dir") == 0 ? COMPLETE_FILES : COMPLETE_WORDS;
+}

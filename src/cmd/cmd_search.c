@@ -1,0 +1,555 @@
+/* cmd_search.c — `search grid ...`, `search random N ...`, `search`,
+ * `search use BEST|N`, and the numbers behind `plot search`. Each trial is
+ * a fresh session from cmd_trial.c (the session seed's initialization, the
+ * session's loss, schedule and clipping) scored by validation loss or the
+ * cross-validation mean; the learner's session is only read until `search
+ * use` applies a trial. The trial table is allocated once per search, so
+ * the trials themselves take no memory that stays. */
+#include "cmd_search.h"
+#include "cmd_hint.h"
+#include "cmd_util.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
+
+void cmd_search_free(CmdCtx *c)
+{
+    if (c->search) {
+        free(c->search->trial);
+        free(c->search);
+        c->search = NULL;
+    }
+}
+
+/* Reads the words after `search grid` / `search random N` into q. */
+static int search_args(CmdCtx *c, int argc, char **argv, int first, CmdSearch *q)
+{
+    for (int i = first; i < argc; i++) {
+        const char *w = argv[i];
+        if (strncmp(w, "epochs=", 7) == 0) {
+            if (!util_parse_long(w + 7, 1, 100000, &q->epochs))
+                return cmd_fail(c, "epochs= must be a whole number from 1 to 100000, got '%.40s'", w + 7);
+        } else if (strncmp(w, "cv=", 3) == 0) {
+            long k;
+            if (!util_parse_long(w + 3, 2, CV_MAX_FOLDS, &k))
+                return cmd_fail(c, "cv= is the number of folds, from 2 to %d, got '%.40s'", CV_MAX_FOLDS, w + 3);
+            q->cv = (int)k;
+        } else if (strncmp(w, "seed=", 5) == 0) {
+            long sd;
+            if (!q->random || !util_parse_long(w + 5, 0, LONG_MAX, &sd))
+                return cmd_fail(c, q->random ? "seed= must be a whole number 0 or more, got '%.40s'"
+                                             : "seed= is for `search random` (a grid tries every value): '%.40s'",
+                                w + 5);
+            q->seed = (uint64_t)sd;
+        } else {
+            if (q->n_dims == SEARCH_MAX_NAMES)
+                return cmd_fail(c, "a search varies at most %d names", SEARCH_MAX_NAMES);
+            SearchDim *d = &q->dim[q->n_dims];
+            if (search_parse_dim(c, w, q->random, d) != 0)
+                return -1;
+            for (int j = 0; j < q->n_dims; j++)
+                if (q->dim[j].name == d->name)
+                    return cmd_fail(c, "%s is named twice; list all its values once, as in %s", d->name->name,
+                                    d->name->example);
+            q->n_dims++;
+        }
+    }
+    if (q->n_dims == 0)
+        return cmd_fail(c, "name what to search, as in `search %s lr=0.001,0.01,0.1`", q->random ? "random 20" : "grid");
+    return 0;
+}
+
+/* Refusals that depend on the session: a split to score on, an mlp for
+ * act and dropout. */
+static int search_fits(CmdCtx *c, const CmdSearch *q)
+{
+    const Session *s = c->s;
+    if (!q->cv && !session_has_share(s, DATA_VAL)) {
+        snprintf(c->err, ERR_LEN, "a search is scored on validation loss and the data has no validation share: "
+                 "`data split 0.2` first, or score by cross-validation with cv=5");
+        return -1;
+    }
+    bool widths = false;
+    for (int j = 0; j < q->n_dims; j++)
+        widths = widths || strcmp(q->dim[j].name->name, "hidden") == 0;
+    for (int j = 0; j < q->n_dims; j++) {
+        const char *k = q->dim[j].name->name;
+        if ((strcmp(k, "act") == 0 || strcmp(k, "dropout") == 0) && !widths && s->n_hidden == 0)
+            return cmd_fail(c, "%s needs hidden layers: build an mlp (`model mlp 8`) or search hidden= too", k);
+    }
+    return 0;
+}
+
+/* The hyperparameters of a trial with values v: the session's, then the
+ * words (optimizer, init, act, hidden), then the numbers. */
+static void trial_hypers(const CmdSearch *q, const Hypers *base, const SearchVal *v, Hypers *h)
+{
+    *h = *base;
+    for (int pass = 0; pass < 2; pass++)
+        for (int j = 0; j < q->n_dims; j++) {
+            const SearchName *n = q->dim[j].name;
+            bool word = n->type == SEARCH_WORD || n->type == SEARCH_WIDTHS;
+            if (word == (pass == 0))
+                search_apply(n, &v[j], base, h);
+        }
+}
+
+/* Every trial's values: the grid in order (the first name slowest), or
+ * draws from the seed. -1 with c->err when the grid is too large. */
+static int plan(CmdCtx *c, CmdSearch *q, const Hypers *base)
+{
+    if (!q->random) {
+        double total = 1;
+        for (int j = 0; j < q->n_dims; j++)
+            total *= q->dim[j].n;
+        if (total > SEARCH_MAX_TRIALS)
+            return cmd_fail(c, "that grid has %.0f trials; at most %d: list fewer values, or `search random N`",
+                            total, SEARCH_MAX_TRIALS);
+        q->n_trials = (int)total;
+    }
+    q->trial = calloc((size_t)q->n_trials, sizeof *q->trial);
+    if (!q->trial)
+        return cmd_fail(c, "out of memory for %d trials", q->n_trials);
+    Rng rng;
+    rng_seed(&rng, q->seed);
+    for (int i = 0; i < q->n_trials; i++) {
+        SearchTrial *t = &q->trial[i];
+        int rest = i;
+        for (int j = q->n_dims - 1; j >= 0; j--) {
+            if (q->random)
+                continue;
+            t->val[j] = q->dim[j].val[rest % q->dim[j].n];
+            rest /= q->dim[j].n;
+        }
+        for (int j = 0; q->random && j < q->n_dims; j++)
+            search_sample(&q->dim[j], &rng, &t->val[j]);
+        trial_hypers(q, base, t->val, &t->h);
+        t->score = t->score_std = t->train_loss = t->val_acc = NAN;
+    }
+    return 0;
+}
+
+/* "lr=0.01 batch=32" of trial t into buf. */
+static const char *trial_words(const CmdSearch *q, const SearchTrial *t, char *buf, size_t n)
+{
+    size_t l = 0;
+    buf[0] = '\0';
+    for (int j = 0; j < q->n_dims && l < n; j++)
+        l += (size_t)snprintf(buf + l, n - l, "%s%s=%s", j ? " " : "", q->dim[j].name->name, t->val[j].text);
+    return buf;
+}
+
+/* Runs trial i of q; its result goes into q->trial[i]. */
+static void run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
+{
+    Session *s = c->s;
+    SearchTrial *t = &q->trial[i];
+    RunInfo ri = {"search", group, 0, i + 1, 0, 0, "done"};
+    char why[ERR_LEN];
+    t->done = true;
+    if (search_check(&t->h, why) != 0) {
+        t->failed = true;
+        return;
+    }
+    if (!q->cv) {
+        Dataset *ds = data_clone(s->data);
+        TrialResult r;
+        if (!ds || cmd_trial_run(c, &t->h, ds, q->epochs, &ri, &r) != 0) {
+            t->failed = true; /* cmd_trial_run took ds */
+            return;
+        }
+        t->failed = r.failed;
+        t->score = r.failed ? NAN : r.val_loss;
+        t->train_loss = r.train_loss;
+        t->val_acc = r.val_acc;
+        memcpy(t->run_id, r.run_id, sizeof t->run_id);
+        return;
+    }
+    TrialResult r[CV_MAX_FOLDS];
+    int done = 0;
+    volatile sig_atomic_t *keep = c->interrupt;
+    c->interrupt = NULL; /* the folds of a trial all run: Ctrl-C stops between trials */
+    int rc = cmd_trial_cv(c, &t->h, q->cv, q->epochs, &ri, r, &done);
+    c->interrupt = keep;
+    double vl[CV_MAX_FOLDS] = {0}, tl[CV_MAX_FOLDS] = {0}, va[CV_MAX_FOLDS] = {0}, sd;
+    for (int f = 0; f < done; f++) {
+        vl[f] = r[f].val_loss;
+        tl[f] = r[f].train_loss;
+        va[f] = r[f].val_acc;
+        t->failed = t->failed || r[f].failed;
+    }
+    t->failed = t->failed || rc != 0 || done < q->cv;
+    if (t->failed)
+        return;
+    cmd_trial_stats(vl, done, &t->score, &t->score_std);
+    cmd_trial_stats(tl, done, &t->train_loss, &sd);
+    cmd_trial_stats(va, done, &t->val_acc, &sd);
+    memcpy(t->run_id, r[0].run_id, sizeof t->run_id);
+}
+
+/* Whether trial a ranks before trial b: the lower score, failures last,
+ * then the earlier trial. */
+static bool better(const SearchTrial *a, int ia, const SearchTrial *b, int ib)
+{
+    bool fa = a->failed || isnan(a->score), fb = b->failed || isnan(b->score);
+    if (fa != fb)
+        return fb;
+    if (!fa && a->score != b->score)
+        return a->score < b->score;
+    return ia < ib;
+}
+
+static void progress(CmdCtx *c, const CmdSearch *q, int i, int best)
+{
+    char w[256], bw[256];
+    const SearchTrial *t = &q->trial[i], *b = best >= 0 ? &q->trial[best] : NULL;
+    const char *what = q->cv ? "cv mean val loss" : "val loss";
+    if (c->interactive) {
+        cmd_out(c, "\rtrial %d of %d; best so far: %s %s (trial %d)   ", i + 1, q->n_trials, what,
+                b ? NUM(b->score) : "-", best + 1);
+        fflush(c->out);
+        return;
+    }
+    cmd_out(c, "trial %d of %d: %s → %s %s; best so far %s (trial %d: %s)\n", i + 1, q->n_trials,
+            trial_words(q, t, w, sizeof w), what, t->failed ? "failed (diverged or refused)" : NUM(t->score),
+            b ? NUM(b->score) : "-", best + 1, b ? trial_words(q, b, bw, sizeof bw) : "-");
+}
+
+/* The order of the finished trials, best first, into order (n_done). */
+static void ranking(const CmdSearch *q, int *order)
+{
+    for (int i = 0; i < q->n_done; i++) {
+        int at = i;
+        while (at > 0 && better(&q->trial[i], i, &q->trial[order[at - 1]], order[at - 1])) {
+            order[at] = order[at - 1];
+            at--;
+        }
+        order[at] = i;
+    }
+}
+
+static int print_table(CmdCtx *c, const CmdSearch *q)
+{
+    int *order = calloc((size_t)(q->n_done ? q->n_done : 1), sizeof *order);
+    if (!order)
+        return cmd_fail(c, "out of memory for the table");
+    ranking(q, order);
+    cmd_out(c, "%s search on %s, %ld epoch%s a trial, scored by %s; %d of %d trials, best first:\n",
+            q->random ? "random" : "grid", q->data_name, q->epochs, q->epochs == 1 ? "" : "s",
+            q->cv ? "the cross-validation mean of the validation loss" : "validation loss", q->n_done, q->n_trials);
+    cmd_out(c, "  %-5s %-6s", "rank", "trial");
+    for (int j = 0; j < q->n_dims; j++)
+        cmd_out(c, " %-12s", q->dim[j].name->name);
+    cmd_out(c, " %-13s%s %s\n", q->cv ? "cv val loss" : "val loss", q->cv ? " ± std       " : "",
+            q->classes ? "train loss    val accuracy" : "train loss");
+    for (int r = 0; r < q->n_done; r++) {
+        const SearchTrial *t = &q->trial[order[r]];
+        cmd_out(c, "  %-5d %-6d", r + 1, order[r] + 1);
+        for (int j = 0; j < q->n_dims; j++)
+            cmd_out(c, " %-12s", t->val[j].text);
+        if (t->failed) {
+            cmd_out(c, " failed (diverged, or the settings were refused)\n");
+            continue;
+        }
+        cmd_out(c, " %-13s", NUM(t->score));
+        if (q->cv)
+            cmd_out(c, " ± %-11s", NUM(t->score_std));
+        cmd_out(c, " %s", NUM(t->train_loss));
+        if (!isnan(t->val_acc))
+            cmd_out(c, "%*s", (int)(13 - strlen(NUM(t->train_loss)) > 0 ? 13 - strlen(NUM(t->train_loss)) : 0), "");
+        if (!isnan(t->val_acc))
+            cmd_out(c, " %.1f%%", 100 * t->val_acc);
+        cmd_out(c, "\n");
+    }
+    free(order);
+    return 0;
+}
+
+static int search_run(CmdCtx *c, int argc, char **argv)
+{
+    Session *s = c->s;
+    if (!s->data || !s->model) {
+        snprintf(c->err, ERR_LEN, "no %s yet", s->data ? "model" : "data");
+        return cmd_hint_add(s, s->data ? ERR_NO_MODEL : ERR_NO_DATA, true, c->err);
+    }
+    CmdSearch *q = calloc(1, sizeof *q);
+    if (!q)
+        return cmd_fail(c, "out of memory for a search");
+    q->random = strcmp(argv[1], "random") == 0;
+    q->epochs = 20;
+    q->seed = s->seed;
+    int first = 2;
+    long n = 0;
+    if (q->random && (argc < 3 || cmd_parse_int(c, "the number of trials", argv[2], 1, SEARCH_MAX_TRIALS, &n) != 0)) {
+        if (argc < 3)
+            cmd_fail(c, "search random takes the number of trials first, as in `search random 20 lr=1e-4..1:log`");
+        free(q);
+        return -1;
+    }
+    q->n_trials = (int)n;
+    first += q->random;
+    Hypers base;
+    session_hypers(s, &base);
+    if (search_args(c, argc, argv, first, q) != 0 || search_fits(c, q) != 0 || plan(c, q, &base) != 0) {
+        free(q->trial);
+        free(q);
+        return -1;
+    }
+    snprintf(q->data_name, sizeof q->data_name, "%s", s->data->name);
+    q->classes = s->data->classification;
+    cmd_search_free(c);
+    c->search = q;
+    char group[RUN_ID_LEN + 8];
+    memcpy(group, "search-", 7);
+    run_new_id(group + 7);
+    int best = -1, rc = 0;
+    for (int i = 0; i < q->n_trials; i++) {
+        if (c->interrupt && *c->interrupt) {
+            rc = 1;
+            break;
+        }
+        run_trial(c, q, i, group);
+        q->n_done = i + 1;
+        if (best < 0 || better(&q->trial[i], i, &q->trial[best], best))
+            best = i;
+        progress(c, q, i, best);
+    }
+    if (c->interactive)
+        cmd_out(c, "\n");
+    print_table(c, q);
+    if (rc == 1)
+        cmd_out(c, "interrupted after trial %d of %d: the table holds the trials finished\n", q->n_done, q->n_trials);
+    cmd_out(c, "your own model and settings are as they were; `search use BEST` applies the best trial's\n");
+    return rc;
+}
+
+/* Says what changed from a to b, and whether the model must be rebuilt. */
+static bool say_changes(CmdCtx *c, const Hypers *a, const Hypers *b)
+{
+    bool arch = strcmp(a->model_kind, b->model_kind) != 0 || a->n_hidden != b->n_hidden || a->act != b->act;
+    for (int i = 0; i < b->n_hidden && !arch; i++)
+        arch = a->hidden[i] != b->hidden[i] || a->dropout[i] != b->dropout[i];
+    if (a->opt.kind != b->opt.kind)
+        cmd_out(c, "  optimizer %s → %s\n", optim_name(a->opt.kind), optim_name(b->opt.kind));
+    int n;
+    const OptHyper *oh = optim_hypers(b->opt.kind, &n);
+    for (int i = 0; i < n; i++) {
+        const char *pa = (const char *)&a->opt + oh[i].offset, *pb = (const char *)&b->opt + oh[i].offset;
+        if (oh[i].is_bool && *(const bool *)(const void *)pa != *(const bool *)(const void *)pb)
+            cmd_out(c, "  %s %s → %s\n", oh[i].name, *(const bool *)(const void *)pa ? "on" : "off",
+                    *(const bool *)(const void *)pb ? "on" : "off");
+        else if (!oh[i].is_bool && *(const double *)(const void *)pa != *(const double *)(const void *)pb)
+            cmd_out(c, "  %s %s → %s\n", oh[i].name, NUM(*(const double *)(const void *)pa),
+                    NUM(*(const double *)(const void *)pb));
+    }
+    if (a->batch != b->batch)
+        cmd_out(c, "  batch %d → %d\n", a->batch, b->batch);
+    if (a->pen.l1 != b->pen.l1)
+        cmd_out(c, "  l1 %s → %s\n", NUM(a->pen.l1), NUM(b->pen.l1));
+    if (a->pen.l2 != b->pen.l2)
+        cmd_out(c, "  l2 %s → %s\n", NUM(a->pen.l2), NUM(b->pen.l2));
+    if (a->init.kind != b->init.kind)
+        cmd_out(c, "  init %s → %s\n", init_name(a->init.kind), init_name(b->init.kind));
+    if (arch) {
+        cmd_out(c, "  model rebuilt: %s", b->model_kind);
+        for (int i = 0; i < b->n_hidden; i++)
+            cmd_out(c, " %d", b->hidden[i]);
+        if (b->n_hidden)
+            cmd_out(c, " act=%s", act_name(b->act));
+        if (b->n_hidden && b->dropout[0] > 0)
+            cmd_out(c, " dropout=%s", NUM(b->dropout[0]));
+        cmd_out(c, "\n");
+    }
+    return arch;
+}
+
+static int search_use(CmdCtx *c, const char *which)
+{
+    Session *s = c->s;
+    CmdSearch *q = c->search;
+    if (!q || q->n_done == 0)
+        return cmd_fail(c, "no search yet: run `search grid lr=0.01,0.1` or `search random 20 lr=1e-4..1:log` first");
+    int i;
+    if (strcmp(which, "BEST") == 0 || strcmp(which, "best") == 0) {
+        int *all = calloc((size_t)q->n_done, sizeof *all);
+        if (!all)
+            return cmd_fail(c, "out of memory");
+        ranking(q, all);
+        i = all[0];
+        free(all);
+    } else {
+        long k;
+        if (!util_parse_long(which, 1, q->n_done, &k))
+            return cmd_fail(c, "search use takes BEST or a trial number from 1 to %d, got '%.40s'", q->n_done, which);
+        i = (int)k - 1;
+    }
+    const SearchTrial *t = &q->trial[i];
+    if (t->failed)
+        return cmd_fail(c, "trial %d failed (it diverged or its settings were refused); choose another", i + 1);
+    if (!s->data || !s->model)
+        return cmd_fail(c, "no model to apply it to: build one with `model ...` first");
+    Hypers now, h = t->h;
+    session_hypers(s, &now);
+    bool fresh, arch = strcmp(now.model_kind, h.model_kind) != 0 || now.n_hidden != h.n_hidden || now.act != h.act;
+    for (int k = 0; k < h.n_hidden && !arch; k++)
+        arch = now.hidden[k] != h.hidden[k] || now.dropout[k] != h.dropout[k];
+    /* everything is checked before anything changes: the optimizer and
+     * penalty checks, then the model on a trial copy */
+    if (search_check(&h, c->err) != 0)
+        return -1;
+    if (arch) {
+        Session *f = session_trial_new(s, &h, data_clone(s->data), c->err);
+        if (!f)
+            return -1;
+        session_free(f);
+    }
+    char w[256];
+    cmd_out(c, "trial %d (%s):\n", i + 1, trial_words(q, t, w, sizeof w));
+    if (!say_changes(c, &now, &h) && memcmp(&now.opt, &h.opt, sizeof h.opt) == 0 && now.batch == h.batch &&
+        now.pen.l1 == h.pen.l1 && now.pen.l2 == h.pen.l2 && now.init.kind == h.init.kind)
+        cmd_out(c, "  nothing changes: these are the settings in force\n");
+    s->init = h.init;
+    if (session_set_batch(s, h.batch, c->err) != 0 || session_set_penalty(s, &h.pen, c->err) != 0 ||
+        session_set_optimizer(s, &h.opt, &fresh, c->err) != 0)
+        return -1;
+    session_sched_restart(s);
+    if (arch && session_build_model_drop(s, h.model_kind, h.hidden, h.n_hidden, h.act, h.dropout, c->err) != 0)
+        return -1;
+    cmd_out(c, "%s; `train` continues from here, `init` starts afresh\n",
+            arch ? "a new model, freshly initialised" : "the model keeps its parameters");
+    return 0;
+}
+
+int cmd_search(CmdCtx *c, int argc, char **argv)
+{
+    if (argc == 1) {
+        if (!c->search)
+            return cmd_fail(c, "no search yet: `search grid lr=0.01,0.1 batch=16,32` or `search random 20 "
+                            "lr=1e-4..1:log`");
+        return print_table(c, c->search);
+    }
+    if (strcmp(argv[1], "grid") == 0 || strcmp(argv[1], "random") == 0)
+        return search_run(c, argc, argv);
+    if (strcmp(argv[1], "use") == 0) {
+        if (argc != 3)
+            return cmd_fail(c, "search use takes BEST or a trial number, as in `search use BEST`");
+        return search_use(c, argv[2]);
+    }
+    return cmd_fail(c, "search grid NAME=V1,V2 ..., search random N NAME=LO..HI[:log] ..., search, or search use "
+                    "BEST|N; not '%.40s'", argv[1]);
+}
+
+CmdComplete cmd_complete_search(Session *s, int argi, char **words, int n, CmdAddFn add, void *ctx)
+{
+    (void)s;
+    (void)n;
+    static const char *const subs[] = {"grid", "random", "use", NULL}, *const opts[] = {"epochs=", "cv=", "seed=", NULL};
+    if (argi == 1) {
+        cmd_add_list(subs, add, ctx);
+        return COMPLETE_WORDS;
+    }
+    if (strcmp(words[1], "use") == 0) {
+        add(ctx, "BEST");
+        return COMPLETE_WORDS;
+    }
+    char buf[32];
+    for (const char *const *k = search_names(); *k; k++) {
+        snprintf(buf, sizeof buf, "%s=", *k);
+        add(ctx, buf);
+    }
+    cmd_add_list(opts, add, ctx);
+    return COMPLETE_WORDS;
+}
+
+/* ---- what `plot search` draws ---- */
+
+/* The position of trial t's value of dim j on an axis: the value, its
+ * log10 for a :log range, or its index in the list for words and widths. */
+static double axis_value(const CmdSearch *q, int j, const SearchTrial *t)
+{
+    const SearchDim *d = &q->dim[j];
+    if (d->n == 0)
+        return d->log ? log10(t->val[j].num) : t->val[j].num;
+    for (int i = 0; i < d->n; i++)
+        if (strcmp(d->val[i].text, t->val[j].text) == 0)
+            return i;
+    return NAN;
+}
+
+static int dim_named(CmdCtx *c, const CmdSearch *q, const char *name)
+{
+    for (int j = 0; j < q->n_dims; j++)
+        if (strcmp(q->dim[j].name->name, name) == 0)
+            return j;
+    return cmd_fail(c, "the last search did not vary '%.30s'; it varied %s%s%s", name, q->dim[0].name->name,
+                    q->n_dims > 1 ? " and " : "", q->n_dims > 1 ? q->dim[1].name->name : "");
+}
+
+/* "lr (0.001, 0.01, 0.1)" or "log10(lr)" into buf. */
+static void axis_name(const CmdSearch *q, int j, char *buf, size_t n)
+{
+    const SearchDim *d = &q->dim[j];
+    if (d->n == 0) {
+        snprintf(buf, n, d->log ? "log10(%s)" : "%s", d->name->name);
+        return;
+    }
+    size_t l = (size_t)snprintf(buf, n, "%s (", d->name->name);
+    for (int i = 0; i < d->n && l < n; i++)
+        l += (size_t)snprintf(buf + l, n - l, "%s%s", i ? ", " : "", d->val[i].text);
+    if (l < n)
+        snprintf(buf + l, n - l, ")");
+}
+
+int cmd_search_picture(CmdCtx *c, int argc, char **argv, SearchPicture *pic)
+{
+    const CmdSearch *q = c->search;
+    memset(pic, 0, sizeof *pic);
+    if (!q || q->n_done == 0)
+        return cmd_fail(c, "no search to draw: run `search grid ...` or `search random N ...` first");
+    if (argc > 3)
+        return cmd_fail(c, "plot search takes at most two names, as in `plot search lr batch`");
+    int jx = 0, jy = q->n_dims > 1 ? 1 : -1;
+    if (argc >= 2 && (jx = dim_named(c, q, argv[1])) < 0)
+        return -1;
+    if (argc == 3 && (jy = dim_named(c, q, argv[2])) < 0)
+        return -1;
+    if (argc == 3 && jx == jy)
+        return cmd_fail(c, "plot search needs two different names");
+    if (argc == 2)
+        jy = -1; /* one name: the scores over it */
+    pic->map = !q->random && jy >= 0 && q->dim[jx].n >= 2 && q->dim[jy].n >= 2;
+    axis_name(q, jx, pic->xticks, sizeof pic->xticks);
+    if (jy >= 0)
+        axis_name(q, jy, pic->yticks, sizeof pic->yticks);
+    snprintf(pic->xname, sizeof pic->xname, "%s", q->dim[jx].name->name);
+    snprintf(pic->yname, sizeof pic->yname, "%s", jy >= 0 ? q->dim[jy].name->name : "");
+    int nx = pic->map ? q->dim[jx].n : 0, ny = pic->map ? q->dim[jy].n : 0;
+    size_t cells = pic->map ? (size_t)nx * (size_t)ny : 0;
+    pic->x = calloc(2 * (size_t)q->n_done + cells + 1, sizeof *pic->x);
+    if (!pic->x)
+        return cmd_fail(c, "out of memory for the picture");
+    pic->y = pic->x + q->n_done;
+    pic->z = pic->y + q->n_done;
+    for (size_t i = 0; i < cells; i++)
+        pic->z[i] = NAN;
+    pic->nx = nx;
+    pic->ny = ny;
+    for (int i = 0; i < q->n_done; i++) {
+        const SearchTrial *t = &q->trial[i];
+        double score = t->failed ? NAN : t->score;
+        if (pic->map) { /* each cell: the best trial there over the names not drawn */
+            int ix = (int)axis_value(q, jx, t), iy = (int)axis_value(q, jy, t);
+            double *z = &pic->z[(size_t)iy * (size_t)nx + (size_t)ix];
+            if (!isnan(score) && (isnan(*z) || score < *z))
+                *z = score;
+        }
+        pic->x[pic->n_points] = axis_value(q, jx, t);
+        pic->y[pic->n_points++] = score;
+    }
+    pic->logx = q->dim[jx].log;
+    return 0;
+}

@@ -1,0 +1,213 @@
+/* cmd_search_space.c — what a search can vary: one table of names (lr,
+ * batch, l1, l2, dropout, momentum, weight_decay, optimizer, init, act,
+ * hidden), reading their values and ranges, sampling them, and applying a
+ * value to a set of hyperparameters. */
+#include "cmd_search.h"
+#include "cmd_util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const SearchName names[] = {
+    {"lr", SEARCH_REAL, 0, 1e6, true, false, "lr=0.001,0.01,0.1 or lr=1e-4..1:log"},
+    {"batch", SEARCH_INT, 1, 1e6, false, false, "batch=16,32,64"},
+    {"l1", SEARCH_REAL, 0, 1e6, false, false, "l1=0,1e-4,1e-3"},
+    {"l2", SEARCH_REAL, 0, 1e6, false, false, "l2=0,1e-4,1e-3"},
+    {"dropout", SEARCH_REAL, 0, 0.999999, false, true, "dropout=0,0.2,0.5"},
+    {"momentum", SEARCH_REAL, 0, 1, false, false, "momentum=0,0.9"},
+    {"weight_decay", SEARCH_REAL, 0, 1e6, false, false, "weight_decay=0,1e-4"},
+    {"optimizer", SEARCH_WORD, 0, 0, false, false, "optimizer=sgd,adam"},
+    {"init", SEARCH_WORD, 0, 0, false, false, "init=xavier_uniform,he_normal"},
+    {"act", SEARCH_WORD, 0, 0, false, true, "act=relu,tanh"},
+    {"hidden", SEARCH_WIDTHS, 1, 4096, false, true, "hidden=8,16x16"},
+};
+#define N_NAMES (int)(sizeof names / sizeof names[0])
+
+const SearchName *search_name(const char *name)
+{
+    for (int i = 0; i < N_NAMES; i++)
+        if (strcmp(names[i].name, name) == 0)
+            return &names[i];
+    return NULL;
+}
+
+const char *const *search_names(void)
+{
+    static const char *list[N_NAMES + 1];
+    for (int i = 0; i < N_NAMES; i++)
+        list[i] = names[i].name;
+    return list;
+}
+
+/* Reads one value of n from text into v; -1 with c->err. */
+static int parse_value(CmdCtx *c, const SearchName *n, const char *text, SearchVal *v)
+{
+    if (strlen(text) >= SEARCH_TEXT || !text[0])
+        return cmd_fail(c, "%s: '%.30s' is not a value, as in %s", n->name, text, n->example);
+    snprintf(v->text, sizeof v->text, "%s", text);
+    switch (n->type) {
+    case SEARCH_REAL:
+    case SEARCH_INT: {
+        double x;
+        bool whole = n->type == SEARCH_INT;
+        if (!util_parse_double(text, &x) || !isfinite(x) || x < n->lo || x > n->hi || (n->lo_open && x <= n->lo) ||
+            (whole && x != floor(x)))
+            return cmd_fail(c, "%s=%s is out of range: %s %s%g%s, as in %s", n->name, text,
+                            whole ? "a whole number from" : "a number", n->lo_open ? "above " : "",
+                            n->lo, n->lo_open ? "" : n->hi < 1 ? " to below 1" : " or more", n->example);
+        v->num = x;
+        return 0;
+    }
+    case SEARCH_WORD: {
+        OptKind ok;
+        InitKind ik;
+        Act a;
+        bool known = strcmp(n->name, "optimizer") == 0 ? optim_parse(text, &ok) == 0
+                     : strcmp(n->name, "init") == 0    ? init_parse(text, &ik) == 0
+                                                       : act_parse(text, &a) == 0;
+        if (!known)
+            return cmd_fail(c, "%s: no %s '%s'; `help set` lists them", n->name, n->name, text);
+        v->num = 0;
+        return 0;
+    }
+    case SEARCH_WIDTHS: {
+        int layers = 0;
+        char buf[SEARCH_TEXT];
+        snprintf(buf, sizeof buf, "%s", text);
+        char *save = NULL;
+        for (char *w = strtok_r(buf, "x", &save); w; w = strtok_r(NULL, "x", &save)) {
+            long width;
+            if (!util_parse_long(w, 1, 4096, &width) || ++layers >= NN_MAX_LAYERS)
+                return cmd_fail(c, "hidden=%s: widths from 1 to 4096 joined by x, at most %d layers, as in %s", text,
+                                NN_MAX_LAYERS - 1, n->example);
+        }
+        if (!layers || text[strlen(text) - 1] == 'x' || text[0] == 'x' || strstr(text, "xx"))
+            return cmd_fail(c, "hidden=%s: widths joined by x, as in %s", text, n->example);
+        v->num = layers;
+        return 0;
+    }
+    }
+    return -1;
+}
+
+int search_parse_dim(CmdCtx *c, const char *word, bool range_ok, SearchDim *d)
+{
+    memset(d, 0, sizeof *d);
+    const char *eq = strchr(word, '=');
+    char key[32];
+    if (!eq || eq == word || (size_t)(eq - word) >= sizeof key)
+        return cmd_fail(c, "'%.40s' is not NAME=VALUES: search over %s", word, "lr, batch, l1, l2, dropout, "
+                        "momentum, weight_decay, optimizer, init, act or hidden (as in lr=0.01,0.1)");
+    snprintf(key, sizeof key, "%.*s", (int)(eq - word), word);
+    const SearchName *n = search_name(key);
+    if (!n)
+        return cmd_fail(c, "no hyperparameter '%s' to search%s: lr, batch, l1, l2, dropout, momentum, weight_decay, "
+                        "optimizer, init, act or hidden", key, CMD_DYM(key, search_names(), ""));
+    d->name = n;
+    const char *v = eq + 1, *dots = strstr(v, "..");
+    if (dots) {
+        if (!range_ok)
+            return cmd_fail(c, "%s: a grid lists values (as in %s); ranges LO..HI are for `search random`", key,
+                            n->example);
+        if (n->type == SEARCH_WORD || n->type == SEARCH_WIDTHS)
+            return cmd_fail(c, "%s takes a list of values, not a range, as in %s", key, n->example);
+        char lo[SEARCH_TEXT], hi[SEARCH_TEXT];
+        const char *colon = strchr(dots, ':');
+        if ((size_t)(dots - v) >= sizeof lo || strlen(dots + 2) >= sizeof hi)
+            return cmd_fail(c, "%s: the range '%.30s' is too long", key, v);
+        snprintf(lo, sizeof lo, "%.*s", (int)(dots - v), v);
+        snprintf(hi, sizeof hi, "%.*s", colon ? (int)(colon - dots - 2) : (int)strlen(dots + 2), dots + 2);
+        if (colon && strcmp(colon, ":log") != 0)
+            return cmd_fail(c, "%s: after a range comes :log or nothing, not '%s'", key, colon);
+        SearchVal a, b;
+        if (parse_value(c, n, lo, &a) != 0 || parse_value(c, n, hi, &b) != 0)
+            return -1;
+        if (!(a.num < b.num))
+            return cmd_fail(c, "%s=%s: the range's low end must be below its high end, as in lr=1e-4..1:log", key, v);
+        d->log = colon != NULL;
+        if (d->log && !(a.num > 0))
+            return cmd_fail(c, "%s=%s: a :log range must start above 0 (a logarithm of 0 does not exist)", key, v);
+        d->lo = a.num;
+        d->hi = b.num;
+        return 0;
+    }
+    char buf[1024];
+    if (strlen(v) >= sizeof buf)
+        return cmd_fail(c, "%s: too many values", key);
+    snprintf(buf, sizeof buf, "%s", v);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        if (d->n == SEARCH_MAX_VALUES)
+            return cmd_fail(c, "%s: at most %d values", key, SEARCH_MAX_VALUES);
+        if (parse_value(c, n, w, &d->val[d->n]) != 0)
+            return -1;
+        d->n++;
+    }
+    if (d->n == 0 || v[strlen(v) - 1] == ',' || v[0] == ',' || strstr(v, ",,"))
+        return cmd_fail(c, "%s: list values joined by commas, as in %s", key, n->example);
+    return 0;
+}
+
+void search_sample(const SearchDim *d, Rng *rng, SearchVal *v)
+{
+    if (d->n > 0) {
+        *v = d->val[rng_below(rng, (uint64_t)d->n)];
+        return;
+    }
+    double u = rng_uniform(rng);
+    double x = d->log ? exp(log(d->lo) + u * (log(d->hi) - log(d->lo))) : d->lo + u * (d->hi - d->lo);
+    if (d->name->type == SEARCH_INT) /* whole numbers: each equally likely, or (log) the nearest */
+        x = d->log ? fmin(fmax(round(x), d->lo), d->hi) : fmin(floor(d->lo + u * (d->hi - d->lo + 1)), d->hi);
+    v->num = x;
+    snprintf(v->text, sizeof v->text, "%.6g", x);
+}
+
+void search_apply(const SearchName *n, const SearchVal *v, const Hypers *base, Hypers *h)
+{
+    const char *k = n->name;
+    if (strcmp(k, "lr") == 0) {
+        h->opt.lr = v->num;
+    } else if (strcmp(k, "batch") == 0) {
+        h->batch = (int)v->num;
+    } else if (strcmp(k, "l1") == 0) {
+        h->pen.l1 = v->num;
+    } else if (strcmp(k, "l2") == 0) {
+        h->pen.l2 = v->num;
+    } else if (strcmp(k, "dropout") == 0) {
+        for (int i = 0; i < NN_MAX_LAYERS; i++)
+            h->dropout[i] = i < h->n_hidden ? v->num : 0;
+    } else if (strcmp(k, "momentum") == 0) {
+        h->opt.momentum = v->num;
+    } else if (strcmp(k, "weight_decay") == 0) {
+        h->opt.weight_decay = v->num;
+    } else if (strcmp(k, "optimizer") == 0) {
+        OptKind ok = OPT_SGD;
+        optim_parse(v->text, &ok);
+        if (ok != base->opt.kind) /* `set optimizer NAME`: PyTorch's defaults */
+            optim_defaults(ok, &h->opt);
+    } else if (strcmp(k, "init") == 0) {
+        InitKind ik = INIT_AUTO;
+        init_parse(v->text, &ik);
+        init_defaults(ik, &h->init);
+    } else if (strcmp(k, "act") == 0) {
+        act_parse(v->text, &h->act);
+    } else if (strcmp(k, "hidden") == 0) {
+        char buf[SEARCH_TEXT];
+        snprintf(buf, sizeof buf, "%s", v->text);
+        char *save = NULL;
+        h->n_hidden = 0;
+        for (char *w = strtok_r(buf, "x", &save); w && h->n_hidden < NN_MAX_LAYERS - 1; w = strtok_r(NULL, "x", &save))
+            h->hidden[h->n_hidden++] = atoi(w);
+        snprintf(h->model_kind, sizeof h->model_kind, "mlp");
+        for (int i = 0; i < NN_MAX_LAYERS; i++) /* the session's dropout, on every hidden layer */
+            h->dropout[i] = i < h->n_hidden ? base->dropout[0] : 0;
+    }
+}
+
+int search_check(const Hypers *h, char *err)
+{
+    if (optim_check(&h->opt, err, NULL) != 0 || penalty_check(&h->pen, err) != 0)
+        return -1;
+    return 0;
+}

@@ -1,0 +1,258 @@
+/* test_search.c — `search`: a grid's table is exactly what running each
+ * trial by hand gives; a random search repeats from its seed; :log ranges
+ * draw log-uniformly; `search use` applies a trial; refusals are one line
+ * and change nothing; a 100-trial search keeps its memory flat. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fixture.h"
+
+#define SETUP "data moons n=150 noise=0.2; data split 0.2; model mlp 4; set lr 0.1"
+
+/* Each trial of a grid trained by hand in a session of its own: the same
+ * data and model, the trial's settings, `set seed 42; init; train 3`. */
+static void test_grid_by_hand(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, SETUP);
+    ok(x, "search grid lr=0.05,0.3 batch=16,32 l2=0,1e-3 epochs=3");
+    const CmdSearch *q = x->c.search;
+    assert_non_null(q);
+    assert_int_equal(q->n_done, 8);
+    for (int i = 0; i < 8; i++) {
+        const SearchTrial *t = &q->trial[i];
+        char line[256];
+        snprintf(line, sizeof line, "set lr %s; set batch %s; set l2 %s; set seed 42; init; train 3", t->val[0].text,
+                 t->val[1].text, t->val[2].text);
+        Fx *y = fx_new();
+        y->c.tracking_off = true;
+        ok(y, SETUP);
+        ok(y, line);
+        double acc, val = session_eval_share(y->c.s, DATA_VAL, &acc);
+        if (!(val == t->score && acc == t->val_acc && y->c.s->last_epoch_loss == t->train_loss))
+            fail_msg("trial %d (%s): by hand %.17g, in the table %.17g", i + 1, line, val, t->score);
+        fx_free(y);
+    }
+    /* the first name changes slowest */
+    assert_string_equal(q->trial[0].val[0].text, "0.05");
+    assert_string_equal(q->trial[7].val[0].text, "0.3");
+    assert_string_equal(q->trial[1].val[2].text, "1e-3");
+    ok(x, "search");
+    assert_contains(x->last, "8 of 8 trials, best first");
+    fx_free(x);
+}
+
+/* The same seed= draws the same trials and scores; another seed others. */
+static void test_random_seed(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, SETUP);
+    double a[6], b[6];
+    ok(x, "search random 6 lr=1e-3..1:log batch=8,16,32 epochs=2 seed=5");
+    for (int i = 0; i < 6; i++)
+        a[i] = x->c.search->trial[i].h.opt.lr + x->c.search->trial[i].score;
+    ok(x, "search random 6 lr=1e-3..1:log batch=8,16,32 epochs=2 seed=5");
+    for (int i = 0; i < 6; i++)
+        b[i] = x->c.search->trial[i].h.opt.lr + x->c.search->trial[i].score;
+    assert_memory_equal(a, b, sizeof a);
+    ok(x, "search random 6 lr=1e-3..1:log batch=8,16,32 epochs=2 seed=6");
+    for (int i = 0; i < 6; i++)
+        b[i] = x->c.search->trial[i].h.opt.lr + x->c.search->trial[i].score;
+    assert_true(memcmp(a, b, sizeof a) != 0);
+    fx_free(x);
+}
+
+/* A :log range puts as many draws in each decade; a plain range as many
+ * in each equal part; a whole-number range each value equally. */
+static void test_log_uniform(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    SearchDim d;
+    assert_int_equal(search_parse_dim(&x->c, "lr=1e-4..1:log", true, &d), 0);
+    assert_true(d.log && d.lo == 1e-4 && d.hi == 1);
+    Rng rng;
+    rng_seed(&rng, 1);
+    int decade[4] = {0}, n = 8000;
+    for (int i = 0; i < n; i++) {
+        SearchVal v;
+        search_sample(&d, &rng, &v);
+        assert_true(v.num >= 1e-4 && v.num <= 1);
+        decade[(int)floor(-log10(v.num)) > 3 ? 3 : (int)floor(-log10(v.num))]++;
+    }
+    for (int k = 0; k < 4; k++)
+        assert_true(fabs(decade[k] / (double)n - 0.25) < 0.02);
+    assert_int_equal(search_parse_dim(&x->c, "l2=0..1", true, &d), 0);
+    int half = 0;
+    for (int i = 0; i < n; i++) {
+        SearchVal v;
+        search_sample(&d, &rng, &v);
+        half += v.num < 0.5;
+    }
+    assert_true(fabs(half / (double)n - 0.5) < 0.02);
+    assert_int_equal(search_parse_dim(&x->c, "batch=1..4", true, &d), 0);
+    int count[5] = {0};
+    for (int i = 0; i < n; i++) {
+        SearchVal v;
+        search_sample(&d, &rng, &v);
+        assert_true(v.num >= 1 && v.num <= 4 && v.num == floor(v.num));
+        count[(int)v.num]++;
+    }
+    for (int k = 1; k <= 4; k++)
+        assert_true(fabs(count[k] / (double)n - 0.25) < 0.02);
+    fx_free(x);
+}
+
+static void test_use(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, SETUP);
+    ok(x, "search grid lr=0.5 hidden=3,6x6 optimizer=adam epochs=2");
+    ok(x, "search use 2");
+    assert_contains(x->last, "optimizer sgd → adam");
+    assert_contains(x->last, "model rebuilt: mlp 6 6 act=relu");
+    Session *s = x->c.s;
+    assert_int_equal(s->n_hidden, 2);
+    assert_true(s->opt.kind == OPT_ADAM && s->opt.lr == 0.5);
+    ok(x, "search use 1");
+    assert_int_equal(s->n_hidden, 1);
+    assert_int_equal(s->hidden[0], 3);
+    assert_contains(refused(x, "search use 3"), "from 1 to 2");
+    fx_free(x);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    assert_contains(refused(x, "search grid lr=0.1"), "no data yet");
+    ok(x, SETUP "; train 1; step 1");
+    Session *s = x->c.s;
+    size_t np = s->model->n_params;
+    double *p = malloc(sizeof(double) * np);
+    memcpy(p, s->model->params, sizeof(double) * np);
+    long steps = s->steps;
+    const char *const bad[][2] = {
+        {"search grid speed=1,2", "no hyperparameter 'speed'"},
+        {"search grid lr=0..1", "ranges LO..HI are for `search random`"},
+        {"search random 5 lr=1..0.1", "low end must be below"},
+        {"search random 5 lr=1e-3..1:sqrt", ":log or nothing"},
+        {"search random 5 l2=0..1:log", "start above 0"},
+        {"search grid lr=-1", "out of range"},
+        {"search grid batch=2.5", "whole number"},
+        {"search grid hidden=8xx8", "widths joined by x"},
+        {"search grid optimizer=adamm", "no optimizer 'adamm'"},
+        {"search grid lr=0.1 lr=0.2", "named twice"},
+        {"search random 0 lr=0.1", "from 1 to 10000"},
+        {"search grid lr=0.1 seed=3", "seed= is for `search random`"},
+        {"search grid lr=0.1 cv=1", "cv= is the number of folds"},
+        {"search grid", "name what to search"},
+        {"search use BEST", "no search yet"},
+        {"search dance", "not 'dance'"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *e = refused(x, bad[i][0]);
+        if (!strstr(e, bad[i][1]))
+            fail_msg("`%s`: '%s' lacks '%s'", bad[i][0], e, bad[i][1]);
+        assert_null(strchr(e, '\n'));
+    }
+    assert_memory_equal(p, s->model->params, sizeof(double) * np);
+    assert_int_equal(steps, s->steps);
+    assert_null(x->c.search);
+    fx_free(x);
+    free(p);
+    /* no validation share: cv= or a split */
+    Fx *y = fx_new();
+    y->c.tracking_off = true;
+    ok(y, "data moons n=60; model linear; set lr 0.1");
+    assert_contains(refused(y, "search grid lr=0.1,0.2"), "`data split 0.2` first, or score by cross-validation");
+    ok(y, "search grid lr=0.1,0.2 cv=3 epochs=2");
+    assert_contains(y->last, "cross-validation mean");
+    assert_contains(refused(y, "search grid act=tanh cv=3"), "act needs hidden layers");
+    fx_free(y);
+}
+
+/* The session is the same bit for bit after a search. */
+static void test_session_unchanged(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, SETUP "; set optimizer adam lr=0.01; train 2; step 2");
+    Session *s = x->c.s;
+    size_t np = s->model->n_params, ns = (size_t)s->optim->n_slots * np;
+    double *p = malloc(sizeof(double) * (np + ns));
+    memcpy(p, s->model->params, sizeof(double) * np);
+    memcpy(p + np, s->optim->state, sizeof(double) * ns);
+    long steps = s->steps, epoch = s->epoch;
+    int bi = s->batch_index;
+    ok(x, "search random 4 lr=1e-3..0.1:log hidden=2,5x5 optimizer=sgd,adam dropout=0,0.3 epochs=2");
+    assert_memory_equal(p, s->model->params, sizeof(double) * np);
+    assert_memory_equal(p + np, s->optim->state, sizeof(double) * ns);
+    assert_true(steps == s->steps && epoch == s->epoch && bi == s->batch_index && s->opt.lr == 0.01);
+    assert_int_equal(s->n_hidden, 1);
+    free(p);
+    fx_free(x);
+}
+
+static long rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long pages = 0, res = 0;
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &res) != 2)
+            res = 0;
+        fclose(f);
+    }
+    return res * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* 100 trials take no more memory than 1 (beyond the table's rows). Not
+ * under AddressSanitizer, whose quarantine keeps freed memory on purpose. */
+static void test_memory_flat(void **state)
+{
+    (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+    skip();
+#endif
+    Fx *x = fx_new();
+    ok(x, "data moons n=200; data split 0.2; model mlp 8");
+    ok(x, "search random 1 lr=1e-3..1:log l2=0..1e-3 epochs=2 seed=1");
+    ok(x, "search random 1 lr=1e-3..1:log l2=0..1e-3 epochs=2 seed=1");
+    long before = rss_kb();
+    ok(x, "search random 100 lr=1e-3..1:log l2=0..1e-3 epochs=2 seed=1");
+    long after = rss_kb();
+    if (before > 0 && after - before > 512)
+        fail_msg("a 100-trial search grew the memory by %ld kB (from %ld kB)", after - before, before);
+    fx_free(x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grid_by_hand),
+        cmocka_unit_test(test_random_seed),
+        cmocka_unit_test(test_log_uniform),
+        cmocka_unit_test(test_use),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_session_unchanged),
+        cmocka_unit_test(test_memory_flat),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

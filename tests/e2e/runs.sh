@@ -1,0 +1,97 @@
+#!/bin/sh
+# The run log through the real binary: train, a cv and a search each log
+# their runs (one JSON line each, a CSV beside), in PARAMLAB_RUNS, in
+# $XDG_DATA_HOME/paramlab/runs or ~/.local/share/paramlab/runs (a fake
+# HOME here: the real one is never written); `set tracking off` logs
+# nothing; the files are read back with Python's json and csv modules
+# (Debian's /usr/bin/python3, skipped when it is missing) and every field
+# checked.
+bin=${1:-build/paramlab}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "runs: $*"; exit 1; }
+mkdir -p "$dir/home" "$dir/log"
+
+cmds='data moons n=120 noise=0.2; data split 0.25; model mlp 4; set lr 0.2; train 3; cv 3 epochs=2; search grid lr=0.1,0.3 epochs=2'
+out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/log" "$bin" -q -c "$cmds" 2>&1) || fail "the commands failed: $out"
+[ "$(wc -l < "$dir/log/runs.jsonl")" -eq 6 ] || fail "expected 6 runs (1 train, 3 folds, 2 trials)"
+[ "$(ls "$dir/log"/*.csv | wc -l)" -eq 6 ] || fail "expected 6 CSV files"
+[ -z "$(ls -A "$dir/home")" ] || fail "PARAMLAB_RUNS set, yet something was written under HOME"
+
+# the XDG default, and ~/.local/share without it; never outside the fake HOME
+env -u PARAMLAB_RUNS HOME="$dir/home" XDG_DATA_HOME="$dir/xdg" "$bin" -q -c 'data line n=20; model linear; train 1' \
+    >/dev/null 2>&1 || fail "train with XDG_DATA_HOME failed"
+[ -s "$dir/xdg/paramlab/runs/runs.jsonl" ] || fail "no run in \$XDG_DATA_HOME/paramlab/runs"
+env -u PARAMLAB_RUNS -u XDG_DATA_HOME HOME="$dir/home" "$bin" -q -c 'data line n=20; model linear; train 1' \
+    >/dev/null 2>&1 || fail "train with only HOME failed"
+[ -s "$dir/home/.local/share/paramlab/runs/runs.jsonl" ] || fail "no run in ~/.local/share/paramlab/runs"
+[ "$(stat -c %a "$dir/home/.local/share/paramlab/runs")" = 700 ] || fail "the run folder is not private (0700)"
+
+# tracking off logs nothing; runs dir sends runs elsewhere
+HOME="$dir/home" PARAMLAB_RUNS="$dir/off" "$bin" -q -c 'set tracking off; data line n=20; model linear; train 2; cv 2' \
+    >/dev/null 2>&1 || fail "tracking off failed"
+[ ! -e "$dir/off" ] || fail "set tracking off still logged"
+HOME="$dir/home" PARAMLAB_RUNS="$dir/off" "$bin" -q -c "runs dir $dir/other; data line n=20; model linear; train 1" \
+    >/dev/null 2>&1 || fail "runs dir failed"
+[ -s "$dir/other/runs.jsonl" ] && [ ! -e "$dir/off" ] || fail "runs dir DIR was not where the run went"
+
+# the commands that read it back
+id=$(head -n 1 "$dir/log/runs.jsonl" | sed 's/.*"id":"\([^"]*\)".*/\1/')
+id2=$(sed -n 2p "$dir/log/runs.jsonl" | sed 's/.*"id":"\([^"]*\)".*/\1/')
+out=$(PARAMLAB_RUNS="$dir/log" "$bin" -q -c "runs; runs show $id; runs compare $id $id2" 2>&1) || fail "runs failed: $out"
+echo "$out" | grep -q "^6 runs in $dir/log/runs.jsonl" || fail "runs: wrong count line"
+echo "$out" | grep -q "data.fingerprint" || fail "runs show: no fingerprint"
+echo "$out" | grep -q "hypers.lr  *0.2" || fail "runs show: lr"
+# a broken line (a crash of some other writer) is skipped with a note
+printf '{"id":"half' >> "$dir/log/runs.jsonl"
+out=$(PARAMLAB_RUNS="$dir/log" "$bin" -q -c "runs" 2>&1) || fail "runs with a broken line failed"
+echo "$out" | grep -q "1 line of the log is not a run" || fail "a broken line was not reported"
+
+py=/usr/bin/python3
+if [ ! -x "$py" ]; then
+    echo "runs.sh: ok (no /usr/bin/python3: the json/csv read-back was skipped)"
+    exit 0
+fi
+head -n 6 "$dir/log/runs.jsonl" > "$dir/six.jsonl"
+"$py" - "$dir/log" "$dir/six.jsonl" <<'PY' || fail "the Python read-back failed"
+import csv, json, math, os, sys
+folder, log = sys.argv[1], sys.argv[2]
+top = {"version": int, "id": str, "time": str, "kind": str, "group": str, "fold": int, "trial": int,
+       "status": str, "data": dict, "model": dict, "hypers": dict, "seed": int, "epochs": int, "steps": int,
+       "wall_s": float, "final": dict, "csv": str, "curve": dict}
+data = {"name": str, "recipe": str, "fingerprint": str, "task": str, "classes": int, "rows": int,
+        "features": int, "targets": int, "train_rows": int, "val_rows": int, "test_rows": int, "standardized": bool}
+model = {"kind": str, "hidden": list, "act": str, "dropout": list, "params": int}
+hypers = {"optimizer": str, "lr": float, "batch": int, "shuffle": bool, "loss": str, "huber_delta": (int, float),
+          "l1": (int, float), "l2": (int, float), "init": str, "schedule": str, "clip": str}
+final = ("train_loss", "val_loss", "train_accuracy", "val_accuracy")
+kinds = []
+for line in open(log):
+    r = json.loads(line)
+    for part, want in ((r, top), (r["data"], data), (r["model"], model), (r["hypers"], hypers)):
+        for k, t in want.items():
+            assert k in part, k
+            assert isinstance(part[k], t), (k, part[k])
+    assert set(r["final"]) == set(final)
+    assert r["data"]["recipe"] == "moons n=120 noise=0.2 seed=42", r["data"]["recipe"]
+    assert len(r["data"]["fingerprint"]) == 16
+    assert r["model"]["hidden"] == [4] and r["model"]["params"] == 17
+    assert r["seed"] == 42 and r["status"] == "done"
+    n = r["epochs"]
+    curve = r["curve"]
+    assert set(curve) == {"epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy"}
+    assert all(len(v) == n for v in curve.values())
+    assert curve["epoch"] == list(range(1, n + 1)) or r["kind"] == "train"
+    for k in final:
+        assert r["final"][k] == curve[k.replace("accuracy", "accuracy")][-1]
+    assert 0 <= r["final"]["val_accuracy"] <= 1
+    rows = list(csv.DictReader(open(os.path.join(folder, r["csv"]))))
+    assert len(rows) == n
+    for i, row in enumerate(rows):
+        assert int(row["epoch"]) == curve["epoch"][i]
+        for k in ("train_loss", "val_loss", "train_accuracy", "val_accuracy"):
+            assert float(row[k]) == curve[k][i], (k, row[k], curve[k][i])
+    kinds.append((r["kind"], r["fold"], r["trial"]))
+assert kinds == [("train", 0, 0), ("cv", 1, 0), ("cv", 2, 0), ("cv", 3, 0), ("search", 0, 1), ("search", 0, 2)], kinds
+PY
+echo "runs.sh: ok"

@@ -1,0 +1,38 @@
+#!/bin/sh
+# cv and search through the real binary: the tables, Ctrl-C (SIGINT)
+# stopping a search after the trial running and a cv between folds with
+# the table so far, `plot search` in the terminal, and batch progress lines.
+bin=${1:-build/paramlab}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+export PARAMLAB_RUNS="$dir/runs"
+fail() { echo "search: $*"; exit 1; }
+
+out=$("$bin" -q -c 'set plot terminal; data moons n=150; data split 0.2; model mlp 4; search grid lr=0.05,0.5 batch=16,32 epochs=3; plot search; plot search lr; search use BEST' 2>&1) ||
+    fail "the grid failed: $out"
+[ "$(echo "$out" | grep -c '^trial [1-4] of 4: lr=')" -eq 4 ] || fail "no progress line per trial in batch"
+echo "$out" | grep -q "grid search on moons, 3 epochs a trial, scored by validation loss; 4 of 4 trials, best first" ||
+    fail "no table"
+echo "$out" | grep -q "Search: validation loss over lr and batch" || command -v gnuplot >/dev/null 2>&1 ||
+    echo "$out" | grep -q "no picture" || fail "plot search drew nothing"
+echo "$out" | grep -q "^trial [0-9] (lr=" || fail "search use said nothing"
+
+# SIGINT: the search stops after the trial running and prints its table
+printf 'data moons n=300; data split 0.2; model mlp 16\nsearch random 1000 lr=1e-3..1:log epochs=40\n' |
+    "$bin" -q --batch > "$dir/out" 2>&1 &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+grep -q "^interrupted after trial [0-9]* of 1000: the table holds the trials finished" "$dir/out" ||
+    fail "Ctrl-C did not stop the search with its table: $(tail -n 3 "$dir/out")"
+grep -q "of 1000 trials, best first" "$dir/out" || fail "no table after Ctrl-C"
+
+printf 'data moons n=3000; model mlp 32 32\ncv 50 epochs=30\n' | "$bin" -q --batch > "$dir/out" 2>&1 &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+grep -q "^interrupted after fold [0-9]* of 50: the table holds the folds finished" "$dir/out" ||
+    fail "Ctrl-C did not stop the cv between folds: $(tail -n 3 "$dir/out")"
+echo "search.sh: ok"

@@ -2,7 +2,7 @@
 # The file policy: a lesson or script (`run`, `lesson`, a file on the
 # command line, --check) may create files only under the current folder
 # and never replaces a file paramlab did not write; each refusal is one
-# line and the file is untouched. People typing commands (-c, the REPL)
+# line and the file is untouched (export, save, record, set plot, plot). People typing commands (-c, the REPL)
 # keep full freedom. Hostile lessons: one that records into itself and
 # runs it, one writing over existing files and through symlinks, one
 # planting a .tmp link. Usage: file_policy.sh BIN
@@ -57,6 +57,8 @@ for how in run arg check lesson; do
     refused_in $how "record ../outside/rec.plab"
     refused_in $how "set plot svg file=mine.csv"
     refused_in $how "set plot svg file=../outside/p.svg"
+    refused_in $how "save mine.csv"
+    refused_in $how "save ../outside/s.plsession"
 done
 [ "$(cat mine.csv)" = mine ] || bad "mine.csv was replaced"
 [ "$(cat ../outside/far.csv)" = far ] || bad "far.csv was replaced"

@@ -26,7 +26,7 @@ setup="data line n=10; model linear; step"
 writes() {
     case $1 in
     export) echo "$setup; export W1 $2" ;;
-    record) echo "$setup; record $2; step; record stop" ;;
+    record) echo "$setup; record $2" ;;
     plot) echo "$setup; set plot svg file=$2; plot loss" ;;
     esac
 }

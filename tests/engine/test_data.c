@@ -759,7 +759,8 @@ static void test_csv_real_missing_task(void **state)
     data_free(ds);
     DataLoadOpts o = {.task = DATA_TASK_CLASSIFICATION, .target = "a"};
     ds = load_o(q, o, NULL);
-    assert_int_equal(ds->n_classes, 5); /* 1..4 are labels 0..4 */
+    assert_int_equal(ds->n_classes, 4); /* 1..4: four classes, named by their labels */
+    assert_string_equal(ds->class_names[0], "1");
     data_free(ds);
 }
 

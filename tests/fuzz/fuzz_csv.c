@@ -1,7 +1,8 @@
 /* fuzz_csv.c — the CSV reader: each input is written to a temporary file
- * and loaded as `data load` would, the header rule and target picked by
- * the first byte (auto/yes/no; last column, column 0, a name, two
- * columns), then split and standardized as a session would. */
+ * and loaded as `data load` would, its options picked by the first two
+ * bytes (header auto/yes/no; target: last column, column 0, a name, two
+ * columns; separator; missing cells refused/dropped/filled; task), then
+ * split and standardized as a session would. */
 #include <stdint.h>
 
 #include "data.h"
@@ -24,7 +25,8 @@ static void cleanup(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const targets[] = {NULL, "0", "y", "0,1", "label"};
-    if (size < 1 || size > 1 << 16)
+    static const char seps[] = {0, ',', ';', '\t'};
+    if (size < 2 || size > 1 << 16)
         return 0;
     if (!path[0]) {
         const char *tmp = getenv("TMPDIR");
@@ -38,11 +40,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *f = fopen(path, "wb");
     if (!f)
         abort();
-    fwrite(data + 1, 1, size - 1, f);
+    fwrite(data + 2, 1, size - 2, f);
     fclose(f);
-    char err[ERR_LEN];
-    DataHeader h = (DataHeader)(data[0] % 3);
-    Dataset *ds = data_load_csv(path, targets[(data[0] / 3) % 5], h, err);
+    char err[ERR_LEN], note[1024];
+    DataLoadOpts o = {0};
+    o.header = (DataHeader)(data[0] % 3);
+    o.target = targets[(data[0] / 3) % 5];
+    o.sep = seps[(data[0] / 15) % 4];
+    o.missing = (DataMissing)(data[1] % 3);
+    o.task = (DataTask)((data[1] / 3) % 3);
+    o.drop = (data[1] / 9) % 2 ? "id" : NULL;
+    Dataset *ds = data_load_file(path, &o, note, sizeof note, err);
     if (ds) {
         Dataset *copy = data_clone(ds);
         if (data_split(ds, 0.25, 1, err) == 0)

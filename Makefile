@@ -2,6 +2,8 @@
 #   make run       install missing Debian packages, build, start the REPL
 #   make test      install missing Debian packages, build, run every test
 #   make asan      the same tests under -fsanitize=address,undefined
+#   make fuzz      build the libFuzzer harnesses (clang) and run each for
+#                  FUZZ_SECONDS (default 60); any finding fails
 #   make bench     paramlab against the dgemm bound, scikit-learn and PyTorch
 #                  on this machine: one table of ms per step (not part of test)
 #   make install   copy the binary, the man page and lessons under $(DESTDIR)$(prefix)
@@ -73,8 +75,14 @@ ALL_OBJ   := $(foreach l,$(LAYERS) front,$(call layer_obj,$(l)))
 TESTSRC   := $(foreach l,$(LAYERS),$(wildcard tests/$(l)/test_*.c))
 TESTBIN   := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TESTSRC))
 TESTOBJ   := $(patsubst tests/%.c,$(BUILD)/obj/tests/%.o,$(TESTSRC))
+# The fuzz harnesses (tests/fuzz/fuzz_NAME.c): in `make test` each is
+# linked with tests/fuzz/replay.c as build/tests/fuzz/test_fuzz_NAME, which
+# replays every input committed under tests/fuzz/corpus/fuzz_NAME/.
+FUZZSRC   := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZNAMES := $(patsubst tests/fuzz/%.c,%,$(FUZZSRC))
+TESTBIN   += $(patsubst %,$(BUILD)/tests/fuzz/test_%,$(FUZZNAMES))
 
-.PHONY: all run test check asan valgrind bench deps install uninstall clean
+.PHONY: all run test check asan valgrind fuzz fuzz-build bench deps install uninstall clean
 # test objects are kept, so a second `make test` recompiles nothing
 .SECONDARY: $(TESTOBJ)
 
@@ -99,8 +107,31 @@ $(BUILD)/lib$(1).a: $(call layer_obj,$(1))
 endef
 $(foreach l,$(LAYERS) front,$(eval $(call layer_rules,$(l))))
 
+$(BUILD)/tests/fuzz/test_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h tests/fuzz/session_fx.h $(AR_cmd)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_cmd) -Itests/fuzz -DFUZZ_CORPUS='"tests/fuzz/corpus/$*"' \
+	    -o $@ tests/fuzz/$*.c tests/fuzz/replay.c $(AR_cmd) $(LIBS) -pthread
+
+# libFuzzer builds: everything compiled by clang with coverage and
+# sanitizers under build/fuzz, each harness linked with libFuzzer's main.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+fuzz: deps
+	@sh tests/fuzz/deps.sh
+	@$(MAKE) --no-print-directory fuzz-build BUILD=build/fuzz CC=clang SAN='$(FUZZ_SAN)' CFLAGS='-O1 -g'
+	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZNAMES)
+
+fuzz-build: $(patsubst %,$(BUILD)/fuzzers/%,$(FUZZNAMES))
+
+$(BUILD)/fuzzers/%: tests/fuzz/%.c tests/fuzz/fuzz.h tests/fuzz/session_fx.h $(AR_cmd)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_cmd) -Itests/fuzz -fsanitize=fuzzer -o $@ tests/fuzz/$*.c $(AR_cmd) $(LIBS) -pthread
+
 # The allocation test counts every allocator call the engine makes.
 $(BUILD)/tests/engine/test_alloc: LIBS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc,--wrap=posix_memalign
+
+# The allocation-failure test fails the Nth allocation of a session.
+$(BUILD)/tests/cmd/test_allocfail: LIBS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc,--wrap=posix_memalign,--wrap=strdup,--wrap=strndup
 
 # Installs what is missing (apt-get, through sudo when not root) and says so.
 deps:

@@ -4,7 +4,8 @@
  * to the disk, given the mode of the file it replaces (or the usual mode
  * of a new file), and renamed over the name given; a failure at any point
  * removes the temporary file and leaves the old file as it was. A device
- * or a pipe named on purpose (/dev/stdout) is written in place. */
+ * or a pipe named on purpose (/dev/stdout) is written in place; a pipe no
+ * program reads is refused at once. */
 #ifndef PARAMLAB_AFILE_H
 #define PARAMLAB_AFILE_H
 
@@ -26,6 +27,10 @@ int afile_open(AFile *a, const char *path, char *err);
  * ErrCode with err (the disk full, ...) and the old file untouched. Always
  * releases a. */
 int afile_commit(AFile *a, char *err);
+/* Finishes as afile_commit but keeps the stream open for more: returns it
+ * (the caller's to fclose; what is written later goes straight to the
+ * file, which now has the name), or NULL with err. Always releases a. */
+FILE *afile_publish(AFile *a, char *err);
 /* Gives up: removes the temporary file, releases a. */
 void afile_abort(AFile *a);
 

@@ -225,3 +225,92 @@ FILE *util_open_file(const char *path, char *err)
     }
     return f;
 }
+
+size_t util_memory_limit(void)
+{
+    const char *env = getenv("PARAMLAB_MAX_MEMORY");
+    if (env && *env) {
+        if (strcmp(env, "off") == 0)
+            return SIZE_MAX;
+        char *end;
+        errno = 0;
+        double v = strtod(env, &end);
+        double unit = 1;
+        switch (toupper((unsigned char)*end)) {
+        case 'K': unit = 1024.0; end++; break;
+        case 'M': unit = 1024.0 * 1024; end++; break;
+        case 'G': unit = 1024.0 * 1024 * 1024; end++; break;
+        case 'T': unit = 1024.0 * 1024 * 1024 * 1024; end++; break;
+        default: break;
+        }
+        if (toupper((unsigned char)*end) == 'B')
+            end++;
+        if (end != env && !*end && errno == 0 && v >= 0 && isfinite(v)) {
+            if (v == 0 || v * unit >= (double)SIZE_MAX)
+                return SIZE_MAX;
+            return (size_t)(v * unit);
+        }
+        /* not a size: the default */
+    }
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page <= 0)
+        return SIZE_MAX;
+    return (size_t)((double)pages * (double)page * 0.75);
+}
+
+char *util_format_bytes(double bytes, char *buf, size_t n)
+{
+    static const char *const units[] = {"bytes", "KB", "MB", "GB", "TB", "PB"};
+    int u = 0;
+    while (bytes >= 1024 && u < 5) {
+        bytes /= 1024;
+        u++;
+    }
+    snprintf(buf, n, u == 0 || bytes >= 100 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+    return buf;
+}
+
+/* The length of the valid UTF-8 sequence at p (1-4), 0 when invalid. */
+static int utf8_len(const unsigned char *p, unsigned *cp)
+{
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    int n = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+    if (!n || (n == 3 && p[0] >= 0xf0))
+        return 0;
+    unsigned v = p[0] & (0x7f >> n);
+    for (int i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        v = v << 6 | (p[i] & 0x3f);
+    }
+    static const unsigned least[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < least[n] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+char *util_clean_text(char *s)
+{
+    unsigned char *r = (unsigned char *)s, *w = (unsigned char *)s;
+    while (*r) {
+        unsigned cp;
+        int n = utf8_len(r, &cp);
+        bool bad = n == 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x61c ||
+                   cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+                   (cp >= 0x2066 && cp <= 0x2069);
+        if (bad) {
+            *w++ = '?';
+            r += n ? n : 1;
+        } else {
+            memmove(w, r, (size_t)n);
+            w += n;
+            r += n;
+        }
+    }
+    *w = '\0';
+    return s;
+}

@@ -36,6 +36,7 @@ typedef enum ErrCode {
     ERR_NO_TEST = -17,     /* the data has no test share */
     ERR_NO_CLASSES = -18,  /* a class measure (accuracy) asked of a regression task */
     ERR_NO_DROPOUT = -19,  /* a dropout mask of a layer without dropout */
+    ERR_TOO_BIG = -20,     /* it would take more memory than the limit (util_memory_limit) */
 } ErrCode;
 
 /* Formats a message into err (ERR_LEN bytes, may be NULL) and returns
@@ -75,6 +76,16 @@ int util_edit_distance(const char *a, const char *b);
  * return NULL on failure and the caller reports it. */
 void *util_calloc(size_t n, size_t size);
 char *util_strdup(const char *s);
+/* Bytes one model may take: $PARAMLAB_MAX_MEMORY (a number of bytes with
+ * an optional K, M, G or T: 16G; 0 or off: no limit), else three quarters
+ * of the machine's memory; SIZE_MAX when neither is known. */
+size_t util_memory_limit(void);
+/* Makes text from a file safe to print, in place: an invalid UTF-8 byte,
+ * a control character and a character that reorders text (U+202E and the
+ * other bidirectional controls) each become '?'. Returns s. */
+char *util_clean_text(char *s);
+/* bytes as "10.7 GB", "512 MB", "3 KB" into buf (n bytes); returns buf. */
+char *util_format_bytes(double bytes, char *buf, size_t n);
 
 /* Opens a file to read, refusing what is not a regular file (a pipe would
  * block until someone writes to it, a device may never end) without

@@ -16,6 +16,7 @@
 #define CMD_MAX_HOOKS 4 /* sets of hooks one context can hold */
 
 struct CmdHooks;
+struct CmdWritten;
 
 typedef struct CmdCtx {
     Session *s;                      /* the session commands act on */
@@ -39,6 +40,11 @@ typedef struct CmdCtx {
     /* a command that failed but whose effect stays (`expect error forward`
      * when forward ran): what `record` writes for it; "" when none */
     char record_as[1024];
+    int scripted;                    /* > 0 while a lesson or script runs: the file policy applies
+                                      * (cmd_policy.h) */
+    struct CmdWritten *written;       /* owned: the files paramlab wrote (cmd_policy_free) */
+    bool seed_given;                 /* --seed was given on the command line: */
+    long seed_option;                /* its seed, which lessons start with */
     bool tracking_off;               /* `set tracking off`: runs are not logged */
     char runs_dir[1024];             /* `runs dir DIR`; "" for PARAMLAB_RUNS or the XDG default */
     struct CmdSearch *search;        /* owned: the last search's table (cmd_search_free) */

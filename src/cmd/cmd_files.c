@@ -3,6 +3,7 @@
  * state as CSV or NumPy .npy, and `import` of a parameter from either. */
 #include "cmd_handlers.h"
 #include "afile.h"
+#include "cmd_policy.h"
 #include "npy.h"
 #include "persist.h"
 
@@ -109,7 +110,7 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
         return argv[2][0] ? -1 : cmd_fail(c, "export needs a file name, as in `export %s %s`", t.name, example);
     }
     AFile a;
-    if (afile_open(&a, argv[2], c->err) != 0) {
+    if (cmd_policy_may_write(c, argv[2]) != 0 || afile_open(&a, argv[2], c->err) != 0) {
         free(owned);
         return -1;
     }
@@ -128,6 +129,7 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
     free(owned);
     if (afile_commit(&a, c->err) != 0)
         return -1;
+    cmd_policy_wrote(c, argv[2]);
     if (t.vector)
         cmd_out(c, "wrote %s (%d values) to %s %s\n", t.name, t.cols, argv[2],
                 npy ? "as NumPy float64, shape (n,)" : "with full precision");
@@ -242,8 +244,9 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
 
 int cmd_save(CmdCtx *c, int argc, char **argv)
 {
-    if (persist_save(c->s, argv[1], c->err) != 0)
+    if (cmd_policy_may_write(c, argv[1]) != 0 || persist_save(c->s, argv[1], c->err) != 0)
         return -1;
+    cmd_policy_wrote(c, argv[1]);
     const Session *s = c->s;
     cmd_out(c, "saved the session to %s", argv[1]);
     if (s->model)

@@ -75,6 +75,10 @@ const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, si
     case ERR_NO_DROPOUT:
         snprintf(buf, n, "; dropout comes with the model, as in `model mlp 16 dropout=0.2`");
         break;
+    case ERR_TOO_BIG:
+        snprintf(buf, n, "; use fewer or narrower layers (`model mlp 64`), or allow more with the environment "
+                 "variable PARAMLAB_MAX_MEMORY (as in PARAMLAB_MAX_MEMORY=16G)");
+        break;
     case ERR_INPUT:
     case ERR_NOMEM:
     case ERR_NO_LAYER:

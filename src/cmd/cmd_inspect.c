@@ -135,26 +135,47 @@ static void print_kink(CmdCtx *c, const GcTensor *t, const GcElement *e, double 
     wrapped(c, lead, text);
 }
 
-/* The table row of one tensor. */
-static void print_gc_row(CmdCtx *c, const GcTensor *t, double threshold)
+/* The shape and "checked" cells of one tensor's row. */
+static void gc_cells(const GcTensor *t, char *shape, size_t ns, char *checked, size_t nc)
 {
-    char shape[32], checked[48];
     if (t->vector)
-        snprintf(shape, sizeof shape, "%d", t->cols);
+        snprintf(shape, ns, "%d", t->cols);
     else
-        snprintf(shape, sizeof shape, "%d×%d", t->rows, t->cols);
-    snprintf(checked, sizeof checked, "%zu of %zu%s", t->evaluated - t->skipped, t->total,
+        snprintf(shape, ns, "%d×%d", t->rows, t->cols);
+    snprintf(checked, nc, "%zu of %zu%s", t->evaluated - t->skipped, t->total,
              t->evaluated < t->total ? " (sampled)" : "");
+}
+
+/* Column widths of the table: at least the usual ones, wider when a large
+ * tensor's cells need it (a space always separates them). */
+static void gc_widths(const GradcheckResult *r, int *w_shape, int *w_checked)
+{
+    *w_shape = 10;
+    *w_checked = 23;
+    for (int i = 0; i < r->n_tensors; i++) {
+        char shape[32], checked[64];
+        gc_cells(&r->tensor[i], shape, sizeof shape, checked, sizeof checked);
+        if (width(shape) + 1 > *w_shape)
+            *w_shape = width(shape) + 1;
+        if (width(checked) + 1 > *w_checked)
+            *w_checked = width(checked) + 1;
+    }
+}
+
+/* The table row of one tensor. */
+static void print_gc_row(CmdCtx *c, const GcTensor *t, int w_shape, int w_checked)
+{
+    char shape[32], checked[64];
+    gc_cells(t, shape, sizeof shape, checked, sizeof checked);
     cmd_out(c, "  ");
     cell(c, t->name, 7);
-    cell(c, shape, 10);
-    cell(c, checked, 23);
+    cell(c, shape, w_shape);
+    cell(c, checked, w_checked);
     bool none = t->evaluated == t->skipped;
     cell(c, none ? "-" : G3(t->max_abs), 13);
     cell(c, none ? "-" : G3(t->max_rel), 13);
     cmd_out(c, "%-8zu %s\n", t->skipped, t->evaluated == 0 ? "not reached" : none ? "n/a (all skipped)" :
                                       t->failed ? "FAIL" : "ok");
-    (void)threshold;
 }
 
 /* Every checked element of one tensor (gradcheck PARAM). */
@@ -206,15 +227,17 @@ int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
         return cmd_hint_add(c->s, rc, true, c->err);
     print_gc_head(c, &r);
     char text[512];
+    int w_shape, w_checked;
+    gc_widths(&r, &w_shape, &w_checked);
     cmd_out(c, "\n  ");
     cell(c, "tensor", 7);
-    cell(c, "shape", 10);
-    cell(c, "checked", 23);
+    cell(c, "shape", w_shape);
+    cell(c, "checked", w_checked);
     cell(c, "max abs err", 13);
     cell(c, "max rel err", 13);
     cmd_out(c, "%-8s %s\n", "skipped", "verdict");
     for (int i = 0; i < r.n_tensors; i++)
-        print_gc_row(c, &r.tensor[i], r.threshold);
+        print_gc_row(c, &r.tensor[i], w_shape, w_checked);
 
     for (int i = 0; i < r.n_tensors; i++) {
         const GcTensor *t = &r.tensor[i];
@@ -619,6 +642,58 @@ static void say_fit(const Session *s, const Finding *f, char *text, size_t n)
     }
 }
 
+/* The cells of layer k's row that grow with its size: shape, dead, satur. */
+static void diag_cells(const Diagnosis *d, int k, char *shape, char *dead, char *sat, size_t n)
+{
+    const LayerDiag *ld = &d->layer[k - 1];
+    bool out_layer = k == d->n_layers;
+    snprintf(shape, n, "%d×%d", ld->n_in, ld->n_out);
+    count_of(ld->dead, ld->n_out, !out_layer && (ld->act == ACT_RELU || ld->act == ACT_LEAKY_RELU), dead, n);
+    count_of(ld->saturated, ld->n_out, !out_layer && (ld->act == ACT_SIGMOID || ld->act == ACT_TANH), sat, n);
+}
+
+/* diagnose's table, one row a layer; a column widens when a wide layer's
+ * cell needs it (a space always separates them). */
+static void print_diag_table(CmdCtx *c, const Diagnosis *d)
+{
+    int w[3] = {9, 7, 8}; /* shape, dead, satur. */
+    char cells[3][32];
+    for (int k = 1; k <= d->n_layers; k++) {
+        diag_cells(d, k, cells[0], cells[1], cells[2], sizeof cells[0]);
+        for (int i = 0; i < 3; i++)
+            if (width(cells[i]) + 1 > w[i])
+                w[i] = width(cells[i]) + 1;
+    }
+    cmd_out(c, "  ");
+    cell(c, "layer", 7);
+    cell(c, "shape", w[0]);
+    cell(c, "act", 11);
+    cell(c, "mean A", 10);
+    cell(c, "std A", 10);
+    cell(c, "dead", w[1]);
+    cell(c, "satur.", w[2]);
+    cell(c, "|dW|", 10);
+    cell(c, "|W|", 10);
+    cmd_out(c, "%s\n", d->measured ? "|ΔW|/|W|" : "lr|dW|/|W|");
+    for (int k = 1; k <= d->n_layers; k++) {
+        const LayerDiag *ld = &d->layer[k - 1];
+        char num[16];
+        snprintf(num, sizeof num, "%d", k);
+        diag_cells(d, k, cells[0], cells[1], cells[2], sizeof cells[0]);
+        cmd_out(c, "  ");
+        cell(c, num, 7);
+        cell(c, cells[0], w[0]);
+        cell(c, k == d->n_layers ? "(logits)" : act_name(ld->act), 11);
+        cell(c, G3(ld->a_mean), 10);
+        cell(c, G3(ld->a_std), 10);
+        cell(c, cells[1], w[1]);
+        cell(c, cells[2], w[2]);
+        cell(c, G3(ld->grad_norm), 10);
+        cell(c, G3(ld->weight_norm), 10);
+        cmd_out(c, "%s\n", G3(ld->update_ratio));
+    }
+}
+
 /* Prints finding f of d, worded with its cause and what to try. */
 static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
 {
@@ -718,37 +793,7 @@ int cmd_diagnose(CmdCtx *c, int argc, char **argv)
     print_batch(c, d.rows);
     cmd_out(c, ", loss %s%s = %s, on a copy of the model\n\n", loss_name(s->loss.kind),
             penalty_on(&s->pen) ? " + penalty" : "", G3(d.loss));
-    cmd_out(c, "  ");
-    cell(c, "layer", 7);
-    cell(c, "shape", 9);
-    cell(c, "act", 11);
-    cell(c, "mean A", 10);
-    cell(c, "std A", 10);
-    cell(c, "dead", 7);
-    cell(c, "satur.", 8);
-    cell(c, "|dW|", 10);
-    cell(c, "|W|", 10);
-    cmd_out(c, "%s\n", d.measured ? "|ΔW|/|W|" : "lr|dW|/|W|");
-    for (int k = 1; k <= d.n_layers; k++) {
-        const LayerDiag *ld = &d.layer[k - 1];
-        bool out_layer = k == d.n_layers;
-        char shape[32], num[16], dead[24], sat[24];
-        snprintf(num, sizeof num, "%d", k);
-        snprintf(shape, sizeof shape, "%d×%d", ld->n_in, ld->n_out);
-        cmd_out(c, "  ");
-        cell(c, num, 7);
-        cell(c, shape, 9);
-        cell(c, out_layer ? "(logits)" : act_name(ld->act), 11);
-        cell(c, G3(ld->a_mean), 10);
-        cell(c, G3(ld->a_std), 10);
-        cell(c, count_of(ld->dead, ld->n_out, !out_layer && (ld->act == ACT_RELU || ld->act == ACT_LEAKY_RELU),
-                         dead, sizeof dead), 7);
-        cell(c, count_of(ld->saturated, ld->n_out, !out_layer && (ld->act == ACT_SIGMOID || ld->act == ACT_TANH),
-                         sat, sizeof sat), 8);
-        cell(c, G3(ld->grad_norm), 10);
-        cell(c, G3(ld->weight_norm), 10);
-        cmd_out(c, "%s\n", G3(ld->update_ratio));
-    }
+    print_diag_table(c, &d);
     cmd_out(c, "\n");
     char text[400];
     if (d.measured)

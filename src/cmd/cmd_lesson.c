@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "afile.h"
+#include "cmd_policy.h"
 #include "cmd_plot.h"
 #include "lesson.h"
 
@@ -106,6 +108,7 @@ static void rec_close(CmdLessons *L)
 
 void cmd_lesson_free(CmdCtx *c)
 {
+    cmd_policy_free(c);
     CmdLessons *L = c->lessons;
     if (!L)
         return;
@@ -124,23 +127,29 @@ void cmd_lesson_free(CmdCtx *c)
 
 /* ---- the log and the record file ---- */
 
-/* Writes the header and the whole log to the record file (from scratch). */
-static void rec_write_all(CmdLessons *L)
+/* Writes the header and the whole log to the record file from scratch,
+ * atomically (a temporary file renamed over the name: never through a
+ * link, an old file's mode kept), and keeps it open for what follows.
+ * 0, or -1 with err (may be NULL) and recording stopped. */
+static int rec_write_all(CmdLessons *L, char *err)
 {
-    FILE *f = fopen(L->rec_path, "w");
     rec_close(L);
-    L->rec = f;
-    if (!f) {
+    AFile a;
+    if (afile_open(&a, L->rec_path, err) != 0) {
         L->rec_failed = true;
-        return;
+        return -1;
     }
-    fprintf(f, "# paramlab session written by `record`: `run %s` in a fresh session\n"
-               "# (or `paramlab %s`) replays it to the same state.\n", L->rec_path, L->rec_path);
+    fprintf(a.f, "# paramlab session written by `record`: `run %s` in a fresh session\n"
+                 "# (or `paramlab %s`) replays it to the same state.\n", L->rec_path, L->rec_path);
     for (size_t i = 0; i < L->n_log; i++)
-        fprintf(f, "%s\n", L->log[i]);
-    L->rec_count = L->n_log;
-    if (fflush(f) != 0 || ferror(f))
+        fprintf(a.f, "%s\n", L->log[i]);
+    L->rec = afile_publish(&a, err);
+    if (!L->rec) {
         L->rec_failed = true;
+        return -1;
+    }
+    L->rec_count = L->n_log;
+    return 0;
 }
 
 static void log_push(CmdLessons *L, const char *line)
@@ -278,7 +287,7 @@ void cmd_lesson_set_session(CmdCtx *c, Session *s)
         return;
     log_clear(L);
     if (L->rec)
-        rec_write_all(L);
+        rec_write_all(L, NULL);
 }
 
 /* Swaps the log with the one put aside. */
@@ -304,7 +313,7 @@ bool cmd_lesson_leave(CmdCtx *c, const char *why)
     log_clear(L);
     log_swap(L);
     if (L->rec)
-        rec_write_all(L);
+        rec_write_all(L, NULL);
     const Session *s = c->s;
     cmd_out(c, "(%s: your own session is back as you left it", why);
     if (s->data)
@@ -511,6 +520,18 @@ static int run_block(CmdCtx *c, const Lesson *l, int k, bool echo, bool color)
 
 /* ---- straight runs: `run`, --check, a lesson file without a terminal ---- */
 
+/* A lesson starts from known settings, whatever the session held: the
+ * defaults, then the seed of --seed when one was given. Run as commands,
+ * so that `record` writes them too. */
+static int lesson_defaults(CmdCtx *c)
+{
+    char line[48];
+    snprintf(line, sizeof line, "set defaults; set seed %ld", c->seed_option);
+    if (!c->seed_given)
+        line[strlen("set defaults")] = '\0';
+    return cmd_exec_line(c, line);
+}
+
 static int run_lesson(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
 {
     char err[ERR_LEN];
@@ -518,7 +539,7 @@ static int run_lesson(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
     if (!l)
         return cmd_fail(c, "%s", err);
     bool color = lesson_color(c->out);
-    int rc = 0;
+    int rc = lesson_defaults(c);
     for (int k = 0; k < l->n_blocks && rc == 0 && !c->quit; k++) {
         if (flags & CMD_RUN_PROSE)
             render(c, l->blocks[k].prose);
@@ -616,6 +637,7 @@ int cmd_lesson_run_file(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
     c->base_dir = dir;
     L->depth++;
     L->straight++;
+    c->scripted++;
     if (exists)
         L->running[L->n_running++] = at;
     long expects = L->expects;
@@ -625,6 +647,7 @@ int cmd_lesson_run_file(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
         L->n_running--;
     L->depth--;
     L->straight--;
+    c->scripted--;
     c->base_dir = saved;
     free(dir);
     free(name);
@@ -677,25 +700,17 @@ int cmd_record(CmdCtx *c, int argc, char **argv)
         if (same_file(&L->running[i], &at))
             return cmd_fail(c, "%s is running now: recording to it would overwrite what is being read; "
                             "record to another file", path);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return cmd_fail(c, "cannot write %s: %s; check that the directory exists and is writable", path,
-                        strerror(errno));
-    fclose(f);
+    if (cmd_policy_may_write(c, path) != 0)
+        return -1;
     char *name = util_strdup(path);
     if (!name)
         return cmd_fail(c, "out of memory");
     free(L->rec_path);
     L->rec_path = name;
     L->rec_failed = false;
-    rec_write_all(L);
-    if (!L->rec)
-        return cmd_fail(c, "cannot write %s: %s", path, strerror(errno));
-    if (L->rec_failed) {
-        int e = errno;
-        rec_close(L);
-        return cmd_fail(c, "cannot write %s: %s (is the disk full?)", path, strerror(e));
-    }
+    if (rec_write_all(L, c->err) != 0)
+        return -1;
+    cmd_policy_wrote(c, path);
     cmd_out(c, "recording to %s: the %zu command%s so far, then each one that succeeds; `record stop` ends it\n",
             path, L->rec_count, L->rec_count == 1 ? "" : "s");
     return 0;
@@ -853,7 +868,9 @@ static int play_block(CmdCtx *c, int k)
     int n = r->lesson->n_blocks;
     bool color = lesson_color(c->out);
     L->depth++;
+    c->scripted++;
     int rc = run_block(c, r->lesson, k, true, color);
+    c->scripted--;
     L->depth--;
     if (c->quit)
         return rc;
@@ -968,6 +985,9 @@ int cmd_lesson_start(CmdCtx *c, const char *which, bool fresh)
     if (kept && (had_work || L->rec))
         cmd_out(c, "(a fresh session for the lesson: yours is put aside and comes back when the lesson ends, at "
                    "`quit` or Ctrl-D%s)\n", L->rec ? "; the record file follows the lesson meanwhile" : "");
+    if (lesson_defaults(c) < 0)
+        return -1;
+    r->seed = c->s->seed; /* `redo` begins again from the seed the lesson begins with */
     return advance(c);
 }
 
@@ -1076,6 +1096,7 @@ int cmd_redo(CmdCtx *c, int argc, char **argv)
         cmd_lesson_log_add(&t, line);
     }
     t.lessons->depth = L->depth + 1;
+    t.scripted = c->scripted + 1; /* the replayed parts write as a lesson does */
     if (k == 1)
         cmd_out(c, "redo: replaying part 1 to rebuild the state (Ctrl-C cancels) ...\n");
     else if (k > 1)
@@ -1106,7 +1127,7 @@ int cmd_redo(CmdCtx *c, int argc, char **argv)
     t.lessons->n_log = 0;
     t.lessons->cap_log = cap;
     if (L->rec)
-        rec_write_all(L);
+        rec_write_all(L, NULL);
     cmd_lesson_free(&t);
     cmd_out(c, "redo: part %d again, from the lesson's own state before it (what you typed since is gone)\n",
             k + 1);

@@ -6,6 +6,7 @@
  * the commands that change the model, and (in a window) while training
  * runs, at most ten times a second. */
 #include "cmd_plot.h"
+#include "cmd_policy.h"
 #include "cmd_search.h"
 #include "cmd_hint.h"
 #include "landscape.h"
@@ -776,6 +777,25 @@ static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
     file_written(c, p, k);
 }
 
+/* The file policy for a picture of kind k about to go to a file: 0 when
+ * the picture may be written (and it is remembered as paramlab's), -1
+ * with c->err when a lesson or script may not write it. */
+static int picture_allowed(CmdCtx *c, CmdPlots *p, Kind k)
+{
+    PlotTarget t = plot_target(p->plot);
+    if (t != PLOT_PNG && t != PLOT_SVG)
+        return 0;
+    char name[4200];
+    if (p->file[0] && (!p->file_kind || p->file_kind == 1 + (int)k)) /* the kind that has file= (claim_file) */
+        snprintf(name, sizeof name, "%s", p->file);
+    else
+        snprintf(name, sizeof name, "%s.%s", kind_names[k], t == PLOT_PNG ? "png" : "svg");
+    if (cmd_policy_may_write(c, name) != 0)
+        return -1;
+    cmd_policy_wrote(c, name);
+    return 0;
+}
+
 /* The feature x= or y= of `plot boundary` names (a name or an index); -1
  * with c->err. */
 static int boundary_feature(CmdCtx *c, const char *v)
@@ -929,7 +949,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     Kind k = K_LOSS;
     if (parse_kind(c, argv[1], &k) != 0)
         return -1;
-    if (need_model(c) != 0)
+    if (need_model(c) != 0 || picture_allowed(c, p, k) != 0)
         return -1;
     bool logy = p->logy;
     char hist[32] = "", surf[2][32] = {"", ""};
@@ -1018,7 +1038,7 @@ static const char *const target_names[] = {"window", "terminal", "png", "svg", N
 /* Refuses a picture file that cannot be written now, not at the first
  * picture, without creating or opening anything: a directory, a device or
  * a pipe (writing to one would fail unnoticed or block), a symbolic link
- * to nothing, a file or folder without write permission. */
+ * (gnuplot would write through it), a file or folder without write permission. */
 static int check_picture_file(CmdCtx *c, const char *file, const char *ext)
 {
     struct stat st, lst;
@@ -1026,6 +1046,10 @@ static int check_picture_file(CmdCtx *c, const char *file, const char *ext)
     if (!existed && lstat(file, &lst) == 0)
         return cmd_fail(c, "%s is a symbolic link to a file that does not exist: give another name, as in "
                         "file=plot.%s", file, ext);
+    /* gnuplot opens the name itself: a link would be written through */
+    if (existed && lstat(file, &lst) == 0 && S_ISLNK(lst.st_mode))
+        return cmd_fail(c, "%s is a symbolic link: pictures are not written through one; give the file's own "
+                        "name or another, as in file=plot.%s", file, ext);
     if (existed && S_ISDIR(st.st_mode))
         return cmd_fail(c, "%s is a directory: give a file name, as in file=%s/plot.%s", file, file, ext);
     if (existed && !S_ISREG(st.st_mode))
@@ -1065,10 +1089,12 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
         if (!*file)
             return cmd_fail(c, "file= needs a file name, as in file=loss.%s", names[t]);
     }
-    if (file && check_picture_file(c, file, names[t]) != 0)
+    if (file && (check_picture_file(c, file, names[t]) != 0 || cmd_policy_may_write(c, file) != 0))
         return -1;
     if (plot_set_target(p->plot, targets[t], file, c->err) != 0)
         return -1;
+    if (file)
+        cmd_policy_wrote(c, file);
     snprintf(p->file, sizeof p->file, "%s", file ? file : "");
     p->file_kind = 0;
     char where[160];

@@ -5,6 +5,7 @@
  * class and probabilities as CSV). Classes are shown by name. */
 #include "cmd_handlers.h"
 #include "afile.h"
+#include "cmd_policy.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -181,10 +182,11 @@ static int predict_file(CmdCtx *c, const char *path, const char *out)
     AFile a = {0};
     FILE *f = c->out;
     if (out) {
-        if (afile_open(&a, out, c->err) != 0) {
+        if (cmd_policy_may_write(c, out) != 0 || afile_open(&a, out, c->err) != 0) {
             free(x);
             return -1;
         }
+        cmd_policy_wrote(c, out);
         f = a.f;
     }
     fflush(c->out);

@@ -399,6 +399,22 @@ static int set_hyper(CmdCtx *c, int argc, char **argv)
     return set_optimizer(c, 3, args, 2, s->opt.kind, false);
 }
 
+/* set defaults: every setting as a new session has it */
+static int set_defaults(CmdCtx *c, int argc, char **argv)
+{
+    if (argc > 2)
+        return cmd_fail(c, "set defaults takes nothing more: it puts every setting back at once");
+    int rc = session_reset_settings(c->s, c->err);
+    if (rc != 0)
+        return cmd_hint_add(c->s, rc, false, c->err);
+    const Session *s = c->s;
+    cmd_out(c, "settings back to their defaults: optimizer %s lr=%s, batch %d, shuffle off, loss %s (follows the "
+            "task), init auto, no l1/l2, no schedule, no clipping, seed %llu; the data and the model stay\n",
+            optim_name(s->opt.kind), NUM(s->opt.lr), s->batch, loss_name(s->loss.kind),
+            (unsigned long long)s->seed);
+    return 0;
+}
+
 /* ---- the names set sets ---- */
 
 /* One name `set` sets; the current optimizer's options are the others. */
@@ -430,6 +446,7 @@ static const Settable settables[] = {
     {"clip", cmd_set_clip, "norm=1", cmd_complete_clip},
     {"plot", cmd_set_plot, NULL, cmd_complete_set_plot},
     {"tracking", cmd_set_tracking, "on", complete_switch},
+    {"defaults", set_defaults, NULL, NULL},
     {NULL, NULL, NULL, NULL},
 };
 

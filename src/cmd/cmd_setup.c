@@ -12,6 +12,8 @@
 /* ---- data ---- */
 
 /* What `data` does besides the generators (data_generators()). */
+#define MODEL_BIG_PARAMS 10000000 /* a model this large hears what it costs */
+
 static const char *const data_subs[] = {"load", "split", "standardize", "show", NULL};
 
 static void print_data_summary(CmdCtx *c)
@@ -106,7 +108,9 @@ static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
             return cmd_fail(c, "unknown option '%s': data %s takes n= noise= seed= classes= features=", k, argv[1]);
         }
     }
-    Dataset *ds = data_generate(argv[1], &o, c->err);
+    Dataset *ds = data_generate_until(argv[1], &o, c->interrupt, c->err);
+    if (!ds && c->interrupt && *c->interrupt)
+        return cmd_fail(c, "data %s interrupted: the data is as it was", argv[1]);
     if (!ds)
         return -1;
     /* a huge noise= overflows: refuse data a model cannot compute with */
@@ -234,6 +238,10 @@ static int data_load_cmd(CmdCtx *c, int argc, char **argv)
     char found[4096]; /* inside a lesson, also beside the lesson file */
     char note[1024];
     Dataset *ds = data_load_file(cmd_path(c, argv[2], found, sizeof found), &o, note, sizeof note, c->err);
+    if (ds && c->interrupt && *c->interrupt) { /* Ctrl-C while reading: keep what was there */
+        data_free(ds);
+        return cmd_fail(c, "data load interrupted: the data is as it was");
+    }
     if (!ds)
         return -1;
     if (data_set(c, ds) != 0)
@@ -431,6 +439,15 @@ int cmd_model(CmdCtx *c, int argc, char **argv)
     }
     cmd_out(c, "loss %s, optimizer %s lr=%s; `params` shows every tensor, `forward` starts the loop\n",
         loss_name(c->s->loss.kind), optim_name(c->s->opt.kind), NUM(c->s->opt.lr));
+    if (m->n_params >= MODEL_BIG_PARAMS) { /* say what a large model costs */
+        int sizes[NN_MAX_LAYERS + 1] = {nn_inputs(m)};
+        for (int k = 0; k < m->n_layers; k++)
+            sizes[k + 1] = m->layer[k].n_out;
+        char a[32], b[32];
+        cmd_out(c, "memory: about %s as it learns (the limit is %s: PARAMLAB_MAX_MEMORY); each step is slow\n",
+                util_format_bytes(session_model_bytes(c->s, sizes, m->n_layers), a, sizeof a),
+                util_format_bytes((double)util_memory_limit(), b, sizeof b));
+    }
     return 0;
 }
 

@@ -77,7 +77,7 @@ const Cmd cmd_table[] = {
      "the gradients dW1 db1 dZ1 dA1 ...; and the scalar names that exist: train_loss,\n"
      "val_loss (with a split), accuracy and val_accuracy (with classes: fractions,\n"
      "shown as percentages), lr.", cmd_names, NULL, NULL, NULL, NULL},
-    {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|l1|l2|schedule|clip|plot ...", "choose a hyperparameter",
+    {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|l1|l2|schedule|clip|plot|defaults ...", "choose a hyperparameter",
      "set loss {loss names}|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
      "{optimizers}"
@@ -108,7 +108,10 @@ const Cmd cmd_table[] = {
      "set clip norm=X | value=X | off   between backward and update, as torch's\n"
      "    clip_grad_norm_ (all gradients times X/(total norm + 1e-6) when the total\n"
      "    passes X) or clip_grad_value_ (each clamped to [-X, X])\n"
-     "set plot window|terminal|png|svg [file=NAME]   where pictures go (`help plot`)",
+     "set plot window|terminal|png|svg [file=NAME]   where pictures go (`help plot`)\n"
+     "set defaults         every setting above but plot back to its default (the seed\n"
+     "                     too); the data and the model stay. Each lesson starts with it\n"
+     "                     (then with the seed of --seed, when one was given)",
      cmd_set, cmd_complete_set, NULL, cmd_set_sets, NULL},
     {"forward", 0, 0, CMD_CHANGES_MODEL, "forward", "run the current mini-batch through the model",
      "Computes Zk = A(k-1)·Wk + bk and Ak = act(Zk) for every layer, then yhat,\n"

@@ -422,7 +422,18 @@ static int gen_options(const Gen *g, const DataGenOpts *o, int *n, int *d,
     return 0;
 }
 
+/* True at row i when Ctrl-C was pressed (looked at every 4096 rows). */
+static bool gen_stopped(volatile sig_atomic_t *interrupt, int i)
+{
+    return (i & 4095) == 0 && interrupt && *interrupt;
+}
+
 Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
+{
+    return data_generate_until(name, o, NULL, err);
+}
+
+Dataset *data_generate_until(const char *name, const DataGenOpts *o, volatile sig_atomic_t *interrupt, char *err)
 {
     static const DataGenOpts unset = {0, -1.0, 0, 0, 0};
     const Gen *g = gen_find(name);
@@ -454,8 +465,9 @@ Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
     Rng rng;
     rng_seed(&rng, o->seed);
     GenCtx c = {&rng, noise, d, centres};
+    bool stopped = false;
     if (!k) {
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n && !(stopped = gen_stopped(interrupt, i)); i++)
             g->point(&c, 0, i, n, ds->x + (size_t)i * (size_t)d, ds->y + i);
     } else {
         /* point j of class c goes to the shuffled row perm[row]: the
@@ -466,7 +478,7 @@ Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
         int row = 0;
         for (int cls = 0; cls < k; cls++) {
             int m = n / k + (cls < n % k);
-            for (int j = 0; j < m; j++) {
+            for (int j = 0; j < m && !(stopped = gen_stopped(interrupt, row)); j++) {
                 int at = perm[row++];
                 g->point(&c, cls, j, m, ds->x + (size_t)at * (size_t)d, NULL);
                 ds->y[at] = cls;
@@ -482,6 +494,11 @@ Dataset *data_generate(const char *name, const DataGenOpts *o, char *err)
                  : " features=%d", g->takes_classes ? k : d, d);
     free(perm);
     free(centres);
+    if (stopped) {
+        data_free(ds);
+        util_err(err, "interrupted: no %s data made", g->name);
+        return NULL;
+    }
     return ds;
 }
 

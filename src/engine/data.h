@@ -4,6 +4,7 @@
 #ifndef PARAMLAB_DATA_H
 #define PARAMLAB_DATA_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,7 +21,7 @@ typedef struct Dataset {
     char **feature_names;   /* d names ("x1", or the CSV header) */
     char **target_names;    /* t names */
     bool classification;    /* y is one column of integer labels */
-    int n_classes;          /* max label + 1 when classification */
+    int n_classes;          /* classes 0..n_classes-1 when classification */
     int n_train;            /* rows 0..n_train-1 train, */
     int n_test;             /* the last n_test rows are the test share, and the
                              * rows between validate (data_share_rows) */
@@ -52,6 +53,9 @@ const char *data_generator_about(const char *name);
 /* Makes a data set; NULL with err on an unknown name, bad options or no
  * memory. Caller owns; data_free it. */
 Dataset *data_generate(const char *name, const DataGenOpts *o, char *err);
+/* The same, looking at the Ctrl-C flag *interrupt (may be NULL) every few
+ * thousand rows: NULL with err and nothing made when it is set. */
+Dataset *data_generate_until(const char *name, const DataGenOpts *o, volatile sig_atomic_t *interrupt, char *err);
 
 typedef enum DataHeader { DATA_HEADER_AUTO, DATA_HEADER_YES, DATA_HEADER_NO } DataHeader;
 typedef enum DataMissing { DATA_MISSING_ERROR, DATA_MISSING_DROP, DATA_MISSING_MEAN } DataMissing;

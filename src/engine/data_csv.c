@@ -388,35 +388,45 @@ out:
 
 /* ---- after the rows ------------------------------------------------------ */
 
-/* Makes the task a classification when the single target column holds
- * integer labels 0..999 with at least two distinct values. */
-static void detect_task(Dataset *ds)
+/* Whether the single target column holds class labels: whole numbers
+ * with 2 to MAX_CLASSES distinct values, few for the rows (at most 20, or
+ * at most half the rows: a count or a year with a value per row stays a
+ * regression). Labels 0..K-1 are made the classes here (DETECT_CLASSES);
+ * any others ({2, 4}, {-1, 1}, {0, 5, 999}) are left to value_classes,
+ * which numbers them in increasing order and keeps them as class names
+ * (DETECT_RENUMBER), never max + 1 classes. */
+typedef enum Detected { DETECT_REGRESSION, DETECT_CLASSES, DETECT_RENUMBER } Detected;
+
+static int dbl_cmp(const void *a, const void *b);
+
+static Detected detect_task(Dataset *ds)
 {
-    if (ds->t != 1)
-        return;
-    bool *seen = util_calloc(MAX_CLASSES, sizeof *seen);
-    if (!seen)
-        return;
-    int max = -1, distinct = 0;
-    bool ok = true;
-    for (int i = 0; i < ds->n && ok; i++) {
-        double v = ds->y[i];
-        ok = v >= 0 && v < MAX_CLASSES && v == floor(v);
-        if (ok) {
-            int label = (int)v;
-            distinct += !seen[label];
-            seen[label] = true;
-            if (label > max)
-                max = label;
-        }
-    }
-    free(seen);
-    if (!ok || distinct < 2)
-        return;
+    if (ds->t != 1 || ds->n < 2)
+        return DETECT_REGRESSION;
+    for (int i = 0; i < ds->n; i++)
+        if (!(fabs(ds->y[i]) < 1e15) || ds->y[i] != floor(ds->y[i]))
+            return DETECT_REGRESSION;
+    double *u = util_calloc((size_t)ds->n, sizeof *u); /* the labels sorted, then the distinct ones */
+    if (!u)
+        return DETECT_REGRESSION;
+    memcpy(u, ds->y, (size_t)ds->n * sizeof *u);
+    qsort(u, (size_t)ds->n, sizeof *u, dbl_cmp);
+    int k = 0;
+    for (int i = 0; i < ds->n; i++)
+        if (k == 0 || u[i] != u[k - 1])
+            u[k++] = u[i];
+    bool labels = k >= 2 && k <= MAX_CLASSES && (k <= 20 || 2 * k <= ds->n);
+    bool in_order = u[0] == 0 && u[k - 1] == k - 1; /* distinct and sorted: exactly 0..k-1 */
+    free(u);
+    if (!labels)
+        return DETECT_REGRESSION;
+    if (!in_order)
+        return DETECT_RENUMBER;
     for (int i = 0; i < ds->n; i++)
         ds->y[i] = (int)ds->y[i]; /* -0.0 becomes 0 */
     ds->classification = true;
-    ds->n_classes = max + 1;
+    ds->n_classes = k;
+    return DETECT_CLASSES;
 }
 
 typedef struct Label {
@@ -469,7 +479,7 @@ static int text_classes(Dataset *ds, Load *L, char *err)
     qsort(lb, (size_t)L->nlab, sizeof *lb, label_cmp);
     for (int k = 0; k < L->nlab; k++) {
         remap[lb[k].old] = k;
-        names[k] = L->lab[lb[k].old];
+        names[k] = util_clean_text(L->lab[lb[k].old]); /* printed as class names */
         L->lab[lb[k].old] = NULL;
     }
     for (int i = 0; i < ds->n; i++)
@@ -480,8 +490,9 @@ static int text_classes(Dataset *ds, Load *L, char *err)
                        err);
 }
 
-/* task=classification over numbers that are not labels 0..999: the
- * distinct values, sorted, become the classes. -1 with err. */
+/* Numbers that are not labels 0..K-1 (task=classification, or whole
+ * numbers detect_task takes for labels): the distinct values, sorted,
+ * become the classes, named by their values. -1 with err. */
 static int value_classes(Dataset *ds, const char *path, char *err)
 {
     double *v = util_calloc((size_t)ds->n, sizeof *v);
@@ -528,7 +539,9 @@ static int load_task(Dataset *ds, Load *L, char *err)
         return text_classes(ds, L, err);
     if (L->o->task == DATA_TASK_REGRESSION)
         return 0;
-    detect_task(ds);
+    Detected seen = detect_task(ds);
+    if (seen == DETECT_RENUMBER)
+        return value_classes(ds, L->c.path, err);
     if (L->o->task != DATA_TASK_CLASSIFICATION || ds->classification)
         return 0;
     if (ds->t != 1)
@@ -802,6 +815,7 @@ static int load_start(Load *L, char ***first, int *r2, char *err)
         L->unnamed[i] = L->header && !*(*first)[i];
         if (!(L->names[i] = util_strdup(L->header && *(*first)[i] ? (*first)[i] : buf)))
             return util_err(err, "%s: out of memory", c->path);
+        util_clean_text(L->names[i]); /* names are printed: no raw bytes or reordering to the terminal */
     }
     return 0;
 }

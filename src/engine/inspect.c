@@ -9,6 +9,7 @@
  * units, gradient and weight norms and the update-to-weight ratio, and
  * turns them into findings. No printing. */
 #include "inspect.h"
+#include "inspect_dup.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -430,64 +431,6 @@ static bool columns_equal(const double *w, const double *b, int n_in, int n_out)
     return true;
 }
 
-/* True when units i and j of a layer are the same unit: equal columns of
- * W (n_in, n_out), equal entries of b, and equal rows of the next layer's
- * W (n_out, n_next), so they compute and receive the same thing. */
-static bool units_equal(const double *w, const double *b, int n_in, int n_out, const double *next, int n_next,
-                        int i, int j)
-{
-#define SAME(u, v) (fabs((u) - (v)) <= 1e-9 * (1.0 + fabs(u)))
-    if (!SAME(b[i], b[j]))
-        return false;
-    for (int r = 0; r < n_in; r++)
-        if (!SAME(w[(size_t)r * (size_t)n_out + (size_t)i], w[(size_t)r * (size_t)n_out + (size_t)j]))
-            return false;
-    for (int c = 0; c < n_next; c++)
-        if (!SAME(next[(size_t)i * (size_t)n_next + (size_t)c], next[(size_t)j * (size_t)n_next + (size_t)c]))
-            return false;
-    return true;
-#undef SAME
-}
-
-/* Groups of identical units in hidden layer k (0-based) when they are not
- * all identical (the symmetry finding covers that): the first group into
- * ld->dup, the units of the others counted in ld->dup_more. */
-static void find_duplicates(const Model *m, int k, LayerDiag *ld)
-{
-    const Layer *ly = &m->layer[k], *nx = &m->layer[k + 1];
-    int n = ly->n_out;
-    const double *w = m->params + ly->w_off, *b = m->params + ly->b_off, *next = m->params + nx->w_off;
-    int first = -1, in_groups = 0; /* first: the unit the first group starts at */
-    for (int i = 0; i < n; i++) {
-        bool seen = false; /* i repeats an earlier unit, so its group is counted */
-        for (int h = 0; h < i && !seen; h++)
-            seen = units_equal(w, b, ly->n_in, n, next, nx->n_out, h, i);
-        if (seen)
-            continue;
-        int size = 1;
-        for (int j = i + 1; j < n; j++)
-            if (units_equal(w, b, ly->n_in, n, next, nx->n_out, i, j)) {
-                if (first < 0 && size == 1)
-                    ld->dup[ld->n_dup++] = i;
-                if (first < 0 || first == i) {
-                    if (ld->n_dup < INSPECT_DUP_LIST)
-                        ld->dup[ld->n_dup] = j;
-                    ld->n_dup++;
-                } else {
-                    in_groups += size == 1 ? 2 : 1;
-                }
-                size++;
-            }
-        if (size > 1 && first < 0)
-            first = i;
-    }
-    if (ld->n_dup >= n) { /* all of them: that is the symmetry finding */
-        ld->n_dup = 0;
-        in_groups = 0;
-    }
-    ld->dup_more = in_groups;
-}
-
 /* Activation statistics, dead and saturated units of layer k (0-based). */
 static void measure_units(const Model *m, int k, int rows, LayerDiag *ld)
 {
@@ -750,7 +693,7 @@ int inspect_diagnose(Session *s, Diagnosis *d, char *err)
         ld->symmetric = k < m->n_layers && columns_equal(m->params + ly->w_off, m->params + ly->b_off,
                                                            ly->n_in, ly->n_out);
         if (k < m->n_layers && !ld->symmetric)
-            find_duplicates(m, k - 1, ld);
+            inspect_find_duplicates(m, k - 1, ld);
         ld->bias_grad_norm = mat_norm(m->grads + ly->b_off, (size_t)ly->n_out);
         size_t nz = (size_t)p.rows * (size_t)ly->n_out;
         ld->dz_rms = mat_norm(m->dz[k - 1], nz) / sqrt((double)nz);

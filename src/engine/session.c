@@ -484,6 +484,14 @@ int session_build_model_drop(Session *s, const char *kind, const int *hidden, in
     for (int i = 0; i < n_hidden; i++)
         sizes[i + 1] = hidden[i];
     sizes[n_hidden + 1] = out;
+    double need = session_model_bytes(s, sizes, n_hidden + 1);
+    size_t limit = util_memory_limit();
+    if (need > (double)limit) {
+        char a[32], b[32];
+        return util_fail(err, ERR_TOO_BIG, "this model would take about %s of memory (its parameters, gradients, "
+                         "optimizer state, evaluation copy and undo history), more than the limit of %s",
+                         util_format_bytes(need, a, sizeof a), util_format_bytes((double)limit, b, sizeof b));
+    }
 
     Loss l = s->loss_auto ? auto_loss(ds, out) : s->loss;
     LossShape sh = loss_shape(ds, out);

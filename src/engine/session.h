@@ -138,8 +138,8 @@ void session_free(Session *s);
 int session_set_data(Session *s, Dataset *ds, bool *dropped, bool *loss_reset);
 /* Builds a model for the data: kind is "linear", "logistic", "softmax" or
  * "mlp" with hidden widths. Refused with err and nothing changed:
- * ERR_NO_DATA, ERR_TASK when the kind does not fit the task, or the loss's
- * refusal when the loss does not fit. */
+ * ERR_NO_DATA, ERR_TASK when the kind does not fit the task, the loss's
+ * refusal when the loss does not fit, ERR_TOO_BIG past the memory limit. */
 int session_build_model(Session *s, const char *kind, const int *hidden,
                         int n_hidden, Act act, char *err);
 /* The same with dropout: dropout holds n_hidden probabilities in [0, 1)
@@ -147,6 +147,10 @@ int session_build_model(Session *s, const char *kind, const int *hidden,
  * with ERR_INPUT for a probability out of range. */
 int session_build_model_drop(Session *s, const char *kind, const int *hidden, int n_hidden, Act act,
                              const double *dropout, char *err);
+/* Bytes a model of n_layers layers (widths sizes[0..n_layers]) would take
+ * with the session's optimizer and batch, undo history included: what
+ * session_build_model compares with util_memory_limit (ERR_TOO_BIG). */
+double session_model_bytes(const Session *s, const int *sizes, int n_layers);
 /* Re-initialises every parameter (param NULL) or one ("W1", "b2") with the
  * given initializer. Whole-model init also resets the optimizer state and
  * the loop position. -1 with err and nothing changed on refusal. */
@@ -166,6 +170,12 @@ int session_set_penalty(Session *s, const Penalty *p, char *err);
  * from: the session seed and that step number. */
 uint64_t session_mask_key(const Session *s, long steps);
 void session_set_seed(Session *s, uint64_t seed);
+/* Every setting back to a new session's (session_defaults.c): optimizer
+ * and its hyperparameters, lr, batch, shuffle, loss (following the task),
+ * initializer, l1/l2, schedule, clipping, precision, seed; the data, the
+ * model and its parameters stay. 0, or an ErrCode with err (out of
+ * memory for the batch: nothing changed). */
+int session_reset_settings(Session *s, char *err);
 
 /* The loop. Each phase checks that the one before it ran (ERR_NEEDS_FORWARD, _LOSS or _BACKWARD
  * when not; ERR_NO_DATA / ERR_NO_MODEL before there is anything to run). A

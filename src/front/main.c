@@ -174,6 +174,8 @@ int main(int argc, char **argv)
         session_free(s);
         return 1;
     }
+    c.seed_given = seed >= 0; /* lessons start with it */
+    c.seed_option = seed;
     if (seed >= 0) { /* so that `record` writes a script that replays with this seed */
         char line[48];
         snprintf(line, sizeof line, "set seed %ld", seed);
@@ -207,7 +209,9 @@ int main(int argc, char **argv)
                 code = 1;
                 break;
             }
+            c.scripted++; /* a script: the file policy applies (cmd_policy.h) */
             code = repl_batch(&c, f, argv[i], bail);
+            c.scripted--;
             fclose(f);
         }
     } else if (tty) {

@@ -205,9 +205,17 @@ static void history_open(void)
     history_path(hist_file, sizeof hist_file);
     if (!hist_file[0])
         return;
-    int fd = open(hist_file, O_CREAT | O_WRONLY | O_APPEND, 0600);
+    /* O_NONBLOCK: a pipe is refused below instead of waiting for a reader */
+    int fd = open(hist_file, O_CREAT | O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC, 0600);
     if (fd < 0) {
         fprintf(stderr, "paramlab: history not kept: cannot open %s: %s\n", hist_file, strerror(errno));
+        hist_file[0] = '\0';
+        return;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "paramlab: history not kept: %s is not a regular file (a device or a pipe)\n", hist_file);
+        close(fd);
         hist_file[0] = '\0';
         return;
     }
@@ -224,8 +232,13 @@ static void history_save(const char *line)
         return;
     add_history(line);
     if (hist_file[0]) {
-        append_history(1, hist_file);
-        history_truncate_file(hist_file, 1000);
+        int e = append_history(1, hist_file);
+        if (e == 0)
+            e = history_truncate_file(hist_file, 1000);
+        if (e != 0) { /* said once; the session goes on without */
+            fprintf(stderr, "paramlab: history not kept from now on: cannot write %s: %s\n", hist_file, strerror(e));
+            hist_file[0] = '\0';
+        }
     }
 }
 

@@ -55,10 +55,21 @@ static bool heading1(const char *line, char *buf, size_t n)
 }
 
 
+/* The room an array of n elements (about to take one more) must grow to,
+ * or 0 when it has room: it holds 8, then doubles at each power of two,
+ * so a block of 100,000 lines is 15 reallocations, not 100,000. */
+static size_t grow_to(int n)
+{
+    if (n == 0)
+        return 8;
+    return n >= 8 && (n & (n - 1)) == 0 ? 2 * (size_t)n : 0;
+}
+
 /* Adds a command line to block b; false when out of memory. */
 static bool block_add(LessonBlock *b, long line, const char *text)
 {
-    LessonLine *p = realloc(b->lines, sizeof *p * (size_t)(b->n_lines + 1));
+    size_t cap = grow_to(b->n_lines);
+    LessonLine *p = cap ? realloc(b->lines, sizeof *p * cap) : b->lines;
     if (!p)
         return false;
     b->lines = p;
@@ -112,7 +123,8 @@ Lesson *lesson_parse(const char *path, const char *text, LessonCheck check, void
             flen = n;
             fline = lineno;
             if (md_info_is_paramlab(info)) {
-                LessonBlock *nb = realloc(l->blocks, sizeof *nb * (size_t)(l->n_blocks + 1));
+                size_t cap = grow_to(l->n_blocks);
+                LessonBlock *nb = cap ? realloc(l->blocks, sizeof *nb * cap) : l->blocks;
                 if (!nb) {
                     ok = false;
                     break;

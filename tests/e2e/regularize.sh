@@ -5,6 +5,7 @@
 # and through a recorded script, and every bad value is refused with one
 # line while the session stays as it was.
 bin=${1:-build/paramlab}
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "regularize.sh: $*"; exit 1; }
@@ -24,8 +25,8 @@ echo "$out" | grep -q "names:.* M1 M2 yhat" || fail "names lack the masks"
 cmp -s "$dir/a.csv" "$dir/b.csv" || fail "undo with dropout does not repeat the steps"
 # a recorded script run in a fresh session gives the same numbers
 printf '%s\n' "data moons n=100 seed=5" "set batch 16" "set shuffle on" "model mlp 6 4 act=tanh dropout=0.5,0.25" \
-    "set l1 0.001" "step 25" "export W1 $dir/c.csv" > "$dir/s.plab"
-"$bin" --bail "$dir/s.plab" > /dev/null || fail "script run"
+    "set l1 0.001" "step 25" "export W1 c.csv" > "$dir/s.plab"
+(cd "$dir" && "$bin" --bail s.plab > /dev/null) || fail "script run"
 cmp -s "$dir/a.csv" "$dir/c.csv" || fail "a script with dropout does not repeat the session"
 
 # refusals: one line each, naming the fix; the session unchanged

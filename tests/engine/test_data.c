@@ -491,13 +491,14 @@ static void test_csv_header_and_targets(void **state)
     assert_memory_equal(ds->y, y, sizeof y);
     data_free(ds);
 
-    /* by name, a quoted one; 3, 6, 9, 12 are integer labels, 0..12 */
+    /* by name, a quoted one; 3, 6, 9, 12 are integer labels: 4 classes */
     ds = load(f, "the target", DATA_HEADER_YES);
     assert_int_equal(ds->d, 3);
     assert_string_equal(ds->feature_names[2], "label");
-    assert_near(ds->y[1], 6, 0);
+    assert_near(ds->y[1], 1, 0);
     assert_true(ds->classification);
-    assert_int_equal(ds->n_classes, 13);
+    assert_int_equal(ds->n_classes, 4);
+    assert_near(atof(ds->class_names[1]), 6, 0);
     data_free(ds);
 
     /* by index, and several targets in the order given: regression */
@@ -535,9 +536,10 @@ static void test_csv_no_header(void **state)
     ds = load(f, "0", DATA_HEADER_NO);
     assert_int_equal(ds->d, 2);
     assert_string_equal(ds->target_names[0], "col0");
-    assert_near(ds->y[1], 3, 0);
-    assert_true(ds->classification); /* 1, 3, 5: labels 0..5 */
-    assert_int_equal(ds->n_classes, 6);
+    assert_near(ds->y[1], 1, 0);
+    assert_true(ds->classification); /* 1, 3, 5: three classes */
+    assert_int_equal(ds->n_classes, 3);
+    assert_near(atof(ds->class_names[1]), 3, 0);
     data_free(ds);
 
     /* header=yes takes a numeric first row as names */
@@ -552,37 +554,70 @@ static void test_csv_no_header(void **state)
     data_free(ds);
 }
 
+/* Writes text to path and loads it with the defaults. */
+static Dataset *load_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    return load(path, NULL, DATA_HEADER_AUTO);
+}
+
+/* The classes of ds are labels[0..k) of the file, renumbered (and named
+ * by their values) when given. */
+static void assert_classes(const Dataset *ds, int k, const double *labels)
+{
+    assert_true(ds->classification);
+    assert_int_equal(ds->n_classes, k);
+    if (!labels) {
+        assert_null(ds->class_names);
+        return;
+    }
+    assert_non_null(ds->class_names);
+    for (int i = 0; i < k; i++)
+        assert_true(atof(ds->class_names[i]) == labels[i]);
+}
+
+/* Whole-number labels make classes: 0..K-1 as they are, any others
+ * ({999, 0, 5}, {2, 4}, {-1, 1}) numbered in increasing order, never
+ * max + 1 classes; a whole-number column with a value per row stays a
+ * regression. */
 static void test_csv_classification_rule(void **state)
 {
     Dataset *ds;
     char path[] = "/tmp/paramlab_test_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
-    fputs("a,y\n1,0\n2,999\n3,0\n", f);
-    fclose(f);
-    ds = load(path, NULL, DATA_HEADER_AUTO);
-    assert_true(ds->classification);
-    assert_int_equal(ds->n_classes, 1000);
+    close(fd);
+    ds = load_text(path, "a,y\n1,999\n2,0\n3,5\n4,0\n");
+    assert_classes(ds, 3, (const double[]){0, 5, 999});
+    assert_true(ds->y[0] == 2 && ds->y[1] == 0 && ds->y[2] == 1 && ds->y[3] == 0);
     data_free(ds);
-    f = fopen(path, "w");
-    fputs("a,y\n1,0\n2,1000\n", f); /* too many classes: regression */
-    fclose(f);
-    ds = load(path, NULL, DATA_HEADER_AUTO);
+    ds = load_text(path, "a,y\n1,2\n2,4\n3,4\n");
+    assert_classes(ds, 2, (const double[]){2, 4});
+    data_free(ds);
+    ds = load_text(path, "a,y\n1,-1\n2,1\n");
+    assert_classes(ds, 2, (const double[]){-1, 1});
+    assert_true(ds->y[0] == 0 && ds->y[1] == 1);
+    Dataset *copy = data_clone(ds); /* the labels go with a copy */
+    assert_non_null(copy);
+    assert_classes(copy, 2, (const double[]){-1, 1});
+    data_free(copy);
+    data_free(ds);
+    ds = load_text(path, "a,y\n1,1.0\n2,0e0\n3,-0\n"); /* integral values count; -0 is 0 */
+    assert_classes(ds, 2, NULL);
+    assert_true(ds->y[2] == 0 && !signbit(ds->y[2]));
+    data_free(ds);
+    ds = load_text(path, "a,y\n1,0\n2,1.5\n"); /* a fraction: regression */
     assert_false(ds->classification);
     data_free(ds);
-    f = fopen(path, "w");
-    fputs("a,y\n1,-1\n2,1\n", f); /* negative: regression */
-    fclose(f);
-    ds = load(path, NULL, DATA_HEADER_AUTO);
+    /* 30 distinct whole numbers in 30 rows: a count, not 30 classes */
+    char text[1024] = "a,y\n";
+    for (int i = 0; i < 30; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%d,%d\n", i, 3 * i);
+    ds = load_text(path, text);
     assert_false(ds->classification);
-    data_free(ds);
-    f = fopen(path, "w");
-    fputs("a,y\n1,1.0\n2,2e0\n", f); /* integral values count */
-    fclose(f);
-    ds = load(path, NULL, DATA_HEADER_AUTO);
-    assert_true(ds->classification);
-    assert_int_equal(ds->n_classes, 3);
     data_free(ds);
     unlink(path);
 }
@@ -609,7 +644,8 @@ static void test_csv_target_refusals(void **state)
     load_refused("tests/data/dup_names.csv", "a", DATA_HEADER_AUTO,
                  "tests/data/dup_names.csv:1: ", "index");
     Dataset *ds = load("tests/data/dup_names.csv", "1", DATA_HEADER_AUTO);
-    assert_near(ds->y[0], 2, 0);
+    assert_near(ds->y[0], 0, 0); /* labels 2, 4: classes 0, 1 */
+    assert_near(atof(ds->class_names[0]), 2, 0);
     data_free(ds);
 }
 
@@ -714,15 +750,17 @@ static void test_csv_real_missing_task(void **state)
     /* numbers forced to classes: the distinct values, sorted, named */
     const char *q = "tests/data/real/quality.csv";
     ds = load_o(q, (DataLoadOpts){0}, NULL);
-    assert_true(ds->classification); /* 3, 5, 8: labels 0..8 as before */
-    assert_int_equal(ds->n_classes, 9);
+    assert_true(ds->classification); /* 3, 5, 8: three classes named by the labels, not 0..8 */
+    assert_int_equal(ds->n_classes, 3);
+    assert_string_equal(ds->class_names[1], "5");
     data_free(ds);
     ds = load_o(q, (DataLoadOpts){.task = DATA_TASK_REGRESSION}, NULL);
     assert_false(ds->classification);
     data_free(ds);
     DataLoadOpts o = {.task = DATA_TASK_CLASSIFICATION, .target = "a"};
     ds = load_o(q, o, NULL);
-    assert_int_equal(ds->n_classes, 5); /* 1..4 are labels 0..4 */
+    assert_int_equal(ds->n_classes, 4); /* 1..4: four classes, named by their labels */
+    assert_string_equal(ds->class_names[0], "1");
     data_free(ds);
 }
 

@@ -386,6 +386,25 @@ static void test_err_and_alloc(void **state)
     assert_true(t1 >= t0 && t0 > 0);
 }
 
+/* text from a file is made safe to print: invalid UTF-8, controls and
+ * bidirectional overrides become '?', good UTF-8 stays */
+static void test_clean_text(void **state)
+{
+    (void)state;
+    char a[] = "a\xff\xfe" "b";
+    assert_string_equal(util_clean_text(a), "a??b");
+    char b[] = "x\xe2\x80\xaey";  /* U+202E */
+    assert_string_equal(util_clean_text(b), "x?y");
+    char c[] = "\xc3\xa9t\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80"; /* é, →, an emoji */
+    assert_string_equal(util_clean_text(c), "\xc3\xa9t\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80");
+    char d[] = "t\x1b[31m\x7f\xc2\x9b";      /* ESC, DEL, C1 CSI */
+    assert_string_equal(util_clean_text(d), "t?[31m??");
+    char e[] = "\xc0\xaf\xed\xa0\x80\xe2\x81\xa7"; /* overlong, surrogate, U+2067 */
+    assert_string_equal(util_clean_text(e), "??????"); /* a ? per bad byte */
+    char f[] = "\xe2\x80";                      /* cut short */
+    assert_string_equal(util_clean_text(f), "??");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_parse_bool),
         cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_err_and_alloc),
+        cmocka_unit_test(test_clean_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

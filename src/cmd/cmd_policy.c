@@ -1,0 +1,99 @@
+/* cmd_policy.c — the file policy for lessons and scripts (see cmd_policy.h).
+ * A file is named by the real path of its folder and its own name, so
+ * "a.csv", "./a.csv" and "sub/../a.csv" are the same file. */
+#include "cmd_policy.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd_util.h"
+
+/* The files paramlab wrote in this context. */
+typedef struct CmdWritten {
+    char **names; /* (n) owned: real folder + "/" + name */
+    size_t n, cap;
+} CmdWritten;
+
+/* The real name of path into buf (PATH_MAX + NAME_MAX bytes): its
+ * folder's real path, '/', its last component. false when the folder
+ * does not exist or the name is "." or "..". */
+static bool real_name(const char *path, char *buf, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+        return false;
+    char dir[PATH_MAX], real[PATH_MAX];
+    if (slash)
+        snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    else
+        snprintf(dir, sizeof dir, ".");
+    if (!realpath(dir, real))
+        return false;
+    snprintf(buf, n, "%s/%s", strcmp(real, "/") == 0 ? "" : real, base);
+    return true;
+}
+
+static bool wrote_before(const CmdWritten *f, const char *name)
+{
+    for (size_t i = 0; f && i < f->n; i++)
+        if (strcmp(f->names[i], name) == 0)
+            return true;
+    return false;
+}
+
+int cmd_policy_may_write(CmdCtx *c, const char *path)
+{
+    if (c->scripted <= 0)
+        return 0;
+    char name[PATH_MAX + 300], here[PATH_MAX];
+    if (!realpath(".", here))
+        return cmd_fail(c, "a lesson or script may write files only under the current folder, which cannot be "
+                        "found now; run the command yourself");
+    if (!real_name(path, name, sizeof name))
+        return 0; /* no such folder: the writer says so */
+    size_t h = strlen(here);
+    if (strcmp(here, "/") != 0 && (strncmp(name, here, h) != 0 || name[h] != '/'))
+        return cmd_fail(c, "a lesson or script may create files only under the current folder: %s is outside it; "
+                        "give a name here, or run the command yourself", path);
+    struct stat st;
+    if (lstat(path, &st) == 0 && !wrote_before(c->written, name))
+        return cmd_fail(c, "%s exists and paramlab did not write it: a lesson or script never replaces such a "
+                        "file; give another name, or run the command yourself", path);
+    return 0;
+}
+
+void cmd_policy_wrote(CmdCtx *c, const char *path)
+{
+    char name[PATH_MAX + 300];
+    if (!real_name(path, name, sizeof name) || wrote_before(c->written, name))
+        return;
+    CmdWritten *f = c->written;
+    if (!f && !(f = c->written = calloc(1, sizeof *f)))
+        return;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 8;
+        char **p = realloc(f->names, cap * sizeof *p);
+        if (!p)
+            return;
+        f->names = p;
+        f->cap = cap;
+    }
+    char *copy = util_strdup(name);
+    if (copy)
+        f->names[f->n++] = copy;
+}
+
+void cmd_policy_free(CmdCtx *c)
+{
+    CmdWritten *f = c->written;
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n; i++)
+        free(f->names[i]);
+    free(f->names);
+    free(f);
+    c->written = NULL;
+}

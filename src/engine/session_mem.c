@@ -1,0 +1,26 @@
+/* session_mem.c — what a model would take in memory, estimated before it
+ * is built, so a model too large for the machine is refused with the
+ * estimate instead of swapping or being killed mid-step. */
+#include "session.h"
+
+#include "optim.h"
+
+double session_model_bytes(const Session *s, const int *sizes, int n_layers)
+{
+    double params = 0, units = 0;
+    for (int k = 0; k < n_layers; k++) {
+        params += (double)sizes[k] * sizes[k + 1] + sizes[k + 1];
+        units += sizes[k + 1];
+    }
+    units += sizes[0];
+    OptSlot slots[OPT_MAX_SLOTS];
+    int ns = optim_desc(s->opt.kind)->slots(&s->opt, slots);
+    /* parameters and gradients of the model and of its evaluation copy,
+     * the optimizer's state vectors */
+    double values = params * (4.0 + ns);
+    /* activations of a batch and of an evaluation block: Z, A, dZ, dA */
+    values += 4.0 * units * ((double)s->batch + SESSION_EVAL_ROWS);
+    /* the undo history fills up to its bound as the model learns */
+    double undo = params * (1.0 + ns) * 8.0 * SESSION_UNDO_MAX;
+    return values * 8.0 + (undo < SESSION_UNDO_BYTES ? undo : (double)SESSION_UNDO_BYTES);
+}

@@ -1,0 +1,36 @@
+#!/bin/sh
+# Lessons pin their own settings: each starts with `set defaults`, so it
+# passes whatever the session held before (another optimizer, lr, batch,
+# seed, initializer, loss, penalties, schedule, clipping, shuffling), and
+# a recording of such a session replays to the same state.
+# Usage: lesson_settings.sh BIN
+bin=${1:-build/paramlab}
+case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
+export OPENBLAS_NUM_THREADS=1 NO_COLOR=1
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+fail() { echo "lesson_settings.sh: $*"; exit 1; }
+messy="set optimizer adam lr=0.3; set batch 3; set seed 7; set l2 0.5; set l1 0.01; set clip value=0.01; \
+set schedule exp gamma=0.5; set init zeros; set loss mse; set shuffle on; set precision 3"
+
+out=$("$bin" -q -c "set optimizer adam; run lessons/09-loss-landscapes.md" 2>&1) ||
+    fail "after set optimizer adam, lesson 09 fails: $(printf '%s\n' "$out" | tail -1)"
+for f in lessons/*.md; do
+    out=$("$bin" -q -c "data moons n=30; model mlp 3; $messy; run $f" 2>&1) ||
+        fail "$f fails after other settings: $(printf '%s\n' "$out" | tail -1)"
+done
+
+# set defaults by itself: one line, every setting back
+out=$("$bin" -q -c "data moons n=30; model mlp 3; $messy; set defaults; hypers" 2>&1) || fail "set defaults: $out"
+printf '%s\n' "$out" | grep -q '^  optimizer  sgd lr=0.01 ' || fail "the optimizer is not back: $out"
+printf '%s\n' "$out" | grep -q '^  batch      32 ' || fail "the batch is not back: $out"
+printf '%s\n' "$out" | grep -q '^  seed       42' || fail "the seed is not back: $out"
+"$bin" -q -c "set defaults now" >/dev/null 2>&1 && fail "set defaults took a word"
+
+# a recording of a session that ran a lesson over other settings replays to the same state
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/paramlab-pin.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+"$bin" -q -c "record $tmp/r.plab; $messy; run lessons/02-training-loop.md; record stop; export W1 $tmp/a.csv" \
+    >/dev/null 2>&1 || fail "recording a lesson run"
+(cd "$tmp" && "$bin" -q -c "run r.plab; export W1 b.csv" >/dev/null 2>&1) || fail "replaying the recording"
+cmp -s "$tmp/a.csv" "$tmp/b.csv" || fail "the replay ends elsewhere"
+echo "lesson_settings.sh: ok"

@@ -99,17 +99,6 @@ static double *scratch(CmdPlots *p, size_t n)
     return p->buf;
 }
 
-const char *cmd_model_words(const Session *s, char *buf, size_t n)
-{
-    const Model *m = s->model;
-    size_t l = (size_t)snprintf(buf, n, "%s %d", s->model_kind, nn_inputs(m));
-    for (int k = 0; k < m->n_layers && l < n; k++)
-        l += (size_t)snprintf(buf + l, n - l, "→%d", m->layer[k].n_out);
-    if (m->n_layers > 1 && l < n)
-        snprintf(buf + l, n - l, " %s", act_name(s->act));
-    return buf;
-}
-
 /* "adam lr=0.001, batch 32" into buf. */
 static const char *training_words(const Session *s, char *buf, size_t n)
 {

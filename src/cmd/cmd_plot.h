@@ -23,8 +23,6 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv);
 struct Plot *cmd_plot_for_race(CmdCtx *c);
 /* Says where a race's chart went (window or file; the terminal shows it). */
 void cmd_plot_race_drawn(CmdCtx *c);
-/* "mlp 2→8→1 tanh" into buf. */
-const char *cmd_model_words(const Session *s, char *buf, size_t n);
 
 /* Closes gnuplot and frees the plot state of c. No-op when none. */
 void cmd_plot_free(CmdCtx *c);

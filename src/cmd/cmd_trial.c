@@ -100,18 +100,6 @@ int cmd_trial_cv(CmdCtx *c, const Hypers *h, int k, long epochs, const RunInfo *
 
 /* ---- the cv command ---- */
 
-/* "mlp 2→8→1 relu" of the session's model into buf. */
-static const char *model_words(const Session *s, char *buf, size_t n)
-{
-    const Model *m = s->model;
-    size_t l = (size_t)snprintf(buf, n, "%s %d", s->model_kind, nn_inputs(m));
-    for (int k = 0; k < m->n_layers && l < n; k++)
-        l += (size_t)snprintf(buf + l, n - l, "→%d", m->layer[k].n_out);
-    if (m->n_layers > 1 && l < n)
-        snprintf(buf + l, n - l, " %s", act_name(s->act));
-    return buf;
-}
-
 static int cv_args(CmdCtx *c, int argc, char **argv, long *k, long *epochs)
 {
     if (cmd_parse_int(c, "the number of folds", argv[1], 2, CV_MAX_FOLDS, k) != 0)
@@ -186,7 +174,7 @@ int cmd_cv(CmdCtx *c, int argc, char **argv)
     bool classes = s->data->classification;
     cmd_out(c, "%ld-fold cross-validation%s of %s on %s (%d rows%s), %s lr=%s, batch %d, %ld epoch%s a fold, "
             "each from one fresh initialization (seed %llu):\n", k, classes ? " (stratified by class)" : "",
-            model_words(s, mw, sizeof mw), s->data->name, data_fold_rows(s->data),
+            cmd_model_words(s, mw, sizeof mw), s->data->name, data_fold_rows(s->data),
             s->data->n_test ? ", the test share left out" : "", optim_name(h.opt.kind), NUM(h.opt.lr), h.batch,
             epochs, epochs == 1 ? "" : "s", (unsigned long long)s->seed);
     cv_table(c, r, done, classes);

@@ -157,3 +157,14 @@ const char *cmd_path(const CmdCtx *c, const char *path, char *buf, size_t n)
         return path;
     return buf;
 }
+
+const char *cmd_model_words(const Session *s, char *buf, size_t n)
+{
+    const Model *m = s->model;
+    size_t l = (size_t)snprintf(buf, n, "%s %d", s->model_kind, nn_inputs(m));
+    for (int k = 0; k < m->n_layers && l < n; k++)
+        l += (size_t)snprintf(buf + l, n - l, "→%d", m->layer[k].n_out);
+    if (m->n_layers > 1 && l < n)
+        snprintf(buf + l, n - l, " %s", act_name(s->act));
+    return buf;
+}

@@ -42,6 +42,8 @@ typedef struct CmdNearest {
 void cmd_nearest_init(CmdNearest *g, const char *word, int max_dist);
 void cmd_nearest_add(void *g, const char *cand);
 
+/* "mlp 2→8→1 tanh": the session's model in a few words, into buf. */
+const char *cmd_model_words(const Session *s, char *buf, size_t n);
 /* Calls add for each word of the NULL-terminated list. */
 void cmd_add_list(const char *const *list, CmdAddFn add, void *ctx);
 

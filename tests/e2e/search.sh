@@ -17,11 +17,21 @@ echo "$out" | grep -q "Search: validation loss over lr and batch" || command -v 
     echo "$out" | grep -q "no picture" || fail "plot search drew nothing"
 echo "$out" | grep -q "^trial [0-9] (lr=" || fail "search use said nothing"
 
+# waits (at most 60 s) until the file $1 holds a line matching $2, so a
+# signal sent next arrives while the command runs, however slow the machine
+wait_for() {
+    i=0
+    while ! grep -q "$2" "$1" 2>/dev/null && [ "$i" -lt 600 ]; do
+        sleep 0.1
+        i=$((i + 1))
+    done
+}
+
 # SIGINT: the search stops after the trial running and prints its table
 printf 'data moons n=300; data split 0.2; model mlp 16\nsearch random 1000 lr=1e-3..1:log epochs=40\n' |
     "$bin" -q --batch > "$dir/out" 2>&1 &
 pid=$!
-sleep 2
+wait_for "$dir/out" "^trial 1 of 1000"
 kill -INT "$pid"
 wait "$pid"
 grep -q "^interrupted after trial [0-9]* of 1000: the table holds the trials finished" "$dir/out" ||
@@ -30,7 +40,8 @@ grep -q "of 1000 trials, best first" "$dir/out" || fail "no table after Ctrl-C"
 
 printf 'data moons n=3000; model mlp 32 32\ncv 50 epochs=30\n' | "$bin" -q --batch > "$dir/out" 2>&1 &
 pid=$!
-sleep 2
+wait_for "$dir/out" "^model mlp"
+sleep 0.3
 kill -INT "$pid"
 wait "$pid"
 grep -q "^interrupted after fold [0-9]* of 50: the table holds the folds finished" "$dir/out" ||

@@ -15,29 +15,13 @@ void json_init(JsonBuf *b)
 
 void json_free(JsonBuf *b)
 {
-    free(b->p);
+    strbuf_free(&b->s);
     json_init(b);
 }
 
 static void put(JsonBuf *b, const char *s, size_t n)
 {
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    strbuf_add(&b->s, s, n);
 }
 
 static void puts_(JsonBuf *b, const char *s)
@@ -85,7 +69,7 @@ static void open_(JsonBuf *b, const char *key, const char *bracket)
         b->close[b->depth] = bracket[0] == '{' ? '}' : ']';
     }
     else
-        b->oom = true; /* too deep: mark the text unusable */
+        b->s.oom = true; /* too deep: mark the text unusable */
 }
 
 void json_obj(JsonBuf *b, const char *key)

@@ -7,15 +7,16 @@
 #ifndef PARAMLAB_JSON_H
 #define PARAMLAB_JSON_H
 
+#include "strbuf.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
 #define JSON_MAX_DEPTH 16 /* objects and arrays nested, at most */
 
 typedef struct JsonBuf {
-    char *p;           /* owned text, NUL-terminated */
-    size_t len, cap;
-    bool oom;          /* an append ran out of memory: the text is incomplete */
+    StrBuf s;          /* the text (s.p, s.n); s.oom: an append ran out of memory or
+                        * the nesting went too deep, so the text is unusable */
     int depth;         /* open objects and arrays */
     bool first[JSON_MAX_DEPTH + 1]; /* nothing written yet at that depth */
     char close[JSON_MAX_DEPTH + 1]; /* the bracket that closes that depth */

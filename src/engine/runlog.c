@@ -279,14 +279,14 @@ int run_append(const char *dir, const Session *s, const RunInfo *ri, const RunCu
     JsonBuf b;
     json_init(&b);
     run_json(&b, id, s, ri, c);
-    char *line = b.oom ? NULL : malloc(b.len + 1);
+    char *line = b.s.oom ? NULL : malloc(b.s.n + 1);
     if (!line) {
         json_free(&b);
         return util_fail(err, ERR_NOMEM, "out of memory writing the run log");
     }
-    memcpy(line, b.p, b.len);
-    line[b.len] = '\n';
-    size_t len = b.len + 1;
+    memcpy(line, b.s.p, b.s.n);
+    line[b.s.n] = '\n';
+    size_t len = b.s.n + 1;
     json_free(&b);
     char path[4096];
     snprintf(path, sizeof path, "%s/runs.jsonl", dir);

@@ -109,7 +109,7 @@ Lesson *lesson_parse(const char *path, const char *text, LessonCheck check, void
     char fch = 0;
     size_t flen = 0;
     long fline = 0, lineno = 0;
-    Buf prose = {0};
+    StrBuf prose = {0};
     char title[256] = "";
     bool ok = true;
     while (ok && *p) {
@@ -132,22 +132,22 @@ Lesson *lesson_parse(const char *path, const char *text, LessonCheck check, void
                 l->blocks = nb;
                 nb += l->n_blocks++;
                 *nb = (LessonBlock){.line = lineno};
-                nb->prose = md_buf_take(&prose);
+                nb->prose = strbuf_take(&prose);
                 ok = nb->prose != NULL;
                 state = BLOCK;
             } else {
-                md_buf_str(&prose, p);
-                md_buf_ch(&prose, '\n');
+                strbuf_str(&prose, p);
+                strbuf_ch(&prose, '\n');
                 state = PROSE_FENCE;
             }
         } else if (state == OUT) {
             if (!title[0])
                 heading1(p, title, sizeof title);
-            md_buf_str(&prose, p);
-            md_buf_ch(&prose, '\n');
+            strbuf_str(&prose, p);
+            strbuf_ch(&prose, '\n');
         } else if (state == PROSE_FENCE) {
-            md_buf_str(&prose, p);
-            md_buf_ch(&prose, '\n');
+            strbuf_str(&prose, p);
+            strbuf_ch(&prose, '\n');
             if (md_fence_close(p, fch, flen))
                 state = OUT;
         } else if (md_fence_close(p, fch, flen)) {
@@ -155,7 +155,7 @@ Lesson *lesson_parse(const char *path, const char *text, LessonCheck check, void
             if (b->n_lines == 0) {
                 util_err(err, "%s:%ld: this paramlab block is empty: put commands in it or remove it", path, fline);
                 free(copy);
-                free(md_buf_take(&prose));
+                free(strbuf_take(&prose));
                 lesson_free(l);
                 return NULL;
             }
@@ -168,7 +168,7 @@ Lesson *lesson_parse(const char *path, const char *text, LessonCheck check, void
         p = next;
     }
     free(copy);
-    l->tail = md_buf_take(&prose);
+    l->tail = strbuf_take(&prose);
     if (!ok || !l->tail) {
         util_err(err, "%s:%ld: out of memory", path, lineno);
         lesson_free(l);
@@ -221,29 +221,29 @@ static char *read_file(const char *path, char *err)
         util_err(err, "%s:1: %s", path, why + strlen(path) + 2); /* "PATH: why" → "PATH:1: why" */
         return NULL;
     }
-    Buf b = {0};
+    StrBuf b = {0};
     char chunk[8192];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.n <= LESSON_MAX_BYTES)
-        md_buf_add(&b, chunk, n);
+        strbuf_add(&b, chunk, n);
     bool bad = ferror(f) != 0;
     fclose(f);
     if (bad) {
-        free(md_buf_take(&b));
+        free(strbuf_take(&b));
         util_err(err, "%s:1: cannot read it: give a Markdown lesson file", path);
         return NULL;
     }
     if (b.n > LESSON_MAX_BYTES) {
-        free(md_buf_take(&b));
+        free(strbuf_take(&b));
         util_err(err, "%s:1: larger than %u MB: a lesson is a small Markdown file", path, LESSON_MAX_BYTES >> 20);
         return NULL;
     }
     if (memchr(b.p ? b.p : "", '\0', b.n)) {
-        free(md_buf_take(&b));
+        free(strbuf_take(&b));
         util_err(err, "%s:1: a binary file, not a Markdown lesson", path);
         return NULL;
     }
-    char *s = md_buf_take(&b);
+    char *s = strbuf_take(&b);
     if (!s)
         util_err(err, "%s:1: out of memory", path);
     return s;

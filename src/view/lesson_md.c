@@ -1,4 +1,4 @@
-/* lesson_md.c — Markdown for lessons: a growing string, cutting lines,
+/* lesson_md.c — Markdown for lessons: cutting lines,
  * code fences, and inline markup (**bold**, *emphasis*, `code`, links,
  * autolinks, inline tags, entities) turned into a styled stream for the
  * renderer or into plain text for titles. */
@@ -9,51 +9,6 @@
 #include <string.h>
 
 #include "util.h"
-
-/* ---- a growing string ---- */
-
-
-void md_buf_add(Buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-void md_buf_str(Buf *b, const char *s)
-{
-    md_buf_add(b, s, strlen(s));
-}
-
-void md_buf_ch(Buf *b, char c)
-{
-    md_buf_add(b, &c, 1);
-}
-
-/* The text as an owned string ("" when empty); NULL when out of memory.
- * The buffer is empty afterwards. */
-char *md_buf_take(Buf *b)
-{
-    char *s = b->oom ? NULL : b->p ? b->p : util_strdup("");
-    if (b->oom)
-        free(b->p);
-    *b = (Buf){0};
-    return s;
-}
 
 /* ---- fences ---- */
 
@@ -192,7 +147,7 @@ static bool link_at(const char *s, size_t i, size_t n, size_t *text_end, size_t 
 /* A code span opening with the backticks at s[i]: its text marked as code,
  * spaces kept unbreakable. Returns where the text goes on; a run of
  * backticks without its closing run stays as it is. */
-static size_t style_code(Buf *o, const char *s, size_t i, size_t n)
+static size_t style_code(StrBuf *o, const char *s, size_t i, size_t n)
 {
     size_t run = 0;
     while (i + run < n && s[i + run] == '`')
@@ -214,28 +169,28 @@ static size_t style_code(Buf *o, const char *s, size_t i, size_t n)
         }
     }
     if (!found) {
-        md_buf_add(o, s + i, run);
+        strbuf_add(o, s + i, run);
         return i + run;
     }
     size_t a = i + run, b = close;
     if (b - a >= 2 && s[a] == ' ' && s[b - 1] == ' ')
         a++, b--;
-    md_buf_ch(o, T_CODE);
+    strbuf_ch(o, T_CODE);
     for (size_t k = a; k < b; k++) {
         unsigned char c = (unsigned char)s[k];
-        md_buf_ch(o, c == ' ' || c == '\n' || c == '\t' ? T_NBSP : c < 32 ? ' ' : (char)c);
+        strbuf_ch(o, c == ' ' || c == '\n' || c == '\t' ? T_NBSP : c < 32 ? ' ' : (char)c);
     }
-    md_buf_ch(o, T_CODE);
+    strbuf_ch(o, T_CODE);
     return close + run;
 }
 
 /* A link or image at s[i] ('[' or "!["): its text, then the address in
  * brackets unless it is an anchor or the same as the text. */
-static size_t style_link(Buf *o, const char *s, size_t i, size_t n)
+static size_t style_link(StrBuf *o, const char *s, size_t i, size_t n)
 {
     size_t at = s[i] == '!' ? i + 1 : i, te, us, ue;
     if (!link_at(s, at, n, &te, &us, &ue)) {
-        md_buf_ch(o, s[i]);
+        strbuf_ch(o, s[i]);
         return i + 1;
     }
     /* the url may carry a "title" after a space */
@@ -252,23 +207,23 @@ static size_t style_link(Buf *o, const char *s, size_t i, size_t n)
     md_inline_style(o, s + at + 1, te - at - 1);
     bool same = te - at - 1 == ulen && strncmp(s + at + 1, url, ulen) == 0;
     if (ulen && url[0] != '#' && !same) {
-        md_buf_str(o, " (");
-        md_buf_add(o, url, ulen);
-        md_buf_ch(o, ')');
+        strbuf_str(o, " (");
+        strbuf_add(o, url, ulen);
+        strbuf_ch(o, ')');
     }
     return ue + 1;
 }
 
 /* '<' at s[i]: an autolink shows its address, an inline HTML tag (<br>,
  * <sub>, </b> ...) is left out, anything else is a plain '<'. */
-static size_t style_angle(Buf *o, const char *s, size_t i, size_t n)
+static size_t style_angle(StrBuf *o, const char *s, size_t i, size_t n)
 {
     size_t j = i + 1;
     while (j < n && s[j] != '>' && s[j] != '<' && s[j] != ' ')
         j++;
     bool tag_like = j < n && s[j] == '>';
     if (tag_like && (strncmp(s + i + 1, "http", 4) == 0 || strncmp(s + i + 1, "mailto:", 7) == 0)) {
-        md_buf_add(o, s + i + 1, j - i - 1);
+        strbuf_add(o, s + i + 1, j - i - 1);
         return j + 1;
     }
     size_t k = i + 1;
@@ -281,13 +236,13 @@ static size_t style_angle(Buf *o, const char *s, size_t i, size_t n)
         if (e < n && s[e] == '>')
             return e + 1;
     }
-    md_buf_ch(o, '<');
+    strbuf_ch(o, '<');
     return i + 1;
 }
 
 /* A run of '*' or '_' at s[i]: toggles bold (pairs) and emphasis (single)
  * where the run can open or close them; snake_case and "2 * 3" stay. */
-static size_t style_emphasis(Buf *o, const char *s, size_t i, size_t n, bool *bold, bool *emph)
+static size_t style_emphasis(StrBuf *o, const char *s, size_t i, size_t n, bool *bold, bool *emph)
 {
     unsigned char ch = (unsigned char)s[i];
     size_t run = 0;
@@ -297,7 +252,7 @@ static size_t style_emphasis(Buf *o, const char *s, size_t i, size_t n, bool *bo
     unsigned char next = i + run < n ? (unsigned char)s[i + run] : ' ';
     bool opens = !isspace(next), closes = !isspace(prev);
     if ((ch == '_' && isalnum(prev) && isalnum(next)) || (!opens && !closes)) {
-        md_buf_add(o, s + i, run); /* snake_case, or a plain star as in "2 * 3" */
+        strbuf_add(o, s + i, run); /* snake_case, or a plain star as in "2 * 3" */
         return i + run;
     }
     size_t used = 0;
@@ -305,13 +260,13 @@ static size_t style_emphasis(Buf *o, const char *s, size_t i, size_t n, bool *bo
         size_t take = run - used >= 2 ? 2 : 1;
         bool *on = take == 2 ? bold : emph;
         if (*on && closes) {
-            md_buf_ch(o, take == 2 ? T_BOLD : T_EMPH);
+            strbuf_ch(o, take == 2 ? T_BOLD : T_EMPH);
             *on = false;
         } else if (!*on && opens && has_closer(s, i + run, n, (char)ch, take)) {
-            md_buf_ch(o, take == 2 ? T_BOLD : T_EMPH);
+            strbuf_ch(o, take == 2 ? T_BOLD : T_EMPH);
             *on = true;
         } else if (take == 1 && !(opens && closes)) {
-            md_buf_ch(o, (char)ch); /* a lone star at a word's edge stays */
+            strbuf_ch(o, (char)ch); /* a lone star at a word's edge stays */
         }
         /* an unmatched ** (or an intraword lone *) is dropped */
         used += take;
@@ -321,18 +276,18 @@ static size_t style_emphasis(Buf *o, const char *s, size_t i, size_t n, bool *bo
 
 /* The entities prose uses (&nbsp; &amp; &lt; &gt;) at s[i]: how many
  * bytes were taken, 0 when none starts there. */
-static size_t style_entity(Buf *o, const char *s, size_t i, size_t n)
+static size_t style_entity(StrBuf *o, const char *s, size_t i, size_t n)
 {
     if (i + 5 < n && strncmp(s + i, "&nbsp;", 6) == 0) {
-        md_buf_ch(o, T_NBSP);
+        strbuf_ch(o, T_NBSP);
         return 6;
     }
     if (i + 4 < n && strncmp(s + i, "&amp;", 5) == 0) {
-        md_buf_ch(o, '&');
+        strbuf_ch(o, '&');
         return 5;
     }
     if (i + 3 < n && (strncmp(s + i, "&lt;", 4) == 0 || strncmp(s + i, "&gt;", 4) == 0)) {
-        md_buf_ch(o, s[i + 1] == 'l' ? '<' : '>');
+        strbuf_ch(o, s[i + 1] == 'l' ? '<' : '>');
         return 4;
     }
     return 0;
@@ -342,14 +297,14 @@ static size_t style_entity(Buf *o, const char *s, size_t i, size_t n)
  * autolinks, emphasis and entities become text with style marks (T_CODE,
  * T_BOLD, T_EMPH, T_NBSP) for the line cutter; styles still open at the
  * end are closed. */
-void md_inline_style(Buf *o, const char *s, size_t n)
+void md_inline_style(StrBuf *o, const char *s, size_t n)
 {
     bool bold = false, emph = false;
     size_t i = 0, took;
     while (i < n) {
         unsigned char ch = (unsigned char)s[i];
         if (ch == '\\' && i + 1 < n && ispunct((unsigned char)s[i + 1])) {
-            md_buf_ch(o, s[i + 1]);
+            strbuf_ch(o, s[i + 1]);
             i += 2;
         } else if (ch == '`') {
             i = style_code(o, s, i, n);
@@ -362,14 +317,14 @@ void md_inline_style(Buf *o, const char *s, size_t n)
         } else if (ch == '&' && (took = style_entity(o, s, i, n)) > 0) {
             i += took;
         } else {
-            md_buf_ch(o, ch == '\n' || ch == '\t' ? ' ' : ch < 32 || ch == 127 ? ' ' : (char)ch);
+            strbuf_ch(o, ch == '\n' || ch == '\t' ? ' ' : ch < 32 || ch == 127 ? ' ' : (char)ch);
             i++;
         }
     }
     if (bold)
-        md_buf_ch(o, T_BOLD);
+        strbuf_ch(o, T_BOLD);
     if (emph)
-        md_buf_ch(o, T_EMPH);
+        strbuf_ch(o, T_EMPH);
 }
 
 /* Bytes of the unit (a style toggle or one UTF-8 code point) at s. */
@@ -386,7 +341,7 @@ size_t md_unit_len(const char *s, size_t n)
  * cut at a code point boundary when it does not fit. */
 void md_plain_text(const char *md, char *buf, size_t n)
 {
-    Buf o = {0};
+    StrBuf o = {0};
     md_inline_style(&o, md, strlen(md));
     size_t k = 0;
     for (size_t i = 0; i < o.n;) {

@@ -1,5 +1,5 @@
 /* lesson_md.h — the Markdown pieces the lesson parser and the renderer
- * share: a growing string, lines and code fences, and inline markup turned
+ * share: lines and code fences, and inline markup turned
  * into a styled stream (text plus one-byte style toggles) or plain text.
  * Private to src/view/lesson*.c. */
 #ifndef PARAMLAB_LESSON_MD_H
@@ -8,26 +8,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef struct Buf {
-    char *p;   /* the text, NUL-terminated once anything was added */
-    size_t n;  /* bytes used */
-    size_t cap;
-    bool oom;  /* an allocation failed: the text is incomplete */
-} Buf;
+#include "strbuf.h"
+
 
 /* Style toggles inside the stream; NBSP is a space inside `code` that is
  * not a place to break the line. */
 enum { T_BOLD = 1, T_EMPH = 2, T_CODE = 3, T_NBSP = 4 };
 
-/* Appends n bytes of s, a string, or one character; a failed allocation
- * sets b->oom and keeps what is there. */
-void md_buf_add(Buf *b, const char *s, size_t n);
-void md_buf_str(Buf *b, const char *s);
-void md_buf_ch(Buf *b, char c);
-
-/* The text as an owned string ("" when empty); NULL when out of memory.
- * The buffer is empty afterwards. */
-char *md_buf_take(Buf *b);
 
 /* Ends the line that starts at p (at its '\n', dropping a '\r' before it)
  * and returns where the next line starts. */
@@ -51,7 +38,7 @@ char *md_trim(char *s);
  * autolinks, emphasis and entities become text with style marks (T_CODE,
  * T_BOLD, T_EMPH, T_NBSP) for the line cutter; styles still open at the
  * end are closed. */
-void md_inline_style(Buf *o, const char *s, size_t n);
+void md_inline_style(StrBuf *o, const char *s, size_t n);
 
 /* Markdown inline text as plain text (no markers, no backticks) in buf,
  * cut at a code point boundary when it does not fit. */

@@ -160,7 +160,7 @@ static void repeat(FILE *f, const char *s, int n)
 
 static void heading(Render *r, const char *text, int level)
 {
-    Buf st = {0};
+    StrBuf st = {0};
     md_inline_style(&st, text, strlen(text));
     begin(r, false);
     int w = wrap(r, st.p ? st.p : "", "", "", level <= 2 ? S_HEAD : S_SUB);
@@ -201,7 +201,7 @@ static int table_cells(const char *row, char **cells)
             b--;
         if (!*q && a == b)
             break; /* nothing after the last | */
-        Buf st = {0};
+        StrBuf st = {0};
         md_inline_style(&st, a, (size_t)(b - a));
         cells[n++] = st.p ? st.p : util_strdup("");
         p = *q ? q + 1 : q;
@@ -279,7 +279,7 @@ typedef enum Pending { P_NONE, P_PARA, P_ITEM, P_QUOTE } Pending;
 
 typedef struct Para {
     Pending kind;
-    Buf text;         /* the Markdown of the paragraph, lines joined by spaces */
+    StrBuf text;         /* the Markdown of the paragraph, lines joined by spaces */
     char lead[64];    /* first-line prefix (bullet) */
     char hang[64];    /* prefix of the following lines */
 } Para;
@@ -288,7 +288,7 @@ static void flush(Render *r, Para *pa)
 {
     if (pa->kind == P_NONE)
         return;
-    Buf st = {0};
+    StrBuf st = {0};
     if (pa->text.p)
         md_inline_style(&st, pa->text.p, pa->text.n);
     begin(r, pa->kind == P_ITEM);
@@ -301,8 +301,8 @@ static void flush(Render *r, Para *pa)
 static void para_add(Para *pa, const char *s)
 {
     if (pa->text.n)
-        md_buf_ch(&pa->text, ' ');
-    md_buf_str(&pa->text, s);
+        strbuf_ch(&pa->text, ' ');
+    strbuf_str(&pa->text, s);
 }
 
 /* A list item marker at s ("- ", "* ", "+ ", "12. ", "3) "): its length

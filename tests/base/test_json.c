@@ -35,25 +35,25 @@ static void test_write_read(void **state)
     json_end(&b);
     json_end(&b);
     json_end(&b);
-    assert_false(b.oom);
-    assert_string_equal(b.p, "{\"name\":\"a \\\"quoted\\\"\\\\ name\\u000a\\u0001\",\"third\":0.33333333333333331,"
+    assert_false(b.s.oom);
+    assert_string_equal(b.s.p, "{\"name\":\"a \\\"quoted\\\"\\\\ name\\u000a\\u0001\",\"third\":0.33333333333333331,"
                              "\"nan\":null,\"big\":-1234567890123,\"on\":true,\"inner\":{\"v\":[0.10000000000000001,"
                              "null,3],\"empty\":[]}}");
-    assert_true(json_valid_object(b.p));
+    assert_true(json_valid_object(b.s.p));
     char s[64];
-    assert_true(json_get_str(json_get(b.p, "name"), s, sizeof s));
+    assert_true(json_get_str(json_get(b.s.p, "name"), s, sizeof s));
     assert_string_equal(s, "a \"quoted\"\\ name\n\x01");
     double x;
-    assert_true(json_get_num(json_get(b.p, "third"), &x));
+    assert_true(json_get_num(json_get(b.s.p, "third"), &x));
     assert_true(x == 1.0 / 3.0); /* bit for bit */
-    assert_true(json_get_num(json_get(b.p, "nan"), &x) && isnan(x));
+    assert_true(json_get_num(json_get(b.s.p, "nan"), &x) && isnan(x));
     double v[4];
-    assert_int_equal(json_get_nums(json_get(b.p, "inner.v"), v, 4), 3);
+    assert_int_equal(json_get_nums(json_get(b.s.p, "inner.v"), v, 4), 3);
     assert_true(v[0] == 0.1 && isnan(v[1]) && v[2] == 3);
-    assert_int_equal(json_get_nums(json_get(b.p, "inner.empty"), v, 4), 0);
-    assert_null(json_get(b.p, "inner.nothing"));
-    assert_null(json_get(b.p, "missing"));
-    assert_false(json_get_str(json_get(b.p, "third"), s, sizeof s)); /* not a string */
+    assert_int_equal(json_get_nums(json_get(b.s.p, "inner.empty"), v, 4), 0);
+    assert_null(json_get(b.s.p, "inner.nothing"));
+    assert_null(json_get(b.s.p, "missing"));
+    assert_false(json_get_str(json_get(b.s.p, "third"), s, sizeof s)); /* not a string */
     json_free(&b);
 }
 

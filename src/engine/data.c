@@ -94,6 +94,9 @@ Dataset *data_clone(const Dataset *ds)
     c->sep = ds->sep;
     c->header = ds->header;
     c->file_cols = ds->file_cols;
+    c->img_c = ds->img_c;
+    c->img_h = ds->img_h;
+    c->img_w = ds->img_w;
     if (ok && ds->class_names) {
         ok = (c->class_names = util_calloc((size_t)ds->n_classes, sizeof(char *))) != NULL;
         for (int k = 0; ok && k < ds->n_classes; k++)

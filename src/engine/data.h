@@ -34,6 +34,8 @@ typedef struct Dataset {
     int file_cols;          /* columns of the loaded file, else 0 */
     int *feature_cols;      /* (d) file column of each feature, or NULL */
     char recipe[192];       /* how it was made: "moons n=300 noise=0.2 seed=42", "load FILE" */
+    int img_c, img_h, img_w; /* rows are images of img_c channels of img_h x img_w pixels,
+                              * row-major, channel first (d == c*h*w); 0 when not images */
 } Dataset;
 
 /* Options of a generator; a field left at its "unset" value (n = 0,

@@ -142,8 +142,8 @@ static void hist_alloc(Session *s)
 void session_snapshot_take(const Session *s, Snapshot *h)
 {
     const Optim *o = s->optim;
-    memcpy(h->params, s->model->params, sizeof(double) * s->model->n_params);
-    memcpy(h->opt_state, o->state, sizeof(double) * o->n * (size_t)o->n_slots);
+    mat_copy_stream(h->params, s->model->params, s->model->n_params);
+    mat_copy_stream(h->opt_state, o->state, o->n * (size_t)o->n_slots);
     h->opt_step = o->step;
     h->mu_product = o->mu_product;
     h->epoch = s->epoch;

@@ -32,15 +32,10 @@ typedef struct Pic {
  * costs the caller only its writing). 1: skip, 0: draw, -1: gnuplot
  * stopped, hung on a frame for longer than the timeout, or reported an
  * error for an earlier live frame. */
-static int frame_skipped(Plot *p, const PlotFrame *f, char *err)
+int plot_live_idle(Plot *p, char *err)
 {
-    p->failure = PLOT_FAIL_NONE; /* every picture starts here */
-    if (!f->live)
-        return 0;
-    if (plot_target(p) != PLOT_WINDOW)
-        return 1;
     if (p->stream || p->pid <= 0)
-        return 0;
+        return 1;
     if (plot_gp_pump(p, false, false, err) != 0)
         return -1;
     if (p->reply[0]) {
@@ -50,11 +45,22 @@ static int frame_skipped(Plot *p, const PlotFrame *f, char *err)
     }
     if (p->pend.len == 0 && p->acked >= p->sent) {
         p->busy_since = 0;
-        return 0;
+        return 1;
     }
     if (p->busy_since > 0 && util_now() - p->busy_since > p->timeout_ms / 1000.0)
         return plot_gp_timed_out(p, err);
-    return 1;
+    return 0;
+}
+
+static int frame_skipped(Plot *p, const PlotFrame *f, char *err)
+{
+    p->failure = PLOT_FAIL_NONE; /* every picture starts here */
+    if (!f->live)
+        return 0;
+    if (plot_target(p) != PLOT_WINDOW)
+        return 1;
+    int idle = plot_live_idle(p, err);
+    return idle < 0 ? -1 : !idle;
 }
 
 /* The `set term` line for the target. */

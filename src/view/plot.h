@@ -52,6 +52,10 @@ const char *plot_describe(Plot *p, char *buf, size_t n);
 /* True when live frames are drawn (a window); in the terminal and in
  * files only whole pictures are drawn, at the end of a command. */
 bool plot_is_live(Plot *p);
+/* Whether gnuplot has finished the live frames sent to it: 1 done (or
+ * nothing sent), 0 still drawing, -1 with err when it failed or stopped.
+ * Reads what gnuplot wrote; never waits. */
+int plot_live_idle(Plot *p, char *err);
 /* True when gnuplot runs (or the plotter writes to a stream). */
 bool plot_running(const Plot *p);
 

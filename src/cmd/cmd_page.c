@@ -1,0 +1,48 @@
+/* cmd_page.c — long text shown a screen at a time (see cmd_page.h). The
+ * person answers through c->read_line, so nothing here touches the
+ * terminal itself; how tall it is, the caller says. */
+#include "cmd_page.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_lesson.h"
+
+static bool someone(const CmdCtx *c)
+{
+    return c->read_line && !cmd_lesson_straight(c);
+}
+
+int cmd_page_text(CmdCtx *c, const char *text, int rows)
+{
+    int page = rows - 2, lines = 0, on_page = 0;
+    bool paging = someone(c) && page >= 3;
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        fwrite(p, 1, n + (p[n] == '\n'), c->out);
+        p += n + (p[n] == '\n');
+        lines++;
+        if (paging && ++on_page == page && *p) {
+            fflush(c->out);
+            char *got = c->read_line(c->read_ctx, "-- more: Enter --");
+            paging = got != NULL; /* Ctrl-D or Ctrl-C: the rest at once */
+            if (c->interrupt)
+                *c->interrupt = 0;
+            free(got);
+            on_page = 0;
+        }
+    }
+    return lines;
+}
+
+int cmd_page_hold(CmdCtx *c, int lines, int rows)
+{
+    if (!someone(c) || rows <= 0 || 2 * lines <= rows)
+        return 0;
+    fflush(c->out);
+    char *got = c->read_line(c->read_ctx, "-- Enter runs the commands --");
+    bool stop = !got && c->interrupt && *c->interrupt;
+    free(got);
+    return stop;
+}

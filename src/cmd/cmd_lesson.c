@@ -452,6 +452,12 @@ static bool find_lesson(int number, char *path, size_t n)
 
 /* ---- showing ---- */
 
+/* The terminal's rows for paging; 0 in a straight run. */
+static int rows(const CmdCtx *c)
+{
+    return c->lessons && c->lessons->straight > 0 ? 0 : lesson_height(c->out);
+}
+
 /* Shows Markdown prose, a screen at a time on a terminal. Returns the
  * lines it took. */
 static int render(CmdCtx *c, const char *md)
@@ -472,7 +478,7 @@ static int render(CmdCtx *c, const char *md)
     lesson_render(m, md, lesson_width(c->out), lesson_color(c->out));
     fputc('\n', m);
     fclose(m);
-    int lines = cmd_page_text(c, text, lesson_height(c->out));
+    int lines = cmd_page_text(c, text, rows(c));
     free(text);
     return lines;
 }
@@ -882,7 +888,7 @@ static int advance(CmdCtx *c)
     if (k > 0)
         cmd_out(c, "\n"); /* set the part off from the prompt above it */
     int lines = render(c, r->lesson->blocks[k].prose);
-    if (cmd_page_hold(c, lines, lesson_height(c->out))) {
+    if (cmd_page_hold(c, lines, rows(c))) {
         say(c, "*Part %d's commands did not run: `redo` runs them; Enter goes on.*", k + 1);
         return 1;
     }

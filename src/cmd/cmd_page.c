@@ -1,23 +1,18 @@
 /* cmd_page.c — long text shown a screen at a time (see cmd_page.h). The
  * person answers through c->read_line, so nothing here touches the
- * terminal itself; how tall it is, the caller says. */
+ * terminal itself; how tall it is (0 for a straight run, where no one
+ * reads along), the caller says. */
 #include "cmd_page.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd_lesson.h"
-
-static bool someone(const CmdCtx *c)
-{
-    return c->read_line && !cmd_lesson_straight(c);
-}
 
 int cmd_page_text(CmdCtx *c, const char *text, int rows)
 {
     int page = rows - 2, lines = 0, on_page = 0;
-    bool paging = someone(c) && page >= 3;
+    bool paging = c->read_line && page >= 3;
     for (const char *p = text; *p;) {
         size_t n = strcspn(p, "\n");
         fwrite(p, 1, n + (p[n] == '\n'), c->out);
@@ -38,7 +33,7 @@ int cmd_page_text(CmdCtx *c, const char *text, int rows)
 
 int cmd_page_hold(CmdCtx *c, int lines, int rows)
 {
-    if (!someone(c) || rows <= 0 || 2 * lines <= rows)
+    if (!c->read_line || rows <= 0 || 2 * lines <= rows)
         return 0;
     fflush(c->out);
     char *got = c->read_line(c->read_ctx, "-- Enter runs the commands --");

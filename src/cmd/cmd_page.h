@@ -5,8 +5,8 @@
 
 #include "cmd.h"
 
-/* Prints text to c->out. When rows > 0 and a person can answer (the
- * read_line hook), a text taller than the screen stops after each
+/* Prints text to c->out. When rows > 0 (the caller gives 0 where no one
+ * reads along) and a person can answer (the read_line hook), a text taller than the screen stops after each
  * rows - 2 lines until Enter (Ctrl-D or Ctrl-C there prints the rest at
  * once). Returns the number of lines printed. */
 int cmd_page_text(CmdCtx *c, const char *text, int rows);

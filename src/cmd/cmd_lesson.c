@@ -885,6 +885,7 @@ static int advance(CmdCtx *c)
         return 0;
     }
     int k = r->at++;
+    cmd_plot_part_begins(c);
     if (k > 0)
         cmd_out(c, "\n"); /* set the part off from the prompt above it */
     int lines = render(c, r->lesson->blocks[k].prose);

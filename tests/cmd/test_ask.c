@@ -367,6 +367,31 @@ static void test_page(void **state)
     fx_free(x);
 }
 
+/* A picture a part asked for does not follow the later parts (in a window
+ * it would pop up again, empty, at their `init`); one the learner asked
+ * for between parts does. */
+static void test_plot_between_parts(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    char line[300];
+    snprintf(line, sizeof line, "lesson %s",
+             put("06-plot.md", "# Plot\n\n```paramlab\ndata line n=20 seed=1\nmodel linear\nplot loss\n"
+                               "train 2\n```\n\nLater.\n\n```paramlab\ninit\ntrain 2\n```\n\n"
+                               "Again.\n\n```paramlab\ntrain 1\n```\n"));
+    ok(x, line);
+    if (strstr(x->last, "no picture: gnuplot"))
+        skip(); /* nothing to draw with */
+    assert_contains(x->last, "Training loss over 2 updates");
+    ok(x, "next");
+    assert_contains(x->last, "trained 2 epochs");
+    assert_null(strstr(x->last, "Training loss over"));
+    ok(x, "plot loss");
+    ok(x, "next");
+    assert_contains(x->last, "Training loss over 3 updates");
+    fx_free(x);
+}
+
 int main(void)
 {
     cmd_register(cmd_table);
@@ -381,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_ask_quit_in_lesson),
         cmocka_unit_test(test_changed_between_parts),
         cmocka_unit_test(test_page),
+        cmocka_unit_test(test_plot_between_parts),
     };
     return cmocka_run_group_tests(tests, setup_dir, remove_dir);
 }

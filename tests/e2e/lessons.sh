@@ -1,6 +1,6 @@
 #!/bin/sh
 # Lessons through the real binary. Every lessons/*.md passes --check (one
-# "ok FILE (N blocks, M expectations)" line each); a lesson with one
+# "ok FILE (N blocks, M expectations)" line each), with gnuplot and without; a lesson with one
 # expectation broken fails with exit 1 and FILE:LINE of that expectation;
 # every malformed lesson in tests/bad/lessons/ (its first line says
 # `<!-- refused: LINE message -->`) is refused with FILE:LINE: message
@@ -46,6 +46,12 @@ for f in lessons/*.md; do
     fi
 done
 echo "lessons: $n lesson(s) checked"
+# ... and without gnuplot: a picture is a note then, never a failure
+for f in lessons/*.md; do
+    [ -f "$f" ] || continue
+    PARAMLAB_GNUPLOT=/nonexistent/gnuplot run nognuplot </dev/null --check "$f"
+    [ "$rc" -eq 0 ] || { bad "--check $f without gnuplot: exit $rc"; head -5 "$tmp/nognuplot.err"; }
+done
 
 # ---- a lesson to break: the first real one, else a small one of our own ----
 mkdir -p "$tmp/copy"

@@ -369,7 +369,8 @@ const Cmd cmd_table[] = {
      "runs                 the latest runs: id, time, kind, data, model, optimizer,\n"
      "                     lr, batch, epochs, final training and validation loss, accuracy\n"
      "runs all             every run in the log\n"
-     "runs show ID         every field of one run and its epochs (the start of an id is enough)\n"
+     "runs show ID         every field of one run and its epochs (the start of an id is enough;\n"
+     "                     -1 is the latest run, -2 the one before, ...)\n"
      "runs compare ID ID   runs side by side and their loss curves on one chart\n"
      "runs dir [DIR]       where runs go, or send them to DIR\n"
      "README.md documents the fields, for pandas, a spreadsheet or gnuplot.",

@@ -75,6 +75,13 @@ static double num_at(const char *run, const char *key)
     return v;
 }
 
+/* Whether the run's data had a validation share (without one its
+ * validation loss is not a number, and "nan" would read as divergence). */
+static bool had_val(const char *run)
+{
+    return num_at(run, "data.val_rows") > 0;
+}
+
 typedef struct ListCtx {
     CmdCtx *c;
     long from;   /* the first line listed */
@@ -108,7 +115,7 @@ static void list_one(void *ctx, long i, const char *run)
         snprintf(acc, sizeof acc, "%.1f%%%s", 100 * (isnan(va) ? ta : va), isnan(va) ? " (train)" : "");
     cmd_out(c, "  %-21s %-16s %-9s %-9s %-16s %-8s %-9s %-5d %-6.0f %-11s %-11s %s\n", id, when, what, data, model,
             opt, NUM(num_at(run, "hypers.lr")), (int)num_at(run, "hypers.batch"), num_at(run, "epochs"),
-            NUM(num_at(run, "final.train_loss")), NUM(num_at(run, "final.val_loss")), acc);
+            NUM(num_at(run, "final.train_loss")), had_val(run) ? NUM(num_at(run, "final.val_loss")) : "-", acc);
 }
 
 static int runs_list(CmdCtx *c, bool all)
@@ -311,12 +318,13 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
         cmd_out(c, "  %-21s %-16s %-8s %-9s %-5d %-8s %-8s %-6.0f %-11s %-11s %s\n", id, model, opt,
                 NUM(num_at(run[i], "hypers.lr")), (int)num_at(run[i], "hypers.batch"), NUM(num_at(run[i], "hypers.l1")),
                 NUM(num_at(run[i], "hypers.l2")), num_at(run[i], "epochs"), NUM(num_at(run[i], "final.train_loss")),
-                NUM(num_at(run[i], "final.val_loss")), acc);
+                had_val(run[i]) ? NUM(num_at(run[i], "final.val_loss")) : "-", acc);
         if (curve_read(run[i], &k[i])) {
             snprintf(label[i][0], sizeof label[i][0], "%.40s", id);
             snprintf(label[i][1], sizeof label[i][1], "%.40s (validation)", id);
             ser[ns++] = (PlotSeries){label[i][0], k[i].epoch, k[i].train, k[i].n, PLOT_LINESPOINTS, i, false};
-            ser[ns++] = (PlotSeries){label[i][1], k[i].epoch, k[i].val, k[i].n, PLOT_DASHED, i, false};
+            if (had_val(run[i]))
+                ser[ns++] = (PlotSeries){label[i][1], k[i].epoch, k[i].val, k[i].n, PLOT_DASHED, i, false};
         }
     }
     Plot *plot = ns ? cmd_plot_for_race(c) : NULL;

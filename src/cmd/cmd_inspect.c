@@ -85,10 +85,13 @@ static void print_batch(CmdCtx *c, int rows)
 
 /* ---- gradcheck ---- */
 
-/* "W1[0,2]" or "b1[3]". */
+/* "W1[0,2]", "b1[3]" or "K1[0,0,1,2]". */
 static const char *element_name(const GcTensor *t, const GcElement *e, char *buf, size_t n)
 {
-    if (t->vector)
+    if (t->ndim == 4)
+        snprintf(buf, n, "%s[%d,%d,%d,%d]", t->name, e->row, e->col / (t->dims[2] * t->dims[3]),
+                 e->col / t->dims[3] % t->dims[2], e->col % t->dims[3]);
+    else if (t->vector)
         snprintf(buf, n, "%s[%d]", t->name, e->col);
     else
         snprintf(buf, n, "%s[%d,%d]", t->name, e->row, e->col);
@@ -124,6 +127,10 @@ static void print_kink(CmdCtx *c, const GcTensor *t, const GcElement *e, double 
     case KINK_L1:
         snprintf(text, sizeof text, "l1 kink: W%d[%d,%d] itself crosses 0, where |w| bends", e->kink_layer,
                  e->kink_row, e->kink_col);
+        break;
+    case KINK_POOL:
+        snprintf(text, sizeof text, "max pool switch: the maximum of window %d of P%d[%d,...] moves between p-h and "
+                 "p+h", e->kink_col, e->kink_layer, e->kink_row);
         break;
     case KINK_NONE:
         return;

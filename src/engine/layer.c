@@ -221,6 +221,31 @@ int layer_conv(Layer *l, int c_in, int h, int w, int c_out, int k, bool same, in
     return 0;
 }
 
+int layer_cnn(const ConvSpec *spec, int c, int h, int w, const int *hidden, int n_hidden, int out,
+              Layer *layers, int max, char *err)
+{
+    if (spec->n_conv < 1 || spec->n_conv > LAYER_MAX_CONV)
+        return util_err(err, "a cnn has 1 to %d conv layers, not %d", LAYER_MAX_CONV, spec->n_conv);
+    if (spec->n_conv + n_hidden + 1 > max)
+        return util_err(err, "at most %d layers in all, and this cnn has %d", max, spec->n_conv + n_hidden + 1);
+    int n = 0;
+    for (int i = 0; i < spec->n_conv; i++, n++) {
+        char why[ERR_LEN];
+        if (layer_conv(&layers[n], c, h, w, spec->filters[i], spec->ksize[i], spec->same, spec->pool, why) != 0)
+            return util_err(err, "conv layer %d (%d:%d on %dx%dx%d): %s", i + 1, spec->filters[i],
+                            spec->ksize[i], c, h, w, why);
+        c = layers[n].c_out;
+        h = layers[n].h_pool;
+        w = layers[n].w_pool;
+    }
+    int in = layers[n - 1].n_out;
+    for (int i = 0; i <= n_hidden; i++, n++) {
+        layer_dense(&layers[n], in, i < n_hidden ? hidden[i] : out);
+        in = layers[n].n_out;
+    }
+    return n;
+}
+
 size_t layer_weights(const Layer *l)
 {
     if (l->kind == LAYER_CONV)

@@ -77,6 +77,25 @@ void layer_dense(Layer *l, int n_in, int n_out);
  * odd map. */
 int layer_conv(Layer *l, int c_in, int h, int w, int c_out, int k, bool same, int pool, char *err);
 
+#define LAYER_MAX_CONV 8 /* conv layers a cnn may have */
+
+/* What `model cnn` asks for: its conv layers (each followed by the hidden
+ * activation and, when pool is 2, a 2×2 max pool), then dense layers. */
+typedef struct ConvSpec {
+    int n_conv;                    /* conv layers; 0: not a cnn */
+    int filters[LAYER_MAX_CONV];   /* (n_conv) c_out of each */
+    int ksize[LAYER_MAX_CONV];     /* (n_conv) kernel side of each */
+    int pool;                      /* 0 or 2, after every conv layer */
+    bool same;                     /* padding same (else 0) */
+} ConvSpec;
+
+/* The layers of a cnn over c×h×w images: spec's conv layers, dense layers
+ * of the n_hidden widths, and a dense output of out units, into layers
+ * (room for max); their count, or -1 with err (the first conv layer that
+ * cannot be built, naming it, or too many layers). */
+int layer_cnn(const ConvSpec *spec, int c, int h, int w, const int *hidden, int n_hidden, int out,
+              Layer *layers, int max, char *err);
+
 /* Weight and bias counts, and the weight's shape: 2 dims (n_in, n_out) for
  * dense, 4 dims (c_out, c_in, k, k) for conv; returns the number of dims. */
 size_t layer_weights(const Layer *l);

@@ -365,24 +365,26 @@ static void drop_fill(const Model *m, int k, double *mask, size_t n)
         mask[i] = keep;
 }
 
-Model *nn_new(const int *sizes, int n_layers, Act hidden, int cap, char *err)
+int nn_check_sizes(const int *sizes, int n_layers, char *err)
 {
-    if (n_layers < 1 || n_layers > NN_MAX_LAYERS) {
-        util_err(err, "a model needs 1 to %d layers, not %d", NN_MAX_LAYERS,
-                 n_layers);
-        return NULL;
-    }
+    if (n_layers < 1 || n_layers > NN_MAX_LAYERS)
+        return util_err(err, "a model needs 1 to %d layers, not %d", NN_MAX_LAYERS, n_layers);
     for (int i = 0; i <= n_layers; i++) {
         if (sizes[i] < 1 || sizes[i] > NN_MAX_WIDTH) {
             if (i == 0)
-                util_err(err, "the input has %d features: widths must be "
-                         "1 to %d", sizes[0], NN_MAX_WIDTH);
-            else
-                util_err(err, "layer %d has %d units: widths must be 1 to %d",
-                         i, sizes[i], NN_MAX_WIDTH);
-            return NULL;
+                return util_err(err, "the input has %d features: widths must be "
+                                "1 to %d", sizes[0], NN_MAX_WIDTH);
+            return util_err(err, "layer %d has %d units: widths must be 1 to %d",
+                            i, sizes[i], NN_MAX_WIDTH);
         }
     }
+    return 0;
+}
+
+Model *nn_new(const int *sizes, int n_layers, Act hidden, int cap, char *err)
+{
+    if (nn_check_sizes(sizes, n_layers, err) != 0)
+        return NULL;
     Layer layers[NN_MAX_LAYERS];
     for (int k = 0; k < n_layers; k++)
         layer_dense(&layers[k], sizes[k], sizes[k + 1]);

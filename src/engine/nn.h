@@ -55,6 +55,8 @@ typedef struct Model {
  * gradients start at zero, buffers hold `cap` rows. Returns NULL with err
  * filled on bad sizes or when memory runs out. Caller owns; nn_free it. */
 Model *nn_new(const int *sizes, int n_layers, Act hidden, int cap, char *err);
+/* nn_new's checks of the widths: 0, or -1 with err naming the bad one. */
+int nn_check_sizes(const int *sizes, int n_layers, char *err);
 /* A new model from layers already shaped (layer_dense, layer_conv; each
  * layer's n_in the previous one's n_out); offsets and activations are set
  * here as nn_new does. Conv layers cannot have dropout. NULL with err. */

@@ -208,10 +208,11 @@ int layer_conv(Layer *l, int c_in, int h, int w, int c_out, int k, bool same, in
     l->h_out = same ? h : h - k + 1;
     l->w_out = same ? w : w - k + 1;
     if (l->h_out < 1 || l->w_out < 1)
-        return util_err(err, "a %dx%d kernel is larger than the %dx%d map it slides over", k, k, h, w);
+        return util_err(err, "a %dx%d kernel is larger than the %dx%d map it slides over: use a kernel of at most %d, "
+                        "or same padding", k, k, h, w, h < w ? h : w);
     if (pool && (l->h_out % 2 || l->w_out % 2))
-        return util_err(err, "2x2 pooling needs an even map, and this conv layer's map is %dx%d", l->h_out,
-                        l->w_out);
+        return util_err(err, "2x2 pooling needs an even map, and this conv layer's map is %dx%d: use same padding, "
+                        "another kernel size, or no pooling", l->h_out, l->w_out);
     l->pool = pool;
     l->h_pool = pool ? l->h_out / 2 : l->h_out;
     l->w_pool = pool ? l->w_out / 2 : l->w_out;

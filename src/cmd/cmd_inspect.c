@@ -344,9 +344,10 @@ CmdComplete cmd_complete_param(Session *s, int argi, char **words, int n,
         return COMPLETE_WORDS;
     char name[16];
     for (int k = 1; k <= s->model->n_layers; k++) {
-        snprintf(name, sizeof name, "W%d", k);
+        const LayerDesc *d = layer_desc(&s->model->layer[k - 1]);
+        snprintf(name, sizeof name, "%c%d", d->weight, k);
         add(ctx, name);
-        snprintf(name, sizeof name, "b%d", k);
+        snprintf(name, sizeof name, "%c%d", d->bias, k);
         add(ctx, name);
     }
     return COMPLETE_WORDS;

@@ -248,6 +248,7 @@ static void drop_model(Session *s)
     s->yhat = NULL;
     s->model_kind[0] = '\0';
     s->n_hidden = 0;
+    memset(&s->conv, 0, sizeof s->conv);
     memset(s->dropout, 0, sizeof s->dropout);
 }
 
@@ -381,7 +382,10 @@ int session_set_data(Session *s, Dataset *ds, bool *dropped, bool *loss_reset)
     if (s->model) {
         LossShape sh = loss_shape(ds, nn_outputs(s->model));
         Loss l = s->loss_auto ? auto_loss(ds, nn_outputs(s->model)) : s->loss;
-        if (nn_inputs(s->model) != ds->d || nn_outputs(s->model) != task_outputs(ds) ||
+        const Layer *l1 = &s->model->layer[0];
+        bool image_moved = l1->kind == LAYER_CONV &&
+                           (l1->c_in != ds->img_c || l1->h_in != ds->img_h || l1->w_in != ds->img_w);
+        if (nn_inputs(s->model) != ds->d || nn_outputs(s->model) != task_outputs(ds) || image_moved ||
             loss_check(&l, &sh, err) != 0)
             drop = true;
         else
@@ -1013,6 +1017,7 @@ Session *session_fork(const Session *s, const OptConfig *opt, char *err)
     f->sched = s->sched; /* the same schedule, from the racer's own lr, and the same clipping */
     sched_start(&f->sched_state, opt->lr);
     f->clip = s->clip;
+    f->conv = s->conv;
     if (session_set_data(f, ds, &dropped, &loss_reset) != 0 ||
         session_build_model_drop(f, s->model_kind, s->hidden, s->n_hidden, s->act, s->dropout, err) != 0) {
         if (!err[0])

@@ -16,7 +16,10 @@
 
 void cmd_print_tensor(CmdCtx *c, const Tensor *t, const char *what)
 {
-    cmd_print_view(c, t, what, NULL);
+    if (t->ndim == 4)
+        cmd_print_4d(c, t, what, true);
+    else
+        cmd_print_view(c, t, what, NULL);
 }
 
 /* What the rows and columns of a named tensor mean, for the heading. */

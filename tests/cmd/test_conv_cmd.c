@@ -142,6 +142,24 @@ static void names_show_and_edit(void **state)
     ok(x, "names");
     assert_contains(x->last, "P1");
     assert_contains(x->last, "dP1");
+    /* explain: the formula, the terms over every position, their sum = backward's */
+    ok(x, "explain K1[2,0,1,0]");
+    char g[64];
+    snprintf(g, sizeof g, "%.6g", m->grads[2 * 9 + 3]);
+    char line[256];
+    snprintf(line, sizeof line, "summing all 1152: %s\n  backward's dK1[2,0,1,0] = %s\n", g, g);
+    assert_contains(x->last, "dK1[2,0,1,0] = Σ_r Σ_(p,q) dZ1[r,2,p,q]·X[r,0,p+1,q+0]");
+    assert_contains(x->last, "1152 terms (32 rows × 36 positions)");
+    assert_contains(x->last, line);
+    assert_contains(x->last, "What `update` will do to K1[2,0,1,0]");
+    ok(x, "explain dc1[2]");
+    snprintf(g, sizeof g, "%.6g", m->grads[72 + 2]);
+    snprintf(line, sizeof line, "backward's dc1[2] = %s", g);
+    assert_contains(x->last, line);
+    assert_contains(refused(x, "explain Z1[0,0,0,0]"), "shown whole by `show`");
+    ok(x, "update");
+    ok(x, "explain K1[2,0,1,0]");
+    assert_contains(x->last, "What `update` did to K1[2,0,1,0]");
     fx_free(x);
 }
 

@@ -143,7 +143,7 @@ static int parse_header(const char *path, const char *h, NpyArray *a, char *err)
                         "convert with a.astype('<f8')", path, descr);
     if (fortran)
         return util_err(err, "%s: the array is in Fortran order; save it with np.ascontiguousarray(a)", path);
-    if (a->ndim < 1 || a->ndim > 4)
+    if (a->ndim < 1 || a->ndim == 3 || a->ndim > 4)
         return util_err(err, "%s: the array has %d dimensions; a tensor here has 1, 2 or 4", path, a->ndim);
     a->shape[0] = a->dims[0];
     a->shape[1] = 1;

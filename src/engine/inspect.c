@@ -267,13 +267,18 @@ void inspect_gradcheck_free(GradcheckResult *r)
 static int parse_param(const Model *m, const char *name, int *k, bool *bias, char *err)
 {
     TensorName tn;
+    bool conv = nn_has_conv(m);
     if (!tensor_name_parse(name, &tn) || !tensor_is_param(&tn))
-        return util_err(err, "gradcheck checks parameters, and '%s' is not one: give a weight (W1, or K1 of a "
-                        "conv layer) or a bias, or nothing to check them all", name);
+        return conv ? util_err(err, "gradcheck checks parameters, and '%s' is not one: give a weight (K1 of a conv "
+                               "layer, W of a dense one) or a bias, or nothing to check them all", name)
+                    : util_err(err, "gradcheck checks parameters, and '%s' is not one: give W1..W%d or b1..b%d, or "
+                               "nothing to check them all", name, m->n_layers, m->n_layers);
     long v = tn.layer;
     if (v > m->n_layers)
-        return util_err(err, "%s: this model has %d layer%s, so layer numbers go from 1 to %d", name,
-                        m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
+        return conv ? util_err(err, "%s: this model has %d layers, so layer numbers go from 1 to %d", name,
+                               m->n_layers, m->n_layers)
+                    : util_err(err, "%s: this model has %d layer%s, so parameters go from W1 to W%d", name,
+                               m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
     const LayerDesc *d = layer_desc(&m->layer[v - 1]);
     if (tn.kind != d->weight && tn.kind != d->bias)
         return util_err(err, "%s: layer %ld is a %s layer, whose parameters are %c%ld and %c%ld", name, v, d->name,

@@ -277,6 +277,20 @@ static void save_load_npy(void **state)
     char line[256];
     snprintf(line, sizeof line, "import K1 %s", path("w2.npy"));
     assert_contains(refused(x, line), "has shape (6, 1, 3, 3), as torch's Conv2d.weight");
+    /* a 4-D kernel numpy wrote imports exactly and exports byte for byte */
+    ok(x, "import K1 tests/golden/npy/k4.npy");
+    for (int i = 0; i < 54; i++)
+        assert_true(x->c.s->model->params[i] == (double)i / 7 - 3);
+    run_path(x, "export K1", "k4.npy");
+    FILE *ours = fopen(path("k4.npy"), "rb"), *np = fopen("tests/golden/npy/k4.npy", "rb");
+    assert_non_null(ours);
+    assert_non_null(np);
+    static unsigned char bo[4096], bn[4096];
+    size_t no = fread(bo, 1, sizeof bo, ours), nn = fread(bn, 1, sizeof bn, np);
+    fclose(ours);
+    fclose(np);
+    assert_int_equal(no, nn);
+    assert_memory_equal(bo, bn, no);
     run_path(x, "export c1", "c1.npy");
     run_path(x, "import c1", "c1.npy");
     fx_free(x);
@@ -312,7 +326,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    const char *names[] = {"cnn.plsave", "k1.npy", "w2.npy", "c1.npy"};
+    const char *names[] = {"cnn.plsave", "k1.npy", "w2.npy", "c1.npy", "k4.npy"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         unlink(path(names[i]));
     return rmdir(dir);

@@ -655,7 +655,10 @@ static void diag_cells(const Diagnosis *d, int k, char *shape, char *dead, char 
 {
     const LayerDiag *ld = &d->layer[k - 1];
     bool out_layer = k == d->n_layers;
-    snprintf(shape, n, "%d×%d", ld->n_in, ld->n_out);
+    if (ld->ndim == 4) /* a conv kernel */
+        snprintf(shape, n, "%d×%d×%d×%d", ld->dims[0], ld->dims[1], ld->dims[2], ld->dims[3]);
+    else
+        snprintf(shape, n, "%d×%d", ld->n_in, ld->n_out);
     count_of(ld->dead, ld->n_out, !out_layer && (ld->act == ACT_RELU || ld->act == ACT_LEAKY_RELU), dead, n);
     count_of(ld->saturated, ld->n_out, !out_layer && (ld->act == ACT_SIGMOID || ld->act == ACT_TANH), sat, n);
 }

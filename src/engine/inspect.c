@@ -752,6 +752,7 @@ int inspect_diagnose(Session *s, Diagnosis *d, char *err)
         bool conv = ly->kind == LAYER_CONV;
         ld->n_in = conv ? wv.cols : ly->n_in;
         ld->n_out = conv ? ly->c_out : ly->n_out;
+        ld->ndim = layer_weight_shape(ly, ld->dims);
         ld->act = ly->act;
         measure_units(m, k - 1, p.rows, ld);
         ld->grad_norm = mat_norm(m->grads + ly->w_off, nw);

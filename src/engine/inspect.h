@@ -129,7 +129,9 @@ const char *inspect_kink_name(Kink k); /* "relu", "hinge", ... */
 
 /* One layer's numbers on the current batch. */
 typedef struct LayerDiag {
-    int n_in, n_out;      /* W is (n_in, n_out) */
+    int n_in, n_out;      /* W is (n_in, n_out); a conv layer's kernel as (c_in·k·k, c_out): units are filters */
+    int ndim;             /* 4 for a conv kernel, with its shape in dims; else 2 */
+    int dims[4];
     Act act;              /* activation (identity for the output layer) */
     double a_mean, a_std; /* mean and standard deviation of A over batch and units */
     int dead;             /* units never active on the batch (relu: A = 0, leaky_relu: Z < 0) */

@@ -623,8 +623,15 @@ int session_init(Session *s, const InitConfig *c, const char *param, char *err)
         bool bias;
         if (!parse_param(param, m, &k, &bias)) {
             free(backup);
-            return util_err(err, "'%s' is not a parameter of this model: it has W1..W%d and b1..b%d",
-                            param, m->n_layers, m->n_layers);
+            char list[160] = "";
+            for (int q = 1; q <= m->n_layers && strlen(list) < sizeof list - 16; q++) {
+                const LayerDesc *d = layer_desc(&m->layer[q - 1]);
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%c%d %c%d", q > 1 ? ", " : "",
+                         d->weight, q, d->bias, q);
+            }
+            return nn_has_conv(m) ? util_err(err, "'%s' is not a parameter of this model: it has %s", param, list)
+                                  : util_err(err, "'%s' is not a parameter of this model: it has W1..W%d and b1..b%d",
+                                             param, m->n_layers, m->n_layers);
         }
         rc = init_tensor(s, m, k, bias, c, err);
     } else {

@@ -15,6 +15,35 @@
 #include <math.h>
 #include <unistd.h>
 
+/* Completion candidates. */
+typedef struct Cands {
+    char w[256][48];
+    int n;
+} Cands;
+
+static void add_cand(void *ctx, const char *word)
+{
+    Cands *c = ctx;
+    if (c->n < 256)
+        snprintf(c->w[c->n++], 48, "%s", word);
+}
+
+static bool has(const Cands *c, const char *word)
+{
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->w[i], word) == 0)
+            return true;
+    return false;
+}
+
+static void complete(Session *s, const char *line, Cands *c)
+{
+    c->n = 0;
+    const char *sp = strrchr(line, ' ');
+    int start = sp ? (int)(sp - line) + 1 : 0;
+    cmd_complete(s, line, start, line + start, add_cand, c);
+}
+
 /* The digits as 1×8×8 images. */
 static void load_digits(Fx *x)
 {
@@ -86,6 +115,15 @@ static void counts_and_refusals(void **state)
     assert_contains(x->last, "W3     24×12");
     ok(x, "hypers");
     assert_contains(x->last, "cnn conv=4:4,6:3 pool=2 pad=same hidden=12,8 act=relu");
+    static Cands cd;
+    complete(x->c.s, "model c", &cd);
+    assert_true(has(&cd, "cnn"));
+    complete(x->c.s, "model cnn conv=8:3 ", &cd);
+    assert_true(has(&cd, "pool=") && has(&cd, "hidden=") && has(&cd, "pad="));
+    complete(x->c.s, "gradcheck ", &cd);
+    assert_true(has(&cd, "K1") && has(&cd, "c2") && has(&cd, "W3") && !has(&cd, "W1"));
+    complete(x->c.s, "show ", &cd);
+    assert_true(has(&cd, "K2") && has(&cd, "b5"));
     fx_free(x);
 }
 
@@ -202,6 +240,9 @@ static void instruments(void **state)
                 dot += m->params[a * 9 + j] * m->params[b * 9 + j];
             assert_true(fabs(dot - (a == b)) < 1e-12);
         }
+    ok(x, "diagnose");
+    assert_contains(x->last, "4×1×3×3");
+    assert_contains(x->last, "3×4×2×2");
     ok(x, "set optimizer adam");
     ok(x, "step");
     ok(x, "state K1");

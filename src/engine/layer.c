@@ -293,24 +293,26 @@ size_t layer_scratch(const Layer *l, int rows)
 
 void layer_pool_forward(const Layer *l, const double *a, int rows, double *p, double *idx)
 {
-    int H = l->h_out, W = l->w_out;
+    int W = l->w_out;
+    size_t HW = (size_t)l->h_out * (size_t)W;
     for (int r = 0; r < rows; r++) {
         const double *ar = a + (size_t)r * (size_t)l->n_map;
         double *pr = p + (size_t)r * (size_t)l->n_out, *ir = idx + (size_t)r * (size_t)l->n_out;
         for (int c = 0; c < l->c_out; c++)
-            for (int i = 0; i < l->h_pool; i++)
-                for (int j = 0; j < l->w_pool; j++) {
-                    size_t best = (size_t)c * (size_t)H * (size_t)W + (size_t)(2 * i * W + 2 * j);
-                    for (int di = 0; di < 2; di++)
-                        for (int dj = 0; dj < 2; dj++) {
-                            size_t at = (size_t)c * (size_t)H * (size_t)W + (size_t)((2 * i + di) * W + 2 * j + dj);
-                            if (ar[at] > ar[best] || isnan(ar[at])) /* torch's CPU rule */
-                                best = at;
-                        }
-                    size_t o = (size_t)c * (size_t)l->h_pool * (size_t)l->w_pool + (size_t)(i * l->w_pool + j);
-                    pr[o] = ar[best];
-                    ir[o] = (double)best;
+            for (int i = 0; i < l->h_pool; i++) {
+                size_t top = (size_t)c * HW + (size_t)(2 * i * W); /* the window's top row in A's row */
+                for (int j = 0; j < l->w_pool; j++, pr++, ir++) {
+                    /* scan order: (0,0) (0,1) (1,0) (1,1); a later value wins only when larger, or NaN */
+                    size_t at[4] = {top + (size_t)(2 * j), top + (size_t)(2 * j + 1), top + (size_t)(W + 2 * j),
+                                    top + (size_t)(W + 2 * j + 1)};
+                    size_t best = at[0];
+                    for (int q = 1; q < 4; q++)
+                        if (ar[at[q]] > ar[best] || ar[at[q]] != ar[at[q]]) /* torch's CPU rule */
+                            best = at[q];
+                    *pr = ar[best];
+                    *ir = (double)best;
                 }
+            }
     }
 }
 

@@ -140,13 +140,18 @@ typedef struct FindCtx {
     const char *id;    /* as typed: the whole id or its unique start */
     char *line;        /* owned copy of the run found */
     int matches;
+    long at;           /* >= 0: the run at this place in the log instead (from -N) */
 } FindCtx;
 
 static void find_one(void *ctx, long i, const char *run)
 {
-    (void)i;
     FindCtx *f = ctx;
     char id[RUN_ID_LEN];
+    if (f->at >= 0) {
+        if (i == f->at && f->matches++ == 0)
+            f->line = strdup(run);
+        return;
+    }
     if (!json_get_str(json_get(run, "id"), id, sizeof id) || strncmp(id, f->id, strlen(f->id)) != 0)
         return;
     if (strcmp(id, f->id) == 0 && f->matches) { /* an exact match wins over earlier prefixes */
@@ -158,11 +163,23 @@ static void find_one(void *ctx, long i, const char *run)
         f->line = strdup(run);
 }
 
-/* The run whose id is id or starts with it; owned, NULL with c->err. */
+/* The run whose id is id or starts with it, or -N: the N-th latest (-1
+ * the latest); owned, NULL with c->err. */
 static char *find_run(CmdCtx *c, const char *id)
 {
-    FindCtx f = {id, NULL, 0};
-    long bad;
+    FindCtx f = {id, NULL, 0, -1};
+    long bad, back;
+    if (id[0] == '-') {
+        long n = 0;
+        if (!util_parse_long(id + 1, 1, 1000000000L, &back))
+            return cmd_fail(c, "'%s': -N names the N-th latest run (-1 the latest, -2 the one before)", id), NULL;
+        if (each_run(c, count_one, &n, &bad) != 0)
+            return NULL;
+        if (back > n)
+            return cmd_fail(c, "there %s only %ld run%s in the log, so no %s", n == 1 ? "is" : "are", n,
+                            n == 1 ? "" : "s", id), NULL;
+        f.at = n - back;
+    }
     if (each_run(c, find_one, &f, &bad) != 0)
         return NULL;
     if (f.matches == 1 && f.line)

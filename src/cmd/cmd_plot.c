@@ -1117,7 +1117,7 @@ static void add_param(void *ctx, const char *name)
 {
     const AddCtx *a = ctx;
     TensorName tn;
-    if (tensor_name_parse(name, &tn) && (tn.kind == 'W' || tn.kind == 'b') && !tn.grad)
+    if (tensor_name_parse(name, &tn) && tensor_is_param(&tn) && !tn.grad)
         a->add(a->ctx, name);
 }
 

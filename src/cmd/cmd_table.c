@@ -46,7 +46,8 @@ const Cmd cmd_table[] = {
      "data show [ROWS]     the first rows (default 10)\n"
      "Examples: data moons n=300 noise=0.2\n"
      "          data load cancer.csv target=diagnosis drop=id sep=;", cmd_data, cmd_complete_data, NULL, NULL, NULL},
-    {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME] [dropout=P[,P2...]]",
+    {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME] [dropout=P[,P2...]]"
+     " | cnn conv=C:K[,C:K...] [pool=2] [hidden=H[,H...]] [act=NAME] [pad=0|same]",
      "build a model sized from the data",
      "linear     one dense layer (regression, or raw scores for classes)\n"
      "logistic   one dense layer, one output, for two classes (bce loss)\n"
@@ -63,10 +64,21 @@ const Cmd cmd_table[] = {
      "bce sigmoid, ce softmax. Layer k computes Z = X·W + b, A = act(Z); Wk is\n"
      "(inputs × outputs). Parameters start from `set init` (default auto: He before\n"
      "relu-like layers, Xavier otherwise; biases zero) and the optimizer starts fresh.\n"
-     "Example: model mlp 16 8 act=tanh      model mlp 32 16 dropout=0.5,0.2", cmd_model, cmd_complete_model, NULL, NULL, NULL},
+     "cnn        on image data (data digits, data load FILE image=HxW): conv layers of C\n"
+     "           filters K×K (stride 1) each followed by act and, with pool=2, a 2×2\n"
+     "           max pool; then dense layers of the hidden= widths and the output.\n"
+     "           pad=0 (default) shrinks a map by K-1, pad=same keeps its size (torch's\n"
+     "           padding='same'). Kernels Kk are (C_out, C_in, K, K) as torch's Conv2d,\n"
+     "           biases ck; maps Zk Ak (and Pk after a pool) are (rows, C, H, W), and\n"
+     "           layers are numbered across conv and dense: conv=8:3 hidden=32 has K1 c1,\n"
+     "           W2 b2, W3 b3. Initializers use torch's conv fans (C_in·K·K, C_out·K·K).\n"
+     "Example: model mlp 16 8 act=tanh      model mlp 32 16 dropout=0.5,0.2\n"
+     "         model cnn conv=8:3 pool=2 hidden=32", cmd_model, cmd_complete_model, NULL, NULL, NULL},
     {"params", 0, 0, 0, "params", "table of parameters: name, shape, count, initializer, total",
      "Every parameter tensor with its shape, how many numbers it holds and how\n"
-     "it was initialised. A dense 10→5 layer is W 10×5 = 50 plus b 5: 55.", cmd_params, NULL, NULL, NULL, NULL},
+     "it was initialised. A dense 10→5 layer is W 10×5 = 50 plus b 5: 55. A conv\n"
+     "layer's count is shown beside what a dense layer from the same input to the\n"
+     "same output would need: its K×K filters are shared by every position.", cmd_params, NULL, NULL, NULL, NULL},
     {"hypers", 0, 0, 0, "hypers", "every hyperparameter and its value",
      "Hyperparameters are what you choose (optimizer and its settings, loss, batch\n"
      "size, shuffling, seed, initializer, architecture); parameters are what the\n"

@@ -21,7 +21,7 @@
 #include "session.h"
 
 #define PERSIST_MAGIC "PLABSAVE"
-#define PERSIST_VERSION 1u
+#define PERSIST_VERSION 2u /* 2: a cnn (section CONV); files without one are written as 1 */
 
 /* Writes s to path atomically (a temporary file beside it, synced, then
  * renamed): 0, or an ErrCode with err and any earlier file as it was. */

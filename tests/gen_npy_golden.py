@@ -6,7 +6,7 @@ numpy.save (Debian's python3-numpy) and a weight trained by PyTorch 1.13
 Run from the repository root with /usr/bin/python3; it writes
 tests/golden/npy/. CI has no Python, so the output is committed.
 
-  w.npy, b.npy, col.npy   arrays numpy wrote: paramlab imports them, exports
+  w.npy, b.npy, col.npy, k4.npy (a 4-D conv kernel) arrays numpy wrote: paramlab imports them, exports
                           them again, and the files must be byte for byte
                           these (same header, padding and data).
   bad_*.npy               what the reader refuses: Fortran order, float32,
@@ -28,6 +28,7 @@ w = np.array([[0.1, -0.0, 1e-300, 2.5], [-7.25, 1 / 3, 5e-324, 1e300], [3.0, -2.
 np.save(out + "w.npy", w)                       # (3, 4)
 np.save(out + "b.npy", np.array([0.5, -1.5, 0.1, 2.0]))  # (4,)
 np.save(out + "col.npy", np.arange(12, dtype="<f8").reshape(12, 1) / 7)  # (12, 1)
+np.save(out + "k4.npy", np.arange(54, dtype="<f8").reshape(6, 1, 3, 3) / 7 - 3)  # a conv kernel (C_out, C_in, K, K)
 
 np.save(out + "bad_fortran.npy", np.asfortranarray(np.arange(12.0).reshape(3, 4)))
 np.save(out + "bad_f4.npy", np.zeros((3, 4), dtype="<f4"))

@@ -14,12 +14,23 @@
 
 int npy_write(FILE *f, const double *v, int rows, int cols, bool vector)
 {
-    char head[256];
-    int n = vector ? snprintf(head, sizeof head, "{'descr': '<f8', 'fortran_order': False, 'shape': (%d,), }", cols)
-                   : snprintf(head, sizeof head, "{'descr': '<f8', 'fortran_order': False, 'shape': (%d, %d), }",
-                              rows, cols);
+    int dims[2] = {vector ? cols : rows, cols};
+    return npy_write_shape(f, v, vector ? 1 : 2, dims);
+}
+
+int npy_write_shape(FILE *f, const double *v, int ndim, const int *dims)
+{
+    char head[256], shape[128];
+    size_t total = 1, sl = 0;
+    for (int i = 0; i < ndim; i++) {
+        sl += (size_t)snprintf(shape + sl, sizeof shape - sl, "%s%d", i ? ", " : "", dims[i]);
+        total *= (size_t)dims[i];
+    }
+    if (ndim == 1)
+        snprintf(shape + sl, sizeof shape - sl, ",");
+    int n = snprintf(head, sizeof head, "{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }", shape);
     char first[24];
-    int digits = snprintf(first, sizeof first, "%d", vector ? cols : rows);
+    int digits = snprintf(first, sizeof first, "%d", dims[0]);
     for (int i = digits; i < NPY_GROWTH; i++)
         head[n++] = ' ';
     int pad = NPY_ALIGN - (10 + n + 1) % NPY_ALIGN;
@@ -29,7 +40,6 @@ int npy_write(FILE *f, const double *v, int rows, int cols, bool vector)
     unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(n & 0xff), (unsigned char)(n >> 8)};
     if (fwrite(pre, 1, 10, f) != 10 || fwrite(head, 1, (size_t)n, f) != (size_t)n)
         return -1;
-    size_t total = (size_t)rows * (size_t)cols;
     for (size_t i = 0; i < total; i++) {
         uint64_t u;
         memcpy(&u, &v[i], 8);
@@ -75,16 +85,14 @@ static const char *shape_of(const char *p, NpyArray *a)
     a->ndim = 0;
     p = skip(p);
     while (*p != ')') {
-        if (!isdigit((unsigned char)*p) || a->ndim == 3)
+        if (!isdigit((unsigned char)*p) || a->ndim == 4)
             return NULL;
         char *end;
         errno = 0;
         long v = strtol(p, &end, 10);
         if (errno || v > NPY_MAX_VALUES)
             return NULL;
-        if (a->ndim < 2)
-            a->shape[a->ndim] = v;
-        a->ndim++;
+        a->dims[a->ndim++] = v;
         p = skip(end);
         if (*p == ',')
             p = skip(p + 1);
@@ -135,10 +143,15 @@ static int parse_header(const char *path, const char *h, NpyArray *a, char *err)
                         "convert with a.astype('<f8')", path, descr);
     if (fortran)
         return util_err(err, "%s: the array is in Fortran order; save it with np.ascontiguousarray(a)", path);
-    if (a->ndim < 1 || a->ndim > 2)
-        return util_err(err, "%s: the array has %d dimensions; a tensor here has 1 or 2", path, a->ndim);
-    if (a->ndim == 1)
-        a->shape[1] = 1;
+    if (a->ndim < 1 || a->ndim == 3 || a->ndim > 4)
+        return util_err(err, "%s: the array has %d dimensions; a tensor here has 1, 2 or 4", path, a->ndim);
+    a->shape[0] = a->dims[0];
+    a->shape[1] = 1;
+    for (int i = 1; i < a->ndim; i++) {
+        a->shape[1] *= a->dims[i];
+        if (a->shape[1] > NPY_MAX_VALUES)
+            return util_err(err, "%s: the array is too large", path);
+    }
     if (a->shape[0] * a->shape[1] > NPY_MAX_VALUES)
         return util_err(err, "%s: the array is too large", path);
     return 0;

@@ -109,28 +109,49 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
         free(owned);
         return argv[2][0] ? -1 : cmd_fail(c, "export needs a file name, as in `export %s %s`", t.name, example);
     }
-    AFile a;
-    if (cmd_policy_may_write(c, argv[2]) != 0 || afile_open(&a, argv[2], c->err) != 0) {
+    int may = cmd_policy_may_write(c, argv[2]);
+    AFile a = {0};
+    char *bytes = NULL;
+    size_t nbytes = 0;
+    if (may < 0 || (may == 0 && afile_open(&a, argv[2], c->err) != 0)) {
         free(owned);
         return -1;
     }
-    if (npy) {
-        if (npy_write(a.f, t.data, t.rows, t.cols, t.vector) != 0) {
-            int e = errno;
-            free(owned);
-            afile_abort(&a);
-            return cmd_fail(c, "%s: cannot write: %s; any earlier file is as it was", argv[2], strerror(e));
-        }
-    } else {
+    FILE *to = may == 0 ? a.f : open_memstream(&bytes, &nbytes); /* there already: compared, not replaced */
+    int werr = 0;
+    int nd = t.ndim == 4 ? 4 : t.vector ? 1 : 2;
+    int dims[4] = {t.vector ? t.cols : t.rows, t.cols, 0, 0};
+    if (t.ndim == 4)
+        memcpy(dims, t.dims, sizeof dims);
+    if (!to)
+        werr = ENOMEM;
+    else if (npy && npy_write_shape(to, t.data, nd, dims) != 0)
+        werr = errno ? errno : EIO;
+    else if (!npy)
         for (int i = 0; i < t.rows; i++)
             for (int j = 0; j < t.cols; j++)
-                fprintf(a.f, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
-    }
+                fprintf(to, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
     free(owned);
-    if (afile_commit(&a, c->err) != 0)
+    if (may == 1) {
+        char msg[ERR_LEN];
+        snprintf(msg, sizeof msg, "%s", c->err);
+        if (to)
+            fclose(to);
+        int same = !werr && bytes ? cmd_policy_same(c, argv[2], bytes, nbytes) : -1;
+        free(bytes);
+        if (same != 0)
+            return cmd_fail(c, "%s", msg);
+    } else if (werr) {
+        afile_abort(&a);
+        return cmd_fail(c, "%s: cannot write: %s; any earlier file is as it was", argv[2], strerror(werr));
+    } else if (afile_commit(&a, c->err) != 0) {
         return -1;
+    }
     cmd_policy_wrote(c, argv[2]);
-    if (t.vector)
+    if (t.ndim == 4)
+        cmd_out(c, "wrote %s (%d×%d×%d×%d) to %s %s\n", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], argv[2],
+                npy ? "as NumPy float64, C order, 4-D" : "with full precision, one row per first index");
+    else if (t.vector)
         cmd_out(c, "wrote %s (%d values) to %s %s\n", t.name, t.cols, argv[2],
                 npy ? "as NumPy float64, shape (n,)" : "with full precision");
     else
@@ -195,7 +216,7 @@ static int read_csv(CmdCtx *c, const char *path, NpyArray *a)
         free(v);
         return -1;
     }
-    *a = (NpyArray){2, {rows, cols}, v};
+    *a = (NpyArray){2, {rows, cols}, {rows, cols, 0, 0}, v};
     return 0;
 }
 
@@ -212,12 +233,19 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
     if (npy ? npy_read(argv[2], &a, c->err) != 0 : read_csv(c, argv[2], &a) != 0)
         return -1;
     bool fits = t.vector ? (a.ndim == 1 || a.shape[0] == 1 || a.shape[1] == 1) && a.shape[0] * a.shape[1] == t.cols
-                         : a.ndim == 2 && a.shape[0] == t.rows && a.shape[1] == t.cols;
-    char have[48];
+              : t.ndim == 4 ? (npy ? a.ndim == 4 && a.dims[0] == t.dims[0] && a.dims[1] == t.dims[1] &&
+                                         a.dims[2] == t.dims[2] && a.dims[3] == t.dims[3]
+                                   : a.ndim == 2 && a.shape[0] == t.rows && a.shape[1] == t.cols)
+                            : a.ndim == 2 && a.shape[0] == t.rows && a.shape[1] == t.cols;
+    char have[64];
     if (a.ndim == 1)
         snprintf(have, sizeof have, "(%ld,)", a.shape[0]);
-    else
+    else if (a.ndim == 2)
         snprintf(have, sizeof have, "(%ld, %ld)", a.shape[0], a.shape[1]);
+    else if (a.ndim == 3)
+        snprintf(have, sizeof have, "(%ld, %ld, %ld)", a.dims[0], a.dims[1], a.dims[2]);
+    else
+        snprintf(have, sizeof have, "(%ld, %ld, %ld, %ld)", a.dims[0], a.dims[1], a.dims[2], a.dims[3]);
     size_t n = (size_t)t.rows * t.cols;
     for (size_t i = 0; fits && i < n; i++)
         if (!isfinite(a.data[i])) {
@@ -227,6 +255,13 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
         }
     if (!fits) {
         free(a.data);
+        if (t.ndim == 4 && npy)
+            return cmd_fail(c, "%s has shape (%d, %d, %d, %d), as torch's Conv2d.weight, but %s holds %s; give a .npy "
+                            "of that shape", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], argv[2], have);
+        if (t.ndim == 4)
+            return cmd_fail(c, "%s is %d×%d×%d×%d: a CSV holds it as %d rows of %d values (or use a 4-D .npy), but "
+                            "%s holds %s", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], t.rows, t.cols,
+                            argv[2], have);
         if (t.vector)
             return cmd_fail(c, "%s has shape (%d,), but %s holds %s; give a file of %d values", t.name, t.cols,
                             argv[2], have, t.cols);
@@ -244,8 +279,21 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
 
 int cmd_save(CmdCtx *c, int argc, char **argv)
 {
-    if (cmd_policy_may_write(c, argv[1]) != 0 || persist_save(c->s, argv[1], c->err) != 0)
+    int may = cmd_policy_may_write(c, argv[1]);
+    if (may == 1) { /* there already: fine when it holds exactly this session */
+        unsigned char *p;
+        size_t n;
+        char msg[ERR_LEN];
+        snprintf(msg, sizeof msg, "%s", c->err);
+        if (persist_bytes(c->s, &p, &n, c->err) != 0)
+            return -1;
+        may = cmd_policy_same(c, argv[1], p, n);
+        free(p);
+        if (may != 0)
+            return cmd_fail(c, "%s", msg);
+    } else if (may != 0 || persist_save(c->s, argv[1], c->err) != 0) {
         return -1;
+    }
     cmd_policy_wrote(c, argv[1]);
     const Session *s = c->s;
     cmd_out(c, "saved the session to %s", argv[1]);
@@ -295,7 +343,8 @@ static void add_state_names(Session *s, CmdAddFn add, void *ctx)
     char name[64], p[16];
     for (int k = 1; k <= s->model->n_layers; k++)
         for (int b = 0; b < 2; b++) {
-            snprintf(p, sizeof p, "%c%d", b ? 'b' : 'W', k);
+            const LayerDesc *d = layer_desc(&s->model->layer[k - 1]);
+            snprintf(p, sizeof p, "%c%d", b ? d->bias : d->weight, k);
             for (int q = 0; q < s->optim->n_slots; q++) {
                 cmd_state_name(name, sizeof name, optim_slot_name(s->optim, q), p);
                 add(ctx, name);
@@ -319,7 +368,8 @@ CmdComplete cmd_complete_import(Session *s, int argi, char **w, int n, CmdAddFn 
     char p[16];
     for (int k = 1; s->model && k <= s->model->n_layers; k++)
         for (int b = 0; b < 2; b++) {
-            snprintf(p, sizeof p, "%c%d", b ? 'b' : 'W', k);
+            const LayerDesc *d = layer_desc(&s->model->layer[k - 1]);
+            snprintf(p, sizeof p, "%c%d", b ? d->bias : d->weight, k);
             add(ctx, p);
         }
     return COMPLETE_WORDS;

@@ -85,10 +85,13 @@ static void print_batch(CmdCtx *c, int rows)
 
 /* ---- gradcheck ---- */
 
-/* "W1[0,2]" or "b1[3]". */
+/* "W1[0,2]", "b1[3]" or "K1[0,0,1,2]". */
 static const char *element_name(const GcTensor *t, const GcElement *e, char *buf, size_t n)
 {
-    if (t->vector)
+    if (t->ndim == 4)
+        snprintf(buf, n, "%s[%d,%d,%d,%d]", t->name, e->row, e->col / (t->dims[2] * t->dims[3]),
+                 e->col / t->dims[3] % t->dims[2], e->col % t->dims[3]);
+    else if (t->vector)
         snprintf(buf, n, "%s[%d]", t->name, e->col);
     else
         snprintf(buf, n, "%s[%d,%d]", t->name, e->row, e->col);
@@ -124,6 +127,10 @@ static void print_kink(CmdCtx *c, const GcTensor *t, const GcElement *e, double 
     case KINK_L1:
         snprintf(text, sizeof text, "l1 kink: W%d[%d,%d] itself crosses 0, where |w| bends", e->kink_layer,
                  e->kink_row, e->kink_col);
+        break;
+    case KINK_POOL:
+        snprintf(text, sizeof text, "max pool switch: the maximum of window %d of P%d[%d,...] moves between p-h and "
+                 "p+h", e->kink_col, e->kink_layer, e->kink_row);
         break;
     case KINK_NONE:
         return;
@@ -337,9 +344,10 @@ CmdComplete cmd_complete_param(Session *s, int argi, char **words, int n,
         return COMPLETE_WORDS;
     char name[16];
     for (int k = 1; k <= s->model->n_layers; k++) {
-        snprintf(name, sizeof name, "W%d", k);
+        const LayerDesc *d = layer_desc(&s->model->layer[k - 1]);
+        snprintf(name, sizeof name, "%c%d", d->weight, k);
         add(ctx, name);
-        snprintf(name, sizeof name, "b%d", k);
+        snprintf(name, sizeof name, "%c%d", d->bias, k);
         add(ctx, name);
     }
     return COMPLETE_WORDS;
@@ -647,7 +655,10 @@ static void diag_cells(const Diagnosis *d, int k, char *shape, char *dead, char 
 {
     const LayerDiag *ld = &d->layer[k - 1];
     bool out_layer = k == d->n_layers;
-    snprintf(shape, n, "%d×%d", ld->n_in, ld->n_out);
+    if (ld->ndim == 4) /* a conv kernel */
+        snprintf(shape, n, "%d×%d×%d×%d", ld->dims[0], ld->dims[1], ld->dims[2], ld->dims[3]);
+    else
+        snprintf(shape, n, "%d×%d", ld->n_in, ld->n_out);
     count_of(ld->dead, ld->n_out, !out_layer && (ld->act == ACT_RELU || ld->act == ACT_LEAKY_RELU), dead, n);
     count_of(ld->saturated, ld->n_out, !out_layer && (ld->act == ACT_SIGMOID || ld->act == ACT_TANH), sat, n);
 }

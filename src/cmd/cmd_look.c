@@ -26,7 +26,7 @@ static int check_ref(CmdCtx *c, const char *ref)
     if (cmd_ref_sliced(&r))
         return cmd_ref_view(c, &t, &r, &v);
     size_t at;
-    return r.n == 0 ? 0 : cmd_element_index(c, &t, r.at[0].lo, r.n > 1 ? r.at[1].lo : -1, &at);
+    return r.n == 0 ? 0 : cmd_ref_index(c, &t, &r, &at);
 }
 
 /* show NAME [all] ...: every name given, "all" after one showing all of it. */

@@ -29,7 +29,13 @@ int cmd_forward(CmdCtx *c, int argc, char **argv)
     print_position(c);
     cmd_out(c, ", %d rows: X (%d×%d)", s->rows, s->rows, s->data->d);
     for (int k = 1; k <= m->n_layers; k++) {
-        if (k < m->n_layers)
+        const Layer *l = &m->layer[k - 1];
+        if (l->kind == LAYER_CONV) {
+            cmd_out(c, " → Z%d = conv(·, K%d) + c%d, A%d = %s(Z%d) (%d×%d×%d×%d)", k, k, k, k, act_name(l->act), k,
+                    s->rows, l->c_out, l->h_out, l->w_out);
+            if (l->pool)
+                cmd_out(c, " → P%d = maxpool(A%d) (%d×%d×%d×%d)", k, k, s->rows, l->c_out, l->h_pool, l->w_pool);
+        } else if (k < m->n_layers)
             cmd_out(c, " → Z%d, A%d = %s(Z%d) (%d×%d)", k, k, act_name(m->layer[k - 1].act), k, s->rows,
                 m->layer[k - 1].n_out);
         else
@@ -93,8 +99,10 @@ int cmd_backward(CmdCtx *c, int argc, char **argv)
     cmd_out(c, "backward: gradients");
     for (int k = 1; k <= m->n_layers; k++) {
         Mat w = nn_dweight(m, k), b = nn_dbias(m, k);
-        cmd_out(c, " dW%d (|dW%d| = %s) db%d (|db%d| = %s)%s", k, k, NUM(mat_norm(w.data, mat_size(&w))), k, k,
-            NUM(mat_norm(b.data, mat_size(&b))), k < m->n_layers ? "," : "");
+        const LayerDesc *d = layer_desc(&m->layer[k - 1]);
+        cmd_out(c, " d%c%d (|d%c%d| = %s) d%c%d (|d%c%d| = %s)%s", d->weight, k, d->weight, k,
+                NUM(mat_norm(w.data, mat_size(&w))), d->bias, k, d->bias, k, NUM(mat_norm(b.data, mat_size(&b))),
+                k < m->n_layers ? "," : "");
     }
     cmd_out(c, "\n");
     if (rc == 0 && s->clip.kind != CLIP_OFF)

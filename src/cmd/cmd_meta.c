@@ -30,21 +30,13 @@ static int expect_value(CmdCtx *c, const char *what, double *v)
         *v = session_eval_loss(s, true, &acc);
         return isnan(*v) ? cmd_fail(c, "loss: there is no data to evaluate") : 0;
     }
-    char name[32];
-    long i, j;
-    if (cmd_parse_ref(c, what, name, sizeof name, &i, &j) != 0)
-        return -1;
     Tensor t;
-    int rc = session_tensor(s, name, &t, c->err);
-    if (rc != 0)
-        return cmd_name_refused(c, name, rc);
-    size_t at = 0;
-    if (i >= 0) {
-        if (cmd_element_index(c, &t, i, j, &at) != 0)
-            return -1;
-    } else if ((size_t)t.rows * t.cols != 1) {
-        return cmd_fail(c, "%s has %d values; expect compares one number, as in %s[0,0]", name, t.rows * t.cols, name);
-    }
+    long el;
+    if (cmd_ref(c, what, &t, &el) != 0)
+        return -1;
+    size_t at = el >= 0 ? (size_t)el : 0;
+    if (el < 0 && (size_t)t.rows * t.cols != 1)
+        return cmd_fail(c, "%s has %d values; expect compares one number, as in %s[0,0]", what, t.rows * t.cols, what);
     *v = t.data[at];
     return 0;
 }

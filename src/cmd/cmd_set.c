@@ -122,9 +122,13 @@ int cmd_hypers(CmdCtx *c, int argc, char **argv)
     cmd_out(c, "\n");
     if (s->model) {
         cmd_out(c, "  %-10s %s", "model", s->model_kind);
+        for (int i = 0; i < s->conv.n_conv; i++)
+            cmd_out(c, "%s%d:%d", i ? "," : " conv=", s->conv.filters[i], s->conv.ksize[i]);
+        if (s->conv.n_conv)
+            cmd_out(c, " pool=%d pad=%s%s", s->conv.pool, s->conv.same ? "same" : "0", s->n_hidden ? " hidden=" : "");
         for (int i = 0; i < s->n_hidden; i++)
-            cmd_out(c, " %d", s->hidden[i]);
-        if (s->n_hidden)
+            cmd_out(c, s->conv.n_conv ? "%s%d" : "%s %d", s->conv.n_conv && i ? "," : "", s->hidden[i]);
+        if (s->n_hidden || s->conv.n_conv)
             cmd_out(c, " act=%s", act_name(s->act));
         cmd_out(c, "\n");
     }
@@ -533,6 +537,13 @@ int cmd_set(CmdCtx *c, int argc, char **argv)
     return st ? st->set(c, argc, argv) : set_hyper(c, argc, argv);
 }
 
+/* A word that names a parameter (W1 b1 K1 c1), whether or not it exists. */
+static bool is_param_word(const char *w)
+{
+    TensorName tn;
+    return tensor_name_parse(w, &tn) && tensor_is_param(&tn) && !tn.grad;
+}
+
 int cmd_init(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -550,9 +561,9 @@ int cmd_init(CmdCtx *c, int argc, char **argv)
         } else if (cmd_split_opt(argv[i], &key, &v)) {
             if (set_init_option(c, &ic, key, v) != 0)
                 return -1;
-        } else if (!param && (argv[i][0] == 'W' || argv[i][0] == 'b')) {
+        } else if (!param && is_param_word(argv[i])) {
             param = argv[i];
-        } else if (param && (argv[i][0] == 'W' || argv[i][0] == 'b')) {
+        } else if (param && is_param_word(argv[i])) {
             return cmd_fail(c, "init takes one parameter or all of them, not '%s' as well as '%s': run one `init` per "
                            "parameter", param, argv[i]);
         } else {
@@ -569,7 +580,8 @@ int cmd_init(CmdCtx *c, int argc, char **argv)
         return cmd_hint_add(s, rc, true, c->err);
     if (param) /* what the session used: auto means zeros for a bias, He or Xavier for a weight */
         cmd_out(c, "%s re-initialised with %s\n", param,
-                init_name(s->used_init[2 * (atoi(param + 1) - 1) + (param[0] == 'b')]));
+                init_name(s->used_init[2 * (atoi(param + 1) - 1) +
+                                       (param[0] == layer_desc(&s->model->layer[atoi(param + 1) - 1])->bias)]));
     else
         cmd_out(c, "every parameter re-initialised (%s weights, zero biases); optimizer state cleared, back to epoch 1, batch 1\n",
             init_name(ic.kind));
@@ -678,7 +690,7 @@ static void add_param(void *ctx, const char *name)
 {
     AddTo *to = ctx;
     TensorName tn;
-    if (tensor_name_parse(name, &tn) && (tn.kind == 'W' || tn.kind == 'b') && !tn.grad)
+    if (tensor_name_parse(name, &tn) && tensor_is_param(&tn) && !tn.grad)
         to->add(to->ctx, name);
 }
 

@@ -3,6 +3,8 @@
  * their completion. The hyperparameters are cmd_set.c's. */
 #include "cmd_handlers.h"
 
+#include "cmd_cnn.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,13 +376,16 @@ int cmd_model(CmdCtx *c, int argc, char **argv)
     Act act = ACT_RELU;
     const char *drop_arg = NULL;
     bool is_mlp = strcmp(kind, "mlp") == 0;
-    static const char *const kinds[] = {"linear", "logistic", "softmax", "mlp", NULL};
+    static const char *const kinds[] = {"linear", "logistic", "softmax", "mlp", "cnn", NULL};
+    if (strcmp(kind, "cnn") == 0)
+        return cmd_model_cnn(c, argc, argv);
     const char *acts[ACT_COUNT + 1];
     for (int a = 0; a < ACT_COUNT; a++)
         acts[a] = act_name((Act)a);
     acts[ACT_COUNT] = NULL;
     if (!is_mlp && strcmp(kind, "linear") && strcmp(kind, "logistic") && strcmp(kind, "softmax"))
-        return cmd_fail(c, "no model kind '%s'%s: use linear, logistic, softmax or mlp H1 [H2 ...] [act=NAME]", kind,
+        return cmd_fail(c, "no model kind '%s'%s: use linear, logistic, softmax, mlp H1 [H2 ...] [act=NAME] or cnn "
+                    "conv=C:K", kind,
                     CMD_DYM(kind, kinds, "model "));
     for (int i = 2; i < argc; i++) {
         char *k, *v;
@@ -460,6 +465,10 @@ int cmd_params(CmdCtx *c, int argc, char **argv)
     for (int k = 1; k <= m->n_layers; k++) {
         const Layer *ly = &m->layer[k - 1];
         char name[16], shape[32];
+        if (ly->kind == LAYER_CONV) {
+            cmd_params_conv(c, k);
+            continue;
+        }
         snprintf(name, sizeof name, "W%d", k);
         snprintf(shape, sizeof shape, "%d×%d", ly->n_in, ly->n_out);
         cmd_out(c, "%-6s %-13s %10d  %s\n", name, shape, ly->n_in * ly->n_out,
@@ -529,9 +538,11 @@ static void add_acts(CmdAddFn add, void *ctx)
 
 CmdComplete cmd_complete_model(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
-    static const char *const kinds[] = {"linear", "logistic", "softmax", "mlp", NULL};
+    static const char *const kinds[] = {"linear", "logistic", "softmax", "mlp", "cnn", NULL};
     if (argi == 1)
         cmd_add_list(kinds, add, ctx);
+    else if (strcmp(w[1], "cnn") == 0)
+        return cmd_complete_cnn(s, argi, w, n, add, ctx);
     else if (strcmp(w[1], "mlp") == 0) {
         add_acts(add, ctx);
         add(ctx, "dropout=");

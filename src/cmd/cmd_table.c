@@ -46,7 +46,8 @@ const Cmd cmd_table[] = {
      "data show [ROWS]     the first rows (default 10)\n"
      "Examples: data moons n=300 noise=0.2\n"
      "          data load cancer.csv target=diagnosis drop=id sep=;", cmd_data, cmd_complete_data, NULL, NULL, NULL},
-    {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME] [dropout=P[,P2...]]",
+    {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME] [dropout=P[,P2...]]"
+     " | cnn conv=C:K[,C:K...] [pool=2] [hidden=H[,H...]] [act=NAME] [pad=0|same]",
      "build a model sized from the data",
      "linear     one dense layer (regression, or raw scores for classes)\n"
      "logistic   one dense layer, one output, for two classes (bce loss)\n"
@@ -63,10 +64,21 @@ const Cmd cmd_table[] = {
      "bce sigmoid, ce softmax. Layer k computes Z = X·W + b, A = act(Z); Wk is\n"
      "(inputs × outputs). Parameters start from `set init` (default auto: He before\n"
      "relu-like layers, Xavier otherwise; biases zero) and the optimizer starts fresh.\n"
-     "Example: model mlp 16 8 act=tanh      model mlp 32 16 dropout=0.5,0.2", cmd_model, cmd_complete_model, NULL, NULL, NULL},
+     "cnn        on image data (data digits, data load FILE image=HxW): conv layers of C\n"
+     "           filters K×K (stride 1) each followed by act and, with pool=2, a 2×2\n"
+     "           max pool; then dense layers of the hidden= widths and the output.\n"
+     "           pad=0 (default) shrinks a map by K-1, pad=same keeps its size (torch's\n"
+     "           padding='same'). Kernels Kk are (C_out, C_in, K, K) as torch's Conv2d,\n"
+     "           biases ck; maps Zk Ak (and Pk after a pool) are (rows, C, H, W), and\n"
+     "           layers are numbered across conv and dense: conv=8:3 hidden=32 has K1 c1,\n"
+     "           W2 b2, W3 b3. Initializers use torch's conv fans (C_in·K·K, C_out·K·K).\n"
+     "Example: model mlp 16 8 act=tanh      model mlp 32 16 dropout=0.5,0.2\n"
+     "         model cnn conv=8:3 pool=2 hidden=32", cmd_model, cmd_complete_model, NULL, NULL, NULL},
     {"params", 0, 0, 0, "params", "table of parameters: name, shape, count, initializer, total",
      "Every parameter tensor with its shape, how many numbers it holds and how\n"
-     "it was initialised. A dense 10→5 layer is W 10×5 = 50 plus b 5: 55.", cmd_params, NULL, NULL, NULL, NULL},
+     "it was initialised. A dense 10→5 layer is W 10×5 = 50 plus b 5: 55. A conv\n"
+     "layer's count is shown beside what a dense layer from the same input to the\n"
+     "same output would need: its K×K filters are shared by every position.", cmd_params, NULL, NULL, NULL, NULL},
     {"hypers", 0, 0, 0, "hypers", "every hyperparameter and its value",
      "Hyperparameters are what you choose (optimizer and its settings, loss, batch\n"
      "size, shuffling, seed, initializer, architecture); parameters are what the\n"
@@ -369,7 +381,8 @@ const Cmd cmd_table[] = {
      "runs                 the latest runs: id, time, kind, data, model, optimizer,\n"
      "                     lr, batch, epochs, final training and validation loss, accuracy\n"
      "runs all             every run in the log\n"
-     "runs show ID         every field of one run and its epochs (the start of an id is enough)\n"
+     "runs show ID         every field of one run and its epochs (the start of an id is enough;\n"
+     "                     -1 is the latest run, -2 the one before, ...)\n"
      "runs compare ID ID   runs side by side and their loss curves on one chart\n"
      "runs dir [DIR]       where runs go, or send them to DIR\n"
      "README.md documents the fields, for pandas, a spreadsheet or gnuplot.",
@@ -391,8 +404,12 @@ const Cmd cmd_table[] = {
      "or `lesson FILE.md` starts one in a fresh session: its text, then its first block\n"
      "of commands, run with their output. Between blocks the prompt is yours: try\n"
      "anything. Enter on an empty line (or `next`) goes on; `redo` runs the block\n"
-     "again from the state it started from. The lessons are ./lessons, else the\n"
-     "installed ones.\n"
+     "again from the state it started from. When what you typed changed the state\n"
+     "(data, model, settings, training), Enter first says so once, and `redo` gets\n"
+     "the lesson's state back. At a question, `skip` or Enter shows the answer,\n"
+     "`redo` runs the block again and `quit` leaves (`help ask`). Prose longer than\n"
+     "the terminal waits for Enter between screens. The lessons are ./lessons, else\n"
+     "the installed ones.\n"
      "Example: lesson 1", cmd_lesson, cmd_complete_lesson, NULL, NULL, NULL},
     {"next", 0, 0, CMD_NOT_RECORDED, "next", "the lesson's next part: its text, then its block (also Enter)",
      "During a lesson: shows the text up to the next block of commands and runs\n"
@@ -419,14 +436,22 @@ const Cmd cmd_table[] = {
      "and says how many commands it holds. Starting a lesson (or `redo`) begins a\n"
      "fresh session, and the file starts over with it.\n"
      "Example: record my-session.plab ... record stop", cmd_record, cmd_complete_file, NULL, NULL, NULL},
-    {"ask", 2, -1, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "ask \"QUESTION\" ANSWER", "ask the learner a question (in lessons)",
-     "Shows the question and reads one answer: a number counts as right within a\n"
-     "relative 1e-9, text when it matches ignoring case and surrounding spaces.\n"
-     "ANSWER is the rest of the line and may list alternatives separated by |, as\n"
-     "in less|less likely. Right or wrong, the reply is short and gives the answer.\n"
-     "Where no one can answer (--check, run, batch) it prints the question and its\n"
-     "answer and goes on.\n"
-     "Example: ask \"How many parameters does a dense 10->5 layer have?\" 55", cmd_ask, NULL, cmd_ask_check, NULL, NULL},
+    {"ask", 2, -1, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "ask \"QUESTION\" ANSWER [tol=X] [hint=\"...\"] [why=\"...\"]",
+     "ask the learner a question (in lessons)",
+     "Shows the question and reads an answer. Words count ignoring case and the\n"
+     "spaces around them; ANSWER may list synonyms separated by |, as in no|n.\n"
+     "Numbers count as a person writes them (4,417  4 417  4_417), with a trailing %\n"
+     "when the answer is a percentage (written 87%, or the question says %), and\n"
+     "within tol=X when given (else a relative 1e-9). A wrong answer gets the hint=\n"
+     "sentence (without one: higher or lower for a number, the choices when the\n"
+     "question lists them in parentheses) and a second try; a second wrong answer\n"
+     "gets the answer and the why= sentence. At the answer prompt, `skip` or an\n"
+     "empty line shows the answer and goes on; inside a lesson's block `redo` runs\n"
+     "the block again from the lesson's state before it, and `quit` (or Ctrl-D)\n"
+     "leaves the lesson. Where no one can answer (--check, run, batch) it prints\n"
+     "the question and its answer and goes on.\n"
+     "Example: ask \"How many parameters does a dense 10->5 layer have?\" 55 hint=\"weights and biases\"",
+     cmd_ask, NULL, cmd_ask_check, NULL, NULL},
     {"pause", 0, 0, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "pause", "wait for Enter (in lessons)",
      "Waits until the learner presses Enter, so a block can be taken in steps.\n"
      "Where no one can answer (--check, run, batch) it does nothing.", cmd_pause, NULL, NULL, NULL, NULL},

@@ -16,7 +16,10 @@
 
 void cmd_print_tensor(CmdCtx *c, const Tensor *t, const char *what)
 {
-    cmd_print_view(c, t, what, NULL);
+    if (t->ndim == 4)
+        cmd_print_4d(c, t, what, true);
+    else
+        cmd_print_view(c, t, what, NULL);
 }
 
 /* What the rows and columns of a named tensor mean, for the heading. */
@@ -26,11 +29,22 @@ static const char *tensor_meaning(const Tensor *t)
     if (!tensor_name_parse(t->name, &tn))
         return NULL;
     switch (tn.kind) {
+    case 'K': return tn.grad ? "dL/dK: filter, input channel, kernel row, kernel column"
+                             : "filter, input channel, kernel row, kernel column (torch's Conv2d.weight)";
+    case 'c': return tn.grad ? "dL/dc: one per filter" : "one per filter";
+    case 'P': return tn.grad ? "dL/dP: row, channel, pooled row, pooled column"
+                             : "P = maxpool2x2(A): row, channel, pooled row, pooled column";
     case 'W': return tn.grad ? "dL/dW: row = input, column = neuron" : "row = input, column = neuron";
     case 'b': return tn.grad ? "dL/db: one per neuron" : "one per neuron";
-    case 'Z': return tn.grad ? "dL/dZ: row = sample in the batch, column = neuron"
+    case 'Z':
+        if (t->ndim == 4)
+            return tn.grad ? "dL/dZ: row, filter, map row, map column" : "Z = conv(X, K) + c: row, filter, map row, map column";
+        return tn.grad ? "dL/dZ: row = sample in the batch, column = neuron"
                              : "Z = X·W + b: row = sample in the batch, column = neuron";
-    case 'A': return tn.grad ? "dL/dA: row = sample in the batch, column = neuron"
+    case 'A':
+        if (t->ndim == 4)
+            return tn.grad ? "dL/dA: row, filter, map row, map column" : "A = act(Z), the feature maps: row, filter, map row, map column";
+        return tn.grad ? "dL/dA: row = sample in the batch, column = neuron"
                              : "A = act(Z): row = sample in the batch, column = neuron";
     case 'X': return "current batch: row = sample, column = feature";
     case 'Y': return "current batch: targets";
@@ -89,12 +103,26 @@ int cmd_parse_slice(CmdCtx *c, const char *ref, char *name, size_t n, CmdRef *r)
         return cmd_fail(c, "'%s': write an element as NAME[i,j] or NAME[i] (0-based), a slice as NAME[a:b, j]", ref);
     memcpy(idx, br + 1, il);
     idx[il] = '\0';
-    char *comma = strchr(idx, ',');
-    if (comma)
-        *comma = '\0';
-    char *part[2] = {trim(idx), comma ? trim(comma + 1) : NULL};
-    bool slice = strchr(part[0], ':') || (part[1] && strchr(part[1], ':'));
-    for (int k = 0; k < 2 && part[k]; k++, r->n++)
+    char *part[4] = {NULL, NULL, NULL, NULL};
+    int np = 0;
+    for (char *p = idx; p; np++) {
+        if (np == 4)
+            return cmd_fail(c, "'%s': at most four indices, as in K1[0,0,1,1]", ref);
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        part[np] = trim(p);
+        p = comma ? comma + 1 : NULL;
+    }
+    if (np == 3)
+        return cmd_fail(c, "'%s': give one, two or four indices, as in W1[0,1] or K1[0,0,1,1]", ref);
+    bool slice = false;
+    for (int k = 0; k < np; k++)
+        slice = slice || strchr(part[k], ':');
+    if (slice && np > 2)
+        return cmd_fail(c, "'%s': slices take one or two indices; a 4-D tensor is shown whole (show %s) or one "
+                        "element at a time (%s[0,0,1,1])", ref, name, name);
+    for (int k = 0; k < np && part[k]; k++, r->n++)
         if (!parse_index(part[k], &r->at[k]))
             return slice ? cmd_fail(c, "'%s': a slice is a:b with whole numbers (b excluded, either may be left "
                                        "out), as in %s[0:5, 0] or %s[:, 1]", ref, name, name)
@@ -118,6 +146,8 @@ int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, lon
         return -1;
     if (cmd_ref_sliced(&r))
         return cmd_fail(c, "'%s' is a slice; this needs one element, as in %s[0,1]", ref, name);
+    if (r.n > 2)
+        return cmd_fail(c, "'%s': this takes a name with one or two indices, as in %s[0,1]", ref, name);
     if (r.n > 0)
         *i = r.at[0].lo;
     if (r.n > 1)
@@ -144,6 +174,10 @@ static int index_range(const CmdIndex *x, int dim, long *lo, long *hi)
 
 int cmd_ref_view(CmdCtx *c, const Tensor *t, const CmdRef *r, CmdView *v)
 {
+    if (t->ndim == 4)
+        return cmd_fail(c, "%s is %d×%d×%d×%d: slices of a 4-D tensor are not taken; `show %s` shows it whole, "
+                        "%s[0,0,1,1] one element", t->name, t->dims[0], t->dims[1], t->dims[2], t->dims[3], t->name,
+                        t->name);
     *v = (CmdView){.sliced = true, .r0 = 0, .r1 = t->rows, .c0 = 0, .c1 = t->cols};
     const CmdIndex *rows = NULL, *cols = NULL;
     if (r->n == 1 && (t->vector || t->rows == 1))
@@ -189,19 +223,44 @@ int cmd_element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at)
     return 0;
 }
 
+int cmd_ref_index(CmdCtx *c, const Tensor *t, const CmdRef *r, size_t *at)
+{
+    if (t->ndim == 4) {
+        const int *d = t->dims;
+        if (r->n != 4)
+            return cmd_fail(c, "%s is %d×%d×%d×%d: give four indices, as in %s[0,0,1,1]", t->name, d[0], d[1], d[2],
+                            d[3], t->name);
+        size_t k = 0;
+        for (int q = 0; q < 4; q++) {
+            if (r->at[q].lo >= d[q])
+                return cmd_fail(c, "%s is %d×%d×%d×%d, so index %d goes from 0 to %d", t->name, d[0], d[1], d[2],
+                                d[3], q + 1, d[q] - 1);
+            k = k * (size_t)d[q] + (size_t)r->at[q].lo;
+        }
+        *at = k;
+        return 0;
+    }
+    if (r->n > 2)
+        return cmd_fail(c, "%s has %s, so it takes %s", t->name, t->vector ? "one dimension" : "two dimensions",
+                        t->vector ? "one index, as in [2]" : "two indices, as in [0,1]");
+    return cmd_element_index(c, t, r->n > 0 ? r->at[0].lo : -1, r->n > 1 ? r->at[1].lo : -1, at);
+}
+
 int cmd_ref(CmdCtx *c, const char *ref, Tensor *t, long *at)
 {
     char name[32];
-    long i, j;
-    if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+    CmdRef r;
+    if (cmd_parse_slice(c, ref, name, sizeof name, &r) != 0)
         return -1;
+    if (cmd_ref_sliced(&r))
+        return cmd_fail(c, "'%s' is a slice; this needs one element, as in %s[0,1]", ref, name);
     int rc = session_tensor(c->s, name, t, c->err);
     if (rc != 0)
         return cmd_name_refused(c, name, rc);
     *at = -1;
     size_t k;
-    if (i >= 0) {
-        if (cmd_element_index(c, t, i, j, &k) != 0)
+    if (r.n > 0) {
+        if (cmd_ref_index(c, t, &r, &k) != 0)
             return -1;
         *at = (long)k;
     }
@@ -226,8 +285,7 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
         cmd_print_view(c, &t, tensor_meaning(&t), &v);
         return 0;
     }
-    long i = r.n > 0 ? r.at[0].lo : -1, j = r.n > 1 ? r.at[1].lo : -1;
-    if (i < 0) {
+    if (r.n == 0) {
         TensorName tn;
         if (tensor_name_parse(name, &tn) && tn.kind == 's') {
             const ScalarDesc *d = session_scalar(tn.scalar);
@@ -241,11 +299,14 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
             cmd_out(c, "loss = %s\n", NUM(t.data[0]));
             return 0;
         }
-        cmd_print_view(c, &t, tensor_meaning(&t), &(CmdView){.all = all});
+        if (t.ndim == 4)
+            cmd_print_4d(c, &t, tensor_meaning(&t), all);
+        else
+            cmd_print_view(c, &t, tensor_meaning(&t), &(CmdView){.all = all});
         return 0;
     }
     size_t at;
-    if (cmd_element_index(c, &t, i, j, &at) != 0)
+    if (cmd_ref_index(c, &t, &r, &at) != 0)
         return -1;
     cmd_out(c, "%s = %s\n", ref, NUM(t.data[at]));
     return 0;
@@ -355,9 +416,12 @@ static int parse_literal(CmdCtx *c, const char *text, double *vals, size_t cap, 
 int cmd_assign(CmdCtx *c, char *lhs, char *rhs)
 {
     char name[32];
-    long i, j;
-    if (cmd_parse_ref(c, lhs, name, sizeof name, &i, &j) != 0)
+    CmdRef ref;
+    if (cmd_parse_slice(c, lhs, name, sizeof name, &ref) != 0)
         return -1;
+    if (cmd_ref_sliced(&ref))
+        return cmd_fail(c, "'%s' is a slice; assignment takes one element (%s[0,1] = 0.5) or the whole tensor "
+                        "(%s = [[..], ..])", lhs, name, name);
     Tensor t;
     int rc = session_tensor(c->s, name, &t, c->err);
     if (rc != 0)
@@ -368,10 +432,10 @@ int cmd_assign(CmdCtx *c, char *lhs, char *rhs)
                         "the seed and the step number", name, name);
     if (!t.editable)
         return cmd_fail(c, "%s cannot be edited: only parameters (W1, b1, ...) can; %s is computed from them", name, name);
-    if (i >= 0) {
+    if (ref.n > 0) {
         size_t at;
         double v;
-        if (cmd_element_index(c, &t, i, j, &at) != 0)
+        if (cmd_ref_index(c, &t, &ref, &at) != 0)
             return -1;
         if (!util_parse_double(rhs, &v))
             return cmd_fail(c, "%s needs a finite number, got '%s'", lhs, rhs);
@@ -393,6 +457,10 @@ int cmd_assign(CmdCtx *c, char *lhs, char *rhs)
     bool ok = (size_t)r * k == n && (r == t.rows || (t.vector && r == 1)) && k == t.cols;
     if (!ok) {
         free(vals);
+        if (t.ndim == 4)
+            return cmd_fail(c, "%s is %d×%d×%d×%d: write it as %d rows of %d numbers (row f holds filter f's "
+                            "values in [c,i,j] order), or import it from a .npy file", name, t.dims[0], t.dims[1],
+                            t.dims[2], t.dims[3], t.rows, t.cols);
         if (t.vector)
             return cmd_fail(c, "%s has %d values, but the literal has %d×%d; write [v, v, ...] with %d numbers", name,
                         t.cols, r, k, t.cols);

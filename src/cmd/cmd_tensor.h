@@ -14,13 +14,14 @@ typedef struct CmdIndex {
     bool open_lo, open_hi; /* ":b", "a:" */
     long lo, hi;           /* the index, or the slice's ends (may be negative) */
 } CmdIndex;
-/* The brackets of a reference: none, one or two indices. */
+/* The brackets of a reference: none, one, two or four indices. */
 typedef struct CmdRef {
     int n;           /* 0: the whole name */
-    CmdIndex at[2];
+    CmdIndex at[4];
 } CmdRef;
 
-/* The one grammar of references: "NAME", "NAME[i]", "NAME[i,j]" and the
+/* The one grammar of references: "NAME", "NAME[i]", "NAME[i,j]",
+ * "NAME[f,c,i,j]" (a 4-D tensor) and the
  * slices "NAME[a:b]", "NAME[a:b, j]", "NAME[:, j]", "NAME[1:]" into name
  * (n bytes) and r, without asking whether the name exists. -1 with
  * c->err on a malformed name or brackets. */
@@ -39,6 +40,14 @@ int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, lon
  * tensor ([i] is the column) and a one-column tensor take one index. -1
  * with c->err saying the valid range otherwise. */
 int cmd_element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at);
+/* The flat index of the element r names in t (no slices): one index for a
+ * vector, two for a matrix, four for a 4-D tensor (a conv kernel or a
+ * conv layer's maps). -1 with c->err saying the shape otherwise. */
+int cmd_ref_index(CmdCtx *c, const Tensor *t, const CmdRef *r, size_t *at);
+/* Prints a 4-D tensor as labelled 2-D blocks, one per pair of its first
+ * two indices ((f,c) of a kernel, (row,channel) of maps); all: every block
+ * (else the first ones that fit the screen). cmd_tensor4.c */
+void cmd_print_4d(CmdCtx *c, const Tensor *t, const char *what, bool all);
 /* Resolves "W1" or an element "W1[0,2]" / "b1[3]" that exists now: t
  * receives the tensor, *at the flat element index (-1 for a whole name).
  * -1 with c->err (with "did you mean") otherwise. */

@@ -162,8 +162,13 @@ const char *cmd_model_words(const Session *s, char *buf, size_t n)
 {
     const Model *m = s->model;
     size_t l = (size_t)snprintf(buf, n, "%s %d", s->model_kind, nn_inputs(m));
-    for (int k = 0; k < m->n_layers && l < n; k++)
-        l += (size_t)snprintf(buf + l, n - l, "→%d", m->layer[k].n_out);
+    for (int k = 0; k < m->n_layers && l < n; k++) {
+        const Layer *ly = &m->layer[k];
+        if (ly->kind == LAYER_CONV)
+            l += (size_t)snprintf(buf + l, n - l, "→conv%d:%d%s", ly->c_out, ly->ksize, ly->pool ? "+pool" : "");
+        else
+            l += (size_t)snprintf(buf + l, n - l, "→%d", ly->n_out);
+    }
     if (m->n_layers > 1 && l < n)
         snprintf(buf + l, n - l, " %s", act_name(s->act));
     return buf;

@@ -13,6 +13,7 @@
  * the terms left out add up to. Nothing in the session changes. */
 #include "explain.h"
 #include "cmd_grid.h"
+#include "explain_conv.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -240,6 +241,8 @@ static void input_name(const Model *m, int k, char *buf, size_t n)
 {
     if (k == 1)
         snprintf(buf, n, "X");
+    else if (m->p[k - 2])
+        snprintf(buf, n, "P%d", k - 1);
     else if (m->mask[k - 2])
         snprintf(buf, n, "(A%d⊙M%d)", k - 1, k - 1);
     else
@@ -773,6 +776,56 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
 
 /* ---- weights and biases ---- */
 
+/* The update of the element at r->at: the one `update` will make (after
+ * backward) or the one it made; -1 with c->err when neither can be shown. */
+static int replay_element(CmdCtx *c, const char *ref, const char *pname, Replay *r)
+{
+    Session *s = c->s;
+    const Model *m = s->model;
+    const Snapshot *h = session_snapshot(s, 0);
+    if (s->phase == PHASE_BACKWARD)
+        return replay(c, r, m->params, s->optim->state, s->optim->step, s->optim->mu_product);
+    if (!(s->grads_valid && h))
+        return need(c, ref, PHASE_BACKWARD, "the gradients of this batch");
+    r->done = true;
+    if (replay(c, r, h->params, h->opt_state, h->opt_step, h->mu_product) != 0)
+        return -1;
+    if (!(r->e.p1 == m->params[r->at]))
+        return cmd_fail(c, "explain %s: the last update can no longer be replayed (%s was edited or "
+                        "re-initialised, or the optimizer's settings changed since); run %s first to explain "
+                        "the next one", ref, pname,
+                        s->phase == PHASE_READY     ? "`forward`, `loss`, then `backward`"
+                        : s->phase == PHASE_FORWARD ? "`loss`, then `backward`"
+                                                    : "`backward`");
+    return 0;
+}
+
+/* A conv layer's kernel or bias element: what it does, its gradient over
+ * every position the filter visited, and its update. */
+static int explain_conv_param(CmdCtx *c, const char *ref)
+{
+    Session *s = c->s;
+    ConvElem e;
+    Replay r = {0};
+    char pname[48];
+    if (explain_conv_elem(c, ref, &e, &r.at, pname, sizeof pname) != 0 || replay_element(c, ref, pname, &r) != 0)
+        return -1;
+    explain_conv_describe(c, &e, pname);
+    if (r.done) {
+        const Snapshot *h = session_snapshot(s, 0);
+        cmd_out(c, "\nIts gradient d%s = %s comes from `backward` on ", pname, NUM(r.e.g));
+        write_position(c, h->batch_index, h->epoch);
+        cmd_out(c, ";\n`explain %s` between `backward` and `update` writes it out over the positions.\n", pname);
+    } else {
+        cmd_out(c, "\nIts gradient, after `backward` on ");
+        write_position(c, s->batch_index, s->epoch);
+        cmd_out(c, ":\n");
+        explain_conv_gradient(c, &e, pname);
+    }
+    write_update(c, &r, pname);
+    return 0;
+}
+
 static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, int j)
 {
     Session *s = c->s;
@@ -847,11 +900,37 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
 
 /* ---- the entry points ---- */
 
+/* Whether ref names a tensor of a conv layer (K c, or its maps): 1 for
+ * its parameters, 2 for its maps, 0 otherwise. */
+static int conv_ref(const Session *s, const char *ref)
+{
+    char name[16];
+    size_t n = strcspn(ref, "[");
+    TensorName tn;
+    if (n >= sizeof name || !s->model)
+        return 0;
+    memcpy(name, ref, n);
+    name[n] = '\0';
+    if (!tensor_name_parse(name, &tn) || tn.layer < 1 || tn.layer > s->model->n_layers)
+        return 0;
+    const Model *m = s->model;
+    bool conv = m->layer[tn.layer - 1].kind == LAYER_CONV;
+    if (tensor_is_param(&tn))
+        return conv ? 1 : 0;
+    return conv || tn.kind == 'P' ? 2 : 0;
+}
+
 int explain_run(CmdCtx *c, const char *ref)
 {
     Session *s = c->s;
     char name[16];
     long i, j;
+    int cv = conv_ref(s, ref);
+    if (cv == 1)
+        return explain_conv_param(c, ref);
+    if (cv == 2)
+        return cmd_fail(c, "explain writes out a conv layer's kernel and bias elements (`explain K1[0,0,1,1]`); its "
+                        "maps Z A P are shown whole by `show`, one element by `show NAME[r,c,i,j]`");
     if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
         return -1;
     TensorName tn;

@@ -203,29 +203,11 @@ static bool needs_fans(InitKind k)
            k == INIT_HE_NORMAL || k == INIT_LECUN_NORMAL || k == INIT_ORTHOGONAL;
 }
 
-int init_fill(const InitConfig *c, Act act, double *w, int rows, int cols,
-              bool is_bias, Rng *rng, char *err)
+/* Fills n values of w with kind k (resolved) given the fans; orthogonal
+ * works on w as an (orows, ocols) matrix. */
+static int fill(const InitConfig *c, InitKind k, double *w, size_t n, double fan_in, double fan_out, int orows,
+                int ocols, Rng *rng, char *err)
 {
-    if (init_check(c, err) != 0)
-        return -1;
-    if (rows < 0 || cols < 0)
-        return util_err(err, "cannot initialise a %d x %d tensor", rows, cols);
-    InitKind k = c->kind;
-    if (is_bias) {
-        if (k == INIT_AUTO)
-            k = INIT_ZEROS;
-        else if (needs_fans(k))
-            return util_err(err, "%s cannot initialise a bias: Fan in and fan out can not be "
-                                 "computed for tensor with fewer than 2 dimensions. For biases "
-                                 "use zeros, ones, constant, uniform or normal",
-                            init_name(k));
-    } else {
-        k = init_resolve(k, act);
-    }
-    size_t n = (size_t)rows * (size_t)cols;
-    if (n == 0)
-        return 0;
-    double fan_in = rows, fan_out = cols;
     double std, bound;
     switch (k) {
     case INIT_ZEROS:
@@ -262,8 +244,44 @@ int init_fill(const InitConfig *c, Act act, double *w, int rows, int cols,
         fill_normal(w, n, 0.0, 1.0 / sqrt(fan_in), rng);
         return 0;
     case INIT_ORTHOGONAL:
-        return fill_orthogonal(w, rows, cols, c->gain, rng, err);
+        return fill_orthogonal(w, orows, ocols, c->gain, rng, err);
     default:
         return util_err(err, "unknown initializer");
     }
+}
+
+int init_fill(const InitConfig *c, Act act, double *w, int rows, int cols,
+              bool is_bias, Rng *rng, char *err)
+{
+    if (init_check(c, err) != 0)
+        return -1;
+    if (rows < 0 || cols < 0)
+        return util_err(err, "cannot initialise a %d x %d tensor", rows, cols);
+    InitKind k = c->kind;
+    if (is_bias) {
+        if (k == INIT_AUTO)
+            k = INIT_ZEROS;
+        else if (needs_fans(k))
+            return util_err(err, "%s cannot initialise a bias: Fan in and fan out can not be "
+                                 "computed for tensor with fewer than 2 dimensions. For biases "
+                                 "use zeros, ones, constant, uniform or normal",
+                            init_name(k));
+    } else {
+        k = init_resolve(k, act);
+    }
+    size_t n = (size_t)rows * (size_t)cols;
+    if (n == 0)
+        return 0;
+    return fill(c, k, w, n, rows, cols, rows, cols, rng, err);
+}
+
+int init_fill_conv(const InitConfig *c, Act act, double *w, int c_out, int c_in, int k, Rng *rng, char *err)
+{
+    if (init_check(c, err) != 0)
+        return -1;
+    if (c_out < 1 || c_in < 1 || k < 1)
+        return util_err(err, "cannot initialise a %d x %d x %d x %d kernel", c_out, c_in, k, k);
+    int patch = c_in * k * k;
+    return fill(c, init_resolve(c->kind, act), w, (size_t)c_out * (size_t)patch, (double)patch,
+                (double)c_out * k * k, c_out, patch, rng, err);
 }

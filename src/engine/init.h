@@ -50,5 +50,10 @@ InitKind init_resolve(InitKind k, Act act);
  * is untouched then. */
 int init_fill(const InitConfig *c, Act act, double *w, int rows, int cols,
               bool is_bias, Rng *rng, char *err);
+/* Fills a conv kernel w (c_out, c_in, k, k) with the fans torch.nn.init
+ * computes for it: fan_in = c_in·k·k, fan_out = c_out·k·k; orthogonal
+ * makes the (c_out, c_in·k·k) matrix orthogonal, as torch flattens it.
+ * -1 with err on refusal (w untouched). */
+int init_fill_conv(const InitConfig *c, Act act, double *w, int c_out, int c_in, int k, Rng *rng, char *err);
 
 #endif

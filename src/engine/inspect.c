@@ -90,8 +90,9 @@ static double probe_loss(Probe *p, bool grad)
 
 const char *inspect_kink_name(Kink k)
 {
-    static const char *const names[] = {"none", "relu", "leaky_relu", "softplus", "hinge", "mae", "huber", "l1"};
-    return (unsigned)k <= KINK_HUBER ? names[k] : "?";
+    static const char *const names[] = {"none", "relu", "leaky_relu", "softplus", "hinge", "mae", "huber", "l1",
+                                        "max pool"};
+    return (unsigned)k <= KINK_POOL ? names[k] : "?";
 }
 
 bool inspect_gc_compare(double analytic, double numeric, double floor, double threshold, double *abs_err,
@@ -158,6 +159,7 @@ static int kink_side(Kink k, double v, double t, const Loss *l)
     case KINK_MAE:
     case KINK_HUBER: return loss_desc(l->kind)->kink_side(l, v, t);
     case KINK_L1:
+    case KINK_POOL:
     case KINK_NONE: break;
     }
     return 0;
@@ -167,7 +169,8 @@ static int kink_side(Kink k, double v, double t, const Loss *l)
 typedef struct KinkWatch {
     Kink kind[NN_MAX_LAYERS];   /* per layer: the kink its Z can cross */
     size_t off[NN_MAX_LAYERS];  /* offset of its copy in save */
-    double *save;               /* (rows * units of watched layers) Z at p + h */
+    size_t poff[NN_MAX_LAYERS]; /* offset of the pool's maxima in save (a pooled layer) */
+    double *save;               /* (rows * units of watched layers) Z at p + h, and where the maxima were */
     bool any;                   /* some layer is watched */
 } KinkWatch;
 
@@ -180,6 +183,9 @@ static int watch_open(KinkWatch *w, const Probe *p)
         w->kind[k] = k == m->n_layers - 1 ? loss_kink(p->loss.kind) : act_kink(m->layer[k].act);
         w->off[k] = n;
         if (w->kind[k] != KINK_NONE)
+            n += (size_t)p->rows * (size_t)m->layer[k].n_map;
+        w->poff[k] = n;
+        if (m->pidx[k])
             n += (size_t)p->rows * (size_t)m->layer[k].n_out;
     }
     w->any = n > 0;
@@ -190,9 +196,31 @@ static int watch_open(KinkWatch *w, const Probe *p)
 static void watch_save(KinkWatch *w, const Probe *p)
 {
     const Model *m = p->m;
-    for (int k = 0; k < m->n_layers; k++)
+    for (int k = 0; k < m->n_layers; k++) {
         if (w->kind[k] != KINK_NONE)
-            memcpy(w->save + w->off[k], m->z[k], sizeof(double) * (size_t)p->rows * (size_t)m->layer[k].n_out);
+            memcpy(w->save + w->off[k], m->z[k], sizeof(double) * (size_t)p->rows * (size_t)m->layer[k].n_map);
+        if (m->pidx[k])
+            memcpy(w->save + w->poff[k], m->pidx[k], sizeof(double) * (size_t)p->rows * (size_t)m->layer[k].n_out);
+    }
+}
+
+/* A pooled layer whose maximum moved to another place in its window
+ * between +h and -h: that is a kink of the max. */
+static bool watch_pool(const KinkWatch *w, const Probe *p, int k, GcElement *e)
+{
+    const Model *m = p->m;
+    int n_out = m->layer[k].n_out;
+    const double *plus = w->save + w->poff[k], *minus = m->pidx[k]; /* (rows, n_out) */
+    for (int i = 0; i < p->rows; i++)
+        for (int j = 0; j < n_out; j++)
+            if (plus[(size_t)i * (size_t)n_out + (size_t)j] != minus[(size_t)i * (size_t)n_out + (size_t)j]) {
+                e->kink = KINK_POOL;
+                e->kink_layer = k + 1;
+                e->kink_row = i;
+                e->kink_col = j;
+                return true;
+            }
+    return false;
 }
 
 /* After the -h evaluation: the first value that lies on another side of its
@@ -202,9 +230,11 @@ static bool watch_find(const KinkWatch *w, const Probe *p, GcElement *e)
     const Model *m = p->m;
     for (int k = 0; k < m->n_layers; k++) {
         Kink kind = w->kind[k];
+        if (m->pidx[k] && watch_pool(w, p, k, e))
+            return true;
         if (kind == KINK_NONE)
             continue;
-        int n_out = m->layer[k].n_out;
+        int n_out = m->layer[k].n_map;
         const double *plus = w->save + w->off[k]; /* (rows, n_out) */
         const double *minus = m->z[k];            /* (rows, n_out) */
         bool last = k == m->n_layers - 1;
@@ -237,15 +267,24 @@ void inspect_gradcheck_free(GradcheckResult *r)
 static int parse_param(const Model *m, const char *name, int *k, bool *bias, char *err)
 {
     TensorName tn;
-    if (!tensor_name_parse(name, &tn) || (tn.kind != 'W' && tn.kind != 'b'))
-        return util_err(err, "gradcheck checks parameters, and '%s' is not one: give W1..W%d or b1..b%d, or "
-                        "nothing to check them all", name, m->n_layers, m->n_layers);
+    bool conv = nn_has_conv(m);
+    if (!tensor_name_parse(name, &tn) || !tensor_is_param(&tn))
+        return conv ? util_err(err, "gradcheck checks parameters, and '%s' is not one: give a weight (K1 of a conv "
+                               "layer, W of a dense one) or a bias, or nothing to check them all", name)
+                    : util_err(err, "gradcheck checks parameters, and '%s' is not one: give W1..W%d or b1..b%d, or "
+                               "nothing to check them all", name, m->n_layers, m->n_layers);
     long v = tn.layer;
     if (v > m->n_layers)
-        return util_err(err, "%s: this model has %d layer%s, so parameters go from W1 to W%d", name,
-                        m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
+        return conv ? util_err(err, "%s: this model has %d layers, so layer numbers go from 1 to %d", name,
+                               m->n_layers, m->n_layers)
+                    : util_err(err, "%s: this model has %d layer%s, so parameters go from W1 to W%d", name,
+                               m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
+    const LayerDesc *d = layer_desc(&m->layer[v - 1]);
+    if (tn.kind != d->weight && tn.kind != d->bias)
+        return util_err(err, "%s: layer %ld is a %s layer, whose parameters are %c%ld and %c%ld", name, v, d->name,
+                        d->weight, v, d->bias, v);
     *k = (int)v;
-    *bias = tn.kind == 'b';
+    *bias = tn.kind == d->bias;
     return 0;
 }
 
@@ -346,10 +385,14 @@ int inspect_gradcheck(Session *s, const char *param, GradcheckResult *r, char *e
                 continue;
             const Layer *ly = &m->layer[k - 1];
             GcTensor *t = &r->tensor[r->n_tensors++];
-            snprintf(t->name, sizeof t->name, "%c%d", b ? 'b' : 'W', k);
+            const LayerDesc *d = layer_desc(ly);
+            snprintf(t->name, sizeof t->name, "%c%d", b ? d->bias : d->weight, k);
             t->layer = k;
-            t->rows = b ? 1 : ly->n_in;
-            t->cols = ly->n_out;
+            Mat wv = nn_weight(m, k);
+            t->rows = b ? 1 : wv.rows;
+            t->cols = b ? (int)layer_biases(ly) : wv.cols;
+            t->off = b ? ly->b_off : ly->w_off;
+            t->ndim = b ? 1 : layer_weight_shape(ly, t->dims);
             t->vector = b;
             t->total = (size_t)t->rows * (size_t)t->cols;
             t->evaluated = t->total < INSPECT_GC_SAMPLE ? t->total : INSPECT_GC_SAMPLE;
@@ -383,8 +426,8 @@ int inspect_gradcheck(Session *s, const char *param, GradcheckResult *r, char *e
         t->evaluated = sample_indices(&rng, t->total, INSPECT_GC_SAMPLE, idx);
         t->el = r->elements + used;
         used += t->evaluated;
-        bool done = check_tensor(&p, &w, ana, t->vector ? ly->b_off : ly->w_off, t->cols, idx, t->evaluated,
-                                 r, t);
+        (void)ly;
+        bool done = check_tensor(&p, &w, ana, t->off, t->cols, idx, t->evaluated, r, t);
         r->evaluated += t->evaluated;
         r->skipped += t->skipped;
         r->failed += t->failed;
@@ -431,13 +474,33 @@ static bool columns_equal(const double *w, const double *b, int n_in, int n_out)
     return true;
 }
 
-/* Activation statistics, dead and saturated units of layer k (0-based). */
+/* True when every filter (row of K, (c_out, patch)) and every bias are the same. */
+static bool filters_equal(const double *kern, const double *c, int c_out, int patch)
+{
+    if (c_out < 2)
+        return false;
+    for (int f = 1; f < c_out; f++) {
+        if (fabs(c[f] - c[0]) > 1e-9 * (1.0 + fabs(c[0])))
+            return false;
+        for (int j = 0; j < patch; j++) {
+            double v0 = kern[j], v = kern[(size_t)f * (size_t)patch + (size_t)j];
+            if (fabs(v - v0) > 1e-9 * (1.0 + fabs(v0)))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* Activation statistics, dead and saturated units of layer k (0-based).
+ * A conv layer's unit is a filter: dead when no row activates it at any
+ * position, saturated when most of its values are. */
 static void measure_units(const Model *m, int k, int rows, LayerDiag *ld)
 {
     const Layer *ly = &m->layer[k];
-    int n_out = ly->n_out;
-    const double *z = m->z[k], *a = m->a[k]; /* (rows, n_out) */
-    size_t n = (size_t)rows * (size_t)n_out;
+    bool conv = ly->kind == LAYER_CONV;
+    int n_map = ly->n_map, units = conv ? ly->c_out : ly->n_out, per = conv ? ly->h_out * ly->w_out : 1;
+    const double *z = m->z[k], *a = m->a[k]; /* (rows, n_map) */
+    size_t n = (size_t)rows * (size_t)n_map;
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += a[i];
@@ -448,19 +511,20 @@ static void measure_units(const Model *m, int k, int rows, LayerDiag *ld)
     ld->a_std = sqrt(ss / (double)n);
     if (k == m->n_layers - 1)
         return; /* the output layer is linear: nothing dies or saturates */
-    for (int j = 0; j < n_out; j++) {
+    for (int j = 0; j < units; j++) {
         int active = 0, sat = 0;
-        for (int i = 0; i < rows; i++) {
-            size_t at = (size_t)i * (size_t)n_out + (size_t)j;
-            active += z[at] > 0;
-            if (ly->act == ACT_SIGMOID)
-                sat += a[at] < 0.01 || a[at] > 0.99;
-            else if (ly->act == ACT_TANH)
-                sat += fabs(a[at]) > 0.99;
-        }
+        for (int i = 0; i < rows; i++)
+            for (int q = 0; q < per; q++) {
+                size_t at = (size_t)i * (size_t)n_map + (size_t)j * (size_t)per + (size_t)q;
+                active += z[at] > 0;
+                if (ly->act == ACT_SIGMOID)
+                    sat += a[at] < 0.01 || a[at] > 0.99;
+                else if (ly->act == ACT_TANH)
+                    sat += fabs(a[at]) > 0.99;
+            }
         if ((ly->act == ACT_RELU || ly->act == ACT_LEAKY_RELU) && active == 0)
             ld->dead++;
-        if (sat > INSPECT_SAT_SAMPLES * rows)
+        if (sat > INSPECT_SAT_SAMPLES * rows * per)
             ld->saturated++;
     }
 }
@@ -683,19 +747,23 @@ int inspect_diagnose(Session *s, Diagnosis *d, char *err)
     for (int k = 1; k <= m->n_layers; k++) {
         const Layer *ly = &m->layer[k - 1];
         LayerDiag *ld = &d->layer[k - 1];
-        size_t nw = (size_t)ly->n_in * (size_t)ly->n_out;
-        ld->n_in = ly->n_in;
-        ld->n_out = ly->n_out;
+        size_t nw = layer_weights(ly);
+        Mat wv = nn_weight(m, k); /* (n_in, n_out), or a conv kernel as (c_out, c_in·k·k) */
+        bool conv = ly->kind == LAYER_CONV;
+        ld->n_in = conv ? wv.cols : ly->n_in;
+        ld->n_out = conv ? ly->c_out : ly->n_out;
+        ld->ndim = layer_weight_shape(ly, ld->dims);
         ld->act = ly->act;
         measure_units(m, k - 1, p.rows, ld);
         ld->grad_norm = mat_norm(m->grads + ly->w_off, nw);
         ld->weight_norm = mat_norm(m->params + ly->w_off, nw);
-        ld->symmetric = k < m->n_layers && columns_equal(m->params + ly->w_off, m->params + ly->b_off,
-                                                           ly->n_in, ly->n_out);
-        if (k < m->n_layers && !ld->symmetric)
+        ld->symmetric = k < m->n_layers &&
+                        (conv ? filters_equal(m->params + ly->w_off, m->params + ly->b_off, wv.rows, wv.cols)
+                              : columns_equal(m->params + ly->w_off, m->params + ly->b_off, ly->n_in, ly->n_out));
+        if (k < m->n_layers && !ld->symmetric && !conv)
             inspect_find_duplicates(m, k - 1, ld);
-        ld->bias_grad_norm = mat_norm(m->grads + ly->b_off, (size_t)ly->n_out);
-        size_t nz = (size_t)p.rows * (size_t)ly->n_out;
+        ld->bias_grad_norm = mat_norm(m->grads + ly->b_off, layer_biases(ly));
+        size_t nz = (size_t)p.rows * (size_t)ly->n_map;
         ld->dz_rms = mat_norm(m->dz[k - 1], nz) / sqrt((double)nz);
         double step;
         if (snap) {

@@ -33,7 +33,8 @@ typedef enum Kink {
     KINK_HINGE,    /* a hinge margin 1 - y'f crossed 0 */
     KINK_MAE,      /* an mae residual f - y crossed 0 */
     KINK_HUBER,    /* a huber residual |f - y| crossed delta */
-    KINK_L1        /* the weight itself crossed 0 under an l1 penalty (|w| < h, w != 0) */
+    KINK_L1,       /* the weight itself crossed 0 under an l1 penalty (|w| < h, w != 0) */
+    KINK_POOL      /* a 2x2 max pool's maximum moved to another place in its window */
 } Kink;
 
 /* One element of a parameter, checked or skipped. */
@@ -51,9 +52,12 @@ typedef struct GcElement {
 
 /* One parameter tensor's check. */
 typedef struct GcTensor {
-    char name[16];      /* "W1", "b2" */
-    int layer;          /* k of Wk / bk */
-    int rows, cols;     /* shape; a bias is 1 x n_out */
+    char name[16];      /* "W1", "b2", "K1" */
+    int layer;          /* k of Wk / bk / Kk / ck */
+    int rows, cols;     /* shape as a matrix; a bias is 1 x n_out, a conv kernel (c_out, c_in·k·k) */
+    size_t off;         /* where it starts in the parameters */
+    int ndim;           /* 4 for a conv kernel (dims (c_out, c_in, k, k)), else 2 or 1 */
+    int dims[4];
     bool vector;        /* a bias */
     size_t total;       /* elements in the tensor */
     size_t evaluated;   /* elements looked at (total, or the sample) */
@@ -125,7 +129,9 @@ const char *inspect_kink_name(Kink k); /* "relu", "hinge", ... */
 
 /* One layer's numbers on the current batch. */
 typedef struct LayerDiag {
-    int n_in, n_out;      /* W is (n_in, n_out) */
+    int n_in, n_out;      /* W is (n_in, n_out); a conv layer's kernel as (c_in·k·k, c_out): units are filters */
+    int ndim;             /* 4 for a conv kernel, with its shape in dims; else 2 */
+    int dims[4];
     Act act;              /* activation (identity for the output layer) */
     double a_mean, a_std; /* mean and standard deviation of A over batch and units */
     int dead;             /* units never active on the batch (relu: A = 0, leaky_relu: Z < 0) */

@@ -113,6 +113,48 @@ static void run_block(Session *s, const Model *m, const GridElem e[2], const dou
         w->sum[p0 + q] += rows * loss_eval(&s->loss, &sh, w->a[cur] + q * out, y, rows, w->yhat, NULL);
 }
 
+/* The grid of a model with conv layers, one point at a time: the point's
+ * two values put into the evaluation copy, every training row run through
+ * it. Slower than the stacked path, which knows only dense layers. */
+static int grid_each(Session *s, size_t i1, size_t i2, const double *xs, const double *ys, int n, double *z,
+                     GridProgress progress, void *ctx, char *err)
+{
+    Model *m = s->model, *ev = s->eval;
+    const Dataset *ds = s->data;
+    int lo_rows, hi_rows, k_out = nn_outputs(m);
+    data_share_rows(ds, DATA_TRAIN, &lo_rows, &hi_rows);
+    if (hi_rows <= lo_rows)
+        return util_err(err, "the training share is empty");
+    double *yhat = malloc(sizeof(double) * (size_t)ev->cap * (size_t)k_out);
+    if (!yhat)
+        return util_fail(err, ERR_NOMEM, "out of memory for the landscape");
+    memcpy(ev->params, m->params, sizeof(double) * m->n_params);
+    LossShape sh = {k_out, ds->t, ds->classification, ds->n_classes};
+    for (int k = 0; k < n; k++) {
+        if (s->interrupt && *s->interrupt) {
+            memcpy(ev->params, m->params, sizeof(double) * m->n_params);
+            free(yhat);
+            return 1;
+        }
+        ev->params[i1] = xs[k];
+        ev->params[i2] = ys[k];
+        double sum = 0;
+        for (int r = lo_rows; r < hi_rows; r += ev->cap) {
+            int rows = hi_rows - r < ev->cap ? hi_rows - r : ev->cap;
+            Mat x = mat_view(ds->x + (size_t)r * ds->d, rows, ds->d);
+            nn_forward(ev, &x);
+            sum += rows * loss_eval(&s->loss, &sh, ev->z[ev->n_layers - 1], ds->y + (size_t)r * ds->t, rows, yhat,
+                                    NULL);
+        }
+        z[k] = sum / (hi_rows - lo_rows);
+        if (progress)
+            progress(ctx, k + 1, n);
+    }
+    memcpy(ev->params, m->params, sizeof(double) * m->n_params);
+    free(yhat);
+    return 0;
+}
+
 int session_loss_grid(Session *s, size_t i1, size_t i2, const double *xs, const double *ys, int n, double *z,
                       GridProgress progress, void *ctx, char *err)
 {
@@ -120,6 +162,11 @@ int session_loss_grid(Session *s, size_t i1, size_t i2, const double *xs, const 
     GridElem e[2];
     if (!m || !s->data)
         return util_fail(err, ERR_NO_MODEL, "no model yet");
+    if (nn_has_conv(m)) {
+        if (i1 >= m->n_params || i2 >= m->n_params || i1 == i2 || n < 1)
+            return util_err(err, "the landscape needs two different elements of the parameters");
+        return grid_each(s, i1, i2, xs, ys, n, z, progress, ctx, err);
+    }
     if (!locate(m, i1, &e[0]) || !locate(m, i2, &e[1]) || i1 == i2 || n < 1)
         return util_err(err, "the landscape needs two different elements of the parameters");
     int lo_rows, hi_rows;

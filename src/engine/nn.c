@@ -296,40 +296,82 @@ ACT_CLONES void act_backward(Act a, const double *z, const double *out,
 
 /* ---- the model ---- */
 
-/* Total of n_out over the layers: the width of one row of every tensor. */
+/* The doubles one row of layer k's tensors takes: Z, A, dZ, dA of n_map
+ * each, and after a pool P, dP and the maxima's indices of n_out each. */
+static size_t layer_units(const Layer *l)
+{
+    return 4 * (size_t)l->n_map + (l->pool ? 3 * (size_t)l->n_out : 0);
+}
+
+/* Total over the layers: the width of one row of every tensor. */
 static size_t units(const Model *m)
 {
     size_t u = 0;
     for (int k = 0; k < m->n_layers; k++)
-        u += (size_t)m->layer[k].n_out;
+        u += layer_units(&m->layer[k]);
     return u;
 }
 
-/* Points z/a/dz/da into buf. Layer k owns a block of 4 * cap * n_out
- * doubles holding its Z, A, dZ, dA back to back, each (cap, n_out).
+/* The largest scratch a layer needs at cap rows (0 without conv). */
+static size_t scratch_len(const Model *m, int cap)
+{
+    size_t n = 0;
+    for (int k = 0; k < m->n_layers; k++) {
+        size_t s = layer_scratch(&m->layer[k], cap);
+        n = s > n ? s : n;
+    }
+    return n;
+}
+
+/* The pool tensors of every layer: where[0] P, where[1] dP, where[2] the indices. */
+typedef struct PoolPtrs {
+    double *p[NN_MAX_LAYERS], *dp[NN_MAX_LAYERS], *idx[NN_MAX_LAYERS];
+} PoolPtrs;
+
+/* Points z/a/dz/da (and the pool tensors) into buf. Layer k owns a block
+ * of cap * layer_units doubles holding its Z, A, dZ, dA back to back, each
+ * (cap, n_map), then P, dP and the indices (cap, n_out) after a pool.
  * The last layer's A and dA are separate copies of Z and dZ (not aliases),
  * so editing one never changes the other behind the learner's back. */
-static void carve(Model *m, double *buf, int cap, double **z, double **a,
-                  double **dz, double **da)
+static void carve_all(const Model *m, double *buf, int cap, double **z, double **a,
+                      double **dz, double **da, PoolPtrs *pp)
 {
     double *p = buf;
     for (int k = 0; k < m->n_layers; k++) {
-        size_t n = (size_t)cap * (size_t)m->layer[k].n_out;
+        const Layer *l = &m->layer[k];
+        size_t n = (size_t)cap * (size_t)l->n_map, o = (size_t)cap * (size_t)l->n_out;
         z[k] = p;
         a[k] = p + n;
         dz[k] = p + 2 * n;
         da[k] = p + 3 * n;
         p += 4 * n;
+        pp->p[k] = pp->dp[k] = pp->idx[k] = NULL;
+        if (l->pool) {
+            pp->p[k] = p;
+            pp->dp[k] = p + o;
+            pp->idx[k] = p + 2 * o;
+            p += 3 * o;
+        }
     }
+}
+
+static void carve(Model *m, double *buf, int cap, double **z, double **a,
+                  double **dz, double **da)
+{
+    PoolPtrs pp;
+    carve_all(m, buf, cap, z, a, dz, da, &pp);
+    memcpy(m->p, pp.p, sizeof m->p);
+    memcpy(m->dp, pp.dp, sizeof m->dp);
+    memcpy(m->pidx, pp.idx, sizeof m->pidx);
 }
 
 /* Doubles needed for the activation buffers at cap rows, 0 if too many. */
 static size_t buf_len(const Model *m, int cap)
 {
     size_t u = units(m);
-    if ((size_t)cap > NN_MAX_BUF / 4 / u)
+    if ((size_t)cap > NN_MAX_BUF / u)
         return 0;
-    return 4 * (size_t)cap * u;
+    return (size_t)cap * u;
 }
 
 /* Doubles the dropout buffers need at cap rows (a mask and A ⊙ mask per
@@ -366,7 +408,65 @@ static void drop_fill(const Model *m, int k, double *mask, size_t n)
         mask[i] = keep;
 }
 
+int nn_check_sizes(const int *sizes, int n_layers, char *err)
+{
+    if (n_layers < 1 || n_layers > NN_MAX_LAYERS)
+        return util_err(err, "a model needs 1 to %d layers, not %d", NN_MAX_LAYERS, n_layers);
+    for (int i = 0; i <= n_layers; i++) {
+        if (sizes[i] < 1 || sizes[i] > NN_MAX_WIDTH) {
+            if (i == 0)
+                return util_err(err, "the input has %d features: widths must be "
+                                "1 to %d", sizes[0], NN_MAX_WIDTH);
+            return util_err(err, "layer %d has %d units: widths must be 1 to %d",
+                            i, sizes[i], NN_MAX_WIDTH);
+        }
+    }
+    return 0;
+}
+
 Model *nn_new(const int *sizes, int n_layers, Act hidden, int cap, char *err)
+{
+    if (nn_check_sizes(sizes, n_layers, err) != 0)
+        return NULL;
+    Layer layers[NN_MAX_LAYERS];
+    for (int k = 0; k < n_layers; k++)
+        layer_dense(&layers[k], sizes[k], sizes[k + 1]);
+    return nn_new_layers(layers, n_layers, hidden, cap, err);
+}
+
+/* Checks the layers and sets their offsets and activations into m. */
+static int shape_layers(Model *m, const Layer *layers, int n_layers, Act hidden, char *err)
+{
+    m->n_layers = n_layers;
+    size_t off = 0;
+    for (int k = 0; k < n_layers; k++) {
+        Layer *l = &m->layer[k];
+        *l = layers[k];
+        if (l->n_in < 1 || l->n_out < 1 || l->n_map < 1 || (unsigned)l->n_in > NN_MAX_BUF || (unsigned)l->n_map > NN_MAX_BUF)
+            return util_err(err, "layer %d has no units (%d in, %d out)", k + 1, l->n_in, l->n_out);
+        if (l->kind == LAYER_DENSE && (l->n_in > NN_MAX_WIDTH || l->n_out > NN_MAX_WIDTH))
+            return util_err(err, "layer %d has %d inputs and %d units: widths must be 1 to %d", k + 1,
+                            l->n_in, l->n_out, NN_MAX_WIDTH);
+        if (k > 0 && l->n_in != layers[k - 1].n_out)
+            return util_err(err, "layer %d reads %d values but layer %d gives %d", k + 1, l->n_in, k,
+                            layers[k - 1].n_out);
+        if (l->kind != LAYER_DENSE && k == n_layers - 1)
+            return util_err(err, "the output layer must be dense");
+        l->act = k == n_layers - 1 ? ACT_IDENTITY : hidden;
+        l->w_off = off;
+        off += layer_weights(l); /* <= 1e10: no overflow */
+        l->b_off = off;
+        off += layer_biases(l);
+        if (off > NN_MAX_PARAMS)
+            return util_err(err, "the model would have more than %u parameters "
+                            "(layer %d alone has %zu): use narrower layers",
+                            NN_MAX_PARAMS, k + 1, layer_weights(l) + layer_biases(l));
+    }
+    m->n_params = off;
+    return 0;
+}
+
+Model *nn_new_layers(const Layer *layers, int n_layers, Act hidden, int cap, char *err)
 {
     if (n_layers < 1 || n_layers > NN_MAX_LAYERS) {
         util_err(err, "a model needs 1 to %d layers, not %d", NN_MAX_LAYERS,
@@ -381,45 +481,18 @@ Model *nn_new(const int *sizes, int n_layers, Act hidden, int cap, char *err)
         util_err(err, "the batch capacity must be at least 1, not %d", cap);
         return NULL;
     }
-    for (int i = 0; i <= n_layers; i++) {
-        if (sizes[i] < 1 || sizes[i] > NN_MAX_WIDTH) {
-            if (i == 0)
-                util_err(err, "the input has %d features: widths must be "
-                         "1 to %d", sizes[0], NN_MAX_WIDTH);
-            else
-                util_err(err, "layer %d has %d units: widths must be 1 to %d",
-                         i, sizes[i], NN_MAX_WIDTH);
-            return NULL;
-        }
-    }
     Model *m = util_calloc(1, sizeof *m);
     if (!m) {
         util_err(err, "out of memory for the model");
         return NULL;
     }
-    m->n_layers = n_layers;
-    size_t off = 0;
-    for (int k = 0; k < n_layers; k++) {
-        Layer *l = &m->layer[k];
-        l->n_in = sizes[k];
-        l->n_out = sizes[k + 1];
-        l->act = k == n_layers - 1 ? ACT_IDENTITY : hidden;
-        l->w_off = off;
-        off += (size_t)l->n_in * (size_t)l->n_out; /* <= 1e10: no overflow */
-        l->b_off = off;
-        off += (size_t)l->n_out;
-        if (off > NN_MAX_PARAMS) {
-            util_err(err, "the model would have more than %u parameters "
-                     "(layer %d alone has %zu): use narrower layers",
-                     NN_MAX_PARAMS, k + 1,
-                     (size_t)l->n_in * (size_t)l->n_out + (size_t)l->n_out);
-            free(m);
-            return NULL;
-        }
+    if (shape_layers(m, layers, n_layers, hidden, err) != 0) {
+        free(m);
+        return NULL;
     }
-    m->n_params = off;
-    size_t nb = buf_len(m, cap);
-    if (nb == 0) {
+    size_t off = m->n_params;
+    size_t nb = buf_len(m, cap), ns = scratch_len(m, cap);
+    if (nb == 0 || ns > NN_MAX_BUF) {
         util_err(err, "a batch capacity of %d rows needs more than %u values "
                  "of activations: use a smaller batch", cap, NN_MAX_BUF);
         free(m);
@@ -428,7 +501,8 @@ Model *nn_new(const int *sizes, int n_layers, Act hidden, int cap, char *err)
     m->params = util_calloc(off, sizeof(double));
     m->grads = util_calloc(off, sizeof(double));
     m->buf = util_calloc(nb, sizeof(double));
-    if (!m->params || !m->grads || !m->buf) {
+    m->scratch = ns ? util_calloc(ns, sizeof(double)) : NULL;
+    if (!m->params || !m->grads || !m->buf || (ns && !m->scratch)) {
         nn_free(m);
         util_err(err, "out of memory for a model of %zu parameters and a "
                  "batch of %d rows", off, cap);
@@ -440,6 +514,14 @@ Model *nn_new(const int *sizes, int n_layers, Act hidden, int cap, char *err)
     return m;
 }
 
+bool nn_has_conv(const Model *m)
+{
+    for (int k = 0; k < m->n_layers; k++)
+        if (m->layer[k].kind != LAYER_DENSE)
+            return true;
+    return false;
+}
+
 void nn_free(Model *m)
 {
     if (!m)
@@ -448,6 +530,7 @@ void nn_free(Model *m)
     free(m->grads);
     free(m->buf);
     free(m->dbuf);
+    free(m->scratch);
     free(m);
 }
 
@@ -458,11 +541,13 @@ Model *nn_clone(const Model *m)
         return NULL;
     *c = *m;
     c->dbuf = NULL; /* not m's: nn_free below must not free it */
-    size_t nb = buf_len(m, m->cap);
+    c->scratch = NULL;
+    size_t nb = buf_len(m, m->cap), ns = scratch_len(m, m->cap);
     c->params = util_calloc(m->n_params, sizeof(double));
     c->grads = util_calloc(m->n_params, sizeof(double));
     c->buf = util_calloc(nb, sizeof(double));
-    if (!c->params || !c->grads || !c->buf) {
+    c->scratch = ns ? util_calloc(ns, sizeof(double)) : NULL;
+    if (!c->params || !c->grads || !c->buf || (ns && !c->scratch)) {
         nn_free(c);
         return NULL;
     }
@@ -495,26 +580,44 @@ int nn_set_capacity(Model *m, int cap, char *err)
         return util_err(err, "a batch of %d rows needs more than %u values "
                         "of activations: use a smaller batch", cap,
                         NN_MAX_BUF);
+    size_t ns = scratch_len(m, cap);
+    if (ns > NN_MAX_BUF)
+        return util_err(err, "a batch of %d rows needs more than %u values "
+                        "of convolution scratch: use a smaller batch", cap, NN_MAX_BUF);
     double *buf = util_calloc(nb, sizeof(double));
     size_t nd = drop_len(m, cap);
     double *dbuf = nd ? util_calloc(nd, sizeof(double)) : NULL;
-    if (!buf || (nd && !dbuf)) {
+    double *scratch = ns ? util_calloc(ns, sizeof(double)) : NULL;
+    if (!buf || (nd && !dbuf) || (ns && !scratch)) {
         free(buf);
         free(dbuf);
+        free(scratch);
         return util_err(err, "out of memory for a batch of %d rows", cap);
     }
     double *z[NN_MAX_LAYERS], *a[NN_MAX_LAYERS];
     double *dz[NN_MAX_LAYERS], *da[NN_MAX_LAYERS];
-    carve(m, buf, cap, z, a, dz, da);
+    PoolPtrs pp;
+    carve_all(m, buf, cap, z, a, dz, da, &pp);
     /* keep the rows of the last batch that still fit, so Z1 ... stay visible */
     int keep = m->rows < cap ? m->rows : cap;
     for (int k = 0; k < m->n_layers; k++) {
-        size_t n = (size_t)keep * (size_t)m->layer[k].n_out * sizeof(double);
+        size_t n = (size_t)keep * (size_t)m->layer[k].n_map * sizeof(double);
         memcpy(z[k], m->z[k], n);
         memcpy(a[k], m->a[k], n);
         memcpy(dz[k], m->dz[k], n);
         memcpy(da[k], m->da[k], n);
+        if (pp.p[k]) {
+            size_t o = (size_t)keep * (size_t)m->layer[k].n_out * sizeof(double);
+            memcpy(pp.p[k], m->p[k], o);
+            memcpy(pp.dp[k], m->dp[k], o);
+            memcpy(pp.idx[k], m->pidx[k], o);
+        }
     }
+    free(m->scratch);
+    m->scratch = scratch;
+    memcpy(m->p, pp.p, sizeof m->p);
+    memcpy(m->dp, pp.dp, sizeof m->dp);
+    memcpy(m->pidx, pp.idx, sizeof m->pidx);
     if (dbuf) {
         double *mask[NN_MAX_LAYERS], *h[NN_MAX_LAYERS];
         carve_drop(m, dbuf, cap, mask, h);
@@ -549,6 +652,9 @@ int nn_set_dropout(Model *m, const double *p, char *err)
         double v = k < m->n_layers - 1 ? p[k] : 0.0;
         if (!(v >= 0 && v <= NN_DROP_MAX))
             return util_err(err, "a dropout probability must be at least 0 and below 1, got %g", v);
+        if (v > 0 && m->layer[k].kind != LAYER_DENSE)
+            return util_err(err, "dropout works after dense layers only, and layer %d is a %s layer", k + 1,
+                            layer_desc(&m->layer[k])->name);
         t.drop[k] = v;
     }
     size_t nd = drop_len(&t, m->cap);
@@ -586,7 +692,26 @@ void nn_dropout_masks(Model *m, int rows, uint64_t key)
 
 const double *nn_output_of(const Model *m, int k)
 {
-    return m->h[k] ? m->h[k] : m->a[k];
+    return m->p[k] ? m->p[k] : m->h[k] ? m->h[k] : m->a[k];
+}
+
+/* Where the gradient of what layer k+1 reads from layer k (0-based) goes:
+ * dP after a pool, else dA (dropout's mask is applied after). */
+static double *dinput_of(const Model *m, int k)
+{
+    return m->dp[k] ? m->dp[k] : m->da[k];
+}
+
+/* The weight's matrix shape: (n_in, n_out) dense, (c_out, c_in·k·k) conv. */
+static void weight_dims(const Layer *l, int *rows, int *cols)
+{
+    if (l->kind == LAYER_CONV) {
+        *rows = l->c_out;
+        *cols = l->c_in * l->ksize * l->ksize;
+    } else {
+        *rows = l->n_in;
+        *cols = l->n_out;
+    }
 }
 
 /* An empty view for a layer number out of range. */
@@ -600,7 +725,9 @@ Mat nn_weight(const Model *m, int k)
     if (k < 1 || k > m->n_layers)
         return empty_view();
     const Layer *l = &m->layer[k - 1];
-    return mat_view(m->params + l->w_off, l->n_in, l->n_out);
+    int r, c;
+    weight_dims(l, &r, &c);
+    return mat_view(m->params + l->w_off, r, c);
 }
 
 Mat nn_bias(const Model *m, int k)
@@ -608,7 +735,7 @@ Mat nn_bias(const Model *m, int k)
     if (k < 1 || k > m->n_layers)
         return empty_view();
     const Layer *l = &m->layer[k - 1];
-    return mat_view(m->params + l->b_off, 1, l->n_out);
+    return mat_view(m->params + l->b_off, 1, (int)layer_biases(l));
 }
 
 Mat nn_dweight(const Model *m, int k)
@@ -616,7 +743,9 @@ Mat nn_dweight(const Model *m, int k)
     if (k < 1 || k > m->n_layers)
         return empty_view();
     const Layer *l = &m->layer[k - 1];
-    return mat_view(m->grads + l->w_off, l->n_in, l->n_out);
+    int r, c;
+    weight_dims(l, &r, &c);
+    return mat_view(m->grads + l->w_off, r, c);
 }
 
 Mat nn_dbias(const Model *m, int k)
@@ -624,7 +753,7 @@ Mat nn_dbias(const Model *m, int k)
     if (k < 1 || k > m->n_layers)
         return empty_view();
     const Layer *l = &m->layer[k - 1];
-    return mat_view(m->grads + l->b_off, 1, l->n_out);
+    return mat_view(m->grads + l->b_off, 1, (int)layer_biases(l));
 }
 
 void nn_forward(Model *m, const Mat *x)
@@ -640,17 +769,16 @@ void nn_forward_to(Model *m, const Mat *x, int layers)
     m->rows = rows;
     for (int k = 0; k < layers; k++) {
         const Layer *l = &m->layer[k];
-        Mat in = k == 0 ? *x : mat_view((double *)nn_output_of(m, k - 1), rows, l->n_in); /* (B, n_in) */
-        Mat w = mat_view(m->params + l->w_off, l->n_in, l->n_out);  /* (n_in, n_out) */
-        Mat z = mat_view(m->z[k], rows, l->n_out);                  /* (B, n_out) */
-        mat_set_rows(&z, m->params + l->b_off);                     /* Z = b */
-        mat_gemm(false, false, 1.0, &in, &w, 1.0, &z);              /* Z += X W */
-        act_forward(l->act, m->z[k], m->a[k], mat_size(&z));        /* A = act(Z) */
-        if (m->h[k]) {                                              /* H = A ⊙ M (dropout) */
-            size_t n = mat_size(&z);
+        const double *in = k == 0 ? x->data : nn_output_of(m, k - 1);  /* (B, n_in) */
+        layer_desc(l)->forward(l, m->params, in, rows, m->z[k], m->scratch); /* Z = X W + b */
+        size_t n = (size_t)rows * (size_t)l->n_map;
+        act_forward(l->act, m->z[k], m->a[k], n);                       /* A = act(Z) */
+        if (m->h[k]) {                                                  /* H = A ⊙ M (dropout) */
             for (size_t i = 0; i < n; i++)
                 m->h[k][i] = m->a[k][i] * m->mask[k][i];
         }
+        if (m->p[k])                                                    /* P = maxpool(A) */
+            layer_pool_forward(l, m->a[k], rows, m->p[k], m->pidx[k]);
     }
 }
 
@@ -667,24 +795,21 @@ void nn_backward(Model *m, const Mat *x)
     }
     for (int k = last; k >= 0; k--) {
         const Layer *l = &m->layer[k];
-        Mat in = k == 0 ? *x : mat_view((double *)nn_output_of(m, k - 1), rows, l->n_in); /* (B, n_in) */
-        Mat dz = mat_view(m->dz[k], rows, l->n_out);                /* (B, n_out) */
-        Mat w = mat_view(m->params + l->w_off, l->n_in, l->n_out);  /* (n_in, n_out) */
-        Mat dw = mat_view(m->grads + l->w_off, l->n_in, l->n_out);  /* (n_in, n_out) */
-        mat_gemm(true, false, 1.0, &in, &dz, 0.0, &dw);             /* dW = X^T dZ */
-        mat_sum_rows(&dz, m->grads + l->b_off);                     /* db = sum_rows dZ */
+        const double *in = k == 0 ? x->data : nn_output_of(m, k - 1); /* (B, n_in) */
+        double *din = k == 0 ? NULL : dinput_of(m, k - 1);            /* (B, n_in) */
+        layer_desc(l)->backward(l, m->params, m->grads, in, m->dz[k], rows, din, m->scratch);
         if (k == 0)
             break;
         const Layer *p = &m->layer[k - 1];
-        Mat da = mat_view(m->da[k - 1], rows, l->n_in);             /* (B, n_in) */
-        mat_gemm(false, true, 1.0, &dz, &w, 0.0, &da);              /* dA = dZ W^T */
+        if (m->dp[k - 1])                                           /* dA = unpool(dP) */
+            layer_pool_backward(p, m->dp[k - 1], m->pidx[k - 1], rows, m->da[k - 1]);
+        size_t n = (size_t)rows * (size_t)p->n_map;
         if (m->mask[k - 1]) {                                       /* dA = dH ⊙ M (dropout) */
-            size_t n = mat_size(&da);
             for (size_t i = 0; i < n; i++)
                 m->da[k - 1][i] = m->da[k - 1][i] * m->mask[k - 1][i];
         }
         act_backward(p->act, m->z[k - 1], m->a[k - 1], m->da[k - 1],
-                     m->dz[k - 1], mat_size(&da));                  /* dZ = dA * act'(Z) */
+                     m->dz[k - 1], n);                              /* dZ = dA * act'(Z) */
     }
 }
 

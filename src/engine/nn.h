@@ -8,19 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "layer.h"
 #include "mat.h"
 
-typedef enum Act {
-    ACT_IDENTITY,
-    ACT_SIGMOID,
-    ACT_TANH,
-    ACT_RELU,
-    ACT_LEAKY_RELU, /* slope 0.01 (PyTorch default) */
-    ACT_ELU,        /* alpha 1 */
-    ACT_SOFTPLUS,   /* beta 1, threshold 20 as PyTorch */
-    ACT_GELU,       /* exact: x * Phi(x) with erf */
-    ACT_COUNT
-} Act;
 
 const char *act_name(Act a);             /* "relu", ... */
 int act_parse(const char *s, Act *out);  /* 0, or -1 for an unknown name */
@@ -35,12 +25,6 @@ double act_apply(Act a, double z);
 
 #define NN_MAX_LAYERS 16
 
-typedef struct Layer {
-    int n_in, n_out; /* W is (n_in, n_out), b is (n_out) */
-    Act act;         /* applied to Z; the last layer is always ACT_IDENTITY */
-    size_t w_off;    /* offset of W in params / grads */
-    size_t b_off;    /* offset of b in params / grads */
-} Layer;
 
 typedef struct Model {
     int n_layers;                 /* dense layers, numbered 1..n_layers for users */
@@ -50,15 +34,20 @@ typedef struct Model {
     double *grads;                /* (n_params) same layout as params */
     int cap;                      /* rows the activation buffers hold */
     int rows;                     /* rows of the batch last run forward */
-    double *buf;                  /* one allocation for the four below */
-    double *z[NN_MAX_LAYERS];     /* (cap, n_out) pre-activation of layer k */
-    double *a[NN_MAX_LAYERS];     /* (cap, n_out) activation (== z for the last layer) */
-    double *dz[NN_MAX_LAYERS];    /* (cap, n_out) dL/dZ */
-    double *da[NN_MAX_LAYERS];    /* (cap, n_out) dL/dA */
+    double *buf;                  /* one allocation for the four below and p, dp, pidx */
+    double *z[NN_MAX_LAYERS];     /* (cap, n_map) pre-activation of layer k */
+    double *a[NN_MAX_LAYERS];     /* (cap, n_map) activation (== z for the last layer) */
+    double *dz[NN_MAX_LAYERS];    /* (cap, n_map) dL/dZ */
+    double *da[NN_MAX_LAYERS];    /* (cap, n_map) dL/dA */
     double drop[NN_MAX_LAYERS];   /* dropout probability after layer k's activation; 0: none */
     double *dbuf;                 /* one allocation for the two below; NULL without dropout */
     double *mask[NN_MAX_LAYERS];  /* (cap, n_out) 0 or 1/(1-p) where drop[k] > 0, else NULL */
     double *h[NN_MAX_LAYERS];     /* (cap, n_out) A ⊙ mask, the next layer's input; else NULL */
+    /* a conv layer k with pool: P = pool(A) is what layer k+1 reads */
+    double *p[NN_MAX_LAYERS];     /* (cap, n_out) pooled maps; NULL without pool */
+    double *dp[NN_MAX_LAYERS];    /* (cap, n_out) dL/dP; NULL without pool */
+    double *pidx[NN_MAX_LAYERS];  /* (cap, n_out) index within A's row of each maximum */
+    double *scratch;              /* conv layers' im2col scratch, shared (NULL without conv) */
 } Model;
 
 /* A new model: sizes[0] inputs, then n_layers widths (the last is the
@@ -66,6 +55,14 @@ typedef struct Model {
  * gradients start at zero, buffers hold `cap` rows. Returns NULL with err
  * filled on bad sizes or when memory runs out. Caller owns; nn_free it. */
 Model *nn_new(const int *sizes, int n_layers, Act hidden, int cap, char *err);
+/* nn_new's checks of the widths: 0, or -1 with err naming the bad one. */
+int nn_check_sizes(const int *sizes, int n_layers, char *err);
+/* A new model from layers already shaped (layer_dense, layer_conv; each
+ * layer's n_in the previous one's n_out); offsets and activations are set
+ * here as nn_new does. Conv layers cannot have dropout. NULL with err. */
+Model *nn_new_layers(const Layer *layers, int n_layers, Act hidden, int cap, char *err);
+/* Whether any layer is a conv layer. */
+bool nn_has_conv(const Model *m);
 void nn_free(Model *m);
 /* A deep copy (parameters, gradients and buffers). NULL when out of memory. */
 Model *nn_clone(const Model *m);
@@ -87,8 +84,8 @@ bool nn_has_dropout(const Model *m);
  * probability p, else 1/(1-p), from a generator seeded by key and the
  * layer, so the same key gives the same masks. No allocation. */
 void nn_dropout_masks(Model *m, int rows, uint64_t key);
-/* What layer k+1 (0-based k+1) reads from layer k (0-based): A ⊙ mask
- * with dropout, A without. (cap, n_out) */
+/* What layer k+1 (0-based k+1) reads from layer k (0-based): P after a
+ * pool, A ⊙ mask with dropout, A otherwise. (cap, n_out) */
 const double *nn_output_of(const Model *m, int k);
 
 /* Views of W_k / b_k / dW_k / db_k, k counted from 1. */

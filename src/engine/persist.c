@@ -85,6 +85,22 @@ static void write_model(const Session *s, BinBuf *b)
     bin_f64s(b, s->gnorm, (size_t)m->n_layers);
 }
 
+/* A cnn's conv layers and the image shape they read (version 2). */
+static void write_conv(const Session *s, BinBuf *b)
+{
+    const ConvSpec *cs = &s->conv;
+    bin_i64(b, s->data->img_c);
+    bin_i64(b, s->data->img_h);
+    bin_i64(b, s->data->img_w);
+    bin_i64(b, cs->n_conv);
+    for (int i = 0; i < cs->n_conv; i++) {
+        bin_i64(b, cs->filters[i]);
+        bin_i64(b, cs->ksize[i]);
+    }
+    bin_i64(b, cs->pool);
+    bin_u8(b, cs->same);
+}
+
 /* Where the loop stands. */
 static void write_loop(const Session *s, BinBuf *b)
 {
@@ -110,7 +126,7 @@ static void write_all(const Session *s, BinBuf *b)
 {
     int count = 0;
     bin_bytes(b, PERSIST_MAGIC, 8);
-    bin_u32(b, PERSIST_VERSION);
+    bin_u32(b, s->model && s->conv.n_conv ? PERSIST_VERSION : 1u); /* older readers read what has no cnn */
     bin_u32(b, 0); /* sections, filled in below */
     bin_u64(b, 0); /* the file's length, filled in below */
     size_t at = sect_begin(b, "SETS", &count);
@@ -122,6 +138,11 @@ static void write_all(const Session *s, BinBuf *b)
         sect_end(b, at);
     }
     if (s->model) {
+        if (s->conv.n_conv) {
+            at = sect_begin(b, "CONV", &count);
+            write_conv(s, b);
+            sect_end(b, at);
+        }
         at = sect_begin(b, "MODL", &count);
         write_model(s, b);
         sect_end(b, at);
@@ -140,6 +161,19 @@ static void write_all(const Session *s, BinBuf *b)
     b->p[12] = (unsigned char)count; /* fewer than 256 sections */
     bin_put_u64_at(b, 16, (uint64_t)b->len + 8);
     bin_u64(b, bin_fnv1a(b->p, b->len));
+}
+
+int persist_bytes(const Session *s, unsigned char **p, size_t *n, char *err)
+{
+    BinBuf b = {0};
+    write_all(s, &b);
+    if (b.oom) {
+        bin_free(&b);
+        return util_fail(err, ERR_NOMEM, "out of memory for the saved session");
+    }
+    *p = b.p;
+    *n = b.len;
+    return 0;
 }
 
 int persist_save(const Session *s, const char *path, char *err)

@@ -18,7 +18,7 @@
 
 /* The sections of a file, found by tag; len 0 and p NULL when absent. */
 typedef struct Sections {
-    BinIn sets, data, modl, opts, loop, trce;
+    BinIn sets, data, modl, opts, loop, trce, conv;
 } Sections;
 
 /* Reads path whole into *buf (owned), refusing what is not a regular file. */
@@ -82,7 +82,8 @@ static int frame(const char *path, const unsigned char *p, size_t len, Sections 
         r.at += (size_t)n;
         BinIn *to = !memcmp(tag, "SETS", 4) ? &sec->sets : !memcmp(tag, "DATA", 4) ? &sec->data
                   : !memcmp(tag, "MODL", 4) ? &sec->modl : !memcmp(tag, "OPTS", 4) ? &sec->opts
-                  : !memcmp(tag, "LOOP", 4) ? &sec->loop : !memcmp(tag, "TRCE", 4) ? &sec->trce : NULL;
+                  : !memcmp(tag, "LOOP", 4) ? &sec->loop : !memcmp(tag, "TRCE", 4) ? &sec->trce
+                  : !memcmp(tag, "CONV", 4) ? &sec->conv : NULL;
         if (to)
             *to = s; /* others are a later version's: skipped */
     }
@@ -236,6 +237,29 @@ static int read_settings(Session *f, BinIn *r, Rng *rng, Loss *loss, Tail *tail,
     return 0;
 }
 
+/* Section CONV: a cnn's conv layers into f->conv, and the image shape of
+ * its data. */
+static int read_conv(Session *f, BinIn *r, char *err)
+{
+    int c = bin_get_int(r, 1, LAYER_MAX_CHANNELS), h = bin_get_int(r, 1, LAYER_MAX_SIDE);
+    int w = bin_get_int(r, 1, LAYER_MAX_SIDE);
+    ConvSpec cs = {0};
+    cs.n_conv = bin_get_int(r, 1, LAYER_MAX_CONV);
+    for (int i = 0; i < cs.n_conv && !r->bad; i++) {
+        cs.filters[i] = bin_get_int(r, 1, LAYER_MAX_CHANNELS);
+        cs.ksize[i] = bin_get_int(r, 1, LAYER_MAX_KERNEL);
+    }
+    cs.pool = bin_get_int(r, 0, 2);
+    cs.same = bin_get_bool(r);
+    if (r->bad || (cs.pool != 0 && cs.pool != 2) || (size_t)c * (size_t)h * (size_t)w != (size_t)f->data->d)
+        return util_err(err, "its conv layers' record is damaged");
+    f->data->img_c = c;
+    f->data->img_h = h;
+    f->data->img_w = w;
+    f->conv = cs;
+    return 0;
+}
+
 /* Section MODL: builds the model through the session, then puts its
  * parameters and gradients in. */
 static int read_model(Session *f, BinIn *r, char *err)
@@ -346,6 +370,8 @@ static int rebuild(Session *f, Sections *sec, char *err)
         if (reset && !f->loss_auto)
             return util_err(err, "its loss (%s) does not fit its data", loss_name(loss.kind));
     }
+    if (sec->conv.p && (!sec->modl.p || read_conv(f, &sec->conv, err) != 0))
+        return sec->modl.p ? -1 : util_err(err, "its conv layers come without a model");
     if (sec->modl.p && read_model(f, &sec->modl, err) != 0)
         return -1;
     /* building put the schedule back to its start; the file's state rules */

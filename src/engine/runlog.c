@@ -116,6 +116,18 @@ static void json_model(JsonBuf *b, const Session *s)
 {
     json_obj(b, "model");
     json_str(b, "kind", s->model_kind);
+    if (s->conv.n_conv) {
+        json_arr(b, "conv");
+        for (int i = 0; i < s->conv.n_conv; i++) {
+            json_obj(b, NULL);
+            json_int(b, "filters", s->conv.filters[i]);
+            json_int(b, "kernel", s->conv.ksize[i]);
+            json_end(b);
+        }
+        json_end(b);
+        json_int(b, "pool", s->conv.pool);
+        json_str(b, "pad", s->conv.same ? "same" : "0");
+    }
     json_arr(b, "hidden");
     for (int i = 0; i < s->n_hidden; i++)
         json_int(b, NULL, s->hidden[i]);

@@ -248,6 +248,7 @@ static void drop_model(Session *s)
     s->yhat = NULL;
     s->model_kind[0] = '\0';
     s->n_hidden = 0;
+    memset(&s->conv, 0, sizeof s->conv);
     memset(s->dropout, 0, sizeof s->dropout);
 }
 
@@ -381,7 +382,10 @@ int session_set_data(Session *s, Dataset *ds, bool *dropped, bool *loss_reset)
     if (s->model) {
         LossShape sh = loss_shape(ds, nn_outputs(s->model));
         Loss l = s->loss_auto ? auto_loss(ds, nn_outputs(s->model)) : s->loss;
-        if (nn_inputs(s->model) != ds->d || nn_outputs(s->model) != task_outputs(ds) ||
+        const Layer *l1 = &s->model->layer[0];
+        bool image_moved = l1->kind == LAYER_CONV &&
+                           (l1->c_in != ds->img_c || l1->h_in != ds->img_h || l1->w_in != ds->img_w);
+        if (nn_inputs(s->model) != ds->d || nn_outputs(s->model) != task_outputs(ds) || image_moved ||
             loss_check(&l, &sh, err) != 0)
             drop = true;
         else
@@ -433,7 +437,11 @@ static int init_tensor(Session *s, Model *m, int k, bool bias,
         init_defaults(INIT_ZEROS, &use);
     use.kind = init_resolve(use.kind, act);
     double *p = m->params + (bias ? ly->b_off : ly->w_off);
-    if (init_fill(&use, act, p, bias ? 1 : ly->n_in, ly->n_out, bias, &s->rng, err) != 0)
+    int rc = ly->kind == LAYER_CONV && !bias
+                 ? init_fill_conv(&use, act, p, ly->c_out, ly->c_in, ly->ksize, &s->rng, err)
+                 : init_fill(&use, act, p, bias ? 1 : ly->n_in, bias ? (int)layer_biases(ly) : ly->n_out, bias,
+                             &s->rng, err);
+    if (rc != 0)
         return -1;
     s->used_init[2 * (k - 1) + bias] = use.kind;
     return 0;
@@ -458,14 +466,17 @@ int session_build_model(Session *s, const char *kind, const int *hidden,
     return session_build_model_drop(s, kind, hidden, n_hidden, act, NULL, err);
 }
 
-int session_build_model_drop(Session *s, const char *kind, const int *hidden, int n_hidden, Act act,
-                             const double *dropout, char *err)
+/* Builds the model kind asks for (conv: the cnn's layers when kind is
+ * "cnn"); nothing changes on refusal. */
+static int build_model(Session *s, const char *kind, const ConvSpec *conv, const int *hidden, int n_hidden,
+                       Act act, const double *dropout, char *err)
 {
     const Dataset *ds = s->data;
     if (!ds)
         return util_fail(err, ERR_NO_DATA, "no data yet");
     int out = task_outputs(ds);
-    bool mlp = strcmp(kind, "mlp") == 0;
+    bool cnn = strcmp(kind, "cnn") == 0;
+    bool mlp = cnn || strcmp(kind, "mlp") == 0;
     if (strcmp(kind, "logistic") == 0 && !(ds->classification && ds->n_classes == 2))
         return util_fail(err, ERR_TASK, "logistic regression needs a two-class task; this data is %s",
                          ds->classification ? "multi-class" : "regression");
@@ -478,13 +489,31 @@ int session_build_model_drop(Session *s, const char *kind, const int *hidden, in
         n_hidden = 0;
     if (n_hidden + 1 > NN_MAX_LAYERS)
         return util_err(err, "at most %d hidden layers", NN_MAX_LAYERS - 1);
+    if (cnn && !ds->img_c)
+        return util_fail(err, ERR_TASK, "a cnn needs images, and these rows are plain features");
 
-    int sizes[NN_MAX_LAYERS + 1];
-    sizes[0] = ds->d;
-    for (int i = 0; i < n_hidden; i++)
-        sizes[i + 1] = hidden[i];
-    sizes[n_hidden + 1] = out;
-    double need = session_model_bytes(s, sizes, n_hidden + 1);
+    Layer layers[NN_MAX_LAYERS];
+    int n_layers = n_hidden + 1;
+    if (cnn) {
+        n_layers = layer_cnn(conv, ds->img_c, ds->img_h, ds->img_w, hidden, n_hidden, out, layers,
+                             NN_MAX_LAYERS, err);
+        if (n_layers < 0)
+            return ERR_INPUT;
+        for (int i = 0; dropout && i < n_hidden; i++)
+            if (dropout[i] > 0)
+                return util_fail(err, ERR_INPUT, "a cnn takes no dropout");
+    } else {
+        int sizes[NN_MAX_LAYERS + 1];
+        sizes[0] = ds->d;
+        for (int i = 0; i < n_hidden; i++)
+            sizes[i + 1] = hidden[i];
+        sizes[n_hidden + 1] = out;
+        if (nn_check_sizes(sizes, n_hidden + 1, err) != 0)
+            return -1;
+        for (int i = 0; i <= n_hidden; i++)
+            layer_dense(&layers[i], sizes[i], sizes[i + 1]);
+    }
+    double need = session_layers_bytes(s, layers, n_layers);
     size_t limit = util_memory_limit();
     if (need > (double)limit) {
         char a[32], b[32];
@@ -500,19 +529,19 @@ int session_build_model_drop(Session *s, const char *kind, const int *hidden, in
         return rc;
 
     double drop[NN_MAX_LAYERS] = {0};
-    for (int i = 0; dropout && i < n_hidden; i++)
+    for (int i = 0; dropout && !cnn && i < n_hidden; i++)
         drop[i] = dropout[i];
-    Model *m = nn_new(sizes, n_hidden + 1, act, s->batch, err);
+    Model *m = nn_new_layers(layers, n_layers, act, s->batch, err);
     if (!m)
         return -1;
     if (nn_set_dropout(m, drop, err) != 0) {
         nn_free(m);
         return -1;
     }
-    Model *ev = nn_new(sizes, n_hidden + 1, act, SESSION_EVAL_ROWS, err);
+    Model *ev = nn_new_layers(layers, n_layers, act, SESSION_EVAL_ROWS, err);
     Optim *o = ev ? optim_new(&s->opt, m->n_params, err) : NULL;
     double *yhat = util_calloc((size_t)s->batch * (size_t)out, sizeof *yhat);
-    Trace *tr = trace_new(n_hidden + 1);
+    Trace *tr = trace_new(n_layers);
     Rng saved = s->rng;
     InitKind used[2 * NN_MAX_LAYERS];
     memcpy(used, s->used_init, sizeof used);
@@ -542,20 +571,36 @@ int session_build_model_drop(Session *s, const char *kind, const int *hidden, in
         s->hidden[i] = hidden[i];
     memcpy(s->dropout, drop, sizeof s->dropout);
     snprintf(s->model_kind, sizeof s->model_kind, "%s", kind);
+    ConvSpec keep = cnn ? *conv : (ConvSpec){0};
+    s->conv = keep;
     s->steps = 0;
     reset_position(s);
     return 0;
+}
+
+int session_build_model_drop(Session *s, const char *kind, const int *hidden, int n_hidden, Act act,
+                             const double *dropout, char *err)
+{
+    return build_model(s, kind, &s->conv, hidden, n_hidden, act, dropout, err);
+}
+
+int session_build_cnn(Session *s, const ConvSpec *conv, const int *hidden, int n_hidden, Act act, char *err)
+{
+    return build_model(s, "cnn", conv, hidden, n_hidden, act, NULL, err);
 }
 
 /* Parses "W3" / "b1" into layer number and kind; false if not a parameter. */
 static bool parse_param(const char *name, const Model *m, int *k, bool *bias)
 {
     TensorName tn;
-    if (!tensor_name_parse(name, &tn) || tn.grad || (tn.kind != 'W' && tn.kind != 'b'))
+    if (!tensor_name_parse(name, &tn) || tn.grad || !tensor_is_param(&tn))
         return false;
     *k = tn.layer;
-    *bias = tn.kind == 'b';
-    return m && *k <= m->n_layers;
+    if (!m || *k > m->n_layers)
+        return false;
+    const LayerDesc *d = layer_desc(&m->layer[*k - 1]);
+    *bias = tn.kind == d->bias;
+    return tn.kind == d->weight || *bias;
 }
 
 int session_init(Session *s, const InitConfig *c, const char *param, char *err)
@@ -578,8 +623,15 @@ int session_init(Session *s, const InitConfig *c, const char *param, char *err)
         bool bias;
         if (!parse_param(param, m, &k, &bias)) {
             free(backup);
-            return util_err(err, "'%s' is not a parameter of this model: it has W1..W%d and b1..b%d",
-                            param, m->n_layers, m->n_layers);
+            char list[160] = "";
+            for (int q = 1; q <= m->n_layers && strlen(list) < sizeof list - 16; q++) {
+                const LayerDesc *d = layer_desc(&m->layer[q - 1]);
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%c%d %c%d", q > 1 ? ", " : "",
+                         d->weight, q, d->bias, q);
+            }
+            return nn_has_conv(m) ? util_err(err, "'%s' is not a parameter of this model: it has %s", param, list)
+                                  : util_err(err, "'%s' is not a parameter of this model: it has W1..W%d and b1..b%d",
+                                             param, m->n_layers, m->n_layers);
         }
         rc = init_tensor(s, m, k, bias, c, err);
     } else {
@@ -736,24 +788,6 @@ static long first_nonfinite(const double *v, size_t n)
         if (!isfinite(v[i]))
             return (long)i;
     return -1;
-}
-
-void session_param_name(const Session *s, size_t i, char *buf, size_t n)
-{
-    const Model *m = s->model;
-    for (int k = 1; m && k <= m->n_layers; k++) {
-        const Layer *ly = &m->layer[k - 1];
-        if (i >= ly->w_off && i < ly->w_off + (size_t)ly->n_in * ly->n_out) {
-            size_t o = i - ly->w_off;
-            snprintf(buf, n, "W%d[%zu,%zu]", k, o / (size_t)ly->n_out, o % (size_t)ly->n_out);
-            return;
-        }
-        if (i >= ly->b_off && i < ly->b_off + (size_t)ly->n_out) {
-            snprintf(buf, n, "b%d[%zu]", k, i - ly->b_off);
-            return;
-        }
-    }
-    snprintf(buf, n, "?");
 }
 
 /* Says which parameter (or gradient, with prefix "d") holds a NaN/Inf. */
@@ -965,165 +999,6 @@ void session_params_changed(Session *s)
         s->phase = PHASE_READY;
 }
 
-/* ---- names ---- */
-
-bool tensor_name_parse(const char *name, TensorName *tn)
-{
-    *tn = (TensorName){0, false, 0, -1};
-    if ((tn->scalar = session_scalar_find(name)) >= 0) {
-        tn->kind = 's';
-        return true;
-    }
-    if (strcmp(name, "X") == 0 || strcmp(name, "Y") == 0 || strcmp(name, "yhat") == 0 ||
-        strcmp(name, "loss") == 0) {
-        tn->kind = name[0];
-        return true;
-    }
-    const char *p = name;
-    if (p[0] == 'd' && p[1] && strchr("WbZA", p[1]))
-        p++;
-    long k;
-    if (!p[0] || !strchr(p == name ? "WbZAM" : "WbZA", p[0]) || p[1] < '1' || p[1] > '9' || !util_parse_long(p + 1, 1, 999, &k))
-        return false;
-    tn->kind = p[0];
-    tn->grad = p != name;
-    tn->layer = (int)k;
-    return true;
-}
-
-int session_tensor(Session *s, const char *name, Tensor *t, char *err)
-{
-    memset(t, 0, sizeof *t);
-    snprintf(t->name, sizeof t->name, "%s", name);
-    Model *m = s->model;
-    const Dataset *ds = s->data;
-    TensorName tn;
-    if (!tensor_name_parse(name, &tn)) {
-        return util_fail(err, ERR_UNKNOWN_NAME, "unknown name '%s'", name);
-    }
-
-    if (tn.kind == 's') {
-        int rc = session_scalar_value(s, tn.scalar, &s->scalar_value, err);
-        if (rc != 0)
-            return rc;
-        t->rows = t->cols = 1;
-        t->vector = true;
-        t->data = &s->scalar_value;
-        t->percent = session_scalar(tn.scalar)->accuracy;
-        return 0;
-    }
-    if (tn.kind == 'X' || tn.kind == 'Y') {
-        if (!ds)
-            return util_fail(err, ERR_NO_DATA, "%s is the current batch, and there is no data yet", name);
-        bool x = tn.kind == 'X';
-        t->rows = s->rows;
-        t->cols = x ? ds->d : ds->t;
-        t->data = x ? s->xb : s->yb;
-        return 0;
-    }
-    if (!m)
-        return util_fail(err, ERR_NO_MODEL, "%s belongs to a model, and there is none yet", name);
-    if (tn.kind == 'y' || tn.kind == 'l') {
-        bool yh = tn.kind == 'y';
-        Phase need = yh ? PHASE_FORWARD : PHASE_LOSS;
-        if (s->phase < need)
-            return util_fail(err, yh ? ERR_NEEDS_FORWARD : ERR_NEEDS_LOSS, "%s of this batch %s", name,
-                             yh ? "exists after the forward pass" : "is not computed yet");
-        if (yh) {
-            t->rows = s->rows;
-            t->cols = nn_outputs(m);
-            t->data = s->yhat;
-        } else {
-            t->rows = t->cols = 1;
-            t->vector = true;
-            t->data = &s->loss_value;
-        }
-        return 0;
-    }
-
-    /* W1 b1 dW1 db1 Z1 A1 dZ1 dA1 */
-    char kind = tn.kind;
-    bool grad = tn.grad;
-    int k = tn.layer;
-    if (k > m->n_layers)
-        return util_fail(err, ERR_NO_LAYER, "%s: this model has %d layer%s, so layer numbers go from 1 to %d",
-                         name, m->n_layers, m->n_layers == 1 ? "" : "s", m->n_layers);
-    Layer *ly = &m->layer[k - 1];
-    t->layer = k;
-    if (kind == 'W' || kind == 'b') {
-        if (grad && !s->grads_valid)
-            return util_fail(err, ERR_NEEDS_BACKWARD, "%s is a gradient; gradients exist after the backward pass",
-                             name);
-        double *base = grad ? m->grads : m->params;
-        if (kind == 'W') {
-            t->rows = ly->n_in;
-            t->cols = ly->n_out;
-            t->data = base + ly->w_off;
-        } else {
-            t->rows = 1;
-            t->cols = ly->n_out;
-            t->vector = true;
-            t->data = base + ly->b_off;
-        }
-        t->editable = !grad;
-        return 0;
-    }
-    if (kind == 'M' && !m->mask[k - 1])
-        return util_fail(err, ERR_NO_DROPOUT, "%s: layer %d has no dropout, so no mask", name, k);
-    Phase need = grad ? PHASE_BACKWARD : PHASE_FORWARD;
-    if (s->phase < need)
-        return util_fail(err, grad ? ERR_NEEDS_BACKWARD : ERR_NEEDS_FORWARD, "%s of this batch exists after the %s pass",
-                         name, grad ? "backward" : "forward");
-    t->rows = s->rows;
-    t->cols = ly->n_out;
-    if (kind == 'Z')
-        t->data = grad ? m->dz[k - 1] : m->z[k - 1];
-    else if (kind == 'M')
-        t->data = m->mask[k - 1];
-    else
-        t->data = grad ? m->da[k - 1] : m->a[k - 1];
-    return 0;
-}
-
-
-void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ctx)
-{
-    char buf[16];
-    if (s->data) {
-        fn(ctx, "X");
-        fn(ctx, "Y");
-    }
-    if (!s->model)
-        return;
-    static const char *const prefix[] = {"W", "b", "dW", "db", "Z", "A", "dZ", "dA"};
-    for (int f = 0; f < 8; f++) {
-        if (f >= 2 && f < 4 && !s->grads_valid)
-            continue;
-        if (f >= 4 && f < 6 && s->phase < PHASE_FORWARD)
-            continue;
-        if (f >= 6 && s->phase < PHASE_BACKWARD)
-            continue;
-        for (int k = 1; k <= s->model->n_layers; k++) {
-            snprintf(buf, sizeof buf, "%s%d", prefix[f], k);
-            fn(ctx, buf);
-        }
-    }
-    for (int k = 1; s->phase >= PHASE_FORWARD && k <= s->model->n_layers; k++) {
-        if (s->model->mask[k - 1]) {
-            snprintf(buf, sizeof buf, "M%d", k);
-            fn(ctx, buf);
-        }
-    }
-    if (s->phase >= PHASE_FORWARD)
-        fn(ctx, "yhat");
-    if (s->phase >= PHASE_LOSS)
-        fn(ctx, "loss");
-    const ScalarDesc *d;
-    for (int i = 0; (d = session_scalar(i)) != NULL; i++)
-        if (d->hyper || (s->data && session_has_share(s, d->share) && (!d->accuracy || s->data->classification)))
-            fn(ctx, d->name);
-}
-
 Session *session_fork(const Session *s, const OptConfig *opt, char *err)
 {
     err[0] = '\0';
@@ -1149,6 +1024,7 @@ Session *session_fork(const Session *s, const OptConfig *opt, char *err)
     f->sched = s->sched; /* the same schedule, from the racer's own lr, and the same clipping */
     sched_start(&f->sched_state, opt->lr);
     f->clip = s->clip;
+    f->conv = s->conv;
     if (session_set_data(f, ds, &dropped, &loss_reset) != 0 ||
         session_build_model_drop(f, s->model_kind, s->hidden, s->n_hidden, s->act, s->dropout, err) != 0) {
         if (!err[0])

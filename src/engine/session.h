@@ -68,7 +68,8 @@ typedef struct Session {
     Act act;                /* hidden activation of the model */
     int hidden[NN_MAX_LAYERS]; /* widths of the hidden layers */
     int n_hidden;           /* number of hidden layers */
-    char model_kind[16];    /* "linear", "logistic", "softmax" or "mlp" */
+    char model_kind[16];    /* "linear", "logistic", "softmax", "mlp" or "cnn" */
+    ConvSpec conv;          /* a cnn's conv layers (n_conv 0 for other kinds) */
     int batch;              /* mini-batch size */
     bool shuffle;           /* reshuffle the training rows each epoch */
     uint64_t seed;          /* session seed (`set seed`, --seed) */
@@ -147,6 +148,14 @@ int session_build_model(Session *s, const char *kind, const int *hidden,
  * with ERR_INPUT for a probability out of range. */
 int session_build_model_drop(Session *s, const char *kind, const int *hidden, int n_hidden, Act act,
                              const double *dropout, char *err);
+/* A cnn over the data's images: conv's layers, then dense layers of the
+ * hidden widths and the output; the spec is kept in s->conv, so whatever
+ * rebuilds the model from the session (model_kind "cnn") builds the same.
+ * Refused as session_build_model, and ERR_TASK when the rows are not
+ * images, ERR_INPUT when a conv layer does not fit its input. */
+int session_build_cnn(Session *s, const ConvSpec *conv, const int *hidden, int n_hidden, Act act, char *err);
+/* Bytes a model of these layers would take, as session_model_bytes. */
+double session_layers_bytes(const Session *s, const Layer *layers, int n_layers);
 /* Bytes a model of n_layers layers (widths sizes[0..n_layers]) would take
  * with the session's optimizer and batch, undo history included: what
  * session_build_model compares with util_memory_limit (ERR_TOO_BIG). */
@@ -279,7 +288,8 @@ void session_drop_history(Session *s);
 /* The hyperparameters a trial may vary: everything `model` and `set`
  * choose that a search can try. */
 typedef struct Hypers {
-    char model_kind[16];            /* "linear", "logistic", "softmax" or "mlp" */
+    char model_kind[16];            /* "linear", "logistic", "softmax", "mlp" or "cnn" */
+    ConvSpec conv;                  /* a cnn's conv layers */
     int hidden[NN_MAX_LAYERS];      /* (n_hidden) widths of the hidden layers */
     int n_hidden;
     double dropout[NN_MAX_LAYERS];  /* (n_hidden) dropout after each hidden layer */
@@ -372,8 +382,10 @@ size_t session_snapshot_bytes(const Session *s);
 /* A named tensor: a view into the session, valid until the next command. */
 typedef struct Tensor {
     char name[32];   /* "W1", "dZ2", "yhat", "exp_avg:W1" ... */
-    int rows, cols;  /* shape; a vector is rows == 1 */
+    int rows, cols;  /* shape as a matrix; a vector is rows == 1 */
     bool vector;     /* shown and indexed as 1-D (biases, loss) */
+    int ndim;        /* 1 (vector), 2, or 4 (a conv kernel, a conv layer's maps) */
+    int dims[4];     /* the shape: (cols); (rows, cols); (c_out, c_in, k, k) or (rows, c, h, w) */
     double *data;    /* rows*cols values, row-major */
     bool editable;   /* a parameter the learner may change */
     int layer;       /* layer number (1..) or 0 */
@@ -382,13 +394,15 @@ typedef struct Tensor {
 
 /* A tensor's name taken apart: "dW2" is kind 'W', a gradient, layer 2. */
 typedef struct TensorName {
-    char kind;  /* W b Z A M (per layer), X Y (the batch), y (yhat), l (loss),
+    char kind;  /* W b K c Z A P M (per layer), X Y (the batch), y (yhat), l (loss),
                  * s (a scalar name: train_loss val_loss accuracy val_accuracy lr) */
     bool grad;  /* dW1 db1 dZ1 dA1: the gradient of the loss for it */
-    int layer;  /* 1..999 for W b Z A M; 0 otherwise */
+    int layer;  /* 1..999 for W b K c Z A P M; 0 otherwise */
     int scalar; /* kind s: the index session_scalar_find gives */
 } TensorName;
-/* Parses a tensor's name (W1 b2 dW1 Z3 dA1 M1 X Y yhat loss, the scalar names; a layer number
+/* Whether the name is a parameter or its gradient (W b K c). */
+bool tensor_is_param(const TensorName *tn);
+/* Parses a tensor's name (W1 b2 K1 c1 dW1 Z3 dA1 P1 M1 X Y yhat loss, the scalar names; a layer number
  * from 1, no leading zero) without asking whether it exists now. The one
  * grammar of names: everything that reads a name asks here. false for
  * anything else. */

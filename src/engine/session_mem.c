@@ -5,6 +5,24 @@
 
 #include "optim.h"
 
+double session_layers_bytes(const Session *s, const Layer *layers, int n_layers)
+{
+    double params = 0, units = layers[0].n_in, scratch = 0;
+    for (int k = 0; k < n_layers; k++) {
+        params += (double)layer_weights(&layers[k]) + (double)layer_biases(&layers[k]);
+        units += layers[k].n_map + (layers[k].pool ? 0.75 * layers[k].n_out : 0.0);
+        double sc = (double)layer_scratch(&layers[k], 1);
+        scratch = sc > scratch ? sc : scratch;
+    }
+    OptSlot slots[OPT_MAX_SLOTS];
+    int ns = optim_desc(s->opt.kind)->slots(&s->opt, slots);
+    double values = params * (4.0 + ns);
+    /* Z, A, dZ, dA (and P, dP and the maxima after a pool), and the conv scratch */
+    values += (4.0 * units + scratch) * ((double)s->batch + SESSION_EVAL_ROWS);
+    double undo = params * (1.0 + ns) * 8.0 * SESSION_UNDO_MAX;
+    return values * 8.0 + (undo < SESSION_UNDO_BYTES ? undo : (double)SESSION_UNDO_BYTES);
+}
+
 double session_model_bytes(const Session *s, const int *sizes, int n_layers)
 {
     double params = 0, units = 0;

@@ -14,6 +14,7 @@ void session_hypers(const Session *s, Hypers *h)
 {
     memset(h, 0, sizeof *h);
     snprintf(h->model_kind, sizeof h->model_kind, "%s", s->model_kind[0] ? s->model_kind : "linear");
+    h->conv = s->conv;
     h->n_hidden = s->n_hidden;
     memcpy(h->hidden, s->hidden, sizeof h->hidden);
     memcpy(h->dropout, s->dropout, sizeof h->dropout);
@@ -47,6 +48,12 @@ Session *session_trial_new(const Session *s, const Hypers *h, Dataset *ds, char 
     sched_start(&f->sched_state, h->opt.lr);
     f->clip = s->clip;
     f->precision = s->precision;
+    f->conv = h->conv;
+    if (s->data && !ds->img_c && ds->d == s->data->d) { /* a fold of image rows is images too */
+        ds->img_c = s->data->img_c;
+        ds->img_h = s->data->img_h;
+        ds->img_w = s->data->img_w;
+    }
     if (session_set_data(f, ds, &dropped, &loss_reset) != 0 ||
         session_build_model_drop(f, h->model_kind, h->hidden, h->n_hidden, h->act, h->dropout, err) != 0) {
         if (!err[0])

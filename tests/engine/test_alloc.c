@@ -178,6 +178,46 @@ static void step_1000_regularized_allocates_nothing(void **state)
     }
 }
 
+/* A cnn (two conv layers, same and 0 padding, a pool, a dense layer) on
+ * blobs of 16 features read as 1×4×4 images: steps, training with its
+ * validation at each epoch's end, allocate nothing either. */
+static void cnn_allocates_nothing(void **state)
+{
+    (void)state;
+    char err[ERR_LEN];
+    Session *s = session_new();
+    assert_non_null(s);
+    DataGenOpts o = {200, 0.5, 3, 3, 16};
+    Dataset *ds = data_generate("blobs", &o, err);
+    assert_non_null(ds);
+    ds->img_c = 1;
+    ds->img_h = ds->img_w = 4;
+    assert_int_equal(data_split(ds, 0.2, 5, err), 0);
+    bool dropped, reset, fresh;
+    assert_int_equal(session_set_data(s, ds, &dropped, &reset), 0);
+    assert_int_equal(session_set_batch(s, 16, err), 0);
+    s->shuffle = true;
+    ConvSpec cs = {2, {4, 3}, {3, 2}, 0, true};
+    int hidden[] = {8};
+    assert_int_equal(session_build_cnn(s, &cs, hidden, 1, ACT_RELU, err), 0);
+    assert_true(nn_has_conv(s->model));
+    OptConfig c;
+    optim_defaults(OPT_ADAM, &c);
+    assert_int_equal(session_set_optimizer(s, &c, &fresh, err), 0);
+    long n = count_steps(s, 300);
+    if (n != 0)
+        fail_msg("cnn: %ld allocations in 300 steps", n);
+    cs.pool = 2;
+    cs.n_conv = 1;
+    assert_int_equal(session_build_cnn(s, &cs, hidden, 1, ACT_TANH, err), 0);
+    assert_non_null(s->model->p[0]);
+    long steps;
+    allocs = 0;
+    assert_int_equal(session_train(s, 20, NULL, NULL, &steps, err), 0);
+    assert_int_equal(allocs, 0);
+    session_free(s);
+}
+
 static void train_100_epochs_allocates_nothing(void **state)
 {
     (void)state;
@@ -226,6 +266,7 @@ int main(void)
         cmocka_unit_test(schedule_and_clip_allocate_nothing),
         cmocka_unit_test(train_100_epochs_allocates_nothing),
         cmocka_unit_test(train_early_allocates_only_its_copy),
+        cmocka_unit_test(cnn_allocates_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,6 +98,30 @@ static void test_matches_point_by_point(void **state)
     session_free(s);
 }
 
+/* A cnn (blobs of 16 features read as 1×4×4 images) takes the point by
+ * point path: the same losses, a kernel element with a dense weight. */
+static void test_cnn(void **state)
+{
+    (void)state;
+    char err[ERR_LEN] = "";
+    DataGenOpts o = {300, 0.5, 3, 3, 16};
+    Dataset *ds = data_generate("blobs", &o, err);
+    assert_non_null(ds);
+    ds->img_c = 1;
+    ds->img_h = ds->img_w = 4;
+    assert_int_equal(data_split(ds, 0.2, 7, err), 0);
+    Session *s = session_new();
+    bool dropped, reset;
+    assert_int_equal(session_set_data(s, ds, &dropped, &reset), 0);
+    ConvSpec cs = {1, {3}, {3}, 2, true};
+    int h[] = {5};
+    assert_int_equal(session_build_cnn(s, &cs, h, 1, ACT_RELU, err), 0);
+    const Model *m = s->model;
+    check_grid(s, 4, m->layer[1].w_off + 7); /* K1[0,0,1,1] and a weight of W2 */
+    check_grid(s, m->layer[0].b_off + 2, 10); /* c1[2] and K1[1,0,0,1] */
+    session_free(s);
+}
+
 static void test_refusals_and_interrupt(void **state)
 {
     (void)state;
@@ -121,6 +145,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matches_point_by_point),
         cmocka_unit_test(test_refusals_and_interrupt),
+        cmocka_unit_test(test_cnn),
     };
     return cmocka_run_group_tests_name("landscape", tests, NULL, NULL);
 }

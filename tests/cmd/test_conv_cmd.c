@@ -1,0 +1,384 @@
+/* test_conv_cmd.c — `model cnn` through the commands on image data (the
+ * digits CSV with its rows marked as 1×8×8 images, as `data digits` gives
+ * them): the parameter counts beside the dense comparison, the refusals,
+ * names, show and element references of 4-D tensors, assignment,
+ * gradcheck, init, state, undo, save and load, export and import of
+ * kernels as .npy, compare and cv, and a short training run. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+
+#include <math.h>
+#include <unistd.h>
+
+/* Completion candidates. */
+typedef struct Cands {
+    char w[256][48];
+    int n;
+} Cands;
+
+static void add_cand(void *ctx, const char *word)
+{
+    Cands *c = ctx;
+    if (c->n < 256)
+        snprintf(c->w[c->n++], 48, "%s", word);
+}
+
+static bool has(const Cands *c, const char *word)
+{
+    for (int i = 0; i < c->n; i++)
+        if (strcmp(c->w[i], word) == 0)
+            return true;
+    return false;
+}
+
+static void complete(Session *s, const char *line, Cands *c)
+{
+    c->n = 0;
+    const char *sp = strrchr(line, ' ');
+    int start = sp ? (int)(sp - line) + 1 : 0;
+    cmd_complete(s, line, start, line + start, add_cand, c);
+}
+
+/* The digits as 1×8×8 images. */
+static void load_digits(Fx *x)
+{
+    ok(x, "data load lessons/data/digits.csv target=digit");
+    Dataset *ds = x->c.s->data;
+    ds->img_c = 1;
+    ds->img_h = 8;
+    ds->img_w = 8;
+}
+
+static char dir[64];
+
+static const char *path(const char *name)
+{
+    static char buf[128];
+    snprintf(buf, sizeof buf, "%s/%s", dir, name);
+    return buf;
+}
+
+/* Runs "WORDS FILE" with FILE in the test's folder. */
+static void run_path(Fx *x, const char *words, const char *file)
+{
+    char line[256];
+    snprintf(line, sizeof line, "%s %s", words, path(file));
+    ok(x, line);
+}
+
+static void counts_and_refusals(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    refused(x, "model cnn conv=8:3"); /* no data */
+    ok(x, "data moons");
+    assert_contains(refused(x, "model cnn conv=8:3"), "model cnn needs images: data digits, or data load FILE image=8x8");
+    load_digits(x);
+    ok(x, "model cnn conv=16:3");
+    ok(x, "params");
+    assert_contains(x->last, "16·1·3·3 + 16 = 160");
+    assert_contains(x->last, "64 inputs to its 16×6×6 = 576 outputs would need 64·576 + 576 = 37440");
+    assert_contains(x->last, "K1     16×1×3×3");
+    assert_int_equal((int)x->c.s->model->n_params, 160 + 576 * 10 + 10);
+    /* each refusal is one line naming the fix, and leaves the model alone */
+    const char *why = refused(x, "model cnn conv=8:9");
+    assert_contains(why, "larger than the 8x8 map");
+    assert_contains(why, "same padding");
+    assert_null(strchr(why, '\n'));
+    why = refused(x, "model cnn conv=8:4 pool=2");
+    assert_contains(why, "even map");
+    assert_contains(why, "no pooling");
+    assert_contains(refused(x, "model cnn conv=8x3"), "FILTERS:KERNEL pairs");
+    assert_contains(refused(x, "model cnn conv=8:"), "kernel side");
+    assert_contains(refused(x, "model cnn conv=5000:3"), "filters in conv= must be 1 to 1024");
+    assert_contains(refused(x, "model cnn conv=8:33"), "kernel side in conv= must be 1 to 32");
+    assert_contains(refused(x, "model cnn conv=8:3 hidden=0"), "hidden layer width");
+    assert_contains(refused(x, "model cnn conv=8:3 pool=3"), "pool= is 2");
+    assert_contains(refused(x, "model cnn conv=8:3 pad=1"), "pad= is 0");
+    assert_contains(refused(x, "model cnn pool=2"), "needs its conv layers");
+    assert_contains(refused(x, "model cnn conv=8:3 dropout=0.5"), "unknown option");
+    assert_contains(refused(x, "model cnn conv=8:3,8:3,8:3,8:3 pool=2"), "conv layer 2");
+    assert_int_equal((int)x->c.s->model->n_params, 160 + 576 * 10 + 10); /* unchanged */
+    /* pad=same with an even kernel pads as torch: the map keeps its size */
+    ok(x, "model cnn conv=4:4,6:3 pad=same pool=2 hidden=12,8");
+    const Model *m = x->c.s->model;
+    assert_int_equal(m->n_layers, 5);
+    assert_int_equal(m->layer[0].h_pool, 4);
+    assert_int_equal(m->layer[1].n_out, 6 * 2 * 2);
+    ok(x, "params");
+    assert_contains(x->last, "K2     6×4×3×3");
+    assert_contains(x->last, "W3     24×12");
+    ok(x, "hypers");
+    assert_contains(x->last, "cnn conv=4:4,6:3 pool=2 pad=same hidden=12,8 act=relu");
+    static Cands cd;
+    complete(x->c.s, "model c", &cd);
+    assert_true(has(&cd, "cnn"));
+    complete(x->c.s, "model cnn conv=8:3 ", &cd);
+    assert_true(has(&cd, "pool=") && has(&cd, "hidden=") && has(&cd, "pad="));
+    complete(x->c.s, "gradcheck ", &cd);
+    assert_true(has(&cd, "K1") && has(&cd, "c2") && has(&cd, "W3") && !has(&cd, "W1"));
+    complete(x->c.s, "show ", &cd);
+    assert_true(has(&cd, "K2") && has(&cd, "b5"));
+    fx_free(x);
+}
+
+static void names_show_and_edit(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    load_digits(x);
+    ok(x, "model cnn conv=8:3 pool=2 hidden=32");
+    ok(x, "names");
+    assert_contains(x->last, "K1 W2 W3 c1 b2 b3");
+    ok(x, "show K1");
+    assert_contains(x->last, "K1  (8×1×3×3)");
+    assert_contains(x->last, "K1[0,0,:,:]");
+    ok(x, "show K1 all");
+    assert_contains(x->last, "K1[7,0,:,:]");
+    Session *s = x->c.s;
+    double k0111 = s->model->params[4]; /* K1[0,0,1,1]: (c_out, c_in, k, k) row-major */
+    ok(x, "show K1[0,0,1,1]");
+    char want[64];
+    snprintf(want, sizeof want, "K1[0,0,1,1] = %.6g", k0111);
+    assert_contains(x->last, want);
+    ok(x, "K1[0,0,1,1] = 0.5");
+    assert_true(s->model->params[4] == 0.5);
+    ok(x, "K1[7,0,2,2] = -0.25");
+    assert_true(s->model->params[71] == -0.25);
+    ok(x, "c1[3] = 0.125");
+    assert_true(s->model->params[72 + 3] == 0.125);
+    assert_contains(refused(x, "show K1[0,0,1]"), "one, two or four indices");
+    assert_contains(refused(x, "show K1[0,1]"), "give four indices");
+    assert_contains(refused(x, "show K1[0,0,3,0]"), "index 3 goes from 0 to 2");
+    assert_contains(refused(x, "show K1[0:2, 0]"), "slices of a 4-D tensor");
+    assert_contains(refused(x, "show W1"), "layer 1 is a conv layer");
+    assert_contains(refused(x, "show P2"), "no pooling");
+    refused(x, "show Z1");
+    ok(x, "forward");
+    assert_contains(x->last, "A1 = relu(Z1) (32×8×6×6) → P1 = maxpool(A1) (32×8×3×3)");
+    ok(x, "show Z1");
+    assert_contains(x->last, "Z1  (32×8×6×6)");
+    ok(x, "show P1[31,7,2,2]");
+    ok(x, "show A1[0,0,0,0]");
+    /* P is the max of its window of A */
+    const Model *m = s->model;
+    for (int f = 0; f < 8; f++) {
+        const double *a = m->a[0] + 2 * 288 + f * 36, p = m->p[0][2 * 72 + f * 9 + 4]; /* row 2, P[f,1,1] */
+        double mx = fmax(fmax(a[2 * 6 + 2], a[2 * 6 + 3]), fmax(a[3 * 6 + 2], a[3 * 6 + 3]));
+        assert_true(p == mx);
+    }
+    ok(x, "loss");
+    ok(x, "backward");
+    assert_contains(x->last, "dK1 (|dK1|");
+    ok(x, "show dK1");
+    assert_contains(x->last, "dK1[0,0,:,:]");
+    ok(x, "names");
+    assert_contains(x->last, "P1");
+    assert_contains(x->last, "dP1");
+    /* explain: the formula, the terms over every position, their sum = backward's */
+    ok(x, "explain K1[2,0,1,0]");
+    char g[64];
+    snprintf(g, sizeof g, "%.6g", m->grads[2 * 9 + 3]);
+    char line[256];
+    snprintf(line, sizeof line, "summing all 1152: %s\n  backward's dK1[2,0,1,0] = %s\n", g, g);
+    assert_contains(x->last, "dK1[2,0,1,0] = Σ_r Σ_(p,q) dZ1[r,2,p,q]·X[r,0,p+1,q+0]");
+    assert_contains(x->last, "1152 terms (32 rows × 36 positions)");
+    assert_contains(x->last, line);
+    assert_contains(x->last, "What `update` will do to K1[2,0,1,0]");
+    ok(x, "explain dc1[2]");
+    snprintf(g, sizeof g, "%.6g", m->grads[72 + 2]);
+    snprintf(line, sizeof line, "backward's dc1[2] = %s", g);
+    assert_contains(x->last, line);
+    assert_contains(refused(x, "explain Z1[0,0,0,0]"), "shown whole by `show`");
+    ok(x, "update");
+    ok(x, "explain K1[2,0,1,0]");
+    assert_contains(x->last, "What `update` did to K1[2,0,1,0]");
+    fx_free(x);
+}
+
+/* gradcheck, init by name with conv fans, state */
+static void instruments(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    load_digits(x);
+    ok(x, "data standardize");
+    ok(x, "model cnn conv=4:3,3:2 pool=2 hidden=8");
+    ok(x, "init constant value=0.75 c1"); /* away from relu's kink at the zero border */
+    ok(x, "init constant value=0.75 c2");
+    ok(x, "forward");
+    ok(x, "gradcheck");
+    assert_contains(x->last, "K1     4×9");
+    assert_contains(x->last, "K2     3×16");
+    assert_null(strstr(x->last, "FAIL"));
+    ok(x, "gradcheck K2");
+    assert_contains(x->last, "ok");
+    assert_contains(refused(x, "gradcheck W1"), "layer 1 is a conv layer");
+    /* he_uniform with fan_in = C_in·K·K = 4·2·2 for K2: bound sqrt(6/16) */
+    ok(x, "init he_uniform K2");
+    assert_contains(x->last, "K2 re-initialised with he_uniform");
+    const Model *m = x->c.s->model;
+    double bound = sqrt(6.0 / 16), big = 0;
+    for (size_t i = 0; i < 48; i++)
+        big = fmax(big, fabs(m->params[m->layer[1].w_off + i]));
+    assert_true(big <= bound && big > 0.6 * bound);
+    ok(x, "init xavier_uniform K1"); /* fans 9 and 36: bound sqrt(6/45) */
+    big = 0;
+    for (size_t i = 0; i < 36; i++)
+        big = fmax(big, fabs(m->params[i]));
+    assert_true(big <= sqrt(6.0 / 45) && big > 0.6 * sqrt(6.0 / 45));
+    ok(x, "init orthogonal K1"); /* (4, 9): orthonormal rows */
+    for (int a = 0; a < 4; a++)
+        for (int b = 0; b < 4; b++) {
+            double dot = 0;
+            for (int j = 0; j < 9; j++)
+                dot += m->params[a * 9 + j] * m->params[b * 9 + j];
+            assert_true(fabs(dot - (a == b)) < 1e-12);
+        }
+    ok(x, "diagnose");
+    assert_contains(x->last, "4×1×3×3");
+    assert_contains(x->last, "3×4×2×2");
+    ok(x, "set optimizer adam");
+    ok(x, "step");
+    ok(x, "state K1");
+    assert_contains(x->last, "exp_avg:K1  (4×1×3×3)");
+    assert_contains(x->last, "exp_avg:K1[3,0,:,:]");
+    fx_free(x);
+}
+
+/* undo puts a cnn back exactly; the step after repeats exactly */
+static void undo_exact(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    load_digits(x);
+    ok(x, "data split 0.2");
+    ok(x, "set optimizer adam lr=0.01");
+    ok(x, "model cnn conv=6:3 pool=2 hidden=16");
+    ok(x, "step 3");
+    const Model *m = x->c.s->model;
+    size_t n = m->n_params;
+    double *before = malloc(n * sizeof *before), *after = malloc(n * sizeof *after);
+    memcpy(before, m->params, n * sizeof *before);
+    ok(x, "step");
+    memcpy(after, x->c.s->model->params, n * sizeof *after);
+    ok(x, "undo");
+    assert_memory_equal(x->c.s->model->params, before, n * sizeof *before);
+    ok(x, "step");
+    assert_memory_equal(x->c.s->model->params, after, n * sizeof *after);
+    free(before);
+    free(after);
+    fx_free(x);
+}
+
+/* save and load a cnn: the same numbers, the same next step */
+static void save_load_npy(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    load_digits(x);
+    ok(x, "data split 0.2");
+    ok(x, "set optimizer adam lr=0.01");
+    ok(x, "model cnn conv=6:3 pool=2 hidden=16 act=tanh");
+    ok(x, "step 4");
+    ok(x, "forward");
+    run_path(x, "save", "cnn.plsave");
+    Fx *y = fx_new();
+    run_path(y, "load", "cnn.plsave");
+    const Model *a = x->c.s->model, *b = y->c.s->model;
+    assert_string_equal(y->c.s->model_kind, "cnn");
+    assert_int_equal((int)a->n_params, (int)b->n_params);
+    assert_memory_equal(a->params, b->params, a->n_params * sizeof(double));
+    assert_int_equal(b->layer[0].kind, LAYER_CONV);
+    assert_int_equal(y->c.s->data->img_h, 8);
+    ok(x, "step 2");
+    ok(y, "step 2");
+    assert_memory_equal(x->c.s->model->params, y->c.s->model->params, a->n_params * sizeof(double));
+    ok(y, "show K1[5,0,2,2]");
+    fx_free(y);
+    /* export K1 as a 4-D .npy, spoil it, import it back */
+    run_path(x, "export K1", "k1.npy");
+    assert_contains(x->last, "(6×1×3×3)");
+    FILE *f = fopen(path("k1.npy"), "rb");
+    assert_non_null(f);
+    char head[128] = {0};
+    assert_true(fread(head, 1, sizeof head - 1, f) > 64);
+    fclose(f);
+    assert_non_null(strstr(head + 10, "'shape': (6, 1, 3, 3), }"));
+    double k = x->c.s->model->params[13];
+    ok(x, "K1[1,0,1,1] = 42");
+    run_path(x, "import K1", "k1.npy");
+    assert_true(x->c.s->model->params[13] == k);
+    run_path(x, "export W2", "w2.npy");
+    char line[256];
+    snprintf(line, sizeof line, "import K1 %s", path("w2.npy"));
+    assert_contains(refused(x, line), "has shape (6, 1, 3, 3), as torch's Conv2d.weight");
+    /* a 4-D kernel numpy wrote imports exactly and exports byte for byte */
+    ok(x, "import K1 tests/golden/npy/k4.npy");
+    for (int i = 0; i < 54; i++)
+        assert_true(x->c.s->model->params[i] == (double)i / 7 - 3);
+    run_path(x, "export K1", "k4.npy");
+    FILE *ours = fopen(path("k4.npy"), "rb"), *np = fopen("tests/golden/npy/k4.npy", "rb");
+    assert_non_null(ours);
+    assert_non_null(np);
+    static unsigned char bo[4096], bn[4096];
+    size_t no = fread(bo, 1, sizeof bo, ours), nn = fread(bn, 1, sizeof bn, np);
+    fclose(ours);
+    fclose(np);
+    assert_int_equal(no, nn);
+    assert_memory_equal(bo, bn, no);
+    run_path(x, "export c1", "c1.npy");
+    run_path(x, "import c1", "c1.npy");
+    fx_free(x);
+}
+
+/* compare and cv rebuild the same cnn; a short training run learns */
+static void compare_cv_train(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    load_digits(x);
+    ok(x, "data split 0.2");
+    ok(x, "data standardize");
+    ok(x, "set optimizer adam lr=0.003");
+    ok(x, "model cnn conv=8:3 pool=2 hidden=32");
+    ok(x, "compare optimizer adam sgd epochs=1");
+    assert_contains(x->last, "adam");
+    ok(x, "cv 2 epochs=1");
+    ok(x, "train 4");
+    double acc = x->c.s->last_val_accuracy;
+    if (!(acc >= 0.9))
+        fail_msg("validation accuracy %.3f after 4 epochs", acc);
+    fx_free(x);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/paramlab-conv.XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    const char *names[] = {"cnn.plsave", "k1.npy", "w2.npy", "c1.npy", "k4.npy"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        unlink(path(names[i]));
+    return rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(counts_and_refusals), cmocka_unit_test(names_show_and_edit),
+        cmocka_unit_test(instruments),         cmocka_unit_test(undo_exact),
+        cmocka_unit_test(save_load_npy),       cmocka_unit_test(compare_cv_train),
+    };
+    return cmocka_run_group_tests_name("conv_cmd", tests, setup, teardown);
+}

@@ -656,10 +656,8 @@ static void redraw(CmdCtx *c, CmdPlots *p, bool live)
         if (!live)
             file_written(c, p, (Kind)k);
     }
-    if (!live) { /* a whole picture, waited for: the next live frame paces from here */
-        p->in_flight = false;
-        p->next_frame = util_now() + FRAME_GAP;
-    }
+    if (!live) /* a whole picture, waited for: the next live frame paces from here */
+        p->in_flight = false, p->next_frame = util_now() + FRAME_GAP;
 }
 
 /* A live frame at most every FRAME_GAP, and only once gnuplot finished the
@@ -677,14 +675,12 @@ static void on_update(void *ctx)
     if (now < p->next_frame)
         return;
     if (p->in_flight) {
-        char saved[ERR_LEN];
-        memcpy(saved, c->err, ERR_LEN);
-        int idle = plot_live_idle(p->plot, c->err);
+        char why[ERR_LEN];
+        int idle = plot_live_idle(p->plot, why);
         if (idle < 0) {
-            cmd_out(c, "plot: %s; live plotting is off (`plot KIND` starts it again)\n", c->err);
+            cmd_out(c, "plot: %s; live plotting is off (`plot KIND` starts it again)\n", why);
             p->live = 0;
         }
-        memcpy(c->err, saved, ERR_LEN);
         if (idle <= 0) {
             p->next_frame = now + LIVE_POLL;
             return;

@@ -16,6 +16,21 @@
 
 static const char *const data_subs[] = {"load", "split", "standardize", "show", NULL};
 
+/* The line saying the rows are images, and the range of their pixels. */
+static void print_image_summary(CmdCtx *c, const Dataset *ds)
+{
+    double lo = ds->x[0], hi = ds->x[0];
+    for (size_t i = 1; i < (size_t)ds->n * (size_t)ds->d; i++) {
+        lo = ds->x[i] < lo ? ds->x[i] : lo;
+        hi = ds->x[i] > hi ? ds->x[i] : hi;
+    }
+    cmd_out(c, "images: %d channel%s of %d×%d pixels, one feature per pixel (row by row%s); pixels from %s to %s",
+            ds->img_c, ds->img_c == 1 ? "" : "s", ds->img_h, ds->img_w, ds->img_c > 1 ? ", channel first" : "",
+            NUM(lo), NUM(hi));
+    cmd_out(c, ds->standardized ? " (standardized)\n"
+                                : " as given, not rescaled: `data standardize` centres and scales each pixel\n");
+}
+
 static void print_data_summary(CmdCtx *c)
 {
     const Dataset *ds = c->s->data;
@@ -30,6 +45,8 @@ static void print_data_summary(CmdCtx *c)
     for (int j = 0; j < ds->d && j < 8; j++)
         cmd_out(c, "%s%s", j ? ", " : "", ds->feature_names[j]);
     cmd_out(c, "%s)\n", ds->d > 8 ? ", ..." : "");
+    if (ds->img_h > 0)
+        print_image_summary(c, ds);
     if (ds->classification) {
         long counts[1000] = {0};
         for (int i = 0; i < ds->n; i++)
@@ -166,7 +183,36 @@ static int data_split_cmd(CmdCtx *c, int argc, char **argv)
 }
 
 
-#define LOAD_OPTS "target= features= drop= sep= header= missing= task="
+#define LOAD_OPTS "target= features= drop= sep= header= missing= task= image="
+
+/* image=HxW or image=HxWxC into o; -1 with a refusal. */
+static int parse_image_shape(CmdCtx *c, const char *v, DataLoadOpts *o)
+{
+    long part[3] = {0, 0, 1};
+    int n = 0;
+    const char *p = v;
+    while (n < 3) {
+        char *end;
+        if (*p < '0' || *p > '9')
+            break;
+        part[n++] = strtol(p, &end, 10);
+        p = end;
+        if (*p != 'x')
+            break;
+        p++;
+    }
+    if (n < 2 || *p)
+        return cmd_fail(c, "image= takes the height and width of an image, and optionally its channels (first in "
+                           "each row): image=8x8 or image=32x32x3, got '%s'", v);
+    if (part[0] < 1 || part[0] > DATA_IMAGE_MAX_SIDE || part[1] < 1 || part[1] > DATA_IMAGE_MAX_SIDE ||
+        part[2] < 1 || part[2] > DATA_IMAGE_MAX_C)
+        return cmd_fail(c, "image=%s is out of range: 1 to %d pixels a side, 1 to %d channels", v,
+                        DATA_IMAGE_MAX_SIDE, DATA_IMAGE_MAX_C);
+    o->img_h = (int)part[0];
+    o->img_w = (int)part[1];
+    o->img_c = (int)part[2];
+    return 0;
+}
 
 /* One key=value of `data load` into o; -1 with a refusal. */
 static int data_load_opt(CmdCtx *c, const char *k, const char *v, DataLoadOpts *o)
@@ -178,6 +224,8 @@ static int data_load_opt(CmdCtx *c, const char *k, const char *v, DataLoadOpts *
         *(k[0] == 't' ? &o->target : k[0] == 'f' ? &o->features : &o->drop) = v;
         return 0;
     }
+    if (strcmp(k, "image") == 0)
+        return parse_image_shape(c, v, o);
     if (strcmp(k, "sep") == 0) {
         if (strcmp(v, "auto") == 0)
             o->sep = 0;
@@ -199,7 +247,7 @@ static int data_load_opt(CmdCtx *c, const char *k, const char *v, DataLoadOpts *
                                : strcmp(k, "task") == 0    ? tasks
                                                            : NULL;
     if (!words) {
-        const char *const keys[] = {"target", "features", "drop", "sep", "header", "missing", "task", NULL};
+        const char *const keys[] = {"target", "features", "drop", "sep", "header", "missing", "task", "image", NULL};
         return cmd_fail(c, "unknown option '%s'%s: data load takes " LOAD_OPTS, k, CMD_DYM(k, keys, ""));
     }
     int i = 0;
@@ -502,7 +550,7 @@ CmdComplete cmd_complete_data(Session *s, int argi, char **w, int n, CmdAddFn ad
     static const char *const load_opts[] = {"target=", "features=", "drop=", "sep=auto", "sep=,", "sep=;",
                                             "sep=tab", "header=auto", "header=yes", "header=no", "missing=error",
                                             "missing=drop", "missing=mean", "task=regression",
-                                            "task=classification", NULL};
+                                            "task=classification", "image=", NULL};
     if (argi == 1) {
         cmd_add_list(data_subs, add, ctx);
         cmd_add_list(data_generators(), add, ctx);

@@ -1,6 +1,6 @@
 /* data.c — the data sets a learner trains on: nine built-in generators
  * (regression: line, plane, sine; classification: xor, circles, moons,
- * spirals, gauss, blobs), the training/validation/test split and
+ * spirals, gauss, blobs) and the fixed digits (data_digits.c), the training/validation/test split and
  * standardization (data_csv.c reads CSV files). Every random draw comes
  * from one Rng seeded with the caller's seed, so a seed reproduces a data
  * set exactly. Errors are one-line messages in the caller's buffer that say
@@ -313,6 +313,10 @@ static const Gen gens[] = {
     {"blobs", "classes=K (3) Gaussian clusters in features=D (2) dimensions, "
               "centres ~ U(-10,10)^D, std 1 + noise (noise 0)",
      0.0, 3, 2, true, true, blobs_point},
+    /* a fixed set, not drawn: data_digits.c makes it */
+    {"digits", "10 classes, 64 features: the 1797 handwritten 8x8 digits (sklearn's load_digits), "
+               "images of 1x8x8 pixels p0..p63 from 0 (white) to 16 (black), kept raw",
+     0.0, 10, 64, false, false, NULL},
 };
 #define N_GENS ((int)(sizeof gens / sizeof gens[0]))
 
@@ -444,6 +448,8 @@ Dataset *data_generate_until(const char *name, const DataGenOpts *o, volatile si
         gen_unknown(name, err);
         return NULL;
     }
+    if (!g->point)
+        return data_digits(o, err);
     if (!o)
         o = &unset;
     int n = 0, d = 0, k = 0;

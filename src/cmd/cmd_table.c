@@ -12,6 +12,7 @@
 #include "cmd_trial.h"
 #include "cmd_metrics.h"
 #include "cmd_plot.h"
+#include "cmd_count.h"
 #include "explain.h"
 
 const Cmd cmd_table[] = {
@@ -67,6 +68,23 @@ const Cmd cmd_table[] = {
     {"params", 0, 0, 0, "params", "table of parameters: name, shape, count, initializer, total",
      "Every parameter tensor with its shape, how many numbers it holds and how\n"
      "it was initialised. A dense 10→5 layer is W 10×5 = 50 plus b 5: 55.", cmd_params, NULL, NULL, NULL, NULL},
+    {"count", 1, 4, 0, "count dense IN OUT | conv CIN COUT K | attention D [heads=H] | embedding V D | lstm IN H",
+     "the parameters of one layer of a kind, formula first, for layers too big to build",
+     "Counts a layer's parameters as PyTorch 1.13 does (the sum of p.numel()),\n"
+     "without building it: the formula, the same with your numbers, the total.\n"
+     "dense IN OUT          IN·OUT + OUT (torch.nn.Linear)\n"
+     "conv CIN COUT K       COUT·CIN·K·K + COUT (torch.nn.Conv2d, K×K filters): the\n"
+     "                      same filter at every position, whatever the image's size\n"
+     "attention D [heads=H] 4·(D·D + D) (torch.nn.MultiheadAttention: in_proj 3D·D + 3D,\n"
+     "                      out_proj D·D + D); H must divide D and does not change it\n"
+     "embedding V D         V·D (torch.nn.Embedding: one row per token, no bias)\n"
+     "lstm IN H             4·(IN·H + H·H + H + H) (torch.nn.LSTM, one layer: four gates,\n"
+     "                      two bias vectors)\n"
+     "Sizes are whole numbers from 1 to 10^15; a total past 2^63 - 1 is refused.\n"
+     "Examples: count dense 10 5      (10·5 + 5 = 55)\n"
+     "          count conv 1 16 3     (160: 8×8 digits to 16 maps of 6×6; a dense layer\n"
+     "                                 from 64 pixels to those 576 numbers: count dense 64 576)\n"
+     "          count attention 512 heads=8", cmd_count, cmd_complete_count, NULL, NULL, NULL},
     {"hypers", 0, 0, 0, "hypers", "every hyperparameter and its value",
      "Hyperparameters are what you choose (optimizer and its settings, loss, batch\n"
      "size, shuffling, seed, initializer, architecture); parameters are what the\n"

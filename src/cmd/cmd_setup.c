@@ -2,6 +2,7 @@
  * the model (`model`, `params`) and the names that exist (`names`), with
  * their completion. The hyperparameters are cmd_set.c's. */
 #include "cmd_handlers.h"
+#include "cmd_images.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -338,10 +339,17 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
         }
         long rows = 10;
         if (argc > 3)
-            return cmd_fail(c, "data show takes at most one number: data show [ROWS]");
+            return cmd_fail(c, "data show takes at most one number or row=N: data show [ROWS] | data show row=N");
+        if (argc == 3 && strncmp(argv[2], "row=", 4) == 0) {
+            if (cmd_parse_int(c, "row=", argv[2] + 4, 0, s->data->n - 1, &rows) != 0)
+                return -1;
+            return cmd_images_show_row(c, rows);
+        }
         if (argc == 3 && cmd_parse_int(c, "ROWS", argv[2], 1, 1000000, &rows) != 0)
             return -1;
         const Dataset *ds = s->data;
+        if (ds->img_h > 0)
+            return cmd_images_show_rows(c, rows);
         if (rows > ds->n)
             rows = ds->n;
         cmd_out(c, "%6s", "row");
@@ -560,8 +568,10 @@ CmdComplete cmd_complete_data(Session *s, int argi, char **w, int n, CmdAddFn ad
         if (argi == 2)
             return COMPLETE_FILES;
         cmd_add_list(load_opts, add, ctx);
-    } else if (data_generator_about(w[1])) {
+    } else if (data_generator_about(w[1]) && !data_generator_fixed(w[1])) {
         cmd_add_list(gen_opts, add, ctx);
+    } else if (strcmp(w[1], "show") == 0 && argi == 2) {
+        add(ctx, "row=");
     }
     return COMPLETE_WORDS;
 }

@@ -19,7 +19,7 @@ const Cmd cmd_table[] = {
     {"help", 0, 1, CMD_NOT_RECORDED, "help [COMMAND]", "list the commands, or explain one",
      "Without a name, lists every command with a one-line summary. With one,\n"
      "shows its syntax, options and an example.", cmd_help, cmd_complete_help, NULL, NULL, NULL},
-    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data load FILE.csv [target=COL] [drop=COLS] [sep=..] [missing=..] | data split VAL [TEST] | data standardize | data show [ROWS]",
+    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data digits | data load FILE.csv [target=COL] [drop=COLS] [sep=..] [missing=..] [image=HxW[xC]] | data split VAL [TEST] | data standardize | data show [ROWS] | data show row=N",
      "make, load, split, standardize or show the data",
      "Generators (n= rows, noise=, seed= default the session seed):\n"
      "  line     y = 2x + 1 + noise: learn a slope and an intercept (regression)\n"
@@ -27,8 +27,13 @@ const Cmd cmd_table[] = {
      "  sine     y = sin(x) + noise on [-pi, pi] (regression)\n"
      "  xor, circles, moons, spirals, gauss   2-D two-class problems\n"
      "  blobs    K Gaussian clusters (classes=K, features=D)\n"
+     "data digits          the 1797 handwritten digits of scikit-learn's load_digits,\n"
+     "                     10 classes, each row an 8×8 image: features p0..p63 row by\n"
+     "                     row, 0 (white) to 16 (black) as scanned, not rescaled (as\n"
+     "                     scikit-learn gives them; `data standardize` scales them)\n"
      "data load FILE.csv [target=COL[,COL...]] [features=COLS | drop=COLS] [sep=auto|,|;|tab]\n"
      "          [header=auto|yes|no] [missing=error|drop|mean] [task=regression|classification]\n"
+     "          [image=HxW[xC]]\n"
      "  A CSV file. Columns are named by header or 0-based index; target= defaults to\n"
      "  the last column, the features to every other one (features= keeps only those,\n"
      "  drop= leaves some out, such as a row id). sep=auto detects commas, semicolons\n"
@@ -39,13 +44,16 @@ const Cmd cmd_table[] = {
      "  column's mean. Numbers need a decimal point (17.99, not 17,99). A column of\n"
      "  whole numbers in order gets a note: it may be a row id to drop=.\n"
      "  A broken file is refused with FILE:LINE and the data already loaded stays.\n"
+     "  image=28x28 says each row is an image of 28×28 pixels (image=32x32x3: 3\n"
+     "  channels, channel first): the features must be exactly H·W·C pixel columns.\n"
      "data split 0.2       hold out 20% of the rows for validation (shuffled with the seed;\n"
      "                     stratified by class for classification: each class keeps its share)\n"
      "data split 0.2 0.1   also hold out 10% as a test share, for `evaluate test` at the end\n"
      "data standardize     zero mean, unit variance, from the training rows\n"
      "data                 summary: rows, features, targets, task, shares\n"
-     "data show [ROWS]     the first rows (default 10)\n"
-     "Examples: data moons n=300 noise=0.2\n"
+     "data show [ROWS]     the first rows (default 10); image rows drawn in shades\n"
+     "data show row=N      row N with every feature; an image beside its pixel values\n"
+     "Examples: data moons n=300 noise=0.2    data digits; data show row=5\n"
      "          data load cancer.csv target=diagnosis drop=id sep=;", cmd_data, cmd_complete_data, NULL, NULL, NULL},
     {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME] [dropout=P[,P2...]]",
      "build a model sized from the data",
@@ -296,7 +304,7 @@ const Cmd cmd_table[] = {
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
      explain_cmd, cmd_complete_names, NULL, NULL, NULL},
-    {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|off", "draw the model learning with gnuplot",
+    {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|images [N]|off", "draw the model learning (and image data) with gnuplot",
      "plot loss [log]      training loss per update, the epoch mean, and validation\n"
      "                     loss when there is a split (`data split 0.2`); the best\n"
      "                     epoch marked after `train N patience=P`\n"
@@ -316,6 +324,9 @@ const Cmd cmd_table[] = {
      "plot lr              the lr in force in each epoch (`set schedule` changes it)\n"
      "plot val_accuracy    validation accuracy at each epoch's end (with a split)\n"
      "                     (the names train_loss and val_loss draw `plot loss`)\n"
+     "plot images [N]      the first N rows of image data (default 16; `data digits`)\n"
+     "                     as pictures, each titled with its row and class; drawn\n"
+     "                     once, in the terminal as shades without needing gnuplot\n"
      "plot off             stop redrawing; `plot` alone says what is live\n"
      "A picture you asked for is redrawn as the model learns: in a window after every\n"
      "change and up to ten times a second while `train` runs; in the terminal and in\n"

@@ -343,6 +343,12 @@ const char *data_generator_about(const char *name)
     return g ? g->about : NULL;
 }
 
+bool data_generator_fixed(const char *name)
+{
+    const Gen *g = gen_find(name);
+    return g && !g->point;
+}
+
 /* Writes "plane and blobs" (the generators taking features=, or classes=). */
 static void gens_taking(bool features, char *buf, size_t size)
 {

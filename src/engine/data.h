@@ -53,6 +53,9 @@ typedef struct DataGenOpts {
 const char *const *data_generators(void);
 /* A one-line description of a generator (for help), or NULL. */
 const char *data_generator_about(const char *name);
+/* True for a built-in data set that is fixed rows, not drawn (digits):
+ * it takes none of a generator's options. */
+bool data_generator_fixed(const char *name);
 /* Makes a data set; NULL with err on an unknown name, bad options or no
  * memory. Caller owns; data_free it. */
 Dataset *data_generate(const char *name, const DataGenOpts *o, char *err);

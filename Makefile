@@ -114,7 +114,8 @@ DIGITS_OBJ := $(BUILD)/obj/engine/digits_table.o
 ALL_OBJ    += $(DIGITS_OBJ)
 $(DIGITS_C): lessons/data/digits.csv src/engine/digits_table.awk
 	@mkdir -p $(@D)
-	$(Q)awk -f src/engine/digits_table.awk lessons/data/digits.csv > $@.tmp && mv $@.tmp $@
+	@echo "  GEN  $@"
+	@awk -f src/engine/digits_table.awk lessons/data/digits.csv > $@.tmp && mv $@.tmp $@
 $(DIGITS_OBJ): $(DIGITS_C)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) $(INC_engine) -c -o $@ $<

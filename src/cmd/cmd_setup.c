@@ -202,7 +202,7 @@ static int parse_image_shape(CmdCtx *c, const char *v, DataLoadOpts *o)
             break;
         p++;
     }
-    if (n < 2 || *p)
+    if (n < 2 || *p || p[-1] == 'x')
         return cmd_fail(c, "image= takes the height and width of an image, and optionally its channels (first in "
                            "each row): image=8x8 or image=32x32x3, got '%s'", v);
     if (part[0] < 1 || part[0] > DATA_IMAGE_MAX_SIDE || part[1] < 1 || part[1] > DATA_IMAGE_MAX_SIDE ||

@@ -25,11 +25,10 @@ static void print_image_summary(CmdCtx *c, const Dataset *ds)
         lo = ds->x[i] < lo ? ds->x[i] : lo;
         hi = ds->x[i] > hi ? ds->x[i] : hi;
     }
-    cmd_out(c, "images: %d channel%s of %d×%d pixels, one feature per pixel (row by row%s); pixels from %s to %s",
+    cmd_out(c, "images: %d channel%s of %d×%d pixels, a feature per pixel row by row%s; pixels %s to %s",
             ds->img_c, ds->img_c == 1 ? "" : "s", ds->img_h, ds->img_w, ds->img_c > 1 ? ", channel first" : "",
             NUM(lo), NUM(hi));
-    cmd_out(c, ds->standardized ? " (standardized)\n"
-                                : " as given, not rescaled: `data standardize` centres and scales each pixel\n");
+    cmd_out(c, ds->standardized ? " (standardized)\n" : ", raw (`data standardize` rescales them)\n");
 }
 
 static void print_data_summary(CmdCtx *c)

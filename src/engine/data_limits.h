@@ -15,8 +15,4 @@
  * training; names are left NULL for the caller. NULL when out of memory. */
 Dataset *data_alloc(const char *name, int n, int d, int t);
 
-/* The 1797 8x8 handwritten digits as 1x8x8 images (data_digits.c); o must
- * leave n, noise, classes and features unset. NULL with err. Caller owns. */
-Dataset *data_digits(const DataGenOpts *o, char *err);
-
 #endif

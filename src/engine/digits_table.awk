@@ -1,6 +1,6 @@
 # digits_table.awk — turns lessons/data/digits.csv (the 8x8 handwritten
 # digits: a header, then 1797 rows of 64 pixels 0..16 and the digit 0..9)
-# into the C table data_digits.c reads, so the data set is inside the
+# into the C table data.c reads (make_digits), so the data set is in the
 # binary wherever it runs. The Makefile runs it whenever the CSV changes:
 #   awk -f src/engine/digits_table.awk lessons/data/digits.csv > digits_table.c
 # Any cell that is not a whole number in range stops the build.

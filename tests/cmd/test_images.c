@@ -65,7 +65,7 @@ static void test_digits_is_the_csv(void **st)
     assert_false(csv_row(1797, (double[65]){0}));
     /* the summary says what the rows are and that the pixels are raw */
     assert_contains(x->last, "images: 1 channel of 8×8 pixels");
-    assert_contains(x->last, "pixels from 0 to 16 as given, not rescaled");
+    assert_contains(x->last, "pixels 0 to 16, raw (`data standardize` rescales them)\n");
     assert_contains(x->last, "0: 178, 1: 182, 2: 177");
     assert_contains(refused(x, "data digits n=100"), "digits is a fixed set of 1797");
     assert_contains(refused(x, "data digits noise=0.1"), "takes no n=, noise=");

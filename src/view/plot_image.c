@@ -171,29 +171,22 @@ char *plot_images_text(const PlotImages *im, int cols, char *err)
     scale_of(im, 0, im->n, &lo, &hi);
     size_t px = (size_t)im->h * (size_t)im->w;
     char *line = malloc((size_t)per * (size_t)(tw + GAP) + 1); /* one row of pixels across the images */
-    if (!line) {
-        fclose(o);
-        free(buf);
-        util_err(err, "out of memory");
-        return NULL;
-    }
-    for (int k0 = 0; k0 < im->n; k0 += per) {
+    double *each = each_range(im->range) ? malloc(2 * (size_t)im->n * sizeof *each) : NULL; /* (n, 2) scales */
+    for (int k = 0; each && k < im->n; k++)
+        scale_of(im, k, k + 1, &each[2 * k], &each[2 * k + 1]);
+    bool ok = line && (each || !each_range(im->range));
+    for (int k0 = 0; ok && k0 < im->n; k0 += per) {
         int k1 = k0 + per < im->n ? k0 + per : im->n;
         if (k0 > 0)
             fputc('\n', o);
         if (im->titles && put_titles(o, im, k0, k1, tw) != 0) {
-            free(line);
-            fclose(o);
-            free(buf);
-            util_err(err, "out of memory");
-            return NULL;
+            ok = false;
+            break;
         }
         for (int i = 0; i < im->h; i++) {
             int at = 0;
             for (int k = k0; k < k1; k++) {
-                double a = lo, b = hi;
-                if (each_range(im->range))
-                    scale_of(im, k, k + 1, &a, &b);
+                double a = each ? each[2 * k] : lo, b = each ? each[2 * k + 1] : hi;
                 const double *row = im->v + (size_t)k * px + (size_t)i * (size_t)im->w;
                 for (int j = 0; j < im->w; j++)
                     for (int r = 0; r < pw; r++)
@@ -209,8 +202,10 @@ char *plot_images_text(const PlotImages *im, int cols, char *err)
         }
     }
     free(line);
-    put_scale_line(o, im, lo, hi);
-    if (fclose(o) != 0) {
+    free(each);
+    if (ok)
+        put_scale_line(o, im, lo, hi);
+    if (fclose(o) != 0 || !ok) {
         free(buf);
         util_err(err, "out of memory");
         return NULL;

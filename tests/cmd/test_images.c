@@ -170,6 +170,14 @@ static void test_show(void **st)
     ok(x, "data show row=5");
     assert_contains(x->last, "    ++@@@@**\n 0  0 12 10  0  0  0  0\n");
     setenv("COLUMNS", "80", 1);
+    /* channels: one picture (and block of numbers) per channel */
+    ok(x, "data load " DIGITS_CSV " image=4x4x4; data show row=0");
+    assert_contains(x->last, "channel 0 (features p0 to p15):\n");
+    assert_contains(x->last, "channel 3 (features p48 to p63):\n");
+    assert_contains(x->last, "    --%%    0  0  5 13\n"); /* p0..p3 of row 0 */
+    ok(x, "data show 1");
+    assert_contains(x->last, "drawn as 4 images of 4×4, one per channel");
+    assert_contains(x->last, "row 0 c0: 0  row 0 c1: 0");
     /* data that are not images: row=N shows every feature, ROWS the table */
     ok(x, "data moons n=20; data show row=3");
     assert_contains(x->last, "row 3 (training): y = ");

@@ -67,8 +67,9 @@ static void hooks_after(CmdCtx *c, unsigned flags, int rc)
 
 /* ---- dispatch ---- */
 
-/* Splits s into words in place: whitespace separates, "..." groups, and
- * blanks inside [..] stay in the word (W1[2:5, 0]). */
+/* Splits s into words in place: whitespace separates, "..." groups (also
+ * inside a word: hint="a b" is the word hint=a b), and blanks inside [..]
+ * stay in the word (W1[2:5, 0]). */
 static int tokenize(CmdCtx *c, char *s, char **words, int *n)
 {
     *n = 0;
@@ -88,14 +89,28 @@ static int tokenize(CmdCtx *c, char *s, char **words, int *n)
             s = end + 1;
             continue;
         }
-        words[(*n)++] = s;
+        char *w = s; /* a "..." inside a word is part of it, without its quotes: hint="go on" */
+        const char *start = s;
+        words[(*n)++] = w;
         int depth = 0; /* inside [..] blanks belong to the word: W1[2:5, 0] */
         while (*s && (depth > 0 || !isspace((unsigned char)*s))) {
+            if (*s == '"') {
+                char *end = strchr(s + 1, '"');
+                if (!end)
+                    return cmd_fail(c, "unclosed quote in %.*s...: a \" needs its closing \"", (int)(w - start),
+                                    start);
+                memmove(w, s + 1, (size_t)(end - s - 1));
+                w += end - s - 1;
+                s = end + 1;
+                continue;
+            }
             depth += *s == '[' ? 1 : *s == ']' && depth > 0 ? -1 : 0;
-            s++;
+            *w++ = *s++;
         }
-        if (*s)
-            *s++ = '\0';
+        bool more = *s != '\0';
+        *w = '\0';
+        if (more)
+            s++;
     }
     return 0;
 }

@@ -109,26 +109,40 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
         free(owned);
         return argv[2][0] ? -1 : cmd_fail(c, "export needs a file name, as in `export %s %s`", t.name, example);
     }
-    AFile a;
-    if (cmd_policy_may_write(c, argv[2]) != 0 || afile_open(&a, argv[2], c->err) != 0) {
+    int may = cmd_policy_may_write(c, argv[2]);
+    AFile a = {0};
+    char *bytes = NULL;
+    size_t nbytes = 0;
+    if (may < 0 || (may == 0 && afile_open(&a, argv[2], c->err) != 0)) {
         free(owned);
         return -1;
     }
-    if (npy) {
-        if (npy_write(a.f, t.data, t.rows, t.cols, t.vector) != 0) {
-            int e = errno;
-            free(owned);
-            afile_abort(&a);
-            return cmd_fail(c, "%s: cannot write: %s; any earlier file is as it was", argv[2], strerror(e));
-        }
-    } else {
+    FILE *to = may == 0 ? a.f : open_memstream(&bytes, &nbytes); /* there already: compared, not replaced */
+    int werr = 0;
+    if (!to)
+        werr = ENOMEM;
+    else if (npy && npy_write(to, t.data, t.rows, t.cols, t.vector) != 0)
+        werr = errno ? errno : EIO;
+    else if (!npy)
         for (int i = 0; i < t.rows; i++)
             for (int j = 0; j < t.cols; j++)
-                fprintf(a.f, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
-    }
+                fprintf(to, "%.17g%c", t.data[(size_t)i * t.cols + j], j + 1 < t.cols ? ',' : '\n');
     free(owned);
-    if (afile_commit(&a, c->err) != 0)
+    if (may == 1) {
+        char msg[ERR_LEN];
+        snprintf(msg, sizeof msg, "%s", c->err);
+        if (to)
+            fclose(to);
+        int same = !werr && bytes ? cmd_policy_same(c, argv[2], bytes, nbytes) : -1;
+        free(bytes);
+        if (same != 0)
+            return cmd_fail(c, "%s", msg);
+    } else if (werr) {
+        afile_abort(&a);
+        return cmd_fail(c, "%s: cannot write: %s; any earlier file is as it was", argv[2], strerror(werr));
+    } else if (afile_commit(&a, c->err) != 0) {
         return -1;
+    }
     cmd_policy_wrote(c, argv[2]);
     if (t.vector)
         cmd_out(c, "wrote %s (%d values) to %s %s\n", t.name, t.cols, argv[2],
@@ -244,8 +258,21 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
 
 int cmd_save(CmdCtx *c, int argc, char **argv)
 {
-    if (cmd_policy_may_write(c, argv[1]) != 0 || persist_save(c->s, argv[1], c->err) != 0)
+    int may = cmd_policy_may_write(c, argv[1]);
+    if (may == 1) { /* there already: fine when it holds exactly this session */
+        unsigned char *p;
+        size_t n;
+        char msg[ERR_LEN];
+        snprintf(msg, sizeof msg, "%s", c->err);
+        if (persist_bytes(c->s, &p, &n, c->err) != 0)
+            return -1;
+        may = cmd_policy_same(c, argv[1], p, n);
+        free(p);
+        if (may != 0)
+            return cmd_fail(c, "%s", msg);
+    } else if (may != 0 || persist_save(c->s, argv[1], c->err) != 0) {
         return -1;
+    }
     cmd_policy_wrote(c, argv[1]);
     const Session *s = c->s;
     cmd_out(c, "saved the session to %s", argv[1]);

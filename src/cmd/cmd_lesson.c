@@ -26,17 +26,18 @@
 
 #include "afile.h"
 #include "cmd_policy.h"
+#include "cmd_page.h"
 #include "cmd_plot.h"
 #include "lesson.h"
 
 #define RUN_DEPTH 8        /* files run inside one another */
-#define ASK_REL_TOL 1e-9   /* a numeric answer counts within this relative error */
 
 /* The lesson being taken. */
 typedef struct LessonRun {
     Lesson *lesson; /* owned */
     int number;     /* the NN of its file name, 0 when it has none */
     int at;         /* blocks begun: the current block is at - 1 */
+    int changed;    /* the learner changed the state since the block ran: 1, then 2 once told */
     uint64_t seed;  /* seed of the session it began in; `redo` begins there again */
     char *dir;      /* owned: the lesson file's directory (c->base_dir meanwhile) */
 } LessonRun;
@@ -54,6 +55,7 @@ typedef struct CmdLessons {
     int straight;        /* > 0: in `run` or --check: pause does not wait, ask answers itself */
     long expects;        /* expectations met, counted for --check */
     LessonRun *run;      /* the lesson being taken, or NULL */
+    int want;            /* CMD_LESSON_REDO or _LEAVE: asked at an answer prompt, done when the block stops */
     Session *aside;      /* the learner's own session while a lesson runs in a fresh one, or NULL */
     char **aside_log;    /* (n_aside_log) its log, put aside with it */
     size_t n_aside_log, cap_aside_log;
@@ -61,7 +63,17 @@ typedef struct CmdLessons {
 
 /* ---- state ---- */
 
-static const CmdHooks lesson_hooks = {NULL, NULL, cmd_lesson_exec};
+/* A command the learner typed between blocks that changed the state:
+ * the next part says so. */
+static void lesson_after(CmdCtx *c, unsigned flags, int rc)
+{
+    CmdLessons *L = c->lessons;
+    if (L && L->run && L->depth == 0 && L->run->changed == 0 && rc >= 0 &&
+        (flags & (CMD_CHANGES_MODEL | CMD_TRAINS)))
+        L->run->changed = 1;
+}
+
+static const CmdHooks lesson_hooks = {NULL, lesson_after, cmd_lesson_exec};
 
 int cmd_lesson_init(CmdCtx *c)
 {
@@ -440,15 +452,35 @@ static bool find_lesson(int number, char *path, size_t n)
 
 /* ---- showing ---- */
 
-static void render(CmdCtx *c, const char *md)
+/* The terminal's rows for paging; 0 in a straight run. */
+static int rows(const CmdCtx *c)
+{
+    return c->lessons && c->lessons->straight > 0 ? 0 : lesson_height(c->out);
+}
+
+/* Shows Markdown prose, a screen at a time on a terminal. Returns the
+ * lines it took. */
+static int render(CmdCtx *c, const char *md)
 {
     const char *p = md;
     while (isspace((unsigned char)*p))
         p++;
     if (!*p)
-        return;
-    lesson_render(c->out, md, lesson_width(c->out), lesson_color(c->out));
-    cmd_out(c, "\n");
+        return 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&text, &len);
+    if (!m) {
+        lesson_render(c->out, md, lesson_width(c->out), lesson_color(c->out));
+        cmd_out(c, "\n");
+        return 0;
+    }
+    lesson_render(m, md, lesson_width(c->out), lesson_color(c->out));
+    fputc('\n', m);
+    fclose(m);
+    int lines = cmd_page_text(c, text, rows(c));
+    free(text);
+    return lines;
 }
 
 /* A short Markdown message, wrapped to the terminal like the prose. */
@@ -716,116 +748,23 @@ int cmd_record(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
-/* ---- ask and pause ---- */
+/* ---- what ask asks of the lesson ---- */
 
-int cmd_ask_check(const char *segment, int n, char **words, char *err)
+bool cmd_lesson_straight(const CmdCtx *c)
 {
-    const char *p = segment + strspn(segment, " \t");
-    p += strcspn(p, " \t");
-    p += strspn(p, " \t");
-    if (*p != '"')
-        return util_err(err, "ask needs its question in double quotes, then the answer: "
-                             "ask \"How many parameters?\" 55");
-    const char *end = strchr(p + 1, '"');
-    if (!end)
-        return util_err(err, "the question has no closing \": ask \"How many parameters?\" 55");
-    const char *q = p + 1;
-    while (q < end && isspace((unsigned char)*q))
-        q++;
-    if (q == end)
-        return util_err(err, "ask needs a question between the quotes: ask \"How many parameters?\" 55");
-    p = end + 1;
-    p += strspn(p, " \t");
-    if (!*p || (p[0] == '"' && p[1] == '"'))
-        return util_err(err, "ask needs the answer after the question: ask \"How many parameters?\" 55");
-    return 0;
+    return c->lessons && c->lessons->straight > 0;
 }
 
-/* s without the spaces around it, into buf. */
-static const char *trimmed(const char *s, size_t len, char *buf, size_t n)
+bool cmd_lesson_in_block(const CmdCtx *c)
 {
-    while (len && isspace((unsigned char)*s))
-        s++, len--;
-    while (len && isspace((unsigned char)s[len - 1]))
-        len--;
-    snprintf(buf, n, "%.*s", (int)len, s);
-    return buf;
+    const CmdLessons *L = c->lessons;
+    return L && L->run && L->depth == 1 && L->straight == 0;
 }
 
-/* Whether given matches one of the |-separated answers: numbers within a
- * relative ASK_REL_TOL, text ignoring case and surrounding spaces. */
-static bool answer_matches(const char *given, const char *answers)
+void cmd_lesson_want(CmdCtx *c, int what)
 {
-    char g[256], a[256];
-    double x, y;
-    trimmed(given, strlen(given), g, sizeof g);
-    bool gnum = util_parse_double(g, &x);
-    for (const char *p = answers;;) {
-        size_t n = strcspn(p, "|");
-        trimmed(p, n, a, sizeof a);
-        if (gnum && util_parse_double(a, &y)) {
-            if (x == y || fabs(x - y) <= ASK_REL_TOL * fmax(fabs(x), fabs(y)))
-                return true;
-        } else if (a[0] && strcasecmp(g, a) == 0) {
-            return true;
-        }
-        if (!p[n])
-            return false;
-        p += n + 1;
-    }
-}
-
-/* No one to wait for: batch, tests, or inside `run` and --check. */
-static bool nobody(CmdCtx *c)
-{
-    return !c->read_line || (c->lessons && c->lessons->straight > 0);
-}
-
-int cmd_ask(CmdCtx *c, int argc, char **argv)
-{
-    const char *q = argv[1];
-    char answers[1024] = "", first[256], given[256];
-    for (int i = 2; i < argc; i++) /* the answer is the rest of the line */
-        snprintf(answers + strlen(answers), sizeof answers - strlen(answers), "%s%s", i > 2 ? " " : "", argv[i]);
-    if (!q[0])
-        return cmd_fail(c, "ask needs a question in quotes, as in ask \"How many parameters?\" 55");
-    trimmed(answers, strcspn(answers, "|"), first, sizeof first);
-    if (!first[0])
-        return cmd_fail(c, "ask needs an answer after the question, as in ask \"How many parameters?\" 55");
-    cmd_out(c, "? %s\n", q);
-    if (nobody(c)) {
-        cmd_out(c, "answer: %s\n", first);
-        return 0;
-    }
-    fflush(c->out);
-    char *got = c->read_line(c->read_ctx, "your answer> ");
-    if (!got) {
-        if (interrupted(c))
-            return 1;
-        cmd_out(c, "\nThe answer: %s.\n", first);
-        return 0;
-    }
-    trimmed(got, strlen(got), given, sizeof given);
-    free(got);
-    if (!given[0])
-        cmd_out(c, "The answer: %s.\n", first);
-    else if (answer_matches(given, answers))
-        cmd_out(c, "Right: %s.\n", first);
-    else
-        cmd_out(c, "Not quite: the answer is %s (you said %s). Worth a second look.\n", first, given);
-    return 0;
-}
-
-int cmd_pause(CmdCtx *c, int argc, char **argv)
-{
-    if (nobody(c))
-        return 0;
-    fflush(c->out);
-    char *got = c->read_line(c->read_ctx, "(press Enter to go on) ");
-    if (!got && interrupted(c))
-        return 1;
-    free(got);
-    return 0;
+    if (cmd_lesson_in_block(c))
+        c->lessons->want = what;
 }
 
 /* ---- taking a lesson ---- */
@@ -860,18 +799,36 @@ static const char *lesson_name(const LessonRun *r, char *buf, size_t n)
     return buf;
 }
 
-/* Runs block k of the lesson for the learner and says what comes next. */
+static int rebuild(CmdCtx *c);
+
+/* Runs block k of the lesson for the learner and says what comes next.
+ * `redo` typed at one of its questions runs it again from the lesson's
+ * state before it; `quit` (or Ctrl-D) there leaves the lesson. */
 static int play_block(CmdCtx *c, int k)
 {
     CmdLessons *L = c->lessons;
-    LessonRun *r = L->run;
-    int n = r->lesson->n_blocks;
+    int n = L->run->lesson->n_blocks;
     bool color = lesson_color(c->out);
-    L->depth++;
-    c->scripted++;
-    int rc = run_block(c, r->lesson, k, true, color);
-    c->scripted--;
-    L->depth--;
+    int rc;
+    for (;;) {
+        L->want = 0;
+        L->depth++;
+        c->scripted++;
+        rc = run_block(c, L->run->lesson, k, true, color);
+        c->scripted--;
+        L->depth--;
+        if (L->want == CMD_LESSON_LEAVE) { /* as `quit` at the prompt */
+            if (!cmd_lesson_leave(c, "you left the lesson"))
+                c->quit = true;
+            return 0;
+        }
+        if (L->want != CMD_LESSON_REDO || c->quit)
+            break;
+        cmd_out(c, "\n");
+        if (rebuild(c) != 0)
+            return -1;
+    }
+    L->run->changed = 0;
     if (c->quit)
         return rc;
     if (rc < 0) {
@@ -920,10 +877,22 @@ static int advance(CmdCtx *c)
     LessonRun *r = c->lessons->run;
     if (r->at >= r->lesson->n_blocks)
         return finish(c);
+    if (r->changed == 1 && r->at > 0) {
+        r->changed = 2;
+        say(c, "*You changed the lesson's state since part %d ran (data, model, settings or training), and part "
+               "%d was written for the lesson's own. `redo` runs part %d again from the lesson's state, so yours "
+               "is gone; Enter goes on with yours.*", r->at, r->at + 1, r->at);
+        return 0;
+    }
     int k = r->at++;
+    cmd_plot_part_begins(c);
     if (k > 0)
         cmd_out(c, "\n"); /* set the part off from the prompt above it */
-    render(c, r->lesson->blocks[k].prose);
+    int lines = render(c, r->lesson->blocks[k].prose);
+    if (cmd_page_hold(c, lines, rows(c))) {
+        say(c, "*Part %d's commands did not run: `redo` runs them; Enter goes on.*", k + 1);
+        return 1;
+    }
     return play_block(c, k);
 }
 
@@ -1071,10 +1040,11 @@ int cmd_next(CmdCtx *c, int argc, char **argv)
     return advance(c);
 }
 
-int cmd_redo(CmdCtx *c, int argc, char **argv)
+/* Rebuilds the state the current block started from: replays the parts
+ * before it in a fresh session, silently, and swaps that in. 0, or -1
+ * with c->err (nothing changed then). */
+static int rebuild(CmdCtx *c)
 {
-    if (need_lesson(c, "redo") != 0)
-        return -1;
     CmdLessons *L = c->lessons;
     LessonRun *r = L->run;
     int k = r->at - 1;
@@ -1131,7 +1101,14 @@ int cmd_redo(CmdCtx *c, int argc, char **argv)
     cmd_lesson_free(&t);
     cmd_out(c, "redo: part %d again, from the lesson's own state before it (what you typed since is gone)\n",
             k + 1);
-    return play_block(c, k);
+    return 0;
+}
+
+int cmd_redo(CmdCtx *c, int argc, char **argv)
+{
+    if (need_lesson(c, "redo") != 0 || rebuild(c) != 0)
+        return -1;
+    return play_block(c, c->lessons->run->at - 1);
 }
 
 /* ---- completion ---- */

@@ -29,8 +29,8 @@ int cmd_next(CmdCtx *c, int argc, char **argv);   /* next */
 int cmd_redo(CmdCtx *c, int argc, char **argv);   /* redo */
 int cmd_run(CmdCtx *c, int argc, char **argv);    /* run FILE */
 int cmd_record(CmdCtx *c, int argc, char **argv); /* record FILE | record stop */
-int cmd_ask(CmdCtx *c, int argc, char **argv);    /* ask "QUESTION" ANSWER */
-int cmd_pause(CmdCtx *c, int argc, char **argv);  /* pause */
+int cmd_ask(CmdCtx *c, int argc, char **argv);    /* ask "QUESTION" ANSWER ... (cmd_ask.c) */
+int cmd_pause(CmdCtx *c, int argc, char **argv);  /* pause (cmd_ask.c) */
 
 /* Tab completion: lesson numbers for `lesson`; file names for `run` and
  * `record` (and `stop`). */
@@ -39,10 +39,22 @@ CmdComplete cmd_complete_lesson(Session *s, int argi, char **words, int n,
 CmdComplete cmd_complete_file(Session *s, int argi, char **words, int n,
                               void (*add)(void *ctx, const char *word), void *ctx);
 
-/* Checks the raw text of an `ask` command (its row's line check) as a
- * lesson is checked: a question in double quotes, then one answer. 0, or
- * -1 with err. */
+/* Checks an `ask` command (its row's line check, in cmd_ask.c) as a
+ * lesson is checked: a question in double quotes, an answer, then only
+ * well-formed tol=, hint="..." and why="...". 0, or -1 with err. */
 int cmd_ask_check(const char *segment, int n, char **words, char *err);
+
+/* For `ask` and `pause`: whether they run straight (in `run` or --check,
+ * where no one answers); whether they run inside the block of a lesson
+ * a person is taking; and a wish the person typed at an answer prompt,
+ * which the lesson carries out once the block has stopped (the command
+ * returns 1 so that it stops). */
+bool cmd_lesson_straight(const CmdCtx *c);
+bool cmd_lesson_in_block(const CmdCtx *c);
+enum { CMD_LESSON_REDO = 1, /* run the block again from the lesson's state before it */
+       CMD_LESSON_LEAVE = 2 /* leave the lesson, as `quit` does */
+};
+void cmd_lesson_want(CmdCtx *c, int what);
 
 /* The hook around each command that cmd_lesson_init registers (seg,
  * modified by exec): runs exec(c, seg) and returns what it returns. When

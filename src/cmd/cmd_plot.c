@@ -33,6 +33,7 @@ static const char *const kind_names[K_COUNT] = {"loss", "boundary", "fit", "surf
 typedef struct CmdPlots {
     Plot *plot;         /* owned; gnuplot starts on the first picture */
     unsigned live;      /* bit per Kind: redrawn as the model changes */
+    unsigned by_part;   /* of those, the ones a lesson's block (or a script) asked for */
     bool logy;          /* plot loss log */
     char hist[32];      /* the tensor `plot hist` shows */
     char surf[2][32];   /* the two parameters `plot surface` shows */
@@ -75,6 +76,15 @@ static CmdPlots *plots(CmdCtx *c)
         c->plots = p;
     }
     return c->plots;
+}
+
+void cmd_plot_part_begins(CmdCtx *c)
+{
+    CmdPlots *p = c->plots;
+    if (p) {
+        p->live &= ~p->by_part;
+        p->by_part = 0;
+    }
 }
 
 void cmd_plot_free(CmdCtx *c)
@@ -625,6 +635,9 @@ static void redraw(CmdCtx *c, CmdPlots *p, bool live)
             continue;
         if (live && k == K_SURFACE)
             continue; /* a whole grid of evaluations: drawn when the command ends */
+        if (plot_is_live(p->plot) && (k == K_LOSS ? c->s->trace->len : k == K_LR || k == K_VACC ? c->s->trace->e_len
+                                                                                                   : 1) == 0)
+            continue; /* a window keeps its last curve rather than come back empty (after init, undo) */
         char saved[ERR_LEN];
         memcpy(saved, c->err, ERR_LEN);
         if (draw(c, p, (Kind)k, live) != 0) {
@@ -1041,6 +1054,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     if (!plot_is_live(p->plot))
         p->live = 0;
     p->live |= 1u << k;
+    p->by_part = c->scripted > 0 ? p->by_part | 1u << k : p->by_part & ~(1u << k);
     drawn(c, p, k);
     if ((k == K_LOSS && c->s->trace->len == 0) || ((k == K_LR || k == K_VACC) && c->s->trace->e_len == 0))
         cmd_out(c, "(no updates yet: the curve grows with `step` and `train`)\n");

@@ -24,6 +24,12 @@ struct Plot *cmd_plot_for_race(CmdCtx *c);
 /* Says where a race's chart went (window or file; the terminal shows it). */
 void cmd_plot_race_drawn(CmdCtx *c);
 
+/* A lesson's next part begins: the pictures earlier parts asked for stop
+ * following the model (a window keeps its last picture, and does not pop
+ * up again, empty, when a later part starts over with `init`); the ones
+ * the learner asked for at the prompt go on. */
+void cmd_plot_part_begins(CmdCtx *c);
+
 /* Closes gnuplot and frees the plot state of c. No-op when none. */
 void cmd_plot_free(CmdCtx *c);
 

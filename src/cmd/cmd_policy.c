@@ -4,6 +4,7 @@
 #include "cmd_policy.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,9 +60,35 @@ int cmd_policy_may_write(CmdCtx *c, const char *path)
         return cmd_fail(c, "a lesson or script may create files only under the current folder: %s is outside it; "
                         "give a name here, or run the command yourself", path);
     struct stat st;
-    if (lstat(path, &st) == 0 && !wrote_before(c->written, name))
-        return cmd_fail(c, "%s exists and paramlab did not write it: a lesson or script never replaces such a "
-                        "file; give another name, or run the command yourself", path);
+    if (lstat(path, &st) == 0 && !wrote_before(c->written, name)) {
+        cmd_fail(c, "%s exists and paramlab did not write it: a lesson or script never replaces such a file; "
+                 "give another name, or run the command yourself", path);
+        return S_ISREG(st.st_mode) ? 1 : -1;
+    }
+    return 0;
+}
+
+int cmd_policy_same(CmdCtx *c, const char *path, const void *bytes, size_t n)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != n)
+        return -1;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    unsigned char buf[4096];
+    const unsigned char *want = bytes;
+    size_t at = 0, got;
+    bool same = true;
+    while (same && (got = fread(buf, 1, sizeof buf, f)) > 0) {
+        same = at + got <= n && memcmp(buf, want + at, got) == 0;
+        at += got;
+    }
+    same = same && at == n && !ferror(f);
+    fclose(f);
+    if (!same)
+        return -1;
+    cmd_policy_wrote(c, path);
     return 0;
 }
 

@@ -10,8 +10,16 @@
 #include "cmd_ctx.h"
 
 /* 0 when the command running may write path now; -1 with one line in
- * c->err saying why not and what to do. */
+ * c->err saying why not and what to do. 1 (with that line in c->err)
+ * when path exists and paramlab did not write it: a writer that can tell
+ * what it would write may then check with cmd_policy_same; any other
+ * caller takes 1 as the refusal it is. */
 int cmd_policy_may_write(CmdCtx *c, const char *path);
+/* After 1 from cmd_policy_may_write: whether the file at path already
+ * holds exactly these n bytes. Then nothing needs replacing, so it counts
+ * as written (a lesson that saves or exports runs again in the same folder
+ * without a file in its way): 0. Otherwise -1, with c->err as it was. */
+int cmd_policy_same(CmdCtx *c, const char *path, const void *bytes, size_t n);
 /* Remembers that paramlab wrote path, so a later run may replace it. */
 void cmd_policy_wrote(CmdCtx *c, const char *path);
 /* Forgets every file remembered (at the end of the context). */

@@ -75,6 +75,13 @@ static double num_at(const char *run, const char *key)
     return v;
 }
 
+/* Whether the run's data had a validation share (without one its
+ * validation loss is not a number, and "nan" would read as divergence). */
+static bool had_val(const char *run)
+{
+    return num_at(run, "data.val_rows") > 0;
+}
+
 typedef struct ListCtx {
     CmdCtx *c;
     long from;   /* the first line listed */
@@ -108,7 +115,7 @@ static void list_one(void *ctx, long i, const char *run)
         snprintf(acc, sizeof acc, "%.1f%%%s", 100 * (isnan(va) ? ta : va), isnan(va) ? " (train)" : "");
     cmd_out(c, "  %-21s %-16s %-9s %-9s %-16s %-8s %-9s %-5d %-6.0f %-11s %-11s %s\n", id, when, what, data, model,
             opt, NUM(num_at(run, "hypers.lr")), (int)num_at(run, "hypers.batch"), num_at(run, "epochs"),
-            NUM(num_at(run, "final.train_loss")), NUM(num_at(run, "final.val_loss")), acc);
+            NUM(num_at(run, "final.train_loss")), had_val(run) ? NUM(num_at(run, "final.val_loss")) : "-", acc);
 }
 
 static int runs_list(CmdCtx *c, bool all)
@@ -140,13 +147,18 @@ typedef struct FindCtx {
     const char *id;    /* as typed: the whole id or its unique start */
     char *line;        /* owned copy of the run found */
     int matches;
+    long at;           /* >= 0: the run at this place in the log instead (from -N) */
 } FindCtx;
 
 static void find_one(void *ctx, long i, const char *run)
 {
-    (void)i;
     FindCtx *f = ctx;
     char id[RUN_ID_LEN];
+    if (f->at >= 0) {
+        if (i == f->at && f->matches++ == 0)
+            f->line = strdup(run);
+        return;
+    }
     if (!json_get_str(json_get(run, "id"), id, sizeof id) || strncmp(id, f->id, strlen(f->id)) != 0)
         return;
     if (strcmp(id, f->id) == 0 && f->matches) { /* an exact match wins over earlier prefixes */
@@ -158,11 +170,23 @@ static void find_one(void *ctx, long i, const char *run)
         f->line = strdup(run);
 }
 
-/* The run whose id is id or starts with it; owned, NULL with c->err. */
+/* The run whose id is id or starts with it, or -N: the N-th latest (-1
+ * the latest); owned, NULL with c->err. */
 static char *find_run(CmdCtx *c, const char *id)
 {
-    FindCtx f = {id, NULL, 0};
-    long bad;
+    FindCtx f = {id, NULL, 0, -1};
+    long bad, back;
+    if (id[0] == '-') {
+        long n = 0;
+        if (!util_parse_long(id + 1, 1, 1000000000L, &back))
+            return cmd_fail(c, "'%s': -N names the N-th latest run (-1 the latest, -2 the one before)", id), NULL;
+        if (each_run(c, count_one, &n, &bad) != 0)
+            return NULL;
+        if (back > n)
+            return cmd_fail(c, "there %s only %ld run%s in the log, so no %s", n == 1 ? "is" : "are", n,
+                            n == 1 ? "" : "s", id), NULL;
+        f.at = n - back;
+    }
     if (each_run(c, find_one, &f, &bad) != 0)
         return NULL;
     if (f.matches == 1 && f.line)
@@ -294,12 +318,13 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
         cmd_out(c, "  %-21s %-16s %-8s %-9s %-5d %-8s %-8s %-6.0f %-11s %-11s %s\n", id, model, opt,
                 NUM(num_at(run[i], "hypers.lr")), (int)num_at(run[i], "hypers.batch"), NUM(num_at(run[i], "hypers.l1")),
                 NUM(num_at(run[i], "hypers.l2")), num_at(run[i], "epochs"), NUM(num_at(run[i], "final.train_loss")),
-                NUM(num_at(run[i], "final.val_loss")), acc);
+                had_val(run[i]) ? NUM(num_at(run[i], "final.val_loss")) : "-", acc);
         if (curve_read(run[i], &k[i])) {
             snprintf(label[i][0], sizeof label[i][0], "%.40s", id);
             snprintf(label[i][1], sizeof label[i][1], "%.40s (validation)", id);
             ser[ns++] = (PlotSeries){label[i][0], k[i].epoch, k[i].train, k[i].n, PLOT_LINESPOINTS, i, false};
-            ser[ns++] = (PlotSeries){label[i][1], k[i].epoch, k[i].val, k[i].n, PLOT_DASHED, i, false};
+            if (had_val(run[i]))
+                ser[ns++] = (PlotSeries){label[i][1], k[i].epoch, k[i].val, k[i].n, PLOT_DASHED, i, false};
         }
     }
     Plot *plot = ns ? cmd_plot_for_race(c) : NULL;

@@ -398,7 +398,8 @@ const Cmd cmd_table[] = {
      "runs                 the latest runs: id, time, kind, data, model, optimizer,\n"
      "                     lr, batch, epochs, final training and validation loss, accuracy\n"
      "runs all             every run in the log\n"
-     "runs show ID         every field of one run and its epochs (the start of an id is enough)\n"
+     "runs show ID         every field of one run and its epochs (the start of an id is enough;\n"
+     "                     -1 is the latest run, -2 the one before, ...)\n"
      "runs compare ID ID   runs side by side and their loss curves on one chart\n"
      "runs dir [DIR]       where runs go, or send them to DIR\n"
      "README.md documents the fields, for pandas, a spreadsheet or gnuplot.",
@@ -420,8 +421,12 @@ const Cmd cmd_table[] = {
      "or `lesson FILE.md` starts one in a fresh session: its text, then its first block\n"
      "of commands, run with their output. Between blocks the prompt is yours: try\n"
      "anything. Enter on an empty line (or `next`) goes on; `redo` runs the block\n"
-     "again from the state it started from. The lessons are ./lessons, else the\n"
-     "installed ones.\n"
+     "again from the state it started from. When what you typed changed the state\n"
+     "(data, model, settings, training), Enter first says so once, and `redo` gets\n"
+     "the lesson's state back. At a question, `skip` or Enter shows the answer,\n"
+     "`redo` runs the block again and `quit` leaves (`help ask`). Prose longer than\n"
+     "the terminal waits for Enter between screens. The lessons are ./lessons, else\n"
+     "the installed ones.\n"
      "Example: lesson 1", cmd_lesson, cmd_complete_lesson, NULL, NULL, NULL},
     {"next", 0, 0, CMD_NOT_RECORDED, "next", "the lesson's next part: its text, then its block (also Enter)",
      "During a lesson: shows the text up to the next block of commands and runs\n"
@@ -448,14 +453,22 @@ const Cmd cmd_table[] = {
      "and says how many commands it holds. Starting a lesson (or `redo`) begins a\n"
      "fresh session, and the file starts over with it.\n"
      "Example: record my-session.plab ... record stop", cmd_record, cmd_complete_file, NULL, NULL, NULL},
-    {"ask", 2, -1, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "ask \"QUESTION\" ANSWER", "ask the learner a question (in lessons)",
-     "Shows the question and reads one answer: a number counts as right within a\n"
-     "relative 1e-9, text when it matches ignoring case and surrounding spaces.\n"
-     "ANSWER is the rest of the line and may list alternatives separated by |, as\n"
-     "in less|less likely. Right or wrong, the reply is short and gives the answer.\n"
-     "Where no one can answer (--check, run, batch) it prints the question and its\n"
-     "answer and goes on.\n"
-     "Example: ask \"How many parameters does a dense 10->5 layer have?\" 55", cmd_ask, NULL, cmd_ask_check, NULL, NULL},
+    {"ask", 2, -1, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "ask \"QUESTION\" ANSWER [tol=X] [hint=\"...\"] [why=\"...\"]",
+     "ask the learner a question (in lessons)",
+     "Shows the question and reads an answer. Words count ignoring case and the\n"
+     "spaces around them; ANSWER may list synonyms separated by |, as in no|n.\n"
+     "Numbers count as a person writes them (4,417  4 417  4_417), with a trailing %\n"
+     "when the answer is a percentage (written 87%, or the question says %), and\n"
+     "within tol=X when given (else a relative 1e-9). A wrong answer gets the hint=\n"
+     "sentence (without one: higher or lower for a number, the choices when the\n"
+     "question lists them in parentheses) and a second try; a second wrong answer\n"
+     "gets the answer and the why= sentence. At the answer prompt, `skip` or an\n"
+     "empty line shows the answer and goes on; inside a lesson's block `redo` runs\n"
+     "the block again from the lesson's state before it, and `quit` (or Ctrl-D)\n"
+     "leaves the lesson. Where no one can answer (--check, run, batch) it prints\n"
+     "the question and its answer and goes on.\n"
+     "Example: ask \"How many parameters does a dense 10->5 layer have?\" 55 hint=\"weights and biases\"",
+     cmd_ask, NULL, cmd_ask_check, NULL, NULL},
     {"pause", 0, 0, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "pause", "wait for Enter (in lessons)",
      "Waits until the learner presses Enter, so a block can be taken in steps.\n"
      "Where no one can answer (--check, run, batch) it does nothing.", cmd_pause, NULL, NULL, NULL, NULL},

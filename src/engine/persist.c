@@ -142,6 +142,19 @@ static void write_all(const Session *s, BinBuf *b)
     bin_u64(b, bin_fnv1a(b->p, b->len));
 }
 
+int persist_bytes(const Session *s, unsigned char **p, size_t *n, char *err)
+{
+    BinBuf b = {0};
+    write_all(s, &b);
+    if (b.oom) {
+        bin_free(&b);
+        return util_fail(err, ERR_NOMEM, "out of memory for the saved session");
+    }
+    *p = b.p;
+    *n = b.len;
+    return 0;
+}
+
 int persist_save(const Session *s, const char *path, char *err)
 {
     struct stat st;

@@ -26,6 +26,9 @@
 /* Writes s to path atomically (a temporary file beside it, synced, then
  * renamed): 0, or an ErrCode with err and any earlier file as it was. */
 int persist_save(const Session *s, const char *path, char *err);
+/* The bytes persist_save would write, into *p (owned by the caller, *n of
+ * them): 0, or ERR_NOMEM with err. */
+int persist_bytes(const Session *s, unsigned char **p, size_t *n, char *err);
 /* Reads a session from path into a new one (*out, the caller owns it).
  * Everything is read and checked before *out is made: a truncated,
  * corrupt, foreign or newer file is refused with err saying which, *out

@@ -64,5 +64,7 @@ bool lesson_color(FILE *f);
 /* Columns to render for f: the terminal's width, else $COLUMNS, else 80;
  * at most 100, at least 20. */
 int lesson_width(FILE *f);
+/* Rows of the terminal f is, or 0 when f is no terminal (nothing to page). */
+int lesson_height(FILE *f);
 
 #endif

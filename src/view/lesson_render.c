@@ -590,3 +590,12 @@ int lesson_width(FILE *f)
         w = 80;
     return w > 100 ? 100 : w < 20 ? 20 : (int)w;
 }
+
+int lesson_height(FILE *f)
+{
+    int fd = fileno(f);
+    struct winsize ws;
+    if (fd >= 0 && isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0)
+        return ws.ws_row;
+    return 0;
+}

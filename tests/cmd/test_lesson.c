@@ -5,9 +5,9 @@
  * colour, headings, lists, links, tables and code. The commands, with the
  * output in a memory stream and a scripted read_line hook: `run` of
  * scripts and lessons (errors, nesting), `record` replayed bit for bit in
- * a fresh session (Ctrl-C'd training written as `step N`), `ask`, `pause`,
- * and a lesson walked with `next` and `redo` (the state after `redo` equal
- * to the first run, bit for bit). */
+ * a fresh session (Ctrl-C'd training written as `step N`) and a lesson
+ * walked with `next` and `redo` (the state after `redo` equal to the first
+ * run, bit for bit). `ask` and `pause` are in test_ask.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -702,56 +702,6 @@ static void test_record_interrupted_train(void **state)
     fx_free(a);
 }
 
-/* ---- ask and pause ---- */
-
-static void test_ask(void **state)
-{
-    (void)state;
-    Fx *x = fx_new();
-    /* nobody to answer: the question and its answer, and on */
-    ok(x, "ask \"How many? (a; b # c)\" 55");
-    assert_string_equal(x->last, "? How many? (a; b # c)\nanswer: 55\n");
-
-    static const char *const typed[] = {"55.0000000000001", "54", "  SIGMOID ", "tanh", "less likely", "",
-                                        "^D", "^C", NULL};
-    Keys k = {typed, 0, {{0}}, 0};
-    keys_attach(x, &k);
-    ok(x, "ask \"How many?\" 55");
-    assert_contains(x->last, "Right: 55.");
-    assert_string_equal(k.prompts[0], "your answer> ");
-    ok(x, "ask \"How many?\" 55");
-    assert_contains(x->last, "Not quite: the answer is 55 (you said 54)");
-    ok(x, "ask \"Which squashes to (0, 1)?\" sigmoid|logistic");
-    assert_contains(x->last, "Right: sigmoid.");
-    ok(x, "ask \"Which squashes to (0, 1)?\" sigmoid|logistic");
-    assert_contains(x->last, "the answer is sigmoid (you said tanh)");
-    ok(x, "ask \"More or less?\" less|less likely");
-    assert_contains(x->last, "Right: less.");
-    ok(x, "ask \"Skip me\" 1");          /* Enter alone */
-    assert_contains(x->last, "The answer: 1.");
-    ok(x, "ask \"Ctrl-D\" 1");
-    assert_contains(x->last, "The answer: 1.");
-    assert_int_equal(run(x, "ask \"Ctrl-C\" 1; step"), 1); /* stops, and the rest of the line */
-    assert_int_equal(k.next, 8);
-    fx_free(x);
-}
-
-static void test_pause(void **state)
-{
-    (void)state;
-    Fx *x = fx_new();
-    ok(x, "pause");
-    assert_string_equal(x->last, "");
-    static const char *const typed[] = {"", "^C", NULL};
-    Keys k = {typed, 0, {{0}}, 0};
-    keys_attach(x, &k);
-    ok(x, "pause");
-    assert_contains(k.prompts[0], "Enter");
-    assert_int_equal(run(x, "pause; data line"), 1);
-    assert_null(x->c.s->data);
-    fx_free(x);
-}
-
 /* ---- a lesson, part by part ---- */
 
 static const char *walk_lesson(void)
@@ -942,8 +892,6 @@ int main(void)
         cmocka_unit_test(test_run_lesson),
         cmocka_unit_test(test_record_replay),
         cmocka_unit_test(test_record_interrupted_train),
-        cmocka_unit_test(test_ask),
-        cmocka_unit_test(test_pause),
         cmocka_unit_test(test_lesson_walk),
         cmocka_unit_test(test_record_and_run_one_file),
         cmocka_unit_test(test_record_full_disk),

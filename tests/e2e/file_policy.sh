@@ -1,7 +1,8 @@
 #!/bin/sh
 # The file policy: a lesson or script (`run`, `lesson`, a file on the
 # command line, --check) may create files only under the current folder
-# and never replaces a file paramlab did not write; each refusal is one
+# and never replaces a file paramlab did not write (one that already holds
+# exactly the bytes it would write is left as it is); each refusal is one
 # line and the file is untouched (export, save, record, set plot, plot). People typing commands (-c, the REPL)
 # keep full freedom. Hostile lessons: one that records into itself and
 # runs it, one writing over existing files and through symlinks, one
@@ -96,6 +97,31 @@ for how in "run ok.plab" "--check ok.plab"; do
     [ "$rc" -eq 0 ] || { bad "'$how': exit $rc"; cat err; }
     [ -s new.csv ] && [ -s r.plab ] && [ -s p.svg ] || bad "'$how': a file is missing"
 done
+
+# a file that already holds exactly what a script would write counts as its
+# own (the lesson that saves and exports runs again in the same folder); one
+# byte different, and it is refused and untouched
+printf '%s\nexport W1 same.npy\nexport W1 same.csv\nsave same.plsave\n' "$setup" >same.plab
+rm -f same.npy same.csv same.plsave
+for i in 1 2; do
+    timeout 20 "$bin" --check same.plab >out 2>err
+    rc=$?
+    checks=$((checks + 1))
+    [ "$rc" -eq 0 ] || { bad "run $i of a script writing the same bytes again: exit $rc"; cat err; }
+done
+cp same.plsave was.plsave
+printf '%s\nstep\nsave same.plsave\n' "$setup" >differ.plab
+timeout 20 "$bin" --check differ.plab >out 2>err
+rc=$?
+checks=$((checks + 1))
+[ "$rc" -eq 1 ] && grep -q "same.plsave exists and paramlab did not write it" err ||
+    { bad "a save with other bytes over an existing file: exit $rc"; cat err; }
+cmp -s same.plsave was.plsave || bad "same.plsave was replaced"
+printf '%s\nstep\nexport W1 same.npy\n' "$setup" >differ.plab
+timeout 20 "$bin" --check differ.plab >out 2>err
+rc=$?
+checks=$((checks + 1))
+[ "$rc" -eq 1 ] || { bad "an export with other bytes over an existing file: exit $rc"; cat err; }
 
 # a person typing keeps full freedom
 timeout 20 "$bin" -q -c "data line n=10; model linear; export W1 mine.csv; export W1 ../outside/typed.csv" >out 2>err

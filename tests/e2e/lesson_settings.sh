@@ -14,10 +14,14 @@ set schedule exp gamma=0.5; set init zeros; set loss mse; set shuffle on; set pr
 
 out=$("$bin" -q -c "set optimizer adam; run lessons/09-loss-landscapes.md" 2>&1) ||
     fail "after set optimizer adam, lesson 09 fails: $(printf '%s\n' "$out" | tail -1)"
-for f in lessons/*.md; do
-    out=$("$bin" -q -c "data moons n=30; model mlp 3; $messy; run $f" 2>&1) ||
+here=$(pwd)
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/paramlab-settings.XXXXXX") || exit 1
+for f in lessons/*.md; do # each in an empty folder: a lesson may write files (lesson 15 saves)
+    rm -rf "$scratch" && mkdir "$scratch" || exit 1
+    out=$(cd "$scratch" && "$bin" -q -c "data moons n=30; model mlp 3; $messy; run $here/$f" 2>&1) ||
         fail "$f fails after other settings: $(printf '%s\n' "$out" | tail -1)"
 done
+rm -rf "$scratch"
 
 # set defaults by itself: one line, every setting back
 out=$("$bin" -q -c "data moons n=30; model mlp 3; $messy; set defaults; hypers" 2>&1) || fail "set defaults: $out"

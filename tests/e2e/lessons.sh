@@ -1,6 +1,7 @@
 #!/bin/sh
 # Lessons through the real binary. Every lessons/*.md passes --check (one
-# "ok FILE (N blocks, M expectations)" line each); a lesson with one
+# "ok FILE (N blocks, M expectations)" line each), run in an empty folder of
+# its own (a lesson may write files there: lesson 15 saves and exports); a lesson with one
 # expectation broken fails with exit 1 and FILE:LINE of that expectation;
 # every malformed lesson in tests/bad/lessons/ (its first line says
 # `<!-- refused: LINE message -->`) is refused with FILE:LINE: message
@@ -39,8 +40,10 @@ n=0
 for f in lessons/*.md; do
     [ -f "$f" ] || continue
     n=$((n + 1))
-    run check </dev/null --check "$f"
-    if [ "$rc" -ne 0 ] || [ "$(cat "$tmp/check.out")" != "ok $f ($(sed -n 's/^ok [^ ]* (//p' "$tmp/check.out")" ]; then
+    mkdir "$tmp/cwd$n" && cd "$tmp/cwd$n" || exit 1
+    run check </dev/null --check "$dir/$f"
+    cd "$dir" || exit 1
+    if [ "$rc" -ne 0 ] || [ "$(cat "$tmp/check.out")" != "ok $dir/$f ($(sed -n 's/^ok [^ ]* (//p' "$tmp/check.out")" ]; then
         bad "--check $f: exit $rc"
         head -5 "$tmp/check.err" "$tmp/check.out"
     fi

@@ -10,7 +10,8 @@
 # session, read top to bottom as a reader would type them, run through `run`
 # (which echoes each command, so the output splits at the echoes). Prompts
 # themselves are not checked. Without gnuplot (the plots' transcript) the
-# test is skipped.
+# transcripts are skipped. The lesson table must link every lesson file
+# (| N | [title](lessons/FILE) ...) and the intro count them in words.
 bin=${1:-build/paramlab}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 readme=${2:-README.md}
@@ -46,6 +47,23 @@ function flush_block() { inblock = 0 }
 untime() { sed -E -e 's/ in [0-9][0-9.e+-]* s \([^)]*\)/ in TIME/' -e 's/[[:space:]]+$//'; }
 
 [ -e "$dir/all.cmds" ] || { echo "readme: no transcripts found in $readme"; exit 1; }
+
+# the lesson table links every lesson file, and the intro counts them in words
+n=0
+for f in "$lessons"/[0-9]*.md; do
+    [ -f "$f" ] || continue
+    n=$((n + 1))
+    b=$(basename "$f")
+    num=$(echo "${b%%-*}" | sed 's/^0*//')
+    grep -q "^| $num | \[.*\](lessons/$b)" "$readme" ||
+        { echo "readme: the lesson table has no row | $num | [...](lessons/$b)"; fail=1; }
+done
+rows=$(grep -c '^| [0-9]* | \[.*\](lessons/' "$readme")
+[ "$rows" -eq "$n" ] || { echo "readme: the lesson table has $rows rows for $n lessons"; fail=1; }
+word=$(echo "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen \
+seventeen eighteen nineteen twenty" | tr ' ' '\n' | sed -n "$((n + 1))p")
+grep -qi "\b$word lessons\b" "$readme" || { echo "readme: the intro does not say \"$word lessons\" ($n lesson files)"; fail=1; }
+[ "$fail" -eq 0 ] || exit 1
 if ! command -v gnuplot >/dev/null 2>&1; then
     echo "readme: skipped: the transcripts draw with gnuplot, which is missing"
     exit 0

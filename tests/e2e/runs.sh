@@ -94,4 +94,11 @@ for line in open(log):
     kinds.append((r["kind"], r["fold"], r["trial"]))
 assert kinds == [("train", 0, 0), ("cv", 1, 0), ("cv", 2, 0), ("cv", 3, 0), ("search", 0, 1), ("search", 0, 2)], kinds
 PY
+# a run without a validation share shows "-" for its validation loss, not
+# "nan" (which would read as a diverged run), and draws no validation curve
+out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/noval" "$bin" -q -c 'data line n=20; model linear; train 2; runs; runs compare -1' 2>&1) \
+    || fail "runs without a validation share failed: $out"
+echo "$out" | grep -q 'nan' && fail "a run without a validation share printed nan: $out"
+echo "$out" | grep -q '(validation)' && fail "a run without a validation share drew a validation curve: $out"
+[ "$(echo "$out" | grep -c ' -  ')" -ge 2 ] || fail "the validation loss of a run without one is not '-': $out"
 echo "runs.sh: ok"

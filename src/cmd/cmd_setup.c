@@ -516,7 +516,7 @@ int cmd_params(CmdCtx *c, int argc, char **argv)
     const Model *m = c->s->model;
     if (!m)
         return cmd_fail(c, "no model yet: build one with `model linear` or `model mlp 8`");
-    cmd_out(c, "%-6s %-12s %10s  %s\n", "name", "shape", "count", "initializer");
+    cmd_out(c, "%-7s%-13s%10s  %s\n", "name", "shape", "count", "initializer");
     for (int k = 1; k <= m->n_layers; k++) {
         const Layer *ly = &m->layer[k - 1];
         char name[16], shape[32];
@@ -526,13 +526,12 @@ int cmd_params(CmdCtx *c, int argc, char **argv)
         }
         snprintf(name, sizeof name, "W%d", k);
         snprintf(shape, sizeof shape, "%d×%d", ly->n_in, ly->n_out);
-        cmd_out(c, "%-6s %-13s %10d  %s\n", name, shape, ly->n_in * ly->n_out,
-            init_name(c->s->used_init[2 * (k - 1)]));
+        cmd_param_row(c, name, shape, (size_t)ly->n_in * (size_t)ly->n_out, init_name(c->s->used_init[2 * (k - 1)]));
         snprintf(name, sizeof name, "b%d", k);
         snprintf(shape, sizeof shape, "%d", ly->n_out);
-        cmd_out(c, "%-6s %-12s %10d  %s\n", name, shape, ly->n_out, init_name(c->s->used_init[2 * (k - 1) + 1]));
+        cmd_param_row(c, name, shape, (size_t)ly->n_out, init_name(c->s->used_init[2 * (k - 1) + 1]));
     }
-    cmd_out(c, "%-6s %-12s %10zu\n", "total", "", m->n_params);
+    cmd_out(c, "%-7s%-13s%10zu\n", "total", "", m->n_params);
     return 0;
 }
 

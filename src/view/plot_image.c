@@ -7,6 +7,7 @@
  * without gnuplot. Titles and labels reach gnuplot only through
  * plot_put_q. */
 #include "plot_gnuplot.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -77,14 +78,6 @@ static char shade(double v, double lo, double hi, bool sgn)
     return sgn ? ramp_signed[(int)lround(t * (RAMP_SIGNED_N - 1))] : ramp[(int)lround(t * (RAMP_N - 1))];
 }
 
-/* Characters a UTF-8 string takes on screen (continuation bytes take none). */
-static int text_width(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
 
 /* Writes s cut to width characters and padded to exactly width. */
 static void put_cell(FILE *o, const char *s, int width)
@@ -92,7 +85,7 @@ static void put_cell(FILE *o, const char *s, int width)
     char fit[PLOT_TEXT_MAX];
     const char *t = plot_fit_width(s ? s : "", width, fit, sizeof fit);
     fputs(t, o);
-    for (int i = text_width(t); i < width; i++)
+    for (int i = text_cols(t); i < width; i++)
         fputc(' ', o);
 }
 
@@ -153,7 +146,7 @@ char *plot_images_text(const PlotImages *im, int cols, char *err)
     int pw = 2 * im->w <= cols ? 2 : 1; /* a pixel is two characters when they fit: squarer */
     int tw = pw * im->w, title_w = 0;
     for (int k = 0; im->titles && k < im->n; k++) {
-        int t = im->titles[k] ? text_width(im->titles[k]) : 0;
+        int t = im->titles[k] ? text_cols(im->titles[k]) : 0;
         title_w = t > title_w ? t : title_w;
     }
     title_w = title_w > TITLE_MAX ? TITLE_MAX : title_w;

@@ -107,6 +107,20 @@ $(BUILD)/lib$(1).a: $(call layer_obj,$(1))
 endef
 $(foreach l,$(LAYERS) front,$(eval $(call layer_rules,$(l))))
 
+# The 8x8 digits (`data digits`) are compiled into the engine: a C table
+# made from lessons/data/digits.csv, remade whenever the CSV changes.
+DIGITS_C   := $(BUILD)/gen/digits_table.c
+DIGITS_OBJ := $(BUILD)/obj/engine/digits_table.o
+ALL_OBJ    += $(DIGITS_OBJ)
+$(DIGITS_C): lessons/data/digits.csv src/engine/digits_table.awk
+	@mkdir -p $(@D)
+	@echo "  GEN  $@"
+	@awk -f src/engine/digits_table.awk lessons/data/digits.csv > $@.tmp && mv $@.tmp $@
+$(DIGITS_OBJ): $(DIGITS_C)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(INC_engine) -c -o $@ $<
+$(BUILD)/libengine.a: $(DIGITS_OBJ)
+
 $(BUILD)/tests/fuzz/test_%: tests/fuzz/%.c tests/fuzz/replay.c tests/fuzz/fuzz.h tests/fuzz/session_fx.h $(AR_cmd)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) $(INC_cmd) -Itests/fuzz -DFUZZ_CORPUS='"tests/fuzz/corpus/$*"' \

@@ -26,3 +26,11 @@ const char *text_par(const TextSink *w, double v, char *buf, size_t n)
     snprintf(buf, n, b[0] == '-' ? "(%s)" : "%s", b);
     return buf;
 }
+
+int text_cols(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}

@@ -13,6 +13,10 @@ typedef struct TextSink {
     void *ctx;                                                    /* the caller's, passed back */
 } TextSink;
 
+/* Columns a UTF-8 string takes on screen: one per character (×, Δ, ‖ are
+ * one; continuation bytes take none). */
+int text_cols(const char *s);
+
 /* Appends the formatted text (up to 511 bytes). */
 void text_out(const TextSink *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* v as the sink shows numbers, into buf; text_par puts it in parentheses

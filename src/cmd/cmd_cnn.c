@@ -146,17 +146,16 @@ void cmd_params_conv(CmdCtx *c, int k)
     size_t nk = layer_weights(l), nc = layer_biases(l);
     snprintf(name, sizeof name, "%c%d", d->weight, k);
     snprintf(shape, sizeof shape, "%d×%d×%d×%d", l->c_out, l->c_in, l->ksize, l->ksize);
-    cmd_out(c, "%-6s %-12s %10zu  %s\n", name, shape, nk, init_name(c->s->used_init[2 * (k - 1)]));
+    cmd_param_row(c, name, shape, nk, init_name(c->s->used_init[2 * (k - 1)]));
     snprintf(name, sizeof name, "%c%d", d->bias, k);
     snprintf(shape, sizeof shape, "%d", l->c_out);
-    cmd_out(c, "%-6s %-12s %10zu  %s\n", name, shape, nc, init_name(c->s->used_init[2 * (k - 1) + 1]));
+    cmd_param_row(c, name, shape, nc, init_name(c->s->used_init[2 * (k - 1) + 1]));
     double in = l->n_in, out = (double)l->c_out * l->h_out * l->w_out;
-    char a[32], b[32];
-    cmd_out(c, "       conv layer %d: %d·%d·%d·%d + %d = %zu, shared by all %d×%d positions; a dense layer from its "
-            "%s = %.0f inputs to its %d×%d×%d = %.0f outputs would need %.0f·%.0f + %.0f = %.0f\n", k, l->c_out,
-            l->c_in, l->ksize, l->ksize, l->c_out, nk + nc, l->h_out, l->w_out, map_shape(l, false, a, sizeof a), in,
-            l->c_out, l->h_out, l->w_out, out, in, out, out, in * out + out);
-    (void)b;
+    char a[32];
+    cmd_out(c, "        conv layer %d: %d·%d·%d·%d + %d = %zu parameters, the same filters at all %d×%d positions\n", k,
+            l->c_out, l->c_in, l->ksize, l->ksize, l->c_out, nk + nc, l->h_out, l->w_out);
+    cmd_out(c, "        dense instead: %.0f inputs (%s) to %.0f outputs (%d×%d×%d) would need %.0f·%.0f + %.0f = %.0f\n",
+            in, map_shape(l, false, a, sizeof a), out, l->c_out, l->h_out, l->w_out, in, out, out, in * out + out);
 }
 
 CmdComplete cmd_complete_cnn(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)

@@ -11,26 +11,13 @@
 #include <string.h>
 
 #include "inspect.h"
+#include "text.h"
 
 #define WRAP 90         /* text lines are wrapped at this many columns */
 #define SKIP_LIST 8     /* skipped elements listed before "... and N more" */
 #define ELEMENT_LIST 20 /* elements listed for `gradcheck PARAM` */
 
 
-/* Columns a UTF-8 string takes (one per code point: ×, Δ, ‖ are one). */
-static int width(const char *s)
-{
-    int w = 0;
-    for (; *s; s++)
-        w += ((unsigned char)*s & 0xC0) != 0x80;
-    return w;
-}
-
-/* Prints s left-aligned in a cell of w columns (UTF-8 aware). */
-static void cell(CmdCtx *c, const char *s, int w)
-{
-    cmd_out(c, "%s%*s", s, w > width(s) ? w - width(s) : 0, "");
-}
 
 /* A number in three significant digits, "0" for zero, "-" for NaN. */
 static const char *g3(double v, char *buf, size_t n)
@@ -48,7 +35,7 @@ static const char *g3(double v, char *buf, size_t n)
  * line after lead, the others indented to the width of lead. */
 static void wrapped(CmdCtx *c, const char *lead, const char *text)
 {
-    int indent = width(lead), col = indent;
+    int indent = text_cols(lead), col = indent;
     cmd_out(c, "%s", lead);
     const char *p = text;
     while (*p) {
@@ -60,7 +47,7 @@ static void wrapped(CmdCtx *c, const char *lead, const char *text)
                 tick = !tick;
         char word[256];
         snprintf(word, sizeof word, "%.*s", (int)(len < sizeof word ? len : sizeof word - 1), p);
-        int w = width(word);
+        int w = text_cols(word);
         if (col > indent && col + 1 + w > WRAP) {
             cmd_out(c, "\n%*s", indent, "");
             col = indent;
@@ -162,10 +149,10 @@ static void gc_widths(const GradcheckResult *r, int *w_shape, int *w_checked)
     for (int i = 0; i < r->n_tensors; i++) {
         char shape[32], checked[64];
         gc_cells(&r->tensor[i], shape, sizeof shape, checked, sizeof checked);
-        if (width(shape) + 1 > *w_shape)
-            *w_shape = width(shape) + 1;
-        if (width(checked) + 1 > *w_checked)
-            *w_checked = width(checked) + 1;
+        if (text_cols(shape) + 1 > *w_shape)
+            *w_shape = text_cols(shape) + 1;
+        if (text_cols(checked) + 1 > *w_checked)
+            *w_checked = text_cols(checked) + 1;
     }
 }
 
@@ -175,12 +162,12 @@ static void print_gc_row(CmdCtx *c, const GcTensor *t, int w_shape, int w_checke
     char shape[32], checked[64];
     gc_cells(t, shape, sizeof shape, checked, sizeof checked);
     cmd_out(c, "  ");
-    cell(c, t->name, 7);
-    cell(c, shape, w_shape);
-    cell(c, checked, w_checked);
+    cmd_cell(c, t->name, 7);
+    cmd_cell(c, shape, w_shape);
+    cmd_cell(c, checked, w_checked);
     bool none = t->evaluated == t->skipped;
-    cell(c, none ? "-" : G3(t->max_abs), 13);
-    cell(c, none ? "-" : G3(t->max_rel), 13);
+    cmd_cell(c, none ? "-" : G3(t->max_abs), 13);
+    cmd_cell(c, none ? "-" : G3(t->max_rel), 13);
     cmd_out(c, "%-8zu %s\n", t->skipped, t->evaluated == 0 ? "not reached" : none ? "n/a (all skipped)" :
                                       t->failed ? "FAIL" : "ok");
 }
@@ -237,11 +224,11 @@ int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
     int w_shape, w_checked;
     gc_widths(&r, &w_shape, &w_checked);
     cmd_out(c, "\n  ");
-    cell(c, "tensor", 7);
-    cell(c, "shape", w_shape);
-    cell(c, "checked", w_checked);
-    cell(c, "max abs err", 13);
-    cell(c, "max rel err", 13);
+    cmd_cell(c, "tensor", 7);
+    cmd_cell(c, "shape", w_shape);
+    cmd_cell(c, "checked", w_checked);
+    cmd_cell(c, "max abs err", 13);
+    cmd_cell(c, "max rel err", 13);
     cmd_out(c, "%-8s %s\n", "skipped", "verdict");
     for (int i = 0; i < r.n_tensors; i++)
         print_gc_row(c, &r.tensor[i], w_shape, w_checked);
@@ -672,19 +659,19 @@ static void print_diag_table(CmdCtx *c, const Diagnosis *d)
     for (int k = 1; k <= d->n_layers; k++) {
         diag_cells(d, k, cells[0], cells[1], cells[2], sizeof cells[0]);
         for (int i = 0; i < 3; i++)
-            if (width(cells[i]) + 1 > w[i])
-                w[i] = width(cells[i]) + 1;
+            if (text_cols(cells[i]) + 1 > w[i])
+                w[i] = text_cols(cells[i]) + 1;
     }
     cmd_out(c, "  ");
-    cell(c, "layer", 7);
-    cell(c, "shape", w[0]);
-    cell(c, "act", 11);
-    cell(c, "mean A", 10);
-    cell(c, "std A", 10);
-    cell(c, "dead", w[1]);
-    cell(c, "satur.", w[2]);
-    cell(c, "|dW|", 10);
-    cell(c, "|W|", 10);
+    cmd_cell(c, "layer", 7);
+    cmd_cell(c, "shape", w[0]);
+    cmd_cell(c, "act", 11);
+    cmd_cell(c, "mean A", 10);
+    cmd_cell(c, "std A", 10);
+    cmd_cell(c, "dead", w[1]);
+    cmd_cell(c, "satur.", w[2]);
+    cmd_cell(c, "|dW|", 10);
+    cmd_cell(c, "|W|", 10);
     cmd_out(c, "%s\n", d->measured ? "|ΔW|/|W|" : "lr|dW|/|W|");
     for (int k = 1; k <= d->n_layers; k++) {
         const LayerDiag *ld = &d->layer[k - 1];
@@ -692,15 +679,15 @@ static void print_diag_table(CmdCtx *c, const Diagnosis *d)
         snprintf(num, sizeof num, "%d", k);
         diag_cells(d, k, cells[0], cells[1], cells[2], sizeof cells[0]);
         cmd_out(c, "  ");
-        cell(c, num, 7);
-        cell(c, cells[0], w[0]);
-        cell(c, k == d->n_layers ? "(logits)" : act_name(ld->act), 11);
-        cell(c, G3(ld->a_mean), 10);
-        cell(c, G3(ld->a_std), 10);
-        cell(c, cells[1], w[1]);
-        cell(c, cells[2], w[2]);
-        cell(c, G3(ld->grad_norm), 10);
-        cell(c, G3(ld->weight_norm), 10);
+        cmd_cell(c, num, 7);
+        cmd_cell(c, cells[0], w[0]);
+        cmd_cell(c, k == d->n_layers ? "(logits)" : act_name(ld->act), 11);
+        cmd_cell(c, G3(ld->a_mean), 10);
+        cmd_cell(c, G3(ld->a_std), 10);
+        cmd_cell(c, cells[1], w[1]);
+        cmd_cell(c, cells[2], w[2]);
+        cmd_cell(c, G3(ld->grad_norm), 10);
+        cmd_cell(c, G3(ld->weight_norm), 10);
         cmd_out(c, "%s\n", G3(ld->update_ratio));
     }
 }

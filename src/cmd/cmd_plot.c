@@ -9,6 +9,7 @@
 #include "cmd_policy.h"
 #include "cmd_search.h"
 #include "cmd_hint.h"
+#include "cmd_images.h"
 #include "landscape.h"
 #include "plot.h"
 
@@ -19,12 +20,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_COMPARE, K_LR, K_VACC, K_COUNT } Kind;
+typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_COMPARE, K_LR, K_VACC, K_IMAGES,
+                    K_COUNT } Kind;
 
 _Static_assert(K_COMPARE == CMD_PLOT_WINDOW_COMPARE, "a race's window is its kind");
 
 static const char *const kind_names[K_COUNT] = {"loss", "boundary", "fit", "surface", "hist", "grads", "compare",
-                                                "lr", "val_accuracy"};
+                                                "lr", "val_accuracy", "images"};
 
 #define FRAME_GAP 0.1   /* seconds between live frames, at least */
 #define LIVE_SHARE 0.05 /* most of the time a live frame may take (ours and gnuplot's) */
@@ -755,7 +757,7 @@ static int parse_kind(CmdCtx *c, const char *w, Kind *k)
                         "keeps the validation accuracy: `plot val_accuracy`", w, w);
     }
     return cmd_fail(c, "no plot '%s': choose loss, boundary, fit, surface P1 P2, hist NAME, grads, lr, "
-                    "val_accuracy or off (`help plot`)", w);
+                    "val_accuracy, images or off (`help plot`)", w);
 }
 
 /* "plot loss: wrote loss.png" when pictures go to files (a redrawn file
@@ -888,7 +890,7 @@ static int plot_options(CmdCtx *c, Kind k, int argc, char **argv, int first, Plo
             o->contour = strcmp(w + 6, "contour") == 0;
         } else {
             static const char *const opts[K_COUNT] = {"log or linear", "x=FEATURE y=FEATURE", "",
-                                                      "range=, grid= or style=", "", "", "", "", ""};
+                                                      "range=, grid= or style=", "", "", "", "", "", ""};
             return cmd_fail(c, "plot %s does not take '%s'%s%s", kind_names[k], w, opts[k][0] ? "; it takes " : "",
                             opts[k]);
         }
@@ -914,6 +916,8 @@ static int plot_where(CmdCtx *c, CmdPlots *p)
     cmd_out(c, "%s\n", shown ? "" : " nothing (plot loss, boundary, fit, surface, hist, grads or lr)");
     return 0;
 }
+
+static int drawn_once(CmdCtx *c, CmdPlots *p, Kind k, int rc);
 
 /* `plot search [NAME NAME]`: the last search's validation losses, a map
  * over two names of a grid (the best trial in each cell) or points. */
@@ -950,6 +954,13 @@ static int plot_search(CmdCtx *c, CmdPlots *p, int argc, char **argv)
         rc = plot_lines(p->plot, &f, &pts, 1, c->err);
     }
     free(pic.x);
+    return drawn_once(c, p, K_COMPARE, rc);
+}
+
+/* After a picture drawn once (rc its result): a missing gnuplot is a note,
+ * so lessons and scripts go on; else where it went. */
+static int drawn_once(CmdCtx *c, CmdPlots *p, Kind k, int rc)
+{
     if (rc != 0) {
         bool missing = plot_failure(p->plot) == PLOT_FAIL_MISSING;
         if (missing) {
@@ -958,8 +969,23 @@ static int plot_search(CmdCtx *c, CmdPlots *p, int argc, char **argv)
         }
         return missing ? 0 : -1;
     }
-    drawn(c, p, K_COMPARE);
+    drawn(c, p, k);
     return 0;
+}
+
+/* A grid of small images (cmd_images.h) as kind k, drawn once: data rows
+ * do not change as the model learns. Frees ci. */
+static int plot_grid(CmdCtx *c, CmdPlots *p, Kind k, CmdImages *ci)
+{
+    plot_set_echo(p->plot, c->out);
+    if (claim_file(c, p, k) != 0) {
+        cmd_images_free(ci);
+        return -1;
+    }
+    PlotFrame f = {ci->title, ci->caption, "", kind_names[k], k, false, false};
+    int rc = plot_images(p->plot, &f, &ci->im, c->err);
+    cmd_images_free(ci);
+    return drawn_once(c, p, k, rc);
 }
 
 int cmd_plot(CmdCtx *c, int argc, char **argv)
@@ -978,6 +1004,9 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     }
     if (strcmp(argv[1], "search") == 0)
         return plot_search(c, p, argc - 1, argv + 1);
+    CmdImages imgs;
+    if (strcmp(argv[1], "images") == 0)
+        return cmd_images_plot_args(c, argc - 1, argv + 1, &imgs) != 0 ? -1 : plot_grid(c, p, K_IMAGES, &imgs);
     Kind k = K_LOSS;
     if (parse_kind(c, argv[1], &k) != 0)
         return -1;

@@ -2,6 +2,7 @@
  * the model (`model`, `params`) and the names that exist (`names`), with
  * their completion. The hyperparameters are cmd_set.c's. */
 #include "cmd_handlers.h"
+#include "cmd_images.h"
 
 #include "cmd_cnn.h"
 
@@ -18,6 +19,20 @@
 
 static const char *const data_subs[] = {"load", "split", "standardize", "show", NULL};
 
+/* The line saying the rows are images, and the range of their pixels. */
+static void print_image_summary(CmdCtx *c, const Dataset *ds)
+{
+    double lo = ds->x[0], hi = ds->x[0];
+    for (size_t i = 1; i < (size_t)ds->n * (size_t)ds->d; i++) {
+        lo = ds->x[i] < lo ? ds->x[i] : lo;
+        hi = ds->x[i] > hi ? ds->x[i] : hi;
+    }
+    cmd_out(c, "images: %d channel%s of %d×%d pixels, a feature per pixel row by row%s; pixels %s to %s",
+            ds->img_c, ds->img_c == 1 ? "" : "s", ds->img_h, ds->img_w, ds->img_c > 1 ? ", channel first" : "",
+            NUM(lo), NUM(hi));
+    cmd_out(c, ds->standardized ? " (standardized)\n" : ", raw (`data standardize` rescales them)\n");
+}
+
 static void print_data_summary(CmdCtx *c)
 {
     const Dataset *ds = c->s->data;
@@ -32,6 +47,8 @@ static void print_data_summary(CmdCtx *c)
     for (int j = 0; j < ds->d && j < 8; j++)
         cmd_out(c, "%s%s", j ? ", " : "", ds->feature_names[j]);
     cmd_out(c, "%s)\n", ds->d > 8 ? ", ..." : "");
+    if (ds->img_h > 0)
+        print_image_summary(c, ds);
     if (ds->classification) {
         long counts[1000] = {0};
         for (int i = 0; i < ds->n; i++)
@@ -168,7 +185,36 @@ static int data_split_cmd(CmdCtx *c, int argc, char **argv)
 }
 
 
-#define LOAD_OPTS "target= features= drop= sep= header= missing= task="
+#define LOAD_OPTS "target= features= drop= sep= header= missing= task= image="
+
+/* image=HxW or image=HxWxC into o; -1 with a refusal. */
+static int parse_image_shape(CmdCtx *c, const char *v, DataLoadOpts *o)
+{
+    long part[3] = {0, 0, 1};
+    int n = 0;
+    const char *p = v;
+    while (n < 3) {
+        char *end;
+        if (*p < '0' || *p > '9')
+            break;
+        part[n++] = strtol(p, &end, 10);
+        p = end;
+        if (*p != 'x')
+            break;
+        p++;
+    }
+    if (n < 2 || *p || p[-1] == 'x')
+        return cmd_fail(c, "image= takes the height and width of an image, and optionally its channels (first in "
+                           "each row): image=8x8 or image=32x32x3, got '%s'", v);
+    if (part[0] < 1 || part[0] > DATA_IMAGE_MAX_SIDE || part[1] < 1 || part[1] > DATA_IMAGE_MAX_SIDE ||
+        part[2] < 1 || part[2] > DATA_IMAGE_MAX_C)
+        return cmd_fail(c, "image=%s is out of range: 1 to %d pixels a side, 1 to %d channels", v,
+                        DATA_IMAGE_MAX_SIDE, DATA_IMAGE_MAX_C);
+    o->img_h = (int)part[0];
+    o->img_w = (int)part[1];
+    o->img_c = (int)part[2];
+    return 0;
+}
 
 /* One key=value of `data load` into o; -1 with a refusal. */
 static int data_load_opt(CmdCtx *c, const char *k, const char *v, DataLoadOpts *o)
@@ -180,6 +226,8 @@ static int data_load_opt(CmdCtx *c, const char *k, const char *v, DataLoadOpts *
         *(k[0] == 't' ? &o->target : k[0] == 'f' ? &o->features : &o->drop) = v;
         return 0;
     }
+    if (strcmp(k, "image") == 0)
+        return parse_image_shape(c, v, o);
     if (strcmp(k, "sep") == 0) {
         if (strcmp(v, "auto") == 0)
             o->sep = 0;
@@ -201,7 +249,7 @@ static int data_load_opt(CmdCtx *c, const char *k, const char *v, DataLoadOpts *
                                : strcmp(k, "task") == 0    ? tasks
                                                            : NULL;
     if (!words) {
-        const char *const keys[] = {"target", "features", "drop", "sep", "header", "missing", "task", NULL};
+        const char *const keys[] = {"target", "features", "drop", "sep", "header", "missing", "task", "image", NULL};
         return cmd_fail(c, "unknown option '%s'%s: data load takes " LOAD_OPTS, k, CMD_DYM(k, keys, ""));
     }
     int i = 0;
@@ -292,10 +340,17 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
         }
         long rows = 10;
         if (argc > 3)
-            return cmd_fail(c, "data show takes at most one number: data show [ROWS]");
+            return cmd_fail(c, "data show takes at most one number or row=N: data show [ROWS] | data show row=N");
+        if (argc == 3 && strncmp(argv[2], "row=", 4) == 0) {
+            if (cmd_parse_int(c, "row=", argv[2] + 4, 0, s->data->n - 1, &rows) != 0)
+                return -1;
+            return cmd_images_show_row(c, rows);
+        }
         if (argc == 3 && cmd_parse_int(c, "ROWS", argv[2], 1, 1000000, &rows) != 0)
             return -1;
         const Dataset *ds = s->data;
+        if (ds->img_h > 0)
+            return cmd_images_show_rows(c, rows);
         if (rows > ds->n)
             rows = ds->n;
         cmd_out(c, "%6s", "row");
@@ -461,7 +516,7 @@ int cmd_params(CmdCtx *c, int argc, char **argv)
     const Model *m = c->s->model;
     if (!m)
         return cmd_fail(c, "no model yet: build one with `model linear` or `model mlp 8`");
-    cmd_out(c, "%-6s %-12s %10s  %s\n", "name", "shape", "count", "initializer");
+    cmd_out(c, "%-7s%-13s%10s  %s\n", "name", "shape", "count", "initializer");
     for (int k = 1; k <= m->n_layers; k++) {
         const Layer *ly = &m->layer[k - 1];
         char name[16], shape[32];
@@ -471,13 +526,12 @@ int cmd_params(CmdCtx *c, int argc, char **argv)
         }
         snprintf(name, sizeof name, "W%d", k);
         snprintf(shape, sizeof shape, "%d×%d", ly->n_in, ly->n_out);
-        cmd_out(c, "%-6s %-13s %10d  %s\n", name, shape, ly->n_in * ly->n_out,
-            init_name(c->s->used_init[2 * (k - 1)]));
+        cmd_param_row(c, name, shape, (size_t)ly->n_in * (size_t)ly->n_out, init_name(c->s->used_init[2 * (k - 1)]));
         snprintf(name, sizeof name, "b%d", k);
         snprintf(shape, sizeof shape, "%d", ly->n_out);
-        cmd_out(c, "%-6s %-12s %10d  %s\n", name, shape, ly->n_out, init_name(c->s->used_init[2 * (k - 1) + 1]));
+        cmd_param_row(c, name, shape, (size_t)ly->n_out, init_name(c->s->used_init[2 * (k - 1) + 1]));
     }
-    cmd_out(c, "%-6s %-12s %10zu\n", "total", "", m->n_params);
+    cmd_out(c, "%-7s%-13s%10zu\n", "total", "", m->n_params);
     return 0;
 }
 
@@ -511,7 +565,7 @@ CmdComplete cmd_complete_data(Session *s, int argi, char **w, int n, CmdAddFn ad
     static const char *const load_opts[] = {"target=", "features=", "drop=", "sep=auto", "sep=,", "sep=;",
                                             "sep=tab", "header=auto", "header=yes", "header=no", "missing=error",
                                             "missing=drop", "missing=mean", "task=regression",
-                                            "task=classification", NULL};
+                                            "task=classification", "image=", NULL};
     if (argi == 1) {
         cmd_add_list(data_subs, add, ctx);
         cmd_add_list(data_generators(), add, ctx);
@@ -521,8 +575,10 @@ CmdComplete cmd_complete_data(Session *s, int argi, char **w, int n, CmdAddFn ad
         if (argi == 2)
             return COMPLETE_FILES;
         cmd_add_list(load_opts, add, ctx);
-    } else if (data_generator_about(w[1])) {
+    } else if (data_generator_about(w[1]) && !data_generator_fixed(w[1])) {
         cmd_add_list(gen_opts, add, ctx);
+    } else if (strcmp(w[1], "show") == 0 && argi == 2) {
+        add(ctx, "row=");
     }
     return COMPLETE_WORDS;
 }

@@ -12,13 +12,14 @@
 #include "cmd_trial.h"
 #include "cmd_metrics.h"
 #include "cmd_plot.h"
+#include "cmd_count.h"
 #include "explain.h"
 
 const Cmd cmd_table[] = {
     {"help", 0, 1, CMD_NOT_RECORDED, "help [COMMAND]", "list the commands, or explain one",
      "Without a name, lists every command with a one-line summary. With one,\n"
      "shows its syntax, options and an example.", cmd_help, cmd_complete_help, NULL, NULL, NULL},
-    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data load FILE.csv [target=COL] [drop=COLS] [sep=..] [missing=..] | data split VAL [TEST] | data standardize | data show [ROWS]",
+    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data digits | data load FILE.csv [target=COL] [drop=COLS] [sep=..] [missing=..] [image=HxW[xC]] | data split VAL [TEST] | data standardize | data show [ROWS] | data show row=N",
      "make, load, split, standardize or show the data",
      "Generators (n= rows, noise=, seed= default the session seed):\n"
      "  line     y = 2x + 1 + noise: learn a slope and an intercept (regression)\n"
@@ -26,8 +27,13 @@ const Cmd cmd_table[] = {
      "  sine     y = sin(x) + noise on [-pi, pi] (regression)\n"
      "  xor, circles, moons, spirals, gauss   2-D two-class problems\n"
      "  blobs    K Gaussian clusters (classes=K, features=D)\n"
+     "data digits          the 1797 handwritten digits of scikit-learn's load_digits,\n"
+     "                     10 classes, each row an 8×8 image: features p0..p63 row by\n"
+     "                     row, 0 (white) to 16 (black) as scanned, not rescaled (as\n"
+     "                     scikit-learn gives them; `data standardize` scales them)\n"
      "data load FILE.csv [target=COL[,COL...]] [features=COLS | drop=COLS] [sep=auto|,|;|tab]\n"
      "          [header=auto|yes|no] [missing=error|drop|mean] [task=regression|classification]\n"
+     "          [image=HxW[xC]]\n"
      "  A CSV file. Columns are named by header or 0-based index; target= defaults to\n"
      "  the last column, the features to every other one (features= keeps only those,\n"
      "  drop= leaves some out, such as a row id). sep=auto detects commas, semicolons\n"
@@ -38,13 +44,16 @@ const Cmd cmd_table[] = {
      "  column's mean. Numbers need a decimal point (17.99, not 17,99). A column of\n"
      "  whole numbers in order gets a note: it may be a row id to drop=.\n"
      "  A broken file is refused with FILE:LINE and the data already loaded stays.\n"
+     "  image=28x28 says each row is an image of 28×28 pixels (image=32x32x3: 3\n"
+     "  channels, channel first): the features must be exactly H·W·C pixel columns.\n"
      "data split 0.2       hold out 20% of the rows for validation (shuffled with the seed;\n"
      "                     stratified by class for classification: each class keeps its share)\n"
      "data split 0.2 0.1   also hold out 10% as a test share, for `evaluate test` at the end\n"
      "data standardize     zero mean, unit variance, from the training rows\n"
      "data                 summary: rows, features, targets, task, shares\n"
-     "data show [ROWS]     the first rows (default 10)\n"
-     "Examples: data moons n=300 noise=0.2\n"
+     "data show [ROWS]     the first rows (default 10); image rows drawn in shades\n"
+     "data show row=N      row N with every feature; an image beside its pixel values\n"
+     "Examples: data moons n=300 noise=0.2    data digits; data show row=5\n"
      "          data load cancer.csv target=diagnosis drop=id sep=;", cmd_data, cmd_complete_data, NULL, NULL, NULL},
     {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME] [dropout=P[,P2...]]"
      " | cnn conv=C:K[,C:K...] [pool=2] [hidden=H[,H...]] [act=NAME] [pad=0|same]",
@@ -79,6 +88,23 @@ const Cmd cmd_table[] = {
      "it was initialised. A dense 10→5 layer is W 10×5 = 50 plus b 5: 55. A conv\n"
      "layer's count is shown beside what a dense layer from the same input to the\n"
      "same output would need: its K×K filters are shared by every position.", cmd_params, NULL, NULL, NULL, NULL},
+    {"count", 1, 4, 0, "count dense IN OUT | conv CIN COUT K | attention D [heads=H] | embedding V D | lstm IN H",
+     "the parameters of one layer of a kind, formula first, for layers too big to build",
+     "Counts a layer's parameters as PyTorch 1.13 does (the sum of p.numel()),\n"
+     "without building it: the formula, the same with your numbers, the total.\n"
+     "dense IN OUT          IN·OUT + OUT (torch.nn.Linear)\n"
+     "conv CIN COUT K       COUT·CIN·K·K + COUT (torch.nn.Conv2d, K×K filters): the\n"
+     "                      same filter at every position, whatever the image's size\n"
+     "attention D [heads=H] 4·(D·D + D) (torch.nn.MultiheadAttention: in_proj 3D·D + 3D,\n"
+     "                      out_proj D·D + D); H must divide D and does not change it\n"
+     "embedding V D         V·D (torch.nn.Embedding: one row per token, no bias)\n"
+     "lstm IN H             4·(IN·H + H·H + H + H) (torch.nn.LSTM, one layer: four gates,\n"
+     "                      two bias vectors)\n"
+     "Sizes are whole numbers from 1 to 10^15; a total past 2^63 - 1 is refused.\n"
+     "Examples: count dense 10 5      (10·5 + 5 = 55)\n"
+     "          count conv 1 16 3     (160: 8×8 digits to 16 maps of 6×6; a dense layer\n"
+     "                                 from 64 pixels to those 576 numbers: count dense 64 576)\n"
+     "          count attention 512 heads=8", cmd_count, cmd_complete_count, NULL, NULL, NULL},
     {"hypers", 0, 0, 0, "hypers", "every hyperparameter and its value",
      "Hyperparameters are what you choose (optimizer and its settings, loss, batch\n"
      "size, shuffling, seed, initializer, architecture); parameters are what the\n"
@@ -290,7 +316,7 @@ const Cmd cmd_table[] = {
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
      explain_cmd, cmd_complete_names, NULL, NULL, NULL},
-    {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|off", "draw the model learning with gnuplot",
+    {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|images [N]|off", "draw the model learning (and image data) with gnuplot",
      "plot loss [log]      training loss per update, the epoch mean, and validation\n"
      "                     loss when there is a split (`data split 0.2`); the best\n"
      "                     epoch marked after `train N patience=P`\n"
@@ -310,6 +336,9 @@ const Cmd cmd_table[] = {
      "plot lr              the lr in force in each epoch (`set schedule` changes it)\n"
      "plot val_accuracy    validation accuracy at each epoch's end (with a split)\n"
      "                     (the names train_loss and val_loss draw `plot loss`)\n"
+     "plot images [N]      the first N rows of image data (default 16; `data digits`)\n"
+     "                     as pictures, each titled with its row and class; drawn\n"
+     "                     once, in the terminal as shades without needing gnuplot\n"
      "plot off             stop redrawing; `plot` alone says what is live\n"
      "A picture you asked for is redrawn as the model learns: in a window after every\n"
      "change and up to ten times a second while `train` runs; in the terminal and in\n"

@@ -4,6 +4,7 @@
  * optimizer` and `compare`) and files found beside the lesson running.
  * It calls nothing else of the command layer. */
 #include "cmd_util.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -172,4 +173,17 @@ const char *cmd_model_words(const Session *s, char *buf, size_t n)
     if (m->n_layers > 1 && l < n)
         snprintf(buf + l, n - l, " %s", act_name(s->act));
     return buf;
+}
+
+void cmd_cell(CmdCtx *c, const char *s, int w)
+{
+    int n = text_cols(s);
+    cmd_out(c, "%s%*s", s, w > n ? w - n : 0, "");
+}
+
+void cmd_param_row(CmdCtx *c, const char *name, const char *shape, size_t count, const char *init)
+{
+    cmd_cell(c, name, 7);
+    cmd_cell(c, shape, 13);
+    cmd_out(c, "%10zu  %s\n", count, init);
 }

@@ -12,6 +12,11 @@
 void cmd_out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cmd_fail(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *cmd_num(const CmdCtx *c, double v, char *buf, size_t n);
+/* Prints s left-aligned in a cell of w screen columns (UTF-8 aware: ×
+ * takes one column, so "16×1×3×3" lines up with plain text). */
+void cmd_cell(CmdCtx *c, const char *s, int w);
+/* One row of the `params` table: name, shape, count, initializer. */
+void cmd_param_row(CmdCtx *c, const char *name, const char *shape, size_t count, const char *init);
 
 /* A factor such as clipping's: cmd_num, with more digits when those
  * would show a factor that is not 1 as "1". */

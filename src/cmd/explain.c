@@ -14,6 +14,7 @@
 #include "explain.h"
 #include "cmd_grid.h"
 #include "explain_conv.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -48,14 +49,6 @@ static const char *par(const CmdCtx *c, double v, char *buf, size_t n)
 #define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 #define PAR(v) par(c, (v), (char[44]){0}, 44)
 
-/* Columns a UTF-8 string takes: one per character. */
-static int columns(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
 
 /* A line written piece by piece, broken before a piece that would pass
  * WIDTH; continuation lines start at `indent`. */
@@ -69,13 +62,13 @@ static void line_start(Line *l, CmdCtx *c, const char *lead, int indent)
 {
     l->c = c;
     l->indent = indent;
-    l->col = columns(lead);
+    l->col = text_cols(lead);
     cmd_out(c, "%s", lead);
 }
 
 static void line_add(Line *l, const char *piece)
 {
-    int w = columns(piece);
+    int w = text_cols(piece);
     if (l->col + w > WIDTH && l->col > l->indent) {
         while (*piece == ' ') {
             piece++;
@@ -122,7 +115,7 @@ static void write_sum(CmdCtx *c, const char *lead, const Terms *s, const double 
                       const double *total)
 {
     Line l;
-    int indent = columns(lead);
+    int indent = text_cols(lead);
     line_start(&l, c, lead, indent);
     double rest = 0;
     for (int t = 0; t < s->n; t++) {
@@ -160,7 +153,7 @@ typedef struct Sym {
 static void write_names(CmdCtx *c, const char *lead, int n, const Sym *y, const char *tail)
 {
     Line l;
-    line_start(&l, c, lead, columns(lead));
+    line_start(&l, c, lead, text_cols(lead));
     for (int t = 0; t < n; t++) {
         if (!shown(t, n)) {
             if (t == SHOW_HEAD)
@@ -448,7 +441,7 @@ static void write_sample_loss(CmdCtx *c, int b, double lb)
     else
         snprintf(lead, sizeof lead, "  loss[%d] = (1/%d)·(", b, K);
     Line l;
-    line_start(&l, c, lead, columns(lead));
+    line_start(&l, c, lead, text_cols(lead));
     for (int j = 0; j < K; j++) {
         if (!shown(j, K)) {
             if (j == SHOW_HEAD)
@@ -538,7 +531,7 @@ static void write_dz_hidden(CmdCtx *c, int k, int b, int j)
     double z = m->z[k - 1][at];
     char pre[64];
     snprintf(pre, sizeof pre, "dZ%d[%d,%d] = ", k, b, j);
-    cmd_out(c, "%*s%s%s·%s'(%s) = %s·%s = %s\n", w0 - columns(pre), "", pre, PAR(m->da[k - 1][at]),
+    cmd_out(c, "%*s%s%s·%s'(%s) = %s·%s = %s\n", w0 - text_cols(pre), "", pre, PAR(m->da[k - 1][at]),
         act_name(ly->act), NUM(z), PAR(m->da[k - 1][at]), PAR(act_derivative(ly->act, z)), NUM(m->dz[k - 1][at]));
 }
 
@@ -762,7 +755,7 @@ static void write_update(CmdCtx *c, const Replay *r, const char *pname)
     char lead[56]; /* "  " pname " = " */
     snprintf(lead, sizeof lead, "  %s = ", pname);
     Line l;
-    line_start(&l, c, lead, columns(lead));
+    line_start(&l, c, lead, text_cols(lead));
     line_add(&l, expr);
     line_addf(&l, " = %s", NUM(e->p1));
     cmd_out(c, "\n");

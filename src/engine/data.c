@@ -1,6 +1,6 @@
 /* data.c — the data sets a learner trains on: nine built-in generators
  * (regression: line, plane, sine; classification: xor, circles, moons,
- * spirals, gauss, blobs), the training/validation/test split and
+ * spirals, gauss, blobs) and the fixed digits (compiled in), the training/validation/test split and
  * standardization (data_csv.c reads CSV files). Every random draw comes
  * from one Rng seeded with the caller's seed, so a seed reproduces a data
  * set exactly. Errors are one-line messages in the caller's buffer that say
@@ -133,6 +133,62 @@ static int ds_name_generated(Dataset *ds)
             return -1;
     }
     return (ds->target_names[0] = util_strdup("y")) ? 0 : -1;
+}
+
+/* ---- digits: a fixed data set --------------------------------------------- */
+
+/* The 1797 handwritten digits of scikit-learn's load_digits (UCI optdigits),
+ * each an 8x8 image of pixel counts 0..16 labelled 0..9. The rows are
+ * compiled in: the Makefile makes a C table from lessons/data/digits.csv
+ * with src/engine/digits_table.awk, so the data set exists wherever the
+ * binary runs. Pixels stay raw (0..16) as scikit-learn hands them out;
+ * standardizing is the learner's step. */
+#define DIGITS_SIDE 8
+#define DIGITS_D (DIGITS_SIDE * DIGITS_SIDE)
+#define DIGITS_CLASSES 10
+
+/* The generated table: rows of 64 pixels then the digit. */
+extern const unsigned char data_digits_cells[];
+extern const size_t data_digits_len;
+
+static Dataset *make_digits(const DataGenOpts *o, char *err)
+{
+    if (o && (o->n || o->noise >= 0 || o->classes || o->features)) {
+        util_err(err, "digits is a fixed set of 1797 scanned 8x8 digits: it takes no n=, noise=, classes= or "
+                      "features= (hold rows out with a split instead)");
+        return NULL;
+    }
+    size_t row = DIGITS_D + 1;
+    if (data_digits_len == 0 || data_digits_len % row != 0) {
+        util_err(err, "the built-in digits table is damaged (%zu cells)", data_digits_len);
+        return NULL;
+    }
+    int n = (int)(data_digits_len / row);
+    Dataset *ds = data_alloc("digits", n, DIGITS_D, 1);
+    bool ok = ds != NULL;
+    for (int j = 0; ok && j < DIGITS_D; j++) {
+        char name[8];
+        snprintf(name, sizeof name, "p%d", j);
+        ok = (ds->feature_names[j] = util_strdup(name)) != NULL;
+    }
+    if (!ok || !(ds->target_names[0] = util_strdup("digit"))) {
+        data_free(ds);
+        util_fail(err, ERR_NOMEM, "out of memory making the digits");
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        const unsigned char *cell = data_digits_cells + (size_t)i * row;
+        for (int j = 0; j < DIGITS_D; j++)
+            ds->x[(size_t)i * DIGITS_D + j] = cell[j];
+        ds->y[i] = cell[DIGITS_D];
+    }
+    ds->classification = true;
+    ds->n_classes = DIGITS_CLASSES;
+    ds->img_c = 1;
+    ds->img_h = DIGITS_SIDE;
+    ds->img_w = DIGITS_SIDE;
+    snprintf(ds->recipe, sizeof ds->recipe, "digits");
+    return ds;
 }
 
 /* ---- generators --------------------------------------------------------- */
@@ -313,6 +369,10 @@ static const Gen gens[] = {
     {"blobs", "classes=K (3) Gaussian clusters in features=D (2) dimensions, "
               "centres ~ U(-10,10)^D, std 1 + noise (noise 0)",
      0.0, 3, 2, true, true, blobs_point},
+    /* a fixed set, not drawn: make_digits reads it */
+    {"digits", "10 classes, 64 features: the 1797 handwritten 8x8 digits (sklearn's load_digits), "
+               "images of 1x8x8 pixels p0..p63 from 0 (white) to 16 (black), kept raw",
+     0.0, 10, 64, false, false, NULL},
 };
 #define N_GENS ((int)(sizeof gens / sizeof gens[0]))
 
@@ -337,6 +397,12 @@ const char *data_generator_about(const char *name)
 {
     const Gen *g = gen_find(name);
     return g ? g->about : NULL;
+}
+
+bool data_generator_fixed(const char *name)
+{
+    const Gen *g = gen_find(name);
+    return g && !g->point;
 }
 
 /* Writes "plane and blobs" (the generators taking features=, or classes=). */
@@ -444,6 +510,8 @@ Dataset *data_generate_until(const char *name, const DataGenOpts *o, volatile si
         gen_unknown(name, err);
         return NULL;
     }
+    if (!g->point)
+        return make_digits(o, err);
     if (!o)
         o = &unset;
     int n = 0, d = 0, k = 0;

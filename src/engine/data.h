@@ -48,10 +48,14 @@ typedef struct DataGenOpts {
     int features;   /* blobs, plane: D */
 } DataGenOpts;
 
-/* Names of the generators, NULL-terminated ("line", "plane", ...). */
+/* Names of the built-in data sets, NULL-terminated ("line", "plane", ...,
+ * "digits"): generators, and digits, which is fixed. */
 const char *const *data_generators(void);
 /* A one-line description of a generator (for help), or NULL. */
 const char *data_generator_about(const char *name);
+/* True for a built-in data set that is fixed rows, not drawn (digits):
+ * it takes none of a generator's options. */
+bool data_generator_fixed(const char *name);
 /* Makes a data set; NULL with err on an unknown name, bad options or no
  * memory. Caller owns; data_free it. */
 Dataset *data_generate(const char *name, const DataGenOpts *o, char *err);
@@ -74,9 +78,16 @@ typedef struct DataLoadOpts {
     DataHeader header;
     DataMissing missing;   /* missing cells: "", NA, NaN */
     DataTask task;
+    int img_h, img_w;      /* rows are images of img_h x img_w pixels (0: not images) */
+    int img_c;             /* channels, first in each row (0 or 1: one) */
 } DataLoadOpts;
 
-/* Loads a CSV file as o says. Text labels in a single target column make
+#define DATA_IMAGE_MAX_SIDE 1024 /* pixels on a side of an image */
+#define DATA_IMAGE_MAX_C 64      /* channels of an image */
+
+/* Loads a CSV file as o says; with o->img_h the feature columns must be
+ * the pixels of one image (h*w*c of them) and the recipe says image=.
+ * Text labels in a single target column make
  * a classification task with the labels sorted as class names. note
  * (note_len bytes, may be NULL) receives sentences about what was done or
  * looks doubtful (an id-like column, rows dropped, cells filled), "" if

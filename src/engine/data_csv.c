@@ -846,6 +846,30 @@ static void load_free(Load *L, char **first)
         fclose(L->c.f);
 }
 
+/* With image=: the shape's pixels are the feature columns, each side
+ * within DATA_IMAGE_MAX_SIDE and channels within DATA_IMAGE_MAX_C; -1 with
+ * err saying both numbers. */
+static int load_image_fits(const Load *L, const char *path, char *err)
+{
+    const DataLoadOpts *o = L->o;
+    if (!o->img_h && !o->img_w && !o->img_c)
+        return 0;
+    int c = o->img_c ? o->img_c : 1;
+    if (o->img_h < 1 || o->img_w < 1 || o->img_h > DATA_IMAGE_MAX_SIDE || o->img_w > DATA_IMAGE_MAX_SIDE ||
+        c < 1 || c > DATA_IMAGE_MAX_C)
+        return util_err(err, "an image is 1 to %d pixels a side and 1 to %d channels, got %dx%dx%d",
+                        DATA_IMAGE_MAX_SIDE, DATA_IMAGE_MAX_C, o->img_h, o->img_w, c);
+    long long px = (long long)o->img_h * o->img_w * c;
+    char shape[48];
+    int at = snprintf(shape, sizeof shape, "%dx%d", o->img_h, o->img_w);
+    if (c > 1)
+        snprintf(shape + at, sizeof shape - (size_t)at, "x%d", c);
+    if (px != L->d)
+        return util_err(err, "%s: image=%s is %lld pixels but the file has %d feature column%s; give the shape "
+                        "of its images, or choose the pixel columns", path, shape, px, L->d, L->d == 1 ? "" : "s");
+    return 0;
+}
+
 Dataset *data_load_file(const char *path, const DataLoadOpts *o, char *note,
                         size_t note_len, char *err)
 {
@@ -868,7 +892,8 @@ Dataset *data_load_file(const char *path, const DataLoadOpts *o, char *note,
         util_err(err, "%s: out of memory", path);
         goto done;
     }
-    if (load_start(&L, &first, &r2, err) < 0 || load_roles(&L, err) < 0)
+    if (load_start(&L, &first, &r2, err) < 0 || load_roles(&L, err) < 0 ||
+        load_image_fits(&L, path, err) < 0)
         goto done;
     if (!L.header && load_first(&L, first, err) < 0)
         goto done;
@@ -879,6 +904,16 @@ Dataset *data_load_file(const char *path, const DataLoadOpts *o, char *note,
             goto done;
     }
     ds = load_dataset(&L, note, note_len, err);
+    if (ds && L.o->img_h) {
+        ds->img_c = L.o->img_c ? L.o->img_c : 1;
+        ds->img_h = L.o->img_h;
+        ds->img_w = L.o->img_w;
+        size_t len = strlen(ds->recipe);
+        snprintf(ds->recipe + len, sizeof ds->recipe - len, " image=%dx%d", ds->img_h, ds->img_w);
+        len = strlen(ds->recipe);
+        if (ds->img_c > 1)
+            snprintf(ds->recipe + len, sizeof ds->recipe - len, "x%d", ds->img_c);
+    }
 done:
     load_free(&L, first);
     return ds;

@@ -42,6 +42,28 @@ void data_write(const Dataset *ds, BinBuf *b)
     bin_u8(b, ds->class_names != NULL);
     for (int k = 0; ds->class_names && k < ds->n_classes; k++)
         bin_str(b, ds->class_names[k]);
+    /* how it was made and whether rows are images; a record ending before
+     * them (written before they existed) reads as no recipe, no images */
+    bin_str(b, ds->recipe);
+    bin_i64(b, ds->img_c);
+    bin_i64(b, ds->img_h);
+    bin_i64(b, ds->img_w);
+}
+
+/* The recipe and image shape after the file part; false when the shape
+ * is not one of d pixels. */
+static bool read_image_part(BinIn *r, Dataset *ds)
+{
+    bin_get_str(r, ds->recipe, sizeof ds->recipe);
+    ds->img_c = bin_get_int(r, 0, MAX_FEATURES * 100);
+    ds->img_h = bin_get_int(r, 0, MAX_FEATURES * 100);
+    ds->img_w = bin_get_int(r, 0, MAX_FEATURES * 100);
+    if (r->bad)
+        return false;
+    if (ds->img_c == 0 && ds->img_h == 0 && ds->img_w == 0)
+        return true;
+    return ds->img_c > 0 && ds->img_h > 0 && ds->img_w > 0 &&
+           (long long)ds->img_c * ds->img_h * ds->img_w == ds->d;
 }
 
 /* The file columns and class names after the rest; -1 when out of memory. */
@@ -125,6 +147,8 @@ Dataset *data_read(BinIn *r, char *err)
     for (int k = 0; ds->class_names && k < ds->n_classes && !r->bad; k++)
         if (!ds->class_names[k])
             r->bad = true;
+    if (!r->bad && bin_has(r, 1, 1) && !read_image_part(r, ds))
+        return refuse(ds, err, "record gives an image shape that is not its features");
     if (r->bad)
         return refuse(ds, err, "record is cut short");
     if (ds->n_train + ds->n_test > n || (ds->classification && (t != 1 || ds->n_classes < 1)) ||

@@ -15,23 +15,8 @@
 static const char point_char[8] = {'o', 'x', '*', '#', '@', '%', '&', '$'};
 static const char region_char[8] = {'.', '\'', '-', '~', ',', ':', '=', '^'};
 
-/* ---- one picture ---- */
+/* ---- one picture (Pic: plot_gnuplot.h) ---- */
 
-typedef struct Pic {
-    FILE *c;        /* the picture's commands (a memory stream) */
-    char *buf;      /* what c holds once closed */
-    size_t len;
-    PlotTarget t;   /* resolved target */
-    bool dumb;      /* gnuplot's dumb terminal: characters, no colour, no images */
-    int cols, rows; /* size of a dumb picture */
-} Pic;
-
-/* Whether a frame is drawn: live frames only in a window, and only once
- * gnuplot has taken and finished the previous one (frames are dropped
- * rather than queued, so the window keeps up with training and a frame
- * costs the caller only its writing). 1: skip, 0: draw, -1: gnuplot
- * stopped, hung on a frame for longer than the timeout, or reported an
- * error for an earlier live frame. */
 int plot_live_idle(Plot *p, char *err)
 {
     if (p->stream || p->pid <= 0)
@@ -52,7 +37,13 @@ int plot_live_idle(Plot *p, char *err)
     return 0;
 }
 
-static int frame_skipped(Plot *p, const PlotFrame *f, char *err)
+/* Whether a frame is drawn: live frames only in a window, and only once
+ * gnuplot has taken and finished the previous one (frames are dropped
+ * rather than queued, so the window keeps up with training and a frame
+ * costs the caller only its writing). 1: skip, 0: draw, -1: gnuplot
+ * stopped, hung on a frame for longer than the timeout, or reported an
+ * error for an earlier live frame. */
+int plot_frame_skipped(Plot *p, const PlotFrame *f, char *err)
 {
     p->failure = PLOT_FAIL_NONE; /* every picture starts here */
     if (!f->live)
@@ -97,7 +88,7 @@ static void term_line(const Plot *p, const Pic *pic, const PlotFrame *f, char *b
 
 /* Starts a picture: gnuplot running, the terminal and output file, a
  * clean state, and what every picture has (title, axis labels, grid, key). */
-static int pic_begin(Plot *p, Pic *pic, const PlotFrame *f, char *err)
+int plot_pic_begin(Plot *p, Pic *pic, const PlotFrame *f, char *err)
 {
     memset(pic, 0, sizeof *pic);
     if (plot_gp_start(p, err) != 0)
@@ -198,7 +189,7 @@ static void echo_picture(Plot *p)
 /* Ends a picture (closes the file, writes the sync marker), sends it, and
  * for a whole picture waits for gnuplot: -1 with err when it complained,
  * stopped or hung. A terminal picture is then copied to echo. */
-static int pic_end(Plot *p, Pic *pic, const PlotFrame *f, char *err)
+int plot_pic_end(Plot *p, Pic *pic, const PlotFrame *f, char *err)
 {
     FILE *c = pic->c;
     if (p->fault) {
@@ -408,7 +399,7 @@ int plot_lines(Plot *p, const PlotFrame *f, const PlotSeries *s, int n_series, c
 {
     if (!p || !f || n_series < 0 || (n_series > 0 && !s))
         return util_err(err, "plot: nothing to draw");
-    int skip = frame_skipped(p, f, err);
+    int skip = plot_frame_skipped(p, f, err);
     if (skip != 0)
         return skip > 0 ? 0 : -1;
     long finite = 0, any = 0;
@@ -429,7 +420,7 @@ int plot_lines(Plot *p, const PlotFrame *f, const PlotSeries *s, int n_series, c
     if (!color)
         return util_err(err, "out of memory");
     Pic pic;
-    if (pic_begin(p, &pic, f, err) != 0) {
+    if (plot_pic_begin(p, &pic, f, err) != 0) {
         free(color);
         return -1;
     }
@@ -481,7 +472,7 @@ int plot_lines(Plot *p, const PlotFrame *f, const PlotSeries *s, int n_series, c
         fputc('\n', c);
     }
     free(color);
-    return pic_end(p, &pic, f, err);
+    return plot_pic_end(p, &pic, f, err);
 }
 
 /* ---- histogram ---- */
@@ -526,7 +517,7 @@ int plot_hist(Plot *p, const PlotFrame *f, const double *v, int n, char *err)
 {
     if (!p || !f || n < 0 || (n > 0 && !v))
         return util_err(err, "plot: nothing to draw");
-    int skip = frame_skipped(p, f, err);
+    int skip = plot_frame_skipped(p, f, err);
     if (skip != 0)
         return skip > 0 ? 0 : -1;
     double *sorted = malloc(((size_t)n + 1) * sizeof *sorted);
@@ -540,7 +531,7 @@ int plot_hist(Plot *p, const PlotFrame *f, const double *v, int n, char *err)
             sum += v[i];
         }
     Pic pic;
-    if (pic_begin(p, &pic, f, err) != 0) {
+    if (plot_pic_begin(p, &pic, f, err) != 0) {
         free(sorted);
         return -1;
     }
@@ -604,7 +595,7 @@ int plot_hist(Plot *p, const PlotFrame *f, const double *v, int n, char *err)
         fputc('\n', c);
     }
     free(sorted);
-    return pic_end(p, &pic, f, err);
+    return plot_pic_end(p, &pic, f, err);
 }
 
 /* ---- maps ---- */
@@ -867,7 +858,7 @@ int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
 {
     if (!p || !f || !m || n_series < 0 || (n_series > 0 && !s))
         return util_err(err, "plot: nothing to draw");
-    int skip = frame_skipped(p, f, err);
+    int skip = plot_frame_skipped(p, f, err);
     if (skip != 0)
         return skip > 0 ? 0 : -1;
     if (m->nx < 2 || m->ny < 2 || !m->z || (long)m->nx * m->ny > 4000000L)
@@ -884,7 +875,7 @@ int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
         return util_err(err, "out of memory");
     pick_colors(s, n_series, color);
     Pic pic;
-    if (pic_begin(p, &pic, f, err) != 0) {
+    if (plot_pic_begin(p, &pic, f, err) != 0) {
         free(color);
         return -1;
     }
@@ -934,6 +925,6 @@ int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
         fputs("2 notitle", c);
     fputc('\n', c);
     free(color);
-    return pic_end(p, &pic, f, err);
+    return plot_pic_end(p, &pic, f, err);
 }
 

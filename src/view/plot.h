@@ -121,6 +121,52 @@ int plot_hist(Plot *p, const PlotFrame *f, const double *v, int n, char *err);
 int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
              int n_series, char *err);
 
+/* ---- a grid of small grayscale images (plot_image.c) ----
+ * For pixels of data rows, conv filters, feature maps: n images of h x w
+ * numbers each, drawn side by side with a title above each. In a window
+ * or a PNG/SVG file each image is a block of coloured pixels (gnuplot
+ * `with image`, square pixels, a colour bar when the images share a
+ * scale); in the terminal each pixel is two characters of a shading ramp,
+ * as many images to a row as the width holds, with a line naming the
+ * scale; no gnuplot is needed there. Typical call:
+ *     PlotImages im = {w1, 8, 3, 3, titles, PLOT_RANGE_SYMMETRIC, "weight"};
+ *     plot_images(p, &frame, &im, err);
+ */
+
+/* How the shades of an image grid are scaled. */
+typedef enum PlotRange {
+    PLOT_RANGE_SHARED,         /* one scale from the smallest to the largest value of all the images
+                                  (pixels of data rows, feature maps after relu) */
+    PLOT_RANGE_EACH,           /* each image from its own smallest to its own largest value */
+    PLOT_RANGE_SYMMETRIC,      /* one scale -m..m, m the largest |value| of all: 0 is the middle
+                                  (white in colour, blank in the terminal): signed data such as filters */
+    PLOT_RANGE_SYMMETRIC_EACH  /* the same with each image's own m */
+} PlotRange;
+
+#define PLOT_IMAGES_MAX 4096        /* images in one grid */
+#define PLOT_IMAGE_MAX_SIDE 1024    /* pixels on a side of one image */
+
+typedef struct PlotImages {
+    const double *v;           /* (n, h, w): pixel (i, j) of image k is v[(k*h + i)*w + j], row 0 at the top */
+    int n, h, w;               /* images and their height and width (1..PLOT_IMAGES_MAX, 1..PLOT_IMAGE_MAX_SIDE) */
+    const char *const *titles; /* (n) a short title above each image ("3", "K1[0]"), or NULL: none */
+    PlotRange range;
+    const char *zlabel;        /* what a value is ("pixel", "weight"), for the colour bar and the
+                                  terminal's scale line; NULL: "value" */
+} PlotImages;
+
+/* Draws the grid as one picture to the plotter's target (the frame's
+ * xlabel goes under the grid as a caption, its ylabel is not shown). In
+ * the terminal the text goes to the echo. Non-finite values are drawn as
+ * '?' in the terminal and left out in colour. -1 with err for a grid out
+ * of bounds or when gnuplot fails. */
+int plot_images(Plot *p, const PlotFrame *f, const PlotImages *im, char *err);
+/* The terminal drawing alone: the grid in shading characters, laid out
+ * for a terminal cols characters wide, ending with the scale line. A new
+ * string (caller frees), or NULL with err for a grid out of bounds or no
+ * memory. Does not need a plotter (`data show` prints it). */
+char *plot_images_text(const PlotImages *im, int cols, char *err);
+
 /* Why the last picture failed, so a caller can treat a missing gnuplot
  * as a note and a stopped one as the end of live plotting. */
 typedef enum PlotFailure {

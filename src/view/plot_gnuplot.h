@@ -102,4 +102,25 @@ void plot_dumb_size(const Plot *p, int *cols, int *rows);
  * pipe ("|cmd") is made a plain path. */
 void plot_out_name(const Plot *p, const PlotFrame *f, PlotTarget t, char *buf, size_t n);
 
+/* ---- one picture, for the files that compose pictures (plot.c, plot_image.c) ---- */
+
+typedef struct Pic {
+    FILE *c;        /* the picture's commands (a memory stream) */
+    char *buf;      /* what c holds once closed */
+    size_t len;
+    PlotTarget t;   /* resolved target */
+    bool dumb;      /* gnuplot's dumb terminal: characters, no colour, no images */
+    int cols, rows; /* size of a dumb picture */
+} Pic;
+
+/* Whether a frame is drawn: 1 skip (a live frame gnuplot is not ready
+ * for), 0 draw, -1 with err when gnuplot stopped or hung. */
+int plot_frame_skipped(Plot *p, const PlotFrame *f, char *err);
+/* Starts a picture: gnuplot running, the terminal and output file, a
+ * clean state, title and axis labels. -1 with err. */
+int plot_pic_begin(Plot *p, Pic *pic, const PlotFrame *f, char *err);
+/* Ends, sends and (for a whole picture) waits for a picture; a terminal
+ * picture is then copied to the echo. -1 with err. */
+int plot_pic_end(Plot *p, Pic *pic, const PlotFrame *f, char *err);
+
 #endif

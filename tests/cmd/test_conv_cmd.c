@@ -82,7 +82,8 @@ static void counts_and_refusals(void **state)
     ok(x, "model cnn conv=16:3");
     ok(x, "params");
     assert_contains(x->last, "16·1·3·3 + 16 = 160");
-    assert_contains(x->last, "64 inputs to its 16×6×6 = 576 outputs would need 64·576 + 576 = 37440");
+    assert_contains(x->last, "64 inputs (1×8×8) to 576 outputs (16×6×6) would need 64·576 + 576 = 37440");
+    assert_contains(x->last, "K1     16×1×3×3            144  ");
     assert_contains(x->last, "K1     16×1×3×3");
     assert_int_equal((int)x->c.s->model->n_params, 160 + 576 * 10 + 10);
     /* each refusal is one line naming the fix, and leaves the model alone */

@@ -71,16 +71,53 @@ static void test_generator_list(void **state)
     const char *const *names = data_generators();
     int i = 0;
     for (; names[i]; i++) {
-        assert_true(i < N_EXPECTED);
-        assert_string_equal(names[i], expected[i].name);
+        assert_true(i <= N_EXPECTED);
+        /* the generators, then the one fixed set */
+        assert_string_equal(names[i], i < N_EXPECTED ? expected[i].name : "digits");
+        assert_int_equal(data_generator_fixed(names[i]), i == N_EXPECTED);
         const char *about = data_generator_about(names[i]);
         assert_non_null(about);
         assert_null(strchr(about, '\n'));
     }
-    assert_int_equal(i, N_EXPECTED);
+    assert_int_equal(i, N_EXPECTED + 1);
+    assert_false(data_generator_fixed("nope"));
     assert_null(data_generator_about("nope"));
     assert_non_null(strstr(data_generator_about("line"), "slope 2"));
     assert_non_null(strstr(data_generator_about("line"), "intercept 1"));
+}
+
+/* digits: the compiled-in table as 1x8x8 images, whatever the seed; no options. */
+static void test_digits(void **state)
+{
+    char err[ERR_LEN];
+    Dataset *ds = data_generate("digits", NULL, err);
+    assert_non_null(ds);
+    assert_int_equal(ds->n, 1797);
+    assert_int_equal(ds->d, 64);
+    assert_int_equal(ds->n_classes, 10);
+    assert_int_equal(ds->img_c * ds->img_h * ds->img_w, 64);
+    assert_string_equal(ds->recipe, "digits");
+    /* the first row of lessons/data/digits.csv, a 0 */
+    static const double row0[8] = {0, 0, 5, 13, 9, 1, 0, 0};
+    for (int j = 0; j < 8; j++)
+        assert_true(ds->x[j] == row0[j]);
+    assert_true(ds->y[0] == 0);
+    long counts[10] = {0};
+    for (int i = 0; i < ds->n; i++)
+        counts[(int)ds->y[i]]++;
+    assert_int_equal(counts[0], 178);
+    assert_int_equal(counts[9], 180);
+    Dataset *again = data_generate("digits", &(DataGenOpts){0, -1, 99, 0, 0}, err);
+    assert_non_null(again);
+    assert_memory_equal(again->x, ds->x, sizeof(double) * 1797 * 64);
+    Dataset *cl = data_clone(ds);
+    assert_non_null(cl);
+    assert_int_equal(cl->img_h, 8);
+    data_free(cl);
+    data_free(again);
+    data_free(ds);
+    assert_null(data_generate("digits", &(DataGenOpts){50, -1, 1, 0, 0}, err));
+    assert_non_null(strstr(err, "fixed set"));
 }
 
 /* Defaults: 200 rows, names, task, all rows training. */
@@ -1012,6 +1049,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_generator_list),
+        cmocka_unit_test(test_digits),
         cmocka_unit_test(test_generator_shapes),
         cmocka_unit_test(test_generator_balance),
         cmocka_unit_test(test_generator_seeds),

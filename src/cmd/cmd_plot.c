@@ -28,10 +28,6 @@ _Static_assert(K_COMPARE == CMD_PLOT_WINDOW_COMPARE, "a race's window is its kin
 static const char *const kind_names[K_COUNT] = {"loss", "boundary", "fit", "surface", "hist", "grads", "compare",
                                                 "lr", "val_accuracy", "images"};
 
-#define FRAME_GAP 0.1   /* seconds between live frames, at least */
-#define LIVE_SHARE 0.05 /* most of the time a live frame may take (ours and gnuplot's) */
-#define LIVE_POLL 0.005 /* seconds between looks whether gnuplot finished a frame */
-
 typedef struct CmdPlots {
     Plot *plot;         /* owned; gnuplot starts on the first picture */
     unsigned live;      /* bit per Kind: redrawn as the model changes */
@@ -42,9 +38,6 @@ typedef struct CmdPlots {
     double surf_range;  /* half-width of its window; 0: from the path */
     int surf_grid;      /* points per axis; 0: automatic */
     bool surf_contour;  /* contour lines instead of a heat map */
-    double last_frame;  /* util_now() when the last live frame began */
-    double next_frame;  /* util_now() before which no live frame begins (or look) */
-    bool in_flight;     /* gnuplot may still be drawing the last live frame */
     double *buf;        /* scratch for series and grids, grown as needed */
     size_t cap;         /* doubles in buf */
     bool drawing;       /* a picture is being drawn (no live frame inside it) */
@@ -658,45 +651,26 @@ static void redraw(CmdCtx *c, CmdPlots *p, bool live)
         if (!live)
             file_written(c, p, (Kind)k);
     }
-    if (!live) /* a whole picture, waited for: the next live frame paces from here */
-        p->in_flight = false, p->next_frame = util_now() + FRAME_GAP;
+    if (!live)
+        plot_live_began(p->plot, 0); /* a whole picture, waited for: live frames pace from here */
 }
 
-/* A live frame at most every FRAME_GAP, and only once gnuplot finished the
- * last one; a frame that took T (building it here, drawing it there) holds
- * the next back to T / LIVE_SHARE after it began, so the window costs the
- * training at most that share of a core however big the picture. The
- * picture at the end of the command is drawn whole as before. */
+/* A live frame when plot_live_due says its cost leaves room for one. */
 static void on_update(void *ctx)
 {
     CmdCtx *c = ctx;
     CmdPlots *p = c->plots;
-    if (!p || p->drawing || !p->live)
-        return;
-    double now = util_now();
-    if (now < p->next_frame)
-        return;
-    if (p->in_flight) {
-        char why[ERR_LEN];
-        int idle = plot_live_idle(p->plot, why);
-        if (idle < 0) {
-            cmd_out(c, "plot: %s; live plotting is off (`plot KIND` starts it again)\n", why);
-            p->live = 0;
-        }
-        if (idle <= 0) {
-            p->next_frame = now + LIVE_POLL;
-            return;
-        }
-        p->in_flight = false;
-        double took = now - p->last_frame, gap = took / LIVE_SHARE;
-        p->next_frame = p->last_frame + (gap > FRAME_GAP ? gap : FRAME_GAP);
-        if (now < p->next_frame)
-            return;
+    char why[ERR_LEN];
+    int due = p && !p->drawing && p->live ? plot_live_due(p->plot, why) : 0;
+    if (due < 0) {
+        cmd_out(c, "plot: %s; live plotting is off (`plot KIND` starts it again)\n", why);
+        p->live = 0;
     }
-    redraw(c, p, true);
-    p->last_frame = now;
-    p->next_frame = util_now() + LIVE_POLL; /* then look when gnuplot is done */
-    p->in_flight = true;
+    if (due > 0) {
+        double t = util_now();
+        redraw(c, p, true);
+        plot_live_began(p->plot, t);
+    }
 }
 
 /* Before a command runs: lets training redraw the live pictures (a window

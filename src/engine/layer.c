@@ -10,6 +10,7 @@
 #include "layer.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "mat.h"
@@ -59,48 +60,72 @@ static int positions(const Layer *l)
 
 /* cols (rows·P, c_in·k·k): row r·P + p holds the patch of output position
  * p = (oh, ow) of input row r, column c·k·k + i·k + j the input value
- * X[r, c, oh+i-pad_top, ow+j-pad_left], 0 in the padding. */
+ * X[r, c, oh+i-pad_top, ow+j-pad_left], 0 in the padding. Written one
+ * input line at a time: for each (r, oh, c, i) the k values of every ow. */
 static void im2col(const Layer *l, const double *in, int rows, double *cols)
 {
-    int k = l->ksize, hw = l->h_in * l->w_in, pw = patch(l);
+    const int k = l->ksize, W = l->w_in, wo = l->w_out, pl = l->pad_left;
+    const size_t hw = (size_t)l->h_in * (size_t)W, pw = (size_t)patch(l), P = (size_t)positions(l);
     for (int r = 0; r < rows; r++) {
         const double *x = in + (size_t)r * (size_t)l->n_in;
-        for (int oh = 0; oh < l->h_out; oh++)
-            for (int ow = 0; ow < l->w_out; ow++) {
-                double *dst = cols + ((size_t)r * (size_t)positions(l) + (size_t)(oh * l->w_out + ow)) * (size_t)pw;
-                for (int c = 0; c < l->c_in; c++)
-                    for (int i = 0; i < k; i++) {
-                        int y = oh + i - l->pad_top;
-                        for (int j = 0; j < k; j++) {
-                            int xx = ow + j - l->pad_left;
-                            bool in_img = y >= 0 && y < l->h_in && xx >= 0 && xx < l->w_in;
-                            *dst++ = in_img ? x[(size_t)c * (size_t)hw + (size_t)(y * l->w_in + xx)] : 0.0;
+        for (int oh = 0; oh < l->h_out; oh++) {
+            double *line = cols + ((size_t)r * P + (size_t)oh * (size_t)wo) * pw; /* the patches of row oh */
+            for (int c = 0; c < l->c_in; c++)
+                for (int i = 0; i < k; i++) {
+                    int y = oh + i - l->pad_top;
+                    double *dst = line + (size_t)(c * k + i) * (size_t)k;
+                    if (y < 0 || y >= l->h_in) { /* a padding line */
+                        for (int ow = 0; ow < wo; ow++, dst += pw)
+                            memset(dst, 0, (size_t)k * sizeof *dst);
+                        continue;
+                    }
+                    const double *src = x + (size_t)c * hw + (size_t)y * (size_t)W;
+                    for (int ow = 0; ow < wo; ow++, dst += pw) {
+                        int x0 = ow - pl;
+                        if (x0 >= 0 && x0 + k <= W) {
+                            for (int j = 0; j < k; j++)
+                                dst[j] = src[x0 + j];
+                        } else {
+                            for (int j = 0; j < k; j++)
+                                dst[j] = x0 + j >= 0 && x0 + j < W ? src[x0 + j] : 0.0;
                         }
                     }
-            }
+                }
+        }
     }
 }
 
-/* din (rows, n_in) = the sum of dcols over every patch each input value sits in. */
+/* din (rows, n_in) = the sum of dcols over every patch each input value
+ * sits in, added in the order im2col reads them. */
 static void col2im(const Layer *l, const double *cols, int rows, double *din)
 {
-    int k = l->ksize, hw = l->h_in * l->w_in, pw = patch(l);
+    const int k = l->ksize, W = l->w_in, wo = l->w_out, pl = l->pad_left;
+    const size_t hw = (size_t)l->h_in * (size_t)W, pw = (size_t)patch(l), P = (size_t)positions(l);
     memset(din, 0, (size_t)rows * (size_t)l->n_in * sizeof *din);
     for (int r = 0; r < rows; r++) {
         double *x = din + (size_t)r * (size_t)l->n_in;
-        for (int oh = 0; oh < l->h_out; oh++)
-            for (int ow = 0; ow < l->w_out; ow++) {
-                const double *src = cols + ((size_t)r * (size_t)positions(l) + (size_t)(oh * l->w_out + ow)) * (size_t)pw;
+        for (int oh = 0; oh < l->h_out; oh++) {
+            const double *line = cols + ((size_t)r * P + (size_t)oh * (size_t)wo) * pw;
+            for (int ow = 0; ow < wo; ow++) {
+                const double *src = line + (size_t)ow * pw;
+                int x0 = ow - pl;
                 for (int c = 0; c < l->c_in; c++)
-                    for (int i = 0; i < k; i++) {
+                    for (int i = 0; i < k; i++, src += k) {
                         int y = oh + i - l->pad_top;
-                        for (int j = 0; j < k; j++, src++) {
-                            int xx = ow + j - l->pad_left;
-                            if (y >= 0 && y < l->h_in && xx >= 0 && xx < l->w_in)
-                                x[(size_t)c * (size_t)hw + (size_t)(y * l->w_in + xx)] += *src;
+                        if (y < 0 || y >= l->h_in)
+                            continue;
+                        double *dst = x + (size_t)c * hw + (size_t)y * (size_t)W;
+                        if (x0 >= 0 && x0 + k <= W) {
+                            for (int j = 0; j < k; j++)
+                                dst[x0 + j] += src[j];
+                        } else {
+                            for (int j = 0; j < k; j++)
+                                if (x0 + j >= 0 && x0 + j < W)
+                                    dst[x0 + j] += src[j];
                         }
                     }
             }
+        }
     }
 }
 
@@ -291,28 +316,53 @@ size_t layer_scratch(const Layer *l, int rows)
     return (size_t)rows * (size_t)positions(l) * (size_t)(patch(l) + l->c_out);
 }
 
+/* Two lanes of doubles and of 64-bit masks (GCC vector extensions). */
+typedef double V2 __attribute__((vector_size(16)));
+typedef int64_t V2i __attribute__((vector_size(16)));
+
+/* The 2×2 windows of two outputs side by side, one per lane: the maximum
+ * of each in torch's scan order (0,0) (0,1) (1,0) (1,1), where a later
+ * value wins only when larger, or NaN (torch's CPU rule), and its index.
+ * Masks, not branches: which value wins is a coin toss. */
+static void pool_pair(const double *ar, const size_t top[2], size_t W, double m_out[2], double i_out[2])
+{
+    const size_t off[4] = {0, 1, W, W + 1};
+    V2 m = {ar[top[0]], ar[top[1]]};
+    V2i best = {(int64_t)top[0], (int64_t)top[1]};
+    for (int q = 1; q < 4; q++) {
+        V2 v = {ar[top[0] + off[q]], ar[top[1] + off[q]]};
+        V2i at = {(int64_t)(top[0] + off[q]), (int64_t)(top[1] + off[q])};
+        V2i take = (v > m) | (v != v);
+        m = (V2)((take & (V2i)v) | (~take & (V2i)m));
+        best = (take & at) | (~take & best);
+    }
+    m_out[0] = m[0], m_out[1] = m[1];
+    i_out[0] = (double)best[0], i_out[1] = (double)best[1];
+}
+
 void layer_pool_forward(const Layer *l, const double *a, int rows, double *p, double *idx)
 {
-    int W = l->w_out;
-    size_t HW = (size_t)l->h_out * (size_t)W;
+    size_t W = (size_t)l->w_out, HW = (size_t)l->h_out * W;
     for (int r = 0; r < rows; r++) {
         const double *ar = a + (size_t)r * (size_t)l->n_map;
         double *pr = p + (size_t)r * (size_t)l->n_out, *ir = idx + (size_t)r * (size_t)l->n_out;
-        for (int c = 0; c < l->c_out; c++)
-            for (int i = 0; i < l->h_pool; i++) {
-                size_t top = (size_t)c * HW + (size_t)(2 * i * W); /* the window's top row in A's row */
-                for (int j = 0; j < l->w_pool; j++, pr++, ir++) {
-                    /* scan order: (0,0) (0,1) (1,0) (1,1); a later value wins only when larger, or NaN */
-                    size_t at[4] = {top + (size_t)(2 * j), top + (size_t)(2 * j + 1), top + (size_t)(W + 2 * j),
-                                    top + (size_t)(W + 2 * j + 1)};
-                    size_t best = at[0];
-                    for (int q = 1; q < 4; q++)
-                        if (ar[at[q]] > ar[best] || ar[at[q]] != ar[at[q]]) /* torch's CPU rule */
-                            best = at[q];
-                    *pr = ar[best];
-                    *ir = (double)best;
+        int c = 0, i = 0, j = 0; /* the channel, row and column of output o */
+        for (int o = 0; o < l->n_out; o += 2) {
+            size_t top[2]; /* the windows' top left corners in A's row */
+            for (int q = 0; q < 2; q++) {
+                top[q] = (size_t)c * HW + (size_t)(2 * i) * W + (size_t)(2 * j);
+                if (o + q + 1 < l->n_out && ++j == l->w_pool) {
+                    j = 0;
+                    if (++i == l->h_pool)
+                        i = 0, c++;
                 }
             }
+            double m[2], at[2];
+            pool_pair(ar, top, W, m, at);
+            pr[o] = m[0], ir[o] = at[0];
+            if (o + 1 < l->n_out)
+                pr[o + 1] = m[1], ir[o + 1] = at[1];
+        }
     }
 }
 

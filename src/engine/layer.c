@@ -10,8 +10,10 @@
 #include "layer.h"
 
 #include <math.h>
-#include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "mat.h"
 #include "util.h"
@@ -316,29 +318,43 @@ size_t layer_scratch(const Layer *l, int rows)
     return (size_t)rows * (size_t)positions(l) * (size_t)(patch(l) + l->c_out);
 }
 
-/* Two lanes of doubles and of 64-bit masks (GCC vector extensions). */
-typedef double V2 __attribute__((vector_size(16)));
-typedef int64_t V2i __attribute__((vector_size(16)));
-
 /* The 2×2 windows of two outputs side by side, one per lane: the maximum
  * of each in torch's scan order (0,0) (0,1) (1,0) (1,1), where a later
  * value wins only when larger, or NaN (torch's CPU rule), and its index.
- * Masks, not branches: which value wins is a coin toss. */
+ * With SSE2, masks, not branches: which value wins is a coin toss. */
+#ifdef __SSE2__
 static void pool_pair(const double *ar, const size_t top[2], size_t W, double m_out[2], double i_out[2])
 {
     const size_t off[4] = {0, 1, W, W + 1};
-    V2 m = {ar[top[0]], ar[top[1]]};
-    V2i best = {(int64_t)top[0], (int64_t)top[1]};
+    __m128d m = _mm_set_pd(ar[top[1]], ar[top[0]]);
+    __m128d best = _mm_set_pd((double)top[1], (double)top[0]); /* indices as doubles, as idx holds them */
+    const __m128d first = best;
     for (int q = 1; q < 4; q++) {
-        V2 v = {ar[top[0] + off[q]], ar[top[1] + off[q]]};
-        V2i at = {(int64_t)(top[0] + off[q]), (int64_t)(top[1] + off[q])};
-        V2i take = (v > m) | (v != v);
-        m = (V2)((take & (V2i)v) | (~take & (V2i)m));
-        best = (take & at) | (~take & best);
+        __m128d v = _mm_set_pd(ar[top[1] + off[q]], ar[top[0] + off[q]]);
+        __m128d at = _mm_add_pd(first, _mm_set1_pd((double)off[q]));
+        __m128d take = _mm_or_pd(_mm_cmpgt_pd(v, m), _mm_cmpunord_pd(v, v));
+        m = _mm_or_pd(_mm_and_pd(take, v), _mm_andnot_pd(take, m));
+        best = _mm_or_pd(_mm_and_pd(take, at), _mm_andnot_pd(take, best));
     }
-    m_out[0] = m[0], m_out[1] = m[1];
-    i_out[0] = (double)best[0], i_out[1] = (double)best[1];
+    _mm_storeu_pd(m_out, m);
+    _mm_storeu_pd(i_out, best);
 }
+#else
+static void pool_pair(const double *ar, const size_t top[2], size_t W, double m_out[2], double i_out[2])
+{
+    const size_t off[4] = {0, 1, W, W + 1};
+    for (int k = 0; k < 2; k++) {
+        size_t best = top[k];
+        for (int q = 1; q < 4; q++) {
+            double v = ar[top[k] + off[q]];
+            if (v > ar[best] || v != v)
+                best = top[k] + off[q];
+        }
+        m_out[k] = ar[best];
+        i_out[k] = (double)best;
+    }
+}
+#endif
 
 void layer_pool_forward(const Layer *l, const double *a, int rows, double *p, double *idx)
 {

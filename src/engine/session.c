@@ -860,9 +860,9 @@ static bool layer_gnorms(Session *s)
     bool finite = true;
     for (int k = 0; k < m->n_layers; k++) {
         const Layer *ly = &m->layer[k];
-        size_t nw = (size_t)ly->n_in * ly->n_out;
+        size_t nw = layer_weights(ly), nb = layer_biases(ly);
         s->gnorm[k] = sqrt(mat_dot(m->grads + ly->w_off, m->grads + ly->w_off, nw) +
-                           mat_dot(m->grads + ly->b_off, m->grads + ly->b_off, (size_t)ly->n_out));
+                           mat_dot(m->grads + ly->b_off, m->grads + ly->b_off, nb));
         finite = finite && isfinite(s->gnorm[k]);
     }
     return finite;

@@ -244,6 +244,18 @@ static void instruments(void **state)
     ok(x, "diagnose");
     assert_contains(x->last, "4×1×3×3");
     assert_contains(x->last, "3×4×2×2");
+    assert_contains(x->last, "|grad|    |weight|"); /* not |dW|: layer 1's weights are K1 */
+    assert_contains(x->last, "K for a conv layer, W for a dense");
+    /* an l2 penalty counts every weight, K's included, and no bias */
+    ok(x, "set l2 0.1");
+    ok(x, "forward");
+    ok(x, "loss");
+    double sq = 0;
+    for (int k = 0; k < m->n_layers; k++)
+        for (size_t i = 0; i < layer_weights(&m->layer[k]); i++)
+            sq += m->params[m->layer[k].w_off + i] * m->params[m->layer[k].w_off + i];
+    assert_true(fabs(x->c.s->loss_l2 - 0.05 * sq) <= 1e-12 * sq);
+    ok(x, "set l2 0");
     ok(x, "set optimizer adam");
     ok(x, "step");
     ok(x, "state K1");

@@ -350,6 +350,53 @@ static void save_load_npy(void **state)
     fx_free(x);
 }
 
+/* Save files of a cnn in every form load to the same session: version 2
+ * with the image shape in CONV and at the end of DATA, version 2 with it
+ * in CONV only (the first cnn files), and version 3 (shape in DATA only,
+ * as written now); each rebuilds the same model over the same data shape
+ * and takes the same next step. */
+static void save_forms(void **state)
+{
+    (void)state;
+    const char *files[] = {"tests/golden/saves/cnn_v2_both.plsave", "tests/golden/saves/cnn_v2_conv.plsave"};
+    Fx *ref = fx_new();
+    char line[256];
+    snprintf(line, sizeof line, "load %s", files[0]);
+    ok(ref, line);
+    run_path(ref, "save", "v3.plsave");
+    FILE *f = fopen(path("v3.plsave"), "rb");
+    assert_non_null(f);
+    unsigned char head[12];
+    assert_int_equal(fread(head, 1, sizeof head, f), sizeof head);
+    fclose(f);
+    assert_int_equal(head[8], 3); /* the version written now */
+    ok(ref, "step");
+    const Model *a = ref->c.s->model;
+    for (int i = 0; i < 3; i++) {
+        Fx *y = fx_new();
+        if (i < 2) {
+            snprintf(line, sizeof line, "load %s", files[i]);
+            ok(y, line);
+        } else {
+            run_path(y, "load", "v3.plsave");
+        }
+        const Session *s = y->c.s;
+        assert_string_equal(s->model_kind, "cnn");
+        assert_int_equal(s->data->img_c, 1);
+        assert_int_equal(s->data->img_h, 4);
+        assert_int_equal(s->data->img_w, 4);
+        assert_int_equal(s->conv.n_conv, 1);
+        assert_int_equal(s->conv.filters[0], 2);
+        assert_int_equal(s->conv.ksize[0], 3);
+        assert_int_equal(s->model->layer[0].kind, LAYER_CONV);
+        assert_int_equal((int)s->model->n_params, (int)a->n_params);
+        ok(y, "step");
+        assert_memory_equal(y->c.s->model->params, a->params, a->n_params * sizeof(double));
+        fx_free(y);
+    }
+    fx_free(ref);
+}
+
 /* compare and cv rebuild the same cnn; a short training run learns */
 static void compare_cv_train(void **state)
 {
@@ -380,7 +427,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    const char *names[] = {"cnn.plsave", "k1.npy", "w2.npy", "c1.npy", "k4.npy"};
+    const char *names[] = {"cnn.plsave", "k1.npy", "w2.npy", "c1.npy", "k4.npy", "v3.plsave"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         unlink(path(names[i]));
     return rmdir(dir);
@@ -392,6 +439,7 @@ int main(void)
         cmocka_unit_test(counts_and_refusals), cmocka_unit_test(names_show_and_edit),
         cmocka_unit_test(instruments),         cmocka_unit_test(undo_exact),
         cmocka_unit_test(save_load_npy),       cmocka_unit_test(compare_cv_train),
+        cmocka_unit_test(save_forms),
     };
     return cmocka_run_group_tests_name("conv_cmd", tests, setup, teardown);
 }

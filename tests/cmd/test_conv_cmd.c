@@ -397,6 +397,96 @@ static void save_forms(void **state)
     fx_free(ref);
 }
 
+/* Counts the lines of text from the first line that starts with from up
+ * to (not counting) the next empty line or line starting with "shades". */
+static int block_lines(const char *text, const char *from)
+{
+    const char *p = strstr(text, from);
+    int n = 0;
+    if (!p)
+        return -1;
+    p = strchr(p, '\n');
+    while (p && p[1] && p[1] != '\n' && strncmp(p + 1, "shades", 6) != 0) {
+        n++;
+        p = strchr(p + 1, '\n');
+    }
+    return n;
+}
+
+/* plot filters and plot maps in the terminal (a script draws there): the
+ * grid's shape, which row is drawn, the refusals and the completion. */
+static void conv_pictures(void **state)
+{
+    (void)state;
+    setenv("COLUMNS", "80", 1);
+    Fx *x = fx_new();
+    assert_contains(refused(x, "plot filters K1"), "no model yet");
+    load_digits(x);
+    ok(x, "model mlp 8");
+    assert_contains(refused(x, "plot filters W1"), "this mlp model has no conv layer, so no filters");
+    assert_contains(refused(x, "plot maps A1"), "no conv layer, so no feature maps");
+    ok(x, "model cnn conv=4:3 pool=2 hidden=8");
+    ok(x, "plot filters K1");
+    assert_contains(x->last, "K1: the 4 filters of conv layer 1 (1 input channel, 3×3), after 0 updates\n"
+                             "f0 c0   f1 c0   f2 c0   f3 c0\n");
+    assert_int_equal(block_lines(x->last, "f0 c0"), 3); /* 3 lines of 3×3 kernels, then the scale */
+    assert_contains(x->last, "shades \"%=- +*#\" from -");
+    assert_contains(x->last, "(weight), blank near 0\n");
+    /* before forward: training row 3 through a copy; the batch is untouched */
+    ok(x, "plot maps A1 row=3");
+    assert_contains(x->last, "A1 of conv layer 1 for training row 3, class 3: 4 maps of 6×6\n"
+                             "input             channel 0         channel 1         channel 2\n");
+    assert_int_equal(block_lines(x->last, "input "), 8); /* the 8×8 input is the tallest of the row */
+    assert_int_equal(block_lines(x->last, "channel 3"), 6);
+    assert_contains(x->last, "run on a copy");
+    assert_int_equal(x->c.s->phase < PHASE_FORWARD, 1);
+    assert_contains(refused(x, "plot maps P1 row=5 val"), "no validation share");
+    ok(x, "forward");
+    ok(x, "plot maps P1 row=2");
+    assert_contains(x->last, "P1 of conv layer 1 for batch row 2 (data row ");
+    assert_contains(x->last, "then P1[2,ch,:,:] for each channel");
+    assert_int_equal(block_lines(x->last, "channel 3"), 3);
+    /* the batch's row 2 drawn from the forward pass and its data row run
+     * on the copy are the same picture */
+    char grid[4096], line[64];
+    const char *g = strstr(x->last, "\ninput "), *e = strstr(x->last, "\nshades");
+    assert_true(g && e && e - g < (long)sizeof grid);
+    snprintf(grid, sizeof grid, "%.*s", (int)(e - g), g);
+    snprintf(line, sizeof line, "plot maps P1 row=%d train", x->c.s->perm[2]);
+    ok(x, line);
+    assert_contains(x->last, grid);
+    ok(x, "plot maps Z1 row=0 train"); /* a share named: that row, not the batch's */
+    assert_contains(x->last, "Z1 of conv layer 1 for training row 0, class 0");
+    assert_contains(x->last, "blank near 0");
+    /* refusals, one line each */
+    assert_contains(refused(x, "plot maps dA1"), "exists after the backward pass");
+    assert_contains(refused(x, "plot maps A2"), "'A2' is not a conv layer's maps: plot maps draws A1");
+    assert_contains(refused(x, "plot maps K1"), "'K1' is not a conv layer's maps");
+    assert_contains(refused(x, "plot filters W2"), "'W2' is not a conv kernel: plot filters draws K1");
+    assert_contains(refused(x, "plot filters dK1"), "is not a conv kernel");
+    assert_contains(refused(x, "plot filters"), "as in `plot filters K1`");
+    assert_contains(refused(x, "plot maps A1 row=32"), "past this batch: its rows are 0 to 31");
+    assert_contains(refused(x, "plot maps A1 row=x"), "row=");
+    assert_contains(refused(x, "plot maps A1 tset"), "did you mean `test`?");
+    ok(x, "loss");
+    ok(x, "backward");
+    ok(x, "plot maps dA1 row=1");
+    assert_contains(x->last, "dA1 of conv layer 1 for batch row 1");
+    assert_contains(refused(x, "plot maps dA1 val"), "a gradient of the current batch");
+    ok(x, "model cnn conv=2:3 hidden=4");
+    assert_contains(refused(x, "plot maps P1"), "layer 1 has no pooling, so no P1");
+    Cands cd;
+    complete(x->c.s, "plot ", &cd);
+    assert_true(has(&cd, "filters") && has(&cd, "maps"));
+    complete(x->c.s, "plot filters ", &cd);
+    assert_true(has(&cd, "K1") && cd.n == 1);
+    complete(x->c.s, "plot maps ", &cd);
+    assert_true(has(&cd, "Z1") && has(&cd, "A1") && !has(&cd, "P1") && !has(&cd, "A2"));
+    complete(x->c.s, "plot maps A1 ", &cd);
+    assert_true(has(&cd, "row=") && has(&cd, "val"));
+    fx_free(x);
+}
+
 /* compare and cv rebuild the same cnn; a short training run learns */
 static void compare_cv_train(void **state)
 {
@@ -439,7 +529,7 @@ int main(void)
         cmocka_unit_test(counts_and_refusals), cmocka_unit_test(names_show_and_edit),
         cmocka_unit_test(instruments),         cmocka_unit_test(undo_exact),
         cmocka_unit_test(save_load_npy),       cmocka_unit_test(compare_cv_train),
-        cmocka_unit_test(save_forms),
+        cmocka_unit_test(save_forms),          cmocka_unit_test(conv_pictures),
     };
     return cmocka_run_group_tests_name("conv_cmd", tests, setup, teardown);
 }

@@ -441,6 +441,8 @@ static void conv_pictures(void **state)
     assert_contains(x->last, "run on a copy");
     assert_int_equal(x->c.s->phase < PHASE_FORWARD, 1);
     assert_contains(refused(x, "plot maps P1 row=5 val"), "no validation share");
+    ok(x, "set shuffle on");
+    ok(x, "step 58"); /* epoch 2, batch 2: its row 2 is not data row 2 */
     ok(x, "forward");
     ok(x, "plot maps P1 row=2");
     assert_contains(x->last, "P1 of conv layer 1 for batch row 2 (data row ");
@@ -452,7 +454,9 @@ static void conv_pictures(void **state)
     const char *g = strstr(x->last, "\ninput "), *e = strstr(x->last, "\nshades");
     assert_true(g && e && e - g < (long)sizeof grid);
     snprintf(grid, sizeof grid, "%.*s", (int)(e - g), g);
-    snprintf(line, sizeof line, "plot maps P1 row=%d train", x->c.s->perm[2]);
+    int data_row = x->c.s->perm[x->c.s->batch_index * x->c.s->batch + 2];
+    assert_true(data_row != 2 + x->c.s->batch_index * x->c.s->batch);
+    snprintf(line, sizeof line, "plot maps P1 row=%d train", data_row);
     ok(x, line);
     assert_contains(x->last, grid);
     ok(x, "plot maps Z1 row=0 train"); /* a share named: that row, not the batch's */

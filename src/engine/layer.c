@@ -3,10 +3,11 @@
  * im2col: the input patches of every output position become the rows of
  * a matrix cols (rows·P, c_in·k·k), P = h_out·w_out, so that Z is one
  * mat_gemm with the kernels K (c_out, c_in·k·k), then permuted from
- * (row, position, filter) into torch's (row, filter, position). Backward
- * rebuilds cols from the input (the scratch is shared by every layer),
- * dK = dZᵀ cols and dcols = dZ K are one mat_gemm each, and col2im adds
- * dcols back into the input's gradient. Allocates nothing. */
+ * (row, position, filter) into torch's (row, filter, position). cols is
+ * the layer's own (kept for backward), the rest of the work goes in a
+ * scratch shared by every layer: backward reads forward's cols, dK = dZᵀ
+ * cols and dcols = dZ K are one mat_gemm each, and col2im adds dcols back
+ * into the input's gradient. Allocates nothing. */
 #include "layer.h"
 
 #include <math.h>
@@ -21,8 +22,9 @@
 /* ---- dense ---- */
 
 static void dense_forward(const Layer *l, const double *params, const double *in, int rows, double *zd,
-                          double *scratch)
+                          double *keep, double *scratch)
 {
+    (void)keep;
     (void)scratch;
     Mat x = mat_view((double *)in, rows, l->n_in);                   /* (B, n_in) */
     Mat w = mat_view((double *)params + l->w_off, l->n_in, l->n_out); /* (n_in, n_out) */
@@ -32,8 +34,9 @@ static void dense_forward(const Layer *l, const double *params, const double *in
 }
 
 static void dense_backward(const Layer *l, const double *params, double *grads, const double *in,
-                           const double *dzd, int rows, double *din, double *scratch)
+                           const double *dzd, int rows, double *din, const double *keep, double *scratch)
 {
+    (void)keep;
     (void)scratch;
     Mat x = mat_view((double *)in, rows, l->n_in);                    /* (B, n_in) */
     Mat dz = mat_view((double *)dzd, rows, l->n_out);                 /* (B, n_out) */
@@ -131,12 +134,12 @@ static void col2im(const Layer *l, const double *cols, int rows, double *din)
     }
 }
 
-/* scratch: cols (rows·P, c_in·k·k), then zt (rows·P, c_out). */
+/* keep: cols (rows·P, c_in·k·k) for backward; scratch: zt (rows·P, c_out). */
 static void conv_forward(const Layer *l, const double *params, const double *in, int rows, double *z,
-                         double *scratch)
+                         double *keep, double *scratch)
 {
     int P = positions(l), pw = patch(l), F = l->c_out;
-    double *colsd = scratch, *ztd = scratch + (size_t)rows * (size_t)P * (size_t)pw;
+    double *colsd = keep, *ztd = scratch;
     im2col(l, in, rows, colsd);
     Mat cols = mat_view(colsd, rows * P, pw);                       /* (B·P, c_in·k·k) */
     Mat kern = mat_view((double *)params + l->w_off, F, pw);        /* (c_out, c_in·k·k) */
@@ -152,11 +155,13 @@ static void conv_forward(const Layer *l, const double *params, const double *in,
         }
 }
 
+/* keep: forward's cols; scratch: dzt (rows·P, c_out), then dcols (rows·P, c_in·k·k). */
 static void conv_backward(const Layer *l, const double *params, double *grads, const double *in,
-                          const double *dz, int rows, double *din, double *scratch)
+                          const double *dz, int rows, double *din, const double *keep, double *scratch)
 {
+    (void)in; /* forward's cols hold every patch of it */
     int P = positions(l), pw = patch(l), F = l->c_out;
-    double *colsd = scratch, *dztd = scratch + (size_t)rows * (size_t)P * (size_t)pw;
+    double *dztd = scratch, *dcolsd = scratch + (size_t)rows * (size_t)P * (size_t)F;
     double *dc = grads + l->b_off;
     for (int f = 0; f < F; f++)
         dc[f] = 0.0;
@@ -171,16 +176,16 @@ static void conv_backward(const Layer *l, const double *params, double *grads, c
             }
             dc[f] += sum;                                           /* dc = sums of dZ */
         }
-    im2col(l, in, rows, colsd);
-    Mat cols = mat_view(colsd, rows * P, pw);                       /* (B·P, c_in·k·k) */
+    Mat cols = mat_view((double *)keep, rows * P, pw);             /* (B·P, c_in·k·k) forward's */
     Mat dzt = mat_view(dztd, rows * P, F);                          /* (B·P, c_out) */
     Mat dk = mat_view(grads + l->w_off, F, pw);                     /* (c_out, c_in·k·k) */
     mat_gemm(true, false, 1.0, &dzt, &cols, 0.0, &dk);              /* dK = dZt^T cols */
     if (!din)
         return;
     Mat kern = mat_view((double *)params + l->w_off, F, pw);        /* (c_out, c_in·k·k) */
-    mat_gemm(false, false, 1.0, &dzt, &kern, 0.0, &cols);           /* dcols = dZt K */
-    col2im(l, colsd, rows, din);
+    Mat dcols = mat_view(dcolsd, rows * P, pw);                     /* (B·P, c_in·k·k) */
+    mat_gemm(false, false, 1.0, &dzt, &kern, 0.0, &dcols);          /* dcols = dZt K */
+    col2im(l, dcolsd, rows, din);
 }
 
 static const LayerDesc descs[LAYER_KIND_COUNT] = {
@@ -309,6 +314,11 @@ void layer_fans(const Layer *l, double *fan_in, double *fan_out)
     }
     *fan_in = l->n_in;
     *fan_out = l->n_out;
+}
+
+size_t layer_keep(const Layer *l)
+{
+    return l->kind == LAYER_CONV ? (size_t)positions(l) * (size_t)patch(l) : 0;
 }
 
 size_t layer_scratch(const Layer *l, int rows)

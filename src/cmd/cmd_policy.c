@@ -1,6 +1,7 @@
 /* cmd_policy.c — the file policy for lessons and scripts (see cmd_policy.h).
  * A file is named by the real path of its folder and its own name, so
- * "a.csv", "./a.csv" and "sub/../a.csv" are the same file. */
+ * "a.csv", "./a.csv" and "sub/../a.csv" are the same file. Also the check
+ * that a picture file gnuplot is to write can be written at all. */
 #include "cmd_policy.h"
 
 #include <errno.h>

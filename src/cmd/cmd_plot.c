@@ -772,7 +772,7 @@ static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
         return;
     if (t == PLOT_WINDOW) {
         cmd_out(c, "plot %s: %s%s\n", kind_names[k], plot_describe(p->plot, where, sizeof where),
-                k == K_COMPARE ? "" : "; redrawn as the model learns (`plot off` stops that)");
+                k == K_COMPARE || k >= K_IMAGES ? "" : "; redrawn as the model learns (`plot off` stops that)");
         return;
     }
     file_written(c, p, k);

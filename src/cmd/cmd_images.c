@@ -229,7 +229,10 @@ static int maps_source(CmdCtx *c, int argc, char **argv, int k, MapsSource *src)
         int w = 0;
         while (shares[w] && strcmp(shares[w], argv[i]) != 0)
             w++;
-        if (shares[w] && share < 0) {
+        if (shares[w] && share >= 0) {
+            return cmd_fail(c, "plot maps takes one share, train, val or test, not both %s and %s", shares[share],
+                            shares[w]);
+        } else if (shares[w]) {
             share = w;
         } else if (strncmp(argv[i], "row=", 4) == 0) {
             if (cmd_parse_int(c, "row=", argv[i] + 4, 0, INT32_MAX, &row) != 0)
@@ -291,13 +294,15 @@ static int plot_maps(CmdCtx *c, int argc, char **argv, CmdImages *out)
     const Dataset *ds = s->data;
     const Layer *l = &s->model->layer[k - 1];
     bool pooled = strchr(argv[1], 'P') != NULL;
-    int h = pooled ? l->h_pool : l->h_out, w = pooled ? l->w_pool : l->w_out, ci = ds->img_c;
-    int n = ci + l->c_out < CMD_IMAGES_MAX ? ci + l->c_out : CMD_IMAGES_MAX;
-    size_t px = (size_t)h * (size_t)w;
-    if (grid_alloc(c, out, n, (size_t)ds->d + (size_t)l->c_out * px) != 0)
+    int h = pooled ? l->h_pool : l->h_out, w = pooled ? l->w_pool : l->w_out;
+    /* a grid holds CMD_IMAGES_MAX images: the first channels of each when there are more */
+    int ci = ds->img_c < CMD_IMAGES_MAX / 2 ? ds->img_c : CMD_IMAGES_MAX / 2;
+    int n = ci + (l->c_out < CMD_IMAGES_MAX - ci ? l->c_out : CMD_IMAGES_MAX - ci);
+    size_t px = (size_t)h * (size_t)w, ipx = (size_t)ds->img_h * (size_t)ds->img_w;
+    if (grid_alloc(c, out, n, (size_t)ci * ipx + (size_t)(n - ci) * px) != 0)
         return -1;
-    memcpy(out->v, src.input, (size_t)ds->d * sizeof *out->v);
-    memcpy(out->v + ds->d, src.maps, (size_t)(n - ci) * px * sizeof *out->v);
+    memcpy(out->v, src.input, (size_t)ci * ipx * sizeof *out->v);
+    memcpy(out->v + (size_t)ci * ipx, src.maps, (size_t)(n - ci) * px * sizeof *out->v);
     bool sgn = false;
     for (size_t i = 0; i < (size_t)(n - ci) * px; i++)
         sgn = sgn || src.maps[i] < 0;

@@ -297,10 +297,11 @@ ACT_CLONES void act_backward(Act a, const double *z, const double *out,
 /* ---- the model ---- */
 
 /* The doubles one row of layer k's tensors takes: Z, A, dZ, dA of n_map
- * each, and after a pool P, dP and the maxima's indices of n_out each. */
+ * each, after a pool P, dP and the maxima's indices of n_out each, and
+ * what forward keeps for backward. */
 static size_t layer_units(const Layer *l)
 {
-    return 4 * (size_t)l->n_map + (l->pool ? 3 * (size_t)l->n_out : 0);
+    return 4 * (size_t)l->n_map + (l->pool ? 3 * (size_t)l->n_out : 0) + layer_keep(l);
 }
 
 /* Total over the layers: the width of one row of every tensor. */
@@ -323,14 +324,16 @@ static size_t scratch_len(const Model *m, int cap)
     return n;
 }
 
-/* The pool tensors of every layer: where[0] P, where[1] dP, where[2] the indices. */
+/* The pool tensors of every layer: where[0] P, where[1] dP, where[2] the
+ * indices; and what forward keeps for backward. */
 typedef struct PoolPtrs {
-    double *p[NN_MAX_LAYERS], *dp[NN_MAX_LAYERS], *idx[NN_MAX_LAYERS];
+    double *p[NN_MAX_LAYERS], *dp[NN_MAX_LAYERS], *idx[NN_MAX_LAYERS], *keep[NN_MAX_LAYERS];
 } PoolPtrs;
 
 /* Points z/a/dz/da (and the pool tensors) into buf. Layer k owns a block
  * of cap * layer_units doubles holding its Z, A, dZ, dA back to back, each
- * (cap, n_map), then P, dP and the indices (cap, n_out) after a pool.
+ * (cap, n_map), then P, dP and the indices (cap, n_out) after a pool,
+ * then (cap, layer_keep) for backward when the layer keeps anything.
  * The last layer's A and dA are separate copies of Z and dZ (not aliases),
  * so editing one never changes the other behind the learner's back. */
 static void carve_all(const Model *m, double *buf, int cap, double **z, double **a,
@@ -352,6 +355,8 @@ static void carve_all(const Model *m, double *buf, int cap, double **z, double *
             pp->idx[k] = p + 2 * o;
             p += 3 * o;
         }
+        pp->keep[k] = layer_keep(l) ? p : NULL;
+        p += (size_t)cap * layer_keep(l);
     }
 }
 
@@ -363,6 +368,7 @@ static void carve(Model *m, double *buf, int cap, double **z, double **a,
     memcpy(m->p, pp.p, sizeof m->p);
     memcpy(m->dp, pp.dp, sizeof m->dp);
     memcpy(m->pidx, pp.idx, sizeof m->pidx);
+    memcpy(m->keep, pp.keep, sizeof m->keep);
 }
 
 /* Doubles needed for the activation buffers at cap rows, 0 if too many. */
@@ -612,12 +618,15 @@ int nn_set_capacity(Model *m, int cap, char *err)
             memcpy(pp.dp[k], m->dp[k], o);
             memcpy(pp.idx[k], m->pidx[k], o);
         }
+        if (pp.keep[k])
+            memcpy(pp.keep[k], m->keep[k], (size_t)keep * layer_keep(&m->layer[k]) * sizeof(double));
     }
     free(m->scratch);
     m->scratch = scratch;
     memcpy(m->p, pp.p, sizeof m->p);
     memcpy(m->dp, pp.dp, sizeof m->dp);
     memcpy(m->pidx, pp.idx, sizeof m->pidx);
+    memcpy(m->keep, pp.keep, sizeof m->keep);
     if (dbuf) {
         double *mask[NN_MAX_LAYERS], *h[NN_MAX_LAYERS];
         carve_drop(m, dbuf, cap, mask, h);
@@ -770,7 +779,7 @@ void nn_forward_to(Model *m, const Mat *x, int layers)
     for (int k = 0; k < layers; k++) {
         const Layer *l = &m->layer[k];
         const double *in = k == 0 ? x->data : nn_output_of(m, k - 1);  /* (B, n_in) */
-        layer_desc(l)->forward(l, m->params, in, rows, m->z[k], m->scratch); /* Z = X W + b */
+        layer_desc(l)->forward(l, m->params, in, rows, m->z[k], m->keep[k], m->scratch); /* Z = X W + b */
         size_t n = (size_t)rows * (size_t)l->n_map;
         act_forward(l->act, m->z[k], m->a[k], n);                       /* A = act(Z) */
         if (m->h[k]) {                                                  /* H = A ⊙ M (dropout) */
@@ -797,7 +806,7 @@ void nn_backward(Model *m, const Mat *x)
         const Layer *l = &m->layer[k];
         const double *in = k == 0 ? x->data : nn_output_of(m, k - 1); /* (B, n_in) */
         double *din = k == 0 ? NULL : dinput_of(m, k - 1);            /* (B, n_in) */
-        layer_desc(l)->backward(l, m->params, m->grads, in, m->dz[k], rows, din, m->scratch);
+        layer_desc(l)->backward(l, m->params, m->grads, in, m->dz[k], rows, din, m->keep[k], m->scratch);
         if (k == 0)
             break;
         const Layer *p = &m->layer[k - 1];

@@ -163,6 +163,9 @@ typedef struct PlotImages {
     PlotRange range;
     const char *zlabel;        /* what a value is ("pixel", "weight"), for the colour bar and the
                                   terminal's scale line; NULL: "value" */
+    const int *sizes;          /* NULL: every image is h×w. Else (n, 2): image k is sizes[2k] × sizes[2k+1]
+                                  (at most h × w, the tile), its pixels right after image k-1's in v,
+                                  drawn at the tile's top left (an input image beside its smaller maps) */
 } PlotImages;
 
 /* Draws the grid as one picture to the plotter's target (the frame's

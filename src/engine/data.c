@@ -167,7 +167,7 @@ static Dataset *make_digits(const DataGenOpts *o, char *err)
     Dataset *ds = data_alloc("digits", n, DIGITS_D, 1);
     bool ok = ds != NULL;
     for (int j = 0; ok && j < DIGITS_D; j++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "p%d", j);
         ok = (ds->feature_names[j] = util_strdup(name)) != NULL;
     }

@@ -652,6 +652,15 @@ static void diag_cells(const Diagnosis *d, int k, char *shape, char *dead, char 
 
 /* diagnose's table, one row a layer; a column widens when a wide layer's
  * cell needs it (a space always separates them). */
+/* Whether a layer of the diagnosis is a conv layer (a 4-d weight K). */
+static bool diag_has_conv(const Diagnosis *d)
+{
+    for (int k = 0; k < d->n_layers; k++)
+        if (d->layer[k].ndim == 4)
+            return true;
+    return false;
+}
+
 static void print_diag_table(CmdCtx *c, const Diagnosis *d)
 {
     int w[3] = {9, 7, 8}; /* shape, dead, satur. */
@@ -670,9 +679,12 @@ static void print_diag_table(CmdCtx *c, const Diagnosis *d)
     cmd_cell(c, "std A", 10);
     cmd_cell(c, "dead", w[1]);
     cmd_cell(c, "satur.", w[2]);
-    cmd_cell(c, "|dW|", 10);
-    cmd_cell(c, "|W|", 10);
-    cmd_out(c, "%s\n", d->measured ? "|ΔW|/|W|" : "lr|dW|/|W|");
+    /* a cnn's weights are K (conv) and W (dense): its columns say |grad| and |weight| */
+    bool conv = diag_has_conv(d);
+    cmd_cell(c, conv ? "|grad|" : "|dW|", 10);
+    cmd_cell(c, conv ? "|weight|" : "|W|", 10);
+    cmd_out(c, "%s\n", conv ? (d->measured ? "|Δ|/|weight|" : "lr|grad|/|weight|")
+                             : (d->measured ? "|ΔW|/|W|" : "lr|dW|/|W|"));
     for (int k = 1; k <= d->n_layers; k++) {
         const LayerDiag *ld = &d->layer[k - 1];
         char num[16];
@@ -793,8 +805,21 @@ int cmd_diagnose(CmdCtx *c, int argc, char **argv)
             penalty_on(&s->pen) ? " + penalty" : "", G3(d.loss));
     print_diag_table(c, &d);
     cmd_out(c, "\n");
-    char text[400];
-    if (d.measured)
+    char text[600];
+    if (diag_has_conv(&d) && d.measured)
+        snprintf(text, sizeof text, "A: activations of this batch (the output layer's are the logits; a conv "
+                 "layer's A is every channel at every position); dead: units (channels) with Z <= 0 for every "
+                 "sample; |grad|, |weight|: the norms of each layer's weights (K for a conv layer, W for a dense "
+                 "one) and of their gradient; |Δ|/|weight|: how far the last update (step %ld) moved them, "
+                 "relative to their size (~%g is usual).", d.update_step, INSPECT_RATIO_GOOD);
+    else if (diag_has_conv(&d))
+        snprintf(text, sizeof text, "A: activations of this batch (the output layer's are the logits; a conv "
+                 "layer's A is every channel at every position); dead: units (channels) with Z <= 0 for every "
+                 "sample; |grad|, |weight|: the norms of each layer's weights (K for a conv layer, W for a dense "
+                 "one) and of their gradient; lr|grad|/|weight|: no update yet, so this is the step expected "
+                 "for sgd (lr = %g) relative to their size (~%g is usual)%s.", d.lr, INSPECT_RATIO_GOOD,
+                 optim_desc(s->opt.kind)->sgd_first_step ? "" : "; for other optimizers run `update` once to measure it");
+    else if (d.measured)
         snprintf(text, sizeof text, "A: activations of this batch (the output layer's are the logits); dead: "
                  "units with Z <= 0 for every sample; satur.: sigmoid/tanh units in the flat part for most "
                  "samples; |ΔW|/|W|: how far the last update (step %ld) moved each W, relative to its size "

@@ -13,22 +13,17 @@
 #include "landscape.h"
 #include "plot.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_COMPARE, K_LR, K_VACC, K_IMAGES,
-                    K_COUNT } Kind;
+                    K_FILTERS, K_MAPS, K_COUNT } Kind; /* images, filters, maps: grids drawn once (cmd_images.c) */
 
 _Static_assert(K_COMPARE == CMD_PLOT_WINDOW_COMPARE, "a race's window is its kind");
 
 static const char *const kind_names[K_COUNT] = {"loss", "boundary", "fit", "surface", "hist", "grads", "compare",
-                                                "lr", "val_accuracy", "images"};
-
-#define FRAME_GAP 0.1   /* seconds between live frames */
+                                                "lr", "val_accuracy", "images", "filters", "maps"};
 
 typedef struct CmdPlots {
     Plot *plot;         /* owned; gnuplot starts on the first picture */
@@ -40,7 +35,6 @@ typedef struct CmdPlots {
     double surf_range;  /* half-width of its window; 0: from the path */
     int surf_grid;      /* points per axis; 0: automatic */
     bool surf_contour;  /* contour lines instead of a heat map */
-    double last_frame;  /* util_now() of the last live frame */
     double *buf;        /* scratch for series and grids, grown as needed */
     size_t cap;         /* doubles in buf */
     bool drawing;       /* a picture is being drawn (no live frame inside it) */
@@ -654,19 +648,26 @@ static void redraw(CmdCtx *c, CmdPlots *p, bool live)
         if (!live)
             file_written(c, p, (Kind)k);
     }
-    p->last_frame = util_now();
+    if (!live)
+        plot_live_began(p->plot, 0); /* a whole picture, waited for: live frames pace from here */
 }
 
+/* A live frame when plot_live_due says its cost leaves room for one. */
 static void on_update(void *ctx)
 {
     CmdCtx *c = ctx;
     CmdPlots *p = c->plots;
-    if (!p || p->drawing || !p->live)
-        return;
-    double now = util_now();
-    if (now - p->last_frame < FRAME_GAP)
-        return;
-    redraw(c, p, true);
+    char why[ERR_LEN];
+    int due = p && !p->drawing && p->live ? plot_live_due(p->plot, why) : 0;
+    if (due < 0) {
+        cmd_out(c, "plot: %s; live plotting is off (`plot KIND` starts it again)\n", why);
+        p->live = 0;
+    }
+    if (due > 0) {
+        double t = util_now();
+        redraw(c, p, true);
+        plot_live_began(p->plot, t);
+    }
 }
 
 /* Before a command runs: lets training redraw the live pictures (a window
@@ -727,7 +728,7 @@ static int parse_kind(CmdCtx *c, const char *w, Kind *k)
                         "keeps the validation accuracy: `plot val_accuracy`", w, w);
     }
     return cmd_fail(c, "no plot '%s': choose loss, boundary, fit, surface P1 P2, hist NAME, grads, lr, "
-                    "val_accuracy, images or off (`help plot`)", w);
+                    "val_accuracy, images, filters K1, maps A1 or off (`help plot`)", w);
 }
 
 /* "plot loss: wrote loss.png" when pictures go to files (a redrawn file
@@ -775,7 +776,7 @@ static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
         return;
     if (t == PLOT_WINDOW) {
         cmd_out(c, "plot %s: %s%s\n", kind_names[k], plot_describe(p->plot, where, sizeof where),
-                k == K_COMPARE ? "" : "; redrawn as the model learns (`plot off` stops that)");
+                k == K_COMPARE || k >= K_IMAGES ? "" : "; redrawn as the model learns (`plot off` stops that)");
         return;
     }
     file_written(c, p, k);
@@ -860,7 +861,7 @@ static int plot_options(CmdCtx *c, Kind k, int argc, char **argv, int first, Plo
             o->contour = strcmp(w + 6, "contour") == 0;
         } else {
             static const char *const opts[K_COUNT] = {"log or linear", "x=FEATURE y=FEATURE", "",
-                                                      "range=, grid= or style=", "", "", "", "", "", ""};
+                                                      "range=, grid= or style=", "", "", "", "", "", "", "", ""};
             return cmd_fail(c, "plot %s does not take '%s'%s%s", kind_names[k], w, opts[k][0] ? "; it takes " : "",
                             opts[k]);
         }
@@ -943,12 +944,12 @@ static int drawn_once(CmdCtx *c, CmdPlots *p, Kind k, int rc)
     return 0;
 }
 
-/* A grid of small images (cmd_images.h) as kind k, drawn once: data rows
- * do not change as the model learns. Frees ci. */
+/* A grid of small images (cmd_images.h) as kind k, drawn once: data rows,
+ * a layer's filters or one input's maps as they are now. Frees ci. */
 static int plot_grid(CmdCtx *c, CmdPlots *p, Kind k, CmdImages *ci)
 {
     plot_set_echo(p->plot, c->out);
-    if (claim_file(c, p, k) != 0) {
+    if (claim_file(c, p, k) != 0 || picture_allowed(c, p, k) != 0) {
         cmd_images_free(ci);
         return -1;
     }
@@ -974,9 +975,11 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     }
     if (strcmp(argv[1], "search") == 0)
         return plot_search(c, p, argc - 1, argv + 1);
-    CmdImages imgs;
-    if (strcmp(argv[1], "images") == 0)
-        return cmd_images_plot_args(c, argc - 1, argv + 1, &imgs) != 0 ? -1 : plot_grid(c, p, K_IMAGES, &imgs);
+    for (int g = K_IMAGES; g <= K_MAPS; g++) {
+        CmdImages imgs;
+        if (strcmp(argv[1], kind_names[g]) == 0)
+            return cmd_images_plot(c, argc - 1, argv + 1, &imgs) != 0 ? -1 : plot_grid(c, p, (Kind)g, &imgs);
+    }
     Kind k = K_LOSS;
     if (parse_kind(c, argv[1], &k) != 0)
         return -1;
@@ -1067,35 +1070,6 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
 /* Where `set plot` sends pictures. */
 static const char *const target_names[] = {"window", "terminal", "png", "svg", NULL};
 
-/* Refuses a picture file that cannot be written now, not at the first
- * picture, without creating or opening anything: a directory, a device or
- * a pipe (writing to one would fail unnoticed or block), a symbolic link
- * (gnuplot would write through it), a file or folder without write permission. */
-static int check_picture_file(CmdCtx *c, const char *file, const char *ext)
-{
-    struct stat st, lst;
-    bool existed = stat(file, &st) == 0;
-    if (!existed && lstat(file, &lst) == 0)
-        return cmd_fail(c, "%s is a symbolic link to a file that does not exist: give another name, as in "
-                        "file=plot.%s", file, ext);
-    /* gnuplot opens the name itself: a link would be written through */
-    if (existed && lstat(file, &lst) == 0 && S_ISLNK(lst.st_mode))
-        return cmd_fail(c, "%s is a symbolic link: pictures are not written through one; give the file's own "
-                        "name or another, as in file=plot.%s", file, ext);
-    if (existed && S_ISDIR(st.st_mode))
-        return cmd_fail(c, "%s is a directory: give a file name, as in file=%s/plot.%s", file, file, ext);
-    if (existed && !S_ISREG(st.st_mode))
-        return cmd_fail(c, "%s is not a regular file (a device or a pipe): give a file name, as in file=plot.%s",
-                        file, ext);
-    char dir[4096];
-    const char *slash = strrchr(file, '/');
-    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - file) + 1 : 1, slash ? file : ".");
-    const char *target = existed ? file : dir;
-    if (access(target, W_OK) != 0)
-        return cmd_fail(c, "cannot write %s: %s", file, strerror(errno));
-    return 0;
-}
-
 int cmd_set_plot(CmdCtx *c, int argc, char **argv)
 {
     CmdPlots *p = plots(c);
@@ -1121,7 +1095,7 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
         if (!*file)
             return cmd_fail(c, "file= needs a file name, as in file=loss.%s", names[t]);
     }
-    if (file && (check_picture_file(c, file, names[t]) != 0 || cmd_policy_may_write(c, file) != 0))
+    if (file && (cmd_policy_check_file(c, file, names[t]) != 0 || cmd_policy_may_write(c, file) != 0))
         return -1;
     if (plot_set_target(p->plot, targets[t], file, c->err) != 0)
         return -1;
@@ -1161,6 +1135,8 @@ CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
         add(ctx, "off");
         return COMPLETE_WORDS;
     }
+    if (strcmp(words[1], "filters") == 0 || strcmp(words[1], "maps") == 0)
+        return cmd_images_complete(s, argi, words, add, ctx);
     if (strcmp(words[1], "hist") == 0) {
         session_names(s, add, ctx);
     } else if (strcmp(words[1], "surface") == 0 && argi <= 3) {

@@ -1,13 +1,16 @@
 /* cmd_policy.c — the file policy for lessons and scripts (see cmd_policy.h).
  * A file is named by the real path of its folder and its own name, so
- * "a.csv", "./a.csv" and "sub/../a.csv" are the same file. */
+ * "a.csv", "./a.csv" and "sub/../a.csv" are the same file. Also the check
+ * that a picture file gnuplot is to write can be written at all. */
 #include "cmd_policy.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd_util.h"
 
@@ -123,4 +126,33 @@ void cmd_policy_free(CmdCtx *c)
     free(f->names);
     free(f);
     c->written = NULL;
+}
+
+/* Refuses a picture file (`set plot png|svg file=`) that cannot be written
+ * now, not at the first picture, without creating or opening anything: a directory, a device or
+ * a pipe (writing to one would fail unnoticed or block), a symbolic link
+ * (gnuplot would write through it), a file or folder without write permission. */
+int cmd_policy_check_file(CmdCtx *c, const char *file, const char *ext)
+{
+    struct stat st, lst;
+    bool existed = stat(file, &st) == 0;
+    if (!existed && lstat(file, &lst) == 0)
+        return cmd_fail(c, "%s is a symbolic link to a file that does not exist: give another name, as in "
+                        "file=plot.%s", file, ext);
+    /* gnuplot opens the name itself: a link would be written through */
+    if (existed && lstat(file, &lst) == 0 && S_ISLNK(lst.st_mode))
+        return cmd_fail(c, "%s is a symbolic link: pictures are not written through one; give the file's own "
+                        "name or another, as in file=plot.%s", file, ext);
+    if (existed && S_ISDIR(st.st_mode))
+        return cmd_fail(c, "%s is a directory: give a file name, as in file=%s/plot.%s", file, file, ext);
+    if (existed && !S_ISREG(st.st_mode))
+        return cmd_fail(c, "%s is not a regular file (a device or a pipe): give a file name, as in file=plot.%s",
+                        file, ext);
+    char dir[4096];
+    const char *slash = strrchr(file, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - file) + 1 : 1, slash ? file : ".");
+    const char *target = existed ? file : dir;
+    if (access(target, W_OK) != 0)
+        return cmd_fail(c, "cannot write %s: %s", file, strerror(errno));
+    return 0;
 }

@@ -22,6 +22,11 @@ int cmd_policy_may_write(CmdCtx *c, const char *path);
 int cmd_policy_same(CmdCtx *c, const char *path, const void *bytes, size_t n);
 /* Remembers that paramlab wrote path, so a later run may replace it. */
 void cmd_policy_wrote(CmdCtx *c, const char *path);
+/* Refuses a file gnuplot would write (ext "png" or "svg") that cannot be
+ * written now, without creating or opening anything: a directory, a
+ * device or a pipe, a symbolic link, no write permission. 0, or -1 with
+ * one line in c->err. */
+int cmd_policy_check_file(CmdCtx *c, const char *file, const char *ext);
 /* Forgets every file remembered (at the end of the context). */
 void cmd_policy_free(CmdCtx *c);
 

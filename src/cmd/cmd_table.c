@@ -316,7 +316,7 @@ const Cmd cmd_table[] = {
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
      explain_cmd, cmd_complete_names, NULL, NULL, NULL},
-    {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|images [N]|off", "draw the model learning (and image data) with gnuplot",
+    {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|images [N]|filters K1|maps A1 [row=N]|off", "draw the model learning (and image data) with gnuplot",
      "plot loss [log]      training loss per update, the epoch mean, and validation\n"
      "                     loss when there is a split (`data split 0.2`); the best\n"
      "                     epoch marked after `train N patience=P`\n"
@@ -339,6 +339,16 @@ const Cmd cmd_table[] = {
      "plot images [N]      the first N rows of image data (default 16; `data digits`)\n"
      "                     as pictures, each titled with its row and class; drawn\n"
      "                     once, in the terminal as shades without needing gnuplot\n"
+     "plot filters K1      a conv layer's kernels, each K1[f,c,:,:] a small image\n"
+     "                     titled \"f0 c0\", on one scale symmetric around 0\n"
+     "plot maps A1 [row=N] [train|val|test]\n"
+     "                     a conv layer's maps (Z1, A1, or P1 after a pool) for one\n"
+     "                     input: its image first, then each channel's map. After\n"
+     "                     `forward`, N is a row of the current batch (dZ1 dA1 dP1\n"
+     "                     too, after `backward`); before it, or with train, val or\n"
+     "                     test, row N of that share (training by default) run\n"
+     "                     through a copy of the model. images, filters and maps\n"
+     "                     are drawn once, as they are now\n"
      "plot off             stop redrawing; `plot` alone says what is live\n"
      "A picture you asked for is redrawn as the model learns: in a window after every\n"
      "change and up to ten times a second while `train` runs; in the terminal and in\n"
@@ -348,7 +358,8 @@ const Cmd cmd_table[] = {
      "holds the first kind drawn after `set plot`; every other kind keeps its own\n"
      "KIND.png, so one picture never overwrites another.\n"
      "Needs gnuplot (`sudo apt-get install gnuplot`); without it everything else works.\n"
-     "Examples: plot loss log    plot boundary x=radius y=texture    plot surface W1[0,0] W1[1,0] range=3",
+     "Examples: plot loss log    plot boundary x=radius y=texture    plot surface W1[0,0] W1[1,0] range=3\n"
+     "          plot filters K1    plot maps A1 row=3    plot maps P1 row=0 val",
      cmd_plot, cmd_complete_plot, NULL, NULL, NULL},
     {"compare", 1, -1, 0, "compare optimizer NAME NAME ... [epochs=N] [lr=X] [from=init]", "race optimizers from the same start",
      "Copies of the model train side by side from the same parameters over the\n"

@@ -3,14 +3,18 @@
  * im2col: the input patches of every output position become the rows of
  * a matrix cols (rows·P, c_in·k·k), P = h_out·w_out, so that Z is one
  * mat_gemm with the kernels K (c_out, c_in·k·k), then permuted from
- * (row, position, filter) into torch's (row, filter, position). Backward
- * rebuilds cols from the input (the scratch is shared by every layer),
- * dK = dZᵀ cols and dcols = dZ K are one mat_gemm each, and col2im adds
- * dcols back into the input's gradient. Allocates nothing. */
+ * (row, position, filter) into torch's (row, filter, position). cols is
+ * the layer's own (kept for backward), the rest of the work goes in a
+ * scratch shared by every layer: backward reads forward's cols, dK = dZᵀ
+ * cols and dcols = dZ K are one mat_gemm each, and col2im adds dcols back
+ * into the input's gradient. Allocates nothing. */
 #include "layer.h"
 
 #include <math.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "mat.h"
 #include "util.h"
@@ -18,8 +22,9 @@
 /* ---- dense ---- */
 
 static void dense_forward(const Layer *l, const double *params, const double *in, int rows, double *zd,
-                          double *scratch)
+                          double *keep, double *scratch)
 {
+    (void)keep;
     (void)scratch;
     Mat x = mat_view((double *)in, rows, l->n_in);                   /* (B, n_in) */
     Mat w = mat_view((double *)params + l->w_off, l->n_in, l->n_out); /* (n_in, n_out) */
@@ -29,8 +34,9 @@ static void dense_forward(const Layer *l, const double *params, const double *in
 }
 
 static void dense_backward(const Layer *l, const double *params, double *grads, const double *in,
-                           const double *dzd, int rows, double *din, double *scratch)
+                           const double *dzd, int rows, double *din, const double *keep, double *scratch)
 {
+    (void)keep;
     (void)scratch;
     Mat x = mat_view((double *)in, rows, l->n_in);                    /* (B, n_in) */
     Mat dz = mat_view((double *)dzd, rows, l->n_out);                 /* (B, n_out) */
@@ -59,57 +65,81 @@ static int positions(const Layer *l)
 
 /* cols (rows·P, c_in·k·k): row r·P + p holds the patch of output position
  * p = (oh, ow) of input row r, column c·k·k + i·k + j the input value
- * X[r, c, oh+i-pad_top, ow+j-pad_left], 0 in the padding. */
+ * X[r, c, oh+i-pad_top, ow+j-pad_left], 0 in the padding. Written one
+ * input line at a time: for each (r, oh, c, i) the k values of every ow. */
 static void im2col(const Layer *l, const double *in, int rows, double *cols)
 {
-    int k = l->ksize, hw = l->h_in * l->w_in, pw = patch(l);
+    const int k = l->ksize, W = l->w_in, wo = l->w_out, pl = l->pad_left;
+    const size_t hw = (size_t)l->h_in * (size_t)W, pw = (size_t)patch(l), P = (size_t)positions(l);
     for (int r = 0; r < rows; r++) {
         const double *x = in + (size_t)r * (size_t)l->n_in;
-        for (int oh = 0; oh < l->h_out; oh++)
-            for (int ow = 0; ow < l->w_out; ow++) {
-                double *dst = cols + ((size_t)r * (size_t)positions(l) + (size_t)(oh * l->w_out + ow)) * (size_t)pw;
-                for (int c = 0; c < l->c_in; c++)
-                    for (int i = 0; i < k; i++) {
-                        int y = oh + i - l->pad_top;
-                        for (int j = 0; j < k; j++) {
-                            int xx = ow + j - l->pad_left;
-                            bool in_img = y >= 0 && y < l->h_in && xx >= 0 && xx < l->w_in;
-                            *dst++ = in_img ? x[(size_t)c * (size_t)hw + (size_t)(y * l->w_in + xx)] : 0.0;
+        for (int oh = 0; oh < l->h_out; oh++) {
+            double *line = cols + ((size_t)r * P + (size_t)oh * (size_t)wo) * pw; /* the patches of row oh */
+            for (int c = 0; c < l->c_in; c++)
+                for (int i = 0; i < k; i++) {
+                    int y = oh + i - l->pad_top;
+                    double *dst = line + (size_t)(c * k + i) * (size_t)k;
+                    if (y < 0 || y >= l->h_in) { /* a padding line */
+                        for (int ow = 0; ow < wo; ow++, dst += pw)
+                            memset(dst, 0, (size_t)k * sizeof *dst);
+                        continue;
+                    }
+                    const double *src = x + (size_t)c * hw + (size_t)y * (size_t)W;
+                    for (int ow = 0; ow < wo; ow++, dst += pw) {
+                        int x0 = ow - pl;
+                        if (x0 >= 0 && x0 + k <= W) {
+                            for (int j = 0; j < k; j++)
+                                dst[j] = src[x0 + j];
+                        } else {
+                            for (int j = 0; j < k; j++)
+                                dst[j] = x0 + j >= 0 && x0 + j < W ? src[x0 + j] : 0.0;
                         }
                     }
-            }
+                }
+        }
     }
 }
 
-/* din (rows, n_in) = the sum of dcols over every patch each input value sits in. */
+/* din (rows, n_in) = the sum of dcols over every patch each input value
+ * sits in, added in the order im2col reads them. */
 static void col2im(const Layer *l, const double *cols, int rows, double *din)
 {
-    int k = l->ksize, hw = l->h_in * l->w_in, pw = patch(l);
+    const int k = l->ksize, W = l->w_in, wo = l->w_out, pl = l->pad_left;
+    const size_t hw = (size_t)l->h_in * (size_t)W, pw = (size_t)patch(l), P = (size_t)positions(l);
     memset(din, 0, (size_t)rows * (size_t)l->n_in * sizeof *din);
     for (int r = 0; r < rows; r++) {
         double *x = din + (size_t)r * (size_t)l->n_in;
-        for (int oh = 0; oh < l->h_out; oh++)
-            for (int ow = 0; ow < l->w_out; ow++) {
-                const double *src = cols + ((size_t)r * (size_t)positions(l) + (size_t)(oh * l->w_out + ow)) * (size_t)pw;
+        for (int oh = 0; oh < l->h_out; oh++) {
+            const double *line = cols + ((size_t)r * P + (size_t)oh * (size_t)wo) * pw;
+            for (int ow = 0; ow < wo; ow++) {
+                const double *src = line + (size_t)ow * pw;
+                int x0 = ow - pl;
                 for (int c = 0; c < l->c_in; c++)
-                    for (int i = 0; i < k; i++) {
+                    for (int i = 0; i < k; i++, src += k) {
                         int y = oh + i - l->pad_top;
-                        for (int j = 0; j < k; j++, src++) {
-                            int xx = ow + j - l->pad_left;
-                            if (y >= 0 && y < l->h_in && xx >= 0 && xx < l->w_in)
-                                x[(size_t)c * (size_t)hw + (size_t)(y * l->w_in + xx)] += *src;
+                        if (y < 0 || y >= l->h_in)
+                            continue;
+                        double *dst = x + (size_t)c * hw + (size_t)y * (size_t)W;
+                        if (x0 >= 0 && x0 + k <= W) {
+                            for (int j = 0; j < k; j++)
+                                dst[x0 + j] += src[j];
+                        } else {
+                            for (int j = 0; j < k; j++)
+                                if (x0 + j >= 0 && x0 + j < W)
+                                    dst[x0 + j] += src[j];
                         }
                     }
             }
+        }
     }
 }
 
-/* scratch: cols (rows·P, c_in·k·k), then zt (rows·P, c_out). */
+/* keep: cols (rows·P, c_in·k·k) for backward; scratch: zt (rows·P, c_out). */
 static void conv_forward(const Layer *l, const double *params, const double *in, int rows, double *z,
-                         double *scratch)
+                         double *keep, double *scratch)
 {
     int P = positions(l), pw = patch(l), F = l->c_out;
-    double *colsd = scratch, *ztd = scratch + (size_t)rows * (size_t)P * (size_t)pw;
+    double *colsd = keep, *ztd = scratch;
     im2col(l, in, rows, colsd);
     Mat cols = mat_view(colsd, rows * P, pw);                       /* (B·P, c_in·k·k) */
     Mat kern = mat_view((double *)params + l->w_off, F, pw);        /* (c_out, c_in·k·k) */
@@ -125,11 +155,13 @@ static void conv_forward(const Layer *l, const double *params, const double *in,
         }
 }
 
+/* keep: forward's cols; scratch: dzt (rows·P, c_out), then dcols (rows·P, c_in·k·k). */
 static void conv_backward(const Layer *l, const double *params, double *grads, const double *in,
-                          const double *dz, int rows, double *din, double *scratch)
+                          const double *dz, int rows, double *din, const double *keep, double *scratch)
 {
+    (void)in; /* forward's cols hold every patch of it */
     int P = positions(l), pw = patch(l), F = l->c_out;
-    double *colsd = scratch, *dztd = scratch + (size_t)rows * (size_t)P * (size_t)pw;
+    double *dztd = scratch, *dcolsd = scratch + (size_t)rows * (size_t)P * (size_t)F;
     double *dc = grads + l->b_off;
     for (int f = 0; f < F; f++)
         dc[f] = 0.0;
@@ -144,16 +176,16 @@ static void conv_backward(const Layer *l, const double *params, double *grads, c
             }
             dc[f] += sum;                                           /* dc = sums of dZ */
         }
-    im2col(l, in, rows, colsd);
-    Mat cols = mat_view(colsd, rows * P, pw);                       /* (B·P, c_in·k·k) */
+    Mat cols = mat_view((double *)keep, rows * P, pw);             /* (B·P, c_in·k·k) forward's */
     Mat dzt = mat_view(dztd, rows * P, F);                          /* (B·P, c_out) */
     Mat dk = mat_view(grads + l->w_off, F, pw);                     /* (c_out, c_in·k·k) */
     mat_gemm(true, false, 1.0, &dzt, &cols, 0.0, &dk);              /* dK = dZt^T cols */
     if (!din)
         return;
     Mat kern = mat_view((double *)params + l->w_off, F, pw);        /* (c_out, c_in·k·k) */
-    mat_gemm(false, false, 1.0, &dzt, &kern, 0.0, &cols);           /* dcols = dZt K */
-    col2im(l, colsd, rows, din);
+    Mat dcols = mat_view(dcolsd, rows * P, pw);                     /* (B·P, c_in·k·k) */
+    mat_gemm(false, false, 1.0, &dzt, &kern, 0.0, &dcols);          /* dcols = dZt K */
+    col2im(l, dcolsd, rows, din);
 }
 
 static const LayerDesc descs[LAYER_KIND_COUNT] = {
@@ -284,6 +316,11 @@ void layer_fans(const Layer *l, double *fan_in, double *fan_out)
     *fan_out = l->n_out;
 }
 
+size_t layer_keep(const Layer *l)
+{
+    return l->kind == LAYER_CONV ? (size_t)positions(l) * (size_t)patch(l) : 0;
+}
+
 size_t layer_scratch(const Layer *l, int rows)
 {
     if (l->kind != LAYER_CONV)
@@ -291,28 +328,67 @@ size_t layer_scratch(const Layer *l, int rows)
     return (size_t)rows * (size_t)positions(l) * (size_t)(patch(l) + l->c_out);
 }
 
+/* The 2×2 windows of two outputs side by side, one per lane: the maximum
+ * of each in torch's scan order (0,0) (0,1) (1,0) (1,1), where a later
+ * value wins only when larger, or NaN (torch's CPU rule), and its index.
+ * With SSE2, masks, not branches: which value wins is a coin toss. */
+#ifdef __SSE2__
+static void pool_pair(const double *ar, const size_t top[2], size_t W, double m_out[2], double i_out[2])
+{
+    const size_t off[4] = {0, 1, W, W + 1};
+    __m128d m = _mm_set_pd(ar[top[1]], ar[top[0]]);
+    __m128d best = _mm_set_pd((double)top[1], (double)top[0]); /* indices as doubles, as idx holds them */
+    const __m128d first = best;
+    for (int q = 1; q < 4; q++) {
+        __m128d v = _mm_set_pd(ar[top[1] + off[q]], ar[top[0] + off[q]]);
+        __m128d at = _mm_add_pd(first, _mm_set1_pd((double)off[q]));
+        __m128d take = _mm_or_pd(_mm_cmpgt_pd(v, m), _mm_cmpunord_pd(v, v));
+        m = _mm_or_pd(_mm_and_pd(take, v), _mm_andnot_pd(take, m));
+        best = _mm_or_pd(_mm_and_pd(take, at), _mm_andnot_pd(take, best));
+    }
+    _mm_storeu_pd(m_out, m);
+    _mm_storeu_pd(i_out, best);
+}
+#else
+static void pool_pair(const double *ar, const size_t top[2], size_t W, double m_out[2], double i_out[2])
+{
+    const size_t off[4] = {0, 1, W, W + 1};
+    for (int k = 0; k < 2; k++) {
+        size_t best = top[k];
+        for (int q = 1; q < 4; q++) {
+            double v = ar[top[k] + off[q]];
+            if (v > ar[best] || v != v)
+                best = top[k] + off[q];
+        }
+        m_out[k] = ar[best];
+        i_out[k] = (double)best;
+    }
+}
+#endif
+
 void layer_pool_forward(const Layer *l, const double *a, int rows, double *p, double *idx)
 {
-    int W = l->w_out;
-    size_t HW = (size_t)l->h_out * (size_t)W;
+    size_t W = (size_t)l->w_out, HW = (size_t)l->h_out * W;
     for (int r = 0; r < rows; r++) {
         const double *ar = a + (size_t)r * (size_t)l->n_map;
         double *pr = p + (size_t)r * (size_t)l->n_out, *ir = idx + (size_t)r * (size_t)l->n_out;
-        for (int c = 0; c < l->c_out; c++)
-            for (int i = 0; i < l->h_pool; i++) {
-                size_t top = (size_t)c * HW + (size_t)(2 * i * W); /* the window's top row in A's row */
-                for (int j = 0; j < l->w_pool; j++, pr++, ir++) {
-                    /* scan order: (0,0) (0,1) (1,0) (1,1); a later value wins only when larger, or NaN */
-                    size_t at[4] = {top + (size_t)(2 * j), top + (size_t)(2 * j + 1), top + (size_t)(W + 2 * j),
-                                    top + (size_t)(W + 2 * j + 1)};
-                    size_t best = at[0];
-                    for (int q = 1; q < 4; q++)
-                        if (ar[at[q]] > ar[best] || ar[at[q]] != ar[at[q]]) /* torch's CPU rule */
-                            best = at[q];
-                    *pr = ar[best];
-                    *ir = (double)best;
+        int c = 0, i = 0, j = 0; /* the channel, row and column of output o */
+        for (int o = 0; o < l->n_out; o += 2) {
+            size_t top[2]; /* the windows' top left corners in A's row */
+            for (int q = 0; q < 2; q++) {
+                top[q] = (size_t)c * HW + (size_t)(2 * i) * W + (size_t)(2 * j);
+                if (o + q + 1 < l->n_out && ++j == l->w_pool) {
+                    j = 0;
+                    if (++i == l->h_pool)
+                        i = 0, c++;
                 }
             }
+            double m[2], at[2];
+            pool_pair(ar, top, W, m, at);
+            pr[o] = m[0], ir[o] = at[0];
+            if (o + 1 < l->n_out)
+                pr[o + 1] = m[1], ir[o + 1] = at[1];
+        }
     }
 }
 

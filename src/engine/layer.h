@@ -52,14 +52,16 @@ typedef struct Layer {
 typedef struct LayerDesc {
     const char *name;  /* "dense", "conv" */
     char weight, bias; /* letters of its parameters: 'W' 'b' or 'K' 'c' */
-    /* Z (rows, n_map) from in (rows, n_in); scratch as layer_scratch says. */
+    /* Z (rows, n_map) from in (rows, n_in); what backward will need besides
+     * the input into keep (rows, layer_keep); scratch as layer_scratch says. */
     void (*forward)(const Layer *l, const double *params, const double *in, int rows, double *z,
-                    double *scratch);
+                    double *keep, double *scratch);
     /* The weight and bias gradients (written, not added, into grads at the
      * layer's offsets) and, when din is not NULL, din (rows, n_in) = dL/dIn,
-     * from dz (rows, n_map) and the input in of the forward pass. */
+     * from dz (rows, n_map), the input in of the forward pass and what that
+     * forward pass left in keep. */
     void (*backward)(const Layer *l, const double *params, double *grads, const double *in,
-                     const double *dz, int rows, double *din, double *scratch);
+                     const double *dz, int rows, double *din, const double *keep, double *scratch);
 } LayerDesc;
 
 /* The descriptor of a layer's kind. */
@@ -103,8 +105,12 @@ size_t layer_biases(const Layer *l);
 int layer_weight_shape(const Layer *l, int dims[4]);
 /* fan_in and fan_out of the weight as torch.nn.init computes them. */
 void layer_fans(const Layer *l, double *fan_in, double *fan_out);
+/* Doubles per row that forward leaves for backward (a conv layer's im2col
+ * patches, P·c_in·k·k; 0 for dense): the layer's own, not shared. */
+size_t layer_keep(const Layer *l);
 /* Doubles of scratch the layer's forward and backward need at rows rows
- * (0 for dense); the caller checks against its own bound first. */
+ * (0 for dense), shared by every layer; the caller checks against its own
+ * bound first. */
 size_t layer_scratch(const Layer *l, int rows);
 
 /* The 2×2 max pool of a (rows, c_out*h_out*w_out) into p (rows, n_out),

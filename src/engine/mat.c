@@ -8,7 +8,11 @@
 
 #include <assert.h>
 #include <cblas.h>
+#include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static int threads_max; /* threads OpenBLAS started with; 0 until the first product */
 static int threads_now; /* threads OpenBLAS is set to use now */
@@ -114,4 +118,28 @@ double mat_dot(const double *x, const double *y, size_t n)
         return 0.0;
     use_all_threads(n);
     return cblas_ddot((int)n, x, 1, y, 1);
+}
+
+void mat_copy_stream(double *dst, const double *src, size_t n)
+{
+#ifdef __SSE2__
+    if (n < 1024) { /* small: the cache is the better place */
+        memcpy(dst, src, n * sizeof *dst);
+        return;
+    }
+    size_t i = 0;
+    if ((uintptr_t)dst % 16) /* one value to reach a 16-byte boundary */
+        dst[i] = src[i], i++;
+    for (; i + 8 <= n; i += 8) {
+        _mm_stream_pd(dst + i, _mm_loadu_pd(src + i));
+        _mm_stream_pd(dst + i + 2, _mm_loadu_pd(src + i + 2));
+        _mm_stream_pd(dst + i + 4, _mm_loadu_pd(src + i + 4));
+        _mm_stream_pd(dst + i + 6, _mm_loadu_pd(src + i + 6));
+    }
+    for (; i < n; i++)
+        dst[i] = src[i];
+    _mm_sfence(); /* the streamed stores are visible before anything after */
+#else
+    memcpy(dst, src, n * sizeof *dst);
+#endif
 }

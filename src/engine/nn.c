@@ -48,80 +48,86 @@ int act_parse(const char *s, Act *out)
     return -1;
 }
 
-/* tanh, two values at a time. glibc's tanh (s_tanh.c) is 1 - 2/(e + 2)
+/* tanh, VW values at a time. glibc's tanh (s_tanh.c) is 1 - 2/(e + 2)
  * with e = expm1(2x) for x >= 1 and -e/(e + 2) with e = expm1(-2x) below
  * (x = |z|); both are |e|/(e + 2), so one formula serves every x, and its
  * expm1 needs no branch either: y = k ln2 + r with |r| <= ln2/2 (ln2 in two
  * parts, so k ln2 is exact), e^r - 1 by its Taylor series to r^13 (the rest
  * is below 1e-17 of it) in Estrin's order, then 2^k (e^r - 1) + (2^k - 1),
  * where 2^k - 1 is exact. Written with GCC/Clang vector types, so the
- * compiler emits two-wide SIMD even for the baseline x86-64; the same
- * operations one lane at a time would give the same bits. Within 3 ulp of
+ * compiler emits SIMD even for the baseline x86-64 (two values an
+ * instruction; four where AVX2 is); the same operations one lane at a time
+ * would give the same bits. Within 3 ulp of
  * glibc's tanh (95% of values equal; tests/engine/test_nn.c checks it), and
  * several times faster. As glibc: z for |z| < 2^-28, +-1 from 22 on. */
-typedef double V2 __attribute__((vector_size(16)));
-typedef int64_t V2i __attribute__((vector_size(16)));
+/* The helpers below take and return 32-byte vectors; they are static and
+ * always inlined (each build of act_forward gets its own copy), so GCC's note that such arguments pass differently with and
+ * without AVX concerns no call that exists. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+typedef double Vd __attribute__((vector_size(32)));
+typedef int64_t Vi __attribute__((vector_size(32)));
+#define VW 4 /* values in a Vd */
 
-static inline V2 v2(double a)
+static inline __attribute__((always_inline)) Vd vd(double a)
 {
-    V2 v = {a, a};
+    Vd v = {a, a, a, a};
     return v;
 }
 
-static inline V2i v2i(int64_t a)
+static inline __attribute__((always_inline)) Vi vi(int64_t a)
 {
-    V2i v = {a, a};
+    Vi v = {a, a, a, a};
     return v;
 }
 
 /* a where mask is set (all ones), else b */
-static inline V2 v2_select(V2i mask, V2 a, V2 b)
+static inline __attribute__((always_inline)) Vd vd_select(Vi mask, Vd a, Vd b)
 {
-    return (V2)((mask & (V2i)a) | (~mask & (V2i)b));
+    return (Vd)((mask & (Vi)a) | (~mask & (Vi)b));
 }
 
 /* e^y - 1 for -45 <= y <= 45 */
-static inline V2 v2_expm1(V2 y)
+static inline __attribute__((always_inline)) Vd vd_expm1(Vd y)
 {
     const double ln2_hi = 6.93147180369123816490e-01; /* 32 bits: k*ln2_hi exact */
     const double ln2_lo = 1.90821492927058770002e-10;
     const double inv_ln2 = 1.44269504088896338700e+00;
     const double shift = 6755399441055744.0;          /* 1.5 * 2^52: rounds to an integer */
-    V2 t = y * v2(inv_ln2) + v2(shift);               /* shift + k: k in the low bits */
-    V2 kf = t - v2(shift);
-    V2 r = (y - kf * v2(ln2_hi)) - kf * v2(ln2_lo);
-    V2 r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    Vd t = y * vd(inv_ln2) + vd(shift);               /* shift + k: k in the low bits */
+    Vd kf = t - vd(shift);
+    Vd r = (y - kf * vd(ln2_hi)) - kf * vd(ln2_lo);
+    Vd r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
     /* (e^r - 1 - r) / r^2 = sum of r^i / (i+2)! for i = 0..11 */
-    V2 p01 = v2(1.0 / 2) + r * v2(1.0 / 6);
-    V2 p23 = v2(1.0 / 24) + r * v2(1.0 / 120);
-    V2 p45 = v2(1.0 / 720) + r * v2(1.0 / 5040);
-    V2 p67 = v2(1.0 / 40320) + r * v2(1.0 / 362880);
-    V2 p89 = v2(1.0 / 3628800) + r * v2(1.0 / 39916800);
-    V2 pab = v2(1.0 / 479001600) + r * v2(1.0 / 6227020800.0);
-    V2 q = (p01 + r2 * p23) + r4 * (p45 + r2 * p67) + r8 * (p89 + r2 * pab);
-    V2 p = r + r2 * q;                                /* e^r - 1 */
-    V2i k = (V2i)t - (V2i)v2(shift);
-    V2 two_k = (V2)((k + v2i(1023)) << v2i(52));
-    return two_k * p + (two_k - v2(1.0));
+    Vd p01 = vd(1.0 / 2) + r * vd(1.0 / 6);
+    Vd p23 = vd(1.0 / 24) + r * vd(1.0 / 120);
+    Vd p45 = vd(1.0 / 720) + r * vd(1.0 / 5040);
+    Vd p67 = vd(1.0 / 40320) + r * vd(1.0 / 362880);
+    Vd p89 = vd(1.0 / 3628800) + r * vd(1.0 / 39916800);
+    Vd pab = vd(1.0 / 479001600) + r * vd(1.0 / 6227020800.0);
+    Vd q = (p01 + r2 * p23) + r4 * (p45 + r2 * p67) + r8 * (p89 + r2 * pab);
+    Vd p = r + r2 * q;                                /* e^r - 1 */
+    Vi k = (Vi)t - (Vi)vd(shift);
+    Vd two_k = (Vd)((k + vi(1023)) << vi(52));
+    return two_k * p + (two_k - vd(1.0));
 }
 
-static inline V2 v2_tanh(V2 z)
+static inline __attribute__((always_inline)) Vd vd_tanh(Vd z)
 {
-    const V2i abs_bits = v2i(INT64_MAX), sign = (V2i)z & ~abs_bits;
-    V2 x = (V2)((V2i)z & abs_bits);
-    V2i in_range = x < v2(22.0);                      /* false for NaN */
-    x = v2_select(in_range, x, v2(0.5));              /* keeps the lanes finite */
-    V2 e = v2_expm1(v2_select(x < v2(1.0), -2.0 * x, 2.0 * x));
-    V2 t = (V2)((V2i)e & abs_bits) / (e + v2(2.0));
-    V2 res = (V2)((V2i)t | sign);
-    res = v2_select(x < v2(0x1p-28), z, res);
-    V2 one = v2_select(z != z, z, (V2)((V2i)v2(1.0) | sign));
-    return v2_select(in_range, res, one);
+    const Vi abs_bits = vi(INT64_MAX), sign = (Vi)z & ~abs_bits;
+    Vd x = (Vd)((Vi)z & abs_bits);
+    Vi in_range = x < vd(22.0);                      /* false for NaN */
+    x = vd_select(in_range, x, vd(0.5));              /* keeps the lanes finite */
+    Vd e = vd_expm1(vd_select(x < vd(1.0), -2.0 * x, 2.0 * x));
+    Vd t = (Vd)((Vi)e & abs_bits) / (e + vd(2.0));
+    Vd res = (Vd)((Vi)t | sign);
+    res = vd_select(x < vd(0x1p-28), z, res);
+    Vd one = vd_select(z != z, z, (Vd)((Vi)vd(1.0) | sign));
+    return vd_select(in_range, res, one);
 }
 
 static double tanh_fast(double z)
 {
-    return v2_tanh(v2(z))[0];
+    return vd_tanh(vd(z))[0];
 }
 
 /* 1/(1+exp(-z)) without overflow for large |z|. */
@@ -195,25 +201,44 @@ double act_derivative(Act a, double z)
     return derivative(a, z, act_apply(a, z));
 }
 
+/* act_forward and act_backward in two builds, one for processors with
+ * AVX2 (four values in one instruction) and one for any x86-64 (two),
+ * the right one chosen when the program starts; both do the same IEEE
+ * operations on each value (no fused multiply-add: -std=c11 keeps them
+ * apart), so they give the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_ADDRESS__)
+#define ACT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define ACT_CLONES
+#endif
+
 /* The loops below give relu and tanh, the common cases, a loop of their
  * own (the same formulas as act_apply and derivative, without a switch per
  * value); the rest go value by value through those. */
-void act_forward(Act a, const double *z, double *out, size_t n)
+ACT_CLONES void act_forward(Act a, const double *z, double *out, size_t n)
 {
     switch (a) {
-    case ACT_RELU:
-        for (size_t i = 0; i < n; i++)
-            out[i] = z[i] > 0 ? z[i] : 0.0;
-        return;
-    case ACT_TANH: {
+    case ACT_RELU: { /* VW at a time without a branch: signs are a coin toss */
         size_t i = 0;
-        for (; i + 2 <= n; i += 2) {
-            V2 v;
+        for (; i + VW <= n; i += VW) {
+            Vd v;
             memcpy(&v, z + i, sizeof v);
-            v = v2_tanh(v);
+            v = vd_select(v > vd(0), v, vd(0.0));
             memcpy(out + i, &v, sizeof v);
         }
-        if (i < n)
+        for (; i < n; i++)
+            out[i] = z[i] > 0 ? z[i] : 0.0;
+        return;
+    }
+    case ACT_TANH: {
+        size_t i = 0;
+        for (; i + VW <= n; i += VW) {
+            Vd v;
+            memcpy(&v, z + i, sizeof v);
+            v = vd_tanh(v);
+            memcpy(out + i, &v, sizeof v);
+        }
+        for (; i < n; i++)
             out[i] = tanh_fast(z[i]);
         return;
     }
@@ -233,18 +258,36 @@ void act_forward(Act a, const double *z, double *out, size_t n)
         memmove(out, z, n * sizeof *out);
 }
 
-void act_backward(Act a, const double *z, const double *out,
+ACT_CLONES void act_backward(Act a, const double *z, const double *out,
                   const double *da, double *dz, size_t n)
 {
     switch (a) {
-    case ACT_RELU:
-        for (size_t i = 0; i < n; i++)
+    case ACT_RELU: {
+        size_t i = 0;
+        for (; i + VW <= n; i += VW) {
+            Vd v, d;
+            memcpy(&v, z + i, sizeof v);
+            memcpy(&d, da + i, sizeof d);
+            d = d * vd_select(v > vd(0), vd(1.0), vd(0.0));
+            memcpy(dz + i, &d, sizeof d);
+        }
+        for (; i < n; i++)
             dz[i] = da[i] * (z[i] > 0 ? 1.0 : 0.0);
         return;
-    case ACT_TANH:
-        for (size_t i = 0; i < n; i++)
+    }
+    case ACT_TANH: {
+        size_t i = 0;
+        for (; i + VW <= n; i += VW) {
+            Vd o, d;
+            memcpy(&o, out + i, sizeof o);
+            memcpy(&d, da + i, sizeof d);
+            d = d * (vd(1.0) - o * o);
+            memcpy(dz + i, &d, sizeof d);
+        }
+        for (; i < n; i++)
             dz[i] = da[i] * (1.0 - out[i] * out[i]);
         return;
+    }
     default:
         for (size_t i = 0; i < n; i++)
             dz[i] = da[i] * derivative(a, z[i], out[i]);
@@ -254,10 +297,11 @@ void act_backward(Act a, const double *z, const double *out,
 /* ---- the model ---- */
 
 /* The doubles one row of layer k's tensors takes: Z, A, dZ, dA of n_map
- * each, and after a pool P, dP and the maxima's indices of n_out each. */
+ * each, after a pool P, dP and the maxima's indices of n_out each, and
+ * what forward keeps for backward. */
 static size_t layer_units(const Layer *l)
 {
-    return 4 * (size_t)l->n_map + (l->pool ? 3 * (size_t)l->n_out : 0);
+    return 4 * (size_t)l->n_map + (l->pool ? 3 * (size_t)l->n_out : 0) + layer_keep(l);
 }
 
 /* Total over the layers: the width of one row of every tensor. */
@@ -280,14 +324,16 @@ static size_t scratch_len(const Model *m, int cap)
     return n;
 }
 
-/* The pool tensors of every layer: where[0] P, where[1] dP, where[2] the indices. */
+/* The pool tensors of every layer: where[0] P, where[1] dP, where[2] the
+ * indices; and what forward keeps for backward. */
 typedef struct PoolPtrs {
-    double *p[NN_MAX_LAYERS], *dp[NN_MAX_LAYERS], *idx[NN_MAX_LAYERS];
+    double *p[NN_MAX_LAYERS], *dp[NN_MAX_LAYERS], *idx[NN_MAX_LAYERS], *keep[NN_MAX_LAYERS];
 } PoolPtrs;
 
 /* Points z/a/dz/da (and the pool tensors) into buf. Layer k owns a block
  * of cap * layer_units doubles holding its Z, A, dZ, dA back to back, each
- * (cap, n_map), then P, dP and the indices (cap, n_out) after a pool.
+ * (cap, n_map), then P, dP and the indices (cap, n_out) after a pool,
+ * then (cap, layer_keep) for backward when the layer keeps anything.
  * The last layer's A and dA are separate copies of Z and dZ (not aliases),
  * so editing one never changes the other behind the learner's back. */
 static void carve_all(const Model *m, double *buf, int cap, double **z, double **a,
@@ -309,6 +355,8 @@ static void carve_all(const Model *m, double *buf, int cap, double **z, double *
             pp->idx[k] = p + 2 * o;
             p += 3 * o;
         }
+        pp->keep[k] = layer_keep(l) ? p : NULL;
+        p += (size_t)cap * layer_keep(l);
     }
 }
 
@@ -320,6 +368,7 @@ static void carve(Model *m, double *buf, int cap, double **z, double **a,
     memcpy(m->p, pp.p, sizeof m->p);
     memcpy(m->dp, pp.dp, sizeof m->dp);
     memcpy(m->pidx, pp.idx, sizeof m->pidx);
+    memcpy(m->keep, pp.keep, sizeof m->keep);
 }
 
 /* Doubles needed for the activation buffers at cap rows, 0 if too many. */
@@ -569,12 +618,15 @@ int nn_set_capacity(Model *m, int cap, char *err)
             memcpy(pp.dp[k], m->dp[k], o);
             memcpy(pp.idx[k], m->pidx[k], o);
         }
+        if (pp.keep[k])
+            memcpy(pp.keep[k], m->keep[k], (size_t)keep * layer_keep(&m->layer[k]) * sizeof(double));
     }
     free(m->scratch);
     m->scratch = scratch;
     memcpy(m->p, pp.p, sizeof m->p);
     memcpy(m->dp, pp.dp, sizeof m->dp);
     memcpy(m->pidx, pp.idx, sizeof m->pidx);
+    memcpy(m->keep, pp.keep, sizeof m->keep);
     if (dbuf) {
         double *mask[NN_MAX_LAYERS], *h[NN_MAX_LAYERS];
         carve_drop(m, dbuf, cap, mask, h);
@@ -727,7 +779,7 @@ void nn_forward_to(Model *m, const Mat *x, int layers)
     for (int k = 0; k < layers; k++) {
         const Layer *l = &m->layer[k];
         const double *in = k == 0 ? x->data : nn_output_of(m, k - 1);  /* (B, n_in) */
-        layer_desc(l)->forward(l, m->params, in, rows, m->z[k], m->scratch); /* Z = X W + b */
+        layer_desc(l)->forward(l, m->params, in, rows, m->z[k], m->keep[k], m->scratch); /* Z = X W + b */
         size_t n = (size_t)rows * (size_t)l->n_map;
         act_forward(l->act, m->z[k], m->a[k], n);                       /* A = act(Z) */
         if (m->h[k]) {                                                  /* H = A ⊙ M (dropout) */
@@ -754,7 +806,7 @@ void nn_backward(Model *m, const Mat *x)
         const Layer *l = &m->layer[k];
         const double *in = k == 0 ? x->data : nn_output_of(m, k - 1); /* (B, n_in) */
         double *din = k == 0 ? NULL : dinput_of(m, k - 1);            /* (B, n_in) */
-        layer_desc(l)->backward(l, m->params, m->grads, in, m->dz[k], rows, din, m->scratch);
+        layer_desc(l)->backward(l, m->params, m->grads, in, m->dz[k], rows, din, m->keep[k], m->scratch);
         if (k == 0)
             break;
         const Layer *p = &m->layer[k - 1];

@@ -47,7 +47,9 @@ typedef struct Model {
     double *p[NN_MAX_LAYERS];     /* (cap, n_out) pooled maps; NULL without pool */
     double *dp[NN_MAX_LAYERS];    /* (cap, n_out) dL/dP; NULL without pool */
     double *pidx[NN_MAX_LAYERS];  /* (cap, n_out) index within A's row of each maximum */
-    double *scratch;              /* conv layers' im2col scratch, shared (NULL without conv) */
+    double *keep[NN_MAX_LAYERS];  /* (cap, layer_keep) what forward leaves for backward (a conv
+                                     layer's im2col patches); NULL for dense layers */
+    double *scratch;              /* conv layers' scratch, shared (NULL without conv) */
 } Model;
 
 /* A new model: sizes[0] inputs, then n_layers widths (the last is the

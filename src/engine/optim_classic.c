@@ -50,24 +50,56 @@ static int sgd_slots(const OptConfig *c, OptSlot *out)
     return 1;
 }
 
+/* One loop per case, the hyperparameters held in locals and the arrays
+ * declared apart (restrict), so the compiler keeps them in registers and
+ * vectorises the loop: the same expressions as PyTorch's, value by value,
+ * so the same numbers. */
+static void sgd_plain(size_t n, double *restrict p, const double *restrict g, double lr, double wd)
+{
+    if (wd != 0) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = p[i] + (-lr) * (g[i] + wd * p[i]); /* d_p.add(param, alpha=wd) */
+    } else {
+        for (size_t i = 0; i < n; i++)
+            p[i] = p[i] + (-lr) * g[i]; /* param.add_(d_p, alpha=-lr) */
+    }
+}
+
+static void sgd_momentum(size_t n, double *restrict p, const double *restrict g, double *restrict buf,
+                         const OptConfig *c, bool first)
+{
+    const double lr = c->lr, wd = c->weight_decay, mom = c->momentum, damp = 1 - c->dampening;
+    if (first && !c->nesterov && wd == 0) { /* buf = clone(d_p); param.add_(buf, alpha=-lr) */
+        for (size_t i = 0; i < n; i++) {
+            buf[i] = g[i];
+            p[i] = p[i] + (-lr) * g[i];
+        }
+    } else if (!first && !c->nesterov && wd == 0) { /* the common case: buf.mul_(momentum).add_(d_p) */
+        for (size_t i = 0; i < n; i++) {
+            double b = buf[i] * mom + damp * g[i];
+            buf[i] = b;
+            p[i] = p[i] + (-lr) * b;
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            double d_p = g[i];
+            if (wd != 0)
+                d_p = d_p + wd * p[i];
+            double b = first ? d_p : buf[i] * mom + damp * d_p;
+            buf[i] = b;
+            d_p = c->nesterov ? d_p + mom * b : b;
+            p[i] = p[i] + (-lr) * d_p;
+        }
+    }
+}
+
 static void sgd_step(Optim *o, double *p, const double *g)
 {
     const OptConfig *c = &o->cfg;
-    double *buf = o->state; /* (n) momentum_buffer, when momentum != 0 */
-    bool first = o->step == 1;
-    for (size_t i = 0; i < o->n; i++) {
-        double d_p = g[i];
-        if (c->weight_decay != 0)
-            d_p = d_p + c->weight_decay * p[i]; /* d_p.add(param, alpha=wd) */
-        if (c->momentum != 0) {
-            if (first) /* buf = clone(d_p) */
-                buf[i] = d_p;
-            else /* buf.mul_(momentum).add_(d_p, alpha=1 - dampening) */
-                buf[i] = buf[i] * c->momentum + (1 - c->dampening) * d_p;
-            d_p = c->nesterov ? d_p + c->momentum * buf[i] : buf[i];
-        }
-        p[i] = p[i] + (-c->lr) * d_p; /* param.add_(d_p, alpha=-lr) */
-    }
+    if (c->momentum != 0) /* o->state: (n) momentum_buffer */
+        sgd_momentum(o->n, p, g, o->state, c, o->step == 1);
+    else
+        sgd_plain(o->n, p, g, c->lr, c->weight_decay);
 }
 
 static void sgd_formula(const OptConfig *c, const TextSink *w)

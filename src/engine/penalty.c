@@ -32,7 +32,7 @@ double penalty_value(const Penalty *p, const Model *m, double *l1, double *l2)
     for (int k = 0; k < m->n_layers; k++) {
         const Layer *ly = &m->layer[k];
         const double *w = m->params + ly->w_off;
-        size_t n = (size_t)ly->n_in * (size_t)ly->n_out;
+        size_t n = layer_weights(ly); /* W or K; biases carry no penalty */
         double a1 = 0, a2 = 0;
         if (p->l1 != 0)
             for (size_t i = 0; i < n; i++)
@@ -66,7 +66,7 @@ void penalty_grad(const Penalty *p, Model *m)
         const Layer *ly = &m->layer[k];
         const double *w = m->params + ly->w_off;
         double *g = m->grads + ly->w_off;
-        size_t n = (size_t)ly->n_in * (size_t)ly->n_out;
+        size_t n = layer_weights(ly); /* W or K; biases carry no penalty */
         if (p->l2 != 0)
             for (size_t i = 0; i < n; i++)
                 g[i] = g[i] + p->l2 * w[i]; /* as SGD's d_p.add(p, alpha=weight_decay) */

@@ -85,13 +85,11 @@ static void write_model(const Session *s, BinBuf *b)
     bin_f64s(b, s->gnorm, (size_t)m->n_layers);
 }
 
-/* A cnn's conv layers and the image shape they read (version 2). */
+/* A cnn's conv layers (version 3: the image shape they read is the data's,
+ * written with it in section DATA). */
 static void write_conv(const Session *s, BinBuf *b)
 {
     const ConvSpec *cs = &s->conv;
-    bin_i64(b, s->data->img_c);
-    bin_i64(b, s->data->img_h);
-    bin_i64(b, s->data->img_w);
     bin_i64(b, cs->n_conv);
     for (int i = 0; i < cs->n_conv; i++) {
         bin_i64(b, cs->filters[i]);

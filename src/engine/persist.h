@@ -21,7 +21,10 @@
 #include "session.h"
 
 #define PERSIST_MAGIC "PLABSAVE"
-#define PERSIST_VERSION 2u /* 2: a cnn (section CONV); files without one are written as 1 */
+/* 2: a cnn (section CONV, which began with the image shape); 3: section
+ * CONV without it (the image shape is the data's, at the end of DATA).
+ * Files without a cnn are written as 1; every version still loads. */
+#define PERSIST_VERSION 3u
 
 /* Writes s to path atomically (a temporary file beside it, synced, then
  * renamed): 0, or an ErrCode with err and any earlier file as it was. */

@@ -19,6 +19,7 @@
 /* The sections of a file, found by tag; len 0 and p NULL when absent. */
 typedef struct Sections {
     BinIn sets, data, modl, opts, loop, trce, conv;
+    uint32_t version; /* the file's format version */
 } Sections;
 
 /* Reads path whole into *buf (owned), refusing what is not a regular file. */
@@ -71,6 +72,7 @@ static int frame(const char *path, const unsigned char *p, size_t len, Sections 
         return util_err(err, "%s is corrupt: its checksum does not match its contents", path);
     r = (BinIn){p, len - 8, HEAD_BYTES, false};
     memset(sec, 0, sizeof *sec);
+    sec->version = version;
     for (uint32_t i = 0; i < count; i++) {
         char tag[4];
         for (int k = 0; k < 4; k++)
@@ -237,12 +239,17 @@ static int read_settings(Session *f, BinIn *r, Rng *rng, Loss *loss, Tail *tail,
     return 0;
 }
 
-/* Section CONV: a cnn's conv layers into f->conv, and the image shape of
- * its data. */
-static int read_conv(Session *f, BinIn *r, char *err)
+/* Section CONV: a cnn's conv layers into f->conv. Version 2 began with
+ * the image shape, which then is the data's (a file of the first cnns had
+ * it nowhere else); from version 3 the data carry it alone. */
+static int read_conv(Session *f, BinIn *r, uint32_t version, char *err)
 {
-    int c = bin_get_int(r, 1, LAYER_MAX_CHANNELS), h = bin_get_int(r, 1, LAYER_MAX_SIDE);
-    int w = bin_get_int(r, 1, LAYER_MAX_SIDE);
+    int c = f->data->img_c, h = f->data->img_h, w = f->data->img_w;
+    if (version == 2) {
+        c = bin_get_int(r, 1, LAYER_MAX_CHANNELS);
+        h = bin_get_int(r, 1, LAYER_MAX_SIDE);
+        w = bin_get_int(r, 1, LAYER_MAX_SIDE);
+    }
     ConvSpec cs = {0};
     cs.n_conv = bin_get_int(r, 1, LAYER_MAX_CONV);
     for (int i = 0; i < cs.n_conv && !r->bad; i++) {
@@ -251,8 +258,9 @@ static int read_conv(Session *f, BinIn *r, char *err)
     }
     cs.pool = bin_get_int(r, 0, 2);
     cs.same = bin_get_bool(r);
-    if (r->bad || (cs.pool != 0 && cs.pool != 2) || (size_t)c * (size_t)h * (size_t)w != (size_t)f->data->d)
-        return util_err(err, "its conv layers' record is damaged");
+    if (r->bad || (cs.pool != 0 && cs.pool != 2) || c < 1 || h < 1 || w < 1 ||
+        (size_t)c * (size_t)h * (size_t)w != (size_t)f->data->d)
+        return util_err(err, "its conv layers' record is damaged%s", c < 1 ? " (its data are not images)" : "");
     f->data->img_c = c;
     f->data->img_h = h;
     f->data->img_w = w;
@@ -370,7 +378,7 @@ static int rebuild(Session *f, Sections *sec, char *err)
         if (reset && !f->loss_auto)
             return util_err(err, "its loss (%s) does not fit its data", loss_name(loss.kind));
     }
-    if (sec->conv.p && (!sec->modl.p || read_conv(f, &sec->conv, err) != 0))
+    if (sec->conv.p && (!sec->modl.p || read_conv(f, &sec->conv, sec->version, err) != 0))
         return sec->modl.p ? -1 : util_err(err, "its conv layers come without a model");
     if (sec->modl.p && read_model(f, &sec->modl, err) != 0)
         return -1;

@@ -142,8 +142,8 @@ static void hist_alloc(Session *s)
 void session_snapshot_take(const Session *s, Snapshot *h)
 {
     const Optim *o = s->optim;
-    memcpy(h->params, s->model->params, sizeof(double) * s->model->n_params);
-    memcpy(h->opt_state, o->state, sizeof(double) * o->n * (size_t)o->n_slots);
+    mat_copy_stream(h->params, s->model->params, s->model->n_params);
+    mat_copy_stream(h->opt_state, o->state, o->n * (size_t)o->n_slots);
     h->opt_step = o->step;
     h->mu_product = o->mu_product;
     h->epoch = s->epoch;
@@ -477,6 +477,8 @@ static int build_model(Session *s, const char *kind, const ConvSpec *conv, const
     int out = task_outputs(ds);
     bool cnn = strcmp(kind, "cnn") == 0;
     bool mlp = cnn || strcmp(kind, "mlp") == 0;
+    /* a copy: conv may be &s->conv, which dropping the old model clears */
+    const ConvSpec keep = cnn ? *conv : (ConvSpec){0};
     if (strcmp(kind, "logistic") == 0 && !(ds->classification && ds->n_classes == 2))
         return util_fail(err, ERR_TASK, "logistic regression needs a two-class task; this data is %s",
                          ds->classification ? "multi-class" : "regression");
@@ -571,7 +573,6 @@ static int build_model(Session *s, const char *kind, const ConvSpec *conv, const
         s->hidden[i] = hidden[i];
     memcpy(s->dropout, drop, sizeof s->dropout);
     snprintf(s->model_kind, sizeof s->model_kind, "%s", kind);
-    ConvSpec keep = cnn ? *conv : (ConvSpec){0};
     s->conv = keep;
     s->steps = 0;
     reset_position(s);
@@ -860,9 +861,9 @@ static bool layer_gnorms(Session *s)
     bool finite = true;
     for (int k = 0; k < m->n_layers; k++) {
         const Layer *ly = &m->layer[k];
-        size_t nw = (size_t)ly->n_in * ly->n_out;
+        size_t nw = layer_weights(ly), nb = layer_biases(ly);
         s->gnorm[k] = sqrt(mat_dot(m->grads + ly->w_off, m->grads + ly->w_off, nw) +
-                           mat_dot(m->grads + ly->b_off, m->grads + ly->b_off, (size_t)ly->n_out));
+                           mat_dot(m->grads + ly->b_off, m->grads + ly->b_off, nb));
         finite = finite && isfinite(s->gnorm[k]);
     }
     return finite;

@@ -228,6 +228,13 @@ int session_predicted_class(const Session *s, const double *yhat, int k);
  * (n, outputs). Runs the evaluation copy in chunks; never allocates.
  * Needs a model. */
 void session_eval_outputs(Session *s, const double *x, int n, double *out);
+/* The maps of conv layer k (1-based) for data row `row` alone, run
+ * through the evaluation copy (the batch and its results stay as they
+ * are): Z, A or P by kind ('Z' 'A' 'P'), (c_out, h, w) values borrowed
+ * from the copy until its next use. NULL when there is no model or data,
+ * the row is past the data, layer k is not a conv layer, or (P) it has
+ * no pool. Never allocates. */
+const double *session_row_maps(Session *s, int row, int k, char kind);
 
 /* The model's output (through the link) for one input of d features in the
  * data's original units; out receives nn_outputs values. */

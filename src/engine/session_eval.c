@@ -102,6 +102,18 @@ void session_eval_outputs(Session *s, const double *x, int n, double *out)
     }
 }
 
+const double *session_row_maps(Session *s, int row, int k, char kind)
+{
+    if (!s->model || !s->data || row < 0 || row >= s->data->n || k < 1 || k > s->model->n_layers ||
+        s->model->layer[k - 1].kind != LAYER_CONV || (kind == 'P' && !s->model->layer[k - 1].pool))
+        return NULL;
+    Model *ev = s->eval;
+    memcpy(ev->params, s->model->params, sizeof(double) * s->model->n_params);
+    Mat x = mat_view(s->data->x + (size_t)row * s->data->d, 1, s->data->d);
+    nn_forward_to(ev, &x, k);
+    return kind == 'Z' ? ev->z[k - 1] : kind == 'A' ? ev->a[k - 1] : kind == 'P' ? ev->p[k - 1] : NULL;
+}
+
 /* ---- the metrics of a share ---- */
 
 static const char *const share_names[] = {"training", "validation", "test"};

@@ -10,7 +10,7 @@ double session_layers_bytes(const Session *s, const Layer *layers, int n_layers)
     double params = 0, units = layers[0].n_in, scratch = 0;
     for (int k = 0; k < n_layers; k++) {
         params += (double)layer_weights(&layers[k]) + (double)layer_biases(&layers[k]);
-        units += layers[k].n_map + (layers[k].pool ? 0.75 * layers[k].n_out : 0.0);
+        units += layers[k].n_map + (layers[k].pool ? 0.75 * layers[k].n_out : 0.0) + 0.25 * (double)layer_keep(&layers[k]);
         double sc = (double)layer_scratch(&layers[k], 1);
         scratch = sc > scratch ? sc : scratch;
     }

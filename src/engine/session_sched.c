@@ -61,8 +61,8 @@ void session_clip_grads(Session *s)
     size_t sizes[2 * NN_MAX_LAYERS]; /* W1 b1 W2 b2 ..., as model.parameters() lists them */
     int nt = 0;
     for (int k = 0; k < m->n_layers; k++) {
-        sizes[nt++] = (size_t)m->layer[k].n_in * (size_t)m->layer[k].n_out;
-        sizes[nt++] = (size_t)m->layer[k].n_out;
+        sizes[nt++] = layer_weights(&m->layer[k]);
+        sizes[nt++] = layer_biases(&m->layer[k]);
     }
     ClipGrads g = {m->grads, m->n_params, sizes, nt};
     clip_apply(&s->clip, &g, &s->clip_report);

@@ -17,6 +17,57 @@ static const char region_char[8] = {'.', '\'', '-', '~', ',', ':', '=', '^'};
 
 /* ---- one picture (Pic: plot_gnuplot.h) ---- */
 
+int plot_live_idle(Plot *p, char *err)
+{
+    if (p->stream || p->pid <= 0)
+        return 1;
+    if (plot_gp_pump(p, false, false, err) != 0)
+        return -1;
+    if (p->reply[0]) {
+        util_err(err, "%s", p->reply);
+        p->reply[0] = '\0';
+        return -1;
+    }
+    if (p->pend.len == 0 && p->acked >= p->sent) {
+        p->busy_since = 0;
+        return 1;
+    }
+    if (p->busy_since > 0 && util_now() - p->busy_since > p->timeout_ms / 1000.0)
+        return plot_gp_timed_out(p, err);
+    return 0;
+}
+
+#define PLOT_FRAME_GAP 0.1   /* seconds between live frames, at least */
+#define PLOT_LIVE_SHARE 0.05 /* most of the time live frames may take */
+#define PLOT_LIVE_POLL 0.005 /* seconds between looks whether gnuplot finished a frame */
+
+int plot_live_due(Plot *p, char *err)
+{
+    double now = util_now();
+    if (now < p->live_next)
+        return 0;
+    if (p->live_in_flight) {
+        int idle = plot_live_idle(p, err);
+        if (idle <= 0) {
+            p->live_next = now + PLOT_LIVE_POLL;
+            return idle;
+        }
+        p->live_in_flight = false;
+        double gap = (now - p->live_began) / PLOT_LIVE_SHARE;
+        p->live_next = p->live_began + (gap > PLOT_FRAME_GAP ? gap : PLOT_FRAME_GAP);
+        if (now < p->live_next)
+            return 0;
+    }
+    return 1;
+}
+
+void plot_live_began(Plot *p, double t)
+{
+    p->live_in_flight = t > 0;
+    p->live_began = t;
+    p->live_next = util_now() + (t > 0 ? PLOT_LIVE_POLL : PLOT_FRAME_GAP);
+}
+
 /* Whether a frame is drawn: live frames only in a window, and only once
  * gnuplot has taken and finished the previous one (frames are dropped
  * rather than queued, so the window keeps up with training and a frame
@@ -30,22 +81,8 @@ int plot_frame_skipped(Plot *p, const PlotFrame *f, char *err)
         return 0;
     if (plot_target(p) != PLOT_WINDOW)
         return 1;
-    if (p->stream || p->pid <= 0)
-        return 0;
-    if (plot_gp_pump(p, false, false, err) != 0)
-        return -1;
-    if (p->reply[0]) {
-        util_err(err, "%s", p->reply);
-        p->reply[0] = '\0';
-        return -1;
-    }
-    if (p->pend.len == 0 && p->acked >= p->sent) {
-        p->busy_since = 0;
-        return 0;
-    }
-    if (p->busy_since > 0 && util_now() - p->busy_since > p->timeout_ms / 1000.0)
-        return plot_gp_timed_out(p, err);
-    return 1;
+    int idle = plot_live_idle(p, err);
+    return idle < 0 ? -1 : !idle;
 }
 
 /* The `set term` line for the target. */

@@ -52,6 +52,20 @@ const char *plot_describe(Plot *p, char *buf, size_t n);
 /* True when live frames are drawn (a window); in the terminal and in
  * files only whole pictures are drawn, at the end of a command. */
 bool plot_is_live(Plot *p);
+/* Whether gnuplot has finished the live frames sent to it: 1 done (or
+ * nothing sent), 0 still drawing, -1 with err when it failed or stopped.
+ * Reads what gnuplot wrote; never waits. */
+int plot_live_idle(Plot *p, char *err);
+/* Whether a live frame may begin now: 1 yes, 0 not yet, -1 with err when
+ * gnuplot failed or stopped. At most PLOT_FRAME_GAP apart, only once
+ * gnuplot answered the last frame, and a frame that took T (building it,
+ * gnuplot reading and plotting it) holds the next back to T /
+ * PLOT_LIVE_SHARE after it began: live frames take at most that share of
+ * the time however big the picture. Costs a clock read when not due. */
+int plot_live_due(Plot *p, char *err);
+/* A live frame began at t (util_now() before it was built); t = 0: a whole
+ * picture was drawn and waited for, the next live frame paces from now. */
+void plot_live_began(Plot *p, double t);
 /* True when gnuplot runs (or the plotter writes to a stream). */
 bool plot_running(const Plot *p);
 
@@ -149,6 +163,9 @@ typedef struct PlotImages {
     PlotRange range;
     const char *zlabel;        /* what a value is ("pixel", "weight"), for the colour bar and the
                                   terminal's scale line; NULL: "value" */
+    const int *sizes;          /* NULL: every image is h×w. Else (n, 2): image k is sizes[2k] × sizes[2k+1]
+                                  (at most h × w, the tile), its pixels right after image k-1's in v,
+                                  drawn at the tile's top left (an input image beside its smaller maps) */
 } PlotImages;
 
 /* Draws the grid as one picture to the plotter's target (the frame's

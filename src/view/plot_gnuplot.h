@@ -44,6 +44,9 @@ struct Plot {
     Buf pend;                 /* commands not yet taken by gnuplot's stdin */
     size_t pend_off;          /* how much of pend it has taken */
     double busy_since;        /* when the live frame gnuplot is still on was sent, 0: idle */
+    double live_began;        /* util_now() when the last live frame began (plot_live_began) */
+    double live_next;         /* no live frame (nor a look whether gnuplot is done) before this */
+    bool live_in_flight;      /* gnuplot may still be on the last live frame */
     char reply[ERR_LEN];      /* "gnuplot: <its first complaint>", "" when none */
     unsigned long sent;       /* number of the last sync marker written */
     unsigned long acked;      /* number of the last sync marker gnuplot printed */

@@ -34,21 +34,50 @@ static bool each_range(PlotRange r)
 
 static int check_images(const PlotImages *im, char *err)
 {
-    if (!im || !im->v || im->n < 1 || im->n > PLOT_IMAGES_MAX || im->h < 1 || im->w < 1 ||
-        im->h > PLOT_IMAGE_MAX_SIDE || im->w > PLOT_IMAGE_MAX_SIDE)
+    bool ok = im && im->v && im->n >= 1 && im->n <= PLOT_IMAGES_MAX && im->h >= 1 && im->w >= 1 &&
+              im->h <= PLOT_IMAGE_MAX_SIDE && im->w <= PLOT_IMAGE_MAX_SIDE;
+    for (int k = 0; ok && im->sizes && k < im->n; k++)
+        ok = im->sizes[2 * k] >= 1 && im->sizes[2 * k] <= im->h && im->sizes[2 * k + 1] >= 1 &&
+             im->sizes[2 * k + 1] <= im->w;
+    if (!ok)
         return util_err(err, "plot: an image grid holds 1 to %d images of 1 to %d pixels a side", PLOT_IMAGES_MAX,
                         PLOT_IMAGE_MAX_SIDE);
     return 0;
 }
 
+/* One image of a grid: its size and its first pixel. */
+typedef struct Img {
+    int h, w;
+    const double *v; /* (h, w) */
+} Img;
+
+/* Where each image starts in im->v: (n + 1) offsets, a new array (caller
+ * frees), or NULL when out of memory. */
+static size_t *offsets_of(const PlotImages *im)
+{
+    size_t *off = malloc(((size_t)im->n + 1) * sizeof *off);
+    if (!off)
+        return NULL;
+    off[0] = 0;
+    for (int k = 0; k < im->n; k++)
+        off[k + 1] = off[k] + (im->sizes ? (size_t)im->sizes[2 * k] * (size_t)im->sizes[2 * k + 1]
+                                         : (size_t)im->h * (size_t)im->w);
+    return off;
+}
+
+static Img img_of(const PlotImages *im, const size_t *off, int k)
+{
+    Img g = {im->sizes ? im->sizes[2 * k] : im->h, im->sizes ? im->sizes[2 * k + 1] : im->w, im->v + off[k]};
+    return g;
+}
+
 /* The scale [*lo, *hi] of the images from k0 to k1 (exclusive), finite
  * values only; symmetric scales are -m..m. Never empty: an all-equal or
  * all-missing set gets a unit-wide scale around its value. */
-static void scale_of(const PlotImages *im, int k0, int k1, double *lo, double *hi)
+static void scale_of(const PlotImages *im, const size_t *off, int k0, int k1, double *lo, double *hi)
 {
-    size_t px = (size_t)im->h * (size_t)im->w;
     double a = INFINITY, b = -INFINITY;
-    for (size_t i = (size_t)k0 * px; i < (size_t)k1 * px; i++)
+    for (size_t i = off[k0]; i < off[k1]; i++)
         if (isfinite(im->v[i])) {
             double v = signed_range(im->range) ? fabs(im->v[i]) : im->v[i];
             a = v < a ? v : a;
@@ -128,8 +157,10 @@ static void put_scale_line(FILE *o, const PlotImages *im, double lo, double hi)
     bool sgn = signed_range(im->range);
     fprintf(o, "shades \"%s\" ", sgn ? ramp_signed : ramp);
     if (each_range(im->range)) {
-        fprintf(o, "from each image's %s to its %s %s%s\n", sgn ? "-max|" : "smallest", sgn ? "+max|" : "largest",
-                what, sgn ? " (blank near 0)" : "");
+        if (sgn)
+            fprintf(o, "from -m to +m, m the largest |%s| of each image, blank near 0\n", what);
+        else
+            fprintf(o, "from each image's smallest to its largest %s\n", what);
         return;
     }
     fputs("from ", o);
@@ -155,18 +186,19 @@ char *plot_images_text(const PlotImages *im, int cols, char *err)
     per = per < 1 ? 1 : per;
     char *buf = NULL;
     size_t len = 0;
-    FILE *o = open_memstream(&buf, &len);
+    size_t *off = offsets_of(im);
+    FILE *o = off ? open_memstream(&buf, &len) : NULL;
     if (!o) {
+        free(off);
         util_err(err, "out of memory");
         return NULL;
     }
     double lo, hi;
-    scale_of(im, 0, im->n, &lo, &hi);
-    size_t px = (size_t)im->h * (size_t)im->w;
+    scale_of(im, off, 0, im->n, &lo, &hi);
     char *line = malloc((size_t)per * (size_t)(tw + GAP) + 1); /* one row of pixels across the images */
     double *each = each_range(im->range) ? malloc(2 * (size_t)im->n * sizeof *each) : NULL; /* (n, 2) scales */
     for (int k = 0; each && k < im->n; k++)
-        scale_of(im, k, k + 1, &each[2 * k], &each[2 * k + 1]);
+        scale_of(im, off, k, k + 1, &each[2 * k], &each[2 * k + 1]);
     bool ok = line && (each || !each_range(im->range));
     for (int k0 = 0; ok && k0 < im->n; k0 += per) {
         int k1 = k0 + per < im->n ? k0 + per : im->n;
@@ -176,15 +208,20 @@ char *plot_images_text(const PlotImages *im, int cols, char *err)
             ok = false;
             break;
         }
-        for (int i = 0; i < im->h; i++) {
+        int tall = 1; /* the grid row is as tall as its tallest image */
+        for (int k = k0; k < k1; k++)
+            tall = img_of(im, off, k).h > tall ? img_of(im, off, k).h : tall;
+        for (int i = 0; i < tall; i++) {
             int at = 0;
             for (int k = k0; k < k1; k++) {
                 double a = each ? each[2 * k] : lo, b = each ? each[2 * k + 1] : hi;
-                const double *row = im->v + (size_t)k * px + (size_t)i * (size_t)im->w;
-                for (int j = 0; j < im->w; j++)
+                Img g = img_of(im, off, k);
+                const double *row = g.v + (size_t)i * (size_t)g.w;
+                int wide = i < g.h ? g.w : 0; /* below a smaller image: blank */
+                for (int j = 0; j < wide; j++)
                     for (int r = 0; r < pw; r++)
                         line[at++] = shade(row[j], a, b, signed_range(im->range));
-                for (int r = pw * im->w; r < tw + (k + 1 < k1 ? GAP : 0); r++)
+                for (int r = pw * wide; r < tw + (k + 1 < k1 ? GAP : 0); r++)
                     line[at++] = ' ';
             }
             int end = at; /* the line without trailing blanks */
@@ -196,6 +233,7 @@ char *plot_images_text(const PlotImages *im, int cols, char *err)
     }
     free(line);
     free(each);
+    free(off);
     if (ok)
         put_scale_line(o, im, lo, hi);
     if (fclose(o) != 0 || !ok) {
@@ -244,18 +282,18 @@ static Layout layout_of(const PlotImages *im)
 
 /* Writes the pixels as "x y value" rows of the datablock $px, each image
  * on its own scale when the range says so (then 0..1, or -1..1). */
-static void put_pixels(FILE *c, const PlotImages *im, const Layout *L)
+static void put_pixels(FILE *c, const PlotImages *im, const size_t *off, const Layout *L)
 {
-    size_t px = (size_t)im->h * (size_t)im->w;
     fputs("$px << EOD\n", c);
     for (int k = 0; k < im->n; k++) {
         double a = 0, b = 1;
         if (each_range(im->range))
-            scale_of(im, k, k + 1, &a, &b);
+            scale_of(im, off, k, k + 1, &a, &b);
+        Img g = img_of(im, off, k);
         int x0 = (k % L->gcols) * (im->w + L->gx), y0 = -(k / L->gcols) * (im->h + L->gy);
-        for (int i = 0; i < im->h; i++)
-            for (int j = 0; j < im->w; j++) {
-                double v = im->v[(size_t)k * px + (size_t)i * (size_t)im->w + j];
+        for (int i = 0; i < g.h; i++)
+            for (int j = 0; j < g.w; j++) {
+                double v = g.v[(size_t)i * (size_t)g.w + j];
                 if (!isfinite(v))
                     continue; /* left out: the background shows */
                 if (each_range(im->range))
@@ -277,21 +315,23 @@ int plot_images(Plot *p, const PlotFrame *f, const PlotImages *im, char *err)
         return skip > 0 ? 0 : -1;
     if (plot_target(p) == PLOT_TERMINAL)
         return images_to_terminal(p, f, im, err);
-    size_t finite = 0;
-    for (size_t i = 0; i < (size_t)im->n * (size_t)im->h * (size_t)im->w; i++)
+    size_t *off = offsets_of(im), finite = 0;
+    if (!off)
+        return util_err(err, "out of memory");
+    for (size_t i = 0; i < off[im->n]; i++)
         finite += isfinite(im->v[i]) != 0;
-    if (finite == 0)
-        return util_err(err, "plot: no pixel of the images is a finite number; nothing to draw");
     Pic pic;
-    if (plot_pic_begin(p, &pic, f, err) != 0)
-        return -1;
+    if (finite == 0 || plot_pic_begin(p, &pic, f, err) != 0) {
+        free(off);
+        return finite ? -1 : util_err(err, "plot: no pixel of the images is a finite number; nothing to draw");
+    }
     FILE *c = pic.c;
     Layout L = layout_of(im);
     bool sgn = signed_range(im->range), each = each_range(im->range);
     double lo = sgn ? -1 : 0, hi = 1;
     if (!each)
-        scale_of(im, 0, im->n, &lo, &hi);
-    put_pixels(c, im, &L);
+        scale_of(im, off, 0, im->n, &lo, &hi);
+    put_pixels(c, im, off, &L);
     fputs("unset ylabel\nunset grid\nunset key\nunset xtics\nunset ytics\nunset border\nset size ratio -1\n", c);
     fputs("set style fill solid 1.0 noborder\n", c);
     fputs(sgn ? "set palette defined (-1 '#2166ac', 0 '#ffffff', 1 '#b2182b')\n"
@@ -314,11 +354,12 @@ int plot_images(Plot *p, const PlotFrame *f, const PlotImages *im, char *err)
         fprintf(c, "set label %d ", k + 1);
         plot_put_q(c, im->titles[k]);
         fprintf(c, " at %g,%g center front noenhanced\n",
-                (k % L.gcols) * (im->w + L.gx) + (im->w - 1) / 2.0,
+                (k % L.gcols) * (im->w + L.gx) + (img_of(im, off, k).w - 1) / 2.0,
                 -(k / L.gcols) * (im->h + L.gy) + 0.5 + L.gy * 0.45);
     }
     fprintf(c, "set xrange [-0.5:%g]\nset yrange [%g:%g]\n", L.gcols * (im->w + L.gx) - L.gx - 0.5,
             -(double)(L.grows - 1) * (im->h + L.gy) - im->h + 0.5, 0.5 + (im->titles ? L.gy : 0));
     fputs("plot $px using 1:2:($1-0.5):($1+0.5):($2-0.5):($2+0.5):3 with boxxyerror lc palette notitle\n", c);
+    free(off);
     return plot_pic_end(p, &pic, f, err);
 }

@@ -93,6 +93,34 @@ static void test_classification_kinds(void **state)
     fx_free(x);
 }
 
+/* The image grids of a cnn: each a valid PNG; an SVG holds the pictures'
+ * titles and its pixels; the kinds keep their own files. */
+static void test_image_grids(void **state)
+{
+    (void)state;
+    static const char *const kinds[] = {"images 4", "filters K1", "maps A1 row=3", "maps P1 row=0 val", NULL};
+    every_kind_renders("data digits; data split 0.2; model cnn conv=4:3 pool=2 hidden=8; step 2", kinds);
+    Fx *x = fx_new();
+    ok(x, "data digits; model cnn conv=3:3 pool=2 hidden=8; forward");
+    char path[128], line[256];
+    snprintf(path, sizeof path, "%s/maps.svg", dir);
+    snprintf(line, sizeof line, "set plot svg \"file=%s\"", path);
+    ok(x, line);
+    ok(x, "plot maps Z1 row=1");
+    assert_contains(x->last, "wrote");
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char svg[1 << 20];
+    size_t n = fread(svg, 1, sizeof svg - 1, f);
+    fclose(f);
+    svg[n] = '\0';
+    assert_contains(svg, "<svg");
+    assert_contains(svg, "channel 2");
+    assert_contains(svg, "batch row 1");
+    assert_contains(svg, "</svg>");
+    fx_free(x);
+}
+
 static void test_regression_kinds(void **state)
 {
     (void)state;
@@ -319,6 +347,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classification_kinds),
         cmocka_unit_test(test_regression_kinds),
+        cmocka_unit_test(test_image_grids),
         cmocka_unit_test(test_redrawn_after_training_until_off),
         cmocka_unit_test(test_refusals_change_nothing),
         cmocka_unit_test(test_race_leaves_the_model_and_matches_training),

@@ -244,6 +244,18 @@ static void instruments(void **state)
     ok(x, "diagnose");
     assert_contains(x->last, "4×1×3×3");
     assert_contains(x->last, "3×4×2×2");
+    assert_contains(x->last, "|grad|    |weight|"); /* not |dW|: layer 1's weights are K1 */
+    assert_contains(x->last, "K for a conv layer, W for a dense");
+    /* an l2 penalty counts every weight, K's included, and no bias */
+    ok(x, "set l2 0.1");
+    ok(x, "forward");
+    ok(x, "loss");
+    double sq = 0;
+    for (int k = 0; k < m->n_layers; k++)
+        for (size_t i = 0; i < layer_weights(&m->layer[k]); i++)
+            sq += m->params[m->layer[k].w_off + i] * m->params[m->layer[k].w_off + i];
+    assert_true(fabs(x->c.s->loss_l2 - 0.05 * sq) <= 1e-12 * sq);
+    ok(x, "set l2 0");
     ok(x, "set optimizer adam");
     ok(x, "step");
     ok(x, "state K1");
@@ -338,6 +350,147 @@ static void save_load_npy(void **state)
     fx_free(x);
 }
 
+/* Save files of a cnn in every form load to the same session: version 2
+ * with the image shape in CONV and at the end of DATA, version 2 with it
+ * in CONV only (the first cnn files), and version 3 (shape in DATA only,
+ * as written now); each rebuilds the same model over the same data shape
+ * and takes the same next step. */
+static void save_forms(void **state)
+{
+    (void)state;
+    const char *files[] = {"tests/golden/saves/cnn_v2_both.plsave", "tests/golden/saves/cnn_v2_conv.plsave"};
+    Fx *ref = fx_new();
+    char line[256];
+    snprintf(line, sizeof line, "load %s", files[0]);
+    ok(ref, line);
+    run_path(ref, "save", "v3.plsave");
+    FILE *f = fopen(path("v3.plsave"), "rb");
+    assert_non_null(f);
+    unsigned char head[12];
+    assert_int_equal(fread(head, 1, sizeof head, f), sizeof head);
+    fclose(f);
+    assert_int_equal(head[8], 3); /* the version written now */
+    ok(ref, "step");
+    const Model *a = ref->c.s->model;
+    for (int i = 0; i < 3; i++) {
+        Fx *y = fx_new();
+        if (i < 2) {
+            snprintf(line, sizeof line, "load %s", files[i]);
+            ok(y, line);
+        } else {
+            run_path(y, "load", "v3.plsave");
+        }
+        const Session *s = y->c.s;
+        assert_string_equal(s->model_kind, "cnn");
+        assert_int_equal(s->data->img_c, 1);
+        assert_int_equal(s->data->img_h, 4);
+        assert_int_equal(s->data->img_w, 4);
+        assert_int_equal(s->conv.n_conv, 1);
+        assert_int_equal(s->conv.filters[0], 2);
+        assert_int_equal(s->conv.ksize[0], 3);
+        assert_int_equal(s->model->layer[0].kind, LAYER_CONV);
+        assert_int_equal((int)s->model->n_params, (int)a->n_params);
+        ok(y, "step");
+        assert_memory_equal(y->c.s->model->params, a->params, a->n_params * sizeof(double));
+        fx_free(y);
+    }
+    fx_free(ref);
+}
+
+/* Counts the lines of text from the first line that starts with from up
+ * to (not counting) the next empty line or line starting with "shades". */
+static int block_lines(const char *text, const char *from)
+{
+    const char *p = strstr(text, from);
+    int n = 0;
+    if (!p)
+        return -1;
+    p = strchr(p, '\n');
+    while (p && p[1] && p[1] != '\n' && strncmp(p + 1, "shades", 6) != 0) {
+        n++;
+        p = strchr(p + 1, '\n');
+    }
+    return n;
+}
+
+/* plot filters and plot maps in the terminal (a script draws there): the
+ * grid's shape, which row is drawn, the refusals and the completion. */
+static void conv_pictures(void **state)
+{
+    (void)state;
+    setenv("COLUMNS", "80", 1);
+    Fx *x = fx_new();
+    assert_contains(refused(x, "plot filters K1"), "no model yet");
+    load_digits(x);
+    ok(x, "model mlp 8");
+    assert_contains(refused(x, "plot filters W1"), "this mlp model has no conv layer, so no filters");
+    assert_contains(refused(x, "plot maps A1"), "no conv layer, so no feature maps");
+    ok(x, "model cnn conv=4:3 pool=2 hidden=8");
+    ok(x, "plot filters K1");
+    assert_contains(x->last, "K1: the 4 filters of conv layer 1 (1 input channel, 3×3), after 0 updates\n"
+                             "f0 c0   f1 c0   f2 c0   f3 c0\n");
+    assert_int_equal(block_lines(x->last, "f0 c0"), 3); /* 3 lines of 3×3 kernels, then the scale */
+    assert_contains(x->last, "shades \"%=- +*#\" from -");
+    assert_contains(x->last, "(weight), blank near 0\n");
+    /* before forward: training row 3 through a copy; the batch is untouched */
+    ok(x, "plot maps A1 row=3");
+    assert_contains(x->last, "A1 of conv layer 1 for training row 3, class 3: 4 maps of 6×6\n"
+                             "input             channel 0         channel 1         channel 2\n");
+    assert_int_equal(block_lines(x->last, "input "), 8); /* the 8×8 input is the tallest of the row */
+    assert_int_equal(block_lines(x->last, "channel 3"), 6);
+    assert_contains(x->last, "run on a copy");
+    assert_int_equal(x->c.s->phase < PHASE_FORWARD, 1);
+    assert_contains(refused(x, "plot maps P1 row=5 val"), "no validation share");
+    ok(x, "set shuffle on");
+    ok(x, "step 58"); /* epoch 2, batch 2: its row 2 is not data row 2 */
+    ok(x, "forward");
+    ok(x, "plot maps P1 row=2");
+    assert_contains(x->last, "P1 of conv layer 1 for batch row 2 (data row ");
+    assert_contains(x->last, "then P1[2,ch,:,:] for each channel");
+    assert_int_equal(block_lines(x->last, "channel 3"), 3);
+    /* the batch's row 2 drawn from the forward pass and its data row run
+     * on the copy are the same picture */
+    char grid[4096], line[64];
+    const char *g = strstr(x->last, "\ninput "), *e = strstr(x->last, "\nshades");
+    assert_true(g && e && e - g < (long)sizeof grid);
+    snprintf(grid, sizeof grid, "%.*s", (int)(e - g), g);
+    int data_row = x->c.s->perm[x->c.s->batch_index * x->c.s->batch + 2];
+    assert_true(data_row != 2 + x->c.s->batch_index * x->c.s->batch);
+    snprintf(line, sizeof line, "plot maps P1 row=%d train", data_row);
+    ok(x, line);
+    assert_contains(x->last, grid);
+    ok(x, "plot maps Z1 row=0 train"); /* a share named: that row, not the batch's */
+    assert_contains(x->last, "Z1 of conv layer 1 for training row 0, class 0");
+    assert_contains(x->last, "blank near 0");
+    /* refusals, one line each */
+    assert_contains(refused(x, "plot maps dA1"), "exists after the backward pass");
+    assert_contains(refused(x, "plot maps A2"), "'A2' is not a conv layer's maps: plot maps draws A1");
+    assert_contains(refused(x, "plot maps K1"), "'K1' is not a conv layer's maps");
+    assert_contains(refused(x, "plot filters W2"), "'W2' is not a conv kernel: plot filters draws K1");
+    assert_contains(refused(x, "plot filters dK1"), "is not a conv kernel");
+    assert_contains(refused(x, "plot filters"), "as in `plot filters K1`");
+    assert_contains(refused(x, "plot maps A1 row=32"), "past this batch: its rows are 0 to 31");
+    assert_contains(refused(x, "plot maps A1 row=x"), "row=");
+    assert_contains(refused(x, "plot maps A1 tset"), "did you mean `test`?");
+    ok(x, "loss");
+    ok(x, "backward");
+    ok(x, "plot maps dA1 row=1");
+    assert_contains(x->last, "dA1 of conv layer 1 for batch row 1");
+    assert_contains(refused(x, "plot maps dA1 val"), "a gradient of the current batch");
+    ok(x, "model cnn conv=2:3 hidden=4");
+    assert_contains(refused(x, "plot maps P1"), "layer 1 has no pooling, so no P1");
+    Cands cd;
+    complete(x->c.s, "plot ", &cd);
+    assert_true(has(&cd, "filters") && has(&cd, "maps"));
+    complete(x->c.s, "plot filters ", &cd);
+    assert_true(has(&cd, "K1") && cd.n == 1);
+    complete(x->c.s, "plot maps ", &cd);
+    assert_true(has(&cd, "Z1") && has(&cd, "A1") && !has(&cd, "P1") && !has(&cd, "A2"));
+    complete(x->c.s, "plot maps A1 ", &cd);
+    assert_true(has(&cd, "row=") && has(&cd, "val"));
+    fx_free(x);
+}
+
 /* compare and cv rebuild the same cnn; a short training run learns */
 static void compare_cv_train(void **state)
 {
@@ -368,7 +521,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    const char *names[] = {"cnn.plsave", "k1.npy", "w2.npy", "c1.npy", "k4.npy"};
+    const char *names[] = {"cnn.plsave", "k1.npy", "w2.npy", "c1.npy", "k4.npy", "v3.plsave"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         unlink(path(names[i]));
     return rmdir(dir);
@@ -380,6 +533,7 @@ int main(void)
         cmocka_unit_test(counts_and_refusals), cmocka_unit_test(names_show_and_edit),
         cmocka_unit_test(instruments),         cmocka_unit_test(undo_exact),
         cmocka_unit_test(save_load_npy),       cmocka_unit_test(compare_cv_train),
+        cmocka_unit_test(save_forms),          cmocka_unit_test(conv_pictures),
     };
     return cmocka_run_group_tests_name("conv_cmd", tests, setup, teardown);
 }

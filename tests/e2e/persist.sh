@@ -48,7 +48,7 @@ printf '\011' | dd of="$dir/newer.plsave" bs=1 seek=8 conv=notrunc 2>/dev/null
 base="data moons n=50; model mlp 3; step 2"
 printf '%s\nexport W1 %s\n' "$base" "$dir/before.csv" | "$bin" --batch > /dev/null 2>&1
 for f in cut:truncated cut20:truncated flip:"checksum does not match" foreign:"not a paramlab save file" \
-         newer:"saved by a newer paramlab (format version 9; this one reads version 2)" missing:"cannot open"; do
+         newer:"saved by a newer paramlab (format version 9; this one reads version 3)" missing:"cannot open"; do
   name=${f%%:*} why=${f#*:}
   err=$(printf '%s\nload %s\nexport W1 %s\n' "$base" "$dir/$name.plsave" "$dir/after.csv" | "$bin" --batch 2>&1 >/dev/null)
   [ "$(echo "$err" | wc -l)" = 1 ] || fail "load $name: not one line: $err"

@@ -6,7 +6,9 @@
  * undo ring wrapping) must leave it at zero for every optimizer, and the
  * undo history must not reach the allocator either as it fills; likewise
  * with dropout and the l1/l2 penalties on, and with a learning-rate
- * schedule and gradient clipping on. Fixed seeds. */
+ * schedule and gradient clipping on; early stopping allocates its one copy
+ * of the best epoch before the first step and nothing per step or epoch.
+ * Fixed seeds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -229,6 +231,32 @@ static void train_100_epochs_allocates_nothing(void **state)
     session_free(s);
 }
 
+/* Early stopping with a patience that never runs out: one allocation (the
+ * best epoch's copy, made before the first step), whether it trains 10 or
+ * 100 epochs, while the trace records every step and epoch. */
+static void train_early_allocates_only_its_copy(void **state)
+{
+    (void)state;
+    char err[ERR_LEN];
+    EarlyStop es = {1000000, 0.0, true};
+    long counts[2];
+    const long epochs[2] = {10, 100};
+    for (int q = 0; q < 2; q++) {
+        Session *s = make(q ? OPT_SGD : OPT_ADAM, ACT_TANH);
+        EarlyResult res;
+        long steps;
+        allocs = 0;
+        assert_int_equal(session_train_early(s, epochs[q], &es, NULL, NULL, &steps, &res, err), 0);
+        counts[q] = allocs;
+        assert_false(res.stopped);
+        assert_true(steps == 10 * epochs[q]);
+        assert_true(s->trace->e_len > 0 && s->trace->len > 0);
+        session_free(s);
+    }
+    assert_int_equal(counts[0], 1);
+    assert_int_equal(counts[1], 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +265,7 @@ int main(void)
         cmocka_unit_test(step_1000_regularized_allocates_nothing),
         cmocka_unit_test(schedule_and_clip_allocate_nothing),
         cmocka_unit_test(train_100_epochs_allocates_nothing),
+        cmocka_unit_test(train_early_allocates_only_its_copy),
         cmocka_unit_test(cnn_allocates_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -336,6 +336,37 @@ static void pool_ties_go_to_first(void **state)
     nn_free(m);
 }
 
+/* NaN wins a window (torch's CPU rule: a later value wins when larger or
+ * NaN), so of two NaNs the later; an odd number of windows per row (the
+ * last one alone in its pair), maps of 3 channels. */
+static void pool_nan_and_odd_windows(void **state)
+{
+    (void)state;
+    char err[256];
+    Layer l;
+    assert_int_equal(layer_conv(&l, 1, 2, 6, 3, 1, false, 2, err), 0); /* map 3x2x6, pooled 3x1x3 */
+    double a[2 * 36], p[2 * 9], idx[2 * 9];
+    for (int i = 0; i < 2 * 36; i++)
+        a[i] = (double)((i * 7) % 11) - 5;
+    a[0] = NAN;               /* first window: the NaN first, then larger values: NaN stays */
+    a[12] = NAN, a[19] = NAN; /* channel 1, window 0: two NaNs, the later wins */
+    layer_pool_forward(&l, a, 2, p, idx);
+    for (int r = 0; r < 2; r++)
+        for (int o = 0; o < 9; o++) {
+            int c = o / 3, j = o % 3;
+            int at[4] = {c * 12 + 2 * j, c * 12 + 2 * j + 1, c * 12 + 6 + 2 * j, c * 12 + 7 + 2 * j};
+            const double *ar = a + 36 * r;
+            int best = at[0];
+            for (int q = 1; q < 4; q++)
+                if (ar[at[q]] > ar[best] || isnan(ar[at[q]]))
+                    best = at[q];
+            assert_true(idx[9 * r + o] == (double)best);
+            assert_true(isnan(ar[best]) ? isnan(p[9 * r + o]) : p[9 * r + o] == ar[best]);
+        }
+    assert_true(idx[0] == 0.0 && isnan(p[0]));
+    assert_true(idx[3] == 19.0);
+}
+
 static void geometry_and_refusals(void **state)
 {
     (void)state;
@@ -409,6 +440,7 @@ int main(void)
         cmocka_unit_test(conv_matches_torch),
         cmocka_unit_test(conv_gradients_central),
         cmocka_unit_test(pool_ties_go_to_first),
+        cmocka_unit_test(pool_nan_and_odd_windows),
         cmocka_unit_test(geometry_and_refusals),
         cmocka_unit_test(capacity_and_clone),
     };

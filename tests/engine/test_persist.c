@@ -324,12 +324,12 @@ static void test_foreign_and_newer(void **state)
     refused(path("foreign.csv"), "is not a paramlab save file");
     size_t n;
     unsigned char *b = small_file(&n);
-    b[8] = 3; /* version 3, checksum made to fit */
+    b[8] = 4; /* version 4, checksum made to fit */
     uint64_t h = bin_fnv1a(b, n - 8);
     for (int i = 0; i < 8; i++)
         b[n - 8 + i] = (unsigned char)(h >> (8 * i));
     spill(path("newer.plsave"), b, n);
-    refused(path("newer.plsave"), "saved by a newer paramlab (format version 3; this one reads version 2)");
+    refused(path("newer.plsave"), "saved by a newer paramlab (format version 4; this one reads version 3)");
     free(b);
     refused(dir_, NULL);
     refused(path("missing.plsave"), "cannot open");

@@ -1063,6 +1063,37 @@ static void test_live_frames(void **state)
         usleep(2000);
     }
     assert_true(longest < 0.1); /* never waited for the 0.2 s picture */
+    /* plot_live_idle says when gnuplot is done with a live frame, without
+     * waiting: 0 just after one was sent, 1 about 0.2 s later */
+    t0 = util_now();
+    while (plot_live_idle(p, err) == 0 && util_now() - t0 < 1.0)
+        usleep(2000);
+    assert_int_equal(plot_live_idle(p, err), 1);
+    assert_int_equal(plot_lines(p, &f, &s, 1, err), 0);
+    t0 = util_now();
+    assert_int_equal(plot_live_idle(p, err), 0);
+    assert_true(util_now() - t0 < 0.1);
+    int idle;
+    while ((idle = plot_live_idle(p, err)) == 0 && util_now() - t0 < 1.0)
+        usleep(2000);
+    assert_int_equal(idle, 1);
+    assert_in_range((long)(1000 * (util_now() - t0)), 150, 900);
+    /* pacing: after a live frame that took about 0.2 s the next one is
+     * not due while gnuplot draws, nor long after (20 times its time),
+     * although 0.1 s, the shortest gap, has long passed */
+    double began = util_now();
+    plot_live_began(p, began);
+    assert_int_equal(plot_lines(p, &f, &s, 1, err), 0);
+    int due_seen = 0;
+    while (util_now() - began < 0.6) {
+        due_seen += plot_live_due(p, err) != 0;
+        usleep(2000);
+    }
+    assert_int_equal(due_seen, 0);
+    assert_int_equal(plot_live_idle(p, err), 1); /* gnuplot did finish it */
+    plot_live_began(p, 0); /* a whole picture: due again after 0.1 s */
+    usleep(120000);
+    assert_int_equal(plot_live_due(p, err), 1);
     /* the whole picture at the end waits for its marker */
     f.live = false;
     t0 = util_now();
@@ -1075,8 +1106,9 @@ static void test_live_frames(void **state)
     for (char *q = log; *q; q++)
         drawn += *q == '\n';
     free(log);
-    /* the handshake, 3 to 5 live frames, the whole picture: the rest dropped */
-    assert_in_range(drawn, 4, 7);
+    /* the handshake, 3 to 5 live frames, the two sent one at a time above,
+     * the whole picture: the rest dropped */
+    assert_in_range(drawn, 6, 9);
     assert_true(calls > 50);
 
     /* a live frame that never finishes is reported after the timeout */

@@ -191,6 +191,8 @@ int cmd_count(CmdCtx *c, int argc, char **argv)
         return cmd_fail(c, "%s = %s is more than %" PRId64 " parameters, past what a 64-bit count holds: use "
                         "smaller sizes", fill(k->formula, names, f1, sizeof f1),
                         fill(k->formula, nums, f2, sizeof f2), INT64_MAX);
+    c->counted = true;
+    c->count_total = (double)total;
     cmd_out(c, "%s = %s = %" PRIu64, fill(k->formula, names, f1, sizeof f1), fill(k->formula, nums, f2, sizeof f2),
             total);
     if (total >= 1000000)

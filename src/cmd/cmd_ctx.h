@@ -48,6 +48,8 @@ typedef struct CmdCtx {
     bool tracking_off;               /* `set tracking off`: runs are not logged */
     char runs_dir[1024];             /* `runs dir DIR`; "" for PARAMLAB_RUNS or the XDG default */
     struct CmdSearch *search;        /* owned: the last search's table (cmd_search_free) */
+    bool counted;                    /* a `count` succeeded: */
+    double count_total;              /* its total, what `expect count` checks */
 } CmdCtx;
 
 /* What Tab should offer for the word being typed. */

@@ -22,6 +22,12 @@ static int expect_value(CmdCtx *c, const char *what, double *v)
         *v = (double)s->model->n_params;
         return 0;
     }
+    if (strcmp(what, "count") == 0) {
+        if (!c->counted)
+            return cmd_fail(c, "count: no layer has been counted yet");
+        *v = c->count_total;
+        return 0;
+    }
     if (strcmp(what, "steps") == 0 || strcmp(what, "epoch") == 0) {
         *v = what[0] == 's' ? (double)s->steps : (double)s->epoch;
         return 0;
@@ -139,12 +145,15 @@ int cmd_expect(CmdCtx *c, int argc, char **argv)
             return cmd_fail(c, "expectation failed: %s is %s, expected %s within %g", argv[1], shown, argv[3], tol);
         return cmd_fail(c, "expectation failed: %s is %s, expected %s %s", argv[1], shown, argv[2], argv[3]);
     }
-    cmd_out(c, "ok: %s = %s%s %s %s\n", argv[1], NUM(v), pct, argv[2], argv[3]);
+    if (strcmp(argv[1], "count") == 0 || strcmp(argv[1], "params") == 0) /* whole numbers, every digit */
+        cmd_out(c, "ok: %s = %.0f %s %s\n", argv[1], v, argv[2], argv[3]);
+    else
+        cmd_out(c, "ok: %s = %s%s %s %s\n", argv[1], NUM(v), pct, argv[2], argv[3]);
     return 0;
 }
 
 /* Quantities expect checks besides tensor elements. */
-static const char *const quantities[] = {"params", "steps", "epoch", NULL};
+static const char *const quantities[] = {"params", "count", "steps", "epoch", NULL};
 
 int cmd_expect_check(const char *raw, int n, char **words, char *err)
 {
@@ -164,7 +173,7 @@ int cmd_expect_check(const char *raw, int n, char **words, char *err)
         while (*q && strcmp(*q, words[1]) != 0)
             q++;
         if (!*q)
-            rc = cmd_fail(&tmp, "expect cannot check '%s': use loss, params, steps, epoch, a scalar name "
+            rc = cmd_fail(&tmp, "expect cannot check '%s': use loss, params, count, steps, epoch, a scalar name "
                           "(train_loss val_loss accuracy val_accuracy lr) or an element such as W1[0,1]", words[1]);
     }
     if (rc != 0)

@@ -430,9 +430,10 @@ const Cmd cmd_table[] = {
     {"expect", 2, -1, CMD_EXPECTATION, "expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...",
      "check a number, or that a command is refused; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
-     "params (the count), steps, epoch, a scalar name (train_loss, val_loss,\n"
-     "accuracy, val_accuracy: fractions in [0, 1], as in expect val_accuracy > 0.9;\n"
-     "lr), or one element such as W1[0,1]. OP is < <= > >= == != or ~ (equal within tol=,\n"
+     "params (the model's count), count (the total of the last `count` command),\n"
+     "steps, epoch, a scalar name (train_loss, val_loss, accuracy, val_accuracy:\n"
+     "fractions in [0, 1], as in expect val_accuracy > 0.9; lr), or one element\n"
+     "such as W1[0,1]. OP is < <= > >= == != or ~ (equal within tol=,\n"
      "default 1e-6). In scripts and lessons a failed expect stops with FILE:LINE.\n"
      "expect error COMMAND ... runs the command and checks that it is refused (an\n"
      "alarm a lesson wants to show, such as divergence); its message is printed.\n"

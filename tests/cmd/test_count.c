@@ -1,8 +1,8 @@
 /* test_count.c — `count`: every kind's total against PyTorch 1.13's
  * sum(p.numel()) for the sizes in tests/golden/count.txt (made by
  * tests/gen_count_golden.py), the formula printed before the numbers,
- * and the refusals: unknown kinds, wrong sizes, heads that do not divide
- * D, totals past 2^63 - 1. */
+ * `expect count` checking the last total, and the refusals: unknown kinds,
+ * wrong sizes, heads that do not divide D, totals past 2^63 - 1. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,6 +92,27 @@ static void test_refusals(void **st)
     fx_free(x);
 }
 
+/* `expect count` checks the total of the last count that succeeded; a
+ * refused count leaves it, and before any count it is refused. */
+static void test_expect_count(void **st)
+{
+    (void)st;
+    Fx *x = fx_new();
+    assert_contains(refused(x, "expect count == 0"), "no layer has been counted yet");
+    ok(x, "count attention 512 heads=8");
+    ok(x, "expect count == 1050624");
+    assert_contains(x->last, "ok: count = 1050624 == 1050624"); /* every digit, not 1.05062e+06 */
+    assert_contains(refused(x, "expect count == 1050625"), "expectation failed: count is 1050624");
+    refused(x, "count attention 512 heads=5");
+    ok(x, "expect count == 1050624");
+    ok(x, "count conv 1 16 3");
+    ok(x, "expect count == 160");
+    ok(x, "count embedding 50000 512");
+    ok(x, "expect count > 25599999");
+    ok(x, "expect count ~ 2.56e7 tol=1");
+    fx_free(x);
+}
+
 typedef struct Words {
     char all[256];
 } Words;
@@ -121,6 +142,7 @@ int main(void)
         cmocka_unit_test(test_golden_totals),
         cmocka_unit_test(test_formula_first),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_expect_count),
         cmocka_unit_test(test_completion),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include "cmd_util.h"
 
 #include <stdint.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,21 @@ static int need_images(CmdCtx *c)
     return 0;
 }
 
+/* The pixels as loaded: v (n values from feature `first` on) undone from
+ * standardization, and a value within rounding of zero for its feature's
+ * scale (mean and std) shown as the 0 it was, not as -8.9e-16. */
+static void raw_pixels(const Dataset *ds, double *v, size_t n, int first)
+{
+    if (!ds->standardized)
+        return;
+    data_unstandardize(ds, v, n, first);
+    for (size_t i = 0; i < n; i++) {
+        size_t j = ((size_t)first + i) % (size_t)ds->d;
+        if (fabs(v[i]) <= 1e-12 * (fabs(ds->mean[j]) + ds->std[j]))
+            v[i] = 0.0;
+    }
+}
+
 /* Rows [first, first + count) as a grid, one image per row and channel. */
 static int gather(CmdCtx *c, long first, long count, CmdImages *out)
 {
@@ -69,6 +85,7 @@ static int gather(CmdCtx *c, long first, long count, CmdImages *out)
         return cmd_fail(c, "out of memory for %ld images", count);
     }
     memcpy(out->v, ds->x + (size_t)first * (size_t)ds->d, (size_t)count * (size_t)ds->d * sizeof *out->v);
+    raw_pixels(ds, out->v, (size_t)count * (size_t)ds->d, 0); /* pictures show the pixels as loaded */
     out->im.n = n; /* from here cmd_images_free frees the titles made so far */
     for (int k = 0; k < n; k++) {
         char lab[64], t[96];
@@ -82,8 +99,7 @@ static int gather(CmdCtx *c, long first, long count, CmdImages *out)
             return cmd_fail(c, "out of memory for %ld images", count);
         }
     }
-    PlotImages im = {out->v, n, h, w, (const char *const *)out->titles, PLOT_RANGE_SHARED,
-                     ds->standardized ? "pixel (standardized)" : "pixel", NULL};
+    PlotImages im = {out->v, n, h, w, (const char *const *)out->titles, PLOT_RANGE_SHARED, "pixel", NULL};
     out->im = im;
     snprintf(out->title, sizeof out->title, "%s: rows %ld to %ld, the %s above each", ds->name, first,
              first + count - 1, ds->classification ? "class" : "target");
@@ -302,6 +318,7 @@ static int plot_maps(CmdCtx *c, int argc, char **argv, CmdImages *out)
     if (grid_alloc(c, out, n, (size_t)ci * ipx + (size_t)(n - ci) * px) != 0)
         return -1;
     memcpy(out->v, src.input, (size_t)ci * ipx * sizeof *out->v);
+    raw_pixels(ds, out->v, (size_t)ci * ipx, 0); /* the input as loaded: standardized it reads as noise */
     memcpy(out->v + (size_t)ci * ipx, src.maps, (size_t)(n - ci) * px * sizeof *out->v);
     bool sgn = false;
     for (size_t i = 0; i < (size_t)(n - ci) * px; i++)
@@ -411,13 +428,18 @@ static void show_features(CmdCtx *c, const Dataset *ds, long row, int cols)
 }
 
 /* One channel of an image row: its picture on the left, its pixel values
- * on the right in the same rows and columns (below it when too wide). */
+ * (as loaded, before any standardization) on the right in the same rows
+ * and columns (below it when too wide). */
 static int show_channel(CmdCtx *c, const Dataset *ds, long row, int ch, int cols)
 {
     int h = ds->img_h, w = ds->img_w;
-    const double *px = ds->x + (size_t)row * ds->d + (size_t)ch * (size_t)h * (size_t)w;
-    PlotImages im = {px, 1, h, w, NULL, PLOT_RANGE_SHARED, ds->standardized ? "pixel (standardized)" : "pixel",
-                     NULL};
+    size_t first = (size_t)ch * (size_t)h * (size_t)w;
+    double *px = malloc((size_t)h * (size_t)w * sizeof *px);
+    if (!px)
+        return cmd_fail(c, "out of memory for a %d×%d image", h, w);
+    memcpy(px, ds->x + (size_t)row * ds->d + first, (size_t)h * (size_t)w * sizeof *px);
+    raw_pixels(ds, px, (size_t)h * (size_t)w, (int)first);
+    PlotImages im = {px, 1, h, w, NULL, PLOT_RANGE_SHARED, "pixel", NULL};
     int width = 1; /* of the widest value */
     for (int i = 0; i < h * w; i++) {
         int n = (int)strlen(NUM(px[i]));
@@ -426,8 +448,10 @@ static int show_channel(CmdCtx *c, const Dataset *ds, long row, int ch, int cols
     int pic_w = 2 * w <= cols ? 2 * w : w;
     bool beside = pic_w + 3 + w * (width + 1) <= cols;
     char *text = plot_images_text(&im, beside ? cols - 3 - w * (width + 1) : cols, c->err);
-    if (!text)
+    if (!text) {
+        free(px);
         return -1;
+    }
     char *line = text;
     for (int i = 0; i < h; i++) {
         char *nl = strchr(line, '\n');
@@ -448,6 +472,7 @@ static int show_channel(CmdCtx *c, const Dataset *ds, long row, int ch, int cols
     }
     cmd_out(c, "%s", line); /* the scale line */
     free(text);
+    free(px);
     return 0;
 }
 
@@ -475,5 +500,8 @@ int cmd_images_show_row(CmdCtx *c, long row)
     if (ds->img_c == 1)
         cmd_out(c, "each shade is one of these %d numbers: %s to %s, row by row\n", ds->d, ds->feature_names[0],
                 ds->feature_names[ds->d - 1]);
+    if (ds->standardized)
+        cmd_out(c, "these are the pixels as loaded; the model reads them standardized, (x - mean)/std per "
+                   "feature (`show X` after `forward`)\n");
     return 0;
 }

@@ -830,3 +830,14 @@ int data_standardize(Dataset *ds, char *err)
     ds->standardized = true;
     return 0;
 }
+
+void data_unstandardize(const Dataset *ds, double *x, size_t n, int first)
+{
+    if (!ds->standardized || ds->d < 1)
+        return;
+    size_t j = (size_t)first % (size_t)ds->d;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = x[i] * ds->std[j] + ds->mean[j];
+        j = j + 1 < (size_t)ds->d ? j + 1 : 0;
+    }
+}

@@ -157,6 +157,11 @@ void data_share_rows(const Dataset *ds, DataShare share, int *lo, int *hi);
  * only centred.
  * -1 with err if already standardized. */
 int data_standardize(Dataset *ds, char *err);
+/* Features back to their values before standardization, in place: x[i]
+ * is feature (first + i) mod d of some row, so a run of whole rows starts
+ * at first = 0 and one channel of an image at its first pixel's index.
+ * Nothing changes when ds is not standardized. */
+void data_unstandardize(const Dataset *ds, double *x, size_t n, int first);
 /* A deep copy of ds (rows, split, statistics, names); NULL when out of
  * memory. Caller owns. */
 Dataset *data_clone(const Dataset *ds);

@@ -58,8 +58,7 @@ Dataset *data_fold(const Dataset *ds, const int *fold, int f, char *err)
                 double *x = o->x + (size_t)at * d;
                 memcpy(x, ds->x + (size_t)r * d, d * sizeof *x);
                 memcpy(o->y + (size_t)at * t, ds->y + (size_t)r * t, t * sizeof *o->y);
-                for (size_t j = 0; ds->standardized && j < d; j++)
-                    x[j] = x[j] * ds->std[j] + ds->mean[j]; /* back to the raw values */
+                data_unstandardize(ds, x, d, 0); /* back to the raw values */
                 if (pass == 0)
                     o->n_train = at + 1;
                 at++;

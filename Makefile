@@ -39,7 +39,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags openblas 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs openblas 2>/dev/null || echo -lopenblas)
 WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wformat=2 -Wstrict-prototypes \
             -Wmissing-prototypes -Wold-style-definition -Wpointer-arith \
-            -Wundef -Wwrite-strings -Wvla -Wno-unused-parameter
+            -Wundef -Wwrite-strings -Wvla -Wno-unused-parameter \
+            -Wno-psabi
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif

@@ -61,9 +61,10 @@ int act_parse(const char *s, Act *out)
  * glibc's tanh (95% of values equal; tests/engine/test_nn.c checks it), and
  * several times faster. As glibc: z for |z| < 2^-28, +-1 from 22 on. */
 /* The helpers below take and return 32-byte vectors; they are static and
- * always inlined (each build of act_forward gets its own copy), so GCC's note that such arguments pass differently with and
- * without AVX concerns no call that exists. */
-#pragma GCC diagnostic ignored "-Wpsabi"
+ * always inlined (each build of act_forward gets its own copy), so GCC's
+ * note that such arguments pass differently with and without AVX concerns
+ * no call that exists (the Makefile's -Wno-psabi; a pragma cannot silence
+ * it). */
 typedef double Vd __attribute__((vector_size(32)));
 typedef int64_t Vi __attribute__((vector_size(32)));
 #define VW 4 /* values in a Vd */

@@ -69,7 +69,7 @@ for f in lessons/[0-9]*.md; do
     function arith(before, after) {
         sub(/[ \t]+$/, "", before)
         sub(/^[ \t]+/, "", after)
-        return before ~ /(·|×|\+|\/|[0-9] =|[0-9)] −|[0-9)] -)$/ || after ~ /^(·|×|\+|\/|²|= |− [0-9(]|- [0-9(])/
+        return before ~ /(·|×|\+|\/|[0-9~²] =|[0-9~)] −|[0-9~)] -)$/ || after ~ /^(·|×|\+|\/|²|= |− [0-9~(]|- [0-9~(])/
     }
     function note(num, line) {
         nq++
@@ -97,7 +97,7 @@ for f in lessons/[0-9]*.md; do
             tok = substr(s, RSTART, RLENGTH)
             pre = RSTART > 1 ? substr(s, RSTART - 1, 1) : " "
             post = substr(s, RSTART + RLENGTH, 1)
-            s = substr(s, 1, RSTART - 1) " " substr(s, RSTART + RLENGTH)
+            s = substr(s, 1, RSTART - 1) "~" substr(s, RSTART + RLENGTH)
             # part of a name (W1, dZ2, K1) or a word (2nd): not a quoted number
             if (pre ~ /[A-Za-z_.]/ || post ~ /[A-Za-z_]/) continue
             # a term of arithmetic the prose does (784·512 + 512 = 401,920)

@@ -80,6 +80,7 @@ for f in lessons/[0-9]*.md; do
     function scan(s, lineno,    pre, post, tok, mant, ex, d, unit, x, pct, p) {
         gsub(/[Ll]essons? [0-9]+( (and|or|to) [0-9]+)?/, " ", s)
         gsub(/§[0-9.]+/, " ", s)
+        gsub(/β[12]/, "β", s)
         # orders of magnitude written 10⁻⁸
         while (match(s, /10⁻[⁰¹²³⁴⁵⁶⁷⁸⁹]+/)) {
             tok = substr(s, RSTART, RLENGTH)
@@ -132,6 +133,8 @@ for f in lessons/[0-9]*.md; do
             prose[i] = ""
             if (l ~ /^```/) { inblock = !inblock; continue }
             if (inblock) {
+                # a quoted question or hint may hold a ; of its own
+                gsub(/"[^"]*"/, "\"\"", l)
                 k = split(l, cmds, ";")
                 for (c = 1; c <= k; c++) {
                     if (cmds[c] ~ /^[ \t]*(expect|ask)[ \t]/) take_expect(cmds[c])

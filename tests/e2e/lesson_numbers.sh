@@ -69,7 +69,7 @@ for f in lessons/[0-9]*.md; do
     function arith(before, after) {
         sub(/[ \t]+$/, "", before)
         sub(/^[ \t]+/, "", after)
-        return before ~ /(·|×|\+|\/|[0-9~²] =|[0-9~)] −|[0-9~)] -)$/ || after ~ /^(·|×|\+|\/|²|= |− [0-9~(]|- [0-9~(])/
+        return before ~ /(·|×|\+|\/|[0-9~²!] =|[0-9~)] −|[0-9~)] -)$/ || after ~ /^(·|×|\+|\/|²|= |− [0-9~(]|- [0-9~(])/
     }
     function note(num, line) {
         nq++

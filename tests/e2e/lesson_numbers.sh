@@ -111,7 +111,7 @@ for f in lessons/[0-9]*.md; do
             x = tok + 0
             pct = (post == "%")
             # a year in a citation: (He et al., 2015)
-            if (tok ~ /^(19|20)[0-9][0-9]$/ && post == ")") continue
+            if (tok ~ /^(19|20)[0-9][0-9]$/ && post ~ /[);]/) continue
             if (pinned(x, unit, 0, pct) || (!pct && (x in typed))) continue
             if (tok in allowed) { used[tok] = 1; continue }
             note(tok (pct ? "%" : ""), lineno)

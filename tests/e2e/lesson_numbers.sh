@@ -112,7 +112,8 @@ for f in lessons/[0-9]*.md; do
             pct = (post == "%")
             # a year in a citation: (He et al., 2015)
             if (tok ~ /^(19|20)[0-9][0-9]$/ && post ~ /[);]/) continue
-            if (pinned(x, unit, 0, pct) || (!pct && (x in typed))) continue
+            # a setting typed: lr=0.1 quoted as 0.1, data split 0.2 as 20%
+            if (pinned(x, unit, 0, pct) || ((pct ? x / 100 : x) in typed)) continue
             if (tok in allowed) { used[tok] = 1; continue }
             note(tok (pct ? "%" : ""), lineno)
         }
@@ -144,6 +145,7 @@ for f in lessons/[0-9]*.md; do
             }
             if (l ~ /^#/) continue
             gsub(/About [0-9]+ minutes/, " ", l)
+            sub(/^[ \t]*[0-9]+\. /, " ", l) # the number of an item of a list
             # blank the inline code, which may run on from the line before
             k = split(l, part, "`")
             out = ""

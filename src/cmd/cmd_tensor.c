@@ -287,12 +287,12 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
     }
     if (r.n == 0) {
         TensorName tn;
-        if (tensor_name_parse(name, &tn) && tn.kind == 's') {
-            const ScalarDesc *d = session_scalar(tn.scalar);
+        if (tensor_name_parse(name, &tn) && (tn.kind == 's' || tn.kind == 'f')) {
+            const char *about = tn.kind == 's' ? session_scalar(tn.scalar)->about : session_tensor_fn(tn.scalar)->about;
             if (t.percent)
-                cmd_out(c, "%s = %.1f%%  (%s)\n", name, 100 * t.data[0], d->about);
+                cmd_out(c, "%s = %.1f%%  (%s)\n", name, 100 * t.data[0], about);
             else
-                cmd_out(c, "%s = %s  (%s)\n", name, NUM(t.data[0]), d->about);
+                cmd_out(c, "%s = %s  (%s)\n", name, NUM(t.data[0]), about);
             return 0;
         }
         if (strcmp(name, "loss") == 0) {

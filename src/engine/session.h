@@ -402,11 +402,20 @@ typedef struct Tensor {
 /* A tensor's name taken apart: "dW2" is kind 'W', a gradient, layer 2. */
 typedef struct TensorName {
     char kind;  /* W b K c Z A P M (per layer), X Y (the batch), y (yhat), l (loss),
-                 * s (a scalar name: train_loss val_loss accuracy val_accuracy lr) */
+                 * s (a scalar name: train_loss val_loss accuracy val_accuracy lr),
+                 * f (a function of a tensor: norm_dW1 std_A3, one number) */
     bool grad;  /* dW1 db1 dZ1 dA1: the gradient of the loss for it */
     int layer;  /* 1..999 for W b K c Z A P M; 0 otherwise */
-    int scalar; /* kind s: the index session_scalar_find gives */
+    int scalar; /* kind s: the index session_scalar_find gives; kind f: the function's index */
 } TensorName;
+/* A function of a whole tensor, written as a prefix of its name: norm_dW1, std_A3. */
+typedef struct TensorFnDesc {
+    const char *prefix; /* "norm_" */
+    const char *about;  /* one line: what it measures */
+    double (*of)(const double *x, size_t n); /* the value of n values */
+} TensorFnDesc;
+/* The descriptor of function i, or NULL past the last (a loop's end). */
+const TensorFnDesc *session_tensor_fn(int i);
 /* Whether the name is a parameter or its gradient (W b K c). */
 bool tensor_is_param(const TensorName *tn);
 /* Parses a tensor's name (W1 b2 K1 c1 dW1 Z3 dA1 P1 M1 X Y yhat loss, the scalar names; a layer number

@@ -7,6 +7,7 @@
  * come from its kind's descriptor (layer.h). */
 #include "session.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,11 +50,65 @@ bool tensor_is_param(const TensorName *tn)
     return tn->kind && layer_desc_of_letter(tn->kind, &bias) != NULL;
 }
 
+/* ---- functions of a whole tensor ---- */
+
+static double fn_norm(const double *x, size_t n)
+{
+    return mat_norm(x, n);
+}
+
+/* Over every value, dividing by their count (numpy's std, ddof=0). */
+static double fn_std(const double *x, size_t n)
+{
+    double sum = 0, ss = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += x[i];
+    double mean = sum / (double)n;
+    for (size_t i = 0; i < n; i++)
+        ss += (x[i] - mean) * (x[i] - mean);
+    return sqrt(ss / (double)n);
+}
+
+/* The functions, one row each: a prefix before any tensor's name. */
+static const TensorFnDesc tensor_fns[] = {
+    {"norm_", "the norm √(Σx²) of all the tensor's values: the |dW1| the loop prints", fn_norm},
+    {"std_", "the standard deviation of all the tensor's values, over every row and unit (dividing by their count)",
+     fn_std},
+};
+
+const TensorFnDesc *session_tensor_fn(int i)
+{
+    return i >= 0 && (size_t)i < sizeof tensor_fns / sizeof tensor_fns[0] ? &tensor_fns[i] : NULL;
+}
+
+/* The function a name starts with (its index, the tensor's name after it in *inner), or -1. */
+static int tensor_fn_find(const char *name, const char **inner)
+{
+    for (size_t i = 0; i < sizeof tensor_fns / sizeof tensor_fns[0]; i++) {
+        size_t n = strlen(tensor_fns[i].prefix);
+        if (strncmp(name, tensor_fns[i].prefix, n) == 0) {
+            *inner = name + n;
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
 bool tensor_name_parse(const char *name, TensorName *tn)
 {
     *tn = (TensorName){0, false, 0, -1};
     if ((tn->scalar = session_scalar_find(name)) >= 0) {
         tn->kind = 's';
+        return true;
+    }
+    const char *inner;
+    int f = tensor_fn_find(name, &inner);
+    if (f >= 0) {
+        TensorName in;
+        if (!tensor_name_parse(inner, &in) || in.kind == 's' || in.kind == 'f')
+            return false;
+        tn->kind = 'f';
+        tn->scalar = f;
         return true;
     }
     if (strcmp(name, "X") == 0 || strcmp(name, "Y") == 0 || strcmp(name, "yhat") == 0 ||
@@ -108,6 +163,18 @@ static int data_tensor(Session *s, const TensorName *tn, const char *name, Tenso
         t->vector = true;
         t->data = &s->scalar_value;
         t->percent = session_scalar(tn->scalar)->accuracy;
+        return 0;
+    }
+    if (tn->kind == 'f') {
+        const TensorFnDesc *f = &tensor_fns[tn->scalar];
+        Tensor in;
+        int rc = session_tensor(s, name + strlen(f->prefix), &in, err);
+        if (rc != 0)
+            return rc;
+        s->scalar_value = f->of(in.data, (size_t)in.rows * (size_t)in.cols);
+        t->rows = t->cols = 1;
+        t->vector = true;
+        t->data = &s->scalar_value;
         return 0;
     }
     if (tn->kind == 'X' || tn->kind == 'Y') {

@@ -101,8 +101,30 @@ int cmd_state(CmdCtx *c, int argc, char **argv)
 
 /* ---- completion ---- */
 
+typedef struct FnAdd {
+    CmdAddFn add;
+    void *ctx;
+} FnAdd;
+
+/* A name, and each function of it when it is a tensor: W1, norm_W1, std_W1. */
+static void add_with_fns(void *p, const char *name)
+{
+    FnAdd *a = p;
+    a->add(a->ctx, name);
+    TensorName tn;
+    if (!tensor_name_parse(name, &tn) || tn.kind == 's' || tn.kind == 'f')
+        return;
+    const TensorFnDesc *f;
+    for (int i = 0; (f = session_tensor_fn(i)) != NULL; i++) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s%s", f->prefix, name);
+        a->add(a->ctx, buf);
+    }
+}
+
 CmdComplete cmd_complete_names(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
-    session_names(s, add, ctx);
+    FnAdd a = {add, ctx};
+    session_names(s, add_with_fns, &a);
     return COMPLETE_WORDS;
 }

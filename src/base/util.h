@@ -37,6 +37,9 @@ typedef enum ErrCode {
     ERR_NO_CLASSES = -18,  /* a class measure (accuracy) asked of a regression task */
     ERR_NO_DROPOUT = -19,  /* a dropout mask of a layer without dropout */
     ERR_TOO_BIG = -20,     /* it would take more memory than the limit (util_memory_limit) */
+    ERR_NO_CV = -21,       /* a cross-validation result asked before any cross-validation ran */
+    ERR_NO_TEST_LOOK = -22, /* a test-share result asked before the test share was evaluated */
+    ERR_NOT_REGRESSION = -23, /* a regression measure (MAE, R²) asked of a classification task */
 } ErrCode;
 
 /* Formats a message into err (ERR_LEN bytes, may be NULL) and returns

@@ -79,6 +79,15 @@ const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, si
         snprintf(buf, n, "; use fewer or narrower layers (`model mlp 64`), or allow more with the environment "
                  "variable PARAMLAB_MAX_MEMORY (as in PARAMLAB_MAX_MEMORY=16G)");
         break;
+    case ERR_NO_CV:
+        snprintf(buf, n, ": run one with `cv 5`");
+        break;
+    case ERR_NO_TEST_LOOK:
+        snprintf(buf, n, ": `evaluate test` measures it, once, at the end");
+        break;
+    case ERR_NOT_REGRESSION:
+        snprintf(buf, n, "; for classes `metrics` shows accuracy, precision, recall and F1");
+        break;
     case ERR_INPUT:
     case ERR_NOMEM:
     case ERR_NO_LAYER:

@@ -42,7 +42,8 @@ static int expect_value(CmdCtx *c, const char *what, double *v)
         return -1;
     size_t at = el >= 0 ? (size_t)el : 0;
     if (el < 0 && (size_t)t.rows * t.cols != 1)
-        return cmd_fail(c, "%s has %d values; expect compares one number, as in %s[0,0]", what, t.rows * t.cols, what);
+        return cmd_fail(c, "%s has %d values; expect compares one number, as in %s[0%s]", what, t.rows * t.cols, what,
+                        t.vector ? "" : ",0");
     *v = t.data[at];
     return 0;
 }

@@ -716,6 +716,8 @@ static int parse_kind(CmdCtx *c, const char *w, Kind *k)
     int sc = session_scalar_find(w);
     if (sc >= 0) {
         const ScalarDesc *d = session_scalar(sc);
+        if (d->value)
+            return cmd_fail(c, "%s is one measurement, not kept per epoch: `show %s` gives it", w, w);
         if (d->hyper || !d->accuracy) {
             *k = d->hyper ? K_LR : K_LOSS;
             return 0;

@@ -49,6 +49,7 @@ static const char *tensor_meaning(const Tensor *t)
     case 'X': return "current batch: row = sample, column = feature";
     case 'Y': return "current batch: targets";
     case 'y': return "model output after the link: row = sample";
+    case 's': return session_scalar(tn.scalar)->about; /* one per class: precision ... */
     default: return NULL;
     }
 }
@@ -287,7 +288,7 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
     }
     if (r.n == 0) {
         TensorName tn;
-        if (tensor_name_parse(name, &tn) && (tn.kind == 's' || tn.kind == 'f')) {
+        if (tensor_name_parse(name, &tn) && (tn.kind == 's' || tn.kind == 'f') && t.rows * t.cols == 1) {
             const char *about = tn.kind == 's' ? session_scalar(tn.scalar)->about : session_tensor_fn(tn.scalar)->about;
             if (t.percent)
                 cmd_out(c, "%s = %.1f%%  (%s)\n", name, 100 * t.data[0], about);

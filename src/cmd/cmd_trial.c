@@ -141,6 +141,9 @@ static void cv_table(CmdCtx *c, const TrialResult *r, int done, bool classes)
     if (classes)
         cmd_out(c, " %.1f%%", 100 * sd[2]);
     cmd_out(c, "\nvalidation loss %s ± %s over %d fold%s", NUM(m[1]), NUM(sd[1]), done, done == 1 ? "" : "s");
+    c->s->cv_folds = done; /* for the scalar names cv_loss and cv_std */
+    c->s->cv_loss = m[1];
+    c->s->cv_std = sd[1];
     if (classes)
         cmd_out(c, ", accuracy %.1f%% ± %.1f%%", 100 * m[2], 100 * sd[2]);
     cmd_out(c, "\n");

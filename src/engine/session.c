@@ -261,6 +261,7 @@ void session_free(Session *s)
     free(s->perm);
     free(s->xb);
     free(s->yb);
+    free(s->scalar_vec);
     free(s);
 }
 

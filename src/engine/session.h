@@ -114,6 +114,12 @@ typedef struct Session {
     double last_val_accuracy; /* validation accuracy then; NaN without a split or classes */
     int test_looks;         /* times the test share was evaluated since the data or split changed */
     double scalar_value;    /* the scalar name last resolved (session_tensor's view of it) */
+    double *scalar_vec;     /* (scalar_vec_cap) a per-class scalar name's values, the same view; owned */
+    int scalar_vec_cap;
+    double test_loss;       /* the last evaluation of the test share: its loss (while test_looks > 0) */
+    double test_accuracy;   /* ... and its accuracy (NaN for regression) */
+    int cv_folds;           /* folds of the last cross-validation; 0: none yet */
+    double cv_loss, cv_std; /* its mean validation loss over the folds and their sample std (n-1) */
     SchedConfig sched;      /* learning-rate schedule, stepped at each epoch's end (none: lr stays) */
     SchedState sched_state; /* where it stands; opt.lr is the lr in force */
     ClipConfig clip;        /* gradient clipping between backward and update */
@@ -262,14 +268,21 @@ void session_report_free(EvalReport *r);
 /* "training", "validation" or "test". */
 const char *session_share_name(DataShare share);
 
-/* A scalar name: one number about the model as a whole. */
-typedef struct ScalarDesc {
+/* A scalar name: a number about the model as a whole (or one per class). */
+typedef struct ScalarDesc ScalarDesc;
+struct ScalarDesc {
     const char *name;   /* "val_loss" */
     const char *about;  /* one line: what it measures */
     DataShare share;    /* the share it is measured on */
     bool accuracy;      /* a fraction in [0, 1], shown as a percentage */
     bool hyper;         /* a hyperparameter (lr), not a measurement */
-} ScalarDesc;
+    /* NULL for a loss or accuracy of a share measured now (drawn per epoch by
+     * plot); else the values into *v (n of them, one per class for precision),
+     * 0 or the refusal's code with err. */
+    int (*value)(Session *s, const ScalarDesc *d, double **v, int *n, char *err);
+    bool (*ready)(const Session *s); /* whether value would succeed now (cheaply) */
+    int field;          /* which number value picks (the loss or its spread ...) */
+};
 /* The index of a scalar name, or -1. */
 int session_scalar_find(const char *name);
 /* The descriptor of scalar i, or NULL past the last (a loop's end). */
@@ -278,6 +291,13 @@ const ScalarDesc *session_scalar(int i);
  * ERR_NO_SPLIT (a validation measure without that share), ERR_NO_CLASSES
  * (accuracy of a regression). */
 int session_scalar_value(Session *s, int i, double *v, char *err);
+/* The values of scalar i now into *v (session storage, valid until the next
+ * call), n of them: 1, or one per class (precision, recall, f1). Refused as
+ * session_scalar_value, and also ERR_NO_CV, ERR_NO_TEST_LOOK (not measured
+ * yet), ERR_NOT_REGRESSION (MAE or R² of classes). */
+int session_scalar_values(Session *s, int i, double **v, int *n, char *err);
+/* Whether scalar i has a value now (the names that exist). */
+bool session_scalar_ready(const Session *s, int i);
 
 /* A copy of the session to race (`compare`): a copy of the data, the same
  * model shape and parameters, loss, batch size, shuffle and position in

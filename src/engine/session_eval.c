@@ -214,22 +214,158 @@ int session_eval_report(Session *s, DataShare share, EvalReport *r, char *err)
         session_report_free(r);
         return rc;
     }
-    if (share == DATA_TEST)
+    if (share == DATA_TEST) {
         s->test_looks++;
+        s->test_loss = r->loss;
+        s->test_accuracy = r->accuracy;
+    }
     return 0;
 }
 
 /* ---- scalar names ---- */
 
+/* The share `metrics` reports by default: validation with a split, else training. */
+static DataShare metrics_share(const Session *s)
+{
+    return session_has_share(s, DATA_VAL) ? DATA_VAL : DATA_TRAIN;
+}
+
+/* Room for n values of a per-class scalar in the session. */
+static int scalar_room(Session *s, int n, char *err)
+{
+    if (n <= s->scalar_vec_cap)
+        return 0;
+    double *v = realloc(s->scalar_vec, sizeof *v * (size_t)n);
+    if (!v)
+        return util_fail(err, ERR_NOMEM, "out of memory for the scores");
+    s->scalar_vec = v;
+    s->scalar_vec_cap = n;
+    return 0;
+}
+
+static bool ready_test(const Session *s)
+{
+    return s->test_looks > 0;
+}
+
+static bool ready_cv(const Session *s)
+{
+    return s->cv_folds > 0;
+}
+
+static bool ready_classes(const Session *s)
+{
+    return s->data && s->model && s->data->classification;
+}
+
+static bool ready_regression(const Session *s)
+{
+    return s->data && s->model && !s->data->classification;
+}
+
+/* test_loss, test_accuracy: kept from the last evaluation of the test share. */
+static int value_test(Session *s, const ScalarDesc *d, double **v, int *n, char *err)
+{
+    if (!ready_test(s))
+        return util_fail(err, ERR_NO_TEST_LOOK, "%s is measured when the test share is evaluated, and it has not "
+                         "been yet", d->name);
+    if (d->accuracy && !s->data->classification)
+        return util_fail(err, ERR_NO_CLASSES, "%s counts classes, and this is a regression task", d->name);
+    s->scalar_value = d->field == 0 ? s->test_loss : s->test_accuracy;
+    *v = &s->scalar_value;
+    *n = 1;
+    return 0;
+}
+
+/* cv_loss, cv_std: kept from the last cross-validation. */
+static int value_cv(Session *s, const ScalarDesc *d, double **v, int *n, char *err)
+{
+    if (!ready_cv(s))
+        return util_fail(err, ERR_NO_CV, "%s is the result of a cross-validation, and none has run yet", d->name);
+    s->scalar_value = d->field == 0 ? s->cv_loss : s->cv_std;
+    *v = &s->scalar_value;
+    *n = 1;
+    return 0;
+}
+
+/* The report of the default share; 0, or the refusal (r freed). */
+static int default_report(Session *s, const ScalarDesc *d, EvalReport *r, char *err)
+{
+    int rc = share_ready(s, DATA_TRAIN, err);
+    if (rc != 0)
+        return util_fail(err, rc, "%s needs %s", d->name, s->data ? "a model" : "data and a model");
+    return session_eval_report(s, metrics_share(s), r, err);
+}
+
+/* precision, recall, f1: one per class, as metrics reports them. */
+static int value_class(Session *s, const ScalarDesc *d, double **v, int *n, char *err)
+{
+    if (s->data && !s->data->classification)
+        return util_fail(err, ERR_NO_CLASSES, "%s counts classes, and this is a regression task", d->name);
+    EvalReport r;
+    int rc = default_report(s, d, &r, err);
+    if (rc != 0)
+        return rc;
+    int k = s->data->n_classes;
+    rc = scalar_room(s, k, err);
+    for (int i = 0; rc == 0 && i < k; i++) {
+        const ClassScore *c = &r.per[i];
+        s->scalar_vec[i] = d->field == 0 ? c->precision : d->field == 1 ? c->recall : c->f1;
+    }
+    session_report_free(&r);
+    if (rc != 0)
+        return rc;
+    *v = s->scalar_vec;
+    *n = k;
+    return 0;
+}
+
+/* mae, r2: averaged over the targets, as metrics reports them. */
+static int value_regress(Session *s, const ScalarDesc *d, double **v, int *n, char *err)
+{
+    if (s->data && s->data->classification)
+        return util_fail(err, ERR_NOT_REGRESSION, "%s measures a regression, and this task has classes", d->name);
+    EvalReport r;
+    int rc = default_report(s, d, &r, err);
+    if (rc != 0)
+        return rc;
+    s->scalar_value = d->field == 0 ? r.regm.mae : r.regm.r2;
+    session_report_free(&r);
+    *v = &s->scalar_value;
+    *n = 1;
+    return 0;
+}
+
 /* The scalars, one row each: what the number is and where it comes from. */
 static const ScalarDesc scalars[] = {
-    {"train_loss", "the loss over the whole training share, in evaluation mode", DATA_TRAIN, false, false},
-    {"val_loss", "the loss over the whole validation share, in evaluation mode", DATA_VAL, false, false},
+    {"train_loss", "the loss over the whole training share, in evaluation mode", DATA_TRAIN, false, false,
+     NULL, NULL, 0},
+    {"val_loss", "the loss over the whole validation share, in evaluation mode", DATA_VAL, false, false, NULL,
+     NULL, 0},
     {"accuracy", "the share of training rows classified right, shown as a percentage", DATA_TRAIN,
-     true, false},
+     true, false, NULL, NULL, 0},
     {"val_accuracy", "the share of validation rows classified right, shown as a percentage",
-     DATA_VAL, true, false},
-    {"lr", "the learning rate in force", DATA_TRAIN, false, true},
+     DATA_VAL, true, false, NULL, NULL, 0},
+    {"lr", "the learning rate in force", DATA_TRAIN, false, true, NULL, NULL, 0},
+    {"test_loss", "the loss over the test share at its last evaluation", DATA_TEST, false, false, value_test,
+     ready_test, 0},
+    {"test_accuracy", "the share of test rows classified right at its last evaluation, shown as a percentage",
+     DATA_TEST, true, false, value_test, ready_test, 1},
+    {"cv_loss", "the mean validation loss over the folds of the last cross-validation", DATA_TRAIN, false, false,
+     value_cv, ready_cv, 0},
+    {"cv_std", "the sample standard deviation (n-1) of those folds' validation losses", DATA_TRAIN, false, false,
+     value_cv, ready_cv, 1},
+    {"precision", "per class (precision[1] is class 1's): the share of rows predicted as the class that are in "
+     "it, on the validation share when there is one, else the training rows", DATA_TRAIN, false, false,
+     value_class, ready_classes, 0},
+    {"recall", "per class: the share of the class's rows predicted as it, on the validation share when there is "
+     "one, else the training rows", DATA_TRAIN, false, false, value_class, ready_classes, 1},
+    {"f1", "per class: 2·P·R / (P + R) of its precision and recall, on the validation share when there is one, "
+     "else the training rows", DATA_TRAIN, false, false, value_class, ready_classes, 2},
+    {"mae", "the mean absolute error (averaged over the targets), on the validation share when there is one, "
+     "else the training rows", DATA_TRAIN, false, false, value_regress, ready_regression, 0},
+    {"r2", "R², the share of the targets' variance the model explains, on the validation share when there is "
+     "one, else the training rows", DATA_TRAIN, false, false, value_regress, ready_regression, 1},
 };
 
 int session_scalar_find(const char *name)
@@ -245,9 +381,26 @@ const ScalarDesc *session_scalar(int i)
     return i >= 0 && (size_t)i < sizeof scalars / sizeof scalars[0] ? &scalars[i] : NULL;
 }
 
+bool session_scalar_ready(const Session *s, int i)
+{
+    const ScalarDesc *d = &scalars[i];
+    if (d->ready)
+        return d->ready(s);
+    return d->hyper || (s->data && session_has_share(s, d->share) && (!d->accuracy || s->data->classification));
+}
+
 int session_scalar_value(Session *s, int i, double *v, char *err)
 {
     const ScalarDesc *d = &scalars[i];
+    if (d->value) {
+        double *p;
+        int n, rc = d->value(s, d, &p, &n, err);
+        if (rc == 0 && n != 1)
+            return util_fail(err, ERR_INPUT, "%s has one value per class, as in %s[0]", d->name, d->name);
+        if (rc == 0)
+            *v = p[0];
+        return rc;
+    }
     if (d->hyper) {
         *v = s->opt.lr;
         return 0;
@@ -262,4 +415,14 @@ int session_scalar_value(Session *s, int i, double *v, char *err)
     double acc, loss = session_eval_share(s, d->share, &acc);
     *v = d->accuracy ? acc : loss;
     return 0;
+}
+
+int session_scalar_values(Session *s, int i, double **v, int *n, char *err)
+{
+    const ScalarDesc *d = &scalars[i];
+    if (d->value)
+        return d->value(s, d, v, n, err);
+    *n = 1;
+    *v = &s->scalar_value;
+    return session_scalar_value(s, i, &s->scalar_value, err);
 }

@@ -156,12 +156,12 @@ static int data_tensor(Session *s, const TensorName *tn, const char *name, Tenso
 {
     const Dataset *ds = s->data;
     if (tn->kind == 's') {
-        int rc = session_scalar_value(s, tn->scalar, &s->scalar_value, err);
+        int n, rc = session_scalar_values(s, tn->scalar, &t->data, &n, err);
         if (rc != 0)
             return rc;
-        t->rows = t->cols = 1;
+        t->rows = 1;
+        t->cols = n;
         t->vector = true;
-        t->data = &s->scalar_value;
         t->percent = session_scalar(tn->scalar)->accuracy;
         return 0;
     }
@@ -341,6 +341,6 @@ void session_names(Session *s, void (*fn)(void *ctx, const char *name), void *ct
         fn(ctx, "loss");
     const ScalarDesc *d;
     for (int i = 0; (d = session_scalar(i)) != NULL; i++)
-        if (d->hyper || (s->data && session_has_share(s, d->share) && (!d->accuracy || s->data->classification)))
+        if (session_scalar_ready(s, i))
             fn(ctx, d->name);
 }

@@ -75,8 +75,7 @@ cat >"$allow" <<'EOF'
 10 9 dead units over all rows: no expect name reaches them yet
 10 178 the rows of the wine data, as data load prints them: no expect name for a data set's size
 10 13 the features of the wine data, and alcohol's typical value in data show
-10 71 the confusion matrix of metrics: no expect name reaches it yet
-10 0.570 metrics' F1, also arithmetic: 2·0.399·1 / (0.399 + 1)
+10 71 a count of the confusion matrix of metrics (its share, 0.399, is pinned as precision[1])
 10 1 a made-up example of imbalance
 10 10^-6 gradcheck's step h, a constant of the program
 10 1e-05 gradcheck's threshold, a constant of the program

@@ -114,7 +114,10 @@ const Cmd cmd_table[] = {
      "dropout masks M1 ... of layers with dropout); after loss: loss; after backward\n"
      "the gradients dW1 db1 dZ1 dA1 ...; and the scalar names that exist: train_loss,\n"
      "val_loss (with a split), accuracy and val_accuracy (with classes: fractions,\n"
-     "shown as percentages), lr.", cmd_names, NULL, NULL, NULL, NULL},
+     "shown as percentages), lr; precision recall f1 (with classes) or mae r2;\n"
+     "test_loss test_accuracy after `evaluate test`, cv_loss cv_std after `cv`.\n"
+     "norm_NAME and std_NAME give the norm and spread of any tensor NAME.",
+     cmd_names, NULL, NULL, NULL, NULL},
     {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|l1|l2|schedule|clip|plot|defaults ...", "choose a hyperparameter",
      "set loss {loss names}|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
@@ -276,7 +279,9 @@ const Cmd cmd_table[] = {
      "Regression: MSE, MAE and R² (per target when there are several).\n"
      "Default: the validation share when `data split` made one, else the training rows.\n"
      "The scalar names train_loss val_loss accuracy val_accuracy hold the same numbers\n"
-     "for `show`, `expect` and `export` (accuracies as fractions, shown as percentages).\n"
+     "for `show`, `expect` and `export` (accuracies as fractions, shown as percentages);\n"
+     "precision recall f1 (one per class: precision[1] is class 1's) and mae r2 hold\n"
+     "the default share's scores as `metrics` prints them.\n"
      "Example: data split 0.2; model mlp 8; train 50; metrics; metrics train",
      cmd_metrics, cmd_complete_metrics, NULL, NULL, NULL},
     {"evaluate", 1, 1, 0, "evaluate test", "the test share's loss and metrics, counting each look",
@@ -285,7 +290,8 @@ const Cmd cmd_table[] = {
      "the split changed. The test share is for one honest estimate at the end: choose\n"
      "the model, its size and its hyperparameters by the validation share. Each look\n"
      "that leads to another change tunes the model to the test rows as well, and its\n"
-     "numbers stop telling how the model does on new data.\n"
+     "numbers stop telling how the model does on new data. The scalar names\n"
+     "test_loss and test_accuracy hold the last look's loss and accuracy.\n"
      "Example: data split 0.2 0.1; model mlp 8; train 50; metrics; evaluate test",
      cmd_evaluate, cmd_complete_metrics, NULL, NULL, NULL},
     {"diagnose", 0, 0, 0, "diagnose", "per layer: activations, dead/saturated units, gradients, update ratio",
@@ -391,7 +397,8 @@ const Cmd cmd_table[] = {
      "loss and accuracy) and the mean ± the sample standard deviation (n-1).\n"
      "Your own model, optimizer state, data and position are not touched. Ctrl-C\n"
      "stops after the fold running, with the folds so far. Each fold is logged as a\n"
-     "run (`runs`). epochs=N (default 20) trains each fold N epochs.\n"
+     "run (`runs`). epochs=N (default 20) trains each fold N epochs. The scalar\n"
+     "names cv_loss and cv_std hold the last cv's mean validation loss and its spread.\n"
      "Example: data moons n=300; model mlp 8; set lr 0.1; cv 5 epochs=30",
      cmd_cv, cmd_complete_cv, NULL, NULL, NULL},
     {"search", 0, -1, 0, "search grid NAME=V1,V2,... [NAME=...] [epochs=N] [cv=K] | search random N NAME=LO..HI[:log] "
@@ -435,7 +442,8 @@ const Cmd cmd_table[] = {
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
      "params (the model's count), count (the total of the last `count` command),\n"
      "steps, epoch, a scalar name (train_loss, val_loss, accuracy, val_accuracy:\n"
-     "fractions in [0, 1], as in expect val_accuracy > 0.9; lr), one element\n"
+     "fractions in [0, 1], as in expect val_accuracy > 0.9; lr; test_loss,\n"
+     "test_accuracy, cv_loss, cv_std, mae, r2; precision[k] recall[k] f1[k]), one element\n"
      "such as W1[0,1], or a tensor's norm or spread (norm_db1, std_A3).\n"
      "OP is < <= > >= == != or ~ (equal within tol=, default 1e-6). In scripts and\n"
      "lessons a failed expect stops with FILE:LINE.\n"

@@ -134,7 +134,7 @@ static void test_every_code(void **st)
     assert_string_equal(cmd_hint(s, ERR_TASK, true, buf, sizeof buf), ""); /* no data: nothing to advise */
     assert_string_equal(cmd_hint(s, ERR_BATCH_MEM, true, buf, sizeof buf), "; try a smaller `set batch`");
     assert_string_equal(cmd_hint(s, ERR_NEEDS_FORWARD, true, buf, sizeof buf), ": run `forward` first");
-    for (int code = ERR_NO_CLASSES; code <= ERR_NO_DATA; code++)
+    for (int code = ERR_NOT_REGRESSION; code <= ERR_NO_DATA; code++)
         if (code != ERR_INPUT && code != ERR_NOMEM && code != ERR_TASK && code != ERR_NO_LAYER)
             assert_true(strlen(cmd_hint(s, code, true, buf, sizeof buf)) > 2);
     /* a hint too long for what the sentence left is not appended half-way */

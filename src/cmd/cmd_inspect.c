@@ -132,7 +132,9 @@ static void print_kink(CmdCtx *c, const GcTensor *t, const GcElement *e, double 
 /* The shape and "checked" cells of one tensor's row. */
 static void gc_cells(const GcTensor *t, char *shape, size_t ns, char *checked, size_t nc)
 {
-    if (t->vector)
+    if (t->ndim == 4)
+        snprintf(shape, ns, "%d×%d×%d×%d", t->dims[0], t->dims[1], t->dims[2], t->dims[3]);
+    else if (t->vector)
         snprintf(shape, ns, "%d", t->cols);
     else
         snprintf(shape, ns, "%d×%d", t->rows, t->cols);

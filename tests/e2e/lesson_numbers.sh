@@ -70,7 +70,7 @@ cat >"$allow" <<'EOF'
 09 7 arithmetic: 9 parameters less the 2 drawn
 09 1000 the length of undo's history, a constant of the program
 10 0.001 the usual update-to-weight ratio, a rule of thumb diagnose states
-10 0.6 diagnose's update ratio: no expect name reaches it yet
+10 0.61 diagnose's update ratio |ΔW|/|W|: no expect name reaches it yet
 10 11 diagnose's dead units: no expect name reaches them yet
 10 9 dead units over all rows: no expect name reaches them yet
 10 178 the rows of the wine data, as data load prints them: no expect name for a data set's size

@@ -445,7 +445,7 @@ static void unit_list(const LayerDiag *ld, char *buf, size_t n)
 /* The words for the vanishing or exploding signal through the layers. */
 static void say_signal(const Session *s, const Diagnosis *d, const Finding *f, char *text, size_t n)
 {
-    const LayerDiag *ld = f->layer ? &d->layer[f->layer - 1] : NULL;
+    const LayerDiag *ld = f->layer >= 1 && f->layer <= d->n_layers ? &d->layer[f->layer - 1] : NULL;
     int L = d->n_layers;
     Act hid = d->layer[0].act; /* the hidden layers' activation */
     char fix[160];
@@ -616,7 +616,7 @@ static void say_fit(const Session *s, const Finding *f, char *text, size_t n)
                  "unscaled inputs: the features' standard deviations are %s times apart (the widest is %s), so "
                  "one learning rate is too large for some weights and too small for others, and large inputs "
                  "make large logits and gradients. Rescale them: `data standardize` (zero mean, unit variance "
-                 "from the training rows), then `init`.", G3(f->value), s->data->feature_names[f->layer - 1]);
+                 "from the training rows), then `init`.", G3(f->value), s->data->feature_names[f->at]);
     } else if (f->kind == FIND_OVERFIT) {
         char back[160] = "";
         if (f->since > 0 && f->since <= s->hist_len)

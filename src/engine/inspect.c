@@ -579,8 +579,10 @@ static void unscaled_finding(const Session *s, Diagnosis *d)
             wide = j;
         }
     }
-    if (lo < INFINITY && hi / lo >= INSPECT_UNSCALED)
-        add_finding(d, FIND_UNSCALED, wide + 1, hi / lo);
+    if (lo < INFINITY && hi / lo >= INSPECT_UNSCALED && d->n_findings < INSPECT_MAX_FINDINGS) {
+        add_finding(d, FIND_UNSCALED, 0, hi / lo);
+        d->finding[d->n_findings - 1].at = wide;
+    }
 }
 
 /* Overfitting: the validation loss INSPECT_OVERFIT_EPOCHS epochs or more

@@ -160,7 +160,7 @@ typedef enum FindingKind {
     FIND_DZ_VANISH,   /* value: rms dZ_1 / rms dZ_{L-1}, layer 1 (only without FIND_VANISHING) */
     FIND_UPDATE_HIGH, /* value: the largest update ratio, at layer */
     FIND_UPDATE_LOW,  /* value: the largest update ratio, at layer */
-    FIND_UNSCALED,    /* value: largest / smallest feature std; layer: the widest feature (from 1) */
+    FIND_UNSCALED,    /* value: largest / smallest feature std; at: the widest feature (from 0) */
     FIND_OVERFIT,     /* value: validation loss now / its best; at: epochs since the best,
                        * since: updates since that epoch ended */
     FIND_UNDERFIT,    /* value: share of the gap from chance to perfect closed on the training rows

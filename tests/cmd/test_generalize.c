@@ -382,6 +382,11 @@ static void test_diagnose_fit_findings(void **st)
     ok(x, "data load lessons/data/wine.csv; model softmax; step; diagnose");
     assert_contains(x->last, "unscaled inputs");
     assert_contains(x->last, "`data standardize`");
+    /* more features than a model has layers: the widest is named by its feature
+     * index, never looked up as a layer (the sanitizer build caught p42 so) */
+    ok(x, "data digits; model cnn conv=2:3; step; diagnose");
+    assert_contains(x->last, "unscaled inputs");
+    assert_contains(x->last, "p42), so one learning rate");
     ok(x, "data moons n=60 noise=0.35; data split 0.5; model mlp 64 64; set optimizer adam lr=0.01; train 300; "
           "diagnose");
     assert_contains(x->last, "overfitting");

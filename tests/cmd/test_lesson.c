@@ -28,6 +28,7 @@
 #include "util.h"
 
 #include "fixture.h"
+#include "keys.h"
 
 /* ---- helpers ---- */
 
@@ -153,38 +154,6 @@ static void assert_same_state(const Session *a, const Session *b)
     assert_int_equal(a->seed, b->seed);
 }
 
-/* A scripted person at the keyboard. */
-typedef struct Keys {
-    const char *const *lines; /* answers in turn; "^D" for end of input, "^C" for Ctrl-C */
-    int next;
-    char prompts[8][64];      /* the prompts shown */
-    volatile sig_atomic_t flag;
-} Keys;
-
-static char *type_line(void *ctx, const char *prompt)
-{
-    Keys *k = ctx;
-    const char *line = k->lines[k->next];
-    if (!line)
-        fail_msg("read_line called more often than the test expects (prompt \"%s\")", prompt);
-    snprintf(k->prompts[k->next % 8], 64, "%s", prompt);
-    k->next++;
-    if (strcmp(line, "^D") == 0)
-        return NULL;
-    if (strcmp(line, "^C") == 0) {
-        k->flag = 1;
-        return NULL;
-    }
-    return strdup(line);
-}
-
-static void keys_attach(Fx *x, Keys *k)
-{
-    x->c.read_line = type_line;
-    x->c.read_ctx = k;
-    x->c.interrupt = &k->flag;
-    x->c.s->interrupt = &k->flag;
-}
 
 /* ---- parsing ---- */
 

@@ -91,7 +91,6 @@ size_t session_snapshot_bytes(const Session *s)
     return sizeof(double) * s->model->n_params * (size_t)(1 + s->optim->n_slots) + sizeof(Snapshot);
 }
 
-#define HIST_PAGE ((size_t)2 << 20) /* a transparent huge page */
 
 /* (Re)makes the history ring for the current model and optimizer:
  * SESSION_UNDO_MAX snapshots, fewer when they would pass
@@ -99,9 +98,11 @@ size_t session_snapshot_bytes(const Session *s)
  * reserved here, outside any step; the kernel backs a page with memory
  * only when a snapshot first writes to it, so the history takes memory as
  * it fills instead of all at once, and a step never calls the allocator.
- * Huge pages (where the kernel offers them) make that first write one
- * fault per 2 MiB instead of one per 4 KiB. Without memory the history is
- * simply empty. */
+ * Ordinary pages, no MADV_HUGEPAGE: first writes to 256 MiB take a steady
+ * 0.1 s in 4 KiB pages, while asking for huge pages made the kernel
+ * compact memory inside those faults, up to 2.8 s on the first try (0.03 s
+ * when huge pages happened to be free) — seconds of stall inside a
+ * learner's first epoch. Without memory the history is simply empty. */
 static void hist_alloc(Session *s)
 {
     hist_free(s);
@@ -115,8 +116,7 @@ static void hist_alloc(Session *s)
         cap = 1;
     size_t per = s->model->n_params * (size_t)(1 + s->optim->n_slots);
     size_t bytes = (cap * per > 0 ? cap * per : 1) * sizeof(double);
-    /* room to start the arrays on a huge-page boundary */
-    size_t len = (bytes + HIST_PAGE - 1) / HIST_PAGE * HIST_PAGE + HIST_PAGE;
+    size_t len = bytes;
     void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     s->hist = calloc(cap, sizeof *s->hist);
     if (map == MAP_FAILED || !s->hist) {
@@ -127,11 +127,7 @@ static void hist_alloc(Session *s)
     }
     s->hist_map = map;
     s->hist_map_bytes = len;
-    uintptr_t start = ((uintptr_t)map + HIST_PAGE - 1) / HIST_PAGE * HIST_PAGE;
-    s->hist_buf = (double *)start;
-#ifdef MADV_HUGEPAGE
-    madvise(s->hist_buf, len - (start - (uintptr_t)map), MADV_HUGEPAGE); /* a hint; failure is harmless */
-#endif
+    s->hist_buf = map;
     for (size_t i = 0; i < cap; i++) {
         s->hist[i].params = s->hist_buf + i * per;
         s->hist[i].opt_state = s->hist[i].params + s->model->n_params;

@@ -64,7 +64,7 @@ static void test_matches_loop_and_diagnose(void **st)
     Diagnosis d;
     assert_int_equal(inspect_diagnose(x->c.s, &d, x->c.err), 0);
     for (int k = 1; k <= 3; k++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "std_A%d", k);
         assert_int_equal(session_tensor(x->c.s, name, &t, x->c.err), 0);
         assert_true(fabs(t.data[0] - d.layer[k - 1].a_std) <= 1e-12 * (1 + d.layer[k - 1].a_std));

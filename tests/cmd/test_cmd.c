@@ -24,6 +24,7 @@
 #include "util.h"
 
 #include "fixture.h"
+#include "complete.h"
 
 static Tensor tensor(Fx *x, const char *name)
 {
@@ -50,36 +51,6 @@ static void assert_params(Fx *x, const double *p)
     assert_memory_equal(m->params, p, sizeof(double) * m->n_params);
 }
 
-/* Candidate lists from cmd_complete. */
-typedef struct Cands {
-    char w[256][48];
-    int n;
-} Cands;
-
-static void add_cand(void *ctx, const char *word)
-{
-    Cands *c = ctx;
-    assert_true(c->n < 256);
-    snprintf(c->w[c->n++], 48, "%s", word);
-}
-
-static bool has(const Cands *c, const char *word)
-{
-    for (int i = 0; i < c->n; i++)
-        if (strcmp(c->w[i], word) == 0)
-            return true;
-    return false;
-}
-
-/* Completes at the end of line (the word being typed is after the last
- * space). */
-static CmdComplete complete(Session *s, const char *line, Cands *c)
-{
-    c->n = 0;
-    const char *sp = strrchr(line, ' ');
-    int start = sp ? (int)(sp - line) + 1 : 0;
-    return cmd_complete(s, line, start, line + start, add_cand, c);
-}
 
 /* The command names `help` lists ("  NAME  summary" lines). */
 static int help_names(Fx *x, char names[][32], int max)

@@ -11,38 +11,11 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "complete.h"
 
 #include <math.h>
 #include <unistd.h>
 
-/* Completion candidates. */
-typedef struct Cands {
-    char w[256][48];
-    int n;
-} Cands;
-
-static void add_cand(void *ctx, const char *word)
-{
-    Cands *c = ctx;
-    if (c->n < 256)
-        snprintf(c->w[c->n++], 48, "%s", word);
-}
-
-static bool has(const Cands *c, const char *word)
-{
-    for (int i = 0; i < c->n; i++)
-        if (strcmp(c->w[i], word) == 0)
-            return true;
-    return false;
-}
-
-static void complete(Session *s, const char *line, Cands *c)
-{
-    c->n = 0;
-    const char *sp = strrchr(line, ' ');
-    int start = sp ? (int)(sp - line) + 1 : 0;
-    cmd_complete(s, line, start, line + start, add_cand, c);
-}
 
 /* The digits as 1×8×8 images. */
 static void load_digits(Fx *x)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "complete.h"
 
 #define GOLDEN "tests/golden/count.txt"
 
@@ -113,15 +114,6 @@ static void test_expect_count(void **st)
     fx_free(x);
 }
 
-typedef struct Words {
-    char all[256];
-} Words;
-
-static void add_word(void *ctx, const char *w)
-{
-    Words *ws = ctx;
-    snprintf(ws->all + strlen(ws->all), sizeof ws->all - strlen(ws->all), "%s ", w);
-}
 
 static void test_completion(void **st)
 {

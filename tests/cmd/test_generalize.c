@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "complete.h"
 #include "engine/golden_lines.h"
 
 #include <unistd.h>
@@ -405,15 +406,6 @@ static void test_diagnose_fit_findings(void **st)
     fx_free(x);
 }
 
-typedef struct Words {
-    char all[512];
-} Words;
-
-static void add_word(void *ctx, const char *w)
-{
-    Words *ws = ctx;
-    snprintf(ws->all + strlen(ws->all), sizeof ws->all - strlen(ws->all), "%s ", w);
-}
 
 /* Tab offers the new words: metrics' shares, evaluate's test, from=init, the scalar names. */
 static void test_completion(void **st)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "complete.h"
 
 #include <unistd.h>
 
@@ -216,15 +217,6 @@ static void test_plot_images(void **st)
     fx_free(x);
 }
 
-typedef struct Words {
-    char all[512];
-} Words;
-
-static void add_word(void *ctx, const char *w)
-{
-    Words *ws = ctx;
-    snprintf(ws->all + strlen(ws->all), sizeof ws->all - strlen(ws->all), "%s ", w);
-}
 
 static void test_completion(void **st)
 {

@@ -8,8 +8,8 @@
  * nothing here prints or exits. */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -677,6 +677,48 @@ static void note_ids(const Dataset *ds, char *note, size_t size)
     free(v);
 }
 
+/* Appends to the recipe, cut at its size. */
+static void recipe_put(Dataset *ds, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void recipe_put(Dataset *ds, const char *fmt, ...)
+{
+    size_t at = strlen(ds->recipe);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ds->recipe + at, sizeof ds->recipe - at, fmt, ap);
+    va_end(ap);
+}
+
+/* The load as one line in the command's own syntax: the file, then only
+ * the options that differ from the defaults (`load f.csv drop=id
+ * sep=semicolon image=8x8`), so the run log and a save file say how the
+ * rows were read, not only from where. */
+static void load_recipe(Dataset *ds, const char *path, const DataLoadOpts *o)
+{
+    static const char *const header[] = {NULL, "yes", "no"};
+    static const char *const missing[] = {NULL, "drop", "mean"};
+    static const char *const task[] = {NULL, "regression", "classification"};
+    snprintf(ds->recipe, sizeof ds->recipe, "load %s", path);
+    if (o->target)
+        recipe_put(ds, " target=%s", o->target);
+    if (o->features)
+        recipe_put(ds, " features=%s", o->features);
+    if (o->drop)
+        recipe_put(ds, " drop=%s", o->drop);
+    if (o->sep)
+        recipe_put(ds, " sep=%s", o->sep == ';' ? "semicolon" : o->sep == '\t' ? "tab" : ",");
+    if (header[o->header])
+        recipe_put(ds, " header=%s", header[o->header]);
+    if (missing[o->missing])
+        recipe_put(ds, " missing=%s", missing[o->missing]);
+    if (task[o->task])
+        recipe_put(ds, " task=%s", task[o->task]);
+    if (o->img_h) {
+        recipe_put(ds, " image=%dx%d", o->img_h, o->img_w);
+        if (o->img_c > 1)
+            recipe_put(ds, "x%d", o->img_c);
+    }
+}
+
 /* The data set from L: features in file order, targets in target= order;
  * the column names move into it. NULL with err. */
 static Dataset *load_dataset(Load *L, char *note, size_t note_len, char *err)
@@ -701,7 +743,7 @@ static Dataset *load_dataset(Load *L, char *note, size_t note_len, char *err)
         util_err(err, "%s: out of memory for %d rows", path, L->rows);
         return NULL;
     }
-    snprintf(ds->recipe, sizeof ds->recipe, "load %s", path);
+    load_recipe(ds, path, L->o);
     for (int i = 0; i < L->rows; i++) {
         const double *row = L->vals + (size_t)i * (size_t)L->w;
         memcpy(ds->x + (size_t)i * (size_t)L->d, row, sizeof *row * (size_t)L->d);
@@ -908,11 +950,6 @@ Dataset *data_load_file(const char *path, const DataLoadOpts *o, char *note,
         ds->img_c = L.o->img_c ? L.o->img_c : 1;
         ds->img_h = L.o->img_h;
         ds->img_w = L.o->img_w;
-        size_t len = strlen(ds->recipe);
-        snprintf(ds->recipe + len, sizeof ds->recipe - len, " image=%dx%d", ds->img_h, ds->img_w);
-        len = strlen(ds->recipe);
-        if (ds->img_c > 1)
-            snprintf(ds->recipe + len, sizeof ds->recipe - len, "x%d", ds->img_c);
     }
 done:
     load_free(&L, first);

@@ -35,6 +35,10 @@ static void test_load_options(void **state)
     assert_contains(x->last, "note: column 'id'");
     ok(x, "data load " SEMI " target=diagnosis drop=id sep=; header=yes task=classification");
     assert_lacks(x->last, "note:");
+    /* the recipe (run log, save file) says how the rows were read, in the
+     * command's own words, and only what differs from the defaults */
+    assert_string_equal(x->c.s->data->recipe,
+                        "load " SEMI " target=diagnosis drop=id sep=semicolon header=yes task=classification");
     ok(x, "data load " SEMI " target=diagnosis drop=id sep=;; data show 1");
     assert_contains(x->last, "(1 of 5 rows)");
     ok(x, "data load " SEMI " target=diagnosis drop=id sep=;");
@@ -42,6 +46,7 @@ static void test_load_options(void **state)
     ok(x, "data load " SEMI " target=diagnosis drop=id sep=semicolon");
     ok(x, "data load tests/data/real/missing.csv drop=id missing=mean");
     assert_contains(x->last, "note: filled 2 missing cells");
+    assert_string_equal(x->c.s->data->recipe, "load tests/data/real/missing.csv drop=id missing=mean");
     ok(x, "data show 2");
     assert_contains(x->last, "|        M");
     fx_free(x);

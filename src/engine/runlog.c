@@ -68,13 +68,35 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+/* FNV-1a's step over the values as 64-bit words in four interleaved
+ * lanes, folded together with FNV-1a at the end: the lanes' multiplies do
+ * not wait on each other, so 376 MB of features take the time of reading
+ * them (about 0.1 s here) instead of one multiply per byte (about 0.5 s,
+ * at every `train`). */
+static uint64_t fnv_words(uint64_t h, const double *v, size_t n)
+{
+    const uint64_t prime = 0x100000001b3ULL;
+    uint64_t lane[4] = {h, h ^ 1, h ^ 2, h ^ 3}, w[4];
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        memcpy(w, v + i, sizeof w);
+        for (int k = 0; k < 4; k++)
+            lane[k] = (lane[k] ^ w[k]) * prime;
+    }
+    for (; i < n; i++) {
+        memcpy(w, v + i, sizeof w[0]);
+        lane[i % 4] = (lane[i % 4] ^ w[0]) * prime;
+    }
+    return fnv(h, lane, sizeof lane);
+}
+
 uint64_t run_fingerprint(const Dataset *ds)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
     int shape[6] = {ds->n, ds->d, ds->t, ds->n_train, ds->n_test, ds->standardized};
     h = fnv(h, shape, sizeof shape);
-    h = fnv(h, ds->x, sizeof(double) * (size_t)ds->n * (size_t)ds->d);
-    return fnv(h, ds->y, sizeof(double) * (size_t)ds->n * (size_t)ds->t);
+    h = fnv_words(h, ds->x, (size_t)ds->n * (size_t)ds->d);
+    return fnv_words(h, ds->y, (size_t)ds->n * (size_t)ds->t);
 }
 
 void run_new_id(char *id)

@@ -48,8 +48,9 @@ typedef struct RunInfo {
     const char *status;   /* "done", "interrupted" or "failed" */
 } RunInfo;
 
-/* FNV-1a 64 over the data's shape, split and values: two data sets with
- * the same rows in the same shares have the same fingerprint. */
+/* A 64-bit FNV-1a hash of the data's shape, split and values (the values
+ * as words in four lanes): two data sets with the same rows in the same
+ * shares have the same fingerprint; one value changed changes it. */
 uint64_t run_fingerprint(const Dataset *ds);
 /* A new run id ("20261201-223015-1a2b") into id (RUN_ID_LEN bytes). */
 void run_new_id(char *id);

@@ -51,6 +51,9 @@ const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, si
     case ERR_UNDO_RANGE:
         snprintf(buf, n, "; `undo %d` goes back as far as that", s->hist_len);
         break;
+    case ERR_UNDO_OFF:
+        snprintf(buf, n, "; `set undo 1000` keeps the next updates again");
+        break;
     case ERR_BATCH_MEM:
         snprintf(buf, n, "; try a smaller `set batch`");
         break;

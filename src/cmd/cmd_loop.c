@@ -130,8 +130,11 @@ int cmd_update(CmdCtx *c, int argc, char **argv)
         }
     }
     double lr = h && s->sched.kind != SCHED_NONE ? h->lr : s->opt.lr; /* the lr this update used */
-    cmd_out(c, "update %ld (%s, lr=%s): %zu of %zu values changed", s->steps, optim_name(s->opt.kind), NUM(lr),
-        changed, s->model->n_params);
+    cmd_out(c, "update %ld (%s, lr=%s): ", s->steps, optim_name(s->opt.kind), NUM(lr));
+    if (h)
+        cmd_out(c, "%zu of %zu values changed", changed, s->model->n_params);
+    else /* no history: the values before are gone */
+        cmd_out(c, "%zu values updated (undo is off, so the values before are not kept)", s->model->n_params);
     if (h && changed) {
         char name[48];
         session_param_name(s, where, name, sizeof name);

@@ -99,6 +99,8 @@ static void print_penalties(CmdCtx *c)
                                                   : "coupled, weight_decay·p added to the gradient");
 }
 
+static void say_undo(CmdCtx *c, int holds);
+
 int cmd_hypers(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -115,6 +117,9 @@ int cmd_hypers(CmdCtx *c, int argc, char **argv)
                 session_batches(s) == 1 ? "" : "es", s->data->n_train);
     cmd_out(c, "\n  %-10s %s\n", "shuffle", s->shuffle ? "on" : "off");
     cmd_out(c, "  %-10s %llu\n", "seed", (unsigned long long)s->seed);
+    cmd_out(c, "  %-10s ", "undo");
+    say_undo(c, s->hist_cap);
+    cmd_out(c, "\n");
     cmd_out(c, "  %-10s ", "init");
     print_init(c, &s->init);
     if (s->init.kind == INIT_AUTO)
@@ -341,6 +346,39 @@ static int set_shuffle(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
+/* What the undo history keeps, as `hypers` and `set undo` say it. */
+static void say_undo(CmdCtx *c, int holds)
+{
+    const Session *s = c->s;
+    if (s->undo_keep == 0) {
+        cmd_out(c, "off (an update takes no snapshot; `undo` cannot go back)");
+        return;
+    }
+    cmd_out(c, "the last %d update%s", s->undo_keep, s->undo_keep == 1 ? "" : "s");
+    char one[32];
+    if (s->model && holds < s->undo_keep)
+        cmd_out(c, " (%d for this model: its snapshots of %s each stop at %u MB)", holds,
+                util_format_bytes((double)session_snapshot_bytes(s), one, sizeof one), SESSION_UNDO_BYTES >> 20);
+}
+
+/* set undo N|off */
+static int set_undo(CmdCtx *c, int argc, char **argv)
+{
+    (void)argc;
+    const char *v = argv[2];
+    long n = 0;
+    bool on;
+    if (util_parse_bool(v, &on) && !on)
+        n = 0;
+    else if (cmd_parse_int(c, "the updates undo keeps", v, 0, SESSION_UNDO_MAX, &n) != 0)
+        return -1;
+    int holds = session_set_undo(c->s, (int)n);
+    cmd_out(c, "undo: ");
+    say_undo(c, holds);
+    cmd_out(c, "%s\n", c->s->model && n ? "; the history starts afresh" : "");
+    return 0;
+}
+
 /* set seed N */
 static int set_seed(CmdCtx *c, int argc, char **argv)
 {
@@ -413,9 +451,9 @@ static int set_defaults(CmdCtx *c, int argc, char **argv)
         return cmd_hint_add(c->s, rc, false, c->err);
     const Session *s = c->s;
     cmd_out(c, "settings back to their defaults: optimizer %s lr=%s, batch %d, shuffle off, loss %s (follows the "
-            "task), init auto, no l1/l2, no schedule, no clipping, seed %llu; the data and the model stay\n",
+            "task), init auto, no l1/l2, no schedule, no clipping, seed %llu, undo %d; the data and the model stay\n",
             optim_name(s->opt.kind), NUM(s->opt.lr), s->batch, loss_name(s->loss.kind),
-            (unsigned long long)s->seed);
+            (unsigned long long)s->seed, s->undo_keep);
     return 0;
 }
 
@@ -442,6 +480,7 @@ static const Settable settables[] = {
     {"batch", set_batch, "1", NULL},
     {"shuffle", set_shuffle, "on", complete_switch},
     {"seed", set_seed, "1", NULL},
+    {"undo", set_undo, "100", NULL},
     {"precision", set_precision, "1", NULL},
     {"init", set_init, NULL, complete_init_kind},
     {"l1", set_penalty, "1e-3", NULL},

@@ -118,7 +118,7 @@ const Cmd cmd_table[] = {
      "test_loss test_accuracy after `evaluate test`, cv_loss cv_std after `cv`.\n"
      "norm_NAME and std_NAME give the norm and spread of any tensor NAME.",
      cmd_names, NULL, NULL, NULL, NULL},
-    {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|precision|init|l1|l2|schedule|clip|plot|defaults ...", "choose a hyperparameter",
+    {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|undo|precision|init|l1|l2|schedule|clip|plot|defaults ...", "choose a hyperparameter",
      "set loss {loss names}|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
      "{optimizers}"
@@ -128,6 +128,9 @@ const Cmd cmd_table[] = {
      "set batch N          mini-batch size (default 32); the epoch starts over\n"
      "set shuffle on|off   reshuffle the training rows each epoch (default off)\n"
      "set seed N           seed for data, initializers and shuffling (default 42)\n"
+     "set undo N|off       updates `undo` can take back (default 1000, within 256 MB);\n"
+     "                     off: an update takes no snapshot, which saves a copy of\n"
+     "                     every parameter and its optimizer state per step\n"
      "set precision N      significant digits shown (default 6)\n"
      "set init NAME [options]   initializer for `model` and `init`:\n"
      "    auto, zeros, ones, constant value=, uniform a= b=, normal mean= std=,\n"
@@ -246,8 +249,8 @@ const Cmd cmd_table[] = {
      "Restores the parameters, the optimizer's state, the step and epoch counters\n"
      "and the position in the data as they were before the last N updates, so the\n"
      "next `step` repeats exactly. The last 1000 updates are kept (fewer for a\n"
-     "model so large that they would pass 256 MB). A new model, optimizer, batch\n"
-     "size or data starts the history afresh.", cmd_undo, NULL, NULL, NULL, NULL},
+     "model so large that they would pass 256 MB; `set undo N|off` keeps fewer or\n"
+     "none). A new model, optimizer, batch size or data starts the history afresh.", cmd_undo, NULL, NULL, NULL, NULL},
     {"state", 1, 1, 0, "state PARAM", "the optimizer's state for a parameter, named as in its formula",
      "Shows what the optimizer remembers for one parameter tensor: sgd's momentum\n"
      "buffer, adagrad's sum of squared gradients, rmsprop's square_avg (and grad_avg,\n"

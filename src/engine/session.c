@@ -48,6 +48,7 @@ Session *session_new(void)
     s->act = ACT_RELU;
     s->batch = 32;
     s->shuffle = false;
+    s->undo_keep = SESSION_UNDO_MAX;
     s->precision = 6;
     session_set_seed(s, 42);
     s->epoch = 1;
@@ -107,11 +108,11 @@ static void hist_alloc(Session *s)
 {
     hist_free(s);
     size_t one = session_snapshot_bytes(s);
-    if (!one)
+    if (!one || s->undo_keep <= 0)
         return;
     size_t cap = SESSION_UNDO_BYTES / one;
-    if (cap > SESSION_UNDO_MAX)
-        cap = SESSION_UNDO_MAX;
+    if (cap > (size_t)s->undo_keep)
+        cap = (size_t)s->undo_keep;
     if (cap < 1)
         cap = 1;
     size_t per = s->model->n_params * (size_t)(1 + s->optim->n_slots);
@@ -167,6 +168,15 @@ static void hist_push(Session *s)
         s->hist_len++;
 }
 
+int session_set_undo(Session *s, int keep)
+{
+    s->undo_keep = keep < 0 ? 0 : keep > SESSION_UNDO_MAX ? SESSION_UNDO_MAX : keep;
+    if (!s->model)
+        return s->undo_keep;
+    hist_alloc(s);
+    return s->hist_cap;
+}
+
 const Snapshot *session_snapshot(const Session *s, int k)
 {
     if (k < 0 || k >= s->hist_len)
@@ -181,12 +191,17 @@ int session_undo(Session *s, int n, char *err)
         return util_err(err, "no model yet: there is nothing to undo");
     if (n < 1)
         return util_err(err, "undo takes a number of updates of 1 or more");
+    if (s->undo_keep == 0)
+        return util_fail(err, ERR_UNDO_OFF, "undo is off: updates take no snapshot");
     if (s->hist_len == 0)
         return util_err(err, "nothing to undo: no update since the model, optimizer, batch size or data last changed "
                         "(or the session was loaded)");
     if (n > s->hist_len)
         return util_fail(err, ERR_UNDO_RANGE, "only the last %d update%s can be undone%s", s->hist_len,
-                         s->hist_len == 1 ? "" : "s", s->hist_len == s->hist_cap ? " (the history's memory bound)" : "");
+                         s->hist_len == 1 ? "" : "s",
+                         s->hist_len < s->hist_cap ? ""
+                         : s->hist_cap == s->undo_keep && s->undo_keep < SESSION_UNDO_MAX ? " (as many as the history keeps)"
+                                                                                            : " (the history's memory bound)");
     session_snapshot_put(s, session_snapshot(s, n - 1));
     s->hist_head = (s->hist_head - n + s->hist_cap) % s->hist_cap;
     s->hist_len -= n;

@@ -109,6 +109,8 @@ typedef struct Session {
     int hist_cap;           /* updates the ring can hold */
     int hist_len;           /* updates it holds now */
     int hist_head;          /* slot the next snapshot goes to */
+    int undo_keep;          /* updates the history may keep (`set undo`; SESSION_UNDO_MAX by
+                             * default, 0: none); SESSION_UNDO_BYTES bounds it too */
 
     double last_val_loss;   /* validation loss at the last epoch's end; NaN without a split */
     double last_val_accuracy; /* validation accuracy then; NaN without a split or classes */
@@ -385,8 +387,14 @@ int session_train_early(Session *s, long epochs, const EarlyStop *es, EpochFn fn
 /* Puts parameters, optimizer state, counters and the position in the data
  * back as they were n updates ago, so the next step repeats exactly.
  * Refused with err and nothing changed: ERR_UNDO_RANGE when fewer than n
- * updates are kept (session's hist_len says how many). */
+ * updates are kept (session's hist_len says how many), ERR_UNDO_OFF when
+ * the session keeps none (undo_keep 0). */
 int session_undo(Session *s, int n, char *err);
+/* Keeps at most keep (0..SESSION_UNDO_MAX) updates in the undo history
+ * from now on, within SESSION_UNDO_BYTES; 0 keeps none, so an update takes
+ * no snapshot. The history starts afresh. Returns the updates it can hold
+ * for the current model (keep when there is none yet). */
+int session_set_undo(Session *s, int keep);
 /* Copies the state an update changes (parameters, optimizer state, lr,
  * schedule, position) into h, whose params and opt_state arrays the
  * caller sized as session_snapshot_bytes says. Allocates nothing. */

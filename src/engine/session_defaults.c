@@ -27,6 +27,8 @@ int session_reset_settings(Session *s, char *err)
         s->init = d->init;
         s->shuffle = d->shuffle;
         s->precision = d->precision;
+        if (s->undo_keep != d->undo_keep)
+            session_set_undo(s, d->undo_keep);
         session_set_seed(s, d->seed);
     }
     session_free(d);

@@ -5,6 +5,13 @@
 
 #include "optim.h"
 
+/* The undo history: it fills up to its bound as the model learns. */
+static double undo_bytes(const Session *s, double params, int n_slots)
+{
+    double undo = params * (1.0 + n_slots) * 8.0 * s->undo_keep;
+    return undo < SESSION_UNDO_BYTES ? undo : (double)SESSION_UNDO_BYTES;
+}
+
 double session_layers_bytes(const Session *s, const Layer *layers, int n_layers)
 {
     double params = 0, units = layers[0].n_in, scratch = 0;
@@ -19,8 +26,7 @@ double session_layers_bytes(const Session *s, const Layer *layers, int n_layers)
     double values = params * (4.0 + ns);
     /* Z, A, dZ, dA (and P, dP and the maxima after a pool), and the conv scratch */
     values += (4.0 * units + scratch) * ((double)s->batch + SESSION_EVAL_ROWS);
-    double undo = params * (1.0 + ns) * 8.0 * SESSION_UNDO_MAX;
-    return values * 8.0 + (undo < SESSION_UNDO_BYTES ? undo : (double)SESSION_UNDO_BYTES);
+    return values * 8.0 + undo_bytes(s, params, ns);
 }
 
 double session_model_bytes(const Session *s, const int *sizes, int n_layers)
@@ -38,7 +44,5 @@ double session_model_bytes(const Session *s, const int *sizes, int n_layers)
     double values = params * (4.0 + ns);
     /* activations of a batch and of an evaluation block: Z, A, dZ, dA */
     values += 4.0 * units * ((double)s->batch + SESSION_EVAL_ROWS);
-    /* the undo history fills up to its bound as the model learns */
-    double undo = params * (1.0 + ns) * 8.0 * SESSION_UNDO_MAX;
-    return values * 8.0 + (undo < SESSION_UNDO_BYTES ? undo : (double)SESSION_UNDO_BYTES);
+    return values * 8.0 + undo_bytes(s, params, ns);
 }

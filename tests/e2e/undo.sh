@@ -18,4 +18,14 @@ echo "$out" | grep -q "only the last 3 updates can be undone" || { echo "undo: w
 # divergence is caught at the first bad step and names the learning rate
 out=$("$bin" --bail -c "data line; model linear; set lr 100; train 5" 2>&1) && { echo "divergence not caught"; exit 1; }
 echo "$out" | grep -q "at step 2.*lr=100" || { echo "divergence: wrong message: $out"; exit 1; }
+# `set undo off`: no snapshot, the same numbers, undo refused with the way back
+"$bin" --bail -c "set undo off; $common; step 20; export W1 $dir/c1.csv; export b2 $dir/c2.csv" > "$dir/c.txt" || exit 1
+cmp -s "$dir/a1.csv" "$dir/c1.csv" && cmp -s "$dir/a2.csv" "$dir/c2.csv" || { echo "undo: set undo off changed the numbers"; exit 1; }
+out=$("$bin" --bail -c "$common; set undo off; step 2; undo" 2>&1) && { echo "undo succeeded with undo off"; exit 1; }
+echo "$out" | grep -q "undo is off.*set undo 1000" || { echo "undo off: wrong refusal: $out"; exit 1; }
+out=$("$bin" --bail -c "$common; set undo 2; step 5; undo 3" 2>&1) && { echo "undo 3 with set undo 2 succeeded"; exit 1; }
+echo "$out" | grep -q "only the last 2 updates can be undone (as many as the history keeps)" || { echo "set undo 2: wrong refusal: $out"; exit 1; }
+out=$("$bin" --bail -c "data blobs n=200 features=784 classes=10; model mlp 256; hypers; set undo off; hypers" 2>&1) || { echo "set undo: $out"; exit 1; }
+echo "$out" | grep -q "undo       the last 1000 updates (164 for this model" || { echo "hypers: undo line: $out"; exit 1; }
+echo "$out" | grep -q "undo       off" || { echo "hypers: undo off line: $out"; exit 1; }
 echo "undo.sh: ok"

@@ -149,6 +149,43 @@ static void test_undo_limits(void **st)
     session_free(s);
 }
 
+/* `set undo`: off takes no snapshot and refuses undo with its own code,
+ * training the same numbers; a smaller keep bounds the history (which
+ * starts afresh); the defaults put 1000 back. */
+static void test_undo_keep(void **st)
+{
+    (void)st;
+    char err[ERR_LEN];
+    Session *on = make(OPT_ADAM, true), *off = make(OPT_ADAM, true);
+    assert_int_equal(session_set_undo(off, 0), 0);
+    assert_int_equal(off->hist_cap, 0);
+    steps(on, 9);
+    steps(off, 9);
+    Copy a = take(on), b = take(off);
+    same(&a, &b); /* the history changes no number */
+    drop(&a);
+    drop(&b);
+    assert_int_equal(off->hist_len, 0);
+    assert_null(session_snapshot(off, 0));
+    assert_int_equal(session_undo(off, 1, err), ERR_UNDO_OFF);
+    assert_int_equal(off->steps, 9);
+    assert_int_equal(session_set_undo(off, 3), 3);
+    assert_int_equal(session_undo(off, 1, err), -1); /* afresh */
+    steps(off, 5);
+    assert_int_equal(off->hist_len, 3);
+    assert_int_equal(session_undo(off, 4, err), ERR_UNDO_RANGE);
+    assert_non_null(strstr(err, "as many as the history keeps"));
+    assert_int_equal(session_undo(off, 3, err), 0);
+    assert_int_equal(off->steps, 11);
+    assert_int_equal(session_set_undo(off, 5000), SESSION_UNDO_MAX); /* clamped */
+    assert_int_equal(session_set_undo(off, 0), 0);
+    assert_int_equal(session_reset_settings(off, err), 0);
+    assert_int_equal(off->undo_keep, SESSION_UNDO_MAX);
+    assert_int_equal(off->hist_cap, SESSION_UNDO_MAX);
+    session_free(on);
+    session_free(off);
+}
+
 static void test_ring_wraps(void **st)
 {
     (void)st;
@@ -229,6 +266,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_undo_repeats_exactly),
         cmocka_unit_test(test_undo_limits),
+        cmocka_unit_test(test_undo_keep),
         cmocka_unit_test(test_ring_wraps),
         cmocka_unit_test(test_snapshot_is_state_before_update),
         cmocka_unit_test(test_divergence_alarm),

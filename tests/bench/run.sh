@@ -79,12 +79,14 @@ min() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-") print b; else if (b == "-
 # the rounds (2).
 rounds=${BENCH_ROUNDS:-2}
 sgd="data standardize; set batch 128; set optimizer sgd lr=0.01 momentum=0.9; set shuffle off"
-a_pl=- a_bd=- a_sk=- a_t64=- a_t32=- b_pl=- b_bd=- b_sk=- b_t64=- b_t32=- c_pl=- c_bd=- c_t64=- c_t32=-
+a_pl=- a_nu=- a_bd=- a_sk=- a_t64=- a_t32=- b_pl=- b_bd=- b_sk=- b_t64=- b_t32=- c_pl=- c_bd=- c_t64=- c_t32=-
 f_pl=- f_t64=- f_t32=-
 r=1
 while [ "$r" -le "$rounds" ]; do
     say "bench: round $r of $rounds: (a) 784-256-10 ..."
     a_pl=$(min "$a_pl" "$(plms "data blobs n=60000 features=784 classes=10; model mlp 256; $sgd; train 1")")
+    # the same with no undo history: what its snapshot costs per step
+    a_nu=$(min "$a_nu" "$(plms "set undo off; data blobs n=60000 features=784 classes=10; model mlp 256; $sgd; train 1")")
     a_bd=$(min "$a_bd" "$("$bound" 128 200 784 256 10 | awk '{ printf "%.4g\n", $1 }')")
     a_sk=$(min "$a_sk" "$(pyms sklearn float64 784,256,10 relu sgd 128 60000 1)")
     a_t64=$(min "$a_t64" "$(pyms torch float64 784,256,10 relu sgd 128 60000 1)")
@@ -217,6 +219,7 @@ echo "paramlab bench: ms per training step, the fastest of $rounds rounds, $ncpu
 printf '%-34s %9s %9s %9s %9s %9s | %7s %7s %7s %7s\n' "workload" "paramlab" "dgemm" "sklearn" "torch64" "torch32" \
     "xbound" "sk/pl" "t64/pl" "t32/pl"
 row "(a) 784-256-10 relu sgd b128" "$a_pl" "$a_bd" "$a_sk" "$a_t64" "$a_t32"
+row "(a) the same, set undo off" "$a_nu" "$a_bd" "$a_sk" "$a_t64" "$a_t32"
 row "(b) 784-512x3-10 relu sgd b128" "$b_pl" "$b_bd" "$b_sk" "$b_t64" "$b_t32"
 row "(c) 2-8-8-1 tanh adam b32" "$c_pl" "$c_bd" "-" "$c_t64" "$c_t32"
 row "(f) digits cnn 8:3 pool h32 adam b64" "$f_pl" "-" "-" "$f_t64" "$f_t32"

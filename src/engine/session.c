@@ -270,7 +270,7 @@ void session_free(Session *s)
     drop_model(s);
     data_free(s->data);
     free(s->perm);
-    free(s->xb);
+    free(s->xb_buf);
     free(s->yb);
     free(s->scalar_vec);
     free(s);
@@ -311,7 +311,9 @@ static void make_perm(Session *s)
     make_perm_with(s, s->seed, s->shuffle);
 }
 
-/* Copies the rows of the current batch into xb / yb. */
+/* Makes the rows of the current batch current: xb points at the data's
+ * own rows when they follow each other there (shuffle off: every batch),
+ * else they are copied into xb_buf; the targets are copied into yb. */
 static void load_batch(Session *s)
 {
     const Dataset *ds = s->data;
@@ -320,10 +322,17 @@ static void load_batch(Session *s)
     if (end > ds->n_train)
         end = ds->n_train;
     s->rows = end > start ? end - start : 0;
+    bool consecutive = true;
+    for (int i = 1; i < s->rows && consecutive; i++)
+        consecutive = s->perm[start + i] == s->perm[start] + i;
+    if (s->rows > 0 && consecutive)
+        s->xb = ds->x + (size_t)s->perm[start] * ds->d;
+    else
+        s->xb = s->xb_buf;
     for (int i = 0; i < s->rows; i++) {
         int r = s->perm[start + i];
-        memcpy(s->xb + (size_t)i * ds->d, ds->x + (size_t)r * ds->d,
-               sizeof(double) * (size_t)ds->d);
+        if (s->xb == s->xb_buf)
+            memcpy(s->xb_buf + (size_t)i * ds->d, ds->x + (size_t)r * ds->d, sizeof(double) * (size_t)ds->d);
         memcpy(s->yb + (size_t)i * ds->t, ds->y + (size_t)r * ds->t,
                sizeof(double) * (size_t)ds->t);
     }
@@ -371,10 +380,11 @@ static int alloc_buffers(Session *s, const Dataset *ds, int b, int k, char *err)
         return util_fail(err, ERR_BATCH_MEM, "out of memory for a batch of %d rows", b);
     }
     free(s->perm);
-    free(s->xb);
+    free(s->xb_buf);
     free(s->yb);
     free(s->yhat);
     s->perm = perm;
+    s->xb_buf = xb;
     s->xb = xb;
     s->yb = yb;
     s->yhat = yhat;

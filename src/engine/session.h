@@ -80,7 +80,9 @@ typedef struct Session {
     int batch_index;        /* current batch within the epoch, from 0 */
     long steps;             /* updates taken since the model was built */
     int *perm;              /* (n_train) row order of this epoch */
-    double *xb;             /* (batch, d) features of the current batch */
+    double *xb;             /* (rows, d) features of the current batch: the data's own
+                             * rows when they are consecutive (never written through), else xb_buf */
+    double *xb_buf;         /* (batch, d) owned: the batch's rows copied when they are not */
     double *yb;             /* (batch, t) targets of the current batch */
     double *yhat;           /* (batch, outputs) link(logits) after forward */
     int rows;               /* rows in the current batch */

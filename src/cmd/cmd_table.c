@@ -194,8 +194,9 @@ const Cmd cmd_table[] = {
      "init ones b2", cmd_init, cmd_complete_init, NULL, NULL, NULL},
     {"show", 1, -1, 0, "show NAME [all] | NAME[i,j] | NAME[a:b, j] | NAME[:, j] ...", "print a tensor, a slice or one element",
      "Names: W1 b1 ... (parameters), dW1 db1 ... (gradients), Z1 A1 dZ1 dA1 ...\n"
-     "(this batch), X Y (the batch), yhat, loss. Indices are 0-based; layers count\n"
-     "from 1. A bare name does the same: `W1`, `dW1[0,2]`.\n"
+     "(this batch), X Y (the batch), yhat, loss. Indices are 0-based, and a negative\n"
+     "one counts from the end as in Python (b1[-1] is the last); layers count from\n"
+     "1. A bare name does the same: `W1`, `dW1[0,2]`.\n"
      "norm_NAME is the norm √(Σx²) of a whole tensor (norm_dW1 is the |dW1| the\n"
      "backward line prints), std_NAME the standard deviation of all its values\n"
      "(std_A3 is diagnose's std A of layer 3): one number each, for show and expect.\n"
@@ -325,6 +326,10 @@ const Cmd cmd_table[] = {
      "  explain dZ1[b,j] | dA1[b,j]  where that gradient of sample b comes from\n"
      "  explain yhat[b,j]            the output through the loss's link\n"
      "  explain loss[b] | loss       one sample's loss, and how the batch's mean is formed\n"
+     "  explain M1[b,j]              dropout's mask: dropped or kept (and scaled) for that sample\n"
+     "Conv layers: their kernel and bias elements (K1[f,c,i,j], c1[f]). Input data (X Y),\n"
+     "the scalar names (lr, val_loss, precision ...) and norm_/std_ are not made in\n"
+     "the batch's computation, so explain refuses them and says where to see them.\n"
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
      explain_cmd, cmd_complete_names, NULL, NULL, NULL},

@@ -65,20 +65,58 @@ static char *trim(char *s)
 }
 
 /* One index or slice "i", "a:b", ":b", "a:", ":" into x; false when
- * malformed. */
+ * malformed. An index, like a slice's ends, may be negative: it counts
+ * from the end, as in Python. */
 static bool parse_index(char *s, CmdIndex *x)
 {
     char *colon = strchr(s, ':');
     x->slice = colon != NULL;
     x->open_lo = x->open_hi = false;
     if (!colon)
-        return util_parse_long(s, 0, 100000000, &x->lo);
+        return util_parse_long(s, -100000000, 100000000, &x->lo);
     *colon = '\0';
     char *a = trim(s), *b = trim(colon + 1);
     x->open_lo = !*a;
     x->open_hi = !*b;
     return (x->open_lo || util_parse_long(a, -100000000, 100000000, &x->lo)) &&
            (x->open_hi || util_parse_long(b, -100000000, 100000000, &x->hi)) && !strchr(b, ':');
+}
+
+const char *cmd_index_example(const Tensor *t)
+{
+    if (t->ndim == 4)
+        return t->dims[2] > 1 && t->dims[3] > 1 ? "[0,0,1,1]" : "[0,0,0,0]";
+    if (t->vector || t->rows == 1 || t->cols == 1)
+        return "[0]";
+    return "[0,1]";
+}
+
+/* The indices of an element of the tensor called name, for a message
+ * (name may not exist now): "[0]", "[0,1]" or "[0,0,1,1]". */
+static const char *name_example(CmdCtx *c, const char *name)
+{
+    TensorName tn;
+    if (!tensor_name_parse(name, &tn))
+        return "[0,1]";
+    if (tn.kind == 's' || tn.kind == 'f' || tn.kind == 'l') /* vectors; a scalar's value is not worked out here */
+        return "[0]";
+    Tensor t;
+    char err[ERR_LEN];
+    if (session_tensor(c->s, name, &t, err) == 0)
+        return cmd_index_example(&t);
+    /* not there now (no model or layer yet, a gradient before backward ...) */
+    bool bias = false;
+    if (tensor_is_param(&tn))
+        layer_desc_of_letter(tn.kind, &bias);
+    if (bias)
+        return "[0]";
+    const Model *m = c->s->model;
+    if (!m || tn.layer < 1 || tn.layer > m->n_layers)
+        return "[0,1]";
+    const Layer *ly = &m->layer[tn.layer - 1];
+    int dims[4];
+    bool four = tensor_is_param(&tn) ? layer_weight_shape(ly, dims) == 4 : ly->kind == LAYER_CONV;
+    return four ? "[0,0,1,1]" : "[0,1]";
 }
 
 int cmd_parse_slice(CmdCtx *c, const char *ref, char *name, size_t n, CmdRef *r)
@@ -127,7 +165,8 @@ int cmd_parse_slice(CmdCtx *c, const char *ref, char *name, size_t n, CmdRef *r)
         if (!parse_index(part[k], &r->at[k]))
             return slice ? cmd_fail(c, "'%s': a slice is a:b with whole numbers (b excluded, either may be left "
                                        "out), as in %s[0:5, 0] or %s[:, 1]", ref, name, name)
-                         : cmd_fail(c, "'%s': indices are whole numbers from 0, as in %s[0,1]", ref, name);
+                         : cmd_fail(c, "'%s': indices are whole numbers, 0 the first and -1 the last, as in %s%s", ref,
+                                    name, name_example(c, name));
     return 0;
 }
 
@@ -139,21 +178,22 @@ bool cmd_ref_sliced(const CmdRef *r)
     return false;
 }
 
-int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, long *j)
+int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, CmdRef *r)
 {
-    CmdRef r;
-    *i = *j = -1;
-    if (cmd_parse_slice(c, ref, name, n, &r) != 0)
+    if (cmd_parse_slice(c, ref, name, n, r) != 0)
         return -1;
-    if (cmd_ref_sliced(&r))
-        return cmd_fail(c, "'%s' is a slice; this needs one element, as in %s[0,1]", ref, name);
-    if (r.n > 2)
-        return cmd_fail(c, "'%s': this takes a name with one or two indices, as in %s[0,1]", ref, name);
-    if (r.n > 0)
-        *i = r.at[0].lo;
-    if (r.n > 1)
-        *j = r.at[1].lo;
+    if (cmd_ref_sliced(r))
+        return cmd_fail(c, "'%s' is a slice; this needs one element, as in %s%s", ref, name, name_example(c, name));
     return 0;
+}
+
+/* Index i among dim, a negative one counting from the end (Python's
+ * rule): its place from 0, or -1 when out of range. */
+static long place(long i, int dim)
+{
+    if (i < 0)
+        i += dim;
+    return i >= 0 && i < dim ? i : -1;
 }
 
 /* The range [*lo, *hi) an index or slice picks among dim; Python's rules
@@ -162,8 +202,8 @@ int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, lon
 static int index_range(const CmdIndex *x, int dim, long *lo, long *hi)
 {
     if (!x->slice) {
-        *lo = x->lo, *hi = x->lo + 1;
-        return x->lo < dim ? 0 : -1;
+        *lo = place(x->lo, dim), *hi = *lo + 1;
+        return *lo >= 0 ? 0 : -1;
     }
     long a = x->open_lo ? 0 : x->lo, b = x->open_hi ? dim : x->hi;
     a += a < 0 ? dim : 0;
@@ -197,30 +237,33 @@ int cmd_ref_view(CmdCtx *c, const Tensor *t, const CmdRef *r, CmdView *v)
     return 0;
 }
 
-int cmd_element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at)
+/* Says which indices t takes, after index i or j was out of range. */
+static int out_of_range(CmdCtx *c, const Tensor *t)
 {
-    if (t->vector && j < 0) {
+    if (t->vector)
+        return cmd_fail(c, "%s has %d values, so its index goes from 0 to %d (or from -%d to -1, counting from the end)",
+                        t->name, t->cols, t->cols - 1, t->cols);
+    return cmd_fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d (negative ones count from the end)",
+                    t->name, t->rows, t->cols, t->rows - 1, t->cols - 1);
+}
+
+/* The flat index of element [i] (n == 1) or [i,j] (n == 2) of a 1-D or
+ * 2-D tensor: a vector, a one-row tensor ([i] is the column) and a
+ * one-column tensor take one index. -1 with c->err otherwise. */
+static int element_index(CmdCtx *c, const Tensor *t, int n, long i, long j, size_t *at)
+{
+    if (n == 1 && (t->vector || t->rows == 1)) {
         j = i;
         i = 0;
+    } else if (n == 1 && t->cols == 1) {
+        j = 0;
+    } else if (n == 1) {
+        return cmd_fail(c, "%s is %d×%d: give both indices, as in %s[%ld,0]", t->name, t->rows, t->cols, t->name, i);
     }
-    if (j < 0) {
-        if (t->rows == 1) {
-            j = i;
-            i = 0;
-        } else if (t->cols == 1) {
-            j = 0;
-        } else {
-            return cmd_fail(c, "%s is %d×%d: give both indices, as in %s[%ld,0]", t->name, t->rows, t->cols,
-                        t->name, i);
-        }
-    }
-    if (i >= t->rows || j >= t->cols) {
-        if (t->vector)
-            return cmd_fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
-        return cmd_fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows,
-                    t->cols, t->rows - 1, t->cols - 1);
-    }
-    *at = (size_t)i * (size_t)t->cols + (size_t)j;
+    long r = place(i, t->rows), k = place(j, t->cols);
+    if (r < 0 || k < 0)
+        return out_of_range(c, t);
+    *at = (size_t)r * (size_t)t->cols + (size_t)k;
     return 0;
 }
 
@@ -229,32 +272,33 @@ int cmd_ref_index(CmdCtx *c, const Tensor *t, const CmdRef *r, size_t *at)
     if (t->ndim == 4) {
         const int *d = t->dims;
         if (r->n != 4)
-            return cmd_fail(c, "%s is %d×%d×%d×%d: give four indices, as in %s[0,0,1,1]", t->name, d[0], d[1], d[2],
-                            d[3], t->name);
+            return cmd_fail(c, "%s is %d×%d×%d×%d: give four indices, as in %s%s", t->name, d[0], d[1], d[2], d[3],
+                            t->name, cmd_index_example(t));
         size_t k = 0;
         for (int q = 0; q < 4; q++) {
-            if (r->at[q].lo >= d[q])
-                return cmd_fail(c, "%s is %d×%d×%d×%d, so index %d goes from 0 to %d", t->name, d[0], d[1], d[2],
-                                d[3], q + 1, d[q] - 1);
-            k = k * (size_t)d[q] + (size_t)r->at[q].lo;
+            long v = place(r->at[q].lo, d[q]);
+            if (v < 0)
+                return cmd_fail(c, "%s is %d×%d×%d×%d, so index %d goes from 0 to %d (or from -%d to -1, counting "
+                                "from the end)", t->name, d[0], d[1], d[2], d[3], q + 1, d[q] - 1, d[q]);
+            k = k * (size_t)d[q] + (size_t)v;
         }
         *at = k;
         return 0;
     }
     if (r->n > 2)
-        return cmd_fail(c, "%s has %s, so it takes %s", t->name, t->vector ? "one dimension" : "two dimensions",
-                        t->vector ? "one index, as in [2]" : "two indices, as in [0,1]");
-    return cmd_element_index(c, t, r->n > 0 ? r->at[0].lo : -1, r->n > 1 ? r->at[1].lo : -1, at);
+        return cmd_fail(c, "%s has %s, so it takes %s, as in %s%s", t->name, t->vector ? "one dimension" : "two dimensions",
+                        t->vector ? "one index" : "two indices", t->name, cmd_index_example(t));
+    if (r->n == 0)
+        return cmd_fail(c, "%s: give the element's index, as in %s%s", t->name, t->name, cmd_index_example(t));
+    return element_index(c, t, r->n, r->at[0].lo, r->n > 1 ? r->at[1].lo : 0, at);
 }
 
 int cmd_ref(CmdCtx *c, const char *ref, Tensor *t, long *at)
 {
     char name[32];
     CmdRef r;
-    if (cmd_parse_slice(c, ref, name, sizeof name, &r) != 0)
+    if (cmd_parse_ref(c, ref, name, sizeof name, &r) != 0)
         return -1;
-    if (cmd_ref_sliced(&r))
-        return cmd_fail(c, "'%s' is a slice; this needs one element, as in %s[0,1]", ref, name);
     int rc = session_tensor(c->s, name, t, c->err);
     if (rc != 0)
         return cmd_name_refused(c, name, rc);
@@ -421,8 +465,8 @@ int cmd_assign(CmdCtx *c, char *lhs, char *rhs)
     if (cmd_parse_slice(c, lhs, name, sizeof name, &ref) != 0)
         return -1;
     if (cmd_ref_sliced(&ref))
-        return cmd_fail(c, "'%s' is a slice; assignment takes one element (%s[0,1] = 0.5) or the whole tensor "
-                        "(%s = [[..], ..])", lhs, name, name);
+        return cmd_fail(c, "'%s' is a slice; assignment takes one element (%s%s = 0.5) or the whole tensor "
+                        "(%s = [..])", lhs, name, name_example(c, name), name);
     Tensor t;
     int rc = session_tensor(c->s, name, &t, c->err);
     if (rc != 0)

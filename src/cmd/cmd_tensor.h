@@ -33,16 +33,17 @@ bool cmd_ref_sliced(const CmdRef *r);
  * element index is out of range. */
 int cmd_ref_view(CmdCtx *c, const Tensor *t, const CmdRef *r, CmdView *v);
 
-/* cmd_parse_slice for one element: 0-based indices (-1 when absent); a
- * slice is refused. -1 with c->err. */
-int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, long *i, long *j);
-/* Resolves the element (i, j) of t to a flat index; a vector, a one-row
- * tensor ([i] is the column) and a one-column tensor take one index. -1
- * with c->err saying the valid range otherwise. */
-int cmd_element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at);
+/* cmd_parse_slice for one element or a whole name: a slice is refused.
+ * -1 with c->err. */
+int cmd_parse_ref(CmdCtx *c, const char *ref, char *name, size_t n, CmdRef *r);
+/* The indices of one element of t, for a message: "[0]" (a vector, or a
+ * tensor of one row or column), "[0,1]", or four for a 4-D tensor. */
+const char *cmd_index_example(const Tensor *t);
 /* The flat index of the element r names in t (no slices): one index for a
- * vector, two for a matrix, four for a 4-D tensor (a conv kernel or a
- * conv layer's maps). -1 with c->err saying the shape otherwise. */
+ * vector (or a tensor of one row or column), two for a matrix, four for a
+ * 4-D tensor (a conv kernel or a conv layer's maps); a negative index
+ * counts from the end, as in Python. -1 with c->err saying the shape
+ * otherwise. */
 int cmd_ref_index(CmdCtx *c, const Tensor *t, const CmdRef *r, size_t *at);
 /* Prints a 4-D tensor as labelled 2-D blocks, one per pair of its first
  * two indices ((f,c) of a kernel, (row,channel) of maps); all: every block

@@ -244,16 +244,17 @@ static void input_name(const Model *m, int k, char *buf, size_t n)
 
 /* ---- references ---- */
 
-/* Resolves the element [i,j] of t as every command does (a vector or
- * one-row tensor takes [j], a one-column tensor [i]); -1 with err when the
- * index is absent or out of range. */
-static int element(CmdCtx *c, const Tensor *t, long i, long j, int *row, int *col)
+/* Resolves the element r names in t as every command does (a vector or
+ * one-row tensor takes [j], a one-column tensor [i], a negative index
+ * counts from the end); -1 with err when the index is absent or out of
+ * range. */
+static int element(CmdCtx *c, const Tensor *t, const CmdRef *r, int *row, int *col)
 {
-    if (i < 0)
-        return cmd_fail(c, "explain takes one number of %s: give its index, as in `explain %s[0%s]`", t->name, t->name,
-                    t->vector || t->rows == 1 || t->cols == 1 ? "" : ",0");
+    if (r->n == 0)
+        return cmd_fail(c, "explain takes one number of %s: give its index, as in `explain %s%s`", t->name, t->name,
+                        cmd_index_example(t));
     size_t at;
-    if (cmd_element_index(c, t, i, j, &at) != 0)
+    if (cmd_ref_index(c, t, r, &at) != 0)
         return -1;
     *row = (int)(at / (size_t)t->cols);
     *col = (int)(at % (size_t)t->cols);
@@ -455,7 +456,7 @@ static void write_sample_loss(CmdCtx *c, int b, double lb)
     cmd_out(c, "\n");
 }
 
-static int explain_loss(CmdCtx *c, const char *ref, long i, long j)
+static int explain_loss(CmdCtx *c, const char *ref, const CmdRef *r)
 {
     Session *s = c->s;
     if (!s->data || !s->model)
@@ -464,19 +465,21 @@ static int explain_loss(CmdCtx *c, const char *ref, long i, long j)
     if (s->phase < PHASE_LOSS)
         return need(c, ref, PHASE_LOSS, "the loss of this batch");
     int B = s->rows;
-    if (j >= 0)
+    if (r->n > 1)
         return cmd_fail(c, "loss[b] takes one index, the sample: as in `explain loss[0]`");
-    if (i >= B)
-        return cmd_fail(c, "this batch has %d samples, so loss[b] needs b from 0 to %d", B, B - 1);
-    int b = i < 0 ? 0 : (int)i;
+    long i = r->n ? r->at[0].lo : 0;
+    if (i < -B || i >= B)
+        return cmd_fail(c, "this batch has %d samples, so loss[b] needs b from 0 to %d (or from -%d to -1, counting "
+                        "from the end)", B, B - 1, B);
+    int b = (int)(i < 0 ? i + B : i);
     double *lb = malloc(sizeof(double) * (size_t)B); /* (B) loss of each sample */
     if (!lb)
         return cmd_fail(c, "out of memory");
-    for (int r = 0; r < B; r++)
-        lb[r] = sample_loss(s, r);
+    for (int q = 0; q < B; q++)
+        lb[q] = sample_loss(s, q);
     cmd_out(c, "loss[%d]: the %s loss of sample %d of ", b, loss_name(s->loss.kind), b);
     write_position(c, s->batch_index, s->epoch);
-    cmd_out(c, "%s\n", i < 0 ? "\n(sample 0 as an example; `explain loss[b]` for another)" : "");
+    cmd_out(c, "%s\n", r->n == 0 ? "\n(sample 0 as an example; `explain loss[b]` for another)" : "");
     write_sample_loss(c, b, lb[b]);
     cmd_out(c, "The batch's loss is the mean over its %d samples (PyTorch's reduction='mean'):\n", B);
     cmd_out(c, "  loss = (1/B)·Σ_b loss[b]\n");
@@ -893,71 +896,186 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
 
 /* ---- the entry points ---- */
 
-/* Whether ref names a tensor of a conv layer (K c, or its maps): 1 for
- * its parameters, 2 for its maps, 0 otherwise. */
-static int conv_ref(const Session *s, const char *ref)
+/* What explain does, for its refusals. */
+#define EXPLAINS "explain writes out one number of W1 b1 ..., dW1 db1 ..., Z1 A1 ..., dZ1 dA1 ..., M1 ..., yhat or loss"
+
+/* Whether ref names a conv layer's kernel or bias (K c, or their
+ * gradients): explain_conv_param writes those out. */
+static bool conv_param(const Session *s, const char *ref)
 {
     char name[16];
     size_t n = strcspn(ref, "[");
     TensorName tn;
     if (n >= sizeof name || !s->model)
-        return 0;
+        return false;
     memcpy(name, ref, n);
     name[n] = '\0';
-    if (!tensor_name_parse(name, &tn) || tn.layer < 1 || tn.layer > s->model->n_layers)
-        return 0;
+    if (!tensor_name_parse(name, &tn) || !tensor_is_param(&tn) || tn.layer < 1 || tn.layer > s->model->n_layers)
+        return false;
+    return s->model->layer[tn.layer - 1].kind == LAYER_CONV;
+}
+
+/* Whether explain writes out the elements of the tensor tn names: a
+ * parameter or its gradient, Z A M dZ dA of a dense layer, yhat and loss;
+ * not input data, a scalar name, a function of a whole tensor, or a conv
+ * layer's maps. By the name alone: whether it exists now is asked later. */
+static bool explains(const Session *s, const TensorName *tn)
+{
+    if (tn->kind == 'y' || tn->kind == 'l' || tensor_is_param(tn))
+        return true;
+    if (tn->layer < 1 || tn->kind == 'P') /* X Y, the scalar names, norm_ std_; pooled maps */
+        return false;
     const Model *m = s->model;
-    bool conv = m->layer[tn.layer - 1].kind == LAYER_CONV;
-    if (tensor_is_param(&tn))
-        return conv ? 1 : 0;
-    return conv || tn.kind == 'P' ? 2 : 0;
+    return !(m && tn->layer <= m->n_layers && m->layer[tn->layer - 1].kind == LAYER_CONV);
+}
+
+/* Refuses a name whose elements explain does not write out (explains()
+ * is false), saying what the name is and where to see it. Returns -1. */
+static int refuse(CmdCtx *c, const char *ref, const char *name, const TensorName *tn)
+{
+    switch (tn->kind) {
+    case 'X':
+        return cmd_fail(c, "%s is input data, a feature of the current batch read from the data set: nothing "
+                        "computes it, so there is nothing to explain; `explain Z1[b,j]` shows how layer 1 uses it", ref);
+    case 'Y':
+        return cmd_fail(c, "%s is input data, a target of the current batch read from the data set: nothing "
+                        "computes it, so there is nothing to explain; `explain loss[b]` shows how the loss uses it", ref);
+    case 's':
+        if (session_scalar(tn->scalar)->hyper)
+            return cmd_fail(c, "%s is a hyperparameter, set rather than computed (`show %s` prints it); " EXPLAINS,
+                            name, name);
+        return cmd_fail(c, "%s is measured on whole shares of the data, not computed in one batch (`show %s` prints "
+                        "it); " EXPLAINS, name, name);
+    case 'f':
+        return cmd_fail(c, "%s sums up all of %s in one number (`show %s` prints it); " EXPLAINS, name,
+                        name + strlen(session_tensor_fn(tn->scalar)->prefix), name);
+    default:
+        return cmd_fail(c, "explain writes out a conv layer's kernel and bias elements (`explain K1[0,0,1,1]`); its "
+                        "maps Z A P are shown whole by `show`, one element by `show NAME[r,c,i,j]`");
+    }
+}
+
+/* ref is the optimizer's state of a parameter ("exp_avg:W1", "m_hat:b2[0]"):
+ * refuses it (-1) pointing to `state` and to the update explain writes
+ * out; 0 for anything else. */
+static int refuse_state(CmdCtx *c, const char *ref)
+{
+    const char *colon = strchr(ref, ':'), *br = strchr(ref, '[');
+    if (!colon || (br && br < colon))
+        return 0;
+    char p[16];
+    size_t n = br ? (size_t)(br - colon - 1) : strlen(colon + 1);
+    Tensor t;
+    char err[ERR_LEN];
+    if (n >= sizeof p)
+        return 0;
+    memcpy(p, colon + 1, n);
+    p[n] = '\0';
+    if (session_tensor(c->s, p, &t, err) != 0 || !t.editable)
+        return 0;
+    return cmd_fail(c, "%.*s names the optimizer's state, which explain does not write out: `state %s` shows %s's, "
+                    "`explain %s%s` the update that uses it", (int)(br ? br - ref : (long)strlen(ref)), ref, p, p, p,
+                    cmd_index_example(&t));
+}
+
+/* dA of layer k for sample row, neuron col: through the layer above. */
+static void write_da(CmdCtx *c, int k, int row, int col)
+{
+    const Model *m = c->s->model;
+    if (k == m->n_layers) {
+        cmd_out(c, "  dA%d = dZ%d: the output layer is linear\n", k, k);
+        write_dz_origin(c, k, col, row, 1);
+        return;
+    }
+    const double *mk = m->mask[k - 1];
+    size_t at = (size_t)row * m->layer[k - 1].n_out + col;
+    if (mk)
+        cmd_out(c, "  dA%d = (dZ%d·W%dᵀ)⊙M%d: dA%d[b,j] = (Σ_m dZ%d[b,m]·W%d[j,m])·M%d[b,j]  (dropout's mask)\n", k,
+                k + 1, k + 1, k, k, k + 1, k + 1, k);
+    else
+        cmd_out(c, "  dA%d = dZ%d·W%dᵀ: dA%d[b,j] = Σ_m dZ%d[b,m]·W%d[j,m]\n", k, k + 1, k + 1, k, k + 1, k + 1);
+    const Layer *nx = &m->layer[k];
+    char lead[64], tail[64] = "";
+    snprintf(lead, sizeof lead, "  dA%d[%d,%d] = %s", k, row, col, mk ? "(" : "");
+    if (mk)
+        snprintf(tail, sizeof tail, ")·%s", PAR(mk[at]));
+    Terms tt = {nx->n_out, m->dz[k] + (size_t)row * nx->n_out, 1, m->params + nx->w_off + (size_t)col * nx->n_out, 1};
+    write_sum(c, lead, &tt, NULL, mk ? tail : NULL, &m->da[k - 1][at]);
+    cmd_out(c, "  (`explain dZ%d[%d,0]` shows where dZ%d comes from)\n", k + 1, row, k + 1);
+}
+
+/* One element of Z A M dZ dA (layer k) or yhat, which exists now. */
+static int explain_batch_elem(CmdCtx *c, const char *ref, const TensorName *tn, int row, int col)
+{
+    Session *s = c->s;
+    const Model *m = s->model;
+    int k = tn->layer, L = m->n_layers;
+    if (tn->kind == 'y') {
+        cmd_out(c, "yhat[%d,%d]: the model's output %d for sample %d of ", row, col, col, row);
+        write_position(c, s->batch_index, s->epoch);
+        cmd_out(c, ", through the %s link\n", loss_desc(s->loss.kind)->link_name);
+        write_yhat(c, row, col);
+        cmd_out(c, "  (`explain Z%d[%d,%d]` shows how the logit is made)\n", L, row, col);
+        return 0;
+    }
+    if (tn->kind == 'M') {
+        cmd_out(c, "%s: dropout's mask for neuron %d of layer %d, sample %d of ", ref, col, k, row);
+        write_position(c, s->batch_index, s->epoch);
+        cmd_out(c, "\n");
+        write_mask(c, k, row, col);
+        return 0;
+    }
+    if (!tn->grad) {
+        cmd_out(c, "%s: %s %d of layer %d%s%s%s, for sample %d of ", ref, k == L ? "output" : "neuron", col, k,
+                k == L ? "" : " (", k == L ? "" : act_name(m->layer[k - 1].act), k == L ? "" : ")", row);
+        write_position(c, s->batch_index, s->epoch);
+        cmd_out(c, "\n");
+        write_z(c, k, row, col);
+        write_a(c, k, row, col);
+        return 0;
+    }
+    cmd_out(c, "%s: the gradient of the loss with respect to %c%d[%d,%d], for sample %d of ", ref, tn->kind, k, row,
+            col, row);
+    write_position(c, s->batch_index, s->epoch);
+    cmd_out(c, "\n");
+    if (tn->kind == 'A')
+        write_da(c, k, row, col);
+    else
+        write_dz_origin(c, k, col, row, 1);
+    return 0;
 }
 
 int explain_run(CmdCtx *c, const char *ref)
 {
     Session *s = c->s;
     char name[16];
-    long i, j;
-    int cv = conv_ref(s, ref);
-    if (cv == 1)
+    CmdRef r;
+    if (conv_param(s, ref))
         return explain_conv_param(c, ref);
-    if (cv == 2)
-        return cmd_fail(c, "explain writes out a conv layer's kernel and bias elements (`explain K1[0,0,1,1]`); its "
-                        "maps Z A P are shown whole by `show`, one element by `show NAME[r,c,i,j]`");
-    if (cmd_parse_ref(c, ref, name, sizeof name, &i, &j) != 0)
+    if (refuse_state(c, ref) != 0 || cmd_parse_ref(c, ref, name, sizeof name, &r) != 0)
         return -1;
     TensorName tn;
-    bool named = tensor_name_parse(name, &tn);
-    if (named && tn.kind == 'X')
-        return cmd_fail(c, "%s is input data, a feature of the current batch read from the data set: nothing "
-                       "computes it, so there is nothing to explain; `explain Z1[b,j]` shows how layer 1 uses it",
-                    ref);
-    if (named && tn.kind == 'Y')
-        return cmd_fail(c, "%s is input data, a target of the current batch read from the data set: nothing "
-                       "computes it, so there is nothing to explain; `explain loss[b]` shows how the loss uses it",
-                    ref);
-    if (named && tn.kind == 'l')
-        return explain_loss(c, ref, i, j);
+    if (!tensor_name_parse(name, &tn))
+        return cmd_fail(c, "explain has nothing called '%s': " EXPLAINS " (`names` lists what exists now)", name);
+    if (!explains(s, &tn))
+        return refuse(c, ref, name, &tn);
+    if (tn.kind == 'l')
+        return explain_loss(c, ref, &r);
     char kind = tn.kind;
-    bool grad = tn.grad;
     long k = tn.layer;
-    bool yhat = named && tn.kind == 'y';
-    if (!named)
-        return cmd_fail(c, "explain has nothing called '%s': it explains one number of W1 b1 ..., dW1 db1 ..., "
-                       "Z1 A1 ..., dZ1 dA1 ..., yhat or loss (`names` lists what exists now)", name);
     if (!s->data || !s->model)
         return cmd_fail(c, "%s belongs to a model, and there is none yet: %s", name,
                     s->data ? "build one with `model mlp 4` (or `model linear`)"
                             : "try `data moons`, then `model mlp 4`");
     const Model *m = s->model;
-    if (!yhat && k > m->n_layers)
+    if (kind != 'y' && k > m->n_layers)
         return cmd_fail(c, "%s: this model has %d layer%s, so layer numbers go from 1 to %d", name, m->n_layers,
                     m->n_layers == 1 ? "" : "s", m->n_layers);
-    bool param = kind == 'W' || kind == 'b';
+    bool param = tensor_is_param(&tn);
     if (!param) {
-        Phase want = grad ? PHASE_BACKWARD : PHASE_FORWARD;
+        Phase want = tn.grad ? PHASE_BACKWARD : PHASE_FORWARD;
         if (s->phase < want)
-            return need(c, ref, want, grad ? "the gradients of this batch" : "the forward pass of this batch");
+            return need(c, ref, want, tn.grad ? "the gradients of this batch" : "the forward pass of this batch");
     }
     Tensor t;
     if (param) {
@@ -974,60 +1092,11 @@ int explain_run(CmdCtx *c, const char *ref)
             return cmd_name_refused(c, name, rc);
     }
     int row = 0, col = 0;
-    if (element(c, &t, i, j, &row, &col) != 0)
+    if (element(c, &t, &r, &row, &col) != 0)
         return -1;
     if (param)
-        return explain_param(c, ref, (int)k, kind == 'b', row, col);
-
-    if (yhat) {
-        cmd_out(c, "yhat[%d,%d]: the model's output %d for sample %d of ", row, col, col, row);
-        write_position(c, s->batch_index, s->epoch);
-        cmd_out(c, ", through the %s link\n", loss_desc(s->loss.kind)->link_name);
-        write_yhat(c, row, col);
-        cmd_out(c, "  (`explain Z%d[%d,%d]` shows how the logit is made)\n", m->n_layers, row, col);
-        return 0;
-    }
-    int L = m->n_layers;
-    const char *unit = k == L ? "output" : "neuron";
-    if (!grad) {
-        cmd_out(c, "%s: %s %d of layer %d%s%s%s, for sample %d of ", ref, unit, col, (int)k, k == L ? "" : " (",
-            k == L ? "" : act_name(m->layer[k - 1].act), k == L ? "" : ")", row);
-        write_position(c, s->batch_index, s->epoch);
-        cmd_out(c, "\n");
-        write_z(c, (int)k, row, col);
-        write_a(c, (int)k, row, col);
-        return 0;
-    }
-    cmd_out(c, "%s: the gradient of the loss with respect to %c%ld[%d,%d], for sample %d of ", ref, kind, k, row, col,
-        row);
-    write_position(c, s->batch_index, s->epoch);
-    cmd_out(c, "\n");
-    if (kind == 'A') {
-        if (k == L) {
-            cmd_out(c, "  dA%ld = dZ%ld: the output layer is linear\n", k, k);
-        } else {
-            const double *mk = m->mask[k - 1];
-            size_t at = (size_t)row * m->layer[k - 1].n_out + col;
-            if (mk)
-                cmd_out(c, "  dA%ld = (dZ%ld·W%ldᵀ)⊙M%ld: dA%ld[b,j] = (Σ_m dZ%ld[b,m]·W%ld[j,m])·M%ld[b,j]  (dropout's mask)\n",
-                    k, k + 1, k + 1, k, k, k + 1, k + 1, k);
-            else
-                cmd_out(c, "  dA%ld = dZ%ld·W%ldᵀ: dA%ld[b,j] = Σ_m dZ%ld[b,m]·W%ld[j,m]\n", k, k + 1, k + 1, k, k + 1,
-                    k + 1);
-            const Layer *nx = &m->layer[k];
-            char lead[64], tail[64] = "";
-            snprintf(lead, sizeof lead, "  dA%ld[%d,%d] = %s", k, row, col, mk ? "(" : "");
-            if (mk)
-                snprintf(tail, sizeof tail, ")·%s", PAR(mk[at]));
-            Terms tt = {nx->n_out, m->dz[k] + (size_t)row * nx->n_out, 1,
-                        m->params + nx->w_off + (size_t)col * nx->n_out, 1};
-            write_sum(c, lead, &tt, NULL, mk ? tail : NULL, &m->da[k - 1][at]);
-            cmd_out(c, "  (`explain dZ%ld[%d,0]` shows where dZ%ld comes from)\n", k + 1, row, k + 1);
-            return 0;
-        }
-    }
-    write_dz_origin(c, (int)k, col, row, 1);
-    return 0;
+        return explain_param(c, ref, (int)k, layer_desc(&m->layer[k - 1])->bias == kind, row, col);
+    return explain_batch_elem(c, ref, &tn, row, col);
 }
 
 int explain_cmd(CmdCtx *c, int argc, char **argv)

@@ -194,7 +194,7 @@ static void test_assign_elements(void **state)
     /* refusals change nothing */
     double *p = params_copy(x);
     static const char *const bad[] = {
-        "W1[2,0] = 1", "W1[0,3] = 1", "W1[0] = 1", "W1[-1,0] = 1", "W1[0,0] = nan",
+        "W1[2,0] = 1", "W1[0,3] = 1", "W1[0] = 1", "W1[-3,0] = 1", "W1[0,0] = nan",
         "W1[0,0] = inf", "W1[0,0] = abc", "W1[0,0] = ", "W1[0,0] = 1 2", "W1[0,0] = 0x10",
         "W1[a,0] = 1", "W1[0,0,0] = 1", "W1[] = 1", "b1[3] = 1", "b1[1,1] = 1",
         "dW1[0,0] = 1", "X[0,0] = 1", "Z1[0,0] = 1", "W9[0,0] = 1", "nosuch[0,0] = 1",
@@ -204,6 +204,46 @@ static void test_assign_elements(void **state)
         refused(x, bad[i]);
         assert_params(x, p);
     }
+    free(p);
+    fx_free(x);
+}
+
+/* A negative index counts from the end, as in Python and as a slice's
+ * bounds do: b1[-1] is b1's last value, W1[-1,0] the last row's first.
+ * Out of range either way is refused, and a malformed index is refused
+ * with an example of as many indices as the tensor has dimensions. */
+static void test_negative_indices(void **state)
+{
+    (void)state;
+    Fx *x = softmax_fx(); /* W1 2×3, b1 (3) */
+    double *w = tensor(x, "W1").data, *b = tensor(x, "b1").data;
+    ok(x, "b1[-1] = 9");
+    assert_true(b[2] == 9);
+    ok(x, "W1[-1,0] = 7");
+    assert_true(w[3] == 7);
+    ok(x, "W1[0,-1] = 8; W1[-2,-3] = 6");
+    assert_true(w[2] == 8 && w[0] == 6);
+    ok(x, "show b1[-3]");
+    assert_contains(x->last, "b1[-3] = ");
+    ok(x, "W1[1,2] = 5; show W1[-1,-1]");
+    assert_contains(x->last, "W1[-1,-1] = 5");
+    ok(x, "expect b1[-1] == 9; expect W1[-1,0] == 7");
+    /* the same element as the slice of it */
+    ok(x, "show b1[-1:]");
+    assert_contains(x->last, "9");
+
+    double *p = params_copy(x);
+    assert_contains(refused(x, "b1[-4] = 1"), "from -3 to -1");
+    assert_contains(refused(x, "show W1[-3,0]"), "negative ones count from the end");
+    assert_contains(refused(x, "show W1[0,-4]"), "W1 is 2×3");
+    /* examples with the tensor's own number of indices */
+    const char *e = refused(x, "show b1[x]");
+    assert_contains(e, "as in b1[0]");
+    assert_lacks(e, "b1[0,1]");
+    assert_contains(refused(x, "show W1[x,0]"), "as in W1[0,1]");
+    assert_contains(refused(x, "show lr[x]"), "as in lr[0]");
+    assert_contains(refused(x, "b1[0:2] = 1"), "(b1[0] = 0.5)");
+    assert_params(x, p);
     free(p);
     fx_free(x);
 }
@@ -1069,6 +1109,7 @@ int main(void)
         cmocka_unit_test(test_separators_and_comments),
         cmocka_unit_test(test_quotes),
         cmocka_unit_test(test_assign_elements),
+        cmocka_unit_test(test_negative_indices),
         cmocka_unit_test(test_assign_tensors),
         cmocka_unit_test(test_assign_space_before_bracket),
         cmocka_unit_test(test_bare_names),

@@ -23,6 +23,7 @@
 #include "util.h"
 
 #include "fixture.h"
+#include "complete.h"
 
 /* What `show`ing ref prints, without the newline ("dW1[0,1] = -0.03"). */
 static char *shown(Fx *x, const char *ref)
@@ -440,6 +441,78 @@ static void test_bad_refs(void **state)
     fx_free(x);
 }
 
+/* Runs `explain ref`: it explains (printing something) or refuses in one
+ * line; a refusal that suggests an `explain ...` gives one that works. */
+static bool explains_ref(Fx *x, const char *ref)
+{
+    char line[96];
+    snprintf(line, sizeof line, "explain %s", ref);
+    int rc = run(x, line);
+    if (rc == 0) {
+        if (!x->last[0])
+            fail_msg("`%s` printed nothing", line);
+        return true;
+    }
+    if (rc != -1 || !x->c.err[0] || strchr(x->c.err, '\n'))
+        fail_msg("`%s`: rc %d, not a one-line refusal: '%s'", line, rc, x->c.err);
+    const char *hint = strstr(x->c.err, "as in `explain ");
+    if (hint) {
+        char again[96];
+        snprintf(again, sizeof again, "%.*s", (int)strcspn(hint + 7, "`"), hint + 7);
+        if (run(x, again) != 0 && !strstr(x->c.err, "` first")) /* only the loop's phase may stop it */
+            fail_msg("`%s` suggests `%s`, which is refused: %s", line, again, x->c.err);
+    }
+    return false;
+}
+
+/* Every name `names` lists (parameters, gradients, Z A P M and their
+ * gradients, yhat, loss, every scalar name, per class or not), functions
+ * of a tensor and the optimizer's state names, bare and with indices:
+ * explained or refused in one line, never a crash. A scalar name is
+ * refused saying what explain writes out. */
+static void check_every_name(const char *setup_line)
+{
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, setup_line);
+    Cands names;
+    names.n = 0;
+    session_names(x->c.s, add_cand, &names);
+    static const char *const more[] = {"norm_W2", "norm_dW2", "std_A1", "std_X", "exp_avg:W2", "m_hat:b2",
+                                       "exp_avg_sq:W2", "nosuch"};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+        add_cand(&names, more[i]);
+    static const char *const idx[] = {"", "[0]", "[0,0]", "[1]", "[-1]", "[0,1]", "[0,0,1,1]", "[-1,-1]", "[x]"};
+    for (int i = 0; i < names.n; i++) {
+        const char *name = names.w[i];
+        bool any = false;
+        for (size_t k = 0; k < sizeof idx / sizeof idx[0]; k++) {
+            char ref[64];
+            snprintf(ref, sizeof ref, "%s%s", name, idx[k]);
+            any = explains_ref(x, ref) || strstr(x->c.err, "` first") || any; /* or will after the loop's next step */
+        }
+        TensorName tn;
+        if (tensor_name_parse(name, &tn) && (tn.kind == 's' || tn.kind == 'f')) {
+            explains_ref(x, name);
+            assert_contains(x->c.err, "explain writes out one number of W1 b1");
+        }
+        if (strchr(name, ':') && has(&names, strchr(name, ':') + 1)) /* the state of a parameter that exists */
+            assert_contains(x->c.err, "`state ");
+        (void)any;
+    }
+    fx_free(x);
+}
+
+static void test_every_name(void **state)
+{
+    (void)state;
+    check_every_name("data moons n=60 seed=2; data split 0.2 0.1; model mlp 4 3 dropout=0.5,0; "
+                     "set optimizer adam; step 2; evaluate test; cv 2 epochs=1; forward; loss; backward");
+    check_every_name("data line n=30; data split 0.2; model mlp 3; forward; loss; backward"); /* mae r2 */
+    check_every_name("data blobs n=40 classes=3 seed=1; model softmax; forward"); /* before backward */
+    check_every_name("data digits; model cnn conv=2:3 pool=2 hidden=4; set batch 8; forward; loss; backward");
+}
+
 static void test_help(void **state)
 {
     (void)state;
@@ -459,7 +532,7 @@ int main(void)
         cmocka_unit_test(test_adam_moments),    cmocka_unit_test(test_gradient_sum),
         cmocka_unit_test(test_every_loss),      cmocka_unit_test(test_activations),
         cmocka_unit_test(test_phases),          cmocka_unit_test(test_bad_refs),
-        cmocka_unit_test(test_help),
+        cmocka_unit_test(test_every_name),      cmocka_unit_test(test_help),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -396,8 +396,9 @@ int cmd_check_line(const char *line, char *err)
 
 /* ---- completion ---- */
 
-CmdComplete cmd_complete(Session *s, const char *line, int start, const char *text, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete(const CmdCtx *c, const char *line, int start, const char *text, CmdAddFn add, void *ctx)
 {
+    Session *s = c->s;
     /* words before the one being completed, in the last ';' segment */
     char *buf = util_strdup(line);
     if (!buf)
@@ -418,7 +419,7 @@ CmdComplete cmd_complete(Session *s, const char *line, int start, const char *te
     } else {
         const Cmd *cmd = cmd_find(words[0]);
         if (cmd && cmd->complete)
-            rc = cmd->complete(s, n, words, n, add, ctx);
+            rc = cmd->complete(c, n, words, n, add, ctx);
     }
     free(buf);
     return rc;

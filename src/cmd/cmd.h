@@ -45,8 +45,10 @@ typedef struct Cmd {
     const char *summary;    /* one line for `help` */
     const char *help;       /* the full text */
     int (*run)(CmdCtx *c, int argc, char **argv);
-    /* candidates for word argi (1-based) given the words before it; NULL: none */
-    CmdComplete (*complete)(Session *s, int argi, char **words, int n, CmdAddFn add, void *ctx);
+    /* candidates for word argi (1-based) given the words before it, offered
+     * in c (its session, the last search ...) without changing it; only
+     * words the command accepts there. NULL: none */
+    CmdComplete (*complete)(const CmdCtx *c, int argi, char **words, int n, CmdAddFn add, void *ctx);
     /* checks a line of this command before a lesson runs, beyond its word
      * count: raw is its text, words[0..n) its words. NULL: nothing more. */
     int (*check)(const char *raw, int n, char **words, char *err);
@@ -108,9 +110,9 @@ int cmd_check_line(const char *line, char *err);
 int cmd_check_command(char *seg, char *err);
 
 /* Candidates for the word `text` that starts at byte `start` of `line`
- * (the line up to the cursor). Calls add for each candidate word; returns
- * COMPLETE_FILES when a file name is expected there instead. */
-CmdComplete cmd_complete(Session *s, const char *line, int start, const char *text, CmdAddFn add, void *ctx);
+ * (the line up to the cursor), in context c. Calls add for each candidate
+ * word; returns COMPLETE_FILES when a file name is expected there instead. */
+CmdComplete cmd_complete(const CmdCtx *c, const char *line, int start, const char *text, CmdAddFn add, void *ctx);
 
 /* The prompt for the loop position ("paramlab e1 b2/5 next:loss> "). */
 void cmd_prompt(const Session *s, char *buf, size_t n);

@@ -158,9 +158,9 @@ void cmd_params_conv(CmdCtx *c, int k)
             in, map_shape(l, false, a, sizeof a), out, l->c_out, l->h_out, l->w_out, in, out, out, in * out + out);
 }
 
-CmdComplete cmd_complete_cnn(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_cnn(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
-    (void)s;
+    (void)c;
     (void)argi;
     (void)w;
     (void)n;

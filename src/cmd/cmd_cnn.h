@@ -11,6 +11,6 @@ int cmd_model_cnn(CmdCtx *c, int argc, char **argv);
  * and the count beside a dense layer's over the same input and output. */
 void cmd_params_conv(CmdCtx *c, int k);
 /* The options of `model cnn` for completion. */
-CmdComplete cmd_complete_cnn(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+CmdComplete cmd_complete_cnn(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx);
 
 #endif

@@ -323,10 +323,10 @@ int cmd_compare(CmdCtx *c, int argc, char **argv)
     return stopped ? 1 : 0;
 }
 
-CmdComplete cmd_complete_compare(Session *s, int argi, char **words, int n,
+CmdComplete cmd_complete_compare(const CmdCtx *c, int argi, char **words, int n,
                                  void (*add)(void *ctx, const char *word), void *ctx)
 {
-    (void)s;
+    (void)c;
     (void)words;
     (void)n;
     if (argi == 1) {

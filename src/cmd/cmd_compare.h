@@ -7,7 +7,7 @@
 
 /* compare optimizer NAME NAME ... [epochs=N] [lr=X] [from=current|init] */
 int cmd_compare(CmdCtx *c, int argc, char **argv);
-CmdComplete cmd_complete_compare(Session *s, int argi, char **words, int n,
+CmdComplete cmd_complete_compare(const CmdCtx *c, int argi, char **words, int n,
                                  void (*add)(void *ctx, const char *word), void *ctx);
 
 #endif

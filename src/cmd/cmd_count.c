@@ -204,7 +204,7 @@ int cmd_count(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
-CmdComplete cmd_complete_count(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_count(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     if (argi == 1)
         for (int i = 0; i < N_KINDS; i++)

@@ -10,6 +10,6 @@
  * total; -1 with c->err for an unknown kind, bad sizes or a total past
  * 2^63 - 1. Changes nothing. */
 int cmd_count(CmdCtx *c, int argc, char **argv);
-CmdComplete cmd_complete_count(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+CmdComplete cmd_complete_count(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx);
 
 #endif

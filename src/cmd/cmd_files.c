@@ -352,8 +352,9 @@ static void add_state_names(Session *s, CmdAddFn add, void *ctx)
         }
 }
 
-CmdComplete cmd_complete_export(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_export(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
+    Session *s = c->s;
     if (argi == 2)
         return COMPLETE_FILES;
     session_names(s, add, ctx);
@@ -361,8 +362,9 @@ CmdComplete cmd_complete_export(Session *s, int argi, char **w, int n, CmdAddFn 
     return COMPLETE_WORDS;
 }
 
-CmdComplete cmd_complete_import(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_import(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
+    Session *s = c->s;
     if (argi == 2)
         return COMPLETE_FILES;
     char p[16];

@@ -360,8 +360,9 @@ int cmd_images_plot(CmdCtx *c, int argc, char **argv, CmdImages *out)
     return need_images(c) != 0 ? -1 : plot_rows(c, argc, argv, out);
 }
 
-CmdComplete cmd_images_complete(Session *s, int argi, char **words, CmdAddFn add, void *ctx)
+CmdComplete cmd_images_complete(const CmdCtx *c, int argi, char **words, CmdAddFn add, void *ctx)
 {
+    Session *s = c->s;
     static const char *const opts[] = {"row=", "train", "val", "test", NULL};
     const Model *m = s->model;
     bool filters = strcmp(words[1], "filters") == 0;

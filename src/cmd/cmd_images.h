@@ -41,7 +41,7 @@ int cmd_images_plot(CmdCtx *c, int argc, char **argv, CmdImages *out);
 void cmd_images_free(CmdImages *ci);
 /* Completion after `plot filters` (the conv kernels) and `plot maps` (the
  * conv layers' Z, A, P, then row=, train, val, test). */
-CmdComplete cmd_images_complete(Session *s, int argi, char **words, CmdAddFn add, void *ctx);
+CmdComplete cmd_images_complete(const CmdCtx *c, int argi, char **words, CmdAddFn add, void *ctx);
 
 /* `data show [ROWS]` on image data: the first rows drawn in the terminal,
  * as many to a line as fit. -1 with c->err when out of memory. */

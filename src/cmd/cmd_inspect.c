@@ -326,9 +326,10 @@ int cmd_gradcheck(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
-CmdComplete cmd_complete_param(Session *s, int argi, char **words, int n,
+CmdComplete cmd_complete_param(const CmdCtx *c, int argi, char **words, int n,
                                void (*add)(void *ctx, const char *word), void *ctx)
 {
+    Session *s = c->s;
     if (argi != 1 || !s->model)
         return COMPLETE_WORDS;
     char name[16];

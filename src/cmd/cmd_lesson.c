@@ -1113,7 +1113,7 @@ int cmd_redo(CmdCtx *c, int argc, char **argv)
 
 /* ---- completion ---- */
 
-CmdComplete cmd_complete_lesson(Session *s, int argi, char **words, int n, void (*add)(void *, const char *),
+CmdComplete cmd_complete_lesson(const CmdCtx *c, int argi, char **words, int n, void (*add)(void *, const char *),
                                 void *ctx)
 {
     char dir[PATH_MAX];
@@ -1133,7 +1133,7 @@ CmdComplete cmd_complete_lesson(Session *s, int argi, char **words, int n, void 
     return COMPLETE_WORDS;
 }
 
-CmdComplete cmd_complete_file(Session *s, int argi, char **words, int n, void (*add)(void *, const char *),
+CmdComplete cmd_complete_file(const CmdCtx *c, int argi, char **words, int n, void (*add)(void *, const char *),
                               void *ctx)
 {
     return argi == 1 ? COMPLETE_FILES : COMPLETE_WORDS;

@@ -34,9 +34,9 @@ int cmd_pause(CmdCtx *c, int argc, char **argv);  /* pause (cmd_ask.c) */
 
 /* Tab completion: lesson numbers for `lesson`; file names for `run` and
  * `record` (and `stop`). */
-CmdComplete cmd_complete_lesson(Session *s, int argi, char **words, int n,
+CmdComplete cmd_complete_lesson(const CmdCtx *c, int argi, char **words, int n,
                                 void (*add)(void *ctx, const char *word), void *ctx);
-CmdComplete cmd_complete_file(Session *s, int argi, char **words, int n,
+CmdComplete cmd_complete_file(const CmdCtx *c, int argi, char **words, int n,
                               void (*add)(void *ctx, const char *word), void *ctx);
 
 /* Checks an `ask` command (its row's line check, in cmd_ask.c) as a

@@ -122,8 +122,9 @@ static void add_with_fns(void *p, const char *name)
     }
 }
 
-CmdComplete cmd_complete_names(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_names(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
+    Session *s = c->s;
     FnAdd a = {add, ctx};
     session_names(s, add_with_fns, &a);
     return COMPLETE_WORDS;

@@ -376,7 +376,7 @@ int cmd_undo(CmdCtx *c, int argc, char **argv)
 
 /* How `state` names each slot in the optimizer's formula. */
 
-CmdComplete cmd_complete_train(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_train(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     static const char *const opts[] = {"patience=", "min_delta=", "restore=on", "restore=off", NULL};
     if (argi >= 1)

@@ -272,7 +272,7 @@ int cmd_quit(CmdCtx *c, int argc, char **argv)
 
 /* ---- completion ---- */
 
-CmdComplete cmd_complete_help(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_help(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     for (const Cmd *cmd = cmd_rows(); cmd->name; cmd++)
         add(ctx, cmd->name);

@@ -122,7 +122,7 @@ int cmd_evaluate(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
-CmdComplete cmd_complete_metrics(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_metrics(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     static const char *const shares[] = {"train", "val", NULL};
     static const char *const test[] = {"test", NULL};

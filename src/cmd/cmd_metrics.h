@@ -13,6 +13,6 @@ int cmd_metrics(CmdCtx *c, int argc, char **argv);
 /* evaluate test: the same for the test share, and how often it has been seen. */
 int cmd_evaluate(CmdCtx *c, int argc, char **argv);
 /* Tab completion: train, val (metrics) or test (evaluate). */
-CmdComplete cmd_complete_metrics(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+CmdComplete cmd_complete_metrics(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx);
 
 #endif

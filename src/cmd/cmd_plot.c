@@ -1126,9 +1126,10 @@ static void add_param(void *ctx, const char *name)
         a->add(a->ctx, name);
 }
 
-CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
+CmdComplete cmd_complete_plot(const CmdCtx *c, int argi, char **words, int n,
                               void (*add)(void *ctx, const char *word), void *ctx)
 {
+    Session *s = c->s;
     (void)n;
     if (argi == 1) {
         for (int k = 0; k < K_COUNT; k++)
@@ -1138,7 +1139,7 @@ CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
         return COMPLETE_WORDS;
     }
     if (strcmp(words[1], "filters") == 0 || strcmp(words[1], "maps") == 0)
-        return cmd_images_complete(s, argi, words, add, ctx);
+        return cmd_images_complete(c, argi, words, add, ctx);
     if (strcmp(words[1], "hist") == 0) {
         session_names(s, add, ctx);
     } else if (strcmp(words[1], "surface") == 0 && argi <= 3) {
@@ -1162,7 +1163,7 @@ CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
     return COMPLETE_WORDS;
 }
 
-CmdComplete cmd_complete_set_plot(Session *s, int argi, char **words, int n,
+CmdComplete cmd_complete_set_plot(const CmdCtx *c, int argi, char **words, int n,
                                   void (*add)(void *ctx, const char *word), void *ctx)
 {
     if (argi == 2)

@@ -34,10 +34,10 @@ void cmd_plot_part_begins(CmdCtx *c);
 void cmd_plot_free(CmdCtx *c);
 
 /* Tab completion of `plot` and `set plot`. */
-CmdComplete cmd_complete_plot(Session *s, int argi, char **words, int n,
+CmdComplete cmd_complete_plot(const CmdCtx *c, int argi, char **words, int n,
                               void (*add)(void *ctx, const char *word), void *ctx);
 /* words[1] is "plot": the targets, then file= */
-CmdComplete cmd_complete_set_plot(Session *s, int argi, char **words, int n,
+CmdComplete cmd_complete_set_plot(const CmdCtx *c, int argi, char **words, int n,
                                   void (*add)(void *ctx, const char *word), void *ctx);
 
 #endif

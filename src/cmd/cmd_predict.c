@@ -247,10 +247,10 @@ int cmd_predict(CmdCtx *c, int argc, char **argv)
     return predict_numbers(c, argc, argv);
 }
 
-CmdComplete cmd_complete_predict(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_predict(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     static const char *const shares[] = {"train", "val", "test", NULL};
-    (void)s;
+    (void)c;
     (void)n;
     if (argi == 1) {
         add(ctx, "row");

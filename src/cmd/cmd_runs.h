@@ -21,6 +21,6 @@ RunCurve *cmd_runs_curve(const CmdCtx *c, long epochs);
 
 int cmd_runs(CmdCtx *c, int argc, char **argv);
 int cmd_set_tracking(CmdCtx *c, int argc, char **argv);
-CmdComplete cmd_complete_runs(Session *s, int argi, char **words, int n, CmdAddFn add, void *ctx);
+CmdComplete cmd_complete_runs(const CmdCtx *c, int argi, char **words, int n, CmdAddFn add, void *ctx);
 
 #endif

@@ -379,9 +379,9 @@ int cmd_runs(CmdCtx *c, int argc, char **argv)
                     "not '%.40s'", argv[1]);
 }
 
-CmdComplete cmd_complete_runs(Session *s, int argi, char **words, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_runs(const CmdCtx *c, int argi, char **words, int n, CmdAddFn add, void *ctx)
 {
-    (void)s;
+    (void)c;
     (void)words;
     (void)n;
     static const char *const subs[] = {"all", "show", "compare", "dir", NULL};

@@ -112,7 +112,7 @@ void cmd_sched_hypers(CmdCtx *c)
     }
 }
 
-CmdComplete cmd_complete_schedule(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_schedule(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     SchedKind k;
     if (argi == 2) {
@@ -129,7 +129,7 @@ CmdComplete cmd_complete_schedule(Session *s, int argi, char **w, int n, CmdAddF
     return COMPLETE_WORDS;
 }
 
-CmdComplete cmd_complete_clip(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_clip(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     static const char *const kinds[] = {"norm=", "value=", "off", NULL};
     if (argi == 2)

@@ -12,7 +12,7 @@ int cmd_set_clip(CmdCtx *c, int argc, char **argv);
 /* The schedule's and clipping's lines of `hypers`, when they are on. */
 void cmd_sched_hypers(CmdCtx *c);
 /* Tab completion: the kinds, then the kind's options; norm= value= off. */
-CmdComplete cmd_complete_schedule(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
-CmdComplete cmd_complete_clip(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+CmdComplete cmd_complete_schedule(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx);
+CmdComplete cmd_complete_clip(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx);
 
 #endif

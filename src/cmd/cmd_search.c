@@ -443,9 +443,9 @@ int cmd_search(CmdCtx *c, int argc, char **argv)
                     "BEST|N; not '%.40s'", argv[1]);
 }
 
-CmdComplete cmd_complete_search(Session *s, int argi, char **words, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_search(const CmdCtx *c, int argi, char **words, int n, CmdAddFn add, void *ctx)
 {
-    (void)s;
+    (void)c;
     (void)n;
     static const char *const subs[] = {"grid", "random", "use", NULL}, *const opts[] = {"epochs=", "cv=", "seed=", NULL};
     if (argi == 1) {

@@ -96,7 +96,7 @@ int search_check(const Hypers *h, char *err);
 /* ---- the command (cmd_search.c) ---- */
 
 int cmd_search(CmdCtx *c, int argc, char **argv);
-CmdComplete cmd_complete_search(Session *s, int argi, char **words, int n, CmdAddFn add, void *ctx);
+CmdComplete cmd_complete_search(const CmdCtx *c, int argi, char **words, int n, CmdAddFn add, void *ctx);
 /* Frees the last search (at the end of the context). */
 void cmd_search_free(CmdCtx *c);
 

@@ -465,13 +465,13 @@ typedef struct Settable {
     int (*set)(CmdCtx *c, int argc, char **argv); /* argv[1] is the name */
     const char *one_value; /* takes exactly one value, like this example; NULL: its own words */
     /* candidates for word argi (2 and on: the values) */
-    CmdComplete (*complete)(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+    CmdComplete (*complete)(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx);
 } Settable;
 
-static CmdComplete complete_loss(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
-static CmdComplete complete_optimizer(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
-static CmdComplete complete_switch(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
-static CmdComplete complete_init_kind(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx);
+static CmdComplete complete_loss(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx);
+static CmdComplete complete_optimizer(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx);
+static CmdComplete complete_switch(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx);
+static CmdComplete complete_init_kind(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx);
 
 static const Settable settables[] = {
     {"loss", set_loss, NULL, complete_loss},
@@ -662,7 +662,7 @@ static void add_opt_hypers(OptKind k, bool eq, CmdAddFn add, void *ctx)
     }
 }
 
-static CmdComplete complete_loss(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+static CmdComplete complete_loss(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     if (argi == 2) {
         for (int k = 0; k < LOSS_COUNT; k++)
@@ -674,7 +674,7 @@ static CmdComplete complete_loss(Session *s, int argi, char **w, int n, CmdAddFn
     return COMPLETE_WORDS;
 }
 
-static CmdComplete complete_optimizer(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+static CmdComplete complete_optimizer(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     OptKind k;
     if (argi == 2)
@@ -685,7 +685,7 @@ static CmdComplete complete_optimizer(Session *s, int argi, char **w, int n, Cmd
     return COMPLETE_WORDS;
 }
 
-static CmdComplete complete_switch(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+static CmdComplete complete_switch(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     static const char *const onoff[] = {"on", "off", NULL};
     if (argi == 2)
@@ -693,7 +693,7 @@ static CmdComplete complete_switch(Session *s, int argi, char **w, int n, CmdAdd
     return COMPLETE_WORDS;
 }
 
-static CmdComplete complete_init_kind(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+static CmdComplete complete_init_kind(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     if (argi == 2)
         add_inits(add, ctx);
@@ -702,8 +702,9 @@ static CmdComplete complete_init_kind(Session *s, int argi, char **w, int n, Cmd
     return COMPLETE_WORDS;
 }
 
-CmdComplete cmd_complete_set(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_set(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
+    Session *s = c->s;
     if (argi == 1) {
         for (const Settable *q = settables; q->name; q++)
             add(ctx, q->name);
@@ -712,11 +713,11 @@ CmdComplete cmd_complete_set(Session *s, int argi, char **w, int n, CmdAddFn add
     }
     const Settable *st = settable(w[1]);
     if (st)
-        return st->complete ? st->complete(s, argi, w, n, add, ctx) : COMPLETE_WORDS;
+        return st->complete ? st->complete(c, argi, w, n, add, ctx) : COMPLETE_WORDS;
     int hyper = opt_hyper(s->opt.kind, w[1], strlen(w[1]));
     int nh;
     if (hyper >= 0 && optim_hypers(s->opt.kind, &nh)[hyper].is_bool)
-        return complete_switch(s, argi, w, n, add, ctx);
+        return complete_switch(c, argi, w, n, add, ctx);
     return COMPLETE_WORDS;
 }
 
@@ -733,8 +734,9 @@ static void add_param(void *ctx, const char *name)
         to->add(to->ctx, name);
 }
 
-CmdComplete cmd_complete_init(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_init(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
+    Session *s = c->s;
     add_inits(add, ctx);
     if (argi > 1)
         add_init_opts(w[argi - 1], add, ctx);

@@ -559,7 +559,7 @@ int cmd_names(CmdCtx *c, int argc, char **argv)
 
 /* ---- completion ---- */
 
-CmdComplete cmd_complete_data(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_data(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     static const char *const gen_opts[] = {"n=", "noise=", "seed=", "classes=", "features=", NULL};
     static const char *const load_opts[] = {"target=", "features=", "drop=", "sep=auto", "sep=,", "sep=;",
@@ -592,13 +592,13 @@ static void add_acts(CmdAddFn add, void *ctx)
     }
 }
 
-CmdComplete cmd_complete_model(Session *s, int argi, char **w, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_model(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
     static const char *const kinds[] = {"linear", "logistic", "softmax", "mlp", "cnn", NULL};
     if (argi == 1)
         cmd_add_list(kinds, add, ctx);
     else if (strcmp(w[1], "cnn") == 0)
-        return cmd_complete_cnn(s, argi, w, n, add, ctx);
+        return cmd_complete_cnn(c, argi, w, n, add, ctx);
     else if (strcmp(w[1], "mlp") == 0) {
         add_acts(add, ctx);
         add(ctx, "dropout=");

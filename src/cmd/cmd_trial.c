@@ -189,9 +189,9 @@ int cmd_cv(CmdCtx *c, int argc, char **argv)
     return rc;
 }
 
-CmdComplete cmd_complete_cv(Session *s, int argi, char **words, int n, CmdAddFn add, void *ctx)
+CmdComplete cmd_complete_cv(const CmdCtx *c, int argi, char **words, int n, CmdAddFn add, void *ctx)
 {
-    (void)s;
+    (void)c;
     (void)words;
     (void)n;
     static const char *const k[] = {"3", "5", "10", NULL}, *const opts[] = {"epochs=", NULL};

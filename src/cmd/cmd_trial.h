@@ -38,6 +38,6 @@ int cmd_trial_cv(CmdCtx *c, const Hypers *h, int k, long epochs, const RunInfo *
 void cmd_trial_stats(const double *v, int n, double *mean, double *std);
 
 int cmd_cv(CmdCtx *c, int argc, char **argv);
-CmdComplete cmd_complete_cv(Session *s, int argi, char **words, int n, CmdAddFn add, void *ctx);
+CmdComplete cmd_complete_cv(const CmdCtx *c, int argi, char **words, int n, CmdAddFn add, void *ctx);
 
 #endif

@@ -244,7 +244,7 @@ static void history_save(const char *line)
 
 /* ---- completion ---- */
 
-static CmdCtx *complete_ctx; /* whose session names are completed (c->s may be swapped) */
+static CmdCtx *complete_ctx; /* the context Tab completes in (its session c->s may be swapped) */
 static char **cands;
 static size_t n_cands, cap_cands;
 static const char *cand_prefix;
@@ -287,7 +287,7 @@ static char **complete(const char *text, int start, int end)
     n_cands = 0;
     cand_prefix = text;
     rl_attempted_completion_over = 1;
-    CmdComplete kind = cmd_complete(complete_ctx->s, rl_line_buffer, start, text, add_cand, NULL);
+    CmdComplete kind = cmd_complete(complete_ctx, rl_line_buffer, start, text, add_cand, NULL);
     if (kind == COMPLETE_FILES) {
         rl_filename_completion_desired = 1;
         return rl_completion_matches(text, rl_filename_completion_function);

@@ -29,13 +29,13 @@ static inline bool has(const Cands *c, const char *word)
 }
 
 /* Completes at the end of line (the word being typed is after the last
- * space). */
-static inline CmdComplete complete(Session *s, const char *line, Cands *c)
+ * space) in context cx. */
+static inline CmdComplete complete(const CmdCtx *cx, const char *line, Cands *c)
 {
     c->n = 0;
     const char *sp = strrchr(line, ' ');
     int start = sp ? (int)(sp - line) + 1 : 0;
-    return cmd_complete(s, line, start, line + start, add_cand, c);
+    return cmd_complete(cx, line, start, line + start, add_cand, c);
 }
 
 typedef struct Words {

@@ -687,11 +687,11 @@ static void test_help(void **state)
     }
     /* the completer offers exactly the commands `help` lists (one table) */
     Cands c;
-    complete(x->c.s, "", &c);
+    complete(&x->c, "", &c);
     assert_int_equal(c.n, n);
     for (int j = 0; j < n; j++)
         assert_true(has(&c, names[j]));
-    complete(x->c.s, "help ", &c);
+    complete(&x->c, "help ", &c);
     assert_int_equal(c.n, n);
 
     refused(x, "help nosuch");
@@ -857,120 +857,120 @@ static void test_complete(void **state)
 {
     (void)state;
     Fx *x = fx_new();
-    Session *s = x->c.s;
+    const CmdCtx *cx = &x->c;
     Cands c;
     static const char *const opts[] = {"sgd", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "adamax", "nadam"};
 
     /* first word: commands */
-    assert_int_equal(complete(s, "", &c), COMPLETE_WORDS);
+    assert_int_equal(complete(cx, "", &c), COMPLETE_WORDS);
     assert_true(has(&c, "forward") && has(&c, "data") && has(&c, "set") && has(&c, "help"));
     assert_false(has(&c, "W1"));
     c.n = 0;
-    cmd_complete(s, "fo", 0, "fo", add_cand, &c); /* a partial first word */
+    cmd_complete(cx, "fo", 0, "fo", add_cand, &c); /* a partial first word */
     assert_true(has(&c, "forward"));
 
-    complete(s, "set optimizer ", &c);
+    complete(cx, "set optimizer ", &c);
     for (int i = 0; i < 8; i++)
         assert_true(has(&c, opts[i]));
     assert_false(has(&c, "lr="));
     c.n = 0;
-    cmd_complete(s, "set optimizer ad", 14, "ad", add_cand, &c); /* the word being typed */
+    cmd_complete(cx, "set optimizer ad", 14, "ad", add_cand, &c); /* the word being typed */
     assert_true(has(&c, "adam") && has(&c, "adagrad"));
 
-    complete(s, "set optimizer adam ", &c);
+    complete(cx, "set optimizer adam ", &c);
     static const char *const adam[] = {"lr=", "beta1=", "beta2=", "eps=", "weight_decay=", "amsgrad="};
     for (int i = 0; i < 6; i++)
         if (!has(&c, adam[i]))
             fail_msg("`set optimizer adam ` does not offer %s", adam[i]);
     assert_false(has(&c, "momentum="));
-    complete(s, "set optimizer adam lr=0.1 ", &c);
+    complete(cx, "set optimizer adam lr=0.1 ", &c);
     assert_true(has(&c, "beta2="));
-    complete(s, "set optimizer sgd ", &c);
+    complete(cx, "set optimizer sgd ", &c);
     assert_true(has(&c, "momentum=") && has(&c, "nesterov=") && has(&c, "dampening="));
-    complete(s, "forward; set optimizer ", &c); /* the last segment counts */
+    complete(cx, "forward; set optimizer ", &c); /* the last segment counts */
     assert_true(has(&c, "nadam"));
     assert_false(has(&c, "forward"));
 
-    complete(s, "set ", &c);
+    complete(cx, "set ", &c);
     static const char *const what[] = {"loss", "optimizer", "lr", "batch", "shuffle", "seed", "precision", "init"};
     for (int i = 0; i < 8; i++)
         assert_true(has(&c, what[i]));
     assert_true(has(&c, "momentum")); /* the current optimizer (sgd) */
-    complete(s, "set shuffle ", &c);
+    complete(cx, "set shuffle ", &c);
     assert_true(has(&c, "on") && has(&c, "off"));
-    complete(s, "set loss ", &c);
+    complete(cx, "set loss ", &c);
     assert_true(has(&c, "mse") && has(&c, "huber") && has(&c, "hinge") && has(&c, "auto"));
-    complete(s, "set init ", &c);
+    complete(cx, "set init ", &c);
     assert_true(has(&c, "xavier_uniform") && has(&c, "orthogonal") && has(&c, "auto"));
-    complete(s, "set init normal ", &c);
+    complete(cx, "set init normal ", &c);
     assert_true(has(&c, "mean=") && has(&c, "std="));
 
     /* data */
-    assert_int_equal(complete(s, "data load ", &c), COMPLETE_FILES);
-    assert_int_equal(complete(s, "data load f.csv ", &c), COMPLETE_WORDS);
+    assert_int_equal(complete(cx, "data load ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(cx, "data load f.csv ", &c), COMPLETE_WORDS);
     assert_true(has(&c, "target="));
-    complete(s, "data ", &c);
+    complete(cx, "data ", &c);
     assert_true(has(&c, "load") && has(&c, "moons") && has(&c, "blobs") && has(&c, "split"));
-    complete(s, "data blobs ", &c);
+    complete(cx, "data blobs ", &c);
     assert_true(has(&c, "classes=") && has(&c, "features=") && has(&c, "n="));
 
     /* names that exist now */
-    complete(s, "show ", &c);
+    complete(cx, "show ", &c);
     assert_int_equal(c.n, 0);
     ok(x, "data moons n=20");
-    complete(s, "show ", &c);
+    complete(cx, "show ", &c);
     assert_true(has(&c, "X") && has(&c, "Y"));
     assert_false(has(&c, "W1"));
     ok(x, "model mlp 4");
-    complete(s, "show ", &c);
+    complete(cx, "show ", &c);
     assert_true(has(&c, "W1") && has(&c, "b1") && has(&c, "W2") && has(&c, "b2"));
     assert_false(has(&c, "W3") || has(&c, "Z1") || has(&c, "dW1") || has(&c, "yhat") || has(&c, "loss"));
     ok(x, "forward");
-    complete(s, "show ", &c);
+    complete(cx, "show ", &c);
     assert_true(has(&c, "Z1") && has(&c, "A2") && has(&c, "yhat"));
     assert_false(has(&c, "dW1") || has(&c, "loss"));
     ok(x, "loss; backward");
-    complete(s, "show W1 ", &c);
+    complete(cx, "show W1 ", &c);
     assert_true(has(&c, "dW1") && has(&c, "dZ2") && has(&c, "loss"));
-    complete(s, "", &c);
+    complete(cx, "", &c);
     assert_true(has(&c, "W1") && has(&c, "forward"));
     /* files: save, load, the second word of import and export; state names for export */
-    assert_int_equal(complete(s, "save ", &c), COMPLETE_FILES);
-    assert_int_equal(complete(s, "load ", &c), COMPLETE_FILES);
-    assert_int_equal(complete(s, "import W1 ", &c), COMPLETE_FILES);
-    assert_int_equal(complete(s, "export W1 ", &c), COMPLETE_FILES);
-    assert_int_equal(complete(s, "import ", &c), COMPLETE_WORDS);
+    assert_int_equal(complete(cx, "save ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(cx, "load ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(cx, "import W1 ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(cx, "export W1 ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(cx, "import ", &c), COMPLETE_WORDS);
     assert_true(has(&c, "W1") && has(&c, "b2"));
     assert_false(has(&c, "dW1") || has(&c, "X"));
     ok(x, "set optimizer adam");
-    complete(s, "export ", &c);
+    complete(cx, "export ", &c);
     assert_true(has(&c, "W1") && has(&c, "exp_avg:W1") && has(&c, "exp_avg_sq:b2"));
     ok(x, "set optimizer sgd");
 
-    complete(s, "model ", &c);
+    complete(cx, "model ", &c);
     assert_true(has(&c, "linear") && has(&c, "logistic") && has(&c, "softmax") && has(&c, "mlp"));
-    complete(s, "model mlp 8 ", &c);
+    complete(cx, "model mlp 8 ", &c);
     static const char *const acts[] = {"act=identity", "act=sigmoid", "act=tanh", "act=relu",
                                        "act=leaky_relu", "act=elu", "act=softplus", "act=gelu"};
     for (int i = 0; i < 8; i++)
         if (!has(&c, acts[i]))
             fail_msg("`model mlp 8 ` does not offer %s", acts[i]);
-    complete(s, "model mlp 8 16 ", &c);
+    complete(cx, "model mlp 8 16 ", &c);
     assert_true(has(&c, "act=relu") && has(&c, "dropout="));
-    complete(s, "set ", &c);
+    complete(cx, "set ", &c);
     assert_true(has(&c, "l1") && has(&c, "l2"));
     /* dropout's masks are names after forward, for the layers that have it */
     ok(x, "model mlp 4 3 dropout=0,0.5");
-    complete(s, "show ", &c);
+    complete(cx, "show ", &c);
     assert_false(has(&c, "M1") || has(&c, "M2"));
     ok(x, "forward");
-    complete(s, "show ", &c);
+    complete(cx, "show ", &c);
     assert_true(has(&c, "M2") && !has(&c, "M1") && !has(&c, "M3"));
 
-    assert_int_equal(complete(s, "export W1 ", &c), COMPLETE_FILES);
-    assert_int_equal(complete(s, "export ", &c), COMPLETE_WORDS);
+    assert_int_equal(complete(cx, "export W1 ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(cx, "export ", &c), COMPLETE_WORDS);
     assert_true(has(&c, "W1"));
-    complete(s, "init ", &c);
+    complete(cx, "init ", &c);
     assert_true(has(&c, "he_normal") && has(&c, "W1") && has(&c, "b2"));
     assert_false(has(&c, "X"));
     fx_free(x);

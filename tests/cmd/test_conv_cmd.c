@@ -90,13 +90,13 @@ static void counts_and_refusals(void **state)
     ok(x, "hypers");
     assert_contains(x->last, "cnn conv=4:4,6:3 pool=2 pad=same hidden=12,8 act=relu");
     static Cands cd;
-    complete(x->c.s, "model c", &cd);
+    complete(&x->c, "model c", &cd);
     assert_true(has(&cd, "cnn"));
-    complete(x->c.s, "model cnn conv=8:3 ", &cd);
+    complete(&x->c, "model cnn conv=8:3 ", &cd);
     assert_true(has(&cd, "pool=") && has(&cd, "hidden=") && has(&cd, "pad="));
-    complete(x->c.s, "gradcheck ", &cd);
+    complete(&x->c, "gradcheck ", &cd);
     assert_true(has(&cd, "K1") && has(&cd, "c2") && has(&cd, "W3") && !has(&cd, "W1"));
-    complete(x->c.s, "show ", &cd);
+    complete(&x->c, "show ", &cd);
     assert_true(has(&cd, "K2") && has(&cd, "b5"));
     fx_free(x);
 }
@@ -453,13 +453,13 @@ static void conv_pictures(void **state)
     ok(x, "model cnn conv=2:3 hidden=4");
     assert_contains(refused(x, "plot maps P1"), "layer 1 has no pooling, so no P1");
     Cands cd;
-    complete(x->c.s, "plot ", &cd);
+    complete(&x->c, "plot ", &cd);
     assert_true(has(&cd, "filters") && has(&cd, "maps"));
-    complete(x->c.s, "plot filters ", &cd);
+    complete(&x->c, "plot filters ", &cd);
     assert_true(has(&cd, "K1") && cd.n == 1);
-    complete(x->c.s, "plot maps ", &cd);
+    complete(&x->c, "plot maps ", &cd);
     assert_true(has(&cd, "Z1") && has(&cd, "A1") && !has(&cd, "P1") && !has(&cd, "A2"));
-    complete(x->c.s, "plot maps A1 ", &cd);
+    complete(&x->c, "plot maps A1 ", &cd);
     assert_true(has(&cd, "row=") && has(&cd, "val"));
     fx_free(x);
 }

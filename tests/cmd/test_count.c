@@ -120,10 +120,10 @@ static void test_completion(void **st)
     (void)st;
     Fx *x = fx_new();
     Words w = {""};
-    cmd_complete(x->c.s, "count ", 6, "", add_word, &w);
+    cmd_complete(&x->c, "count ", 6, "", add_word, &w);
     assert_string_equal(w.all, "dense conv attention embedding lstm ");
     w.all[0] = '\0';
-    cmd_complete(x->c.s, "count attention 512 ", 20, "", add_word, &w);
+    cmd_complete(&x->c, "count attention 512 ", 20, "", add_word, &w);
     assert_string_equal(w.all, "heads= ");
     fx_free(x);
 }

@@ -414,20 +414,20 @@ static void test_completion(void **st)
     Fx *x = fx_new();
     ok(x, "data moons n=100; data split 0.2; model mlp 4");
     Words w = {""};
-    cmd_complete(x->c.s, "metrics ", 8, "", add_word, &w);
+    cmd_complete(&x->c, "metrics ", 8, "", add_word, &w);
     assert_contains(w.all, "train val ");
     w.all[0] = '\0';
-    cmd_complete(x->c.s, "evaluate ", 9, "", add_word, &w);
+    cmd_complete(&x->c, "evaluate ", 9, "", add_word, &w);
     assert_contains(w.all, "test ");
     w.all[0] = '\0';
-    cmd_complete(x->c.s, "compare optimizer sgd ", 22, "", add_word, &w);
+    cmd_complete(&x->c, "compare optimizer sgd ", 22, "", add_word, &w);
     assert_contains(w.all, "from=init ");
     w.all[0] = '\0';
-    cmd_complete(x->c.s, "show ", 5, "", add_word, &w);
+    cmd_complete(&x->c, "show ", 5, "", add_word, &w);
     assert_contains(w.all, "val_loss ");
     assert_contains(w.all, "val_accuracy ");
     w.all[0] = '\0';
-    cmd_complete(x->c.s, "me", 0, "me", add_word, &w);
+    cmd_complete(&x->c, "me", 0, "me", add_word, &w);
     assert_contains(w.all, "metrics");
     fx_free(x);
 }

@@ -223,18 +223,18 @@ static void test_completion(void **st)
     (void)st;
     Fx *x = fx_new();
     Words w = {""};
-    cmd_complete(x->c.s, "data ", 5, "", add_word, &w);
+    cmd_complete(&x->c, "data ", 5, "", add_word, &w);
     assert_contains(w.all, " digits ");
     w.all[0] = '\0';
-    cmd_complete(x->c.s, "data digits ", 12, "", add_word, &w);
+    cmd_complete(&x->c, "data digits ", 12, "", add_word, &w);
     assert_string_equal(w.all, "");
-    cmd_complete(x->c.s, "data show ", 10, "", add_word, &w);
+    cmd_complete(&x->c, "data show ", 10, "", add_word, &w);
     assert_string_equal(w.all, "row= ");
     w.all[0] = '\0';
-    cmd_complete(x->c.s, "data load f.csv ", 16, "", add_word, &w);
+    cmd_complete(&x->c, "data load f.csv ", 16, "", add_word, &w);
     assert_contains(w.all, "image= ");
     w.all[0] = '\0';
-    cmd_complete(x->c.s, "plot ", 5, "", add_word, &w);
+    cmd_complete(&x->c, "plot ", 5, "", add_word, &w);
     assert_contains(w.all, "images ");
     fx_free(x);
 }

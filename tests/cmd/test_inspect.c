@@ -452,7 +452,7 @@ static void test_completion(void **state)
     Fx *x = fx_new();
     ok(x, "data moons; model mlp 5 3; forward");
     Names n = {""};
-    cmd_complete(x->c.s, "gradcheck ", 10, "", add_name, &n);
+    cmd_complete(&x->c, "gradcheck ", 10, "", add_name, &n);
     assert_string_equal(n.all, "W1 b1 W2 b2 W3 b3 ");
     fx_free(x);
 }

@@ -808,10 +808,10 @@ static void test_list_and_complete(void **state)
     assert_contains(x->last, "  > data line");
     assert_contains(refused(x, "lesson 3"), "there is no lesson 3");
     char words[256] = "";
-    assert_int_equal(cmd_complete(x->c.s, "lesson ", 7, "", add_word, words), COMPLETE_WORDS);
+    assert_int_equal(cmd_complete(&x->c, "lesson ", 7, "", add_word, words), COMPLETE_WORDS);
     assert_string_equal(words, "1 2 ");
-    assert_int_equal(cmd_complete(x->c.s, "run ", 4, "", add_word, words), COMPLETE_FILES);
-    assert_int_equal(cmd_complete(x->c.s, "record ", 7, "", add_word, words), COMPLETE_FILES);
+    assert_int_equal(cmd_complete(&x->c, "run ", 4, "", add_word, words), COMPLETE_FILES);
+    assert_int_equal(cmd_complete(&x->c, "record ", 7, "", add_word, words), COMPLETE_FILES);
     unsetenv("PARAMLAB_LESSONS");
     fx_free(x);
 }

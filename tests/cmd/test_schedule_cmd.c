@@ -619,24 +619,24 @@ static void shown_and_completed(void **state)
     assert_non_null(strstr(x->last, "patience=P"));
 
     char buf[512] = "";
-    cmd_complete(x->c.s, "set schedule ", 13, "", add_word, buf);
+    cmd_complete(&x->c, "set schedule ", 13, "", add_word, buf);
     assert_non_null(strstr(buf, "plateau"));
     buf[0] = '\0';
-    cmd_complete(x->c.s, "set schedule plateau ", 21, "", add_word, buf);
+    cmd_complete(&x->c, "set schedule plateau ", 21, "", add_word, buf);
     assert_non_null(strstr(buf, "patience="));
     assert_non_null(strstr(buf, "threshold="));
     buf[0] = '\0';
-    cmd_complete(x->c.s, "set clip ", 9, "", add_word, buf);
+    cmd_complete(&x->c, "set clip ", 9, "", add_word, buf);
     assert_non_null(strstr(buf, "norm="));
     buf[0] = '\0';
-    cmd_complete(x->c.s, "set ", 4, "", add_word, buf);
+    cmd_complete(&x->c, "set ", 4, "", add_word, buf);
     assert_non_null(strstr(buf, "schedule"));
     assert_non_null(strstr(buf, "clip"));
     buf[0] = '\0';
-    cmd_complete(x->c.s, "train 10 ", 9, "", add_word, buf);
+    cmd_complete(&x->c, "train 10 ", 9, "", add_word, buf);
     assert_non_null(strstr(buf, "patience="));
     buf[0] = '\0';
-    cmd_complete(x->c.s, "plot ", 5, "", add_word, buf);
+    cmd_complete(&x->c, "plot ", 5, "", add_word, buf);
     assert_non_null(strstr(buf, "lr"));
     /* a race (`compare`) runs under the same schedule, from each racer's lr, and clipping */
     OptConfig adam;

@@ -9,6 +9,8 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #define MAX_WORDS 256
 
@@ -423,6 +425,20 @@ CmdComplete cmd_complete(const CmdCtx *c, const char *line, int start, const cha
     }
     free(buf);
     return rc;
+}
+
+bool cmd_complete_file_fits(CmdComplete kind, const char *path)
+{
+    struct stat st;
+    if (kind != COMPLETE_DATA_FILES || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
+        return true;
+    size_t n = strlen(path);
+    for (const char *const *e = data_file_endings(); *e; e++) {
+        size_t k = strlen(*e);
+        if (n > k && strcasecmp(path + n - k, *e) == 0)
+            return true;
+    }
+    return false;
 }
 
 void cmd_prompt(const Session *s, char *buf, size_t n)

@@ -111,8 +111,13 @@ int cmd_check_command(char *seg, char *err);
 
 /* Candidates for the word `text` that starts at byte `start` of `line`
  * (the line up to the cursor), in context c. Calls add for each candidate
- * word; returns COMPLETE_FILES when a file name is expected there instead. */
+ * word; returns COMPLETE_FILES or COMPLETE_DATA_FILES when a file name is
+ * expected there instead. */
 CmdComplete cmd_complete(const CmdCtx *c, const char *line, int start, const char *text, CmdAddFn add, void *ctx);
+/* Whether a file chooser offers path where cmd_complete said kind: a
+ * folder always; for COMPLETE_DATA_FILES only a file with an ending of
+ * data_file_endings (any case); for COMPLETE_FILES any file. */
+bool cmd_complete_file_fits(CmdComplete kind, const char *path);
 
 /* The prompt for the loop position ("paramlab e1 b2/5 next:loss> "). */
 void cmd_prompt(const Session *s, char *buf, size_t n);

@@ -52,8 +52,10 @@ typedef struct CmdCtx {
     double count_total;              /* its total, what `expect count` checks */
 } CmdCtx;
 
-/* What Tab should offer for the word being typed. */
-typedef enum CmdComplete { COMPLETE_WORDS, COMPLETE_FILES } CmdComplete;
+/* What Tab should offer for the word being typed: the words given, or a
+ * file name (any file, or folders and the data files `data load` reads;
+ * cmd_complete_file_fits says which). */
+typedef enum CmdComplete { COMPLETE_WORDS, COMPLETE_FILES, COMPLETE_DATA_FILES } CmdComplete;
 /* Receives one completion candidate. */
 typedef void (*CmdAddFn)(void *ctx, const char *word);
 

@@ -11,7 +11,8 @@
 int cmd_gradcheck(CmdCtx *c, int argc, char **argv);
 /* diagnose: the per-layer table and one line per finding. */
 int cmd_diagnose(CmdCtx *c, int argc, char **argv);
-/* Tab completion of gradcheck's PARAM: the parameter names of the model. */
+/* Tab completion of gradcheck's and state's PARAM: the parameter names of
+ * the model. */
 CmdComplete cmd_complete_param(const CmdCtx *c, int argi, char **words, int n,
                                void (*add)(void *ctx, const char *word), void *ctx);
 

@@ -254,7 +254,7 @@ CmdComplete cmd_complete_predict(const CmdCtx *c, int argi, char **w, int n, Cmd
     (void)n;
     if (argi == 1) {
         add(ctx, "row");
-        return COMPLETE_FILES;
+        return COMPLETE_DATA_FILES;
     }
     if (argi == 3 && strcmp(w[1], "row") == 0)
         cmd_add_list(shares, add, ctx);

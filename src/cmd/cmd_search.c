@@ -445,18 +445,23 @@ int cmd_search(CmdCtx *c, int argc, char **argv)
 
 CmdComplete cmd_complete_search(const CmdCtx *c, int argi, char **words, int n, CmdAddFn add, void *ctx)
 {
-    (void)c;
     (void)n;
     static const char *const subs[] = {"grid", "random", "use", NULL}, *const opts[] = {"epochs=", "cv=", "seed=", NULL};
     if (argi == 1) {
         cmd_add_list(subs, add, ctx);
         return COMPLETE_WORDS;
     }
+    char buf[32];
     if (strcmp(words[1], "use") == 0) {
-        add(ctx, "BEST");
+        /* the trials search_use accepts: those finished, not failed */
+        for (int i = 0; argi == 2 && c->search && i < c->search->n_done; i++) {
+            if (c->search->trial[i].failed)
+                continue;
+            snprintf(buf, sizeof buf, "%d", i + 1);
+            add(ctx, buf);
+        }
         return COMPLETE_WORDS;
     }
-    char buf[32];
     for (const char *const *k = search_names(); *k; k++) {
         snprintf(buf, sizeof buf, "%s=", *k);
         add(ctx, buf);

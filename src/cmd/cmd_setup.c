@@ -573,7 +573,7 @@ CmdComplete cmd_complete_data(const CmdCtx *c, int argi, char **w, int n, CmdAdd
     }
     if (strcmp(w[1], "load") == 0) {
         if (argi == 2)
-            return COMPLETE_FILES;
+            return COMPLETE_DATA_FILES;
         cmd_add_list(load_opts, add, ctx);
     } else if (data_generator_about(w[1]) && !data_generator_fixed(w[1])) {
         cmd_add_list(gen_opts, add, ctx);

@@ -258,7 +258,7 @@ const Cmd cmd_table[] = {
      "momentum buffer), adadelta's square_avg and acc_delta, adam's m and v (v_max\n"
      "with amsgrad) with their bias-corrected values, adamax's exp_inf, nadam's\n"
      "mu_product, and the step count.\n"
-     "Example: set optimizer adam; step 3; state W1", cmd_state, cmd_complete_names, NULL, NULL, NULL},
+     "Example: set optimizer adam; step 3; state W1", cmd_state, cmd_complete_param, NULL, NULL, NULL},
     {"gradcheck", 0, 1, 0, "gradcheck [PARAM]", "check every gradient against central differences",
      "For each parameter p, compares backward's dL/dp with the difference quotient\n"
      "(L(p+h) - L(p-h)) / 2h on the current batch (h = 1e-6), and prints per tensor\n"
@@ -332,7 +332,7 @@ const Cmd cmd_table[] = {
      "the batch's computation, so explain refuses them and says where to see them.\n"
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
-     explain_cmd, cmd_complete_names, NULL, NULL, NULL},
+     explain_cmd, explain_complete, NULL, NULL, NULL},
     {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|images [N]|filters K1|maps A1 [row=N]|off", "draw the model learning (and image data) with gnuplot",
      "plot loss [log]      training loss per update, the epoch mean, and validation\n"
      "                     loss when there is a split (`data split 0.2`); the best\n"

@@ -1118,3 +1118,26 @@ int explain_cmd(CmdCtx *c, int argc, char **argv)
     ref[len] = '\0';
     return explain_run(c, ref);
 }
+
+/* Offers the names that exist now whose elements explain writes out. */
+typedef struct Offer {
+    const Session *s;
+    CmdAddFn add;
+    void *ctx;
+} Offer;
+
+static void offer(void *p, const char *name)
+{
+    Offer *o = p;
+    TensorName tn;
+    if (tensor_name_parse(name, &tn) && explains(o->s, &tn))
+        o->add(o->ctx, name);
+}
+
+CmdComplete explain_complete(const CmdCtx *c, int argi, char **words, int n, CmdAddFn add, void *ctx)
+{
+    Offer o = {c->s, add, ctx};
+    if (argi == 1)
+        session_names(c->s, offer, &o);
+    return COMPLETE_WORDS;
+}

@@ -20,4 +20,9 @@ int explain_run(CmdCtx *c, const char *ref);
  * explain_run. */
 int explain_cmd(CmdCtx *c, int argc, char **argv);
 
+/* The `explain` command's completion: the names that exist now whose
+ * elements explain writes out (not X Y, the scalar names, norm_ std_ or a
+ * conv layer's maps). */
+CmdComplete explain_complete(const CmdCtx *c, int argi, char **words, int n, CmdAddFn add, void *ctx);
+
 #endif

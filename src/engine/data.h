@@ -95,6 +95,11 @@ typedef struct DataLoadOpts {
  * owns. */
 Dataset *data_load_file(const char *path, const DataLoadOpts *o, char *note,
                         size_t note_len, char *err);
+/* The endings of the files data_load_file and data_load_features are for,
+ * NULL-terminated: text with comma, semicolon or tab separated columns
+ * (".csv", ".tsv"). They read a file of any name; this is what a file
+ * chooser offers. */
+const char *const *data_file_endings(void);
 /* Reads the feature columns of the file at path the way like's file was
  * read (separator, header; columns by name when both have a header, else
  * by position), into *x ((*n, like->d), raw values, not standardized).

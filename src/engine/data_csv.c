@@ -912,6 +912,12 @@ static int load_image_fits(const Load *L, const char *path, char *err)
     return 0;
 }
 
+const char *const *data_file_endings(void)
+{
+    static const char *const endings[] = {".csv", ".tsv", NULL};
+    return endings;
+}
+
 Dataset *data_load_file(const char *path, const DataLoadOpts *o, char *note,
                         size_t note_len, char *err)
 {

@@ -279,6 +279,28 @@ static char *cand_generator(const char *text, int state)
     return i < n_cands ? strdup(cands[i++]) : NULL;
 }
 
+/* File names for the word being typed, after the words cmd_complete gave
+ * (predict's `row`): readline's, less those cmd_complete_file_fits leaves
+ * out for file_kind. */
+static CmdComplete file_kind;
+
+static char *file_generator(const char *text, int state)
+{
+    static size_t i;
+    static int files;
+    if (state == 0)
+        i = 0, files = 0;
+    if (i < n_cands)
+        return strdup(cands[i++]);
+    char *name;
+    while ((name = rl_filename_completion_function(text, files++)) != NULL) {
+        if (cmd_complete_file_fits(file_kind, name))
+            return name;
+        free(name);
+    }
+    return NULL;
+}
+
 static char **complete(const char *text, int start, int end)
 {
     (void)end;
@@ -288,9 +310,10 @@ static char **complete(const char *text, int start, int end)
     cand_prefix = text;
     rl_attempted_completion_over = 1;
     CmdComplete kind = cmd_complete(complete_ctx, rl_line_buffer, start, text, add_cand, NULL);
-    if (kind == COMPLETE_FILES) {
+    if (kind != COMPLETE_WORDS) {
+        file_kind = kind;
         rl_filename_completion_desired = 1;
-        return rl_completion_matches(text, rl_filename_completion_function);
+        return rl_completion_matches(text, file_generator);
     }
     bool all_eq = n_cands > 0;
     for (size_t i = 0; i < n_cands; i++)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -906,7 +907,7 @@ static void test_complete(void **state)
     assert_true(has(&c, "mean=") && has(&c, "std="));
 
     /* data */
-    assert_int_equal(complete(cx, "data load ", &c), COMPLETE_FILES);
+    assert_int_equal(complete(cx, "data load ", &c), COMPLETE_DATA_FILES);
     assert_int_equal(complete(cx, "data load f.csv ", &c), COMPLETE_WORDS);
     assert_true(has(&c, "target="));
     complete(cx, "data ", &c);
@@ -973,6 +974,56 @@ static void test_complete(void **state)
     complete(cx, "init ", &c);
     assert_true(has(&c, "he_normal") && has(&c, "W1") && has(&c, "b2"));
     assert_false(has(&c, "X"));
+    fx_free(x);
+}
+
+/* Tab offers only what the command takes: `state` the parameters (every
+ * one accepted, every other name refused); `data load` and `predict`
+ * folders and the data files the loader is for. */
+static void test_complete_accepted(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    Cands c, names;
+    ok(x, "data moons n=20; data split 0.2; model mlp 4 dropout=0.5; set optimizer adam; step; forward; loss; "
+          "backward");
+    complete(&x->c, "state ", &c);
+    names.n = 0;
+    session_names(x->c.s, add_cand, &names);
+    for (int i = 0; i < names.n; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "state %s", names.w[i]);
+        if (has(&c, names.w[i]))
+            ok(x, line);
+        else
+            refused(x, line);
+    }
+    assert_int_equal(c.n, 4); /* W1 b1 W2 b2 */
+    complete(&x->c, "state W1 ", &c);
+    assert_int_equal(c.n, 0);
+
+    assert_int_equal(complete(&x->c, "predict ", &c), COMPLETE_DATA_FILES);
+    char dir[] = "/tmp/paramlab-complete.XXXXXX", path[128];
+    assert_non_null(mkdtemp(dir));
+    static const char *const files[] = {"a.csv", "B.TSV", "c.npy", "d.txt", "e.plsave", "f.csv.bak", "csv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fclose(f);
+        bool data = i < 2;
+        assert_true(cmd_complete_file_fits(COMPLETE_DATA_FILES, path) == data);
+        assert_true(cmd_complete_file_fits(COMPLETE_FILES, path));
+    }
+    snprintf(path, sizeof path, "%s/sub.npy", dir); /* a folder, whatever its name */
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_true(cmd_complete_file_fits(COMPLETE_DATA_FILES, path));
+    assert_int_equal(rmdir(path), 0);
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        assert_int_equal(unlink(path), 0);
+    }
+    assert_int_equal(rmdir(dir), 0);
     fx_free(x);
 }
 
@@ -1125,6 +1176,7 @@ int main(void)
         cmocka_unit_test(test_export_exact),
         cmocka_unit_test(test_save_load_in_place),
         cmocka_unit_test(test_complete),
+        cmocka_unit_test(test_complete_accepted),
         cmocka_unit_test(test_train_and_interrupt),
         cmocka_unit_test(test_prompt),
         cmocka_unit_test(test_init_one_names_what_it_used),

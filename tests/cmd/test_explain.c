@@ -469,19 +469,22 @@ static bool explains_ref(Fx *x, const char *ref)
  * gradients, yhat, loss, every scalar name, per class or not), functions
  * of a tensor and the optimizer's state names, bare and with indices:
  * explained or refused in one line, never a crash. A scalar name is
- * refused saying what explain writes out. */
+ * refused saying what explain writes out; the names Tab offers after
+ * `explain ` are those whose elements it explains (now, or once the loop
+ * has reached backward). */
 static void check_every_name(const char *setup_line)
 {
     Fx *x = fx_new();
     x->c.tracking_off = true;
     ok(x, setup_line);
-    Cands names;
+    Cands names, offered;
     names.n = 0;
     session_names(x->c.s, add_cand, &names);
     static const char *const more[] = {"norm_W2", "norm_dW2", "std_A1", "std_X", "exp_avg:W2", "m_hat:b2",
                                        "exp_avg_sq:W2", "nosuch"};
     for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
         add_cand(&names, more[i]);
+    complete(&x->c, "explain ", &offered);
     static const char *const idx[] = {"", "[0]", "[0,0]", "[1]", "[-1]", "[0,1]", "[0,0,1,1]", "[-1,-1]", "[x]"};
     for (int i = 0; i < names.n; i++) {
         const char *name = names.w[i];
@@ -498,7 +501,9 @@ static void check_every_name(const char *setup_line)
         }
         if (strchr(name, ':') && has(&names, strchr(name, ':') + 1)) /* the state of a parameter that exists */
             assert_contains(x->c.err, "`state ");
-        (void)any;
+        if (any != has(&offered, name))
+            fail_msg("after `%s`: explain %s %s, but Tab %s it", setup_line, name,
+                     any ? "explains an element" : "explains nothing", has(&offered, name) ? "offers" : "leaves out");
     }
     fx_free(x);
 }

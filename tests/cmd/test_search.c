@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "complete.h"
 
 #define SETUP "data moons n=150 noise=0.2; data split 0.2; model mlp 4; set lr 0.1"
 
@@ -243,6 +244,35 @@ static void test_memory_flat(void **state)
     fx_free(x);
 }
 
+/* Tab after `search use` offers the trials it would apply, by number:
+ * none before a search, never a placeholder, not a failed trial, and
+ * nothing once a trial is given. */
+static void test_complete_use(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    Cands c;
+    ok(x, SETUP);
+    complete(&x->c, "search use ", &c);
+    assert_int_equal(c.n, 0);
+    ok(x, "search grid lr=0.1,1e4,0.05 epochs=2");
+    assert_true(x->c.search->trial[1].failed);
+    complete(&x->c, "search use ", &c);
+    assert_int_equal(c.n, 2);
+    assert_true(has(&c, "1") && has(&c, "3"));
+    assert_false(has(&c, "2") || has(&c, "BEST"));
+    for (int i = 0; i < c.n; i++) { /* each one offered is taken */
+        char line[64];
+        snprintf(line, sizeof line, "search use %s", c.w[i]);
+        ok(x, line);
+    }
+    refused(x, "search use 2");
+    complete(&x->c, "search use 1 ", &c);
+    assert_int_equal(c.n, 0);
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_random_seed),
         cmocka_unit_test(test_log_uniform),
         cmocka_unit_test(test_use),
+        cmocka_unit_test(test_complete_use),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_session_unchanged),
         cmocka_unit_test(test_memory_flat),

@@ -13,20 +13,6 @@
 
 #define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 
-static void print_opt(CmdCtx *c, const OptConfig *o)
-{
-    int n;
-    const OptHyper *h = optim_hypers(o->kind, &n);
-    cmd_out(c, "%s", optim_name(o->kind));
-    for (int i = 0; i < n; i++) {
-        const char *p = (const char *)o + h[i].offset;
-        if (h[i].is_bool)
-            cmd_out(c, " %s=%s", h[i].name, *(const bool *)p ? "on" : "off");
-        else
-            cmd_out(c, " %s=%s", h[i].name, NUM(*(const double *)p));
-    }
-}
-
 /* Where option `key` of an initializer lives in its config. */
 static double *init_field(InitConfig *ic, const char *key)
 {
@@ -106,7 +92,7 @@ int cmd_hypers(CmdCtx *c, int argc, char **argv)
     Session *s = c->s;
     cmd_out(c, "hyperparameters (what you set; `params` shows what the model learns):\n");
     cmd_out(c, "  %-10s ", "optimizer");
-    print_opt(c, &s->opt);
+    cmd_print_opt(c, &s->opt);
     cmd_out(c, "\n  %-10s %s", "loss", loss_name(s->loss.kind));
     if (loss_desc(s->loss.kind)->has_delta)
         cmd_out(c, " delta=%s", NUM(s->loss.delta));
@@ -197,7 +183,7 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
     if (session_set_optimizer(c->s, &o, &fresh, c->err) != 0)
         return optim_refused(c, &o, as_option);
     cmd_out(c, "optimizer ");
-    print_opt(c, &c->s->opt);
+    cmd_print_opt(c, &c->s->opt);
     cmd_out(c, "%s\n", c->s->model && fresh ? "  (state starts fresh)" : "");
     return 0;
 }

@@ -593,13 +593,13 @@ int cmd_search_picture(CmdCtx *c, int argc, char **argv, SearchPicture *pic)
         return cmd_fail(c, "plot search needs two different names");
     if (argc == 2)
         jy = -1; /* one name: the scores over it */
-    pic->map = !q->random && jy >= 0 && q->dim[jx].n >= 2 && q->dim[jy].n >= 2;
+    pic->map = !q->random; /* a grid: a cell per value tried (one row of them for one name) */
     axis_name(q, jx, pic->xticks, sizeof pic->xticks);
     if (jy >= 0)
         axis_name(q, jy, pic->yticks, sizeof pic->yticks);
     snprintf(pic->xname, sizeof pic->xname, "%s", q->dim[jx].name->name);
-    snprintf(pic->yname, sizeof pic->yname, "%s", jy >= 0 ? q->dim[jy].name->name : "");
-    int nx = pic->map ? q->dim[jx].n : 0, ny = pic->map ? q->dim[jy].n : 0;
+    snprintf(pic->yname, sizeof pic->yname, "%s", jy >= 0 && pic->map ? q->dim[jy].name->name : "");
+    int nx = pic->map ? q->dim[jx].n : 0, ny = pic->map ? (jy >= 0 ? q->dim[jy].n : 1) : 0;
     size_t cells = pic->map ? (size_t)nx * (size_t)ny : 0;
     pic->x = calloc(2 * (size_t)q->n_done + cells + 1, sizeof *pic->x);
     if (!pic->x)
@@ -610,11 +610,21 @@ int cmd_search_picture(CmdCtx *c, int argc, char **argv, SearchPicture *pic)
         pic->z[i] = NAN;
     pic->nx = nx;
     pic->ny = ny;
+    for (int i = 0; i < nx; i++)
+        pic->xnames[i] = q->dim[jx].val[i].text;
+    for (int i = 0; i < ny; i++)
+        pic->ynames[i] = jy >= 0 ? q->dim[jy].val[i].text : "";
+    bool several = false; /* a cell holds several trials: it shows the best */
+    for (int j = 0; pic->map && j < q->n_dims; j++)
+        several = several || (j != jx && j != jy && q->dim[j].n != 1);
+    snprintf(pic->zlabel, sizeof pic->zlabel, "%svalidation loss%s", q->cv ? "cv mean " : "",
+             several ? " (the best trial of each cell)" : "");
+    pic->missing = q->n_done < q->n_trials ? "none" : "failed"; /* after Ctrl-C some cells never ran */
     for (int i = 0; i < q->n_done; i++) {
         const SearchTrial *t = &q->trial[i];
         double score = t->failed ? NAN : t->score;
         if (pic->map) { /* each cell: the best trial there over the names not drawn */
-            int ix = (int)axis_value(q, jx, t), iy = (int)axis_value(q, jy, t);
+            int ix = (int)axis_value(q, jx, t), iy = jy >= 0 ? (int)axis_value(q, jy, t) : 0;
             double *z = &pic->z[(size_t)iy * (size_t)nx + (size_t)ix];
             if (!isnan(score) && (isnan(*z) || score < *z))
                 *z = score;

@@ -119,6 +119,10 @@ typedef struct SearchPicture {
     bool logx, logy;       /* x (and y) ranges sampled log-uniformly */
     char xname[24], yname[24];
     char xticks[512], yticks[512]; /* a grid's values, for the axis labels */
+    const char *xnames[SEARCH_MAX_VALUES]; /* map: (nx) the values tried, as typed (borrowed from the search) */
+    const char *ynames[SEARCH_MAX_VALUES]; /* map: (ny) */
+    char zlabel[96];       /* what a cell holds ("validation loss") */
+    const char *missing;   /* what a cell without a score says ("failed") */
 } SearchPicture;
 /* Fills pic for `plot search [NAME NAME]` (argv from "search"); -1 with
  * c->err when there is no search or the names do not fit. */

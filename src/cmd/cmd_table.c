@@ -423,7 +423,9 @@ const Cmd cmd_table[] = {
      "search               the last table, best first\n"
      "search use BEST|N    apply that trial's settings (a new model when hidden, act or\n"
      "                     dropout differ) and say what changed\n"
-     "`plot search [NAME NAME]` draws the scores; every trial is logged (`runs`).",
+     "momentum and weight_decay are searched only with optimizers that have them.\n"
+     "`plot search [NAME NAME]` draws the scores (a grid: a heat map, a cell per value\n"
+     "tried; a random search: points); every trial is logged (`runs`).",
      cmd_search, cmd_complete_search, NULL, NULL, NULL},
     {"runs", 0, -1, CMD_NOT_RECORDED, "runs [all] | runs show ID | runs compare ID ID... | runs dir [DIR]",
      "the run log: every train, cv fold and search trial",

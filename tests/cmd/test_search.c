@@ -331,6 +331,35 @@ static void test_closing_line(void **state)
     fx_free(x);
 }
 
+/* `plot search` of a grid: one cell per pair of values tried, named by
+ * the values; in the terminal a table with the values as its heads. */
+static void test_search_cells(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, SETUP);
+    ok(x, "search grid lr=0.01,0.1,0.3 batch=8,16 epochs=2");
+    SearchPicture pic;
+    char word[] = "search", *argv[] = {word};
+    assert_int_equal(cmd_search_picture(&x->c, 1, argv, &pic), 0);
+    assert_true(pic.map);
+    assert_int_equal(pic.nx, 3);
+    assert_int_equal(pic.ny, 2);
+    assert_string_equal(pic.xnames[0], "0.01");
+    assert_string_equal(pic.xnames[2], "0.3");
+    assert_string_equal(pic.ynames[1], "16");
+    assert_true(pic.z[1 * 3 + 2] == x->c.search->trial[5].score); /* lr=0.3 batch=16 */
+    free(pic.x);
+    ok(x, "set plot terminal");
+    ok(x, "plot search");
+    assert_contains(x->last, "Search: validation loss over lr and batch\n        lr\nbatch   0.01        0.1         0.3\n");
+    assert_contains(x->last, "\n8       ");
+    assert_contains(x->last, "\n16      ");
+    assert_contains(x->last, "shades \".:-=+*#%@\" of validation loss: @@ ");
+    fx_free(x);
+}
+
 /* The session is the same bit for bit after a search. */
 static void test_session_unchanged(void **state)
 {
@@ -399,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_failure_reasons),
         cmocka_unit_test(test_cnn_search),
         cmocka_unit_test(test_closing_line),
+        cmocka_unit_test(test_search_cells),
         cmocka_unit_test(test_session_unchanged),
         cmocka_unit_test(test_memory_flat),
     };

@@ -21,6 +21,9 @@ echo "$out" | grep -q "^trial [0-9] (lr=" || fail "search use said nothing"
 # the search ends naming the trial `search use` applies, by its number
 echo "$out" | grep -q "^your own model and settings are as they were; \`search use [1-4]\` applies the best trial's settings (lr=[0-9.]* batch=[0-9]*)$" ||
     fail "the closing line does not name the best trial: $(echo "$out" | grep 'your own')"
+# plot search in the terminal: a table whose heads are the values tried
+echo "$out" | grep -q "^batch *0.05 *0.5$" || fail "the terminal heat map is not headed by the lr values: $out"
+echo "$out" | grep -q "^16 .*[-.:=+*#%@][-.:=+*#%@] [0-9.]* .*[0-9]$" || fail "no row for batch=16: $out"
 
 # settings that do not apply to an optimizer tried, and dropout in a cnn:
 # refused in one line before any trial runs

@@ -347,15 +347,15 @@ static void say_undo(CmdCtx *c, int holds)
                 util_format_bytes((double)session_snapshot_bytes(s), one, sizeof one), SESSION_UNDO_BYTES >> 20);
 }
 
-/* set undo N|off */
+/* set undo N|on|off (on: the default 1000) */
 static int set_undo(CmdCtx *c, int argc, char **argv)
 {
     (void)argc;
     const char *v = argv[2];
     long n = 0;
     bool on;
-    if (util_parse_bool(v, &on) && !on)
-        n = 0;
+    if (util_parse_bool(v, &on))
+        n = on ? SESSION_UNDO_MAX : 0;
     else if (cmd_parse_int(c, "the updates undo keeps", v, 0, SESSION_UNDO_MAX, &n) != 0)
         return -1;
     int holds = session_set_undo(c->s, (int)n);
@@ -466,7 +466,7 @@ static const Settable settables[] = {
     {"batch", set_batch, "1", NULL},
     {"shuffle", set_shuffle, "on", complete_switch},
     {"seed", set_seed, "1", NULL},
-    {"undo", set_undo, "100", NULL},
+    {"undo", set_undo, "100", complete_switch},
     {"precision", set_precision, "1", NULL},
     {"init", set_init, NULL, complete_init_kind},
     {"l1", set_penalty, "1e-3", NULL},

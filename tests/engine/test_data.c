@@ -950,14 +950,16 @@ static void test_split(void **state)
         sb += b->x[i];
     }
     assert_near(sa, sb, 1e-12);
-    /* round(frac * n) */
+    /* ceil(frac * n), as scikit-learn's train_test_split: 66.6 and 0.2 round up */
     assert_int_equal(data_split(b, 0.333, 1, err), 0);
     assert_int_equal(b->n_train, 200 - 67);
+    assert_int_equal(data_split(b, 0.001, 1, err), 0);
+    assert_int_equal(b->n_train, 199);
 
     /* refusals leave the data as it was */
     double before = b->x[0];
     int n_train = b->n_train;
-    double bad[] = {0, 1, -0.5, 1.5, NAN, 0.001, 0.999};
+    double bad[] = {0, 1, -0.5, 1.5, NAN, 0.999};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
         assert_int_equal(data_split(b, bad[i], 1, err), -1);

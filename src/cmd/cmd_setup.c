@@ -56,12 +56,10 @@ static void print_data_summary(CmdCtx *c)
         cmd_out(c, "task: %s classification, %d classes (",
             ds->n_classes == 2 ? "binary" : "multi-class", ds->n_classes);
         for (int k = 0; k < ds->n_classes && k < 10; k++) {
-            char b[16];
-            const char *name = data_class_name(ds, k, b, sizeof b);
-            if (ds->class_names)
-                cmd_out(c, "%s%d %s: %ld", k ? ", " : "", k, name, counts[k]);
-            else
-                cmd_out(c, "%s%d: %ld", k ? ", " : "", k, counts[k]);
+            if (ds->class_names && !data_labels_numeric(ds)) /* text labels: "1 M: 2" */
+                cmd_out(c, "%s%d %s: %ld", k ? ", " : "", k, ds->class_names[k], counts[k]);
+            else /* labels that are numbers: "7: 10" */
+                cmd_out(c, "%s%s: %ld", k ? ", " : "", CMD_CLASS(ds, k), counts[k]);
         }
         cmd_out(c, "%s) in target %s\n", ds->n_classes > 10 ? ", ..." : "", ds->target_names[0]);
         cmd_out(c, "output: %d unit%s, default loss %s\n", ds->n_classes == 2 ? 1 : ds->n_classes,

@@ -284,7 +284,8 @@ const Cmd cmd_table[] = {
      "Default: the validation share when `data split` made one, else the training rows.\n"
      "The scalar names train_loss val_loss accuracy val_accuracy hold the same numbers\n"
      "for `show`, `expect` and `export` (accuracies as fractions, shown as percentages);\n"
-     "precision recall f1 (one per class: precision[1] is class 1's) and mae r2 hold\n"
+     "precision recall f1 (one per class, in the order `data` lists the classes:\n"
+     "precision[1] is the second's, class 5's for labels 1 5 7) and mae r2 hold\n"
      "the default share's scores as `metrics` prints them.\n"
      "Example: data split 0.2; model mlp 8; train 50; metrics; metrics train",
      cmd_metrics, cmd_complete_metrics, NULL, NULL, NULL},

@@ -22,8 +22,32 @@ void cmd_print_tensor(CmdCtx *c, const Tensor *t, const char *what)
         cmd_print_view(c, t, what, NULL);
 }
 
-/* What the rows and columns of a named tensor mean, for the heading. */
-static const char *tensor_meaning(const Tensor *t)
+/* The heading of a per-class score: its scalar's about, with which class
+ * each index is ("precision[1] is class 5's"), into buf. */
+static const char *class_meaning(const CmdCtx *c, const ScalarDesc *d, char *buf, size_t n)
+{
+    const Dataset *ds = c->s->data;
+    const char *rest = strncmp(d->about, "per class: ", 11) == 0 ? d->about + 11 : d->about;
+    if (!ds || !ds->classification || ds->n_classes < 2)
+        return d->about;
+    size_t at = (size_t)snprintf(buf, n, "per class, in the order `data` lists them (");
+    for (int k = 0; k < ds->n_classes && at < n; k++) {
+        if (ds->n_classes > 4 && k == 2) { /* the first two and the last */
+            at += (size_t)snprintf(buf + at, n - at, "..., ");
+            k = ds->n_classes - 1;
+        }
+        char b[16];
+        at += (size_t)snprintf(buf + at, n - at, "%s[%d] is class %s's%s", d->name, k,
+                               data_class_name(ds, k, b, sizeof b), k + 1 < ds->n_classes ? ", " : "");
+    }
+    if (at < n)
+        snprintf(buf + at, n - at, "): %s", rest);
+    return buf;
+}
+
+/* What the rows and columns of a named tensor mean, for the heading;
+ * buf (n bytes) holds it when it depends on the data. */
+static const char *tensor_meaning(const CmdCtx *c, const Tensor *t, char *buf, size_t n)
 {
     TensorName tn;
     if (!tensor_name_parse(t->name, &tn))
@@ -49,7 +73,9 @@ static const char *tensor_meaning(const Tensor *t)
     case 'X': return "current batch: row = sample, column = feature";
     case 'Y': return "current batch: targets";
     case 'y': return "model output after the link: row = sample";
-    case 's': return session_scalar(tn.scalar)->about; /* one per class: precision ... */
+    case 's': /* one per class: precision ... */
+        return session_scalar(tn.scalar)->per_class ? class_meaning(c, session_scalar(tn.scalar), buf, n)
+                                                    : session_scalar(tn.scalar)->about;
     default: return NULL;
     }
 }
@@ -275,6 +301,7 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
     if (cmd_parse_slice(c, ref, name, sizeof name, &r) != 0)
         return -1;
     Tensor t;
+    char meaning[512];
     int rc = session_tensor(c->s, name, &t, c->err);
     if (rc != 0)
         return cmd_name_refused(c, name, rc);
@@ -283,7 +310,7 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
         if (cmd_ref_view(c, &t, &r, &v) != 0)
             return -1;
         v.all = all;
-        cmd_print_view(c, &t, tensor_meaning(&t), &v);
+        cmd_print_view(c, &t, tensor_meaning(c, &t, meaning, sizeof meaning), &v);
         return 0;
     }
     if (r.n == 0) {
@@ -301,14 +328,22 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
             return 0;
         }
         if (t.ndim == 4)
-            cmd_print_4d(c, &t, tensor_meaning(&t), all);
+            cmd_print_4d(c, &t, tensor_meaning(c, &t, meaning, sizeof meaning), all);
         else
-            cmd_print_view(c, &t, tensor_meaning(&t), &(CmdView){.all = all});
+            cmd_print_view(c, &t, tensor_meaning(c, &t, meaning, sizeof meaning), &(CmdView){.all = all});
         return 0;
     }
     size_t at;
     if (cmd_ref_index(c, &t, &r, &at) != 0)
         return -1;
+    TensorName tn;
+    const Dataset *ds = c->s->data;
+    if (tensor_name_parse(name, &tn) && tn.kind == 's' && session_scalar(tn.scalar)->per_class && ds &&
+        ds->class_names && (int)at < ds->n_classes) { /* a label that is not the index: precision[1] = 0.4  (class 5) */
+        char b[16];
+        cmd_out(c, "%s = %s  (class %s)\n", ref, NUM(t.data[at]), data_class_name(ds, (int)at, b, sizeof b));
+        return 0;
+    }
     cmd_out(c, "%s = %s\n", ref, NUM(t.data[at]));
     return 0;
 }

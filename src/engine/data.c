@@ -50,6 +50,22 @@ const char *data_class_name(const Dataset *ds, int k, char *buf, size_t size)
     return buf;
 }
 
+bool data_labels_numeric(const Dataset *ds)
+{
+    if (!ds->classification || !ds->class_names)
+        return false;
+    for (int k = 0; k < ds->n_classes; k++) {
+        const char *name = ds->class_names[k];
+        char *end;
+        if (!name || !*name)
+            return false;
+        (void)strtod(name, &end);
+        if (*end)
+            return false;
+    }
+    return true;
+}
+
 /* A zeroed data set of n rows, d features and t targets with all rows in
  * training; names are left NULL for the caller. NULL when out of memory. */
 Dataset *data_alloc(const char *name, int n, int d, int t)

@@ -103,6 +103,10 @@ int data_load_features(const char *path, const Dataset *like, double **x,
                        int *n, char *err);
 /* The name of class k: its label text, or the number. Borrowed or buf. */
 const char *data_class_name(const Dataset *ds, int k, char *buf, size_t size);
+/* True when ds's classes are numbers that are not 0..K-1 (integer labels
+ * such as 1, 5, 7, renumbered to the classes 0, 1, 2 in sorted order):
+ * class k's label then differs from k. */
+bool data_labels_numeric(const Dataset *ds);
 /* Loads a numeric CSV. target is NULL (last column) or a comma-separated
  * list of header names or 0-based column indices. Errors name the place:
  * "FILE:LINE: row has 3 cells, the header has 5" and say what to do.

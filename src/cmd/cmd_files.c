@@ -162,6 +162,24 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
 
 /* ---- import ---- */
 
+/* Whether a CSV line is a row of names: no cell of it is a number. */
+static bool header_line(const char *line)
+{
+    char cell[256];
+    for (const char *p = line;;) {
+        size_t k = strcspn(p, ",");
+        snprintf(cell, sizeof cell, "%.*s", (int)(k < sizeof cell ? k : sizeof cell - 1), p);
+        char *b = cell + strspn(cell, " \t\"");
+        b[strcspn(b, " \t\"")] = '\0';
+        double x;
+        if (!*b || util_parse_double(b, &x))
+            return false;
+        if (!p[k])
+            return true;
+        p += k + 1;
+    }
+}
+
 /* Reads a CSV of numbers (no header) into a: one row a line. */
 static int read_csv(CmdCtx *c, const char *path, NpyArray *a)
 {
@@ -181,6 +199,11 @@ static int read_csv(CmdCtx *c, const char *path, NpyArray *a)
         line[strcspn(line, "\r\n")] = '\0';
         if (!line[0])
             continue;
+        if (rows == 0 && header_line(line)) {
+            rc = cmd_fail(c, "%s: the first line ('%.40s') seems to be a header row of names; import reads numbers "
+                          "only, one row of the tensor a line, as `export` writes them: delete that line", path, line);
+            break;
+        }
         long k = 0;
         for (char *cell = line, *end; rc == 0; cell = end + 1) {
             end = cell + strcspn(cell, ",");
@@ -223,7 +246,16 @@ static int read_csv(CmdCtx *c, const char *path, NpyArray *a)
 int cmd_import(CmdCtx *c, int argc, char **argv)
 {
     Tensor t;
-    int rc = session_tensor(c->s, argv[1], &t, c->err);
+    double *owned = NULL;
+    int rc = state_tensor(c, argv[1], &t, &owned);
+    free(owned);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) /* a name `export` knows: the optimizer's state */
+        return cmd_fail(c, "%s is optimizer state, which import does not replace: the optimizer builds it from past "
+                        "gradients and step counts that a file would not match; `load` brings back a whole session, "
+                        "state included, and `set optimizer` starts the state afresh", argv[1]);
+    rc = session_tensor(c->s, argv[1], &t, c->err);
     if (rc != 0)
         return cmd_name_refused(c, argv[1], rc);
     if (!t.editable)
@@ -249,9 +281,10 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
     size_t n = (size_t)t.rows * t.cols;
     for (size_t i = 0; fits && i < n; i++)
         if (!isfinite(a.data[i])) {
+            const char *what = isnan(a.data[i]) ? "NaN" : a.data[i] > 0 ? "Inf" : "-Inf";
             free(a.data);
-            return cmd_fail(c, "%s holds a value that is not finite (%s at %zu); a parameter must be a number",
-                            argv[2], isnan(a.data[i]) ? "NaN" : "Inf", i);
+            return cmd_fail(c, "%s holds a value that is not finite (%s at index %zu, counting in C order); a "
+                            "parameter must be a finite number", argv[2], what, i);
         }
     if (!fits) {
         free(a.data);

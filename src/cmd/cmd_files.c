@@ -152,7 +152,7 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
         cmd_out(c, "wrote %s (%d×%d×%d×%d) to %s %s\n", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], argv[2],
                 npy ? "as NumPy float64, C order, 4-D" : "with full precision, one row per first index");
     else if (t.vector)
-        cmd_out(c, "wrote %s (%d values) to %s %s\n", t.name, t.cols, argv[2],
+        cmd_out(c, "wrote %s (%d value%s) to %s %s\n", t.name, t.cols, CMD_S(t.cols), argv[2],
                 npy ? "as NumPy float64, shape (n,)" : "with full precision");
     else
         cmd_out(c, "wrote %s (%d×%d) to %s %s\n", t.name, t.rows, t.cols, argv[2],
@@ -228,7 +228,7 @@ static int read_csv(CmdCtx *c, const char *path, NpyArray *a)
                 break;
         }
         if (rc == 0 && cols >= 0 && k != cols)
-            rc = cmd_fail(c, "%s:%ld: %ld values where the first row has %ld", path, rows + 1, k, cols);
+            rc = cmd_fail(c, "%s:%ld: %ld value%s where the first row has %ld", path, rows + 1, k, CMD_S(k), cols);
         cols = k;
         rows++;
     }
@@ -292,14 +292,14 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
             return cmd_fail(c, "%s has shape (%d, %d, %d, %d), as torch's Conv2d.weight, but %s holds %s; give a .npy "
                             "of that shape", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], argv[2], have);
         if (t.ndim == 4)
-            return cmd_fail(c, "%s is %d×%d×%d×%d: a CSV holds it as %d rows of %d values (or use a 4-D .npy), but "
-                            "%s holds %s", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], t.rows, t.cols,
-                            argv[2], have);
+            return cmd_fail(c, "%s is %d×%d×%d×%d: a CSV holds it as %d row%s of %d value%s (or use a 4-D .npy), "
+                            "but %s holds %s", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], t.rows,
+                            CMD_S(t.rows), t.cols, CMD_S(t.cols), argv[2], have);
         if (t.vector)
-            return cmd_fail(c, "%s has shape (%d,), but %s holds %s; give a file of %d values", t.name, t.cols,
-                            argv[2], have, t.cols);
-        return cmd_fail(c, "%s has shape (%d, %d), but %s holds %s; give a file of %d rows of %d values", t.name,
-                        t.rows, t.cols, argv[2], have, t.rows, t.cols);
+            return cmd_fail(c, "%s has shape (%d,), but %s holds %s; give a file of %d value%s", t.name, t.cols,
+                            argv[2], have, t.cols, CMD_S(t.cols));
+        return cmd_fail(c, "%s has shape (%d, %d), but %s holds %s; give a file of %d row%s of %d value%s", t.name,
+                        t.rows, t.cols, argv[2], have, t.rows, CMD_S(t.rows), t.cols, CMD_S(t.cols));
     }
     memcpy(t.data, a.data, sizeof(double) * n);
     free(a.data);
@@ -358,7 +358,7 @@ int cmd_load(CmdCtx *c, int argc, char **argv)
     f = s;
     cmd_out(c, "loaded %s", argv[1]);
     if (f->data)
-        cmd_out(c, ": data %s (%d rows)", f->data->name, f->data->n);
+        cmd_out(c, ": data %s (%d row%s)", f->data->name, f->data->n, CMD_S(f->data->n));
     if (f->model)
         cmd_out(c, ", %s model, %s after %ld update%s, epoch %ld batch %d", f->model_kind, optim_name(f->opt.kind),
                 f->steps, f->steps == 1 ? "" : "s", f->epoch, f->batch_index + 1);

@@ -189,7 +189,7 @@ static int predict_file(CmdCtx *c, const char *path, const char *out)
         if ((rc = session_predict(s, x + (size_t)i * ds->d, y, c->err)) != 0 || (rc = check_finite(c, y, k)) != 0)
             break;
         if (!out && i == MAX_PREDICT_PRINT) {
-            fprintf(f, "  ... %d more rows: out=FILE.csv writes them all\n", n - i);
+            fprintf(f, "  ... %d more row%s: out=FILE.csv writes them all\n", n - i, CMD_S(n - i));
             break;
         }
         fprintf(f, out ? "%d" : "%6d", i);

@@ -216,7 +216,8 @@ int cmd_ref_view(CmdCtx *c, const Tensor *t, const CmdRef *r, CmdView *v)
     if ((rows && index_range(rows, t->rows, &v->r0, &v->r1) != 0) ||
         (cols && index_range(cols, t->cols, &v->c0, &v->c1) != 0)) {
         if (t->vector)
-            return cmd_fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
+            return cmd_fail(c, "%s has %d value%s, so its index goes from 0 to %d", t->name, t->cols, CMD_S(t->cols),
+                            t->cols - 1);
         return cmd_fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows,
                         t->cols, t->rows - 1, t->cols - 1);
     }
@@ -242,7 +243,8 @@ int cmd_element_index(CmdCtx *c, const Tensor *t, long i, long j, size_t *at)
     }
     if (i >= t->rows || j >= t->cols) {
         if (t->vector)
-            return cmd_fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
+            return cmd_fail(c, "%s has %d value%s, so its index goes from 0 to %d", t->name, t->cols, CMD_S(t->cols),
+                            t->cols - 1);
         return cmd_fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows,
                     t->cols, t->rows - 1, t->cols - 1);
     }
@@ -494,14 +496,14 @@ int cmd_assign(CmdCtx *c, char *lhs, char *rhs)
     if (!ok) {
         free(vals);
         if (t.ndim == 4)
-            return cmd_fail(c, "%s is %d×%d×%d×%d: write it as %d rows of %d numbers (row f holds filter f's "
+            return cmd_fail(c, "%s is %d×%d×%d×%d: write it as %d row%s of %d numbers (row f holds filter f's "
                             "values in [c,i,j] order), or import it from a .npy file", name, t.dims[0], t.dims[1],
-                            t.dims[2], t.dims[3], t.rows, t.cols);
+                            t.dims[2], t.dims[3], t.rows, CMD_S(t.rows), t.cols);
         if (t.vector)
-            return cmd_fail(c, "%s has %d values, but the literal has %d×%d; write [v, v, ...] with %d numbers", name,
-                        t.cols, r, k, t.cols);
-        return cmd_fail(c, "%s is %d×%d, but the literal is %d×%d; write %d rows of %d numbers", name, t.rows, t.cols,
-                    r, k, t.rows, t.cols);
+            return cmd_fail(c, "%s has %d value%s, but the literal has %d×%d; write [v, v, ...] with %d number%s",
+                            name, t.cols, CMD_S(t.cols), r, k, t.cols, CMD_S(t.cols));
+        return cmd_fail(c, "%s is %d×%d, but the literal is %d×%d; write %d row%s of %d number%s", name, t.rows,
+                        t.cols, r, k, t.rows, CMD_S(t.rows), t.cols, CMD_S(t.cols));
     }
     memcpy(t.data, vals, sizeof(double) * n);
     free(vals);

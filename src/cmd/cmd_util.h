@@ -7,6 +7,9 @@
 
 #include "cmd_ctx.h"
 
+/* "s" to follow a count's noun, "" when the count is 1: "%d row%s". */
+#define CMD_S(n) ((n) == 1 ? "" : "s")
+
 /* Print to c->out; set c->err and return -1; format a number with the
  * session's precision into buf ("-0" shown as "0"). */
 void cmd_out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

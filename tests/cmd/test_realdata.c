@@ -49,7 +49,7 @@ static void test_load_options(void **state)
     assert_contains(x->last, "note: filled 2 missing cells");
     assert_string_equal(x->c.s->data->recipe, "load tests/data/real/missing.csv drop=id missing=mean");
     ok(x, "data show 2");
-    assert_contains(x->last, "|        M");
+    assert_contains(x->last, "|         M"); /* as wide as "diagnosis" */
     fx_free(x);
 }
 

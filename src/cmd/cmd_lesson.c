@@ -940,8 +940,8 @@ int cmd_lesson_start(CmdCtx *c, const char *which, bool fresh)
         s->interrupt = c->s->interrupt;
         L->aside = c->s;
         c->s = NULL;
+        log_swap(L); /* the learner's log waits with the session */
         log_clear(L);
-        log_swap(L);
     }
     if (fresh)
         cmd_lesson_set_session(c, s);

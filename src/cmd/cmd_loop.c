@@ -173,8 +173,12 @@ int cmd_step(CmdCtx *c, int argc, char **argv)
         int rc = session_step(s, c->err);
         if (rc != 0)
             return cmd_hint_add(s, rc, true, c->err);
-        if (i % every == 0 || i == n)
-            cmd_out(c, "step %ld  epoch %ld batch %d  loss %s\n", s->steps, e, b + 1, NUM(s->loss_value));
+        if (i % every == 0 || i == n) {
+            cmd_out(c, "step %ld  epoch %ld batch %d  loss %s", s->steps, e, b + 1, NUM(s->loss_value));
+            if (penalty_on(&s->pen)) /* the loss minimized; the curves and epochs hold its data term */
+                cmd_out(c, " = data %s + penalty %s", NUM(s->loss_data), NUM(s->loss_l1 + s->loss_l2));
+            cmd_out(c, "\n");
+        }
     }
     if (n > 1)
         cmd_out(c, "%ld steps in %.3g s\n", n, util_now() - t0);
@@ -213,7 +217,8 @@ static void train_epoch(void *ctx, long epoch, double train_loss, double val_los
 static void print_epoch(TrainPrint *p, long epoch, double train_loss, double val_loss)
 {
     CmdCtx *c = p->c;
-    cmd_out(c, "epoch %4ld  loss %s", epoch, NUM(train_loss));
+    /* with a penalty, the epoch's mean holds the data term, as the validation loss does */
+    cmd_out(c, "epoch %4ld  %s %s", epoch, penalty_on(&c->s->pen) ? "data loss" : "loss", NUM(train_loss));
     if (!isnan(val_loss))
         cmd_out(c, "  val %s", NUM(val_loss));
     if (!isnan(val_loss) && !isnan(c->s->last_val_accuracy))
@@ -337,7 +342,7 @@ int cmd_train(CmdCtx *c, int argc, char **argv)
     } else {
         double acc;
         double tl = session_eval_loss(s, true, &acc);
-        cmd_out(c, "; training loss %s", NUM(tl));
+        cmd_out(c, "; training loss %s%s", NUM(tl), penalty_on(&s->pen) ? " (data term, without the penalty)" : "");
         if (!isnan(acc))
             cmd_out(c, ", accuracy %.1f%%", 100 * acc);
         double vl = session_eval_loss(s, false, &acc);

@@ -18,12 +18,13 @@
 #include <string.h>
 
 typedef enum Kind { K_LOSS, K_BOUNDARY, K_FIT, K_SURFACE, K_HIST, K_GRADS, K_COMPARE, K_LR, K_VACC, K_IMAGES,
-                    K_FILTERS, K_MAPS, K_COUNT } Kind; /* images, filters, maps: grids drawn once (cmd_images.c) */
+                    K_FILTERS, K_MAPS, K_SEARCH, K_COUNT } Kind; /* images, filters, maps: grids drawn once
+                                                                    (cmd_images.c); search: `plot search` */
 
 _Static_assert(K_COMPARE == CMD_PLOT_WINDOW_COMPARE, "a race's window is its kind");
 
 static const char *const kind_names[K_COUNT] = {"loss", "boundary", "fit", "surface", "hist", "grads", "compare",
-                                                "lr", "val_accuracy", "images", "filters", "maps"};
+                                                "lr", "val_accuracy", "images", "filters", "maps", "search"};
 
 typedef struct CmdPlots {
     Plot *plot;         /* owned; gnuplot starts on the first picture */
@@ -709,7 +710,7 @@ static void after_command(CmdCtx *c, unsigned flags, int rc)
 static int parse_kind(CmdCtx *c, const char *w, Kind *k)
 {
     for (int i = 0; i < K_COUNT; i++)
-        if (i != K_COMPARE && strcmp(w, kind_names[i]) == 0) {
+        if (i != K_COMPARE && i != K_SEARCH && strcmp(w, kind_names[i]) == 0) {
             *k = (Kind)i;
             return 0;
         }
@@ -865,7 +866,8 @@ static int plot_options(CmdCtx *c, Kind k, int argc, char **argv, int first, Plo
             o->contour = strcmp(w + 6, "contour") == 0;
         } else {
             static const char *const opts[K_COUNT] = {"log or linear", "x=FEATURE y=FEATURE", "",
-                                                      "range=, grid= or style=", "", "", "", "", "", "", "", ""};
+                                                      "range=, grid= or style=", "", "", "", "", "", "", "", "",
+                                                      ""};
             return cmd_fail(c, "plot %s does not take '%s'%s%s", kind_names[k], w, opts[k][0] ? "; it takes " : "",
                             opts[k]);
         }
@@ -902,34 +904,31 @@ static int plot_search(CmdCtx *c, CmdPlots *p, int argc, char **argv)
     if (cmd_search_picture(c, argc, argv, &pic) != 0)
         return -1;
     plot_set_echo(p->plot, c->out);
-    if (claim_file(c, p, K_COMPARE) != 0) {
+    if (claim_file(c, p, K_SEARCH) != 0 || picture_allowed(c, p, K_SEARCH) != 0) {
         free(pic.x);
         return -1;
     }
-    char title[160], yl[600];
-    snprintf(title, sizeof title, "Search: validation loss over %s%s%s", pic.xname, pic.map ? " and " : "",
-             pic.map ? pic.yname : "");
+    char title[160];
+    snprintf(title, sizeof title, "Search: validation loss over %s%s%s", pic.xname, pic.yname[0] ? " and " : "",
+             pic.yname);
     int rc;
-    if (pic.map) {
+    if (pic.map) { /* a cell per pair of values tried, ticked with the values */
         double lo = INFINITY, hi = -INFINITY;
         for (int i = 0; i < pic.nx * pic.ny; i++)
             if (isfinite(pic.z[i])) {
                 lo = fmin(lo, pic.z[i]);
                 hi = fmax(hi, pic.z[i]);
             }
-        PlotMap m = {pic.nx, pic.ny, 0, pic.nx - 1, 0, pic.ny - 1, pic.z, NULL, 0, "validation loss", PLOT_HEAT,
-                     lo > 0 && hi / lo > 100, plot_target(p->plot) == PLOT_TERMINAL ? 6 : 10, NULL, NULL};
-        PlotFrame f = {title, pic.xticks, pic.yticks, "search", K_COMPARE, false, false};
-        PlotSeries pts = {"trials", pic.x, pic.y, 0, PLOT_POINTS, 0, false};
-        rc = plot_map(p->plot, &f, &m, &pts, 0, c->err);
+        PlotCells m = {pic.nx, pic.ny, pic.z, pic.xnames, pic.ynames, pic.zlabel, pic.missing, lo > 0 && hi / lo > 100};
+        PlotFrame f = {title, pic.xname, pic.yname, kind_names[K_SEARCH], K_SEARCH, false, false};
+        rc = plot_cells(p->plot, &f, &m, c->err);
     } else {
-        snprintf(yl, sizeof yl, "validation loss");
-        PlotFrame f = {title, pic.xticks, yl, "search", K_COMPARE, false, false};
+        PlotFrame f = {title, pic.xticks, pic.zlabel, kind_names[K_SEARCH], K_SEARCH, false, false};
         PlotSeries pts = {"trials", pic.x, pic.y, pic.n_points, PLOT_POINTS, 0, false};
         rc = plot_lines(p->plot, &f, &pts, 1, c->err);
     }
     free(pic.x);
-    return drawn_once(c, p, K_COMPARE, rc);
+    return drawn_once(c, p, K_SEARCH, rc);
 }
 
 /* After a picture drawn once (rc its result): a missing gnuplot is a note,

@@ -63,8 +63,11 @@ static int search_args(CmdCtx *c, int argc, char **argv, int first, CmdSearch *q
     return 0;
 }
 
-/* Refusals that depend on the session: a split to score on, an mlp for
- * act and dropout. */
+static const char *trial_words(const CmdSearch *q, const SearchTrial *t, char *buf, size_t n);
+
+/* Refusals that depend on the session, before any trial runs: a split to
+ * score on, hidden layers for act and dropout, no dropout in a cnn, and
+ * optimizer settings only with the optimizers that have them. */
 static int search_fits(CmdCtx *c, const CmdSearch *q)
 {
     const Session *s = c->s;
@@ -73,14 +76,31 @@ static int search_fits(CmdCtx *c, const CmdSearch *q)
                  "`data split 0.2` first, or score by cross-validation with cv=5");
         return -1;
     }
-    bool widths = false;
+    bool widths = false, cnn = strcmp(s->model_kind, "cnn") == 0;
     for (int j = 0; j < q->n_dims; j++)
         widths = widths || strcmp(q->dim[j].name->name, "hidden") == 0;
     for (int j = 0; j < q->n_dims; j++) {
         const char *k = q->dim[j].name->name;
-        if ((strcmp(k, "act") == 0 || strcmp(k, "dropout") == 0) && !widths && s->n_hidden == 0)
+        bool drop = strcmp(k, "dropout") == 0;
+        if (drop && cnn)
+            return cmd_fail(c, "a cnn takes no dropout (`model cnn` has no dropout=), so every dropout= trial would "
+                            "be refused: leave dropout= out, or search it on an mlp (`model mlp 16`)");
+        if ((drop || (strcmp(k, "act") == 0 && !cnn)) && !widths && s->n_hidden == 0)
             return cmd_fail(c, "%s needs hidden layers: build an mlp (`model mlp 8`) or search hidden= too", k);
     }
+    return search_optimizers_fit(c, q, s->opt.kind);
+}
+
+/* Every planned trial's settings pass the checks `set` makes (PyTorch's
+ * optimizer checks, the penalties), or the search is refused before any
+ * trial runs, naming the first trial refused and why. */
+static int trials_fit(CmdCtx *c, const CmdSearch *q)
+{
+    char why[ERR_LEN], w[256];
+    for (int i = 0; i < q->n_trials; i++)
+        if (search_check(&q->trial[i].h, why) != 0)
+            return cmd_fail(c, "trial %d (%s) would be refused: %.300s; leave that value out", i + 1,
+                            trial_words(q, &q->trial[i], w, sizeof w), why);
     return 0;
 }
 
@@ -143,6 +163,20 @@ static const char *trial_words(const CmdSearch *q, const SearchTrial *t, char *b
     return buf;
 }
 
+/* Keeps why (the engine's sentence) as trial t's reason for failing, cut
+ * on a character boundary when it is longer than the room for it. */
+static void keep_why(SearchTrial *t, const char *why)
+{
+    size_t n = strlen(why);
+    if (n >= sizeof t->why) {
+        n = sizeof t->why - 1;
+        while (n > 0 && ((unsigned char)why[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(t->why, why, n);
+    t->why[n] = '\0';
+}
+
 /* Runs trial i of q; its result goes into q->trial[i]. */
 static void run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
 {
@@ -153,6 +187,7 @@ static void run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
     t->done = true;
     if (search_check(&t->h, why) != 0) {
         t->failed = true;
+        keep_why(t, why);
         return;
     }
     if (!q->cv) {
@@ -160,9 +195,12 @@ static void run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
         TrialResult r;
         if (!ds || cmd_trial_run(c, &t->h, ds, q->epochs, &ri, &r) != 0) {
             t->failed = true; /* cmd_trial_run took ds */
+            keep_why(t, ds ? c->err : "out of memory for the trial's copy of the data");
+            c->err[0] = '\0';
             return;
         }
         t->failed = r.failed;
+        keep_why(t, r.why);
         t->score = r.failed ? NAN : r.val_loss;
         t->train_loss = r.train_loss;
         t->val_acc = r.val_acc;
@@ -180,9 +218,20 @@ static void run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
         vl[f] = r[f].val_loss;
         tl[f] = r[f].train_loss;
         va[f] = r[f].val_acc;
+        if (r[f].failed && !t->failed) {
+            char fw[ERR_LEN + 32];
+            snprintf(fw, sizeof fw, "fold %d: %s", f + 1, r[f].why);
+            keep_why(t, fw);
+        }
         t->failed = t->failed || r[f].failed;
     }
+    if (!t->failed && (rc != 0 || done < q->cv)) {
+        char fw[ERR_LEN + 32];
+        snprintf(fw, sizeof fw, "fold %d: %s", done + 1, c->err[0] ? c->err : "it did not run");
+        keep_why(t, fw);
+    }
     t->failed = t->failed || rc != 0 || done < q->cv;
+    c->err[0] = '\0';
     if (t->failed)
         return;
     cmd_trial_stats(vl, done, &t->score, &t->score_std);
@@ -208,15 +257,28 @@ static void progress(CmdCtx *c, const CmdSearch *q, int i, int best)
     char w[256], bw[256];
     const SearchTrial *t = &q->trial[i], *b = best >= 0 ? &q->trial[best] : NULL;
     const char *what = q->cv ? "cv mean val loss" : "val loss";
-    if (c->interactive) {
-        cmd_out(c, "\rtrial %d of %d; best so far: %s %s (trial %d)   ", i + 1, q->n_trials, what,
-                b ? NUM(b->score) : "-", best + 1);
+    bool none = !b || b->failed;
+    if (c->interactive) { /* one line rewritten in place; a failure keeps a line of its own */
+        if (t->failed)
+            cmd_out(c, "\rtrial %d of %d (%s) failed: %s\n", i + 1, q->n_trials, trial_words(q, t, w, sizeof w),
+                    t->why);
+        if (none)
+            cmd_out(c, "\rtrial %d of %d; no trial finished yet   ", i + 1, q->n_trials);
+        else
+            cmd_out(c, "\rtrial %d of %d; best so far: %s %s (trial %d)   ", i + 1, q->n_trials, what,
+                    NUM(b->score), best + 1);
         fflush(c->out);
         return;
     }
-    cmd_out(c, "trial %d of %d: %s → %s %s; best so far %s (trial %d: %s)\n", i + 1, q->n_trials,
-            trial_words(q, t, w, sizeof w), what, t->failed ? "failed (diverged or refused)" : NUM(t->score),
-            b ? NUM(b->score) : "-", best + 1, b ? trial_words(q, b, bw, sizeof bw) : "-");
+    cmd_out(c, "trial %d of %d: %s → ", i + 1, q->n_trials, trial_words(q, t, w, sizeof w));
+    if (t->failed)
+        cmd_out(c, "failed: %s", t->why);
+    else
+        cmd_out(c, "%s %s", what, NUM(t->score));
+    if (none)
+        cmd_out(c, "; no trial finished yet\n");
+    else
+        cmd_out(c, "; best so far %s (trial %d: %s)\n", NUM(b->score), best + 1, trial_words(q, b, bw, sizeof bw));
 }
 
 /* The order of the finished trials, best first, into order (n_done). */
@@ -252,7 +314,7 @@ static int print_table(CmdCtx *c, const CmdSearch *q)
         for (int j = 0; j < q->n_dims; j++)
             cmd_out(c, " %-12s", t->val[j].text);
         if (t->failed) {
-            cmd_out(c, " failed (diverged, or the settings were refused)\n");
+            cmd_out(c, " failed: %s\n", t->why);
             continue;
         }
         cmd_out(c, " %-13s", NUM(t->score));
@@ -294,7 +356,8 @@ static int search_run(CmdCtx *c, int argc, char **argv)
     first += q->random;
     Hypers base;
     session_hypers(s, &base);
-    if (search_args(c, argc, argv, first, q) != 0 || search_fits(c, q) != 0 || plan(c, q, &base) != 0) {
+    if (search_args(c, argc, argv, first, q) != 0 || search_fits(c, q) != 0 || plan(c, q, &base) != 0 ||
+        trials_fit(c, q) != 0) {
         free(q->trial);
         free(q);
         return -1;
@@ -323,7 +386,12 @@ static int search_run(CmdCtx *c, int argc, char **argv)
     print_table(c, q);
     if (rc == 1)
         cmd_out(c, "interrupted after trial %d of %d: the table holds the trials finished\n", q->n_done, q->n_trials);
-    cmd_out(c, "your own model and settings are as they were; `search use BEST` applies the best trial's\n");
+    char w[256];
+    if (best >= 0 && !q->trial[best].failed)
+        cmd_out(c, "your own model and settings are as they were; `search use %d` applies the best trial's settings "
+                "(%s)\n", best + 1, trial_words(q, &q->trial[best], w, sizeof w));
+    else
+        cmd_out(c, "your own model and settings are as they were; no trial finished, so there is nothing to apply\n");
     return rc;
 }
 
@@ -333,10 +401,14 @@ static bool say_changes(CmdCtx *c, const Hypers *a, const Hypers *b)
     bool arch = strcmp(a->model_kind, b->model_kind) != 0 || a->n_hidden != b->n_hidden || a->act != b->act;
     for (int i = 0; i < b->n_hidden && !arch; i++)
         arch = a->hidden[i] != b->hidden[i] || a->dropout[i] != b->dropout[i];
-    if (a->opt.kind != b->opt.kind)
-        cmd_out(c, "  optimizer %s → %s\n", optim_name(a->opt.kind), optim_name(b->opt.kind));
-    int n;
+    int n = 0;
     const OptHyper *oh = optim_hypers(b->opt.kind, &n);
+    if (a->opt.kind != b->opt.kind) { /* another optimizer: its settings, not changes from the old one's */
+        cmd_out(c, "  optimizer %s → ", optim_name(a->opt.kind));
+        cmd_print_opt(c, &b->opt);
+        cmd_out(c, " (its state starts fresh)\n");
+        n = 0;
+    }
     for (int i = 0; i < n; i++) {
         const char *pa = (const char *)&a->opt + oh[i].offset, *pb = (const char *)&b->opt + oh[i].offset;
         if (oh[i].is_bool && *(const bool *)(const void *)pa != *(const bool *)(const void *)pb)
@@ -389,7 +461,7 @@ static int search_use(CmdCtx *c, const char *which)
     }
     const SearchTrial *t = &q->trial[i];
     if (t->failed)
-        return cmd_fail(c, "trial %d failed (it diverged or its settings were refused); choose another", i + 1);
+        return cmd_fail(c, "trial %d failed (%.300s); choose another", i + 1, t->why);
     if (!s->data || !s->model)
         return cmd_fail(c, "no model to apply it to: build one with `model ...` first");
     Hypers now, h = t->h;
@@ -521,13 +593,13 @@ int cmd_search_picture(CmdCtx *c, int argc, char **argv, SearchPicture *pic)
         return cmd_fail(c, "plot search needs two different names");
     if (argc == 2)
         jy = -1; /* one name: the scores over it */
-    pic->map = !q->random && jy >= 0 && q->dim[jx].n >= 2 && q->dim[jy].n >= 2;
+    pic->map = !q->random; /* a grid: a cell per value tried (one row of them for one name) */
     axis_name(q, jx, pic->xticks, sizeof pic->xticks);
     if (jy >= 0)
         axis_name(q, jy, pic->yticks, sizeof pic->yticks);
     snprintf(pic->xname, sizeof pic->xname, "%s", q->dim[jx].name->name);
-    snprintf(pic->yname, sizeof pic->yname, "%s", jy >= 0 ? q->dim[jy].name->name : "");
-    int nx = pic->map ? q->dim[jx].n : 0, ny = pic->map ? q->dim[jy].n : 0;
+    snprintf(pic->yname, sizeof pic->yname, "%s", jy >= 0 && pic->map ? q->dim[jy].name->name : "");
+    int nx = pic->map ? q->dim[jx].n : 0, ny = pic->map ? (jy >= 0 ? q->dim[jy].n : 1) : 0;
     size_t cells = pic->map ? (size_t)nx * (size_t)ny : 0;
     pic->x = calloc(2 * (size_t)q->n_done + cells + 1, sizeof *pic->x);
     if (!pic->x)
@@ -538,11 +610,21 @@ int cmd_search_picture(CmdCtx *c, int argc, char **argv, SearchPicture *pic)
         pic->z[i] = NAN;
     pic->nx = nx;
     pic->ny = ny;
+    for (int i = 0; i < nx; i++)
+        pic->xnames[i] = q->dim[jx].val[i].text;
+    for (int i = 0; i < ny; i++)
+        pic->ynames[i] = jy >= 0 ? q->dim[jy].val[i].text : "";
+    bool several = false; /* a cell holds several trials: it shows the best */
+    for (int j = 0; pic->map && j < q->n_dims; j++)
+        several = several || (j != jx && j != jy && q->dim[j].n != 1);
+    snprintf(pic->zlabel, sizeof pic->zlabel, "%svalidation loss%s", q->cv ? "cv mean " : "",
+             several ? " (the best trial of each cell)" : "");
+    pic->missing = q->n_done < q->n_trials ? "none" : "failed"; /* after Ctrl-C some cells never ran */
     for (int i = 0; i < q->n_done; i++) {
         const SearchTrial *t = &q->trial[i];
         double score = t->failed ? NAN : t->score;
         if (pic->map) { /* each cell: the best trial there over the names not drawn */
-            int ix = (int)axis_value(q, jx, t), iy = (int)axis_value(q, jy, t);
+            int ix = (int)axis_value(q, jx, t), iy = jy >= 0 ? (int)axis_value(q, jy, t) : 0;
             double *z = &pic->z[(size_t)iy * (size_t)nx + (size_t)ix];
             if (!isnan(score) && (isnan(*z) || score < *z))
                 *z = score;

@@ -13,6 +13,7 @@
 #define SEARCH_MAX_VALUES 64    /* values one name lists */
 #define SEARCH_MAX_TRIALS 10000 /* trials one search runs */
 #define SEARCH_TEXT 24          /* a value as shown ("0.01", "16x16", "adam") */
+#define SEARCH_WHY 256          /* a failed trial's reason, kept with it */
 
 /* How a name's values are read. */
 typedef enum SearchType { SEARCH_REAL, SEARCH_INT, SEARCH_WORD, SEARCH_WIDTHS } SearchType;
@@ -52,7 +53,8 @@ typedef struct SearchTrial {
     double score_std;                  /* CV: the sample std of the folds' validation losses */
     double train_loss;                 /* mean training loss of the last epoch (CV: the mean) */
     double val_acc;                    /* validation accuracy (CV: the mean); NaN for regression */
-    bool failed;                       /* diverged (or a fold did) */
+    bool failed;                       /* refused, or diverged (or a fold did) */
+    char why[SEARCH_WHY];              /* why it failed, as the engine said it; "" otherwise */
     bool done;                         /* it ran */
     char run_id[RUN_ID_LEN];           /* its run (the first fold's under CV) */
 } SearchTrial;
@@ -88,6 +90,12 @@ void search_sample(const SearchDim *d, Rng *rng, SearchVal *v);
  * their defaults, as `set optimizer NAME` and `set init NAME` do, so
  * callers apply words before numbers. */
 void search_apply(const SearchName *n, const SearchVal *v, const Hypers *base, Hypers *h);
+/* Refuses (-1 with c->err naming the name, the optimizers that lack it
+ * and what to do) a search that varies an optimizer's hyperparameter
+ * (momentum, weight_decay ...) where some optimizer it tries has no such
+ * setting: those trials would differ only in a value that is ignored.
+ * The optimizers tried are q's optimizer= values, or base. */
+int search_optimizers_fit(CmdCtx *c, const CmdSearch *q, OptKind base);
 /* Checks a trial's hyperparameters as `set` would (the optimizer's
  * settings, the penalties, dropout in [0, 1), an mlp for act and dropout);
  * -1 with err. */
@@ -111,6 +119,10 @@ typedef struct SearchPicture {
     bool logx, logy;       /* x (and y) ranges sampled log-uniformly */
     char xname[24], yname[24];
     char xticks[512], yticks[512]; /* a grid's values, for the axis labels */
+    const char *xnames[SEARCH_MAX_VALUES]; /* map: (nx) the values tried, as typed (borrowed from the search) */
+    const char *ynames[SEARCH_MAX_VALUES]; /* map: (ny) */
+    char zlabel[96];       /* what a cell holds ("validation loss") */
+    const char *missing;   /* what a cell without a score says ("failed") */
 } SearchPicture;
 /* Fills pic for `plot search [NAME NAME]` (argv from "search"); -1 with
  * c->err when there is no search or the names do not fit. */

@@ -199,10 +199,91 @@ void search_apply(const SearchName *n, const SearchVal *v, const Hypers *base, H
         h->n_hidden = 0;
         for (char *w = strtok_r(buf, "x", &save); w && h->n_hidden < NN_MAX_LAYERS - 1; w = strtok_r(NULL, "x", &save))
             h->hidden[h->n_hidden++] = atoi(w);
-        snprintf(h->model_kind, sizeof h->model_kind, "mlp");
+        if (strcmp(h->model_kind, "cnn") != 0) /* a cnn keeps its conv layers: hidden= are its dense ones */
+            snprintf(h->model_kind, sizeof h->model_kind, "mlp");
         for (int i = 0; i < NN_MAX_LAYERS; i++) /* the session's dropout, on every hidden layer */
             h->dropout[i] = i < h->n_hidden ? base->dropout[0] : 0;
     }
+}
+
+/* Whether optimizer k's descriptor lists a hyperparameter called name. */
+static bool optim_takes(OptKind k, const char *name)
+{
+    int n;
+    const OptHyper *h = optim_hypers(k, &n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(h[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* The optimizers in mask, as "adam", "adam and adamw" (sep " and ") or
+ * "sgd,rmsprop" (sep ","), into buf. */
+static const char *kind_list(const bool *mask, const char *sep, char *buf, size_t n)
+{
+    int total = 0, at = 0;
+    for (int k = 0; k < OPT_COUNT; k++)
+        total += mask[k];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int k = 0; k < OPT_COUNT && len < n; k++)
+        if (mask[k]) {
+            const char *before = at == 0 ? "" : at == total - 1 || sep[0] == ',' ? sep : ", ";
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", before, optim_name((OptKind)k));
+            at++;
+        }
+    return buf;
+}
+
+int search_optimizers_fit(CmdCtx *c, const CmdSearch *q, OptKind base)
+{
+    bool used[OPT_COUNT] = {false};
+    const SearchDim *od = NULL;
+    for (int j = 0; j < q->n_dims; j++)
+        if (strcmp(q->dim[j].name->name, "optimizer") == 0)
+            od = &q->dim[j];
+    for (int i = 0; od && i < od->n; i++) {
+        OptKind k = base;
+        if (optim_parse(od->val[i].text, &k) == 0)
+            used[k] = true;
+    }
+    if (!od)
+        used[base] = true;
+    for (int j = 0; j < q->n_dims; j++) {
+        const char *name = q->dim[j].name->name;
+        bool lack[OPT_COUNT] = {false}, have[OPT_COUNT] = {false}, have_used[OPT_COUNT] = {false};
+        int n_lack = 0, n_have = 0, n_have_used = 0;
+        for (int k = 0; k < OPT_COUNT; k++) {
+            bool takes = optim_takes((OptKind)k, name);
+            lack[k] = used[k] && !takes;
+            have[k] = takes;
+            have_used[k] = used[k] && takes;
+            n_lack += lack[k];
+            n_have += have[k];
+            n_have_used += have_used[k];
+        }
+        if (n_lack == 0 || n_have == 0) /* every optimizer tried takes it, or it is not an optimizer's */
+            continue;
+        char l[160], h[160];
+        kind_list(lack, " and ", l, sizeof l);
+        const char *has = n_lack == 1 ? "has" : "have", *its = n_lack == 1 ? "its" : "their";
+        const char *it = n_lack == 1 ? "it ignores" : "they ignore";
+        int first = 0;
+        while (!have[first])
+            first++;
+        if (!od)
+            return cmd_fail(c, "%s, the optimizer in force, has no %s, so these trials would differ only in a value "
+                            "it ignores: leave %s= out, or add optimizer=%s (%s belongs to %s)", l, name, name,
+                            optim_name((OptKind)first), name, kind_list(have, " and ", h, sizeof h));
+        if (n_have_used > 0)
+            return cmd_fail(c, "%s %s no %s, so %s trials would differ only in a value %s: search %s with "
+                            "optimizer=%s alone, and %s in a search of %s own", l, has, name, its, it, name,
+                            kind_list(have_used, ",", h, sizeof h), l, its);
+        return cmd_fail(c, "%s %s no %s, so %s trials would differ only in a value %s: leave %s= out, or search "
+                        "it with an optimizer that has it (%s)", l, has, name, its, it, name,
+                        kind_list(have, ", ", h, sizeof h));
+    }
+    return 0;
 }
 
 int search_check(const Hypers *h, char *err)

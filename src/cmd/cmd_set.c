@@ -13,20 +13,6 @@
 
 #define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 
-static void print_opt(CmdCtx *c, const OptConfig *o)
-{
-    int n;
-    const OptHyper *h = optim_hypers(o->kind, &n);
-    cmd_out(c, "%s", optim_name(o->kind));
-    for (int i = 0; i < n; i++) {
-        const char *p = (const char *)o + h[i].offset;
-        if (h[i].is_bool)
-            cmd_out(c, " %s=%s", h[i].name, *(const bool *)p ? "on" : "off");
-        else
-            cmd_out(c, " %s=%s", h[i].name, NUM(*(const double *)p));
-    }
-}
-
 /* Where option `key` of an initializer lives in its config. */
 static double *init_field(InitConfig *ic, const char *key)
 {
@@ -106,7 +92,7 @@ int cmd_hypers(CmdCtx *c, int argc, char **argv)
     Session *s = c->s;
     cmd_out(c, "hyperparameters (what you set; `params` shows what the model learns):\n");
     cmd_out(c, "  %-10s ", "optimizer");
-    print_opt(c, &s->opt);
+    cmd_print_opt(c, &s->opt);
     cmd_out(c, "\n  %-10s %s", "loss", loss_name(s->loss.kind));
     if (loss_desc(s->loss.kind)->has_delta)
         cmd_out(c, " delta=%s", NUM(s->loss.delta));
@@ -197,7 +183,7 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
     if (session_set_optimizer(c->s, &o, &fresh, c->err) != 0)
         return optim_refused(c, &o, as_option);
     cmd_out(c, "optimizer ");
-    print_opt(c, &c->s->opt);
+    cmd_print_opt(c, &c->s->opt);
     cmd_out(c, "%s\n", c->s->model && fresh ? "  (state starts fresh)" : "");
     return 0;
 }
@@ -361,15 +347,15 @@ static void say_undo(CmdCtx *c, int holds)
                 util_format_bytes((double)session_snapshot_bytes(s), one, sizeof one), SESSION_UNDO_BYTES >> 20);
 }
 
-/* set undo N|off */
+/* set undo N|on|off (on: the default 1000) */
 static int set_undo(CmdCtx *c, int argc, char **argv)
 {
     (void)argc;
     const char *v = argv[2];
     long n = 0;
     bool on;
-    if (util_parse_bool(v, &on) && !on)
-        n = 0;
+    if (util_parse_bool(v, &on))
+        n = on ? SESSION_UNDO_MAX : 0;
     else if (cmd_parse_int(c, "the updates undo keeps", v, 0, SESSION_UNDO_MAX, &n) != 0)
         return -1;
     int holds = session_set_undo(c->s, (int)n);
@@ -480,7 +466,7 @@ static const Settable settables[] = {
     {"batch", set_batch, "1", NULL},
     {"shuffle", set_shuffle, "on", complete_switch},
     {"seed", set_seed, "1", NULL},
-    {"undo", set_undo, "100", NULL},
+    {"undo", set_undo, "100", complete_switch},
     {"precision", set_precision, "1", NULL},
     {"init", set_init, NULL, complete_init_kind},
     {"l1", set_penalty, "1e-3", NULL},

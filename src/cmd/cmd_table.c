@@ -129,9 +129,9 @@ const Cmd cmd_table[] = {
      "set batch N          mini-batch size (default 32); the epoch starts over\n"
      "set shuffle on|off   reshuffle the training rows each epoch (default off)\n"
      "set seed N           seed for data, initializers and shuffling (default 42)\n"
-     "set undo N|off       updates `undo` can take back (default 1000, within 256 MB);\n"
-     "                     off: an update takes no snapshot, which saves a copy of\n"
-     "                     every parameter and its optimizer state per step\n"
+     "set undo N|on|off    updates `undo` can take back (on: 1000, the default, within\n"
+     "                     256 MB); off: an update takes no snapshot, which saves a\n"
+     "                     copy of every parameter and its optimizer state per step\n"
      "set precision N      significant digits shown (default 6)\n"
      "set init NAME [options]   initializer for `model` and `init`:\n"
      "    auto, zeros, ones, constant value=, uniform a= b=, normal mean= std=,\n"
@@ -427,7 +427,9 @@ const Cmd cmd_table[] = {
      "search               the last table, best first\n"
      "search use BEST|N    apply that trial's settings (a new model when hidden, act or\n"
      "                     dropout differ) and say what changed\n"
-     "`plot search [NAME NAME]` draws the scores; every trial is logged (`runs`).",
+     "momentum and weight_decay are searched only with optimizers that have them.\n"
+     "`plot search [NAME NAME]` draws the scores (a grid: a heat map, a cell per value\n"
+     "tried; a random search: points); every trial is logged (`runs`).",
      cmd_search, cmd_complete_search, NULL, NULL, NULL},
     {"runs", 0, -1, CMD_NOT_RECORDED, "runs [all] | runs show ID | runs compare ID ID... | runs dir [DIR]",
      "the run log: every train, cv fold and search trial",

@@ -40,6 +40,8 @@ int cmd_trial_run(CmdCtx *c, const Hypers *h, Dataset *ds, long epochs, const Ru
     int rc = session_train(f, epochs, trial_epoch, &er, &r->steps, why);
     r->wall_s = util_now() - t0;
     r->failed = rc < 0;
+    if (r->failed)
+        snprintf(r->why, sizeof r->why, "%s", why);
     r->epochs = f->epoch - 1;
     if (!r->failed) {
         r->train_loss = f->last_epoch_loss;

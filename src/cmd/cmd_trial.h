@@ -20,6 +20,7 @@ typedef struct TrialResult {
     double val_acc;           /* validation accuracy then; NaN for regression or without a split */
     double wall_s;            /* wall time */
     bool failed;              /* the loss or a parameter went non-finite or diverged */
+    char why[ERR_LEN];        /* when failed: what training said ("the loss became NaN at step 12 ...") */
     char run_id[RUN_ID_LEN];  /* the run logged, or "" */
 } TrialResult;
 

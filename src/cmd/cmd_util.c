@@ -115,6 +115,21 @@ void cmd_add_list(const char *const *list, CmdAddFn add, void *ctx)
         add(ctx, *list);
 }
 
+void cmd_print_opt(CmdCtx *c, const OptConfig *o)
+{
+    int n;
+    char num[40];
+    const OptHyper *h = optim_hypers(o->kind, &n);
+    cmd_out(c, "%s", optim_name(o->kind));
+    for (int i = 0; i < n; i++) {
+        const char *p = (const char *)o + h[i].offset;
+        if (h[i].is_bool)
+            cmd_out(c, " %s=%s", h[i].name, *(const bool *)(const void *)p ? "on" : "off");
+        else
+            cmd_out(c, " %s=%s", h[i].name, cmd_num(c, *(const double *)(const void *)p, num, sizeof num));
+    }
+}
+
 int cmd_opt_options(CmdCtx *c, OptConfig *o, int argc, char **argv)
 {
     OptKind kind = o->kind;

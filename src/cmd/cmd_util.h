@@ -61,6 +61,9 @@ const char *cmd_model_words(const Session *s, char *buf, size_t n);
 /* Calls add for each word of the NULL-terminated list. */
 void cmd_add_list(const char *const *list, CmdAddFn add, void *ctx);
 
+/* Prints "adam lr=0.001 beta1=0.9 ... amsgrad=off": the optimizer and
+ * every setting its descriptor lists, as `hypers` shows it. */
+void cmd_print_opt(CmdCtx *c, const OptConfig *o);
 /* Applies optimizer options (key=value words, as after `set optimizer
  * NAME`) to o, whose kind says which options exist. -1 with c->err naming
  * the bad word and what the optimizer takes. */

@@ -131,6 +131,36 @@ int plot_hist(Plot *p, const PlotFrame *f, const double *v, int n, char *err);
 int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
              int n_series, char *err);
 
+/* ---- a table of values over two lists of named values (plot_cells.c) ----
+ * As a grid search's validation loss over the lr and batch values tried:
+ * each cell one whole square at its pair of values, the axes ticked with
+ * the values' names, every cell labelled with its number. A window or a
+ * PNG/SVG file gets a heat map with the numbers written in the squares;
+ * the terminal gets a text table (one row per y value, one column per x
+ * value, each number beside a shade; wide tables wrap by columns), made
+ * without gnuplot. The frame's xlabel and ylabel name the two lists. */
+
+#define PLOT_CELLS_MAX 256 /* names on one side of a table */
+
+typedef struct PlotCells {
+    int nx, ny;                /* 1..PLOT_CELLS_MAX each */
+    const double *z;           /* (ny, nx): z[j*nx + i] belongs to xnames[i] and ynames[j]; NaN: none */
+    const char *const *xnames; /* (nx) the x values as shown ("0.01") */
+    const char *const *ynames; /* (ny) */
+    const char *zlabel;        /* what a value is ("validation loss"); NULL: "value" */
+    const char *missing;       /* what a cell without a value says ("failed"); NULL: "-" */
+    bool logz;                 /* colours (and shades) on a log scale; values <= 0 are not shaded */
+} PlotCells;
+
+/* Draws the table to the plotter's target (terminal: the frame's title
+ * and the text to the echo). -1 with err for a table out of bounds or
+ * when gnuplot fails. */
+int plot_cells(Plot *p, const PlotFrame *f, const PlotCells *m, char *err);
+/* The terminal drawing alone, laid out for cols characters, with xname
+ * above the columns and yname beside the rows, ending with a line naming
+ * the shades. A new string (caller frees), or NULL with err. */
+char *plot_cells_text(const PlotCells *m, const char *xname, const char *yname, int cols, char *err);
+
 /* ---- a grid of small grayscale images (plot_image.c) ----
  * For pixels of data rows, conv filters, feature maps: n images of h x w
  * numbers each, drawn side by side with a title above each. In a window

@@ -188,6 +188,178 @@ static void test_refusals(void **state)
     fx_free(y);
 }
 
+/* A search that varies a setting some optimizer it tries does not have
+ * is refused before any trial runs, in one line naming the setting, the
+ * optimizers without it and what to do; every combination meaningful
+ * (optimizers that all have it) runs. */
+static void test_optimizer_settings(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, SETUP);
+    const char *const bad[][4] = {
+        {"search grid optimizer=adam momentum=0.5,0.9 epochs=1", "adam has no momentum", "leave momentum= out",
+         "(sgd, rmsprop)"},
+        {"search grid optimizer=sgd,adam momentum=0.5,0.9 epochs=1", "adam has no momentum",
+         "search momentum with optimizer=sgd alone, and adam in a search of its own", "so its trials"},
+        {"search grid optimizer=adam,adamw,rmsprop momentum=0,0.9 epochs=1", "adam and adamw have no momentum",
+         "optimizer=rmsprop alone", "their own"},
+        {"search random 3 optimizer=adam,rprop weight_decay=0..0.1 epochs=1", "rprop has no weight_decay",
+         "optimizer=adam alone", "in a search of its own"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        const char *e = refused(x, bad[i][0]);
+        for (int k = 1; k < 4; k++)
+            if (!strstr(e, bad[i][k]))
+                fail_msg("`%s`: '%s' lacks '%s'", bad[i][0], e, bad[i][k]);
+        assert_null(strchr(e, '\n'));
+        assert_null(x->c.search); /* no trial ran */
+        assert_string_equal(x->last, "");
+    }
+    /* the optimizer in force lacks it */
+    ok(x, "set optimizer adam");
+    assert_contains(refused(x, "search grid momentum=0.5,0.9 epochs=1"),
+                    "adam, the optimizer in force, has no momentum, so these trials would differ only in a value it "
+                    "ignores: leave momentum= out, or add optimizer=sgd (momentum belongs to sgd and rmsprop)");
+    /* every optimizer tried has it: the trials differ */
+    ok(x, "search grid optimizer=sgd,rmsprop momentum=0,0.9 epochs=1");
+    const CmdSearch *q = x->c.search;
+    assert_int_equal(q->n_done, 4);
+    assert_true(q->trial[0].score != q->trial[1].score && q->trial[2].score != q->trial[3].score);
+    ok(x, "search grid weight_decay=0,0.1 epochs=1"); /* adam has weight_decay */
+    fx_free(x);
+}
+
+/* `search use` of a trial with another optimizer says the optimizer
+ * changed and lists the new one's settings, not changes from settings
+ * the old one never had. */
+static void test_use_other_optimizer(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, SETUP);
+    ok(x, "search grid optimizer=sgd,adam epochs=1");
+    ok(x, "search use 2");
+    assert_contains(x->last, "  optimizer sgd → adam lr=0.001 beta1=0.9 beta2=0.999 eps=1e-08 weight_decay=0 "
+                             "amsgrad=off (its state starts fresh)\n");
+    assert_null(strstr(x->last, "beta1 0 →"));
+    assert_null(strstr(x->last, "eps 0 →"));
+    assert_true(x->c.s->opt.kind == OPT_ADAM && x->c.s->opt.beta1 == 0.9);
+    ok(x, "search use 1");
+    assert_contains(x->last, "optimizer adam → sgd lr=0.1 momentum=0 dampening=0 nesterov=off weight_decay=0");
+    assert_null(strstr(x->last, "beta1"));
+    fx_free(x);
+}
+
+/* A trial that fails says why, in the engine's words: in its progress
+ * line, in the table and when `search use` refuses it. Settings every
+ * trial would be refused for are refused up front. */
+static void test_failure_reasons(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, SETUP);
+    ok(x, "search grid lr=0.1,1e5 epochs=2");
+    assert_contains(x->last, "trial 2 of 2: lr=1e5 → failed: training diverged: the loss is");
+    assert_contains(x->last, "  2     2      1e5          failed: training diverged");
+    assert_null(strstr(x->last, "diverged or refused"));
+    assert_contains(refused(x, "search use 2"), "trial 2 failed (training diverged: the loss is");
+    /* under cross-validation: the fold that failed */
+    ok(x, "search grid lr=0.1,1e5 epochs=2 cv=3");
+    assert_contains(x->last, "lr=1e5 → failed: fold 1: training diverged");
+    /* a model the engine refuses: its sentence */
+    setenv("PARAMLAB_MAX_MEMORY", "1M", 1);
+    ok(x, "search grid hidden=3,2048x2048 epochs=1");
+    unsetenv("PARAMLAB_MAX_MEMORY");
+    assert_contains(x->last, "hidden=2048x2048 → failed: this model would take about");
+    assert_int_equal(x->c.search->n_done, 2);
+    /* settings PyTorch refuses for one trial: refused before any runs */
+    ok(x, "set optimizer sgd momentum=0.9 nesterov=on");
+    assert_contains(refused(x, "search grid lr=0.1 momentum=0,0.9 epochs=1"),
+                    "trial 1 (lr=0.1 momentum=0) would be refused: Nesterov momentum requires a momentum and zero "
+                    "dampening; leave that value out");
+    assert_string_equal(x->last, "");
+    fx_free(x);
+}
+
+/* A cnn: dropout= is refused up front as `model cnn` refuses it; act= and
+ * hidden= search its own layers and it stays a cnn. */
+static void test_cnn_search(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, "data digits; data split 0.2; model cnn conv=2:3 pool=2 hidden=4");
+    const char *e = refused(x, "search grid dropout=0.1,0.5 epochs=1");
+    assert_contains(e, "a cnn takes no dropout");
+    assert_contains(e, "leave dropout= out, or search it on an mlp");
+    assert_null(strchr(e, '\n'));
+    assert_null(x->c.search);
+    ok(x, "search grid hidden=4,8 epochs=1");
+    for (int i = 0; i < 2; i++) {
+        assert_string_equal(x->c.search->trial[i].h.model_kind, "cnn");
+        assert_false(x->c.search->trial[i].failed);
+    }
+    ok(x, "search use 2");
+    assert_string_equal(x->c.s->model_kind, "cnn");
+    assert_int_equal(x->c.s->hidden[0], 8);
+    ok(x, "model cnn conv=2:3");
+    ok(x, "search grid act=relu,tanh epochs=1"); /* the conv layers' activation */
+    fx_free(x);
+}
+
+/* The search ends saying which trial `search use` applies, by number. */
+static void test_closing_line(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, SETUP);
+    ok(x, "search grid lr=0.01,0.3 epochs=2");
+    int best = x->c.search->trial[1].score < x->c.search->trial[0].score ? 2 : 1;
+    char want[200];
+    snprintf(want, sizeof want, "your own model and settings are as they were; `search use %d` applies the best "
+             "trial's settings (lr=%s)\n", best, best == 2 ? "0.3" : "0.01");
+    assert_contains(x->last, want);
+    assert_null(strstr(x->last, "BEST"));
+    ok(x, "search grid lr=1e5 epochs=2");
+    assert_contains(x->last, "your own model and settings are as they were; no trial finished, so there is nothing "
+                             "to apply\n");
+    fx_free(x);
+}
+
+/* `plot search` of a grid: one cell per pair of values tried, named by
+ * the values; in the terminal a table with the values as its heads. */
+static void test_search_cells(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, SETUP);
+    ok(x, "search grid lr=0.01,0.1,0.3 batch=8,16 epochs=2");
+    SearchPicture pic;
+    char word[] = "search", *argv[] = {word};
+    assert_int_equal(cmd_search_picture(&x->c, 1, argv, &pic), 0);
+    assert_true(pic.map);
+    assert_int_equal(pic.nx, 3);
+    assert_int_equal(pic.ny, 2);
+    assert_string_equal(pic.xnames[0], "0.01");
+    assert_string_equal(pic.xnames[2], "0.3");
+    assert_string_equal(pic.ynames[1], "16");
+    assert_true(pic.z[1 * 3 + 2] == x->c.search->trial[5].score); /* lr=0.3 batch=16 */
+    free(pic.x);
+    ok(x, "set plot terminal");
+    ok(x, "plot search");
+    assert_contains(x->last, "Search: validation loss over lr and batch\n        lr\nbatch   0.01        0.1         0.3\n");
+    assert_contains(x->last, "\n8       ");
+    assert_contains(x->last, "\n16      ");
+    assert_contains(x->last, "shades \".:-=+*#%@\" of validation loss: @@ ");
+    fx_free(x);
+}
+
 /* The session is the same bit for bit after a search. */
 static void test_session_unchanged(void **state)
 {
@@ -251,6 +423,12 @@ int main(void)
         cmocka_unit_test(test_log_uniform),
         cmocka_unit_test(test_use),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_optimizer_settings),
+        cmocka_unit_test(test_use_other_optimizer),
+        cmocka_unit_test(test_failure_reasons),
+        cmocka_unit_test(test_cnn_search),
+        cmocka_unit_test(test_closing_line),
+        cmocka_unit_test(test_search_cells),
         cmocka_unit_test(test_session_unchanged),
         cmocka_unit_test(test_memory_flat),
     };

@@ -38,6 +38,21 @@ png "$dir/fit.png"
 png "$dir/loss.png"
 png "$dir/compare.png"
 
+# plot search: its own name and file, the values tried on the axes
+( cd "$dir" && mkdir search && cd search && "$bin" -q --bail -c "data moons n=120 seed=1; data split 0.2; model mlp 4; \
+    set plot png; search grid lr=0.01,0.1,0.3 batch=8,16 epochs=2; plot search; set plot png file=s.png; plot search; \
+    set plot svg file=s.svg; plot search" ) > "$dir/out" 2>&1 || { cat "$dir/out"; fail "plot search failed"; }
+has "$dir/out" "plot search: wrote search.png"
+has "$dir/out" "plot search: wrote s.png"
+has "$dir/out" "plot search: wrote s.svg"
+grep -q "compare" "$dir/out" && { cat "$dir/out"; fail "plot search called itself compare"; }
+[ -e "$dir/search/compare.png" ] && fail "plot search wrote compare.png"
+png "$dir/search/search.png"
+png "$dir/search/s.png"
+for tick in 0.01 0.1 0.3 8 16 lr batch; do
+    grep -q "<text>$tick</text>" "$dir/search/s.svg" || fail "the search heat map has no tick '$tick'"
+done
+
 # a file named for one plot is never overwritten by another kind: each kind
 # drawn after it goes to its own KIND.png, and says where
 ( cd "$dir" && mkdir own && cd own && "$bin" -q --bail -c "data moons n=80 seed=1; model mlp 4; train 2; \

@@ -42,4 +42,11 @@ for bad in "set l2 -1" "set l1 -0.5" "set l2 nan" "set l1 1 2" "model mlp 6 4 dr
 done
 out=$("$bin" -c "data moons; model mlp 4; forward; M1" 2>&1) && fail "M1 without dropout was shown"
 echo "$out" | grep -q "dropout=" || fail "M1 without dropout does not name the fix: $out"
+# with a penalty, step shows the loss minimized split into its terms, and
+# train's epoch lines say they hold the data term (as the curves do)
+out=$("$bin" -q -c "data moons n=64; model mlp 4; set l2 0.5; step 2; train 1" 2>&1) || fail "l2 training: $out"
+echo "$out" | grep -Eq "^step 2  epoch 1 batch 2  loss [0-9.]+ = data [0-9.]+ \+ penalty [0-9.]+$" || fail "step with l2 does not split its loss: $out"
+echo "$out" | grep -Eq "^epoch    2  data loss [0-9.]+$" || fail "train with l2 does not say its epoch loss is the data term: $out"
+out=$("$bin" -q -c "data moons n=64; model mlp 4; step 1; train 1" 2>&1)
+echo "$out" | grep -q "data\|penalty" && fail "without a penalty, step or train speak of data terms: $out"
 echo "regularize.sh: ok"

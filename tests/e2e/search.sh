@@ -1,7 +1,8 @@
 #!/bin/sh
 # cv and search through the real binary: the tables, Ctrl-C (SIGINT)
 # stopping a search after the trial running and a cv between folds with
-# the table so far, `plot search` in the terminal, and batch progress lines.
+# the table so far, `plot search` in the terminal, batch progress lines,
+# refusals before any trial runs, and the reason a trial failed.
 bin=${1:-build/paramlab}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -16,6 +17,41 @@ echo "$out" | grep -q "grid search on moons, 3 epochs a trial, scored by validat
 echo "$out" | grep -q "Search: validation loss over lr and batch" || command -v gnuplot >/dev/null 2>&1 ||
     echo "$out" | grep -q "no picture" || fail "plot search drew nothing"
 echo "$out" | grep -q "^trial [0-9] (lr=" || fail "search use said nothing"
+
+# the search ends naming the trial `search use` applies, by its number
+echo "$out" | grep -q "^your own model and settings are as they were; \`search use [1-4]\` applies the best trial's settings (lr=[0-9.]* batch=[0-9]*)$" ||
+    fail "the closing line does not name the best trial: $(echo "$out" | grep 'your own')"
+# plot search in the terminal: a table whose heads are the values tried
+echo "$out" | grep -q "^batch *0.05 *0.5$" || fail "the terminal heat map is not headed by the lr values: $out"
+echo "$out" | grep -q "^16 .*[-.:=+*#%@][-.:=+*#%@] [0-9.]* .*[0-9]$" || fail "no row for batch=16: $out"
+
+# settings that do not apply to an optimizer tried, and dropout in a cnn:
+# refused in one line before any trial runs
+out=$("$bin" -q -c 'data moons; data split 0.2; model mlp 4; search grid optimizer=adam momentum=0.5,0.9 epochs=1' 2>&1) &&
+    fail "momentum with adam was accepted: $out"
+echo "$out" | grep -q "adam has no momentum, so its trials would differ only in a value it ignores" ||
+    fail "no refusal naming momentum and adam: $out"
+echo "$out" | grep -q "^trial" && fail "a trial ran: $out"
+out=$("$bin" -q -c 'data moons; data split 0.2; model mlp 4; search grid optimizer=sgd,adam momentum=0.5,0.9 epochs=1' 2>&1) &&
+    fail "a mixed grid of momentum with sgd and adam was accepted: $out"
+echo "$out" | grep -q "search momentum with optimizer=sgd alone, and adam in a search of its own" ||
+    fail "the mixed grid's refusal says not what to do: $out"
+out=$("$bin" -q -c 'data digits; data split 0.2; model cnn conv=2:3 pool=2 hidden=4; search grid dropout=0.1,0.5 epochs=1' 2>&1) &&
+    fail "dropout in a cnn was accepted: $out"
+echo "$out" | grep -q "a cnn takes no dropout" || fail "no refusal of a cnn's dropout: $out"
+echo "$out" | grep -q "^trial" && fail "a trial ran: $out"
+# a trial that fails says why, in the engine's words
+out=$("$bin" -q -c 'data moons; data split 0.2; model mlp 4; search grid lr=0.1,1e5 epochs=2; search use 1' 2>&1) ||
+    fail "a search with a diverging trial failed: $out"
+echo "$out" | grep -q "^trial 2 of 2: lr=1e5 → failed: training diverged: the loss is" ||
+    fail "the diverging trial does not say why: $out"
+echo "$out" | grep -q "diverged or refused" && fail "a failure without its reason: $out"
+# another optimizer: its own settings, not changes from settings sgd never had
+out=$("$bin" -q -c 'data moons; data split 0.2; model mlp 4; search grid optimizer=sgd,adam epochs=1; search use 2' 2>&1) ||
+    fail "search use of an adam trial failed: $out"
+echo "$out" | grep -q "^  optimizer sgd → adam lr=0.001 beta1=0.9 beta2=0.999 eps=1e-08" ||
+    fail "search use does not list adam's settings: $out"
+echo "$out" | grep -q "beta1 0 →" && fail "search use shows sgd with a beta1: $out"
 
 # waits (at most 60 s) until the file $1 holds a line matching $2, so a
 # signal sent next arrives while the command runs, however slow the machine

@@ -28,4 +28,6 @@ echo "$out" | grep -q "only the last 2 updates can be undone (as many as the his
 out=$("$bin" --bail -c "data blobs n=200 features=784 classes=10; model mlp 256; hypers; set undo off; hypers" 2>&1) || { echo "set undo: $out"; exit 1; }
 echo "$out" | grep -q "undo       the last 1000 updates (164 for this model" || { echo "hypers: undo line: $out"; exit 1; }
 echo "$out" | grep -q "undo       off" || { echo "hypers: undo off line: $out"; exit 1; }
+out=$("$bin" --bail -c "$common; set undo off; set undo on; step 2; undo 2" 2>&1) || { echo "set undo on: $out"; exit 1; }
+echo "$out" | grep -q "undo: the last 1000 updates" || { echo "set undo on: $out"; exit 1; }
 echo "undo.sh: ok"

@@ -152,7 +152,7 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
         cmd_out(c, "wrote %s (%d×%d×%d×%d) to %s %s\n", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], argv[2],
                 npy ? "as NumPy float64, C order, 4-D" : "with full precision, one row per first index");
     else if (t.vector)
-        cmd_out(c, "wrote %s (%d values) to %s %s\n", t.name, t.cols, argv[2],
+        cmd_out(c, "wrote %s (%d value%s) to %s %s\n", t.name, t.cols, CMD_S(t.cols), argv[2],
                 npy ? "as NumPy float64, shape (n,)" : "with full precision");
     else
         cmd_out(c, "wrote %s (%d×%d) to %s %s\n", t.name, t.rows, t.cols, argv[2],
@@ -161,6 +161,24 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
 }
 
 /* ---- import ---- */
+
+/* Whether a CSV line is a row of names: no cell of it is a number. */
+static bool header_line(const char *line)
+{
+    char cell[256];
+    for (const char *p = line;;) {
+        size_t k = strcspn(p, ",");
+        snprintf(cell, sizeof cell, "%.*s", (int)(k < sizeof cell ? k : sizeof cell - 1), p);
+        char *b = cell + strspn(cell, " \t\"");
+        b[strcspn(b, " \t\"")] = '\0';
+        double x;
+        if (!*b || util_parse_double(b, &x))
+            return false;
+        if (!p[k])
+            return true;
+        p += k + 1;
+    }
+}
 
 /* Reads a CSV of numbers (no header) into a: one row a line. */
 static int read_csv(CmdCtx *c, const char *path, NpyArray *a)
@@ -181,6 +199,11 @@ static int read_csv(CmdCtx *c, const char *path, NpyArray *a)
         line[strcspn(line, "\r\n")] = '\0';
         if (!line[0])
             continue;
+        if (rows == 0 && header_line(line)) {
+            rc = cmd_fail(c, "%s: the first line ('%.40s') seems to be a header row of names; import reads numbers "
+                          "only, one row of the tensor a line, as `export` writes them: delete that line", path, line);
+            break;
+        }
         long k = 0;
         for (char *cell = line, *end; rc == 0; cell = end + 1) {
             end = cell + strcspn(cell, ",");
@@ -205,7 +228,7 @@ static int read_csv(CmdCtx *c, const char *path, NpyArray *a)
                 break;
         }
         if (rc == 0 && cols >= 0 && k != cols)
-            rc = cmd_fail(c, "%s:%ld: %ld values where the first row has %ld", path, rows + 1, k, cols);
+            rc = cmd_fail(c, "%s:%ld: %ld value%s where the first row has %ld", path, rows + 1, k, CMD_S(k), cols);
         cols = k;
         rows++;
     }
@@ -223,7 +246,16 @@ static int read_csv(CmdCtx *c, const char *path, NpyArray *a)
 int cmd_import(CmdCtx *c, int argc, char **argv)
 {
     Tensor t;
-    int rc = session_tensor(c->s, argv[1], &t, c->err);
+    double *owned = NULL;
+    int rc = state_tensor(c, argv[1], &t, &owned);
+    free(owned);
+    if (rc < 0)
+        return -1;
+    if (rc == 0) /* a name `export` knows: the optimizer's state */
+        return cmd_fail(c, "%s is optimizer state, which import does not replace: the optimizer builds it from past "
+                        "gradients and step counts that a file would not match; `load` brings back a whole session, "
+                        "state included, and `set optimizer` starts the state afresh", argv[1]);
+    rc = session_tensor(c->s, argv[1], &t, c->err);
     if (rc != 0)
         return cmd_name_refused(c, argv[1], rc);
     if (!t.editable)
@@ -249,9 +281,10 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
     size_t n = (size_t)t.rows * t.cols;
     for (size_t i = 0; fits && i < n; i++)
         if (!isfinite(a.data[i])) {
+            const char *what = isnan(a.data[i]) ? "NaN" : a.data[i] > 0 ? "Inf" : "-Inf";
             free(a.data);
-            return cmd_fail(c, "%s holds a value that is not finite (%s at %zu); a parameter must be a number",
-                            argv[2], isnan(a.data[i]) ? "NaN" : "Inf", i);
+            return cmd_fail(c, "%s holds a value that is not finite (%s at index %zu, counting in C order); a "
+                            "parameter must be a finite number", argv[2], what, i);
         }
     if (!fits) {
         free(a.data);
@@ -259,14 +292,14 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
             return cmd_fail(c, "%s has shape (%d, %d, %d, %d), as torch's Conv2d.weight, but %s holds %s; give a .npy "
                             "of that shape", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], argv[2], have);
         if (t.ndim == 4)
-            return cmd_fail(c, "%s is %d×%d×%d×%d: a CSV holds it as %d rows of %d values (or use a 4-D .npy), but "
-                            "%s holds %s", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], t.rows, t.cols,
-                            argv[2], have);
+            return cmd_fail(c, "%s is %d×%d×%d×%d: a CSV holds it as %d row%s of %d value%s (or use a 4-D .npy), "
+                            "but %s holds %s", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], t.rows,
+                            CMD_S(t.rows), t.cols, CMD_S(t.cols), argv[2], have);
         if (t.vector)
-            return cmd_fail(c, "%s has shape (%d,), but %s holds %s; give a file of %d values", t.name, t.cols,
-                            argv[2], have, t.cols);
-        return cmd_fail(c, "%s has shape (%d, %d), but %s holds %s; give a file of %d rows of %d values", t.name,
-                        t.rows, t.cols, argv[2], have, t.rows, t.cols);
+            return cmd_fail(c, "%s has shape (%d,), but %s holds %s; give a file of %d value%s", t.name, t.cols,
+                            argv[2], have, t.cols, CMD_S(t.cols));
+        return cmd_fail(c, "%s has shape (%d, %d), but %s holds %s; give a file of %d row%s of %d value%s", t.name,
+                        t.rows, t.cols, argv[2], have, t.rows, CMD_S(t.rows), t.cols, CMD_S(t.cols));
     }
     memcpy(t.data, a.data, sizeof(double) * n);
     free(a.data);
@@ -325,7 +358,7 @@ int cmd_load(CmdCtx *c, int argc, char **argv)
     f = s;
     cmd_out(c, "loaded %s", argv[1]);
     if (f->data)
-        cmd_out(c, ": data %s (%d rows)", f->data->name, f->data->n);
+        cmd_out(c, ": data %s (%d row%s)", f->data->name, f->data->n, CMD_S(f->data->n));
     if (f->model)
         cmd_out(c, ", %s model, %s after %ld update%s, epoch %ld batch %d", f->model_kind, optim_name(f->opt.kind),
                 f->steps, f->steps == 1 ? "" : "s", f->epoch, f->batch_index + 1);

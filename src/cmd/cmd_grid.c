@@ -115,7 +115,7 @@ static void grid_block(CmdCtx *c, const Tensor *t, const int *rw, int nr, int cu
     }
     for (int a = 0; a < nr; a++) {
         if (a == cut_at)
-            cmd_out(c, "%*s  ... %d more rows ...\n", lw, "", rw[a] - rw[a - 1] - 1);
+            cmd_out(c, "%*s  ... %d more row%s ...\n", lw, "", rw[a] - rw[a - 1] - 1, CMD_S(rw[a] - rw[a - 1] - 1));
         if (t->vector) {
             cmd_out(c, "  ");
         } else {
@@ -203,8 +203,8 @@ void cmd_print_view(CmdCtx *c, const Tensor *t, const char *what, const CmdView 
     }
     free(rw);
     if (shown_to < c1)
-        cmd_out(c, "  (%d more columns: `show %s all` shows every one, wrapped to the screen)\n", c1 - shown_to,
-                t->name);
+        cmd_out(c, "  (%d more column%s: `show %s all` shows every one, wrapped to the screen)\n", c1 - shown_to,
+                CMD_S(c1 - shown_to), t->name);
     else if (cut_at >= 0)
         cmd_out(c, "  (%d rows: `show %s all` shows every one)\n", r1 - r0, t->name);
 }

@@ -27,7 +27,7 @@ int cmd_forward(CmdCtx *c, int argc, char **argv)
     const Model *m = s->model;
     cmd_out(c, "forward: ");
     print_position(c);
-    cmd_out(c, ", %d rows: X (%d×%d)", s->rows, s->rows, s->data->d);
+    cmd_out(c, ", %d row%s: X (%d×%d)", s->rows, CMD_S(s->rows), s->rows, s->data->d);
     for (int k = 1; k <= m->n_layers; k++) {
         const Layer *l = &m->layer[k - 1];
         if (l->kind == LAYER_CONV) {
@@ -51,8 +51,8 @@ int cmd_loss(CmdCtx *c, int argc, char **argv)
     int rc = session_loss(s, c->err);
     if (rc != 0)
         return cmd_hint_add(s, rc, true, c->err);
-    cmd_out(c, "loss = %s  (%s, mean over the %d rows of batch %d)", NUM(s->loss_value), loss_name(s->loss.kind),
-        s->rows, s->batch_index + 1);
+    cmd_out(c, "loss = %s  (%s, mean over the %d row%s of batch %d)", NUM(s->loss_value), loss_name(s->loss.kind),
+        s->rows, CMD_S(s->rows), s->batch_index + 1);
     double acc = session_batch_accuracy(s);
     if (!isnan(acc))
         cmd_out(c, "; accuracy on this batch %.1f%%", 100 * acc);
@@ -335,7 +335,7 @@ int cmd_train(CmdCtx *c, int argc, char **argv)
         cmd_out(c, "trained %ld of %ld epochs: ", er.stop_epoch - p.first + 1, n);
     else
         cmd_out(c, "trained %ld epoch%s: ", n, n == 1 ? "" : "s");
-    cmd_out(c, "%ld steps in %.3g s (%.0f steps/s)", steps, dt, dt > 0 ? steps / dt : 0.0);
+    cmd_out(c, "%ld step%s in %.3g s (%.0f steps/s)", steps, CMD_S(steps), dt, dt > 0 ? steps / dt : 0.0);
     if (rc == 1) {
         cmd_out(c, "; now ");
         print_position(c);

@@ -29,8 +29,8 @@ static void print_classes(CmdCtx *c, const EvalReport *r)
         int l = (int)strlen(data_class_name(c->s->data, i, b, sizeof b));
         lw = l > lw ? (l > 16 ? 16 : l) : lw;
     }
-    cmd_out(c, "accuracy %.1f%% (%ld of %ld rows right)\n", 100 * r->cls.accuracy,
-            (long)lround(r->cls.accuracy * (double)r->n), r->n);
+    cmd_out(c, "accuracy %.1f%% (%ld of %ld row%s right)\n", 100 * r->cls.accuracy,
+            (long)lround(r->cls.accuracy * (double)r->n), r->n, CMD_S(r->n));
     if (k > 20) {
         cmd_out(c, "(%d classes: the confusion matrix and per-class table are left out above 20)\n", k);
     } else {
@@ -79,8 +79,8 @@ static int report(CmdCtx *c, DataShare share)
     int rc = session_eval_report(c->s, share, &r, c->err);
     if (rc != 0)
         return cmd_hint_add(c->s, rc, true, c->err);
-    cmd_out(c, "%s share, %ld rows, model in evaluation mode: loss %s (%s)\n", session_share_name(share), r.n,
-            NUM(r.loss), loss_name(c->s->loss.kind));
+    cmd_out(c, "%s share, %ld row%s, model in evaluation mode: loss %s (%s)\n", session_share_name(share), r.n,
+            CMD_S(r.n), NUM(r.loss), loss_name(c->s->loss.kind));
     if (r.classification)
         print_classes(c, &r);
     else

@@ -184,7 +184,7 @@ static int draw_loss(CmdCtx *c, CmdPlots *p, bool live)
             ser[3] = (PlotSeries){best_title, bx, by, 1, PLOT_POINTS, 2, false};
         }
     char mw[96], tw[96], title[256], ylabel[64];
-    snprintf(title, sizeof title, "Training loss over %ld updates — %s, %s", s->steps,
+    snprintf(title, sizeof title, "Training loss over %ld update%s — %s, %s", s->steps, CMD_S(s->steps),
              training_words(s, tw, sizeof tw), cmd_model_words(s, mw, sizeof mw));
     snprintf(ylabel, sizeof ylabel, "%s loss%s", loss_name(s->loss.kind), p->logy ? " (log scale)" : "");
     PlotFrame f = {title, "update (step)", ylabel, "loss", K_LOSS, p->logy, live};
@@ -375,7 +375,8 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
     double acc;
     session_eval_loss(s, true, &acc);
     char mw[96], title[320], xl[96], yl[96];
-    snprintf(title, sizeof title, "Decision regions after %ld updates, accuracy %.1f%% — %s%s", s->steps, 100 * acc,
+    snprintf(title, sizeof title, "Decision regions after %ld update%s, accuracy %.1f%% — %s%s", s->steps,
+             CMD_S(s->steps), 100 * acc,
              cmd_model_words(s, mw, sizeof mw), d > 2 ? " (other features at their mean)" : "");
     PlotMap m = {G, G, x0, x1, y0, y1, z, conf, K, hinge ? "class (shade: margin)" : "class (shade: probability)",
                  PLOT_CLASSES, false, 0, NULL, ds->class_names};
@@ -413,7 +414,7 @@ static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
     double acc;
     double tl = session_eval_loss(s, true, &acc);
     char mw[96], title[256], xl[96], curve[64];
-    snprintf(curve, sizeof curve, "model after %ld updates", s->steps);
+    snprintf(curve, sizeof curve, "model after %ld update%s", s->steps, CMD_S(s->steps));
     PlotSeries ser[3] = {
         {"training data", dx, dy, n_tr, PLOT_POINTS, 0, false},
         {curve, gx, gy, G, PLOT_LINES, 1, false},
@@ -451,7 +452,8 @@ static int draw_hist(CmdCtx *c, CmdPlots *p, bool live)
         snprintf(shape, sizeof shape, "%d value%s", n, n == 1 ? "" : "s");
     else
         snprintf(shape, sizeof shape, "%d×%d = %d values", t.rows, t.cols, n);
-    snprintf(title, sizeof title, "Histogram of %s (%s) after %ld updates", t.name, shape, s->steps);
+    snprintf(title, sizeof title, "Histogram of %s (%s) after %ld update%s", t.name, shape, s->steps,
+             CMD_S(s->steps));
     char xl[64];
     snprintf(xl, sizeof xl, "value of an element of %s", t.name);
     PlotFrame f = {title, xl, "number of elements", "hist", K_HIST, false, live};
@@ -1063,8 +1065,9 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     if ((k == K_LOSS && c->s->trace->len == 0) || ((k == K_LR || k == K_VACC) && c->s->trace->e_len == 0))
         cmd_out(c, "(no updates yet: the curve grows with `step` and `train`)\n");
     if (k == K_SURFACE && c->s->hist_len > 0)
-        cmd_out(c, "the path shows %s and %s over the last %d updates; the other parameters moved too,\n"
-                "so the path need not run downhill on this slice\n", p->surf[0], p->surf[1], c->s->hist_len);
+        cmd_out(c, "the path shows %s and %s over the last %d update%s; the other parameters moved too,\n"
+                "so the path need not run downhill on this slice\n", p->surf[0], p->surf[1], c->s->hist_len,
+                CMD_S(c->s->hist_len));
     return 0;
 }
 

@@ -15,23 +15,18 @@
 #define MAX_PREDICT_PRINT 50 /* rows of a file printed when no out= is given */
 
 /* y (k outputs) as a sentence: "yhat = 0.8  → class 1, M (probability of
- * class 1, M: 0.8)". */
+ * class 1, M: 0.8)", classes as cmd_class_ref shows them. */
 static void print_output(CmdCtx *c, const double *y, int k)
 {
     const Session *s = c->s;
     const Dataset *ds = s->data;
-    char b[16];
     cmd_out(c, "yhat =");
     for (int j = 0; j < k; j++)
         cmd_out(c, " %s", NUM(y[j]));
     if (ds->classification) {
-        int cls = session_predicted_class(s, y, k);
-        cmd_out(c, "  → class %d", cls);
-        if (ds->class_names)
-            cmd_out(c, ", %s", data_class_name(ds, cls, b, sizeof b));
+        cmd_out(c, "  → class %s", CMD_CLASS(ds, session_predicted_class(s, y, k)));
         if (k == 1 && loss_desc(s->loss.kind)->link == LINK_SIGMOID)
-            cmd_out(c, " (probability of class 1%s%s: %s)", ds->class_names ? ", " : "",
-                    ds->class_names ? ds->class_names[1] : "", NUM(y[0]));
+            cmd_out(c, " (probability of class %s: %s)", CMD_CLASS(ds, 1), NUM(y[0]));
     }
 }
 
@@ -124,12 +119,9 @@ static int predict_row(CmdCtx *c, int argc, char **argv)
     else
         cmd_out(c, "row %d: ", row);
     print_output(c, x + d, k);
-    char b[16];
     if (ds->classification) {
         int t = (int)ds->y[row];
-        cmd_out(c, "; true class %d", t);
-        if (ds->class_names)
-            cmd_out(c, ", %s", data_class_name(ds, t, b, sizeof b));
+        cmd_out(c, "; true class %s", CMD_CLASS(ds, t));
         cmd_out(c, t == session_predicted_class(s, x + d, k) ? ", right\n" : ", wrong\n");
     } else {
         cmd_out(c, "; true");
@@ -197,7 +189,7 @@ static int predict_file(CmdCtx *c, const char *path, const char *out)
         if ((rc = session_predict(s, x + (size_t)i * ds->d, y, c->err)) != 0 || (rc = check_finite(c, y, k)) != 0)
             break;
         if (!out && i == MAX_PREDICT_PRINT) {
-            fprintf(f, "  ... %d more rows: out=FILE.csv writes them all\n", n - i);
+            fprintf(f, "  ... %d more row%s: out=FILE.csv writes them all\n", n - i, CMD_S(n - i));
             break;
         }
         fprintf(f, out ? "%d" : "%6d", i);

@@ -348,6 +348,12 @@ static int runs_dir(CmdCtx *c, int argc, char **argv)
     if (argc == 3) {
         if (!argv[2][0] || strlen(argv[2]) >= sizeof c->runs_dir - 16)
             return cmd_fail(c, "the run folder's name must be 1 to %zu characters", sizeof c->runs_dir - 17);
+        if (run_dir_usable(argv[2], c->err) != 0) { /* the folder in use stays */
+            size_t at = strlen(c->err);
+            cmd_runs_dir(c, dir, sizeof dir);
+            snprintf(c->err + at, ERR_LEN - at, "; runs still go to %s", dir[0] ? dir : "no folder");
+            return -1;
+        }
         snprintf(c->runs_dir, sizeof c->runs_dir, "%s", argv[2]);
     }
     if (!cmd_runs_dir(c, dir, sizeof dir))

@@ -99,8 +99,8 @@ int cmd_hypers(CmdCtx *c, int argc, char **argv)
     cmd_out(c, "%s\n", s->loss_auto ? "  (follows the task; `set loss` chooses)" : "");
     cmd_out(c, "  %-10s %d", "batch", s->batch);
     if (s->data)
-        cmd_out(c, "  (%d batch%s per epoch of %d training rows)", session_batches(s),
-                session_batches(s) == 1 ? "" : "es", s->data->n_train);
+        cmd_out(c, "  (%d batch%s per epoch of %d training row%s)", session_batches(s),
+                session_batches(s) == 1 ? "" : "es", s->data->n_train, CMD_S(s->data->n_train));
     cmd_out(c, "\n  %-10s %s\n", "shuffle", s->shuffle ? "on" : "off");
     cmd_out(c, "  %-10s %llu\n", "seed", (unsigned long long)s->seed);
     cmd_out(c, "  %-10s ", "undo");

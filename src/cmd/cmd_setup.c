@@ -5,6 +5,7 @@
 #include "cmd_images.h"
 
 #include "cmd_cnn.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ static void print_image_summary(CmdCtx *c, const Dataset *ds)
 static void print_data_summary(CmdCtx *c)
 {
     const Dataset *ds = c->s->data;
-    cmd_out(c, "%s: %d rows", ds->name, ds->n);
+    cmd_out(c, "%s: %d row%s", ds->name, ds->n, CMD_S(ds->n));
     if (ds->n_train < ds->n) {
         cmd_out(c, " (%d training, %d validation", ds->n_train, ds->n - ds->n_train - ds->n_test);
         if (ds->n_test > 0)
@@ -56,12 +57,10 @@ static void print_data_summary(CmdCtx *c)
         cmd_out(c, "task: %s classification, %d classes (",
             ds->n_classes == 2 ? "binary" : "multi-class", ds->n_classes);
         for (int k = 0; k < ds->n_classes && k < 10; k++) {
-            char b[16];
-            const char *name = data_class_name(ds, k, b, sizeof b);
-            if (ds->class_names)
-                cmd_out(c, "%s%d %s: %ld", k ? ", " : "", k, name, counts[k]);
-            else
-                cmd_out(c, "%s%d: %ld", k ? ", " : "", k, counts[k]);
+            if (ds->class_names && !data_labels_numeric(ds)) /* text labels: "1 M: 2" */
+                cmd_out(c, "%s%d %s: %ld", k ? ", " : "", k, ds->class_names[k], counts[k]);
+            else /* labels that are numbers: "7: 10" */
+                cmd_out(c, "%s%s: %ld", k ? ", " : "", CMD_CLASS(ds, k), counts[k]);
         }
         cmd_out(c, "%s) in target %s\n", ds->n_classes > 10 ? ", ..." : "", ds->target_names[0]);
         cmd_out(c, "output: %d unit%s, default loss %s\n", ds->n_classes == 2 ? 1 : ds->n_classes,
@@ -174,9 +173,10 @@ static int data_split_cmd(CmdCtx *c, int argc, char **argv)
         return cmd_fail(c, "out of memory for the batch buffers");
     int lo, hi;
     data_share_rows(ds, DATA_VAL, &lo, &hi);
-    cmd_out(c, "split: %d training rows, %d validation rows", ds->n_train, hi - lo);
+    cmd_out(c, "split: %d training row%s, %d validation row%s", ds->n_train, CMD_S(ds->n_train), hi - lo,
+            CMD_S(hi - lo));
     if (ds->n_test > 0)
-        cmd_out(c, ", %d test rows", ds->n_test);
+        cmd_out(c, ", %d test row%s", ds->n_test, CMD_S(ds->n_test));
     cmd_out(c, " (%sshuffled with seed %llu)\n", ds->classification ? "stratified by class, " : "",
             (unsigned long long)s->seed);
     if (ds->n_test > 0)
@@ -308,6 +308,71 @@ static int data_load_cmd(CmdCtx *c, int argc, char **argv)
     return 0;
 }
 
+#define SHOW_FEATURES 10 /* feature columns `data show` prints before "..." */
+
+/* Row i's cell of column j of `data show` into buf: the row number
+ * (j = 0), a feature (1..), "..." for the features left out, then the
+ * targets (a class by its label). */
+static const char *show_cell(CmdCtx *c, const Dataset *ds, long i, int j, char *buf, size_t n)
+{
+    int nf = ds->d < SHOW_FEATURES ? ds->d : SHOW_FEATURES, more = ds->d > SHOW_FEATURES;
+    if (j == 0)
+        snprintf(buf, n, "%ld", i);
+    else if (j <= nf)
+        cmd_num(c, ds->x[(size_t)i * ds->d + (j - 1)], buf, n);
+    else if (more && j == nf + 1)
+        snprintf(buf, n, "...");
+    else {
+        double y = ds->y[(size_t)i * ds->t + (j - 1 - nf - more)];
+        if (ds->class_names)
+            snprintf(buf, n, "%s", data_class_name(ds, (int)y, (char[16]){0}, 16));
+        else
+            cmd_num(c, y, buf, n);
+    }
+    return buf;
+}
+
+/* The heading of column j of `data show` (as show_cell numbers them). */
+static const char *show_head(const Dataset *ds, int j)
+{
+    int nf = ds->d < SHOW_FEATURES ? ds->d : SHOW_FEATURES, more = ds->d > SHOW_FEATURES;
+    return j == 0 ? "row" : j <= nf ? ds->feature_names[j - 1] : more && j == nf + 1 ? "..."
+                  : ds->target_names[j - 1 - nf - more];
+}
+
+/* `data show`'s table of the first rows: every column as wide as its
+ * widest cell (6 for the row number, 10 for a feature, 8 for a target at
+ * least), right-aligned, targets after a bar. */
+static int show_table(CmdCtx *c, const Dataset *ds, long rows)
+{
+    int nf = ds->d < SHOW_FEATURES ? ds->d : SHOW_FEATURES, more = ds->d > SHOW_FEATURES;
+    int ncol = 1 + nf + more + ds->t;
+    int *w = calloc((size_t)ncol, sizeof *w);
+    if (!w)
+        return cmd_fail(c, "out of memory");
+    char buf[256];
+    for (int j = 0; j < ncol; j++) {
+        w[j] = j == 0 ? 6 : j <= nf + more ? 10 : 8;
+        int hw = text_cols(show_head(ds, j));
+        w[j] = hw > w[j] ? hw : w[j];
+        for (long i = 0; i < rows; i++) {
+            int cw = text_cols(show_cell(c, ds, i, j, buf, sizeof buf));
+            w[j] = cw > w[j] ? cw : w[j];
+        }
+    }
+    for (long i = -1; i < rows; i++) {
+        for (int j = 0; j < ncol; j++) {
+            const char *cell = i < 0 ? show_head(ds, j) : show_cell(c, ds, i, j, buf, sizeof buf);
+            cmd_out(c, "%s%*s%s", j == 0 ? "" : j == nf + more + 1 ? " | " : " ", w[j] - text_cols(cell), "", cell);
+        }
+        if (i >= 0)
+            cmd_out(c, "%s", i >= ds->n - ds->n_test ? "  (test)" : i >= ds->n_train ? "  (validation)" : "");
+        cmd_out(c, "\n");
+    }
+    free(w);
+    return 0;
+}
+
 int cmd_data(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -334,8 +399,8 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
             Dataset *ds = s->data;
             if (session_set_data(s, ds, &dropped, &reset) != 0)
                 return cmd_fail(c, "out of memory for the batch buffers");
-            cmd_out(c, "standardized %d feature%s with the mean and standard deviation of the %d training rows\n",
-                ds->d, ds->d == 1 ? "" : "s", ds->n_train);
+            cmd_out(c, "standardized %d feature%s with the mean and standard deviation of the %d training row%s\n",
+                ds->d, ds->d == 1 ? "" : "s", ds->n_train, CMD_S(ds->n_train));
             return 0;
         }
         long rows = 10;
@@ -353,27 +418,8 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
             return cmd_images_show_rows(c, rows);
         if (rows > ds->n)
             rows = ds->n;
-        cmd_out(c, "%6s", "row");
-        for (int j = 0; j < ds->d && j < 10; j++)
-            cmd_out(c, " %10.10s", ds->feature_names[j]);
-        if (ds->d > 10)
-            cmd_out(c, " %10s", "...");
-        for (int j = 0; j < ds->t; j++)
-            cmd_out(c, " | %8.8s", ds->target_names[j]);
-        cmd_out(c, "\n");
-        for (long i = 0; i < rows; i++) {
-            cmd_out(c, "%6ld", i);
-            for (int j = 0; j < ds->d && j < 10; j++)
-                cmd_out(c, " %10s", NUM(ds->x[(size_t)i * ds->d + j]));
-            if (ds->d > 10)
-                cmd_out(c, " %10s", "...");
-            for (int j = 0; j < ds->t; j++) {
-                char b[16];
-                double y = ds->y[(size_t)i * ds->t + j];
-                cmd_out(c, " | %8s", ds->class_names ? data_class_name(ds, (int)y, b, sizeof b) : NUM(y));
-            }
-            cmd_out(c, "%s\n", i >= ds->n - ds->n_test ? "  (test)" : i >= ds->n_train ? "  (validation)" : "");
-        }
+        if (show_table(c, ds, rows) != 0)
+            return -1;
         if (rows < ds->n)
             cmd_out(c, "(%ld of %d rows)\n", rows, ds->n);
         return 0;
@@ -416,8 +462,8 @@ static int parse_dropout(CmdCtx *c, const char *arg, int nh, double *drop)
     if (n == 0)
         return cmd_fail(c, "dropout= needs a probability, as in dropout=0.5");
     if (n != 1 && n != nh)
-        return cmd_fail(c, "dropout= gives %d probabilities for %d hidden layers: give one for all, or one per "
-                        "hidden layer", n, nh);
+        return cmd_fail(c, "dropout= gives %d probabilities for %d hidden layer%s: give one for all, or one per "
+                        "hidden layer", n, nh, CMD_S(nh));
     for (int k = 0; k < nh; k++)
         drop[k] = v[n == 1 ? 0 : k];
     return 0;

@@ -46,8 +46,9 @@ const Cmd cmd_table[] = {
      "  A broken file is refused with FILE:LINE and the data already loaded stays.\n"
      "  image=28x28 says each row is an image of 28×28 pixels (image=32x32x3: 3\n"
      "  channels, channel first): the features must be exactly H·W·C pixel columns.\n"
-     "data split 0.2       hold out 20% of the rows for validation (shuffled with the seed;\n"
-     "                     stratified by class for classification: each class keeps its share)\n"
+     "data split 0.2       hold out 20% of the rows for validation, rounded up, as scikit-learn's\n"
+     "                     train_test_split (shuffled with the seed; stratified by class for\n"
+     "                     classification as its StratifiedShuffleSplit: each class keeps its share)\n"
      "data split 0.2 0.1   also hold out 10% as a test share, for `evaluate test` at the end\n"
      "data standardize     zero mean, unit variance, from the training rows\n"
      "data                 summary: rows, features, targets, task, shares\n"
@@ -216,8 +217,10 @@ const Cmd cmd_table[] = {
     {"import", 2, 2, CMD_CHANGES_MODEL, "import PARAM FILE.npy|FILE.csv", "replace a parameter from a .npy or CSV file",
      "The file must hold exactly the parameter's shape: W1 (inputs, outputs), b1\n"
      "(n,) (a CSV: one line of n values). A .npy must be float64 ('<f8') in C\n"
-     "order; anything else is refused with the reason. Like an edit, the loop\n"
-     "goes back to before `forward` for the current batch.\n"
+     "order; a CSV holds numbers only, no header row; anything else is refused\n"
+     "with the reason. Like an edit, the loop goes back to before `forward` for\n"
+     "the current batch. Optimizer state (exp_avg:W1 ...) is exported, not\n"
+     "imported: `save` and `load` carry it with the whole session.\n"
      "Example: import W1 w1_from_torch.npy", cmd_import, cmd_complete_import, NULL, NULL, NULL},
     {"save", 1, 1, 0, "save FILE", "save the whole session to a file",
      "Data (its rows, split and standardization), model, parameters, optimizer\n"
@@ -284,7 +287,8 @@ const Cmd cmd_table[] = {
      "Default: the validation share when `data split` made one, else the training rows.\n"
      "The scalar names train_loss val_loss accuracy val_accuracy hold the same numbers\n"
      "for `show`, `expect` and `export` (accuracies as fractions, shown as percentages);\n"
-     "precision recall f1 (one per class: precision[1] is class 1's) and mae r2 hold\n"
+     "precision recall f1 (one per class, in the order `data` lists the classes:\n"
+     "precision[1] is the second's, class 5's for labels 1 5 7) and mae r2 hold\n"
      "the default share's scores as `metrics` prints them.\n"
      "Example: data split 0.2; model mlp 8; train 50; metrics; metrics train",
      cmd_metrics, cmd_complete_metrics, NULL, NULL, NULL},

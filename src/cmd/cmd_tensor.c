@@ -22,8 +22,32 @@ void cmd_print_tensor(CmdCtx *c, const Tensor *t, const char *what)
         cmd_print_view(c, t, what, NULL);
 }
 
-/* What the rows and columns of a named tensor mean, for the heading. */
-static const char *tensor_meaning(const Tensor *t)
+/* The heading of a per-class score: its scalar's about, with which class
+ * each index is ("precision[1] is class 5's"), into buf. */
+static const char *class_meaning(const CmdCtx *c, const ScalarDesc *d, char *buf, size_t n)
+{
+    const Dataset *ds = c->s->data;
+    const char *rest = strncmp(d->about, "per class: ", 11) == 0 ? d->about + 11 : d->about;
+    if (!ds || !ds->classification || ds->n_classes < 2)
+        return d->about;
+    size_t at = (size_t)snprintf(buf, n, "per class, in the order `data` lists them (");
+    for (int k = 0; k < ds->n_classes && at < n; k++) {
+        if (ds->n_classes > 4 && k == 2) { /* the first two and the last */
+            at += (size_t)snprintf(buf + at, n - at, "..., ");
+            k = ds->n_classes - 1;
+        }
+        char b[16];
+        at += (size_t)snprintf(buf + at, n - at, "%s[%d] is class %s's%s", d->name, k,
+                               data_class_name(ds, k, b, sizeof b), k + 1 < ds->n_classes ? ", " : "");
+    }
+    if (at < n)
+        snprintf(buf + at, n - at, "): %s", rest);
+    return buf;
+}
+
+/* What the rows and columns of a named tensor mean, for the heading;
+ * buf (n bytes) holds it when it depends on the data. */
+static const char *tensor_meaning(const CmdCtx *c, const Tensor *t, char *buf, size_t n)
 {
     TensorName tn;
     if (!tensor_name_parse(t->name, &tn))
@@ -49,7 +73,9 @@ static const char *tensor_meaning(const Tensor *t)
     case 'X': return "current batch: row = sample, column = feature";
     case 'Y': return "current batch: targets";
     case 'y': return "model output after the link: row = sample";
-    case 's': return session_scalar(tn.scalar)->about; /* one per class: precision ... */
+    case 's': /* one per class: precision ... */
+        return session_scalar(tn.scalar)->per_class ? class_meaning(c, session_scalar(tn.scalar), buf, n)
+                                                    : session_scalar(tn.scalar)->about;
     default: return NULL;
     }
 }
@@ -230,7 +256,8 @@ int cmd_ref_view(CmdCtx *c, const Tensor *t, const CmdRef *r, CmdView *v)
     if ((rows && index_range(rows, t->rows, &v->r0, &v->r1) != 0) ||
         (cols && index_range(cols, t->cols, &v->c0, &v->c1) != 0)) {
         if (t->vector)
-            return cmd_fail(c, "%s has %d values, so its index goes from 0 to %d", t->name, t->cols, t->cols - 1);
+            return cmd_fail(c, "%s has %d value%s, so its index goes from 0 to %d", t->name, t->cols, CMD_S(t->cols),
+                            t->cols - 1);
         return cmd_fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d", t->name, t->rows,
                         t->cols, t->rows - 1, t->cols - 1);
     }
@@ -241,8 +268,8 @@ int cmd_ref_view(CmdCtx *c, const Tensor *t, const CmdRef *r, CmdView *v)
 static int out_of_range(CmdCtx *c, const Tensor *t)
 {
     if (t->vector)
-        return cmd_fail(c, "%s has %d values, so its index goes from 0 to %d (or from -%d to -1, counting from the end)",
-                        t->name, t->cols, t->cols - 1, t->cols);
+        return cmd_fail(c, "%s has %d value%s, so its index goes from 0 to %d (or from -%d to -1, counting from the end)",
+                        t->name, t->cols, CMD_S(t->cols), t->cols - 1, t->cols);
     return cmd_fail(c, "%s is %d×%d, so [i,j] needs i from 0 to %d and j from 0 to %d (negative ones count from the end)",
                     t->name, t->rows, t->cols, t->rows - 1, t->cols - 1);
 }
@@ -319,6 +346,7 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
     if (cmd_parse_slice(c, ref, name, sizeof name, &r) != 0)
         return -1;
     Tensor t;
+    char meaning[512];
     int rc = session_tensor(c->s, name, &t, c->err);
     if (rc != 0)
         return cmd_name_refused(c, name, rc);
@@ -327,7 +355,7 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
         if (cmd_ref_view(c, &t, &r, &v) != 0)
             return -1;
         v.all = all;
-        cmd_print_view(c, &t, tensor_meaning(&t), &v);
+        cmd_print_view(c, &t, tensor_meaning(c, &t, meaning, sizeof meaning), &v);
         return 0;
     }
     if (r.n == 0) {
@@ -345,14 +373,22 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
             return 0;
         }
         if (t.ndim == 4)
-            cmd_print_4d(c, &t, tensor_meaning(&t), all);
+            cmd_print_4d(c, &t, tensor_meaning(c, &t, meaning, sizeof meaning), all);
         else
-            cmd_print_view(c, &t, tensor_meaning(&t), &(CmdView){.all = all});
+            cmd_print_view(c, &t, tensor_meaning(c, &t, meaning, sizeof meaning), &(CmdView){.all = all});
         return 0;
     }
     size_t at;
     if (cmd_ref_index(c, &t, &r, &at) != 0)
         return -1;
+    TensorName tn;
+    const Dataset *ds = c->s->data;
+    if (tensor_name_parse(name, &tn) && tn.kind == 's' && session_scalar(tn.scalar)->per_class && ds &&
+        ds->class_names && (int)at < ds->n_classes) { /* a label that is not the index: precision[1] = 0.4  (class 5) */
+        char b[16];
+        cmd_out(c, "%s = %s  (class %s)\n", ref, NUM(t.data[at]), data_class_name(ds, (int)at, b, sizeof b));
+        return 0;
+    }
     cmd_out(c, "%s = %s\n", ref, NUM(t.data[at]));
     return 0;
 }
@@ -503,14 +539,14 @@ int cmd_assign(CmdCtx *c, char *lhs, char *rhs)
     if (!ok) {
         free(vals);
         if (t.ndim == 4)
-            return cmd_fail(c, "%s is %d×%d×%d×%d: write it as %d rows of %d numbers (row f holds filter f's "
+            return cmd_fail(c, "%s is %d×%d×%d×%d: write it as %d row%s of %d numbers (row f holds filter f's "
                             "values in [c,i,j] order), or import it from a .npy file", name, t.dims[0], t.dims[1],
-                            t.dims[2], t.dims[3], t.rows, t.cols);
+                            t.dims[2], t.dims[3], t.rows, CMD_S(t.rows), t.cols);
         if (t.vector)
-            return cmd_fail(c, "%s has %d values, but the literal has %d×%d; write [v, v, ...] with %d numbers", name,
-                        t.cols, r, k, t.cols);
-        return cmd_fail(c, "%s is %d×%d, but the literal is %d×%d; write %d rows of %d numbers", name, t.rows, t.cols,
-                    r, k, t.rows, t.cols);
+            return cmd_fail(c, "%s has %d value%s, but the literal has %d×%d; write [v, v, ...] with %d number%s",
+                            name, t.cols, CMD_S(t.cols), r, k, t.cols, CMD_S(t.cols));
+        return cmd_fail(c, "%s is %d×%d, but the literal is %d×%d; write %d row%s of %d number%s", name, t.rows,
+                        t.cols, r, k, t.rows, CMD_S(t.rows), t.cols, CMD_S(t.cols));
     }
     memcpy(t.data, vals, sizeof(double) * n);
     free(vals);

@@ -202,3 +202,14 @@ void cmd_param_row(CmdCtx *c, const char *name, const char *shape, size_t count,
     cmd_cell(c, shape, 13);
     cmd_out(c, "%10zu  %s\n", count, init);
 }
+
+const char *cmd_class_ref(const Dataset *ds, int k, char *buf, size_t n)
+{
+    char b[16];
+    const char *name = data_class_name(ds, k, b, sizeof b);
+    if (!ds->class_names || data_labels_numeric(ds))
+        snprintf(buf, n, "%s", name);
+    else
+        snprintf(buf, n, "%d, %s", k, name);
+    return buf;
+}

@@ -7,6 +7,9 @@
 
 #include "cmd_ctx.h"
 
+/* "s" to follow a count's noun, "" when the count is 1: "%d row%s". */
+#define CMD_S(n) ((n) == 1 ? "" : "s")
+
 /* Print to c->out; set c->err and return -1; format a number with the
  * session's precision into buf ("-0" shown as "0"). */
 void cmd_out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -46,6 +49,12 @@ typedef struct CmdNearest {
 } CmdNearest;
 void cmd_nearest_init(CmdNearest *g, const char *word, int max_dist);
 void cmd_nearest_add(void *g, const char *cand);
+
+/* Class k of ds as the learner knows it, into buf: its label. That is
+ * "k" for labels 0..K-1, the label alone for other numbers ("7"), and
+ * "k, NAME" for text labels ("1, M"), whose index is shown beside. */
+const char *cmd_class_ref(const Dataset *ds, int k, char *buf, size_t n);
+#define CMD_CLASS(ds, k) cmd_class_ref((ds), (k), (char[96]){0}, 96)
 
 /* "mlp 2→8→1 tanh": the session's model in a few words, into buf. */
 const char *cmd_model_words(const Session *s, char *buf, size_t n);

@@ -469,8 +469,8 @@ static int explain_loss(CmdCtx *c, const char *ref, const CmdRef *r)
         return cmd_fail(c, "loss[b] takes one index, the sample: as in `explain loss[0]`");
     long i = r->n ? r->at[0].lo : 0;
     if (i < -B || i >= B)
-        return cmd_fail(c, "this batch has %d samples, so loss[b] needs b from 0 to %d (or from -%d to -1, counting "
-                        "from the end)", B, B - 1, B);
+        return cmd_fail(c, "this batch has %d sample%s, so loss[b] needs b from 0 to %d (or from -%d to -1, "
+                        "counting from the end)", B, CMD_S(B), B - 1, B);
     int b = (int)(i < 0 ? i + B : i);
     double *lb = malloc(sizeof(double) * (size_t)B); /* (B) loss of each sample */
     if (!lb)
@@ -481,7 +481,7 @@ static int explain_loss(CmdCtx *c, const char *ref, const CmdRef *r)
     write_position(c, s->batch_index, s->epoch);
     cmd_out(c, "%s\n", r->n == 0 ? "\n(sample 0 as an example; `explain loss[b]` for another)" : "");
     write_sample_loss(c, b, lb[b]);
-    cmd_out(c, "The batch's loss is the mean over its %d samples (PyTorch's reduction='mean'):\n", B);
+    cmd_out(c, "The batch's loss is the mean over its %d sample%s (PyTorch's reduction='mean'):\n", B, CMD_S(B));
     cmd_out(c, "  loss = (1/B)·Σ_b loss[b]\n");
     char tail[32];
     snprintf(tail, sizeof tail, ") / %d", B);

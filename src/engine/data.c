@@ -50,6 +50,22 @@ const char *data_class_name(const Dataset *ds, int k, char *buf, size_t size)
     return buf;
 }
 
+bool data_labels_numeric(const Dataset *ds)
+{
+    if (!ds->classification || !ds->class_names)
+        return false;
+    for (int k = 0; k < ds->n_classes; k++) {
+        const char *name = ds->class_names[k];
+        char *end;
+        if (!name || !*name)
+            return false;
+        (void)strtod(name, &end);
+        if (*end)
+            return false;
+    }
+    return true;
+}
+
 /* A zeroed data set of n rows, d features and t targets with all rows in
  * training; names are left NULL for the caller. NULL when out of memory. */
 Dataset *data_alloc(const char *name, int n, int d, int t)
@@ -608,6 +624,13 @@ static int split_standardized(char *err)
                     "rows only (reload the data to split again)");
 }
 
+/* How many of n rows a share of frac holds: ceil(frac * n), as
+ * scikit-learn's train_test_split computes test_size * n_samples. */
+static long share_rows(double frac, int n)
+{
+    return frac > 0 ? (long)ceil(frac * (double)n) : 0;
+}
+
 int data_split(Dataset *ds, double frac, uint64_t seed, char *err)
 {
     if (!(frac > 0 && frac < 1))
@@ -615,10 +638,7 @@ int data_split(Dataset *ds, double frac, uint64_t seed, char *err)
                         "fraction between 0 and 1, such as 0.2", frac);
     if (ds->standardized)
         return split_standardized(err);
-    long n_val = lround(frac * ds->n);
-    if (n_val < 1)
-        return util_err(err, "holding out %g of %d rows leaves no validation "
-                        "rows; use a larger fraction", frac, ds->n);
+    long n_val = share_rows(frac, ds->n);
     if (n_val >= ds->n)
         return util_err(err, "holding out %g of %d rows leaves no training "
                         "rows; use a smaller fraction", frac, ds->n);
@@ -638,29 +658,32 @@ int data_split(Dataset *ds, double frac, uint64_t seed, char *err)
 
 #define DATA_SPLIT_STREAM 0x5851f42d4c957f2dULL /* what a stratified split's seed is mixed with */
 
-/* How a class of m rows is cut: *k_val and *k_test rows held out, the
- * rest trains (data.h states the rule). */
-static void stratum_cut(long m, double val, double test, long *k_val, long *k_test)
+/* scikit-learn's _approximate_mode: draws rows out of classes of count[k]
+ * rows (k < groups) in proportion, out[k] = floor(count[k] / total *
+ * draws), then one more row each to the classes with the largest
+ * remainders (the lower class first on a tie, where sklearn draws at
+ * random) until draws rows are taken. rem is (groups) scratch. */
+static void approximate_mode(const long *count, int groups, long draws, long *out, double *rem)
 {
-    long v = lround(val * (double)m), t = lround(test * (double)m);
-    long shares = test > 0 ? 3 : 2;
-    if (m < shares) { /* too few rows for every share: train, then val */
-        *k_val = m >= 2;
-        *k_test = 0;
-        return;
+    long total = 0, taken = 0;
+    for (int k = 0; k < groups; k++)
+        total += count[k];
+    for (int k = 0; k < groups; k++) {
+        double share = total > 0 ? (double)count[k] / (double)total * (double)draws : 0;
+        out[k] = (long)floor(share);
+        rem[k] = share - floor(share);
+        taken += out[k];
     }
-    if (v < 1)
-        v = 1;
-    if (test > 0 && t < 1)
-        t = 1;
-    while (v + t > m - 1) { /* training keeps a row */
-        if (t >= v)
-            t--;
-        else
-            v--;
+    for (; taken < draws; taken++) {
+        int best = -1;
+        for (int k = 0; k < groups; k++)
+            if (out[k] < count[k] && (best < 0 || rem[k] > rem[best]))
+                best = k;
+        if (best < 0)
+            break; /* cannot happen while draws <= total */
+        out[best]++;
+        rem[best] = -1; /* a class's extra row comes before anyone's second */
     }
-    *k_val = v;
-    *k_test = t;
 }
 
 int data_stratum(const Dataset *ds, int r, int groups)
@@ -669,7 +692,8 @@ int data_stratum(const Dataset *ds, int r, int groups)
     return groups > 1 && label >= 0 && label < groups ? (int)label : 0;
 }
 
-int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err)
+/* Check of data_split3's fractions; 0, or -1 with err. */
+static int split3_check(const Dataset *ds, double val, double test, char *err)
 {
     if (!(val > 0 && val < 1))
         return util_err(err, "validation fraction %g is out of range; hold "
@@ -683,70 +707,72 @@ int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err)
                         "such as 0.2 and 0.1", val, test);
     if (ds->standardized)
         return split_standardized(err);
+    long held = share_rows(val, ds->n) + share_rows(test, ds->n);
+    if (held >= ds->n && test > 0)
+        return util_err(err, "holding out %g and %g of %d rows (%ld and %ld, "
+                        "each rounded up) leaves no training rows; use smaller "
+                        "fractions or more rows", val, test, ds->n,
+                        share_rows(val, ds->n), share_rows(test, ds->n));
+    if (held >= ds->n)
+        return util_err(err, "holding out %g of %d rows leaves no training "
+                        "rows; use a smaller fraction or more rows", val, ds->n);
+    return 0;
+}
 
+int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err)
+{
+    if (split3_check(ds, val, test, err))
+        return -1;
     int n = ds->n;
     int groups = ds->classification && ds->n_classes > 0 ? ds->n_classes : 1;
+    long n_val = share_rows(val, n), n_test = share_rows(test, n);
+    long n_train = n - n_val - n_test;
     int *perm = util_calloc((size_t)n, sizeof *perm);
     int *order = util_calloc((size_t)n, sizeof *order);
-    long *count = util_calloc((size_t)groups, sizeof *count);
-    long *k_val = util_calloc((size_t)groups, sizeof *k_val);
-    long *k_test = util_calloc((size_t)groups, sizeof *k_test);
-    long *seen = util_calloc((size_t)groups, sizeof *seen);
-    if (!perm || !order || !count || !k_val || !k_test || !seen) {
+    long *count = util_calloc((size_t)groups * 4, sizeof *count); /* count | train | val | seen */
+    double *rem = util_calloc((size_t)groups, sizeof *rem);
+    if (!perm || !order || !count || !rem) {
         free(perm);
         free(order);
         free(count);
-        free(k_val);
-        free(k_test);
-        free(seen);
+        free(rem);
         return util_err(err, "out of memory splitting %d rows", n);
     }
+    long *k_train = count + groups, *k_val = count + 2 * groups, *seen = count + 3 * groups;
     for (int r = 0; r < n; r++)
         count[data_stratum(ds, r, groups)]++;
-    long n_val = 0, n_test = 0;
-    for (int g = 0; g < groups; g++) {
-        stratum_cut(count[g], val, test, &k_val[g], &k_test[g]);
-        n_val += k_val[g];
-        n_test += k_test[g];
+    /* StratifiedShuffleSplit's allocation: training's rows first, then
+     * validation's out of what is left; test keeps the rest */
+    approximate_mode(count, groups, n_train, k_train, rem);
+    for (int g = 0; g < groups; g++)
+        seen[g] = count[g] - k_train[g];
+    approximate_mode(seen, groups, n_val, k_val, rem);
+    memset(seen, 0, (size_t)groups * sizeof *seen);
+
+    /* one permutation; each row goes to its class's next place. A
+     * generator with classes scattered its rows by the first permutation
+     * its seed draws; the same seed here would gather them straight back
+     * into generation order (each class's held-out rows one arc of the
+     * moons, say), so classes draw from a stream of their own.
+     * Regression keeps the seed's own stream: data_split's numbers. */
+    Rng rng;
+    rng_seed(&rng, groups > 1 ? seed ^ DATA_SPLIT_STREAM : seed);
+    rng_permutation(&rng, perm, n);
+    int at[3] = {0, (int)n_train, (int)(n_train + n_val)}; /* next slot of each share */
+    for (int i = 0; i < n; i++) {
+        int g = data_stratum(ds, perm[i], groups);
+        long place = seen[g]++;
+        int share = place < k_train[g] ? 0 : place < k_train[g] + k_val[g] ? 1 : 2;
+        order[at[share]++] = perm[i];
     }
-    int rc = 0;
-    if (n_val < 1)
-        rc = util_err(err, "holding out %g of %d rows leaves no validation "
-                      "rows; use a larger fraction", val, n);
-    else if (test > 0 && n_test < 1)
-        rc = util_err(err, "holding out %g of %d rows leaves no test rows; "
-                      "use a larger test fraction", test, n);
+    int rc = reorder_rows(ds, order, err); /* frees order */
     if (rc == 0) {
-        /* one permutation; each row goes to its class's next place. A
-         * generator with classes scattered its rows by the first permutation
-         * its seed draws; the same seed here would gather them straight back
-         * into generation order (each class's held-out rows one arc of the
-         * moons, say), so classes draw from a stream of their own.
-         * Regression keeps the seed's own stream: data_split's numbers. */
-        Rng rng;
-        rng_seed(&rng, groups > 1 ? seed ^ DATA_SPLIT_STREAM : seed);
-        rng_permutation(&rng, perm, n);
-        int n_train = n - (int)n_val - (int)n_test;
-        int at[3] = {0, n_train, n_train + (int)n_val}; /* next slot of each share */
-        for (int i = 0; i < n; i++) {
-            int g = data_stratum(ds, perm[i], groups);
-            long place = seen[g]++, train = count[g] - k_val[g] - k_test[g];
-            int share = place < train ? 0 : place < train + k_val[g] ? 1 : 2;
-            order[at[share]++] = perm[i];
-        }
-        rc = reorder_rows(ds, order, err);
-        order = NULL; /* reorder_rows freed it */
-        if (rc == 0) {
-            ds->n_train = n_train;
-            ds->n_test = (int)n_test;
-        }
+        ds->n_train = (int)n_train;
+        ds->n_test = (int)n_test;
     }
     free(perm);
-    free(order);
     free(count);
-    free(k_val);
-    free(k_test);
-    free(seen);
+    free(rem);
     return rc;
 }
 

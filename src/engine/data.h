@@ -108,32 +108,38 @@ int data_load_features(const char *path, const Dataset *like, double **x,
                        int *n, char *err);
 /* The name of class k: its label text, or the number. Borrowed or buf. */
 const char *data_class_name(const Dataset *ds, int k, char *buf, size_t size);
+/* True when ds's classes are numbers that are not 0..K-1 (integer labels
+ * such as 1, 5, 7, renumbered to the classes 0, 1, 2 in sorted order):
+ * class k's label then differs from k. */
+bool data_labels_numeric(const Dataset *ds);
 /* Loads a numeric CSV. target is NULL (last column) or a comma-separated
  * list of header names or 0-based column indices. Errors name the place:
  * "FILE:LINE: row has 3 cells, the header has 5" and say what to do.
  * NULL with err on any problem. Caller owns. */
 Dataset *data_load_csv(const char *path, const char *target, DataHeader h,
                        char *err);
-/* Holds out round(frac * n) rows as validation, rows shuffled with seed;
- * 0 < frac < 1 and both parts non-empty, else -1 with err. A second split
- * re-splits from all rows (and drops a test share). */
+/* Holds out ceil(frac * n) rows as validation (scikit-learn's
+ * train_test_split size), rows shuffled with seed; 0 < frac < 1 and
+ * training keeps a row, else -1 with err. A second split re-splits from
+ * all rows (and drops a test share). */
 int data_split(Dataset *ds, double frac, uint64_t seed, char *err);
 /* Splits into training, validation and test shares (val > 0, test >= 0,
- * val + test < 1), rows shuffled with seed, stratified by class for
- * classification: each class's rows, in the order one permutation of all
- * rows puts them, are cut into train | val | test. A class of m rows gives
- * round(val * m) to validation and round(test * m) to test (halves away
- * from zero); when it has a row for every share with a nonzero fraction
- * (m >= 2, or 3 with a test share), each of those shares gets at least one
- * row and training keeps at least one, taking rows back from the larger
- * held-out share (test on a tie); a smaller class gives its first row to
- * training and a second to validation. Regression data is one class, so
- * with test = 0 this is data_split whenever round(val * n) >= 1. Each
+ * val + test < 1), rows shuffled with seed, sized as scikit-learn 1.2
+ * sizes them: ceil(val * n) rows validate, ceil(test * n) test, the rest
+ * trains. Classification is stratified as StratifiedShuffleSplit does it:
+ * training takes each class's proportional share rounded down, and the
+ * rows still missing go one each to the classes with the largest
+ * remainders (lower class first on a tie); validation is taken the same
+ * way from what is left, test keeps the rest (sklearn's
+ * _approximate_mode twice). Each class's rows, in the order one
+ * permutation of all rows puts them, are cut into train | val | test.
+ * Regression data is one class, so with test = 0 this is data_split. Each
  * share keeps the permutation's order, so classes stay mixed. -1 with err
- * (and ds unchanged) on bad fractions, standardized data, an empty share
- * or no memory. A second split re-splits from all rows. With classes the
- * permutation comes from seed mixed with a constant, so data a generator
- * scattered with the same seed is not gathered back into its order. */
+ * (and ds unchanged) on bad fractions, standardized data, no training row
+ * left or no memory. A second split re-splits from all rows. With classes
+ * the permutation comes from seed mixed with a constant, so data a
+ * generator scattered with the same seed is not gathered back into its
+ * order. */
 int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err);
 
 /* The stratum of row r: its class when there are several groups, else 0

@@ -532,6 +532,33 @@ static int value_classes(Dataset *ds, const char *path, char *err)
     return set_classes(ds, path, ds->target_names[0], names, k, err);
 }
 
+/* task=classification on a numeric single target: refused (-1 with err)
+ * when its values are not whole numbers or each row has a value of its
+ * own, both the marks of a quantity to predict rather than class labels. */
+static int check_forced_classes(const Dataset *ds, const char *path, char *err)
+{
+    const char *col = ds->target_names[0];
+    for (int i = 0; i < ds->n; i++)
+        if (ds->y[i] != floor(ds->y[i]))
+            return util_err(err, "%s: task=classification needs class labels, but the target '%.40s' holds "
+                            "values that are not whole numbers (such as %.6g), a quantity to predict: load "
+                            "it with task=regression", path, col, ds->y[i]);
+    double *v = util_calloc((size_t)ds->n, sizeof *v);
+    if (!v)
+        return util_err(err, "%s: out of memory", path);
+    memcpy(v, ds->y, sizeof *v * (size_t)ds->n);
+    qsort(v, (size_t)ds->n, sizeof *v, dbl_cmp);
+    bool repeats = false;
+    for (int i = 1; i < ds->n && !repeats; i++)
+        repeats = v[i] == v[i - 1];
+    free(v);
+    if (!repeats)
+        return util_err(err, "%s: task=classification, but each of the %d rows of the target '%.40s' has a "
+                        "value of its own: %d classes of one row each leave nothing to learn a class from; "
+                        "load it with task=regression", path, ds->n, col, ds->n);
+    return 0;
+}
+
 /* The task: text labels, task=, or the values. -1 with err. */
 static int load_task(Dataset *ds, Load *L, char *err)
 {
@@ -539,6 +566,8 @@ static int load_task(Dataset *ds, Load *L, char *err)
         return text_classes(ds, L, err);
     if (L->o->task == DATA_TASK_REGRESSION)
         return 0;
+    if (L->o->task == DATA_TASK_CLASSIFICATION && ds->t == 1 && check_forced_classes(ds, L->c.path, err))
+        return -1;
     Detected seen = detect_task(ds);
     if (seen == DETECT_RENUMBER)
         return value_classes(ds, L->c.path, err);

@@ -301,6 +301,62 @@ static int make_dirs(const char *dir, char *err)
     return 0;
 }
 
+/* Whether a file can be made in the folder path: a folder is made there
+ * and removed again (permission bits alone do not tell: root, read-only
+ * mounts, /proc). 0, or errno. */
+static int probe_folder(const char *path)
+{
+    char t[4200];
+    if (snprintf(t, sizeof t, "%s/.paramlab-probe-XXXXXX", path) >= (int)sizeof t)
+        return ENAMETOOLONG;
+    if (!mkdtemp(t))
+        return errno;
+    rmdir(t);
+    return 0;
+}
+
+int run_dir_usable(const char *dir, char *err)
+{
+    char p[4096];
+    if (!dir[0] || snprintf(p, sizeof p, "%s", dir) >= (int)sizeof p)
+        return util_err(err, "the run folder's name is empty or too long");
+    struct stat st;
+    if (stat(p, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return util_err(err, "%s is a file, not a folder; runs need a folder of their own", dir);
+        int e = probe_folder(p);
+        if (e)
+            return util_err(err, "the folder %s cannot be written (%s); name one you may write to", dir,
+                            strerror(e));
+        return 0;
+    }
+    if (errno != ENOENT)
+        return util_err(err, "cannot use %s as the run folder: %s", dir, strerror(errno));
+    /* missing: the nearest part of the path that exists must be a folder
+     * that can be written, so the rest can be made at the first run */
+    for (;;) {
+        char *slash = strrchr(p, '/');
+        while (slash && slash > p && slash[-1] == '/') /* "a//b" */
+            slash--;
+        if (!slash)
+            snprintf(p, sizeof p, ".");
+        else if (slash == p)
+            p[1] = '\0';
+        else
+            *slash = '\0';
+        if (stat(p, &st) == 0)
+            break;
+        if (errno != ENOENT || strcmp(p, ".") == 0 || strcmp(p, "/") == 0)
+            return util_err(err, "cannot make the run folder %s: %s", dir, strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode))
+        return util_err(err, "cannot make the run folder %s: %s is a file, not a folder", dir, p);
+    int e = probe_folder(p);
+    if (e)
+        return util_err(err, "cannot make the run folder %s: %s cannot be written (%s)", dir, p, strerror(e));
+    return 0;
+}
+
 int run_append(const char *dir, const Session *s, const RunInfo *ri, const RunCurve *c, char *id, char *err)
 {
     if (!s->data || !s->model)

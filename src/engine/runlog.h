@@ -56,6 +56,13 @@ uint64_t run_fingerprint(const Dataset *ds);
 void run_new_id(char *id);
 /* Writes the JSON line of a run of session s into b (json_init'ed). */
 void run_json(JsonBuf *b, const char *id, const Session *s, const RunInfo *ri, const RunCurve *c);
+/* Whether dir can hold the run log: an existing folder that can be
+ * written, or a missing one whose nearest existing parent is such a folder
+ * (run_append makes the rest), as a folder made and removed there shows.
+ * Nothing is left behind. 0, or -1 with err saying
+ * why (a regular file, a folder that cannot be written, a path through a
+ * file). */
+int run_dir_usable(const char *dir, char *err);
 /* Appends the run to DIR/runs.jsonl and writes DIR/ID.csv, making DIR
  * (mode 0700) if needed; the new id goes into id. 0, or -1 with err (the
  * folder cannot be made or written, the disk is full). */

@@ -286,6 +286,7 @@ struct ScalarDesc {
     int (*value)(Session *s, const ScalarDesc *d, double **v, int *n, char *err);
     bool (*ready)(const Session *s); /* whether value would succeed now (cheaply) */
     int field;          /* which number value picks (the loss or its spread ...) */
+    bool per_class;     /* one value per class: NAME[k] is class k's (data_class_name) */
 };
 /* The index of a scalar name, or -1. */
 int session_scalar_find(const char *name);

@@ -339,33 +339,33 @@ static int value_regress(Session *s, const ScalarDesc *d, double **v, int *n, ch
 /* The scalars, one row each: what the number is and where it comes from. */
 static const ScalarDesc scalars[] = {
     {"train_loss", "the loss over the whole training share, in evaluation mode", DATA_TRAIN, false, false,
-     NULL, NULL, 0},
+     NULL, NULL, 0, false},
     {"val_loss", "the loss over the whole validation share, in evaluation mode", DATA_VAL, false, false, NULL,
-     NULL, 0},
+     NULL, 0, false},
     {"accuracy", "the share of training rows classified right, shown as a percentage", DATA_TRAIN,
-     true, false, NULL, NULL, 0},
+     true, false, NULL, NULL, 0, false},
     {"val_accuracy", "the share of validation rows classified right, shown as a percentage",
-     DATA_VAL, true, false, NULL, NULL, 0},
-    {"lr", "the learning rate in force", DATA_TRAIN, false, true, NULL, NULL, 0},
+     DATA_VAL, true, false, NULL, NULL, 0, false},
+    {"lr", "the learning rate in force", DATA_TRAIN, false, true, NULL, NULL, 0, false},
     {"test_loss", "the loss over the test share at its last evaluation", DATA_TEST, false, false, value_test,
-     ready_test, 0},
+     ready_test, 0, false},
     {"test_accuracy", "the share of test rows classified right at its last evaluation, shown as a percentage",
-     DATA_TEST, true, false, value_test, ready_test, 1},
+     DATA_TEST, true, false, value_test, ready_test, 1, false},
     {"cv_loss", "the mean validation loss over the folds of the last cross-validation", DATA_TRAIN, false, false,
-     value_cv, ready_cv, 0},
+     value_cv, ready_cv, 0, false},
     {"cv_std", "the sample standard deviation (n-1) of those folds' validation losses", DATA_TRAIN, false, false,
-     value_cv, ready_cv, 1},
-    {"precision", "per class (precision[1] is class 1's): the share of rows predicted as the class that are in "
+     value_cv, ready_cv, 1, false},
+    {"precision", "per class: the share of rows predicted as the class that are in "
      "it, on the validation share when there is one, else the training rows", DATA_TRAIN, false, false,
-     value_class, ready_classes, 0},
+     value_class, ready_classes, 0, true},
     {"recall", "per class: the share of the class's rows predicted as it, on the validation share when there is "
-     "one, else the training rows", DATA_TRAIN, false, false, value_class, ready_classes, 1},
+     "one, else the training rows", DATA_TRAIN, false, false, value_class, ready_classes, 1, true},
     {"f1", "per class: 2·P·R / (P + R) of its precision and recall, on the validation share when there is one, "
-     "else the training rows", DATA_TRAIN, false, false, value_class, ready_classes, 2},
+     "else the training rows", DATA_TRAIN, false, false, value_class, ready_classes, 2, true},
     {"mae", "the mean absolute error (averaged over the targets), on the validation share when there is one, "
-     "else the training rows", DATA_TRAIN, false, false, value_regress, ready_regression, 0},
+     "else the training rows", DATA_TRAIN, false, false, value_regress, ready_regression, 0, false},
     {"r2", "R², the share of the targets' variance the model explains, on the validation share when there is "
-     "one, else the training rows", DATA_TRAIN, false, false, value_regress, ready_regression, 1},
+     "one, else the training rows", DATA_TRAIN, false, false, value_regress, ready_regression, 1, false},
 };
 
 int session_scalar_find(const char *name)

@@ -1153,6 +1153,77 @@ static void test_prompt(void **state)
     fx_free(x);
 }
 
+/* A count of one takes the singular, wherever a count is printed. */
+static void test_singular_counts(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/paramlab_test_plural_XXXXXX", line[512];
+    assert_non_null(mkdtemp(dir));
+    Fx *x = fx_new();
+    ok(x, "data moons n=10; data split 0.1 0.1");
+    assert_contains(x->last, "split: 8 training rows, 1 validation row, 1 test row (");
+    ok(x, "data line n=20; model linear; train 1");
+    assert_contains(x->last, "trained 1 epoch: 1 step in ");
+    snprintf(line, sizeof line, "export b1 %s/b1.csv", dir);
+    ok(x, line);
+    assert_contains(x->last, "wrote b1 (1 value) to ");
+    snprintf(line, sizeof line, "import b1 %s/b1.csv", dir);
+    ok(x, line);
+    assert_contains(x->last, "(1 value)");
+    snprintf(line, sizeof line, "%s/two.csv", dir);
+    FILE *f = fopen(line, "w");
+    assert_non_null(f);
+    fputs("1,2\n", f);
+    fclose(f);
+    snprintf(line, sizeof line, "import b1 %s/two.csv", dir);
+    assert_contains(refused(x, line), "give a file of 1 value");
+    snprintf(line, sizeof line, "import W1 %s/two.csv", dir);
+    assert_contains(refused(x, line), "give a file of 1 row of 1 value");
+    assert_contains(refused(x, "b1[3]"), "b1 has 1 value, so its index goes from 0 to 0");
+    assert_contains(refused(x, "b1 = [1, 2]"), "b1 has 1 value, but the literal has 1×2; write [v, v, ...] with 1 number");
+    ok(x, "data line n=1; model linear; forward");
+    assert_contains(x->last, ", 1 row: X (1×1)");
+    ok(x, "loss");
+    assert_contains(x->last, "mean over the 1 row of batch 1");
+    ok(x, "data");
+    assert_contains(x->last, "line: 1 row, 1 feature");
+    ok(x, "data moons n=20; data split 0.05; model logistic; metrics");
+    assert_contains(x->last, "validation share, 1 row, model in evaluation mode");
+    assert_contains(x->last, " of 1 row right)");
+    snprintf(line, sizeof line, "%s/b1.csv", dir);
+    remove(line);
+    snprintf(line, sizeof line, "%s/two.csv", dir);
+    remove(line);
+    rmdir(dir);
+    fx_free(x);
+}
+
+/* `data show` makes every column as wide as its widest cell: long
+ * labels and long feature names keep the bar and the numbers in line. */
+static void test_data_show_aligned(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    ok(x, "data load tests/data/real/long_labels.csv; data show 3");
+    const char *want[] = {
+        "   row sepal length (cm) petal width (cm) |    species\n",
+        "     0               5.1              0.2 |     setosa\n",
+        "     1                 7              1.4 | versicolor\n",
+        "     2               6.3              2.5 |  virginica\n",
+    };
+    const char *at = x->last;
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *hit = strstr(at, want[i]);
+        if (!hit)
+            fail_msg("data show lacks '%s' in:\n%s", want[i], x->last);
+        at = hit + strlen(want[i]);
+    }
+    /* short cells keep the columns as they were */
+    ok(x, "data load tests/data/real/semi_labels.csv target=diagnosis drop=id; data show 1");
+    assert_contains(x->last, "   row     radius    texture | diagnosis\n     0      17.99      10.38 |         M\n");
+    fx_free(x);
+}
+
 int main(void)
 {
     cmd_register(cmd_table); /* the command table, as main registers it */
@@ -1181,6 +1252,8 @@ int main(void)
         cmocka_unit_test(test_prompt),
         cmocka_unit_test(test_init_one_names_what_it_used),
         cmocka_unit_test(test_expect_error),
+        cmocka_unit_test(test_singular_counts),
+        cmocka_unit_test(test_data_show_aligned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #define SEMI "tests/data/real/semi_labels.csv"
+#define L157 "tests/data/real/labels_157.csv" /* integer labels 1, 5, 7: classes 0, 1, 2 */
 
 static void test_load_options(void **state)
 {
@@ -48,7 +49,7 @@ static void test_load_options(void **state)
     assert_contains(x->last, "note: filled 2 missing cells");
     assert_string_equal(x->c.s->data->recipe, "load tests/data/real/missing.csv drop=id missing=mean");
     ok(x, "data show 2");
-    assert_contains(x->last, "|        M");
+    assert_contains(x->last, "|         M"); /* as wide as "diagnosis" */
     fx_free(x);
 }
 
@@ -144,12 +145,45 @@ static void test_predict(void **state)
     fx_free(x);
 }
 
+/* Integer labels that are not 0..K-1 are shown as the labels they are,
+ * never as the class index beside them ("class 0, 1"), and a per-class
+ * score says which label each index is. */
+static void test_numeric_labels(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    ok(x, "data load " L157);
+    assert_contains(x->last, "3 classes (1: 3, 5: 3, 7: 3) in target label");
+    ok(x, "model softmax; train 2; predict row 0");
+    assert_contains(x->last, "; true class 1, ");
+    assert_lacks(x->last, "class 0");
+    assert_lacks(x->last, "class 2");
+    ok(x, "predict row 1");
+    assert_contains(x->last, "; true class 5, ");
+    ok(x, "predict 7,-7");
+    assert_true(strstr(x->last, "→ class 1\n") || strstr(x->last, "→ class 5\n") || strstr(x->last, "→ class 7\n"));
+    ok(x, "metrics train");
+    assert_contains(x->last, "  true\\pred      1      5      7");
+    ok(x, "precision");
+    assert_contains(x->last, "precision[0] is class 1's, precision[1] is class 5's, precision[2] is class 7's");
+    ok(x, "recall[1]");
+    assert_contains(x->last, "  (class 5)");
+    ok(x, "data show 2");
+    assert_contains(x->last, "|        5");
+    /* text labels keep the index beside the name */
+    ok(x, "data load " SEMI " target=diagnosis drop=id; model logistic; predict row 0; precision");
+    assert_contains(x->last, "true class 1, M");
+    assert_contains(x->last, "precision[1] is class M's");
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_options),
         cmocka_unit_test(test_names_and_slices),
         cmocka_unit_test(test_predict),
+        cmocka_unit_test(test_numeric_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

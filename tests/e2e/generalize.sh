@@ -23,6 +23,10 @@ PLAB
 out=$("$bin" --bail --batch < "$dir/g.plab" 2>&1) || { echo "generalize: the script failed: $out"; exit 1; }
 echo "$out" | grep -q "split: 210 training rows, 60 validation rows, 30 test rows (stratified by class" ||
     { echo "generalize: wrong split line"; exit 1; }
+# share sizes as scikit-learn's train_test_split: ceil(0.05 * 100) = 5, not a row per class rounded up
+out2=$("$bin" -q -c 'data moons n=100; data split 0.05' 2>&1)
+echo "$out2" | grep -q "^split: 95 training rows, 5 validation rows (stratified" ||
+    { echo "generalize: data split 0.05 of 100 rows: $out2"; exit 1; }
 echo "$out" | grep -q "^validation share, 60 rows" || { echo "generalize: metrics did not default to val"; exit 1; }
 echo "$out" | grep -q "^training share, 210 rows" || { echo "generalize: metrics train"; exit 1; }
 echo "$out" | grep -q "looked at 2 times" || { echo "generalize: looks not counted"; exit 1; }

@@ -64,6 +64,24 @@ printf 'not numpy' > "$dir/junk.npy"
 check_refused "$dir/junk.npy" "not a .npy file"
 printf '1,2,3\n4,5\n' > "$dir/ragged.csv"
 check_refused "$dir/ragged.csv" "2 values where the first row has 3"
+# values that are not finite are named as they are (W1 is 3×4: 12 values of 8 bytes end the file)
+nan8='\0\0\0\0\0\0\370\177' ninf8='\0\0\0\0\0\0\360\377' one8='\0\0\0\0\0\0\360\077'
+head -c $(($(wc -c < "$g/w.npy") - 96)) "$g/w.npy" > "$dir/nan.npy"
+cp "$dir/nan.npy" "$dir/ninf.npy"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+  printf "$nan8" >> "$dir/nan.npy"
+  if [ "$i" = 6 ]; then printf "$ninf8"; else printf "$one8"; fi >> "$dir/ninf.npy"
+done
+check_refused "$dir/nan.npy" "not finite (NaN at index 0"
+check_refused "$dir/ninf.npy" "not finite (-Inf at index 5"
+# a CSV with a header row: said so, with what to do
+printf 'a,b,c,d\n1,2,3,4\n5,6,7,8\n9,10,11,12\n' > "$dir/header.csv"
+check_refused "$dir/header.csv" "seems to be a header row of names; .* delete that line"
+# optimizer state is exported, not imported: said so, and why
+"$bin" --bail -c "$adam; export exp_avg:W1 $dir/m.npy" > /dev/null 2>&1 || fail "export exp_avg:W1 failed"
+out=$("$bin" --bail -c "$adam; import exp_avg:W1 $dir/m.npy" 2>&1 >/dev/null) && fail "optimizer state was imported"
+echo "$out" | grep -q "exp_avg:W1 is optimizer state, which import does not replace: .*\`load\`" ||
+  fail "import exp_avg:W1: $out"
 
 # an import is an edit: the loop goes back to before forward
 out=$(printf '%s\nforward\nloss\nimport W1 %s\nbackward\n' "$shape" "$g/w.npy" | "$bin" --batch 2>&1 >/dev/null)

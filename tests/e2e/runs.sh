@@ -35,6 +35,28 @@ HOME="$dir/home" PARAMLAB_RUNS="$dir/off" "$bin" -q -c "runs dir $dir/other; dat
     >/dev/null 2>&1 || fail "runs dir failed"
 [ -s "$dir/other/runs.jsonl" ] && [ ! -e "$dir/off" ] || fail "runs dir DIR was not where the run went"
 
+# runs dir refuses, in one line, a folder it could not log to, and keeps the one in use
+touch "$dir/file.csv"
+mkdir "$dir/ro" && chmod 555 "$dir/ro"
+bad_dirs="$dir/file.csv|is a file, not a folder
+$dir/file.csv/sub|Not a directory
+/proc/paramlab-runs|cannot make the run folder"
+[ "$(id -u)" = 0 ] || bad_dirs="$bad_dirs
+$dir/ro|cannot be written
+$dir/ro/new|cannot be written"
+printf '%s\n' "$bad_dirs" > "$dir/bad_dirs"
+while IFS='|' read -r d why; do
+    err=$(PARAMLAB_RUNS="$dir/log2" "$bin" -q --bail -c "runs dir $d" 2>&1 >/dev/null) && fail "runs dir $d was accepted"
+    [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "runs dir $d: not one line: $err"
+    echo "$err" | grep -q "$why.*; runs still go to $dir/log2$" || fail "runs dir $d: $err"
+    out=$(PARAMLAB_RUNS="$dir/log2" "$bin" -q -c "runs dir $d; data line n=20; model linear; train 1; runs dir" 2>/dev/null)
+    echo "$out" | grep -q "^runs are logged in $dir/log2 " || fail "runs dir $d changed the run folder: $out"
+    echo "$out" | grep -q "not logged" && fail "runs dir $d: a later train was not logged: $out"
+done < "$dir/bad_dirs"
+chmod 755 "$dir/ro"
+[ -s "$dir/log2/runs.jsonl" ] || fail "the runs after a refused runs dir were not logged in the folder in use"
+[ -z "$(ls -A "$dir/ro")" ] || fail "runs dir left something in the folder it checked"
+
 # the commands that read it back
 id=$(head -n 1 "$dir/log/runs.jsonl" | sed 's/.*"id":"\([^"]*\)".*/\1/')
 id2=$(sed -n 2p "$dir/log/runs.jsonl" | sed 's/.*"id":"\([^"]*\)".*/\1/')

@@ -794,11 +794,18 @@ static void test_csv_real_missing_task(void **state)
     ds = load_o(q, (DataLoadOpts){.task = DATA_TASK_REGRESSION}, NULL);
     assert_false(ds->classification);
     data_free(ds);
-    DataLoadOpts o = {.task = DATA_TASK_CLASSIFICATION, .target = "a"};
+    DataLoadOpts o = {.task = DATA_TASK_CLASSIFICATION, .target = "q"};
     ds = load_o(q, o, NULL);
-    assert_int_equal(ds->n_classes, 4); /* 1..4: four classes, named by their labels */
-    assert_string_equal(ds->class_names[0], "1");
+    assert_int_equal(ds->n_classes, 3); /* 3, 5, 8: named by their labels */
+    assert_string_equal(ds->class_names[0], "3");
     data_free(ds);
+    /* task=classification on what is no label: a value per row, or not whole */
+    o.target = "a";
+    load_o_refused(q, o, "each of the 4 rows of the target 'a' has a value of its own: 4 classes of one row "
+                   "each leave nothing to learn a class from; load it with task=regression");
+    load_o_refused("tests/data/noheader.csv", (DataLoadOpts){.task = DATA_TASK_CLASSIFICATION},
+                   "holds values that are not whole numbers (such as 0.5), a quantity to predict: load it "
+                   "with task=regression");
 }
 
 static void test_csv_trailing_comma_and_ids(void **state)
@@ -950,14 +957,16 @@ static void test_split(void **state)
         sb += b->x[i];
     }
     assert_near(sa, sb, 1e-12);
-    /* round(frac * n) */
+    /* ceil(frac * n), as scikit-learn's train_test_split: 66.6 and 0.2 round up */
     assert_int_equal(data_split(b, 0.333, 1, err), 0);
     assert_int_equal(b->n_train, 200 - 67);
+    assert_int_equal(data_split(b, 0.001, 1, err), 0);
+    assert_int_equal(b->n_train, 199);
 
     /* refusals leave the data as it was */
     double before = b->x[0];
     int n_train = b->n_train;
-    double bad[] = {0, 1, -0.5, 1.5, NAN, 0.001, 0.999};
+    double bad[] = {0, 1, -0.5, 1.5, NAN, 0.999};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         err[0] = '\0';
         assert_int_equal(data_split(b, bad[i], 1, err), -1);

@@ -1,8 +1,8 @@
 /* test_split.c — the three-way split (data_split3): training, validation
- * and test shares, stratified by class and seeded; the rounding rule of
- * data.h on small classes; standardization from the training rows only;
- * refusals that leave the data as it was; and the two-way split staying
- * what it was. */
+ * and test shares, stratified by class and seeded; the share sizes and
+ * rows per class that scikit-learn 1.2 gives (tests/golden/split.txt);
+ * standardization from the training rows only; refusals that leave the
+ * data as it was; and the two-way split staying what it was. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +18,9 @@
 #include "util.h"
 
 #define MAXK 8
+#define MAXGK 10 /* classes on a golden line, at most */
+#define GL_FILE "tests/golden/split.txt"
+#include "golden_lines.h"
 
 static Dataset *gen(const char *name, int n, int classes, uint64_t seed)
 {
@@ -162,55 +165,124 @@ static void test_stratified(void **state)
     data_free(c);
 }
 
-/* The rounding rule of data.h, class by class. */
-static void test_rounding_rule(void **state)
+/* A data set of one feature (the row number) whose classes have count[k]
+ * rows each, in class order; one class is regression (no classes). */
+static Dataset *with_classes(const int *count, int k)
+{
+    Dataset *ds = calloc(1, sizeof *ds);
+    assert_non_null(ds);
+    for (int c = 0; c < k; c++)
+        ds->n += count[c];
+    ds->d = ds->t = 1;
+    ds->x = calloc((size_t)ds->n, sizeof *ds->x);
+    ds->y = calloc((size_t)ds->n, sizeof *ds->y);
+    assert_true(ds->x && ds->y);
+    for (int c = 0, r = 0; c < k; c++)
+        for (int i = 0; i < count[c]; i++, r++) {
+            ds->x[r] = r;
+            ds->y[r] = k > 1 ? c : 0.5 * r;
+        }
+    ds->classification = k > 1;
+    ds->n_classes = k > 1 ? k : 0;
+    ds->n_train = ds->n;
+    return ds;
+}
+
+/* One golden line: K VAL TEST counts..., then (split lines) the share
+ * totals, each class's rows per share and whether they are sure (no tie
+ * left them to chance). Returns the numbers read. */
+static int golden_case(const char *line, const char *key, double *v, int max, int *k)
+{
+    int got = gl_nums(line, key, v, max);
+    *k = got > 0 ? (int)v[0] : 0;
+    if (got < 3 + *k || *k < 1 || *k > MAXGK)
+        fail_msg("%s: bad line '%s'", GL_FILE, line);
+    return got;
+}
+
+/* Share sizes and classes as scikit-learn 1.2 gives them
+ * (tests/gen_split_golden.py): ceil(VAL * n) validation rows, ceil(TEST *
+ * n) test rows, classes by StratifiedShuffleSplit's _approximate_mode.
+ * Where sklearn broke a tie at random, each class is within one row of
+ * its draw and the shares' totals are still exact. */
+static void test_sklearn_shares(void **state)
+{
+    (void)state;
+    int cases = 0, exact = 0, refusals = 0;
+    for (int i = 0; i < gl_n; i++) {
+        const char *line = gl_lines[i];
+        double v[4 + 4 * MAXGK + 4];
+        int k, counts[MAXGK];
+        char err[ERR_LEN] = "";
+        if (gl_is(line, "refused")) {
+            golden_case(line, "refused", v, (int)(sizeof v / sizeof *v), &k);
+            for (int c = 0; c < k; c++)
+                counts[c] = (int)v[3 + c];
+            Dataset *ds = with_classes(counts, k);
+            if (data_split3(ds, v[1], v[2], 7, err) != -1)
+                fail_msg("%s: accepted", line);
+            assert_non_null(strstr(err, "leaves no training rows"));
+            data_free(ds);
+            refusals++;
+            continue;
+        }
+        if (!gl_is(line, "split"))
+            continue;
+        int got = golden_case(line, "split", v, (int)(sizeof v / sizeof *v), &k);
+        if (got != 3 + k + 3 + 3 * k + 1)
+            fail_msg("%s: bad line '%s'", GL_FILE, line);
+        for (int c = 0; c < k; c++)
+            counts[c] = (int)v[3 + c];
+        const double *total = v + 3 + k, *want = v + 6 + k, *sure = v + 6 + 4 * k;
+        Dataset *ds = with_classes(counts, k);
+        if (data_split3(ds, v[1], v[2], (uint64_t)i, err) != 0)
+            fail_msg("%s: %s", line, err);
+        int lo, hi, per[3][MAXGK] = {{0}};
+        for (int s = 0; s < 3; s++) {
+            data_share_rows(ds, (DataShare)s, &lo, &hi);
+            if (hi - lo != (int)total[s])
+                fail_msg("%s: share %d has %d rows", line, s, hi - lo);
+            for (int r = lo; r < hi; r++)
+                per[s][k > 1 ? (int)ds->y[r] : 0]++;
+        }
+        for (int s = 0; s < 3; s++)
+            for (int c = 0; c < k; c++) {
+                int w = (int)want[s * k + c], diff = abs(per[s][c] - w);
+                if (*sure ? diff != 0 : diff > 1)
+                    fail_msg("%s: class %d has %d rows in share %d, sklearn %d", line, c, per[s][c], s, w);
+            }
+        cases++;
+        exact += *sure != 0;
+        data_free(ds);
+    }
+    assert_true(cases >= 150 && exact >= 100 && refusals >= 3);
+}
+
+/* The numbers the QA pass found: each class was rounded up on its own. */
+static void test_sizes_as_sklearn(void **state)
 {
     (void)state;
     int count[3][MAXK];
-    /* 7 rows in 3 classes: 3, 2, 2. The class of 3 has a row for every
-     * share (round(0.6) = 1 to val, round(0.3) = 0 raised to 1 for test);
-     * the classes of 2 give one row to training and one to validation. */
-    Dataset *ds = gen("blobs", 7, 3, 1);
-    split_or_fail(ds, 0.2, 0.1, 2);
-    count_shares(ds, count);
-    int big = count[0][0] + count[1][0] + count[2][0] == 3 ? 0
-            : count[0][1] + count[1][1] + count[2][1] == 3 ? 1 : 2;
-    for (int k = 0; k < 3; k++) {
-        assert_int_equal(count[0][k], 1);
-        assert_int_equal(count[1][k], 1);
-        assert_int_equal(count[2][k], k == big);
-    }
+    Dataset *ds = gen("moons", 100, 0, 1);
+    split_or_fail(ds, 0.05, 0, 2); /* train_test_split: 95 | 5 */
+    assert_int_equal(ds->n_train, 95);
+    assert_int_equal(ds->n_test, 0);
     data_free(ds);
-
-    /* small fractions still hold out one row per class */
+    ds = gen("moons", 10, 0, 1);
+    split_or_fail(ds, 0.1, 0.1, 2); /* 8 | 1 | 1 */
+    assert_int_equal(ds->n_train, 8);
+    assert_int_equal(ds->n_test, 1);
+    count_shares(ds, count);
+    assert_int_equal(count[0][0], 4);
+    assert_int_equal(count[0][1], 4);
+    assert_int_equal(count[1][0] + count[1][1], 1);
+    assert_int_equal(count[2][0] + count[2][1], 1);
+    data_free(ds);
+    /* a small fraction of many rows holds out ceil(0.002 * 200) = 1 row */
     ds = gen("blobs", 200, 2, 1);
     split_or_fail(ds, 0.001, 0.001, 2);
-    count_shares(ds, count);
-    for (int k = 0; k < 2; k++) {
-        assert_int_equal(count[1][k], 1);
-        assert_int_equal(count[2][k], 1);
-        assert_int_equal(count[0][k], 98);
-    }
-    data_free(ds);
-
-    /* halves round away from zero; training keeps a row, taken from the
-     * larger held-out share (test on a tie): 10 rows, 0.45 and 0.45 give
-     * 5 and 5, then test gives one back */
-    ds = gen("blobs", 20, 2, 1);
-    split_or_fail(ds, 0.45, 0.45, 2);
-    count_shares(ds, count);
-    for (int k = 0; k < 2; k++) {
-        assert_int_equal(count[0][k], 1);
-        assert_int_equal(count[1][k], 5);
-        assert_int_equal(count[2][k], 4);
-    }
-    data_free(ds);
-
-    /* 0.25 of 10 rows is 2.5: 3 to validation */
-    ds = gen("blobs", 20, 2, 1);
-    split_or_fail(ds, 0.25, 0, 2);
-    count_shares(ds, count);
-    assert_true(count[1][0] == 3 && count[1][1] == 3 && ds->n_test == 0);
+    assert_int_equal(ds->n_train, 198);
+    assert_int_equal(ds->n_test, 1);
     data_free(ds);
 }
 
@@ -250,12 +322,12 @@ static void test_refusals(void **state)
     refused(ds, 0.6, 0.4, "leaves nothing to train on");
     data_free(ds);
 
-    /* classes of two rows have none to spare for a test share */
+    /* each held-out share is rounded up: training may be left with none */
     ds = gen("blobs", 4, 2, 1);
-    refused(ds, 0.2, 0.2, "leaves no test rows");
+    refused(ds, 0.5, 0.3, "(2 and 2, each rounded up) leaves no training rows");
     data_free(ds);
     ds = gen("line", 1, 0, 1);
-    refused(ds, 0.5, 0, "leaves no validation rows");
+    refused(ds, 0.5, 0, "leaves no training rows");
     data_free(ds);
 
     ds = gen("moons", 50, 0, 1);
@@ -301,9 +373,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_regression_is_the_two_way_split),
         cmocka_unit_test(test_stratified),
-        cmocka_unit_test(test_rounding_rule),
+        cmocka_unit_test(test_sklearn_shares),
+        cmocka_unit_test(test_sizes_as_sklearn),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_standardize_from_training_rows),
     };
-    return cmocka_run_group_tests_name("split", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("split", tests, gl_setup, gl_teardown);
 }

@@ -80,6 +80,16 @@ while read -r line; do bad "$line"; done < "$tmp/long"
 grep -n '"[^"]*`[^"]*"' src/base/*.c src/engine/*.c | grep -v '^[^:]*:[0-9]*: *\(/\*\|\*\)' > "$tmp/cmds"
 while read -r line; do bad "an engine sentence names a command: $line"; done < "$tmp/cmds"
 
+# the top level holds what the project is made of and nothing a run left
+# behind (a saved session, an exported tensor): checked in a git checkout
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files | sed 's|/.*||' | sort -u | while read -r top; do
+        case $top in src | lessons | tests | Makefile | README.md | .ci | .gitignore) ;;
+        *) echo "$top" ;; esac
+    done > "$tmp/top"
+    while read -r line; do bad "a file at the top level that is not part of the project: $line"; done < "$tmp/top"
+fi
+
 if [ "$fails" -eq 0 ]; then
     echo "structure: ok ($(wc -l < "$tmp/calls") file-to-file calls, all downward, no circle; no file over 1200 lines, no function over 120; no command named in the engine)"
 fi

@@ -343,7 +343,7 @@ static int search_run(CmdCtx *c, int argc, char **argv)
         return cmd_fail(c, "out of memory for a search");
     q->random = strcmp(argv[1], "random") == 0;
     q->epochs = 20;
-    q->seed = s->seed;
+    q->seed = q->init_seed = s->seed;
     int first = 2;
     long n = 0;
     if (q->random && (argc < 3 || cmd_parse_int(c, "the number of trials", argv[2], 1, SEARCH_MAX_TRIALS, &n) != 0)) {
@@ -395,12 +395,26 @@ static int search_run(CmdCtx *c, int argc, char **argv)
     return rc;
 }
 
-/* Says what changed from a to b, and whether the model must be rebuilt. */
-static bool say_changes(CmdCtx *c, const Hypers *a, const Hypers *b)
+/* Whether b's model is another architecture than a's (kind, conv
+ * layers, widths, activation, dropout): then it is built anew. */
+static bool arch_differs(const Hypers *a, const Hypers *b)
 {
     bool arch = strcmp(a->model_kind, b->model_kind) != 0 || a->n_hidden != b->n_hidden || a->act != b->act;
     for (int i = 0; i < b->n_hidden && !arch; i++)
         arch = a->hidden[i] != b->hidden[i] || a->dropout[i] != b->dropout[i];
+    if (!arch && strcmp(b->model_kind, "cnn") == 0) {
+        const ConvSpec *p = &a->conv, *q = &b->conv;
+        arch = p->n_conv != q->n_conv || p->pool != q->pool || p->same != q->same;
+        for (int i = 0; i < q->n_conv && !arch; i++)
+            arch = p->filters[i] != q->filters[i] || p->ksize[i] != q->ksize[i];
+    }
+    return arch;
+}
+
+/* Says what changed from a to b, and whether the model must be rebuilt. */
+static bool say_changes(CmdCtx *c, const Hypers *a, const Hypers *b)
+{
+    bool arch = arch_differs(a, b);
     int n = 0;
     const OptHyper *oh = optim_hypers(b->opt.kind, &n);
     if (a->opt.kind != b->opt.kind) { /* another optimizer: its settings, not changes from the old one's */
@@ -427,14 +441,9 @@ static bool say_changes(CmdCtx *c, const Hypers *a, const Hypers *b)
     if (a->init.kind != b->init.kind)
         cmd_out(c, "  init %s → %s\n", init_name(a->init.kind), init_name(b->init.kind));
     if (arch) {
-        cmd_out(c, "  model rebuilt: %s", b->model_kind);
-        for (int i = 0; i < b->n_hidden; i++)
-            cmd_out(c, " %d", b->hidden[i]);
-        if (b->n_hidden)
-            cmd_out(c, " act=%s", act_name(b->act));
-        if (b->n_hidden && b->dropout[0] > 0)
-            cmd_out(c, " dropout=%s", NUM(b->dropout[0]));
-        cmd_out(c, "\n");
+        char w[256];
+        cmd_out(c, "  model rebuilt: %s\n",
+                cmd_model_command(b->model_kind, &b->conv, b->hidden, b->n_hidden, b->act, b->dropout, w, sizeof w));
     }
     return arch;
 }
@@ -466,9 +475,7 @@ static int search_use(CmdCtx *c, const char *which)
         return cmd_fail(c, "no model to apply it to: build one with `model ...` first");
     Hypers now, h = t->h;
     session_hypers(s, &now);
-    bool fresh, arch = strcmp(now.model_kind, h.model_kind) != 0 || now.n_hidden != h.n_hidden || now.act != h.act;
-    for (int k = 0; k < h.n_hidden && !arch; k++)
-        arch = now.hidden[k] != h.hidden[k] || now.dropout[k] != h.dropout[k];
+    bool fresh, arch = arch_differs(&now, &h);
     /* everything is checked before anything changes: the optimizer and
      * penalty checks, then the model on a trial copy */
     if (search_check(&h, c->err) != 0)
@@ -482,17 +489,33 @@ static int search_use(CmdCtx *c, const char *which)
     char w[256];
     cmd_out(c, "trial %d (%s):\n", i + 1, trial_words(q, t, w, sizeof w));
     if (!say_changes(c, &now, &h) && memcmp(&now.opt, &h.opt, sizeof h.opt) == 0 && now.batch == h.batch &&
-        now.pen.l1 == h.pen.l1 && now.pen.l2 == h.pen.l2 && now.init.kind == h.init.kind)
-        cmd_out(c, "  nothing changes: these are the settings in force\n");
+        now.pen.l1 == h.pen.l1 && now.pen.l2 == h.pen.l2 && now.init.kind == h.init.kind && s->seed == q->init_seed)
+        cmd_out(c, "  no setting changes: these are the settings in force\n");
+    if (s->seed != q->init_seed)
+        cmd_out(c, "  seed %llu → %llu (the trial's: it drew its initial parameters and its shuffles)\n",
+                (unsigned long long)s->seed, (unsigned long long)q->init_seed);
     s->init = h.init;
     if (session_set_batch(s, h.batch, c->err) != 0 || session_set_penalty(s, &h.pen, c->err) != 0 ||
         session_set_optimizer(s, &h.opt, &fresh, c->err) != 0)
         return -1;
     session_sched_restart(s);
-    if (arch && session_build_model_drop(s, h.model_kind, h.hidden, h.n_hidden, h.act, h.dropout, c->err) != 0)
+    if (arch && (strcmp(h.model_kind, "cnn") == 0
+                     ? session_build_cnn(s, &h.conv, h.hidden, h.n_hidden, h.act, c->err)
+                     : session_build_model_drop(s, h.model_kind, h.hidden, h.n_hidden, h.act, h.dropout, c->err)) != 0)
         return -1;
-    cmd_out(c, "%s; `train` continues from here, `init` starts afresh\n",
-            arch ? "a new model, freshly initialised" : "the model keeps its parameters");
+    /* the trial's own start: its seed, then its initializer drawn afresh
+     * (session_trial_new), the optimizer state and position reset */
+    session_set_seed(s, q->init_seed);
+    if (session_init(s, &s->init, NULL, c->err) != 0)
+        return -1;
+    if (q->cv)
+        cmd_out(c, "%s, with the initial parameters each of the trial's folds started from (seed %llu); `train %ld` "
+                "trains it on the whole training share\n", arch ? "a new model" : "the model starts afresh",
+                (unsigned long long)q->init_seed, q->epochs);
+    else
+        cmd_out(c, "%s, with the trial's initial parameters (seed %llu): `train %ld` reproduces its validation loss "
+                "%s\n", arch ? "a new model" : "the model starts afresh", (unsigned long long)q->init_seed, q->epochs,
+                NUM(t->score));
     return 0;
 }
 

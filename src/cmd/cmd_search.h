@@ -71,6 +71,8 @@ typedef struct CmdSearch {
     long epochs;
     int cv;                            /* folds, or 0: scored on the validation share */
     uint64_t seed;                     /* random search's sampling seed */
+    uint64_t init_seed;                /* the session seed the trials started from: their
+                                        * initial parameters, shuffles and dropout masks */
     char data_name[64];                /* what it searched on */
     bool classes;                      /* a classification task: accuracy is shown */
 } CmdSearch;

@@ -430,8 +430,10 @@ const Cmd cmd_table[] = {
      "epochs=N (default 20) a trial. A progress line shows trial i of n and the best\n"
      "so far; Ctrl-C stops after the trial running, keeping the table so far.\n"
      "search               the last table, best first\n"
-     "search use BEST|N    apply that trial's settings (a new model when hidden, act or\n"
-     "                     dropout differ) and say what changed\n"
+     "search use BEST|N    apply that trial's settings and say what changed; the model\n"
+     "                     (a new one when hidden, act or dropout differ) starts from\n"
+     "                     the trial's initial parameters and seed, so `train EPOCHS`\n"
+     "                     reproduces its validation loss\n"
      "momentum and weight_decay are searched only with optimizers that have them.\n"
      "`plot search [NAME NAME]` draws the scores (a grid: a heat map, a cell per value\n"
      "tried; a random search: points); every trial is logged (`runs`).",

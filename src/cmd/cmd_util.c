@@ -190,6 +190,43 @@ const char *cmd_model_words(const Session *s, char *buf, size_t n)
     return buf;
 }
 
+#define ADD(...) (l += l < n ? (size_t)snprintf(buf + l, n - l, __VA_ARGS__) : 0)
+
+const char *cmd_model_command(const char *kind, const ConvSpec *conv, const int *hidden, int n_hidden, Act act,
+                              const double *dropout, char *buf, size_t n)
+{
+    size_t l = 0;
+    buf[0] = '\0';
+    ADD("%s", kind);
+    if (strcmp(kind, "cnn") == 0) {
+        for (int i = 0; i < conv->n_conv; i++)
+            ADD("%s%d:%d", i ? "," : " conv=", conv->filters[i], conv->ksize[i]);
+        if (conv->pool)
+            ADD(" pool=%d", conv->pool);
+        for (int i = 0; i < n_hidden; i++)
+            ADD("%s%d", i ? "," : " hidden=", hidden[i]);
+        if (act != ACT_RELU)
+            ADD(" act=%s", act_name(act));
+        if (conv->same)
+            ADD(" pad=same");
+        return buf;
+    }
+    for (int i = 0; i < n_hidden; i++)
+        ADD(" %d", hidden[i]);
+    if (n_hidden)
+        ADD(" act=%s", act_name(act));
+    bool drop = false, same = true;
+    for (int i = 0; dropout && i < n_hidden; i++) {
+        drop = drop || dropout[i] > 0;
+        same = same && dropout[i] == dropout[0];
+    }
+    for (int i = 0; drop && i < (same ? 1 : n_hidden); i++)
+        ADD("%s%.6g", i ? "," : " dropout=", dropout[i]);
+    return buf;
+}
+
+#undef ADD
+
 void cmd_cell(CmdCtx *c, const char *s, int w)
 {
     int n = text_cols(s);

@@ -58,6 +58,12 @@ const char *cmd_class_ref(const Dataset *ds, int k, char *buf, size_t n);
 
 /* "mlp 2→8→1 tanh": the session's model in a few words, into buf. */
 const char *cmd_model_words(const Session *s, char *buf, size_t n);
+/* The words of the `model` command that builds an architecture, into buf:
+ * "cnn conv=4:3,4:3 pool=2 hidden=16" (pool=, hidden=, act= and pad= only
+ * when they are not the defaults), "mlp 8 16 act=tanh dropout=0.2", or
+ * the kind alone. conv is read for a cnn only; dropout may be NULL. */
+const char *cmd_model_command(const char *kind, const ConvSpec *conv, const int *hidden, int n_hidden, Act act,
+                              const double *dropout, char *buf, size_t n);
 /* Calls add for each word of the NULL-terminated list. */
 void cmd_add_list(const char *const *list, CmdAddFn add, void *ctx);
 

@@ -52,6 +52,20 @@ out=$("$bin" -q -c 'data moons; data split 0.2; model mlp 4; search grid optimiz
 echo "$out" | grep -q "^  optimizer sgd → adam lr=0.001 beta1=0.9 beta2=0.999 eps=1e-08" ||
     fail "search use does not list adam's settings: $out"
 echo "$out" | grep -q "beta1 0 →" && fail "search use shows sgd with a beta1: $out"
+# search use N; train EPOCHS reproduces trial N's validation loss to the
+# last digit: the model (rebuilt or kept) starts from the trial's initial
+# parameters and seed, whatever was trained or seeded since
+for n in 1 2 3 4 BEST; do
+    out=$("$bin" -q -c "data moons n=200; data split 0.2; data standardize; model mlp 8; train 2; search grid lr=0.01,0.1 hidden=8,4x4 epochs=5; set seed 9; init; train 1; search use $n; train 5" 2>&1) ||
+        fail "search use $n; train 5 failed: $out"
+    [ "$n" = BEST ] && n=$(echo "$out" | sed -n 's/^  1  *\([0-9]\) .*/\1/p')
+    want=$(echo "$out" | sed -n "s/^trial $n of 4: .* → val loss \([^;]*\);.*/\1/p")
+    got=$(echo "$out" | sed -n 's/^trained 5 epochs: .* validation loss \([^,]*\),.*/\1/p')
+    [ -n "$want" ] && [ "$want" = "$got" ] || fail "search use $n; train 5 gave validation loss '$got', the trial '$want': $out"
+    echo "$out" | grep -q "^  seed 9 → 42 " || fail "search use $n did not say the seed changed: $out"
+    echo "$out" | grep -q "with the trial's initial parameters (seed 42): \`train 5\` reproduces its validation loss $want$" ||
+        fail "search use $n does not say train 5 reproduces the trial: $out"
+done
 
 # waits (at most 60 s) until the file $1 holds a line matching $2, so a
 # signal sent next arrives while the command runs, however slow the machine

@@ -7,6 +7,7 @@
 #include "json.h"
 #include "plot.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 #define RUNS_SHOWN 40     /* the latest runs `runs` lists */
 #define RUNS_COMPARED 8   /* runs `runs compare` takes at once */
+#define MODEL_WORDS 160   /* a model in words, as `runs` lists it */
 
 /* ---- reading the log ---- */
 
@@ -53,7 +55,38 @@ static void count_one(void *ctx, long i, const char *line)
     ++*(long *)ctx;
 }
 
-/* "mlp 8x16 relu" from a run's model object. */
+/* A cnn's conv layers from a run's model.conv (an array of objects
+ * {"filters":F,"kernel":K}) into spec; false when there is none. */
+static bool conv_from_run(const char *run, ConvSpec *spec)
+{
+    memset(spec, 0, sizeof *spec);
+    const char *p = json_get(run, "model.conv");
+    if (!p || *p != '[')
+        return false;
+    for (p++; spec->n_conv < LAYER_MAX_CONV;) {
+        while (isspace((unsigned char)*p) || *p == ',')
+            p++;
+        if (*p != '{')
+            break;
+        double f = NAN, k = NAN;
+        json_get_num(json_get(p, "filters"), &f);
+        json_get_num(json_get(p, "kernel"), &k);
+        if (!(f >= 1 && f <= 1e6 && k >= 1 && k <= 1e6) || !(p = json_skip(p)))
+            return false;
+        spec->filters[spec->n_conv] = (int)f;
+        spec->ksize[spec->n_conv++] = (int)k;
+    }
+    double pool = 0;
+    char pad[8] = "";
+    json_get_num(json_get(run, "model.pool"), &pool);
+    json_get_str(json_get(run, "model.pad"), pad, sizeof pad);
+    spec->pool = pool == 2 ? 2 : 0;
+    spec->same = strcmp(pad, "same") == 0;
+    return spec->n_conv > 0;
+}
+
+/* "mlp 8x16 relu" from a run's model object; a cnn in the words of its
+ * command, "cnn conv=4:3,4:3 pool=2 hidden=16". */
 static void model_words(const char *run, char *buf, size_t n)
 {
     char kind[32] = "?", act[32] = "";
@@ -61,6 +94,15 @@ static void model_words(const char *run, char *buf, size_t n)
     json_get_str(json_get(run, "model.act"), act, sizeof act);
     double h[16];
     int nh = json_get_nums(json_get(run, "model.hidden"), h, 16);
+    ConvSpec spec;
+    Act a = ACT_RELU;
+    if (strcmp(kind, "cnn") == 0 && conv_from_run(run, &spec) && (!act[0] || act_parse(act, &a) == 0)) {
+        int hidden[16];
+        for (int i = 0; i < nh && i < 16; i++)
+            hidden[i] = (int)h[i];
+        cmd_model_command(kind, &spec, hidden, nh < 0 ? 0 : nh > 16 ? 16 : nh, a, NULL, buf, n);
+        return;
+    }
     size_t l = (size_t)snprintf(buf, n, "%s", kind);
     for (int i = 0; i < nh && i < 16 && l < n; i++)
         l += (size_t)snprintf(buf + l, n - l, "%s%.0f", i ? "x" : " ", h[i]);
@@ -85,7 +127,19 @@ static bool had_val(const char *run)
 typedef struct ListCtx {
     CmdCtx *c;
     long from;   /* the first line listed */
+    int model_w; /* the model column's width: its widest entry, at least 16 */
 } ListCtx;
+
+/* Counts the runs (ListCtx.from) and sizes the model column. */
+static void measure_one(void *ctx, long i, const char *run)
+{
+    ListCtx *l = ctx;
+    char model[MODEL_WORDS];
+    l->from = i + 1;
+    model_words(run, model, sizeof model);
+    if ((int)strlen(model) > l->model_w)
+        l->model_w = (int)strlen(model);
+}
 
 static void list_one(void *ctx, long i, const char *run)
 {
@@ -93,7 +147,7 @@ static void list_one(void *ctx, long i, const char *run)
     CmdCtx *c = l->c;
     if (i < l->from)
         return;
-    char id[RUN_ID_LEN], when[32] = "", kind[16] = "", data[40] = "", model[64], opt[24] = "", what[24];
+    char id[RUN_ID_LEN], when[32] = "", kind[16] = "", data[40] = "", model[MODEL_WORDS], opt[24] = "", what[24];
     json_get_str(json_get(run, "id"), id, sizeof id);
     json_get_str(json_get(run, "time"), when, sizeof when);
     json_get_str(json_get(run, "kind"), kind, sizeof kind);
@@ -113,28 +167,30 @@ static void list_one(void *ctx, long i, const char *run)
     char acc[16] = "";
     if (!isnan(va) || !isnan(ta))
         snprintf(acc, sizeof acc, "%.1f%%%s", 100 * (isnan(va) ? ta : va), isnan(va) ? " (train)" : "");
-    cmd_out(c, "  %-21s %-16s %-9s %-9s %-16s %-8s %-9s %-5d %-6.0f %-11s %-11s %s\n", id, when, what, data, model,
-            opt, NUM(num_at(run, "hypers.lr")), (int)num_at(run, "hypers.batch"), num_at(run, "epochs"),
+    cmd_out(c, "  %-21s %-16s %-9s %-9s %-*s %-8s %-9s %-5d %-6.0f %-11s %-11s %s\n", id, when, what, data,
+            l->model_w, model, opt, NUM(num_at(run, "hypers.lr")), (int)num_at(run, "hypers.batch"), num_at(run, "epochs"),
             NUM(num_at(run, "final.train_loss")), had_val(run) ? NUM(num_at(run, "final.val_loss")) : "-", acc);
 }
 
 static int runs_list(CmdCtx *c, bool all)
 {
-    long n = 0, bad = 0;
+    long bad = 0;
     char dir[1024];
-    if (each_run(c, count_one, &n, &bad) != 0)
+    ListCtx l = {c, 0, 16};
+    if (each_run(c, measure_one, &l, &bad) != 0)
         return -1;
+    long n = l.from;
     cmd_runs_dir(c, dir, sizeof dir);
     if (n == 0) {
         cmd_out(c, "no runs logged in %s yet: every `train`, `cv` fold and `search` trial is one%s\n", dir,
                 c->tracking_off ? " (tracking is off: `set tracking on`)" : "");
         return 0;
     }
-    ListCtx l = {c, !all && n > RUNS_SHOWN ? n - RUNS_SHOWN : 0};
+    l.from = !all && n > RUNS_SHOWN ? n - RUNS_SHOWN : 0;
     cmd_out(c, "%ld run%s in %s/runs.jsonl%s\n", n, n == 1 ? "" : "s", dir,
             l.from ? " (the latest 40 shown; `runs all` lists every one)" : "");
-    cmd_out(c, "  %-21s %-16s %-9s %-9s %-16s %-8s %-9s %-5s %-6s %-11s %-11s %s\n", "id", "time (UTC)", "kind",
-            "data", "model", "optim", "lr", "batch", "epochs", "train loss", "val loss", "accuracy");
+    cmd_out(c, "  %-21s %-16s %-9s %-9s %-*s %-8s %-9s %-5s %-6s %-11s %-11s %s\n", "id", "time (UTC)", "kind",
+            "data", l.model_w, "model", "optim", "lr", "batch", "epochs", "train loss", "val loss", "accuracy");
     each_run(c, list_one, &l, &bad);
     if (bad)
         cmd_out(c, "note: %ld line%s of the log %s not a run and %s skipped\n", bad, bad == 1 ? "" : "s",
@@ -201,6 +257,7 @@ static char *find_run(CmdCtx *c, const char *id)
 
 typedef struct ShowCtx {
     CmdCtx *c;
+    const char *run;  /* the whole run */
     char prefix[64];
 } ShowCtx;
 
@@ -211,14 +268,20 @@ static void show_member(void *ctx, const char *key, const char *v)
     char name[128], str[256];
     snprintf(name, sizeof name, "%s%s", sc->prefix, key);
     if (*v == '{') {
-        ShowCtx in = {c, ""};
+        ShowCtx in = {c, sc->run, ""};
         snprintf(in.prefix, sizeof in.prefix, "%.50s.", name);
         if (strcmp(key, "curve") != 0) /* the curve is the table below */
             json_each(v, show_member, &in);
         return;
     }
     double x;
-    if (json_get_str(v, str, sizeof str))
+    ConvSpec spec;
+    if (strcmp(name, "model.conv") == 0 && conv_from_run(sc->run, &spec)) { /* [{"filters":4,"kernel":3}, ...] */
+        cmd_out(c, "  %-24s ", name);
+        for (int i = 0; i < spec.n_conv; i++)
+            cmd_out(c, "%s%d:%d", i ? "," : "", spec.filters[i], spec.ksize[i]);
+        cmd_out(c, " (filters:kernel, as conv= takes them)\n");
+    } else if (json_get_str(v, str, sizeof str))
         cmd_out(c, "  %-24s %s\n", name, str);
     else if (*v == '[') {
         double a[16];
@@ -269,7 +332,7 @@ static int runs_show(CmdCtx *c, const char *id)
     char *run = find_run(c, id);
     if (!run)
         return -1;
-    ShowCtx sc = {c, ""};
+    ShowCtx sc = {c, run, ""};
     json_each(run, show_member, &sc);
     Curve k;
     if (curve_read(run, &k)) {
@@ -301,21 +364,27 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
                 free(run[j]);
             return -1;
         }
-    cmd_out(c, "  %-21s %-16s %-8s %-9s %-5s %-8s %-8s %-6s %-11s %-11s %s\n", "id", "model", "optim", "lr", "batch",
-            "l1", "l2", "epochs", "train loss", "val loss", "val accuracy");
+    char model[RUNS_COMPARED][MODEL_WORDS];
+    int model_w = 16;
+    for (int i = 0; i < n; i++) {
+        model_words(run[i], model[i], sizeof model[i]);
+        if ((int)strlen(model[i]) > model_w)
+            model_w = (int)strlen(model[i]);
+    }
+    cmd_out(c, "  %-21s %-*s %-8s %-9s %-5s %-8s %-8s %-6s %-11s %-11s %s\n", "id", model_w, "model", "optim", "lr",
+            "batch", "l1", "l2", "epochs", "train loss", "val loss", "val accuracy");
     PlotSeries ser[2 * RUNS_COMPARED];
     char label[RUNS_COMPARED][2][64];
     int ns = 0;
     for (int i = 0; i < n; i++) {
-        char id[RUN_ID_LEN] = "", model[64], opt[24] = "";
+        char id[RUN_ID_LEN] = "", opt[24] = "";
         json_get_str(json_get(run[i], "id"), id, sizeof id);
         json_get_str(json_get(run[i], "hypers.optimizer"), opt, sizeof opt);
-        model_words(run[i], model, sizeof model);
         double va = num_at(run[i], "final.val_accuracy");
         char acc[16] = "";
         if (!isnan(va))
             snprintf(acc, sizeof acc, "%.1f%%", 100 * va);
-        cmd_out(c, "  %-21s %-16s %-8s %-9s %-5d %-8s %-8s %-6.0f %-11s %-11s %s\n", id, model, opt,
+        cmd_out(c, "  %-21s %-*s %-8s %-9s %-5d %-8s %-8s %-6.0f %-11s %-11s %s\n", id, model_w, model[i], opt,
                 NUM(num_at(run[i], "hypers.lr")), (int)num_at(run[i], "hypers.batch"), NUM(num_at(run[i], "hypers.l1")),
                 NUM(num_at(run[i], "hypers.l2")), num_at(run[i], "epochs"), NUM(num_at(run[i], "final.train_loss")),
                 had_val(run[i]) ? NUM(num_at(run[i], "final.val_loss")) : "-", acc);

@@ -123,4 +123,18 @@ out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/noval" "$bin" -q -c 'data line n=20; 
 echo "$out" | grep -q 'nan' && fail "a run without a validation share printed nan: $out"
 echo "$out" | grep -q '(validation)' && fail "a run without a validation share drew a validation curve: $out"
 [ "$(echo "$out" | grep -c ' -  ')" -ge 2 ] || fail "the validation loss of a run without one is not '-': $out"
+# a cnn in the words of its command: `runs`, `runs compare` and `search
+# use` tell two cnns apart; `runs show` prints the conv layers
+cnn='data digits; data split 0.2; data standardize; model cnn conv=4:3,4:3 pool=2 hidden=16 pad=same; train 1; model cnn conv=2:3 hidden=8 act=tanh; train 1'
+out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/cnn" "$bin" -q -c "set plot terminal; $cnn; runs; runs show -2; runs compare -1 -2; search grid lr=0.01,0.1 epochs=1; model mlp 3; search use 1" 2>&1) \
+    || fail "cnn runs failed: $out"
+[ "$(echo "$out" | grep -c ' train  *digits  *cnn conv=4:3,4:3 pool=2 hidden=16 pad=same  *sgd ')" -eq 1 ] ||
+    fail "runs does not list the first cnn as its command: $out"
+[ "$(echo "$out" | grep -c ' train  *digits  *cnn conv=2:3 hidden=8 act=tanh  *sgd ')" -eq 1 ] ||
+    fail "runs does not list the second cnn as its command: $out"
+echo "$out" | grep -q '^  model.conv  *4:3,4:3 ' || fail "runs show does not print the conv layers: $out"
+echo "$out" | grep -q '^  model.pool  *2$' || fail "runs show does not print the pool: $out"
+[ "$(echo "$out" | grep -c '^  [0-9a-f-]*  *cnn conv=[0-9:,]* .* sgd  *0.01 ')" -eq 2 ] ||
+    fail "runs compare does not show both cnns as their commands: $out"
+echo "$out" | grep -q '^  model rebuilt: cnn conv=2:3 hidden=8 act=tanh$' || fail "search use does not name the cnn: $out"
 echo "runs.sh: ok"

@@ -264,7 +264,9 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
     bool npy = has_ext(argv[2], ".npy");
     if (npy ? npy_read(argv[2], &a, c->err) != 0 : read_csv(c, argv[2], &a) != 0)
         return -1;
-    bool fits = t.vector ? (a.ndim == 1 || a.shape[0] == 1 || a.shape[1] == 1) && a.shape[0] * a.shape[1] == t.cols
+    /* a bias is (n,): a .npy of that shape, a CSV of one line of n values
+     * (as export writes it); never (n, 1) or (1, n) */
+    bool fits = t.vector ? (npy ? a.ndim == 1 && a.shape[0] == t.cols : a.ndim == 2 && a.shape[0] == 1 && a.shape[1] == t.cols)
               : t.ndim == 4 ? (npy ? a.ndim == 4 && a.dims[0] == t.dims[0] && a.dims[1] == t.dims[1] &&
                                          a.dims[2] == t.dims[2] && a.dims[3] == t.dims[3]
                                    : a.ndim == 2 && a.shape[0] == t.rows && a.shape[1] == t.cols)
@@ -295,9 +297,13 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
             return cmd_fail(c, "%s is %d×%d×%d×%d: a CSV holds it as %d row%s of %d value%s (or use a 4-D .npy), "
                             "but %s holds %s", t.name, t.dims[0], t.dims[1], t.dims[2], t.dims[3], t.rows,
                             CMD_S(t.rows), t.cols, CMD_S(t.cols), argv[2], have);
+        if (t.vector && npy)
+            return cmd_fail(c, "%s has shape (%d,), but %s holds %s; give a .npy of shape (%d,) (in NumPy: "
+                            "a.reshape(%d))", t.name, t.cols, argv[2], have, t.cols, t.cols);
         if (t.vector)
-            return cmd_fail(c, "%s has shape (%d,), but %s holds %s; give a file of %d value%s", t.name, t.cols,
-                            argv[2], have, t.cols, CMD_S(t.cols));
+            return cmd_fail(c, "%s has shape (%d,), but %s holds %s; a CSV holds a bias as one line of %d value%s, "
+                            "as `export %s FILE.csv` writes it (a column of values is refused)", t.name, t.cols,
+                            argv[2], have, t.cols, CMD_S(t.cols), t.name);
         return cmd_fail(c, "%s has shape (%d, %d), but %s holds %s; give a file of %d row%s of %d value%s", t.name,
                         t.rows, t.cols, argv[2], have, t.rows, CMD_S(t.rows), t.cols, CMD_S(t.cols));
     }

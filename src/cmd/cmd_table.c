@@ -216,10 +216,12 @@ const Cmd cmd_table[] = {
      "Example: export W1 w1.npy      export exp_avg_sq:W1 v1.npy", cmd_export, cmd_complete_export, NULL, NULL, NULL},
     {"import", 2, 2, CMD_CHANGES_MODEL, "import PARAM FILE.npy|FILE.csv", "replace a parameter from a .npy or CSV file",
      "The file must hold exactly the parameter's shape: W1 (inputs, outputs), b1\n"
-     "(n,) (a CSV: one line of n values). A .npy must be float64 ('<f8') in C\n"
-     "order; a CSV holds numbers only, no header row; anything else is refused\n"
-     "with the reason. Like an edit, the loop goes back to before `forward` for\n"
-     "the current batch. Optimizer state (exp_avg:W1 ...) is exported, not\n"
+     "(n,): a .npy of shape (n,), never (n, 1) or (1, n) (reshape it to (n,)); a\n"
+     "CSV of one line of n values, as `export b1 FILE.csv` writes it (a column of\n"
+     "n lines is refused). A .npy must be float64 ('<f8') in C order; a CSV holds\n"
+     "numbers only, no header row; anything else is refused with the reason.\n"
+     "Like an edit, the loop goes back to before `forward` for the current batch.\n"
+     "Optimizer state (exp_avg:W1 ...) is exported, not\n"
      "imported: `save` and `load` carry it with the whole session.\n"
      "Example: import W1 w1_from_torch.npy", cmd_import, cmd_complete_import, NULL, NULL, NULL},
     {"save", 1, 1, 0, "save FILE", "save the whole session to a file",

@@ -1176,7 +1176,7 @@ static void test_singular_counts(void **state)
     fputs("1,2\n", f);
     fclose(f);
     snprintf(line, sizeof line, "import b1 %s/two.csv", dir);
-    assert_contains(refused(x, line), "give a file of 1 value");
+    assert_contains(refused(x, line), "a CSV holds a bias as one line of 1 value, as `export b1 FILE.csv` writes it");
     snprintf(line, sizeof line, "import W1 %s/two.csv", dir);
     assert_contains(refused(x, line), "give a file of 1 row of 1 value");
     assert_contains(refused(x, "b1[3]"), "b1 has 1 value, so its index goes from 0 to 0");

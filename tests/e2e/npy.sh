@@ -83,6 +83,24 @@ out=$("$bin" --bail -c "$adam; import exp_avg:W1 $dir/m.npy" 2>&1 >/dev/null) &&
 echo "$out" | grep -q "exp_avg:W1 is optimizer state, which import does not replace: .*\`load\`" ||
   fail "import exp_avg:W1: $out"
 
+# a bias is (n,), as the help says: a .npy of (n, 1) or (1, n) and a CSV
+# column are refused in one line naming both shapes and how to fix it, b
+# unchanged; a CSV of one line (what export writes) imports
+one="data plane n=20 features=1; model mlp 4 12"
+"$bin" --bail -c "$one; export W1 $dir/row.npy; export W1 $dir/row.csv; export W3 $dir/col.csv; export b1 $dir/b1.npy; export b2 $dir/b2.npy" \
+  > /dev/null 2>&1 || fail "bias setup failed"
+bias_refused() { # PARAM FILE WORDS-EXPECTED
+  out=$(printf '%s\nimport %s %s\nexport %s %s\n' "$one" "$1" "$2" "$1" "$dir/after.npy" | "$bin" --batch 2>&1 >/dev/null)
+  [ "$(echo "$out" | wc -l)" = 1 ] || fail "import $1 $2: not one line: $out"
+  echo "$out" | grep -q "$3" || fail "import $1 $2: '$out' lacks '$3'"
+  cmp -s "$dir/$1.npy" "$dir/after.npy" || fail "import $1 $2 changed $1"
+}
+bias_refused b2 "$g/col.npy" "b2 has shape (12,), but .* holds (12, 1); give a .npy of shape (12,) (in NumPy: a.reshape(12))"
+bias_refused b1 "$dir/row.npy" "b1 has shape (4,), but .* holds (1, 4); give a .npy of shape (4,)"
+bias_refused b2 "$dir/col.csv" "b2 has shape (12,), but .* holds (12, 1); a CSV holds a bias as one line of 12 values, as \`export b2 FILE.csv\` writes it"
+out=$("$bin" --bail -c "$one; import b1 $dir/row.csv; export b1 $dir/b1r.csv" 2>&1) || fail "a one-line CSV bias was refused: $out"
+cmp -s "$dir/row.csv" "$dir/b1r.csv" || fail "export b1 FILE.csv does not write one line of its values"
+
 # an import is an edit: the loop goes back to before forward
 out=$(printf '%s\nforward\nloss\nimport W1 %s\nbackward\n' "$shape" "$g/w.npy" | "$bin" --batch 2>&1 >/dev/null)
 echo "$out" | grep -q "backward needs the loss" || fail "import did not move the phase back: $out"

@@ -127,5 +127,7 @@ CmdComplete cmd_complete_names(const CmdCtx *c, int argi, char **w, int n, CmdAd
     Session *s = c->s;
     FnAdd a = {add, ctx};
     session_names(s, add_with_fns, &a);
+    if (argi >= 2 && strcmp(w[argi - 1], "all") != 0) /* `show W1 all`: after a name */
+        add(ctx, "all");
     return COMPLETE_WORDS;
 }

@@ -241,15 +241,20 @@ int cmd_predict(CmdCtx *c, int argc, char **argv)
 
 CmdComplete cmd_complete_predict(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
-    static const char *const shares[] = {"train", "val", "test", NULL};
-    (void)c;
     (void)n;
     if (argi == 1) {
         add(ctx, "row");
         return COMPLETE_DATA_FILES;
     }
-    if (argi == 3 && strcmp(w[1], "row") == 0)
-        cmd_add_list(shares, add, ctx);
+    const Dataset *ds = c->s->data;
+    if (argi == 3 && strcmp(w[1], "row") == 0 && ds) { /* the shares there are */
+        if (ds->n_train > 0)
+            add(ctx, "train");
+        if (ds->n - ds->n_train - ds->n_test > 0)
+            add(ctx, "val");
+        if (ds->n_test > 0)
+            add(ctx, "test");
+    }
     else if (argi >= 2 && strcmp(w[1], "row") != 0)
         add(ctx, "out=");
     return COMPLETE_WORDS;

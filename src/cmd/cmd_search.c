@@ -542,6 +542,7 @@ CmdComplete cmd_complete_search(const CmdCtx *c, int argi, char **words, int n, 
 {
     (void)n;
     static const char *const subs[] = {"grid", "random", "use", NULL}, *const opts[] = {"epochs=", "cv=", "seed=", NULL};
+    int n_opts = strcmp(words[1], "random") == 0 ? 3 : 2; /* seed= draws a random search's values */
     if (argi == 1) {
         cmd_add_list(subs, add, ctx);
         return COMPLETE_WORDS;
@@ -561,7 +562,8 @@ CmdComplete cmd_complete_search(const CmdCtx *c, int argi, char **words, int n, 
         snprintf(buf, sizeof buf, "%s=", *k);
         add(ctx, buf);
     }
-    cmd_add_list(opts, add, ctx);
+    for (int i = 0; i < n_opts; i++)
+        add(ctx, opts[i]);
     return COMPLETE_WORDS;
 }
 

@@ -722,12 +722,22 @@ static void add_param(void *ctx, const char *name)
 
 CmdComplete cmd_complete_init(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
-    Session *s = c->s;
-    add_inits(add, ctx);
-    if (argi > 1)
-        add_init_opts(w[argi - 1], add, ctx);
+    /* what cmd_init takes: one initializer (then its options), one parameter */
+    const char *named = NULL;
+    bool param = false;
+    InitKind k;
+    for (int i = 1; i < argi; i++)
+        if (init_parse(w[i], &k) == 0)
+            named = w[i];
+        else if (!strchr(w[i], '='))
+            param = true;
+    if (named)
+        add_init_opts(named, add, ctx);
+    else
+        add_inits(add, ctx);
     AddTo to = {add, ctx};
-    session_names(s, add_param, &to);
+    if (!param)
+        session_names(c->s, add_param, &to);
     return COMPLETE_WORDS;
 }
 

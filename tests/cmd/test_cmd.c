@@ -1153,6 +1153,57 @@ static void test_prompt(void **state)
     fx_free(x);
 }
 
+/* Tab offers only words the command then takes: seed= for a random
+ * search alone, an initializer's own options after its name (not other
+ * initializers), the shares that exist after `predict row I`, and `all`
+ * after a name in `show`. */
+static void test_complete_taken(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    Cands c;
+    char line[128];
+    ok(x, "data moons n=40; model mlp 4");
+    complete(&x->c, "search grid lr=0.1 ", &c);
+    assert_true(has(&c, "epochs=") && has(&c, "cv=") && has(&c, "lr="));
+    assert_false(has(&c, "seed="));
+    assert_contains(refused(x, "search grid lr=0.1 seed=3"), "seed= is for `search random`");
+    complete(&x->c, "search random 2 lr=0.1,0.2 ", &c);
+    assert_true(has(&c, "seed="));
+    complete(&x->c, "init normal ", &c);
+    assert_true(has(&c, "mean=") && has(&c, "std=") && has(&c, "W1"));
+    assert_false(has(&c, "uniform") || has(&c, "normal"));
+    for (int i = 0; i < c.n; i++) {
+        snprintf(line, sizeof line, "init normal %s%s", c.w[i], strchr(c.w[i], '=') ? "0.5" : "");
+        ok(x, line);
+    }
+    complete(&x->c, "init normal W1 ", &c);
+    assert_false(has(&c, "W2") || has(&c, "b1"));
+    complete(&x->c, "init ", &c);
+    assert_true(has(&c, "normal") && has(&c, "W1"));
+    complete(&x->c, "predict row 0 ", &c);
+    assert_int_equal(c.n, 1);
+    assert_true(has(&c, "train"));
+    assert_contains(refused(x, "predict row 0 val"), "there is no val share");
+    ok(x, "data split 0.2");
+    complete(&x->c, "predict row 0 ", &c);
+    assert_int_equal(c.n, 2);
+    assert_true(has(&c, "train") && has(&c, "val"));
+    for (int i = 0; i < c.n; i++) {
+        snprintf(line, sizeof line, "predict row 0 %s", c.w[i]);
+        ok(x, line);
+    }
+    complete(&x->c, "show W1 ", &c);
+    assert_true(has(&c, "all") && has(&c, "b1"));
+    ok(x, "show W1 all");
+    complete(&x->c, "show W1 all ", &c);
+    assert_false(has(&c, "all"));
+    complete(&x->c, "show ", &c);
+    assert_false(has(&c, "all"));
+    fx_free(x);
+}
+
 /* A count of one takes the singular, wherever a count is printed. */
 static void test_singular_counts(void **state)
 {
@@ -1253,6 +1304,7 @@ int main(void)
         cmocka_unit_test(test_init_one_names_what_it_used),
         cmocka_unit_test(test_expect_error),
         cmocka_unit_test(test_singular_counts),
+        cmocka_unit_test(test_complete_taken),
         cmocka_unit_test(test_data_show_aligned),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include "explain.h"
 #include "cmd_grid.h"
 #include "explain_conv.h"
+#include "explain_penalty.h"
 #include "text.h"
 
 #include <ctype.h>
@@ -481,13 +482,19 @@ static int explain_loss(CmdCtx *c, const char *ref, const CmdRef *r)
     write_position(c, s->batch_index, s->epoch);
     cmd_out(c, "%s\n", r->n == 0 ? "\n(sample 0 as an example; `explain loss[b]` for another)" : "");
     write_sample_loss(c, b, lb[b]);
-    cmd_out(c, "The batch's loss is the mean over its %d sample%s (PyTorch's reduction='mean'):\n", B, CMD_S(B));
-    cmd_out(c, "  loss = (1/B)·Σ_b loss[b]\n");
+    bool pen = penalty_on(&s->pen);
+    cmd_out(c, "The batch's loss is the mean over its %d sample%s (PyTorch's reduction='mean')%s:\n", B, CMD_S(B),
+            pen ? ", plus the weight penalty" : "");
+    cmd_out(c, "  loss = (1/B)·Σ_b loss[b]%s%s\n", pen ? " + " : "", explain_penalty_formula(c));
+    if (pen)
+        cmd_out(c, "The data term, the mean of the samples' losses:\n  (1/B)·Σ_b loss[b]\n");
     char tail[32];
     snprintf(tail, sizeof tail, ") / %d", B);
     Terms t = {B, lb, 1, NULL, 0};
     write_sum(c, "       = (", &t, NULL, tail, NULL);
-    cmd_out(c, "       = %s\n", NUM(s->loss_value));
+    cmd_out(c, "       = %s\n", NUM(s->loss_data));
+    if (pen)
+        explain_penalty_terms(c);
     free(lb);
     return 0;
 }

@@ -50,6 +50,9 @@ int explain_names_refuse(CmdCtx *c, const char *ref, const char *name, const Ten
         return cmd_fail(c, "%s is input data, a target of the current batch read from the data set: nothing "
                         "computes it, so there is nothing to explain; `explain loss[b]` shows how the loss uses it", ref);
     case 's':
+        if (session_scalar(tn->scalar)->whole)
+            return cmd_fail(c, "%s is a count the session keeps (`show %s` prints it); " EXPLAIN_NAMES_WHAT, name,
+                            name);
         if (session_scalar(tn->scalar)->hyper)
             return cmd_fail(c, "%s is a hyperparameter, set rather than computed (`show %s` prints it); " EXPLAIN_NAMES_WHAT,
                             name, name);

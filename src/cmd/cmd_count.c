@@ -192,7 +192,7 @@ int cmd_count(CmdCtx *c, int argc, char **argv)
                         "smaller sizes", fill(k->formula, names, f1, sizeof f1),
                         fill(k->formula, nums, f2, sizeof f2), INT64_MAX);
     c->counted = true;
-    c->count_total = (double)total;
+    c->count_total = total;
     cmd_out(c, "%s = %s = %" PRIu64, fill(k->formula, names, f1, sizeof f1), fill(k->formula, nums, f2, sizeof f2),
             total);
     if (total >= 1000000)

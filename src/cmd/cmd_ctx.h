@@ -8,6 +8,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "session.h"
@@ -49,7 +50,7 @@ typedef struct CmdCtx {
     char runs_dir[1024];             /* `runs dir DIR`; "" for PARAMLAB_RUNS or the XDG default */
     struct CmdSearch *search;        /* owned: the last search's table (cmd_search_free) */
     bool counted;                    /* a `count` succeeded: */
-    double count_total;              /* its total, what `expect count` checks */
+    uint64_t count_total;            /* its total, what `expect count` checks */
 } CmdCtx;
 
 /* What Tab should offer for the word being typed: the words given, or a

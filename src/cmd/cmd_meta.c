@@ -4,6 +4,7 @@
 #include "cmd_handlers.h"
 #include "cmd_lesson.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -16,20 +17,10 @@ static int expect_value(CmdCtx *c, const char *what, double *v)
 {
     Session *s = c->s;
     double acc;
-    if (strcmp(what, "params") == 0) {
-        if (!s->model)
-            return cmd_fail(c, "params: there is no model yet");
-        *v = (double)s->model->n_params;
-        return 0;
-    }
     if (strcmp(what, "count") == 0) {
         if (!c->counted)
             return cmd_fail(c, "count: no layer has been counted yet");
-        *v = c->count_total;
-        return 0;
-    }
-    if (strcmp(what, "steps") == 0 || strcmp(what, "epoch") == 0) {
-        *v = what[0] == 's' ? (double)s->steps : (double)s->epoch;
+        *v = (double)c->count_total; /* compared as a number; printed from the integer */
         return 0;
     }
     if (strcmp(what, "loss") == 0 && s->model && s->phase < PHASE_LOSS) {
@@ -140,21 +131,28 @@ int cmd_expect(CmdCtx *c, int argc, char **argv)
     int si = session_scalar_find(argv[1]);
     if (si >= 0 && session_scalar(si)->accuracy) /* a fraction, shown as the percentage it is */
         snprintf(pct, sizeof pct, " (%.1f%%)", 100 * v);
-    snprintf(shown, sizeof shown, "%.*g%s", c->s->precision > 10 ? c->s->precision : 10, v, pct);
+    bool whole = strcmp(argv[1], "count") == 0 || (si >= 0 && session_scalar(si)->whole); /* every digit */
+    if (strcmp(argv[1], "count") == 0)
+        snprintf(shown, sizeof shown, "%" PRIu64, c->count_total);
+    else if (whole)
+        snprintf(shown, sizeof shown, "%.0f", v);
+    else
+        snprintf(shown, sizeof shown, "%.*g%s", c->s->precision > 10 ? c->s->precision : 10, v, pct);
     if (!ok) {
         if (op == 6)
             return cmd_fail(c, "expectation failed: %s is %s, expected %s within %g", argv[1], shown, argv[3], tol);
         return cmd_fail(c, "expectation failed: %s is %s, expected %s %s", argv[1], shown, argv[2], argv[3]);
     }
-    if (strcmp(argv[1], "count") == 0 || strcmp(argv[1], "params") == 0) /* whole numbers, every digit */
-        cmd_out(c, "ok: %s = %.0f %s %s\n", argv[1], v, argv[2], argv[3]);
+    if (whole)
+        cmd_out(c, "ok: %s = %s %s %s\n", argv[1], shown, argv[2], argv[3]);
     else
         cmd_out(c, "ok: %s = %s%s %s %s\n", argv[1], NUM(v), pct, argv[2], argv[3]);
     return 0;
 }
 
-/* Quantities expect checks besides tensor elements. */
-static const char *const quantities[] = {"params", "count", "steps", "epoch", NULL};
+/* What expect checks besides the names `show` takes: the total of the last
+ * `count` command, a calculator's result rather than a name of the session. */
+static const char *const quantities[] = {"count", NULL};
 
 int cmd_expect_check(const char *raw, int n, char **words, char *err)
 {

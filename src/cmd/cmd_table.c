@@ -14,6 +14,11 @@
 #include "cmd_plot.h"
 #include "cmd_count.h"
 #include "explain.h"
+#include "inspect.h"
+
+/* A constant's spelling, for the help texts: CMD_STR(INSPECT_GC_STEP) is "1e-6". */
+#define CMD_STR_(x) #x
+#define CMD_STR(x) CMD_STR_(x)
 
 const Cmd cmd_table[] = {
     {"help", 0, 1, CMD_NOT_RECORDED, "help [COMMAND]", "list the commands, or explain one",
@@ -266,16 +271,18 @@ const Cmd cmd_table[] = {
      "Example: set optimizer adam; step 3; state W1", cmd_state, cmd_complete_param, NULL, NULL, NULL},
     {"gradcheck", 0, 1, 0, "gradcheck [PARAM]", "check every gradient against central differences",
      "For each parameter p, compares backward's dL/dp with the difference quotient\n"
-     "(L(p+h) - L(p-h)) / 2h on the current batch (h = 1e-6), and prints per tensor\n"
-     "the largest absolute and relative error and a verdict: ok when the relative\n"
-     "error stays below 1e-5 (gradients under 1e-3 are compared absolutely; the\n"
-     "output states h, the threshold and that floor). A tensor of more than 100\n"
-     "numbers is checked at a fixed random sample of 100. Where a relu/leaky_relu\n"
-     "pre-activation changes sign between p-h and p+h, or a loss kink lies there\n"
-     "(hinge margin 1 - y'f at 0, mae residual at 0, huber |f - y| at delta), or\n"
-     "under `set l1` the weight itself lies within h of 0, the quotient means\n"
-     "nothing: such elements are listed as skipped, not failed. The loss includes\n"
-     "the l1/l2 penalty, and dropout's masks of this step are held fixed.\n"
+     "(L(p+h) - L(p-h)) / 2h on the current batch (h = " CMD_STR(INSPECT_GC_STEP) "), and prints per tensor\n"
+     "the largest absolute and relative error and a verdict: ok when every relative\n"
+     "error |backward - numeric| / max(|backward|, |numeric|, floor) stays below " CMD_STR(INSPECT_GC_THRESHOLD) ",\n"
+     "with floor = " CMD_STR(INSPECT_GC_FLOOR) "·max(1, |loss|): a gradient smaller than the floor is held\n"
+     "to an absolute error below " CMD_STR(INSPECT_GC_THRESHOLD) "·floor. The output states h, the threshold and\n"
+     "the floor. A tensor of more than " CMD_STR(INSPECT_GC_SAMPLE) " numbers is checked at a fixed random\n"
+     "sample of " CMD_STR(INSPECT_GC_SAMPLE) ". Where a relu/leaky_relu pre-activation changes sign between\n"
+     "p-h and p+h, or a loss kink lies there (hinge margin 1 - y'f at 0, mae\n"
+     "residual at 0, huber |f - y| at delta), or under `set l1` the weight itself\n"
+     "lies within h of 0, the quotient means nothing: such elements are listed as\n"
+     "skipped, not failed. The loss includes the l1/l2 penalty, and dropout's masks\n"
+     "of this step are held fixed.\n"
      "Works in any phase on a copy of the model: nothing in the session changes.\n"
      "PARAM (W1, b2 ...) checks one tensor and lists its elements. Ctrl-C stops it.\n"
      "Example: data moons; model mlp 8; gradcheck      gradcheck W1",

@@ -364,6 +364,8 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
             const char *about = tn.kind == 's' ? session_scalar(tn.scalar)->about : session_tensor_fn(tn.scalar)->about;
             if (t.percent)
                 cmd_out(c, "%s = %.1f%%  (%s)\n", name, 100 * t.data[0], about);
+            else if (tn.kind == 's' && session_scalar(tn.scalar)->whole) /* a count: every digit */
+                cmd_out(c, "%s = %.0f  (%s)\n", name, t.data[0], about);
             else
                 cmd_out(c, "%s = %s  (%s)\n", name, NUM(t.data[0]), about);
             return 0;

@@ -14,6 +14,8 @@
 #include "explain.h"
 #include "cmd_grid.h"
 #include "explain_conv.h"
+#include "explain_names.h"
+#include "explain_penalty.h"
 #include "text.h"
 
 #include <ctype.h>
@@ -148,6 +150,7 @@ static void write_sum(CmdCtx *c, const char *lead, const Terms *s, const double 
  * "dZ1[" t ",1]"), or a t a2 alone when b is NULL. */
 typedef struct Sym {
     const char *a, *a2, *b, *b2;
+    const int *map; /* when not NULL, a's index t is a conv map's flattened: written "c,y,x" */
 } Sym;
 
 static void write_names(CmdCtx *c, const char *lead, int n, const Sym *y, const char *tail)
@@ -160,8 +163,13 @@ static void write_names(CmdCtx *c, const char *lead, int n, const Sym *y, const 
                 line_add(&l, " + ...");
             continue;
         }
+        char ta[40];
+        if (y->map)
+            explain_conv_flat(y->map, t, ta, sizeof ta);
+        else
+            snprintf(ta, sizeof ta, "%d", t);
         if (y->b)
-            line_addf(&l, "%s%s%d%s·%s%d%s", t ? " + " : "", y->a, t, y->a2, y->b, t, y->b2);
+            line_addf(&l, "%s%s%s%s·%s%d%s", t ? " + " : "", y->a, ta, y->a2, y->b, t, y->b2);
         else
             line_addf(&l, "%s%s%d%s", t ? " + " : "", y->a, t, y->a2);
     }
@@ -242,6 +250,17 @@ static void input_name(const Model *m, int k, char *buf, size_t n)
         snprintf(buf, n, "A%d", k - 1);
 }
 
+/* How dense layer k's formula indexes its input: summed over i as [b,i];
+ * or, reading a conv layer's map (shape into map), summed over its
+ * flattened index f as [b,c,y,x]. Returns whether it is a map. */
+static bool input_index(const Model *m, int k, int map[3], const char **sum, const char **idx)
+{
+    bool flat = explain_conv_input(m, k, map);
+    *sum = flat ? "f" : "i";
+    *idx = flat ? "c,y,x" : "i";
+    return flat;
+}
+
 /* ---- references ---- */
 
 /* Resolves the element r names in t as every command does (a vector or
@@ -292,15 +311,20 @@ static void write_z(CmdCtx *c, int k, int b, int j)
     const double *bias = m->params + ly->b_off;      /* (n_out) */
     char in_name[32], lead[64], a[48], bb[48];
     input_name(m, k, in_name, sizeof in_name);
-    cmd_out(c, "  Z%d = %s·W%d + b%d, one neuron at a time: Z%d[b,j] = Σ_i %s[b,i]·W%d[i,j] + b%d[j]\n", k, in_name, k,
-        k, k, in_name, k, k);
+    int map[3];
+    const char *f, *fi;
+    bool flat = input_index(m, k, map, &f, &fi);
+    cmd_out(c, "  Z%d = %s·W%d + b%d, one neuron at a time: Z%d[b,j] = Σ_%s %s[b,%s]·W%d[%s,j] + b%d[j]\n", k, in_name,
+        k, k, k, f, in_name, fi, k, f, k);
+    if (flat)
+        explain_conv_flatten(c, map, k, in_name);
     int w0 = snprintf(lead, sizeof lead, "  Z%d[%d,%d] = ", k, b, j);
     snprintf(a, sizeof a, "%s[%d,", in_name, b);
     snprintf(bb, sizeof bb, ",%d]", j);
     char tail[32], wname[16];
     snprintf(tail, sizeof tail, " + b%d[%d]", k, j);
     snprintf(wname, sizeof wname, "W%d[", k);
-    Sym y = {a, "]", wname, bb};
+    Sym y = {a, "]", wname, bb, flat ? map : NULL};
     write_names(c, lead, ly->n_in, &y, tail);
     snprintf(lead, sizeof lead, "%*s= ", w0 - 2, "");
     Terms t = {ly->n_in, in + (size_t)b * ly->n_in, 1, w + j, (size_t)ly->n_out};
@@ -481,13 +505,19 @@ static int explain_loss(CmdCtx *c, const char *ref, const CmdRef *r)
     write_position(c, s->batch_index, s->epoch);
     cmd_out(c, "%s\n", r->n == 0 ? "\n(sample 0 as an example; `explain loss[b]` for another)" : "");
     write_sample_loss(c, b, lb[b]);
-    cmd_out(c, "The batch's loss is the mean over its %d sample%s (PyTorch's reduction='mean'):\n", B, CMD_S(B));
-    cmd_out(c, "  loss = (1/B)·Σ_b loss[b]\n");
+    bool pen = penalty_on(&s->pen);
+    cmd_out(c, "The batch's loss is the mean over its %d sample%s (PyTorch's reduction='mean')%s:\n", B, CMD_S(B),
+            pen ? ", plus the weight penalty" : "");
+    cmd_out(c, "  loss = (1/B)·Σ_b loss[b]%s%s\n", pen ? " + " : "", explain_penalty_formula(c));
+    if (pen)
+        cmd_out(c, "The data term, the mean of the samples' losses:\n  (1/B)·Σ_b loss[b]\n");
     char tail[32];
     snprintf(tail, sizeof tail, ") / %d", B);
     Terms t = {B, lb, 1, NULL, 0};
     write_sum(c, "       = (", &t, NULL, tail, NULL);
-    cmd_out(c, "       = %s\n", NUM(s->loss_value));
+    cmd_out(c, "       = %s\n", NUM(s->loss_data));
+    if (pen)
+        explain_penalty_terms(c);
     free(lb);
     return 0;
 }
@@ -585,6 +615,17 @@ static void write_clip(CmdCtx *c, const char *name, double raw, double g)
         cmd_out(c, "clip value=%s clamps it to [-%s, %s]:\n  %s = %s\n", max, max, max, name, NUM(g));
 }
 
+/* After an update, what clipping did to the gradient it took, in
+ * parentheses ("" when nothing). */
+static void write_clip_note(CmdCtx *c)
+{
+    const Session *s = c->s;
+    if (s->clip.kind == CLIP_NORM && s->clip_report.clipped)
+        cmd_out(c, " (clipped: times factor %s, clip norm=%s)", CMD_FACTOR(s->clip_report.factor), NUM(s->clip.max));
+    else if (s->clip.kind == CLIP_VALUE)
+        cmd_out(c, " (clip value=%s clamps it to ±%s)", NUM(s->clip.max), NUM(s->clip.max));
+}
+
 /* The penalty's part of dWk[i,j], formula then numbers, after the data
  * term's sum (written by the caller at indent w0); g is the whole gradient
  * before any clipping. */
@@ -632,16 +673,21 @@ static void write_gradient(CmdCtx *c, int k, bool bias, int i, int j)
     if (bias) {
         cmd_out(c, "  db%d[j] = Σ_b dZ%d[b,j]\n", k, k);
         w0 = snprintf(lead, sizeof lead, "  db%d[%d] = ", k, j);
-        Sym y = {dzn, bb, NULL, NULL};
+        Sym y = {dzn, bb, NULL, NULL, NULL};
         write_names(c, lead, B, &y, NULL);
     } else {
-        cmd_out(c, "  dW%d[i,j] = Σ_b %s[b,i]·dZ%d[b,j]%s\n", k, in_name, k,
-            k == 1 ? "" : "    (A of the layer before is this layer's input)");
+        int map[3];
+        const char *f, *fi;
+        bool flat = input_index(m, k, map, &f, &fi);
+        cmd_out(c, "  dW%d[%s,j] = Σ_b %s[b,%s]·dZ%d[b,j]", k, f, in_name, fi, k);
+        if (k > 1)
+            cmd_out(c, "    (%s, what layer %d passes on, is this layer's input)", in_name, k - 1);
+        cmd_out(c, "\n"); /* the header above said how the layer flattens a map */
         w0 = snprintf(lead, sizeof lead, "  dW%d[%d,%d] = ", k, i, j);
         snprintf(a, sizeof a, "%s[", in_name);
-        char a2[16];
-        snprintf(a2, sizeof a2, ",%d]", i);
-        Sym y = {a, a2, dzn, bb};
+        char a2[48], ci[40];
+        snprintf(a2, sizeof a2, ",%s]", flat ? explain_conv_flat(map, i, ci, sizeof ci) : (snprintf(ci, sizeof ci, "%d", i), ci));
+        Sym y = {a, a2, dzn, bb, NULL};
         write_names(c, lead, B, &y, NULL);
     }
     snprintf(lead, sizeof lead, "%*s= ", w0 - 2, "");
@@ -809,14 +855,21 @@ static int explain_conv_param(CmdCtx *c, const char *ref)
     explain_conv_describe(c, &e, pname);
     if (r.done) {
         const Snapshot *h = session_snapshot(s, 0);
-        cmd_out(c, "\nIts gradient d%s = %s comes from `backward` on ", pname, NUM(r.e.g));
+        cmd_out(c, "\nIts gradient d%s = %s comes from `backward`", pname, NUM(r.e.g));
+        write_clip_note(c);
+        cmd_out(c, " on ");
         write_position(c, h->batch_index, h->epoch);
         cmd_out(c, ";\n`explain %s` between `backward` and `update` writes it out over the positions.\n", pname);
     } else {
         cmd_out(c, "\nIts gradient, after `backward` on ");
         write_position(c, s->batch_index, s->epoch);
         cmd_out(c, ":\n");
-        explain_conv_gradient(c, &e, pname);
+        double raw = explain_conv_gradient(c, &e, pname);
+        if (s->clip.kind != CLIP_OFF) {
+            char name[56];
+            snprintf(name, sizeof name, "d%s", pname);
+            write_clip(c, name, raw, s->model->grads[r.at]);
+        }
     }
     write_update(c, &r, pname);
     return 0;
@@ -862,21 +915,26 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
     const char *olab = k == m->n_layers ? cmd_grid_col_label(c, &wt, j, ob, sizeof ob) : NULL;
     if (olab) /* the class or target the output stands for */
         snprintf(on, sizeof on, " (%.60s)", olab);
+    int map[3];
+    const char *f, *fi;
+    bool flat = input_index(m, k, map, &f, &fi);
+    char sum[128], ci[40];
+    snprintf(sum, sizeof sum, "Z%d[b,%d] = Σ_%s %s[b,%s]·W%d[%s,%d] + b%d[%d]", k, j, f, in_name, fi, k, f, j, k, j);
     if (bias)
-        cmd_out(c, "%s is the bias of %s %d%s in layer %d: Z%d[b,%d] = Σ_i %s[b,i]·W%d[i,%d] + b%d[%d]\n", pname, to, j,
-            on, k, k, j, in_name, k, j, k, j);
+        cmd_out(c, "%s is the bias of %s %d%s in layer %d: %s\n", pname, to, j, on, k, sum);
     else if (k == 1)
-        cmd_out(c, "%s weighs input %d (%s) into %s %d%s of layer 1: Z1[b,%d] = Σ_i X[b,i]·W1[i,%d] + b1[%d]\n", pname,
-            i, s->data->feature_names[i], to, j, on, j, j, j);
+        cmd_out(c, "%s weighs input %d (%s) into %s %d%s of layer 1: %s\n", pname, i, s->data->feature_names[i], to, j,
+            on, sum);
+    else if (flat)
+        cmd_out(c, "%s weighs %s[b,%s] (layer %d's map) into %s %d%s of layer %d: %s\n", pname, in_name,
+            explain_conv_flat(map, i, ci, sizeof ci), k - 1, to, j, on, k, sum);
     else
-        cmd_out(c, "%s weighs neuron %d of layer %d into %s %d of layer %d: Z%d[b,%d] = Σ_i A%d[b,i]·W%d[i,%d] + b%d[%d]\n",
-            pname, i, k - 1, to, j, k, k, j, k - 1, k, j, k, j);
+        cmd_out(c, "%s weighs neuron %d of layer %d into %s %d%s of layer %d: %s\n", pname, i, k - 1, to, j, on, k, sum);
+    if (flat)
+        explain_conv_flatten(c, map, k, in_name);
     if (r.done) {
         cmd_out(c, "\nIts gradient d%s = %s comes from `backward`", pname, NUM(r.e.g));
-        if (s->clip.kind == CLIP_NORM && s->clip_report.clipped)
-            cmd_out(c, " (clipped: times factor %s, clip norm=%s)", CMD_FACTOR(s->clip_report.factor), NUM(s->clip.max));
-        else if (s->clip.kind == CLIP_VALUE)
-            cmd_out(c, " (clip value=%s clamps it to ±%s)", NUM(s->clip.max), NUM(s->clip.max));
+        write_clip_note(c);
         cmd_out(c, " on ");
         write_position(c, h->batch_index, h->epoch);
         cmd_out(c, ";\n`explain %s` between `backward` and `update` writes it out sample by sample.\n", pname);
@@ -895,88 +953,6 @@ static int explain_param(CmdCtx *c, const char *ref, int k, bool bias, int i, in
 }
 
 /* ---- the entry points ---- */
-
-/* What explain does, for its refusals. */
-#define EXPLAINS "explain writes out one number of W1 b1 ..., dW1 db1 ..., Z1 A1 ..., dZ1 dA1 ..., M1 ..., yhat or loss"
-
-/* Whether ref names a conv layer's kernel or bias (K c, or their
- * gradients): explain_conv_param writes those out. */
-static bool conv_param(const Session *s, const char *ref)
-{
-    char name[16];
-    size_t n = strcspn(ref, "[");
-    TensorName tn;
-    if (n >= sizeof name || !s->model)
-        return false;
-    memcpy(name, ref, n);
-    name[n] = '\0';
-    if (!tensor_name_parse(name, &tn) || !tensor_is_param(&tn) || tn.layer < 1 || tn.layer > s->model->n_layers)
-        return false;
-    return s->model->layer[tn.layer - 1].kind == LAYER_CONV;
-}
-
-/* Whether explain writes out the elements of the tensor tn names: a
- * parameter or its gradient, Z A M dZ dA of a dense layer, yhat and loss;
- * not input data, a scalar name, a function of a whole tensor, or a conv
- * layer's maps. By the name alone: whether it exists now is asked later. */
-static bool explains(const Session *s, const TensorName *tn)
-{
-    if (tn->kind == 'y' || tn->kind == 'l' || tensor_is_param(tn))
-        return true;
-    if (tn->layer < 1 || tn->kind == 'P') /* X Y, the scalar names, norm_ std_; pooled maps */
-        return false;
-    const Model *m = s->model;
-    return !(m && tn->layer <= m->n_layers && m->layer[tn->layer - 1].kind == LAYER_CONV);
-}
-
-/* Refuses a name whose elements explain does not write out (explains()
- * is false), saying what the name is and where to see it. Returns -1. */
-static int refuse(CmdCtx *c, const char *ref, const char *name, const TensorName *tn)
-{
-    switch (tn->kind) {
-    case 'X':
-        return cmd_fail(c, "%s is input data, a feature of the current batch read from the data set: nothing "
-                        "computes it, so there is nothing to explain; `explain Z1[b,j]` shows how layer 1 uses it", ref);
-    case 'Y':
-        return cmd_fail(c, "%s is input data, a target of the current batch read from the data set: nothing "
-                        "computes it, so there is nothing to explain; `explain loss[b]` shows how the loss uses it", ref);
-    case 's':
-        if (session_scalar(tn->scalar)->hyper)
-            return cmd_fail(c, "%s is a hyperparameter, set rather than computed (`show %s` prints it); " EXPLAINS,
-                            name, name);
-        return cmd_fail(c, "%s is measured on whole shares of the data, not computed in one batch (`show %s` prints "
-                        "it); " EXPLAINS, name, name);
-    case 'f':
-        return cmd_fail(c, "%s sums up all of %s in one number (`show %s` prints it); " EXPLAINS, name,
-                        name + strlen(session_tensor_fn(tn->scalar)->prefix), name);
-    default:
-        return cmd_fail(c, "explain writes out a conv layer's kernel and bias elements (`explain K1[0,0,1,1]`); its "
-                        "maps Z A P are shown whole by `show`, one element by `show NAME[r,c,i,j]`");
-    }
-}
-
-/* ref is the optimizer's state of a parameter ("exp_avg:W1", "m_hat:b2[0]"):
- * refuses it (-1) pointing to `state` and to the update explain writes
- * out; 0 for anything else. */
-static int refuse_state(CmdCtx *c, const char *ref)
-{
-    const char *colon = strchr(ref, ':'), *br = strchr(ref, '[');
-    if (!colon || (br && br < colon))
-        return 0;
-    char p[16];
-    size_t n = br ? (size_t)(br - colon - 1) : strlen(colon + 1);
-    Tensor t;
-    char err[ERR_LEN];
-    if (n >= sizeof p)
-        return 0;
-    memcpy(p, colon + 1, n);
-    p[n] = '\0';
-    if (session_tensor(c->s, p, &t, err) != 0 || !t.editable)
-        return 0;
-    return cmd_fail(c, "%.*s names the optimizer's state, which explain does not write out: `state %s` shows %s's, "
-                    "`explain %s%s` the update that uses it", (int)(br ? br - ref : (long)strlen(ref)), ref, p, p, p,
-                    cmd_index_example(&t));
-}
 
 /* dA of layer k for sample row, neuron col: through the layer above. */
 static void write_da(CmdCtx *c, int k, int row, int col)
@@ -1050,15 +1026,15 @@ int explain_run(CmdCtx *c, const char *ref)
     Session *s = c->s;
     char name[16];
     CmdRef r;
-    if (conv_param(s, ref))
+    if (explain_names_conv_param(s, ref))
         return explain_conv_param(c, ref);
-    if (refuse_state(c, ref) != 0 || cmd_parse_ref(c, ref, name, sizeof name, &r) != 0)
+    if (explain_names_refuse_state(c, ref) != 0 || cmd_parse_ref(c, ref, name, sizeof name, &r) != 0)
         return -1;
     TensorName tn;
     if (!tensor_name_parse(name, &tn))
-        return cmd_fail(c, "explain has nothing called '%s': " EXPLAINS " (`names` lists what exists now)", name);
-    if (!explains(s, &tn))
-        return refuse(c, ref, name, &tn);
+        return cmd_fail(c, "explain has nothing called '%s': " EXPLAIN_NAMES_WHAT " (`names` lists what exists now)", name);
+    if (!explain_names_explains(s, &tn))
+        return explain_names_refuse(c, ref, name, &tn);
     if (tn.kind == 'l')
         return explain_loss(c, ref, &r);
     char kind = tn.kind;
@@ -1130,7 +1106,7 @@ static void offer(void *p, const char *name)
 {
     Offer *o = p;
     TensorName tn;
-    if (tensor_name_parse(name, &tn) && explains(o->s, &tn))
+    if (tensor_name_parse(name, &tn) && explain_names_explains(o->s, &tn))
         o->add(o->ctx, name);
 }
 

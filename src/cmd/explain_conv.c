@@ -103,7 +103,7 @@ static void keep(Term *top, int *n, const Term *t)
     }
 }
 
-void explain_conv_gradient(CmdCtx *c, const ConvElem *e, const char *pname)
+double explain_conv_gradient(CmdCtx *c, const ConvElem *e, const char *pname)
 {
     const Session *s = c->s;
     const Model *m = s->model;
@@ -162,8 +162,32 @@ void explain_conv_gradient(CmdCtx *c, const ConvElem *e, const char *pname)
     cmd_out(c, "  %s all %ld: %s", terms > nt ? "... summing" : "summing", terms, NUM(sum));
     if (pen != 0)
         cmd_out(c, ", plus the penalty's part %s = %s", NUM(pen), NUM(sum + pen));
-    cmd_out(c, "\n  backward's d%s = %s", pname, NUM(g));
-    if (fabs(g - (sum + pen)) > 1e-9 * (1 + fabs(g)))
-        cmd_out(c, " (after gradient clipping)");
     cmd_out(c, "\n");
+    if (s->clip.kind == CLIP_OFF) /* else the caller writes what clipping made of it */
+        cmd_out(c, "  backward's d%s = %s\n", pname, NUM(g));
+    return sum + pen;
+}
+
+bool explain_conv_input(const Model *m, int k, int shape[3])
+{
+    if (k < 2 || m->layer[k - 2].kind != LAYER_CONV || m->layer[k - 1].kind == LAYER_CONV)
+        return false;
+    const Layer *l = &m->layer[k - 2];
+    shape[0] = l->c_out;
+    shape[1] = l->pool ? l->h_pool : l->h_out;
+    shape[2] = l->pool ? l->w_pool : l->w_out;
+    return true;
+}
+
+const char *explain_conv_flat(const int shape[3], int f, char *buf, size_t n)
+{
+    int hw = shape[1] * shape[2];
+    snprintf(buf, n, "%d,%d,%d", f / hw, f % hw / shape[2], f % shape[2]);
+    return buf;
+}
+
+void explain_conv_flatten(CmdCtx *c, const int shape[3], int k, const char *in)
+{
+    cmd_out(c, "  (layer %d reads %s flattened: %s[b,c,y,x] of the %d×%d×%d map is input f = c·%d + y·%d + x)\n", k, in,
+            in, shape[0], shape[1], shape[2], shape[1] * shape[2], shape[2]);
 }

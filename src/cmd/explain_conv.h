@@ -22,7 +22,19 @@ int explain_conv_elem(CmdCtx *c, const char *ref, ConvElem *e, size_t *at, char 
 /* What the element does: the layer's formula with it. */
 void explain_conv_describe(CmdCtx *c, const ConvElem *e, const char *pname);
 /* Its gradient after `backward`: the formula, then the batch's numbers
- * (how many terms, the largest of them, their sum, and backward's value). */
-void explain_conv_gradient(CmdCtx *c, const ConvElem *e, const char *pname);
+ * (how many terms, the largest of them, their sum, and backward's value
+ * when no clipping is on). Returns the gradient before clipping (the sum
+ * plus the penalty's part), for the caller to write clipping's step. */
+double explain_conv_gradient(CmdCtx *c, const ConvElem *e, const char *pname);
+
+/* Whether dense layer k reads a conv layer's map (its P, or its A when it
+ * does not pool): shape receives (channels, rows, columns) of one sample. */
+bool explain_conv_input(const Model *m, int k, int shape[3]);
+/* Input f of that dense layer, the map flattened, as the map's indices
+ * "c,y,x" (f = c·rows·columns + y·columns + x), in buf. */
+const char *explain_conv_flat(const int shape[3], int f, char *buf, size_t n);
+/* The line saying how that dense layer reads in (its input's name, "P1"):
+ * flattened, with the formula of f. */
+void explain_conv_flatten(CmdCtx *c, const int shape[3], int k, const char *in);
 
 #endif

@@ -287,6 +287,7 @@ struct ScalarDesc {
     bool (*ready)(const Session *s); /* whether value would succeed now (cheaply) */
     int field;          /* which number value picks (the loss or its spread ...) */
     bool per_class;     /* one value per class: NAME[k] is class k's (data_class_name) */
+    bool whole;         /* a count the session keeps (steps, epoch, params): printed with every digit */
 };
 /* The index of a scalar name, or -1. */
 int session_scalar_find(const char *name);

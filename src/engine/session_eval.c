@@ -263,6 +263,29 @@ static bool ready_regression(const Session *s)
     return s->data && s->model && !s->data->classification;
 }
 
+static bool ready_always(const Session *s)
+{
+    (void)s;
+    return true;
+}
+
+static bool ready_model(const Session *s)
+{
+    return s->model != NULL;
+}
+
+/* steps, epoch, params: counts the session keeps. */
+static int value_count(Session *s, const ScalarDesc *d, double **v, int *n, char *err)
+{
+    if (d->field == 2 && !s->model)
+        return util_fail(err, ERR_NO_MODEL, "params counts the model's parameters, and there is no model yet");
+    s->scalar_value = d->field == 0 ? (double)s->steps : d->field == 1 ? (double)s->epoch
+                                                                      : (double)s->model->n_params;
+    *v = &s->scalar_value;
+    *n = 1;
+    return 0;
+}
+
 /* test_loss, test_accuracy: kept from the last evaluation of the test share. */
 static int value_test(Session *s, const ScalarDesc *d, double **v, int *n, char *err)
 {
@@ -339,33 +362,39 @@ static int value_regress(Session *s, const ScalarDesc *d, double **v, int *n, ch
 /* The scalars, one row each: what the number is and where it comes from. */
 static const ScalarDesc scalars[] = {
     {"train_loss", "the loss over the whole training share, in evaluation mode", DATA_TRAIN, false, false,
-     NULL, NULL, 0, false},
+     NULL, NULL, 0, false, false},
     {"val_loss", "the loss over the whole validation share, in evaluation mode", DATA_VAL, false, false, NULL,
-     NULL, 0, false},
+     NULL, 0, false, false},
     {"accuracy", "the share of training rows classified right, shown as a percentage", DATA_TRAIN,
-     true, false, NULL, NULL, 0, false},
+     true, false, NULL, NULL, 0, false, false},
     {"val_accuracy", "the share of validation rows classified right, shown as a percentage",
-     DATA_VAL, true, false, NULL, NULL, 0, false},
-    {"lr", "the learning rate in force", DATA_TRAIN, false, true, NULL, NULL, 0, false},
+     DATA_VAL, true, false, NULL, NULL, 0, false, false},
+    {"lr", "the learning rate in force", DATA_TRAIN, false, true, NULL, NULL, 0, false, false},
     {"test_loss", "the loss over the test share at its last evaluation", DATA_TEST, false, false, value_test,
-     ready_test, 0, false},
+     ready_test, 0, false, false},
     {"test_accuracy", "the share of test rows classified right at its last evaluation, shown as a percentage",
-     DATA_TEST, true, false, value_test, ready_test, 1, false},
+     DATA_TEST, true, false, value_test, ready_test, 1, false, false},
     {"cv_loss", "the mean validation loss over the folds of the last cross-validation", DATA_TRAIN, false, false,
-     value_cv, ready_cv, 0, false},
+     value_cv, ready_cv, 0, false, false},
     {"cv_std", "the sample standard deviation (n-1) of those folds' validation losses", DATA_TRAIN, false, false,
-     value_cv, ready_cv, 1, false},
+     value_cv, ready_cv, 1, false, false},
     {"precision", "per class: the share of rows predicted as the class that are in "
      "it, on the validation share when there is one, else the training rows", DATA_TRAIN, false, false,
-     value_class, ready_classes, 0, true},
+     value_class, ready_classes, 0, true, false},
     {"recall", "per class: the share of the class's rows predicted as it, on the validation share when there is "
-     "one, else the training rows", DATA_TRAIN, false, false, value_class, ready_classes, 1, true},
+     "one, else the training rows", DATA_TRAIN, false, false, value_class, ready_classes, 1, true, false},
     {"f1", "per class: 2·P·R / (P + R) of its precision and recall, on the validation share when there is one, "
-     "else the training rows", DATA_TRAIN, false, false, value_class, ready_classes, 2, true},
+     "else the training rows", DATA_TRAIN, false, false, value_class, ready_classes, 2, true, false},
     {"mae", "the mean absolute error (averaged over the targets), on the validation share when there is one, "
-     "else the training rows", DATA_TRAIN, false, false, value_regress, ready_regression, 0, false},
+     "else the training rows", DATA_TRAIN, false, false, value_regress, ready_regression, 0, false, false},
     {"r2", "R², the share of the targets' variance the model explains, on the validation share when there is "
-     "one, else the training rows", DATA_TRAIN, false, false, value_regress, ready_regression, 1, false},
+     "one, else the training rows", DATA_TRAIN, false, false, value_regress, ready_regression, 1, false, false},
+    {"steps", "the updates made since the model was made", DATA_TRAIN, false, false, value_count, ready_always, 0,
+     false, true},
+    {"epoch", "the epoch training is in, counting from 1", DATA_TRAIN, false, false, value_count, ready_always, 1,
+     false, true},
+    {"params", "the number of the model's parameters", DATA_TRAIN, false, false, value_count, ready_model, 2, false,
+     true},
 };
 
 int session_scalar_find(const char *name)

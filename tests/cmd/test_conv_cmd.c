@@ -175,6 +175,83 @@ static void names_show_and_edit(void **state)
     fx_free(x);
 }
 
+/* What `show ref` prints after "= ", without the newline. */
+static char *shown_value(Fx *x, const char *ref)
+{
+    char line[64];
+    snprintf(line, sizeof line, "show %s", ref);
+    ok(x, line);
+    const char *eq = strstr(x->last, "= ");
+    assert_non_null(eq);
+    char *v = strdup(eq + 2);
+    assert_non_null(v);
+    v[strcspn(v, "\n")] = '\0';
+    return v;
+}
+
+/* explain of a dense layer that reads a conv layer's map names each input
+ * by the map's four indices (what `show` takes), says how the map is
+ * flattened, and heads with the sum it writes out. */
+static void explain_after_conv(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    load_digits(x);
+    ok(x, "data standardize");
+    ok(x, "model cnn conv=2:3 pool=2 hidden=4");
+    ok(x, "forward; loss; backward");
+    char *p = shown_value(x, "P1[0,1,2,2]"), *w = shown_value(x, "W2[17,1]");
+    ok(x, "explain Z2[0,1]");
+    assert_contains(x->last, "Z2[b,j] = Σ_f P1[b,c,y,x]·W2[f,j] + b2[j]");
+    assert_contains(x->last, "P1[b,c,y,x] of the 2×3×3 map is input f = c·9 + y·3 + x");
+    assert_contains(x->last, "P1[0,1,2,2]·W2[17,1]");
+    assert_null(strstr(x->last, "P1[0,17]"));
+    char term[96];
+    snprintf(term, sizeof term, "%s·%s", p, w);
+    assert_contains(x->last, term);
+    free(p);
+    free(w);
+    /* the header names what the gradient below sums over */
+    ok(x, "explain W2[3,1]");
+    assert_contains(x->last, "W2[3,1] weighs P1[b,0,1,0]");
+    assert_contains(x->last, "Z2[b,1] = Σ_f P1[b,c,y,x]·W2[f,1] + b2[1]");
+    assert_contains(x->last, "dW2[3,1] = P1[0,0,1,0]·dZ2[0,1]");
+    assert_null(strstr(x->last, "A1[b,i]"));
+    ok(x, "show P1[0,0,1,0]");
+    fx_free(x);
+}
+
+/* Under clipping, a conv parameter's gradient shows the clipping factor as
+ * a dense one does, ending at backward's gradient. */
+static void explain_conv_clip(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    load_digits(x);
+    ok(x, "data standardize");
+    ok(x, "model cnn conv=2:3 pool=2 hidden=4");
+    ok(x, "set clip norm=0.5; forward; loss; backward");
+    static const char *const refs[] = {"c1[1]", "K1[1,0,1,1]", "W2[3,1]"};
+    for (size_t k = 0; k < 3; k++) {
+        char cmd[64], dref[32];
+        snprintf(cmd, sizeof cmd, "explain %s", refs[k]);
+        snprintf(dref, sizeof dref, "d%s", refs[k]);
+        char *g = shown_value(x, dref);
+        char f[40];
+        cmd_factor(&x->c, x->c.s->clip_report.factor, f, sizeof f);
+        ok(x, cmd);
+        assert_contains(x->last, "every gradient times factor");
+        char want[128];
+        snprintf(want, sizeof want, "·%s = %s\n", f, g);
+        assert_contains(x->last, want);
+        free(g);
+    }
+    ok(x, "update");
+    ok(x, "explain c1[1]");
+    assert_contains(x->last, "(clipped: times factor");
+    fx_free(x);
+}
+
 /* gradcheck, init by name with conv fans, state */
 static void instruments(void **state)
 {
@@ -504,7 +581,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(counts_and_refusals), cmocka_unit_test(names_show_and_edit),
-        cmocka_unit_test(instruments),         cmocka_unit_test(undo_exact),
+        cmocka_unit_test(instruments),         cmocka_unit_test(explain_after_conv),
+        cmocka_unit_test(explain_conv_clip),         cmocka_unit_test(undo_exact),
         cmocka_unit_test(save_load_npy),       cmocka_unit_test(compare_cv_train),
         cmocka_unit_test(save_forms),          cmocka_unit_test(conv_pictures),
     };

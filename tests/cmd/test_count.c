@@ -111,6 +111,9 @@ static void test_expect_count(void **st)
     ok(x, "count embedding 50000 512");
     ok(x, "expect count > 25599999");
     ok(x, "expect count ~ 2.56e7 tol=1");
+    /* a total past 2^53 prints every digit, not 9e+18 nor the nearest double */
+    ok(x, "count dense 1000000000000000 9000");
+    assert_contains(refused(x, "expect count == 40"), "expectation failed: count is 9000000000000009000,");
     fx_free(x);
 }
 

@@ -323,6 +323,95 @@ static void test_every_loss(void **state)
     }
 }
 
+/* The numbers of a line of text after its first "= " (after the "=" of
+ * "lead ... ="), parsed as a sum "a + b + ... " (wrapped or not) possibly in "( ... ) / n"
+ * or a product "a·b" (with "(x/2)" read as x/2): what the written
+ * arithmetic computes. */
+static double arith(const char *expr)
+{
+    double total = 0, div = 1;
+    const char *p = expr;
+    while (*p == ' ' || *p == '(')
+        p++;
+    for (;;) {
+        char *end;
+        double v = strtod(p, &end);
+        assert_true(end != p);
+        p = end;
+        if (strncmp(p, "/2)", 3) == 0) {
+            v /= 2;
+            p += 3;
+        }
+        if (strncmp(p, "·", strlen("·")) == 0) {
+            double w = strtod(p + strlen("·"), &end);
+            v *= w;
+            p = end;
+        }
+        total += v;
+        while (*p == ' ' || *p == '\n') /* a long sum wraps */
+            p++;
+        if (strncmp(p, "+ ", 2) != 0)
+            break;
+        p += 2;
+    }
+    if (strncmp(p, ") / ", 4) == 0)
+        div = strtod(p + 4, NULL);
+    return total / div;
+}
+
+/* a and b within tol of each other, saying both when not. */
+static void near(double a, double b, double tol)
+{
+    if (!(fabs(a - b) <= tol))
+        fail_msg("%.17g and %.17g differ by more than %g", a, b, tol);
+}
+
+/* Every "X = arithmetic = value" of explain loss with a penalty holds, and
+ * the total is the loss `show` prints: the data term is the samples' mean,
+ * each penalty its own term. */
+static void test_loss_penalty(void **state)
+{
+    (void)state;
+    static const char *const pens[] = {"set l2 1", "set l1 0.1", "set l1 0.1; set l2 0.5"};
+    for (size_t k = 0; k < sizeof pens / sizeof pens[0]; k++)
+        for (int one = 0; one < 2; one++) {
+            Fx *x = fx_new();
+            ok(x, "data line n=4 seed=1; model mlp 2; set precision 17");
+            ok(x, pens[k]);
+            ok(x, "forward; loss");
+            double loss = x->c.s->loss_value, data = x->c.s->loss_data;
+            ok(x, one ? "explain loss[1]" : "explain loss");
+            const char *t = x->last;
+            /* the mean of the samples, ending at the data term, not the loss */
+            const char *mean = strstr(t, "Σ_b loss[b]\n       = (");
+            assert_non_null(mean);
+            mean = strstr(mean, "= (");
+            near(arith(mean + 2), data, 1e-12 * fabs(data));
+            near(value_on(mean, "= "), data, 0);
+            /* each penalty: its formula, and its product equal to its value */
+            if (x->c.s->pen.l1 != 0) {
+                const char *l = strstr(t, "l1·Σ|w| = ");
+                assert_non_null(l);
+                near(arith(l + strlen("l1·Σ|w| = ")), x->c.s->loss_l1, 1e-12);
+                near(value_on(l, "l1·Σ|w| = "), x->c.s->loss_l1, 0);
+            }
+            if (x->c.s->pen.l2 != 0) {
+                const char *l = strstr(t, "(l2/2)·Σw² = ");
+                assert_non_null(l);
+                near(arith(l + strlen("(l2/2)·Σw² = ")), x->c.s->loss_l2, 1e-12);
+                near(value_on(l, "(l2/2)·Σw² = "), x->c.s->loss_l2, 0);
+            }
+            /* the total: data term plus penalties, equal to the loss */
+            const char *sum = strstr(t, "  loss = ");
+            assert_non_null(sum);
+            sum = strstr(sum + 1, "  loss = ");
+            assert_non_null(sum);
+            near(arith(sum + strlen("  loss = ")), loss, 1e-12 * loss);
+            near(value_on(sum, "loss = "), loss, 0);
+            fx_free(x);
+        }
+}
+
 /* ---- Z, A, yhat and the gradients of the batch ---- */
 
 static void test_activations(void **state)
@@ -535,7 +624,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_optimizer), cmocka_unit_test(test_changes_nothing),
         cmocka_unit_test(test_adam_moments),    cmocka_unit_test(test_gradient_sum),
-        cmocka_unit_test(test_every_loss),      cmocka_unit_test(test_activations),
+        cmocka_unit_test(test_every_loss),      cmocka_unit_test(test_loss_penalty),      cmocka_unit_test(test_activations),
         cmocka_unit_test(test_phases),          cmocka_unit_test(test_bad_refs),
         cmocka_unit_test(test_every_name),      cmocka_unit_test(test_help),
     };

@@ -81,6 +81,30 @@ static void assert_all_pass(const GradcheckResult *r, const char *what)
 
 /* ---- gradcheck ---- */
 
+/* `help gradcheck` states the floor the check divides by as the code
+ * forms it, 1e-3·max(1, |loss|), here with a loss above 1 where the floor
+ * is not 1e-3; the output shows that floor. */
+static void test_gradcheck_help_floor(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    ok(x, "help gradcheck");
+    assert_contains(x->last, "max(|backward|, |numeric|, floor)");
+    assert_contains(x->last, "floor = 1e-3·max(1, |loss|)");
+    assert_null(strstr(x->last, "compared absolutely"));
+    ok(x, "data line n=50; model linear; step 3");
+    GradcheckResult r;
+    gradcheck(x, NULL, &r);
+    assert_true(r.loss > 1);
+    assert_true(r.floor == INSPECT_GC_FLOOR * fabs(r.loss));
+    ok(x, "gradcheck");
+    char want[96];
+    snprintf(want, sizeof want, "max(|backward|, |numeric|, %.3g)", 1e-3 * r.loss);
+    inspect_gradcheck_free(&r);
+    assert_contains(x->last, want);
+    fx_free(x);
+}
+
 static void test_every_act_and_loss(void **state)
 {
     (void)state;
@@ -867,6 +891,7 @@ int main(void)
         cmocka_unit_test(test_identical_units),
         cmocka_unit_test(test_healthy_and_sane_lr),
         cmocka_unit_test(test_output_fits),
+        cmocka_unit_test(test_gradcheck_help_floor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,33 @@ static double value(Fx *x, const char *name)
     return t.data[at < 0 ? 0 : at];
 }
 
+/* The counts expect checks (steps, epoch, params) are names as the others:
+ * show prints them with every digit, names lists them, explain says what
+ * they are. */
+static void test_counts(void **st)
+{
+    (void)st;
+    Fx *x = fx_new();
+    ok(x, "data moons; model mlp 2");
+    ok(x, "step 3");
+    ok(x, "show steps");
+    assert_contains(x->last, "steps = 3  (");
+    ok(x, "show epoch");
+    assert_contains(x->last, "epoch = 1  (");
+    ok(x, "show params");
+    assert_contains(x->last, "params = 9  (");
+    ok(x, "expect steps == 3");
+    ok(x, "expect params == 9");
+    ok(x, "names");
+    assert_contains(x->last, " steps epoch params");
+    assert_contains(refused(x, "explain steps"), "a count the session keeps");
+    x->c.s->steps = 123456789; /* a long run: every digit, not 1.23457e+08 */
+    ok(x, "show steps");
+    assert_contains(x->last, "steps = 123456789  (");
+    assert_contains(refused(x, "expect steps == 1"), "steps is 123456789,");
+    fx_free(x);
+}
+
 static void test_test_share(void **st)
 {
     (void)st;
@@ -139,6 +166,7 @@ static void test_regression_scores(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_counts),
         cmocka_unit_test(test_test_share),
         cmocka_unit_test(test_cv),
         cmocka_unit_test(test_class_scores),

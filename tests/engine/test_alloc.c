@@ -123,6 +123,11 @@ static void step_1000_allocates_nothing(void **state)
         if (n != 0)
             fail_msg("%s: %ld allocations in 1000 steps", optim_name((OptKind)k), n);
         assert_true(s->hist_len == s->hist_cap); /* the ring wrapped */
+        /* with the history off (set undo off): nothing allocated either */
+        assert_int_equal(session_set_undo(s, 0), 0);
+        n = count_steps(s, 200);
+        if (n != 0)
+            fail_msg("%s, undo off: %ld allocations in 200 steps", optim_name((OptKind)k), n);
         session_free(s);
     }
 }

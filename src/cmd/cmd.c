@@ -117,6 +117,26 @@ static int tokenize(CmdCtx *c, char *s, char **words, int *n)
     return 0;
 }
 
+/* "unknown command" in one wording wherever it is said (typed, run or
+ * checked in a lesson): the nearest command or name (the session's too,
+ * when s is given) as a suggestion. Returns -1. */
+static int unknown_command(CmdCtx *c, const char *word, Session *s)
+{
+    CmdNearest g;
+    cmd_nearest_init(&g, word, strlen(word) <= 3 ? 2 : 3);
+    for (const Cmd *cmd = cmd_rows(); cmd->name; cmd++)
+        cmd_nearest_add(&g, cmd->name);
+    if (s)
+        session_names(s, cmd_nearest_add, &g);
+    static const char *const known[] = {"W1", "b1", "dW1", "db1", "Z1", "A1", "dZ1", "dA1", "yhat", NULL};
+    for (const char *const *k = known; *k; k++)
+        cmd_nearest_add(&g, *k);
+    char dym[64] = "";
+    if (g.best)
+        snprintf(dym, sizeof dym, " (did you mean `%s`?)", g.best);
+    return cmd_fail(c, "unknown command '%s'%s; `help` lists every command, `names` every name", word, dym);
+}
+
 static int unknown_word(CmdCtx *c, const char *word)
 {
     if (word[0] == '=')
@@ -124,17 +144,7 @@ static int unknown_word(CmdCtx *c, const char *word)
     if (!isalpha((unsigned char)word[0]))
         return cmd_fail(c, "'%s' is not a command: a command or a name starts with a letter (`help` lists every "
                        "command, `names` every name)", word);
-    CmdNearest g;
-    cmd_nearest_init(&g, word, strlen(word) <= 3 ? 2 : 3);
-    for (const Cmd *cmd = cmd_rows(); cmd->name; cmd++)
-        cmd_nearest_add(&g, cmd->name);
-    session_names(c->s, cmd_nearest_add, &g);
-    static const char *const known[] = {"W1", "b1", "dW1", "db1", "Z1", "A1", "dZ1", "dA1", "yhat", NULL};
-    for (const char *const *k = known; *k; k++)
-        cmd_nearest_add(&g, *k);
-    if (g.best)
-        return cmd_fail(c, "unknown command '%s'; did you mean `%s`? (`help` lists every command)", word, g.best);
-    return cmd_fail(c, "unknown command '%s'; `help` lists every command, `names` every name", word);
+    return unknown_command(c, word, c->s);
 }
 
 /* True when the segment is NAME = ... or NAME[i,j] = ... */
@@ -344,19 +354,13 @@ int cmd_check_command(char *seg, char *err)
     } else if (n == 0) {
         rc = 0;
     } else if (!(cmd = cmd_find(words[0]))) {
-        const char *names[96];
-        int k = 0;
-        for (const Cmd *q = cmd_rows(); q->name && k < 95; q++)
-            names[k++] = q->name;
-        names[k] = NULL;
         if (n == 1 && cmd_known_name(words[0]))
             rc = 0;
         else if (cmd_known_name(words[0]))
             rc = cmd_fail(&tmp, "%.*s is a name, not a command: write it alone to show it", (int)strcspn(words[0], "["),
                           words[0]);
         else
-            rc = cmd_fail(&tmp, "unknown command '%s'%s; `help` lists every command", words[0],
-                          CMD_DYM(words[0], names, ""));
+            rc = unknown_command(&tmp, words[0], NULL);
     } else if (n - 1 < cmd->min_args) {
         rc = cmd_fail(&tmp, "%s needs more: %s", cmd->name, cmd->usage);
     } else if (cmd->max_args >= 0 && n - 1 > cmd->max_args) {

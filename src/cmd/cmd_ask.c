@@ -3,9 +3,10 @@
  *     ask "QUESTION" ANSWER[|SYNONYM...] [tol=X] [hint="..."] [why="..."]
  * and takes what a person types: words in any case, spaces around, numbers
  * with thousands separators (4,417  4 417  4_417), a trailing % when the
- * answer is a percentage, numbers within tol=. A wrong answer gets a hint
+ * answer is a percentage, a unicode minus (−1.31), small whole numbers as
+ * words (zero to twenty, none for 0), numbers within tol=. A wrong answer gets a hint
  * and a second try; a second wrong one gets the answer and its why.
- * `redo` and `quit` typed at the prompt are passed to the lesson (which
+ * `redo` and `quit` (or Ctrl-D) typed at the prompt are passed to the lesson (which
  * acts on them once the block has stopped); `skip` or an empty line shows
  * the answer. Where no one can answer (--check, `run`, batch) the
  * recorded answer answers itself. */
@@ -63,13 +64,60 @@ static bool is_option(const char *w)
     return has_prefix(w, "tol=") || has_prefix(w, "hint=") || has_prefix(w, "why=");
 }
 
+/* The minus signs a person may type or copy from a lesson's prose, as
+ * UTF-8: U+2212 minus, U+2012 figure dash, U+2013 en dash, U+2010 and
+ * U+2011 hyphens, U+FE63 small and U+FF0D fullwidth hyphen-minus. */
+static const char *const minus_signs[] = {"\xe2\x88\x92", "\xe2\x80\x92", "\xe2\x80\x93", "\xe2\x80\x90",
+                                          "\xe2\x80\x91", "\xef\xb9\xa3", "\xef\xbc\x8d", NULL};
+
+/* s with each of those as '-', into buf. */
+static void ascii_minus(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    while (*s && k + 1 < n) {
+        const char *const *m = minus_signs;
+        while (*m && strncmp(s, *m, strlen(*m)) != 0)
+            m++;
+        if (*m) {
+            buf[k++] = '-';
+            s += strlen(*m);
+        } else {
+            buf[k++] = *s++;
+        }
+    }
+    buf[k] = '\0';
+}
+
+/* A small whole number written as a word ("zero" to "twenty", "none" for
+ * 0), ignoring case. */
+static bool number_word(const char *s, double *v)
+{
+    static const char *const words[] = {"zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                        "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+                                        "sixteen", "seventeen", "eighteen", "nineteen", "twenty", NULL};
+    if (strcasecmp(s, "none") == 0) {
+        *v = 0;
+        return true;
+    }
+    for (int i = 0; words[i]; i++)
+        if (strcasecmp(s, words[i]) == 0) {
+            *v = i;
+            return true;
+        }
+    return false;
+}
+
 /* A number as a person writes it: thousands grouped by ',' ' ' or '_'
- * (groups of three digits after the first), a trailing % when percent.
- * false when s is not one. */
+ * (groups of three digits after the first), a trailing % when percent,
+ * a unicode minus sign, a small whole number as a word. false when s is
+ * not one. */
 static bool person_number(const char *s, bool percent, double *v)
 {
     char buf[ASK_TEXT], clean[ASK_TEXT];
-    size_t len = strlen(trimmed(s, strlen(s), clean, sizeof clean));
+    ascii_minus(s, buf, sizeof buf);
+    size_t len = strlen(trimmed(buf, strlen(buf), clean, sizeof clean));
+    if (number_word(clean, v))
+        return true;
     if (percent && len && clean[len - 1] == '%')
         len--;
     len = strlen(trimmed(clean, len, buf, sizeof buf));
@@ -269,6 +317,11 @@ int cmd_pause(CmdCtx *c, int argc, char **argv)
     char *got = c->read_line(c->read_ctx, "(press Enter to go on) ");
     if (!got && interrupted(c))
         return 1;
+    if (!got && cmd_lesson_in_block(c)) { /* Ctrl-D: leave the lesson, as at an answer */
+        cmd_out(c, "\n");
+        cmd_lesson_want(c, CMD_LESSON_LEAVE);
+        return 1;
+    }
     free(got);
     return 0;
 }

@@ -51,6 +51,7 @@ typedef struct CmdCtx {
     struct CmdSearch *search;        /* owned: the last search's table (cmd_search_free) */
     bool counted;                    /* a `count` succeeded: */
     uint64_t count_total;            /* its total, what `expect count` checks */
+    int page_rows;                   /* > 0: the screen's rows a lesson pages by (tests); 0: the terminal's */
 } CmdCtx;
 
 /* What Tab should offer for the word being typed: the words given, or a

@@ -455,13 +455,15 @@ static bool find_lesson(int number, char *path, size_t n)
 /* The terminal's rows for paging; 0 in a straight run. */
 static int rows(const CmdCtx *c)
 {
-    return c->lessons && c->lessons->straight > 0 ? 0 : lesson_height(c->out);
+    return c->lessons && c->lessons->straight > 0 ? 0 : cmd_page_rows(c);
 }
 
-/* Shows Markdown prose, a screen at a time on a terminal. Returns the
- * lines it took. */
-static int render(CmdCtx *c, const char *md)
+/* Shows Markdown prose, a screen at a time on a terminal; *key (may be
+ * NULL) says what was pressed at a page break. Returns the lines it took. */
+static int render(CmdCtx *c, const char *md, CmdPageKey *key)
 {
+    if (key)
+        *key = CMD_PAGE_ON;
     const char *p = md;
     while (isspace((unsigned char)*p))
         p++;
@@ -478,7 +480,7 @@ static int render(CmdCtx *c, const char *md)
     lesson_render(m, md, lesson_width(c->out), lesson_color(c->out));
     fputc('\n', m);
     fclose(m);
-    int lines = cmd_page_text(c, text, rows(c));
+    int lines = cmd_page_text(c, text, rows(c), key);
     free(text);
     return lines;
 }
@@ -574,7 +576,7 @@ static int run_lesson(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
     int rc = lesson_defaults(c);
     for (int k = 0; k < l->n_blocks && rc == 0 && !c->quit; k++) {
         if (flags & CMD_RUN_PROSE)
-            render(c, l->blocks[k].prose);
+            render(c, l->blocks[k].prose, NULL);
         rc = run_block(c, l, k, flags & CMD_RUN_ECHO, color);
         st->commands += l->blocks[k].n_lines;
         if (rc == 0)
@@ -583,7 +585,7 @@ static int run_lesson(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
             cmd_out(c, "\n");
     }
     if (rc == 0 && (flags & CMD_RUN_PROSE))
-        render(c, l->tail);
+        render(c, l->tail, NULL);
     lesson_free(l);
     return rc;
 }
@@ -801,6 +803,15 @@ static const char *lesson_name(const LessonRun *r, char *buf, size_t n)
 
 static int rebuild(CmdCtx *c);
 
+/* Ctrl-D or `quit` at one of the lesson's prompts: as `quit` at the
+ * learner's prompt. */
+static int leave_lesson(CmdCtx *c)
+{
+    if (!cmd_lesson_leave(c, "you left the lesson"))
+        c->quit = true;
+    return 0;
+}
+
 /* Runs block k of the lesson for the learner and says what comes next.
  * `redo` typed at one of its questions runs it again from the lesson's
  * state before it; `quit` (or Ctrl-D) there leaves the lesson. */
@@ -817,11 +828,8 @@ static int play_block(CmdCtx *c, int k)
         rc = run_block(c, L->run->lesson, k, true, color);
         c->scripted--;
         L->depth--;
-        if (L->want == CMD_LESSON_LEAVE) { /* as `quit` at the prompt */
-            if (!cmd_lesson_leave(c, "you left the lesson"))
-                c->quit = true;
-            return 0;
-        }
+        if (L->want == CMD_LESSON_LEAVE) /* as `quit` at the prompt */
+            return leave_lesson(c);
         if (L->want != CMD_LESSON_REDO || c->quit)
             break;
         cmd_out(c, "\n");
@@ -856,7 +864,10 @@ static int finish(CmdCtx *c)
 {
     CmdLessons *L = c->lessons;
     LessonRun *r = L->run;
-    render(c, r->lesson->tail);
+    CmdPageKey key;
+    render(c, r->lesson->tail, &key);
+    if (key != CMD_PAGE_ON && c->interrupt)
+        *c->interrupt = 0; /* the lesson ends either way */
     char name[PATH_MAX + 16], next[PATH_MAX], dir[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
     lesson_name(r, name, sizeof name);
     bool listed = lessons_dir(dir, sizeof dir) && realpath(dir, a) && realpath(r->dir, b) && strcmp(a, b) == 0;
@@ -888,9 +899,14 @@ static int advance(CmdCtx *c)
     cmd_plot_part_begins(c);
     if (k > 0)
         cmd_out(c, "\n"); /* set the part off from the prompt above it */
-    int lines = render(c, r->lesson->blocks[k].prose);
-    if (cmd_page_hold(c, lines, rows(c))) {
-        say(c, "*Part %d's commands did not run: `redo` runs them; Enter goes on.*", k + 1);
+    CmdPageKey key;
+    int lines = render(c, r->lesson->blocks[k].prose, &key);
+    if (key == CMD_PAGE_ON)
+        key = cmd_page_hold(c, lines, rows(c));
+    if (key == CMD_PAGE_LEAVE)
+        return leave_lesson(c);
+    if (key == CMD_PAGE_STOP) {
+        say(c, "*Stopped by Ctrl-C: part %d's commands did not run. `redo` runs them; Enter goes on.*", k + 1);
         return 1;
     }
     return play_block(c, k);

@@ -8,36 +8,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lesson.h"
 
-int cmd_page_text(CmdCtx *c, const char *text, int rows)
+/* Waits at prompt for Enter; what was pressed. */
+static CmdPageKey wait_key(CmdCtx *c, const char *prompt)
+{
+    fflush(c->out);
+    char *got = c->read_line(c->read_ctx, prompt);
+    if (got) {
+        free(got);
+        return CMD_PAGE_ON;
+    }
+    if (c->interrupt && *c->interrupt)
+        return CMD_PAGE_STOP;
+    cmd_out(c, "\n"); /* Ctrl-D left the cursor on the prompt's line */
+    return CMD_PAGE_LEAVE;
+}
+
+int cmd_page_text(CmdCtx *c, const char *text, int rows, CmdPageKey *key)
 {
     int page = rows - 2, lines = 0, on_page = 0;
     bool paging = c->read_line && page >= 3;
+    CmdPageKey k = CMD_PAGE_ON;
     for (const char *p = text; *p;) {
         size_t n = strcspn(p, "\n");
         fwrite(p, 1, n + (p[n] == '\n'), c->out);
         p += n + (p[n] == '\n');
         lines++;
         if (paging && ++on_page == page && *p) {
-            fflush(c->out);
-            char *got = c->read_line(c->read_ctx, "-- more: Enter --");
-            paging = got != NULL; /* Ctrl-D or Ctrl-C: the rest at once */
-            if (c->interrupt)
-                *c->interrupt = 0;
-            free(got);
+            k = wait_key(c, "-- more: Enter --");
+            if (k != CMD_PAGE_ON)
+                break;
             on_page = 0;
         }
     }
+    if (key)
+        *key = k;
     return lines;
 }
 
-int cmd_page_hold(CmdCtx *c, int lines, int rows)
+CmdPageKey cmd_page_hold(CmdCtx *c, int lines, int rows)
 {
     if (!c->read_line || rows <= 0 || 2 * lines <= rows)
-        return 0;
-    fflush(c->out);
-    char *got = c->read_line(c->read_ctx, "-- Enter runs the commands --");
-    bool stop = !got && c->interrupt && *c->interrupt;
-    free(got);
-    return stop;
+        return CMD_PAGE_ON;
+    return wait_key(c, "-- Enter runs the commands --");
+}
+
+int cmd_page_rows(const CmdCtx *c)
+{
+    return c->page_rows > 0 ? c->page_rows : lesson_height(c->out);
 }

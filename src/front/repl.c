@@ -342,6 +342,12 @@ static char *read_line(const char *prompt, bool *interrupted)
     line_done = false;
     got_line = NULL;
     repl_interrupted = 0;
+#ifdef RL_STATE_EOF
+    /* readline keeps the Ctrl-D of the last line read (a lesson's prompt
+     * or answer) and would print an extra newline after every line */
+    rl_eof_found = 0;
+    RL_UNSETSTATE(RL_STATE_EOF);
+#endif
     rl_callback_handler_install(prompt, on_line);
     while (!line_done) {
         fd_set fds;

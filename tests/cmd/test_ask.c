@@ -76,6 +76,34 @@ static void test_ask_accepts(void **state)
     fx_free(x);
 }
 
+/* The minus sign a lesson's prose prints (U+2212) and its look-alikes,
+ * and small whole numbers as words ("none" for 0). */
+static void test_ask_minus_and_words(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    static const char *const typed[] = {"\xe2\x88\x92" "1.31", "\xe2\x80\x93" "1.31", "\xef\xbc\x8d" "2",
+                                        "zero", "None", "Twelve", "twenty", NULL};
+    Keys k = {typed, 0, {{0}}, 0};
+    keys_attach(x, &k);
+    ok(x, "ask \"The bias?\" -1.31 tol=0.01");
+    assert_contains(x->last, "Right: -1.31.");
+    ok(x, "ask \"The bias?\" -1.31");
+    assert_contains(x->last, "Right: -1.31.");
+    ok(x, "ask \"The slope?\" -2");
+    assert_contains(x->last, "Right: -2.");
+    ok(x, "ask \"How many?\" 0");
+    assert_contains(x->last, "Right: 0.");
+    ok(x, "ask \"How many?\" 0");
+    assert_contains(x->last, "Right: 0.");
+    ok(x, "ask \"How many?\" 12");
+    assert_contains(x->last, "Right: 12.");
+    ok(x, "ask \"How many?\" 20");
+    assert_contains(x->last, "Right: 20.");
+    assert_int_equal(k.next, 7);
+    fx_free(x);
+}
+
 /* A wrong answer: a hint and a second try; two: the answer and why. */
 static void test_ask_second_try(void **state)
 {
@@ -205,7 +233,7 @@ static void test_ask_redo_in_lesson(void **state)
 {
     (void)state;
     Fx *x = fx_new();
-    static const char *const typed[] = {"3", "redo", "two", "2", NULL};
+    static const char *const typed[] = {"3", "redo", "three", "2", NULL};
     Keys k = {typed, 0, {{0}}, 0};
     keys_attach(x, &k);
     char line[300];
@@ -281,31 +309,99 @@ static void test_changed_between_parts(void **state)
 }
 
 /* Prose taller than the screen waits for Enter after each screen; Ctrl-D
- * there prints the rest at once; without a person nothing waits. */
+ * or Ctrl-C there stops it and says which; without a person nothing waits. */
 static void test_page(void **state)
 {
     (void)state;
     Fx *x = fx_new();
     const char *text = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n";
-    assert_int_equal(cmd_page_text(&x->c, text, 5), 10); /* no read_line: no pages */
-    assert_int_equal(cmd_page_hold(&x->c, 10, 5), 0);
-    static const char *const typed[] = {"", "", "^D", "", NULL};
+    CmdPageKey key = CMD_PAGE_STOP;
+    assert_int_equal(cmd_page_text(&x->c, text, 5, &key), 10); /* no read_line: no pages */
+    assert_int_equal(key, CMD_PAGE_ON);
+    assert_int_equal(cmd_page_hold(&x->c, 10, 5), CMD_PAGE_ON);
+    static const char *const typed[] = {"", "^D", "^C", "", "^D", "^C", NULL};
     Keys k = {typed, 0, {{0}}, 0};
     keys_attach(x, &k);
-    assert_int_equal(cmd_page_text(&x->c, text, 5), 10);
-    assert_int_equal(k.next, 3); /* after lines 3, 6 and 9; ^D: the rest */
+    assert_int_equal(cmd_page_text(&x->c, text, 5, &key), 6); /* after lines 3 and 6; ^D: no more */
+    assert_int_equal(key, CMD_PAGE_LEAVE);
+    assert_int_equal(k.next, 2);
     assert_string_equal(k.prompts[0], "-- more: Enter --");
-    assert_int_equal(cmd_page_text(&x->c, "1\n2\n3\n", 5), 3); /* one screen: no wait */
-    assert_int_equal(cmd_page_text(&x->c, text, 0), 10);         /* not a terminal */
+    assert_int_equal(cmd_page_text(&x->c, text, 5, &key), 3); /* ^C after line 3 */
+    assert_int_equal(key, CMD_PAGE_STOP);
+    k.flag = 0;
+    assert_int_equal(cmd_page_text(&x->c, "1\n2\n3\n", 5, &key), 3); /* one screen: no wait */
+    assert_int_equal(cmd_page_text(&x->c, text, 0, NULL), 10);         /* not a terminal */
     assert_int_equal(k.next, 3);
     fflush(x->f);
-    assert_contains(x->buf, "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n1\n2\n3\n4");
-    assert_int_equal(cmd_page_hold(&x->c, 2, 40), 0); /* short: no wait */
+    assert_contains(x->buf, "1\n2\n3\n4\n5\n6\n\n1\n2\n3\n1\n2\n3\n1\n2\n3\n4");
+    assert_int_equal(cmd_page_hold(&x->c, 2, 40), CMD_PAGE_ON); /* short: no wait */
     assert_int_equal(k.next, 3);
-    assert_int_equal(cmd_page_hold(&x->c, 30, 40), 0);
+    assert_int_equal(cmd_page_hold(&x->c, 30, 40), CMD_PAGE_ON);
     assert_int_equal(k.next, 4);
     assert_string_equal(k.prompts[3], "-- Enter runs the commands --");
+    assert_int_equal(cmd_page_hold(&x->c, 30, 40), CMD_PAGE_LEAVE);
+    assert_int_equal(cmd_page_hold(&x->c, 30, 40), CMD_PAGE_STOP);
     fx_free(x);
+}
+
+/* In a lesson, the keys at every page break and prompt do what they do
+ * at the learner's prompt: Ctrl-C stops what is shown (the part's
+ * commands do not run), Ctrl-D leaves the lesson as `quit` does. */
+static void test_keys_at_page_breaks(void **state)
+{
+    (void)state;
+    char prose[600] = "# Keys\n\n";
+    for (int i = 1; i <= 12; i++)
+        snprintf(prose + strlen(prose), sizeof prose - strlen(prose), "Line %d of the prose.\n\n", i);
+    char md[1200];
+    snprintf(md, sizeof md, "%s```paramlab\ndata line n=20 seed=1\nmodel linear\n```\n\nMore.\n\n"
+                            "```paramlab\npause\nstep 1\n```\n", prose);
+    const char *file = put("07-keys.md", md);
+    /* where the key is pressed: 1st "more", "Enter runs", pause (2nd part) */
+    static const char *const cases[][5] = {
+        {"^D", NULL}, {"^C", NULL}, {"", "", "", "^D", NULL}, {"", "", "", "^C", NULL},
+        {"", "", "", "", "^D"},
+    };
+    for (int i = 0; i < 5; i++) {
+        Fx *x = fx_new();
+        ok(x, "data moons n=40 seed=2");
+        Session *mine = x->c.s;
+        const char *typed[8] = {0};
+        for (int j = 0; j < 5 && cases[i][j]; j++)
+            typed[j] = cases[i][j];
+        Keys k = {typed, 0, {{0}}, 0};
+        keys_attach(x, &k);
+        x->c.page_rows = 10;
+        char line[300];
+        snprintf(line, sizeof line, "lesson %s", file);
+        int rc = cmd_exec_line(&x->c, line);
+        if (i == 4) { /* ^D at pause, in part 2 */
+            assert_int_equal(rc, 0);
+            assert_true(cmd_lesson_active(&x->c));
+            rc = cmd_exec_line(&x->c, "next");
+        }
+        fflush(x->f);
+        assert_null(typed[k.next]); /* every key read, no more */
+        bool leave = strcmp(typed[k.next - 1], "^D") == 0;
+        if (leave) {
+            assert_int_equal(rc, 0);
+            assert_false(cmd_lesson_active(&x->c));
+            assert_ptr_equal(x->c.s, mine);
+            assert_false(x->c.quit);
+            assert_contains(x->buf, "you left the lesson");
+        } else {
+            assert_int_equal(rc, 1);
+            assert_true(cmd_lesson_active(&x->c));
+            assert_null(x->c.s->data); /* the part's commands did not run */
+            assert_contains(x->buf, "Stopped by Ctrl-C: part 1's commands did not run");
+        }
+        if (i < 2) /* stopped at the first screen: the rest of the prose is not shown */
+            assert_null(strstr(x->buf, "Line 12 of the prose"));
+        if (i < 4)
+            assert_null(strstr(x->buf, "[part 1 of 2]"));
+        assert_null(strstr(x->buf, "> step 1"));
+        fx_free(x);
+    }
 }
 
 /* A picture a part asked for does not follow the later parts (in a window
@@ -343,10 +439,12 @@ int main(void)
         cmocka_unit_test(test_ask_skip_and_keys),
         cmocka_unit_test(test_ask_refused),
         cmocka_unit_test(test_pause),
+        cmocka_unit_test(test_ask_minus_and_words),
         cmocka_unit_test(test_ask_redo_in_lesson),
         cmocka_unit_test(test_ask_quit_in_lesson),
         cmocka_unit_test(test_changed_between_parts),
         cmocka_unit_test(test_page),
+        cmocka_unit_test(test_keys_at_page_breaks),
         cmocka_unit_test(test_plot_between_parts),
     };
     return cmocka_run_group_tests(tests, setup_dir, remove_dir);

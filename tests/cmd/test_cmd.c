@@ -378,6 +378,21 @@ static void test_did_you_mean(void **state)
     assert_contains(refused(x, "updaet"), "did you mean `update`");
     assert_contains(refused(x, "paramz"), "did you mean `params`");
     assert_contains(refused(x, "data mons"), "moons");
+    /* set defaults speaks of keeping the data and the model only when there are some */
+    Fx *y = fx_new();
+    ok(y, "set defaults");
+    assert_null(strstr(y->last, "stay"));
+    ok(y, "data line n=10; set defaults");
+    assert_contains(y->last, "; the data and the model stay");
+    fx_free(y);
+    /* one wording, typed or checked in a lesson: with a guess, and without */
+    char checked[ERR_LEN];
+    assert_int_equal(cmd_check_line("modle mlp 4", checked), -1);
+    assert_string_equal(refused(x, "modle mlp 4"), checked);
+    assert_string_equal(checked, "unknown command 'modle' (did you mean `model`?); `help` lists every command, "
+                                 "`names` every name");
+    assert_int_equal(cmd_check_line("xyzzyplugh", checked), -1);
+    assert_string_equal(refused(x, "xyzzyplugh"), checked);
     /* nothing close: no guess, but where to look */
     const char *e = refused(x, "xyzzyplugh");
     assert_null(strstr(e, "did you mean"));

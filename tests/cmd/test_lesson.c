@@ -191,7 +191,7 @@ static void test_parse_errors(void **state)
     static const char *const cases[][2] = {
         {"# t\n\n```paramlab\ndata line\n\nmore prose\n", "bad.md:3: this ```paramlab block is never closed"},
         {"# t\n```paramlab\nforward\n```\n~~~~\ncode\n", "bad.md:5: this ~~~~ block is never closed"},
-        {"# t\n```paramlab\ndata line\nforwrd\n```\n", "bad.md:4: unknown command 'forwrd' (did you mean `forward`?)"},
+        {"# t\n```paramlab\ndata line\nforwrd\n```\n", "bad.md:4: unknown command 'forwrd' (did you mean `forward`?); `help` lists every command, `names` every name"},
         {"```paramlab\nmodel\n```\n", "bad.md:2: model needs more"},
         {"```paramlab\nforward now\n```\n", "bad.md:2: too many words for forward"},
         {"```paramlab\nforward\n```\n```paramlab\nexpect loss <> 3\n```\n", "bad.md:5: '<>' is not a comparison"},

@@ -276,6 +276,22 @@ static bool separates(const char *buf, const char *p)
     return *q && *q != ';' && !memchr(q, '=', w);
 }
 
+/* Adds to a failed command's message that the commands after it on its
+ * line (rest, up to the line's end) did not run, when there are any. */
+static void say_rest_skipped(CmdCtx *c, const char *rest)
+{
+    while (isspace((unsigned char)*rest) || *rest == ';')
+        rest++;
+    size_t n = strlen(rest);
+    while (n > 0 && isspace((unsigned char)rest[n - 1]))
+        n--;
+    if (n == 0)
+        return;
+    size_t used = strlen(c->err), room = sizeof c->err - used;
+    const char *more = n > 60 ? "..." : "";
+    snprintf(c->err + used, room, " (the rest of the line did not run: %.*s%s)", (int)(n > 60 ? 60 : n), rest, more);
+}
+
 /* Runs the ';'-separated commands of line (cut at '#' outside quotes);
  * stops at the first failure when bail, else goes on and calls report
  * for each failure with its 1-based number in the line. -1 when any
@@ -311,6 +327,8 @@ static int exec_segments(CmdCtx *c, const char *line, bool bail, CmdReportFn rep
             k++;
             char *text = report ? util_strdup(seg) : NULL; /* the command may cut seg up */
             int r = around ? around(c, seg, cmd_exec_command) : cmd_exec_command(c, seg);
+            if (r < 0 && bail && !end)
+                say_rest_skipped(c, p + 1);
             if (r < 0 && report)
                 report(c, k, text ? text : "", ctx);
             free(text);

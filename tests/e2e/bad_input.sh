@@ -215,6 +215,17 @@ for f in /nonexistent/x.plab tests/bad; do
 done
 
 rm -f /tmp/paramlab-bad-*.csv tests/data.tmp
+# a line stops at its first failure, and says what it did not run: in a
+# script, with --bail, and in the REPL alike (the REPL runs lines as scripts do)
+checks=$((checks + 1))
+out=$(printf 'foo; data moons n=10\nhypers\n' | "$bin" -q 2>&1)
+echo "$out" | grep -q "^<stdin>:1: unknown command 'foo'.* (the rest of the line did not run: data moons n=10)$" ||
+    { echo "bad_input: a script's failed line does not say what it skipped: $out"; fails=$((fails + 1)); }
+echo "$out" | grep -q "^moons" && { echo "bad_input: the rest of a failed line ran: $out"; fails=$((fails + 1)); }
+checks=$((checks + 1))
+out=$("$bin" -q --bail -c "data moons n=50; modle mlp 4; model mlp 4; W1[0,0]" 2>&1)
+echo "$out" | grep -q "^-c:1:2: .* (the rest of the line did not run: model mlp 4; W1\[0,0\])$" ||
+    { echo "bad_input: --bail -c does not say what it skipped: $out"; fails=$((fails + 1)); }
 if [ "$fails" -ne 0 ]; then
     echo "bad_input: $fails of $checks runs failed"
     exit 1

@@ -785,9 +785,12 @@ void cmd_lesson_prompt(const CmdCtx *c, char *buf, size_t n)
         return;
     }
     const LessonRun *r = c->lessons->run;
-    char num[16] = "";
+    char num[48] = "";
+    const char *title = r->lesson->title;
     if (r->number)
         snprintf(num, sizeof num, " %d", r->number);
+    else if (title && *title) /* a file without a number: the start of its title */
+        snprintf(num, sizeof num, " %.24s%s", title, strlen(title) > 24 ? "..." : "");
     snprintf(buf, n, "paramlab [lesson%s · %d/%d]%s", num, r->at, r->lesson->n_blocks, base + 8);
 }
 

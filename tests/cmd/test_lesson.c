@@ -658,6 +658,22 @@ static const char *walk_lesson(void)
                              "Last part.\n\n```paramlab\nstep 1\n```\n\nTry it yourself.\n");
 }
 
+/* A lesson file without a number in its name shows its title in the
+ * prompt, cut to 24 characters. */
+static void test_prompt_names_unnumbered(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    const char *path = put("slopes.md", "# My own lesson about slopes\n\nText.\n\n```paramlab\ndata line\n```\n\n"
+                                        "More.\n\n```paramlab\nmodel linear\n```\n");
+    char line[300], prompt[256];
+    snprintf(line, sizeof line, "lesson %s", path);
+    ok(x, line);
+    cmd_lesson_prompt(&x->c, prompt, sizeof prompt);
+    assert_contains(prompt, "paramlab [lesson My own lesson about slop... · 1/2]");
+    fx_free(x);
+}
+
 static void test_lesson_walk(void **state)
 {
     (void)state;
@@ -833,6 +849,7 @@ int main(void)
         cmocka_unit_test(test_record_replay),
         cmocka_unit_test(test_record_interrupted_train),
         cmocka_unit_test(test_lesson_walk),
+        cmocka_unit_test(test_prompt_names_unnumbered),
         cmocka_unit_test(test_record_and_run_one_file),
         cmocka_unit_test(test_record_full_disk),
         cmocka_unit_test(test_record_what_changed),

@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <inttypes.h>
 #include <string.h>
 
 #define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
@@ -30,8 +31,24 @@ static int check_ref(CmdCtx *c, const char *ref)
 }
 
 /* show NAME [all] ...: every name given, "all" after one showing all of it. */
+/* `show count`: the total of the last `count`, which the commands keep
+ * (not the session), as `expect count` checks it. */
+static bool show_count(CmdCtx *c, const char *name, int *rc)
+{
+    if (strcmp(name, "count") != 0)
+        return false;
+    if (!c->counted)
+        *rc = cmd_fail(c, "count: nothing has been counted yet; `count dense 784 256` counts a layer's parameters");
+    else
+        cmd_out(c, "count = %" PRIu64 "  (the total of the last `count`)\n", c->count_total);
+    return true;
+}
+
 int cmd_show(CmdCtx *c, int argc, char **argv)
 {
+    int rc = 0;
+    if (argc == 2 && show_count(c, argv[1], &rc))
+        return rc;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "all") == 0) {
             if (i == 1)

@@ -114,6 +114,11 @@ static void test_expect_count(void **st)
     /* a total past 2^53 prints every digit, not 9e+18 nor the nearest double */
     ok(x, "count dense 1000000000000000 9000");
     assert_contains(refused(x, "expect count == 40"), "expectation failed: count is 9000000000000009000,");
+    ok(x, "show count"); /* show prints what expect checks */
+    assert_contains(x->last, "count = 9000000000000009000");
+    fx_free(x);
+    x = fx_new();
+    assert_contains(refused(x, "show count"), "nothing has been counted yet");
     fx_free(x);
 }
 

@@ -120,16 +120,8 @@ int cmd_model_cnn(CmdCtx *c, int argc, char **argv)
     if (rc != 0)
         return cmd_hint_add(c->s, rc, false, c->err);
     const Model *m = c->s->model;
-    char a[32], b[32];
-    cmd_out(c, "model cnn: %s", map_shape(&m->layer[0], false, a, sizeof a));
-    for (int k = 0; k < m->n_layers; k++) {
-        const Layer *l = &m->layer[k];
-        if (l->kind == LAYER_CONV)
-            cmd_out(c, " → conv %d:%d%s → %s", l->c_out, l->ksize, l->pool ? " + pool" : "",
-                    map_shape(l, true, b, sizeof b));
-        else
-            cmd_out(c, " → %d", l->n_out);
-    }
+    char shape[256];
+    cmd_out(c, "model cnn: %s", cmd_model_shape(m, shape, sizeof shape));
     cmd_out(c, "  (%zu parameters, %s after each hidden layer, padding %s, output through %s)\n", m->n_params,
             act_name(act), spec.same ? "same" : "0", loss_desc(c->s->loss.kind)->link_name);
     cmd_out(c, "loss %s, optimizer %s lr=%s; `params` shows every tensor (conv layers beside their dense "

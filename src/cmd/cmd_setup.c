@@ -529,9 +529,8 @@ int cmd_model(CmdCtx *c, int argc, char **argv)
     if (rc != 0)
         return cmd_hint_add(c->s, rc, false, c->err);
     const Model *m = c->s->model;
-    cmd_out(c, "model %s: %d", kind, nn_inputs(m));
-    for (int k = 0; k < m->n_layers; k++)
-        cmd_out(c, " → %d", m->layer[k].n_out);
+    char shape[256];
+    cmd_out(c, "model %s: %s", kind, cmd_model_shape(m, shape, sizeof shape));
     cmd_out(c, "  (%zu parameters", m->n_params);
     if (is_mlp)
         cmd_out(c, ", %s hidden", act_name(act));
@@ -596,10 +595,16 @@ int cmd_names(CmdCtx *c, int argc, char **argv)
     cmd_out(c, "\n");
     if (!c->s->model)
         cmd_out(c, "(build a model to get W1 b1 ...; `forward`, `loss` and `backward` bring Z, A, yhat, loss and gradients)\n");
-    else if (c->s->phase < PHASE_BACKWARD)
-        cmd_out(c, "(%s)\n", c->s->phase == PHASE_READY ? "`forward` brings Z1 A1 ... yhat; `loss` the loss; `backward` dW1 db1 dZ1 dA1 ..."
-                        : c->s->phase == PHASE_FORWARD ? "`loss` brings loss; `backward` the gradients dW1 db1 dZ1 dA1 ..."
-                                                       : "`backward` brings the gradients dW1 db1 dZ1 dA1 ...");
+    else if (c->s->phase < PHASE_BACKWARD) {
+        const LayerDesc *d = layer_desc(&c->s->model->layer[0]); /* dK1 dc1 for a cnn, dW1 db1 else */
+        char g[48];
+        snprintf(g, sizeof g, "d%c1 d%c1 dZ1 dA1 ...", d->weight, d->bias);
+        if (c->s->phase == PHASE_READY)
+            cmd_out(c, "(`forward` brings Z1 A1 ... yhat; `loss` the loss; `backward` %s)\n", g);
+        else
+            cmd_out(c, "(%s the gradients %s)\n",
+                    c->s->phase == PHASE_FORWARD ? "`loss` brings loss; `backward`" : "`backward` brings", g);
+    }
     return 0;
 }
 

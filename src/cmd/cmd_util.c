@@ -174,17 +174,27 @@ const char *cmd_path(const CmdCtx *c, const char *path, char *buf, size_t n)
     return buf;
 }
 
-const char *cmd_model_words(const Session *s, char *buf, size_t n)
+const char *cmd_model_shape(const Model *m, char *buf, size_t n)
 {
-    const Model *m = s->model;
-    size_t l = (size_t)snprintf(buf, n, "%s %d", s->model_kind, nn_inputs(m));
+    const Layer *l0 = &m->layer[0];
+    size_t l = l0->kind == LAYER_CONV ? (size_t)snprintf(buf, n, "%d×%d×%d", l0->c_in, l0->h_in, l0->w_in)
+                                      : (size_t)snprintf(buf, n, "%d", nn_inputs(m));
     for (int k = 0; k < m->n_layers && l < n; k++) {
         const Layer *ly = &m->layer[k];
         if (ly->kind == LAYER_CONV)
-            l += (size_t)snprintf(buf + l, n - l, "→conv%d:%d%s", ly->c_out, ly->ksize, ly->pool ? "+pool" : "");
+            l += (size_t)snprintf(buf + l, n - l, " → conv %d:%d%s → %d×%d×%d", ly->c_out, ly->ksize,
+                                  ly->pool ? " + pool" : "", ly->c_out, ly->h_pool, ly->w_pool);
         else
-            l += (size_t)snprintf(buf + l, n - l, "→%d", ly->n_out);
+            l += (size_t)snprintf(buf + l, n - l, " → %d", ly->n_out);
     }
+    return buf;
+}
+
+const char *cmd_model_words(const Session *s, char *buf, size_t n)
+{
+    const Model *m = s->model;
+    char shape[256];
+    size_t l = (size_t)snprintf(buf, n, "%s %s", s->model_kind, cmd_model_shape(m, shape, sizeof shape));
     if (m->n_layers > 1 && l < n)
         snprintf(buf + l, n - l, " %s", act_name(s->act));
     return buf;

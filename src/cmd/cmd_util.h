@@ -56,7 +56,11 @@ void cmd_nearest_add(void *g, const char *cand);
 const char *cmd_class_ref(const Dataset *ds, int k, char *buf, size_t n);
 #define CMD_CLASS(ds, k) cmd_class_ref((ds), (k), (char[96]){0}, 96)
 
-/* "mlp 2→8→1 tanh": the session's model in a few words, into buf. */
+/* The layers of m as `model` shows them, into buf: "2 → 8 → 1", or for a
+ * cnn "1×8×8 → conv 4:3 + pool → 4×3×3 → 16 → 10". */
+const char *cmd_model_shape(const Model *m, char *buf, size_t n);
+/* "mlp 2 → 8 → 1 tanh": the session's model in a few words (its kind,
+ * cmd_model_shape, the activation), into buf. */
 const char *cmd_model_words(const Session *s, char *buf, size_t n);
 /* The words of the `model` command that builds an architecture, into buf:
  * "cnn conv=4:3,4:3 pool=2 hidden=16" (pool=, hidden=, act= and pad= only

@@ -13,6 +13,9 @@
  * point_char[k] (none of them is '+', the tick mark, or '.', the contour
  * lines), the decision region of class k with region_char[k]. */
 static const char point_char[8] = {'o', 'x', '*', '#', '@', '%', '&', '$'};
+/* A dashed series (validation beside its training curve, which has the
+ * same colour) is drawn with dash_char[k] instead, every other cell. */
+static const char dash_char[8] = {':', '=', '~', '^', '"', ';', '!', '?'};
 static const char region_char[8] = {'.', '\'', '-', '~', ',', ':', '=', '^'};
 
 /* ---- one picture (Pic: plot_gnuplot.h) ---- */
@@ -301,11 +304,12 @@ static bool drawable(const PlotSeries *s)
 
 /* The box a terminal picture's data spans and the character cells it is
  * drawn on: a line is filled in with points about one cell apart, so each
- * curve is drawn whole in its own character. */
+ * curve is drawn whole in its own character (a dashed one every other cell). */
 typedef struct Cells {
     double x0, x1, y0, y1; /* the data's box (y in log10 units when logy) */
     int cols, rows;        /* character cells across and down */
     bool logy;
+    bool dashed;           /* fill every other cell only */
 } Cells;
 
 #define PLOT_FILL_MAX 20000 /* points added to one series at most */
@@ -335,6 +339,8 @@ static void put_fill(FILE *c, const Cells *b, double xa, double ya, double xb, d
     if (steps > b->cols + b->rows)
         steps = b->cols + b->rows;
     for (int i = 1; i < (int)steps && *budget > 0; i++, (*budget)--) {
+        if (b->dashed && i % 2)
+            continue;
         double t = i / steps, y = ya + t * (yb - ya);
         put_xy(c, xa + t * (xb - xa), b->logy ? pow(10, y) : y);
     }
@@ -462,7 +468,7 @@ int plot_lines(Plot *p, const PlotFrame *f, const PlotSeries *s, int n_series, c
         pick_colors(s, n_series, color);
         if (f->logy)
             fputs("set logscale y\nset format y '%g'\n", c);
-        Cells box = {INFINITY, -INFINITY, INFINITY, -INFINITY, pic.cols, pic.rows, f->logy};
+        Cells box = {INFINITY, -INFINITY, INFINITY, -INFINITY, pic.cols, pic.rows, f->logy, false};
         for (int k = 0; k < n_series; k++)
             for (int i = 0; drawable(&s[k]) && i < s[k].n; i++) {
                 double x = s[k].x[i], y = f->logy && s[k].y[i] > 0 ? log10(s[k].y[i]) : s[k].y[i];
@@ -474,8 +480,10 @@ int plot_lines(Plot *p, const PlotFrame *f, const PlotSeries *s, int n_series, c
                 }
             }
         for (int k = 0; k < n_series; k++)
-            if (drawable(&s[k]))
+            if (drawable(&s[k])) {
+                box.dashed = s[k].style == PLOT_DASHED;
                 put_series_block(c, k, &s[k], f->logy, pic.dumb ? &box : NULL);
+            }
         if (pic.dumb && f->logy && box.y1 - box.y0 <= 2) {
             /* a log axis over two decades or less: tics at 1, 2 and 5 times
              * each power of ten, not only at the powers (often just two) */
@@ -498,7 +506,8 @@ int plot_lines(Plot *p, const PlotFrame *f, const PlotSeries *s, int n_series, c
                 if (!first)
                     fputs(", \\\n     ", c);
                 first = false;
-                put_series_elem(c, &pic, k, &s[k], color[k], false, point_char[color[k]]);
+                put_series_elem(c, &pic, k, &s[k], color[k], false,
+                                (s[k].style == PLOT_DASHED ? dash_char : point_char)[color[k]]);
             }
         fputc('\n', c);
     }
@@ -929,7 +938,7 @@ int plot_map(Plot *p, const PlotFrame *f, const PlotMap *m, const PlotSeries *s,
         put_contour_table(c, "$b", m, &bold, 1, false);
     if (pic.dumb && classes)
         put_term_regions(c, m, &pic, K);
-    Cells box = {m->x0, m->x1, m->y0, m->y1, pic.cols, pic.rows, false};
+    Cells box = {m->x0, m->x1, m->y0, m->y1, pic.cols, pic.rows, false, false};
     for (int k = 0; k < n_series; k++)
         if (drawable(&s[k]))
             put_series_block(c, k, &s[k], false, pic.dumb ? &box : NULL);

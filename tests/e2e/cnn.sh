@@ -53,4 +53,18 @@ echo "$out2" | grep -q '^total                     2746$' || fail "the loaded mo
 echo "$out2" | grep -q "^val_accuracy = $acc%" || fail "the loaded model does not score $acc%: $out2"
 echo "$out2" | grep -q '^row 5 of val (data row 1442): yhat = .* → class [0-9]; true class [0-9]' ||
     fail "predict row 5 val: $out2"
+
+# a cnn is described in the words of `model` everywhere, names hints its own
+# gradients, and a race's validation curves have their own marks in the terminal
+out3=$("$bin" -q -c 'data digits; data split 0.2; model cnn conv=4:3 pool=2 hidden=16; names
+compare optimizer sgd adam epochs=1' 2>&1) || fail "the race failed: $out3"
+shape='1×8×8 → conv 4:3 + pool → 4×3×3 → 16 → 10'
+echo "$out3" | grep -q "^model cnn: $shape  (" || fail "model does not say $shape: $out3"
+echo "$out3" | grep -q "^race from the same parameters over the same batches: cnn $shape relu on digits" ||
+    fail "compare describes the cnn in other words: $out3"
+echo "$out3" | grep -q 'Optimizers racing from one start — cnn 1×8×8 → conv' || fail "the race's title: $out3"
+echo "$out3" | grep -q '^(`forward` brings Z1 A1 ... yhat; `loss` the loss; `backward` dK1 dc1 dZ1 dA1 ...)$' ||
+    fail "names does not hint the cnn's gradients dK1 dc1: $out3"
+echo "$out3" | grep -Eq '^ +sgd  o +sgd \(validation\)  : +adam  x +adam \(validation\)  =$' ||
+    fail "the validation curves have no marks of their own in the terminal: $out3"
 exit 0

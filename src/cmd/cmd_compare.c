@@ -79,10 +79,12 @@ static void loss_range(const double *v, long n, double *lo, double *hi)
         }
 }
 
-static int draw_race(CmdCtx *c, Racer *r, int n, double *xs, bool has_val)
+/* The race's chart, its file named after the words of the race (argc of argv). */
+static int draw_race(CmdCtx *c, Racer *r, int n, double *xs, bool has_val, int argc, char **argv)
 {
     Session *s = c->s;
-    Plot *plot = cmd_plot_for_race(c);
+    const char *stem;
+    Plot *plot = cmd_plot_for_race(c, "compare", argc, argv, &stem);
     if (!plot)
         return cmd_fail(c, "out of memory for plotting");
     PlotSeries ser[2 * MAX_RACERS];
@@ -105,7 +107,7 @@ static int draw_race(CmdCtx *c, Racer *r, int n, double *xs, bool has_val)
              cmd_model_words(s, mw, sizeof mw), s->data->name, s->batch);
     snprintf(yl, sizeof yl, "%s %s loss%s", has_val ? "training (solid) and validation (dashed)" : "training",
              loss_name(s->loss.kind), logy ? " (log scale)" : "");
-    PlotFrame f = {title, "epoch", yl, "compare", CMD_PLOT_WINDOW_COMPARE, logy, false};
+    PlotFrame f = {title, "epoch", yl, stem, CMD_PLOT_WINDOW_COMPARE, logy, false};
     return plot_lines(plot, &f, ser, ns, c->err);
 }
 
@@ -313,7 +315,7 @@ int cmd_compare(CmdCtx *c, int argc, char **argv)
     }
     print_race(c, r, n, epochs, stopped, from_init);
     /* the table is the result; a chart that cannot be drawn is a note */
-    if (draw_race(c, r, n, xs, session_has_share(s, DATA_VAL)) == 0)
+    if (draw_race(c, r, n, xs, session_has_share(s, DATA_VAL), argc - 2, argv + 2) == 0)
         cmd_plot_race_drawn(c);
     else
         cmd_out(c, "no chart: %s\n", c->err);

@@ -40,7 +40,8 @@ typedef struct CmdPlots {
     size_t cap;         /* doubles in buf */
     bool drawing;       /* a picture is being drawn (no live frame inside it) */
     char file[4096];    /* the file= of `set plot png|svg`, or "" for KIND.png */
-    int file_kind;      /* 1 + the kind whose picture file= holds (the first drawn after `set plot`), 0: none yet */
+    char file_owner[CMD_PLOT_STEM]; /* the stem of the picture file= holds (the first drawn after `set plot`), "": none yet */
+    char stem[K_COUNT][CMD_PLOT_STEM]; /* each kind's file stem, after its arguments (cmd_plot_stem) */
     int bound[2];       /* plot boundary's features (x=, y=) */
     bool bound_set;     /* x= and y= were given (else the data's two features) */
 } CmdPlots;
@@ -68,6 +69,8 @@ static CmdPlots *plots(CmdCtx *c)
          * that pops up; `set plot window` still opens one */
         if (!c->interactive)
             plot_set_target(p->plot, PLOT_TERMINAL, NULL, c->err);
+        for (int k = 0; k < K_COUNT; k++)
+            snprintf(p->stem[k], sizeof p->stem[k], "%s", kind_names[k]);
         c->plots = p;
     }
     return c->plots;
@@ -187,7 +190,7 @@ static int draw_loss(CmdCtx *c, CmdPlots *p, bool live)
     snprintf(title, sizeof title, "Training loss over %ld update%s — %s, %s", s->steps, CMD_S(s->steps),
              training_words(s, tw, sizeof tw), cmd_model_words(s, mw, sizeof mw));
     snprintf(ylabel, sizeof ylabel, "%s loss%s", loss_name(s->loss.kind), p->logy ? " (log scale)" : "");
-    PlotFrame f = {title, "update (step)", ylabel, "loss", K_LOSS, p->logy, live};
+    PlotFrame f = {title, "update (step)", ylabel, p->stem[K_LOSS], K_LOSS, p->logy, live};
     return plot_lines(p->plot, &f, ser, has_val ? (ser[3].n ? 4 : 3) : 2, c->err);
 }
 
@@ -212,7 +215,7 @@ static int draw_lr(CmdCtx *c, CmdPlots *p, bool live)
     snprintf(title, sizeof title, "Learning rate per epoch — %s, %s, %s", optim_name(s->opt.kind), sched,
              cmd_model_words(s, mw, sizeof mw));
     PlotSeries ser = {"lr in force", xe, ye, t->e_len, PLOT_STEPS, 0, false};
-    PlotFrame f = {title, "epoch", "learning rate", "lr", K_LR, false, live};
+    PlotFrame f = {title, "epoch", "learning rate", p->stem[K_LR], K_LR, false, live};
     return plot_lines(p->plot, &f, &ser, 1, c->err);
 }
 
@@ -237,7 +240,7 @@ static int draw_vacc(CmdCtx *c, CmdPlots *p, bool live)
     snprintf(title, sizeof title, "Validation accuracy per epoch — %s lr=%g, %s", optim_name(s->opt.kind), s->opt.lr,
              cmd_model_words(s, mw, sizeof mw));
     PlotSeries ser = {"validation accuracy (%)", xe, ye, t->e_len, PLOT_LINESPOINTS, 1, false};
-    PlotFrame f = {title, "epoch", "validation accuracy (%)", "val_accuracy", K_VACC, false, live};
+    PlotFrame f = {title, "epoch", "validation accuracy (%)", p->stem[K_VACC], K_VACC, false, live};
     return plot_lines(p->plot, &f, &ser, 1, c->err);
 }
 
@@ -263,7 +266,7 @@ static int draw_grads(CmdCtx *c, CmdPlots *p, bool live)
     char mw[96], title[256];
     snprintf(title, sizeof title, "Gradient norm per layer over %ld updates%s — %s", s->steps,
              t->stride > 1 ? " (averaged)" : "", cmd_model_words(s, mw, sizeof mw));
-    PlotFrame f = {title, "update (step)", "gradient norm (log scale)", "grads", K_GRADS, true, live};
+    PlotFrame f = {title, "update (step)", "gradient norm (log scale)", p->stem[K_GRADS], K_GRADS, true, live};
     return plot_lines(p->plot, &f, ser, L, c->err);
 }
 
@@ -380,7 +383,7 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
              cmd_model_words(s, mw, sizeof mw), d > 2 ? " (other features at their mean)" : "");
     PlotMap m = {G, G, x0, x1, y0, y1, z, conf, K, hinge ? "class (shade: margin)" : "class (shade: probability)",
                  PLOT_CLASSES, false, 0, NULL, ds->class_names};
-    PlotFrame f = {title, feature_label(ds, fx, xl, sizeof xl), feature_label(ds, fy, yl, sizeof yl), "boundary",
+    PlotFrame f = {title, feature_label(ds, fx, xl, sizeof xl), feature_label(ds, fy, yl, sizeof yl), p->stem[K_BOUNDARY],
                    K_BOUNDARY, false, live};
     return plot_map(p->plot, &f, &m, ser, ns, c->err);
 }
@@ -422,7 +425,7 @@ static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
     };
     snprintf(title, sizeof title, "Fitted curve, training loss %.4g (%s) — %s", tl, loss_name(s->loss.kind),
              cmd_model_words(s, mw, sizeof mw));
-    PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), ds->target_names[0], "fit", K_FIT, false, live};
+    PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), ds->target_names[0], p->stem[K_FIT], K_FIT, false, live};
     return plot_lines(p->plot, &f, ser, n > n_tr ? 3 : 2, c->err);
 }
 
@@ -456,7 +459,7 @@ static int draw_hist(CmdCtx *c, CmdPlots *p, bool live)
              CMD_S(s->steps));
     char xl[64];
     snprintf(xl, sizeof xl, "value of an element of %s", t.name);
-    PlotFrame f = {title, xl, "number of elements", "hist", K_HIST, false, live};
+    PlotFrame f = {title, xl, "number of elements", p->stem[K_HIST], K_HIST, false, live};
     if (plot_hist(p->plot, &f, t.data, n, c->err) != 0)
         return -1;
     if (!live) {
@@ -579,21 +582,22 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
     PlotMap m = {G, G, lo[0], hi[0], lo[1], hi[1], z, NULL, 0, logz ? "training loss (log scale)" : "training loss",
                  p->surf_contour ? PLOT_CONTOUR : PLOT_HEAT, logz,
                  plot_target(p->plot) == PLOT_TERMINAL ? 6 : 12, NULL, NULL};
-    PlotFrame f = {title, p->surf[0], p->surf[1], "surface", K_SURFACE, false, live};
+    PlotFrame f = {title, p->surf[0], p->surf[1], p->stem[K_SURFACE], K_SURFACE, false, live};
     /* without updates there is no path: only where the parameters are now */
     return n_path > 1 ? plot_map(p->plot, &f, &m, ser, 3, c->err) : plot_map(p->plot, &f, &m, ser + 2, 1, c->err);
 }
 
-/* Points the plotter at kind k's file: file= for the first kind drawn
- * after `set plot png|svg file=`, KIND.png for every other. */
+/* Points the plotter at kind k's file: file= for the first picture drawn
+ * after `set plot png|svg file=`, STEM.png (its kind and arguments) for
+ * every other. */
 static int claim_file(CmdCtx *c, CmdPlots *p, Kind k)
 {
     PlotTarget t = plot_target(p->plot);
     if (!p->file[0] || (t != PLOT_PNG && t != PLOT_SVG))
         return 0;
-    if (!p->file_kind)
-        p->file_kind = 1 + (int)k;
-    return plot_set_target(p->plot, t, p->file_kind == 1 + (int)k ? p->file : NULL, c->err);
+    if (!p->file_owner[0])
+        snprintf(p->file_owner, sizeof p->file_owner, "%s", p->stem[k]);
+    return plot_set_target(p->plot, t, strcmp(p->file_owner, p->stem[k]) == 0 ? p->file : NULL, c->err);
 }
 
 static int draw(CmdCtx *c, CmdPlots *p, Kind k, bool live)
@@ -743,25 +747,26 @@ static void file_written(CmdCtx *c, CmdPlots *p, Kind k)
     PlotTarget t = plot_target(p->plot);
     if (t != PLOT_PNG && t != PLOT_SVG)
         return;
-    if (p->file[0] && p->file_kind == 1 + (int)k)
+    const char *ext = t == PLOT_PNG ? "png" : "svg";
+    if (p->file[0] && strcmp(p->file_owner, p->stem[k]) == 0)
         cmd_out(c, "plot %s: wrote %s\n", kind_names[k], p->file);
-    else if (p->file[0] && p->file_kind > 0)
-        cmd_out(c, "plot %s: wrote %s.%s (%s holds the %s plot; `set plot %s file=NAME` names another file)\n",
-                kind_names[k], kind_names[k], t == PLOT_PNG ? "png" : "svg", p->file,
-                kind_names[p->file_kind - 1], t == PLOT_PNG ? "png" : "svg");
+    else if (p->file[0] && p->file_owner[0])
+        cmd_out(c, "plot %s: wrote %s.%s (%s holds the %s picture; `set plot %s file=NAME` names another file)\n",
+                kind_names[k], p->stem[k], ext, p->file, p->file_owner, ext);
     else
-        cmd_out(c, "plot %s: wrote %s.%s\n", kind_names[k], kind_names[k], t == PLOT_PNG ? "png" : "svg");
+        cmd_out(c, "plot %s: wrote %s.%s\n", kind_names[k], p->stem[k], ext);
 }
 
 /* What was drawn, for the window and file targets (the terminal shows it). */
 static void drawn(CmdCtx *c, CmdPlots *p, Kind k);
 
-Plot *cmd_plot_for_race(CmdCtx *c)
+Plot *cmd_plot_for_race(CmdCtx *c, const char *kind, int argc, char **argv, const char **stem)
 {
     CmdPlots *p = plots(c);
     if (!p)
         return NULL;
     plot_set_echo(p->plot, c->out);
+    *stem = cmd_plot_stem(kind, argc, argv, p->stem[K_COMPARE], sizeof p->stem[K_COMPARE]);
     if (claim_file(c, p, K_COMPARE) != 0)
         return NULL;
     return p->plot;
@@ -787,19 +792,19 @@ static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
     file_written(c, p, k);
 }
 
-/* The file policy for a picture of kind k about to go to a file: 0 when
- * the picture may be written (and it is remembered as paramlab's), -1
- * with c->err when a lesson or script may not write it. */
-static int picture_allowed(CmdCtx *c, CmdPlots *p, Kind k)
+/* The file policy for a picture with file stem stem about to go to a
+ * file: 0 when the picture may be written (and it is remembered as
+ * paramlab's), -1 with c->err when a lesson or script may not write it. */
+static int picture_allowed(CmdCtx *c, CmdPlots *p, const char *stem)
 {
     PlotTarget t = plot_target(p->plot);
     if (t != PLOT_PNG && t != PLOT_SVG)
         return 0;
     char name[4200];
-    if (p->file[0] && (!p->file_kind || p->file_kind == 1 + (int)k)) /* the kind that has file= (claim_file) */
+    if (p->file[0] && (!p->file_owner[0] || strcmp(p->file_owner, stem) == 0)) /* has file= (claim_file) */
         snprintf(name, sizeof name, "%s", p->file);
     else
-        snprintf(name, sizeof name, "%s.%s", kind_names[k], t == PLOT_PNG ? "png" : "svg");
+        snprintf(name, sizeof name, "%s.%s", stem, t == PLOT_PNG ? "png" : "svg");
     if (cmd_policy_may_write(c, name) != 0)
         return -1;
     cmd_policy_wrote(c, name);
@@ -904,7 +909,8 @@ static int plot_search(CmdCtx *c, CmdPlots *p, int argc, char **argv)
     if (cmd_search_picture(c, argc, argv, &pic) != 0)
         return -1;
     plot_set_echo(p->plot, c->out);
-    if (claim_file(c, p, K_SEARCH) != 0 || picture_allowed(c, p, K_SEARCH) != 0) {
+    cmd_plot_stem(kind_names[K_SEARCH], argc - 1, argv + 1, p->stem[K_SEARCH], sizeof p->stem[K_SEARCH]);
+    if (claim_file(c, p, K_SEARCH) != 0 || picture_allowed(c, p, p->stem[K_SEARCH]) != 0) {
         free(pic.x);
         return -1;
     }
@@ -920,10 +926,10 @@ static int plot_search(CmdCtx *c, CmdPlots *p, int argc, char **argv)
                 hi = fmax(hi, pic.z[i]);
             }
         PlotCells m = {pic.nx, pic.ny, pic.z, pic.xnames, pic.ynames, pic.zlabel, pic.missing, lo > 0 && hi / lo > 100};
-        PlotFrame f = {title, pic.xname, pic.yname, kind_names[K_SEARCH], K_SEARCH, false, false};
+        PlotFrame f = {title, pic.xname, pic.yname, p->stem[K_SEARCH], K_SEARCH, false, false};
         rc = plot_cells(p->plot, &f, &m, c->err);
     } else {
-        PlotFrame f = {title, pic.xticks, pic.zlabel, kind_names[K_SEARCH], K_SEARCH, false, false};
+        PlotFrame f = {title, pic.xticks, pic.zlabel, p->stem[K_SEARCH], K_SEARCH, false, false};
         PlotSeries pts = {"trials", pic.x, pic.y, pic.n_points, PLOT_POINTS, 0, false};
         rc = plot_lines(p->plot, &f, &pts, 1, c->err);
     }
@@ -948,15 +954,17 @@ static int drawn_once(CmdCtx *c, CmdPlots *p, Kind k, int rc)
 }
 
 /* A grid of small images (cmd_images.h) as kind k, drawn once: data rows,
- * a layer's filters or one input's maps as they are now. Frees ci. */
-static int plot_grid(CmdCtx *c, CmdPlots *p, Kind k, CmdImages *ci)
+ * a layer's filters or one input's maps as they are now, its file named
+ * after the argc arguments argv. Frees ci. */
+static int plot_grid(CmdCtx *c, CmdPlots *p, Kind k, CmdImages *ci, int argc, char **argv)
 {
     plot_set_echo(p->plot, c->out);
-    if (claim_file(c, p, k) != 0 || picture_allowed(c, p, k) != 0) {
+    cmd_plot_stem(kind_names[k], argc, argv, p->stem[k], sizeof p->stem[k]);
+    if (claim_file(c, p, k) != 0 || picture_allowed(c, p, p->stem[k]) != 0) {
         cmd_images_free(ci);
         return -1;
     }
-    PlotFrame f = {ci->title, ci->caption, "", kind_names[k], k, false, false};
+    PlotFrame f = {ci->title, ci->caption, "", p->stem[k], k, false, false};
     int rc = plot_images(p->plot, &f, &ci->im, c->err);
     cmd_images_free(ci);
     return drawn_once(c, p, k, rc);
@@ -981,12 +989,17 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     for (int g = K_IMAGES; g <= K_MAPS; g++) {
         CmdImages imgs;
         if (strcmp(argv[1], kind_names[g]) == 0)
-            return cmd_images_plot(c, argc - 1, argv + 1, &imgs) != 0 ? -1 : plot_grid(c, p, (Kind)g, &imgs);
+            return cmd_images_plot(c, argc - 1, argv + 1, &imgs) != 0 ? -1
+                                                                       : plot_grid(c, p, (Kind)g, &imgs, argc - 2, argv + 2);
     }
     Kind k = K_LOSS;
     if (parse_kind(c, argv[1], &k) != 0)
         return -1;
-    if (need_model(c) != 0 || picture_allowed(c, p, k) != 0)
+    char stem[CMD_PLOT_STEM]; /* its file: boundary alone keeps the features it shows */
+    cmd_plot_stem(kind_names[k], argc - 2, argv + 2, stem, sizeof stem);
+    if (k == K_BOUNDARY && argc == 2 && p->bound_set)
+        memcpy(stem, p->stem[k], sizeof stem);
+    if (need_model(c) != 0 || picture_allowed(c, p, stem) != 0)
         return -1;
     bool logy = p->logy;
     char hist[32] = "", surf[2][32] = {"", ""};
@@ -1028,6 +1041,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
     /* draw with the new settings; keep the old ones when drawing fails */
     CmdPlots old = *p;
     p->logy = logy;
+    memcpy(p->stem[k], stem, sizeof stem);
     if (nbound) {
         memcpy(p->bound, bound, sizeof p->bound);
         p->bound_set = true;
@@ -1052,6 +1066,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         p->surf_range = old.surf_range;
         p->surf_grid = old.surf_grid;
         p->surf_contour = old.surf_contour;
+        memcpy(p->stem[k], old.stem[k], sizeof stem);
         if (missing)
             c->err[0] = '\0';
         return missing ? 0 : -1;
@@ -1106,7 +1121,7 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv)
     if (file)
         cmd_policy_wrote(c, file);
     snprintf(p->file, sizeof p->file, "%s", file ? file : "");
-    p->file_kind = 0;
+    p->file_owner[0] = '\0';
     char where[160];
     cmd_out(c, "plots go to: %s\n", plot_describe(p->plot, where, sizeof where));
     return 0;

@@ -16,11 +16,20 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv);
 
 #define CMD_PLOT_WINDOW_COMPARE 6 /* the window a race is drawn in (its Kind in cmd_plot.c) */
 
-/* For `compare` (cmd_compare.c): c's plotter, made on first use, its
- * echo on c->out, pointed at the race's picture file (file= when the race
- * is the first kind drawn after it, else compare.png); NULL when out of
- * memory. */
-struct Plot *cmd_plot_for_race(CmdCtx *c);
+/* The default file stem of a picture (cmd_plot_name.c): kind, then each
+ * of the argc words of argv that choose what it shows, "-" before each,
+ * every byte but letters, digits, "-" and "." made "_" ("maps-P1-row_2",
+ * "surface-W1_0_0-W1_1_0"); options that only change the look (loss log,
+ * surface range= grid= style=) are left out. Into buf. */
+#define CMD_PLOT_STEM 128
+const char *cmd_plot_stem(const char *kind, int argc, char **argv, char *buf, size_t n);
+
+/* For `compare` (cmd_compare.c) and `runs compare`: c's plotter, made on
+ * first use, its echo on c->out, pointed at the race's picture file (file=
+ * when the race is the first picture drawn after it, else the stem of kind
+ * and the argc words of argv, cmd_plot_stem, with .png or .svg; *stem is
+ * set to that stem, for the frame); NULL when out of memory. */
+struct Plot *cmd_plot_for_race(CmdCtx *c, const char *kind, int argc, char **argv, const char **stem);
 /* Says where a race's chart went (window or file; the terminal shows it). */
 void cmd_plot_race_drawn(CmdCtx *c);
 

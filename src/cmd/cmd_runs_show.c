@@ -396,8 +396,9 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
                 ser[ns++] = (PlotSeries){label[i][1], k[i].epoch, k[i].val, k[i].n, PLOT_DASHED, i, false};
         }
     }
-    Plot *plot = ns ? cmd_plot_for_race(c) : NULL;
-    PlotFrame f = {"Runs compared: training (solid) and validation (dashed) loss", "epoch", "loss", "runs",
+    const char *stem = "runs";
+    Plot *plot = ns ? cmd_plot_for_race(c, "runs", argc - 2, argv + 2, &stem) : NULL;
+    PlotFrame f = {"Runs compared: training (solid) and validation (dashed) loss", "epoch", "loss", stem,
                    CMD_PLOT_WINDOW_COMPARE, false, false};
     if (plot && plot_lines(plot, &f, ser, ns, c->err) == 0)
         cmd_plot_race_drawn(c);

@@ -384,9 +384,10 @@ const Cmd cmd_table[] = {
      "change and up to ten times a second while `train` runs; in the terminal and in\n"
      "files when `step` or `train` ends. `set plot` chooses where pictures go: a\n"
      "window (when there is a display), the terminal (gnuplot's dumb terminal, sized\n"
-     "to the window), or png/svg files: KIND.png, as in loss.png, or file=NAME, which\n"
-     "holds the first kind drawn after `set plot`; every other kind keeps its own\n"
-     "KIND.png, so one picture never overwrites another.\n"
+     "to the window), or png/svg files named after the plot and what it shows, as in\n"
+     "loss.png, maps-P1-row_2.png, surface-W1_0_0-W1_1_0.png, or file=NAME, which\n"
+     "holds the first picture drawn after `set plot`; every other picture keeps its\n"
+     "own file, so one picture never overwrites another.\n"
      "Needs gnuplot (`sudo apt-get install gnuplot`); without it everything else works.\n"
      "Examples: plot loss log    plot boundary x=radius y=texture    plot surface W1[0,0] W1[1,0] range=3\n"
      "          plot filters K1    plot maps A1 row=3    plot maps P1 row=0 val",

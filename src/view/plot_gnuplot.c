@@ -980,8 +980,8 @@ const char *plot_describe(Plot *p, char *buf, size_t n)
         if (p->file)
             snprintf(buf, n, "%s file %s", t == PLOT_PNG ? "png" : "svg", p->file);
         else
-            snprintf(buf, n, "%s files named after each plot (loss.%s ...)",
-                     t == PLOT_PNG ? "png" : "svg", t == PLOT_PNG ? "png" : "svg");
+            snprintf(buf, n, "%s files named after each plot and its arguments (loss.%s, maps-A1.%s ...)",
+                     t == PLOT_PNG ? "png" : "svg", t == PLOT_PNG ? "png" : "svg", t == PLOT_PNG ? "png" : "svg");
         break;
     default:
         plot_dumb_size(p, &cols, &rows);

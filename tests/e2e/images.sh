@@ -29,6 +29,15 @@ echo "$out" | grep -q '^shades " .:-=+\*#%@" from 0 to 16 (pixel)$' || fail "no 
 if command -v gnuplot >/dev/null 2>&1; then
     out=$("$bin" -q -c 'data digits; set plot png file=d.png; plot images 10' 2>&1) || fail "plot images png: $out"
     [ "$(head -c 4 d.png | tail -c 3)" = PNG ] || fail "d.png is not a PNG: $out"
+    # maps, filters and images with other arguments: a file each, never the same one
+    mkdir grids && out=$(cd grids && "$bin" -q -c 'data digits; data standardize; model cnn conv=4:3 pool=2 hidden=16
+set plot png; plot maps P1 row=2; plot maps A1; plot filters K1; plot images; plot images 4' 2>&1) ||
+        fail "plot maps png: $out"
+    for f in maps-P1-row_2 maps-A1 filters-K1 images images-4; do
+        echo "$out" | grep -q "wrote $f.png$" || fail "no $f.png: $out"
+        [ "$(head -c 4 "grids/$f.png" | tail -c 3)" = PNG ] || fail "grids/$f.png is not a PNG: $out"
+    done
+    [ "$(ls grids | wc -l)" -eq 5 ] || fail "not one file per picture: $(ls grids)"
 fi
 
 out=$("$bin" -q -c "data load $csv image=8x7" 2>&1) && fail "image=8x7 was accepted"

@@ -36,7 +36,7 @@ png "$dir/fit.png"
 ( cd "$dir" && "$bin" -q --bail -c "data line; model linear; set plot png; plot loss; compare optimizer sgd adam epochs=2" ) \
     > "$dir/out" 2>&1 || { cat "$dir/out"; fail "default file names failed"; }
 png "$dir/loss.png"
-png "$dir/compare.png"
+png "$dir/compare-sgd-adam-epochs_2.png"
 
 # plot search: its own name and file, the values tried on the axes
 ( cd "$dir" && mkdir search && cd search && "$bin" -q --bail -c "data moons n=120 seed=1; data split 0.2; model mlp 4; \
@@ -61,10 +61,24 @@ done
 cp "$dir/own/loss.png" "$dir/loss-first.png"
 ( cd "$dir/own" && "$bin" -q --bail -c "data moons n=80 seed=1; model mlp 4; set plot png file=loss.png; plot loss; \
     plot hist W1" ) > "$dir/out" 2>&1 || { cat "$dir/out"; fail "one file per kind failed"; }
-png "$dir/own/hist.png"
+png "$dir/own/hist-W1.png"
 png "$dir/own/boundary.png"
-has "$dir/out" "plot hist: wrote hist.png (loss.png holds the loss plot"
-cmp -s "$dir/own/loss.png" "$dir/own/hist.png" && fail "the histogram went into loss.png"
+has "$dir/out" "plot hist: wrote hist-W1.png (loss.png holds the loss picture"
+cmp -s "$dir/own/loss.png" "$dir/own/hist-W1.png" && fail "the histogram went into loss.png"
+
+# pictures of one kind that differ by their arguments each get their own
+# file, named after them; options of the look stay out of the name; file=
+# holds only the first picture, even of the same kind
+( cd "$dir" && mkdir args && cd args && "$bin" -q --bail -c "data moons n=80 seed=1; model mlp 4; train 2; set plot png; \
+    plot surface W1[0,0] W1[1,0]; plot surface W1[0,1] W1[-1,1] range=2 style=contour; plot hist W1; plot hist b1; \
+    plot loss log; set plot png file=mine.png; plot hist W2; plot hist b2" ) > "$dir/out" 2>&1 ||
+    { cat "$dir/out"; fail "one file per picture failed"; }
+for f in surface-W1_0_0-W1_1_0 surface-W1_0_1-W1_-1_1 hist-W1 hist-b1 loss mine hist-b2; do
+    png "$dir/args/$f.png"
+    case $f in mine) has "$dir/out" "plot hist: wrote mine.png" ;; *) has "$dir/out" "wrote $f.png" ;; esac
+done
+[ "$(ls "$dir/args" | wc -l)" -eq 7 ] || { ls "$dir/args"; fail "not one file per picture"; }
+cmp -s "$dir/args/hist-W1.png" "$dir/args/hist-b1.png" && fail "plot hist b1 overwrote plot hist W1's file"
 
 # more than two features: two chosen by name, the others at their mean
 COLUMNS=100 LINES=30 "$bin" -q -c "data blobs n=90 features=4 classes=3 seed=1; model softmax; train 5; \

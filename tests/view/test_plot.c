@@ -198,7 +198,7 @@ static void test_stream_file_names(void **state)
     char buf[128];
     assert_int_equal(plot_set_target(c.p, PLOT_SVG, NULL, err), 0);
     assert_string_equal(plot_describe(c.p, buf, sizeof buf),
-                        "svg files named after each plot (loss.svg ...)");
+                        "svg files named after each plot and its arguments (loss.svg, maps-A1.svg ...)");
     assert_int_equal(plot_set_target(c.p, PLOT_PNG, "x.png", err), 0);
     assert_string_equal(plot_describe(c.p, buf, sizeof buf), "png file x.png");
     assert_int_equal(plot_set_target(c.p, PLOT_AUTO, NULL, err), 0);

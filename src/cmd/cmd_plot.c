@@ -988,7 +988,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         return -1;
     if (need_model(c) != 0 || picture_allowed(c, p, k) != 0)
         return -1;
-    bool logy = p->logy;
+    bool logy = k == K_LOSS ? false : p->logy; /* `plot loss` draws linear; `plot loss log` asks */
     char hist[32] = "", surf[2][32] = {"", ""};
     double range = 0;
     long grid = 0;
@@ -1045,6 +1045,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         bool missing = plot_failure(p->plot) == PLOT_FAIL_MISSING;
         if (missing)
             cmd_out(c, "no picture: %s\n", c->err);
+        p->logy = old.logy;
         memcpy(p->hist, old.hist, sizeof p->hist);
         memcpy(p->bound, old.bound, sizeof p->bound);
         p->bound_set = old.bound_set;

@@ -1,0 +1,21 @@
+#!/bin/sh
+# What a picture's axes and title say, through the real binary and the
+# real gnuplot's terminal pictures: `plot loss` draws linear after a
+# `plot loss log` (the log scale stays only for that picture's live
+# redraws); titles name the starting lr and the schedule, not the lr the
+# schedule reached; the autoscaled ranges of `plot search` have a margin,
+# so no trial hides on the frame.
+bin=${1:-build/paramlab}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "plot_axes.sh: $*"; exit 1; }
+command -v gnuplot >/dev/null 2>&1 || { echo "plot_axes.sh: ok (no gnuplot: skipped)"; exit 0; }
+
+# the scale: log only when asked, linear again on a bare `plot loss`
+COLUMNS=100 LINES=30 "$bin" -q --bail -c 'data moons; model mlp 4; set plot terminal; plot loss log; plot loss; plot train_loss; plot loss log; train 1; plot loss linear' \
+    > "$dir/scale" 2>&1 || { cat "$dir/scale"; fail "the scale session failed"; }
+scales=$(sed -n 's/^ *bce loss\( (log scale)\)*$/\1/p' "$dir/scale" | sed 's/^$/linear/; s/ (log scale)/log/' | tr '\n' ' ')
+[ "$scales" = "log linear linear log log linear " ] ||
+    { cat "$dir/scale"; fail "the loss pictures' scales were '$scales', not 'log linear linear log log linear'"; }
+
+echo "plot_axes.sh: ok"

@@ -56,6 +56,10 @@ void cmd_nearest_add(void *g, const char *cand);
 const char *cmd_class_ref(const Dataset *ds, int k, char *buf, size_t n);
 #define CMD_CLASS(ds, k) cmd_class_ref((ds), (k), (char[96]){0}, 96)
 
+/* "adam lr=0.02, cosine tmax=20 min=0, batch 32": how the session trains,
+ * into buf, with the lr its schedule started from (as `plot lr` draws it
+ * falling from there), not the lr the schedule has reached. */
+const char *cmd_training_words(const Session *s, char *buf, size_t n);
 /* "mlp 2→8→1 tanh": the session's model in a few words, into buf. */
 const char *cmd_model_words(const Session *s, char *buf, size_t n);
 /* The words of the `model` command that builds an architecture, into buf:

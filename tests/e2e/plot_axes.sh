@@ -18,4 +18,13 @@ scales=$(sed -n 's/^ *bce loss\( (log scale)\)*$/\1/p' "$dir/scale" | sed 's/^$/
 [ "$scales" = "log linear linear log log linear " ] ||
     { cat "$dir/scale"; fail "the loss pictures' scales were '$scales', not 'log linear linear log log linear'"; }
 
+# the titles after a schedule: the lr it started from and the schedule
+COLUMNS=120 LINES=30 "$bin" -q --bail -c 'data moons n=200; data split 0.2; model mlp 4; set optimizer adam lr=0.02; set schedule cosine tmax=20; set plot terminal; train 20; plot loss; plot val_accuracy' \
+    > "$dir/sched" 2>&1 || { cat "$dir/sched"; fail "the schedule session failed"; }
+grep -q 'Training loss over 100 updates — adam lr=0.02, cosine tmax=20 min=0, batch 32' "$dir/sched" ||
+    { cat "$dir/sched"; fail "plot loss's title does not name the starting lr and the schedule"; }
+grep -q 'Validation accuracy per epoch — adam lr=0.02, cosine tmax=20 min=0, batch 32' "$dir/sched" ||
+    { cat "$dir/sched"; fail "plot val_accuracy's title does not name the starting lr and the schedule"; }
+grep -q 'lr=0,' "$dir/sched" && { cat "$dir/sched"; fail "a title shows the lr the schedule reached"; }
+
 echo "plot_axes.sh: ok"

@@ -27,4 +27,12 @@ grep -q 'Validation accuracy per epoch — adam lr=0.02, cosine tmax=20 min=0, b
     { cat "$dir/sched"; fail "plot val_accuracy's title does not name the starting lr and the schedule"; }
 grep -q 'lr=0,' "$dir/sched" && { cat "$dir/sched"; fail "a title shows the lr the schedule reached"; }
 
+# every trial of a random search shows: none hides on the frame (trial 1
+# is at lr=0.126395, where the range ended before it had a margin)
+COLUMNS=80 LINES=22 "$bin" -q --bail -c 'data moons n=200; data split 0.2; model mlp 4; search random 3 lr=1e-3..1:log l2=0,1e-3 epochs=2 seed=7; set plot terminal; plot search' \
+    > "$dir/search" 2>&1 || { cat "$dir/search"; fail "the search session failed"; }
+# the markers inside the frame: the lines from its top border to its bottom one
+marks=$(awk '/^ *[-0-9.]* *\+-----/ { n++; next } n == 1 { sub(/^ *[-0-9.]* */, ""); print }' "$dir/search" | tr -cd o | wc -c)
+[ "$marks" -eq 3 ] || { cat "$dir/search"; fail "plot search shows $marks of 3 trials"; }
+
 echo "plot_axes.sh: ok"

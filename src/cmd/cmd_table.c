@@ -60,7 +60,7 @@ const Cmd cmd_table[] = {
      "data show [ROWS]     the first rows (default 10); image rows drawn in shades\n"
      "data show row=N      row N with every feature; an image beside its pixel values\n"
      "Examples: data moons n=300 noise=0.2    data digits; data show row=5\n"
-     "          data load cancer.csv target=diagnosis drop=id sep=;", cmd_data, cmd_complete_data, NULL, NULL, NULL},
+     "          data load mydata.csv target=diagnosis drop=id sep=;   (a file of yours)", cmd_data, cmd_complete_data, NULL, NULL, NULL},
     {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME] [dropout=P[,P2...]]"
      " | cnn conv=C:K[,C:K...] [pool=2] [hidden=H[,H...]] [act=NAME] [pad=0|same]",
      "build a model sized from the data",
@@ -120,11 +120,12 @@ const Cmd cmd_table[] = {
      "dropout masks M1 ... of layers with dropout); after loss: loss; after backward\n"
      "the gradients dW1 db1 dZ1 dA1 ...; and the scalar names that exist: train_loss,\n"
      "val_loss (with a split), accuracy and val_accuracy (with classes: fractions,\n"
-     "shown as percentages), lr; precision recall f1 (with classes) or mae r2;\n"
-     "test_loss test_accuracy after `evaluate test`, cv_loss cv_std after `cv`.\n"
+     "shown as percentages), lr, the counters steps epoch params; precision recall\n"
+     "f1 (with classes) or mae r2; test_loss test_accuracy after `evaluate test`,\n"
+     "cv_loss cv_std after `cv`.\n"
      "norm_NAME and std_NAME give the norm and spread of any tensor NAME.",
      cmd_names, NULL, NULL, NULL, NULL},
-    {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|undo|precision|init|l1|l2|schedule|clip|plot|defaults ...", "choose a hyperparameter",
+    {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|undo|precision|init|l1|l2|schedule|clip|plot|tracking|defaults ...", "choose a hyperparameter",
      "set loss {loss names}|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
      "{optimizers}"
@@ -159,6 +160,8 @@ const Cmd cmd_table[] = {
      "    clip_grad_norm_ (all gradients times X/(total norm + 1e-6) when the total\n"
      "    passes X) or clip_grad_value_ (each clamped to [-X, X])\n"
      "set plot window|terminal|png|svg [file=NAME]   where pictures go (`help plot`)\n"
+     "set tracking on|off  log every train, cv and search trial to the run log\n"
+     "                     (default on; `help runs`)\n"
      "set defaults         every setting above but plot back to its default (the seed\n"
      "                     too); the data and the model stay. Each lesson starts with it\n"
      "                     (then with the seed of --seed, when one was given)",
@@ -346,7 +349,7 @@ const Cmd cmd_table[] = {
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
      explain_cmd, explain_complete, NULL, NULL, NULL},
-    {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|images [N]|filters K1|maps A1 [row=N]|off", "draw the model learning (and image data) with gnuplot",
+    {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|images [N]|filters K1|maps A1 [row=N]|search|off", "draw the model learning (and image data) with gnuplot",
      "plot loss [log]      training loss per update, the epoch mean, and validation\n"
      "                     loss when there is a split (`data split 0.2`); the best\n"
      "                     epoch marked after `train N patience=P`\n"
@@ -379,6 +382,8 @@ const Cmd cmd_table[] = {
      "                     test, row N of that share (training by default) run\n"
      "                     through a copy of the model. images, filters and maps\n"
      "                     are drawn once, as they are now\n"
+     "plot search [NAME NAME]   the last search's trials: a grid as cells, random\n"
+     "                     trials as points (`help search`)\n"
      "plot off             stop redrawing; `plot` alone says what is live\n"
      "A picture you asked for is redrawn as the model learns: in a window after every\n"
      "change and up to ten times a second while `train` runs; in the terminal and in\n"

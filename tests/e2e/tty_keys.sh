@@ -25,3 +25,4 @@ case $after in
 "W1  ("*) ;;
 *) echo "tty_keys: after Ctrl-D left a lesson, W1's output starts with '$after', not its table"; exit 1 ;;
 esac
+echo "tty_keys: ok (Ctrl-D leaves a lesson, and the next command prints no extra blank line)"

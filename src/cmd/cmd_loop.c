@@ -318,7 +318,8 @@ int cmd_train(CmdCtx *c, int argc, char **argv)
                          : session_train(s, n, train_epoch, &p, &steps, c->err);
     double dt = util_now() - t0;
     if (s->model && s->data) { /* the run goes into the log, whatever happened */
-        RunInfo ri = {"train", "", 0, 0, steps, dt, rc < 0 ? "failed" : rc == 1 ? "interrupted" : "done"};
+        RunInfo ri = {"train", "", 0, 0, steps, dt, rc < 0 ? "failed" : rc == 1 ? "interrupted" : "done",
+                      er.best_epoch, er.restored};
         char id[RUN_ID_LEN], why[ERR_LEN];
         snprintf(why, sizeof why, "%s", c->err); /* the note must not replace the refusal */
         cmd_runs_record(c, s, &ri, p.curve, id);

@@ -109,13 +109,6 @@ static double *scratch(CmdPlots *p, size_t n)
     return p->buf;
 }
 
-/* "adam lr=0.001, batch 32" into buf. */
-static const char *training_words(const Session *s, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s lr=%g, batch %d", optim_name(s->opt.kind), s->opt.lr, s->batch);
-    return buf;
-}
-
 static int need_model(CmdCtx *c)
 {
     if (!c->s->data)
@@ -186,9 +179,9 @@ static int draw_loss(CmdCtx *c, CmdPlots *p, bool live)
             snprintf(best_title, sizeof best_title, "best epoch (%ld, early stopping)", s->best_epoch);
             ser[3] = (PlotSeries){best_title, bx, by, 1, PLOT_POINTS, 2, false};
         }
-    char mw[96], tw[96], title[256], ylabel[64];
+    char mw[96], tw[224], title[384], ylabel[64];
     snprintf(title, sizeof title, "Training loss over %ld update%s — %s, %s", s->steps, CMD_S(s->steps),
-             training_words(s, tw, sizeof tw), cmd_model_words(s, mw, sizeof mw));
+             cmd_training_words(s, tw, sizeof tw), cmd_model_words(s, mw, sizeof mw));
     snprintf(ylabel, sizeof ylabel, "%s loss%s", loss_name(s->loss.kind), p->logy ? " (log scale)" : "");
     PlotFrame f = {title, "update (step)", ylabel, p->stem[K_LOSS], K_LOSS, p->logy, live};
     return plot_lines(p->plot, &f, ser, has_val ? (ser[3].n ? 4 : 3) : 2, c->err);
@@ -236,8 +229,8 @@ static int draw_vacc(CmdCtx *c, CmdPlots *p, bool live)
         xe[i] = (double)t->e_epoch[i];
         ye[i] = 100 * t->e_vacc[i];
     }
-    char title[256], mw[96];
-    snprintf(title, sizeof title, "Validation accuracy per epoch — %s lr=%g, %s", optim_name(s->opt.kind), s->opt.lr,
+    char title[384], mw[96], tw[224];
+    snprintf(title, sizeof title, "Validation accuracy per epoch — %s, %s", cmd_training_words(s, tw, sizeof tw),
              cmd_model_words(s, mw, sizeof mw));
     PlotSeries ser = {"validation accuracy (%)", xe, ye, t->e_len, PLOT_LINESPOINTS, 1, false};
     PlotFrame f = {title, "epoch", "validation accuracy (%)", p->stem[K_VACC], K_VACC, false, live};
@@ -1001,7 +994,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         memcpy(stem, p->stem[k], sizeof stem);
     if (need_model(c) != 0 || picture_allowed(c, p, stem) != 0)
         return -1;
-    bool logy = p->logy;
+    bool logy = k == K_LOSS ? false : p->logy; /* `plot loss` draws linear; `plot loss log` asks */
     char hist[32] = "", surf[2][32] = {"", ""};
     double range = 0;
     long grid = 0;
@@ -1059,6 +1052,7 @@ int cmd_plot(CmdCtx *c, int argc, char **argv)
         bool missing = plot_failure(p->plot) == PLOT_FAIL_MISSING;
         if (missing)
             cmd_out(c, "no picture: %s\n", c->err);
+        p->logy = old.logy;
         memcpy(p->hist, old.hist, sizeof p->hist);
         memcpy(p->bound, old.bound, sizeof p->bound);
         p->bound_set = old.bound_set;

@@ -124,8 +124,38 @@ static bool had_val(const char *run)
     return num_at(run, "data.val_rows") > 0;
 }
 
+/* The epochs column: "27", or "27 (24)" when early stopping put epoch
+ * 24's parameters back, so the losses beside it are epoch 24's. True for
+ * the latter. */
+static bool epochs_words(const char *run, char *buf, size_t n)
+{
+    double ran = num_at(run, "epochs"), kept = num_at(run, "final.epoch"), last = NAN;
+    const char *arr = json_get(run, "curve.epoch");
+    int k = json_get_nums(arr, NULL, 0);
+    if (k > 0 && k <= RUN_MAX_EPOCHS) { /* the last epoch trained, to tell a restored one */
+        double *all = calloc((size_t)k, sizeof *all);
+        if (all && json_get_nums(arr, all, k) == k)
+            last = all[k - 1];
+        free(all);
+    }
+    bool restored = kept > 0 && !isnan(last) && kept != last;
+    if (restored)
+        snprintf(buf, n, "%.0f (%.0f)", ran, kept);
+    else
+        snprintf(buf, n, "%.0f", ran);
+    return restored;
+}
+
+/* The note under a table with a restored run in it. */
+static void restored_note(CmdCtx *c)
+{
+    cmd_out(c, "epochs N (B): N epochs run, then early stopping put epoch B's parameters back; the losses are "
+            "epoch B's\n");
+}
+
 typedef struct ListCtx {
     CmdCtx *c;
+    bool restored; /* a run listed kept an earlier epoch than its last */
     long from;   /* the first line listed */
     int model_w; /* the model column's width: its widest entry, at least 16 */
 } ListCtx;
@@ -164,11 +194,12 @@ static void list_one(void *ctx, long i, const char *run)
     else
         snprintf(what, sizeof what, "%s", kind);
     double va = num_at(run, "final.val_accuracy"), ta = num_at(run, "final.train_accuracy");
-    char acc[16] = "";
+    char acc[16] = "", epochs[48];
     if (!isnan(va) || !isnan(ta))
         snprintf(acc, sizeof acc, "%.1f%%%s", 100 * (isnan(va) ? ta : va), isnan(va) ? " (train)" : "");
-    cmd_out(c, "  %-21s %-16s %-9s %-9s %-*s %-8s %-9s %-5d %-6.0f %-11s %-11s %s\n", id, when, what, data,
-            l->model_w, model, opt, NUM(num_at(run, "hypers.lr")), (int)num_at(run, "hypers.batch"), num_at(run, "epochs"),
+    l->restored |= epochs_words(run, epochs, sizeof epochs);
+    cmd_out(c, "  %-21s %-16s %-9s %-9s %-*s %-8s %-9s %-5d %-9s %-11s %-11s %s\n", id, when, what, data,
+            l->model_w, model, opt, NUM(num_at(run, "hypers.lr")), (int)num_at(run, "hypers.batch"), epochs,
             NUM(num_at(run, "final.train_loss")), had_val(run) ? NUM(num_at(run, "final.val_loss")) : "-", acc);
 }
 
@@ -176,7 +207,7 @@ static int runs_list(CmdCtx *c, bool all)
 {
     long bad = 0;
     char dir[1024];
-    ListCtx l = {c, 0, 16};
+    ListCtx l = {c, false, 0, 16};
     if (each_run(c, measure_one, &l, &bad) != 0)
         return -1;
     long n = l.from;
@@ -189,9 +220,11 @@ static int runs_list(CmdCtx *c, bool all)
     l.from = !all && n > RUNS_SHOWN ? n - RUNS_SHOWN : 0;
     cmd_out(c, "%ld run%s in %s/runs.jsonl%s\n", n, n == 1 ? "" : "s", dir,
             l.from ? " (the latest 40 shown; `runs all` lists every one)" : "");
-    cmd_out(c, "  %-21s %-16s %-9s %-9s %-*s %-8s %-9s %-5s %-6s %-11s %-11s %s\n", "id", "time (UTC)", "kind",
+    cmd_out(c, "  %-21s %-16s %-9s %-9s %-*s %-8s %-9s %-5s %-9s %-11s %-11s %s\n", "id", "time (UTC)", "kind",
             "data", l.model_w, "model", "optim", "lr", "batch", "epochs", "train loss", "val loss", "accuracy");
     each_run(c, list_one, &l, &bad);
+    if (l.restored)
+        restored_note(c);
     if (bad)
         cmd_out(c, "note: %ld line%s of the log %s not a run and %s skipped\n", bad, bad == 1 ? "" : "s",
                 bad == 1 ? "is" : "are", bad == 1 ? "was" : "were");
@@ -339,10 +372,13 @@ static int runs_show(CmdCtx *c, const char *id)
         cmd_out(c, "  %-8s %-13s %-13s %-14s %s\n", "epoch", "train loss", "val loss", "train accuracy",
                 "val accuracy");
         int step = k.n > 20 ? k.n / 10 : 1;
+        char words[48];
+        double kept = epochs_words(run, words, sizeof words) ? num_at(run, "final.epoch") : NAN;
         for (int e = 0; e < k.n; e++)
-            if (e % step == 0 || e == k.n - 1)
-                cmd_out(c, "  %-8.0f %-13s %-13s %-14s %s\n", k.epoch[e], NUM(k.train[e]), NUM(k.val[e]),
-                        NUM(k.tacc[e]), NUM(k.vacc[e]));
+            if (e % step == 0 || e == k.n - 1 || k.epoch[e] == kept)
+                cmd_out(c, "  %-8.0f %-13s %-13s %-14s %s%s\n", k.epoch[e], NUM(k.train[e]), NUM(k.val[e]),
+                        NUM(k.tacc[e]), NUM(k.vacc[e]),
+                        k.epoch[e] == kept ? "   <- kept: early stopping put this epoch's parameters back" : "");
         free(k.epoch);
     }
     free(run);
@@ -371,22 +407,24 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
         if ((int)strlen(model[i]) > model_w)
             model_w = (int)strlen(model[i]);
     }
-    cmd_out(c, "  %-21s %-*s %-8s %-9s %-5s %-8s %-8s %-6s %-11s %-11s %s\n", "id", model_w, "model", "optim", "lr",
+    cmd_out(c, "  %-21s %-*s %-8s %-9s %-5s %-8s %-8s %-9s %-11s %-11s %s\n", "id", model_w, "model", "optim", "lr",
             "batch", "l1", "l2", "epochs", "train loss", "val loss", "val accuracy");
     PlotSeries ser[2 * RUNS_COMPARED];
     char label[RUNS_COMPARED][2][64];
     int ns = 0;
+    bool restored = false;
     for (int i = 0; i < n; i++) {
-        char id[RUN_ID_LEN] = "", opt[24] = "";
+        char id[RUN_ID_LEN] = "", opt[24] = "", epochs[48];
+        restored |= epochs_words(run[i], epochs, sizeof epochs);
         json_get_str(json_get(run[i], "id"), id, sizeof id);
         json_get_str(json_get(run[i], "hypers.optimizer"), opt, sizeof opt);
         double va = num_at(run[i], "final.val_accuracy");
         char acc[16] = "";
         if (!isnan(va))
             snprintf(acc, sizeof acc, "%.1f%%", 100 * va);
-        cmd_out(c, "  %-21s %-*s %-8s %-9s %-5d %-8s %-8s %-6.0f %-11s %-11s %s\n", id, model_w, model[i], opt,
+        cmd_out(c, "  %-21s %-*s %-8s %-9s %-5d %-8s %-8s %-9s %-11s %-11s %s\n", id, model_w, model[i], opt,
                 NUM(num_at(run[i], "hypers.lr")), (int)num_at(run[i], "hypers.batch"), NUM(num_at(run[i], "hypers.l1")),
-                NUM(num_at(run[i], "hypers.l2")), num_at(run[i], "epochs"), NUM(num_at(run[i], "final.train_loss")),
+                NUM(num_at(run[i], "hypers.l2")), epochs, NUM(num_at(run[i], "final.train_loss")),
                 had_val(run[i]) ? NUM(num_at(run[i], "final.val_loss")) : "-", acc);
         if (curve_read(run[i], &k[i])) {
             snprintf(label[i][0], sizeof label[i][0], "%.40s", id);
@@ -396,6 +434,8 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
                 ser[ns++] = (PlotSeries){label[i][1], k[i].epoch, k[i].val, k[i].n, PLOT_DASHED, i, false};
         }
     }
+    if (restored)
+        restored_note(c);
     const char *stem = "runs";
     Plot *plot = ns ? cmd_plot_for_race(c, "runs", argc - 2, argv + 2, &stem) : NULL;
     PlotFrame f = {"Runs compared: training (solid) and validation (dashed) loss", "epoch", "loss", stem,

@@ -169,7 +169,7 @@ int cmd_cv(CmdCtx *c, int argc, char **argv)
     char group[RUN_ID_LEN + 4], mw[96];
     run_new_id(group + 3);
     memcpy(group, "cv-", 3);
-    RunInfo ri = {"cv", group, 0, 0, 0, 0, "done"};
+    RunInfo ri = {"cv", group, 0, 0, 0, 0, "done", 0, false};
     int done = 0;
     int rc = cmd_trial_cv(c, &h, (int)k, epochs, &ri, r, &done);
     if (rc < 0) {

@@ -200,6 +200,18 @@ const char *cmd_model_words(const Session *s, char *buf, size_t n)
     return buf;
 }
 
+const char *cmd_training_words(const Session *s, char *buf, size_t n)
+{
+    Hypers h;
+    session_hypers(s, &h); /* lr: where a schedule started, not where it has brought the lr */
+    char sched[160] = "";
+    if (s->sched.kind != SCHED_NONE)
+        sched_describe(&s->sched, sched, sizeof sched);
+    snprintf(buf, n, "%s lr=%g, %s%sbatch %d", optim_name(h.opt.kind), h.opt.lr, sched, sched[0] ? ", " : "",
+             s->batch);
+    return buf;
+}
+
 #define ADD(...) (l += l < n ? (size_t)snprintf(buf + l, n - l, __VA_ARGS__) : 0)
 
 const char *cmd_model_command(const char *kind, const ConvSpec *conv, const int *hidden, int n_hidden, Act act,

@@ -59,6 +59,10 @@ const char *cmd_class_ref(const Dataset *ds, int k, char *buf, size_t n);
 /* The layers of m as `model` shows them, into buf: "2 → 8 → 1", or for a
  * cnn "1×8×8 → conv 4:3 + pool → 4×3×3 → 16 → 10". */
 const char *cmd_model_shape(const Model *m, char *buf, size_t n);
+/* "adam lr=0.02, cosine tmax=20 min=0, batch 32": how the session trains,
+ * into buf, with the lr its schedule started from (as `plot lr` draws it
+ * falling from there), not the lr the schedule has reached. */
+const char *cmd_training_words(const Session *s, char *buf, size_t n);
 /* "mlp 2 → 8 → 1 tanh": the session's model in a few words (its kind,
  * cmd_model_shape, the activation), into buf. */
 const char *cmd_model_words(const Session *s, char *buf, size_t n);

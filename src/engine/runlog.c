@@ -213,6 +213,15 @@ static void json_curve(JsonBuf *b, const RunCurve *c)
     json_end(b);
 }
 
+long run_kept_index(const RunInfo *ri, const RunCurve *c)
+{
+    long n = c ? c->n : 0;
+    for (long i = n - 1; i >= 0 && ri->restored && ri->best_epoch; i--)
+        if (c->epoch[i] == ri->best_epoch)
+            return i;
+    return n - 1;
+}
+
 void run_json(JsonBuf *b, const char *id, const Session *s, const RunInfo *ri, const RunCurve *c)
 {
     char when[32];
@@ -235,13 +244,16 @@ void run_json(JsonBuf *b, const char *id, const Session *s, const RunInfo *ri, c
     json_int(b, "seed", (long long)s->seed);
     long n = c ? c->n : 0;
     json_int(b, "epochs", n);
+    json_int(b, "best_epoch", ri->best_epoch);
     json_int(b, "steps", ri->steps);
     json_num(b, "wall_s", ri->wall_s);
+    long k = run_kept_index(ri, c); /* the model the session kept */
     json_obj(b, "final");
-    json_num(b, "train_loss", n ? c->train_loss[n - 1] : NAN);
-    json_num(b, "val_loss", n ? c->val_loss[n - 1] : NAN);
-    json_num(b, "train_accuracy", n ? c->train_acc[n - 1] : NAN);
-    json_num(b, "val_accuracy", n ? c->val_acc[n - 1] : NAN);
+    json_int(b, "epoch", k >= 0 ? c->epoch[k] : 0);
+    json_num(b, "train_loss", k >= 0 ? c->train_loss[k] : NAN);
+    json_num(b, "val_loss", k >= 0 ? c->val_loss[k] : NAN);
+    json_num(b, "train_accuracy", k >= 0 ? c->train_acc[k] : NAN);
+    json_num(b, "val_accuracy", k >= 0 ? c->val_acc[k] : NAN);
     json_end(b);
     char csv[RUN_ID_LEN + 8];
     snprintf(csv, sizeof csv, "%s.csv", id);

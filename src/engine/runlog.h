@@ -8,6 +8,7 @@
 #ifndef PARAMLAB_RUNLOG_H
 #define PARAMLAB_RUNLOG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "json.h"
@@ -46,6 +47,8 @@ typedef struct RunInfo {
     long steps;           /* updates made */
     double wall_s;        /* wall time in seconds */
     const char *status;   /* "done", "interrupted" or "failed" */
+    long best_epoch;      /* early stopping's best epoch (0: none, or no early stopping) */
+    bool restored;        /* the best epoch's parameters came back: `final` is that epoch's, not the last's */
 } RunInfo;
 
 /* A 64-bit FNV-1a hash of the data's shape, split and values (the values
@@ -54,7 +57,13 @@ typedef struct RunInfo {
 uint64_t run_fingerprint(const Dataset *ds);
 /* A new run id ("20261201-223015-1a2b") into id (RUN_ID_LEN bytes). */
 void run_new_id(char *id);
-/* Writes the JSON line of a run of session s into b (json_init'ed). */
+/* The curve index of the epoch whose model the session kept: the best
+ * epoch when early stopping restored it (and the curve holds it), else the
+ * last; -1 for an empty curve. */
+long run_kept_index(const RunInfo *ri, const RunCurve *c);
+/* Writes the JSON line of a run of session s into b (json_init'ed):
+ * "epochs" the epochs run, "best_epoch" early stopping's best (0: none),
+ * "final" the measurements of the kept epoch (final.epoch). */
 void run_json(JsonBuf *b, const char *id, const Session *s, const RunInfo *ri, const RunCurve *c);
 /* Whether dir can hold the run log: an existing folder that can be
  * written, or a missing one whose nearest existing parent is such a folder

@@ -302,6 +302,29 @@ static bool drawable(const PlotSeries *s)
     return s->n > 0 && s->x && s->y;
 }
 
+/* A marker at the end of an autoscaled range sits on the frame, and the
+ * border hides it: a picture with markers keeps this share of each range
+ * free at both ends, and the ranges end there, not at the next tic (a
+ * log axis would jump a decade). In the terminal, at least a cell and a
+ * half: a picture's frame, tics and labels take about 12 columns and 8
+ * rows of it. */
+#define PLOT_MARGIN 0.05
+
+static void put_margin(FILE *c, const Pic *pic, const PlotSeries *s, int n_series)
+{
+    double mx = PLOT_MARGIN, my = PLOT_MARGIN;
+    if (pic->dumb) {
+        mx = fmax(mx, 1.5 / (pic->cols > 16 ? pic->cols - 12 : 4));
+        my = fmax(my, 1.5 / (pic->rows > 12 ? pic->rows - 8 : 4));
+    }
+    for (int k = 0; k < n_series; k++)
+        if (drawable(&s[k]) && (s[k].style == PLOT_POINTS || s[k].style == PLOT_LINESPOINTS)) {
+            fprintf(c, "set autoscale fix\nset offsets graph %.3g, graph %.3g, graph %.3g, graph %.3g\n", mx, mx,
+                    my, my);
+            return;
+        }
+}
+
 /* The box a terminal picture's data spans and the character cells it is
  * drawn on: a line is filled in with points about one cell apart, so each
  * curve is drawn whole in its own character (a dashed one every other cell). */
@@ -468,6 +491,7 @@ int plot_lines(Plot *p, const PlotFrame *f, const PlotSeries *s, int n_series, c
         pick_colors(s, n_series, color);
         if (f->logy)
             fputs("set logscale y\nset format y '%g'\n", c);
+        put_margin(c, &pic, s, n_series);
         Cells box = {INFINITY, -INFINITY, INFINITY, -INFINITY, pic.cols, pic.rows, f->logy, false};
         for (int k = 0; k < n_series; k++)
             for (int i = 0; drawable(&s[k]) && i < s[k].n; i++) {

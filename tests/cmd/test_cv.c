@@ -165,7 +165,7 @@ static void test_fold_by_hand(void **state)
     session_hypers(x->c.s, &h);
     TrialResult r[3];
     int done;
-    RunInfo ri = {"cv", "t", 0, 0, 0, 0, "done"};
+    RunInfo ri = {"cv", "t", 0, 0, 0, 0, "done", 0, false};
     assert_int_equal(cmd_trial_cv(&x->c, &h, 3, 5, &ri, r, &done), 0);
     assert_int_equal(done, 3);
 

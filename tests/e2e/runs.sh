@@ -79,7 +79,7 @@ head -n 6 "$dir/log/runs.jsonl" > "$dir/six.jsonl"
 import csv, json, math, os, sys
 folder, log = sys.argv[1], sys.argv[2]
 top = {"version": int, "id": str, "time": str, "kind": str, "group": str, "fold": int, "trial": int,
-       "status": str, "data": dict, "model": dict, "hypers": dict, "seed": int, "epochs": int, "steps": int,
+       "status": str, "data": dict, "model": dict, "hypers": dict, "seed": int, "epochs": int, "best_epoch": int, "steps": int,
        "wall_s": float, "final": dict, "csv": str, "curve": dict}
 data = {"name": str, "recipe": str, "fingerprint": str, "task": str, "classes": int, "rows": int,
         "features": int, "targets": int, "train_rows": int, "val_rows": int, "test_rows": int, "standardized": bool}
@@ -94,7 +94,8 @@ for line in open(log):
         for k, t in want.items():
             assert k in part, k
             assert isinstance(part[k], t), (k, part[k])
-    assert set(r["final"]) == set(final)
+    assert set(r["final"]) == set(final) | {"epoch"}
+    assert r["best_epoch"] == 0 and r["final"]["epoch"] == r["curve"]["epoch"][-1]
     assert r["data"]["recipe"] == "moons n=120 noise=0.2 seed=42", r["data"]["recipe"]
     assert len(r["data"]["fingerprint"]) == 16
     assert r["model"]["hidden"] == [4] and r["model"]["params"] == 17
@@ -116,6 +117,34 @@ for line in open(log):
     kinds.append((r["kind"], r["fold"], r["trial"]))
 assert kinds == [("train", 0, 0), ("cv", 1, 0), ("cv", 2, 0), ("cv", 3, 0), ("search", 0, 1), ("search", 0, 2)], kinds
 PY
+# early stopping that puts the best epoch back: the log's final is that
+# epoch's (the model kept), epochs the epochs run, best_epoch the best;
+# runs, runs show and runs compare say so alike
+es='data moons n=200; data split 0.2; model mlp 8 dropout=0.2; set optimizer adam lr=0.01; train 100 patience=3 min_delta=0.001'
+out=$(PARAMLAB_RUNS="$dir/es" "$bin" -q -c "$es" 2>&1) || fail "early stopping failed: $out"
+best=$(echo "$out" | sed -n 's/^the best epoch was \([0-9]*\), validation loss \([0-9.]*\): its parameters.*/\1 \2/p')
+last=$(echo "$out" | sed -n 's/.*stopped after epoch \([0-9]*\)$/\1/p')
+[ -n "$best" ] && [ -n "$last" ] && [ "${best% *}" -lt "$last" ] || fail "the early stopping case restored nothing: $out"
+echo "$out" | tail -n 1 | grep -q "validation loss ${best#* }," || fail "train's last line is not the best epoch's: $out"
+"$py" - "$dir/es/runs.jsonl" "${best% *}" "$last" <<'PY' || fail "the log's final is not the restored epoch's"
+import json, sys
+r = json.loads(open(sys.argv[1]).readline())
+best, last = int(sys.argv[2]), int(sys.argv[3])
+c = r["curve"]
+i = c["epoch"].index(best)
+assert r["epochs"] == len(c["epoch"]) == last and c["epoch"][-1] == last, r["epochs"]
+assert r["best_epoch"] == best and r["final"]["epoch"] == best
+for k in ("train_loss", "val_loss", "train_accuracy", "val_accuracy"):
+    assert r["final"][k] == c[k][i], (k, r["final"][k], c[k][i])
+PY
+id=$(sed 's/.*"id":"\([^"]*\)".*/\1/' "$dir/es/runs.jsonl")
+out=$(PARAMLAB_RUNS="$dir/es" "$bin" -q -c "set plot terminal; runs; runs show $id; runs compare $id" 2>&1) || fail "runs after early stopping failed: $out"
+[ "$(echo "$out" | grep -c " $last (${best% *})  *[0-9.]*  *${best#* } ")" -eq 2 ] ||
+    fail "runs and runs compare do not show the epochs run, the epoch kept and its validation loss: $out"
+[ "$(echo "$out" | grep -c '^epochs N (B): ')" -eq 2 ] || fail "runs and runs compare do not explain N (B): $out"
+echo "$out" | grep -q "^  final.epoch  *${best% *}$" || fail "runs show: final.epoch is not the best epoch: $out"
+echo "$out" | grep -q "^  final.val_loss  *${best#* }$" || fail "runs show: final.val_loss is not the best epoch's: $out"
+echo "$out" | grep -q "^  ${best% *}  .*${best#* } .*<- kept" || fail "runs show does not mark the kept epoch: $out"
 # a run without a validation share shows "-" for its validation loss, not
 # "nan" (which would read as a diverged run), and draws no validation curve
 out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/noval" "$bin" -q -c 'data line n=20; model linear; train 2; runs; runs compare -1' 2>&1) \

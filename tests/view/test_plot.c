@@ -143,6 +143,28 @@ static void test_stream_lines(void **state)
     cap_close(&c);
 }
 
+/* Markers keep a margin inside the frame (in files as in the terminal);
+ * a picture of lines alone is drawn edge to edge, as before. */
+static void test_stream_margin(void **state)
+{
+    (void)state;
+    Cap c;
+    cap_open(&c, PLOT_SVG);
+    char err[ERR_LEN] = "";
+    PlotFrame f = frame("search", "search");
+    PlotSeries pts = {"trials", X3, Y3, 3, PLOT_POINTS, 0, false};
+    assert_int_equal(plot_lines(c.p, &f, &pts, 1, err), 0);
+    const char *t = cap_text(&c);
+    const char *off = strstr(t, "set offsets graph 0.05, graph 0.05, graph 0.05, graph 0.05\n");
+    assert_non_null(off);
+    assert_true(off < strstr(t, "\nplot "));
+    size_t before = strlen(t);
+    PlotSeries line = {"loss", X3, Y3, 3, PLOT_LINES, 0, false};
+    assert_int_equal(plot_lines(c.p, &f, &line, 1, err), 0);
+    assert_null(strstr(cap_text(&c) + before, "set offsets"));
+    cap_close(&c);
+}
+
 static void test_stream_logy_and_numbers(void **state)
 {
     (void)state;
@@ -1289,6 +1311,7 @@ int main(void)
     snprintf(start_display, sizeof start_display, "%s", d ? d : "");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stream_lines),
+        cmocka_unit_test(test_stream_margin),
         cmocka_unit_test(test_stream_logy_and_numbers),
         cmocka_unit_test(test_stream_file_names),
         cmocka_unit_test(test_stream_hist),

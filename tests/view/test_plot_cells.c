@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "plot.h"
+#include "plot_capture.h"
 #include "util.h"
 
 /* A grid search's losses over lr (across) and batch (down); one failed. */
@@ -91,17 +92,11 @@ static void test_refusals(void **st)
 
 static char *stream_of(const PlotCells *m, int *rc, char *err)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    Plot *p = plot_new_stream(f, PLOT_PNG);
-    assert_non_null(p);
+    Capture k;
     PlotFrame fr = {"Search: validation loss over lr and batch", "lr", "batch", "search", 12, false, false};
-    *rc = plot_cells(p, &fr, m, err);
-    plot_free(p);
-    fclose(f);
-    return buf;
+    *rc = plot_cells(capture_begin(&k, PLOT_PNG, false), &fr, m, err);
+    capture_end(&k);
+    return k.cmds;
 }
 
 static void test_stream(void **st)
@@ -144,30 +139,20 @@ static void test_terminal_goes_to_echo(void **st)
 {
     (void)st;
     char err[ERR_LEN] = "";
-    char *cmds = NULL, *echo = NULL;
-    size_t nc = 0, ne = 0;
-    FILE *fc = open_memstream(&cmds, &nc), *fe = open_memstream(&echo, &ne);
-    Plot *p = plot_new_stream(fc, PLOT_TERMINAL);
-    plot_set_echo(p, fe);
+    Capture k;
     PlotCells m = {3, 2, Z, LR, BATCH, "validation loss", "failed", false};
     PlotFrame fr = {"Search: validation loss over lr and batch", "lr", "batch", "search", 12, false, false};
-    assert_int_equal(plot_cells(p, &fr, &m, err), 0);
-    plot_free(p);
-    fclose(fc);
-    fclose(fe);
-    assert_true(strncmp(echo, "Search: validation loss over lr and batch\n        lr\nbatch   0.01", 64) == 0);
-    assert_true(cmds == NULL || strstr(cmds, "$cells") == NULL); /* gnuplot gets nothing */
-    free(cmds);
-    free(echo);
+    assert_int_equal(plot_cells(capture_begin(&k, PLOT_TERMINAL, true), &fr, &m, err), 0);
+    capture_end(&k);
+    assert_true(strncmp(k.echo, "Search: validation loss over lr and batch\n        lr\nbatch   0.01", 64) == 0);
+    assert_true(k.cmds == NULL || strstr(k.cmds, "$cells") == NULL); /* gnuplot gets nothing */
+    capture_free(&k);
 }
 
 static void test_real_png(void **st)
 {
     (void)st;
-    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
-        print_message("gnuplot is not installed: skip\n");
-        skip();
-    }
+    SKIP_WITHOUT_GNUPLOT();
     char dir[] = "/tmp/paramlab-cells-XXXXXX";
     assert_non_null(mkdtemp(dir));
     char png[300];
@@ -186,15 +171,8 @@ static void test_real_png(void **st)
     if (plot_cells(p, &fr, &single, err) != 0)
         fail_msg("one cell: %s", err);
     plot_free(p);
-    FILE *f = fopen(png, "rb");
-    assert_non_null(f);
-    unsigned char head[8];
-    assert_int_equal(fread(head, 1, 8, f), 8);
-    assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
-    fclose(f);
-    char rm[400];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    assert_int_equal(system(rm), 0);
+    assert_png(png);
+    remove_dir(dir);
 }
 
 int main(void)

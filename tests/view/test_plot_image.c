@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "plot.h"
+#include "plot_capture.h"
 #include "util.h"
 
 /* Two 2x3 images: a ramp 0..5 and its negative. */
@@ -171,17 +172,11 @@ static void test_text_mixed_sizes(void **st)
 
 static char *stream_of(PlotTarget target, const PlotImages *im, int *rc, char *err)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    Plot *p = plot_new_stream(f, target);
-    assert_non_null(p);
+    Capture k;
     PlotFrame fr = {"Filters of K1", "each square is one weight", "", "filters", 7, false, false};
-    *rc = plot_images(p, &fr, im, err);
-    plot_free(p);
-    fclose(f);
-    return buf;
+    *rc = plot_images(capture_begin(&k, target, false), &fr, im, err);
+    capture_end(&k);
+    return k.cmds;
 }
 
 static void test_stream_window(void **st)
@@ -226,39 +221,24 @@ static void test_terminal_goes_to_echo(void **st)
 {
     (void)st;
     char err[ERR_LEN] = "";
-    char *cmds = NULL, *echo = NULL;
-    size_t nc = 0, ne = 0;
-    FILE *fc = open_memstream(&cmds, &nc), *fe = open_memstream(&echo, &ne);
-    Plot *p = plot_new_stream(fc, PLOT_TERMINAL);
-    plot_set_echo(p, fe);
+    Capture k;
     const char *titles[] = {"ramp"};
     PlotImages im = {TWO, 1, 2, 3, titles, PLOT_RANGE_SHARED, "pixel", NULL};
     PlotFrame fr = {"Rows of digits", "0 white to 16 black", "", "images", 8, false, false};
-    assert_int_equal(plot_images(p, &fr, &im, err), 0);
-    plot_free(p);
-    fclose(fc);
-    fclose(fe);
-    assert_string_equal(echo, "Rows of digits\nramp\n  ::==\n++##@@\n"
+    assert_int_equal(plot_images(capture_begin(&k, PLOT_TERMINAL, true), &fr, &im, err), 0);
+    capture_end(&k);
+    assert_string_equal(k.echo, "Rows of digits\nramp\n  ::==\n++##@@\n"
                               "shades \" .:-=+*#%@\" from 0 to 5 (pixel)\n0 white to 16 black\n");
-    assert_true(cmds == NULL || strstr(cmds, "$px") == NULL); /* gnuplot gets nothing */
-    free(cmds);
-    free(echo);
+    assert_true(k.cmds == NULL || strstr(k.cmds, "$px") == NULL); /* gnuplot gets nothing */
+    capture_free(&k);
 }
 
 /* ---- real gnuplot ---- */
 
-static bool have_gnuplot(void)
-{
-    return system("command -v gnuplot >/dev/null 2>&1") == 0;
-}
-
 static void test_real_files(void **st)
 {
     (void)st;
-    if (!have_gnuplot()) {
-        print_message("gnuplot is not installed: skip\n");
-        skip();
-    }
+    SKIP_WITHOUT_GNUPLOT();
     char dir[] = "/tmp/paramlab-img-XXXXXX";
     assert_non_null(mkdtemp(dir));
     char png[300], svg[300], pwn[300];
@@ -282,17 +262,10 @@ static void test_real_files(void **st)
     if (plot_images(p, &fr, &flat, err) != 0)
         fail_msg("svg: %s", err);
     plot_free(p);
-    FILE *f = fopen(png, "rb");
-    assert_non_null(f);
-    unsigned char head[8];
-    assert_int_equal(fread(head, 1, 8, f), 8);
-    assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
-    fclose(f);
+    assert_png(png);
     assert_int_equal(access(svg, R_OK), 0);
     assert_int_not_equal(access(pwn, F_OK), 0);
-    char rm[400];
-    snprintf(rm, sizeof rm, "rm -rf '%s'", dir);
-    assert_int_equal(system(rm), 0);
+    remove_dir(dir);
 }
 
 int main(void)

@@ -50,6 +50,7 @@ typedef struct CmdLessons {
     size_t rec_count;    /* commands written to it */
     bool rec_failed;     /* a write to it failed */
     int depth;           /* files and lesson blocks running inside one another */
+    bool err_located;    /* the error holds its FILE:LINE already (set in a file run inside) */
     struct stat running[RUN_DEPTH]; /* (n_running) the files being run, outermost first */
     int n_running;
     int straight;        /* > 0: in `run` or --check: pause does not wait, ask answers itself */
@@ -240,6 +241,8 @@ int cmd_lesson_exec(CmdCtx *c, char *seg, int (*exec)(CmdCtx *c, char *seg))
 {
     CmdLessons *L = c->lessons;
     const char *p = seg + strspn(seg, " \t");
+    if (L)
+        L->err_located = false; /* this command's error has no FILE:LINE yet */
     if (!L || !*p)
         return exec(c, seg);
     char *text = util_strdup(p);
@@ -515,12 +518,22 @@ static void show_command(CmdCtx *c, const char *text, bool color)
     fflush(c->out);
 }
 
-/* c->err gets "FILE:LINE: " in front. Returns -1. */
-static int located(CmdCtx *c, const char *path, long line)
+/* Runs line, from line lineno of path. On failure the error gets the
+ * prefix "FILE:LINE: " once: the innermost file's, when the line ran
+ * another file that failed. */
+static int exec_located(CmdCtx *c, const char *text, const char *path, long lineno)
 {
+    c->lessons->err_located = false;
+    int rc = cmd_exec_line(c, text);
+    if (rc >= 0)
+        return rc;
+    if (c->lessons->err_located)
+        return -1;
     char msg[ERR_LEN];
     snprintf(msg, sizeof msg, "%s", c->err);
-    return cmd_fail(c, "%s:%ld: %s", path, line, msg);
+    cmd_fail(c, "%s:%ld: %s", path, lineno, msg);
+    c->lessons->err_located = true;
+    return -1;
 }
 
 static bool interrupted(const CmdCtx *c)
@@ -543,9 +556,9 @@ static int run_block(CmdCtx *c, const Lesson *l, int k, bool echo, bool color)
         const LessonLine *ln = &b->lines[i];
         if (echo)
             show_command(c, ln->text, color);
-        int rc = cmd_exec_line(c, ln->text);
+        int rc = exec_located(c, ln->text, l->path, ln->line);
         if (rc < 0)
-            return located(c, l->path, ln->line);
+            return rc;
         if (rc == 1 || interrupted(c))
             return 1;
     }
@@ -615,12 +628,10 @@ static int run_script(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
             continue;
         if ((flags & CMD_RUN_ECHO) && *t != '#')
             show_command(c, t, color);
-        rc = cmd_exec_line(c, t);
+        rc = exec_located(c, t, path, lineno);
         if (*t != '#')
             st->commands++;
-        if (rc < 0)
-            rc = located(c, path, lineno);
-        else if (rc == 1 || interrupted(c))
+        if (rc >= 0 && (rc == 1 || interrupted(c)))
             rc = 1;
     }
     if (rc == 0 && ferror(f))
@@ -650,8 +661,8 @@ int cmd_lesson_run_file(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
     if (!L)
         return cmd_fail(c, "out of memory");
     if (L->depth >= RUN_DEPTH)
-        return cmd_fail(c, "%s: files run inside one another more than %d deep; does a file run itself?", path,
-                        RUN_DEPTH);
+        return cmd_fail(c, "running %s would put files more than %d deep inside one another; does a file run itself?",
+                        path, RUN_DEPTH);
     char found[4096];
     path = cmd_path(c, path, found, sizeof found);
     if (is_dir(path))
@@ -755,6 +766,11 @@ int cmd_record(CmdCtx *c, int argc, char **argv)
 bool cmd_lesson_straight(const CmdCtx *c)
 {
     return c->lessons && c->lessons->straight > 0;
+}
+
+bool cmd_lesson_err_located(const CmdCtx *c)
+{
+    return c->lessons && c->lessons->err_located;
 }
 
 bool cmd_lesson_in_block(const CmdCtx *c)

@@ -50,6 +50,10 @@ int cmd_ask_check(const char *segment, int n, char **words, char *err);
  * which the lesson carries out once the block has stopped (the command
  * returns 1 so that it stops). */
 bool cmd_lesson_straight(const CmdCtx *c);
+/* Whether c->err, from the last command, begins with the FILE:LINE of a
+ * line in a file that command ran (`run`, a lesson): no other place goes
+ * in front of it then. */
+bool cmd_lesson_err_located(const CmdCtx *c);
 bool cmd_lesson_in_block(const CmdCtx *c);
 enum { CMD_LESSON_REDO = 1, /* run the block again from the lesson's state before it */
        CMD_LESSON_LEAVE = 2 /* leave the lesson, as `quit` does */

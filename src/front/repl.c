@@ -49,7 +49,10 @@ static void report_segment(CmdCtx *c, int k, const char *text, void *ctx)
     const SegPlace *at = ctx;
     (void)text;
     fflush(c->out);
-    fprintf(stderr, "%s:%ld:%d: %s\n", at->name, at->lineno, k, c->err);
+    if (cmd_lesson_err_located(c)) /* "FILE:LINE:" of the file it ran, once */
+        fprintf(stderr, "%s\n", c->err);
+    else
+        fprintf(stderr, "%s:%ld:%d: %s\n", at->name, at->lineno, k, c->err);
 }
 
 static int run_line(CmdCtx *c, const char *line, const char *name, long lineno, bool *failed, bool each, bool bail)
@@ -63,7 +66,10 @@ static int run_line(CmdCtx *c, const char *line, const char *name, long lineno, 
     int rc = cmd_exec_line(c, line);
     if (rc < 0) {
         fflush(c->out);
-        fprintf(stderr, "%s:%ld: %s\n", name, lineno, c->err);
+        if (cmd_lesson_err_located(c)) /* "FILE:LINE:" of the file it ran, once */
+            fprintf(stderr, "%s\n", c->err);
+        else
+            fprintf(stderr, "%s:%ld: %s\n", name, lineno, c->err);
         *failed = true;
     }
     return rc;

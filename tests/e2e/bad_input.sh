@@ -226,6 +226,21 @@ checks=$((checks + 1))
 out=$("$bin" -q --bail -c "data moons n=50; modle mlp 4; model mlp 4; W1[0,0]" 2>&1)
 echo "$out" | grep -q "^-c:1:2: .* (the rest of the line did not run: model mlp 4; W1\[0,0\])$" ||
     { echo "bad_input: --bail -c does not say what it skipped: $out"; fails=$((fails + 1)); }
+# an error in a file run from a file carries one FILE:LINE, the innermost:
+# a file that runs itself says so once, not once for each file it opened
+printf 'run %s/self.plab\n' "$tmp" >"$tmp/self.plab"
+run self 10 "$tmp/self.plab" </dev/null
+[ "$rc" -eq 1 ] && [ "$(wc -l <"$tmp/self.err")" -eq 1 ] &&
+    grep -q "^$tmp/self.plab:1: running $tmp/self.plab would put files more than 8 deep .*does a file run itself?\$" "$tmp/self.err" &&
+    [ "$(grep -o 'self.plab:1:' "$tmp/self.err" | wc -l)" -eq 1 ] ||
+    bad "a file that runs itself: exit $rc, stderr: $(head -c 600 "$tmp/self.err")"
+printf 'run inner.plab\n' >"$tmp/outer.plab"
+printf 'data line n=10\n\nnope\n' >"$tmp/inner.plab"
+printf 'run %s/outer.plab\nzzz\n' "$tmp" >"$tmp/in"
+run nested 10 --batch <"$tmp/in"
+[ "$rc" -eq 1 ] && [ "$(sed -n 1p "$tmp/nested.err")" = "$tmp/inner.plab:3: unknown command 'nope'; \`help\` lists every command, \`names\` every name" ] &&
+    grep -q "^<stdin>:2: unknown command 'zzz'" "$tmp/nested.err" ||
+    bad "an error in a file run from a file: exit $rc, stderr: $(cat "$tmp/nested.err")"
 if [ "$fails" -ne 0 ]; then
     echo "bad_input: $fails of $checks runs failed"
     exit 1

@@ -128,7 +128,8 @@ static int parse_header(const char *path, const char *h, NpyArray *a, char *err)
                 return util_err(err, "%s: its .npy shape is damaged or too large", path);
             have_shape = true;
         } else {
-            return util_err(err, "%s: its .npy header has a key this reader does not know (%s)", path, key);
+            return util_err(err, "%s: its .npy header has a key this reader does not know (%s)", path,
+                            util_clean_text(key));
         }
         p = skip(p);
         if (*p == ',')
@@ -140,7 +141,7 @@ static int parse_header(const char *path, const char *h, NpyArray *a, char *err)
         return util_err(err, "%s: its .npy header lacks descr, fortran_order or shape", path);
     if (strcmp(descr, "<f8") != 0)
         return util_err(err, "%s: dtype '%s': only float64 ('<f8', little-endian) is read; "
-                        "convert with a.astype('<f8')", path, descr);
+                        "convert with a.astype('<f8')", path, util_clean_text(descr));
     if (fortran)
         return util_err(err, "%s: the array is in Fortran order; save it with np.ascontiguousarray(a)", path);
     if (a->ndim < 1 || a->ndim == 3 || a->ndim > 4)

@@ -174,12 +174,23 @@ static void text_hint(const Load *L, int col, bool may_be_header, char *buf,
                  "drop=%.40s", name);
 }
 
+/* At most the first 20 bytes of cell s, for a message: a character cut
+ * in two or a byte that moves the terminal's cursor shows as '?'. */
+static const char *cell_shown(const char *s, char buf[24])
+{
+    snprintf(buf, 24, "%.20s", s);
+    return util_clean_text(buf);
+}
+
 /* Refuses cell i (column col) of the current row, which held s of kind. */
 static int cell_refused(const Load *L, int col, const char *s, int kind,
                         bool target, bool may_be_header, char *err)
 {
     const Csv *c = &L->c;
     const char *name = L->names[col];
+    char cut[24];
+    const char *full = s;
+    s = cell_shown(full, cut);
     if (kind == CELL_MISSING && target && L->o->missing == DATA_MISSING_MEAN)
         return util_err(err, "%s:%ld: cell %d is missing in the target "
                         "column '%.40s'; a label cannot be a mean: use "
@@ -193,7 +204,7 @@ static int cell_refused(const Load *L, int col, const char *s, int kind,
         return util_err(err, "%s:%ld: cell %d is infinite ('%.20s', column "
                         "'%.40s'); clean or drop that row", c->path,
                         c->lineno, col + 1, s, name);
-    if (csv_decimal_comma(s))
+    if (csv_decimal_comma(full))
         return util_err(err, "%s:%ld: cell %d '%.20s' (column '%.40s') has "
                         "a decimal comma; paramlab reads numbers with a "
                         "decimal point: save the file with '.' as the "
@@ -207,7 +218,7 @@ static int cell_refused(const Load *L, int col, const char *s, int kind,
         text_hint(L, col, may_be_header, hint, sizeof hint);
     return util_err(err, "%s:%ld: cell %d '%.20s%s' is not a number (column "
                     "'%.40s'); %s", c->path, c->lineno, col + 1, s,
-                    strlen(s) > 20 ? "..." : "", name, hint);
+                    strlen(full) > 20 ? "..." : "", name, hint);
 }
 
 /* The label index of text s, adding it when new; -1 with err. */
@@ -1085,9 +1096,10 @@ int data_load_features(const char *path, const Dataset *like, double **x,
             const char *s = c.cell[col[j]];
             int kind = csv_cell(s, &vals[(size_t)rows * (size_t)like->d + (size_t)j]);
             if (kind != CELL_NUMBER) {
+                char cut[24];
                 util_err(err, "%s:%ld: cell %d '%.20s' (column '%.40s') is "
                          "not a number%s; every feature needs a value", path,
-                         c.lineno, col[j] + 1, s, like->feature_names[j],
+                         c.lineno, col[j] + 1, cell_shown(s, cut), like->feature_names[j],
                          csv_decimal_comma(s) ? " (a decimal comma: use '.')" : "");
                 goto done;
             }

@@ -66,6 +66,14 @@ static bool read_image_part(BinIn *r, Dataset *ds)
            (long long)ds->img_c * ds->img_h * ds->img_w == ds->d;
 }
 
+/* s with control bytes and broken UTF-8 made '?' (NULL stays NULL): the
+ * names are printed, and a damaged file must not send raw bytes to the
+ * terminal. */
+static char *clean(char *s)
+{
+    return s ? util_clean_text(s) : NULL;
+}
+
 /* The file columns and class names after the rest; -1 when out of memory. */
 static int read_file_part(BinIn *r, Dataset *ds)
 {
@@ -83,7 +91,7 @@ static int read_file_part(BinIn *r, Dataset *ds)
         if (!(ds->class_names = util_calloc((size_t)ds->n_classes, sizeof(char *))))
             return -1;
         for (int k = 0; k < ds->n_classes && !r->bad; k++)
-            ds->class_names[k] = bin_get_strdup(r);
+            ds->class_names[k] = clean(bin_get_strdup(r));
     }
     return 0;
 }
@@ -112,6 +120,7 @@ Dataset *data_read(BinIn *r, char *err)
 {
     char name[64];
     bin_get_str(r, name, sizeof name);
+    util_clean_text(name);
     int n = bin_get_int(r, 1, MAX_ROWS);
     int d = bin_get_int(r, 1, MAX_FEATURES * 100);
     int t = bin_get_int(r, 1, MAX_FEATURES * 100);
@@ -129,9 +138,9 @@ Dataset *data_read(BinIn *r, char *err)
     ds->standardized = bin_get_bool(r);
     bool stats = bin_get_bool(r);
     for (int j = 0; j < d && !r->bad; j++)
-        ds->feature_names[j] = bin_get_strdup(r);
+        ds->feature_names[j] = clean(bin_get_strdup(r));
     for (int j = 0; j < t && !r->bad; j++)
-        ds->target_names[j] = bin_get_strdup(r);
+        ds->target_names[j] = clean(bin_get_strdup(r));
     bin_get_f64s(r, ds->x, (size_t)n * (size_t)d);
     bin_get_f64s(r, ds->y, (size_t)n * (size_t)t);
     if (stats && !r->bad) {

@@ -31,7 +31,7 @@ int optim_config_read(OptConfig *c, BinIn *r, char *err)
     if (r->bad)
         return util_err(err, "the optimizer's record is cut short");
     if (optim_parse(name, &k) != 0)
-        return util_err(err, "it names an optimizer this version does not know (%s)", name);
+        return util_err(err, "it names an optimizer this version does not know (%s)", util_clean_text(name));
     OptConfig use;
     optim_defaults(k, &use);
     int nh;
@@ -46,7 +46,8 @@ int optim_config_read(OptConfig *c, BinIn *r, char *err)
         if (r->bad)
             break;
         if (j == nh)
-            return util_err(err, "it gives %s a setting this version does not know (%s)", optim_name(k), name);
+            return util_err(err, "it gives %s a setting this version does not know (%s)", optim_name(k),
+                            util_clean_text(name));
         char *at = (char *)&use + h[j].offset;
         if (h[j].is_bool)
             *(bool *)at = v != 0;

@@ -276,6 +276,7 @@ static int read_model(Session *f, BinIn *r, char *err)
     int hidden[NN_MAX_LAYERS];
     double drop[NN_MAX_LAYERS] = {0};
     bin_get_str(r, kind, sizeof kind);
+    util_clean_text(kind); /* named when this version does not know it */
     int nh = bin_get_int(r, 0, NN_MAX_LAYERS - 1);
     size_t count = 0, in = (size_t)f->data->d;
     for (int i = 0; i < nh; i++) {

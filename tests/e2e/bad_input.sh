@@ -241,6 +241,12 @@ run nested 10 --batch <"$tmp/in"
 [ "$rc" -eq 1 ] && [ "$(sed -n 1p "$tmp/nested.err")" = "$tmp/inner.plab:3: unknown command 'nope'; \`help\` lists every command, \`names\` every name" ] &&
     grep -q "^<stdin>:2: unknown command 'zzz'" "$tmp/nested.err" ||
     bad "an error in a file run from a file: exit $rc, stderr: $(cat "$tmp/nested.err")"
+# text from a CSV file in a message is cleaned: a right-to-left override
+# in a cell shows as '?', not as itself
+printf 'a,b,c\n1,2,0\n1,x\342\200\256y,1\n' >"$tmp/bidi.csv"
+run bidi 10 -q -c "data load $tmp/bidi.csv" </dev/null
+[ "$rc" -eq 1 ] && grep -q "bidi.csv:3: cell 2 'x?y' is not a number" "$tmp/bidi.err" ||
+    bad "a control character in a CSV cell: exit $rc, stderr: $(cat -v "$tmp/bidi.err")"
 if [ "$fails" -ne 0 ]; then
     echo "bad_input: $fails of $checks runs failed"
     exit 1

@@ -292,9 +292,35 @@ static void test_truncated_and_flipped(void **state)
     free(b);
 }
 
+/* Whether s would reach a terminal as it is: no control byte, no broken
+ * UTF-8 (cleaning leaves it unchanged). */
+static bool is_clean(const char *s)
+{
+    char buf[ERR_LEN];
+    snprintf(buf, sizeof buf, "%s", s ? s : "");
+    return strcmp(util_clean_text(buf), s ? s : "") == 0;
+}
+
+/* The names a loaded session prints are clean, whatever its file held. */
+static void assert_names_clean(const Session *f)
+{
+    const Dataset *d = f->data;
+    if (!d)
+        return;
+    assert_true(is_clean(d->name));
+    for (int j = 0; j < d->d; j++)
+        assert_true(is_clean(d->feature_names[j]));
+    for (int j = 0; j < d->t; j++)
+        assert_true(is_clean(d->target_names[j]));
+    for (int k = 0; d->class_names && k < d->n_classes; k++)
+        assert_true(is_clean(d->class_names[k]));
+}
+
 /* The checksum made to fit a flipped byte: what the sections hold is then
  * checked by the reader itself; it refuses or loads, and never reads out
- * of bounds (the sanitizer build runs this). */
+ * of bounds (the sanitizer build runs this). What it names from the file
+ * (a setting, a kind, a data set or column) reaches the message or the
+ * session cleaned. */
 static void test_damage_behind_checksum(void **state)
 {
     size_t n;
@@ -309,10 +335,14 @@ static void test_damage_behind_checksum(void **state)
             spill(path("fuzz.plsave"), b, n);
             char err[ERR_LEN] = "";
             Session *f = NULL;
-            if (persist_load(path("fuzz.plsave"), &f, err) == 0)
+            if (persist_load(path("fuzz.plsave"), &f, err) == 0) {
+                assert_names_clean(f);
                 session_free(f);
-            else
+            } else {
                 assert_null(f);
+                if (!is_clean(err))
+                    fail_msg("byte %zu ^ 0x%02x: raw bytes in the message: %s", k, flips[q], err);
+            }
             b[k] ^= flips[q];
         }
     free(b);

@@ -146,7 +146,10 @@ static int csv_split(Csv *c, char *err)
             }
             if (!closed)
                 return util_err(err, "%s:%ld: cell %d has an opening quote "
-                                "but no closing one; close the quote",
+                                "but no closing one on this line; a quoted "
+                                "cell must end on the line it starts on: "
+                                "close the quote there or remove the line "
+                                "break inside it",
                                 c->path, c->lineno, c->ncell + 1);
             while (p < end && csv_blank(c, *p))
                 p++;

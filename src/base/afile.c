@@ -26,7 +26,7 @@ static int open_in_place(AFile *a, char *err)
         if (errno == ENXIO)
             util_err(err, "cannot write %s: it is a pipe no program is reading; give a file name", a->path);
         else
-            util_err(err, "cannot write %s: %s", a->path, strerror(errno));
+            util_err(err, "cannot write %s: %s%s", a->path, strerror(errno), util_write_advice(errno));
         release(a);
         return ERR_INPUT;
     }
@@ -115,7 +115,7 @@ static int finish(AFile *a, bool keep)
 int afile_commit(AFile *a, char *err)
 {
     int e = finish(a, false);
-    int rc = e ? util_err(err, "cannot write %s: %s", a->path, strerror(e)) : 0;
+    int rc = e ? util_err(err, "cannot write %s: %s%s", a->path, strerror(e), util_write_advice(e)) : 0;
     release(a);
     return rc;
 }
@@ -125,7 +125,7 @@ FILE *afile_publish(AFile *a, char *err)
     int e = finish(a, true);
     FILE *f = a->f;
     if (e)
-        util_err(err, "cannot write %s: %s", a->path, strerror(e));
+        util_err(err, "cannot write %s: %s%s", a->path, strerror(e), util_write_advice(e));
     release(a);
     return e ? NULL : f;
 }

@@ -314,3 +314,12 @@ char *util_clean_text(char *s)
     *w = '\0';
     return s;
 }
+
+const char *util_write_advice(int e)
+{
+#ifdef EDQUOT
+    if (e == EDQUOT)
+        return "; free some space or write somewhere else";
+#endif
+    return e == ENOSPC || e == EFBIG ? "; free some space or write somewhere else" : "";
+}

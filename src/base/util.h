@@ -88,6 +88,9 @@ size_t util_memory_limit(void);
  * a control character and a character that reorders text (U+202E and the
  * other bidirectional controls) each become '?'. Returns s. */
 char *util_clean_text(char *s);
+/* What to do when writing failed with errno e: "; free some space or
+ * write somewhere else" when the disk or the quota is full, else "". */
+const char *util_write_advice(int e);
 /* bytes as "10.7 GB", "512 MB", "3 KB" into buf (n bytes); returns buf. */
 char *util_format_bytes(double bytes, char *buf, size_t n);
 

@@ -143,7 +143,8 @@ int cmd_export(CmdCtx *c, int argc, char **argv)
             return cmd_fail(c, "%s", msg);
     } else if (werr) {
         afile_abort(&a);
-        return cmd_fail(c, "%s: cannot write: %s; any earlier file is as it was", argv[2], strerror(werr));
+        return cmd_fail(c, "%s: cannot write: %s; any earlier file is as it was%s", argv[2],
+                        strerror(werr), util_write_advice(werr));
     } else if (afile_commit(&a, c->err) != 0) {
         return -1;
     }
@@ -318,6 +319,8 @@ int cmd_import(CmdCtx *c, int argc, char **argv)
 
 int cmd_save(CmdCtx *c, int argc, char **argv)
 {
+    if (!argv[1][0])
+        return cmd_fail(c, "save needs a file name, as in `save session.plsave`");
     int may = cmd_policy_may_write(c, argv[1]);
     if (may == 1) { /* there already: fine when it holds exactly this session */
         unsigned char *p;
@@ -349,6 +352,8 @@ int cmd_save(CmdCtx *c, int argc, char **argv)
 int cmd_load(CmdCtx *c, int argc, char **argv)
 {
     Session *f;
+    if (!argv[1][0])
+        return cmd_fail(c, "load needs a file name, as in `load session.plsave`");
     if (persist_load(argv[1], &f, c->err) != 0)
         return -1;
     /* the contents change places, so whatever holds c->s (the lesson log

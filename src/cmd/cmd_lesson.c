@@ -702,6 +702,8 @@ int cmd_lesson_run_file(CmdCtx *c, const char *path, int flags, CmdRunStats *st)
 int cmd_run(CmdCtx *c, int argc, char **argv)
 {
     CmdRunStats st;
+    if (!argv[1][0])
+        return cmd_fail(c, "run needs a file name, as in `run session.plab`");
     int rc = cmd_lesson_run_file(c, argv[1], CMD_RUN_ECHO, &st);
     if (rc == 1)
         cmd_out(c, "%s: stopped by Ctrl-C; what ran so far stays\n", argv[1]);

@@ -50,6 +50,8 @@ static bool wrote_before(const CmdWritten *f, const char *name)
 
 int cmd_policy_may_write(CmdCtx *c, const char *path)
 {
+    if (!path[0])
+        return cmd_fail(c, "the file name is empty: give one");
     if (c->scripted <= 0)
         return 0;
     char name[PATH_MAX + 300], here[PATH_MAX];

@@ -230,7 +230,10 @@ int cmd_predict(CmdCtx *c, int argc, char **argv)
         const char *out = NULL;
         for (int i = 2; i < argc; i++) {
             char *k, *val;
-            if (!cmd_split_opt(argv[i], &k, &val) || strcmp(k, "out") != 0 || !*val)
+            bool kv = cmd_split_opt(argv[i], &k, &val);
+            if (kv && strcmp(k, "out") == 0 && !*val)
+                return cmd_fail(c, "out= needs a file name, as in out=predictions.csv");
+            if (!kv || strcmp(k, "out") != 0)
                 return cmd_fail(c, "predict FILE.csv takes out=FILE.csv, got '%s'", argv[i]);
             out = val;
         }

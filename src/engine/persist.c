@@ -197,7 +197,8 @@ int persist_save(const Session *s, const char *path, char *err)
     bin_free(&b);
     if (wrote != len) {
         afile_abort(&a);
-        return util_err(err, "%s: cannot write: %s; any earlier file is as it was", path, strerror(werr));
+        return util_err(err, "%s: cannot write: %s; any earlier file is as it was%s", path, strerror(werr),
+                        util_write_advice(werr));
     }
     return afile_commit(&a, err);
 }

@@ -405,7 +405,8 @@ int run_append(const char *dir, const Session *s, const RunInfo *ri, const RunCu
              * if even that fails, readers skip the broken line */
             if (w > 0 && ftruncate(fd, lseek(fd, 0, SEEK_END) - w) != 0)
                 w = -1;
-            rc = util_err(err, "cannot write %s: %s", path, w < 0 ? strerror(errno) : "the disk is full");
+            rc = util_err(err, "cannot write %s: %s%s", path, w < 0 ? strerror(errno) : "the disk is full",
+                          util_write_advice(w < 0 ? errno : ENOSPC));
         }
         if (close(fd) != 0 && rc == 0)
             rc = util_err(err, "cannot write %s: %s", path, strerror(errno));

@@ -28,6 +28,8 @@ writes() {
     export) echo "$setup; export W1 $2" ;;
     record) echo "$setup; record $2" ;;
     plot) echo "$setup; set plot svg file=$2; plot loss" ;;
+    save) echo "$setup; save $2" ;;
+    predict) echo "$setup; predict x1.csv out=$2" ;;
     esac
 }
 
@@ -107,6 +109,21 @@ if command -v script >/dev/null 2>&1; then
     done
     [ "$(cat plain)" = notes ] || bad "history: plain was changed"
 fi
+
+# a full disk says what to do about it
+printf 'x1\n0.5\n' >x1.csv
+for w in export record save predict; do
+    refused $w /dev/full
+    grep -q 'free some space or write somewhere else$' err || { bad "$w /dev/full: does not say what to do:"; cat err; }
+done
+# an empty file name is refused in one line that asks for one
+for cmd in 'save ""' 'load ""' 'run ""' 'record ""' 'export W1 ""' 'predict x1.csv out=""'; do
+    timeout 10 "$bin" -q -c "$setup; $cmd" >out 2>err
+    rc=$?
+    checks=$((checks + 1))
+    [ "$rc" -eq 1 ] && [ "$(wc -l <err)" -eq 1 ] && grep -q 'file name' err ||
+        { bad "$cmd: exit $rc, stderr:"; cat err; }
+done
 
 if [ "$fails" -gt 0 ]; then
     echo "$fails of $checks checks failed"

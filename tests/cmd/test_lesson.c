@@ -414,7 +414,10 @@ static void test_run_script(void **state)
     put("self.plab", line);
     snprintf(line, sizeof line, "run %s", self);
     msg = refused(x, line);
-    assert_contains(msg, "more than 8 deep; does a file run itself?");
+    assert_contains(msg, "more than 8 deep inside one another; does a file run itself?");
+    const char *at = strstr(msg, "self.plab:2: running "); /* the innermost line, once */
+    assert_non_null(at);
+    assert_null(strstr(at + 1, "self.plab:2:"));
     assert_int_equal(x->c.s->steps, 4 + 8);
 
     snprintf(line, sizeof line, "run %s/nope.plab", tmpdir);
@@ -503,7 +506,8 @@ static void test_record_full_disk(void **state)
         skip();
     Fx *x = fx_new();
     ok(x, "data line n=20");
-    assert_string_equal(refused(x, "record /dev/full"), "cannot write /dev/full: No space left on device");
+    assert_string_equal(refused(x, "record /dev/full"),
+                        "cannot write /dev/full: No space left on device; free some space or write somewhere else");
     assert_contains(refused(x, "record stop"), "not recording");
     fx_free(x);
 }

@@ -480,12 +480,22 @@ static int param_index(CmdCtx *c, const char *ref, size_t *idx)
     return 0;
 }
 
-/* "surface: 40% of the training rows" on the line being typed over. */
+/* What the progress line needs: where to write, the percent last shown. */
+typedef struct SurfProgress {
+    CmdCtx *c;
+    int shown;
+} SurfProgress;
+
+/* "plot surface: 40% done" on the line being typed over, when it changes. */
 static void surface_progress(void *ctx, long done, long total)
 {
-    CmdCtx *c = ctx;
-    cmd_out(c, "\rplot surface: %3.0f%% of the training rows", 100.0 * (double)done / (double)total);
-    fflush(c->out);
+    SurfProgress *sp = ctx;
+    int pct = (int)(100.0 * (double)done / (double)total);
+    if (pct == sp->shown)
+        return;
+    sp->shown = pct;
+    cmd_out(sp->c, "\rplot surface: %3d%% done", pct);
+    fflush(sp->c->out);
 }
 
 static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
@@ -540,8 +550,9 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
             gx[(size_t)j * G + i] = lo[0] + (hi[0] - lo[0]) * i / (G - 1);
             gy[(size_t)j * G + i] = lo[1] + (hi[1] - lo[1]) * j / (G - 1);
         }
+    SurfProgress sp = {c, -1};
     int rc = session_loss_grid(s, i1, i2, gx, gy, (int)cells, z, c->interactive && !live ? surface_progress : NULL,
-                               c, c->err);
+                               &sp, c->err);
     if (c->interactive && !live)
         cmd_out(c, "\r%*s\r", 60, "");
     if (rc == 1)

@@ -177,8 +177,10 @@ static void keep_why(SearchTrial *t, const char *why)
     t->why[n] = '\0';
 }
 
-/* Runs trial i of q; its result goes into q->trial[i]. */
-static void run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
+/* Runs trial i of q; its result goes into q->trial[i]. false when Ctrl-C
+ * stopped it: then it is thrown away (not done; its run is logged as
+ * interrupted). */
+static bool run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
 {
     Session *s = c->s;
     SearchTrial *t = &q->trial[i];
@@ -188,7 +190,7 @@ static void run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
     if (search_check(&t->h, why) != 0) {
         t->failed = true;
         keep_why(t, why);
-        return;
+        return true;
     }
     if (!q->cv) {
         Dataset *ds = data_clone(s->data);
@@ -197,22 +199,25 @@ static void run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
             t->failed = true; /* cmd_trial_run took ds */
             keep_why(t, ds ? c->err : "out of memory for the trial's copy of the data");
             c->err[0] = '\0';
-            return;
+            return true;
         }
+        if (r.interrupted)
+            return t->done = false;
         t->failed = r.failed;
         keep_why(t, r.why);
         t->score = r.failed ? NAN : r.val_loss;
         t->train_loss = r.train_loss;
         t->val_acc = r.val_acc;
         memcpy(t->run_id, r.run_id, sizeof t->run_id);
-        return;
+        return true;
     }
     TrialResult r[CV_MAX_FOLDS];
     int done = 0;
-    volatile sig_atomic_t *keep = c->interrupt;
-    c->interrupt = NULL; /* the folds of a trial all run: Ctrl-C stops between trials */
     int rc = cmd_trial_cv(c, &t->h, q->cv, q->epochs, &ri, r, &done);
-    c->interrupt = keep;
+    if (rc == 1 && c->interrupt && *c->interrupt) { /* Ctrl-C in a fold: the whole trial goes */
+        c->err[0] = '\0';
+        return t->done = false;
+    }
     double vl[CV_MAX_FOLDS] = {0}, tl[CV_MAX_FOLDS] = {0}, va[CV_MAX_FOLDS] = {0}, sd;
     for (int f = 0; f < done; f++) {
         vl[f] = r[f].val_loss;
@@ -233,11 +238,12 @@ static void run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
     t->failed = t->failed || rc != 0 || done < q->cv;
     c->err[0] = '\0';
     if (t->failed)
-        return;
+        return true;
     cmd_trial_stats(vl, done, &t->score, &t->score_std);
     cmd_trial_stats(tl, done, &t->train_loss, &sd);
     cmd_trial_stats(va, done, &t->val_acc, &sd);
     memcpy(t->run_id, r[0].run_id, sizeof t->run_id);
+    return true;
 }
 
 /* Whether trial a ranks before trial b: the lower score, failures last,
@@ -375,7 +381,12 @@ static int search_run(CmdCtx *c, int argc, char **argv)
             rc = 1;
             break;
         }
-        run_trial(c, q, i, group);
+        if (!run_trial(c, q, i, group)) {
+            cmd_out(c, "%sCtrl-C: stopping the search; trial %d of %d was interrupted and thrown away\n",
+                    c->interactive ? "\n" : "", i + 1, q->n_trials);
+            rc = 1;
+            break;
+        }
         q->n_done = i + 1;
         if (best < 0 || better(&q->trial[i], i, &q->trial[best], best))
             best = i;
@@ -385,7 +396,7 @@ static int search_run(CmdCtx *c, int argc, char **argv)
         cmd_out(c, "\n");
     print_table(c, q);
     if (rc == 1)
-        cmd_out(c, "interrupted after trial %d of %d: the table holds the trials finished\n", q->n_done, q->n_trials);
+        cmd_out(c, "interrupted after %d of %d trials: the table holds the trials finished\n", q->n_done, q->n_trials);
     char w[256];
     if (best >= 0 && !q->trial[best].failed)
         cmd_out(c, "your own model and settings are as they were; `search use %d` applies the best trial's settings "

@@ -423,8 +423,8 @@ const Cmd cmd_table[] = {
      "training rows. Prints a table per fold (rows, final training loss, validation\n"
      "loss and accuracy) and the mean ± the sample standard deviation (n-1).\n"
      "Your own model, optimizer state, data and position are not touched. Ctrl-C\n"
-     "stops after the fold running, with the folds so far. Each fold is logged as a\n"
-     "run (`runs`). epochs=N (default 20) trains each fold N epochs. The scalar\n"
+     "stops the fold running at its next step (thrown away), with the folds so far.\n"
+     "Each fold is logged as a run (`runs`). epochs=N (default 20) trains each fold N epochs. The scalar\n"
      "names cv_loss and cv_std hold the last cv's mean validation loss and its spread.\n"
      "Example: data moons n=300; model mlp 8; set lr 0.1; cv 5 epochs=30",
      cmd_cv, cmd_complete_cv, NULL, NULL, NULL},
@@ -443,7 +443,8 @@ const Cmd cmd_table[] = {
      "                     30 draws: LO..HI uniformly, :log log-uniformly, lists evenly;\n"
      "                     seed= (default the session seed) repeats the same draws\n"
      "epochs=N (default 20) a trial. A progress line shows trial i of n and the best\n"
-     "so far; Ctrl-C stops after the trial running, keeping the table so far.\n"
+     "so far; Ctrl-C stops the trial running at its next step (thrown away, logged\n"
+     "as interrupted), keeping the table so far.\n"
      "search               the last table, best first\n"
      "search use BEST|N    apply that trial's settings and say what changed; the model\n"
      "                     (a new one when hidden, act or dropout differ) starts from\n"

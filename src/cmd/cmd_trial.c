@@ -36,21 +36,22 @@ int cmd_trial_run(CmdCtx *c, const Hypers *h, Dataset *ds, long epochs, const Ru
     EpochRec er = {f, curve};
     double t0 = util_now();
     char why[ERR_LEN];
-    /* the trial gets no interrupt flag: Ctrl-C stops between trials */
+    f->interrupt = c->interrupt; /* Ctrl-C stops the trial at its next step */
     int rc = session_train(f, epochs, trial_epoch, &er, &r->steps, why);
     r->wall_s = util_now() - t0;
     r->failed = rc < 0;
+    r->interrupted = rc == 1;
     if (r->failed)
         snprintf(r->why, sizeof r->why, "%s", why);
     r->epochs = f->epoch - 1;
-    if (!r->failed) {
+    if (!r->failed && !r->interrupted) {
         r->train_loss = f->last_epoch_loss;
         r->val_loss = session_eval_share(f, DATA_VAL, &r->val_acc);
     }
     RunInfo info = *ri;
     info.steps = r->steps;
     info.wall_s = r->wall_s;
-    info.status = r->failed ? "failed" : "done";
+    info.status = r->failed ? "failed" : r->interrupted ? "interrupted" : "done";
     cmd_runs_record(c, f, &info, curve, r->run_id);
     run_curve_free(curve);
     session_free(f);
@@ -92,6 +93,10 @@ int cmd_trial_cv(CmdCtx *c, const Hypers *h, int k, long epochs, const RunInfo *
         info.fold = f + 1;
         if (!ds || cmd_trial_run(c, h, ds, epochs, &info, &folds[f]) != 0) {
             rc = *done ? 1 : -1; /* the folds so far stand */
+            break;
+        }
+        if (folds[f].interrupted) { /* thrown away: the folds so far stand */
+            rc = 1;
             break;
         }
         ++*done;
@@ -184,7 +189,8 @@ int cmd_cv(CmdCtx *c, int argc, char **argv)
             epochs, epochs == 1 ? "" : "s", (unsigned long long)s->seed);
     cv_table(c, r, done, classes);
     if (rc == 1)
-        cmd_out(c, "interrupted after fold %d of %ld: the table holds the folds finished\n", done, k);
+        cmd_out(c, "interrupted after fold %d of %ld: the table holds the folds finished%s\n", done, k,
+                c->interrupt && *c->interrupt ? "; the fold running was thrown away" : "");
     cmd_out(c, "your own model, optimizer state, data and position are as they were%s\n",
             c->tracking_off ? "" : " (each fold is logged: `runs`)");
     free(r);

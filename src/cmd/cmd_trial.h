@@ -20,6 +20,7 @@ typedef struct TrialResult {
     double val_acc;           /* validation accuracy then; NaN for regression or without a split */
     double wall_s;            /* wall time */
     bool failed;              /* the loss or a parameter went non-finite or diverged */
+    bool interrupted;         /* Ctrl-C stopped it at a step: its numbers are not kept */
     char why[ERR_LEN];        /* when failed: what training said ("the loss became NaN at step 12 ...") */
     char run_id[RUN_ID_LEN];  /* the run logged, or "" */
 } TrialResult;
@@ -27,13 +28,14 @@ typedef struct TrialResult {
 /* Trains a fresh trial of hyperparameters h on data ds (taken over) for
  * epochs epochs and logs it as a run described by ri (steps, time and
  * status filled in here). 0 with r filled (a diverging trial is
- * r->failed, not an error); -1 with c->err when the trial cannot be made
+ * r->failed, one Ctrl-C stopped at a step r->interrupted, not errors); -1 with c->err when the trial cannot be made
  * (the model does not fit, out of memory). The learner's session is only
  * read. */
 int cmd_trial_run(CmdCtx *c, const Hypers *h, Dataset *ds, long epochs, const RunInfo *ri, TrialResult *r);
 /* k-fold cross-validation of h over the session's data (test share left
- * out): folds[f] for f < *done. Stops between folds when Ctrl-C was
- * pressed (returns 1). -1 with c->err on a refusal before any fold ran. */
+ * out): folds[f] for f < *done. Ctrl-C stops it at the next step of the
+ * running fold, which is thrown away (returns 1). -1 with c->err on a
+ * refusal before any fold ran. */
 int cmd_trial_cv(CmdCtx *c, const Hypers *h, int k, long epochs, const RunInfo *ri, TrialResult *folds, int *done);
 /* Mean and sample standard deviation (n - 1) of n values; std NaN for n < 2. */
 void cmd_trial_stats(const double *v, int n, double *mean, double *std);

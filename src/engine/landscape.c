@@ -140,6 +140,11 @@ static int grid_each(Session *s, size_t i1, size_t i2, const double *xs, const d
         ev->params[i2] = ys[k];
         double sum = 0;
         for (int r = lo_rows; r < hi_rows; r += ev->cap) {
+            if (s->interrupt && *s->interrupt) {
+                memcpy(ev->params, m->params, sizeof(double) * m->n_params);
+                free(yhat);
+                return 1;
+            }
             int rows = hi_rows - r < ev->cap ? hi_rows - r : ev->cap;
             Mat x = mat_view(ds->x + (size_t)r * ds->d, rows, ds->d);
             nn_forward(ev, &x);
@@ -207,11 +212,16 @@ int session_loss_grid(Session *s, size_t i1, size_t i2, const double *xs, const 
         Mat zb = mat_view(w.zbase, rows, l->n_out);
         mat_set_rows(&zb, m->params + l->b_off);
         mat_gemm(false, false, 1.0, &inm, &wl, 1.0, &zb);     /* the lowest changed layer, once */
-        for (int p0 = 0; p0 < n; p0 += block)
-            run_block(s, m, e, base, in, rows, p0, n - p0 < block ? n - p0 : block, xs, ys,
-                      ds->y + (size_t)r * ds->t, &w);
-        if (progress)
-            progress(ctx, r + rows - lo_rows, hi_rows - lo_rows);
+        for (int p0 = 0; p0 < n; p0 += block) { /* a block of a big model takes a while: look at Ctrl-C each */
+            if (s->interrupt && *s->interrupt) {
+                work_free(&w);
+                return 1;
+            }
+            int np = n - p0 < block ? n - p0 : block;
+            run_block(s, m, e, base, in, rows, p0, np, xs, ys, ds->y + (size_t)r * ds->t, &w);
+            if (progress)
+                progress(ctx, (long)(r - lo_rows) * n + (long)rows * (p0 + np), (long)(hi_rows - lo_rows) * n);
+        }
     }
     for (int k = 0; k < n; k++)
         z[k] = w.sum[k] / (hi_rows - lo_rows);

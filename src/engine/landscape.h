@@ -16,7 +16,8 @@ typedef struct GridElem {
     int row, col;
 } GridElem;
 
-/* Called after each chunk of rows: done of total training rows so far. */
+/* Called after each block of points (each point, for a model with conv
+ * layers): done/total is the share of the work finished so far. */
 typedef void (*GridProgress)(void *ctx, long done, long total);
 
 /* The training loss (the data term, in evaluation mode, as

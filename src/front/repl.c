@@ -1,8 +1,9 @@
 /* repl.c — reading commands. The interactive loop wraps GNU Readline
  * behind a few calls (prompt, completion, history, signals); batch mode
  * reads plain lines, so scripts and tests never need a terminal. The
- * SIGINT handler only sets a flag: at the prompt it clears the line,
- * during `train` or `step` the loop stops at the next step boundary. */
+ * SIGINT handler sets a flag: at the prompt it clears the line,
+ * during `train` or `step` the loop stops at the next step boundary; the
+ * third Ctrl-C during one command quits (the command did not stop). */
 #include "repl.h"
 #include "cmd_lesson.h"
 
@@ -17,13 +18,28 @@
 #include <unistd.h>
 
 volatile sig_atomic_t repl_interrupted = 0;
-static volatile sig_atomic_t sigint_count = 0; /* Ctrl-C in a row at the prompt */
+static volatile sig_atomic_t sigint_count = 0; /* Ctrl-C in a row at the prompt, or during one command */
+static volatile sig_atomic_t in_command = 0;   /* a command typed at the prompt is running */
 
+/* The first Ctrl-C during a command asks it to stop at its next step; when
+ * it has not stopped by the third, paramlab quits (as three at the prompt
+ * do), saying so with write(), which a handler may call. */
 static void on_sigint(int sig)
 {
     (void)sig;
     repl_interrupted = 1;
     sigint_count++;
+    if (!in_command || sigint_count < 2)
+        return;
+    static const char once_more[] = "\n(Ctrl-C once more quits)\n", quits[] = "\nthree Ctrl-C: quitting\n";
+    if (sigint_count == 2) {
+        ssize_t w = write(STDOUT_FILENO, once_more, sizeof once_more - 1);
+        (void)w;
+        return;
+    }
+    ssize_t w = write(STDOUT_FILENO, quits, sizeof quits - 1);
+    (void)w;
+    _exit(130);
 }
 
 void repl_signals(void)
@@ -392,7 +408,11 @@ static char *hook_read_line(void *ctx, const char *prompt)
     bool interrupted;
     int inhibit = rl_inhibit_completion;
     rl_inhibit_completion = 1;
+    sig_atomic_t was = in_command;
+    sigint_count = 0; /* the command is waiting for an answer: it heard any Ctrl-C before */
+    in_command = 0;
     char *line = read_line(prompt, &interrupted);
+    in_command = was;
     rl_inhibit_completion = inhibit;
     if (interrupted)
         repl_interrupted = 1;
@@ -454,13 +474,15 @@ int repl_interactive(CmdCtx *c, bool quiet, const char *lesson)
         if (*p)
             history_save(line);
         repl_interrupted = 0;
+        in_command = 1;
         /* during a lesson, Enter on an empty line goes on */
         int rc = cmd_exec_line(c, !*p && cmd_lesson_active(c) ? "next" : line);
+        in_command = 0;
         free(line);
         if (rc < 0)
             fprintf(stderr, "%s\n", c->err);
-        if (repl_interrupted)
-            sigint_count = 0; /* a stopped command is not a request to quit */
+        if (repl_interrupted && sigint_count < 2)
+            sigint_count = 0; /* a stopped command is not a request to quit (a second Ctrl-C was told it is) */
         if (c->quit)
             break;
     }

@@ -1,7 +1,7 @@
 #!/bin/sh
 # cv and search through the real binary: the tables, Ctrl-C (SIGINT)
-# stopping a search after the trial running and a cv between folds with
-# the table so far, `plot search` in the terminal, batch progress lines,
+# stopping a search and a cv at the next step of the trial running (thrown
+# away) with the table so far, `plot search` in the terminal, batch progress lines,
 # refusals before any trial runs, and the reason a trial failed.
 bin=${1:-build/paramlab}
 dir=$(mktemp -d)
@@ -84,9 +84,31 @@ pid=$!
 wait_for "$dir/out" "^trial 1 of 1000"
 kill -INT "$pid"
 wait "$pid"
-grep -q "^interrupted after trial [0-9]* of 1000: the table holds the trials finished" "$dir/out" ||
+grep -q "^interrupted after [0-9]* of 1000 trials: the table holds the trials finished" "$dir/out" ||
     fail "Ctrl-C did not stop the search with its table: $(tail -n 3 "$dir/out")"
 grep -q "of 1000 trials, best first" "$dir/out" || fail "no table after Ctrl-C"
+
+# SIGINT during one long trial: it stops at its next step, is thrown away
+# (logged as interrupted) and the search ends at once with a line saying so
+rm -rf "$PARAMLAB_RUNS"
+printf 'data moons n=2000; data split 0.2; model mlp 32 32\nsearch grid lr=0.001,0.01 batch=1 epochs=100000\n' |
+    "$bin" -q --batch > "$dir/out" 2>&1 &
+pid=$!
+wait_for "$dir/out" "^model mlp"
+sleep 0.5
+kill -INT "$pid"
+t=0
+while kill -0 "$pid" 2>/dev/null && [ "$t" -lt 100 ]; do
+    sleep 0.1
+    t=$((t + 1))
+done
+kill -0 "$pid" 2>/dev/null && { kill "$pid"; fail "Ctrl-C did not stop a long trial within 10 s"; }
+wait "$pid"
+grep -q "^Ctrl-C: stopping the search; trial 1 of 2 was interrupted and thrown away$" "$dir/out" ||
+    fail "no line saying the search stops: $(tail -n 3 "$dir/out")"
+grep -q "0 of 2 trials, best first" "$dir/out" || fail "the interrupted trial is in the table: $(cat "$dir/out")"
+grep -q '"status": *"interrupted"' "$PARAMLAB_RUNS/runs.jsonl" ||
+    fail "the interrupted trial is not logged as interrupted: $(cat "$PARAMLAB_RUNS/runs.jsonl")"
 
 printf 'data moons n=3000; model mlp 32 32\ncv 50 epochs=30\n' | "$bin" -q --batch > "$dir/out" 2>&1 &
 pid=$!

@@ -3,7 +3,8 @@
  * whole training share the plain way: the same losses to 1e-12 relative
  * for elements in the same layer, in different layers, weights and biases,
  * on a net with more rows than one chunk and a partly filled last block;
- * the parameters untouched; progress reported; an interrupt stops it. */
+ * the parameters untouched; progress reported; an interrupt stops it,
+ * also between two blocks of points of one chunk of rows. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -140,11 +141,49 @@ static void test_refusals_and_interrupt(void **state)
     session_free(s);
 }
 
+/* Ctrl-C pressed while the first chunk of rows runs (after its first block
+ * of points) stops before the next block: a wide layer makes blocks of a
+ * few points, and one chunk of a big model can take minutes. */
+static volatile sig_atomic_t mid_stop;
+static void press_ctrl_c(void *ctx, long done, long total)
+{
+    (void)ctx;
+    assert_true(done > 0 && done < total);
+    calls++;
+    mid_stop = 1;
+}
+
+static void test_interrupt_between_blocks(void **state)
+{
+    (void)state;
+    int h[] = {512};
+    Session *s = make(100, h, 1, ACT_TANH); /* 80 training rows: one chunk; 8 points a block */
+    enum { N = 20 };
+    double xs[N], ys[N], z[N];
+    for (int k = 0; k < N; k++) {
+        xs[k] = 0.1 * k;
+        ys[k] = -0.1 * k;
+        z[k] = -7;
+    }
+    char err[ERR_LEN];
+    mid_stop = 0;
+    calls = 0;
+    s->interrupt = &mid_stop;
+    assert_int_equal(session_loss_grid(s, at(s, 1, true, 0, 0), at(s, 1, true, 1, 0), xs, ys, N, z, press_ctrl_c,
+                                       NULL, err), 1);
+    assert_int_equal(calls, 1);
+    for (int k = 0; k < N; k++)
+        assert_true(z[k] == -7);
+    s->interrupt = NULL;
+    session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matches_point_by_point),
         cmocka_unit_test(test_refusals_and_interrupt),
+        cmocka_unit_test(test_interrupt_between_blocks),
         cmocka_unit_test(test_cnn),
     };
     return cmocka_run_group_tests_name("landscape", tests, NULL, NULL);

@@ -161,6 +161,50 @@ int plot_cells(Plot *p, const PlotFrame *f, const PlotCells *m, char *err);
  * the shades. A new string (caller frees), or NULL with err. */
 char *plot_cells_text(const PlotCells *m, const char *xname, const char *yname, int cols, char *err);
 
+/* ---- trials as points (plot_points.c) ----
+ * As a random search's trials: each a point at its two values, coloured
+ * by its validation loss (or at its value and its loss), the best one
+ * ringed and named in the key. An axis holds numbers (linear, or log for
+ * values > 0), optionally ticked at the values tried, or names, one per
+ * position 0..n-1. A window or a PNG/SVG file gets coloured points with a
+ * colour bar; the terminal (gnuplot's dumb terminal) draws each point as
+ * a shade of PLOT_POINT_SHADES (the lowest value darkest), the best as
+ * 'B', points without a value as 'x', and a line naming the shades under
+ * the picture. Points are drawn from the highest value to the lowest, so
+ * where several coincide the lowest shows. */
+
+#define PLOT_TICKS_MAX 256                 /* ticks one axis names */
+#define PLOT_POINT_SHADES ".:-=*#%@"       /* terminal: highest to lowest; no '+' (the tick mark) */
+
+typedef enum PlotAxisKind { PLOT_AXIS_LINEAR, PLOT_AXIS_LOG, PLOT_AXIS_NAMES } PlotAxisKind;
+
+/* How one axis of a picture of points is drawn. */
+typedef struct PlotAxis {
+    PlotAxisKind kind;              /* numbers (LOG: values <= 0 are left out), or names at 0, 1, ... */
+    int n_ticks;                    /* 0..PLOT_TICKS_MAX; 0: ticks chosen by gnuplot (not for NAMES) */
+    const double *tick_at;          /* (n_ticks) where each tick is (NAMES: ignored, tick i at i) */
+    const char *const *tick_names;  /* (n_ticks) what each tick says ("8", "adam") */
+} PlotAxis;
+
+typedef struct PlotPoints {
+    int n;                 /* points, 0 or more */
+    const double *x, *y;   /* (n) where each point is; a non-finite coordinate: not drawn */
+    const double *z;       /* (n) each point's value, shown by its colour; NaN: none (drawn as the
+                            * missing ones); NULL: no values, all points one colour */
+    int best;              /* the point ringed as the best, or -1 */
+    const char *best_name; /* its key entry ("best: trial 6, validation loss 0.31"); NULL: "best" */
+    const char *zlabel;    /* what a value is ("validation loss"); NULL: "value" */
+    const char *missing;   /* key entry of points without a value ("failed"); NULL: "no value" */
+    bool logz;             /* colours (and shades) on a log scale; values <= 0 are not shaded */
+    PlotAxis ax, ay;
+    const char *title;     /* the points' key entry when they are one colour (z NULL): "trials"; NULL: none */
+} PlotPoints;
+
+/* Draws the points to the plotter's target (the frame's xlabel and
+ * ylabel name the axes; its logy is ignored). -1 with err for points out
+ * of bounds or when gnuplot fails. */
+int plot_points(Plot *p, const PlotFrame *f, const PlotPoints *m, char *err);
+
 /* ---- a grid of small grayscale images (plot_image.c) ----
  * For pixels of data rows, conv filters, feature maps: n images of h x w
  * numbers each, drawn side by side with a title above each. In a window

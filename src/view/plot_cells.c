@@ -191,6 +191,24 @@ static int put_labels(FILE *c, const char *name, const PlotCells *m, double lo, 
     return rows;
 }
 
+void plot_put_colorbar(FILE *c, double a, double b, bool logz, const char *label)
+{
+    if (!(b > a)) { /* one value: a scale around it */
+        double w = a != 0 ? fabs(a) * 0.05 : 1;
+        a = logz ? a / 1.1 : a - w;
+        b = logz ? b * 1.1 : b + w;
+    }
+    fputs("set cblabel ", c);
+    plot_put_q(c, label && *label ? label : "value");
+    fputs(" noenhanced font ',12'\nset cbrange [", c);
+    plot_put_num(c, a);
+    fputc(':', c);
+    plot_put_num(c, b);
+    fputs("]\n", c);
+    if (logz)
+        fputs("set logscale cb\nset format cb '%g'\n", c);
+}
+
 /* `set xtics ('0.01' 0, '0.1' 1, ...)`: one tick per value, at its cell. */
 static void put_tics(FILE *c, const char *axis, const char *const *names, int n)
 {
@@ -245,27 +263,11 @@ int plot_cells(Plot *p, const PlotFrame *f, const PlotCells *m, char *err)
     fprintf(c, "unset grid\nunset key\nset xrange [-0.5:%g]\nset yrange [-0.5:%g]\n", m->nx - 0.5, m->ny - 0.5);
     put_tics(c, "x", m->xnames, m->nx);
     put_tics(c, "y", m->ynames, m->ny);
-    fputs("set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\n"
-          "set style fill solid 1.0 border lc rgb '#ffffff'\n", c);
-    if (any) {
-        double a = m->logz ? pow(10, lo) : lo, b = m->logz ? pow(10, hi) : hi;
-        if (!(b > a)) { /* one value: a scale around it */
-            double w = a != 0 ? fabs(a) * 0.05 : 1;
-            a = m->logz ? a / 1.1 : a - w;
-            b = m->logz ? b * 1.1 : b + w;
-        }
-        fputs("set cblabel ", c);
-        plot_put_q(c, m->zlabel && *m->zlabel ? m->zlabel : "value");
-        fputs(" noenhanced font ',12'\nset cbrange [", c);
-        plot_put_num(c, a);
-        fputc(':', c);
-        plot_put_num(c, b);
-        fputs("]\n", c);
-        if (m->logz)
-            fputs("set logscale cb\nset format cb '%g'\n", c);
-    } else {
+    fputs(PLOT_PALETTE "set style fill solid 1.0 border lc rgb '#ffffff'\n", c);
+    if (any)
+        plot_put_colorbar(c, m->logz ? pow(10, lo) : lo, m->logz ? pow(10, hi) : hi, m->logz, m->zlabel);
+    else
         fputs("unset colorbox\n", c);
-    }
     const char *sep = "plot ";
     if (any) {
         fprintf(c, "%s$cells using 1:2:($1-0.5):($1+0.5):($2-0.5):($2+0.5):3 with boxxyerror lc palette notitle",

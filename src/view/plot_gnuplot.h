@@ -79,6 +79,13 @@ void plot_put_num(FILE *c, double v);
  * itself, s = 0 white. */
 void plot_color_hex(int k, double s, char out[8]);
 
+/* The colour scale of maps of values (cells, points): dark for low values, light for high. */
+#define PLOT_PALETTE "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\n"
+
+/* A colour bar from a to b (one value: a scale around it) named label
+ * (NULL: "value"), on a log scale when logz (plot_cells.c). */
+void plot_put_colorbar(FILE *c, double a, double b, bool logz, const char *label);
+
 /* Stops a gnuplot that did not answer in time: -1 with err saying so. */
 int plot_gp_timed_out(Plot *p, char *err);
 

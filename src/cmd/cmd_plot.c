@@ -906,7 +906,8 @@ static int plot_where(CmdCtx *c, CmdPlots *p)
 static int drawn_once(CmdCtx *c, CmdPlots *p, Kind k, int rc);
 
 /* `plot search [NAME NAME]`: the last search's validation losses, a map
- * over two names of a grid (the best trial in each cell) or points. */
+ * over two names of a grid (the best trial in each cell) or a random
+ * search's trials as points (cmd_search_pic.c). */
 static int plot_search(CmdCtx *c, CmdPlots *p, int argc, char **argv)
 {
     SearchPicture pic;
@@ -932,10 +933,9 @@ static int plot_search(CmdCtx *c, CmdPlots *p, int argc, char **argv)
         PlotCells m = {pic.nx, pic.ny, pic.z, pic.xnames, pic.ynames, pic.zlabel, pic.missing, lo > 0 && hi / lo > 100};
         PlotFrame f = {title, pic.xname, pic.yname, p->stem[K_SEARCH], K_SEARCH, false, false};
         rc = plot_cells(p->plot, &f, &m, c->err);
-    } else {
-        PlotFrame f = {title, pic.xticks, pic.zlabel, p->stem[K_SEARCH], K_SEARCH, false, false};
-        PlotSeries pts = {"trials", pic.x, pic.y, pic.n_points, PLOT_POINTS, 0, false};
-        rc = plot_lines(p->plot, &f, &pts, 1, c->err);
+    } else { /* a point per trial, coloured by its score (one name: at its score), the best ringed */
+        PlotFrame f = {title, pic.xlabel, pic.ylabel, p->stem[K_SEARCH], K_SEARCH, false, false};
+        rc = plot_points(p->plot, &f, &pic.pts, c->err);
     }
     free(pic.x);
     return drawn_once(c, p, K_SEARCH, rc);

@@ -1,6 +1,6 @@
 /* cmd_search.c — `search grid ...`, `search random N ...`, `search`,
- * `search use BEST|N`, and the numbers behind `plot search`. Each trial is
- * a fresh session from cmd_trial.c (the session seed's initialization, the
+ * and `search use BEST|N` (what `plot search` draws: cmd_search_pic.c).
+ * Each trial is a fresh session from cmd_trial.c (the session seed's initialization, the
  * session's loss, schedule and clipping) scored by validation loss or the
  * cross-validation mean; the learner's session is only read until `search
  * use` applies a trial. The trial table is allocated once per search, so
@@ -576,103 +576,4 @@ CmdComplete cmd_complete_search(const CmdCtx *c, int argi, char **words, int n, 
     for (int i = 0; i < n_opts; i++)
         add(ctx, opts[i]);
     return COMPLETE_WORDS;
-}
-
-/* ---- what `plot search` draws ---- */
-
-/* The position of trial t's value of dim j on an axis: the value, its
- * log10 for a :log range, or its index in the list for words and widths. */
-static double axis_value(const CmdSearch *q, int j, const SearchTrial *t)
-{
-    const SearchDim *d = &q->dim[j];
-    if (d->n == 0)
-        return d->log ? log10(t->val[j].num) : t->val[j].num;
-    for (int i = 0; i < d->n; i++)
-        if (strcmp(d->val[i].text, t->val[j].text) == 0)
-            return i;
-    return NAN;
-}
-
-static int dim_named(CmdCtx *c, const CmdSearch *q, const char *name)
-{
-    for (int j = 0; j < q->n_dims; j++)
-        if (strcmp(q->dim[j].name->name, name) == 0)
-            return j;
-    return cmd_fail(c, "the last search did not vary '%.30s'; it varied %s%s%s", name, q->dim[0].name->name,
-                    q->n_dims > 1 ? " and " : "", q->n_dims > 1 ? q->dim[1].name->name : "");
-}
-
-/* "lr (0.001, 0.01, 0.1)" or "log10(lr)" into buf. */
-static void axis_name(const CmdSearch *q, int j, char *buf, size_t n)
-{
-    const SearchDim *d = &q->dim[j];
-    if (d->n == 0) {
-        snprintf(buf, n, d->log ? "log10(%s)" : "%s", d->name->name);
-        return;
-    }
-    size_t l = (size_t)snprintf(buf, n, "%s (", d->name->name);
-    for (int i = 0; i < d->n && l < n; i++)
-        l += (size_t)snprintf(buf + l, n - l, "%s%s", i ? ", " : "", d->val[i].text);
-    if (l < n)
-        snprintf(buf + l, n - l, ")");
-}
-
-int cmd_search_picture(CmdCtx *c, int argc, char **argv, SearchPicture *pic)
-{
-    const CmdSearch *q = c->search;
-    memset(pic, 0, sizeof *pic);
-    if (!q || q->n_done == 0)
-        return cmd_fail(c, "no search to draw: run `search grid ...` or `search random N ...` first");
-    if (argc > 3)
-        return cmd_fail(c, "plot search takes at most two names, as in `plot search lr batch`");
-    int jx = 0, jy = q->n_dims > 1 ? 1 : -1;
-    if (argc >= 2 && (jx = dim_named(c, q, argv[1])) < 0)
-        return -1;
-    if (argc == 3 && (jy = dim_named(c, q, argv[2])) < 0)
-        return -1;
-    if (argc == 3 && jx == jy)
-        return cmd_fail(c, "plot search needs two different names");
-    if (argc == 2)
-        jy = -1; /* one name: the scores over it */
-    pic->map = !q->random; /* a grid: a cell per value tried (one row of them for one name) */
-    axis_name(q, jx, pic->xticks, sizeof pic->xticks);
-    if (jy >= 0)
-        axis_name(q, jy, pic->yticks, sizeof pic->yticks);
-    snprintf(pic->xname, sizeof pic->xname, "%s", q->dim[jx].name->name);
-    snprintf(pic->yname, sizeof pic->yname, "%s", jy >= 0 && pic->map ? q->dim[jy].name->name : "");
-    int nx = pic->map ? q->dim[jx].n : 0, ny = pic->map ? (jy >= 0 ? q->dim[jy].n : 1) : 0;
-    size_t cells = pic->map ? (size_t)nx * (size_t)ny : 0;
-    pic->x = calloc(2 * (size_t)q->n_done + cells + 1, sizeof *pic->x);
-    if (!pic->x)
-        return cmd_fail(c, "out of memory for the picture");
-    pic->y = pic->x + q->n_done;
-    pic->z = pic->y + q->n_done;
-    for (size_t i = 0; i < cells; i++)
-        pic->z[i] = NAN;
-    pic->nx = nx;
-    pic->ny = ny;
-    for (int i = 0; i < nx; i++)
-        pic->xnames[i] = q->dim[jx].val[i].text;
-    for (int i = 0; i < ny; i++)
-        pic->ynames[i] = jy >= 0 ? q->dim[jy].val[i].text : "";
-    bool several = false; /* a cell holds several trials: it shows the best */
-    for (int j = 0; pic->map && j < q->n_dims; j++)
-        several = several || (j != jx && j != jy && q->dim[j].n != 1);
-    snprintf(pic->zlabel, sizeof pic->zlabel, "%svalidation loss%s", q->cv ? "cv mean " : "",
-             several ? " (the best trial of each cell)" : "");
-    pic->missing = q->n_done < q->n_trials ? "none" : "failed"; /* after Ctrl-C some cells never ran */
-    for (int i = 0; i < q->n_done; i++) {
-        const SearchTrial *t = &q->trial[i];
-        double score = t->failed ? NAN : t->score;
-        if (pic->map) { /* each cell: the best trial there over the names not drawn */
-            int ix = (int)axis_value(q, jx, t), iy = jy >= 0 ? (int)axis_value(q, jy, t) : 0;
-            double *z = &pic->z[(size_t)iy * (size_t)nx + (size_t)ix];
-            if (!isnan(score) && (isnan(*z) || score < *z))
-                *z = score;
-        }
-        pic->x[pic->n_points] = axis_value(q, jx, t);
-        pic->y[pic->n_points++] = score;
-    }
-    pic->logx = q->dim[jx].log;
-    return 0;
 }

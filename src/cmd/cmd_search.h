@@ -8,6 +8,7 @@
 
 #include "cmd_ctx.h"
 #include "cmd_trial.h"
+#include "plot.h"
 
 #define SEARCH_MAX_NAMES 8      /* names one search varies */
 #define SEARCH_MAX_VALUES 64    /* values one name lists */
@@ -110,19 +111,29 @@ CmdComplete cmd_complete_search(const CmdCtx *c, int argi, char **words, int n, 
 /* Frees the last search (at the end of the context). */
 void cmd_search_free(CmdCtx *c);
 
-/* What `plot search` draws: a grid of validation loss over two names
- * (grid search, z (ny, nx), NaN where a trial failed) or points (random
- * search: x the first name's value, y the score). */
+/* ---- what `plot search` draws (cmd_search_pic.c) ---- */
+
+/* A grid search: a table of validation loss over two names (z (ny, nx),
+ * NaN where a trial failed; one name: one row). A random search: each
+ * trial a point at its values of the two names, coloured by its score (one
+ * name: at its value and its score), the best ringed; lists of numbers on
+ * a numeric axis (log when their values are spread evenly in log terms)
+ * ticked at the values tried, words and widths on an axis of their names,
+ * ranges on a linear or (:log) log axis. */
 typedef struct SearchPicture {
-    bool map;
-    int nx, ny;
-    double *x, *y, *z;     /* owned (free x only: one block) */
+    bool map;              /* a grid's cells (else a random search's points) */
+    int nx, ny;            /* map: cells across and down */
+    double *x, *y, *z;     /* owned (free x only: one block). map: z (ny, nx); points: (n_points) each
+                            * trial's place and z its score */
     int n_points;
-    bool logx, logy;       /* x (and y) ranges sampled log-uniformly */
     char xname[24], yname[24];
-    char xticks[512], yticks[512]; /* a grid's values, for the axis labels */
-    const char *xnames[SEARCH_MAX_VALUES]; /* map: (nx) the values tried, as typed (borrowed from the search) */
-    const char *ynames[SEARCH_MAX_VALUES]; /* map: (ny) */
+    char xlabel[48], ylabel[96];           /* points: the axes' labels ("lr (log scale)", "validation loss") */
+    const char *xnames[SEARCH_MAX_VALUES]; /* (nx) map: the values tried, as typed (borrowed from the
+                                            * search); points: the x axis's ticks */
+    const char *ynames[SEARCH_MAX_VALUES]; /* (ny) */
+    double xat[SEARCH_MAX_VALUES], yat[SEARCH_MAX_VALUES]; /* points: where those ticks are */
+    PlotPoints pts;        /* points: what plot_points draws (pointing into this picture) */
+    char best[160];        /* points: the best trial's key entry */
     char zlabel[96];       /* what a cell holds ("validation loss") */
     const char *missing;   /* what a cell without a score says ("failed") */
 } SearchPicture;

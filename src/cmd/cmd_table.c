@@ -383,7 +383,7 @@ const Cmd cmd_table[] = {
      "                     through a copy of the model. images, filters and maps\n"
      "                     are drawn once, as they are now\n"
      "plot search [NAME NAME]   the last search's trials: a grid as cells, random\n"
-     "                     trials as points (`help search`)\n"
+     "                     trials as points at their two values (`help search`)\n"
      "plot off             stop redrawing; `plot` alone says what is live\n"
      "A picture you asked for is redrawn as the model learns: in a window after every\n"
      "change and up to ten times a second while `train` runs; in the terminal and in\n"
@@ -452,7 +452,10 @@ const Cmd cmd_table[] = {
      "                     reproduces its validation loss\n"
      "momentum and weight_decay are searched only with optimizers that have them.\n"
      "`plot search [NAME NAME]` draws the scores (a grid: a heat map, a cell per value\n"
-     "tried; a random search: points); every trial is logged (`runs`).",
+     "tried; a random search: a point per trial at its values of the two names,\n"
+     "coloured by validation loss, the best ringed (B in the terminal), listed values\n"
+     "on an axis ticked with them; one name: validation loss over it); every trial is\n"
+     "logged (`runs`).",
      cmd_search, cmd_complete_search, NULL, NULL, NULL},
     {"runs", 0, -1, CMD_NOT_RECORDED, "runs [all] | runs show ID | runs compare ID ID... | runs dir [DIR]",
      "the run log: every train, cv fold and search trial",

@@ -361,6 +361,65 @@ static void test_search_cells(void **state)
     fx_free(x);
 }
 
+/* `plot search` of a random search: each trial a point at its values of
+ * the two names (a list of numbers at its values, on a log axis when they
+ * are spread evenly in log terms; words at 0, 1 ... named by the words),
+ * coloured by its score; one name: at its value and its score. */
+static void test_search_points(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    x->c.tracking_off = true;
+    ok(x, SETUP);
+    ok(x, "search random 6 lr=0.01..0.3:log batch=8,32,128 epochs=1 seed=3");
+    const CmdSearch *q = x->c.search;
+    SearchPicture pic;
+    char w0[] = "search", w1[] = "lr", w2[] = "batch", *argv[] = {w0, w1, w2};
+    assert_int_equal(cmd_search_picture(&x->c, 3, argv, &pic), 0);
+    assert_false(pic.map);
+    const PlotPoints *m = &pic.pts;
+    assert_int_equal(m->n, 6);
+    assert_int_equal(m->ax.kind, PLOT_AXIS_LOG);
+    assert_int_equal(m->ax.n_ticks, 0);
+    assert_int_equal(m->ay.kind, PLOT_AXIS_LOG); /* 8, 32, 128: even steps on a log axis */
+    assert_int_equal(m->ay.n_ticks, 3);
+    assert_true(m->ay.tick_at[0] == 8 && m->ay.tick_at[1] == 32 && m->ay.tick_at[2] == 128);
+    assert_string_equal(m->ay.tick_names[2], "128");
+    assert_non_null(m->z);
+    int best = 0;
+    for (int i = 0; i < 6; i++) { /* x the trial's lr, y its batch (8, 32 or 128, not 0, 1 or 2), z its score */
+        assert_true(m->x[i] == q->trial[i].val[0].num);
+        assert_true(m->y[i] == q->trial[i].val[1].num);
+        assert_true(m->y[i] == 8 || m->y[i] == 32 || m->y[i] == 128);
+        assert_true(m->z[i] == q->trial[i].score);
+        best = q->trial[i].score < q->trial[best].score ? i : best;
+    }
+    assert_int_equal(m->best, best);
+    assert_string_equal(pic.xlabel, "lr (log scale)");
+    assert_string_equal(pic.yname, "batch");
+    free(pic.x);
+    /* one name: batch at its values, the score as the height, one colour */
+    assert_int_equal(cmd_search_picture(&x->c, 2, (char *[]){w0, w2}, &pic), 0);
+    assert_null(pic.pts.z);
+    assert_true(pic.pts.x[0] == q->trial[0].val[1].num && pic.pts.y[0] == q->trial[0].score);
+    assert_string_equal(pic.ylabel, "validation loss");
+    free(pic.x);
+    /* words: an axis of their names, each trial at its word's place */
+    ok(x, "search random 4 optimizer=sgd,adam dropout=0,0.2,0.5 epochs=1 seed=1");
+    q = x->c.search;
+    assert_int_equal(cmd_search_picture(&x->c, 1, argv, &pic), 0);
+    assert_int_equal(pic.pts.ax.kind, PLOT_AXIS_NAMES);
+    assert_int_equal(pic.pts.ax.n_ticks, 2);
+    assert_string_equal(pic.pts.ax.tick_names[1], "adam");
+    assert_int_equal(pic.pts.ay.kind, PLOT_AXIS_LINEAR); /* 0 among them: not on a log axis */
+    for (int i = 0; i < 4; i++) {
+        assert_true(pic.pts.x[i] == (strcmp(q->trial[i].val[0].text, "adam") == 0 ? 1 : 0));
+        assert_true(pic.pts.y[i] == q->trial[i].val[1].num);
+    }
+    free(pic.x);
+    fx_free(x);
+}
+
 /* The session is the same bit for bit after a search. */
 static void test_session_unchanged(void **state)
 {
@@ -460,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_cnn_search),
         cmocka_unit_test(test_closing_line),
         cmocka_unit_test(test_search_cells),
+        cmocka_unit_test(test_search_points),
         cmocka_unit_test(test_session_unchanged),
         cmocka_unit_test(test_memory_flat),
     };

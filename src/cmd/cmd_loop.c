@@ -160,8 +160,11 @@ int cmd_step(CmdCtx *c, int argc, char **argv)
         return -1;
     long every = n <= 20 ? 1 : n / 10;
     double t0 = util_now();
+    if (n > 1)
+        session_run_begin(s, n);
     for (long i = 1; i <= n; i++) {
         if (c->interrupt && *c->interrupt) {
+            session_run_end(s, 1);
             cmd_out(c, "%sinterrupted after %ld step%s; the model is consistent at ", c->interactive ? "\n" : "", i - 1,
                 i == 2 ? "" : "s");
             print_position(c);
@@ -171,8 +174,10 @@ int cmd_step(CmdCtx *c, int argc, char **argv)
         long e = s->epoch;
         int b = s->batch_index;
         int rc = session_step(s, c->err);
-        if (rc != 0)
+        if (rc != 0) {
+            session_run_end(s, rc);
             return cmd_hint_add(s, rc, true, c->err);
+        }
         if (i % every == 0 || i == n) {
             cmd_out(c, "step %ld  epoch %ld batch %d  loss %s", s->steps, e, b + 1, NUM(s->loss_value));
             if (penalty_on(&s->pen)) /* the loss minimized; the curves and epochs hold its data term */
@@ -180,8 +185,10 @@ int cmd_step(CmdCtx *c, int argc, char **argv)
             cmd_out(c, "\n");
         }
     }
+    double dt = util_now() - t0;
+    session_run_end(s, 0);
     if (n > 1)
-        cmd_out(c, "%ld steps in %.3g s\n", n, util_now() - t0);
+        cmd_out(c, "%ld steps in %.3g s\n", n, dt);
     return 0;
 }
 

@@ -516,11 +516,13 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
     if (!b)
         return cmd_fail(c, "out of memory for the loss landscape");
     double *z = b, *px = z + cells, *py = px + n_path, *mark = py + n_path, *gx = mark + 4, *gy = gx + cells;
-    for (int k = 0; k < n_path - 1; k++) {
-        const Snapshot *h = session_snapshot(s, n_path - 2 - k);
-        px[k] = h->params[i1];
-        py[k] = h->params[i2];
-    }
+    int updates = n_path - 1; /* a run keeps a copy of some updates only: those are the points */
+    n_path = 1;
+    for (int k = updates - 1; k >= 0; k--)
+        if (session_snapshot(s, k)) {
+            px[n_path - 1] = session_snapshot(s, k)->params[i1];
+            py[n_path++ - 1] = session_snapshot(s, k)->params[i2];
+        }
     px[n_path - 1] = w[i1];
     py[n_path - 1] = w[i2];
     for (int k = 0; k < n_path; k++)
@@ -573,7 +575,8 @@ static int draw_surface(CmdCtx *c, CmdPlots *p, bool live)
     mark[2] = save1;
     mark[3] = save2;
     char path_title[64];
-    snprintf(path_title, sizeof path_title, "path over the last %d update%s", n_path - 1, n_path == 2 ? "" : "s");
+    snprintf(path_title, sizeof path_title, "path over the last %d update%s%s", updates, CMD_S(updates),
+             n_path - 1 < updates ? " (the kept copies)" : "");
     PlotSeries ser[3] = {
         {path_title, px, py, n_path, PLOT_LINESPOINTS, 3, false},
         {"start of the path", mark, mark + 1, 1, PLOT_POINTS, 1, false},

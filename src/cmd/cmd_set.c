@@ -342,9 +342,16 @@ static void say_undo(CmdCtx *c, int holds)
     }
     cmd_out(c, "the last %d update%s", s->undo_keep, s->undo_keep == 1 ? "" : "s");
     char one[32];
-    if (s->model && holds < s->undo_keep)
-        cmd_out(c, " (%d for this model: its snapshots of %s each stop at %u MB)", holds,
-                util_format_bytes((double)session_snapshot_bytes(s), one, sizeof one), SESSION_UNDO_BYTES >> 20);
+    if (!s->model || s->hist_every <= 1)
+        return;
+    if (holds < s->undo_keep)
+        cmd_out(c, " (%d for this model;", holds);
+    else
+        cmd_out(c, " (");
+    cmd_out(c, "%sthis model's copies are %s: within %u MB, `train` and `step N` keep one in %d and `undo` remakes "
+            "the others)", holds < s->undo_keep ? " " : "",
+            util_format_bytes((double)session_snapshot_bytes(s), one, sizeof one), (unsigned)(s->undo_bytes >> 20),
+            s->hist_every);
 }
 
 /* set undo N|on|off (on: the default 1000) */

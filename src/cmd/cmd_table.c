@@ -139,9 +139,8 @@ const Cmd cmd_table[] = {
      "set batch N          mini-batch size (default 32); the epoch starts over\n"
      "set shuffle on|off   reshuffle the training rows each epoch (default off)\n"
      "set seed N           seed for data, initializers and shuffling (default 42)\n"
-     "set undo N|on|off    updates `undo` can take back (on: 1000, the default, within\n"
-     "                     256 MB); off: an update takes no snapshot, which saves a\n"
-     "                     copy of every parameter and its optimizer state per step\n"
+     "set undo N|on|off    updates `undo` can take back (on: 1000, the default; see\n"
+     "                     `help undo`); off: an update takes no snapshot at all\n"
      "set precision N      significant digits shown (default 6)\n"
      "set init NAME [options]   initializer for `model` and `init`:\n"
      "    auto, zeros, ones, constant value=, uniform a= b=, normal mean= std=,\n"
@@ -266,9 +265,13 @@ const Cmd cmd_table[] = {
     {"undo", 0, 1, CMD_CHANGES_MODEL, "undo [N]", "put the model back as it was N updates ago (default 1)",
      "Restores the parameters, the optimizer's state, the step and epoch counters\n"
      "and the position in the data as they were before the last N updates, so the\n"
-     "next `step` repeats exactly. The last 1000 updates are kept (fewer for a\n"
-     "model so large that they would pass 256 MB; `set undo N|off` keeps fewer or\n"
-     "none). A new model, optimizer, batch size or data starts the history afresh.", cmd_undo, NULL, NULL, NULL, NULL},
+     "next `step` repeats exactly. The last 1000 updates are kept. When copies of\n"
+     "so many would pass 256 MB, `train` and `step N` copy one update in several\n"
+     "(`hypers` says how many) and `undo` makes the others again from the copy\n"
+     "before them, with the batches, masks and settings they had: the same numbers\n"
+     "to the bit. Updates one at a time each keep a copy, so fewer of them fit.\n"
+     "`set undo N|off` keeps fewer or none. A new model, optimizer, batch size or\n"
+     "data starts the history afresh.", cmd_undo, NULL, NULL, NULL, NULL},
     {"state", 1, 1, 0, "state PARAM", "the optimizer's state for a parameter, named as in its formula",
      "Shows what the optimizer remembers for one parameter tensor: sgd's momentum\n"
      "buffer, adagrad's sum of squared gradients, rmsprop's square_avg (and grad_avg,\n"

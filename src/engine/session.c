@@ -49,6 +49,7 @@ Session *session_new(void)
     s->batch = 32;
     s->shuffle = false;
     s->undo_keep = SESSION_UNDO_MAX;
+    s->undo_bytes = SESSION_UNDO_BYTES;
     s->precision = 6;
     session_set_seed(s, 42);
     s->epoch = 1;
@@ -71,6 +72,9 @@ static void hist_clear(Session *s)
 static void hist_free(Session *s)
 {
     free(s->hist);
+    free(s->hist_copy_owner);
+    s->hist_copy_owner = NULL;
+    s->hist_copies = s->hist_copy_next = 0;
     if (s->hist_map)
         munmap(s->hist_map, s->hist_map_bytes);
     s->hist = NULL;
@@ -93,34 +97,52 @@ size_t session_snapshot_bytes(const Session *s)
 }
 
 
-/* (Re)makes the history ring for the current model and optimizer:
- * SESSION_UNDO_MAX snapshots, fewer when they would pass
- * SESSION_UNDO_BYTES. The snapshots' arrays are one anonymous mapping
- * reserved here, outside any step; the kernel backs a page with memory
- * only when a snapshot first writes to it, so the history takes memory as
- * it fills instead of all at once, and a step never calls the allocator.
- * Ordinary pages, no MADV_HUGEPAGE: first writes to 256 MiB take a steady
- * 0.1 s in 4 KiB pages, while asking for huge pages made the kernel
- * compact memory inside those faults, up to 2.8 s on the first try (0.03 s
- * when huge pages happened to be free) — seconds of stall inside a
- * learner's first epoch. Without memory the history is simply empty. */
+/* (Re)makes the history ring for the current model and optimizer. Its
+ * entries are small (counters and settings); the copies of the arrays
+ * (parameters and optimizer state) are bounded by undo_bytes. When that
+ * bound holds a copy of every update undo_keep asks for, every update
+ * keeps one (hist_every 1). Otherwise, inside a run of updates (train,
+ * step N), only every hist_every-th update keeps a copy, with the run's
+ * first and last and each epoch's last, and `undo` recomputes the others
+ * from the copy before them (session_undo.c): the step does not stream a
+ * copy of every parameter to memory, and the history reaches as far back
+ * for a large model as for a small one. hist_every is at most
+ * SESSION_UNDO_EVERY_MAX, so an undo recomputes at most that many updates
+ * less one; the ring holds copies x hist_every updates at most.
+ *
+ * The copies are one anonymous mapping reserved here, outside any step;
+ * the kernel backs a page with memory only when a copy first writes to
+ * it, so the history takes memory as it fills instead of all at once,
+ * and a step never calls the allocator. Ordinary pages, no MADV_HUGEPAGE:
+ * first writes to 256 MiB take a steady 0.1 s in 4 KiB pages, while
+ * asking for huge pages made the kernel compact memory inside those
+ * faults, up to 2.8 s on the first try (0.03 s when huge pages happened
+ * to be free) — seconds of stall inside a learner's first epoch. Without
+ * memory the history is simply empty. */
 static void hist_alloc(Session *s)
 {
     hist_free(s);
     size_t one = session_snapshot_bytes(s);
     if (!one || s->undo_keep <= 0)
         return;
-    size_t cap = SESSION_UNDO_BYTES / one;
-    if (cap > (size_t)s->undo_keep)
-        cap = (size_t)s->undo_keep;
-    if (cap < 1)
-        cap = 1;
+    size_t keep = (size_t)s->undo_keep, copies = s->undo_bytes / one, every = 1, cap = keep;
+    if (copies < 1)
+        copies = 1;
+    if (copies >= keep) {
+        copies = keep;
+    } else {
+        every = (keep + copies - 1) / copies;
+        if (every > SESSION_UNDO_EVERY_MAX)
+            every = SESSION_UNDO_EVERY_MAX;
+        if (copies * every < cap)
+            cap = copies * every;
+    }
     size_t per = s->model->n_params * (size_t)(1 + s->optim->n_slots);
-    size_t bytes = (cap * per > 0 ? cap * per : 1) * sizeof(double);
-    size_t len = bytes;
+    size_t len = (copies * per > 0 ? copies * per : 1) * sizeof(double);
     void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     s->hist = calloc(cap, sizeof *s->hist);
-    if (map == MAP_FAILED || !s->hist) {
+    s->hist_copy_owner = malloc(copies * sizeof *s->hist_copy_owner);
+    if (map == MAP_FAILED || !s->hist || !s->hist_copy_owner) {
         if (map != MAP_FAILED)
             munmap(map, len);
         hist_free(s);
@@ -129,18 +151,44 @@ static void hist_alloc(Session *s)
     s->hist_map = map;
     s->hist_map_bytes = len;
     s->hist_buf = map;
-    for (size_t i = 0; i < cap; i++) {
-        s->hist[i].params = s->hist_buf + i * per;
-        s->hist[i].opt_state = s->hist[i].params + s->model->n_params;
-    }
+    for (size_t i = 0; i < copies; i++)
+        s->hist_copy_owner[i] = -1;
+    s->hist_copies = (int)copies;
+    s->hist_every = (int)every;
     s->hist_cap = (int)cap;
+}
+
+void session_recipe_take(const Session *s, StepRecipe *r)
+{
+    r->opt = s->opt;
+    r->loss = s->loss;
+    r->pen = s->pen;
+    r->clip = s->clip;
+    r->sched = s->sched;
+    r->shuffle = s->shuffle;
+    r->seed = s->seed;
+}
+
+void session_recipe_put(Session *s, const StepRecipe *r)
+{
+    s->opt = r->opt;
+    if (s->optim)
+        s->optim->cfg = r->opt;
+    s->loss = r->loss;
+    s->pen = r->pen;
+    s->clip = r->clip;
+    s->sched = r->sched;
+    s->shuffle = r->shuffle;
+    s->seed = r->seed;
 }
 
 void session_snapshot_take(const Session *s, Snapshot *h)
 {
     const Optim *o = s->optim;
-    mat_copy_stream(h->params, s->model->params, s->model->n_params);
-    mat_copy_stream(h->opt_state, o->state, o->n * (size_t)o->n_slots);
+    if (h->params) {
+        mat_copy_stream(h->params, s->model->params, s->model->n_params);
+        mat_copy_stream(h->opt_state, o->state, o->n * (size_t)o->n_slots);
+    }
     h->opt_step = o->step;
     h->mu_product = o->mu_product;
     h->epoch = s->epoch;
@@ -155,17 +203,79 @@ void session_snapshot_take(const Session *s, Snapshot *h)
     h->perm_shuffle = s->perm_shuffle;
     h->lr = s->opt.lr;
     h->sched = s->sched_state;
+    session_recipe_take(s, &h->recipe);
 }
 
-/* Records the state before an update; no allocation. */
+/* Ring slot of the entry k updates back. */
+static int hist_at(const Session *s, int k)
+{
+    return (s->hist_head - 1 - k + 2 * s->hist_cap) % s->hist_cap;
+}
+
+/* Gives ring slot at the oldest copy of the arrays; the entry that held it
+ * (if it still does) keeps none from now on. */
+static void hist_give_copy(Session *s, int at)
+{
+    int c = s->hist_copy_next;
+    size_t per = s->model->n_params * (size_t)(1 + s->optim->n_slots);
+    double *arrays = s->hist_buf + (size_t)c * per;
+    int owner = s->hist_copy_owner[c];
+    if (owner >= 0 && s->hist[owner].params == arrays)
+        s->hist[owner].params = s->hist[owner].opt_state = NULL;
+    s->hist_copy_owner[c] = at;
+    s->hist_copy_next = (c + 1) % s->hist_copies;
+    s->hist[at].params = arrays;
+    s->hist[at].opt_state = arrays + s->model->n_params;
+}
+
+/* The oldest entry must have its copy (every other entry is recomputed
+ * from an older one that has): entries past the oldest copy go. */
+static void hist_trim(Session *s)
+{
+    while (s->hist_len > 0 && !s->hist[hist_at(s, s->hist_len - 1)].params)
+        s->hist_len--;
+}
+
+void session_hist_copy_newest(Session *s)
+{
+    if (s->hist_len < 1)
+        return;
+    int at = hist_at(s, 0);
+    hist_give_copy(s, at);
+    session_snapshot_take(s, &s->hist[at]);
+    hist_trim(s);
+}
+
+/* Records the state before an update; no allocation. Inside a run only
+ * some updates copy the arrays (see hist_alloc). */
 static void hist_push(Session *s)
 {
-    if (!s->hist_cap)
+    if (!s->hist_cap || s->replaying)
         return;
-    session_snapshot_take(s, &s->hist[s->hist_head]);
+    int at = s->hist_head;
+    Snapshot *h = &s->hist[at];
+    bool copy = s->hist_every <= 1 || !s->run_on || s->run_first || s->hist_since + 1 >= s->hist_every ||
+                s->run_left == 1 || s->batch_index + 1 >= session_batches(s);
+    h->params = h->opt_state = NULL;
+    if (copy)
+        hist_give_copy(s, at);
+    session_snapshot_take(s, h);
+    s->hist_since = copy ? 0 : s->hist_since + 1;
+    s->run_first = false;
+    if (s->run_left > 0)
+        s->run_left--;
     s->hist_head = (s->hist_head + 1) % s->hist_cap;
     if (s->hist_len < s->hist_cap)
         s->hist_len++;
+    hist_trim(s);
+}
+
+void session_run_begin(Session *s, long planned)
+{
+    s->run_on = true;
+    s->run_first = true;
+    s->run_left = planned > 0 ? planned : -1;
+    s->hist_since = 0;
 }
 
 int session_set_undo(Session *s, int keep)
@@ -177,43 +287,26 @@ int session_set_undo(Session *s, int keep)
     return s->hist_cap;
 }
 
-const Snapshot *session_snapshot(const Session *s, int k)
+const Snapshot *session_hist_entry(const Session *s, int k)
 {
     if (k < 0 || k >= s->hist_len)
         return NULL;
-    int at = (s->hist_head - 1 - k + 2 * s->hist_cap) % s->hist_cap;
-    return &s->hist[at];
+    return &s->hist[hist_at(s, k)];
 }
 
-int session_undo(Session *s, int n, char *err)
+const Snapshot *session_snapshot(const Session *s, int k)
 {
-    if (!s->model)
-        return util_err(err, "no model yet: there is nothing to undo");
-    if (n < 1)
-        return util_err(err, "undo takes a number of updates of 1 or more");
-    if (s->undo_keep == 0)
-        return util_fail(err, ERR_UNDO_OFF, "undo is off: updates take no snapshot");
-    if (s->hist_len == 0)
-        return util_err(err, "nothing to undo: no update since the model, optimizer, batch size or data last changed "
-                        "(or the session was loaded)");
-    if (n > s->hist_len)
-        return util_fail(err, ERR_UNDO_RANGE, "only the last %d update%s can be undone%s", s->hist_len,
-                         s->hist_len == 1 ? "" : "s",
-                         s->hist_len < s->hist_cap ? ""
-                         : s->hist_cap == s->undo_keep && s->undo_keep < SESSION_UNDO_MAX ? " (as many as the history keeps)"
-                                                                                            : " (the history's memory bound)");
-    session_snapshot_put(s, session_snapshot(s, n - 1));
-    s->hist_head = (s->hist_head - n + s->hist_cap) % s->hist_cap;
-    s->hist_len -= n;
-    trace_truncate(s->trace, s->steps);
-    return 0;
+    const Snapshot *h = session_hist_entry(s, k);
+    return h && h->params ? h : NULL;
 }
 
 void session_snapshot_put(Session *s, const Snapshot *h)
 {
     Optim *o = s->optim;
-    memcpy(s->model->params, h->params, sizeof(double) * s->model->n_params);
-    memcpy(o->state, h->opt_state, sizeof(double) * o->n * (size_t)o->n_slots);
+    if (h->params) {
+        memcpy(s->model->params, h->params, sizeof(double) * s->model->n_params);
+        memcpy(o->state, h->opt_state, sizeof(double) * o->n * (size_t)o->n_slots);
+    }
     o->step = h->opt_step;
     o->mu_product = h->mu_product;
     s->epoch = h->epoch;
@@ -957,7 +1050,7 @@ int session_update(Session *s, char *err)
         make_perm(s);
     }
     load_batch(s);
-    if (s->on_update)
+    if (s->on_update && !s->replaying)
         s->on_update(s->on_update_ctx);
     return nonfinite_params(s, s->model->params, "", "after the update", s->steps, err);
 }
@@ -974,26 +1067,6 @@ int session_step(Session *s, char *err)
     if (s->phase < PHASE_BACKWARD && (rc = session_backward(s, err)) != 0)
         return rc;
     return session_update(s, err);
-}
-
-int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, char *err)
-{
-    *steps = 0;
-    int rc = need_model(s, err);
-    if (rc != 0)
-        return rc;
-    long target = s->epoch + epochs;
-    while (s->epoch < target) {
-        if (s->interrupt && *s->interrupt)
-            return 1;
-        long e = s->epoch;
-        if ((rc = session_step(s, err)) != 0)
-            return rc;
-        ++*steps;
-        if (s->epoch != e && fn)
-            fn(ctx, e, s->last_epoch_loss, s->last_val_loss);
-    }
-    return 0;
 }
 
 int session_predict(Session *s, const double *x, double *out, char *err)

@@ -33,12 +33,28 @@ typedef enum Phase {
 #define SESSION_EVAL_ROWS 256 /* rows the evaluation copy of the model holds */
 #define SESSION_UNDO_BYTES (256u << 20) /* memory bound of the undo history */
 #define SESSION_UNDO_MAX 1000           /* updates kept when the model is small */
+#define SESSION_UNDO_EVERY_MAX 32       /* longest stretch of updates recomputed by `undo` */
 #define SESSION_DIVERGE 1000.0          /* loss above this factor of its start stops training */
 
-/* Everything an update changes, as it was just before that update. */
+/* The settings a training step reads, besides the model, data and batch
+ * size (which clear the undo history when they change): enough to
+ * recompute an update exactly after the learner has changed them. */
+typedef struct StepRecipe {
+    OptConfig opt;          /* optimizer settings, the lr in force included */
+    Loss loss;
+    Penalty pen;
+    ClipConfig clip;
+    SchedConfig sched;
+    bool shuffle;
+    uint64_t seed;          /* dropout masks and row orders come from it */
+} StepRecipe;
+
+/* Everything an update changes, as it was just before that update. In the
+ * undo history an entry may keep no copy of the arrays (params NULL): it
+ * is recomputed from an older entry that does (see hist_every). */
 typedef struct Snapshot {
-    double *params;         /* (n_params) parameters */
-    double *opt_state;      /* (n_slots * n_params) optimizer state */
+    double *params;         /* (n_params) parameters, or NULL */
+    double *opt_state;      /* (n_slots * n_params) optimizer state, or NULL */
     long opt_step;          /* optimizer step count */
     double mu_product;      /* nadam's running product */
     long epoch;             /* loop position */
@@ -53,6 +69,7 @@ typedef struct Snapshot {
     bool perm_shuffle;
     double lr;              /* the lr in force (a schedule changes it) */
     SchedState sched;       /* where the schedule stood */
+    StepRecipe recipe;      /* the settings the update was made with */
 } Snapshot;
 
 typedef struct Session {
@@ -105,14 +122,25 @@ typedef struct Session {
     double first_loss;      /* first batch loss since the model was built or initialised */
 
     Snapshot *hist;         /* (hist_cap) ring of states before recent updates */
-    double *hist_buf;       /* the snapshots' arrays, inside hist_map */
+    double *hist_buf;       /* (hist_copies) copies of the arrays, inside hist_map */
     void *hist_map;         /* anonymous mapping reserved for them; pages fill as used */
     size_t hist_map_bytes;  /* its length */
     int hist_cap;           /* updates the ring can hold */
-    int hist_len;           /* updates it holds now */
+    int hist_len;           /* updates it holds now; the oldest always has its copy */
     int hist_head;          /* slot the next snapshot goes to */
+    int hist_copies;        /* copies of the arrays undo_bytes allows (at most hist_cap) */
+    int hist_copy_next;     /* the copy the next one overwrites (the oldest) */
+    int *hist_copy_owner;   /* (hist_copies) ring slot each copy belongs to, -1: none */
+    int hist_every;         /* in a run (train, step N), one update in this many keeps a copy,
+                             * and the epoch's last, the run's first and last; 1: every update */
+    int hist_since;         /* updates without a copy since the last one, in this run */
+    long run_left;          /* updates the run still plans; -1: it ends at an epoch's end */
+    bool run_on;            /* inside a run */
+    bool run_first;         /* its first update is still to come */
+    bool replaying;         /* undo recomputes updates: no snapshots, no live frames */
+    size_t undo_bytes;      /* memory bound of the copies (SESSION_UNDO_BYTES) */
     int undo_keep;          /* updates the history may keep (`set undo`; SESSION_UNDO_MAX by
-                             * default, 0: none); SESSION_UNDO_BYTES bounds it too */
+                             * default, 0: none) */
 
     double last_val_loss;   /* validation loss at the last epoch's end; NaN without a split */
     double last_val_accuracy; /* validation accuracy then; NaN without a split or classes */
@@ -411,8 +439,29 @@ void session_snapshot_put(Session *s, const Snapshot *h);
  * history forgets the updates made since, as if undone. */
 void session_rewind_to(Session *s, const Snapshot *h);
 /* The state before the most recent update (k = 0) or k updates earlier;
- * NULL when not kept. Borrowed. */
+ * NULL when not kept or kept without its arrays (an update inside a run
+ * that failed). Borrowed. */
 const Snapshot *session_snapshot(const Session *s, int k);
+/* The history's entry k, with or without its arrays; NULL past hist_len. */
+const Snapshot *session_hist_entry(const Session *s, int k);
+/* Gives the newest entry of the history a copy of the arrays as they are
+ * now (session_undo.c, recomputing it); the oldest copy makes room. */
+void session_hist_copy_newest(Session *s);
+/* The settings a step reads now. */
+void session_recipe_take(const Session *s, StepRecipe *r);
+/* Puts settings taken by session_recipe_take in force (the optimizer's
+ * state layout is the same: the history is cleared when it changes). */
+void session_recipe_put(Session *s, const StepRecipe *r);
+/* A run of updates nobody looks at in between (train, step N) starts:
+ * inside it, only some updates keep a copy of the arrays (hist_every).
+ * planned: the updates it will make, or -1 when it ends at an epoch end. */
+void session_run_begin(Session *s, long planned);
+/* The run ends with rc (0 done, 1 interrupted, < 0 failed). When it
+ * stopped early and its last update kept no copy, that copy is made by
+ * recomputing the updates since the last one (session_undo.c), so
+ * `explain` and the next `undo` find it; after a failure the state the
+ * failure left is kept as it is. */
+void session_run_end(Session *s, int rc);
 /* The name of flat parameter i ("W2[0,3]", "b1[2]") into buf. */
 void session_param_name(const Session *s, size_t i, char *buf, size_t n);
 /* Memory of one snapshot in bytes. */

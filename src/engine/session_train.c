@@ -1,4 +1,5 @@
-/* session_train.c — training with early stopping on validation loss, the
+/* session_train.c — `train`: epochs of steps as one run (see
+ * session_run_begin), with or without early stopping on validation loss, the
  * rule Keras's and Lightning's EarlyStopping callbacks use (PyTorch has
  * none): an epoch improves when its validation loss is below the best so
  * far minus min_delta; after patience epochs in a row without one,
@@ -10,6 +11,34 @@
 
 #include <math.h>
 #include <stdlib.h>
+
+int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, char *err)
+{
+    *steps = 0;
+    if (!s->data)
+        return util_fail(err, ERR_NO_DATA, "no data yet");
+    if (!s->model)
+        return util_fail(err, ERR_NO_MODEL, "no model yet");
+    if (s->rows == 0)
+        return util_err(err, "the training set is empty");
+    long target = s->epoch + epochs;
+    int rc = 0;
+    session_run_begin(s, -1);
+    while (s->epoch < target) {
+        if (s->interrupt && *s->interrupt) {
+            rc = 1;
+            break;
+        }
+        long e = s->epoch;
+        if ((rc = session_step(s, err)) != 0)
+            break;
+        ++*steps;
+        if (s->epoch != e && fn)
+            fn(ctx, e, s->last_epoch_loss, s->last_val_loss);
+    }
+    session_run_end(s, rc);
+    return rc;
+}
 
 int session_train_early(Session *s, long epochs, const EarlyStop *es, EpochFn fn, void *ctx,
                         long *steps, EarlyResult *res, char *err)
@@ -37,6 +66,7 @@ int session_train_early(Session *s, long epochs, const EarlyStop *es, EpochFn fn
     long target = s->epoch + epochs, wait = 0;
     int rc = 0;
     s->best_epoch = 0;
+    session_run_begin(s, -1);
     while (s->epoch < target) {
         if (s->interrupt && *s->interrupt) {
             rc = 1;
@@ -66,6 +96,7 @@ int session_train_early(Session *s, long epochs, const EarlyStop *es, EpochFn fn
         session_rewind_to(s, &best);
         res->restored = true;
     }
+    session_run_end(s, rc);
     s->best_epoch = res->best_epoch;
     s->best_val = res->best_val;
     free(best.params);

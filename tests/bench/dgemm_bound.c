@@ -5,9 +5,12 @@
  * B that is, per step, the forward products (B, s[k-1]) x (s[k-1], s[k]),
  * every dW_k = A_{k-1}^T dZ_k and every dA_{k-1} = dZ_k W_k^T (3L-1
  * products; 5 for one hidden layer). Nothing else: no bias, activation,
- * loss or update.
+ * loss or update. The batches are read from a data array of ROWS rows,
+ * one after the other as training with shuffling off reads them (a bound
+ * that reused one batch would leave out reading the data, which every
+ * step has to do); ROWS 0 or less than a batch reuses one batch.
  *
- *     dgemm_bound BATCH STEPS s0 s1 ... sL
+ *     dgemm_bound BATCH STEPS ROWS s0 s1 ... sL
  *
  * prints "MS_PER_STEP STEPS": the mean over STEPS steps after one warm-up. */
 #include <cblas.h>
@@ -50,15 +53,16 @@ static void gemm(int ta, int tb, int m, int n, int k, const double *a,
 
 int main(int argc, char **argv)
 {
-    if (argc < 5 || argc - 3 > MAX_L + 1) {
-        fprintf(stderr, "usage: dgemm_bound BATCH STEPS s0 s1 ... sL\n");
+    if (argc < 6 || argc - 4 > MAX_L + 1) {
+        fprintf(stderr, "usage: dgemm_bound BATCH STEPS ROWS s0 s1 ... sL\n");
         return 2;
     }
-    int B = atoi(argv[1]), steps = atoi(argv[2]), L = argc - 4, s[MAX_L + 1];
+    int B = atoi(argv[1]), steps = atoi(argv[2]), rows = atoi(argv[3]), L = argc - 5, s[MAX_L + 1];
     for (int k = 0; k <= L; k++)
-        s[k] = atoi(argv[3 + k]);
+        s[k] = atoi(argv[4 + k]);
+    int batches = rows >= B ? rows / B : 1;
     double *w[MAX_L + 1], *dw[MAX_L + 1], *a[MAX_L + 1], *da[MAX_L + 1];
-    a[0] = filled((size_t)B * s[0]); /* the batch X */
+    double *data = filled((size_t)batches * B * s[0]); /* the rows; a[0] is the batch X in it */
     da[0] = NULL;
     for (int k = 1; k <= L; k++) {
         w[k] = filled((size_t)s[k - 1] * s[k]);
@@ -70,6 +74,7 @@ int main(int argc, char **argv)
     for (int it = 0; it <= steps; it++) {
         if (it == 1)
             t0 = now(); /* after one warm-up step */
+        a[0] = data + (size_t)(it % batches) * B * s[0];
         for (int k = 1; k <= L; k++) /* Z_k = A_{k-1} W_k */
             gemm(0, 0, B, s[k], s[k - 1], a[k - 1], w[k], a[k]);
         for (int k = L; k >= 1; k--) {

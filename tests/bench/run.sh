@@ -87,21 +87,21 @@ while [ "$r" -le "$rounds" ]; do
     a_pl=$(min "$a_pl" "$(plms "data blobs n=60000 features=784 classes=10; model mlp 256; $sgd; train 1")")
     # the same with no undo history: what its snapshot costs per step
     a_nu=$(min "$a_nu" "$(plms "set undo off; data blobs n=60000 features=784 classes=10; model mlp 256; $sgd; train 1")")
-    a_bd=$(min "$a_bd" "$("$bound" 128 200 784 256 10 | awk '{ printf "%.4g\n", $1 }')")
+    a_bd=$(min "$a_bd" "$("$bound" 128 200 60000 784 256 10 | awk '{ printf "%.4g\n", $1 }')")
     a_sk=$(min "$a_sk" "$(pyms sklearn float64 784,256,10 relu sgd 128 60000 1)")
     a_t64=$(min "$a_t64" "$(pyms torch float64 784,256,10 relu sgd 128 60000 1)")
     a_t32=$(min "$a_t32" "$(pyms torch float32 784,256,10 relu sgd 128 60000 1)")
 
     say "bench: round $r of $rounds: (b) 784-512-512-512-10 ..."
     b_pl=$(min "$b_pl" "$(plms "data blobs n=25600 features=784 classes=10; model mlp 512 512 512; $sgd; train 1")")
-    b_bd=$(min "$b_bd" "$("$bound" 128 50 784 512 512 512 10 | awk '{ printf "%.4g\n", $1 }')")
+    b_bd=$(min "$b_bd" "$("$bound" 128 50 25600 784 512 512 512 10 | awk '{ printf "%.4g\n", $1 }')")
     b_sk=$(min "$b_sk" "$(pyms sklearn float64 784,512,512,512,10 relu sgd 128 25600 1)")
     b_t64=$(min "$b_t64" "$(pyms torch float64 784,512,512,512,10 relu sgd 128 25600 1)")
     b_t32=$(min "$b_t32" "$(pyms torch float32 784,512,512,512,10 relu sgd 128 25600 1)")
 
     say "bench: round $r of $rounds: (c) 2-8-8-1 tanh adam ..."
     c_pl=$(min "$c_pl" "$(plms "data moons n=3200; model mlp 8 8 act=tanh; set batch 32; set optimizer adam; train 200")")
-    c_bd=$(min "$c_bd" "$("$bound" 32 20000 2 8 8 1 | awk '{ printf "%.4g\n", $1 }')")
+    c_bd=$(min "$c_bd" "$("$bound" 32 20000 3200 2 8 8 1 | awk '{ printf "%.4g\n", $1 }')")
     c_t64=$(min "$c_t64" "$(pyms torch float64 2,8,8,1 tanh adam 32 3200 20)")
     c_t32=$(min "$c_t32" "$(pyms torch float32 2,8,8,1 tanh adam 32 3200 20)")
 
@@ -118,8 +118,9 @@ say "bench: memory of (a) ..."
 # what it has to hold: the data (60000 rows of 784 features and a label),
 # the model's parameters and gradients and its evaluation copy's, the sgd
 # momentum buffer, the activations of a batch and of an evaluation block,
-# and the undo history in use after 469 updates (whole snapshots of
-# parameters and momentum, up to its 256 MiB bound).
+# and the undo history in use after 469 updates: its copies of parameters
+# and momentum (within 256 MiB, a run copies one update in `every`, its
+# first and each epoch's last; see session.c's hist_alloc).
 a_mem=- a_acc=-
 if [ -x /usr/bin/time ]; then
     /usr/bin/time -f '%M' -o "$tmp/mem" "$pl" -q -c "data blobs n=60000 features=784 classes=10; model mlp 256; $sgd; train 1" \
@@ -128,8 +129,10 @@ if [ -x /usr/bin/time ]; then
         n = 60000; d = 784; P = 784 * 256 + 256 + 256 * 10 + 10; units = 784 + 256 + 10
         data = 8 * n * (d + 1)
         model = 8 * P * 5 + 8 * 4 * units * (128 + 256)
-        snap = 8 * P * 2; cap = int(256 * 1048576 / (snap + 256)); if (cap > 469) cap = 469
-        printf "%.0f\n", (data + model + cap * snap) / 1048576 }')
+        snap = 8 * P * 2; copies = int(256 * 1048576 / (snap + 512)); if (copies > 1000) copies = 1000
+        every = int((1000 + copies - 1) / copies); if (every > 32) every = 32
+        used = 1 + int(468 / every) + (468 % every ? 1 : 0); if (used > copies) used = copies
+        printf "%.0f\n", (data + model + used * snap) / 1048576 }')
 else
     say "bench: skipping the memory row: no /usr/bin/time (Debian package time)"
 fi

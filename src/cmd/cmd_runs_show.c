@@ -6,6 +6,7 @@
 #include "cmd_util.h"
 #include "json.h"
 #include "plot.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -16,7 +17,7 @@
 #define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 #define RUNS_SHOWN 40     /* the latest runs `runs` lists */
 #define RUNS_COMPARED 8   /* runs `runs compare` takes at once */
-#define MODEL_WORDS 160   /* a model in words, as `runs` lists it */
+#define MODEL_WORDS 320   /* a model in words, as `runs` lists it */
 
 /* ---- reading the log ---- */
 
@@ -85,13 +86,60 @@ static bool conv_from_run(const char *run, ConvSpec *spec)
     return spec->n_conv > 0;
 }
 
-/* "mlp 8x16 relu" from a run's model object; a cnn in the words of its
+/* A run's layers rebuilt from model.widths (the inputs, then each
+ * layer's outputs) and, for a cnn, model.input (C, H, W) and its conv
+ * spec, into ly (NN_MAX_LAYERS); their number, or 0 for a run logged
+ * before the widths were, or one whose numbers do not fit together. */
+static int layers_from_run(const char *run, Layer *ly)
+{
+    double w[NN_MAX_LAYERS + 1];
+    int nw = json_get_nums(json_get(run, "model.widths"), w, NN_MAX_LAYERS + 1);
+    if (nw < 2 || nw > NN_MAX_LAYERS + 1)
+        return 0;
+    for (int i = 0; i < nw; i++)
+        if (!(w[i] >= 1 && w[i] <= 1e9 && w[i] == floor(w[i])))
+            return 0;
+    char kind[32] = "";
+    json_get_str(json_get(run, "model.kind"), kind, sizeof kind);
+    ConvSpec spec;
+    int k = 0;
+    if (strcmp(kind, "cnn") == 0) {
+        double in[3];
+        char err[ERR_LEN];
+        if (!conv_from_run(run, &spec) || spec.n_conv >= nw - 1 ||
+            json_get_nums(json_get(run, "model.input"), in, 3) != 3)
+            return 0;
+        for (int i = 0; i < 3; i++)
+            if (!(in[i] >= 1 && in[i] <= 1e6))
+                return 0;
+        int ch = (int)in[0], h = (int)in[1], wd = (int)in[2];
+        for (; k < spec.n_conv; k++) {
+            if (layer_conv(&ly[k], ch, h, wd, spec.filters[k], spec.ksize[k], spec.same, spec.pool, err) != 0 ||
+                ly[k].n_in != w[k] || ly[k].n_out != w[k + 1])
+                return 0;
+            ch = ly[k].c_out, h = ly[k].h_pool, wd = ly[k].w_pool;
+        }
+    }
+    for (; k < nw - 1; k++)
+        layer_dense(&ly[k], (int)w[k], (int)w[k + 1]);
+    return nw - 1;
+}
+
+/* "mlp 2 → 16 → 8 → 1 relu" from a run's model object, its layers as
+ * `model` shows them; a run logged without its widths in the words it
+ * was shown in before: "mlp 16x8 relu", a cnn in the words of its
  * command, "cnn conv=4:3,4:3 pool=2 hidden=16". */
 static void model_words(const char *run, char *buf, size_t n)
 {
     char kind[32] = "?", act[32] = "";
     json_get_str(json_get(run, "model.kind"), kind, sizeof kind);
     json_get_str(json_get(run, "model.act"), act, sizeof act);
+    Layer ly[NN_MAX_LAYERS];
+    int nl = layers_from_run(run, ly);
+    if (nl > 0) {
+        cmd_layers_words(kind, ly, nl, act, buf, n);
+        return;
+    }
     double h[16];
     int nh = json_get_nums(json_get(run, "model.hidden"), h, 16);
     ConvSpec spec;
@@ -108,6 +156,13 @@ static void model_words(const char *run, char *buf, size_t n)
         l += (size_t)snprintf(buf + l, n - l, "%s%.0f", i ? "x" : " ", h[i]);
     if (nh > 0 && l < n)
         snprintf(buf + l, n - l, " %s", act);
+}
+
+/* The printf width that pads s to cols columns on screen (a → or a ×
+ * is one column of several bytes). */
+static int byte_w(const char *s, int cols)
+{
+    return cols + (int)strlen(s) - text_cols(s);
 }
 
 static double num_at(const char *run, const char *key)
@@ -167,8 +222,8 @@ static void measure_one(void *ctx, long i, const char *run)
     char model[MODEL_WORDS];
     l->from = i + 1;
     model_words(run, model, sizeof model);
-    if ((int)strlen(model) > l->model_w)
-        l->model_w = (int)strlen(model);
+    if (text_cols(model) > l->model_w)
+        l->model_w = text_cols(model);
 }
 
 static void list_one(void *ctx, long i, const char *run)
@@ -199,7 +254,7 @@ static void list_one(void *ctx, long i, const char *run)
         snprintf(acc, sizeof acc, "%.1f%%%s", 100 * (isnan(va) ? ta : va), isnan(va) ? " (train)" : "");
     l->restored |= epochs_words(run, epochs, sizeof epochs);
     cmd_out(c, "  %-21s %-16s %-9s %-9s %-*s %-8s %-9s %-5d %-9s %-11s %-11s %s\n", id, when, what, data,
-            l->model_w, model, opt, NUM(num_at(run, "hypers.lr")), (int)num_at(run, "hypers.batch"), epochs,
+            byte_w(model, l->model_w), model, opt, NUM(num_at(run, "hypers.lr")), (int)num_at(run, "hypers.batch"), epochs,
             NUM(num_at(run, "final.train_loss")), had_val(run) ? NUM(num_at(run, "final.val_loss")) : "-", acc);
 }
 
@@ -309,7 +364,14 @@ static void show_member(void *ctx, const char *key, const char *v)
     }
     double x;
     ConvSpec spec;
-    if (strcmp(name, "model.conv") == 0 && conv_from_run(sc->run, &spec)) { /* [{"filters":4,"kernel":3}, ...] */
+    Layer ly[NN_MAX_LAYERS];
+    int nl = strcmp(name, "model.widths") == 0 || strcmp(name, "model.input") == 0 ? layers_from_run(sc->run, ly) : 0;
+    if (nl > 0 && name[6] == 'i') /* the image is the start of the widths' line */
+        return;
+    if (nl > 0) {
+        char shape[MODEL_WORDS];
+        cmd_out(c, "  %-24s %s (the layers, as `model` shows them)\n", name, cmd_layers_shape(ly, nl, shape, sizeof shape));
+    } else if (strcmp(name, "model.conv") == 0 && conv_from_run(sc->run, &spec)) { /* [{"filters":4,"kernel":3}, ...] */
         cmd_out(c, "  %-24s ", name);
         for (int i = 0; i < spec.n_conv; i++)
             cmd_out(c, "%s%d:%d", i ? "," : "", spec.filters[i], spec.ksize[i]);
@@ -404,8 +466,8 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
     int model_w = 16;
     for (int i = 0; i < n; i++) {
         model_words(run[i], model[i], sizeof model[i]);
-        if ((int)strlen(model[i]) > model_w)
-            model_w = (int)strlen(model[i]);
+        if (text_cols(model[i]) > model_w)
+            model_w = text_cols(model[i]);
     }
     cmd_out(c, "  %-21s %-*s %-8s %-9s %-5s %-8s %-8s %-9s %-11s %-11s %s\n", "id", model_w, "model", "optim", "lr",
             "batch", "l1", "l2", "epochs", "train loss", "val loss", "val accuracy");
@@ -422,7 +484,7 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
         char acc[16] = "";
         if (!isnan(va))
             snprintf(acc, sizeof acc, "%.1f%%", 100 * va);
-        cmd_out(c, "  %-21s %-*s %-8s %-9s %-5d %-8s %-8s %-9s %-11s %-11s %s\n", id, model_w, model[i], opt,
+        cmd_out(c, "  %-21s %-*s %-8s %-9s %-5d %-8s %-8s %-9s %-11s %-11s %s\n", id, byte_w(model[i], model_w), model[i], opt,
                 NUM(num_at(run[i], "hypers.lr")), (int)num_at(run[i], "hypers.batch"), NUM(num_at(run[i], "hypers.l1")),
                 NUM(num_at(run[i], "hypers.l2")), epochs, NUM(num_at(run[i], "final.train_loss")),
                 had_val(run[i]) ? NUM(num_at(run[i], "final.val_loss")) : "-", acc);

@@ -174,13 +174,13 @@ const char *cmd_path(const CmdCtx *c, const char *path, char *buf, size_t n)
     return buf;
 }
 
-const char *cmd_model_shape(const Model *m, char *buf, size_t n)
+const char *cmd_layers_shape(const Layer *layers, int n_layers, char *buf, size_t n)
 {
-    const Layer *l0 = &m->layer[0];
+    const Layer *l0 = &layers[0];
     size_t l = l0->kind == LAYER_CONV ? (size_t)snprintf(buf, n, "%d×%d×%d", l0->c_in, l0->h_in, l0->w_in)
-                                      : (size_t)snprintf(buf, n, "%d", nn_inputs(m));
-    for (int k = 0; k < m->n_layers && l < n; k++) {
-        const Layer *ly = &m->layer[k];
+                                      : (size_t)snprintf(buf, n, "%d", l0->n_in);
+    for (int k = 0; k < n_layers && l < n; k++) {
+        const Layer *ly = &layers[k];
         if (ly->kind == LAYER_CONV)
             l += (size_t)snprintf(buf + l, n - l, " → conv %d:%d%s → %d×%d×%d", ly->c_out, ly->ksize,
                                   ly->pool ? " + pool" : "", ly->c_out, ly->h_pool, ly->w_pool);
@@ -190,14 +190,25 @@ const char *cmd_model_shape(const Model *m, char *buf, size_t n)
     return buf;
 }
 
+const char *cmd_model_shape(const Model *m, char *buf, size_t n)
+{
+    return cmd_layers_shape(m->layer, m->n_layers, buf, n);
+}
+
+const char *cmd_layers_words(const char *kind, const Layer *layers, int n_layers, const char *act, char *buf,
+                             size_t n)
+{
+    char shape[256];
+    size_t l = (size_t)snprintf(buf, n, "%s %s", kind, cmd_layers_shape(layers, n_layers, shape, sizeof shape));
+    if (n_layers > 1 && l < n)
+        snprintf(buf + l, n - l, " %s", act);
+    return buf;
+}
+
 const char *cmd_model_words(const Session *s, char *buf, size_t n)
 {
     const Model *m = s->model;
-    char shape[256];
-    size_t l = (size_t)snprintf(buf, n, "%s %s", s->model_kind, cmd_model_shape(m, shape, sizeof shape));
-    if (m->n_layers > 1 && l < n)
-        snprintf(buf + l, n - l, " %s", act_name(s->act));
-    return buf;
+    return cmd_layers_words(s->model_kind, m->layer, m->n_layers, act_name(s->act), buf, n);
 }
 
 const char *cmd_training_words(const Session *s, char *buf, size_t n)

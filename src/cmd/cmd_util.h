@@ -59,6 +59,9 @@ const char *cmd_class_ref(const Dataset *ds, int k, char *buf, size_t n);
 /* The layers of m as `model` shows them, into buf: "2 → 8 → 1", or for a
  * cnn "1×8×8 → conv 4:3 + pool → 4×3×3 → 16 → 10". */
 const char *cmd_model_shape(const Model *m, char *buf, size_t n);
+/* The same from n_layers (at least 1) layers, such as those of a logged
+ * run rebuilt from its widths. */
+const char *cmd_layers_shape(const Layer *layers, int n_layers, char *buf, size_t n);
 /* "adam lr=0.02, cosine tmax=20 min=0, batch 32": how the session trains,
  * into buf, with the lr its schedule started from (as `plot lr` draws it
  * falling from there), not the lr the schedule has reached. */
@@ -66,6 +69,9 @@ const char *cmd_training_words(const Session *s, char *buf, size_t n);
 /* "mlp 2 → 8 → 1 tanh": the session's model in a few words (its kind,
  * cmd_model_shape, the activation), into buf. */
 const char *cmd_model_words(const Session *s, char *buf, size_t n);
+/* The same from a kind, layers and the activation's name. */
+const char *cmd_layers_words(const char *kind, const Layer *layers, int n_layers, const char *act, char *buf,
+                             size_t n);
 /* The words of the `model` command that builds an architecture, into buf:
  * "cnn conv=4:3,4:3 pool=2 hidden=16" (pool=, hidden=, act= and pad= only
  * when they are not the defaults), "mlp 8 16 act=tanh dropout=0.2", or

@@ -156,6 +156,7 @@ typedef struct Load {
     bool *unnamed;        /* (m) the header left the column's name empty */
     long *gap;            /* (d) first line with a missing cell in an unnamed feature column, or 0 */
     long left_out;        /* unnamed columns left out for holding nothing */
+    int whole;            /* task from the values: distinct whole numbers in the target, else 0 */
 } Load;
 
 /* The sentence after a text cell in a feature column. */
@@ -399,19 +400,29 @@ out:
 
 /* ---- after the rows ------------------------------------------------------ */
 
-/* Whether the single target column holds class labels: whole numbers
- * with 2 to MAX_CLASSES distinct values, few for the rows (at most 20, or
- * at most half the rows: a count or a year with a value per row stays a
- * regression). Labels 0..K-1 are made the classes here (DETECT_CLASSES);
- * any others ({2, 4}, {-1, 1}, {0, 5, 999}) are left to value_classes,
- * which numbers them in increasing order and keeps them as class names
- * (DETECT_RENUMBER), never max + 1 classes. */
+/* Whether the single target column holds class labels. Whole numbers are
+ * labels when there are few of them for the rows: 2 to LABELS_MAX
+ * distinct values, each seen at least twice on average (iris' 0, 1, 2
+ * over 150 rows; a wine quality 3..8). More values, or about one a row,
+ * are a quantity (a count, a price, a year: 3, 7, 12, 15, 20 ...) and
+ * stay a regression, as an ML engineer reads them; task=classification
+ * makes them classes. (scikit-learn's type_of_target calls any column of
+ * integers multiclass; that gives one class per row here.) Labels
+ * 0..K-1 are made the classes here (DETECT_CLASSES); any others ({2, 4},
+ * {-1, 1}, {0, 5, 999}) are left to value_classes, which numbers them
+ * in increasing order and keeps them as class names (DETECT_RENUMBER),
+ * never max + 1 classes. *whole gets the number of distinct values when
+ * they are all whole numbers (for the note saying what was chosen), else
+ * 0. */
 typedef enum Detected { DETECT_REGRESSION, DETECT_CLASSES, DETECT_RENUMBER } Detected;
+
+#define LABELS_MAX 20 /* distinct whole numbers taken for class labels without task= */
 
 static int dbl_cmp(const void *a, const void *b);
 
-static Detected detect_task(Dataset *ds)
+static Detected detect_task(Dataset *ds, int *whole)
 {
+    *whole = 0;
     if (ds->t != 1 || ds->n < 2)
         return DETECT_REGRESSION;
     for (int i = 0; i < ds->n; i++)
@@ -426,7 +437,8 @@ static Detected detect_task(Dataset *ds)
     for (int i = 0; i < ds->n; i++)
         if (k == 0 || u[i] != u[k - 1])
             u[k++] = u[i];
-    bool labels = k >= 2 && k <= MAX_CLASSES && (k <= 20 || 2 * k <= ds->n);
+    *whole = k;
+    bool labels = k >= 2 && k <= LABELS_MAX && 2 * k <= ds->n;
     bool in_order = u[0] == 0 && u[k - 1] == k - 1; /* distinct and sorted: exactly 0..k-1 */
     free(u);
     if (!labels)
@@ -579,7 +591,10 @@ static int load_task(Dataset *ds, Load *L, char *err)
         return 0;
     if (L->o->task == DATA_TASK_CLASSIFICATION && ds->t == 1 && check_forced_classes(ds, L->c.path, err))
         return -1;
-    Detected seen = detect_task(ds);
+    int whole;
+    Detected seen = detect_task(ds, &whole);
+    if (L->o->task == DATA_TASK_AUTO)
+        L->whole = whole;
     if (seen == DETECT_RENUMBER)
         return value_classes(ds, L->c.path, err);
     if (L->o->task != DATA_TASK_CLASSIFICATION || ds->classification)
@@ -717,6 +732,30 @@ static void note_ids(const Dataset *ds, char *note, size_t size)
     free(v);
 }
 
+/* Says which task whole numbers in the target made (task= not given),
+ * and how to have the other one. */
+static void note_task(const Dataset *ds, int whole, char *note, size_t size)
+{
+    const char *col = ds->target_names[0];
+    if (whole < 2)
+        return;
+    if (ds->classification)
+        note_add(note, size, "target '%.40s' holds %d different whole numbers in %d rows: taken as %d class "
+                 "labels (classification); task=regression predicts it as a number instead", col, whole, ds->n,
+                 whole);
+    else if (whole == ds->n)
+        note_add(note, size, "target '%.40s' holds a different whole number in each of the %d rows: a quantity "
+                 "to predict (regression), not class labels", col, ds->n);
+    else if (whole > LABELS_MAX)
+        note_add(note, size, "target '%.40s' holds %d different whole numbers in %d rows, more than %d for "
+                 "class labels: predicted as a number (regression); task=classification makes them %d classes",
+                 col, whole, ds->n, LABELS_MAX, whole);
+    else
+        note_add(note, size, "target '%.40s' holds %d different whole numbers in %d rows, too few rows each "
+                 "for class labels: predicted as a number (regression); task=classification makes them %d "
+                 "classes", col, whole, ds->n, whole);
+}
+
 /* Appends to the recipe, cut at its size. */
 static void recipe_put(Dataset *ds, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void recipe_put(Dataset *ds, const char *fmt, ...)
@@ -815,6 +854,7 @@ static Dataset *load_dataset(Load *L, char *note, size_t note_len, char *err)
     if (L->filled)
         note_add(note, note_len, "filled %ld missing cell%s with the "
                  "column's mean", L->filled, L->filled == 1 ? "" : "s");
+    note_task(ds, L->whole, note, note_len);
     note_ids(ds, note, note_len);
     return ds;
 }

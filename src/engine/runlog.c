@@ -134,10 +134,34 @@ static void json_data(JsonBuf *b, const Dataset *ds)
     json_end(b);
 }
 
+/* The model's layer widths: "widths" the inputs, then what each layer
+ * puts out ([2, 16, 16, 1]; a conv layer's maps flattened), and for a
+ * first conv layer the image it reads, "input" [C, H, W]: with the conv
+ * spec, what a reader needs to draw the layers as `model` does. */
+static void json_widths(JsonBuf *b, const Model *m)
+{
+    if (!m || m->n_layers < 1)
+        return;
+    const Layer *l0 = &m->layer[0];
+    if (l0->kind == LAYER_CONV) {
+        json_arr(b, "input");
+        json_int(b, NULL, l0->c_in);
+        json_int(b, NULL, l0->h_in);
+        json_int(b, NULL, l0->w_in);
+        json_end(b);
+    }
+    json_arr(b, "widths");
+    json_int(b, NULL, l0->n_in);
+    for (int k = 0; k < m->n_layers; k++)
+        json_int(b, NULL, m->layer[k].n_out);
+    json_end(b);
+}
+
 static void json_model(JsonBuf *b, const Session *s)
 {
     json_obj(b, "model");
     json_str(b, "kind", s->model_kind);
+    json_widths(b, s->model);
     if (s->conv.n_conv) {
         json_arr(b, "conv");
         for (int i = 0; i < s->conv.n_conv; i++) {

@@ -83,7 +83,7 @@ top = {"version": int, "id": str, "time": str, "kind": str, "group": str, "fold"
        "wall_s": float, "final": dict, "csv": str, "curve": dict}
 data = {"name": str, "recipe": str, "fingerprint": str, "task": str, "classes": int, "rows": int,
         "features": int, "targets": int, "train_rows": int, "val_rows": int, "test_rows": int, "standardized": bool}
-model = {"kind": str, "hidden": list, "act": str, "dropout": list, "params": int}
+model = {"kind": str, "widths": list, "hidden": list, "act": str, "dropout": list, "params": int}
 hypers = {"optimizer": str, "lr": float, "batch": int, "shuffle": bool, "loss": str, "huber_delta": (int, float),
           "l1": (int, float), "l2": (int, float), "init": str, "schedule": str, "clip": str}
 final = ("train_loss", "val_loss", "train_accuracy", "val_accuracy")
@@ -99,6 +99,7 @@ for line in open(log):
     assert r["data"]["recipe"] == "moons n=120 noise=0.2 seed=42", r["data"]["recipe"]
     assert len(r["data"]["fingerprint"]) == 16
     assert r["model"]["hidden"] == [4] and r["model"]["params"] == 17
+    assert r["model"]["widths"] == [2, 4, 1] and "input" not in r["model"], r["model"]
     assert r["seed"] == 42 and r["status"] == "done"
     n = r["epochs"]
     curve = r["curve"]
@@ -152,18 +153,52 @@ out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/noval" "$bin" -q -c 'data line n=20; 
 echo "$out" | grep -q 'nan' && fail "a run without a validation share printed nan: $out"
 echo "$out" | grep -q '(validation)' && fail "a run without a validation share drew a validation curve: $out"
 [ "$(echo "$out" | grep -c ' -  ')" -ge 2 ] || fail "the validation loss of a run without one is not '-': $out"
-# a cnn in the words of its command: `runs`, `runs compare` and `search
-# use` tell two cnns apart; `runs show` prints the conv layers
+# the layers as `model` shows them: `runs`, `runs show` and `runs compare`
+# draw a run's model in the arrow form from its widths (a cnn's from its
+# input image and conv layers too), and tell two cnns apart; `runs show`
+# still prints the conv layers as conv= takes them; `search use` names the
+# command that rebuilds the model
 cnn='data digits; data split 0.2; data standardize; model cnn conv=4:3,4:3 pool=2 hidden=16 pad=same; train 1; model cnn conv=2:3 hidden=8 act=tanh; train 1'
 out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/cnn" "$bin" -q -c "set plot terminal; $cnn; runs; runs show -2; runs compare -1 -2; search grid lr=0.01,0.1 epochs=1; model mlp 3; search use 1" 2>&1) \
     || fail "cnn runs failed: $out"
-[ "$(echo "$out" | grep -c ' train  *digits  *cnn conv=4:3,4:3 pool=2 hidden=16 pad=same  *sgd ')" -eq 1 ] ||
-    fail "runs does not list the first cnn as its command: $out"
-[ "$(echo "$out" | grep -c ' train  *digits  *cnn conv=2:3 hidden=8 act=tanh  *sgd ')" -eq 1 ] ||
-    fail "runs does not list the second cnn as its command: $out"
+cnn1='cnn 1×8×8 → conv 4:3 + pool → 4×4×4 → conv 4:3 + pool → 4×2×2 → 16 → 10 relu'
+cnn2='cnn 1×8×8 → conv 2:3 → 2×6×6 → 8 → 10 tanh'
+[ "$(echo "$out" | grep -c " train  *digits  *$cnn1 sgd ")" -eq 1 ] ||
+    fail "runs does not list the first cnn as \`model\` shows it: $out"
+[ "$(echo "$out" | grep -c " train  *digits  *$cnn2  *sgd ")" -eq 1 ] ||
+    fail "runs does not list the second cnn as \`model\` shows it: $out"
+echo "$out" | grep -q '^  model.widths  *1×8×8 → conv 4:3 + pool → 4×4×4 → conv 4:3 + pool → 4×2×2 → 16 → 10 (the layers, as `model` shows them)$' ||
+    fail "runs show does not draw the cnn's layers: $out"
+echo "$out" | grep -q '^  model.input' && fail "runs show prints the input beside the layers: $out"
 echo "$out" | grep -q '^  model.conv  *4:3,4:3 ' || fail "runs show does not print the conv layers: $out"
 echo "$out" | grep -q '^  model.pool  *2$' || fail "runs show does not print the pool: $out"
-[ "$(echo "$out" | grep -c '^  [0-9a-f-]*  *cnn conv=[0-9:,]* .* sgd  *0.01 ')" -eq 2 ] ||
-    fail "runs compare does not show both cnns as their commands: $out"
+[ "$(echo "$out" | grep -c "^  [0-9a-f-]*  *\($cnn1\|$cnn2 \) *sgd  *0.01 ")" -eq 2 ] ||
+    fail "runs compare does not show both cnns as \`model\` shows them: $out"
 echo "$out" | grep -q '^  model rebuilt: cnn conv=2:3 hidden=8 act=tanh$' || fail "search use does not name the cnn: $out"
+# an mlp: the same words as `model`, in the columns (→ is one column)
+out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/mlp" "$bin" -q -c 'set plot terminal; data moons n=60; data split 0.2; model mlp 16 16; train 1; model linear; train 1; runs; runs show -2; runs compare -2 -1' 2>&1) ||
+    fail "mlp runs failed: $out"
+echo "$out" | grep -q '^model mlp: 2 → 16 → 16 → 1 ' || fail "model does not show the arrows: $out"
+echo "$out" | grep -q '^  model.widths  *2 → 16 → 16 → 1 (the layers, as `model` shows them)$' || fail "runs show: $out"
+echo "$out" | grep -q ' train  *moons  *mlp 2 → 16 → 16 → 1 relu  *sgd ' || fail "runs: the mlp: $out"
+echo "$out" | grep -q ' train  *moons  *linear 2 → 1  *sgd ' || fail "runs: the linear model: $out"
+echo "$out" | grep -q '^  [0-9a-f-]*  mlp 2 → 16 → 16 → 1 relu sgd  ' || fail "runs compare: the mlp's column: $out"
+echo "$out" | grep -q '^  [0-9a-f-]*  linear 2 → 1             sgd  ' || fail "runs compare: the linear model's column: $out"
+# a log written before the widths were recorded reads as it did: the
+# hidden widths, a cnn in its command's words; so do widths that do not fit
+mkdir -p "$dir/old"
+line=$(head -n 1 "$dir/cnn/runs.jsonl" | sed 's/"input":\[[0-9,]*\],//; s/"widths":\[[0-9,]*\],//')
+mlp=$(head -n 1 "$dir/mlp/runs.jsonl" | sed 's/"widths":\[[0-9,]*\],//; s/"id":"[^"]*"/"id":"old-mlp"/')
+bad=$(head -n 1 "$dir/mlp/runs.jsonl" | sed 's/"widths":\[[0-9,]*\]/"widths":[2,"x",1]/; s/"id":"[^"]*"/"id":"bad-mlp"/')
+printf '%s\n%s\n%s\n' "$line" "$mlp" "$bad" >"$dir/old/runs.jsonl"
+echo "$line$mlp" | grep -q widths && fail "the old-format lines still have widths"
+out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/old" "$bin" -q -c 'runs; runs show old-mlp; runs compare old-mlp bad-mlp -3' 2>&1) ||
+    fail "an old log failed: $out"
+echo "$out" | grep -q '^3 runs in ' || fail "an old log: not 3 runs: $out"
+[ "$(echo "$out" | grep -c ' train  *moons  *mlp 16x16 relu  *sgd ')" -eq 2 ] || fail "an old log: runs: $out"
+echo "$out" | grep -q ' train  *digits  *cnn conv=4:3,4:3 pool=2 hidden=16 pad=same  *sgd ' || fail "an old log: the cnn: $out"
+echo "$out" | grep -q '^  model.hidden  *\[16, 16\]$' || fail "an old log: runs show: $out"
+echo "$out" | grep -q '→' && fail "an old log: arrows without widths: $out"
+[ "$(echo "$out" | grep -c '^  \(old\|bad\)-mlp  *mlp 16x16 relu  *sgd ')" -eq 2 ] || fail "an old log: runs compare: $out"
+echo "$out" | grep -q '^  [0-9a-f-]*  *cnn conv=4:3,4:3 pool=2 hidden=16 pad=same  *sgd ' || fail "an old log: runs compare the cnn: $out"
 echo "runs.sh: ok"

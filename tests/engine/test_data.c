@@ -520,22 +520,19 @@ static void test_csv_header_and_targets(void **state)
     assert_int_equal(ds->d, 3);
     assert_string_equal(ds->feature_names[2], "the target");
     assert_string_equal(ds->target_names[0], "label");
-    assert_true(ds->classification);
-    assert_int_equal(ds->n_classes, 3);
+    assert_false(ds->classification); /* 0, 1, 2, 1: three labels in four rows are too few rows each */
     double x[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
     double y[] = {0, 1, 2, 1};
     assert_memory_equal(ds->x, x, sizeof x);
     assert_memory_equal(ds->y, y, sizeof y);
     data_free(ds);
 
-    /* by name, a quoted one; 3, 6, 9, 12 are integer labels: 4 classes */
+    /* by name, a quoted one; 3, 6, 9, 12, a value per row: a regression */
     ds = load(f, "the target", DATA_HEADER_YES);
     assert_int_equal(ds->d, 3);
     assert_string_equal(ds->feature_names[2], "label");
-    assert_near(ds->y[1], 1, 0);
-    assert_true(ds->classification);
-    assert_int_equal(ds->n_classes, 4);
-    assert_near(atof(ds->class_names[1]), 6, 0);
+    assert_false(ds->classification);
+    assert_near(ds->y[1], 6, 0);
     data_free(ds);
 
     /* by index, and several targets in the order given: regression */
@@ -573,10 +570,8 @@ static void test_csv_no_header(void **state)
     ds = load(f, "0", DATA_HEADER_NO);
     assert_int_equal(ds->d, 2);
     assert_string_equal(ds->target_names[0], "col0");
-    assert_near(ds->y[1], 1, 0);
-    assert_true(ds->classification); /* 1, 3, 5: three classes */
-    assert_int_equal(ds->n_classes, 3);
-    assert_near(atof(ds->class_names[1]), 3, 0);
+    assert_near(ds->y[1], 3, 0);
+    assert_false(ds->classification); /* 1, 3, 5: a value per row, no classes */
     data_free(ds);
 
     /* header=yes takes a numeric first row as names */
@@ -616,10 +611,12 @@ static void assert_classes(const Dataset *ds, int k, const double *labels)
         assert_true(atof(ds->class_names[i]) == labels[i]);
 }
 
-/* Whole-number labels make classes: 0..K-1 as they are, any others
+/* Whole-number labels make classes when they are few for the rows (2 to
+ * 20 values, each seen twice on average): 0..K-1 as they are, any others
  * ({999, 0, 5}, {2, 4}, {-1, 1}) numbered in increasing order, never
- * max + 1 classes; a whole-number column with a value per row stays a
- * regression. */
+ * max + 1 classes. More values, or about one a row (a count, a price),
+ * stay a regression, and the note says which was chosen and how to have
+ * the other. */
 static void test_csv_classification_rule(void **state)
 {
     Dataset *ds;
@@ -627,14 +624,14 @@ static void test_csv_classification_rule(void **state)
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     close(fd);
-    ds = load_text(path, "a,y\n1,999\n2,0\n3,5\n4,0\n");
+    ds = load_text(path, "a,y\n1,999\n2,0\n3,5\n4,0\n5,5\n6,999\n");
     assert_classes(ds, 3, (const double[]){0, 5, 999});
     assert_true(ds->y[0] == 2 && ds->y[1] == 0 && ds->y[2] == 1 && ds->y[3] == 0);
     data_free(ds);
-    ds = load_text(path, "a,y\n1,2\n2,4\n3,4\n");
+    ds = load_text(path, "a,y\n1,2\n2,4\n3,4\n4,2\n");
     assert_classes(ds, 2, (const double[]){2, 4});
     data_free(ds);
-    ds = load_text(path, "a,y\n1,-1\n2,1\n");
+    ds = load_text(path, "a,y\n1,-1\n2,1\n3,1\n4,-1\n");
     assert_classes(ds, 2, (const double[]){-1, 1});
     assert_true(ds->y[0] == 0 && ds->y[1] == 1);
     Dataset *copy = data_clone(ds); /* the labels go with a copy */
@@ -642,17 +639,37 @@ static void test_csv_classification_rule(void **state)
     assert_classes(copy, 2, (const double[]){-1, 1});
     data_free(copy);
     data_free(ds);
-    ds = load_text(path, "a,y\n1,1.0\n2,0e0\n3,-0\n"); /* integral values count; -0 is 0 */
+    ds = load_text(path, "a,y\n1,1.0\n2,0e0\n3,-0\n4,1\n"); /* integral values count; -0 is 0 */
     assert_classes(ds, 2, NULL);
     assert_true(ds->y[2] == 0 && !signbit(ds->y[2]));
     data_free(ds);
     ds = load_text(path, "a,y\n1,0\n2,1.5\n"); /* a fraction: regression */
     assert_false(ds->classification);
     data_free(ds);
-    /* 30 distinct whole numbers in 30 rows: a count, not 30 classes */
-    char text[1024] = "a,y\n";
-    for (int i = 0; i < 30; i++)
-        snprintf(text + strlen(text), sizeof text - strlen(text), "%d,%d\n", i, 3 * i);
+    /* a small regression file of whole numbers, a value per row: not 12 classes */
+    ds = load_text(path, "a,y\n1,3\n2,7\n3,12\n4,15\n5,20\n6,23\n7,31\n8,36\n9,40\n10,44\n11,51\n12,58\n");
+    assert_false(ds->classification);
+    data_free(ds);
+    /* each value twice on average: 3 values in 6 rows are classes, in 5 rows not */
+    ds = load_text(path, "a,y\n1,0\n2,1\n3,2\n4,0\n5,1\n6,2\n");
+    assert_classes(ds, 3, NULL);
+    data_free(ds);
+    ds = load_text(path, "a,y\n1,0\n2,1\n3,2\n4,0\n5,1\n");
+    assert_false(ds->classification);
+    data_free(ds);
+    /* at most 20 values: 20 each seen 3 times are classes, 21 are a count */
+    for (int k = 20; k <= 21; k++) {
+        char text[2048] = "a,y\n";
+        for (int i = 0; i < 3 * k; i++)
+            snprintf(text + strlen(text), sizeof text - strlen(text), "%d,%d\n", i, i % k);
+        ds = load_text(path, text);
+        assert_int_equal(ds->classification, k == 20);
+        data_free(ds);
+    }
+    /* 30 whole numbers (prices) in 100 rows: a quantity, not 30 classes */
+    char text[2048] = "a,y\n";
+    for (int i = 0; i < 100; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%d,%d\n", i, 100 + 3 * (i % 30));
     ds = load_text(path, text);
     assert_false(ds->classification);
     data_free(ds);
@@ -681,8 +698,8 @@ static void test_csv_target_refusals(void **state)
     load_refused("tests/data/dup_names.csv", "a", DATA_HEADER_AUTO,
                  "tests/data/dup_names.csv:1: ", "index");
     Dataset *ds = load("tests/data/dup_names.csv", "1", DATA_HEADER_AUTO);
-    assert_near(ds->y[0], 0, 0); /* labels 2, 4: classes 0, 1 */
-    assert_near(atof(ds->class_names[0]), 2, 0);
+    assert_near(ds->y[0], 2, 0); /* the second 'a': 2, 4, a value per row */
+    assert_false(ds->classification);
     data_free(ds);
 }
 
@@ -709,6 +726,57 @@ static void load_o_refused(const char *path, DataLoadOpts o, const char *part)
     assert_null(strchr(err, '\n'));
     assert_prefix(err, path);
     assert_contains(err, part);
+}
+
+/* The note says which task whole numbers made, and how to have the other;
+ * task= both ways. */
+static void test_csv_task_note(void **state)
+{
+    (void)state;
+    char note[ERR_LEN];
+    Dataset *ds = load_o("lessons/data/iris.csv", (DataLoadOpts){0}, note);
+    assert_true(ds->classification);
+    assert_contains(note, "target 'species' holds 3 different whole numbers in 150 rows: taken as 3 class labels "
+                    "(classification); task=regression predicts it as a number instead");
+    data_free(ds);
+    ds = load_o("lessons/data/iris.csv", (DataLoadOpts){.task = DATA_TASK_REGRESSION}, note);
+    assert_false(ds->classification);
+    assert_string_equal(note, "");
+    data_free(ds);
+    char path[] = "/tmp/paramlab_test_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("x,price\n", f);
+    for (int i = 0; i < 100; i++)
+        fprintf(f, "%d.5,%d\n", i, 100 + 3 * (i % 30));
+    fclose(f);
+    ds = load_o(path, (DataLoadOpts){0}, note);
+    assert_false(ds->classification);
+    assert_contains(note, "target 'price' holds 30 different whole numbers in 100 rows, more than 20 for class "
+                    "labels: predicted as a number (regression); task=classification makes them 30 classes");
+    data_free(ds);
+    ds = load_o(path, (DataLoadOpts){.task = DATA_TASK_CLASSIFICATION}, note);
+    assert_true(ds->classification);
+    assert_int_equal(ds->n_classes, 30);
+    assert_string_equal(note, "");
+    data_free(ds);
+    f = fopen(path, "w");
+    fputs("x,y\n0.5,0\n1.5,1\n2.5,2\n3.5,0\n4.5,1\n", f);
+    fclose(f);
+    ds = load_o(path, (DataLoadOpts){0}, note);
+    assert_false(ds->classification);
+    assert_contains(note, "target 'y' holds 3 different whole numbers in 5 rows, too few rows each for class "
+                    "labels: predicted as a number (regression); task=classification makes them 3 classes");
+    data_free(ds);
+    f = fopen(path, "w");
+    fputs("x,y\n0.5,3\n1.5,7\n2.5,12\n", f);
+    fclose(f);
+    ds = load_o(path, (DataLoadOpts){0}, note);
+    assert_contains(note, "target 'y' holds a different whole number in each of the 3 rows: a quantity to "
+                    "predict (regression), not class labels");
+    data_free(ds);
+    unlink(path);
 }
 
 static void test_csv_real_semicolons_labels(void **state)
@@ -787,7 +855,7 @@ static void test_csv_real_missing_task(void **state)
     /* numbers forced to classes: the distinct values, sorted, named */
     const char *q = "tests/data/real/quality.csv";
     ds = load_o(q, (DataLoadOpts){0}, NULL);
-    assert_true(ds->classification); /* 3, 5, 8: three classes named by the labels, not 0..8 */
+    assert_true(ds->classification); /* 3, 5, 8 in 6 rows: three classes named by the labels, not 0..8 */
     assert_int_equal(ds->n_classes, 3);
     assert_string_equal(ds->class_names[1], "5");
     data_free(ds);
@@ -801,7 +869,7 @@ static void test_csv_real_missing_task(void **state)
     data_free(ds);
     /* task=classification on what is no label: a value per row, or not whole */
     o.target = "a";
-    load_o_refused(q, o, "each of the 4 rows of the target 'a' has a value of its own: 4 classes of one row "
+    load_o_refused(q, o, "each of the 6 rows of the target 'a' has a value of its own: 6 classes of one row "
                    "each leave nothing to learn a class from; load it with task=regression");
     load_o_refused("tests/data/noheader.csv", (DataLoadOpts){.task = DATA_TASK_CLASSIFICATION},
                    "holds values that are not whole numbers (such as 0.5), a quantity to predict: load it "
@@ -1076,6 +1144,7 @@ int main(void)
         cmocka_unit_test(test_csv_header_and_targets),
         cmocka_unit_test(test_csv_no_header),
         cmocka_unit_test(test_csv_classification_rule),
+        cmocka_unit_test(test_csv_task_note),
         cmocka_unit_test(test_csv_target_refusals),
         cmocka_unit_test(test_csv_bad_corpus),
         cmocka_unit_test(test_csv_real_semicolons_labels),

@@ -1,7 +1,8 @@
 /* test_runlog.c — the data fingerprint a run log records: the same data
  * made twice hashes the same, and any one value of the features or
  * targets (first, last, one in the middle, one left over past the last
- * whole group of four), the split or standardization changes it. */
+ * whole group of four), the split or standardization changes it; and the
+ * model's layer widths (and a cnn's input image) the line records. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,9 @@
 #include <cmocka.h>
 
 #include <math.h>
+
+#include <stdlib.h>
+#include <string.h>
 
 #include "runlog.h"
 
@@ -63,11 +67,54 @@ static void test_one_value_changes_it(void **st)
     data_free(a);
 }
 
+/* The numbers of the array at key of the run line of s into v (up to 8);
+ * their count, -1 when there is no such array. */
+static int run_nums(Session *s, const char *key, double *v)
+{
+    JsonBuf b;
+    json_init(&b);
+    RunInfo ri = {.kind = "train", .status = "done"};
+    run_json(&b, "test", s, &ri, NULL);
+    char *line = strndup(b.s.p, b.s.n);
+    assert_non_null(line);
+    json_free(&b);
+    const char *at = json_get(line, key);
+    int n = at ? json_get_nums(at, v, 8) : -1;
+    free(line);
+    return n;
+}
+
+static void test_layer_widths(void **st)
+{
+    (void)st;
+    char err[ERR_LEN];
+    Session *s = session_new();
+    bool dropped, reset;
+    assert_int_equal(session_set_data(s, blobs(), &dropped, &reset), 0);
+    assert_int_equal(session_build_model(s, "mlp", (const int[]){8, 4}, 2, ACT_RELU, err), 0);
+    double v[8];
+    assert_int_equal(run_nums(s, "model.widths", v), 4); /* 3 → 8 → 4 → 3 */
+    assert_true(v[0] == 3 && v[1] == 8 && v[2] == 4 && v[3] == 3);
+    assert_int_equal(run_nums(s, "model.input", v), -1);
+    DataGenOpts o = {.noise = -1}; /* unset: digits takes no options */
+    Dataset *digits = data_generate("digits", &o, err);
+    assert_non_null(digits);
+    assert_int_equal(session_set_data(s, digits, &dropped, &reset), 0);
+    ConvSpec conv = {.n_conv = 1, .filters = {4}, .ksize = {3}, .pool = 2};
+    assert_int_equal(session_build_cnn(s, &conv, (const int[]){16}, 1, ACT_RELU, err), 0);
+    assert_int_equal(run_nums(s, "model.input", v), 3); /* 1×8×8 → conv 4:3 + pool → 4×3×3 → 16 → 10 */
+    assert_true(v[0] == 1 && v[1] == 8 && v[2] == 8);
+    assert_int_equal(run_nums(s, "model.widths", v), 4);
+    assert_true(v[0] == 64 && v[1] == 36 && v[2] == 16 && v[3] == 10);
+    session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_data_same_fingerprint),
         cmocka_unit_test(test_one_value_changes_it),
+        cmocka_unit_test(test_layer_widths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

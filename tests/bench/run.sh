@@ -119,8 +119,8 @@ say "bench: memory of (a) ..."
 # the model's parameters and gradients and its evaluation copy's, the sgd
 # momentum buffer, the activations of a batch and of an evaluation block,
 # and the undo history in use after 469 updates: its copies of parameters
-# and momentum (within 256 MiB, a run copies one update in `every`, its
-# first and each epoch's last; see session.c's hist_alloc).
+# and momentum (within 256 MiB, a run copies one update in 32, its first
+# and each epoch's last; see session.c's hist_alloc).
 a_mem=- a_acc=-
 if [ -x /usr/bin/time ]; then
     /usr/bin/time -f '%M' -o "$tmp/mem" "$pl" -q -c "data blobs n=60000 features=784 classes=10; model mlp 256; $sgd; train 1" \
@@ -130,7 +130,7 @@ if [ -x /usr/bin/time ]; then
         data = 8 * n * (d + 1)
         model = 8 * P * 5 + 8 * 4 * units * (128 + 256)
         snap = 8 * P * 2; copies = int(256 * 1048576 / (snap + 512)); if (copies > 1000) copies = 1000
-        every = int((1000 + copies - 1) / copies); if (every > 32) every = 32
+        every = copies < 1000 ? 32 : 1
         used = 1 + int(468 / every) + (468 % every ? 1 : 0); if (used > copies) used = copies
         printf "%.0f\n", (data + model + used * snap) / 1048576 }')
 else

@@ -89,8 +89,8 @@ static void rec_free(Rec *r)
 
 /* moons with a validation share, batches of 8 (18 an epoch), shuffling,
  * dropout, l2, clipping and a step schedule; a history of 40 updates with
- * room for 4 copies, so a run keeps one in 10. */
-static Rec *make(OptKind k)
+ * room for 4 copies, so a run keeps one in 32 and each epoch's last. */
+static Rec *make_batch(OptKind k, int batch)
 {
     char err[ERR_LEN];
     Session *s = session_new();
@@ -101,7 +101,7 @@ static Rec *make(OptKind k)
     assert_int_equal(data_split(ds, 0.2, 5, err), 0);
     bool dropped, reset, fresh;
     assert_int_equal(session_set_data(s, ds, &dropped, &reset), 0);
-    assert_int_equal(session_set_batch(s, 8, err), 0);
+    assert_int_equal(session_set_batch(s, batch, err), 0);
     s->shuffle = true;
     int hidden[] = {6, 5};
     double drop[] = {0.2, 0.1};
@@ -122,7 +122,7 @@ static Rec *make(OptKind k)
     assert_int_equal(session_set_schedule(s, &sc, err), 0);
     s->undo_bytes = 4 * session_snapshot_bytes(s) + 100;
     assert_int_equal(session_set_undo(s, 40), 40);
-    assert_int_equal(s->hist_every, 10);
+    assert_int_equal(s->hist_every, SESSION_UNDO_EVERY_MAX);
     Rec *r = calloc(1, sizeof *r);
     assert_non_null(r);
     r->s = s;
@@ -131,6 +131,11 @@ static Rec *make(OptKind k)
     s->on_update_ctx = r;
     s->interrupt = &r->flag;
     return r;
+}
+
+static Rec *make(OptKind k)
+{
+    return make_batch(k, 8);
 }
 
 static void train(Rec *r, long epochs, int want)
@@ -152,15 +157,15 @@ static void undo_one_by_one(void **st)
         char err[ERR_LEN];
         Rec *r = make(kinds[i]);
         Session *s = r->s;
-        train(r, 2, 0); /* 36 updates: copies at 1, 11, 18 (epoch end), 28, 36 (epoch end) */
+        train(r, 2, 0); /* 36 updates: copies at 1 (the run's first), 18 and 36 (epochs' ends) */
         assert_int_equal(r->n, 36);
         int len = s->hist_len;
-        assert_int_equal(len, 26); /* the fifth copy took the first's place: back to update 11 */
+        assert_int_equal(len, 36);
         assert_non_null(session_snapshot(s, 0)); /* the run's last update kept its copy */
         int kept = 0;
         for (int k = 0; k < len; k++)
             kept += session_snapshot(s, k) != NULL;
-        assert_true(kept <= 5 && kept < len); /* only some updates copied the arrays */
+        assert_int_equal(kept, 3); /* only those updates copied the arrays */
         for (int k = 1; k <= len; k++) {
             assert_int_equal(session_undo(s, 1, err), 0);
             same_as(s, &r->st[36 - k], optim_name(kinds[i]));
@@ -246,13 +251,46 @@ static void long_run_keeps_oldest_copy(void **st)
     char err[ERR_LEN];
     Rec *r = make(OPT_ADAM);
     Session *s = r->s;
-    train(r, 12, 0); /* 216 updates */
+    train(r, 12, 0); /* 216 updates, a copy at each epoch's end: the ring's 40 reach back to 180's */
     assert_int_equal(r->n, 216);
-    assert_true(s->hist_len <= 40 && s->hist_len >= 20);
+    assert_int_equal(s->hist_len, 37); /* back to update 180's copy */
     assert_non_null(session_snapshot(s, s->hist_len - 1));
     int len = s->hist_len;
     assert_int_equal(session_undo(s, len, err), 0);
     same_as(s, &r->st[216 - len], "undo to the oldest entry");
+    Session *keep = s;
+    rec_free(r);
+    session_free(keep);
+}
+
+/* Epochs of 36 batches: a run copies its first update, every 32nd since
+ * the last copy and each epoch's last; `step N` copies its last too. */
+static void every_32nd_and_the_last_of_step_n(void **st)
+{
+    (void)st;
+    char err[ERR_LEN];
+    Rec *r = make_batch(OPT_SGD, 4);
+    Session *s = r->s;
+    assert_int_equal(session_batches(s), 36);
+    train(r, 2, 0); /* copies at 1, 33, 36, 68, 72: the fifth overwrote the first */
+    assert_int_equal(r->n, 72);
+    assert_int_equal(s->hist_len, 40); /* the ring: back to 33's copy */
+    int want[] = {72, 68, 36, 33};
+    for (int k = 0, w = 0; k < s->hist_len; k++)
+        if (session_snapshot(s, k))
+            assert_int_equal(session_snapshot(s, k)->steps + 1, want[w++]);
+    session_run_begin(s, 10); /* as `step 10` runs */
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(session_step(s, err), 0);
+    session_run_end(s, 0);
+    assert_non_null(session_snapshot(s, 0));
+    assert_null(session_snapshot(s, 1));
+    assert_int_equal(s->hist_len, 15); /* copies at 68, 72, 73 (the run's first) and 82 */
+    for (int k = 1; k <= 15; k++) {
+        assert_int_equal(session_undo(s, 1, err), 0);
+        same_as(s, &r->st[82 - k], "undo after step 10");
+    }
+    assert_int_equal(session_undo(s, 1, err), -1);
     Session *keep = s;
     rec_free(r);
     session_free(keep);
@@ -285,6 +323,7 @@ int main(void)
         cmocka_unit_test(undo_n_after_new_settings),
         cmocka_unit_test(interrupted_run_gets_its_copy),
         cmocka_unit_test(long_run_keeps_oldest_copy),
+        cmocka_unit_test(every_32nd_and_the_last_of_step_n),
         cmocka_unit_test(single_steps_keep_copies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -161,6 +161,39 @@ static void schedule_and_clip_allocate_nothing(void **state)
     }
 }
 
+/* A history with room for a few copies (a large model's case): a run
+ * copies one update in 32; undo recomputes the updates between, and an
+ * interrupted run's end makes its last update's copy the same way. None
+ * of that allocates. */
+static volatile sig_atomic_t stop_flag;
+static void stop_at_17(void *ctx)
+{
+    if (((Session *)ctx)->steps == 17)
+        stop_flag = 1;
+}
+
+static void sparse_history_allocates_nothing(void **state)
+{
+    (void)state;
+    char err[ERR_LEN];
+    Session *s = make(OPT_ADAM, ACT_TANH);
+    s->undo_bytes = 3 * session_snapshot_bytes(s);
+    session_set_undo(s, 100);
+    assert_int_equal(s->hist_every, SESSION_UNDO_EVERY_MAX);
+    s->on_update = stop_at_17;
+    s->on_update_ctx = s;
+    s->interrupt = &stop_flag;
+    long steps;
+    allocs = 0;
+    assert_int_equal(session_train(s, 5, NULL, NULL, &steps, err), 1); /* stopped after 17 updates */
+    assert_non_null(session_snapshot(s, 0)); /* made at the run's end */
+    assert_int_equal(session_undo(s, 5, err), 0); /* recomputed from the first epoch end's copy */
+    if (allocs != 0)
+        fail_msg("%ld allocations in a run, its end and an undo that recomputes", allocs);
+    assert_int_equal(s->steps, 12);
+    session_free(s);
+}
+
 /* The same with l1, l2 and dropout on: drawing the masks, applying them
  * and the penalty's value and gradient allocate nothing either. */
 static void step_1000_regularized_allocates_nothing(void **state)
@@ -269,6 +302,7 @@ int main(void)
         cmocka_unit_test(step_1000_allocates_nothing),
         cmocka_unit_test(step_1000_regularized_allocates_nothing),
         cmocka_unit_test(schedule_and_clip_allocate_nothing),
+        cmocka_unit_test(sparse_history_allocates_nothing),
         cmocka_unit_test(train_100_epochs_allocates_nothing),
         cmocka_unit_test(train_early_allocates_only_its_copy),
         cmocka_unit_test(cnn_allocates_nothing),

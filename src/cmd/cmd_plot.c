@@ -263,41 +263,6 @@ static int draw_grads(CmdCtx *c, CmdPlots *p, bool live)
     return plot_lines(p->plot, &f, ser, L, c->err);
 }
 
-/* The range of feature j over every row, widened by 8% on each side. */
-static void feature_range(const Dataset *ds, int j, double *lo, double *hi)
-{
-    *lo = INFINITY;
-    *hi = -INFINITY;
-    for (int i = 0; i < ds->n; i++) {
-        double v = ds->x[(size_t)i * ds->d + j];
-        *lo = fmin(*lo, v);
-        *hi = fmax(*hi, v);
-    }
-    double pad = 0.08 * (*hi - *lo);
-    if (pad == 0)
-        pad = 0.5;
-    *lo -= pad;
-    *hi += pad;
-}
-
-static const char *feature_label(const Dataset *ds, int j, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s%s", ds->feature_names[j], ds->standardized ? " (standardized)" : "");
-    return buf;
-}
-
-/* The training rows' mean of every feature into m (d), in the model's
- * space (standardized when the data is). */
-static void feature_means(const Dataset *ds, double *m)
-{
-    for (int j = 0; j < ds->d; j++) {
-        double sum = 0;
-        for (int i = 0; i < ds->n_train; i++)
-            sum += ds->x[(size_t)i * ds->d + j];
-        m[j] = ds->n_train ? sum / ds->n_train : 0;
-    }
-}
-
 static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
 {
     Session *s = c->s;
@@ -324,9 +289,9 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
     double *z = b, *conf = z + cells, *x = conf + cells, *out = x + (size_t)d * cells, *pts = out + cells * k;
     double *mean = pts + 2 * (size_t)ds->n;
     double x0, x1, y0, y1;
-    feature_means(ds, mean);
-    feature_range(ds, fx, &x0, &x1);
-    feature_range(ds, fy, &y0, &y1);
+    cmd_plot_feature_means(ds, mean);
+    cmd_plot_feature_range(ds, fx, &x0, &x1);
+    cmd_plot_feature_range(ds, fy, &y0, &y1);
     for (int j = 0; j < G; j++)
         for (int i = 0; i < G; i++) {
             double *row = x + (size_t)d * ((size_t)j * G + i);
@@ -376,8 +341,8 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
              cmd_model_words(s, mw, sizeof mw), d > 2 ? " (other features at their mean)" : "");
     PlotMap m = {G, G, x0, x1, y0, y1, z, conf, K, hinge ? "class (shade: margin)" : "class (shade: probability)",
                  PLOT_CLASSES, false, 0, NULL, ds->class_names};
-    PlotFrame f = {title, feature_label(ds, fx, xl, sizeof xl), feature_label(ds, fy, yl, sizeof yl), p->stem[K_BOUNDARY],
-                   K_BOUNDARY, false, live};
+    PlotFrame f = {title, cmd_plot_feature_label(ds, fx, xl, sizeof xl), cmd_plot_feature_label(ds, fy, yl, sizeof yl),
+                   p->stem[K_BOUNDARY], K_BOUNDARY, false, live};
     return plot_map(p->plot, &f, &m, ser, ns, c->err);
 }
 
@@ -399,7 +364,7 @@ static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
         return cmd_fail(c, "out of memory for the fitted curve");
     double *gx = b, *gy = gx + G, *dx = gy + G, *dy = dx + n;
     double x0, x1;
-    feature_range(ds, 0, &x0, &x1);
+    cmd_plot_feature_range(ds, 0, &x0, &x1);
     for (int i = 0; i < G; i++)
         gx[i] = x0 + (x1 - x0) * i / (G - 1);
     session_eval_outputs(s, gx, G, gy);
@@ -418,7 +383,8 @@ static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
     };
     snprintf(title, sizeof title, "Fitted curve, training loss %.4g (%s) — %s", tl, loss_name(s->loss.kind),
              cmd_model_words(s, mw, sizeof mw));
-    PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), ds->target_names[0], p->stem[K_FIT], K_FIT, false, live};
+    PlotFrame f = {title, cmd_plot_feature_label(ds, 0, xl, sizeof xl), ds->target_names[0], p->stem[K_FIT], K_FIT,
+                   false, live};
     return plot_lines(p->plot, &f, ser, n > n_tr ? 3 : 2, c->err);
 }
 

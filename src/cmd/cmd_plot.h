@@ -24,6 +24,14 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv);
 #define CMD_PLOT_STEM 128
 const char *cmd_plot_stem(const char *kind, int argc, char **argv, char *buf, size_t n);
 
+/* The data's features on a picture's axes (cmd_plot_feature.c): the
+ * range of feature j over every row, widened by 8% on each side; its
+ * name, "(standardized)" when it is, into buf; the training rows' mean of
+ * every feature into m (d), in the model's space. */
+void cmd_plot_feature_range(const Dataset *ds, int j, double *lo, double *hi);
+const char *cmd_plot_feature_label(const Dataset *ds, int j, char *buf, size_t n);
+void cmd_plot_feature_means(const Dataset *ds, double *m);
+
 /* For `compare` (cmd_compare.c) and `runs compare`: c's plotter, made on
  * first use, its echo on c->out, pointed at the race's picture file (file=
  * when the race is the first picture drawn after it, else the stem of kind

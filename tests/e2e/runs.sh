@@ -172,6 +172,31 @@ assert "%.1f" % (100 * r["final"]["train_accuracy"]) == sys.argv[3], (r["final"]
 assert r["final"]["train_accuracy"] != r["curve"]["train_accuracy"][-1]  # the batches' mean differs here
 assert fold["kind"] == "cv" and "%.6g" % fold["final"]["train_loss"] == sys.argv[4], (fold["final"], sys.argv[4])
 PY
+# the tables size their columns to their widest cell: an lr of 11 or 10
+# characters (as a random search draws) shifts no column after it
+lrs='data moons n=60; data split 0.2; model mlp 4; set lr 0.000174988; train 1; set lr 0.00017499; train 1; set lr 0.1; train 1'
+out=$(PARAMLAB_RUNS="$dir/wide" "$bin" -q -c "set plot terminal; $lrs; runs; runs compare -1 -2 -3" 2>&1) || fail "the lr case failed: $out"
+echo "$out" | grep -q ' 0.000174988 ' || fail "the lr is not shown whole: $out"
+echo "$out" > "$dir/wide.txt"
+"$py" - "$dir/wide.txt" <<'PY' || fail "a table's columns do not line up: $out"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+heads = [("id", "time (UTC)", "kind", "data", "model", "optim", "lr", "batch", "epochs", "train loss", "val loss", "accuracy"),
+         ("id", "model", "optim", "lr", "batch", "l1", "l2", "epochs", "train loss", "val loss", "val accuracy")]
+tables = 0
+for i, line in enumerate(lines):
+    if not line.startswith("  id  "):
+        continue
+    head = next(h for h in heads if all(w in line for w in h))
+    starts = [line.index(" " + w + " " if w != head[-1] else " " + w) + 1 for w in head[1:]]
+    rows = [l for l in lines[i + 1:i + 4] if l.startswith("  2")]
+    assert len(rows) == 3, rows
+    for row in rows:
+        for s in starts:
+            assert row[s - 1] == " " and row[s] != " ", (s, line, row)
+    tables += 1
+assert tables == 2, tables
+PY
 # a run without a validation share shows "-" for its validation loss, not
 # "nan" (which would read as a diverged run), and draws no validation curve
 out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/noval" "$bin" -q -c 'data line n=20; model linear; train 2; runs; runs compare -1' 2>&1) \

@@ -42,6 +42,7 @@ typedef struct CmdPlots {
     char file[4096];    /* the file= of `set plot png|svg`, or "" for KIND.png */
     char file_owner[CMD_PLOT_STEM]; /* the stem of the picture file= holds (the first drawn after `set plot`), "": none yet */
     char stem[K_COUNT][CMD_PLOT_STEM]; /* each kind's file stem, after its arguments (cmd_plot_stem) */
+    const char *race;   /* the command the last race's picture is from ("compare", "runs compare") */
     int bound[2];       /* plot boundary's features (x=, y=) */
     bool bound_set;     /* x= and y= were given (else the data's two features) */
 } CmdPlots;
@@ -715,6 +716,12 @@ static int parse_kind(CmdCtx *c, const char *w, Kind *k)
 
 /* "plot loss: wrote loss.png" when pictures go to files (a redrawn file
  * says so, since nothing else shows that it changed). */
+/* What the messages call kind k's picture: a race's by its command. */
+static const char *kind_word(const CmdPlots *p, Kind k)
+{
+    return k == K_COMPARE && p->race ? p->race : kind_names[k];
+}
+
 static void file_written(CmdCtx *c, CmdPlots *p, Kind k)
 {
     PlotTarget t = plot_target(p->plot);
@@ -722,23 +729,24 @@ static void file_written(CmdCtx *c, CmdPlots *p, Kind k)
         return;
     const char *ext = t == PLOT_PNG ? "png" : "svg";
     if (p->file[0] && strcmp(p->file_owner, p->stem[k]) == 0)
-        cmd_out(c, "plot %s: wrote %s\n", kind_names[k], p->file);
+        cmd_out(c, "plot %s: wrote %s\n", kind_word(p, k), p->file);
     else if (p->file[0] && p->file_owner[0])
         cmd_out(c, "plot %s: wrote %s.%s (%s holds the %s picture; `set plot %s file=NAME` names another file)\n",
-                kind_names[k], p->stem[k], ext, p->file, p->file_owner, ext);
+                kind_word(p, k), p->stem[k], ext, p->file, p->file_owner, ext);
     else
-        cmd_out(c, "plot %s: wrote %s.%s\n", kind_names[k], p->stem[k], ext);
+        cmd_out(c, "plot %s: wrote %s.%s\n", kind_word(p, k), p->stem[k], ext);
 }
 
 /* What was drawn, for the window and file targets (the terminal shows it). */
 static void drawn(CmdCtx *c, CmdPlots *p, Kind k);
 
-Plot *cmd_plot_for_race(CmdCtx *c, const char *kind, int argc, char **argv, const char **stem)
+Plot *cmd_plot_for_race(CmdCtx *c, const char *what, const char *kind, int argc, char **argv, const char **stem)
 {
     CmdPlots *p = plots(c);
     if (!p)
         return NULL;
     plot_set_echo(p->plot, c->out);
+    p->race = what;
     *stem = cmd_plot_stem(kind, argc, argv, p->stem[K_COMPARE], sizeof p->stem[K_COMPARE]);
     if (claim_file(c, p, K_COMPARE) != 0)
         return NULL;
@@ -758,7 +766,7 @@ static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
     if (t == PLOT_TERMINAL)
         return;
     if (t == PLOT_WINDOW) {
-        cmd_out(c, "plot %s: %s%s\n", kind_names[k], plot_describe(p->plot, where, sizeof where),
+        cmd_out(c, "plot %s: %s%s\n", kind_word(p, k), plot_describe(p->plot, where, sizeof where),
                 k == K_COMPARE || k >= K_IMAGES ? "" : "; redrawn as the model learns (`plot off` stops that)");
         return;
     }

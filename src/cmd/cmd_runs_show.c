@@ -557,10 +557,10 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
     for (int i = 0; i <= n; i++)
         row_print(c, COMPARE_COLS, w, &row[i]);
     PlotSeries ser[2 * RUNS_COMPARED];
-    char label[RUNS_COMPARED][2][64];
+    char label[RUNS_COMPARED][2][64], *ids[RUNS_COMPARED];
     int ns = 0;
     for (int i = 0; i < n; i++) {
-        const char *id = row[i + 1].cell[0];
+        const char *id = ids[i] = row[i + 1].cell[0];
         if (curve_read(run[i], &k[i])) {
             snprintf(label[i][0], sizeof label[i][0], "%.40s", id);
             snprintf(label[i][1], sizeof label[i][1], "%.40s (validation)", id);
@@ -571,8 +571,8 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
     }
     if (restored)
         restored_note(c);
-    const char *stem = "runs";
-    Plot *plot = ns ? cmd_plot_for_race(c, "runs", argc - 2, argv + 2, &stem) : NULL;
+    const char *stem = "runs"; /* the file named after the runs' ids, not -1 -2 (which move on) */
+    Plot *plot = ns ? cmd_plot_for_race(c, "runs compare", "runs", n, ids, &stem) : NULL;
     PlotFrame f = {"Runs compared: training (solid) and validation (dashed) loss", "epoch", "loss", stem,
                    CMD_PLOT_WINDOW_COMPARE, false, false};
     if (plot && plot_lines(plot, &f, ser, ns, c->err) == 0)

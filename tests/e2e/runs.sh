@@ -7,6 +7,7 @@
 # (Debian's /usr/bin/python3, skipped when it is missing) and every field
 # checked.
 bin=${1:-build/paramlab}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "runs: $*"; exit 1; }
@@ -197,6 +198,17 @@ for i, line in enumerate(lines):
     tables += 1
 assert tables == 2, tables
 PY
+# runs compare's picture file is named after the runs' ids, which stay,
+# not the -1 -2 typed (the next run moves them), and called what it is
+if command -v gnuplot >/dev/null 2>&1; then
+    id1=$(sed -n 3p "$dir/wide/runs.jsonl" | sed 's/.*"id":"\([^"]*\)".*/\1/')
+    id2=$(sed -n 2p "$dir/wide/runs.jsonl" | sed 's/.*"id":"\([^"]*\)".*/\1/')
+    mkdir "$dir/pics"
+    out=$(cd "$dir/pics" && PARAMLAB_RUNS="$dir/wide" "$bin" -q -c 'set plot png; runs compare -1 -2' 2>&1) ||
+        fail "runs compare to a png failed: $out"
+    echo "$out" | grep -q "^plot runs compare: wrote runs-$id1-$id2.png$" || fail "runs compare's file is not named after the ids: $out"
+    [ "$(ls "$dir/pics")" = "runs-$id1-$id2.png" ] || fail "runs compare wrote $(ls "$dir/pics"), not runs-$id1-$id2.png"
+fi
 # a run without a validation share shows "-" for its validation loss, not
 # "nan" (which would read as a diverged run), and draws no validation curve
 out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/noval" "$bin" -q -c 'data line n=20; model linear; train 2; runs; runs compare -1' 2>&1) \

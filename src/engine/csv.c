@@ -253,3 +253,8 @@ bool csv_decimal_comma(const char *s)
     return b > 0 && p[a + 1 + b] == '\0';
 }
 
+const char *csv_cell_shown(const char *s, char buf[24])
+{
+    snprintf(buf, 24, "%.20s", s);
+    return util_clean_text(buf);
+}

@@ -175,43 +175,79 @@ static void text_hint(const Load *L, int col, bool may_be_header, char *buf,
                  "drop=%.40s", name);
 }
 
-/* Refuses cell i (column col) of the current row, which held s of kind. */
+/* "column 'b' (index 1)", or "target column 'y' (index 2)": a column by
+ * its name and its index as target= and drop= count them (from 0). */
+static const char *col_ref(const char *name, int col, bool target,
+                           char *buf, size_t size)
+{
+    snprintf(buf, size, "%scolumn '%.40s' (index %d)", target ? "target " : "",
+             name, col);
+    return buf;
+}
+
+/* Refuses a missing cell s ("", NA, NaN ...) of column col on line:
+ * missing=drop for any column, missing=mean only for a feature (a target
+ * is never made up). */
+static int missing_refused(const Load *L, long line, int col, const char *s,
+                           bool target, char *err)
+{
+    char ref[80], cut[24], what[40];
+    col_ref(L->names[col], col, target, ref, sizeof ref);
+    if (*s)
+        snprintf(what, sizeof what, "holds '%s'", csv_cell_shown(s, cut));
+    else
+        snprintf(what, sizeof what, "is empty");
+    if (target)
+        return util_err(err, "%s:%ld: %s %s, a missing value%s: fill it in, "
+                        "or load with missing=drop (skip such rows)",
+                        L->c.path, line, ref, what,
+                        L->o->missing == DATA_MISSING_MEAN
+                        ? ", and missing=mean fills features only, never a "
+                          "target" : "");
+    return util_err(err, "%s:%ld: %s %s, a missing value: fill it in, or "
+                    "load with missing=drop (skip such rows) or missing=mean "
+                    "(the column's mean)", L->c.path, line, ref, what);
+}
+
+/* The sentence after text in the target column. */
+static void target_text_hint(const Load *L, char *buf, size_t size)
+{
+    if (L->o->task == DATA_TASK_REGRESSION)
+        snprintf(buf, size, "task=regression needs a number in every row of "
+                 "the target");
+    else
+        snprintf(buf, size, "the rows above hold numbers, and a target of "
+                 "text labels (a classification) needs a label in every row: "
+                 "fix this row, or write every class as a text label");
+}
+
+/* Refuses cell col of the current row, which held s of kind. */
 static int cell_refused(const Load *L, int col, const char *s, int kind,
                         bool target, bool may_be_header, char *err)
 {
     const Csv *c = &L->c;
-    const char *name = L->names[col];
-    char cut[24];
+    char ref[80], cut[24];
     const char *full = s;
-    s = csv_cell_shown(full, cut);
-    if (kind == CELL_MISSING && target && L->o->missing == DATA_MISSING_MEAN)
-        return util_err(err, "%s:%ld: cell %d is missing in the target "
-                        "column '%.40s'; a label cannot be a mean: use "
-                        "missing=drop", c->path, c->lineno, col + 1, name);
     if (kind == CELL_MISSING)
-        return util_err(err, "%s:%ld: cell %d is %s (column '%.40s'); fill "
-                        "it in, or load with missing=drop (skip such rows) "
-                        "or missing=mean", c->path, c->lineno, col + 1,
-                        *s ? "NaN" : "empty", name);
+        return missing_refused(L, c->lineno, col, s, target, err);
+    col_ref(L->names[col], col, target, ref, sizeof ref);
+    s = csv_cell_shown(full, cut);
     if (kind == CELL_INF)
-        return util_err(err, "%s:%ld: cell %d is infinite ('%.20s', column "
-                        "'%.40s'); clean or drop that row", c->path,
-                        c->lineno, col + 1, s, name);
+        return util_err(err, "%s:%ld: %s holds '%s', an infinite value; "
+                        "clean or drop that row", c->path, c->lineno, ref, s);
     if (csv_decimal_comma(full))
-        return util_err(err, "%s:%ld: cell %d '%.20s' (column '%.40s') has "
-                        "a decimal comma; paramlab reads numbers with a "
-                        "decimal point: save the file with '.' as the "
-                        "decimal mark", c->path, c->lineno, col + 1, s, name);
-    char hint[200];
+        return util_err(err, "%s:%ld: %s holds '%s', a number with a decimal "
+                        "comma; paramlab reads numbers with a decimal point: "
+                        "save the file with '.' as the decimal mark", c->path,
+                        c->lineno, ref, s);
+    char hint[240];
     if (target)
-        snprintf(hint, sizeof hint, "%s", L->o->task == DATA_TASK_REGRESSION
-                 ? "task=regression needs numbers in the target"
-                 : "the target's first rows hold numbers: fix that row");
+        target_text_hint(L, hint, sizeof hint);
     else
         text_hint(L, col, may_be_header, hint, sizeof hint);
-    return util_err(err, "%s:%ld: cell %d '%.20s%s' is not a number (column "
-                    "'%.40s'); %s", c->path, c->lineno, col + 1, s,
-                    strlen(full) > 20 ? "..." : "", name, hint);
+    return util_err(err, "%s:%ld: %s holds '%s%s', text, not a number; %s",
+                    c->path, c->lineno, ref, s, strlen(full) > 20 ? "..." : "",
+                    hint);
 }
 
 /* The label index of text s, adding it when new; -1 with err. */
@@ -273,7 +309,7 @@ static int load_row(Load *L, bool may_be_header, char *err)
         const char *s = c->cell[col];
         int kind = csv_cell(s, &row[j]);
         if (target && L->t == 1 && L->rows == 0 && kind == CELL_TEXT &&
-            !may_be_header && !csv_decimal_comma(s) &&
+            !csv_decimal_comma(s) &&
             L->o->task != DATA_TASK_REGRESSION)
             L->labels = true;
         if (target && L->labels && kind != CELL_MISSING) {
@@ -625,9 +661,7 @@ static int settle_unnamed(Load *L, char *err)
             drop_feature(L, j);
             L->left_out++;
         } else if (L->o->missing == DATA_MISSING_ERROR) {
-            return util_err(err, "%s:%ld: cell %d is empty (column '%.40s'); fill it in, or load with "
-                            "missing=drop (skip such rows) or missing=mean", L->c.path, L->gap[j],
-                            L->fcol[j] + 1, L->names[L->fcol[j]]);
+            return missing_refused(L, L->gap[j], L->fcol[j], "", false, err);
         } else if (L->o->missing == DATA_MISSING_DROP) {
             int k = 0;
             for (int i = 0; i < L->rows; i++) {

@@ -99,9 +99,9 @@ int data_load_features(const char *path, const Dataset *like, double **x,
             int kind = csv_cell(s, &vals[(size_t)rows * (size_t)like->d + (size_t)j]);
             if (kind != CELL_NUMBER) {
                 char cut[24];
-                util_err(err, "%s:%ld: cell %d '%.20s' (column '%.40s') is "
+                util_err(err, "%s:%ld: column '%.40s' (index %d) holds '%s', "
                          "not a number%s; every feature needs a value", path,
-                         c.lineno, col[j] + 1, csv_cell_shown(s, cut), like->feature_names[j],
+                         c.lineno, like->feature_names[j], col[j], csv_cell_shown(s, cut),
                          csv_decimal_comma(s) ? " (a decimal comma: use '.')" : "");
                 goto done;
             }

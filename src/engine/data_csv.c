@@ -496,22 +496,37 @@ static int dbl_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Makes names (n strings, taken) the data set's classes and y their
- * indices through remap (old index -> class); -1 when fewer than two. */
-static int set_classes(Dataset *ds, const char *path, const char *col,
-                       char **names, int n, char *err)
+/* Makes names (n strings, taken; n >= 2, as check_constant saw) the data
+ * set's classes; y holds their indices. */
+static void set_classes(Dataset *ds, char **names, int n)
 {
-    if (n < 2) {
-        for (int k = 0; k < n; k++)
-            free(names[k]);
-        free(names);
-        return util_err(err, "%s: the target column '%.40s' holds a single "
-                        "label; a classifier needs at least two classes",
-                        path, col);
-    }
     ds->class_names = names;
     ds->n_classes = n;
     ds->classification = true;
+}
+
+/* A target column with the same value in every row leaves nothing to
+ * learn: refused alike for text labels and numbers, whatever task= says,
+ * naming the column and its value. -1 with err. */
+static int check_constant(const Dataset *ds, const Load *L, char *err)
+{
+    size_t t = (size_t)ds->t;
+    for (size_t j = 0; j < t; j++) {
+        bool same = true;
+        for (size_t i = 1; i < (size_t)ds->n && same; i++)
+            same = ds->y[i * t + j] == ds->y[j];
+        if (!same)
+            continue;
+        char ref[80], cut[24], value[40];
+        col_ref(ds->target_names[j], L->order[j], true, ref, sizeof ref);
+        if (L->labels)
+            snprintf(value, sizeof value, "'%s'", csv_cell_shown(L->lab[(int)ds->y[j]], cut));
+        else
+            snprintf(value, sizeof value, "%.10g", ds->y[j]);
+        return util_err(err, "%s: %s holds one value only, %s, in %s %d row%s: there is nothing to learn; %s",
+                        L->c.path, ref, value, ds->n == 1 ? "its" : "all", ds->n, ds->n == 1 ? "" : "s",
+                        t > 1 ? "leave it out of target=" : "choose another column to predict with target=");
+    }
     return 0;
 }
 
@@ -537,8 +552,8 @@ static int text_classes(Dataset *ds, Load *L, char *err)
         ds->y[i] = remap[(int)ds->y[i]];
     free(lb);
     free(remap);
-    return set_classes(ds, L->c.path, ds->target_names[0], names, L->nlab,
-                       err);
+    set_classes(ds, names, L->nlab);
+    return 0;
 }
 
 /* Numbers that are not labels 0..K-1 (task=classification, or whole
@@ -580,7 +595,8 @@ static int value_classes(Dataset *ds, const char *path, char *err)
         free(names);
         return util_err(err, "%s: out of memory", path);
     }
-    return set_classes(ds, path, ds->target_names[0], names, k, err);
+    set_classes(ds, names, k);
+    return 0;
 }
 
 /* task=classification on a numeric single target: refused (-1 with err)
@@ -613,6 +629,8 @@ static int check_forced_classes(const Dataset *ds, const char *path, char *err)
 /* The task: text labels, task=, or the values. -1 with err. */
 static int load_task(Dataset *ds, Load *L, char *err)
 {
+    if (check_constant(ds, L, err) < 0)
+        return -1;
     if (L->labels)
         return text_classes(ds, L, err);
     if (L->o->task == DATA_TASK_REGRESSION)

@@ -580,10 +580,10 @@ static void test_csv_no_header(void **state)
     assert_string_equal(ds->feature_names[0], "1");
     data_free(ds);
 
-    /* one distinct label is no classification */
-    ds = load("tests/data/one_label.csv", NULL, DATA_HEADER_AUTO);
-    assert_false(ds->classification);
-    data_free(ds);
+    /* one distinct value leaves nothing to learn, whatever the task */
+    load_refused("tests/data/one_label.csv", NULL, DATA_HEADER_AUTO, "tests/data/one_label.csv: ",
+                 "target column 'label' (index 2) holds one value only, 1, in all 2 rows: there is nothing to "
+                 "learn; choose another column to predict with target=");
 }
 
 /* Writes text to path and loads it with the defaults. */
@@ -1004,6 +1004,38 @@ static void test_csv_missing_target(void **state)
     unlink(path);
 }
 
+/* A target with one value in every row is refused in one wording for
+ * text labels, whole numbers and fractions, under any task=. */
+static void test_csv_constant_target(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/paramlab_test_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    static const struct {
+        const char *text, *value;
+        DataTask task;
+    } one[] = {
+        {"a,y\n1,3\n2,3\n3,3\n4,3\n", "3, in all 4 rows", DATA_TASK_AUTO},
+        {"a,y\n1,3\n2,3\n3,3\n4,3\n", "3, in all 4 rows", DATA_TASK_CLASSIFICATION},
+        {"a,y\n1,cat\n2,cat\n3,cat\n", "'cat', in all 3 rows", DATA_TASK_AUTO},
+        {"a,y\n1,0.5\n2,0.5\n", "0.5, in all 2 rows", DATA_TASK_REGRESSION},
+        {"a,y\n1,2\n2,\n", "2, in its 1 row", DATA_TASK_AUTO},
+    };
+    char part[200];
+    for (size_t i = 0; i < sizeof one / sizeof one[0]; i++) {
+        write_text(path, one[i].text);
+        snprintf(part, sizeof part, "target column 'y' (index 1) holds one value only, %s: there is nothing to "
+                 "learn; choose another column to predict with target=", one[i].value);
+        load_o_refused(path, (DataLoadOpts){.task = one[i].task, .missing = DATA_MISSING_DROP}, part);
+    }
+    write_text(path, "a,y,z\n1,3,0\n2,3,1\n");
+    load_o_refused(path, (DataLoadOpts){.target = "y,z"}, "target column 'y' (index 1) holds one value only, 3, "
+                   "in all 2 rows: there is nothing to learn; leave it out of target=");
+    unlink(path);
+}
+
 /* A target of text labels must be labels in every row; header=no takes
  * text in the first row's target for a label. */
 static void test_csv_target_text(void **state)
@@ -1220,6 +1252,7 @@ int main(void)
         cmocka_unit_test(test_csv_features_like),
         cmocka_unit_test(test_csv_trailing_comma_and_ids),
         cmocka_unit_test(test_csv_missing_target),
+        cmocka_unit_test(test_csv_constant_target),
         cmocka_unit_test(test_csv_target_text),
         cmocka_unit_test(test_csv_huge_lines),
         cmocka_unit_test(test_split),

@@ -370,7 +370,7 @@ int cmd_undo(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
     long n = 1;
-    if (argc == 2 && cmd_parse_int(c, "the number of updates", argv[1], 1, 1000000, &n) != 0)
+    if (argc == 2 && cmd_parse_int(c, "the number of updates", argv[1], 1, SESSION_UNDO_MAX, &n) != 0)
         return -1;
     int rc = session_undo(s, (int)n, c->err);
     if (rc != 0)

@@ -71,7 +71,13 @@ static const char *tensor_meaning(const CmdCtx *c, const Tensor *t, char *buf, s
         return tn.grad ? "dL/dA: row = sample in the batch, column = neuron"
                              : "A = act(Z): row = sample in the batch, column = neuron";
     case 'X': return "current batch: row = sample, column = feature";
-    case 'Y': return "current batch: targets";
+    case 'Y': {
+        char legend[200];
+        if (!*cmd_class_legend(c->s->data, legend, sizeof legend))
+            return "current batch: targets";
+        snprintf(buf, n, "current batch: targets (%s)", legend);
+        return buf;
+    }
     case 'y': return "model output after the link: row = sample";
     case 's': /* one per class: precision ... */
         return session_scalar(tn.scalar)->per_class ? class_meaning(c, session_scalar(tn.scalar), buf, n)
@@ -389,6 +395,12 @@ int cmd_show_ref(CmdCtx *c, const char *ref, bool all)
         ds->class_names && (int)at < ds->n_classes) { /* a label that is not the index: precision[1] = 0.4  (class 5) */
         char b[16];
         cmd_out(c, "%s = %s  (class %s)\n", ref, NUM(t.data[at]), data_class_name(ds, (int)at, b, sizeof b));
+        return 0;
+    }
+    int k = (int)t.data[at];
+    if (tn.kind == 'Y' && ds && ds->class_names && k >= 0 && k < ds->n_classes) { /* Y[0] = 0  (label '1') */
+        char b[16];
+        cmd_out(c, "%s = %d  (class index of label '%s')\n", ref, k, data_class_name(ds, k, b, sizeof b));
         return 0;
     }
     cmd_out(c, "%s = %s\n", ref, NUM(t.data[at]));

@@ -283,3 +283,22 @@ const char *cmd_class_ref(const Dataset *ds, int k, char *buf, size_t n)
         snprintf(buf, n, "%d, %s", k, name);
     return buf;
 }
+
+const char *cmd_class_legend(const Dataset *ds, char *buf, size_t n)
+{
+    size_t at = 0;
+    buf[0] = '\0';
+    if (!ds || !ds->classification || !ds->class_names)
+        return buf;
+    at += (size_t)snprintf(buf, n, "class index: ");
+    for (int k = 0; k < ds->n_classes && at < n; k++) {
+        if (ds->n_classes > 4 && k == 2) { /* the first two and the last */
+            at += (size_t)snprintf(buf + at, n - at, "..., ");
+            k = ds->n_classes - 1;
+        }
+        char b[16];
+        at += (size_t)snprintf(buf + at, n - at, "%d = '%s'%s", k, data_class_name(ds, k, b, sizeof b),
+                               k + 1 < ds->n_classes ? ", " : "");
+    }
+    return buf;
+}

@@ -55,6 +55,11 @@ void cmd_nearest_add(void *g, const char *cand);
  * "k, NAME" for text labels ("1, M"), whose index is shown beside. */
 const char *cmd_class_ref(const Dataset *ds, int k, char *buf, size_t n);
 #define CMD_CLASS(ds, k) cmd_class_ref((ds), (k), (char[96]){0}, 96)
+/* Which label each class index of ds stands for, into buf (n bytes):
+ * "class index: 0 = '1', 1 = '2'" (the first two, "...", and the last
+ * when more than four); "" when ds's classes are their labels 0..K-1 or
+ * it is no classification. Returns buf. */
+const char *cmd_class_legend(const Dataset *ds, char *buf, size_t n);
 
 /* The layers of m as `model` shows them, into buf: "2 → 8 → 1", or for a
  * cnn "1×8×8 → conv 4:3 + pool → 4×3×3 → 16 → 10". */

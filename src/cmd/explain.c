@@ -456,6 +456,11 @@ static void write_sample_loss(CmdCtx *c, int b, double lb)
     LossSample x = sample_of(s, b, 0, yn, sizeof yn);
     x.loss = lb;
     d->formula(&s->loss, &x, &w);
+    if (s->data->class_names) { /* the class index the loss takes, and the label it stands for */
+        char nb[16];
+        cmd_out(c, "  Y[%d] = %d, the class index of label '%s'\n", b, x.label,
+                data_class_name(s->data, x.label, nb, sizeof nb));
+    }
     if (d->numbers(&s->loss, &x, &w))
         return;
     /* an elementwise loss: the mean of its terms */

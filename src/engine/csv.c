@@ -145,18 +145,18 @@ static int csv_split(Csv *c, char *err)
                 *out++ = *p;
             }
             if (!closed)
-                return util_err(err, "%s:%ld: cell %d has an opening quote "
+                return util_err(err, "%s:%ld: the cell at index %d has an opening quote "
                                 "but no closing one on this line; a quoted "
                                 "cell must end on the line it starts on: "
                                 "close the quote there or remove the line "
                                 "break inside it",
-                                c->path, c->lineno, c->ncell + 1);
+                                c->path, c->lineno, c->ncell);
             while (p < end && csv_blank(c, *p))
                 p++;
             if (p < end && *p != c->sep)
-                return util_err(err, "%s:%ld: cell %d has text after its "
+                return util_err(err, "%s:%ld: the cell at index %d has text after its "
                                 "closing quote; quote the whole cell",
-                                c->path, c->lineno, c->ncell + 1);
+                                c->path, c->lineno, c->ncell);
             stop = out;
         } else {
             while (p < end && *p != c->sep)
@@ -253,3 +253,8 @@ bool csv_decimal_comma(const char *s)
     return b > 0 && p[a + 1 + b] == '\0';
 }
 
+const char *csv_cell_shown(const char *s, char buf[24])
+{
+    snprintf(buf, 24, "%.20s", s);
+    return util_clean_text(buf);
+}

@@ -1,5 +1,6 @@
-/* csv.h — the engine's CSV reader (csv.c), shared by the data loader
- * (data_csv.c): lines of cells at a separator, and what a cell holds.
+/* csv.h — the engine's CSV reader (csv.c), shared by the data loaders
+ * (data_csv.c, data_predict.c): lines of cells at a separator, and what a
+ * cell holds.
  * Engine-internal. */
 #ifndef PARAMLAB_CSV_H
 #define PARAMLAB_CSV_H
@@ -41,5 +42,9 @@ enum { CELL_NUMBER, CELL_MISSING, CELL_INF, CELL_TEXT };
 int csv_cell(const char *s, double *v);
 /* True for "17,99" or "-0,5": a number written with a decimal comma. */
 bool csv_decimal_comma(const char *s);
+/* At most the first 20 bytes of cell s copied into buf, for a message: a
+ * character cut in two or a byte that moves the terminal's cursor shows
+ * as '?'. Returns buf. */
+const char *csv_cell_shown(const char *s, char buf[24]);
 
 #endif

@@ -3,8 +3,8 @@
  * one), target, feature and dropped columns by name or index, missing
  * cells refused, dropped or filled, text labels made named classes, the
  * task worked out from the values or forced, notes on columns that look
- * like a row id; and the rows of another file read the same way for
- * prediction. Errors are "FILE:LINE: what is wrong and what to do";
+ * like a row id (data_predict.c reads the rows of another file the same
+ * way for prediction). Errors are "FILE:LINE: what is wrong and what to do";
  * nothing here prints or exits. */
 #include <ctype.h>
 #include <errno.h>
@@ -175,51 +175,79 @@ static void text_hint(const Load *L, int col, bool may_be_header, char *buf,
                  "drop=%.40s", name);
 }
 
-/* At most the first 20 bytes of cell s, for a message: a character cut
- * in two or a byte that moves the terminal's cursor shows as '?'. */
-static const char *cell_shown(const char *s, char buf[24])
+/* "column 'b' (index 1)", or "target column 'y' (index 2)": a column by
+ * its name and its index as target= and drop= count them (from 0). */
+static const char *col_ref(const char *name, int col, bool target,
+                           char *buf, size_t size)
 {
-    snprintf(buf, 24, "%.20s", s);
-    return util_clean_text(buf);
+    snprintf(buf, size, "%scolumn '%.40s' (index %d)", target ? "target " : "",
+             name, col);
+    return buf;
 }
 
-/* Refuses cell i (column col) of the current row, which held s of kind. */
+/* Refuses a missing cell s ("", NA, NaN ...) of column col on line:
+ * missing=drop for any column, missing=mean only for a feature (a target
+ * is never made up). */
+static int missing_refused(const Load *L, long line, int col, const char *s,
+                           bool target, char *err)
+{
+    char ref[80], cut[24], what[40];
+    col_ref(L->names[col], col, target, ref, sizeof ref);
+    if (*s)
+        snprintf(what, sizeof what, "holds '%s'", csv_cell_shown(s, cut));
+    else
+        snprintf(what, sizeof what, "is empty");
+    if (target)
+        return util_err(err, "%s:%ld: %s %s, a missing value%s: fill it in, "
+                        "or load with missing=drop (skip such rows)",
+                        L->c.path, line, ref, what,
+                        L->o->missing == DATA_MISSING_MEAN
+                        ? ", and missing=mean fills features only, never a "
+                          "target" : "");
+    return util_err(err, "%s:%ld: %s %s, a missing value: fill it in, or "
+                    "load with missing=drop (skip such rows) or missing=mean "
+                    "(the column's mean)", L->c.path, line, ref, what);
+}
+
+/* The sentence after text in the target column. */
+static void target_text_hint(const Load *L, char *buf, size_t size)
+{
+    if (L->o->task == DATA_TASK_REGRESSION)
+        snprintf(buf, size, "task=regression needs a number in every row of "
+                 "the target");
+    else
+        snprintf(buf, size, "the rows above hold numbers, and a target of "
+                 "text labels (a classification) needs a label in every row: "
+                 "fix this row, or write every class as a text label");
+}
+
+/* Refuses cell col of the current row, which held s of kind. */
 static int cell_refused(const Load *L, int col, const char *s, int kind,
                         bool target, bool may_be_header, char *err)
 {
     const Csv *c = &L->c;
-    const char *name = L->names[col];
-    char cut[24];
+    char ref[80], cut[24];
     const char *full = s;
-    s = cell_shown(full, cut);
-    if (kind == CELL_MISSING && target && L->o->missing == DATA_MISSING_MEAN)
-        return util_err(err, "%s:%ld: cell %d is missing in the target "
-                        "column '%.40s'; a label cannot be a mean: use "
-                        "missing=drop", c->path, c->lineno, col + 1, name);
     if (kind == CELL_MISSING)
-        return util_err(err, "%s:%ld: cell %d is %s (column '%.40s'); fill "
-                        "it in, or load with missing=drop (skip such rows) "
-                        "or missing=mean", c->path, c->lineno, col + 1,
-                        *s ? "NaN" : "empty", name);
+        return missing_refused(L, c->lineno, col, s, target, err);
+    col_ref(L->names[col], col, target, ref, sizeof ref);
+    s = csv_cell_shown(full, cut);
     if (kind == CELL_INF)
-        return util_err(err, "%s:%ld: cell %d is infinite ('%.20s', column "
-                        "'%.40s'); clean or drop that row", c->path,
-                        c->lineno, col + 1, s, name);
+        return util_err(err, "%s:%ld: %s holds '%s', an infinite value; "
+                        "clean or drop that row", c->path, c->lineno, ref, s);
     if (csv_decimal_comma(full))
-        return util_err(err, "%s:%ld: cell %d '%.20s' (column '%.40s') has "
-                        "a decimal comma; paramlab reads numbers with a "
-                        "decimal point: save the file with '.' as the "
-                        "decimal mark", c->path, c->lineno, col + 1, s, name);
-    char hint[200];
+        return util_err(err, "%s:%ld: %s holds '%s', a number with a decimal "
+                        "comma; paramlab reads numbers with a decimal point: "
+                        "save the file with '.' as the decimal mark", c->path,
+                        c->lineno, ref, s);
+    char hint[240];
     if (target)
-        snprintf(hint, sizeof hint, "%s", L->o->task == DATA_TASK_REGRESSION
-                 ? "task=regression needs numbers in the target"
-                 : "the target's first rows hold numbers: fix that row");
+        target_text_hint(L, hint, sizeof hint);
     else
         text_hint(L, col, may_be_header, hint, sizeof hint);
-    return util_err(err, "%s:%ld: cell %d '%.20s%s' is not a number (column "
-                    "'%.40s'); %s", c->path, c->lineno, col + 1, s,
-                    strlen(full) > 20 ? "..." : "", name, hint);
+    return util_err(err, "%s:%ld: %s holds '%s%s', text, not a number; %s",
+                    c->path, c->lineno, ref, s, strlen(full) > 20 ? "..." : "",
+                    hint);
 }
 
 /* The label index of text s, adding it when new; -1 with err. */
@@ -281,7 +309,7 @@ static int load_row(Load *L, bool may_be_header, char *err)
         const char *s = c->cell[col];
         int kind = csv_cell(s, &row[j]);
         if (target && L->t == 1 && L->rows == 0 && kind == CELL_TEXT &&
-            !may_be_header && !csv_decimal_comma(s) &&
+            !csv_decimal_comma(s) &&
             L->o->task != DATA_TASK_REGRESSION)
             L->labels = true;
         if (target && L->labels && kind != CELL_MISSING) {
@@ -468,22 +496,37 @@ static int dbl_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Makes names (n strings, taken) the data set's classes and y their
- * indices through remap (old index -> class); -1 when fewer than two. */
-static int set_classes(Dataset *ds, const char *path, const char *col,
-                       char **names, int n, char *err)
+/* Makes names (n strings, taken; n >= 2, as check_constant saw) the data
+ * set's classes; y holds their indices. */
+static void set_classes(Dataset *ds, char **names, int n)
 {
-    if (n < 2) {
-        for (int k = 0; k < n; k++)
-            free(names[k]);
-        free(names);
-        return util_err(err, "%s: the target column '%.40s' holds a single "
-                        "label; a classifier needs at least two classes",
-                        path, col);
-    }
     ds->class_names = names;
     ds->n_classes = n;
     ds->classification = true;
+}
+
+/* A target column with the same value in every row leaves nothing to
+ * learn: refused alike for text labels and numbers, whatever task= says,
+ * naming the column and its value. -1 with err. */
+static int check_constant(const Dataset *ds, const Load *L, char *err)
+{
+    size_t t = (size_t)ds->t;
+    for (size_t j = 0; j < t; j++) {
+        bool same = true;
+        for (size_t i = 1; i < (size_t)ds->n && same; i++)
+            same = ds->y[i * t + j] == ds->y[j];
+        if (!same)
+            continue;
+        char ref[80], cut[24], value[40];
+        col_ref(ds->target_names[j], L->order[j], true, ref, sizeof ref);
+        if (L->labels)
+            snprintf(value, sizeof value, "'%s'", csv_cell_shown(L->lab[(int)ds->y[j]], cut));
+        else
+            snprintf(value, sizeof value, "%.10g", ds->y[j]);
+        return util_err(err, "%s: %s holds one value only, %s, in %s %d row%s: there is nothing to learn; %s",
+                        L->c.path, ref, value, ds->n == 1 ? "its" : "all", ds->n, ds->n == 1 ? "" : "s",
+                        t > 1 ? "leave it out of target=" : "choose another column to predict with target=");
+    }
     return 0;
 }
 
@@ -509,8 +552,8 @@ static int text_classes(Dataset *ds, Load *L, char *err)
         ds->y[i] = remap[(int)ds->y[i]];
     free(lb);
     free(remap);
-    return set_classes(ds, L->c.path, ds->target_names[0], names, L->nlab,
-                       err);
+    set_classes(ds, names, L->nlab);
+    return 0;
 }
 
 /* Numbers that are not labels 0..K-1 (task=classification, or whole
@@ -552,7 +595,8 @@ static int value_classes(Dataset *ds, const char *path, char *err)
         free(names);
         return util_err(err, "%s: out of memory", path);
     }
-    return set_classes(ds, path, ds->target_names[0], names, k, err);
+    set_classes(ds, names, k);
+    return 0;
 }
 
 /* task=classification on a numeric single target: refused (-1 with err)
@@ -585,6 +629,8 @@ static int check_forced_classes(const Dataset *ds, const char *path, char *err)
 /* The task: text labels, task=, or the values. -1 with err. */
 static int load_task(Dataset *ds, Load *L, char *err)
 {
+    if (check_constant(ds, L, err) < 0)
+        return -1;
     if (L->labels)
         return text_classes(ds, L, err);
     if (L->o->task == DATA_TASK_REGRESSION)
@@ -633,9 +679,7 @@ static int settle_unnamed(Load *L, char *err)
             drop_feature(L, j);
             L->left_out++;
         } else if (L->o->missing == DATA_MISSING_ERROR) {
-            return util_err(err, "%s:%ld: cell %d is empty (column '%.40s'); fill it in, or load with "
-                            "missing=drop (skip such rows) or missing=mean", L->c.path, L->gap[j],
-                            L->fcol[j] + 1, L->names[L->fcol[j]]);
+            return missing_refused(L, L->gap[j], L->fcol[j], "", false, err);
         } else if (L->o->missing == DATA_MISSING_DROP) {
             int k = 0;
             for (int i = 0; i < L->rows; i++) {
@@ -1047,122 +1091,4 @@ Dataset *data_load_csv(const char *path, const char *target, DataHeader h,
 {
     DataLoadOpts o = {.target = target, .header = h};
     return data_load_file(path, &o, NULL, 0, err);
-}
-
-/* ---- rows to predict ----------------------------------------------------- */
-
-/* The columns of like's features in a file whose first row is first
- * (m cells, a header when header): by name, else by position. */
-static int like_columns(const Csv *c, const Dataset *like, char *const *first,
-                        int m, bool header, int *col, char *err)
-{
-    for (int j = 0; j < like->d; j++) {
-        col[j] = -1;
-        for (int i = 0; header && i < m && col[j] < 0; i++)
-            if (strcmp(first[i], like->feature_names[j]) == 0)
-                col[j] = i;
-        if (header && col[j] < 0)
-            return util_err(err, "%s:%ld: no column '%.40s'; the model needs "
-                            "the %d features it was trained on, named as in "
-                            "the data", c->path, c->lineno, like->feature_names[j],
-                            like->d);
-        if (!header && m == like->d)
-            col[j] = j;
-        else if (!header && m == like->file_cols && like->feature_cols)
-            col[j] = like->feature_cols[j];
-        else if (!header)
-            return util_err(err, "%s:%ld: %d columns, but the model takes %d "
-                            "features%s; give the features in the data's "
-                            "order, or a header naming them", c->path,
-                            c->lineno, m, like->d, like->file_cols ? " (the "
-                            "data's file had more columns)" : "");
-    }
-    return 0;
-}
-
-int data_load_features(const char *path, const Dataset *like, double **x,
-                       int *n, char *err)
-{
-    Csv c = {0};
-    c.path = path;
-    c.sep = like->sep;
-    int *col = util_calloc((size_t)like->d, sizeof *col);
-    double *vals = NULL;
-    int rows = 0, cap = 0, m = 0, r, rc = -1;
-    *x = NULL;
-    *n = 0;
-    if (!col || !(c.f = util_open_file(path, err)) ||
-        !(c.chunk = malloc(CSV_CHUNK))) {
-        if (c.f)
-            util_err(err, "%s: out of memory", path);
-        goto done;
-    }
-    if ((r = csv_next_row(&c, err)) <= 0) {
-        if (r == 0)
-            util_err(err, "%s:1: the file is empty; give rows of features",
-                     path);
-        goto done;
-    }
-    m = c.ncell;
-    double v;
-    bool header = false;
-    for (int i = 0; i < m; i++)
-        header |= csv_cell(c.cell[i], &v) == CELL_TEXT;
-    if (like_columns(&c, like, c.cell, m, header, col, err) < 0)
-        goto done;
-    if (header)
-        r = csv_next_row(&c, err);
-    for (; r > 0; r = csv_next_row(&c, err)) {
-        if (c.ncell != m) {
-            util_err(err, "%s:%ld: row has %d cells, the first row has %d; "
-                     "every row needs %d", path, c.lineno, c.ncell, m, m);
-            goto done;
-        }
-        if (rows == cap) {
-            if (rows >= MAX_ROWS / 2 || (long long)rows * like->d > MAX_CELLS / 2) {
-                util_err(err, "%s:%ld: too many rows; use a smaller file",
-                         path, c.lineno);
-                goto done;
-            }
-            cap = cap ? 2 * cap : 64;
-            double *p = realloc(vals, (size_t)cap * (size_t)like->d * sizeof *p);
-            if (!p) {
-                util_err(err, "%s: out of memory", path);
-                goto done;
-            }
-            vals = p;
-        }
-        for (int j = 0; j < like->d; j++) {
-            const char *s = c.cell[col[j]];
-            int kind = csv_cell(s, &vals[(size_t)rows * (size_t)like->d + (size_t)j]);
-            if (kind != CELL_NUMBER) {
-                char cut[24];
-                util_err(err, "%s:%ld: cell %d '%.20s' (column '%.40s') is "
-                         "not a number%s; every feature needs a value", path,
-                         c.lineno, col[j] + 1, cell_shown(s, cut), like->feature_names[j],
-                         csv_decimal_comma(s) ? " (a decimal comma: use '.')" : "");
-                goto done;
-            }
-        }
-        rows++;
-    }
-    if (r < 0)
-        goto done;
-    if (rows == 0) {
-        util_err(err, "%s: no rows to predict below the header", path);
-        goto done;
-    }
-    *x = vals;
-    *n = rows;
-    vals = NULL;
-    rc = 0;
-done:
-    free(col);
-    free(vals);
-    free(c.cell);
-    free(c.line);
-    free(c.chunk);
-    if (c.f)
-        fclose(c.f);
-    return rc;
 }

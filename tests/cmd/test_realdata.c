@@ -1,7 +1,8 @@
 /* test_realdata.c — a teacher's own file through the commands: `data
  * load` with its options and notes, names on W1's rows and the output's
- * columns, whole tensors and slices, and `predict` of numbers, rows and
- * files. */
+ * columns, whole tensors and slices, `predict` of numbers, rows and
+ * files, and targets shown as class indices with the labels they stand
+ * for. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -170,6 +171,20 @@ static void test_numeric_labels(void **state)
     assert_contains(x->last, "  (class 5)");
     ok(x, "data show 2");
     assert_contains(x->last, "|        5");
+    /* Y holds the class indices the loss takes, and says which label each is */
+    ok(x, "forward; loss; show Y");
+    assert_contains(x->last, "current batch: targets (class index: 0 = '1', 1 = '5', 2 = '7')");
+    int k = (int)x->c.s->yb[0];
+    char want[80];
+    snprintf(want, sizeof want, "Y[0] = %d  (class index of label '%s')", k, x->c.s->data->class_names[k]);
+    ok(x, "show Y[0]");
+    assert_contains(x->last, want);
+    snprintf(want, sizeof want, "  Y[0] = %d, the class index of label '%s'\n", k, x->c.s->data->class_names[k]);
+    ok(x, "explain loss[0]");
+    assert_contains(x->last, want);
+    ok(x, "data moons n=20; model logistic; forward; loss; show Y; explain loss[0]");
+    assert_contains(x->last, "current batch: targets\n"); /* labels 0, 1: their own indices */
+    assert_lacks(x->last, "class index");
     /* text labels keep the index beside the name */
     ok(x, "data load " SEMI " target=diagnosis drop=id; model logistic; predict row 0; precision");
     assert_contains(x->last, "true class 1, M");

@@ -245,13 +245,13 @@ run nested 10 --batch <"$tmp/in"
 # in a cell shows as '?', not as itself
 printf 'a,b,c\n1,2,0\n1,x\342\200\256y,1\n' >"$tmp/bidi.csv"
 run bidi 10 -q -c "data load $tmp/bidi.csv" </dev/null
-[ "$rc" -eq 1 ] && grep -q "bidi.csv:3: cell 2 'x?y' is not a number" "$tmp/bidi.err" ||
+[ "$rc" -eq 1 ] && grep -q "bidi.csv:3: column 'b' (index 1) holds 'x?y', text, not a number" "$tmp/bidi.err" ||
     bad "a control character in a CSV cell: exit $rc, stderr: $(cat -v "$tmp/bidi.err")"
 # a quoted cell closed on the next line: the message says the quote must
 # close on its own line, which is true however the file goes on
 printf 'a,b,c\n"w\nv",7,1\n' >"$tmp/span.csv"
 run span 10 -q -c "data load $tmp/span.csv" </dev/null
-[ "$rc" -eq 1 ] && grep -q "span.csv:2: cell 1 has an opening quote but no closing one on this line; .*remove the line break" "$tmp/span.err" ||
+[ "$rc" -eq 1 ] && grep -q "span.csv:2: the cell at index 0 has an opening quote but no closing one on this line; .*remove the line break" "$tmp/span.err" ||
     bad "a quoted CSV cell over two lines: exit $rc, stderr: $(cat "$tmp/span.err")"
 if [ "$fails" -ne 0 ]; then
     echo "bad_input: $fails of $checks runs failed"

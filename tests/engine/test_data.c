@@ -551,7 +551,7 @@ static void test_csv_header_and_targets(void **state)
     data_free(ds);
 
     /* header=no on a file with a header: the first row is data */
-    load_refused(f, NULL, DATA_HEADER_NO, "tests/data/mixed.csv:1: cell 1",
+    load_refused(f, NULL, DATA_HEADER_NO, "tests/data/mixed.csv:1: column 'col0' (index 0) holds 'x1'",
                  "header=yes");
 }
 
@@ -580,10 +580,10 @@ static void test_csv_no_header(void **state)
     assert_string_equal(ds->feature_names[0], "1");
     data_free(ds);
 
-    /* one distinct label is no classification */
-    ds = load("tests/data/one_label.csv", NULL, DATA_HEADER_AUTO);
-    assert_false(ds->classification);
-    data_free(ds);
+    /* one distinct value leaves nothing to learn, whatever the task */
+    load_refused("tests/data/one_label.csv", NULL, DATA_HEADER_AUTO, "tests/data/one_label.csv: ",
+                 "target column 'label' (index 2) holds one value only, 1, in all 2 rows: there is nothing to "
+                 "learn; choose another column to predict with target=");
 }
 
 /* Writes text to path and loads it with the defaults. */
@@ -840,7 +840,8 @@ static void test_csv_real_missing_task(void **state)
     (void)state;
     const char *f = "tests/data/real/missing.csv";
     char note[ERR_LEN];
-    load_o_refused(f, (DataLoadOpts){0}, ":3: cell 3 is NaN (column 'texture')");
+    load_o_refused(f, (DataLoadOpts){0}, ":3: column 'texture' (index 2) holds 'NA', a missing value: fill it in, or load with "
+                   "missing=drop (skip such rows) or missing=mean (the column's mean)");
     Dataset *ds = load_o(f, (DataLoadOpts){.missing = DATA_MISSING_DROP, .drop = "id"}, note);
     assert_int_equal(ds->n, 3);
     assert_contains(note, "left out 2 rows");
@@ -893,7 +894,7 @@ static void test_csv_trailing_comma_and_ids(void **state)
     data_free(ds);
     /* a nameless column with some values is a column like any other */
     load_o_refused("tests/data/real/unnamed_gap.csv", (DataLoadOpts){.target = "diagnosis"},
-                   ":3: cell 4 is empty (column 'col3')");
+                   ":3: column 'col3' (index 3) is empty, a missing value");
     ds = load_o("tests/data/real/unnamed_gap.csv", (DataLoadOpts){.target = "diagnosis", .missing = DATA_MISSING_DROP}, note);
     assert_int_equal(ds->n, 2);
     assert_contains(note, "left out 1 row");
@@ -928,17 +929,17 @@ static void test_csv_bad_corpus(void **state)
         const char *file, *prefix, *part;
     } bad[] = {
         {"ragged.csv", ":3: ", "row has 2 cells, the header has 3"},
-        {"text_cell.csv", ":3: ", "cell 2 'abc' is not a number"},
-        {"nan.csv", ":4: ", "cell 2 is NaN (column 'b'); fill it in, or load with missing=drop"},
-        {"inf.csv", ":3: ", "cell 1 is infinite"},
+        {"text_cell.csv", ":3: ", "column 'b' (index 1) holds 'abc', text, not a number"},
+        {"nan.csv", ":4: ", "column 'b' (index 1) holds 'NaN', a missing value: fill it in, or load with missing=drop"},
+        {"inf.csv", ":3: ", "column 'a' (index 0) holds '-inf', an infinite value"},
         {"empty.csv", ":1: ", "empty"},
         {"blank.csv", ":1: ", "empty"},
         {"header_only.csv", ":1: ", "no data rows"},
         {"nul.csv", ":3: ", "not a text CSV file"},
         {"binary.csv", ":1: ", "not a text CSV file"},
         {"unterminated_quote.csv", ":1: ", "quote"},
-        {"empty_cell.csv", ":3: ", "cell 2 is empty"},
-        {"text_noheader.csv", ":2: ", "cell 3 'x' is not a number"},
+        {"empty_cell.csv", ":3: ", "column 'b' (index 1) is empty"},
+        {"text_noheader.csv", ":2: ", "target column 'col2' (index 2) holds 'x', text, not a number; the rows above hold numbers"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char path[128], prefix[160];
@@ -957,6 +958,105 @@ static void test_csv_bad_corpus(void **state)
     assert_int_equal(mkfifo(fifo, 0600), 0);
     load_refused(fifo, NULL, DATA_HEADER_AUTO, fifo, "not a regular file (a pipe or a device)");
     unlink(fifo);
+}
+
+/* Writes text to path. */
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A missing target cell: the refusal offers only what works for a target
+ * (fill it in, missing=drop), and missing=mean is refused for a target,
+ * never called a label, for whole numbers and fractions alike. */
+static void test_csv_missing_target(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/paramlab_test_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    char err[ERR_LEN];
+    static const char *const files[] = {"a,b,y\n1,2,0\n2,3,\n3,4,1\n4,5,0\n5,6,1\n",
+                                        "a,b,y\n1,2,0.5\n2,3,NA\n3,4,1.5\n4,5,0.25\n"};
+    for (int i = 0; i < 2; i++) {
+        write_text(path, files[i]);
+        for (int mean = 0; mean <= 1; mean++) {
+            DataLoadOpts o = {.missing = mean ? DATA_MISSING_MEAN : DATA_MISSING_ERROR};
+            assert_null(data_load_file(path, &o, NULL, 0, err));
+            assert_contains(err, ":3: target column 'y' (index 2) ");
+            assert_contains(err, i ? "holds 'NA', a missing value" : "is empty, a missing value");
+            assert_contains(err, ": fill it in, or load with missing=drop (skip such rows)");
+            assert_lacks(err, "label");
+            if (mean)
+                assert_contains(err, "missing=mean fills features only, never a target");
+            else
+                assert_lacks(err, "missing=mean");
+        }
+        DataLoadOpts o = {.missing = DATA_MISSING_DROP};
+        Dataset *ds = load_o(path, o, NULL);
+        assert_int_equal(ds->n, i ? 3 : 4);
+        data_free(ds);
+    }
+    unlink(path);
+}
+
+/* A target with one value in every row is refused in one wording for
+ * text labels, whole numbers and fractions, under any task=. */
+static void test_csv_constant_target(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/paramlab_test_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    static const struct {
+        const char *text, *value;
+        DataTask task;
+    } one[] = {
+        {"a,y\n1,3\n2,3\n3,3\n4,3\n", "3, in all 4 rows", DATA_TASK_AUTO},
+        {"a,y\n1,3\n2,3\n3,3\n4,3\n", "3, in all 4 rows", DATA_TASK_CLASSIFICATION},
+        {"a,y\n1,cat\n2,cat\n3,cat\n", "'cat', in all 3 rows", DATA_TASK_AUTO},
+        {"a,y\n1,0.5\n2,0.5\n", "0.5, in all 2 rows", DATA_TASK_REGRESSION},
+        {"a,y\n1,2\n2,\n", "2, in its 1 row", DATA_TASK_AUTO},
+    };
+    char part[200];
+    for (size_t i = 0; i < sizeof one / sizeof one[0]; i++) {
+        write_text(path, one[i].text);
+        snprintf(part, sizeof part, "target column 'y' (index 1) holds one value only, %s: there is nothing to "
+                 "learn; choose another column to predict with target=", one[i].value);
+        load_o_refused(path, (DataLoadOpts){.task = one[i].task, .missing = DATA_MISSING_DROP}, part);
+    }
+    write_text(path, "a,y,z\n1,3,0\n2,3,1\n");
+    load_o_refused(path, (DataLoadOpts){.target = "y,z"}, "target column 'y' (index 1) holds one value only, 3, "
+                   "in all 2 rows: there is nothing to learn; leave it out of target=");
+    unlink(path);
+}
+
+/* A target of text labels must be labels in every row; header=no takes
+ * text in the first row's target for a label. */
+static void test_csv_target_text(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/paramlab_test_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    char part[200];
+    write_text(path, "a,b,y\n1,2,1\n2,3,2\n3,4,three\n");
+    snprintf(part, sizeof part, "%s:4: target column 'y' (index 2) holds 'three', text, not a number; the rows "
+             "above hold numbers, and a target of text labels (a classification) needs a label in every row",
+             path);
+    load_o_refused(path, (DataLoadOpts){0}, part);
+    write_text(path, "1,2,cat\n2,3,dog\n3,4,cat\n4,5,dog\n");
+    Dataset *ds = load(path, NULL, DATA_HEADER_NO);
+    assert_int_equal(ds->n, 4);
+    assert_string_equal(ds->class_names[0], "cat");
+    data_free(ds);
+    unlink(path);
 }
 
 /* Files too big to keep in the repository, written at test time. */
@@ -986,9 +1086,9 @@ static void test_csv_huge_lines(void **state)
     /* 100000 columns are accepted */
     f = fopen(path, "w");
     for (int r = 0; r < 2; r++) {
-        for (int i = 0; i < 100000; i++)
+        for (int i = 0; i < 99999; i++)
             fputs(i ? ",1" : "1", f);
-        fputs("\n", f);
+        fprintf(f, ",%d\n", r); /* a target of two values */
     }
     fclose(f);
     Dataset *ds = load(path, NULL, DATA_HEADER_AUTO);
@@ -1151,6 +1251,9 @@ int main(void)
         cmocka_unit_test(test_csv_real_missing_task),
         cmocka_unit_test(test_csv_features_like),
         cmocka_unit_test(test_csv_trailing_comma_and_ids),
+        cmocka_unit_test(test_csv_missing_target),
+        cmocka_unit_test(test_csv_constant_target),
+        cmocka_unit_test(test_csv_target_text),
         cmocka_unit_test(test_csv_huge_lines),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_standardize),

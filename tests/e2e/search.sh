@@ -25,6 +25,12 @@ echo "$out" | grep -q "^your own model and settings are as they were; \`search u
 echo "$out" | grep -q "^batch *0.05 *0.5$" || fail "the terminal heat map is not headed by the lr values: $out"
 echo "$out" | grep -q "^16 .*[-.:=+*#%@][-.:=+*#%@] [0-9.]* .*[0-9]$" || fail "no row for batch=16: $out"
 
+# plot search of a name not varied lists every name the search varied
+out=$("$bin" -q -c 'set plot terminal; data moons n=100; data split 0.2; model mlp 4; search random 2 lr=0.01..1:log l2=0..0.01 hidden=4,8 epochs=1; plot search momentum' 2>&1) &&
+    fail "plot search of a name not varied was accepted: $out"
+echo "$out" | grep -q "the last search did not vary 'momentum'; it varied lr, l2 and hidden$" ||
+    fail "the refusal does not list every name varied: $out"
+
 # settings that do not apply to an optimizer tried, and dropout in a cnn:
 # refused in one line before any trial runs
 out=$("$bin" -q -c 'data moons; data split 0.2; model mlp 4; search grid optimizer=adam momentum=0.5,0.9 epochs=1' 2>&1) &&

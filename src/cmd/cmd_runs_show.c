@@ -201,6 +201,31 @@ static bool epochs_words(const char *run, char *buf, size_t n)
     return restored;
 }
 
+/* Whether the run failed (diverged, or its loss went non-finite): its
+ * last epoch's losses are no result, so the tables show "failed". */
+static bool run_failed(const char *run)
+{
+    char status[16] = "";
+    json_get_str(json_get(run, "status"), status, sizeof status);
+    return strcmp(status, "failed") == 0;
+}
+
+/* The loss cells of a run in a table: its final losses, or "failed" and
+ * "-" for a failed run; "-" too for a validation loss without a split. */
+static void loss_cells(CmdCtx *c, const char *run, char *train, char *val, size_t n)
+{
+    bool failed = run_failed(run);
+    snprintf(train, n, "%s", failed ? "failed" : NUM(num_at(run, "final.train_loss")));
+    snprintf(val, n, "%s", failed || !had_val(run) ? "-" : NUM(num_at(run, "final.val_loss")));
+}
+
+/* The note under a table with a failed run in it. */
+static void failed_note(CmdCtx *c)
+{
+    cmd_out(c, "failed: training diverged or its loss became NaN, so the run has no result (`runs show ID` has "
+            "its curve up to then)\n");
+}
+
 /* The note under a table with a restored run in it. */
 static void restored_note(CmdCtx *c)
 {
@@ -211,6 +236,7 @@ static void restored_note(CmdCtx *c)
 typedef struct ListCtx {
     CmdCtx *c;
     bool restored; /* a run listed kept an earlier epoch than its last */
+    bool failed;   /* a run listed failed */
     long from;   /* the first line listed */
     int model_w; /* the model column's width: its widest entry, at least 16 */
 } ListCtx;
@@ -249,20 +275,23 @@ static void list_one(void *ctx, long i, const char *run)
     else
         snprintf(what, sizeof what, "%s", kind);
     double va = num_at(run, "final.val_accuracy"), ta = num_at(run, "final.train_accuracy");
-    char acc[16] = "", epochs[48];
-    if (!isnan(va) || !isnan(ta))
+    char acc[16] = "", epochs[48], tl[40], vl[40];
+    bool failed = run_failed(run);
+    if (!failed && (!isnan(va) || !isnan(ta)))
         snprintf(acc, sizeof acc, "%.1f%%%s", 100 * (isnan(va) ? ta : va), isnan(va) ? " (train)" : "");
     l->restored |= epochs_words(run, epochs, sizeof epochs);
+    l->failed |= failed;
+    loss_cells(c, run, tl, vl, sizeof tl);
     cmd_out(c, "  %-21s %-16s %-9s %-9s %-*s %-8s %-9s %-5d %-9s %-11s %-11s %s\n", id, when, what, data,
             byte_w(model, l->model_w), model, opt, NUM(num_at(run, "hypers.lr")), (int)num_at(run, "hypers.batch"), epochs,
-            NUM(num_at(run, "final.train_loss")), had_val(run) ? NUM(num_at(run, "final.val_loss")) : "-", acc);
+            tl, vl, acc);
 }
 
 static int runs_list(CmdCtx *c, bool all)
 {
     long bad = 0;
     char dir[1024];
-    ListCtx l = {c, false, 0, 16};
+    ListCtx l = {c, false, false, 0, 16};
     if (each_run(c, measure_one, &l, &bad) != 0)
         return -1;
     long n = l.from;
@@ -280,6 +309,8 @@ static int runs_list(CmdCtx *c, bool all)
     each_run(c, list_one, &l, &bad);
     if (l.restored)
         restored_note(c);
+    if (l.failed)
+        failed_note(c);
     if (bad)
         cmd_out(c, "note: %ld line%s of the log %s not a run and %s skipped\n", bad, bad == 1 ? "" : "s",
                 bad == 1 ? "is" : "are", bad == 1 ? "was" : "were");
@@ -474,20 +505,21 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
     PlotSeries ser[2 * RUNS_COMPARED];
     char label[RUNS_COMPARED][2][64];
     int ns = 0;
-    bool restored = false;
+    bool restored = false, failed = false;
     for (int i = 0; i < n; i++) {
         char id[RUN_ID_LEN] = "", opt[24] = "", epochs[48];
         restored |= epochs_words(run[i], epochs, sizeof epochs);
         json_get_str(json_get(run[i], "id"), id, sizeof id);
         json_get_str(json_get(run[i], "hypers.optimizer"), opt, sizeof opt);
         double va = num_at(run[i], "final.val_accuracy");
-        char acc[16] = "";
-        if (!isnan(va))
+        char acc[16] = "", tl[40], vl[40];
+        failed |= run_failed(run[i]);
+        if (!isnan(va) && !run_failed(run[i]))
             snprintf(acc, sizeof acc, "%.1f%%", 100 * va);
+        loss_cells(c, run[i], tl, vl, sizeof tl);
         cmd_out(c, "  %-21s %-*s %-8s %-9s %-5d %-8s %-8s %-9s %-11s %-11s %s\n", id, byte_w(model[i], model_w), model[i], opt,
                 NUM(num_at(run[i], "hypers.lr")), (int)num_at(run[i], "hypers.batch"), NUM(num_at(run[i], "hypers.l1")),
-                NUM(num_at(run[i], "hypers.l2")), epochs, NUM(num_at(run[i], "final.train_loss")),
-                had_val(run[i]) ? NUM(num_at(run[i], "final.val_loss")) : "-", acc);
+                NUM(num_at(run[i], "hypers.l2")), epochs, tl, vl, acc);
         if (curve_read(run[i], &k[i])) {
             snprintf(label[i][0], sizeof label[i][0], "%.40s", id);
             snprintf(label[i][1], sizeof label[i][1], "%.40s (validation)", id);
@@ -498,6 +530,8 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
     }
     if (restored)
         restored_note(c);
+    if (failed)
+        failed_note(c);
     const char *stem = "runs";
     Plot *plot = ns ? cmd_plot_for_race(c, "runs", argc - 2, argv + 2, &stem) : NULL;
     PlotFrame f = {"Runs compared: training (solid) and validation (dashed) loss", "epoch", "loss", stem,

@@ -327,14 +327,15 @@ const Cmd cmd_table[] = {
      "and saturated sigmoid/tanh units (flat part for most samples), |dWk|, |Wk| and\n"
      "the update-to-weight ratio |ΔWk|/|Wk| of the last update (before any update:\n"
      "lr·|dWk|/|Wk|, what sgd would do). Then one line per finding: vanishing or\n"
-     "exploding gradients, many dead or saturated units, identical units (the\n"
-     "symmetry problem after `set init zeros`), an update ratio far from ~1e-3\n"
-     "(learning rate too high or too low), with what to try. It also looks at the\n"
-     "data and the run: inputs on scales 100 times apart or more (unscaled), the\n"
-     "validation loss rising for 3 epochs past its best while the training loss falls\n"
-     "(overfitting), and a flat training loss that closes little of the gap from\n"
-     "chance on training and validation rows (underfitting). Nothing in the session\n"
-     "changes.\n"
+     "exploding gradients (large ones while the loss falls are only large, and with\n"
+     "standardized inputs large regression targets explain them), many dead or\n"
+     "saturated units, identical units (the symmetry problem after `set init\n"
+     "zeros`), an update ratio far from ~1e-3 (learning rate too high or too low),\n"
+     "with what to try. It also looks at the data and the run: inputs on scales 100\n"
+     "times apart or more (unscaled), the validation loss rising for 3 epochs past\n"
+     "its best while the training loss falls (overfitting), and a flat training loss\n"
+     "that closes little of the gap from chance on training and validation rows\n"
+     "(underfitting). Nothing in the session changes.\n"
      "Example: model mlp 32 32 32 32 act=sigmoid; step 5; diagnose",
      cmd_diagnose, NULL, NULL, NULL, NULL},
     {"explain", 1, -1, 0, "explain NAME[i,j]", "how one number is made: its gradient and its update, formula first",

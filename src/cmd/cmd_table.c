@@ -21,9 +21,11 @@
 #define CMD_STR(x) CMD_STR_(x)
 
 const Cmd cmd_table[] = {
-    {"help", 0, 1, CMD_NOT_RECORDED, "help [COMMAND]", "list the commands, or explain one",
+    {"help", 0, 2, CMD_NOT_RECORDED, "help [COMMAND [SUBCOMMAND]]", "list the commands, or explain one",
      "Without a name, lists every command with a one-line summary. With one,\n"
-     "shows its syntax, options and an example.", cmd_help, cmd_complete_help, NULL, NULL, NULL},
+     "shows its syntax, options and an example. With a subcommand too, only the\n"
+     "part of that help about it: `help data load`, `help set lr`, `help runs show`.",
+     cmd_help, cmd_complete_help, NULL, NULL, NULL},
     {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data digits | data load FILE.csv [target=COL] [drop=COLS] [sep=..] [missing=..] [image=HxW[xC]] | data split VAL [TEST] | data standardize | data show [ROWS] | data show row=N",
      "make, load, split, standardize or show the data",
      "Generators (n= rows, noise=, seed= default the session seed):\n"

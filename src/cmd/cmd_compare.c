@@ -84,7 +84,7 @@ static int draw_race(CmdCtx *c, Racer *r, int n, double *xs, bool has_val, int a
 {
     Session *s = c->s;
     const char *stem;
-    Plot *plot = cmd_plot_for_race(c, "compare", argc, argv, &stem);
+    Plot *plot = cmd_plot_for_race(c, "compare", "compare", argc, argv, &stem);
     if (!plot)
         return cmd_fail(c, "out of memory for plotting");
     PlotSeries ser[2 * MAX_RACERS];

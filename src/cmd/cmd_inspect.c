@@ -458,8 +458,9 @@ static void say_signal(const Session *s, const Diagnosis *d, const Finding *f, c
     double rms = sqrt(out->a_mean * out->a_mean + out->a_std * out->a_std);
     if (grow && d->classification && rms > INSPECT_LOGIT_BIG)
         snprintf(logits, sizeof logits, "%sthe logits are %s in size (above %g), so the outputs are "
-                 "certain and a wrong one costs a huge loss (%s)", f->layer == L ? "" : "; ", G3(rms),
-                 INSPECT_LOGIT_BIG, G3(d->loss));
+                 "certain and %s (the loss is %s)", f->layer == L ? "" : "; ", G3(rms), INSPECT_LOGIT_BIG,
+                 d->loss > 1 ? "the wrong ones cost a huge loss" : "a wrong one would cost a huge loss",
+                 G3(d->loss));
     if (advise)
         snprintf(cause, sizeof cause, "The init is too %s%s: %s%s.", grow ? "large" : "small",
                  L >= 3 ? " for this depth" : "", fix, grow ? stdz : "");

@@ -324,9 +324,12 @@ int cmd_train(CmdCtx *c, int argc, char **argv)
     int rc = es.patience ? session_train_early(s, n, &es, train_epoch, &p, &steps, &er, c->err)
                          : session_train(s, n, train_epoch, &p, &steps, c->err);
     double dt = util_now() - t0;
+    double tl = NAN, tacc = NAN; /* the kept model over the training rows in evaluation mode */
+    if (rc == 0)
+        tl = session_eval_loss(s, true, &tacc);
     if (s->model && s->data) { /* the run goes into the log, whatever happened */
         RunInfo ri = {"train", "", 0, 0, steps, dt, rc < 0 ? "failed" : rc == 1 ? "interrupted" : "done",
-                      er.best_epoch, er.restored};
+                      er.best_epoch, er.restored, rc == 0, tl, tacc};
         char id[RUN_ID_LEN], why[ERR_LEN];
         snprintf(why, sizeof why, "%s", c->err); /* the note must not replace the refusal */
         cmd_runs_record(c, s, &ri, p.curve, id);
@@ -349,10 +352,9 @@ int cmd_train(CmdCtx *c, int argc, char **argv)
         print_position(c);
     } else {
         double acc;
-        double tl = session_eval_loss(s, true, &acc);
         cmd_out(c, "; training loss %s%s", NUM(tl), penalty_on(&s->pen) ? " (data term, without the penalty)" : "");
-        if (!isnan(acc))
-            cmd_out(c, ", accuracy %.1f%%", 100 * acc);
+        if (!isnan(tacc))
+            cmd_out(c, ", accuracy %.1f%%", 100 * tacc);
         double vl = session_eval_loss(s, false, &acc);
         if (!isnan(vl)) {
             cmd_out(c, "; validation loss %s", NUM(vl));
@@ -370,7 +372,7 @@ int cmd_undo(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
     long n = 1;
-    if (argc == 2 && cmd_parse_int(c, "the number of updates", argv[1], 1, 1000000, &n) != 0)
+    if (argc == 2 && cmd_parse_int(c, "the number of updates", argv[1], 1, SESSION_UNDO_MAX, &n) != 0)
         return -1;
     int rc = session_undo(s, (int)n, c->err);
     if (rc != 0)

@@ -42,6 +42,7 @@ typedef struct CmdPlots {
     char file[4096];    /* the file= of `set plot png|svg`, or "" for KIND.png */
     char file_owner[CMD_PLOT_STEM]; /* the stem of the picture file= holds (the first drawn after `set plot`), "": none yet */
     char stem[K_COUNT][CMD_PLOT_STEM]; /* each kind's file stem, after its arguments (cmd_plot_stem) */
+    const char *race;   /* the command the last race's picture is from ("compare", "runs compare") */
     int bound[2];       /* plot boundary's features (x=, y=) */
     bool bound_set;     /* x= and y= were given (else the data's two features) */
 } CmdPlots;
@@ -263,41 +264,6 @@ static int draw_grads(CmdCtx *c, CmdPlots *p, bool live)
     return plot_lines(p->plot, &f, ser, L, c->err);
 }
 
-/* The range of feature j over every row, widened by 8% on each side. */
-static void feature_range(const Dataset *ds, int j, double *lo, double *hi)
-{
-    *lo = INFINITY;
-    *hi = -INFINITY;
-    for (int i = 0; i < ds->n; i++) {
-        double v = ds->x[(size_t)i * ds->d + j];
-        *lo = fmin(*lo, v);
-        *hi = fmax(*hi, v);
-    }
-    double pad = 0.08 * (*hi - *lo);
-    if (pad == 0)
-        pad = 0.5;
-    *lo -= pad;
-    *hi += pad;
-}
-
-static const char *feature_label(const Dataset *ds, int j, char *buf, size_t n)
-{
-    snprintf(buf, n, "%s%s", ds->feature_names[j], ds->standardized ? " (standardized)" : "");
-    return buf;
-}
-
-/* The training rows' mean of every feature into m (d), in the model's
- * space (standardized when the data is). */
-static void feature_means(const Dataset *ds, double *m)
-{
-    for (int j = 0; j < ds->d; j++) {
-        double sum = 0;
-        for (int i = 0; i < ds->n_train; i++)
-            sum += ds->x[(size_t)i * ds->d + j];
-        m[j] = ds->n_train ? sum / ds->n_train : 0;
-    }
-}
-
 static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
 {
     Session *s = c->s;
@@ -324,9 +290,9 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
     double *z = b, *conf = z + cells, *x = conf + cells, *out = x + (size_t)d * cells, *pts = out + cells * k;
     double *mean = pts + 2 * (size_t)ds->n;
     double x0, x1, y0, y1;
-    feature_means(ds, mean);
-    feature_range(ds, fx, &x0, &x1);
-    feature_range(ds, fy, &y0, &y1);
+    cmd_plot_feature_means(ds, mean);
+    cmd_plot_feature_range(ds, fx, &x0, &x1);
+    cmd_plot_feature_range(ds, fy, &y0, &y1);
     for (int j = 0; j < G; j++)
         for (int i = 0; i < G; i++) {
             double *row = x + (size_t)d * ((size_t)j * G + i);
@@ -376,8 +342,8 @@ static int draw_boundary(CmdCtx *c, CmdPlots *p, bool live)
              cmd_model_words(s, mw, sizeof mw), d > 2 ? " (other features at their mean)" : "");
     PlotMap m = {G, G, x0, x1, y0, y1, z, conf, K, hinge ? "class (shade: margin)" : "class (shade: probability)",
                  PLOT_CLASSES, false, 0, NULL, ds->class_names};
-    PlotFrame f = {title, feature_label(ds, fx, xl, sizeof xl), feature_label(ds, fy, yl, sizeof yl), p->stem[K_BOUNDARY],
-                   K_BOUNDARY, false, live};
+    PlotFrame f = {title, cmd_plot_feature_label(ds, fx, xl, sizeof xl), cmd_plot_feature_label(ds, fy, yl, sizeof yl),
+                   p->stem[K_BOUNDARY], K_BOUNDARY, false, live};
     return plot_map(p->plot, &f, &m, ser, ns, c->err);
 }
 
@@ -399,7 +365,7 @@ static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
         return cmd_fail(c, "out of memory for the fitted curve");
     double *gx = b, *gy = gx + G, *dx = gy + G, *dy = dx + n;
     double x0, x1;
-    feature_range(ds, 0, &x0, &x1);
+    cmd_plot_feature_range(ds, 0, &x0, &x1);
     for (int i = 0; i < G; i++)
         gx[i] = x0 + (x1 - x0) * i / (G - 1);
     session_eval_outputs(s, gx, G, gy);
@@ -418,7 +384,8 @@ static int draw_fit(CmdCtx *c, CmdPlots *p, bool live)
     };
     snprintf(title, sizeof title, "Fitted curve, training loss %.4g (%s) — %s", tl, loss_name(s->loss.kind),
              cmd_model_words(s, mw, sizeof mw));
-    PlotFrame f = {title, feature_label(ds, 0, xl, sizeof xl), ds->target_names[0], p->stem[K_FIT], K_FIT, false, live};
+    PlotFrame f = {title, cmd_plot_feature_label(ds, 0, xl, sizeof xl), ds->target_names[0], p->stem[K_FIT], K_FIT,
+                   false, live};
     return plot_lines(p->plot, &f, ser, n > n_tr ? 3 : 2, c->err);
 }
 
@@ -749,6 +716,12 @@ static int parse_kind(CmdCtx *c, const char *w, Kind *k)
 
 /* "plot loss: wrote loss.png" when pictures go to files (a redrawn file
  * says so, since nothing else shows that it changed). */
+/* What the messages call kind k's picture: a race's by its command. */
+static const char *kind_word(const CmdPlots *p, Kind k)
+{
+    return k == K_COMPARE && p->race ? p->race : kind_names[k];
+}
+
 static void file_written(CmdCtx *c, CmdPlots *p, Kind k)
 {
     PlotTarget t = plot_target(p->plot);
@@ -756,23 +729,24 @@ static void file_written(CmdCtx *c, CmdPlots *p, Kind k)
         return;
     const char *ext = t == PLOT_PNG ? "png" : "svg";
     if (p->file[0] && strcmp(p->file_owner, p->stem[k]) == 0)
-        cmd_out(c, "plot %s: wrote %s\n", kind_names[k], p->file);
+        cmd_out(c, "plot %s: wrote %s\n", kind_word(p, k), p->file);
     else if (p->file[0] && p->file_owner[0])
         cmd_out(c, "plot %s: wrote %s.%s (%s holds the %s picture; `set plot %s file=NAME` names another file)\n",
-                kind_names[k], p->stem[k], ext, p->file, p->file_owner, ext);
+                kind_word(p, k), p->stem[k], ext, p->file, p->file_owner, ext);
     else
-        cmd_out(c, "plot %s: wrote %s.%s\n", kind_names[k], p->stem[k], ext);
+        cmd_out(c, "plot %s: wrote %s.%s\n", kind_word(p, k), p->stem[k], ext);
 }
 
 /* What was drawn, for the window and file targets (the terminal shows it). */
 static void drawn(CmdCtx *c, CmdPlots *p, Kind k);
 
-Plot *cmd_plot_for_race(CmdCtx *c, const char *kind, int argc, char **argv, const char **stem)
+Plot *cmd_plot_for_race(CmdCtx *c, const char *what, const char *kind, int argc, char **argv, const char **stem)
 {
     CmdPlots *p = plots(c);
     if (!p)
         return NULL;
     plot_set_echo(p->plot, c->out);
+    p->race = what;
     *stem = cmd_plot_stem(kind, argc, argv, p->stem[K_COMPARE], sizeof p->stem[K_COMPARE]);
     if (claim_file(c, p, K_COMPARE) != 0)
         return NULL;
@@ -792,7 +766,7 @@ static void drawn(CmdCtx *c, CmdPlots *p, Kind k)
     if (t == PLOT_TERMINAL)
         return;
     if (t == PLOT_WINDOW) {
-        cmd_out(c, "plot %s: %s%s\n", kind_names[k], plot_describe(p->plot, where, sizeof where),
+        cmd_out(c, "plot %s: %s%s\n", kind_word(p, k), plot_describe(p->plot, where, sizeof where),
                 k == K_COMPARE || k >= K_IMAGES ? "" : "; redrawn as the model learns (`plot off` stops that)");
         return;
     }

@@ -21,15 +21,26 @@ int cmd_set_plot(CmdCtx *c, int argc, char **argv);
  * every byte but letters, digits, "-" and "." made "_" ("maps-P1-row_2",
  * "surface-W1_0_0-W1_1_0"); options that only change the look (loss log,
  * surface range= grid= style=) are left out. Into buf. */
-#define CMD_PLOT_STEM 128
+#define CMD_PLOT_STEM 192 /* holds "runs" and the ids of the 8 runs `runs compare` takes */
 const char *cmd_plot_stem(const char *kind, int argc, char **argv, char *buf, size_t n);
+
+/* The data's features on a picture's axes (cmd_plot_feature.c): the
+ * range of feature j over every row, widened by 8% on each side; its
+ * name, "(standardized)" when it is, into buf; the training rows' mean of
+ * every feature into m (d), in the model's space. */
+void cmd_plot_feature_range(const Dataset *ds, int j, double *lo, double *hi);
+const char *cmd_plot_feature_label(const Dataset *ds, int j, char *buf, size_t n);
+void cmd_plot_feature_means(const Dataset *ds, double *m);
 
 /* For `compare` (cmd_compare.c) and `runs compare`: c's plotter, made on
  * first use, its echo on c->out, pointed at the race's picture file (file=
  * when the race is the first picture drawn after it, else the stem of kind
  * and the argc words of argv, cmd_plot_stem, with .png or .svg; *stem is
- * set to that stem, for the frame); NULL when out of memory. */
-struct Plot *cmd_plot_for_race(CmdCtx *c, const char *kind, int argc, char **argv, const char **stem);
+ * set to that stem, for the frame); NULL when out of memory. what (a
+ * string that outlives c, "runs compare") names the picture in the
+ * messages about it. */
+struct Plot *cmd_plot_for_race(CmdCtx *c, const char *what, const char *kind, int argc, char **argv,
+                               const char **stem);
 /* Says where a race's chart went (window or file; the terminal shows it). */
 void cmd_plot_race_drawn(CmdCtx *c);
 

@@ -210,15 +210,6 @@ static bool run_failed(const char *run)
     return strcmp(status, "failed") == 0;
 }
 
-/* The loss cells of a run in a table: its final losses, or "failed" and
- * "-" for a failed run; "-" too for a validation loss without a split. */
-static void loss_cells(CmdCtx *c, const char *run, char *train, char *val, size_t n)
-{
-    bool failed = run_failed(run);
-    snprintf(train, n, "%s", failed ? "failed" : NUM(num_at(run, "final.train_loss")));
-    snprintf(val, n, "%s", failed || !had_val(run) ? "-" : NUM(num_at(run, "final.val_loss")));
-}
-
 /* The note under a table with a failed run in it. */
 static void failed_note(CmdCtx *c)
 {
@@ -233,68 +224,137 @@ static void restored_note(CmdCtx *c)
             "epoch B's\n");
 }
 
+/* ---- tables sized to their cells ---- */
+
+#define RUN_COLS 12       /* columns a table of runs has at most */
+#define CELL MODEL_WORDS  /* bytes a cell holds */
+
+typedef struct RunRow {
+    char cell[RUN_COLS][CELL]; /* the row's cells, as printed */
+} RunRow;
+
+/* Fills row with the n words. */
+static void row_words(RunRow *row, int n, const char *const *words)
+{
+    for (int k = 0; k < n; k++)
+        snprintf(row->cell[k], CELL, "%s", words[k]);
+}
+
+/* Widens w[k] to the screen columns of the row's cell k. */
+static void row_widen(int *w, int n, const RunRow *row)
+{
+    for (int k = 0; k < n; k++)
+        if (text_cols(row->cell[k]) > w[k])
+            w[k] = text_cols(row->cell[k]);
+}
+
+/* Prints the row indented, each cell but the last padded to w[k] screen
+ * columns and a space. */
+static void row_print(CmdCtx *c, int n, const int *w, const RunRow *row)
+{
+    cmd_out(c, " ");
+    for (int k = 0; k < n - 1; k++)
+        cmd_out(c, " %-*s", byte_w(row->cell[k], w[k]), row->cell[k]);
+    cmd_out(c, " %s", row->cell[n - 1]);
+    cmd_out(c, "\n");
+}
+
+/* A loss cell: "-" for a loss not measured (no split, a run that did
+ * not finish), as "nan" would read as divergence. */
+static void loss_cell(CmdCtx *c, char *cell, double v, bool had)
+{
+    snprintf(cell, CELL, "%s", had && !isnan(v) ? NUM(v) : "-");
+}
+
+/* A run's training and validation loss cells: "failed" and "-" for a
+ * failed run, whose last losses are no result. */
+static void loss_cells(CmdCtx *c, const char *run, char *train, char *val)
+{
+    bool failed = run_failed(run);
+    if (failed)
+        snprintf(train, CELL, "failed");
+    else
+        loss_cell(c, train, num_at(run, "final.train_loss"), true);
+    loss_cell(c, val, num_at(run, "final.val_loss"), had_val(run) && !failed);
+}
+
+/* ---- runs ---- */
+
+enum { LIST_COLS = 12 };
+static const char *const list_head[LIST_COLS] = {"id", "time (UTC)", "kind", "data", "model", "optim", "lr",
+                                                 "batch", "epochs", "train loss", "val loss", "accuracy"};
+static const int list_min[LIST_COLS] = {21, 16, 9, 9, 16, 8, 9, 5, 9, 11, 11, 0}; /* the narrowest columns */
+
 typedef struct ListCtx {
     CmdCtx *c;
-    bool restored; /* a run listed kept an earlier epoch than its last */
-    bool failed;   /* a run listed failed */
-    long from;   /* the first line listed */
-    int model_w; /* the model column's width: its widest entry, at least 16 */
+    bool restored;     /* a run listed kept an earlier epoch than its last */
+    bool failed;       /* a run listed failed */
+    long from;         /* the first line listed */
+    int w[LIST_COLS];  /* each column's width: its widest cell, at least list_min */
 } ListCtx;
 
-/* Counts the runs (ListCtx.from) and sizes the model column. */
+/* The cells of a run's row in `runs`; true when early stopping put an
+ * earlier epoch's parameters back. */
+static bool list_cells(CmdCtx *c, const char *run, RunRow *row)
+{
+    char (*cell)[CELL] = row->cell;
+    char kind[16] = "", when[32] = "";
+    json_get_str(json_get(run, "id"), cell[0], RUN_ID_LEN);
+    json_get_str(json_get(run, "time"), when, sizeof when);
+    if (strlen(when) >= 16) /* 2026-12-01T22:30:15Z: the date and the minute */
+        when[10] = ' ', when[16] = '\0';
+    snprintf(cell[1], CELL, "%s", when);
+    json_get_str(json_get(run, "kind"), kind, sizeof kind);
+    double fold = num_at(run, "fold"), trial = num_at(run, "trial");
+    if (fold > 0)
+        snprintf(cell[2], CELL, "%s %.0f", kind, fold);
+    else if (trial > 0)
+        snprintf(cell[2], CELL, "%s %.0f", kind, trial);
+    else
+        snprintf(cell[2], CELL, "%s", kind);
+    json_get_str(json_get(run, "data.name"), cell[3], 40);
+    model_words(run, cell[4], CELL);
+    json_get_str(json_get(run, "hypers.optimizer"), cell[5], 24);
+    snprintf(cell[6], CELL, "%s", NUM(num_at(run, "hypers.lr")));
+    snprintf(cell[7], CELL, "%d", (int)num_at(run, "hypers.batch"));
+    bool restored = epochs_words(run, cell[8], CELL);
+    loss_cells(c, run, cell[9], cell[10]);
+    double va = num_at(run, "final.val_accuracy"), ta = num_at(run, "final.train_accuracy");
+    cell[11][0] = '\0';
+    if (!run_failed(run) && (!isnan(va) || !isnan(ta)))
+        snprintf(cell[11], CELL, "%.1f%%%s", 100 * (isnan(va) ? ta : va), isnan(va) ? " (train)" : "");
+    return restored;
+}
+
+/* Sizes the columns to the rows listed. */
 static void measure_one(void *ctx, long i, const char *run)
 {
     ListCtx *l = ctx;
-    char model[MODEL_WORDS];
-    l->from = i + 1;
-    model_words(run, model, sizeof model);
-    if (text_cols(model) > l->model_w)
-        l->model_w = text_cols(model);
+    RunRow row;
+    if (i < l->from)
+        return;
+    list_cells(l->c, run, &row);
+    row_widen(l->w, LIST_COLS, &row);
 }
 
 static void list_one(void *ctx, long i, const char *run)
 {
     ListCtx *l = ctx;
-    CmdCtx *c = l->c;
+    RunRow row;
     if (i < l->from)
         return;
-    char id[RUN_ID_LEN], when[32] = "", kind[16] = "", data[40] = "", model[MODEL_WORDS], opt[24] = "", what[24];
-    json_get_str(json_get(run, "id"), id, sizeof id);
-    json_get_str(json_get(run, "time"), when, sizeof when);
-    json_get_str(json_get(run, "kind"), kind, sizeof kind);
-    json_get_str(json_get(run, "data.name"), data, sizeof data);
-    json_get_str(json_get(run, "hypers.optimizer"), opt, sizeof opt);
-    model_words(run, model, sizeof model);
-    if (strlen(when) >= 16) /* 2026-12-01T22:30:15Z: the date and the minute */
-        when[10] = ' ', when[16] = '\0';
-    double fold = num_at(run, "fold"), trial = num_at(run, "trial");
-    if (fold > 0)
-        snprintf(what, sizeof what, "%s %.0f", kind, fold);
-    else if (trial > 0)
-        snprintf(what, sizeof what, "%s %.0f", kind, trial);
-    else
-        snprintf(what, sizeof what, "%s", kind);
-    double va = num_at(run, "final.val_accuracy"), ta = num_at(run, "final.train_accuracy");
-    char acc[16] = "", epochs[48], tl[40], vl[40];
-    bool failed = run_failed(run);
-    if (!failed && (!isnan(va) || !isnan(ta)))
-        snprintf(acc, sizeof acc, "%.1f%%%s", 100 * (isnan(va) ? ta : va), isnan(va) ? " (train)" : "");
-    l->restored |= epochs_words(run, epochs, sizeof epochs);
-    l->failed |= failed;
-    loss_cells(c, run, tl, vl, sizeof tl);
-    cmd_out(c, "  %-21s %-16s %-9s %-9s %-*s %-8s %-9s %-5d %-9s %-11s %-11s %s\n", id, when, what, data,
-            byte_w(model, l->model_w), model, opt, NUM(num_at(run, "hypers.lr")), (int)num_at(run, "hypers.batch"), epochs,
-            tl, vl, acc);
+    l->restored |= list_cells(l->c, run, &row);
+    l->failed |= run_failed(run);
+    row_print(l->c, LIST_COLS, l->w, &row);
 }
 
 static int runs_list(CmdCtx *c, bool all)
 {
-    long bad = 0;
+    long bad = 0, n = 0;
     char dir[1024];
-    ListCtx l = {c, false, false, 0, 16};
-    if (each_run(c, measure_one, &l, &bad) != 0)
+    ListCtx l = {c, false, false, 0, {0}};
+    if (each_run(c, count_one, &n, &bad) != 0)
         return -1;
-    long n = l.from;
     cmd_runs_dir(c, dir, sizeof dir);
     if (n == 0) {
         cmd_out(c, "no runs logged in %s yet: every `train`, `cv` fold and `search` trial is one%s\n", dir,
@@ -302,10 +362,13 @@ static int runs_list(CmdCtx *c, bool all)
         return 0;
     }
     l.from = !all && n > RUNS_SHOWN ? n - RUNS_SHOWN : 0;
+    memcpy(l.w, list_min, sizeof l.w);
+    each_run(c, measure_one, &l, &bad);
     cmd_out(c, "%ld run%s in %s/runs.jsonl%s\n", n, n == 1 ? "" : "s", dir,
             l.from ? " (the latest 40 shown; `runs all` lists every one)" : "");
-    cmd_out(c, "  %-21s %-16s %-9s %-9s %-*s %-8s %-9s %-5s %-9s %-11s %-11s %s\n", "id", "time (UTC)", "kind",
-            "data", l.model_w, "model", "optim", "lr", "batch", "epochs", "train loss", "val loss", "accuracy");
+    RunRow head;
+    row_words(&head, LIST_COLS, list_head);
+    row_print(c, LIST_COLS, l.w, &head);
     each_run(c, list_one, &l, &bad);
     if (l.restored)
         restored_note(c);
@@ -493,33 +556,42 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
                 free(run[j]);
             return -1;
         }
-    char model[RUNS_COMPARED][MODEL_WORDS];
-    int model_w = 16;
-    for (int i = 0; i < n; i++) {
-        model_words(run[i], model[i], sizeof model[i]);
-        if (text_cols(model[i]) > model_w)
-            model_w = text_cols(model[i]);
+    enum { COMPARE_COLS = 11 };
+    static const char *const head[COMPARE_COLS] = {"id", "model", "optim", "lr", "batch", "l1", "l2", "epochs",
+                                                   "train loss", "val loss", "val accuracy"};
+    int w[COMPARE_COLS] = {21, 16, 8, 9, 5, 8, 8, 9, 11, 11, 0}; /* at least; then the widest cell */
+    RunRow *row = calloc((size_t)n + 1, sizeof *row); /* the header, then a row a run */
+    if (!row) {
+        for (int i = 0; i < n; i++)
+            free(run[i]);
+        return cmd_fail(c, "out of memory for the table of runs");
     }
-    cmd_out(c, "  %-21s %-*s %-8s %-9s %-5s %-8s %-8s %-9s %-11s %-11s %s\n", "id", model_w, "model", "optim", "lr",
-            "batch", "l1", "l2", "epochs", "train loss", "val loss", "val accuracy");
-    PlotSeries ser[2 * RUNS_COMPARED];
-    char label[RUNS_COMPARED][2][64];
-    int ns = 0;
+    row_words(&row[0], COMPARE_COLS, head);
     bool restored = false, failed = false;
     for (int i = 0; i < n; i++) {
-        char id[RUN_ID_LEN] = "", opt[24] = "", epochs[48];
-        restored |= epochs_words(run[i], epochs, sizeof epochs);
-        json_get_str(json_get(run[i], "id"), id, sizeof id);
-        json_get_str(json_get(run[i], "hypers.optimizer"), opt, sizeof opt);
-        double va = num_at(run[i], "final.val_accuracy");
-        char acc[16] = "", tl[40], vl[40];
+        char (*cell)[CELL] = row[i + 1].cell;
+        json_get_str(json_get(run[i], "id"), cell[0], RUN_ID_LEN);
+        model_words(run[i], cell[1], CELL);
+        json_get_str(json_get(run[i], "hypers.optimizer"), cell[2], 24);
+        snprintf(cell[3], CELL, "%s", NUM(num_at(run[i], "hypers.lr")));
+        snprintf(cell[4], CELL, "%d", (int)num_at(run[i], "hypers.batch"));
+        snprintf(cell[5], CELL, "%s", NUM(num_at(run[i], "hypers.l1")));
+        snprintf(cell[6], CELL, "%s", NUM(num_at(run[i], "hypers.l2")));
+        restored |= epochs_words(run[i], cell[7], CELL);
+        loss_cells(c, run[i], cell[8], cell[9]);
         failed |= run_failed(run[i]);
+        double va = num_at(run[i], "final.val_accuracy");
         if (!isnan(va) && !run_failed(run[i]))
-            snprintf(acc, sizeof acc, "%.1f%%", 100 * va);
-        loss_cells(c, run[i], tl, vl, sizeof tl);
-        cmd_out(c, "  %-21s %-*s %-8s %-9s %-5d %-8s %-8s %-9s %-11s %-11s %s\n", id, byte_w(model[i], model_w), model[i], opt,
-                NUM(num_at(run[i], "hypers.lr")), (int)num_at(run[i], "hypers.batch"), NUM(num_at(run[i], "hypers.l1")),
-                NUM(num_at(run[i], "hypers.l2")), epochs, tl, vl, acc);
+            snprintf(cell[10], CELL, "%.1f%%", 100 * va);
+        row_widen(w, COMPARE_COLS, &row[i + 1]);
+    }
+    for (int i = 0; i <= n; i++)
+        row_print(c, COMPARE_COLS, w, &row[i]);
+    PlotSeries ser[2 * RUNS_COMPARED];
+    char label[RUNS_COMPARED][2][64], *ids[RUNS_COMPARED];
+    int ns = 0;
+    for (int i = 0; i < n; i++) {
+        const char *id = ids[i] = row[i + 1].cell[0];
         if (curve_read(run[i], &k[i])) {
             snprintf(label[i][0], sizeof label[i][0], "%.40s", id);
             snprintf(label[i][1], sizeof label[i][1], "%.40s (validation)", id);
@@ -532,8 +604,8 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
         restored_note(c);
     if (failed)
         failed_note(c);
-    const char *stem = "runs";
-    Plot *plot = ns ? cmd_plot_for_race(c, "runs", argc - 2, argv + 2, &stem) : NULL;
+    const char *stem = "runs"; /* the file named after the runs' ids, not -1 -2 (which move on) */
+    Plot *plot = ns ? cmd_plot_for_race(c, "runs compare", "runs", n, ids, &stem) : NULL;
     PlotFrame f = {"Runs compared: training (solid) and validation (dashed) loss", "epoch", "loss", stem,
                    CMD_PLOT_WINDOW_COMPARE, false, false};
     if (plot && plot_lines(plot, &f, ser, ns, c->err) == 0)
@@ -545,6 +617,7 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
         free(run[i]);
         free(k[i].epoch);
     }
+    free(row);
     return 0;
 }
 

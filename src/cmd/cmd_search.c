@@ -184,7 +184,7 @@ static bool run_trial(CmdCtx *c, CmdSearch *q, int i, const char *group)
 {
     Session *s = c->s;
     SearchTrial *t = &q->trial[i];
-    RunInfo ri = {"search", group, 0, i + 1, 0, 0, "done", 0, false};
+    RunInfo ri = {"search", group, 0, i + 1, 0, 0, "done", 0, false, false, NAN, NAN};
     char why[ERR_LEN];
     t->done = true;
     if (search_check(&t->h, why) != 0) {

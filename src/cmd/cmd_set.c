@@ -340,18 +340,18 @@ static void say_undo(CmdCtx *c, int holds)
         cmd_out(c, "off (an update takes no snapshot; `undo` cannot go back)");
         return;
     }
-    cmd_out(c, "the last %d update%s", s->undo_keep, s->undo_keep == 1 ? "" : "s");
     char one[32];
-    if (!s->model || s->hist_every <= 1)
+    if (!s->model || s->hist_every <= 1) {
+        cmd_out(c, "the last %d update%s", s->undo_keep, s->undo_keep == 1 ? "" : "s");
         return;
+    }
+    cmd_out(c, "up to the last %d update%s", holds, CMD_S(holds));
     if (holds < s->undo_keep)
-        cmd_out(c, " (%d for this model;", holds);
-    else
-        cmd_out(c, " (");
-    cmd_out(c, "%sthis model's copies are %s: within %u MB, `train` and `step N` keep one in %d and `undo` remakes "
-            "the others)", holds < s->undo_keep ? " " : "",
-            util_format_bytes((double)session_snapshot_bytes(s), one, sizeof one), (unsigned)(s->undo_bytes >> 20),
-            s->hist_every);
+        cmd_out(c, " of the %d asked for", s->undo_keep);
+    cmd_out(c, " (%s a copy of this model's parameters and optimizer state, %d fit in %u MB: `train` and "
+            "`step N` copy one update in %d and `undo` remakes the others; updates made one at a time copy each)",
+            util_format_bytes((double)session_snapshot_bytes(s), one, sizeof one), s->hist_copies,
+            (unsigned)(s->undo_bytes >> 20), s->hist_every);
 }
 
 /* set undo N|on|off (on: the default 1000) */

@@ -267,11 +267,12 @@ const Cmd cmd_table[] = {
     {"undo", 0, 1, CMD_CHANGES_MODEL, "undo [N]", "put the model back as it was N updates ago (default 1)",
      "Restores the parameters, the optimizer's state, the step and epoch counters\n"
      "and the position in the data as they were before the last N updates, so the\n"
-     "next `step` repeats exactly. The last 1000 updates are kept. When copies of\n"
-     "so many would pass 256 MB, `train` and `step N` copy one update in several\n"
-     "(`hypers` says how many) and `undo` makes the others again from the copy\n"
-     "before them, with the batches, masks and settings they had: the same numbers\n"
-     "to the bit. Updates one at a time each keep a copy, so fewer of them fit.\n"
+     "next `step` repeats exactly. Up to the last 1000 updates are kept. When\n"
+     "copies of so many would pass 256 MB, `train` and `step N` copy one update\n"
+     "in 32 and `undo` makes the others again from the copy before them, with the\n"
+     "batches, masks and settings they had: the same numbers to the bit (`hypers`\n"
+     "says how far back that reaches). Updates made one at a time each keep a\n"
+     "copy, so fewer of them fit.\n"
      "`set undo N|off` keeps fewer or none. A new model, optimizer, batch size or\n"
      "data starts the history afresh.", cmd_undo, NULL, NULL, NULL, NULL},
     {"state", 1, 1, 0, "state PARAM", "the optimizer's state for a parameter, named as in its formula",

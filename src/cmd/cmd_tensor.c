@@ -513,6 +513,11 @@ int cmd_assign(CmdCtx *c, char *lhs, char *rhs)
     if (!t.editable && tensor_name_parse(name, &tn) && tn.kind == 'M')
         return cmd_fail(c, "%s cannot be edited: only parameters (W1, b1, ...) can; %s is dropout's mask, drawn from "
                         "the seed and the step number", name, name);
+    bool parsed = tensor_name_parse(name, &tn);
+    if (!t.editable && parsed && !tn.grad && (tn.kind == 'X' || tn.kind == 'Y'))
+        return cmd_fail(c, "%s cannot be edited: only parameters (W1, b1, ...) can; %s is the current batch's %s, "
+                        "read from the data (`data` commands change the data)", name, name,
+                        tn.kind == 'X' ? "inputs" : "targets");
     if (!t.editable)
         return cmd_fail(c, "%s cannot be edited: only parameters (W1, b1, ...) can; %s is computed from them", name, name);
     if (ref.n > 0) {

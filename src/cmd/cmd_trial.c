@@ -46,11 +46,15 @@ int cmd_trial_run(CmdCtx *c, const Hypers *h, Dataset *ds, long epochs, const Ru
         r->code = rc;
     }
     r->epochs = f->epoch - 1;
+    double train_acc = NAN;
     if (!r->failed && !r->interrupted) {
-        r->train_loss = f->last_epoch_loss;
+        r->train_loss = session_eval_share(f, DATA_TRAIN, &train_acc);
         r->val_loss = session_eval_share(f, DATA_VAL, &r->val_acc);
     }
     RunInfo info = *ri;
+    info.measured = !r->failed && !r->interrupted;
+    info.train_loss = r->train_loss;
+    info.train_acc = train_acc;
     info.steps = r->steps;
     info.wall_s = r->wall_s;
     info.status = r->failed ? "failed" : r->interrupted ? "interrupted" : "done";
@@ -214,7 +218,7 @@ int cmd_cv(CmdCtx *c, int argc, char **argv)
     char group[RUN_ID_LEN + 4], mw[96];
     run_new_id(group + 3);
     memcpy(group, "cv-", 3);
-    RunInfo ri = {"cv", group, 0, 0, 0, 0, "done", 0, false};
+    RunInfo ri = {"cv", group, 0, 0, 0, 0, "done", 0, false, false, NAN, NAN};
     int done = 0;
     int rc = cmd_trial_cv(c, &h, (int)k, epochs, &ri, r, &done);
     if (rc < 0) {

@@ -15,7 +15,7 @@ typedef struct TrialResult {
     int train_rows, val_rows; /* rows it trained and validated on */
     long epochs;              /* epochs finished */
     long steps;               /* updates made */
-    double train_loss;        /* mean training loss of the last epoch (what the epoch line prints) */
+    double train_loss;        /* loss over the training rows at the end (evaluation mode, as `train` ends by printing) */
     double val_loss;          /* validation loss at the end (evaluation mode); NaN without a split */
     double val_acc;           /* validation accuracy then; NaN for regression or without a split */
     double wall_s;            /* wall time */

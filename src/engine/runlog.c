@@ -274,9 +274,11 @@ void run_json(JsonBuf *b, const char *id, const Session *s, const RunInfo *ri, c
     long k = run_kept_index(ri, c); /* the model the session kept */
     json_obj(b, "final");
     json_int(b, "epoch", k >= 0 ? c->epoch[k] : 0);
-    json_num(b, "train_loss", k >= 0 ? c->train_loss[k] : NAN);
+    /* the curve's training numbers are means over the batches as they
+     * were trained on; the kept model's come from ri, in evaluation mode */
+    json_num(b, "train_loss", ri->measured ? ri->train_loss : NAN);
     json_num(b, "val_loss", k >= 0 ? c->val_loss[k] : NAN);
-    json_num(b, "train_accuracy", k >= 0 ? c->train_acc[k] : NAN);
+    json_num(b, "train_accuracy", ri->measured ? ri->train_acc : NAN);
     json_num(b, "val_accuracy", k >= 0 ? c->val_acc[k] : NAN);
     json_end(b);
     char csv[RUN_ID_LEN + 8];

@@ -22,10 +22,10 @@
 typedef struct RunCurve {
     long cap, n;          /* epochs it can hold, epochs held */
     long *epoch;          /* (cap) the epoch that ended */
-    double *train_loss;   /* (cap) its mean training loss (the data term, as the epoch line prints) */
-    double *val_loss;     /* (cap) validation loss then; NaN without a split */
-    double *train_acc;    /* (cap) training accuracy then (evaluation mode); NaN for regression */
-    double *val_acc;      /* (cap) validation accuracy then; NaN without a split or classes */
+    double *train_loss;   /* (cap) its mean training loss over the batches (the data term, as the epoch line prints) */
+    double *val_loss;     /* (cap) validation loss then (evaluation mode); NaN without a split */
+    double *train_acc;    /* (cap) its training accuracy over the batches as they were trained on; NaN for regression */
+    double *val_acc;      /* (cap) validation accuracy then (evaluation mode); NaN without a split or classes */
 } RunCurve;
 
 /* A curve for up to epochs epochs (capped at RUN_MAX_EPOCHS); NULL when
@@ -49,6 +49,9 @@ typedef struct RunInfo {
     const char *status;   /* "done", "interrupted" or "failed" */
     long best_epoch;      /* early stopping's best epoch (0: none, or no early stopping) */
     bool restored;        /* the best epoch's parameters came back: `final` is that epoch's, not the last's */
+    bool measured;        /* the kept model was measured over the training rows after the run (false: interrupted, failed) */
+    double train_loss;    /* when measured: its loss there in evaluation mode (the data term), as the run's closing line prints */
+    double train_acc;     /* when measured: its accuracy there in evaluation mode; NaN for regression */
 } RunInfo;
 
 /* A 64-bit FNV-1a hash of the data's shape, split and values (the values
@@ -63,7 +66,9 @@ void run_new_id(char *id);
 long run_kept_index(const RunInfo *ri, const RunCurve *c);
 /* Writes the JSON line of a run of session s into b (json_init'ed):
  * "epochs" the epochs run, "best_epoch" early stopping's best (0: none),
- * "final" the measurements of the kept epoch (final.epoch). */
+ * "final" the kept model (final.epoch): its validation loss and accuracy
+ * at that epoch's end, its training loss and accuracy in evaluation mode
+ * from ri (null when ri->measured is false). */
 void run_json(JsonBuf *b, const char *id, const Session *s, const RunInfo *ri, const RunCurve *c);
 /* Whether dir can hold the run log: an existing folder that can be
  * written, or a missing one whose nearest existing parent is such a folder

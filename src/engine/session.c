@@ -67,6 +67,8 @@ static void hist_clear(Session *s)
 {
     s->hist_len = 0;
     s->hist_head = 0;
+    s->hist_lost = HIST_LOST_NONE;
+    s->hist_emptied = false;
 }
 
 static void hist_free(Session *s)
@@ -74,7 +76,7 @@ static void hist_free(Session *s)
     free(s->hist);
     free(s->hist_copy_owner);
     s->hist_copy_owner = NULL;
-    s->hist_copies = s->hist_copy_next = 0;
+    s->hist_copies = 0;
     if (s->hist_map)
         munmap(s->hist_map, s->hist_map_bytes);
     s->hist = NULL;
@@ -82,6 +84,8 @@ static void hist_free(Session *s)
     s->hist_map = NULL;
     s->hist_map_bytes = 0;
     s->hist_cap = s->hist_len = s->hist_head = 0;
+    s->hist_lost = HIST_LOST_NONE;
+    s->hist_emptied = false;
 }
 
 void session_drop_history(Session *s)
@@ -103,7 +107,8 @@ size_t session_snapshot_bytes(const Session *s)
  * bound holds a copy of every update undo_keep asks for, every update
  * keeps one (hist_every 1). Otherwise, inside a run of updates (train,
  * step N), only one update in SESSION_UNDO_EVERY_MAX keeps a copy, with
- * the run's first and last and each epoch's last, and `undo` recomputes
+ * the run's first and last (a run that stops early makes its last one's
+ * at its end, see session_run_end), and `undo` recomputes
  * the others from the copy before them (session_undo.c), at most that
  * many updates less one: the step does not stream a copy of every
  * parameter to fresh memory, and the history reaches as far back for a
@@ -211,20 +216,48 @@ static int hist_at(const Session *s, int k)
     return (s->hist_head - 1 - k + 2 * s->hist_cap) % s->hist_cap;
 }
 
-/* Gives ring slot at the oldest copy of the arrays; the entry that held it
- * (if it still does) keeps none from now on. */
+/* The arrays of copy c. */
+static double *copy_arrays(const Session *s, int c)
+{
+    return s->hist_buf + (size_t)c * s->model->n_params * (size_t)(1 + s->optim->n_slots);
+}
+
+/* A copy no entry of the history uses (its entry was undone, dropped or
+ * overwritten, or is being undone), else the oldest entry's, which then keeps none: the
+ * memory bound, not the count, limits how far back undo goes. */
+static int hist_free_copy(Session *s)
+{
+    int oldest = 0, oldest_age = -1;
+    for (int c = 0; c < s->hist_copies; c++) {
+        int o = s->hist_copy_owner[c];
+        if (o < 0 || s->hist[o].params != copy_arrays(s, c))
+            return c;
+        int age = (s->hist_head - 1 - o + 2 * s->hist_cap) % s->hist_cap;
+        if (age >= s->hist_len)
+            return c;
+        if (age < s->hist_dying) { /* an update undo is taking back */
+            s->hist[o].params = s->hist[o].opt_state = NULL;
+            return c;
+        }
+        if (age > oldest_age) {
+            oldest_age = age;
+            oldest = c;
+        }
+    }
+    Snapshot *h = &s->hist[s->hist_copy_owner[oldest]];
+    h->params = h->opt_state = NULL;
+    s->hist_lost = HIST_LOST_MEMORY;
+    return oldest;
+}
+
+/* Gives ring slot at a copy of the arrays: its own when every update keeps
+ * one (as many copies as slots), else a free one or the oldest entry's. */
 static void hist_give_copy(Session *s, int at)
 {
-    int c = s->hist_copy_next;
-    size_t per = s->model->n_params * (size_t)(1 + s->optim->n_slots);
-    double *arrays = s->hist_buf + (size_t)c * per;
-    int owner = s->hist_copy_owner[c];
-    if (owner >= 0 && s->hist[owner].params == arrays)
-        s->hist[owner].params = s->hist[owner].opt_state = NULL;
+    int c = s->hist_every <= 1 ? at : hist_free_copy(s);
     s->hist_copy_owner[c] = at;
-    s->hist_copy_next = (c + 1) % s->hist_copies;
-    s->hist[at].params = arrays;
-    s->hist[at].opt_state = arrays + s->model->n_params;
+    s->hist[at].params = copy_arrays(s, c);
+    s->hist[at].opt_state = s->hist[at].params + s->model->n_params;
 }
 
 /* The oldest entry must have its copy (every other entry is recomputed
@@ -235,11 +268,11 @@ static void hist_trim(Session *s)
         s->hist_len--;
 }
 
-void session_hist_copy_newest(Session *s)
+void session_hist_copy_at(Session *s, int k)
 {
-    if (s->hist_len < 1)
+    if (k < 0 || k >= s->hist_len || s->hist[hist_at(s, k)].params)
         return;
-    int at = hist_at(s, 0);
+    int at = hist_at(s, k);
     hist_give_copy(s, at);
     session_snapshot_take(s, &s->hist[at]);
     hist_trim(s);
@@ -254,7 +287,10 @@ static void hist_push(Session *s)
     int at = s->hist_head;
     Snapshot *h = &s->hist[at];
     bool copy = s->hist_every <= 1 || !s->run_on || s->run_first || s->hist_since + 1 >= s->hist_every ||
-                s->run_left == 1 || s->batch_index + 1 >= session_batches(s);
+                s->run_left == 1;
+    if (s->hist_len == s->hist_cap)
+        s->hist_lost = HIST_LOST_COUNT; /* the ring drops its oldest */
+    s->hist_emptied = false;
     h->params = h->opt_state = NULL;
     if (copy)
         hist_give_copy(s, at);
@@ -272,6 +308,7 @@ static void hist_push(Session *s)
 void session_run_begin(Session *s, long planned)
 {
     s->run_on = true;
+    s->run_start = s->steps;
     s->run_first = true;
     s->run_left = planned > 0 ? planned : -1;
     s->hist_since = 0;

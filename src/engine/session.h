@@ -49,6 +49,13 @@ typedef struct StepRecipe {
     uint64_t seed;          /* dropout masks and row orders come from it */
 } StepRecipe;
 
+/* Why the undo history no longer reaches an update it once held. */
+typedef enum HistLost {
+    HIST_LOST_NONE,   /* it holds every update since it started */
+    HIST_LOST_COUNT,  /* it keeps undo_keep updates (or its ring's worth) */
+    HIST_LOST_MEMORY  /* its copies' memory bound overwrote the oldest copy */
+} HistLost;
+
 /* Everything an update changes, as it was just before that update. In the
  * undo history an entry may keep no copy of the arrays (params NULL): it
  * is recomputed from an older entry that does (see hist_every). */
@@ -129,12 +136,15 @@ typedef struct Session {
     int hist_len;           /* updates it holds now; the oldest always has its copy */
     int hist_head;          /* slot the next snapshot goes to */
     int hist_copies;        /* copies of the arrays undo_bytes allows (at most hist_cap) */
-    int hist_copy_next;     /* the copy the next one overwrites (the oldest) */
     int *hist_copy_owner;   /* (hist_copies) ring slot each copy belongs to, -1: none */
     int hist_every;         /* in a run (train, step N), one update in this many keeps a copy,
-                             * and the epoch's last, the run's first and last; 1: every update */
+                             * and the run's first and last; 1: every update */
+    HistLost hist_lost;     /* why the history lost its oldest updates, if it did */
+    int hist_dying;         /* during an undo: the newest entries it takes back */
+    bool hist_emptied;      /* undo took back every update it kept */
+    long run_start;         /* steps when the run began */
     int hist_since;         /* updates without a copy since the last one, in this run */
-    long run_left;          /* updates the run still plans; -1: it ends at an epoch's end */
+    long run_left;          /* updates the run still plans; -1: not known */
     bool run_on;            /* inside a run */
     bool run_first;         /* its first update is still to come */
     bool replaying;         /* undo recomputes updates: no snapshots, no live frames */
@@ -444,9 +454,10 @@ void session_rewind_to(Session *s, const Snapshot *h);
 const Snapshot *session_snapshot(const Session *s, int k);
 /* The history's entry k, with or without its arrays; NULL past hist_len. */
 const Snapshot *session_hist_entry(const Session *s, int k);
-/* Gives the newest entry of the history a copy of the arrays as they are
- * now (session_undo.c, recomputing it); the oldest copy makes room. */
-void session_hist_copy_newest(Session *s);
+/* Gives entry k of the history (0: the newest) a copy of the arrays as
+ * they are now, which must be that entry's state (session_undo.c makes it
+ * by recomputing); the oldest copy makes room. Nothing when it has one. */
+void session_hist_copy_at(Session *s, int k);
 /* The settings a step reads now. */
 void session_recipe_take(const Session *s, StepRecipe *r);
 /* Puts settings taken by session_recipe_take in force (the optimizer's
@@ -454,13 +465,15 @@ void session_recipe_take(const Session *s, StepRecipe *r);
 void session_recipe_put(Session *s, const StepRecipe *r);
 /* A run of updates nobody looks at in between (train, step N) starts:
  * inside it, only some updates keep a copy of the arrays (hist_every).
- * planned: the updates it will make, or -1 when it ends at an epoch end. */
+ * planned: the updates it will make, or -1 when that is not known. */
 void session_run_begin(Session *s, long planned);
 /* The run ends with rc (0 done, 1 interrupted, < 0 failed). When it
- * stopped early and its last update kept no copy, that copy is made by
- * recomputing the updates since the last one (session_undo.c), so
- * `explain` and the next `undo` find it; after a failure the state the
- * failure left is kept as it is. */
+ * stopped before its planned last update (Ctrl-C, early stopping, a
+ * failure) and its last update kept no copy, that copy is made by
+ * recomputing the updates since the copy before it (session_undo.c), so
+ * `explain`, `diagnose` and the next `undo` find it; the state is left
+ * exactly as the run left it (after a failure, the failing step's phases
+ * are made again up to the same failure). */
 void session_run_end(Session *s, int rc);
 /* The name of flat parameter i ("W2[0,3]", "b1[2]") into buf. */
 void session_param_name(const Session *s, size_t i, char *buf, size_t n);

@@ -23,7 +23,7 @@ int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, c
         return util_err(err, "the training set is empty");
     long target = s->epoch + epochs;
     int rc = 0;
-    session_run_begin(s, -1);
+    session_run_begin(s, (session_batches(s) - s->batch_index) + (epochs - 1) * (long)session_batches(s));
     while (s->epoch < target) {
         if (s->interrupt && *s->interrupt) {
             rc = 1;
@@ -66,7 +66,7 @@ int session_train_early(Session *s, long epochs, const EarlyStop *es, EpochFn fn
     long target = s->epoch + epochs, wait = 0;
     int rc = 0;
     s->best_epoch = 0;
-    session_run_begin(s, -1);
+    session_run_begin(s, (session_batches(s) - s->batch_index) + (epochs - 1) * (long)session_batches(s));
     while (s->epoch < target) {
         if (s->interrupt && *s->interrupt) {
             rc = 1;

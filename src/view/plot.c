@@ -318,7 +318,8 @@ static void put_margin(FILE *c, const Pic *pic, const PlotSeries *s, int n_serie
         my = fmax(my, 1.5 / (pic->rows > 12 ? pic->rows - 8 : 4));
     }
     for (int k = 0; k < n_series; k++)
-        if (drawable(&s[k]) && (s[k].style == PLOT_POINTS || s[k].style == PLOT_LINESPOINTS)) {
+        if (drawable(&s[k]) && (s[k].style == PLOT_POINTS || s[k].style == PLOT_LINESPOINTS ||
+                                s[k].style == PLOT_DASHED)) {
             fprintf(c, "set autoscale fix\nset offsets graph %.3g, graph %.3g, graph %.3g, graph %.3g\n", mx, mx,
                     my, my);
             return;
@@ -440,11 +441,12 @@ static void put_series_elem(FILE *c, const Pic *pic, int k, const PlotSeries *s,
         fprintf(c, " with linespoints lw %s pt 7 ps 0.8 pi %d lc rgb '%s'", lw,
                 s->n > 40 ? s->n / 30 : 1, hex);
         break;
+    case PLOT_DASHED: /* open markers: a curve of one point shows too */
+        fprintf(c, " with linespoints lw %s dt 2 pt 6 ps 0.9 pi %d lc rgb '%s'", lw,
+                s->n > 40 ? s->n / 30 : 1, hex);
+        break;
     case PLOT_STEPS:
         fprintf(c, " with steps lw %s lc rgb '%s'", lw, hex);
-        break;
-    case PLOT_DASHED:
-        fprintf(c, " with lines lw %s dt 2 lc rgb '%s'", lw, hex);
         break;
     default:
         fprintf(c, " with lines lw %s lc rgb '%s'", lw, hex);

@@ -71,7 +71,8 @@ bool plot_running(const Plot *p);
 
 /* How a series is drawn. */
 typedef enum PlotStyle { PLOT_LINES, PLOT_POINTS, PLOT_LINESPOINTS, PLOT_STEPS,
-                         PLOT_DASHED /* a dashed line (validation beside a solid training curve) */ } PlotStyle;
+                         PLOT_DASHED /* a dashed line with open markers (validation beside a solid
+                                        training curve): one point shows */ } PlotStyle;
 
 typedef struct PlotSeries {
     const char *title; /* legend entry; NULL or "" for none */

@@ -721,6 +721,7 @@ static void test_exploding_signal(void **state)
     ok(x, "diagnose");
     assert_says(x->last, "exploding signal: the std of the activations grows from 0.587 in layer 1");
     assert_says(x->last, "the logits are");
+    assert_says(x->last, "the wrong ones cost a huge loss (the loss is");
     assert_says(x->last, "`set init he_normal`, then `init`");
     assert_says(x->last, "data standardize");
     assert_says_not(x->last, "set lr");
@@ -742,6 +743,14 @@ static void test_exploding_signal(void **state)
     assert_says(x->last, "dead units:");
     assert_says(x->last, "The init (he_normal) already suits relu");
     assert_says_not(x->last, "set init he_normal");
+    fx_free(x);
+
+    /* huge logits that are right: no loss now, but a wrong one would cost a lot */
+    x = fx_new();
+    ok(x, "data blobs n=200 features=20 classes=3 seed=2; model mlp 16; set optimizer adam lr=0.5; train 300");
+    ok(x, "diagnose");
+    assert_says(x->last, "a wrong one would cost a huge loss (the loss is");
+    assert_says_not(x->last, "the wrong ones cost");
     fx_free(x);
 }
 

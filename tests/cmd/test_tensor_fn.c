@@ -89,6 +89,10 @@ static void test_refusals(void **st)
     assert_contains(refused(x, "show norm_"), "unknown name");
     assert_contains(refused(x, "expect std_A1 > 0"), "after the forward pass");
     ok(x, "forward; expect std_A1 > 0");
+    /* the batch is read from the data, not computed from the parameters */
+    assert_contains(refused(x, "X[0,1] = 5"), "X is the current batch's inputs, read from the data");
+    assert_contains(refused(x, "Y[0,0] = 1"), "Y is the current batch's targets, read from the data");
+    assert_contains(refused(x, "Z1[0,0] = 1"), "Z1 is computed from them");
     fx_free(x);
 }
 

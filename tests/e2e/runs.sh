@@ -7,6 +7,7 @@
 # (Debian's /usr/bin/python3, skipped when it is missing) and every field
 # checked.
 bin=${1:-build/paramlab}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "runs: $*"; exit 1; }
@@ -106,8 +107,10 @@ for line in open(log):
     assert set(curve) == {"epoch", "train_loss", "val_loss", "train_accuracy", "val_accuracy"}
     assert all(len(v) == n for v in curve.values())
     assert curve["epoch"] == list(range(1, n + 1)) or r["kind"] == "train"
-    for k in final:
-        assert r["final"][k] == curve[k.replace("accuracy", "accuracy")][-1]
+    for k in ("val_loss", "val_accuracy"):
+        assert r["final"][k] == curve[k][-1]
+    for k in ("train_loss", "train_accuracy"):  # measured after the run, in evaluation mode
+        assert isinstance(r["final"][k], float), (k, r["final"][k])
     assert 0 <= r["final"]["val_accuracy"] <= 1
     rows = list(csv.DictReader(open(os.path.join(folder, r["csv"]))))
     assert len(rows) == n
@@ -135,7 +138,7 @@ c = r["curve"]
 i = c["epoch"].index(best)
 assert r["epochs"] == len(c["epoch"]) == last and c["epoch"][-1] == last, r["epochs"]
 assert r["best_epoch"] == best and r["final"]["epoch"] == best
-for k in ("train_loss", "val_loss", "train_accuracy", "val_accuracy"):
+for k in ("val_loss", "val_accuracy"):
     assert r["final"][k] == c[k][i], (k, r["final"][k], c[k][i])
 PY
 id=$(sed 's/.*"id":"\([^"]*\)".*/\1/' "$dir/es/runs.jsonl")
@@ -146,6 +149,66 @@ out=$(PARAMLAB_RUNS="$dir/es" "$bin" -q -c "set plot terminal; runs; runs show $
 echo "$out" | grep -q "^  final.epoch  *${best% *}$" || fail "runs show: final.epoch is not the best epoch: $out"
 echo "$out" | grep -q "^  final.val_loss  *${best#* }$" || fail "runs show: final.val_loss is not the best epoch's: $out"
 echo "$out" | grep -q "^  ${best% *}  .*${best#* } .*<- kept" || fail "runs show does not mark the kept epoch: $out"
+# the log's final training loss and accuracy are the kept model's over the
+# training rows in evaluation mode, as train's last line prints them (the
+# curve keeps each epoch's means over its batches, which differ); and a cv
+# fold's are the ones its table prints
+tl_of() { echo "$1" | sed -n 's/^trained .*; training loss \([0-9.e-]*\), accuracy \([0-9.]*\)%.*/\1 \2/p'; }
+out=$(PARAMLAB_RUNS="$dir/eval" "$bin" -q -c 'data moons n=200; model mlp 8; set lr 0.1; train 5; runs; runs show -1' 2>&1) ||
+    fail "the evaluation-mode case failed: $out"
+set -- $(tl_of "$out")
+[ -n "$2" ] || fail "no training loss and accuracy in train's last line: $out"
+echo "$out" | grep -q "^  final.train_loss  *$1$" || fail "final.train_loss is not train's training loss $1: $out"
+echo "$out" | grep -q " $1  *-  *$2% (train)$" || fail "runs does not show train's training loss $1 and accuracy $2%: $out"
+out=$(PARAMLAB_RUNS="$dir/eval" "$bin" -q -c 'data moons n=200; data split 0.2; model mlp 8; set lr 0.1; train 5; cv 2 epochs=2' 2>&1) ||
+    fail "the evaluation-mode case with a split failed: $out"
+set -- $(tl_of "$out")
+fold1=$(echo "$out" | sed -n 's/^  1  *[0-9]*  *[0-9]*  *\([0-9.e-]*\) .*/\1/p')
+"$py" - "$dir/eval/runs.jsonl" "$1" "$2" "$fold1" <<'PY' || fail "the log's final training numbers are not the evaluation-mode ones: $out"
+import json, sys
+runs = [json.loads(line) for line in open(sys.argv[1])]
+r, fold = runs[1], runs[2]
+assert "%.6g" % r["final"]["train_loss"] == sys.argv[2], (r["final"], sys.argv[2])
+assert "%.1f" % (100 * r["final"]["train_accuracy"]) == sys.argv[3], (r["final"], sys.argv[3])
+assert r["final"]["train_accuracy"] != r["curve"]["train_accuracy"][-1]  # the batches' mean differs here
+assert fold["kind"] == "cv" and "%.6g" % fold["final"]["train_loss"] == sys.argv[4], (fold["final"], sys.argv[4])
+PY
+# the tables size their columns to their widest cell: an lr of 11 or 10
+# characters (as a random search draws) shifts no column after it
+lrs='data moons n=60; data split 0.2; model mlp 4; set lr 0.000174988; train 1; set lr 0.00017499; train 1; set lr 0.1; train 1'
+out=$(PARAMLAB_RUNS="$dir/wide" "$bin" -q -c "set plot terminal; $lrs; runs; runs compare -1 -2 -3" 2>&1) || fail "the lr case failed: $out"
+echo "$out" | grep -q ' 0.000174988 ' || fail "the lr is not shown whole: $out"
+echo "$out" > "$dir/wide.txt"
+"$py" - "$dir/wide.txt" <<'PY' || fail "a table's columns do not line up: $out"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+heads = [("id", "time (UTC)", "kind", "data", "model", "optim", "lr", "batch", "epochs", "train loss", "val loss", "accuracy"),
+         ("id", "model", "optim", "lr", "batch", "l1", "l2", "epochs", "train loss", "val loss", "val accuracy")]
+tables = 0
+for i, line in enumerate(lines):
+    if not line.startswith("  id  "):
+        continue
+    head = next(h for h in heads if all(w in line for w in h))
+    starts = [line.index(" " + w + " " if w != head[-1] else " " + w) + 1 for w in head[1:]]
+    rows = [l for l in lines[i + 1:i + 4] if l.startswith("  2")]
+    assert len(rows) == 3, rows
+    for row in rows:
+        for s in starts:
+            assert row[s - 1] == " " and row[s] != " ", (s, line, row)
+    tables += 1
+assert tables == 2, tables
+PY
+# runs compare's picture file is named after the runs' ids, which stay,
+# not the -1 -2 typed (the next run moves them), and called what it is
+if command -v gnuplot >/dev/null 2>&1; then
+    id1=$(sed -n 3p "$dir/wide/runs.jsonl" | sed 's/.*"id":"\([^"]*\)".*/\1/')
+    id2=$(sed -n 2p "$dir/wide/runs.jsonl" | sed 's/.*"id":"\([^"]*\)".*/\1/')
+    mkdir "$dir/pics"
+    out=$(cd "$dir/pics" && PARAMLAB_RUNS="$dir/wide" "$bin" -q -c 'set plot png; runs compare -1 -2' 2>&1) ||
+        fail "runs compare to a png failed: $out"
+    echo "$out" | grep -q "^plot runs compare: wrote runs-$id1-$id2.png$" || fail "runs compare's file is not named after the ids: $out"
+    [ "$(ls "$dir/pics")" = "runs-$id1-$id2.png" ] || fail "runs compare wrote $(ls "$dir/pics"), not runs-$id1-$id2.png"
+fi
 # a run without a validation share shows "-" for its validation loss, not
 # "nan" (which would read as a diverged run), and draws no validation curve
 out=$(HOME="$dir/home" PARAMLAB_RUNS="$dir/noval" "$bin" -q -c 'data line n=20; model linear; train 2; runs; runs compare -1' 2>&1) \

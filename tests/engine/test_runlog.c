@@ -2,7 +2,9 @@
  * made twice hashes the same, and any one value of the features or
  * targets (first, last, one in the middle, one left over past the last
  * whole group of four), the split or standardization changes it; and the
- * model's layer widths (and a cnn's input image) the line records. */
+ * model's layer widths (and a cnn's input image) the line records; and
+ * its final training loss and accuracy: the kept model's in evaluation
+ * mode as the run measured it, never the curve's means over batches. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -109,12 +111,63 @@ static void test_layer_widths(void **st)
     session_free(s);
 }
 
+/* The number at key of the run line of s with ri and c; NaN for null. */
+static double final_num(Session *s, const RunInfo *ri, const RunCurve *c, const char *key)
+{
+    JsonBuf b;
+    json_init(&b);
+    run_json(&b, "test", s, ri, c);
+    char *line = strndup(b.s.p, b.s.n);
+    assert_non_null(line);
+    json_free(&b);
+    double v = NAN;
+    const char *at = json_get(line, key);
+    assert_non_null(at);
+    json_get_num(at, &v);
+    free(line);
+    return v;
+}
+
+static void test_final_is_measured(void **st)
+{
+    (void)st;
+    char err[ERR_LEN];
+    Session *s = session_new();
+    bool dropped, reset;
+    assert_int_equal(session_set_data(s, blobs(), &dropped, &reset), 0);
+    assert_int_equal(session_build_model(s, "mlp", (const int[]){4}, 1, ACT_RELU, err), 0);
+    RunCurve *c = run_curve_new(2);
+    assert_non_null(c);
+    for (long e = 0; e < 2; e++) { /* the epochs' means over their batches */
+        c->epoch[e] = e + 1;
+        c->train_loss[e] = 0.9 - 0.1 * (double)e;
+        c->train_acc[e] = 0.5 + 0.1 * (double)e;
+        c->val_loss[e] = 1.1 - 0.1 * (double)e;
+        c->val_acc[e] = 0.4 + 0.1 * (double)e;
+    }
+    c->n = 2;
+    RunInfo ri = {.kind = "train", .status = "done", .measured = true, .train_loss = 0.75, .train_acc = 0.625};
+    assert_true(final_num(s, &ri, c, "final.train_loss") == 0.75);
+    assert_true(final_num(s, &ri, c, "final.train_accuracy") == 0.625);
+    assert_true(final_num(s, &ri, c, "final.val_loss") == 1.0);
+    assert_true(final_num(s, &ri, c, "final.val_accuracy") == 0.5);
+    assert_true(final_num(s, &ri, c, "final.epoch") == 2);
+    ri.measured = false; /* interrupted: not measured, so null, not the batches' mean */
+    ri.status = "interrupted";
+    assert_true(isnan(final_num(s, &ri, c, "final.train_loss")));
+    assert_true(isnan(final_num(s, &ri, c, "final.train_accuracy")));
+    assert_true(final_num(s, &ri, c, "final.val_loss") == 1.0);
+    run_curve_free(c);
+    session_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_data_same_fingerprint),
         cmocka_unit_test(test_one_value_changes_it),
         cmocka_unit_test(test_layer_widths),
+        cmocka_unit_test(test_final_is_measured),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -157,7 +157,7 @@ static void undo_one_by_one(void **st)
         char err[ERR_LEN];
         Rec *r = make(kinds[i]);
         Session *s = r->s;
-        train(r, 2, 0); /* 36 updates: copies at 1 (the run's first), 18 and 36 (epochs' ends) */
+        train(r, 2, 0); /* 36 updates: copies at 1 (the run's first), 33 and 36 (its last) */
         assert_int_equal(r->n, 36);
         int len = s->hist_len;
         assert_int_equal(len, 36);
@@ -167,10 +167,17 @@ static void undo_one_by_one(void **st)
             kept += session_snapshot(s, k) != NULL;
         assert_int_equal(kept, 3); /* only those updates copied the arrays */
         for (int k = 1; k <= len; k++) {
-            assert_int_equal(session_undo(s, 1, err), 0);
+            if (session_undo(s, 1, err) != 0)
+                fail_msg("%s: undo 1 (the %dth): %s", optim_name(kinds[i]), k, err);
             same_as(s, &r->st[36 - k], optim_name(kinds[i]));
+            if (k < len) { /* the update now in effect has its copy, for explain and diagnose */
+                const Snapshot *h = session_snapshot(s, 0);
+                assert_non_null(h);
+                assert_memory_equal(h->params, r->st[35 - k].params, sizeof(double) * s->model->n_params);
+            }
         }
         assert_int_equal(session_undo(s, 1, err), -1);
+        assert_non_null(strstr(err, "nothing more to undo"));
         long at = s->steps;
         char e2[ERR_LEN];
         for (int k = 0; k < 36 - at; k++)
@@ -243,6 +250,76 @@ static void interrupted_run_gets_its_copy(void **st)
     session_free(keep);
 }
 
+/* A run that fails (the loss diverges) between copies: its last update
+ * gets its copy at the run's end, and the state is the one the failure
+ * left, as with no history at all (the failing step's batch, phase and
+ * loss). */
+static void failed_run_gets_its_copy(void **st)
+{
+    (void)st;
+    char err[ERR_LEN];
+    Session *t[2];
+    long steps[2];
+    for (int i = 0; i < 2; i++) {
+        Rec *r = make(OPT_SGD);
+        t[i] = r->s;
+        if (i == 1)
+            session_set_undo(t[i], 0); /* the reference: no history, nothing recomputed */
+        bool fresh;
+        OptConfig c = t[i]->opt;
+        c.lr = 40;
+        assert_int_equal(session_set_optimizer(t[i], &c, &fresh, err), 0);
+        t[i]->clip.kind = CLIP_OFF;
+        t[i]->on_update = NULL;
+        int rc = session_train(t[i], 20, NULL, NULL, &steps[i], err);
+        assert_true(rc == ERR_DIVERGED || rc == ERR_NONFINITE);
+        if (i == 0) {
+            assert_true(steps[0] > 2);
+            assert_null(session_hist_entry(t[0], 1)->params); /* the run's last update had none */
+            assert_non_null(session_snapshot(t[0], 0));
+        }
+        rec_free(r);
+    }
+    assert_int_equal(steps[0], steps[1]);
+    assert_int_equal(t[0]->steps, t[1]->steps);
+    assert_int_equal(t[0]->phase, t[1]->phase);
+    assert_true(t[0]->loss_value == t[1]->loss_value || (isnan(t[0]->loss_value) && isnan(t[1]->loss_value)));
+    assert_memory_equal(t[0]->model->params, t[1]->model->params, sizeof(double) * t[0]->model->n_params);
+    session_free(t[0]);
+    session_free(t[1]);
+}
+
+/* Early stopping that puts the best epoch back: the update now in effect
+ * (the best epoch's last) has its copy, and undo from there is exact. */
+static void early_stop_restore_then_undo(void **st)
+{
+    (void)st;
+    char err[ERR_LEN];
+    Rec *r = make(OPT_ADAM);
+    Session *s = r->s;
+    bool fresh;
+    OptConfig c = s->opt;
+    c.lr = 0.3; /* too high: the validation loss soon stops improving */
+    assert_int_equal(session_set_optimizer(s, &c, &fresh, err), 0);
+    EarlyStop es = {1, 0.0, true};
+    EarlyResult res;
+    long steps;
+    assert_int_equal(session_train_early(s, 12, &es, NULL, NULL, &steps, &res, err), 0);
+    assert_true(res.restored);
+    long at = s->steps;
+    assert_true(at > 0 && at < steps && at % 18 == 0); /* an epoch's end before the last */
+    same_as(s, &r->st[at], "the best epoch put back");
+    const Snapshot *h = session_snapshot(s, 0);
+    assert_non_null(h);
+    assert_memory_equal(h->params, r->st[at - 1].params, sizeof(double) * s->model->n_params);
+    int n = s->hist_len < 7 ? s->hist_len : 7;
+    assert_int_equal(session_undo(s, n, err), 0);
+    same_as(s, &r->st[at - n], "undo after early stopping");
+    Session *keep = s;
+    rec_free(r);
+    session_free(keep);
+}
+
 /* A long run overwrites copies: the history stays within its ring, its
  * oldest entry has a copy, and every entry still undoes exactly. */
 static void long_run_keeps_oldest_copy(void **st)
@@ -251,11 +328,13 @@ static void long_run_keeps_oldest_copy(void **st)
     char err[ERR_LEN];
     Rec *r = make(OPT_ADAM);
     Session *s = r->s;
-    train(r, 12, 0); /* 216 updates, a copy at each epoch's end: the ring's 40 reach back to 180's */
+    train(r, 12, 0); /* 216 updates: the 4 copies left are 129, 161, 193 and 216's */
     assert_int_equal(r->n, 216);
-    assert_int_equal(s->hist_len, 37); /* back to update 180's copy */
+    assert_int_equal(s->hist_len, 24); /* the ring's 40 reach back to 177: 193's copy is the oldest in it */
     assert_non_null(session_snapshot(s, s->hist_len - 1));
     int len = s->hist_len;
+    assert_int_equal(session_undo(s, len + 1, err), ERR_UNDO_RANGE);
+    assert_non_null(strstr(err, "(as many as the history keeps)")); /* its ring of 40 */
     assert_int_equal(session_undo(s, len, err), 0);
     same_as(s, &r->st[216 - len], "undo to the oldest entry");
     Session *keep = s;
@@ -264,7 +343,7 @@ static void long_run_keeps_oldest_copy(void **st)
 }
 
 /* Epochs of 36 batches: a run copies its first update, every 32nd since
- * the last copy and each epoch's last; `step N` copies its last too. */
+ * the last copy and its last; `step N` too. */
 static void every_32nd_and_the_last_of_step_n(void **st)
 {
     (void)st;
@@ -272,10 +351,10 @@ static void every_32nd_and_the_last_of_step_n(void **st)
     Rec *r = make_batch(OPT_SGD, 4);
     Session *s = r->s;
     assert_int_equal(session_batches(s), 36);
-    train(r, 2, 0); /* copies at 1, 33, 36, 68, 72: the fifth overwrote the first */
+    train(r, 2, 0); /* copies at 1, 33, 65, 72 */
     assert_int_equal(r->n, 72);
     assert_int_equal(s->hist_len, 40); /* the ring: back to 33's copy */
-    int want[] = {72, 68, 36, 33};
+    int want[] = {72, 65, 33};
     for (int k = 0, w = 0; k < s->hist_len; k++)
         if (session_snapshot(s, k))
             assert_int_equal(session_snapshot(s, k)->steps + 1, want[w++]);
@@ -285,8 +364,10 @@ static void every_32nd_and_the_last_of_step_n(void **st)
     session_run_end(s, 0);
     assert_non_null(session_snapshot(s, 0));
     assert_null(session_snapshot(s, 1));
-    assert_int_equal(s->hist_len, 15); /* copies at 68, 72, 73 (the run's first) and 82 */
-    for (int k = 1; k <= 15; k++) {
+    assert_int_equal(s->hist_len, 18); /* the ring dropped 33..42: copies at 65, 72, 73, 82 */
+    assert_int_equal(session_undo(s, 19, err), ERR_UNDO_RANGE);
+    assert_non_null(strstr(err, "only the last 18 updates can be undone (as many as the history keeps)"));
+    for (int k = 1; k <= 18; k++) {
         assert_int_equal(session_undo(s, 1, err), 0);
         same_as(s, &r->st[82 - k], "undo after step 10");
     }
@@ -309,6 +390,8 @@ static void single_steps_keep_copies(void **st)
     assert_int_equal(s->hist_len, 4);
     for (int k = 0; k < 4; k++)
         assert_non_null(session_snapshot(s, k));
+    assert_int_equal(session_undo(s, 5, err), ERR_UNDO_RANGE);
+    assert_non_null(strstr(err, "only the last 4 updates can be undone (the history's memory bound)"));
     assert_int_equal(session_undo(s, 4, err), 0);
     same_as(s, &r->st[8], "undo 4 of single steps");
     Session *keep = s;
@@ -322,6 +405,8 @@ int main(void)
         cmocka_unit_test(undo_one_by_one),
         cmocka_unit_test(undo_n_after_new_settings),
         cmocka_unit_test(interrupted_run_gets_its_copy),
+        cmocka_unit_test(failed_run_gets_its_copy),
+        cmocka_unit_test(early_stop_restore_then_undo),
         cmocka_unit_test(long_run_keeps_oldest_copy),
         cmocka_unit_test(every_32nd_and_the_last_of_step_n),
         cmocka_unit_test(single_steps_keep_copies),

@@ -165,6 +165,33 @@ static void test_stream_margin(void **state)
     cap_close(&c);
 }
 
+/* A validation curve (dashed) has open markers, so a run of one epoch
+ * (one point, no line to draw) still shows in a window, a PNG and an SVG
+ * as in the terminal; its markers keep the margin too. */
+static void test_stream_dashed_one_point(void **state)
+{
+    (void)state;
+    static const double one[1] = {1}, y1[1] = {0.7};
+    static const PlotTarget targets[3] = {PLOT_WINDOW, PLOT_PNG, PLOT_SVG};
+    for (int i = 0; i < 3; i++) {
+        Cap c;
+        cap_open(&c, targets[i]);
+        char err[ERR_LEN] = "";
+        PlotFrame f = frame("runs", "runs");
+        PlotSeries s[2] = {
+            {"train", one, y1, 1, PLOT_LINESPOINTS, 0, false},
+            {"train (validation)", one, y1, 1, PLOT_DASHED, 0, false},
+        };
+        assert_int_equal(plot_lines(c.p, &f, &s[1], 1, err), 0);
+        const char *t = cap_text(&c);
+        assert_contains(t, "$s0 using 1:2 with linespoints lw 2.5 dt 2 pt 6 ");
+        assert_contains(t, "set offsets graph 0.05");
+        assert_int_equal(plot_lines(c.p, &f, s, 2, err), 0);
+        assert_contains(cap_text(&c), "$s1 using 1:2 with linespoints lw 2.5 dt 2 pt 6 ");
+        cap_close(&c);
+    }
+}
+
 static void test_stream_logy_and_numbers(void **state)
 {
     (void)state;
@@ -1312,6 +1339,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stream_lines),
         cmocka_unit_test(test_stream_margin),
+        cmocka_unit_test(test_stream_dashed_one_point),
         cmocka_unit_test(test_stream_logy_and_numbers),
         cmocka_unit_test(test_stream_file_names),
         cmocka_unit_test(test_stream_hist),

@@ -23,6 +23,12 @@ static void phase_hint(const Session *s, int needed, char *buf, size_t n)
         snprintf(buf + len, n - len, " first");
 }
 
+/* The other cause of a diverging run: raw inputs, unless already standardized. */
+static const char *raw_inputs(const Session *s)
+{
+    return s->data && s->data->standardized ? "" : ", or the inputs need `data standardize`";
+}
+
 const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, size_t n)
 {
     buf[0] = '\0';
@@ -41,8 +47,8 @@ const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, si
         break;
     case ERR_NONFINITE:
     case ERR_DIVERGED:
-        snprintf(buf, n, ", or the inputs need `data standardize`; `undo` steps back, `set lr %g` then "
-                 "`init` starts over", s->opt.lr / 10);
+        snprintf(buf, n, "%s; `undo` steps back, `set lr %g` then `init` starts over", raw_inputs(s),
+                 s->opt.lr / 10);
         break;
     case ERR_TASK:
         if (s->data)
@@ -96,6 +102,14 @@ const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, si
     case ERR_NO_LAYER:
         break;
     }
+    return buf;
+}
+
+const char *cmd_hint_again(const Session *s, int code, const char *again, char *buf, size_t n)
+{
+    if (code != ERR_NONFINITE && code != ERR_DIVERGED)
+        return cmd_hint(s, code, true, buf, n);
+    snprintf(buf, n, "%s; `set lr %g` then `%s` tries again", raw_inputs(s), s->opt.lr / 10, again);
     return buf;
 }
 

@@ -19,6 +19,12 @@
  * Returns buf. */
 const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, size_t n);
 
+/* The advice after a trial of the session's own settings failed (a cv
+ * fold): for a diverging one (ERR_DIVERGED, ERR_NONFINITE) what to change,
+ * then the command again (`again`, as in "cv 5"), since the learner's
+ * model was not touched; other codes as cmd_hint. Returns buf. */
+const char *cmd_hint_again(const Session *s, int code, const char *again, char *buf, size_t n);
+
 /* Appends cmd_hint's advice to err (ERR_LEN bytes) when it fits and
  * returns -1 (a failed command), so a handler can end with
  * `return cmd_hint_add(s, rc, true, c->err);`. */

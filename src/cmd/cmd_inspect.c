@@ -560,17 +560,36 @@ static void say_exploding(const Session *s, const Diagnosis *d, const Finding *f
         snprintf(grow, sizeof grow, " The activations grow from layer to layer (std of A %s in layer 1, %s "
                  "in layer %d): the init is too large.", G3(d->layer[0].a_std), G3(d->layer[L - 2].a_std),
                  L - 1);
-    if (f->value > INSPECT_GRAD_BIG && f->layer && d->layer[f->layer - 1].grad_norm == f->value)
+    bool raw = !s->data->standardized; /* standardized inputs are not what to change */
+    if (f->value > INSPECT_GRAD_BIG && f->layer && d->layer[f->layer - 1].grad_norm == f->value && f->at < 0)
         snprintf(text, n,
-                 "exploding gradients: |dW%d| = %s (above %g); updates will overshoot.%s Use a smaller init "
-                 "(`set init auto`, then `init`), standardize the inputs (`data standardize`) or lower the "
-                 "learning rate (`set lr %g`).", f->layer, G3(f->value), INSPECT_GRAD_BIG, grow,
-                 round_lr(d->lr / 10));
+                 "large gradients: |dW%d| = %s (above %g), though the loss is not rising, so they are not "
+                 "exploding; they leave little room for the learning rate.%s %s a smaller init (`set init auto`, "
+                 "then `init`) brings them down.", f->layer, G3(f->value), INSPECT_GRAD_BIG, grow,
+                 raw ? "Standardizing the inputs (`data standardize`, then `init`) or" : "A");
+    else if (f->value > INSPECT_GRAD_BIG && f->layer && d->layer[f->layer - 1].grad_norm == f->value)
+        snprintf(text, n,
+                 "exploding gradients: |dW%d| = %s (above %g)%s; updates will overshoot.%s Use a smaller init "
+                 "(`set init auto`, then `init`), %sor lower the learning rate (`set lr %g`).",
+                 f->layer, G3(f->value), INSPECT_GRAD_BIG, f->at ? " and the loss is rising" : "", grow,
+                 raw ? "standardize the inputs (`data standardize`) " : "", round_lr(d->lr / 10));
     else
         snprintf(text, n,
                  "exploding gradients: |dW1| is %s times |dW%d| (above %g): the gradient grows toward the "
                  "first layer.%s Use a smaller init, standardize the inputs or lower the learning rate.",
                  G3(f->value), L, INSPECT_EXPLODE, grow);
+}
+
+/* The words for large gradients from large regression targets. */
+static void say_targets(const Session *s, const Diagnosis *d, const Finding *f, char *text, size_t n)
+{
+    snprintf(text, n,
+             "large targets: |dW%d| = %s (above %g) because the targets are large, not the inputs (they are "
+             "standardized): %s has a standard deviation of %s on the training rows, and a squared error's "
+             "gradient grows with the error. Scale that column down in the file (prices in thousands, say) and "
+             "load it again, or lower the learning rate (`set lr %g`).", f->layer,
+             G3(d->layer[f->layer - 1].grad_norm), INSPECT_GRAD_BIG, s->data->target_names[f->at], G3(f->value),
+             round_lr(d->lr / 10));
 }
 
 /* The words for an update ratio far above or below ~0.001. */
@@ -777,6 +796,9 @@ static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
     }
     case FIND_EXPLODING:
         say_exploding(s, d, f, text, sizeof text);
+        break;
+    case FIND_TARGET_SCALE:
+        say_targets(s, d, f, text, sizeof text);
         break;
     case FIND_UPDATE_HIGH:
     case FIND_UPDATE_LOW:

@@ -6,6 +6,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
@@ -229,9 +230,116 @@ static void help_out(CmdCtx *c, const char *text)
     cmd_out(c, "%s", text);
 }
 
+/* ---- the part of a help text on one subcommand ---- */
+
+#define HELP_PARTS 32 /* subcommands one help text names */
+
+/* Whether sub (len bytes) follows "NAME " at p and ends there as a word. */
+static bool names_sub(const char *p, const char *end, const char *name, const char *sub, size_t len)
+{
+    size_t k = strlen(name);
+    return (size_t)(end - p) >= k + 1 + len && strncmp(p, name, k) == 0 && p[k] == ' ' &&
+           strncmp(p + k + 1, sub, len) == 0 && (p + k + 1 + len == end || strchr(" |[", p[k + 1 + len]));
+}
+
+/* Whether a line of a help text (l bytes, starting at column 0) is about
+ * `name sub`: it starts with "NAME SUB" or holds "| NAME SUB". */
+static bool part_line(const char *line, size_t l, const char *name, const char *sub)
+{
+    const char *end = line + l;
+    if (names_sub(line, end, name, sub, strlen(sub)))
+        return true;
+    for (const char *p = line; (p = memchr(p, '|', (size_t)(end - p))) != NULL; p++)
+        if (p + 2 <= end && p[1] == ' ' && names_sub(p + 2, end, name, sub, strlen(sub)))
+            return true;
+    return false;
+}
+
+/* The part of help text on `name sub`: from the first line at column 0
+ * about it to the next line at column 0 that is not (indented lines and
+ * {marks} belong to the part); its length in *len, or NULL when no line
+ * is about it. */
+static const char *help_part(const char *text, const char *name, const char *sub, size_t *len)
+{
+    const char *start = NULL;
+    for (const char *line = text; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t l = nl ? (size_t)(nl - line) : strlen(line);
+        bool top = l > 0 && line[0] != ' ' && line[0] != '{';
+        bool about = top && part_line(line, l, name, sub);
+        if (start && top && !about) {
+            *len = (size_t)(line - start);
+            return start;
+        }
+        if (!start && about)
+            start = line;
+        line += l + (nl != NULL);
+    }
+    if (start)
+        *len = strlen(start);
+    return start;
+}
+
+/* The subcommands a help text has parts on (lines at column 0 starting
+ * "NAME word", word in lower case), each once, into words (HELP_PARTS,
+ * 24 bytes each) and list (NULL-terminated); their number. */
+static int help_parts(const Cmd *cmd, char (*words)[24], const char **list)
+{
+    int n = 0;
+    size_t k = strlen(cmd->name);
+    for (const char *line = cmd->help; *line && n < HELP_PARTS;) {
+        const char *nl = strchr(line, '\n');
+        size_t l = nl ? (size_t)(nl - line) : strlen(line);
+        size_t w = 0;
+        if (l > k + 1 && strncmp(line, cmd->name, k) == 0 && line[k] == ' ')
+            while (k + 1 + w < l && line[k + 1 + w] >= 'a' && line[k + 1 + w] <= 'z' && w < 23)
+                w++;
+        if (w > 0 && (k + 1 + w == l || strchr(" |[", line[k + 1 + w]))) {
+            snprintf(words[n], 24, "%.*s", (int)w, line + k + 1);
+            bool seen = false;
+            for (int i = 0; i < n; i++)
+                seen = seen || strcmp(words[i], words[n]) == 0;
+            if (!seen)
+                list[n] = words[n], n++;
+        }
+        line += l + (nl != NULL);
+    }
+    list[n] = NULL;
+    return n;
+}
+
+/* `help NAME SUB`: the part of NAME's help on SUB. */
+static int help_sub(CmdCtx *c, const Cmd *cmd, const char *sub)
+{
+    size_t len;
+    const char *part = help_part(cmd->help, cmd->name, sub, &len);
+    if (!part) {
+        char words[HELP_PARTS][24], all[HELP_PARTS * 26] = "";
+        const char *list[HELP_PARTS + 1];
+        int n = help_parts(cmd, words, list);
+        for (int i = 0, at = 0; i < n; i++)
+            at += snprintf(all + at, sizeof all - (size_t)at, "%s%s", i ? ", " : "", list[i]);
+        if (n == 0)
+            return cmd_fail(c, "`help %s` is not divided by subcommand: `help %s` shows all of it", cmd->name,
+                            cmd->name);
+        char prefix[48];
+        snprintf(prefix, sizeof prefix, "help %s ", cmd->name);
+        return cmd_fail(c, "`help %s` has no part on '%.40s'%s; its parts: %s (`help %s` shows them all)", cmd->name,
+                        sub, CMD_DYM(sub, list, prefix), all, cmd->name);
+    }
+    char *text = strndup(part, len);
+    if (!text)
+        return cmd_fail(c, "out of memory for help");
+    help_out(c, text);
+    free(text);
+    cmd_out(c, "%s(part of `help %s`, which shows all of it)\n", len && part[len - 1] == '\n' ? "" : "\n",
+            cmd->name);
+    return 0;
+}
+
 int cmd_help(CmdCtx *c, int argc, char **argv)
 {
-    if (argc == 2) {
+    if (argc >= 2) {
         const Cmd *cmd = cmd_find(argv[1]);
         if (!cmd) {
             const char *names[64];
@@ -245,6 +353,8 @@ int cmd_help(CmdCtx *c, int argc, char **argv)
                             argv[1], argv[1]);
             return cmd_fail(c, "no command '%s'%s; `help` lists them all", argv[1], CMD_DYM(argv[1], names, "help "));
         }
+        if (argc == 3)
+            return help_sub(c, cmd, argv[2]);
         cmd_out(c, "%s\n  %s\n\n", cmd->usage, cmd->summary);
         help_out(c, cmd->help);
         cmd_out(c, "\n");
@@ -272,7 +382,17 @@ int cmd_quit(CmdCtx *c, int argc, char **argv)
 
 CmdComplete cmd_complete_help(const CmdCtx *c, int argi, char **w, int n, CmdAddFn add, void *ctx)
 {
-    for (const Cmd *cmd = cmd_rows(); cmd->name; cmd++)
+    if (argi == 2) { /* the subcommands the command's help has parts on */
+        const Cmd *cmd = n > 1 ? cmd_find(w[1]) : NULL;
+        char words[HELP_PARTS][24];
+        const char *list[HELP_PARTS + 1];
+        if (cmd)
+            help_parts(cmd, words, list);
+        for (int i = 0; cmd && list[i]; i++)
+            add(ctx, list[i]);
+        return COMPLETE_WORDS;
+    }
+    for (const Cmd *cmd = cmd_rows(); cmd->name && argi == 1; cmd++)
         add(ctx, cmd->name);
     return COMPLETE_WORDS;
 }

@@ -201,6 +201,22 @@ static bool epochs_words(const char *run, char *buf, size_t n)
     return restored;
 }
 
+/* Whether the run failed (diverged, or its loss went non-finite): its
+ * last epoch's losses are no result, so the tables show "failed". */
+static bool run_failed(const char *run)
+{
+    char status[16] = "";
+    json_get_str(json_get(run, "status"), status, sizeof status);
+    return strcmp(status, "failed") == 0;
+}
+
+/* The note under a table with a failed run in it. */
+static void failed_note(CmdCtx *c)
+{
+    cmd_out(c, "failed: training diverged or its loss became NaN, so the run has no result (`runs show ID` has "
+            "its curve up to then)\n");
+}
+
 /* The note under a table with a restored run in it. */
 static void restored_note(CmdCtx *c)
 {
@@ -250,6 +266,18 @@ static void loss_cell(CmdCtx *c, char *cell, double v, bool had)
     snprintf(cell, CELL, "%s", had && !isnan(v) ? NUM(v) : "-");
 }
 
+/* A run's training and validation loss cells: "failed" and "-" for a
+ * failed run, whose last losses are no result. */
+static void loss_cells(CmdCtx *c, const char *run, char *train, char *val)
+{
+    bool failed = run_failed(run);
+    if (failed)
+        snprintf(train, CELL, "failed");
+    else
+        loss_cell(c, train, num_at(run, "final.train_loss"), true);
+    loss_cell(c, val, num_at(run, "final.val_loss"), had_val(run) && !failed);
+}
+
 /* ---- runs ---- */
 
 enum { LIST_COLS = 12 };
@@ -260,6 +288,7 @@ static const int list_min[LIST_COLS] = {21, 16, 9, 9, 16, 8, 9, 5, 9, 11, 11, 0}
 typedef struct ListCtx {
     CmdCtx *c;
     bool restored;     /* a run listed kept an earlier epoch than its last */
+    bool failed;       /* a run listed failed */
     long from;         /* the first line listed */
     int w[LIST_COLS];  /* each column's width: its widest cell, at least list_min */
 } ListCtx;
@@ -289,11 +318,10 @@ static bool list_cells(CmdCtx *c, const char *run, RunRow *row)
     snprintf(cell[6], CELL, "%s", NUM(num_at(run, "hypers.lr")));
     snprintf(cell[7], CELL, "%d", (int)num_at(run, "hypers.batch"));
     bool restored = epochs_words(run, cell[8], CELL);
-    loss_cell(c, cell[9], num_at(run, "final.train_loss"), true);
-    loss_cell(c, cell[10], num_at(run, "final.val_loss"), had_val(run));
+    loss_cells(c, run, cell[9], cell[10]);
     double va = num_at(run, "final.val_accuracy"), ta = num_at(run, "final.train_accuracy");
     cell[11][0] = '\0';
-    if (!isnan(va) || !isnan(ta))
+    if (!run_failed(run) && (!isnan(va) || !isnan(ta)))
         snprintf(cell[11], CELL, "%.1f%%%s", 100 * (isnan(va) ? ta : va), isnan(va) ? " (train)" : "");
     return restored;
 }
@@ -316,6 +344,7 @@ static void list_one(void *ctx, long i, const char *run)
     if (i < l->from)
         return;
     l->restored |= list_cells(l->c, run, &row);
+    l->failed |= run_failed(run);
     row_print(l->c, LIST_COLS, l->w, &row);
 }
 
@@ -323,7 +352,7 @@ static int runs_list(CmdCtx *c, bool all)
 {
     long bad = 0, n = 0;
     char dir[1024];
-    ListCtx l = {c, false, 0, {0}};
+    ListCtx l = {c, false, false, 0, {0}};
     if (each_run(c, count_one, &n, &bad) != 0)
         return -1;
     cmd_runs_dir(c, dir, sizeof dir);
@@ -343,6 +372,8 @@ static int runs_list(CmdCtx *c, bool all)
     each_run(c, list_one, &l, &bad);
     if (l.restored)
         restored_note(c);
+    if (l.failed)
+        failed_note(c);
     if (bad)
         cmd_out(c, "note: %ld line%s of the log %s not a run and %s skipped\n", bad, bad == 1 ? "" : "s",
                 bad == 1 ? "is" : "are", bad == 1 ? "was" : "were");
@@ -536,7 +567,7 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
         return cmd_fail(c, "out of memory for the table of runs");
     }
     row_words(&row[0], COMPARE_COLS, head);
-    bool restored = false;
+    bool restored = false, failed = false;
     for (int i = 0; i < n; i++) {
         char (*cell)[CELL] = row[i + 1].cell;
         json_get_str(json_get(run[i], "id"), cell[0], RUN_ID_LEN);
@@ -547,10 +578,10 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
         snprintf(cell[5], CELL, "%s", NUM(num_at(run[i], "hypers.l1")));
         snprintf(cell[6], CELL, "%s", NUM(num_at(run[i], "hypers.l2")));
         restored |= epochs_words(run[i], cell[7], CELL);
-        loss_cell(c, cell[8], num_at(run[i], "final.train_loss"), true);
-        loss_cell(c, cell[9], num_at(run[i], "final.val_loss"), had_val(run[i]));
+        loss_cells(c, run[i], cell[8], cell[9]);
+        failed |= run_failed(run[i]);
         double va = num_at(run[i], "final.val_accuracy");
-        if (!isnan(va))
+        if (!isnan(va) && !run_failed(run[i]))
             snprintf(cell[10], CELL, "%.1f%%", 100 * va);
         row_widen(w, COMPARE_COLS, &row[i + 1]);
     }
@@ -571,6 +602,8 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
     }
     if (restored)
         restored_note(c);
+    if (failed)
+        failed_note(c);
     const char *stem = "runs"; /* the file named after the runs' ids, not -1 -2 (which move on) */
     Plot *plot = ns ? cmd_plot_for_race(c, "runs compare", "runs", n, ids, &stem) : NULL;
     PlotFrame f = {"Runs compared: training (solid) and validation (dashed) loss", "epoch", "loss", stem,

@@ -18,8 +18,12 @@ static int dim_named(CmdCtx *c, const CmdSearch *q, const char *name)
     for (int j = 0; j < q->n_dims; j++)
         if (strcmp(q->dim[j].name->name, name) == 0)
             return j;
-    return cmd_fail(c, "the last search did not vary '%.30s'; it varied %s%s%s", name, q->dim[0].name->name,
-                    q->n_dims > 1 ? " and " : "", q->n_dims > 1 ? q->dim[1].name->name : "");
+    char varied[SEARCH_MAX_NAMES * 24] = ""; /* every name varied: "lr", "lr and l2", "lr, l2 and hidden" */
+    size_t len = 0;
+    for (int j = 0; j < q->n_dims && len < sizeof varied; j++)
+        len += (size_t)snprintf(varied + len, sizeof varied - len, "%s%s",
+                                j == 0 ? "" : j == q->n_dims - 1 ? " and " : ", ", q->dim[j].name->name);
+    return cmd_fail(c, "the last search did not vary '%.30s'; it varied %s", name, varied);
 }
 
 /* Where v is in d's list; -1 when it is not there. */

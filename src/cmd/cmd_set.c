@@ -443,7 +443,7 @@ static int set_defaults(CmdCtx *c, int argc, char **argv)
     if (rc != 0)
         return cmd_hint_add(c->s, rc, false, c->err);
     const Session *s = c->s;
-    cmd_out(c, "settings back to their defaults: optimizer %s lr=%s, batch %d, shuffle off, loss %s (follows the "
+    cmd_out_wrapped(c, "settings back to their defaults: optimizer %s lr=%s, batch %d, shuffle off, loss %s (follows the "
             "task), init auto, no l1/l2, no schedule, no clipping, seed %llu, undo %d%s\n",
             optim_name(s->opt.kind), NUM(s->opt.lr), s->batch, loss_name(s->loss.kind),
             (unsigned long long)s->seed, s->undo_keep,

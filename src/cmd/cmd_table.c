@@ -21,9 +21,11 @@
 #define CMD_STR(x) CMD_STR_(x)
 
 const Cmd cmd_table[] = {
-    {"help", 0, 1, CMD_NOT_RECORDED, "help [COMMAND]", "list the commands, or explain one",
+    {"help", 0, 2, CMD_NOT_RECORDED, "help [COMMAND [SUBCOMMAND]]", "list the commands, or explain one",
      "Without a name, lists every command with a one-line summary. With one,\n"
-     "shows its syntax, options and an example.", cmd_help, cmd_complete_help, NULL, NULL, NULL},
+     "shows its syntax, options and an example. With a subcommand too, only the\n"
+     "part of that help about it: `help data load`, `help set lr`, `help runs show`.",
+     cmd_help, cmd_complete_help, NULL, NULL, NULL},
     {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data digits | data load FILE.csv [target=COL] [drop=COLS] [sep=..] [missing=..] [image=HxW[xC]] | data split VAL [TEST] | data standardize | data show [ROWS] | data show row=N",
      "make, load, split, standardize or show the data",
      "Generators (n= rows, noise=, seed= default the session seed):\n"
@@ -330,14 +332,15 @@ const Cmd cmd_table[] = {
      "and saturated sigmoid/tanh units (flat part for most samples), |dWk|, |Wk| and\n"
      "the update-to-weight ratio |ΔWk|/|Wk| of the last update (before any update:\n"
      "lr·|dWk|/|Wk|, what sgd would do). Then one line per finding: vanishing or\n"
-     "exploding gradients, many dead or saturated units, identical units (the\n"
-     "symmetry problem after `set init zeros`), an update ratio far from ~1e-3\n"
-     "(learning rate too high or too low), with what to try. It also looks at the\n"
-     "data and the run: inputs on scales 100 times apart or more (unscaled), the\n"
-     "validation loss rising for 3 epochs past its best while the training loss falls\n"
-     "(overfitting), and a flat training loss that closes little of the gap from\n"
-     "chance on training and validation rows (underfitting). Nothing in the session\n"
-     "changes.\n"
+     "exploding gradients (large ones while the loss falls are only large, and with\n"
+     "standardized inputs large regression targets explain them), many dead or\n"
+     "saturated units, identical units (the symmetry problem after `set init\n"
+     "zeros`), an update ratio far from ~1e-3 (learning rate too high or too low),\n"
+     "with what to try. It also looks at the data and the run: inputs on scales 100\n"
+     "times apart or more (unscaled), the validation loss rising for 3 epochs past\n"
+     "its best while the training loss falls (overfitting), and a flat training loss\n"
+     "that closes little of the gap from chance on training and validation rows\n"
+     "(underfitting). Nothing in the session changes.\n"
      "Example: model mlp 32 32 32 32 act=sigmoid; step 5; diagnose",
      cmd_diagnose, NULL, NULL, NULL, NULL},
     {"explain", 1, -1, 0, "explain NAME[i,j]", "how one number is made: its gradient and its update, formula first",

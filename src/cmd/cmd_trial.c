@@ -41,8 +41,10 @@ int cmd_trial_run(CmdCtx *c, const Hypers *h, Dataset *ds, long epochs, const Ru
     r->wall_s = util_now() - t0;
     r->failed = rc < 0;
     r->interrupted = rc == 1;
-    if (r->failed)
+    if (r->failed) {
         snprintf(r->why, sizeof r->why, "%s", why);
+        r->code = rc;
+    }
     r->epochs = f->epoch - 1;
     double train_acc = NAN;
     if (!r->failed && !r->interrupted) {
@@ -125,6 +127,17 @@ static int cv_args(CmdCtx *c, int argc, char **argv, long *k, long *epochs)
     return 0;
 }
 
+/* The folds that failed among the first done; *first the first of them. */
+static int cv_failed(const TrialResult *r, int done, int *first)
+{
+    int n = 0;
+    *first = -1;
+    for (int f = 0; f < done; f++)
+        if (r[f].failed && n++ == 0)
+            *first = f;
+    return n;
+}
+
 static void cv_table(CmdCtx *c, const TrialResult *r, int done, bool classes)
 {
     cmd_out(c, "  %-5s %-11s %-9s %-13s %s\n", "fold", "train rows", "val rows", "train loss",
@@ -141,6 +154,9 @@ static void cv_table(CmdCtx *c, const TrialResult *r, int done, bool classes)
             cmd_out(c, " %.1f%%", 100 * q->val_acc);
         cmd_out(c, "\n");
     }
+    int first;
+    if (cv_failed(r, done, &first) > 0) /* no mean of a failed fold: cmd_cv says why */
+        return;
     double m[3], sd[3];
     cmd_trial_stats(tl, done, &m[0], &sd[0]);
     cmd_trial_stats(vl, done, &m[1], &sd[1]);
@@ -158,6 +174,30 @@ static void cv_table(CmdCtx *c, const TrialResult *r, int done, bool classes)
     if (classes)
         cmd_out(c, ", accuracy %.1f%% ± %.1f%%", 100 * m[2], 100 * sd[2]);
     cmd_out(c, "\n");
+}
+
+/* Why a cv with failed folds has no result: how many failed, the first's
+ * reason as training said it, and what to change before the same cv
+ * again; into c->err. The folds stay logged, as failed; the learner's
+ * session (and cv_loss) are as they were. */
+static void cv_refuse(CmdCtx *c, const TrialResult *r, int done, long k, long epochs)
+{
+    int first, failed = cv_failed(r, done, &first);
+    char again[64], hint[ERR_LEN];
+    int at = snprintf(again, sizeof again, "cv %ld", k);
+    if (epochs != 20) /* the default need not be typed */
+        snprintf(again + at, sizeof again - (size_t)at, " epochs=%ld", epochs);
+    cmd_hint_again(c->s, r[first].code, again, hint, sizeof hint);
+    cmd_out(c, "your own model, optimizer state, data and position are as they were%s\n",
+            c->tracking_off ? "" : " (each fold is logged, a failed one as failed: `runs`)");
+    if (failed == done && done == k)
+        cmd_fail(c, "every fold failed, so there is no validation loss; fold %d: %s", first + 1, r[first].why);
+    else
+        cmd_fail(c, "%d of the %d folds run failed, so there is no mean validation loss; fold %d: %s", failed, done,
+                 first + 1, r[first].why);
+    size_t len = strlen(c->err);
+    if (len + strlen(hint) < ERR_LEN)
+        memcpy(c->err + len, hint, strlen(hint) + 1);
 }
 
 int cmd_cv(CmdCtx *c, int argc, char **argv)
@@ -192,6 +232,11 @@ int cmd_cv(CmdCtx *c, int argc, char **argv)
             s->data->n_test ? ", the test share left out" : "", optim_name(h.opt.kind), NUM(h.opt.lr), h.batch,
             epochs, epochs == 1 ? "" : "s", (unsigned long long)s->seed);
     cv_table(c, r, done, classes);
+    if (cv_failed(r, done, &(int){0}) > 0) {
+        cv_refuse(c, r, done, k, epochs);
+        free(r);
+        return -1;
+    }
     if (rc == 1)
         cmd_out(c, "interrupted after fold %d of %ld: the table holds the folds finished%s\n", done, k,
                 c->interrupt && *c->interrupt ? "; the fold running was thrown away" : "");

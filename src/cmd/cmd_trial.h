@@ -22,6 +22,7 @@ typedef struct TrialResult {
     bool failed;              /* the loss or a parameter went non-finite or diverged */
     bool interrupted;         /* Ctrl-C stopped it at a step: its numbers are not kept */
     char why[ERR_LEN];        /* when failed: what training said ("the loss became NaN at step 12 ...") */
+    int code;                 /* when failed: the error code of why (ERR_DIVERGED, ERR_NONFINITE, ...) */
     char run_id[RUN_ID_LEN];  /* the run logged, or "" */
 } TrialResult;
 

@@ -4,6 +4,7 @@
  * optimizer` and `compare`) and files found beside the lesson running.
  * It calls nothing else of the command layer. */
 #include "cmd_util.h"
+#include "lesson.h"
 #include "text.h"
 
 #include <stdarg.h>
@@ -20,6 +21,45 @@ void cmd_out(CmdCtx *c, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(c->out, fmt, ap);
     va_end(ap);
+}
+
+void cmd_out_wrapped(CmdCtx *c, const char *fmt, ...)
+{
+    char text[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    int width = lesson_width(c->out), col = 0;
+    for (const char *p = text; *p;) {
+        if (*p == '\n') { /* a break the text asks for */
+            fputc('\n', c->out);
+            col = 0;
+            p++;
+            continue;
+        }
+        while (*p == ' ')
+            p++;
+        size_t len = 0; /* a `command` in backticks is one word */
+        for (bool tick = false; p[len] && p[len] != '\n' && (tick || p[len] != ' '); len++)
+            if (p[len] == '`')
+                tick = !tick;
+        if (!len)
+            continue;
+        char word[512];
+        snprintf(word, sizeof word, "%.*s", (int)(len < sizeof word ? len : sizeof word - 1), p);
+        int w = text_cols(word);
+        if (col > 0 && col + 1 + w > width) {
+            fputc('\n', c->out);
+            col = 0;
+        } else if (col > 0) {
+            fputc(' ', c->out);
+            col++;
+        }
+        fputs(word, c->out);
+        col += w;
+        p += len;
+    }
 }
 
 int cmd_fail(CmdCtx *c, const char *fmt, ...)

@@ -14,6 +14,11 @@
  * session's precision into buf ("-0" shown as "0"). */
 void cmd_out(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cmd_fail(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints a long message (up to 2047 bytes) word by word, wrapped to the
+ * terminal's width as lesson prose is (lesson_width: else $COLUMNS, else
+ * 80); a `command` in backticks is never split, a newline in the text
+ * breaks the line. */
+void cmd_out_wrapped(CmdCtx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *cmd_num(const CmdCtx *c, double v, char *buf, size_t n);
 /* Prints s left-aligned in a cell of w screen columns (UTF-8 aware: ×
  * takes one column, so "16×1×3×3" lines up with plain text). */

@@ -585,6 +585,50 @@ static void unscaled_finding(const Session *s, Diagnosis *d)
     }
 }
 
+/* Large gradients from large targets: a regression whose inputs are
+ * standardized (so they are not the cause) and one of whose targets has a
+ * standard deviation above INSPECT_TARGET_BIG on the training rows, which
+ * the errors, and the gradients with them, scale with. True when found. */
+static bool target_finding(const Session *s, Diagnosis *d, int layer)
+{
+    const Dataset *ds = s->data;
+    if (ds->classification || !ds->standardized || ds->n_train < 2)
+        return false;
+    double top = 0;
+    int col = 0;
+    for (int j = 0; j < ds->t; j++) {
+        double mean = 0, sq = 0;
+        for (int i = 0; i < ds->n_train; i++)
+            mean += ds->y[(size_t)i * ds->t + j];
+        mean /= ds->n_train;
+        for (int i = 0; i < ds->n_train; i++) {
+            double v = ds->y[(size_t)i * ds->t + j] - mean;
+            sq += v * v;
+        }
+        double sd = sqrt(sq / ds->n_train);
+        if (sd > top) {
+            top = sd;
+            col = j;
+        }
+    }
+    if (!(top > INSPECT_TARGET_BIG) || d->n_findings >= INSPECT_MAX_FINDINGS)
+        return false;
+    add_finding(d, FIND_TARGET_SCALE, layer, top);
+    d->finding[d->n_findings - 1].at = col;
+    return true;
+}
+
+/* What the run so far says of the loss: 1 rising (its latest point above
+ * its first, or not finite), 0 not rising, -1 unknown (fewer than two
+ * points since the model was made or initialized). */
+static int loss_rising(const Trace *t)
+{
+    if (t->len < 2)
+        return -1;
+    double last = t->loss[t->len - 1];
+    return !isfinite(last) || last > t->loss[0];
+}
+
 /* Overfitting: the validation loss INSPECT_OVERFIT_EPOCHS epochs or more
  * past its best and above it, while the training loss fell since then. */
 static void overfit_finding(const Session *s, Diagnosis *d)
@@ -699,10 +743,17 @@ static void draw_findings(Session *s, Diagnosis *d)
         add_finding(d, FIND_DZ_VANISH, 1, d->layer[0].dz_rms / last_h->dz_rms);
         vanish = true;
     }
-    if (d->layer[big - 1].grad_norm > INSPECT_GRAD_BIG) {
+    /* large gradients explode when the loss rises; while it falls they
+     * are only large (said so); large targets explain them unless it rises */
+    bool big_grads = d->layer[big - 1].grad_norm > INSPECT_GRAD_BIG;
+    bool targets = big_grads && target_finding(s, d, big);
+    int rising = big_grads ? loss_rising(s->trace) : 0;
+    explode = explode || targets;
+    if (big_grads && (!targets || rising == 1)) {
         add_finding(d, FIND_EXPLODING, big, d->layer[big - 1].grad_norm);
+        d->finding[d->n_findings - 1].at = rising == 1 ? 1 : rising == 0 ? -1 : 0;
         explode = true;
-    } else if (L >= 2 && gl > 0 && g1 / gl > INSPECT_EXPLODE) {
+    } else if (!big_grads && L >= 2 && gl > 0 && g1 / gl > INSPECT_EXPLODE) {
         add_finding(d, FIND_EXPLODING, 1, g1 / gl);
         explode = true;
     }

@@ -109,7 +109,8 @@ const char *inspect_kink_name(Kink k); /* "relu", "hinge", ... */
 #define INSPECT_SAT_SAMPLES 0.5     /* a unit is saturated for more than this share of the batch */
 #define INSPECT_VANISH 1e-2         /* ||dW1|| below this times ||dW_last||: vanishing */
 #define INSPECT_EXPLODE 1e2         /* ||dW1|| above this times ||dW_last||: exploding */
-#define INSPECT_GRAD_BIG 1e3        /* any ||dW_k|| above this: exploding */
+#define INSPECT_GRAD_BIG 1e3        /* any ||dW_k|| above this: exploding (unless the loss is falling) */
+#define INSPECT_TARGET_BIG 1e2      /* a regression target's std above this, inputs standardized: large targets */
 #define INSPECT_RATIO_GOOD 1e-3     /* the update-to-weight ratio to aim at */
 #define INSPECT_RATIO_HIGH 1e-1     /* above (100 times ~1e-3): lr too high */
 #define INSPECT_RATIO_LOW 1e-5      /* below (100 times less): lr too low */
@@ -149,7 +150,10 @@ typedef struct LayerDiag {
 
 typedef enum FindingKind {
     FIND_VANISHING,   /* value: ||dW1|| / ||dW_L||, layer 1 */
-    FIND_EXPLODING,   /* value: the largest ||dW_k|| or the ratio, at layer */
+    FIND_EXPLODING,   /* value: the largest ||dW_k|| or the ratio, at layer; at (for ||dW_k||):
+                       * 1 the run's loss is rising, -1 it is not (large, not exploding), 0 no run to tell */
+    FIND_TARGET_SCALE, /* ||dW_k|| large (at layer) with standardized inputs because the regression
+                        * targets are: value the largest target std (training rows), at its column */
     FIND_ZERO_GRAD,   /* every gradient is zero (value 0) */
     FIND_DEAD,        /* value: share of dead units of layer */
     FIND_SATURATED,   /* value: share of saturated units of layer */

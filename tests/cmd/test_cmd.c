@@ -427,7 +427,7 @@ static void test_arity(void **state)
         {"forward 3", "forward"},   {"loss now", "loss"},       {"backward x", "backward"},
         {"update 1", "update"},     {"step 1 2", "step"},       {"train 1 2", "train"},
         {"export W1", "export"},    {"export W1 a.csv b", "export"}, {"model", "model"},
-        {"set", "set"},             {"help a b", "help"},       {"params x", "params"},
+        {"set", "set"},             {"help a b c", "help"},       {"params x", "params"},
         {"expect loss <", "expect"}, {"show", "show"},          {"quit now", "quit"},
         {"names x", "names"},       {"hypers x", "hypers"},
     };
@@ -711,6 +711,27 @@ static void test_help(void **state)
     assert_int_equal(c.n, n);
 
     refused(x, "help nosuch");
+    /* a command and a subcommand: the part of its help about that one */
+    ok(x, "help data load");
+    assert_true(strncmp(x->last, "data load FILE.csv [target=", 27) == 0);
+    assert_contains(x->last, "A broken file is refused with FILE:LINE");
+    assert_contains(x->last, "(part of `help data`, which shows all of it)");
+    assert_null(strstr(x->last, "data split"));
+    assert_null(strstr(x->last, "Generators"));
+    ok(x, "help set momentum");
+    assert_contains(x->last, "set lr X | set momentum X");
+    assert_null(strstr(x->last, "set batch"));
+    ok(x, "help set optimizer"); /* the optimizers' table belongs to it */
+    assert_contains(x->last, "    adam     lr=0.001");
+    assert_string_equal(refused(x, "help data lod"), "`help data` has no part on 'lod' (did you mean `help data load`?); "
+                        "its parts: digits, load, split, standardize, show (`help data` shows them all)");
+    assert_contains(refused(x, "help model mlp"), "`help model` is not divided by subcommand");
+    refused(x, "help nosuch load");
+    ok(x, "help help");
+    assert_contains(x->last, "help [COMMAND [SUBCOMMAND]]");
+    assert_contains(x->last, "`help data load`");
+    complete(&x->c, "help runs ", &c);
+    assert_true(has(&c, "show") && has(&c, "compare") && has(&c, "dir") && has(&c, "all"));
     fx_free(x);
 }
 

@@ -78,6 +78,12 @@ static void test_training_alarms(void **st)
     assert_contains(e, "(lr=1e+10) is too high, or the inputs need `data standardize`; `undo` steps back, "
                        "`set lr 1e+09` then `init` starts over");
     fx_free(x);
+    x = fx_new(); /* inputs already standardized: only the learning rate is left to blame */
+    ok(x, "data line n=20 seed=1; data standardize; model linear; set lr 100; step");
+    e = refused(x, "step");
+    assert_contains(e, "the learning rate (lr=100) is probably too high; `undo` steps back, `set lr 10` then "
+                       "`init` starts over");
+    fx_free(x);
 }
 
 static void test_name_advice(void **st)

@@ -240,7 +240,7 @@ static void test_check_line(void **state)
         if (cmd_check_line(good[i], err) != 0)
             fail_msg("`%s` refused: %s", good[i], err);
     static const char *const bad[] = {"forwrd", "W1 show", "expect W1 <> 1", "ask what 5", "pause 3",
-                                      "data moons; nope", "3", "help me please"};
+                                      "data moons; nope", "3", "help me please now"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (cmd_check_line(bad[i], err) == 0)
             fail_msg("`%s` accepted", bad[i]);

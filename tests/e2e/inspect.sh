@@ -125,6 +125,31 @@ has "$out" "not one: give W1..W2 or b1..b2" "gradcheck Z1"
 out=$(run "data moons; diagnose"); rc=$?
 [ "$rc" -eq 1 ] || fail "diagnose without a model: exit code $rc"
 
+# large regression targets (prices) with standardized inputs: the large
+# gradients are the targets', said with their std, not "exploding" while
+# the loss falls, and nothing advises standardizing the inputs again; a
+# rising loss is still exploding; raw inputs and a falling loss: large
+tmp=$(mktemp -d)
+awk 'BEGIN { print "sqft,rooms,age,price"; for (i = 0; i < 100; i++) { s = 50 + i * 37 % 200; r = 1 + i * 7 % 6;
+    a = i * 13 % 80; printf "%d.5,%d,%d.5,%d\n", s, r, a, int(20000 + 600 * s + 8000 * r - 300 * a + 15000 * sin(i * 1.7)) } }' \
+    > "$tmp/houses.csv"
+flat() { tr '\n' ' ' | tr -s ' '; }
+out=$(run "data load $tmp/houses.csv; data split 0.2; data standardize; model linear; set lr 0.1; train 50; diagnose; metrics" | flat)
+has "$out" "large targets: |dW1| = 5.54e+03 (above 1000) because the targets are large, not the inputs (they are standardized): price has a standard deviation of 3.95e+04 on the training rows" "large targets"
+has "$out" "Scale that column down in the file (prices in thousands, say) and load it again, or lower the learning rate (\`set lr 0.01\`)." "large targets"
+has "$out" "R² 0.93" "large targets"
+hasnt "$out" "exploding" "large targets, converged"
+hasnt "$out" "data standardize" "large targets, inputs standardized"
+out=$(run "data load $tmp/houses.csv; data split 0.2; data standardize; model linear; set lr 1.2; train 3; diagnose" | flat)
+has "$out" "large targets: |dW1|" "large targets, diverging"
+has "$out" "exploding gradients: |dW1| = 2.52e+06 (above 1000) and the loss is rising" "large targets, diverging"
+hasnt "$out" "data standardize" "large targets, diverging, inputs standardized"
+out=$(run "data load $tmp/houses.csv; data split 0.2; model linear; set lr 0.00001; train 30; diagnose" | flat)
+has "$out" "large gradients: |dW1| = 1.62e+06 (above 1000), though the loss is not rising, so they are not exploding" "raw inputs, converging"
+has "$out" "Standardizing the inputs (\`data standardize\`, then \`init\`)" "raw inputs, converging"
+hasnt "$out" "large targets" "raw inputs, converging"
+rm -rf "$tmp"
+
 if [ "$failed" -ne 0 ]; then
     exit 1
 fi

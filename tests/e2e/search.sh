@@ -25,6 +25,12 @@ echo "$out" | grep -q "^your own model and settings are as they were; \`search u
 echo "$out" | grep -q "^batch *0.05 *0.5$" || fail "the terminal heat map is not headed by the lr values: $out"
 echo "$out" | grep -q "^16 .*[-.:=+*#%@][-.:=+*#%@] [0-9.]* .*[0-9]$" || fail "no row for batch=16: $out"
 
+# plot search of a name not varied lists every name the search varied
+out=$("$bin" -q -c 'set plot terminal; data moons n=100; data split 0.2; model mlp 4; search random 2 lr=0.01..1:log l2=0..0.01 hidden=4,8 epochs=1; plot search momentum' 2>&1) &&
+    fail "plot search of a name not varied was accepted: $out"
+echo "$out" | grep -q "the last search did not vary 'momentum'; it varied lr, l2 and hidden$" ||
+    fail "the refusal does not list every name varied: $out"
+
 # settings that do not apply to an optimizer tried, and dropout in a cnn:
 # refused in one line before any trial runs
 out=$("$bin" -q -c 'data moons; data split 0.2; model mlp 4; search grid optimizer=adam momentum=0.5,0.9 epochs=1' 2>&1) &&
@@ -46,6 +52,27 @@ out=$("$bin" -q -c 'data moons; data split 0.2; model mlp 4; search grid lr=0.1,
 echo "$out" | grep -q "^trial 2 of 2: lr=1e5 → failed: training diverged: the loss is" ||
     fail "the diverging trial does not say why: $out"
 echo "$out" | grep -q "diverged or refused" && fail "a failure without its reason: $out"
+# a cv whose every fold diverged says so, with the first fold's reason and
+# what to change; its folds stay logged, and `runs` marks them failed
+# instead of listing a last loss as a result (prices, standardized inputs)
+awk 'BEGIN { print "sqft,rooms,age,price"; for (i = 0; i < 100; i++) { s = 50 + i * 37 % 200; r = 1 + i * 7 % 6;
+    a = i * 13 % 80; printf "%d.5,%d,%d.5,%d\n", s, r, a, int(20000 + 600 * s + 8000 * r - 300 * a + 15000 * sin(i * 1.7)) } }' \
+    > "$dir/houses.csv"
+rm -rf "$dir/cvfail"
+out=$(PARAMLAB_RUNS="$dir/cvfail" "$bin" -q -c "data load $dir/houses.csv; data standardize; model linear; set lr 1.5; cv 3 epochs=5" 2>&1) &&
+    fail "a cv whose every fold diverged succeeded: $out"
+echo "$out" | grep -q "^-c:1:5: every fold failed, so there is no validation loss; fold 1: training diverged: the loss is .*probably too high; \`set lr 0.15\` then \`cv 3 epochs=5\` tries again$" ||
+    fail "the failed cv does not say why and what to do: $out"
+echo "$out" | grep -q "nan" && fail "the failed cv shows a mean of nan: $out"
+out=$(PARAMLAB_RUNS="$dir/cvfail" "$bin" -q -c 'runs' 2>&1) || fail "runs failed: $out"
+[ "$(echo "$out" | grep -c "^  [0-9a-f-]* .* cv [1-3] .* failed *- *$")" -eq 3 ] || fail "runs does not mark the failed folds: $out"
+echo "$out" | grep -q "e+[0-9]" && fail "runs lists a failed fold's loss as a result: $out"
+echo "$out" | grep -q "^failed: training diverged or its loss became NaN, so the run has no result" ||
+    fail "runs does not say what failed means: $out"
+out=$("$bin" -q -c 'data moons n=100; model mlp 4; set lr 1e5; cv 3' 2>&1) && fail "a diverging cv on moons succeeded: $out"
+echo "$out" | grep -q "or the inputs need \`data standardize\`; \`set lr 10000\` then \`cv 3\` tries again$" ||
+    fail "the failed cv of raw inputs does not advise standardizing: $out"
+
 # another optimizer: its own settings, not changes from settings sgd never had
 out=$("$bin" -q -c 'data moons; data split 0.2; model mlp 4; search grid optimizer=sgd,adam epochs=1; search use 2' 2>&1) ||
     fail "search use of an adam trial failed: $out"

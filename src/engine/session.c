@@ -895,7 +895,7 @@ int session_set_batch(Session *s, int batch, char *err)
     return 0;
 }
 
-static int need_model(const Session *s, char *err)
+int session_ready(const Session *s, char *err)
 {
     if (!s->data)
         return util_fail(err, ERR_NO_DATA, "no data yet");
@@ -957,7 +957,7 @@ static int nonfinite_params(const Session *s, const double *v, const char *prefi
 
 int session_forward(Session *s, char *err)
 {
-    int rc = need_model(s, err);
+    int rc = session_ready(s, err);
     if (rc != 0)
         return rc;
     Mat x = mat_view(s->xb, s->rows, s->data->d);
@@ -972,7 +972,7 @@ int session_forward(Session *s, char *err)
 
 int session_loss(Session *s, char *err)
 {
-    int rc = need_model(s, err);
+    int rc = session_ready(s, err);
     if (rc != 0)
         return rc;
     if (s->phase < PHASE_FORWARD)
@@ -1022,7 +1022,7 @@ static bool layer_gnorms(Session *s)
 
 int session_backward(Session *s, char *err)
 {
-    int rc = need_model(s, err);
+    int rc = session_ready(s, err);
     if (rc != 0)
         return rc;
     if (s->phase < PHASE_LOSS)
@@ -1048,7 +1048,7 @@ int session_backward(Session *s, char *err)
 
 int session_update(Session *s, char *err)
 {
-    int rc = need_model(s, err);
+    int rc = session_ready(s, err);
     if (rc != 0)
         return rc;
     if (s->phase < PHASE_BACKWARD) {
@@ -1093,7 +1093,7 @@ int session_update(Session *s, char *err)
 
 int session_step(Session *s, char *err)
 {
-    int rc = need_model(s, err);
+    int rc = session_ready(s, err);
     if (rc != 0)
         return rc;
     if (s->phase < PHASE_FORWARD && (rc = session_forward(s, err)) != 0)

@@ -242,6 +242,9 @@ int session_forward(Session *s, char *err);
 int session_loss(Session *s, char *err);
 int session_backward(Session *s, char *err);
 int session_update(Session *s, char *err);
+/* 0 when a step can run: data, a model and training rows; else
+ * ERR_NO_DATA, ERR_NO_MODEL or -1 with err. */
+int session_ready(const Session *s, char *err);
 /* One whole iteration from wherever the current batch stands. */
 int session_step(Session *s, char *err);
 /* Called after each epoch of session_train with the epoch number, its mean

@@ -12,30 +12,65 @@
 #include <math.h>
 #include <stdlib.h>
 
-int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, char *err)
+/* What early stopping watches during a run: the rule, the best epoch's
+ * copy and the count of epochs without improvement. */
+typedef struct Watch {
+    const EarlyStop *es;
+    EarlyResult *res;
+    Snapshot *best;
+    long wait;
+} Watch;
+
+/* After epoch e: true when patience ran out. */
+static bool watch_epoch(Session *s, Watch *w, long e)
 {
-    *steps = 0;
-    if (!s->data)
-        return util_fail(err, ERR_NO_DATA, "no data yet");
-    if (!s->model)
-        return util_fail(err, ERR_NO_MODEL, "no model yet");
-    if (s->rows == 0)
-        return util_err(err, "the training set is empty");
+    EarlyResult *res = w->res;
+    res->stop_epoch = e;
+    double v = s->last_val_loss;
+    if (v < (res->best_epoch ? res->best_val : INFINITY) - w->es->min_delta) {
+        res->best_epoch = e;
+        res->best_val = v;
+        w->wait = 0;
+        session_snapshot_take(s, w->best);
+        return false;
+    }
+    if (++w->wait < w->es->patience)
+        return false;
+    res->stopped = true;
+    return true;
+}
+
+/* The epochs' steps as one run (session_run_begin); w NULL: no early
+ * stopping. The run's end is the caller's (after a restore). */
+static int run_epochs(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, Watch *w, char *err)
+{
     long target = s->epoch + epochs;
     int rc = 0;
     session_run_begin(s, (session_batches(s) - s->batch_index) + (epochs - 1) * (long)session_batches(s));
     while (s->epoch < target) {
-        if (s->interrupt && *s->interrupt) {
-            rc = 1;
-            break;
-        }
+        if (s->interrupt && *s->interrupt)
+            return 1;
         long e = s->epoch;
         if ((rc = session_step(s, err)) != 0)
-            break;
+            return rc;
         ++*steps;
-        if (s->epoch != e && fn)
+        if (s->epoch == e)
+            continue;
+        if (fn)
             fn(ctx, e, s->last_epoch_loss, s->last_val_loss);
+        if (w && watch_epoch(s, w, e))
+            break;
     }
+    return 0;
+}
+
+int session_train(Session *s, long epochs, EpochFn fn, void *ctx, long *steps, char *err)
+{
+    *steps = 0;
+    int rc = session_ready(s, err);
+    if (rc != 0)
+        return rc;
+    rc = run_epochs(s, epochs, fn, ctx, steps, NULL, err);
     session_run_end(s, rc);
     return rc;
 }
@@ -45,10 +80,9 @@ int session_train_early(Session *s, long epochs, const EarlyStop *es, EpochFn fn
 {
     *steps = 0;
     *res = (EarlyResult){false, 0, 0, NAN, false};
-    if (!s->data)
-        return util_fail(err, ERR_NO_DATA, "no data yet");
-    if (!s->model)
-        return util_fail(err, ERR_NO_MODEL, "no model yet");
+    int rc = session_ready(s, err);
+    if (rc != 0)
+        return rc;
     int lo, hi;
     data_share_rows(s->data, DATA_VAL, &lo, &hi);
     if (hi <= lo)
@@ -62,36 +96,9 @@ int session_train_early(Session *s, long epochs, const EarlyStop *es, EpochFn fn
     if (!best.params)
         return util_fail(err, ERR_NOMEM, "out of memory for a copy of the best epoch's parameters");
     best.opt_state = best.params + s->model->n_params;
-
-    long target = s->epoch + epochs, wait = 0;
-    int rc = 0;
     s->best_epoch = 0;
-    session_run_begin(s, (session_batches(s) - s->batch_index) + (epochs - 1) * (long)session_batches(s));
-    while (s->epoch < target) {
-        if (s->interrupt && *s->interrupt) {
-            rc = 1;
-            break;
-        }
-        long e = s->epoch;
-        if ((rc = session_step(s, err)) != 0)
-            break;
-        ++*steps;
-        if (s->epoch == e)
-            continue;
-        if (fn)
-            fn(ctx, e, s->last_epoch_loss, s->last_val_loss);
-        res->stop_epoch = e;
-        double v = s->last_val_loss;
-        if (v < (res->best_epoch ? res->best_val : INFINITY) - es->min_delta) {
-            res->best_epoch = e;
-            res->best_val = v;
-            wait = 0;
-            session_snapshot_take(s, &best);
-        } else if (++wait >= es->patience) {
-            res->stopped = true;
-            break;
-        }
-    }
+    Watch w = {es, res, &best, 0};
+    rc = run_epochs(s, epochs, fn, ctx, steps, &w, err);
     if (rc == 0 && es->restore && res->best_epoch && res->best_epoch != res->stop_epoch) {
         session_rewind_to(s, &best);
         res->restored = true;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "plot.h"
+#include "util.h"
 
 /* The commands a Plot sent and, with an echo, the picture it drew. */
 typedef struct Capture {
@@ -69,6 +70,19 @@ static inline void assert_png(const char *path)
     assert_int_equal(fread(head, 1, 8, f), 8);
     assert_memory_equal(head, "\x89PNG\r\n\x1a\n", 8);
     fclose(f);
+}
+
+/* A plot that writes PNG files: dir (a mkdtemp template, made here) gets
+ * search.png, whose path goes into png. */
+static inline Plot *png_plot(char *dir, char *png, size_t n)
+{
+    assert_non_null(mkdtemp(dir));
+    snprintf(png, n, "%s/search.png", dir);
+    char err[ERR_LEN] = "";
+    Plot *p = plot_new(NULL, NULL);
+    assert_non_null(p);
+    assert_int_equal(plot_set_target(p, PLOT_PNG, png, err), 0);
+    return p;
 }
 
 /* Removes a scratch folder made with mkdtemp. */

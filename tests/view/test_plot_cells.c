@@ -153,14 +153,8 @@ static void test_real_png(void **st)
 {
     (void)st;
     SKIP_WITHOUT_GNUPLOT();
-    char dir[] = "/tmp/paramlab-cells-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char png[300];
-    snprintf(png, sizeof png, "%s/search.png", dir);
-    char err[ERR_LEN] = "";
-    Plot *p = plot_new(NULL, NULL);
-    assert_non_null(p);
-    assert_int_equal(plot_set_target(p, PLOT_PNG, png, err), 0);
+    char dir[] = "/tmp/paramlab-cells-XXXXXX", png[300], err[ERR_LEN] = "";
+    Plot *p = png_plot(dir, png, sizeof png);
     PlotCells m = {3, 2, Z, LR, BATCH, "validation loss", "failed", true};
     PlotFrame fr = {"cells", "lr", "batch", "search", 12, false, false};
     if (plot_cells(p, &fr, &m, err) != 0)

@@ -151,14 +151,8 @@ static void test_real_gnuplot(void **st)
 {
     (void)st;
     SKIP_WITHOUT_GNUPLOT();
-    char dir[] = "/tmp/paramlab-points-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char png[300];
-    snprintf(png, sizeof png, "%s/search.png", dir);
-    char err[ERR_LEN] = "";
-    Plot *p = plot_new(NULL, NULL);
-    assert_non_null(p);
-    assert_int_equal(plot_set_target(p, PLOT_PNG, png, err), 0);
+    char dir[] = "/tmp/paramlab-points-XXXXXX", png[300], err[ERR_LEN] = "";
+    Plot *p = png_plot(dir, png, sizeof png);
     PlotPoints m = lr_batch();
     PlotFrame fr = {"points", "lr", "batch", "search", 12, false, false};
     if (plot_points(p, &fr, &m, err) != 0)

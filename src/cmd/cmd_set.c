@@ -531,6 +531,30 @@ bool cmd_set_sets(const char *name)
     return settable(name) || opt_with_hyper(name, strlen(name)) >= 0;
 }
 
+bool cmd_set_help_word(int i, const char **word, const char **part, char *about, size_t n)
+{
+    for (int k = 0; k < OPT_COUNT; k++) {
+        int nh;
+        const OptHyper *h = optim_hypers((OptKind)k, &nh);
+        if (i >= nh) {
+            i -= nh;
+            continue;
+        }
+        *word = h[i].name;
+        *part = "OPTION";
+        size_t len = (size_t)snprintf(about, n, "%s: %s (", h[i].name, h[i].about);
+        for (int j = 0, first = 1; j < OPT_COUNT && len < n; j++)
+            if (opt_hyper((OptKind)j, h[i].name, strlen(h[i].name)) >= 0) {
+                len += (size_t)snprintf(about + len, n - len, "%s%s", first ? "" : ", ", optim_name((OptKind)j));
+                first = 0;
+            }
+        if (len < n)
+            snprintf(about + len, n - len, ")");
+        return true;
+    }
+    return false;
+}
+
 /* `set what ...` where what is neither in the table nor an option of the
  * current optimizer: says what was meant. Returns -1. */
 static int set_unknown(CmdCtx *c, const char *what)

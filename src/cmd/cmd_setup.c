@@ -383,6 +383,19 @@ static int show_table(CmdCtx *c, const Dataset *ds, long rows)
     return 0;
 }
 
+bool cmd_data_help_word(int i, const char **word, const char **part, char *about, size_t n)
+{
+    const char *const *g = data_generators();
+    for (; *g; g++)
+        if (!data_generator_fixed(*g) && i-- == 0) { /* digits, fixed, has a part of its own */
+            *word = *g;
+            *part = "NAME";
+            snprintf(about, n, "%s", "");
+            return true;
+        }
+    return false;
+}
+
 int cmd_data(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;

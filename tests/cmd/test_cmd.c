@@ -732,6 +732,35 @@ static void test_help(void **state)
     assert_contains(x->last, "`help data load`");
     complete(&x->c, "help runs ", &c);
     assert_true(has(&c, "show") && has(&c, "compare") && has(&c, "dir") && has(&c, "all"));
+    /* every optimizer option is a part of `help set`, with its description */
+    const char *opts[] = {"beta1", "weight_decay", "nesterov", "dampening", "momentum", "eps", "step_max"};
+    for (size_t i = 0; i < sizeof opts / sizeof *opts; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "help set %s", opts[i]);
+        ok(x, line);
+        assert_contains(x->last, "set lr X | set momentum X | set OPTION X");
+        snprintf(line, sizeof line, "\n%s: ", opts[i]);
+        assert_contains(x->last, line);
+        assert_null(strstr(x->last, "set batch"));
+    }
+    ok(x, "help set nesterov");
+    assert_contains(x->last, "nesterov: look-ahead momentum: step along the gradient plus momentum * buffer (sgd)\n");
+    assert_contains(refused(x, "help set zz"), "its parts: loss, optimizer, lr, batch, shuffle, seed, undo, precision, "
+                    "init, l2, l1, schedule");
+    complete(&x->c, "help set m", &c);
+    assert_true(has(&c, "momentum") && has(&c, "momentum_decay") && has(&c, "beta1") && has(&c, "l1"));
+    complete(&x->c, "help data x", &c);
+    assert_true(has(&c, "xor"));
+    /* an empty part is refused, as `help ""` is */
+    assert_string_equal(refused(x, "help data \"\""), "`help data` has no part on ''; its parts: digits, load, split, "
+                        "standardize, show (`help data` shows them all)");
+    /* a generator's name: the generators' part */
+    ok(x, "help data xor");
+    assert_contains(x->last, "xor, circles, moons, spirals, gauss");
+    assert_null(strstr(x->last, "data load"));
+    ok(x, "help data digits"); /* digits keeps its own part */
+    assert_contains(x->last, "the 1797 handwritten digits");
+    assert_null(strstr(x->last, "xor"));
     fx_free(x);
 }
 

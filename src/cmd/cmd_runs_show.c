@@ -56,6 +56,20 @@ static void count_one(void *ctx, long i, const char *line)
     ++*(long *)ctx;
 }
 
+/* A string of the run at key into out (n bytes), made safe to print: the
+ * log may be hand-edited or shared, and an escape sequence, a newline or
+ * a character that reorders text must not reach the terminal (each
+ * becomes '?'). false when there is no such string. */
+static bool log_text(const char *run, const char *key, char *out, size_t n)
+{
+    if (!json_get_str(json_get(run, key), out, n)) {
+        out[0] = '\0';
+        return false;
+    }
+    util_clean_text(out);
+    return true;
+}
+
 /* A cnn's conv layers from a run's model.conv (an array of objects
  * {"filters":F,"kernel":K}) into spec; false when there is none. */
 static bool conv_from_run(const char *run, ConvSpec *spec)
@@ -132,8 +146,9 @@ static int layers_from_run(const char *run, Layer *ly)
 static void model_words(const char *run, char *buf, size_t n)
 {
     char kind[32] = "?", act[32] = "";
-    json_get_str(json_get(run, "model.kind"), kind, sizeof kind);
-    json_get_str(json_get(run, "model.act"), act, sizeof act);
+    if (!log_text(run, "model.kind", kind, sizeof kind))
+        snprintf(kind, sizeof kind, "?");
+    log_text(run, "model.act", act, sizeof act);
     Layer ly[NN_MAX_LAYERS];
     int nl = layers_from_run(run, ly);
     if (nl > 0) {
@@ -299,12 +314,12 @@ static bool list_cells(CmdCtx *c, const char *run, RunRow *row)
 {
     char (*cell)[CELL] = row->cell;
     char kind[16] = "", when[32] = "";
-    json_get_str(json_get(run, "id"), cell[0], RUN_ID_LEN);
-    json_get_str(json_get(run, "time"), when, sizeof when);
+    log_text(run, "id", cell[0], RUN_ID_LEN);
+    log_text(run, "time", when, sizeof when);
     if (strlen(when) >= 16) /* 2026-12-01T22:30:15Z: the date and the minute */
         when[10] = ' ', when[16] = '\0';
     snprintf(cell[1], CELL, "%s", when);
-    json_get_str(json_get(run, "kind"), kind, sizeof kind);
+    log_text(run, "kind", kind, sizeof kind);
     double fold = num_at(run, "fold"), trial = num_at(run, "trial");
     if (fold > 0)
         snprintf(cell[2], CELL, "%s %.0f", kind, fold);
@@ -312,9 +327,9 @@ static bool list_cells(CmdCtx *c, const char *run, RunRow *row)
         snprintf(cell[2], CELL, "%s %.0f", kind, trial);
     else
         snprintf(cell[2], CELL, "%s", kind);
-    json_get_str(json_get(run, "data.name"), cell[3], 40);
+    log_text(run, "data.name", cell[3], 40);
     model_words(run, cell[4], CELL);
-    json_get_str(json_get(run, "hypers.optimizer"), cell[5], 24);
+    log_text(run, "hypers.optimizer", cell[5], 24);
     snprintf(cell[6], CELL, "%s", NUM(num_at(run, "hypers.lr")));
     snprintf(cell[7], CELL, "%d", (int)num_at(run, "hypers.batch"));
     bool restored = epochs_words(run, cell[8], CELL);
@@ -443,12 +458,53 @@ typedef struct ShowCtx {
     char prefix[64];
 } ShowCtx;
 
+/* A number of the log as `runs show` prints it: "-" for null (not
+ * measured: no split, no classes, a run that did not get there; "nan"
+ * would read as divergence), a whole number in full (4349962, not
+ * 4.34996e+06), else as the session's precision shows it. */
+static const char *show_num(const CmdCtx *c, double x, char *buf, size_t n)
+{
+    if (isnan(x))
+        snprintf(buf, n, "-");
+    else if (x == floor(x) && fabs(x) < 1e15)
+        snprintf(buf, n, "%.0f", x);
+    else
+        cmd_num(c, x, buf, n);
+    return buf;
+}
+#define SHOW_NUM(v) show_num(c, (v), (char[40]){0}, 40)
+
+/* Whether the value at v is a JSON integer token: then it is printed as
+ * written (a seed keeps every digit). */
+static bool int_token(const char *v, size_t *len)
+{
+    size_t i = *v == '-', d0 = i;
+    while (isdigit((unsigned char)v[i]))
+        i++;
+    *len = i;
+    return i > d0 && i - d0 <= 20 && v[i] != '.' && v[i] != 'e' && v[i] != 'E';
+}
+
+/* Why the member name of run is null, as a note after "-": no validation
+ * share, or no accuracy for a regression; "" otherwise. */
+static const char *null_note(const char *run, const char *name)
+{
+    char task[32] = "";
+    json_get_str(json_get(run, "data.task"), task, sizeof task);
+    if (strstr(name, "accuracy") && strcmp(task, "regression") == 0)
+        return " (a regression has no accuracy)";
+    if (strstr(name, "val_") && !had_val(run))
+        return " (no validation share)";
+    return "";
+}
+
 static void show_member(void *ctx, const char *key, const char *v)
 {
     ShowCtx *sc = ctx;
     CmdCtx *c = sc->c;
     char name[128], str[256];
     snprintf(name, sizeof name, "%s%s", sc->prefix, key);
+    util_clean_text(name); /* a key of a hand-edited log: no escape sequence to the terminal */
     if (*v == '{') {
         ShowCtx in = {c, sc->run, ""};
         snprintf(in.prefix, sizeof in.prefix, "%.50s.", name);
@@ -457,6 +513,7 @@ static void show_member(void *ctx, const char *key, const char *v)
         return;
     }
     double x;
+    size_t len;
     ConvSpec spec;
     Layer ly[NN_MAX_LAYERS];
     int nl = strcmp(name, "model.widths") == 0 || strcmp(name, "model.input") == 0 ? layers_from_run(sc->run, ly) : 0;
@@ -471,18 +528,22 @@ static void show_member(void *ctx, const char *key, const char *v)
             cmd_out(c, "%s%d:%d", i ? "," : "", spec.filters[i], spec.ksize[i]);
         cmd_out(c, " (filters:kernel, as conv= takes them)\n");
     } else if (json_get_str(v, str, sizeof str))
-        cmd_out(c, "  %-24s %s\n", name, str);
+        cmd_out(c, "  %-24s %s\n", name, util_clean_text(str));
     else if (*v == '[') {
         double a[16];
         int n = json_get_nums(v, a, 16);
         cmd_out(c, "  %-24s [", name);
         for (int i = 0; i < n && i < 16; i++)
-            cmd_out(c, "%s%s", i ? ", " : "", NUM(a[i]));
+            cmd_out(c, "%s%s", i ? ", " : "", SHOW_NUM(a[i]));
         cmd_out(c, "]\n");
     } else if (strncmp(v, "true", 4) == 0 || strncmp(v, "false", 5) == 0)
         cmd_out(c, "  %-24s %s\n", name, *v == 't' ? "on" : "off");
+    else if (strncmp(v, "null", 4) == 0)
+        cmd_out(c, "  %-24s -%s\n", name, null_note(sc->run, name));
+    else if (int_token(v, &len))
+        cmd_out(c, "  %-24s %.*s\n", name, (int)len, v);
     else if (json_get_num(v, &x))
-        cmd_out(c, "  %-24s %s\n", name, NUM(x));
+        cmd_out(c, "  %-24s %s\n", name, SHOW_NUM(x));
 }
 
 /* A run's curve: its epochs (up to RUN_MAX_EPOCHS) into owned arrays. */
@@ -532,8 +593,8 @@ static int runs_show(CmdCtx *c, const char *id)
         double kept = epochs_words(run, words, sizeof words) ? num_at(run, "final.epoch") : NAN;
         for (int e = 0; e < k.n; e++)
             if (e % step == 0 || e == k.n - 1 || k.epoch[e] == kept)
-                cmd_out(c, "  %-8.0f %-13s %-13s %-14s %s%s\n", k.epoch[e], NUM(k.train[e]), NUM(k.val[e]),
-                        NUM(k.tacc[e]), NUM(k.vacc[e]),
+                cmd_out(c, "  %-8.0f %-13s %-13s %-14s %s%s\n", k.epoch[e], SHOW_NUM(k.train[e]), SHOW_NUM(k.val[e]),
+                        SHOW_NUM(k.tacc[e]), SHOW_NUM(k.vacc[e]),
                         k.epoch[e] == kept ? "   <- kept: early stopping put this epoch's parameters back" : "");
         free(k.epoch);
     }
@@ -570,9 +631,9 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
     bool restored = false, failed = false;
     for (int i = 0; i < n; i++) {
         char (*cell)[CELL] = row[i + 1].cell;
-        json_get_str(json_get(run[i], "id"), cell[0], RUN_ID_LEN);
+        log_text(run[i], "id", cell[0], RUN_ID_LEN);
         model_words(run[i], cell[1], CELL);
-        json_get_str(json_get(run[i], "hypers.optimizer"), cell[2], 24);
+        log_text(run[i], "hypers.optimizer", cell[2], 24);
         snprintf(cell[3], CELL, "%s", NUM(num_at(run[i], "hypers.lr")));
         snprintf(cell[4], CELL, "%d", (int)num_at(run[i], "hypers.batch"));
         snprintf(cell[5], CELL, "%s", NUM(num_at(run[i], "hypers.l1")));
@@ -612,6 +673,9 @@ static int runs_compare(CmdCtx *c, int argc, char **argv)
         cmd_plot_race_drawn(c);
     else if (ns)
         cmd_out(c, "no chart: %s\n", plot ? c->err : "out of memory for plotting");
+    else /* failed or interrupted before its first epoch ended: its curve is empty */
+        cmd_out(c, "no chart: %s, so there is no curve to draw\n",
+                n == 1 ? "this run finished no epoch" : "none of these runs finished an epoch");
     c->err[0] = '\0';
     for (int i = 0; i < n; i++) {
         free(run[i]);

@@ -300,15 +300,33 @@ static void ranking(const CmdSearch *q, int *order)
     }
 }
 
+/* Whether trials ran and every one failed: no trial to rank or apply. */
+static bool all_failed(const CmdSearch *q)
+{
+    for (int i = 0; i < q->n_done; i++)
+        if (!q->trial[i].failed)
+            return false;
+    return q->n_done > 0;
+}
+
+/* What to change when every trial failed: the first one's reason, which
+ * names its cause, into c->err; -1. */
+static int all_failed_fail(CmdCtx *c, const CmdSearch *q)
+{
+    return cmd_fail(c, "every trial of the last search failed, so there is no trial to apply (trial 1: %.300s); "
+                    "search again with the values that made them fail changed", q->trial[0].why);
+}
+
 static int print_table(CmdCtx *c, const CmdSearch *q)
 {
     int *order = calloc((size_t)(q->n_done ? q->n_done : 1), sizeof *order);
     if (!order)
         return cmd_fail(c, "out of memory for the table");
     ranking(q, order);
-    cmd_out(c, "%s search on %s, %ld epoch%s a trial, scored by %s; %d of %d trials, best first:\n",
+    cmd_out(c, "%s search on %s, %ld epoch%s a trial, scored by %s; %d of %d trials, %s:\n",
             q->random ? "random" : "grid", q->data_name, q->epochs, q->epochs == 1 ? "" : "s",
-            q->cv ? "the cross-validation mean of the validation loss" : "validation loss", q->n_done, q->n_trials);
+            q->cv ? "the cross-validation mean of the validation loss" : "validation loss", q->n_done, q->n_trials,
+            all_failed(q) ? "every one failed (why is beside it)" : "best first");
     cmd_out(c, "  %-5s %-6s", "rank", "trial");
     for (int j = 0; j < q->n_dims; j++)
         cmd_out(c, " %-12s", q->dim[j].name->name);
@@ -401,6 +419,9 @@ static int search_run(CmdCtx *c, int argc, char **argv)
     if (best >= 0 && !q->trial[best].failed)
         cmd_out(c, "your own model and settings are as they were; `search use %d` applies the best trial's settings "
                 "(%s)\n", best + 1, trial_words(q, &q->trial[best], w, sizeof w));
+    else if (all_failed(q))
+        cmd_out(c, "your own model and settings are as they were; every trial failed, so there is nothing to apply: "
+                "search again with the values that made them fail changed\n");
     else
         cmd_out(c, "your own model and settings are as they were; no trial finished, so there is nothing to apply\n");
     return rc;
@@ -480,8 +501,18 @@ static int search_use(CmdCtx *c, const char *which)
         i = (int)k - 1;
     }
     const SearchTrial *t = &q->trial[i];
-    if (t->failed)
-        return cmd_fail(c, "trial %d failed (%.300s); choose another", i + 1, t->why);
+    if (all_failed(q))
+        return all_failed_fail(c, q);
+    if (t->failed) {
+        int *all = calloc((size_t)q->n_done, sizeof *all);
+        if (!all)
+            return cmd_fail(c, "out of memory");
+        ranking(q, all);
+        int best = all[0] + 1;
+        free(all);
+        return cmd_fail(c, "trial %d failed (%.300s); choose one that finished, as `search use %d` (the best)", i + 1,
+                        t->why, best);
+    }
     if (!s->data || !s->model)
         return cmd_fail(c, "no model to apply it to: build one with `model ...` first");
     Hypers now, h = t->h;

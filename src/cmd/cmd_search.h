@@ -25,6 +25,7 @@ typedef struct SearchName {
     SearchType type;
     double lo, hi;       /* SEARCH_REAL, SEARCH_INT: the values allowed */
     bool lo_open;        /* lo itself is not allowed (lr > 0) */
+    bool hi_open;        /* hi itself is not allowed (dropout < 1) */
     bool arch;           /* changes the model's shape or activation: `search use` rebuilds */
     const char *example; /* "lr=0.001,0.01,0.1" */
 } SearchName;

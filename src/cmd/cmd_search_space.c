@@ -10,17 +10,17 @@
 #include <string.h>
 
 static const SearchName names[] = {
-    {"lr", SEARCH_REAL, 0, 1e6, true, false, "lr=0.001,0.01,0.1 or lr=1e-4..1:log"},
-    {"batch", SEARCH_INT, 1, 1e6, false, false, "batch=16,32,64"},
-    {"l1", SEARCH_REAL, 0, 1e6, false, false, "l1=0,1e-4,1e-3"},
-    {"l2", SEARCH_REAL, 0, 1e6, false, false, "l2=0,1e-4,1e-3"},
-    {"dropout", SEARCH_REAL, 0, 0.999999, false, true, "dropout=0,0.2,0.5"},
-    {"momentum", SEARCH_REAL, 0, 1, false, false, "momentum=0,0.9"},
-    {"weight_decay", SEARCH_REAL, 0, 1e6, false, false, "weight_decay=0,1e-4"},
-    {"optimizer", SEARCH_WORD, 0, 0, false, false, "optimizer=sgd,adam"},
-    {"init", SEARCH_WORD, 0, 0, false, false, "init=xavier_uniform,he_normal"},
-    {"act", SEARCH_WORD, 0, 0, false, true, "act=relu,tanh"},
-    {"hidden", SEARCH_WIDTHS, 1, 4096, false, true, "hidden=8,16x16"},
+    {"lr", SEARCH_REAL, 0, 1e6, true, false, false, "lr=0.001,0.01,0.1 or lr=1e-4..1:log"},
+    {"batch", SEARCH_INT, 1, 1e6, false, false, false, "batch=16,32,64"},
+    {"l1", SEARCH_REAL, 0, 1e6, false, false, false, "l1=0,1e-4,1e-3"},
+    {"l2", SEARCH_REAL, 0, 1e6, false, false, false, "l2=0,1e-4,1e-3"},
+    {"dropout", SEARCH_REAL, 0, 1, false, true, true, "dropout=0,0.2,0.5"},
+    {"momentum", SEARCH_REAL, 0, 1, false, false, false, "momentum=0,0.9"},
+    {"weight_decay", SEARCH_REAL, 0, 1e6, false, false, false, "weight_decay=0,1e-4"},
+    {"optimizer", SEARCH_WORD, 0, 0, false, false, false, "optimizer=sgd,adam"},
+    {"init", SEARCH_WORD, 0, 0, false, false, false, "init=xavier_uniform,he_normal"},
+    {"act", SEARCH_WORD, 0, 0, false, false, true, "act=relu,tanh"},
+    {"hidden", SEARCH_WIDTHS, 1, 4096, false, false, true, "hidden=8,16x16"},
 };
 #define N_NAMES (int)(sizeof names / sizeof names[0])
 
@@ -40,25 +40,66 @@ const char *const *search_names(void)
     return list;
 }
 
+/* What n allows, as "a number above 0 and at most 1000000" or "a whole
+ * number from 1 to 1000000", into buf. */
+static const char *bounds_words(const SearchName *n, char *buf, size_t len)
+{
+    bool whole = n->type == SEARCH_INT;
+    snprintf(buf, len, "%s %s%.15g %s %.15g", whole ? "a whole number" : "a number", n->lo_open ? "above " : "from ",
+             n->lo, n->lo_open ? "and at most" : n->hi_open ? "to below" : "to", n->hi);
+    return buf;
+}
+
+/* Whether x lies in n's bounds. */
+static bool in_bounds(const SearchName *n, double x)
+{
+    return (n->lo_open ? x > n->lo : x >= n->lo) && (n->hi_open ? x < n->hi : x <= n->hi);
+}
+
+/* Reads one number of n from text into v: the text as typed, or (too
+ * long to keep) the shortest that reads back as the same number; -1
+ * with c->err saying why it is not one. */
+static int parse_number(CmdCtx *c, const SearchName *n, const char *text, SearchVal *v)
+{
+    double x;
+    char b[96];
+    if (!util_parse_double(text, &x))
+        return cmd_fail(c, "%s: '%.30s%s' is not a number, as in %s", n->name, text, strlen(text) > 30 ? "..." : "",
+                        n->example);
+    if (!in_bounds(n, x))
+        return cmd_fail(c, "%s=%.30s%s is out of range: %s, as in %s", n->name, text, strlen(text) > 30 ? "..." : "",
+                        bounds_words(n, b, sizeof b), n->example);
+    if (n->type == SEARCH_INT && x != floor(x))
+        return cmd_fail(c, "%s=%.30s is not a whole number: %s, as in %s", n->name, text, bounds_words(n, b, sizeof b),
+                        n->example);
+    v->num = x;
+    if (strlen(text) < SEARCH_TEXT) {
+        snprintf(v->text, sizeof v->text, "%s", text);
+        return 0;
+    }
+    for (int prec = 6; prec <= 17; prec++) { /* "%.17g" of a double above 0 takes at most 23 bytes */
+        snprintf(v->text, sizeof v->text, "%.*g", prec, x);
+        if (strtod(v->text, NULL) == x)
+            break;
+    }
+    return 0;
+}
+
 /* Reads one value of n from text into v; -1 with c->err. */
 static int parse_value(CmdCtx *c, const SearchName *n, const char *text, SearchVal *v)
 {
-    if (strlen(text) >= SEARCH_TEXT || !text[0])
-        return cmd_fail(c, "%s: '%.30s' is not a value, as in %s", n->name, text, n->example);
+    if (!text[0])
+        return cmd_fail(c, "%s: an empty value; list values joined by commas, as in %s", n->name, n->example);
+    if (n->type == SEARCH_REAL || n->type == SEARCH_INT)
+        return parse_number(c, n, text, v);
+    if (strlen(text) >= SEARCH_TEXT)
+        return cmd_fail(c, "%s: '%.30s%s' is too long: a value takes at most %d characters, as in %s", n->name, text,
+                        strlen(text) > 30 ? "..." : "", SEARCH_TEXT - 1, n->example);
     snprintf(v->text, sizeof v->text, "%s", text);
     switch (n->type) {
     case SEARCH_REAL:
-    case SEARCH_INT: {
-        double x;
-        bool whole = n->type == SEARCH_INT;
-        if (!util_parse_double(text, &x) || !isfinite(x) || x < n->lo || x > n->hi || (n->lo_open && x <= n->lo) ||
-            (whole && x != floor(x)))
-            return cmd_fail(c, "%s=%s is out of range: %s %s%g%s, as in %s", n->name, text,
-                            whole ? "a whole number from" : "a number", n->lo_open ? "above " : "",
-                            n->lo, n->lo_open ? "" : n->hi < 1 ? " to below 1" : " or more", n->example);
-        v->num = x;
-        return 0;
-    }
+    case SEARCH_INT:
+        return -1; /* read above */
     case SEARCH_WORD: {
         OptKind ok;
         InitKind ik;
@@ -89,6 +130,25 @@ static int parse_value(CmdCtx *c, const SearchName *n, const char *text, SearchV
     }
     }
     return -1;
+}
+
+/* Whether a and b, values of n, are the same value: the same number
+ * (0.1 and 0.10), word, or widths (8x8 and 08x8). */
+static bool same_value(const SearchName *n, const SearchVal *a, const SearchVal *b)
+{
+    if (n->type == SEARCH_WORD)
+        return strcmp(a->text, b->text) == 0;
+    if (n->type != SEARCH_WIDTHS)
+        return a->num == b->num;
+    const char *p = a->text, *q = b->text;
+    while (*p && *q) {
+        char *pe, *qe;
+        if (strtol(p, &pe, 10) != strtol(q, &qe, 10))
+            return false;
+        p = *pe ? pe + 1 : pe;
+        q = *qe ? qe + 1 : qe;
+    }
+    return !*p && !*q;
 }
 
 int search_parse_dim(CmdCtx *c, const char *word, bool range_ok, SearchDim *d)
@@ -142,6 +202,13 @@ int search_parse_dim(CmdCtx *c, const char *word, bool range_ok, SearchDim *d)
             return cmd_fail(c, "%s: at most %d values", key, SEARCH_MAX_VALUES);
         if (parse_value(c, n, w, &d->val[d->n]) != 0)
             return -1;
+        for (int i = 0; i < d->n; i++)
+            if (same_value(n, &d->val[i], &d->val[d->n])) /* each value one trial, one cell of `plot search` */
+                return strcmp(d->val[i].text, d->val[d->n].text) == 0
+                           ? cmd_fail(c, "%s: %s is listed twice; list each value once, as in %s", key,
+                                      d->val[i].text, n->example)
+                           : cmd_fail(c, "%s: %s and %s are the same value; list it once, as in %s", key,
+                                      d->val[i].text, d->val[d->n].text, n->example);
         d->n++;
     }
     if (d->n == 0 || v[strlen(v) - 1] == ',' || v[0] == ',' || strstr(v, ",,"))

@@ -328,8 +328,8 @@ static void test_closing_line(void **state)
     assert_contains(x->last, want);
     assert_null(strstr(x->last, "BEST"));
     ok(x, "search grid lr=1e5 epochs=2");
-    assert_contains(x->last, "your own model and settings are as they were; no trial finished, so there is nothing "
-                             "to apply\n");
+    assert_contains(x->last, "your own model and settings are as they were; every trial failed, so there is nothing "
+                             "to apply: search again with the values that made them fail changed\n");
     fx_free(x);
 }
 

@@ -136,10 +136,14 @@ static void hist_alloc(Session *s)
         copies = 1;
     if (copies >= keep) {
         copies = keep;
+    } else if (copies == 1) { /* one copy (however large): the last update only */
+        cap = 1;
     } else {
+        /* a run's copies: its first, one in `every`, its last; so
+         * copies - 1 stretches of `every` updates reach back */
         every = SESSION_UNDO_EVERY_MAX;
-        if (copies * every < cap)
-            cap = copies * every;
+        if ((copies - 1) * every < cap)
+            cap = (copies - 1) * every;
     }
     size_t per = s->model->n_params * (size_t)(1 + s->optim->n_slots);
     size_t len = (copies * per > 0 ? copies * per : 1) * sizeof(double);

@@ -1326,6 +1326,31 @@ static void test_data_show_aligned(void **state)
     fx_free(x);
 }
 
+/* hypers says how far back undo reaches for the model: every update, one
+ * update in 32 of a run, or one copy only when a copy passes the bound. */
+static void test_hypers_undo_reach(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    Session *s = x->c.s;
+    ok(x, "data moons n=100; model mlp 8; set optimizer sgd momentum=0.9; hypers");
+    assert_non_null(strstr(x->last, "  undo       the last 1000 updates\n"));
+    s->undo_bytes = 5 * session_snapshot_bytes(s);
+    session_set_undo(s, 1000); /* room for 5 copies: runs copy one update in 32 */
+    ok(x, "hypers");
+    assert_non_null(strstr(x->last, "undo       up to the last 128 updates of the 1000 asked for ("));
+    assert_non_null(strstr(x->last, "5 fit in 0 MB: `train` and `step N` copy one update in 32"));
+    s->undo_bytes = session_snapshot_bytes(s) / 2;
+    session_set_undo(s, 1000); /* a copy passes the bound: one is kept all the same */
+    ok(x, "hypers");
+    assert_non_null(strstr(x->last, "undo       the last update only (a copy of this model's parameters and optimizer "
+                                    "state takes "));
+    assert_non_null(strstr(x->last, ", more than the history's bound)"));
+    ok(x, "step 3");
+    assert_int_equal(s->hist_len, 1);
+    fx_free(x);
+}
+
 int main(void)
 {
     cmd_register(cmd_table); /* the command table, as main registers it */
@@ -1357,6 +1382,7 @@ int main(void)
         cmocka_unit_test(test_singular_counts),
         cmocka_unit_test(test_complete_taken),
         cmocka_unit_test(test_data_show_aligned),
+        cmocka_unit_test(test_hypers_undo_reach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

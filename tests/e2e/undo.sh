@@ -39,4 +39,9 @@ echo "$out" | grep -q "set undo takes a number of updates (0 to 1000), on or off
 # an empty history says what starts it afresh (here `init`)
 out=$("$bin" --bail -c "$common; step 2; init; undo" 2>&1) && { echo "undo after init succeeded"; exit 1; }
 echo "$out" | grep -q "nothing to undo: no update since the history last started afresh (it does with a new model, optimizer, batch size, data or split, \`init\`" || { echo "undo after init: $out"; exit 1; }
+# a split under a trained model says what starts over
+out=$("$bin" --bail -c "$common; step 5; data split 0.2" 2>&1) || { echo "split after steps: $out"; exit 1; }
+echo "$out" | grep -q "the model keeps its parameters; training starts over at epoch 1: the step count, the optimizer's state and the undo history begin afresh" || { echo "split after steps: $out"; exit 1; }
+out=$("$bin" --bail -c "$common; data split 0.2" 2>&1) || { echo "split before steps: $out"; exit 1; }
+echo "$out" | grep -q "training starts over" && { echo "split before any step claims a restart: $out"; exit 1; }
 echo "undo.sh: ok"

@@ -77,10 +77,10 @@ static void print_clip(CmdCtx *c)
     cmd_out(c, "clip: total gradient norm %s", NUM(r->total_norm));
     if (s->clip.kind == CLIP_NORM) {
         if (r->clipped)
-            cmd_out(c, " > %s: every gradient multiplied by %s/(%s + 1e-6) = %s (the norms above are after "
-                    "clipping)\n", NUM(max), NUM(max), NUM(r->total_norm), CMD_FACTOR(r->factor));
+            cmd_out(c, " (+ 1e-6) > max %s: every gradient multiplied by %s/(%s + 1e-6) = %s (the norms above "
+                    "are after clipping)\n", NUM(max), NUM(max), NUM(r->total_norm), CMD_FACTOR(r->factor));
         else
-            cmd_out(c, " <= %s: not clipped\n", NUM(max));
+            cmd_out(c, " (+ 1e-6) <= max %s: not clipped\n", NUM(max));
     } else if (r->clipped) {
         cmd_out(c, "; %ld gradient%s outside [-%s, %s] clamped to it (the norms above are after clipping)\n",
                 r->n_clipped, r->n_clipped == 1 ? "" : "s", NUM(max), NUM(max));

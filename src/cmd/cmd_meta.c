@@ -183,8 +183,29 @@ int cmd_expect_check(const char *raw, int n, char **words, char *err)
 
 /* ---- help and quit ---- */
 
+/* text word by word in lines of at most width columns, each after indent
+ * spaces. */
+static void indented(CmdCtx *c, int indent, int width, const char *text)
+{
+    while (*text) {
+        int len = (int)strlen(text), cut = len;
+        if (indent + len > width) {
+            cut = width - indent;
+            while (cut > 0 && text[cut] != ' ')
+                cut--;
+            if (cut == 0) /* one word longer than the line */
+                cut = (int)strcspn(text, " ");
+        }
+        cmd_out(c, "%*s%.*s\n", indent, "", cut, text);
+        text += cut;
+        while (*text == ' ')
+            text++;
+    }
+}
+
 /* A help text, with what the descriptors say put in for "{optimizers}"
- * (one line of defaults each), "{optimizer names}" and "{loss names}". */
+ * (one line of defaults each, and how it compares with stock torch when it
+ * need not agree to the last bits), "{optimizer names}" and "{loss names}". */
 static void help_out(CmdCtx *c, const char *text)
 {
     static const char *const marks[] = {"{optimizers}", "{optimizer names}", "{loss names}"};
@@ -225,6 +246,8 @@ static void help_out(CmdCtx *c, const char *text)
                     cmd_out(c, " %s=%g", h[i].name, *(const double *)(const void *)f);
             }
             cmd_out(c, "\n");
+            if (optim_torch_note((OptKind)k))
+                indented(c, 13, 80, optim_torch_note((OptKind)k));
         }
     }
     cmd_out(c, "%s", text);

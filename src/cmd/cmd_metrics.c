@@ -12,13 +12,26 @@
 
 #define NUM(v) cmd_num(c, (v), (char[40]){0}, 40)
 
-/* One score column: 3 decimals, as scikit-learn's classification_report. */
-static void score_row(CmdCtx *c, int lw, const char *label, double p, double r, double f1, long support)
+/* One score column: 3 decimals, as scikit-learn's classification_report;
+ * note ("" for none) follows the row. */
+static void score_row(CmdCtx *c, int lw, const char *label, double p, double r, double f1, long support,
+                      const char *note)
 {
     cmd_out(c, "  %-*.*s %9.3f %7.3f %7.3f", lw, lw, label, p, r, f1);
     if (support >= 0)
         cmd_out(c, " %8ld", support);
-    cmd_out(c, "\n");
+    cmd_out(c, "%s\n", note);
+}
+
+/* Which classes the macro averages cover: as scikit-learn's default
+ * (labels=None), those found in the true or the predicted labels. */
+static void macro_note(CmdCtx *c, int k, int n_present)
+{
+    if (n_present == k)
+        cmd_out(c, "macro: the plain mean over all %d classes (each is in the true or predicted labels)\n", k);
+    else
+        cmd_out(c, "macro: the mean over the %d of %d classes in the true or predicted labels (scikit-learn's\n"
+                   "default); a class in neither is marked absent and left out\n", n_present, k);
 }
 
 static void print_classes(CmdCtx *c, const EvalReport *r)
@@ -54,12 +67,14 @@ static void print_classes(CmdCtx *c, const EvalReport *r)
         cmd_out(c, "  %-*s %9s %7s %7s %8s\n", lw, "class", "precision", "recall", "f1", "support");
         for (int i = 0; i < k; i++) {
             char label[16];
-            score_row(c, lw, data_class_name(ds, i, label, sizeof label), r->per[i].precision, r->per[i].recall, r->per[i].f1, r->per[i].support);
+            score_row(c, lw, data_class_name(ds, i, label, sizeof label), r->per[i].precision, r->per[i].recall,
+                      r->per[i].f1, r->per[i].support, r->per[i].present ? "" : "  (absent: not in the mean)");
         }
     }
-    score_row(c, lw, "macro", r->cls.macro_precision, r->cls.macro_recall, r->cls.macro_f1, -1);
+    score_row(c, lw, "macro", r->cls.macro_precision, r->cls.macro_recall, r->cls.macro_f1, -1, "");
     cmd_out(c, "precision: of the rows predicted as the class, the share truly in it; recall: of the\n"
-               "rows in the class, the share found; f1: their harmonic mean; macro: the plain mean over classes\n");
+               "rows in the class, the share found; f1: their harmonic mean\n");
+    macro_note(c, k, r->cls.n_present);
 }
 
 static void print_regression(CmdCtx *c, const EvalReport *r)

@@ -83,7 +83,7 @@ int cmd_set_clip(CmdCtx *c, int argc, char **argv)
         break;
     case CLIP_NORM:
         cmd_out(c, "clip norm=%s (torch's clip_grad_norm_): after backward, when the total 2-norm of every "
-                "gradient passes %s, each is multiplied by %s/(total + 1e-6)\n", NUM(cfg.max), NUM(cfg.max),
+                "gradient plus 1e-6 exceeds %s, each is multiplied by %s/(total + 1e-6)\n", NUM(cfg.max), NUM(cfg.max),
                 NUM(cfg.max));
         break;
     case CLIP_VALUE:

@@ -185,6 +185,8 @@ static int set_optimizer(CmdCtx *c, int argc, char **argv, int first, OptKind ki
     cmd_out(c, "optimizer ");
     cmd_print_opt(c, &c->s->opt);
     cmd_out(c, "%s\n", c->s->model && fresh ? "  (state starts fresh)" : "");
+    if (optim_torch_note(kind))
+        cmd_out_wrapped(c, "  note: %s\n", optim_torch_note(kind));
     return 0;
 }
 

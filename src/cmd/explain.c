@@ -611,11 +611,12 @@ static void write_clip(CmdCtx *c, const char *name, double raw, double g)
     char max[40];
     cmd_num(c, s->clip.max, max, sizeof max);
     if (s->clip.kind == CLIP_NORM && r->clipped)
-        cmd_out(c, "clipped (clip norm=%s; the total norm of every gradient, %s, passes it), every gradient times "
-                "factor %s/(%s + 1e-6):\n  %s = %s·%s = %s\n", max, NUM(r->total_norm), max, NUM(r->total_norm),
-                name, PAR(raw), CMD_FACTOR(r->factor), NUM(g));
+        cmd_out(c, "clipped (clip norm=%s; the total norm of every gradient, %s, plus 1e-6 exceeds it), every "
+                "gradient times factor %s/(%s + 1e-6):\n  %s = %s·%s = %s\n", max, NUM(r->total_norm), max,
+                NUM(r->total_norm), name, PAR(raw), CMD_FACTOR(r->factor), NUM(g));
     else if (s->clip.kind == CLIP_NORM)
-        cmd_out(c, "not clipped (clip norm=%s; the total norm of every gradient is %s)\n", max, NUM(r->total_norm));
+        cmd_out(c, "not clipped (clip norm=%s; the total norm of every gradient, %s, plus 1e-6 does not exceed "
+                "it)\n", max, NUM(r->total_norm));
     else
         cmd_out(c, "clip value=%s clamps it to [-%s, %s]:\n  %s = %s\n", max, max, max, name, NUM(g));
 }

@@ -87,6 +87,11 @@ const OptHyper *optim_hypers(OptKind k, int *n)
     return descs[k]->hypers;
 }
 
+const char *optim_torch_note(OptKind k)
+{
+    return (unsigned)k < OPT_COUNT ? descs[k]->torch_note : NULL;
+}
+
 int optim_check(const OptConfig *c, char *err, OptRefusal *why)
 {
     OptRefusal mine;

@@ -112,6 +112,9 @@ typedef struct OptDesc {
     int (*check)(const OptConfig *c, char *err, OptRefusal *why); /* PyTorch's checks and messages */
     int (*slots)(const OptConfig *c, OptSlot *out);   /* the state vectors, in state-dict order */
     const char *scalar;                               /* its scalar state ("mu_product"), or NULL */
+    /* how its numbers compare with stock torch 1.13 where they need not agree
+     * to the last bits (one sentence), or NULL when they do */
+    const char *torch_note;
     const char *stateless;                            /* what `state` says when it keeps no slots */
     int (*views)(const Optim *o, OptView *out);       /* NULL: none */
     bool decoupled_decay;                             /* weight_decay shrinks p, not added to g */
@@ -134,6 +137,9 @@ void optim_names(char *buf, size_t n, const char *sep, const char *last);
 void optim_defaults(OptKind k, OptConfig *c);
 /* The hyperparameters kind takes, in a fixed order; *n receives the count. */
 const OptHyper *optim_hypers(OptKind k, int *n);
+/* How kind's numbers compare with stock torch where they need not agree to
+ * the last bits (its descriptor's torch_note), or NULL. */
+const char *optim_torch_note(OptKind k);
 /* PyTorch's argument checks: 0, or -1 with PyTorch's reason in err
  * ("Invalid learning rate: -1", "Nesterov momentum requires a momentum
  * and zero dampening", ...) and, in *why (may be NULL), the hyperparameter

@@ -331,6 +331,14 @@ const OptDesc optim_adamax = {
 
 /* ---- nadam ---- */
 
+/* torch 1.13 keeps mu_product in a tensor of the default dtype (float32
+ * unless torch.set_default_dtype says otherwise); paramlab in a double, as
+ * the goldens are made (tests/gen_optim_golden.py). */
+static const char nadam_torch_note[] =
+    "mu_product is kept in float64; stock torch 1.13 keeps it in a tensor of the default dtype (float32), so its "
+    "updates differ from these by up to about 2e-7 relative unless torch.set_default_dtype(torch.float64) is "
+    "called first";
+
 static const OptHyper nadam_hypers[] = {
     H(lr, ABOUT_LR),
     H(beta1, ABOUT_B1),
@@ -393,6 +401,8 @@ static void nadam_formula(const OptConfig *c, const TextSink *w)
     tx(w, "  m ← beta1·m + (1 - beta1)·g,  v ← beta2·v + (1 - beta2)·g²\n");
     tx(w, "  denom = sqrt(v / (1 - beta2^t)) + eps\n");
     tx(w, "  p ← p - lr·(1 - mu_t)/(1 - mu_product)·g/denom - lr·mu_next/(1 - mu_product_next)·m/denom\n");
+    tx(w, "  (mu_product in float64: torch 1.13 agrees after torch.set_default_dtype(torch.float64); by\n"
+          "   default it keeps mu_product in float32, and its updates differ by up to about 2e-7 relative)\n");
 }
 
 static void nadam_numbers(const OptConfig *c, const OptElement *e, const TextSink *w, char *expr, size_t n)
@@ -424,6 +434,7 @@ const OptDesc optim_nadam = {
     .check = nadam_check,
     .slots = moments_slots,
     .scalar = "mu_product",
+    .torch_note = nadam_torch_note,
     .views = adam_views,
     .step = nadam_step,
     .formula = nadam_formula,

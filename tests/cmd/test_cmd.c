@@ -723,6 +723,21 @@ static void test_help(void **state)
     assert_null(strstr(x->last, "set batch"));
     ok(x, "help set optimizer"); /* the optimizers' table belongs to it */
     assert_contains(x->last, "    adam     lr=0.001");
+    /* nadam says under its defaults how it compares with stock torch, in
+     * indented lines of at most 80 columns; no other optimizer has a note */
+    assert_contains(x->last, "momentum_decay=0.004\n             mu_product is kept in float64; stock torch 1.13 "
+                             "keeps it in a\n             tensor of the default dtype (float32)");
+    assert_contains(x->last, "unless\n             torch.set_default_dtype(torch.float64) is called first\n    radam");
+    for (const char *l = strstr(x->last, "\n             "); l && strncmp(l + 1, "             ", 13) == 0;
+         l = strchr(l + 1, '\n'))
+        assert_true(strcspn(l + 1, "\n") <= 80);
+    for (int k = 0; k < OPT_COUNT; k++)
+        assert_true((optim_torch_note((OptKind)k) != NULL) == (k == OPT_NADAM));
+    ok(x, "set optimizer nadam");
+    assert_contains(x->last, "note: mu_product is kept in float64; stock torch 1.13 keeps it");
+    assert_contains(x->last, "torch.set_default_dtype(torch.float64)"); /* wrapped to the terminal */
+    ok(x, "set optimizer adam");
+    assert_null(strstr(x->last, "note:"));
     assert_string_equal(refused(x, "help data lod"), "`help data` has no part on 'lod' (did you mean `help data load`?); "
                         "its parts: digits, load, split, standardize, show (`help data` shows them all)");
     assert_contains(refused(x, "help model mlp"), "`help model` is not divided by subcommand");

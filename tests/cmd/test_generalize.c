@@ -14,6 +14,7 @@
 #include "complete.h"
 #include "engine/golden_lines.h"
 
+#include <math.h>
 #include <unistd.h>
 
 #define GOLDEN "tests/golden/metrics.txt"
@@ -241,6 +242,46 @@ static void test_metrics_multiclass_golden(void **st)
     unlink(path);
 }
 
+/* A class in neither the true nor the predicted labels of a share is
+ * listed, marked absent, and left out of the macro mean (scikit-learn's
+ * labels=None); the footer says how many classes the mean covers. The one
+ * row of class 3 goes to the validation share; the identity-like W1
+ * predicts each row's hot feature, never 3 on the training rows. */
+static void test_metrics_absent_class(void **st)
+{
+    (void)st;
+    char path[] = "/tmp/paramlab-metrics-XXXXXX.csv";
+    write_csv(path, "a,b,c,d,y\n1,0,0,0,0\n0,0,1,0,1\n0,0,1,0,2\n1,0,0,0,0\n0,1,0,0,1\n0,1,0,0,2\n"
+                    "0,0,1,0,2\n0,0,0,1,3\n");
+    Fx *x = fx_new();
+    char line[128];
+    snprintf(line, sizeof line, "data load %s", path);
+    ok(x, line);
+    ok(x, "data split 0.5");
+    ok(x, "model softmax; W1 = [[10,0,0,0],[0,10,0,0],[0,0,10,0],[0,0,0,10]]");
+    EvalReport r;
+    assert_int_equal(session_eval_report(x->c.s, DATA_TRAIN, &r, x->c.err), 0);
+    assert_false(r.per[3].present);
+    assert_int_equal(r.cls.n_present, 3);
+    double sum = 0;
+    for (int k = 0; k < 3; k++) {
+        assert_true(r.per[k].present);
+        sum += r.per[k].f1;
+    }
+    assert_true(fabs(r.cls.macro_f1 - sum / 3) < 1e-15);
+    session_report_free(&r);
+    ok(x, "metrics train");
+    assert_contains(x->last, "  3            0.000   0.000   0.000        0  (absent: not in the mean)\n");
+    assert_contains(x->last, "macro: the mean over the 3 of 4 classes in the true or predicted labels");
+    assert_null(strstr(x->last, "  0            1.000   1.000   1.000        1  ("));
+    assert_null(strstr(x->last, "plain mean"));
+    ok(x, "metrics val");
+    assert_null(strstr(x->last, "absent"));
+    assert_contains(x->last, "macro: the plain mean over all 4 classes");
+    fx_free(x);
+    unlink(path);
+}
+
 /* Regression: a linear model y = x over the golden predictions. */
 static void test_metrics_regression_golden(void **st)
 {
@@ -442,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_split_refusals_change_nothing),
         cmocka_unit_test(test_metrics_binary_golden),
         cmocka_unit_test(test_metrics_multiclass_golden),
+        cmocka_unit_test(test_metrics_absent_class),
         cmocka_unit_test(test_metrics_regression_golden),
         cmocka_unit_test(test_evaluate_counts_looks),
         cmocka_unit_test(test_scalar_names),

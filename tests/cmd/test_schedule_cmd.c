@@ -339,7 +339,7 @@ static void backward_clips_as_torch(void **state)
     assert_true(r->factor == coef);
     assert_true(m->grads[0] == out[0]); /* 3·coef, torch's */
     assert_true(m->grads[1] == out[2]); /* 4·coef */
-    assert_non_null(strstr(x->last, "clip: total gradient norm 5 > 5"));
+    assert_non_null(strstr(x->last, "clip: total gradient norm 5 (+ 1e-6) > max 5:"));
     assert_non_null(strstr(x->last, "= 0.9999998 ")); /* not "1" at 6 digits */
 
     ok(x, "set clip norm=10");
@@ -347,7 +347,27 @@ static void backward_clips_as_torch(void **state)
     assert_false(r->clipped);
     assert_true(r->factor == 1.0);
     assert_true(m->grads[0] == 3.0 && m->grads[1] == 4.0);
-    assert_non_null(strstr(x->last, "not clipped"));
+    assert_non_null(strstr(x->last, "clip: total gradient norm 5 (+ 1e-6) <= max 10: not clipped"));
+
+    /* a total just under max_norm is still scaled, as torch does: the text
+     * says total + 1e-6 > max, never total > max */
+    ok(x, "set precision 10");
+    ok(x, "set clip norm=5.0000005");
+    assert_non_null(strstr(x->last, "gradient plus 1e-6 exceeds 5.0000005"));
+    ok(x, "forward; loss; backward");
+    assert_true(r->clipped && r->factor < 1.0);
+    assert_non_null(strstr(x->last, "clip: total gradient norm 5 (+ 1e-6) > max 5.0000005: every gradient"));
+    ok(x, "explain W1[0,0]");
+    assert_non_null(strstr(x->last, "the total norm of every gradient, 5, plus 1e-6 exceeds it"));
+    ok(x, "set clip norm=5.000002");
+    ok(x, "forward; loss; backward");
+    assert_false(r->clipped);
+    ok(x, "explain W1[0,0]");
+    assert_non_null(strstr(x->last, "the total norm of every gradient, 5, plus 1e-6 does not exceed it"));
+    ok(x, "help set");
+    assert_non_null(strstr(x->last, "when total norm\n    + 1e-6 exceeds X"));
+    assert_null(strstr(x->last, "passes X"));
+    ok(x, "set precision 6");
 
     ok(x, "set clip norm=1");
     ok(x, "forward; loss; backward");

@@ -41,6 +41,7 @@ typedef enum ErrCode {
     ERR_NO_TEST_LOOK = -22, /* a test-share result asked before the test share was evaluated */
     ERR_NOT_REGRESSION = -23, /* a regression measure (MAE, R²) asked of a classification task */
     ERR_UNDO_OFF = -24,    /* undo asked while the session keeps no undo history */
+    ERR_UNDO_EMPTY = -25,  /* undo asked when no update was made since the history started */
 } ErrCode;
 
 /* Formats a message into err (ERR_LEN bytes, may be NULL) and returns

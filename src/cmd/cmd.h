@@ -56,6 +56,11 @@ typedef struct Cmd {
      * names are hyperparameters, refused as assignment targets. NULL: none */
     bool (*sets)(const char *name);
     const char *alias;      /* another name it answers to ("exit"), or NULL */
+    /* the i-th word (from 0) `help NAME WORD` takes beyond the parts its
+     * help names (an optimizer option, a generator): *word, the part
+     * covering it (*part, "OPTION"), and a line about it into about (""
+     * when none); false past the last. NULL: none */
+    bool (*help_word)(int i, const char **word, const char **part, char *about, size_t n);
 } Cmd;
 
 /* Makes rows (ended by a row whose name is NULL) the command table; rows

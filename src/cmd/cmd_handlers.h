@@ -26,6 +26,12 @@ CmdComplete cmd_complete_init(const CmdCtx *c, int argi, char **w, int n, CmdAdd
 /* A name `set` sets (in its table, or an option of any optimizer): the
  * set row's `sets`, so such names are refused as assignment targets. */
 bool cmd_set_sets(const char *name);
+/* The set row's help_word: every optimizer option, covered by the part on
+ * `set OPTION X`, with its description. */
+bool cmd_set_help_word(int i, const char **word, const char **part, char *about, size_t n);
+/* The data row's help_word: every generator, covered by the part on
+ * `data NAME`. */
+bool cmd_data_help_word(int i, const char **word, const char **part, char *about, size_t n);
 
 /* cmd_loop.c: forward, loss, backward, update, step, train, undo */
 int cmd_forward(CmdCtx *c, int argc, char **argv);

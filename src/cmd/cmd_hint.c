@@ -57,6 +57,10 @@ const char *cmd_hint(const Session *s, int code, bool needs_model, char *buf, si
     case ERR_UNDO_RANGE:
         snprintf(buf, n, "; `undo %d` goes back as far as that", s->hist_len);
         break;
+    case ERR_UNDO_EMPTY:
+        snprintf(buf, n, " (it does with a new model, optimizer, batch size, data or split, `init`, `set undo` "
+                 "and `load`)");
+        break;
     case ERR_UNDO_OFF:
         snprintf(buf, n, "; `set undo 1000` keeps the next updates again");
         break;

@@ -564,9 +564,9 @@ static void say_exploding(const Session *s, const Diagnosis *d, const Finding *f
     if (f->value > INSPECT_GRAD_BIG && f->layer && d->layer[f->layer - 1].grad_norm == f->value && f->at < 0)
         snprintf(text, n,
                  "large gradients: |dW%d| = %s (above %g), though the loss is not rising, so they are not "
-                 "exploding; they leave little room for the learning rate.%s %s a smaller init (`set init auto`, "
+                 "exploding; they leave little room for the learning rate.%s %s smaller init (`set init auto`, "
                  "then `init`) brings them down.", f->layer, G3(f->value), INSPECT_GRAD_BIG, grow,
-                 raw ? "Standardizing the inputs (`data standardize`, then `init`) or" : "A");
+                 raw ? "Standardizing the inputs (`data standardize`, then `init`) or a" : "A");
     else if (f->value > INSPECT_GRAD_BIG && f->layer && d->layer[f->layer - 1].grad_norm == f->value)
         snprintf(text, n,
                  "exploding gradients: |dW%d| = %s (above %g)%s; updates will overshoot.%s Use a smaller init "
@@ -578,6 +578,33 @@ static void say_exploding(const Session *s, const Diagnosis *d, const Finding *f
                  "exploding gradients: |dW1| is %s times |dW%d| (above %g): the gradient grows toward the "
                  "first layer.%s Use a smaller init, standardize the inputs or lower the learning rate.",
                  G3(f->value), L, INSPECT_EXPLODE, grow);
+}
+
+/* The words for a NaN, Inf or astronomically large parameter, and for a
+ * loss that is not finite. */
+static void say_broken(const Session *s, const Diagnosis *d, const Finding *f, char *text, size_t n)
+{
+    if (f->kind == FIND_LOSS_NONFINITE) {
+        snprintf(text, n,
+                 "the loss is %s on this batch, so every gradient (and the columns built on them) is %s "
+                 "and no update can help. `undo` takes back the updates that led here, `init` draws new "
+                 "weights; then a lower learning rate (`set lr %g`)%s.", isnan(f->value) ? "NaN" : "Inf",
+                 "Inf or NaN", round_lr(d->lr / 10), s->data->standardized ? "" : " and `data standardize`");
+        return;
+    }
+    char name[48], more[96] = "", value[48];
+    session_param_name(s, (size_t)f->at, name, sizeof name);
+    if (isfinite(f->value))
+        snprintf(value, sizeof value, "= %s (beyond ±%g)", G3(f->value), INSPECT_PARAM_HUGE);
+    else
+        snprintf(value, sizeof value, "is %s", isnan(f->value) ? "NaN" : "Inf");
+    if (f->since > 1)
+        snprintf(more, sizeof more, ", and %ld more value%s of the model %s too", f->since - 1,
+                 f->since > 2 ? "s" : "", f->since > 2 ? "are" : "is");
+    snprintf(text, n,
+             "broken parameter: %s %s%s. A value like that swamps what its unit computes, and layer %d's "
+             "norms and update ratio above mean nothing. `undo` takes back updates that made it, `init` "
+             "draws every weight anew, or set it back by hand (`%s = 0`).", name, value, more, f->layer, name);
 }
 
 /* The words for large gradients from large regression targets. */
@@ -673,8 +700,6 @@ static void diag_cells(const Diagnosis *d, int k, char *shape, char *dead, char 
     count_of(ld->saturated, ld->n_out, !out_layer && (ld->act == ACT_SIGMOID || ld->act == ACT_TANH), sat, n);
 }
 
-/* diagnose's table, one row a layer; a column widens when a wide layer's
- * cell needs it (a space always separates them). */
 /* Whether a layer of the diagnosis is a conv layer (a 4-d weight K). */
 static bool diag_has_conv(const Diagnosis *d)
 {
@@ -684,46 +709,48 @@ static bool diag_has_conv(const Diagnosis *d)
     return false;
 }
 
+#define DIAG_COLS 10 /* layer, shape, act, mean A, std A, dead, satur., |dW|, |W|, ratio */
+
+/* Row k's cells (k from 1) of diagnose's table, or its header (k = 0). */
+static void diag_row(const Diagnosis *d, int k, char cell[DIAG_COLS][32])
+{
+    bool conv = diag_has_conv(d); /* a cnn's weights are K and W: its columns say |grad| and |weight| */
+    if (k == 0) {
+        const char *head[DIAG_COLS] = {"layer", "shape", "act", "mean A", "std A", "dead", "satur.",
+            conv ? "|grad|" : "|dW|", conv ? "|weight|" : "|W|",
+            conv ? (d->measured ? "|Δ|/|weight|" : "lr|grad|/|weight|") : (d->measured ? "|ΔW|/|W|" : "lr|dW|/|W|")};
+        for (int i = 0; i < DIAG_COLS; i++)
+            snprintf(cell[i], 32, "%s", head[i]);
+        return;
+    }
+    const LayerDiag *ld = &d->layer[k - 1];
+    snprintf(cell[0], 32, "%d", k);
+    diag_cells(d, k, cell[1], cell[5], cell[6], 32);
+    snprintf(cell[2], 32, "%s", k == d->n_layers ? "(logits)" : act_name(ld->act));
+    const double num[] = {ld->a_mean, ld->a_std, 0, 0, ld->grad_norm, ld->weight_norm, ld->update_ratio};
+    for (int i = 3; i < DIAG_COLS; i++)
+        if (i != 5 && i != 6)
+            g3(num[i - 3], cell[i], 32);
+}
+
+/* diagnose's table, one row a layer; every column as wide as its widest
+ * cell and a space (huge numbers never run into the next column). */
 static void print_diag_table(CmdCtx *c, const Diagnosis *d)
 {
-    int w[3] = {9, 7, 8}; /* shape, dead, satur. */
-    char cells[3][32];
-    for (int k = 1; k <= d->n_layers; k++) {
-        diag_cells(d, k, cells[0], cells[1], cells[2], sizeof cells[0]);
-        for (int i = 0; i < 3; i++)
-            if (text_cols(cells[i]) + 1 > w[i])
-                w[i] = text_cols(cells[i]) + 1;
+    int w[DIAG_COLS] = {7, 9, 11, 10, 10, 7, 8, 10, 10, 0};
+    char cell[DIAG_COLS][32];
+    for (int k = 0; k <= d->n_layers; k++) {
+        diag_row(d, k, cell);
+        for (int i = 0; i < DIAG_COLS - 1; i++)
+            if (text_cols(cell[i]) + 1 > w[i])
+                w[i] = text_cols(cell[i]) + 1;
     }
-    cmd_out(c, "  ");
-    cmd_cell(c, "layer", 7);
-    cmd_cell(c, "shape", w[0]);
-    cmd_cell(c, "act", 11);
-    cmd_cell(c, "mean A", 10);
-    cmd_cell(c, "std A", 10);
-    cmd_cell(c, "dead", w[1]);
-    cmd_cell(c, "satur.", w[2]);
-    /* a cnn's weights are K (conv) and W (dense): its columns say |grad| and |weight| */
-    bool conv = diag_has_conv(d);
-    cmd_cell(c, conv ? "|grad|" : "|dW|", 10);
-    cmd_cell(c, conv ? "|weight|" : "|W|", 10);
-    cmd_out(c, "%s\n", conv ? (d->measured ? "|Δ|/|weight|" : "lr|grad|/|weight|")
-                             : (d->measured ? "|ΔW|/|W|" : "lr|dW|/|W|"));
-    for (int k = 1; k <= d->n_layers; k++) {
-        const LayerDiag *ld = &d->layer[k - 1];
-        char num[16];
-        snprintf(num, sizeof num, "%d", k);
-        diag_cells(d, k, cells[0], cells[1], cells[2], sizeof cells[0]);
+    for (int k = 0; k <= d->n_layers; k++) {
+        diag_row(d, k, cell);
         cmd_out(c, "  ");
-        cmd_cell(c, num, 7);
-        cmd_cell(c, cells[0], w[0]);
-        cmd_cell(c, k == d->n_layers ? "(logits)" : act_name(ld->act), 11);
-        cmd_cell(c, G3(ld->a_mean), 10);
-        cmd_cell(c, G3(ld->a_std), 10);
-        cmd_cell(c, cells[1], w[1]);
-        cmd_cell(c, cells[2], w[2]);
-        cmd_cell(c, G3(ld->grad_norm), 10);
-        cmd_cell(c, G3(ld->weight_norm), 10);
-        cmd_out(c, "%s\n", G3(ld->update_ratio));
+        for (int i = 0; i < DIAG_COLS - 1; i++)
+            cmd_cell(c, cell[i], w[i]);
+        cmd_out(c, "%s\n", cell[DIAG_COLS - 1]);
     }
 }
 
@@ -808,6 +835,10 @@ static void print_finding(CmdCtx *c, const Diagnosis *d, const Finding *f)
     case FIND_OVERFIT:
     case FIND_UNDERFIT:
         say_fit(s, f, text, sizeof text);
+        break;
+    case FIND_HUGE_PARAM:
+    case FIND_LOSS_NONFINITE:
+        say_broken(s, d, f, text, sizeof text);
         break;
     case FIND_HEALTHY:
         snprintf(text, sizeof text,

@@ -292,7 +292,8 @@ static int help_parts(const Cmd *cmd, char (*words)[24], const char **list)
         size_t l = nl ? (size_t)(nl - line) : strlen(line);
         size_t w = 0;
         if (l > k + 1 && strncmp(line, cmd->name, k) == 0 && line[k] == ' ')
-            while (k + 1 + w < l && line[k + 1 + w] >= 'a' && line[k + 1 + w] <= 'z' && w < 23)
+            while (k + 1 + w < l && w < 23 && ((line[k + 1 + w] >= 'a' && line[k + 1 + w] <= 'z') ||
+                                               (w > 0 && line[k + 1 + w] >= '0' && line[k + 1 + w] <= '9')))
                 w++;
         if (w > 0 && (k + 1 + w == l || strchr(" |[", line[k + 1 + w]))) {
             snprintf(words[n], 24, "%.*s", (int)w, line + k + 1);
@@ -308,11 +309,25 @@ static int help_parts(const Cmd *cmd, char (*words)[24], const char **list)
     return n;
 }
 
-/* `help NAME SUB`: the part of NAME's help on SUB. */
+/* The part word covering sub among cmd's help words (and a line about it
+ * into about), or sub itself. */
+static const char *help_alias(const Cmd *cmd, const char *sub, char *about, size_t n)
+{
+    const char *word, *part;
+    about[0] = '\0';
+    for (int i = 0; cmd->help_word && cmd->help_word(i, &word, &part, about, n); i++)
+        if (strcmp(word, sub) == 0)
+            return part;
+    about[0] = '\0';
+    return sub;
+}
+
+/* `help NAME SUB`: the part of NAME's help on SUB (an empty SUB has none). */
 static int help_sub(CmdCtx *c, const Cmd *cmd, const char *sub)
 {
-    size_t len;
-    const char *part = help_part(cmd->help, cmd->name, sub, &len);
+    size_t len = 0;
+    char about[256];
+    const char *part = *sub ? help_part(cmd->help, cmd->name, help_alias(cmd, sub, about, sizeof about), &len) : NULL;
     if (!part) {
         char words[HELP_PARTS][24], all[HELP_PARTS * 26] = "";
         const char *list[HELP_PARTS + 1];
@@ -332,6 +347,8 @@ static int help_sub(CmdCtx *c, const Cmd *cmd, const char *sub)
         return cmd_fail(c, "out of memory for help");
     help_out(c, text);
     free(text);
+    if (about[0])
+        cmd_out(c, "%s%s\n", len && part[len - 1] == '\n' ? "" : "\n", about);
     cmd_out(c, "%s(part of `help %s`, which shows all of it)\n", len && part[len - 1] == '\n' ? "" : "\n",
             cmd->name);
     return 0;
@@ -390,6 +407,18 @@ CmdComplete cmd_complete_help(const CmdCtx *c, int argi, char **w, int n, CmdAdd
             help_parts(cmd, words, list);
         for (int i = 0; cmd && list[i]; i++)
             add(ctx, list[i]);
+        const char *word, *part;
+        char about[256];
+        for (int i = 0; cmd && cmd->help_word && cmd->help_word(i, &word, &part, about, sizeof about); i++) {
+            bool seen = false; /* an option of several optimizers, or a part of its own */
+            for (int j = 0; list[j] && !seen; j++)
+                seen = strcmp(list[j], word) == 0;
+            const char *w2, *p2;
+            for (int j = 0; j < i && !seen && cmd->help_word(j, &w2, &p2, about, sizeof about); j++)
+                seen = strcmp(w2, word) == 0;
+            if (!seen)
+                add(ctx, word);
+        }
         return COMPLETE_WORDS;
     }
     for (const Cmd *cmd = cmd_rows(); cmd->name && argi == 1; cmd++)

@@ -341,6 +341,12 @@ static void say_undo(CmdCtx *c, int holds)
         return;
     }
     char one[32];
+    if (s->model && s->hist_copies == 1 && s->undo_keep > 1) { /* one copy, however large */
+        cmd_out(c, "the last update only (a copy of this model's parameters and optimizer state takes %s%s)",
+                util_format_bytes((double)session_snapshot_bytes(s), one, sizeof one),
+                session_snapshot_bytes(s) > s->undo_bytes ? ", more than the history's bound" : "");
+        return;
+    }
     if (!s->model || s->hist_every <= 1) {
         cmd_out(c, "the last %d update%s", s->undo_keep, s->undo_keep == 1 ? "" : "s");
         return;
@@ -361,10 +367,14 @@ static int set_undo(CmdCtx *c, int argc, char **argv)
     const char *v = argv[2];
     long n = 0;
     bool on;
-    if (util_parse_bool(v, &on))
-        n = on ? SESSION_UNDO_MAX : 0;
-    else if (cmd_parse_int(c, "the updates undo keeps", v, 0, SESSION_UNDO_MAX, &n) != 0)
+    if (strcmp(v, "on") == 0 || strcmp(v, "off") == 0) /* a number is a count: `set undo 1` keeps one */
+        n = strcmp(v, "on") == 0 ? SESSION_UNDO_MAX : 0;
+    else if (cmd_parse_int(c, "the updates undo keeps", v, 0, SESSION_UNDO_MAX, &n) != 0) {
+        if (util_parse_bool(v, &on)) /* yes/no/true/false: say the words it takes */
+            snprintf(c->err, ERR_LEN, "set undo takes a number of updates (0 to %d), on or off, not '%s'",
+                     SESSION_UNDO_MAX, v);
         return -1;
+    }
     int holds = session_set_undo(c->s, (int)n);
     cmd_out(c, "undo: ");
     say_undo(c, holds);
@@ -519,6 +529,30 @@ static int opt_with_hyper(const char *name, size_t len)
 bool cmd_set_sets(const char *name)
 {
     return settable(name) || opt_with_hyper(name, strlen(name)) >= 0;
+}
+
+bool cmd_set_help_word(int i, const char **word, const char **part, char *about, size_t n)
+{
+    for (int k = 0; k < OPT_COUNT; k++) {
+        int nh;
+        const OptHyper *h = optim_hypers((OptKind)k, &nh);
+        if (i >= nh) {
+            i -= nh;
+            continue;
+        }
+        *word = h[i].name;
+        *part = "OPTION";
+        size_t len = (size_t)snprintf(about, n, "%s: %s (", h[i].name, h[i].about);
+        for (int j = 0, first = 1; j < OPT_COUNT && len < n; j++)
+            if (opt_hyper((OptKind)j, h[i].name, strlen(h[i].name)) >= 0) {
+                len += (size_t)snprintf(about + len, n - len, "%s%s", first ? "" : ", ", optim_name((OptKind)j));
+                first = 0;
+            }
+        if (len < n)
+            snprintf(about + len, n - len, ")");
+        return true;
+    }
+    return false;
 }
 
 /* `set what ...` where what is neither in the table nor an option of the

@@ -144,6 +144,14 @@ static int data_generate_cmd(CmdCtx *c, int argc, char **argv)
 }
 
 /* data split VAL [TEST]: validation and test shares, stratified by class. */
+/* After the data changed under a trained model: what starts over. */
+static void say_restart(CmdCtx *c, long steps)
+{
+    if (c->s->model && steps > 0)
+        cmd_out(c, "the model keeps its parameters; training starts over at epoch 1: the step count, the "
+                "optimizer's state and the undo history begin afresh\n");
+}
+
 static int data_split_cmd(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -164,6 +172,7 @@ static int data_split_cmd(CmdCtx *c, int argc, char **argv)
     if (s->data->standardized)
         return cmd_fail(c, "the data is already standardized with statistics of all training rows; split first, "
                         "then standardize: reload or regenerate the data, `data split ...`, `data standardize`");
+    long steps = s->steps;
     if (data_split3(s->data, val, test, s->seed, c->err) != 0)
         return -1;
     bool dropped, reset;
@@ -181,6 +190,7 @@ static int data_split_cmd(CmdCtx *c, int argc, char **argv)
             (unsigned long long)s->seed);
     if (ds->n_test > 0)
         cmd_out(c, "the test share stays unseen until `evaluate test`: choose with validation, test once at the end\n");
+    say_restart(c, steps);
     return 0;
 }
 
@@ -373,6 +383,19 @@ static int show_table(CmdCtx *c, const Dataset *ds, long rows)
     return 0;
 }
 
+bool cmd_data_help_word(int i, const char **word, const char **part, char *about, size_t n)
+{
+    const char *const *g = data_generators();
+    for (; *g; g++)
+        if (!data_generator_fixed(*g) && i-- == 0) { /* digits, fixed, has a part of its own */
+            *word = *g;
+            *part = "NAME";
+            snprintf(about, n, "%s", "");
+            return true;
+        }
+    return false;
+}
+
 int cmd_data(CmdCtx *c, int argc, char **argv)
 {
     Session *s = c->s;
@@ -393,6 +416,7 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
         if (strcmp(sub, "standardize") == 0) {
             if (argc != 2)
                 return cmd_fail(c, "data standardize takes no arguments");
+            long steps = s->steps;
             if (data_standardize(s->data, c->err) != 0)
                 return -1;
             bool dropped, reset;
@@ -401,6 +425,7 @@ int cmd_data(CmdCtx *c, int argc, char **argv)
                 return cmd_fail(c, "out of memory for the batch buffers");
             cmd_out(c, "standardized %d feature%s with the mean and standard deviation of the %d training row%s\n",
                 ds->d, ds->d == 1 ? "" : "s", ds->n_train, CMD_S(ds->n_train));
+            say_restart(c, steps);
             return 0;
         }
         long rows = 10;

@@ -25,10 +25,10 @@ const Cmd cmd_table[] = {
      "Without a name, lists every command with a one-line summary. With one,\n"
      "shows its syntax, options and an example. With a subcommand too, only the\n"
      "part of that help about it: `help data load`, `help set lr`, `help runs show`.",
-     cmd_help, cmd_complete_help, NULL, NULL, NULL},
+     cmd_help, cmd_complete_help, NULL, NULL, NULL, NULL},
     {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data digits | data load FILE.csv [target=COL] [drop=COLS] [sep=..] [missing=..] [image=HxW[xC]] | data split VAL [TEST] | data standardize | data show [ROWS] | data show row=N",
      "make, load, split, standardize or show the data",
-     "Generators (n= rows, noise=, seed= default the session seed):\n"
+     "data NAME [n=N] [noise=X] [seed=S]   a generator (noise= and seed= default the session's):\n"
      "  line     y = 2x + 1 + noise: learn a slope and an intercept (regression)\n"
      "  plane    y = x1 - 2 x2 + ... + 0.5 + noise (regression; features=D)\n"
      "  sine     y = sin(x) + noise on [-pi, pi] (regression)\n"
@@ -71,7 +71,7 @@ const Cmd cmd_table[] = {
      "data show [ROWS]     the first rows (default 10); image rows drawn in shades\n"
      "data show row=N      row N with every feature; an image beside its pixel values\n"
      "Examples: data moons n=300 noise=0.2    data digits; data show row=5\n"
-     "          data load mydata.csv target=diagnosis drop=id sep=;   (a file of yours)", cmd_data, cmd_complete_data, NULL, NULL, NULL},
+     "          data load mydata.csv target=diagnosis drop=id sep=;   (a file of yours)", cmd_data, cmd_complete_data, NULL, NULL, NULL, cmd_data_help_word},
     {"model", 1, -1, CMD_CHANGES_MODEL, "model linear | logistic | softmax | mlp H1 [H2 ...] [act=NAME] [dropout=P[,P2...]]"
      " | cnn conv=C:K[,C:K...] [pool=2] [hidden=H[,H...]] [act=NAME] [pad=0|same]",
      "build a model sized from the data",
@@ -99,12 +99,12 @@ const Cmd cmd_table[] = {
      "           layers are numbered across conv and dense: conv=8:3 hidden=32 has K1 c1,\n"
      "           W2 b2, W3 b3. Initializers use torch's conv fans (C_in·K·K, C_out·K·K).\n"
      "Example: model mlp 16 8 act=tanh      model mlp 32 16 dropout=0.5,0.2\n"
-     "         model cnn conv=8:3 pool=2 hidden=32", cmd_model, cmd_complete_model, NULL, NULL, NULL},
+     "         model cnn conv=8:3 pool=2 hidden=32", cmd_model, cmd_complete_model, NULL, NULL, NULL, NULL},
     {"params", 0, 0, 0, "params", "table of parameters: name, shape, count, initializer, total",
      "Every parameter tensor with its shape, how many numbers it holds and how\n"
      "it was initialised. A dense 10→5 layer is W 10×5 = 50 plus b 5: 55. A conv\n"
      "layer's count is shown beside what a dense layer from the same input to the\n"
-     "same output would need: its K×K filters are shared by every position.", cmd_params, NULL, NULL, NULL, NULL},
+     "same output would need: its K×K filters are shared by every position.", cmd_params, NULL, NULL, NULL, NULL, NULL},
     {"count", 1, 4, 0, "count dense IN OUT | conv CIN COUT K | attention D [heads=H] | embedding V D | lstm IN H",
      "the parameters of one layer of a kind, formula first, for layers too big to build",
      "Counts a layer's parameters as PyTorch 1.13 does (the sum of p.numel()),\n"
@@ -121,11 +121,11 @@ const Cmd cmd_table[] = {
      "Examples: count dense 10 5      (10·5 + 5 = 55)\n"
      "          count conv 1 16 3     (160: 8×8 digits to 16 maps of 6×6; a dense layer\n"
      "                                 from 64 pixels to those 576 numbers: count dense 64 576)\n"
-     "          count attention 512 heads=8", cmd_count, cmd_complete_count, NULL, NULL, NULL},
+     "          count attention 512 heads=8", cmd_count, cmd_complete_count, NULL, NULL, NULL, NULL},
     {"hypers", 0, 0, 0, "hypers", "every hyperparameter and its value",
      "Hyperparameters are what you choose (optimizer and its settings, loss, batch\n"
      "size, shuffling, seed, initializer, architecture); parameters are what the\n"
-     "model learns (`params`).", cmd_hypers, NULL, NULL, NULL, NULL},
+     "model learns (`params`).", cmd_hypers, NULL, NULL, NULL, NULL, NULL},
     {"names", 0, 0, 0, "names", "every inspectable name that exists right now",
      "Lists X Y and, with a model, W1 b1 ...; after forward Z1 A1 ... yhat (and the\n"
      "dropout masks M1 ... of layers with dropout); after loss: loss; after backward\n"
@@ -135,7 +135,7 @@ const Cmd cmd_table[] = {
      "f1 (with classes) or mae r2; test_loss test_accuracy after `evaluate test`,\n"
      "cv_loss cv_std after `cv`.\n"
      "norm_NAME and std_NAME give the norm and spread of any tensor NAME.",
-     cmd_names, NULL, NULL, NULL, NULL},
+     cmd_names, NULL, NULL, NULL, NULL, NULL},
     {"set", 1, -1, CMD_CHANGES_MODEL, "set loss|optimizer|lr|batch|shuffle|seed|undo|precision|init|l1|l2|schedule|clip|plot|tracking|defaults ...", "choose a hyperparameter",
      "set loss {loss names}|auto [delta=1.0]\n"
      "set optimizer NAME [key=value ...]   defaults are PyTorch 1.13's:\n"
@@ -175,24 +175,24 @@ const Cmd cmd_table[] = {
      "set defaults         every setting above but plot back to its default (the seed\n"
      "                     too); the data and the model stay. Each lesson starts with it\n"
      "                     (then with the seed of --seed, when one was given)",
-     cmd_set, cmd_complete_set, NULL, cmd_set_sets, NULL},
+     cmd_set, cmd_complete_set, NULL, cmd_set_sets, NULL, cmd_set_help_word},
     {"forward", 0, 0, CMD_CHANGES_MODEL, "forward", "run the current mini-batch through the model",
      "Computes Zk = A(k-1)·Wk + bk and Ak = act(Zk) for every layer, then yhat,\n"
-     "the output through the loss's link. Then: `loss`.", cmd_forward, NULL, NULL, NULL, NULL},
+     "the output through the loss's link. Then: `loss`.", cmd_forward, NULL, NULL, NULL, NULL, NULL},
     {"loss", 0, 0, CMD_CHANGES_MODEL, "loss", "the loss of the current batch (needs forward)",
      "Compares yhat with Y using the loss in force (mean over the batch, as\n"
      "PyTorch's reduction='mean'). With `set l1`/`set l2` the loss is that data\n"
-     "term plus the penalty, and both parts are shown. Then: `backward`.", cmd_loss, NULL, NULL, NULL, NULL},
+     "term plus the penalty, and both parts are shown. Then: `backward`.", cmd_loss, NULL, NULL, NULL, NULL, NULL},
     {"backward", 0, 0, CMD_CHANGES_MODEL, "backward", "gradients of the loss for every parameter (needs loss)",
      "Backpropagation: fills dW1 db1 ... and dZ1 dA1 ... for the current batch.\n"
      "With `set clip` on, the gradients are then clipped and the total norm and\n"
-     "the factor are reported. Then: `update`.", cmd_backward, NULL, NULL, NULL, NULL},
+     "the factor are reported. Then: `update`.", cmd_backward, NULL, NULL, NULL, NULL, NULL},
     {"update", 0, 0, CMD_CHANGES_MODEL, "update", "one optimizer step (needs backward); then the next batch",
      "Applies the optimizer to every parameter with its gradient, then makes the\n"
-     "next mini-batch current (a new epoch after the last one).", cmd_update, NULL, NULL, NULL, NULL},
+     "next mini-batch current (a new epoch after the last one).", cmd_update, NULL, NULL, NULL, NULL, NULL},
     {"step", 0, 1, CMD_CHANGES_MODEL | CMD_TRAINS, "step [N]", "N whole iterations: forward, loss, backward, update",
      "Runs N iterations (default 1) from wherever the current batch stands and\n"
-     "prints the loss of each. Ctrl-C stops at the next step boundary.", cmd_step, NULL, NULL, NULL, NULL},
+     "prints the loss of each. Ctrl-C stops at the next step boundary.", cmd_step, NULL, NULL, NULL, NULL, NULL},
     {"train", 0, 4, CMD_CHANGES_MODEL | CMD_TRAINS, "train [N] [patience=P [min_delta=X] [restore=on|off]]",
      "N epochs; prints the loss as it goes, then time and steps/s",
      "Trains until N epochs have finished (an epoch already started counts as the\n"
@@ -204,13 +204,13 @@ const Cmd cmd_table[] = {
      "  min_delta=X    an improvement is val_loss < best - X (default 0)\n"
      "  restore=on|off put back the best epoch's parameters, optimizer state and\n"
      "                 position (default on); `plot loss` marks that epoch\n"
-     "Example: data moons; data split 0.2; model mlp 32; train 200 patience=10", cmd_train, cmd_complete_train, cmd_train_check, NULL, NULL},
+     "Example: data moons; data split 0.2; model mlp 32; train 200 patience=10", cmd_train, cmd_complete_train, cmd_train_check, NULL, NULL, NULL},
     {"init", 0, 3, CMD_CHANGES_MODEL, "init [NAME [key=value]] [PARAM]", "re-initialise all parameters, or one",
      "init                  every parameter again from `set init` (optimizer state\n"
      "                      cleared, back to epoch 1 batch 1)\n"
      "init he_normal        every weight with that initializer, biases zero\n"
      "init normal std=0.1 W1   one tensor only\n"
-     "init ones b2", cmd_init, cmd_complete_init, NULL, NULL, NULL},
+     "init ones b2", cmd_init, cmd_complete_init, NULL, NULL, NULL, NULL},
     {"show", 1, -1, 0, "show NAME [all] | NAME[i,j] | NAME[a:b, j] | NAME[:, j] ...", "print a tensor, a slice or one element",
      "Names: W1 b1 ... (parameters), dW1 db1 ... (gradients), Z1 A1 dZ1 dA1 ...\n"
      "(this batch), X Y (the batch), yhat, loss. Indices are 0-based, and a negative\n"
@@ -224,14 +224,14 @@ const Cmd cmd_table[] = {
      "terminal's width. Slices are Python's: W1[2:5, 0] (rows 2 to 4 of column 0),\n"
      "W1[:, 1] (column 1), b1[1:] (from 1 on), W1[-3:] (the last three rows).\n"
      "With data loaded from a file, W1's rows carry the feature names and the\n"
-     "output layer's columns the class (or target) names.", cmd_show, cmd_complete_names, NULL, NULL, NULL},
+     "output layer's columns the class (or target) names.", cmd_show, cmd_complete_names, NULL, NULL, NULL, NULL},
     {"export", 2, 2, 0, "export NAME FILE.npy|FILE.csv", "write a tensor as NumPy .npy or CSV with full precision",
      "FILE.npy: NumPy's format 1.0, little-endian float64, C order, the shape `show`\n"
      "prints ((rows, cols), or (n,) for a bias): numpy.load reads it exactly.\n"
      "Any other name: CSV, one line per row, values with 17 significant digits\n"
      "(%.17g), so the file reads back exactly.\n"
      "The optimizer's state goes by the names `state` prints: SLOT:PARAM.\n"
-     "Example: export W1 w1.npy      export exp_avg_sq:W1 v1.npy", cmd_export, cmd_complete_export, NULL, NULL, NULL},
+     "Example: export W1 w1.npy      export exp_avg_sq:W1 v1.npy", cmd_export, cmd_complete_export, NULL, NULL, NULL, NULL},
     {"import", 2, 2, CMD_CHANGES_MODEL, "import PARAM FILE.npy|FILE.csv", "replace a parameter from a .npy or CSV file",
      "The file must hold exactly the parameter's shape: W1 (inputs, outputs), b1\n"
      "(n,): a .npy of shape (n,), never (n, 1) or (1, n) (reshape it to (n,)); a\n"
@@ -241,7 +241,7 @@ const Cmd cmd_table[] = {
      "Like an edit, the loop goes back to before `forward` for the current batch.\n"
      "Optimizer state (exp_avg:W1 ...) is exported, not\n"
      "imported: `save` and `load` carry it with the whole session.\n"
-     "Example: import W1 w1_from_torch.npy", cmd_import, cmd_complete_import, NULL, NULL, NULL},
+     "Example: import W1 w1_from_torch.npy", cmd_import, cmd_complete_import, NULL, NULL, NULL, NULL},
     {"save", 1, 1, 0, "save FILE", "save the whole session to a file",
      "Data (its rows, split and standardization), model, parameters, optimizer\n"
      "and its state, every setting (loss, batch, seed, init, schedule, clipping,\n"
@@ -249,13 +249,13 @@ const Cmd cmd_table[] = {
      "`load FILE` continues with bit-identical numbers. The undo history is not\n"
      "kept. The file is written whole or not at all (a temporary file beside it,\n"
      "synced, then renamed); the format is in the README.\n"
-     "Example: save run1.plsave", cmd_save, cmd_complete_file, NULL, NULL, NULL},
+     "Example: save run1.plsave", cmd_save, cmd_complete_file, NULL, NULL, NULL, NULL},
     {"load", 1, 1, CMD_CHANGES_MODEL, "load FILE", "replace the session with one saved by `save`",
      "Everything `save` wrote comes back, and training goes on exactly as it\n"
      "would have without the interruption. A truncated, corrupt, foreign or\n"
      "newer-version file is refused with the reason and the session stays as it\n"
      "was.\n"
-     "Example: load run1.plsave; step 10", cmd_load, cmd_complete_file, NULL, NULL, NULL},
+     "Example: load run1.plsave; step 10", cmd_load, cmd_complete_file, NULL, NULL, NULL, NULL},
     {"predict", 1, -1, 0, "predict X1,X2,... | predict row N [train|val|test] | predict FILE.csv [out=FILE.csv]",
      "the model's output for one input, a row of the data, or a file",
      "predict 17.99,10.38,...   one number per feature, separated by commas or\n"
@@ -268,7 +268,7 @@ const Cmd cmd_table[] = {
      "                          separator; columns by name when it has a header, else\n"
      "                          by position): class and probabilities per row\n"
      "  out=FILE.csv            writes them as CSV (row, class, p_CLASS ...) instead\n"
-     "Example: predict row 0 val", cmd_predict, cmd_complete_predict, NULL, NULL, NULL},
+     "Example: predict row 0 val", cmd_predict, cmd_complete_predict, NULL, NULL, NULL, NULL},
     {"undo", 0, 1, CMD_CHANGES_MODEL, "undo [N]", "put the model back as it was N updates ago (default 1)",
      "Restores the parameters, the optimizer's state, the step and epoch counters\n"
      "and the position in the data as they were before the last N updates, so the\n"
@@ -279,14 +279,14 @@ const Cmd cmd_table[] = {
      "says how far back that reaches). Updates made one at a time each keep a\n"
      "copy, so fewer of them fit.\n"
      "`set undo N|off` keeps fewer or none. A new model, optimizer, batch size or\n"
-     "data starts the history afresh.", cmd_undo, NULL, NULL, NULL, NULL},
+     "data starts the history afresh.", cmd_undo, NULL, NULL, NULL, NULL, NULL},
     {"state", 1, 1, 0, "state PARAM", "the optimizer's state for a parameter, named as in its formula",
      "Shows what the optimizer remembers for one parameter tensor: sgd's momentum\n"
      "buffer, adagrad's sum of squared gradients, rmsprop's square_avg (and grad_avg,\n"
      "momentum buffer), adadelta's square_avg and acc_delta, adam's m and v (v_max\n"
      "with amsgrad) with their bias-corrected values, adamax's exp_inf, nadam's\n"
      "mu_product, and the step count.\n"
-     "Example: set optimizer adam; step 3; state W1", cmd_state, cmd_complete_param, NULL, NULL, NULL},
+     "Example: set optimizer adam; step 3; state W1", cmd_state, cmd_complete_param, NULL, NULL, NULL, NULL},
     {"gradcheck", 0, 1, 0, "gradcheck [PARAM]", "check every gradient against central differences",
      "For each parameter p, compares backward's dL/dp with the difference quotient\n"
      "(L(p+h) - L(p-h)) / 2h on the current batch (h = " CMD_STR(INSPECT_GC_STEP) "), and prints per tensor\n"
@@ -304,7 +304,7 @@ const Cmd cmd_table[] = {
      "Works in any phase on a copy of the model: nothing in the session changes.\n"
      "PARAM (W1, b2 ...) checks one tensor and lists its elements. Ctrl-C stops it.\n"
      "Example: data moons; model mlp 8; gradcheck      gradcheck W1",
-     cmd_gradcheck, cmd_complete_param, NULL, NULL, NULL},
+     cmd_gradcheck, cmd_complete_param, NULL, NULL, NULL, NULL},
     {"metrics", 0, 1, 0, "metrics [train|val]", "loss, accuracy, confusion matrix, precision/recall/F1 (or MSE, MAE, R²)",
      "How good the model is on a share of the data, run in evaluation mode over all\n"
      "its rows (not one batch). Classification: the loss, the accuracy, the confusion\n"
@@ -318,7 +318,7 @@ const Cmd cmd_table[] = {
      "precision[1] is the second's, class 5's for labels 1 5 7) and mae r2 hold\n"
      "the default share's scores as `metrics` prints them.\n"
      "Example: data split 0.2; model mlp 8; train 50; metrics; metrics train",
-     cmd_metrics, cmd_complete_metrics, NULL, NULL, NULL},
+     cmd_metrics, cmd_complete_metrics, NULL, NULL, NULL, NULL},
     {"evaluate", 1, 1, 0, "evaluate test", "the test share's loss and metrics, counting each look",
      "The held-out test share (`data split 0.2 0.1` makes one) measured as `metrics`\n"
      "measures the others, and how many times it has been looked at since the data or\n"
@@ -328,7 +328,7 @@ const Cmd cmd_table[] = {
      "numbers stop telling how the model does on new data. The scalar names\n"
      "test_loss and test_accuracy hold the last look's loss and accuracy.\n"
      "Example: data split 0.2 0.1; model mlp 8; train 50; metrics; evaluate test",
-     cmd_evaluate, cmd_complete_metrics, NULL, NULL, NULL},
+     cmd_evaluate, cmd_complete_metrics, NULL, NULL, NULL, NULL},
     {"diagnose", 0, 0, 0, "diagnose", "per layer: activations, dead/saturated units, gradients, update ratio",
      "Runs the current batch through a copy of the model and prints per layer: the\n"
      "mean and spread of its activations, dead relu units (Z <= 0 for every sample)\n"
@@ -345,7 +345,7 @@ const Cmd cmd_table[] = {
      "that closes little of the gap from chance on training and validation rows\n"
      "(underfitting). Nothing in the session changes.\n"
      "Example: model mlp 32 32 32 32 act=sigmoid; step 5; diagnose",
-     cmd_diagnose, NULL, NULL, NULL, NULL},
+     cmd_diagnose, NULL, NULL, NULL, NULL, NULL},
     {"explain", 1, -1, 0, "explain NAME[i,j]", "how one number is made: its gradient and its update, formula first",
      "For a weight or bias after `backward` (W1[0,1], b2[0]): its gradient written out\n"
      "as the sum over the batch, dW[i,j] = Σ_b X[b,i]·dZ[b,j] (A of the layer before for\n"
@@ -364,7 +364,7 @@ const Cmd cmd_table[] = {
      "the batch's computation, so explain refuses them and says where to see them.\n"
      "Long sums are abridged; a note says what the terms left out add up to.\n"
      "Example: set optimizer adam; forward; loss; backward; explain W1[0,1]; update; explain W1[0,1]",
-     explain_cmd, explain_complete, NULL, NULL, NULL},
+     explain_cmd, explain_complete, NULL, NULL, NULL, NULL},
     {"plot", 0, -1, 0, "plot loss|boundary [x=F y=F]|fit|surface P1 P2|hist NAME|grads|lr|val_accuracy|images [N]|filters K1|maps A1 [row=N]|search|off", "draw the model learning (and image data) with gnuplot",
      "plot loss [log]      training loss per update, the epoch mean, and validation\n"
      "                     loss when there is a split (`data split 0.2`); the best\n"
@@ -412,7 +412,7 @@ const Cmd cmd_table[] = {
      "Needs gnuplot (`sudo apt-get install gnuplot`); without it everything else works.\n"
      "Examples: plot loss log    plot boundary x=radius y=texture    plot surface W1[0,0] W1[1,0] range=3\n"
      "          plot filters K1    plot maps A1 row=3    plot maps P1 row=0 val",
-     cmd_plot, cmd_complete_plot, NULL, NULL, NULL},
+     cmd_plot, cmd_complete_plot, NULL, NULL, NULL, NULL},
     {"compare", 1, -1, 0, "compare optimizer NAME NAME ... [epochs=N] [lr=X] [from=init]", "race optimizers from the same start",
      "Copies of the model train side by side from the same parameters over the\n"
      "same batches, one copy per optimizer; your own model is left as it was.\n"
@@ -428,7 +428,7 @@ const Cmd cmd_table[] = {
      "options after commas: adam,lr=0.01  rmsprop,alpha=0.9.\n"
      "epochs=N (default 20); lr=X sets every racer's learning rate first.\n"
      "Example: compare optimizer sgd momentum nesterov adam epochs=30 lr=0.05 from=init",
-     cmd_compare, cmd_complete_compare, NULL, NULL, NULL},
+     cmd_compare, cmd_complete_compare, NULL, NULL, NULL, NULL},
     {"cv", 1, 2, 0, "cv K [epochs=N]", "k-fold cross-validation of the model and hyperparameters",
      "Deals the rows (all but a test share) into K folds, shuffled with the session\n"
      "seed and, for classification, stratified: every fold holds each class's share\n"
@@ -443,7 +443,7 @@ const Cmd cmd_table[] = {
      "Each fold is logged as a run (`runs`). epochs=N (default 20) trains each fold N epochs. The scalar\n"
      "names cv_loss and cv_std hold the last cv's mean validation loss and its spread.\n"
      "Example: data moons n=300; model mlp 8; set lr 0.1; cv 5 epochs=30",
-     cmd_cv, cmd_complete_cv, NULL, NULL, NULL},
+     cmd_cv, cmd_complete_cv, NULL, NULL, NULL, NULL},
     {"search", 0, -1, 0, "search grid NAME=V1,V2,... [NAME=...] [epochs=N] [cv=K] | search random N NAME=LO..HI[:log] "
      "NAME=V1,V2,... [epochs=N] [cv=K] [seed=S] | search | search use BEST|N",
      "grid or random search over hyperparameters",
@@ -472,7 +472,7 @@ const Cmd cmd_table[] = {
      "coloured by validation loss, the best ringed (B in the terminal), listed values\n"
      "on an axis ticked with them; one name: validation loss over it); every trial is\n"
      "logged (`runs`).",
-     cmd_search, cmd_complete_search, NULL, NULL, NULL},
+     cmd_search, cmd_complete_search, NULL, NULL, NULL, NULL},
     {"runs", 0, -1, CMD_NOT_RECORDED, "runs [all] | runs show ID | runs compare ID ID... | runs dir [DIR]",
      "the run log: every train, cv fold and search trial",
      "Every `train`, `cv` fold and `search` trial is a run, appended as one JSON line\n"
@@ -487,7 +487,7 @@ const Cmd cmd_table[] = {
      "runs compare ID ID   runs side by side and their loss curves on one chart\n"
      "runs dir [DIR]       where runs go, or send them to DIR\n"
      "README.md documents the fields, for pandas, a spreadsheet or gnuplot.",
-     cmd_runs, cmd_complete_runs, NULL, NULL, NULL},
+     cmd_runs, cmd_complete_runs, NULL, NULL, NULL, NULL},
     {"expect", 2, -1, CMD_EXPECTATION, "expect VALUE OP NUMBER [tol=X] | expect error COMMAND ...",
      "check a number, or that a command is refused; a failed check is an error",
      "VALUE is loss (this batch's after `loss`, otherwise over the training rows),\n"
@@ -502,7 +502,7 @@ const Cmd cmd_table[] = {
      "alarm a lesson wants to show, such as divergence); its message is printed.\n"
      "Examples: expect params == 55    expect loss < 0.05    expect W1[0,1] ~ 0.37 tol=1e-3\n"
      "          expect error train 30",
-     cmd_expect, NULL, cmd_expect_check, NULL, NULL},
+     cmd_expect, NULL, cmd_expect_check, NULL, NULL, NULL},
     {"lesson", 0, 1, CMD_NOT_RECORDED, "lesson [N | FILE.md]", "list the lessons, or start lesson N",
      "Without a number, lists the lessons (and, during one, where you are). `lesson N`\n"
      "or `lesson FILE.md` starts one in a fresh session: its text, then its first block\n"
@@ -514,23 +514,23 @@ const Cmd cmd_table[] = {
      "`redo` runs the block again and `quit` leaves (`help ask`). Prose longer than\n"
      "the terminal waits for Enter between screens. The lessons are ./lessons, else\n"
      "the installed ones.\n"
-     "Example: lesson 1", cmd_lesson, cmd_complete_lesson, NULL, NULL, NULL},
+     "Example: lesson 1", cmd_lesson, cmd_complete_lesson, NULL, NULL, NULL, NULL},
     {"next", 0, 0, CMD_NOT_RECORDED, "next", "the lesson's next part: its text, then its block (also Enter)",
      "During a lesson: shows the text up to the next block of commands and runs\n"
      "that block. An empty line does the same. After the last block it ends the\n"
-     "lesson and says how to start another.", cmd_next, NULL, NULL, NULL, NULL},
+     "lesson and says how to start another.", cmd_next, NULL, NULL, NULL, NULL, NULL},
     {"redo", 0, 0, CMD_NOT_RECORDED, "redo", "run the lesson's current block again, from the state it started from",
      "During a lesson: rebuilds the session as it was when the current block began\n"
      "(by replaying the lesson up to there in a fresh session, silently) and runs the\n"
      "block again. What you tried since is gone, so it is the way back when an\n"
-     "experiment broke the model.", cmd_redo, NULL, NULL, NULL, NULL},
+     "experiment broke the model.", cmd_redo, NULL, NULL, NULL, NULL, NULL},
     {"run", 1, 1, CMD_NOT_RECORDED, "run FILE", "run a lesson (.md) or a script of commands inside this session",
      "A script (.plab, or what `record` wrote) runs line by line; a lesson (.md) runs\n"
      "every block straight through: `pause` does not wait and `ask` is answered with\n"
      "its recorded answer. Each command is shown as it runs. The first failing\n"
      "command stops it with FILE:LINE and the message. `data load` in the file also\n"
      "looks beside the file. Files may run files, up to 8 deep.\n"
-     "Example: run lessons/01-parameters.md      run my-session.plab", cmd_run, cmd_complete_file, NULL, NULL, NULL},
+     "Example: run lessons/01-parameters.md      run my-session.plab", cmd_run, cmd_complete_file, NULL, NULL, NULL, NULL},
     {"record", 1, 1, CMD_NOT_RECORDED, "record FILE | record stop", "write what succeeds, from the start, as a script for `run`",
      "record FILE writes every command that has succeeded since the session began\n"
      "(lesson blocks and `run` included; help, lesson, next, redo, run, ask and\n"
@@ -539,7 +539,7 @@ const Cmd cmd_table[] = {
      "Ctrl-C is written as `step N`, the steps it took. `record stop` closes the file\n"
      "and says how many commands it holds. Starting a lesson (or `redo`) begins a\n"
      "fresh session, and the file starts over with it.\n"
-     "Example: record my-session.plab ... record stop", cmd_record, cmd_complete_file, NULL, NULL, NULL},
+     "Example: record my-session.plab ... record stop", cmd_record, cmd_complete_file, NULL, NULL, NULL, NULL},
     {"ask", 2, -1, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "ask \"QUESTION\" ANSWER [tol=X] [hint=\"...\"] [why=\"...\"]",
      "ask the learner a question (in lessons)",
      "Shows the question and reads an answer. Words count ignoring case and the\n"
@@ -555,14 +555,14 @@ const Cmd cmd_table[] = {
      "leaves the lesson. Where no one can answer (--check, run, batch) it prints\n"
      "the question and its answer and goes on.\n"
      "Example: ask \"How many parameters does a dense 10->5 layer have?\" 55 hint=\"weights and biases\"",
-     cmd_ask, NULL, cmd_ask_check, NULL, NULL},
+     cmd_ask, NULL, cmd_ask_check, NULL, NULL, NULL},
     {"pause", 0, 0, CMD_NOT_RECORDED | CMD_NOT_ECHOED, "pause", "wait for Enter (in lessons)",
      "Waits until the learner presses Enter, so a block can be taken in steps.\n"
-     "Where no one can answer (--check, run, batch) it does nothing.", cmd_pause, NULL, NULL, NULL, NULL},
+     "Where no one can answer (--check, run, batch) it does nothing.", cmd_pause, NULL, NULL, NULL, NULL, NULL},
     {"quit", 0, 0, CMD_NOT_RECORDED, "quit", "leave paramlab, or the lesson being taken (also Ctrl-D)",
      "Leaves paramlab. Inside a lesson started with `lesson N`, leaves the lesson\n"
      "instead: your own session (data, model, parameters, settings) comes back\n"
-     "exactly as it was before the lesson; a second `quit` leaves paramlab.", cmd_quit, NULL, NULL, NULL, "exit"},
-    {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+     "exactly as it was before the lesson; a second `quit` leaves paramlab.", cmd_quit, NULL, NULL, NULL, "exit", NULL},
+    {NULL, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -82,9 +82,9 @@ static int csv_check_text(const Csv *c, char *err)
     for (size_t i = 0; i < c->n; i++) {
         unsigned char b = (unsigned char)c->line[i];
         if ((b < 0x20 && b != '\t') || b == 0x7f)
-            return util_err(err, "%s:%ld: byte 0x%02x at column %zu: not a "
-                            "text CSV file; give a file of comma-separated "
-                            "numbers", c->path, c->lineno, b, i + 1);
+            return util_err(err, "%s:%ld: byte 0x%02x, character %zu of the "
+                            "line: not a text CSV file; give a text file of "
+                            "comma-separated values", c->path, c->lineno, b, i + 1);
     }
     return 0;
 }

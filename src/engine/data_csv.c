@@ -159,20 +159,41 @@ typedef struct Load {
     int whole;            /* task from the values: distinct whole numbers in the target, else 0 */
 } Load;
 
+/* A column's name for a message: at most 40 characters, "..." when cut. */
+static const char *col_name(const char *name, char buf[48])
+{
+    snprintf(buf, 48, strlen(name) > 40 ? "%.37s..." : "%s", name);
+    return buf;
+}
+
+/* A column as target= and drop= take it: its name, or its index when the
+ * name is long or holds what an option cannot carry (a comma, a space, a
+ * quote); col < 0: the name, cut as col_name cuts it. */
+static const char *col_arg(const char *name, int col, char buf[48])
+{
+    if (col >= 0 && (strlen(name) > 40 || strpbrk(name, ", \t\"'=;#")))
+        snprintf(buf, 48, "%d", col);
+    else
+        col_name(name, buf);
+    return buf;
+}
+
 /* The sentence after a text cell in a feature column. */
 static void text_hint(const Load *L, int col, bool may_be_header, char *buf,
                       size_t size)
 {
     const char *name = L->names[col];
+    char shown[48], arg[48];
+    col_name(name, shown);
+    col_arg(name, col, arg);
     if (may_be_header)
         snprintf(buf, size, "use header=yes if this row is a header");
     else if (!L->o->target && L->t == 1)
-        snprintf(buf, size, "if column '%.40s' holds the labels, load with "
-                 "target=%.40s; else leave it out with drop=%.40s", name,
-                 name, name);
+        snprintf(buf, size, "if column '%s' holds the labels, load with "
+                 "target=%s; else leave it out with drop=%s", shown, arg, arg);
     else
         snprintf(buf, size, "fix that row, or leave the column out with "
-                 "drop=%.40s", name);
+                 "drop=%s", arg);
 }
 
 /* "column 'b' (index 1)", or "target column 'y' (index 2)": a column by
@@ -180,8 +201,9 @@ static void text_hint(const Load *L, int col, bool may_be_header, char *buf,
 static const char *col_ref(const char *name, int col, bool target,
                            char *buf, size_t size)
 {
-    snprintf(buf, size, "%scolumn '%.40s' (index %d)", target ? "target " : "",
-             name, col);
+    char shown[48];
+    snprintf(buf, size, "%scolumn '%s' (index %d)", target ? "target " : "",
+             col_name(name, shown), col);
     return buf;
 }
 
@@ -215,10 +237,16 @@ static void target_text_hint(const Load *L, char *buf, size_t size)
     if (L->o->task == DATA_TASK_REGRESSION)
         snprintf(buf, size, "task=regression needs a number in every row of "
                  "the target");
+    else if (L->t > 1)
+        snprintf(buf, size, "text labels make a classification, which takes "
+                 "one target column: give target= that column alone, or "
+                 "numbers in every target column");
     else
-        snprintf(buf, size, "the rows above hold numbers, and a target of "
-                 "text labels (a classification) needs a label in every row: "
-                 "fix this row, or write every class as a text label");
+        snprintf(buf, size, "%s, and a target of text labels (a "
+                 "classification) needs a label in every row: fix this row, "
+                 "or write every class as a text label",
+                 L->c.lineno > L->first_line ? "the rows above hold numbers"
+                                             : "other rows hold numbers");
 }
 
 /* Refuses cell col of the current row, which held s of kind. */
@@ -234,7 +262,8 @@ static int cell_refused(const Load *L, int col, const char *s, int kind,
     s = csv_cell_shown(full, cut);
     if (kind == CELL_INF)
         return util_err(err, "%s:%ld: %s holds '%s', an infinite value; "
-                        "clean or drop that row", c->path, c->lineno, ref, s);
+                        "edit that row or delete it from the file (missing= "
+                        "handles empty and NA cells only)", c->path, c->lineno, ref, s);
     if (csv_decimal_comma(full))
         return util_err(err, "%s:%ld: %s holds '%s', a number with a decimal "
                         "comma; paramlab reads numbers with a decimal point: "
@@ -511,6 +540,10 @@ static void set_classes(Dataset *ds, char **names, int n)
 static int check_constant(const Dataset *ds, const Load *L, char *err)
 {
     size_t t = (size_t)ds->t;
+    if (ds->n == 1)
+        return util_err(err, "%s: only one data row to learn from: there is nothing "
+                        "to learn from one example; give it more rows",
+                        L->c.path);
     for (size_t j = 0; j < t; j++) {
         bool same = true;
         for (size_t i = 1; i < (size_t)ds->n && same; i++)
@@ -523,8 +556,8 @@ static int check_constant(const Dataset *ds, const Load *L, char *err)
             snprintf(value, sizeof value, "'%s'", csv_cell_shown(L->lab[(int)ds->y[j]], cut));
         else
             snprintf(value, sizeof value, "%.10g", ds->y[j]);
-        return util_err(err, "%s: %s holds one value only, %s, in %s %d row%s: there is nothing to learn; %s",
-                        L->c.path, ref, value, ds->n == 1 ? "its" : "all", ds->n, ds->n == 1 ? "" : "s",
+        return util_err(err, "%s: %s holds one value only, %s, in all %d rows: there is nothing to learn; %s",
+                        L->c.path, ref, value, ds->n,
                         t > 1 ? "leave it out of target=" : "choose another column to predict with target=");
     }
     return 0;
@@ -707,10 +740,12 @@ static int fill_means(Load *L, char *err)
             if (!isnan(v))
                 sum += v, n++;
         }
+        char shown[48], arg[48];
         if (n == 0)
-            return util_err(err, "%s: column '%.40s' has no values; leave it "
-                            "out with drop=%.40s", L->c.path,
-                            L->names[L->fcol[j]], L->names[L->fcol[j]]);
+            return util_err(err, "%s: column '%s' has no values; leave it "
+                            "out with drop=%s", L->c.path,
+                            col_name(L->names[L->fcol[j]], shown),
+                            col_arg(L->names[L->fcol[j]], L->fcol[j], arg));
         for (int i = 0; i < L->rows; i++) {
             double *v = &L->vals[(size_t)i * (size_t)L->w + (size_t)j];
             if (isnan(*v))
@@ -740,7 +775,7 @@ static void note_add(char *note, size_t size, const char *fmt, ...)
 
 /* Notes feature columns that look like a row id: whole numbers, each
  * larger than the one before, or distinct and named like an id. */
-static void note_ids(const Dataset *ds, char *note, size_t size)
+static void note_ids(const Dataset *ds, const int *fcol, char *note, size_t size)
 {
     if (ds->n < 3)
         return;
@@ -768,10 +803,11 @@ static void note_ids(const Dataset *ds, char *note, size_t size)
             if (!named || !distinct)
                 continue;
         }
-        note_add(note, size, "column '%.40s' holds distinct whole numbers%s, "
+        char shown[48], arg[48];
+        note_add(note, size, "column '%s' holds distinct whole numbers%s, "
                  "like a row id, and is used as a feature; if it is an id, "
-                 "leave it out with drop=%.40s", ds->feature_names[j],
-                 rising ? " in order" : "", ds->feature_names[j]);
+                 "leave it out with drop=%s", col_name(ds->feature_names[j], shown),
+                 rising ? " in order" : "", col_arg(ds->feature_names[j], fcol[j], arg));
     }
     free(v);
 }
@@ -899,7 +935,7 @@ static Dataset *load_dataset(Load *L, char *note, size_t note_len, char *err)
         note_add(note, note_len, "filled %ld missing cell%s with the "
                  "column's mean", L->filled, L->filled == 1 ? "" : "s");
     note_task(ds, L->whole, note, note_len);
-    note_ids(ds, note, note_len);
+    note_ids(ds, L->fcol, note, note_len);
     return ds;
 }
 
@@ -958,7 +994,7 @@ static int load_start(Load *L, char ***first, int *r2, char *err)
         return -1;
     if (r == 0)
         return util_err(err, "%s:1: the file is empty; give a CSV file of "
-                        "comma-separated numbers", c->path);
+                        "comma-separated values", c->path);
     L->first_line = c->lineno;
     L->m = c->ncell;
     *first = util_calloc((size_t)L->m, sizeof **first);

@@ -697,9 +697,40 @@ static void fit_findings(Session *s, Diagnosis *d)
     underfit_finding(s, d);
 }
 
+/* A parameter NaN, Inf or above INSPECT_PARAM_HUGE: the first, and how
+ * many there are. */
+static void huge_finding(const Session *s, Diagnosis *d)
+{
+    const Model *m = s->model;
+    long first = -1, count = 0;
+    for (size_t i = 0; i < m->n_params; i++)
+        if (!(fabs(m->params[i]) <= INSPECT_PARAM_HUGE)) {
+            first = first < 0 ? (long)i : first;
+            count++;
+        }
+    if (first < 0)
+        return;
+    int layer = 1;
+    for (int k = 1; k <= m->n_layers; k++) {
+        const Layer *ly = &m->layer[k - 1];
+        size_t w0 = ly->w_off, b0 = ly->b_off;
+        if (((size_t)first >= w0 && (size_t)first < w0 + layer_weights(ly)) ||
+            ((size_t)first >= b0 && (size_t)first < b0 + layer_biases(ly)))
+            layer = k;
+    }
+    add_finding(d, FIND_HUGE_PARAM, layer, m->params[first]);
+    d->finding[d->n_findings - 1].at = first;
+    d->finding[d->n_findings - 1].since = count;
+}
+
 static void draw_findings(Session *s, Diagnosis *d)
 {
-    unscaled_finding(s, d); /* first: it is often the cause of what follows */
+    huge_finding(s, d); /* first: the numbers of its layer mean nothing */
+    unscaled_finding(s, d); /* it is often the cause of what follows */
+    if (!isfinite(d->loss)) { /* every gradient is Inf or NaN: nothing else to read from them */
+        add_finding(d, FIND_LOSS_NONFINITE, 0, d->loss);
+        return;
+    }
     int L = d->n_layers;
     bool quiet_grads = true;
     for (int k = 1; k <= L; k++) {

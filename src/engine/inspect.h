@@ -126,6 +126,7 @@ const char *inspect_kink_name(Kink k); /* "relu", "hinge", ... */
 #define INSPECT_OVERFIT_RISE 0.01   /* ... and at least this share above it */
 #define INSPECT_FLAT_EPOCHS 5       /* training loss over this many epochs ... */
 #define INSPECT_FLAT 0.01           /* ... changed by less than this share: flat */
+#define INSPECT_PARAM_HUGE 1e12    /* a weight or bias above this (or NaN, Inf) swamps its unit */
 #define INSPECT_UNDERFIT 0.5        /* flat and closing less than this share of the gap from chance */
 
 /* One layer's numbers on the current batch. */
@@ -149,6 +150,9 @@ typedef struct LayerDiag {
 } LayerDiag;
 
 typedef enum FindingKind {
+    FIND_HUGE_PARAM,  /* a parameter is NaN, Inf or above INSPECT_PARAM_HUGE: value it, at its index
+                       * among all parameters, layer its layer, since how many such the model holds */
+    FIND_LOSS_NONFINITE, /* the loss of the batch is Inf or NaN (value): the gradients mean nothing */
     FIND_VANISHING,   /* value: ||dW1|| / ||dW_L||, layer 1 */
     FIND_EXPLODING,   /* value: the largest ||dW_k|| or the ratio, at layer; at (for ||dW_k||):
                        * 1 the run's loss is rising, -1 it is not (large, not exploding), 0 no run to tell */

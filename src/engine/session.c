@@ -136,10 +136,14 @@ static void hist_alloc(Session *s)
         copies = 1;
     if (copies >= keep) {
         copies = keep;
+    } else if (copies == 1) { /* one copy (however large): the last update only */
+        cap = 1;
     } else {
+        /* a run's copies: its first, one in `every`, its last; so
+         * copies - 1 stretches of `every` updates reach back */
         every = SESSION_UNDO_EVERY_MAX;
-        if (copies * every < cap)
-            cap = copies * every;
+        if ((copies - 1) * every < cap)
+            cap = (copies - 1) * every;
     }
     size_t per = s->model->n_params * (size_t)(1 + s->optim->n_slots);
     size_t len = (copies * per > 0 ? copies * per : 1) * sizeof(double);
@@ -833,6 +837,7 @@ int session_set_loss(Session *s, const Loss *l, bool automatic, char *err)
     }
     s->loss = use;
     s->loss_auto = automatic;
+    s->loss_fail = 0; /* another loss: the failure was the old one's */
     if (s->phase > PHASE_FORWARD)
         s->phase = PHASE_FORWARD;
     return 0;
@@ -967,6 +972,7 @@ int session_forward(Session *s, char *err)
     LossShape sh = loss_shape(s->data, nn_outputs(s->model));
     loss_link(&s->loss, &sh, s->model->a[s->model->n_layers - 1], s->rows, s->yhat);
     s->phase = PHASE_FORWARD;
+    s->loss_fail = 0;
     return 0;
 }
 
@@ -985,6 +991,10 @@ int session_loss(Session *s, char *err)
     double l1 = 0, l2 = 0, l = data;
     if (penalty_on(&s->pen))
         l = data + penalty_value(&s->pen, m, &l1, &l2);
+    s->loss_fail = !isfinite(l) ? ERR_NONFINITE
+                   : !isnan(s->first_loss) && l > SESSION_DIVERGE * fmax(s->first_loss, 1e-2) ? ERR_DIVERGED : 0;
+    s->loss_fail_value = l;
+    s->loss_fail_step = s->steps + 1;
     if (!isfinite(l))
         return util_fail(err, ERR_NONFINITE, "the loss became %s at step %ld; this usually means the learning "
                          "rate (lr=%g) is too high", isnan(l) ? "NaN" : "Inf", s->steps + 1, s->opt.lr);
@@ -1025,6 +1035,9 @@ int session_backward(Session *s, char *err)
     int rc = session_ready(s, err);
     if (rc != 0)
         return rc;
+    int failed = s->phase < PHASE_LOSS ? session_loss_failed(s, "backward has no loss to differentiate", err) : 0;
+    if (failed)
+        return failed;
     if (s->phase < PHASE_LOSS)
         return util_fail(err, ERR_NEEDS_LOSS, "backward needs the loss of this batch to differentiate");
     Mat x = mat_view(s->xb, s->rows, s->data->d);

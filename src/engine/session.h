@@ -113,6 +113,9 @@ typedef struct Session {
     double loss_value;      /* loss of the current batch after `loss`: loss_data + the penalty */
     double loss_data;       /* its data term (what the loss function gives) */
     double loss_l1, loss_l2; /* its penalty terms (0 when off) */
+    int loss_fail;          /* ERR_NONFINITE or ERR_DIVERGED when the loss of this forward pass failed, else 0 */
+    double loss_fail_value; /* the loss it came to then */
+    long loss_fail_step;    /* the step it was computed for */
     Penalty pen;            /* l1 and l2 in force */
     double dropout[NN_MAX_LAYERS]; /* dropout after hidden layer k (dropout[k-1]); 0: none */
     Phase phase;            /* last phase completed on the current batch */
@@ -240,6 +243,11 @@ int session_reset_settings(Session *s, char *err);
  * tensor; a loss past the divergence bound is ERR_DIVERGED. */
 int session_forward(Session *s, char *err);
 int session_loss(Session *s, char *err);
+/* When the loss of the current forward pass failed (Inf, NaN or past the
+ * divergence bound): that code (ERR_NONFINITE, ERR_DIVERGED) with err
+ * saying "WHAT: the loss of this batch is Inf at step N ..."; else 0 and
+ * err untouched. */
+int session_loss_failed(const Session *s, const char *what, char *err);
 int session_backward(Session *s, char *err);
 int session_update(Session *s, char *err);
 /* 0 when a step can run: data, a model and training rows; else

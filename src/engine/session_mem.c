@@ -8,8 +8,9 @@
 /* The undo history: it fills up to its bound as the model learns. */
 static double undo_bytes(const Session *s, double params, int n_slots)
 {
-    double undo = params * (1.0 + n_slots) * 8.0 * s->undo_keep;
-    return undo < SESSION_UNDO_BYTES ? undo : (double)SESSION_UNDO_BYTES;
+    double one = params * (1.0 + n_slots) * 8.0, undo = one * s->undo_keep;
+    double bound = one > (double)s->undo_bytes ? one : (double)s->undo_bytes; /* one copy at least */
+    return undo < bound ? undo : bound;
 }
 
 double session_layers_bytes(const Session *s, const Layer *layers, int n_layers)

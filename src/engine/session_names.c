@@ -151,6 +151,20 @@ static void dims4(Tensor *t, int a, int b, int c, int d)
     t->dims[3] = d;
 }
 
+int session_loss_failed(const Session *s, const char *what, char *err)
+{
+    if (!s->loss_fail || s->phase != PHASE_FORWARD)
+        return 0;
+    double l = s->loss_fail_value;
+    if (s->loss_fail == ERR_DIVERGED)
+        return util_fail(err, ERR_DIVERGED, "%s: the loss of this batch diverged at step %ld (%g, more than %g "
+                         "times its start, %g); the learning rate (lr=%g) is probably too high", what,
+                         s->loss_fail_step, l, SESSION_DIVERGE, s->first_loss, s->opt.lr);
+    return util_fail(err, ERR_NONFINITE, "%s: the loss of this batch is %s at step %ld; this usually means the "
+                     "learning rate (lr=%g) is too high", what, isnan(l) ? "NaN" : "Inf", s->loss_fail_step,
+                     s->opt.lr);
+}
+
 /* X Y yhat loss and the scalars; 1 when the name is none of them. */
 static int data_tensor(Session *s, const TensorName *tn, const char *name, Tensor *t, char *err)
 {
@@ -192,6 +206,9 @@ static int data_tensor(Session *s, const TensorName *tn, const char *name, Tenso
         return util_fail(err, ERR_NO_MODEL, "%s belongs to a model, and there is none yet", name);
     bool yh = tn->kind == 'y';
     Phase need = yh ? PHASE_FORWARD : PHASE_LOSS;
+    int failed = yh ? 0 : session_loss_failed(s, name, err);
+    if (s->phase < need && failed)
+        return failed;
     if (s->phase < need)
         return util_fail(err, yh ? ERR_NEEDS_FORWARD : ERR_NEEDS_LOSS, "%s of this batch %s", name,
                          yh ? "exists after the forward pass" : "is not computed yet");

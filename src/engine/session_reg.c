@@ -9,6 +9,7 @@ int session_set_penalty(Session *s, const Penalty *p, char *err)
     if (penalty_check(p, err) != 0)
         return -1;
     s->pen = *p;
+    s->loss_fail = 0; /* another penalty: the failure was the old loss's */
     if (s->phase > PHASE_FORWARD)
         s->phase = PHASE_FORWARD; /* the loss and gradients of the batch are stale */
     return 0;

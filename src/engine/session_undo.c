@@ -85,8 +85,7 @@ int session_undo(Session *s, int n, char *err)
     if (s->hist_len == 0 && s->hist_emptied)
         return util_err(err, "nothing more to undo: every update the history kept has been undone");
     if (s->hist_len == 0)
-        return util_err(err, "nothing to undo: no update since the model, optimizer, batch size or data last changed "
-                        "(or the session was loaded)");
+        return util_fail(err, ERR_UNDO_EMPTY, "nothing to undo: no update since the history last started afresh");
     if (n > s->hist_len)
         return util_fail(err, ERR_UNDO_RANGE, "only the last %d update%s can be undone%s", s->hist_len,
                          s->hist_len == 1 ? "" : "s", why_not_further(s));

@@ -732,6 +732,35 @@ static void test_help(void **state)
     assert_contains(x->last, "`help data load`");
     complete(&x->c, "help runs ", &c);
     assert_true(has(&c, "show") && has(&c, "compare") && has(&c, "dir") && has(&c, "all"));
+    /* every optimizer option is a part of `help set`, with its description */
+    const char *opts[] = {"beta1", "weight_decay", "nesterov", "dampening", "momentum", "eps", "step_max"};
+    for (size_t i = 0; i < sizeof opts / sizeof *opts; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "help set %s", opts[i]);
+        ok(x, line);
+        assert_contains(x->last, "set lr X | set momentum X | set OPTION X");
+        snprintf(line, sizeof line, "\n%s: ", opts[i]);
+        assert_contains(x->last, line);
+        assert_null(strstr(x->last, "set batch"));
+    }
+    ok(x, "help set nesterov");
+    assert_contains(x->last, "nesterov: look-ahead momentum: step along the gradient plus momentum * buffer (sgd)\n");
+    assert_contains(refused(x, "help set zz"), "its parts: loss, optimizer, lr, batch, shuffle, seed, undo, precision, "
+                    "init, l2, l1, schedule");
+    complete(&x->c, "help set m", &c);
+    assert_true(has(&c, "momentum") && has(&c, "momentum_decay") && has(&c, "beta1") && has(&c, "l1"));
+    complete(&x->c, "help data x", &c);
+    assert_true(has(&c, "xor"));
+    /* an empty part is refused, as `help ""` is */
+    assert_string_equal(refused(x, "help data \"\""), "`help data` has no part on ''; its parts: digits, load, split, "
+                        "standardize, show (`help data` shows them all)");
+    /* a generator's name: the generators' part */
+    ok(x, "help data xor");
+    assert_contains(x->last, "xor, circles, moons, spirals, gauss");
+    assert_null(strstr(x->last, "data load"));
+    ok(x, "help data digits"); /* digits keeps its own part */
+    assert_contains(x->last, "the 1797 handwritten digits");
+    assert_null(strstr(x->last, "xor"));
     fx_free(x);
 }
 
@@ -1311,6 +1340,31 @@ static void test_data_show_aligned(void **state)
     fx_free(x);
 }
 
+/* hypers says how far back undo reaches for the model: every update, one
+ * update in 32 of a run, or one copy only when a copy passes the bound. */
+static void test_hypers_undo_reach(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    Session *s = x->c.s;
+    ok(x, "data moons n=100; model mlp 8; set optimizer sgd momentum=0.9; hypers");
+    assert_non_null(strstr(x->last, "  undo       the last 1000 updates\n"));
+    s->undo_bytes = 5 * session_snapshot_bytes(s);
+    session_set_undo(s, 1000); /* room for 5 copies: runs copy one update in 32 */
+    ok(x, "hypers");
+    assert_non_null(strstr(x->last, "undo       up to the last 128 updates of the 1000 asked for ("));
+    assert_non_null(strstr(x->last, "5 fit in 0 MB: `train` and `step N` copy one update in 32"));
+    s->undo_bytes = session_snapshot_bytes(s) / 2;
+    session_set_undo(s, 1000); /* a copy passes the bound: one is kept all the same */
+    ok(x, "hypers");
+    assert_non_null(strstr(x->last, "undo       the last update only (a copy of this model's parameters and optimizer "
+                                    "state takes "));
+    assert_non_null(strstr(x->last, ", more than the history's bound)"));
+    ok(x, "step 3");
+    assert_int_equal(s->hist_len, 1);
+    fx_free(x);
+}
+
 int main(void)
 {
     cmd_register(cmd_table); /* the command table, as main registers it */
@@ -1342,6 +1396,7 @@ int main(void)
         cmocka_unit_test(test_singular_counts),
         cmocka_unit_test(test_complete_taken),
         cmocka_unit_test(test_data_show_aligned),
+        cmocka_unit_test(test_hypers_undo_reach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -152,10 +152,42 @@ static void test_every_code(void **st)
     session_free(s);
 }
 
+/* After a loss that failed (Inf, NaN, diverged) the loss and backward
+ * say so, and what to do, instead of sending the learner to `loss`,
+ * which fails the same way again. */
+static void test_failed_loss_advice(void **st)
+{
+    (void)st;
+    Fx *x = fx_new();
+    ok(x, "data line n=20 seed=1; data standardize; model linear; W1[0,0] = 1e308");
+    const char *why = "the loss of this batch is Inf at step 1; this usually means the learning rate (lr=0.01) is "
+                      "too high; `undo` steps back, `set lr 0.001` then `init` starts over";
+    refused(x, "step");
+    char want[512];
+    snprintf(want, sizeof want, "loss: %s", why);
+    assert_string_equal(refused(x, "show loss"), want);
+    snprintf(want, sizeof want, "backward has no loss to differentiate: %s", why);
+    assert_string_equal(refused(x, "backward"), want);
+    /* an edit of the weights: the loss is simply not computed yet */
+    ok(x, "W1[0,0] = 1");
+    assert_string_equal(refused(x, "show loss"), "loss of this batch is not computed yet: run `forward`, then "
+                                                 "`loss` first");
+    ok(x, "forward; loss; show loss");
+    fx_free(x);
+
+    x = fx_new(); /* a loss past the divergence bound */
+    ok(x, "data line n=20 seed=1; data standardize; model linear; step; W1[0,0] = 1e6");
+    refused(x, "step");
+    assert_contains(refused(x, "show loss"), "loss: the loss of this batch diverged at step 2 (");
+    assert_contains(x->c.err, "; `undo` steps back, `set lr 0.001` then `init` starts over");
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_phase_advice),
+        cmocka_unit_test(test_failed_loss_advice),
         cmocka_unit_test(test_missing_data_and_model),
         cmocka_unit_test(test_training_alarms),
         cmocka_unit_test(test_name_advice),

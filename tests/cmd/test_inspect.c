@@ -877,6 +877,55 @@ static void test_output_fits(void **state)
     fx_free(x);
 }
 
+/* Fails unless every row of diagnose's table (after the header, up to the
+ * blank line) has its ten cells apart. */
+static void assert_table_apart(const char *out)
+{
+    const char *p = strstr(out, "  layer ");
+    assert_non_null(p);
+    p = strchr(p, '\n') + 1;
+    while (*p && *p != '\n') {
+        size_t n = strcspn(p, "\n"), words = 0;
+        for (size_t i = 0; i < n; i++)
+            words += p[i] != ' ' && (i == 0 || p[i - 1] == ' ');
+        if (words != 10)
+            fail_msg("a row of %zu cells, not 10: %.*s", words, (int)n, p);
+        p += n + (p[n] != '\0');
+    }
+}
+
+/* A weight of 1e308, a loss of Inf: findings, not "nothing stands out";
+ * huge numbers keep their columns apart. */
+static void test_broken_values(void **state)
+{
+    (void)state;
+    Fx *x = fx_new();
+    ok(x, "data digits; data standardize; model mlp 16; W1[0,0] = 1e308; step 5; diagnose");
+    assert_says(x->last, "broken parameter: W1[0,0] = 1e+308 (beyond ±1e+12). A value like that swamps");
+    assert_says(x->last, "`undo` takes back updates that made it, `init` draws every weight anew, or set it back "
+                         "by hand (`W1[0,0] = 0`).");
+    assert_says_not(x->last, "nothing stands out");
+    fx_free(x);
+
+    x = fx_new(); /* an Inf loss: said, and no gradient finding read from Inf */
+    ok(x, "data line n=20 seed=1; model linear; W1[0,0] = -1.23456e305; b1[0] = -1.11e306; diagnose");
+    assert_says(x->last, "broken parameter: W1[0,0] = -1.23e+305 (beyond ±1e+12), and 1 more value of the model "
+                         "is too.");
+    assert_says(x->last, "the loss is Inf on this batch, so every gradient");
+    assert_says_not(x->last, "not rising");
+    assert_says_not(x->last, "gradients:");
+    assert_contains(x->last, "-1.11e+306 inf ");
+    assert_table_apart(x->last);
+    fx_free(x);
+
+    x = fx_new(); /* large gradients, standardized inputs: "A smaller init" */
+    ok(x, "data line n=100; data standardize; set init normal std=3000; set batch 100; model linear; "
+          "set lr 0.001; train 3; diagnose");
+    assert_says(x->last, "so they are not exploding; they leave little room for the learning rate. A smaller init "
+                         "(`set init auto`, then `init`) brings them down.");
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -901,6 +950,7 @@ int main(void)
         cmocka_unit_test(test_healthy_and_sane_lr),
         cmocka_unit_test(test_output_fits),
         cmocka_unit_test(test_gradcheck_help_floor),
+        cmocka_unit_test(test_broken_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

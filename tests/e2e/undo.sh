@@ -30,4 +30,18 @@ echo "$out" | grep -qF "undo       up to the last 1000 updates (1.6 MB a copy of
 echo "$out" | grep -q "undo       off" || { echo "hypers: undo off line: $out"; exit 1; }
 out=$("$bin" --bail -c "$common; set undo off; set undo on; step 2; undo 2" 2>&1) || { echo "set undo on: $out"; exit 1; }
 echo "$out" | grep -q "undo: the last 1000 updates" || { echo "set undo on: $out"; exit 1; }
+# `set undo 1` keeps one update (a number is a count, not the switch on)
+out=$("$bin" --bail -c "$common; set undo 1; step 3; undo 2" 2>&1) && { echo "set undo 1: undo 2 succeeded"; exit 1; }
+echo "$out" | grep -q "undo: the last 1 update" || { echo "set undo 1: $out"; exit 1; }
+echo "$out" | grep -q "only the last 1 update can be undone" || { echo "set undo 1: wrong refusal: $out"; exit 1; }
+out=$("$bin" --bail -c "$common; set undo yes" 2>&1) && { echo "set undo yes accepted"; exit 1; }
+echo "$out" | grep -q "set undo takes a number of updates (0 to 1000), on or off, not 'yes'" || { echo "set undo yes: $out"; exit 1; }
+# an empty history says what starts it afresh (here `init`)
+out=$("$bin" --bail -c "$common; step 2; init; undo" 2>&1) && { echo "undo after init succeeded"; exit 1; }
+echo "$out" | grep -q "nothing to undo: no update since the history last started afresh (it does with a new model, optimizer, batch size, data or split, \`init\`" || { echo "undo after init: $out"; exit 1; }
+# a split under a trained model says what starts over
+out=$("$bin" --bail -c "$common; step 5; data split 0.2" 2>&1) || { echo "split after steps: $out"; exit 1; }
+echo "$out" | grep -q "the model keeps its parameters; training starts over at epoch 1: the step count, the optimizer's state and the undo history begin afresh" || { echo "split after steps: $out"; exit 1; }
+out=$("$bin" --bail -c "$common; data split 0.2" 2>&1) || { echo "split before steps: $out"; exit 1; }
+echo "$out" | grep -q "training starts over" && { echo "split before any step claims a restart: $out"; exit 1; }
 echo "undo.sh: ok"

@@ -126,7 +126,7 @@ static void test_undo_limits(void **st)
     (void)st;
     char err[ERR_LEN];
     Session *s = make(OPT_ADAM, false);
-    assert_int_equal(session_undo(s, 1, err), -1);
+    assert_int_equal(session_undo(s, 1, err), ERR_UNDO_EMPTY);
     assert_non_null(strstr(err, "nothing to undo"));
     steps(s, 2);
     Copy c = take(s);
@@ -141,11 +141,11 @@ static void test_undo_limits(void **st)
     OptConfig o;
     optim_defaults(OPT_SGD, &o);
     assert_int_equal(session_set_optimizer(s, &o, &fresh_, err), 0);
-    assert_int_equal(session_undo(s, 1, err), -1);
+    assert_int_equal(session_undo(s, 1, err), ERR_UNDO_EMPTY);
     /* so does a new batch size */
     steps(s, 2);
     assert_int_equal(session_set_batch(s, 8, err), 0);
-    assert_int_equal(session_undo(s, 1, err), -1);
+    assert_int_equal(session_undo(s, 1, err), ERR_UNDO_EMPTY);
     session_free(s);
 }
 
@@ -170,7 +170,7 @@ static void test_undo_keep(void **st)
     assert_int_equal(session_undo(off, 1, err), ERR_UNDO_OFF);
     assert_int_equal(off->steps, 9);
     assert_int_equal(session_set_undo(off, 3), 3);
-    assert_int_equal(session_undo(off, 1, err), -1); /* afresh */
+    assert_int_equal(session_undo(off, 1, err), ERR_UNDO_EMPTY); /* afresh */
     steps(off, 5);
     assert_int_equal(off->hist_len, 3);
     assert_int_equal(session_undo(off, 4, err), ERR_UNDO_RANGE);

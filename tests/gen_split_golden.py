@@ -6,12 +6,14 @@ tests/engine/test_split.c. Run with the Debian python3 (python3-sklearn):
 
 The sizes are train_test_split's: n_val = ceil(VAL * n) and
 n_test = ceil(TEST * n) (sklearn's _validate_shuffle_split), the rest
-trains. Classes are allocated as StratifiedShuffleSplit does: training
-takes _approximate_mode(class counts, n_train), validation
-_approximate_mode(what is left, n_val), test the rest; that is
-StratifiedShuffleSplit(train_size=n_train, test_size=n_val), whose
-unused rows are the test share. Where sklearn refuses a stratified split
-(a class of one row, a share smaller than the number of classes) the two
+trains. Classes are those of the documented two-step procedure, two
+train_test_split calls with stratify=:
+    rest, test = train_test_split(rows, test_size=n_test, stratify=y)
+    train, val = train_test_split(rest, test_size=n_val, stratify=y[rest])
+(the first left out when TEST is 0). Each call is a StratifiedShuffleSplit
+whose training side takes _approximate_mode(class counts, rows kept) and
+whose test side the rest. Where sklearn refuses a stratified split (a
+class of one row, a share smaller than the number of classes) the
 _approximate_mode calls are made directly.
 
 Each line: split K VAL TEST c_1..c_K  TRAIN VAL TEST  train_1..train_K
@@ -19,13 +21,16 @@ val_1..val_K test_1..test_K EXACT, or `refused K VAL TEST c_1..c_K` when
 sklearn leaves no training row. _approximate_mode breaks ties between
 classes with equal remainders at random, so where a tie decided which
 class got a row the per-class numbers are one draw and EXACT is 0 (the
-share totals still hold, and each class's count is within one)."""
+share totals still hold, and each class's count is within one).
+The 3-way cases come first from a mixed list, then from a list of
+3-way cases only (imbalanced classes, many sizes, the cases where taking
+training first put a class a whole row off its test share)."""
 import math
 import random
 
 import numpy as np
 import sklearn
-from sklearn.model_selection import StratifiedShuffleSplit
+from sklearn.model_selection import train_test_split
 from sklearn.model_selection._split import _validate_shuffle_split
 from sklearn.utils import _approximate_mode
 
@@ -49,6 +54,21 @@ def tie_decides(counts, draws):
     return False
 
 
+def keep(y, counts, n_drop, seed):
+    """Rows of each class kept when train_test_split(test_size=n_drop,
+    stratify=y) splits n_drop rows off y's rows (counts per class)."""
+    counts = np.asarray(counts)
+    if n_drop == 0:
+        return counts.copy()
+    try:
+        kept, _ = train_test_split(np.arange(len(y)), test_size=n_drop,
+                                   stratify=y, random_state=seed)
+        return np.bincount(y[kept], minlength=len(counts))
+    except ValueError:  # a class of one row, or fewer rows than classes
+        return _approximate_mode(counts, int(counts.sum()) - n_drop,
+                                 np.random.RandomState(seed))
+
+
 def shares(counts, val, test, seed):
     n = sum(counts)
     try:
@@ -59,22 +79,25 @@ def shares(counts, val, test, seed):
     n_train = n - n_val - n_test
     if n_train < 1:
         return None
+    counts = np.array(counts)
     y = np.repeat(np.arange(len(counts)), counts)
-    try:
-        sss = StratifiedShuffleSplit(n_splits=1, train_size=n_train,
-                                     test_size=n_val, random_state=seed)
-        tr, va = next(sss.split(np.zeros((n, 1)), y))
-        train = np.bincount(y[tr], minlength=len(counts))
-        valid = np.bincount(y[va], minlength=len(counts))
-    except ValueError:  # a class of one row, or fewer rows than classes
-        rng = np.random.RandomState(seed)
-        train = _approximate_mode(np.array(counts), n_train, rng)
-        valid = _approximate_mode(np.array(counts) - train, n_val, rng)
-    rest = np.array(counts) - train - valid
-    assert train.sum() == n_train and valid.sum() == n_val and rest.sum() == n_test
-    exact = not tie_decides(counts, n_train) and \
-        not tie_decides(np.array(counts) - train, n_val)
-    return n_train, n_val, n_test, train, valid, rest, exact
+    rest = keep(y, counts, n_test, seed)
+    y_rest = np.repeat(np.arange(len(counts)), rest)
+    train = keep(y_rest, rest, n_val, seed)
+    valid = rest - train
+    tested = counts - rest
+    assert train.sum() == n_train and valid.sum() == n_val and tested.sum() == n_test
+    exact = not tie_decides(counts, n - n_test) and not tie_decides(rest, n_train)
+    return n_train, n_val, n_test, train, valid, tested, exact
+
+
+def imbalanced(rnd, k, n):
+    """k classes of n rows, every class one row at least, the rest falling
+    unevenly (a geometric-like spread)."""
+    counts = [1] * k
+    for _ in range(n - k):
+        counts[min(int(rnd.expovariate(1.0) * k / 2), k - 1)] += 1
+    return counts
 
 
 def main():
@@ -94,14 +117,25 @@ def main():
         n = rnd.choice([3, 5, 10, 11, 17, 30, 64, 100, 101, 150, 333, 1000])
         if n < k:
             n = k
-        # every class gets a row, the rest falls unevenly
-        counts = [1] * k
-        for _ in range(n - k):
-            counts[min(int(rnd.expovariate(1.0) * k / 2), k - 1)] += 1
+        counts = imbalanced(rnd, k, n)
         val = rnd.choice(fractions)
         test = rnd.choice([0, 0] + fractions[:6])
         if val + test >= 1:
             test = 0
+        cases.append((counts, val, test))
+    # 3-way only: the reported cases, then imbalanced classes of many sizes
+    cases += [([13, 25, 12], 0.1, 0.2), ([17, 21, 59], 0.07, 0.38),
+              ([109, 79, 54, 39, 59], 0.333, 0.2), ([1, 1, 8], 0.1, 0.1),
+              ([2, 3, 95], 0.05, 0.05), ([900, 60, 30, 10], 0.15, 0.15)]
+    tests = [0.01, 0.05, 0.07, 0.1, 0.15, 0.2, 0.25, 0.3, 0.38]
+    for _ in range(240):
+        k = rnd.choice([2, 2, 3, 3, 4, 5, 7, 10])
+        n = max(k, rnd.choice([4, 7, 12, 20, 31, 50, 64, 97, 150, 257, 500, 1999]))
+        counts = imbalanced(rnd, k, n)
+        val = rnd.choice(fractions + [0.07, 0.12])
+        test = rnd.choice(tests)
+        if val + test >= 1:
+            val = 0.1
         cases.append((counts, val, test))
     print("# scikit-learn %s, numpy %s: split K VAL TEST counts... TRAIN VAL TEST "
           "train... val... test... EXACT" % (sklearn.__version__, np.__version__))

@@ -729,7 +729,7 @@ int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err)
     long n_train = n - n_val - n_test;
     int *perm = util_calloc((size_t)n, sizeof *perm);
     int *order = util_calloc((size_t)n, sizeof *order);
-    long *count = util_calloc((size_t)groups * 4, sizeof *count); /* count | train | val | seen */
+    long *count = util_calloc((size_t)groups * 4, sizeof *count); /* count | train | val | kept, then seen */
     double *rem = util_calloc((size_t)groups, sizeof *rem);
     if (!perm || !order || !count || !rem) {
         free(perm);
@@ -741,12 +741,15 @@ int data_split3(Dataset *ds, double val, double test, uint64_t seed, char *err)
     long *k_train = count + groups, *k_val = count + 2 * groups, *seen = count + 3 * groups;
     for (int r = 0; r < n; r++)
         count[data_stratum(ds, r, groups)]++;
-    /* StratifiedShuffleSplit's allocation: training's rows first, then
-     * validation's out of what is left; test keeps the rest */
-    approximate_mode(count, groups, n_train, k_train, rem);
+    /* two train_test_split calls, as StratifiedShuffleSplit allocates
+     * each: the test share off all rows (the n - n_test rows kept are
+     * drawn, test has the rest), then validation off the rows kept
+     * (training's n_train rows are drawn, validation has the rest) */
+    long *kept = seen;
+    approximate_mode(count, groups, n - n_test, kept, rem);
+    approximate_mode(kept, groups, n_train, k_train, rem);
     for (int g = 0; g < groups; g++)
-        seen[g] = count[g] - k_train[g];
-    approximate_mode(seen, groups, n_val, k_val, rem);
+        k_val[g] = kept[g] - k_train[g];
     memset(seen, 0, (size_t)groups * sizeof *seen);
 
     /* one permutation; each row goes to its class's next place. A

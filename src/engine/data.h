@@ -126,12 +126,16 @@ int data_split(Dataset *ds, double frac, uint64_t seed, char *err);
 /* Splits into training, validation and test shares (val > 0, test >= 0,
  * val + test < 1), rows shuffled with seed, sized as scikit-learn 1.2
  * sizes them: ceil(val * n) rows validate, ceil(test * n) test, the rest
- * trains. Classification is stratified as StratifiedShuffleSplit does it:
- * training takes each class's proportional share rounded down, and the
- * rows still missing go one each to the classes with the largest
- * remainders (lower class first on a tie); validation is taken the same
- * way from what is left, test keeps the rest (sklearn's
- * _approximate_mode twice). Each class's rows, in the order one
+ * trains. Classification is stratified as two train_test_split calls
+ * with stratify= give it: the test share is split off all rows, then
+ * validation off the rest. Each call allocates as StratifiedShuffleSplit
+ * (sklearn's _approximate_mode): the rows kept take each class's
+ * proportional share rounded down, the rows still missing go one each to
+ * the classes with the largest remainders (lower class first on a tie,
+ * where sklearn draws at random), and the split-off share has the rest.
+ * So each class's test rows are within a row of its proportion of all
+ * rows, its validation rows within a row of its proportion of the rows
+ * left after the test share. Each class's rows, in the order one
  * permutation of all rows puts them, are cut into train | val | test.
  * Regression data is one class, so with test = 0 this is data_split. Each
  * share keeps the permutation's order, so classes stay mixed. -1 with err

@@ -200,15 +200,32 @@ static int golden_case(const char *line, const char *key, double *v, int max, in
     return got;
 }
 
+/* What the README promises of each class c: its test rows within a row
+ * of its proportion of all rows, its validation rows within a row of its
+ * proportion of the rows the test share left. */
+static void within_a_row(const char *line, const int per[3][MAXGK], const int *counts, int k,
+                         const double *total)
+{
+    double n = total[0] + total[1] + total[2];
+    for (int c = 0; c < k; c++) {
+        double test = counts[c] * total[2] / n, rest = counts[c] - per[2][c];
+        double val = rest * total[1] / (total[0] + total[1]);
+        if (fabs(per[2][c] - test) >= 1 || fabs(per[1][c] - val) >= 1)
+            fail_msg("%s: class %d has %d test rows (%g in proportion), %d "
+                     "validation rows (%g)", line, c, per[2][c], test, per[1][c], val);
+    }
+}
+
 /* Share sizes and classes as scikit-learn 1.2 gives them
  * (tests/gen_split_golden.py): ceil(VAL * n) validation rows, ceil(TEST *
- * n) test rows, classes by StratifiedShuffleSplit's _approximate_mode.
- * Where sklearn broke a tie at random, each class is within one row of
- * its draw and the shares' totals are still exact. */
+ * n) test rows, classes as two stratified train_test_split calls give
+ * them (test off all rows, then validation off the rest). Where sklearn
+ * broke a tie at random, each class is within one row of its draw and
+ * the shares' totals are still exact. */
 static void test_sklearn_shares(void **state)
 {
     (void)state;
-    int cases = 0, exact = 0, refusals = 0;
+    int cases = 0, three_way = 0, exact = 0, refusals = 0;
     for (int i = 0; i < gl_n; i++) {
         const char *line = gl_lines[i];
         double v[4 + 4 * MAXGK + 4];
@@ -251,11 +268,39 @@ static void test_sklearn_shares(void **state)
                 if (*sure ? diff != 0 : diff > 1)
                     fail_msg("%s: class %d has %d rows in share %d, sklearn %d", line, c, per[s][c], s, w);
             }
+        within_a_row(line, (const int(*)[MAXGK])per, counts, k, total);
         cases++;
+        three_way += v[2] > 0;
         exact += *sure != 0;
         data_free(ds);
     }
-    assert_true(cases >= 150 && exact >= 100 && refusals >= 3);
+    assert_true(cases >= 400 && three_way >= 350 && exact >= 300 && refusals >= 5);
+}
+
+/* The reported cases: taking training first left the test share a class's
+ * whole row off (3/4/3 and 7/7/23); sklearn's test share comes first. */
+static void test_test_share_first(void **state)
+{
+    (void)state;
+    static const struct {
+        int count[3];
+        double val, test;
+        int want[3][3]; /* train | val | test, per class */
+    } cases[] = {
+        {{13, 25, 12}, 0.1, 0.2, {{9, 17, 9}, {1, 3, 1}, {3, 5, 2}}},
+        {{17, 21, 59}, 0.07, 0.38, {{10, 11, 32}, {1, 2, 4}, {6, 8, 23}}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        for (uint64_t seed = 1; seed <= 5; seed++) {
+            Dataset *ds = with_classes(cases[i].count, 3);
+            split_or_fail(ds, cases[i].val, cases[i].test, seed);
+            int count[3][MAXK];
+            count_shares(ds, count);
+            for (int s = 0; s < 3; s++)
+                for (int c = 0; c < 3; c++)
+                    assert_int_equal(count[s][c], cases[i].want[s][c]);
+            data_free(ds);
+        }
 }
 
 /* The numbers the QA pass found: each class was rounded up on its own. */
@@ -374,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_regression_is_the_two_way_split),
         cmocka_unit_test(test_stratified),
         cmocka_unit_test(test_sklearn_shares),
+        cmocka_unit_test(test_test_share_first),
         cmocka_unit_test(test_sizes_as_sklearn),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_standardize_from_training_rows),

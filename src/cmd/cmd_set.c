@@ -456,9 +456,9 @@ static int set_defaults(CmdCtx *c, int argc, char **argv)
         return cmd_hint_add(c->s, rc, false, c->err);
     const Session *s = c->s;
     cmd_out_wrapped(c, "settings back to their defaults: optimizer %s lr=%s, batch %d, shuffle off, loss %s (follows the "
-            "task), init auto, no l1/l2, no schedule, no clipping, seed %llu, undo %d%s\n",
+            "task), init auto, no l1/l2, no schedule, no clipping, seed %llu, undo %d, precision %d%s\n",
             optim_name(s->opt.kind), NUM(s->opt.lr), s->batch, loss_name(s->loss.kind),
-            (unsigned long long)s->seed, s->undo_keep,
+            (unsigned long long)s->seed, s->undo_keep, s->precision,
             /* a fresh session (each lesson's) has neither to keep */
             s->data || s->model ? "; the data and the model stay" : "");
     return 0;

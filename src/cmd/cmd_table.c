@@ -26,7 +26,7 @@ const Cmd cmd_table[] = {
      "shows its syntax, options and an example. With a subcommand too, only the\n"
      "part of that help about it: `help data load`, `help set lr`, `help runs show`.",
      cmd_help, cmd_complete_help, NULL, NULL, NULL, NULL},
-    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data digits | data load FILE.csv [target=COL] [drop=COLS] [sep=..] [missing=..] [image=HxW[xC]] | data split VAL [TEST] | data standardize | data show [ROWS] | data show row=N",
+    {"data", 0, -1, CMD_CHANGES_MODEL | CMD_FILE_BESIDE, "data NAME [n=N] [noise=X] [seed=S] [classes=K] [features=D] | data digits | data load FILE.csv [target=COL,...] [features=COLS | drop=COLS] [sep=..] [header=..] [missing=..] [task=..] [image=HxW[xC]] | data split VAL [TEST] | data standardize | data show [ROWS] | data show row=N",
      "make, load, split, standardize or show the data",
      "data NAME [n=N] [noise=X] [seed=S]   a generator (noise= and seed= default the session's):\n"
      "  line     y = 2x + 1 + noise: learn a slope and an intercept (regression)\n"
@@ -173,8 +173,8 @@ const Cmd cmd_table[] = {
      "set plot window|terminal|png|svg [file=NAME]   where pictures go (`help plot`)\n"
      "set tracking on|off  log every train, cv and search trial to the run log\n"
      "                     (default on; `help runs`)\n"
-     "set defaults         every setting above but plot back to its default (the seed\n"
-     "                     too); the data and the model stay. Each lesson starts with it\n"
+     "set defaults         every setting above but plot and tracking back to its default\n"
+     "                     (the seed too); the data and the model stay. Each lesson starts with it\n"
      "                     (then with the seed of --seed, when one was given)",
      cmd_set, cmd_complete_set, NULL, cmd_set_sets, NULL, cmd_set_help_word},
     {"forward", 0, 0, CMD_CHANGES_MODEL, "forward", "run the current mini-batch through the model",
@@ -502,7 +502,7 @@ const Cmd cmd_table[] = {
      "OP is < <= > >= == != or ~ (equal within tol=, default 1e-6). In scripts and\n"
      "lessons a failed expect stops with FILE:LINE.\n"
      "expect error COMMAND ... runs the command and checks that it is refused (an\n"
-     "alarm a lesson wants to show, such as divergence); its message is printed.\n"
+     "    alarm a lesson wants to show, such as divergence); its message is printed.\n"
      "Examples: expect params == 55    expect loss < 0.05    expect W1[0,1] ~ 0.37 tol=1e-3\n"
      "          expect error train 30",
      cmd_expect, NULL, cmd_expect_check, NULL, NULL, NULL},

@@ -718,6 +718,8 @@ static void test_help(void **state)
     assert_contains(x->last, "(part of `help data`, which shows all of it)");
     assert_null(strstr(x->last, "data split"));
     assert_null(strstr(x->last, "Generators"));
+    ok(x, "help expect error"); /* the part goes on to its sentence's end */
+    assert_contains(x->last, "alarm a lesson wants to show, such as divergence); its message is printed.");
     ok(x, "help set momentum");
     assert_contains(x->last, "set lr X | set momentum X");
     assert_null(strstr(x->last, "set batch"));

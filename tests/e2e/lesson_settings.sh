@@ -32,11 +32,12 @@ printf '%s\n' "$out" | grep -q '^  seed       42' || fail "the seed is not back:
 # the line a lesson starts with is wrapped to the terminal's width (COLUMNS
 # without a terminal), as the lesson's prose is
 out=$(COLUMNS=60 "$bin" -q -c "lesson 1" 2>&1 </dev/null) || fail "lesson 1 with COLUMNS=60: $out"
-start=$(printf '%s\n' "$out" | sed -n '/^settings back to their defaults:/,/undo 1000/p')
+start=$(printf '%s\n' "$out" | sed -n '/^settings back to their defaults:/,/precision [0-9]/p')
 [ "$(printf '%s\n' "$start" | wc -l)" -ge 3 ] || fail "the settings line is not wrapped at 60 columns: $start"
 printf '%s\n' "$start" | awk 'length($0) > 60 { exit 1 }' || fail "a line of the settings passes 60 columns: $start"
 printf '%s ' $start | grep -q "shuffle off, loss mse (follows the task), init auto, no l1/l2, no schedule" ||
     fail "the wrapped settings line lost words: $start"
+printf '%s ' $start | grep -q "seed 42, undo 1000, precision 6" || fail "the settings line leaves out undo or precision: $start"
 
 # a recording of a session that ran a lesson over other settings replays to the same state
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/paramlab-pin.XXXXXX") || exit 1

@@ -63,6 +63,18 @@ rows=$(grep -c '^| [0-9]* | \[.*\](lessons/' "$readme")
 word=$(echo "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen \
 seventeen eighteen nineteen twenty" | tr ' ' '\n' | sed -n "$((n + 1))p")
 grep -qi "\b$word lessons\b" "$readme" || { echo "readme: the intro does not say \"$word lessons\" ($n lesson files)"; fail=1; }
+# a `--check` line the README shows is what --check prints for that lesson,
+# and a lesson prompt it quotes counts that lesson's blocks
+grep -o 'ok lessons/[^ ]*\.md ([0-9]* blocks, [0-9]* expectations)' "$readme" | while read -r _ f rest; do
+    got=$(cd "$(dirname "$lessons")" && "$bin" --check "$f" 2>&1 | tail -n 1)
+    [ "$got" = "ok $f $rest" ] || { echo "readme: shows 'ok $f $rest', --check prints '$got'"; exit 1; }
+done || fail=1
+grep -o '\[lesson [0-9]* · [0-9]*/[0-9]*\]' "$readme" | while read -r _ num _ pos; do
+    total=${pos#*/}; total=${total%]}
+    f=$(ls "$lessons"/$(printf '%02d' "$num")-*.md 2>/dev/null | head -n 1)
+    got=$(cd "$(dirname "$lessons")" && "$bin" --check "lessons/$(basename "$f")" 2>&1 | sed -n 's/.*(\([0-9]*\) blocks.*/\1/p')
+    [ "$got" = "$total" ] || { echo "readme: the prompt [lesson $num · $pos] counts $total blocks; the lesson has $got"; exit 1; }
+done || fail=1
 [ "$fail" -eq 0 ] || exit 1
 if ! command -v gnuplot >/dev/null 2>&1; then
     echo "readme: skipped: the transcripts draw with gnuplot, which is missing"

@@ -181,8 +181,13 @@ static int draw_loss(CmdCtx *c, CmdPlots *p, bool live)
             ser[3] = (PlotSeries){best_title, bx, by, 1, PLOT_POINTS, 2, false};
         }
     char mw[96], tw[224], title[384], ylabel[64];
-    snprintf(title, sizeof title, "Training loss over %ld update%s — %s, %s", s->steps, CMD_S(s->steps),
-             cmd_training_words(s, tw, sizeof tw), cmd_model_words(s, mw, sizeof mw));
+    long last = t->len ? t->step[t->len - 1] : s->steps; /* early stopping put back an earlier update */
+    char back[48] = "";
+    if (last > s->steps)
+        snprintf(back, sizeof back, " (now back at %ld)", s->steps);
+    snprintf(title, sizeof title, "Training loss over %ld update%s%s — %s, %s", last > s->steps ? last : s->steps,
+             CMD_S(last > s->steps ? last : s->steps), back, cmd_training_words(s, tw, sizeof tw),
+             cmd_model_words(s, mw, sizeof mw));
     snprintf(ylabel, sizeof ylabel, "%s loss%s", loss_name(s->loss.kind), p->logy ? " (log scale)" : "");
     PlotFrame f = {title, "update (step)", ylabel, p->stem[K_LOSS], K_LOSS, p->logy, live};
     return plot_lines(p->plot, &f, ser, has_val ? (ser[3].n ? 4 : 3) : 2, c->err);

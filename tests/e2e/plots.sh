@@ -18,6 +18,10 @@ has "$dir/term" "Training loss over 12 updates"
 has "$dir/term" "update (step)"
 has "$dir/term" "bce loss"
 tail -3 "$dir/term" | head -1 | grep -q '^b2 ' || { tail -5 "$dir/term"; fail "the picture did not arrive before the next command's output"; }
+# after early stopping put an epoch back, the title counts the curve's updates and says where the model is
+COLUMNS=120 LINES=30 "$bin" -q --bail -c "data moons n=100; data split 0.3; model mlp 16; set batch 100; set optimizer adam lr=0.5; train 300 patience=3; set plot terminal; plot loss" \
+    > "$dir/early" 2>&1 || { cat "$dir/early"; fail "early stopping session failed"; }
+has "$dir/early" "Training loss over 13 updates (now back at 10)"
 width=$(awk '{ if (length($0) > w) w = length($0) } END { print w }' "$dir/term")
 [ "$width" -le 100 ] || fail "terminal picture is $width columns wide in a 100-column terminal"
 

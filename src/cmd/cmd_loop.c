@@ -51,8 +51,12 @@ int cmd_loss(CmdCtx *c, int argc, char **argv)
     int rc = session_loss(s, c->err);
     if (rc != 0)
         return cmd_hint_add(s, rc, true, c->err);
-    cmd_out(c, "loss = %s  (%s, mean over the %d row%s of batch %d)", NUM(s->loss_value), loss_name(s->loss.kind),
-        s->rows, CMD_S(s->rows), s->batch_index + 1);
+    if (penalty_on(&s->pen)) /* the total: the data term's mean plus the penalty, split below */
+        cmd_out(c, "loss = %s  (%s over the %d row%s of batch %d, plus the penalty)", NUM(s->loss_value),
+            loss_name(s->loss.kind), s->rows, CMD_S(s->rows), s->batch_index + 1);
+    else
+        cmd_out(c, "loss = %s  (%s, mean over the %d row%s of batch %d)", NUM(s->loss_value), loss_name(s->loss.kind),
+            s->rows, CMD_S(s->rows), s->batch_index + 1);
     double acc = session_batch_accuracy(s);
     if (!isnan(acc))
         cmd_out(c, "; accuracy on this batch %.1f%%", 100 * acc);

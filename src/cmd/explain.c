@@ -653,7 +653,8 @@ static void write_penalty(CmdCtx *c, int k, int i, int j, int w0, double g)
         nl += (size_t)snprintf(nums + nl, sizeof nums - nl, " + %s·%s", NUM(s->pen.l1), PAR(penalty_sign(w)));
     }
     cmd_out(c, "%*s= %s (the data term)\n", w0 - 2, "", NUM(g - pg));
-    cmd_out(c, "The penalty adds its own part (biases have none; sign(0) = 0, as torch.sign):\n");
+    cmd_out(c, "The penalty adds its own part (biases have none%s):\n",
+            s->pen.l1 != 0 ? "; sign(0) = 0, as torch.sign" : "");
     cmd_out(c, "  dW%d[i,j] = (the data term)%s\n", k, form);
     cmd_out(c, "  dW%d[%d,%d] = %s%s = %s\n", k, i, j, PAR(g - pg), nums, NUM(g));
 }

@@ -14,10 +14,15 @@ common="data moons n=100 seed=5; set batch 16; set shuffle on; model mlp 6 4 act
 out=$("$bin" --bail -c "$common; set l2 0.01; set l1 0.001; forward; loss; backward; explain W2[1,2]; gradcheck; hypers; names" 2>&1) || fail "$out"
 echo "$out" | grep -q "(data term, bce) + .* (l1 penalty, 0.001·Σ|w|) + .* (l2 penalty, 0.01/2·Σw²)" || fail "loss lacks its parts: $out"
 echo "$out" | grep -q "dW2\[i,j\] = (the data term) + l2·W2\[i,j\] + l1·sign(W2\[i,j\])" || fail "explain lacks the penalty"
+echo "$out" | grep -q "^loss = .* (bce over the 16 rows of batch 1, plus the penalty)" || fail "the loss line does not say it holds the penalty: $out"
+echo "$out" | grep -q "biases have none; sign(0) = 0, as torch.sign" || fail "explain with l1 lacks sign(0)"
 echo "$out" | grep -q "Z2 = (A1⊙M1)·W2 + b2\|(A1⊙M1)\[b,i\]" || fail "explain lacks the dropout input"
 echo "$out" | grep -q "^ok: all" || fail "gradcheck with penalties and dropout: $out"
 echo "$out" | grep -q "coupled, weight_decay·p added to the gradient" || fail "hypers lacks weight_decay's kind"
 echo "$out" | grep -q "names:.* M1 M2 yhat" || fail "names lack the masks"
+out=$("$bin" --bail -c "$common; set l2 0.01; forward; loss; backward; explain W2[1,2]" 2>&1) || fail "$out"
+echo "$out" | grep -q "The penalty adds its own part (biases have none):" || fail "explain with l2 alone: $out"
+echo "$out" | grep -q "sign(0)" && fail "explain with l2 alone speaks of sign(0): $out"
 
 # undo repeats the masks: the same parameters as training straight through
 "$bin" --bail -c "$common; set l1 0.001; step 25; export W1 $dir/a.csv" > "$dir/a.txt" || fail "straight run"

@@ -88,6 +88,7 @@ cat >"$allow" <<'EOF'
 11 24 arithmetic: 30% of 80 rows
 11 400 arithmetic: 800 rows less 30% and 20%
 11 240 arithmetic: 30% of 800 rows
+11 6.25 arithmetic: one row of the 16 test rows is 100/16 percentage points
 12 4096 arithmetic: W2 is 64×64
 12 0.001 arithmetic: lr·wd = 0.01·0.1
 12 40 arithmetic: 80 rows less 30% and 20%

@@ -114,7 +114,8 @@ size_t session_snapshot_bytes(const Session *s)
  * parameter to fresh memory, and the history reaches as far back for a
  * large model as for a small one in less memory (a run of 1000 updates of
  * 784-256-10 with momentum copies 105 MB instead of 256). The ring holds
- * copies x hist_every updates at most.
+ * (copies - 1) x hist_every updates at most; with room for one copy only,
+ * the last update.
  *
  * The copies are one anonymous mapping reserved here, outside any step;
  * the kernel backs a page with memory only when a copy first writes to
@@ -214,7 +215,9 @@ void session_snapshot_take(const Session *s, Snapshot *h)
     session_recipe_take(s, &h->recipe);
 }
 
-/* Ring slot of the entry k updates back. */
+/* Ring slot of the entry k updates back; the map is its own inverse, so
+ * hist_at(s, slot) is how many updates back a slot is (hist_len or more
+ * when it holds no entry of the history now). */
 static int hist_at(const Session *s, int k)
 {
     return (s->hist_head - 1 - k + 2 * s->hist_cap) % s->hist_cap;
@@ -236,7 +239,7 @@ static int hist_free_copy(Session *s)
         int o = s->hist_copy_owner[c];
         if (o < 0 || s->hist[o].params != copy_arrays(s, c))
             return c;
-        int age = (s->hist_head - 1 - o + 2 * s->hist_cap) % s->hist_cap;
+        int age = hist_at(s, o);
         if (age >= s->hist_len)
             return c;
         if (age < s->hist_dying) { /* an update undo is taking back */
